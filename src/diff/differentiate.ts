@@ -1,0 +1,33 @@
+/** The derivatives a model requests: reverse mode, then canonicalisation. */
+import type { GradRequest, Model } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
+import { simplify } from '../simplify/simplify.js';
+import { gradients, reachable } from './reverse.js';
+
+export interface DerivedGradient {
+  readonly request: GradRequest;
+  /** One simplified gradient per `wrt` name, in the order written. */
+  readonly results: readonly { readonly name: string; readonly node: Node }[];
+}
+
+/** Ids of every forward value of the model: never rewritten by the simplifier. */
+export function forwardNodes(model: Model): Set<number> {
+  const roots = [...model.definitions.map((d) => d.node), ...model.variables.map((v) => v.node)];
+  return new Set(reachable(roots).map((n) => n.id));
+}
+
+export function differentiateRequest(model: Model, request: GradRequest, frozen = forwardNodes(model)): DerivedGradient {
+  const raw = gradients(
+    model.graph,
+    request.target.node,
+    request.wrt.map((w) => w.node),
+  );
+  const simplified = simplify(model.graph, raw, { frozen });
+  return { request, results: request.wrt.map((w, i) => ({ name: w.name, node: simplified[i]! })) };
+}
+
+/** Every requested gradient of the model, in file order. */
+export function differentiate(model: Model): DerivedGradient[] {
+  const frozen = forwardNodes(model);
+  return model.requests.map((r) => differentiateRequest(model, r, frozen));
+}

@@ -1,0 +1,587 @@
+/**
+ * AST → typed IR: resolves names, infers and checks shapes, desugars the surface syntax
+ * (functions, `*` vs juxtaposition, norms) into primitives, and validates requests.
+ * Every error is reported with the span of the user's text, and checking goes on after an
+ * error so one run lists every independent problem.
+ */
+import type { Expr, Program, Statement, TypeExpr } from '../syntax/ast.js';
+import { Diagnostics, ShapeError } from '../syntax/errors.js';
+import type { Source, Span } from '../syntax/source.js';
+import { UNARY_NAMES } from '../ops/elementwise.js';
+import { Graph } from './graph.js';
+import type { Definition, GradRequest, Model, Variable } from './model.js';
+import type { Node } from './node.js';
+import { describeShape, isColumn, isRow, isScalar, sameShape, shape, type Dim, type Shape } from './shape.js';
+
+/** Functions that are not elementwise, with how many arguments they take. */
+const OTHER_FUNCTIONS: Readonly<Record<string, string>> = {
+  sum: '1',
+  mean: '1',
+  dot: '2',
+  norm2: '1',
+  norm1: '1',
+  logsumexp: '1',
+  tr: '1',
+  trace: '1',
+  softmax: '1',
+  onehot: '2',
+  ones: '1 or 2',
+  eye: '1',
+  diag: '1',
+  inv: '1',
+  det: '1',
+  logdet: '1',
+};
+
+export const FUNCTION_NAMES: readonly string[] = [...Object.keys(UNARY_NAMES), ...Object.keys(OTHER_FUNCTIONS)].sort();
+
+const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'scalar', 'vector', 'matrix', 'index', 'pi', 'T'];
+const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
+
+export function isReserved(name: string): boolean {
+  return RESERVED.has(name);
+}
+
+/** Edit distance (with transpositions), for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) d.push([i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The closest candidate, if it is close enough to be a likely typo. */
+export function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const dist = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (dist < bestDistance || (dist === bestDistance && best !== undefined && c < best)) {
+      best = c;
+      bestDistance = dist;
+    }
+  }
+  const allowed = Math.max(1, Math.floor(name.length / 3));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+/** Thrown inside expression checking after the error has been reported; unwinds one statement. */
+class Reported extends Error {}
+
+type Entity =
+  | { kind: 'variable'; variable: Variable }
+  | { kind: 'definition'; definition: Definition }
+  | { kind: 'poisoned' }
+  | { kind: 'dim' };
+
+class Elaborator {
+  readonly graph = new Graph();
+  private readonly names = new Map<string, Entity>();
+  private readonly dims: string[] = [];
+  private readonly variables: Variable[] = [];
+  private readonly definitions: Definition[] = [];
+  private readonly requests: GradRequest[] = [];
+  private readonly gradCounts = new Map<string, number>();
+
+  constructor(
+    private readonly source: Source,
+    private readonly diagnostics: Diagnostics,
+  ) {}
+
+  run(program: Program): Model {
+    for (const name of program.brokenNames) if (!this.names.has(name)) this.names.set(name, { kind: 'poisoned' });
+    for (const statement of program.statements) {
+      if (this.diagnostics.full) break;
+      try {
+        this.statement(statement);
+      } catch (e) {
+        if (!(e instanceof Reported)) throw e;
+      }
+    }
+    return {
+      source: this.source,
+      graph: this.graph,
+      dims: this.dims,
+      variables: this.variables,
+      definitions: this.definitions,
+      requests: this.requests,
+    };
+  }
+
+  private fail(message: string, span: Span): never {
+    this.diagnostics.report(message, span);
+    throw new Reported();
+  }
+
+  private text(span: Span): string {
+    return this.source.text.slice(span.start, span.end);
+  }
+
+  private statement(s: Statement): void {
+    switch (s.kind) {
+      case 'decl':
+        return this.declaration(s);
+      case 'def':
+        return this.definition(s);
+      case 'request':
+        return this.request(s);
+      default: {
+        const never: never = s;
+        throw new Error(`internal: unknown statement ${(never as Statement).kind}`);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ declarations
+
+  private describeEntity(name: string): string {
+    const e = this.names.get(name);
+    switch (e?.kind) {
+      case 'variable':
+        return `a variable`;
+      case 'definition':
+      case 'poisoned':
+        return `a definition`;
+      case 'dim':
+        return `a dimension`;
+      default:
+        return 'a name';
+    }
+  }
+
+  /** A dimension in a type or a dimension argument: a positive integer or a name. */
+  private dimension(value: number | string, span: Span): Dim {
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value) || value < 1) this.fail(`a dimension must be a positive integer, not ${this.text(span)}`, span);
+      return value;
+    }
+    if (isReserved(value)) this.fail(`'${value}' is a reserved word and cannot name a dimension`, span);
+    const existing = this.names.get(value);
+    if (existing === undefined) {
+      this.names.set(value, { kind: 'dim' });
+      this.dims.push(value);
+    } else if (existing.kind !== 'dim') {
+      this.fail(`'${value}' is ${this.describeEntity(value)}, so it cannot also name a dimension`, span);
+    }
+    return value;
+  }
+
+  private declaredShape(type: TypeExpr): { kind: Variable['kind']; shape: Shape; bound?: Dim } {
+    switch (type.kind) {
+      case 'scalar':
+        return { kind: 'scalar', shape: shape(1, 1) };
+      case 'vector':
+        return { kind: 'vector', shape: shape(this.dimension(type.n.value, type.n.span), 1) };
+      case 'matrix':
+        return {
+          kind: 'matrix',
+          shape: shape(this.dimension(type.rows.value, type.rows.span), this.dimension(type.cols.value, type.cols.span)),
+        };
+      case 'index':
+        return { kind: 'index', shape: shape(1, 1), bound: this.dimension(type.bound.value, type.bound.span) };
+      default: {
+        const never: never = type;
+        throw new Error(`internal: unknown type ${(never as TypeExpr).kind}`);
+      }
+    }
+  }
+
+  private declaration(s: Extract<Statement, { kind: 'decl' }>): void {
+    const declared = this.declaredShape(s.type);
+    for (const n of s.names) {
+      if (isReserved(n.name)) {
+        this.diagnostics.report(`'${n.name}' is a reserved word and cannot name a variable`, n.span);
+        continue;
+      }
+      if (this.names.has(n.name) && this.names.get(n.name)!.kind !== 'poisoned') {
+        this.diagnostics.report(`'${n.name}' is already ${this.describeEntity(n.name)}; choose another name`, n.span);
+        continue;
+      }
+      this.graph.span = n.span;
+      const node = this.graph.variable(n.name, declared.kind, declared.shape);
+      const variable: Variable = { name: n.name, kind: declared.kind, shape: declared.shape, node, span: n.span, ...(declared.bound !== undefined ? { bound: declared.bound } : {}) };
+      this.variables.push(variable);
+      this.names.set(n.name, { kind: 'variable', variable });
+    }
+  }
+
+  // ------------------------------------------------------------- definitions
+
+  private definition(s: Extract<Statement, { kind: 'def' }>): void {
+    const name = s.name.name;
+    if (isReserved(name)) this.fail(`'${name}' is a reserved word and cannot be defined`, s.name.span);
+    if (this.names.has(name) && this.names.get(name)!.kind !== 'poisoned') {
+      const what = this.describeEntity(name);
+      this.fail(
+        what === 'a definition' ? `'${name}' is already defined; each name is defined once` : `'${name}' is already ${what}; choose another name`,
+        s.name.span,
+      );
+    }
+    // Poisoned until the expression checks, so a bad definition does not cascade.
+    this.names.set(name, { kind: 'poisoned' });
+    const node = this.expr(s.expr);
+    const definition: Definition = { name, node, span: s.name.span };
+    this.definitions.push(definition);
+    this.names.set(name, { kind: 'definition', definition });
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  private request(s: Extract<Statement, { kind: 'request' }>): void {
+    if (s.request !== 'grad') {
+      this.fail(`${s.request} is not supported yet; use grad of a scalar`, { start: s.span.start, end: s.span.start + s.request.length });
+    }
+    const targetEntity = this.names.get(s.target.name);
+    if (targetEntity?.kind === 'poisoned') throw new Reported();
+    if (targetEntity?.kind !== 'definition') {
+      if (targetEntity === undefined) this.unknownName(s.target.name, s.target.span);
+      this.fail(`grad needs a definition to differentiate, but '${s.target.name}' is ${this.describeEntity(s.target.name)}`, s.target.span);
+    }
+    const target = targetEntity.definition;
+    if (!isScalar(target.node.shape)) {
+      this.fail(
+        `grad needs a scalar, but '${target.name}' is ${describeShape(target.node.shape)}; the derivative of a non-scalar is a Jacobian (jacobian ${target.name} wrt ...)`,
+        s.target.span,
+      );
+    }
+    const wrt: GradRequest['wrt'][number][] = [];
+    const seen = new Set<string>();
+    let ok = true;
+    for (const w of s.wrt) {
+      const e = this.names.get(w.name);
+      if (seen.has(w.name)) {
+        this.diagnostics.report(`'${w.name}' is listed twice`, w.span);
+        ok = false;
+        continue;
+      }
+      seen.add(w.name);
+      if (e?.kind === 'variable') {
+        if (e.variable.kind === 'index') {
+          this.diagnostics.report(`'${w.name}' is an index; an integer label cannot be differentiated`, w.span);
+          ok = false;
+          continue;
+        }
+        wrt.push({ name: w.name, node: e.variable.node, isVariable: true });
+      } else if (e?.kind === 'definition') {
+        wrt.push({ name: w.name, node: e.definition.node, isVariable: false });
+      } else if (e?.kind === 'poisoned') {
+        ok = false;
+      } else if (e?.kind === 'dim') {
+        this.diagnostics.report(`'${w.name}' is a dimension; grad takes variables or definitions`, w.span);
+        ok = false;
+      } else {
+        try {
+          this.unknownName(w.name, w.span);
+        } catch (err) {
+          if (!(err instanceof Reported)) throw err;
+        }
+        ok = false;
+      }
+    }
+    if (!ok) return;
+    const count = (this.gradCounts.get(target.name) ?? 0) + 1;
+    this.gradCounts.set(target.name, count);
+    this.requests.push({
+      functionName: `${target.name}Grad${count === 1 ? '' : count}`,
+      target,
+      wrt,
+      span: s.span,
+    });
+  }
+
+  // ------------------------------------------------------------- expressions
+
+  private unknownName(name: string, span: Span): never {
+    const candidates = [...this.names.keys()];
+    const close = nearest(name, candidates);
+    this.fail(close !== undefined ? `unknown name '${name}'; did you mean '${close}'?` : `unknown name '${name}'; declare it first, for example '${name} : scalar'`, span);
+  }
+
+  /** Builds with the graph, turning a shape error into a located diagnostic. */
+  private build(span: Span, f: () => Node): Node {
+    this.graph.span = span;
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ShapeError) this.fail(e.message, span);
+      throw e;
+    }
+  }
+
+  private expr(e: Expr): Node {
+    switch (e.kind) {
+      case 'num':
+        if (!Number.isFinite(e.value)) this.fail(`the number ${e.text.length > 20 ? e.text.slice(0, 20) + '…' : e.text} is too large`, e.span);
+        return this.build(e.span, () => this.graph.constant(e.value));
+      case 'name':
+        return this.name(e.name, e.span);
+      case 'unary': {
+        const arg = this.expr(e.arg);
+        return e.op === '-' ? this.build(e.span, () => this.graph.neg(arg)) : arg;
+      }
+      case 'transpose': {
+        const arg = this.expr(e.arg);
+        return this.build(e.span, () => this.graph.transpose(arg));
+      }
+      case 'norm': {
+        const arg = this.expr(e.arg);
+        return this.build(e.span, () => this.graph.norm2(arg));
+      }
+      case 'binary':
+        return this.binary(e);
+      case 'index':
+        return this.index(e);
+      case 'call':
+        return this.call(e);
+      default: {
+        const never: never = e;
+        throw new Error(`internal: unknown expression ${(never as Expr).kind}`);
+      }
+    }
+  }
+
+  private name(name: string, span: Span): Node {
+    if (name === 'pi') return this.build(span, () => this.graph.constant(Math.PI));
+    const e = this.names.get(name);
+    if (e === undefined) {
+      if (FUNCTION_NAMES.includes(name)) this.fail(`'${name}' is a function; call it with parentheses, like ${name}(x)`, span);
+      if (RESERVED.has(name)) this.fail(`'${name}' is a reserved word, not a value`, span);
+      this.unknownName(name, span);
+    }
+    switch (e.kind) {
+      case 'variable':
+        if (e.variable.kind === 'index') {
+          this.fail(`'${name}' is an index(${e.variable.bound}); use it as an index, like v[${name}], or in onehot(${name}, ${e.variable.bound})`, span);
+        }
+        return e.variable.node;
+      case 'definition':
+        return e.definition.node;
+      case 'poisoned':
+        throw new Reported();
+      case 'dim':
+        return this.build(span, () => this.graph.dimValue(name));
+      default: {
+        const never: never = e;
+        throw new Error(`internal: unknown entity ${(never as Entity).kind}`);
+      }
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>): Node {
+    const left = this.expr(e.left);
+    const right = this.expr(e.right);
+    const g = this.graph;
+    const a = left.shape;
+    const b = right.shape;
+    switch (e.op) {
+      case '+':
+        return this.build(e.span, () => g.add(left, right));
+      case '-':
+        return this.build(e.span, () => g.sub(left, right));
+      case '*':
+      case 'juxt': {
+        if (isScalar(a) || isScalar(b)) return this.build(e.span, () => g.mul(left, right));
+        if (isColumn(a) && isColumn(b) && a.rows === b.rows) {
+          const u = this.operandText(e.left, 'u');
+          const v = this.operandText(e.right, 'v');
+          this.fail(`cannot multiply ${describeShape(a)} by ${describeShape(b)}; did you mean ${u}^T ${v} or ${u} .* ${v}?`, e.span);
+        }
+        return this.build(e.span, () => g.matmul(left, right));
+      }
+      case '/':
+        if (!isScalar(b) && !sameShape(a, b)) {
+          this.fail(
+            `cannot divide ${describeShape(a)} by ${describeShape(b)}: '/' divides by a scalar or between equal shapes; for a broadcast quotient use './'`,
+            e.span,
+          );
+        }
+        return this.build(e.span, () => g.div(left, right));
+      case '.*':
+        return this.build(e.span, () => g.mul(left, right));
+      case './':
+        return this.build(e.span, () => g.div(left, right));
+      case '^':
+        if (!isScalar(a)) {
+          this.fail(
+            `'^' is the power of a scalar, but ${this.operandText(e.left, 'the base')} is ${describeShape(a)}; for an elementwise power use ${this.operandText(e.left, 'x')} .^ ${this.operandText(e.right, 'p')}`,
+            e.span,
+          );
+        }
+        if (!isScalar(b)) this.fail(`the exponent of '^' must be a scalar, not ${describeShape(b)}`, e.right.span);
+        return this.build(e.span, () => g.pow(left, right));
+      case '.^':
+        return this.build(e.span, () => g.pow(left, right));
+      default: {
+        const never: never = e.op;
+        throw new Error(`internal: unknown operator ${String(never)}`);
+      }
+    }
+  }
+
+  /** The user's text of a short operand, for suggestions; a placeholder when it is long. */
+  private operandText(e: Expr, placeholder: string): string {
+    const t = this.text(e.span).replace(/\s+/g, ' ');
+    if (t.length > 24) return placeholder;
+    const simple = e.kind === 'name' || e.kind === 'num' || e.kind === 'call' || e.kind === 'norm' || e.kind === 'index' || e.kind === 'transpose' || t.startsWith('(');
+    return simple ? t : `(${t})`;
+  }
+
+  /** An index argument: a non-negative integer literal or an index variable. */
+  private indexArg(e: Expr, extent: Dim, what: string): Node {
+    if (e.kind === 'num') {
+      if (!Number.isInteger(e.value) || e.value < 0) this.fail(`an index is a non-negative integer (indices start at 0), not ${e.text}`, e.span);
+      if (typeof extent === 'number' && e.value >= extent) {
+        this.fail(`index ${e.value} is out of range: ${what} has ${extent} entries, numbered from 0`, e.span);
+      }
+      return this.build(e.span, () => this.graph.constant(e.value));
+    }
+    if (e.kind === 'name') {
+      const entity = this.names.get(e.name);
+      if (entity?.kind === 'variable' && entity.variable.kind === 'index') {
+        const bound = entity.variable.bound!;
+        if (bound !== extent) {
+          this.fail(`'${e.name}' ranges over ${bound} values, but ${what} has ${extent} entries`, e.span);
+        }
+        return entity.variable.node;
+      }
+      if (entity === undefined) this.unknownName(e.name, e.span);
+    }
+    this.fail(`an index must be an integer literal or an index variable (declared like 'k : index(K)')`, e.span);
+  }
+
+  private index(e: Extract<Expr, { kind: 'index' }>): Node {
+    const target = this.expr(e.target);
+    const s = target.shape;
+    const what = this.operandText(e.target, 'the value');
+    if (isScalar(s)) this.fail(`${what} is a scalar; it has no entries to index`, e.span);
+    let indices: Node[];
+    if (isColumn(s) || isRow(s)) {
+      if (e.indices.length !== 1) this.fail(`${what} is ${describeShape(s)}; index it with one index, like ${what}[0]`, e.span);
+      indices = [this.indexArg(e.indices[0]!, isColumn(s) ? s.rows : s.cols, what)];
+    } else {
+      if (e.indices.length !== 2) this.fail(`${what} is ${describeShape(s)}; index it with two indices, like ${what}[i, j]`, e.span);
+      indices = [this.indexArg(e.indices[0]!, s.rows, `the rows of ${what}`), this.indexArg(e.indices[1]!, s.cols, `the columns of ${what}`)];
+    }
+    return this.build(e.span, () => this.graph.index(target, indices));
+  }
+
+  /** A dimension argument of ones, eye or onehot. */
+  private dimArg(e: Expr, fn: string): Dim {
+    if (e.kind === 'num') return this.dimension(e.value, e.span);
+    if (e.kind === 'name') {
+      const entity = this.names.get(e.name);
+      if (entity !== undefined && entity.kind !== 'dim') {
+        this.fail(`${fn} takes a dimension (a name like n or a positive integer), but '${e.name}' is ${this.describeEntity(e.name)}`, e.span);
+      }
+      return this.dimension(e.name, e.span);
+    }
+    this.fail(`${fn} takes a dimension: a name like n or a positive integer`, e.span);
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>): Node {
+    const g = this.graph;
+    const fn = e.callee;
+    const entity = this.names.get(fn);
+    if (entity !== undefined && !FUNCTION_NAMES.includes(fn)) {
+      // `A(x + y)`: a value before parentheses multiplies them.
+      if (e.args.length !== 1) this.fail(`'${fn}' is ${this.describeEntity(fn)}, not a function`, e.calleeSpan);
+      return this.binary({ kind: 'binary', op: 'juxt', left: { kind: 'name', name: fn, span: e.calleeSpan }, right: e.args[0]!, opSpan: e.calleeSpan, span: e.span });
+    }
+    const arity = (n: number | readonly number[]) => {
+      const ok = typeof n === 'number' ? e.args.length === n : n.includes(e.args.length);
+      if (!ok) {
+        const want = typeof n === 'number' ? `${n} argument${n === 1 ? '' : 's'}` : `${n.join(' or ')} arguments`;
+        this.fail(`${fn} takes ${want}, not ${e.args.length}`, e.span);
+      }
+    };
+    const unaryFn = UNARY_NAMES[fn];
+    if (unaryFn !== undefined) {
+      arity(1);
+      const x = this.expr(e.args[0]!);
+      return this.build(e.span, () => g.unary(unaryFn, x));
+    }
+    switch (fn) {
+      case 'sum':
+      case 'mean':
+      case 'norm2':
+      case 'norm1':
+      case 'logsumexp':
+      case 'softmax':
+      case 'tr':
+      case 'trace': {
+        arity(1);
+        const x = this.expr(e.args[0]!);
+        return this.build(e.span, () => {
+          switch (fn) {
+            case 'sum':
+              return g.sum(x);
+            case 'mean':
+              return g.mean(x);
+            case 'norm2':
+              return g.norm2(x);
+            case 'norm1':
+              return g.sum(g.unary('abs', x));
+            case 'logsumexp':
+              return g.logsumexp(x);
+            case 'softmax':
+              return g.softmax(x);
+            default:
+              return g.tr(x);
+          }
+        });
+      }
+      case 'dot': {
+        arity(2);
+        const u = this.expr(e.args[0]!);
+        const v = this.expr(e.args[1]!);
+        if (!sameShape(u.shape, v.shape)) this.fail(`dot needs two values of the same shape, not ${describeShape(u.shape)} and ${describeShape(v.shape)}`, e.span);
+        return this.build(e.span, () => (isColumn(u.shape) ? g.matmul(g.transpose(u), v) : g.sum(g.mul(u, v))));
+      }
+      case 'diag': {
+        arity(1);
+        const x = this.expr(e.args[0]!);
+        if (isColumn(x.shape) || isRow(x.shape)) return this.build(e.span, () => g.diag(x));
+        return this.build(e.span, () => g.diagpart(x));
+      }
+      case 'ones': {
+        arity([1, 2]);
+        const rows = this.dimArg(e.args[0]!, 'ones');
+        const cols = e.args.length === 2 ? this.dimArg(e.args[1]!, 'ones') : 1;
+        return this.build(e.span, () => g.ones(shape(rows, cols)));
+      }
+      case 'eye': {
+        arity(1);
+        const n = this.dimArg(e.args[0]!, 'eye');
+        return this.build(e.span, () => g.eye(n));
+      }
+      case 'onehot': {
+        arity(2);
+        const k = this.dimArg(e.args[1]!, 'onehot');
+        const i = this.indexArg(e.args[0]!, k, `onehot(…, ${k})`);
+        return this.build(e.span, () => g.onehot(i, k));
+      }
+      case 'inv':
+      case 'det':
+      case 'logdet':
+        this.fail(`${fn} is not supported yet`, e.calleeSpan);
+      // falls through: fail never returns
+      default: {
+        const close = nearest(fn, FUNCTION_NAMES);
+        this.fail(close !== undefined ? `unknown function '${fn}'; did you mean '${close}'?` : `unknown function '${fn}'`, e.calleeSpan);
+      }
+    }
+  }
+}
+
+/** Checks a parsed program; errors go to `diagnostics`, and the model holds what checked. */
+export function elaborate(source: Source, program: Program, diagnostics: Diagnostics): Model {
+  return new Elaborator(source, diagnostics).run(program);
+}

@@ -1,0 +1,312 @@
+/**
+ * The IR graph: hash-consing (structurally equal expressions are one node) and the smart
+ * constructors every stage builds with. Constructors apply only cheap local identities
+ * (constant folding, 0 and 1 and eye eliminated, double transpose, scalar factors pulled to
+ * the front) so that derived graphs never carry `0 · X` trees; canonicalisation proper is
+ * src/simplify's job.
+ */
+import { OPS } from '../ops/index.js';
+import { UNARY } from '../ops/elementwise.js';
+import type { Span } from '../syntax/source.js';
+import type { Attrs, Node, OpName, UnaryFn, VarKind } from './node.js';
+import {
+  SCALAR,
+  isScalar,
+  sameShape,
+  shape,
+  shapeKey,
+  transposeShape,
+  type Dim,
+  type Shape,
+} from './shape.js';
+
+function attrsKey(a: Attrs): string {
+  let k = '';
+  if (a.name !== undefined) k += `n=${a.name};`;
+  if (a.varKind !== undefined) k += `k=${a.varKind};`;
+  if (a.value !== undefined) k += `v=${Object.is(a.value, -0) ? '-0' : String(a.value)};`;
+  if (a.fn !== undefined) k += `f=${a.fn};`;
+  if (a.shape !== undefined) k += `s=${shapeKey(a.shape)};`;
+  return k;
+}
+
+/** The value of a node whose every entry is the same known number (a constant or a fill). */
+export function constValue(n: Node): number | undefined {
+  return n.op === 'const' || n.op === 'fill' ? n.attrs.value : undefined;
+}
+
+export function isZero(n: Node): boolean {
+  return constValue(n) === 0;
+}
+
+export function isOne(n: Node): boolean {
+  return constValue(n) === 1;
+}
+
+/** `s X` with s a scalar and X not: the canonical form of scaling. */
+function scaling(n: Node): { factor: Node; rest: Node } | undefined {
+  if (n.op === 'mul' && isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape)) {
+    return { factor: n.args[0]!, rest: n.args[1]! };
+  }
+  return undefined;
+}
+
+export class Graph {
+  private readonly table = new Map<string, Node>();
+  private nodeCount = 0;
+  /** Span recorded on nodes created from now on (the front end sets it to the text being checked). */
+  span: Span | undefined;
+
+  get size(): number {
+    return this.nodeCount;
+  }
+
+  /** The node for `op(args)`, shared with any structurally equal node already built. */
+  make(op: OpName, args: readonly Node[], attrs: Attrs = {}): Node {
+    const key = `${op}(${args.map((a) => a.id).join(',')})${attrsKey(attrs)}`;
+    const existing = this.table.get(key);
+    if (existing !== undefined) return existing;
+    const nodeShape = OPS[op].shape(
+      args.map((a) => a.shape),
+      attrs,
+    );
+    const node: Node = { id: this.nodeCount++, op, args, attrs, shape: nodeShape, key, span: this.span };
+    this.table.set(key, node);
+    return node;
+  }
+
+  // ------------------------------------------------------------------ leaves
+
+  variable(name: string, varKind: VarKind, s: Shape): Node {
+    return this.make('var', [], { name, varKind, shape: s });
+  }
+
+  constant(value: number): Node {
+    return this.make('const', [], { value });
+  }
+
+  /** The run-time size of a dimension, as a scalar. */
+  dimValue(d: Dim): Node {
+    return typeof d === 'number' ? this.constant(d) : this.make('dim', [], { name: d });
+  }
+
+  /** A matrix of one repeated value (`ones`, zeros); a scalar when the shape is 1 x 1. */
+  fill(value: number, s: Shape): Node {
+    return isScalar(s) ? this.constant(value) : this.make('fill', [], { value, shape: s });
+  }
+
+  zeros(s: Shape): Node {
+    return this.fill(0, s);
+  }
+
+  ones(s: Shape): Node {
+    return this.fill(1, s);
+  }
+
+  eye(n: Dim): Node {
+    return n === 1 ? this.constant(1) : this.make('eye', [], { shape: shape(n, n) });
+  }
+
+  /** The K-vector with a 1 at `index` (a constant or an index variable). */
+  onehot(index: Node, k: Dim): Node {
+    return this.make('onehot', [index], { shape: shape(k, 1) });
+  }
+
+  // ------------------------------------------------------------- elementwise
+
+  add(a: Node, b: Node): Node {
+    const s = OPS.add.shape([a.shape, b.shape], {});
+    const ca = constValue(a);
+    const cb = constValue(b);
+    if (ca !== undefined && cb !== undefined) return this.fill(ca + cb, s);
+    if (ca === 0 && sameShape(b.shape, s)) return b;
+    if (cb === 0 && sameShape(a.shape, s)) return a;
+    return this.make('add', [a, b]);
+  }
+
+  sub(a: Node, b: Node): Node {
+    return this.add(a, this.neg(b));
+  }
+
+  neg(a: Node): Node {
+    return this.mul(this.constant(-1), a);
+  }
+
+  /** Elementwise product with broadcasting; a scalar times anything scales it. */
+  mul(a: Node, b: Node): Node {
+    const s = OPS.mul.shape([a.shape, b.shape], {});
+    const ca = constValue(a);
+    const cb = constValue(b);
+    if (ca !== undefined && cb !== undefined) return this.fill(ca * cb, s);
+    if (ca === 0 || cb === 0) return this.zeros(s);
+    if (ca === 1 && sameShape(b.shape, s)) return b;
+    if (cb === 1 && sameShape(a.shape, s)) return a;
+    // A uniform matrix times a same-shaped value is a scaling.
+    if (ca !== undefined && !isScalar(a.shape) && sameShape(b.shape, s)) return this.mul(this.constant(ca), b);
+    if (cb !== undefined && !isScalar(b.shape) && sameShape(a.shape, s)) return this.mul(this.constant(cb), a);
+    const aScalar = isScalar(a.shape);
+    const bScalar = isScalar(b.shape);
+    // Scalars to the front; among scalars, constants to the front.
+    if ((bScalar && !aScalar) || (aScalar && bScalar && cb !== undefined && ca === undefined)) return this.mul(b, a);
+    // x ⊙ (1 / y) is x / y.
+    if (b.op === 'div' && isOne(b.args[0]!) && isScalar(b.args[0]!.shape)) return this.div(a, b.args[1]!);
+    if (a.op === 'div' && isOne(a.args[0]!) && isScalar(a.args[0]!.shape)) return this.div(b, a.args[1]!);
+    if (aScalar && !bScalar) {
+      const inner = scaling(b);
+      if (inner !== undefined) return this.mul(this.mul(a, inner.factor), inner.rest);
+    } else if (!aScalar && !bScalar) {
+      const left = scaling(a);
+      if (left !== undefined) return this.mul(left.factor, this.mul(left.rest, b));
+      const right = scaling(b);
+      if (right !== undefined) return this.mul(right.factor, this.mul(a, right.rest));
+    } else {
+      // Both scalars: gather constant factors at the front.
+      if (ca !== undefined && b.op === 'mul') {
+        const cb0 = constValue(b.args[0]!);
+        if (cb0 !== undefined) return this.mul(this.constant(ca * cb0), b.args[1]!);
+      }
+      if (ca === undefined && b.op === 'mul' && constValue(b.args[0]!) !== undefined) {
+        return this.mul(b.args[0]!, this.mul(a, b.args[1]!));
+      }
+      if (ca === undefined && a.op === 'mul' && constValue(a.args[0]!) !== undefined) {
+        return this.mul(a.args[0]!, this.mul(a.args[1]!, b));
+      }
+    }
+    return this.make('mul', [a, b]);
+  }
+
+  div(a: Node, b: Node): Node {
+    const s = OPS.div.shape([a.shape, b.shape], {});
+    const ca = constValue(a);
+    const cb = constValue(b);
+    if (ca !== undefined && cb !== undefined && cb !== 0) return this.fill(ca / cb, s);
+    if (ca === 0 && cb !== 0) return this.zeros(s);
+    if (cb === 1 && sameShape(a.shape, s)) return a;
+    // (s X) / y is s (X / y): keep scalar factors in front.
+    const left = scaling(a);
+    if (left !== undefined && isScalar(b.shape)) return this.mul(left.factor, this.div(left.rest, b));
+    return this.make('div', [a, b]);
+  }
+
+  pow(a: Node, b: Node): Node {
+    const s = OPS.pow.shape([a.shape, b.shape], {});
+    const ca = constValue(a);
+    const cb = constValue(b);
+    if (ca !== undefined && cb !== undefined) {
+      const v = Math.pow(ca, cb);
+      if (Number.isFinite(v)) return this.fill(v, s);
+    }
+    if (cb === 1 && sameShape(a.shape, s)) return a;
+    if (cb === 0) return this.ones(s);
+    return this.make('pow', [a, b]);
+  }
+
+  unary(fn: UnaryFn, a: Node): Node {
+    const ca = constValue(a);
+    if (ca !== undefined) {
+      const v = UNARY[fn].eval(ca);
+      if (Number.isFinite(v)) return this.fill(v, a.shape);
+    }
+    if (fn === 'log') {
+      // log(exp(x)) = x; log(1 + exp(x)) = softplus(x) and log(σ(x)) = -softplus(-x), both
+      // finite where exp overflows.
+      if (a.op === 'unary' && a.attrs.fn === 'exp') return a.args[0]!;
+      if (a.op === 'add') {
+        const [p, q] = a.args as [Node, Node];
+        if (isOne(p) && isScalar(p.shape) && q.op === 'unary' && q.attrs.fn === 'exp') return this.unary('softplus', q.args[0]!);
+        if (isOne(q) && isScalar(q.shape) && p.op === 'unary' && p.attrs.fn === 'exp') return this.unary('softplus', p.args[0]!);
+      }
+      if (a.op === 'unary' && a.attrs.fn === 'sigmoid') return this.neg(this.unary('softplus', this.neg(a.args[0]!)));
+    }
+    return this.make('unary', [a], { fn });
+  }
+
+  // ------------------------------------------------------------------ linear
+
+  /** Matrix product; a 1 x 1 factor scales the other. */
+  matmul(a: Node, b: Node): Node {
+    const s = OPS.matmul.shape([a.shape, b.shape], {});
+    if (isScalar(a.shape) || isScalar(b.shape)) return this.mul(a, b);
+    if (isZero(a) || isZero(b)) return this.zeros(s);
+    if (a.op === 'eye') return b;
+    if (b.op === 'eye') return a;
+    const left = scaling(a);
+    if (left !== undefined) return this.mul(left.factor, this.matmul(left.rest, b));
+    const right = scaling(b);
+    if (right !== undefined) return this.mul(right.factor, this.matmul(a, right.rest));
+    return this.make('matmul', [a, b]);
+  }
+
+  transpose(a: Node): Node {
+    if (isScalar(a.shape)) return a;
+    if (a.op === 'transpose') return a.args[0]!;
+    if (a.op === 'fill') return this.fill(a.attrs.value!, transposeShape(a.shape));
+    if (a.op === 'eye') return a;
+    if (a.op === 'diag') return a;
+    const scaled = scaling(a);
+    if (scaled !== undefined) return this.mul(scaled.factor, this.transpose(scaled.rest));
+    if (a.op === 'matmul') return this.matmul(this.transpose(a.args[1]!), this.transpose(a.args[0]!));
+    return this.make('transpose', [a]);
+  }
+
+  // -------------------------------------------------------------- reductions
+
+  sum(a: Node): Node {
+    if (isScalar(a.shape)) return a;
+    const scaled = scaling(a);
+    if (scaled !== undefined) return this.mul(scaled.factor, this.sum(scaled.rest));
+    return this.make('sum', [a]);
+  }
+
+  mean(a: Node): Node {
+    if (isScalar(a.shape)) return a;
+    return this.make('mean', [a]);
+  }
+
+  norm2(a: Node): Node {
+    return this.make('norm2', [a]);
+  }
+
+  logsumexp(a: Node): Node {
+    return this.make('logsumexp', [a]);
+  }
+
+  softmax(a: Node): Node {
+    return this.make('softmax', [a]);
+  }
+
+  tr(a: Node): Node {
+    if (isScalar(a.shape)) return a;
+    return this.make('tr', [a]);
+  }
+
+  /** The diagonal matrix with `v` on its diagonal. */
+  diag(v: Node): Node {
+    if (isScalar(v.shape)) return v;
+    return this.make('diag', [v]);
+  }
+
+  /** The diagonal of a square matrix, as a vector. */
+  diagpart(m: Node): Node {
+    if (isScalar(m.shape)) return m;
+    if (m.op === 'diag') return m.args[0]!;
+    return this.make('diagpart', [m]);
+  }
+
+  /** An entry: `v[i]` or `M[i, j]`; indices are constants or index variables. */
+  index(target: Node, indices: readonly Node[]): Node {
+    return this.make('index', [target, ...indices]);
+  }
+
+  /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */
+  unbroadcast(adjoint: Node, target: Shape): Node {
+    const s = adjoint.shape;
+    if (sameShape(s, target)) return adjoint;
+    if (isScalar(target)) return this.sum(adjoint);
+    if (target.cols === 1 && s.cols !== 1) return this.matmul(adjoint, this.ones(shape(s.cols, 1)));
+    if (target.rows === 1 && s.rows !== 1) return this.matmul(this.ones(shape(1, s.rows)), adjoint);
+    throw new Error(`internal: cannot unbroadcast ${shapeKey(s)} to ${shapeKey(target)}`);
+  }
+}
+
+export { SCALAR };

@@ -1,0 +1,75 @@
+/** The typed IR: an immutable, hash-consed DAG of primitive applications with symbolic shapes. */
+import type { Span } from '../syntax/source.js';
+import type { Shape } from './shape.js';
+
+/** Every primitive of the IR. Each has exactly one entry in the table of src/ops/. */
+export type OpName =
+  | 'var'
+  | 'const'
+  | 'dim'
+  | 'fill'
+  | 'eye'
+  | 'onehot'
+  | 'add'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'unary'
+  | 'matmul'
+  | 'transpose'
+  | 'sum'
+  | 'mean'
+  | 'norm2'
+  | 'logsumexp'
+  | 'softmax'
+  | 'tr'
+  | 'diag'
+  | 'diagpart'
+  | 'index';
+
+/** Elementwise functions of one argument (src/ops/elementwise.ts). */
+export type UnaryFn =
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'sin'
+  | 'cos'
+  | 'tan'
+  | 'asin'
+  | 'acos'
+  | 'atan'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'softplus'
+  | 'abs'
+  | 'sign';
+
+export type VarKind = 'scalar' | 'vector' | 'matrix' | 'index';
+
+/** Static data of a node, beside its arguments. Which fields are set depends on the op. */
+export interface Attrs {
+  /** var: the variable's name; dim: the dimension's name. */
+  readonly name?: string;
+  /** var: how it was declared. */
+  readonly varKind?: VarKind;
+  /** const and fill: the value. */
+  readonly value?: number;
+  /** unary: the function. */
+  readonly fn?: UnaryFn;
+  /** var, fill, eye, onehot: the shape (leaves carry their shape). */
+  readonly shape?: Shape;
+}
+
+export interface Node {
+  /** Creation order in its graph: deterministic, and a topological order. */
+  readonly id: number;
+  readonly op: OpName;
+  readonly args: readonly Node[];
+  readonly attrs: Attrs;
+  readonly shape: Shape;
+  /** The hash-consing key: op, attributes and argument ids. */
+  readonly key: string;
+  /** The user's text this node was first built from, if any. */
+  readonly span: Span | undefined;
+}

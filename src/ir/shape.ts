@@ -1,0 +1,69 @@
+/** Symbolic shapes: every value is rows x cols; dimensions are names (fixed at run time) or literals. */
+
+/** A dimension: a positive integer literal, or a name from the formula's declarations. */
+export type Dim = number | string;
+
+export interface Shape {
+  readonly rows: Dim;
+  readonly cols: Dim;
+}
+
+export const SCALAR: Shape = { rows: 1, cols: 1 };
+
+export function shape(rows: Dim, cols: Dim): Shape {
+  return rows === 1 && cols === 1 ? SCALAR : { rows, cols };
+}
+
+export function isScalar(s: Shape): boolean {
+  return s.rows === 1 && s.cols === 1;
+}
+
+/** A column n x 1 (not a scalar). */
+export function isColumn(s: Shape): boolean {
+  return s.cols === 1 && s.rows !== 1;
+}
+
+/** A row 1 x n (not a scalar). */
+export function isRow(s: Shape): boolean {
+  return s.rows === 1 && s.cols !== 1;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.rows === b.rows && a.cols === b.cols;
+}
+
+export function transposeShape(s: Shape): Shape {
+  return shape(s.cols, s.rows);
+}
+
+/** The shape as a user would declare it: `scalar`, `vector(n)`, `vector(n)^T`, `matrix(h, m)`. */
+export function describeShape(s: Shape): string {
+  if (isScalar(s)) return 'scalar';
+  if (s.cols === 1) return `vector(${s.rows})`;
+  if (s.rows === 1) return `vector(${s.cols})^T`;
+  return `matrix(${s.rows}, ${s.cols})`;
+}
+
+/**
+ * The result of combining two shapes elementwise (LANGUAGE.md 1.4), or undefined:
+ * a scalar goes with anything; an n x 1 column repeats across the columns of an n x c
+ * matrix; a 1 x c row repeats down its rows. Nothing else broadcasts.
+ */
+export function broadcastShapes(a: Shape, b: Shape): Shape | undefined {
+  if (sameShape(a, b)) return a;
+  if (isScalar(a)) return b;
+  if (isScalar(b)) return a;
+  if (a.cols === 1 && a.rows === b.rows) return b;
+  if (b.cols === 1 && b.rows === a.rows) return a;
+  if (a.rows === 1 && a.cols === b.cols) return b;
+  if (b.rows === 1 && b.cols === a.cols) return a;
+  return undefined;
+}
+
+export function dimKey(d: Dim): string {
+  return typeof d === 'number' ? String(d) : `$${d}`;
+}
+
+export function shapeKey(s: Shape): string {
+  return `${dimKey(s.rows)}x${dimKey(s.cols)}`;
+}

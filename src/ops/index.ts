@@ -1,0 +1,34 @@
+/** The table of primitives. Every stage dispatches through it; each op is defined once. */
+import type { OpName } from '../ir/node.js';
+import { add, div, mul, pow, unary } from './arithmetic.js';
+import { constant, dim, eye, fill, onehot, variable } from './leaves.js';
+import { diag, diagpart, index, matmul, tr, transpose } from './linear.js';
+import { logsumexp, mean, norm2, softmax, sum } from './reductions.js';
+import type { OpDef } from './types.js';
+
+export const OPS: Readonly<Record<OpName, OpDef>> = {
+  var: variable,
+  const: constant,
+  dim,
+  fill,
+  eye,
+  onehot,
+  add,
+  mul,
+  div,
+  pow,
+  unary,
+  matmul,
+  transpose,
+  sum,
+  mean,
+  norm2,
+  logsumexp,
+  softmax,
+  tr,
+  diag,
+  diagpart,
+  index,
+};
+
+export type { OpDef } from './types.js';

@@ -1,0 +1,101 @@
+/** Leaves: variables, constants, dimension sizes, and constant matrices (ones, eye, onehot). */
+import { isScalar, type Shape } from '../ir/shape.js';
+import { ShapeError } from '../syntax/errors.js';
+import { atom, fcall } from './print.js';
+import { Prec, type OpDef } from './types.js';
+
+const noArgs = () => [];
+
+function leafShape(s: Shape | undefined): Shape {
+  if (s === undefined) throw new Error('internal: leaf without a shape');
+  return s;
+}
+
+export const variable: OpDef = {
+  name: 'var',
+  build: (g, _args, attrs) => g.variable(attrs.name!, attrs.varKind!, attrs.shape!),
+  shape: (_args, attrs) => leafShape(attrs.shape),
+  vjp: noArgs,
+  formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+};
+
+export const constant: OpDef = {
+  name: 'const',
+  build: (g, _args, attrs) => g.constant(attrs.value!),
+  shape: () => ({ rows: 1, cols: 1 }),
+  vjp: noArgs,
+  formula: (n, _a, ctx) => {
+    const v = n.attrs.value!;
+    return v < 0 || Object.is(v, -0) ? { text: `-${ctx.number(-v)}`, prec: Prec.Unary } : atom(ctx.number(v));
+  },
+  latex: (n, _a, ctx) => {
+    const v = n.attrs.value!;
+    return v < 0 ? { text: `-${ctx.number(-v)}`, prec: Prec.Unary } : atom(ctx.number(v));
+  },
+};
+
+export const dim: OpDef = {
+  name: 'dim',
+  build: (g, _args, attrs) => g.dimValue(attrs.name!),
+  shape: () => ({ rows: 1, cols: 1 }),
+  vjp: noArgs,
+  formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+};
+
+/** `ones(n)`, `ones(m, n)`, `ones(n)^T`, scaled when the value is not 1. */
+export const fill: OpDef = {
+  name: 'fill',
+  build: (g, _args, attrs) => g.fill(attrs.value!, attrs.shape!),
+  shape: (_args, attrs) => leafShape(attrs.shape),
+  vjp: noArgs,
+  formula: (n, _a, ctx) => {
+    const s = n.shape;
+    const ones =
+      s.cols === 1
+        ? `ones(${ctx.dim(s.rows)})`
+        : s.rows === 1
+          ? `ones(${ctx.dim(s.cols)})^T`
+          : `ones(${ctx.dim(s.rows)}, ${ctx.dim(s.cols)})`;
+    const v = n.attrs.value!;
+    if (v === 1) return { text: ones, prec: s.rows === 1 ? Prec.Postfix : Prec.Atom };
+    const c = v < 0 ? `(-${ctx.number(-v)})` : ctx.number(v);
+    return { text: `${c} ${ones}`, prec: Prec.Product };
+  },
+  latex: (n, _a, ctx) => {
+    const s = n.shape;
+    const v = n.attrs.value!;
+    if (v === 0) return atom('\\mathbf{0}');
+    const ones =
+      s.cols === 1
+        ? `\\mathbf{1}_{${ctx.dim(s.rows)}}`
+        : s.rows === 1
+          ? `\\mathbf{1}_{${ctx.dim(s.cols)}}^\\top`
+          : `\\mathbf{1}_{${ctx.dim(s.rows)} \\times ${ctx.dim(s.cols)}}`;
+    if (v === 1) return atom(ones);
+    return { text: `${v < 0 ? '-' : ''}${ctx.number(Math.abs(v))} ${ones}`, prec: v < 0 ? Prec.Unary : Prec.Product };
+  },
+};
+
+export const eye: OpDef = {
+  name: 'eye',
+  build: (g, _args, attrs) => g.eye(attrs.shape!.rows),
+  shape: (_args, attrs) => leafShape(attrs.shape),
+  vjp: noArgs,
+  formula: (n, _a, ctx) => atom(`eye(${ctx.dim(n.shape.rows)})`),
+  latex: (n, _a, ctx) => atom(`I_{${ctx.dim(n.shape.rows)}}`),
+};
+
+/** onehot(k, K): the index argument is a constant or an index variable; not differentiable. */
+export const onehot: OpDef = {
+  name: 'onehot',
+  build: (g, args, attrs) => g.onehot(args[0]!, attrs.shape!.rows),
+  shape: (args, attrs) => {
+    if (!isScalar(args[0]!)) throw new ShapeError('onehot takes an index');
+    return leafShape(attrs.shape);
+  },
+  vjp: noArgs,
+  formula: (n, a, ctx) => fcall('onehot', [a[0]!, atom(ctx.dim(n.shape.rows))], ctx),
+  latex: (_n, a, ctx) => atom(`\\hat{e}_{${ctx.wrap(a[0]!, Prec.Sum)}}`),
+};

@@ -1,0 +1,129 @@
+/** Matrix product, transpose, trace, diagonals and entries. */
+import type { Node } from '../ir/node.js';
+import { describeShape, isColumn, isRow, isScalar, shape, transposeShape, type Shape } from '../ir/shape.js';
+import { ShapeError } from '../syntax/errors.js';
+import { atom, factor, fcall, lcall } from './print.js';
+import { Prec, type OpDef, type PrintContext, type Printed } from './types.js';
+
+export function matmulShape(a: Shape, b: Shape): Shape {
+  if (isScalar(a)) return b;
+  if (isScalar(b)) return a;
+  if (a.cols !== b.rows) {
+    throw new ShapeError(`cannot multiply ${describeShape(a)} by ${describeShape(b)}: ${a.cols} != ${b.rows}`);
+  }
+  return shape(a.rows, b.cols);
+}
+
+/** An elementwise product or quotient of matrices: parenthesised as a factor of a matrix product. */
+function isElementwiseProduct(n: Node): boolean {
+  return (n.op === 'mul' || n.op === 'div') && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape);
+}
+
+function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed {
+  const [x, y] = n.args as [Node, Node];
+  const leftMin = isElementwiseProduct(x) ? Prec.Unary : Prec.Product;
+  // Matrix products associate, so a product on the right needs no parentheses.
+  const rightMin = y.op === 'matmul' ? Prec.Product : Prec.Unary;
+  return { text: `${ctx.wrap(a[0]!, leftMin)} ${factor(a[1]!, ctx, rightMin)}`, prec: Prec.Product };
+}
+
+export const matmul: OpDef = {
+  name: 'matmul',
+  build: (g, args) => g.matmul(args[0]!, args[1]!),
+  shape: (args) => matmulShape(args[0]!, args[1]!),
+  // C = A B: dA = dC Bᵀ, dB = Aᵀ dC.
+  vjp: (n, adj, g, needed) => {
+    const [a, b] = n.args as [Node, Node];
+    return [
+      needed[0] ? g.matmul(adj, g.transpose(b)) : undefined,
+      needed[1] ? g.matmul(g.transpose(a), adj) : undefined,
+    ];
+  },
+  formula: (n, a, ctx) => printMatmul(n, a, ctx),
+  latex: (n, a, ctx) => printMatmul(n, a, ctx),
+};
+
+export const transpose: OpDef = {
+  name: 'transpose',
+  build: (g, args) => g.transpose(args[0]!),
+  shape: (args) => transposeShape(args[0]!),
+  vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
+  formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
+  latex: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Atom)}^\\top`, prec: Prec.Postfix }),
+};
+
+function squareShape(what: string, s: Shape): void {
+  if (s.rows !== s.cols) throw new ShapeError(`${what} needs a square matrix, not ${describeShape(s)}`);
+}
+
+export const tr: OpDef = {
+  name: 'tr',
+  build: (g, args) => g.tr(args[0]!),
+  shape: (args) => {
+    squareShape('tr', args[0]!);
+    return shape(1, 1);
+  },
+  vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.eye(n.args[0]!.shape.rows)) : undefined],
+  formula: (_n, a, ctx) => fcall('tr', a, ctx),
+  latex: (_n, a, ctx) => lcall('\\operatorname{tr}', a, ctx),
+};
+
+/** diag(v): the square matrix with v on its diagonal. */
+export const diag: OpDef = {
+  name: 'diag',
+  build: (g, args) => g.diag(args[0]!),
+  shape: (args) => {
+    const v = args[0]!;
+    if (!isColumn(v) && !isRow(v)) throw new ShapeError(`diag needs a vector or a square matrix, not ${describeShape(v)}`);
+    const n = isColumn(v) ? v.rows : v.cols;
+    return shape(n, n);
+  },
+  vjp: (n, adj, g, needed) => {
+    if (!needed[0]) return [undefined];
+    const d = g.diagpart(adj);
+    return [isRow(n.args[0]!.shape) ? g.transpose(d) : d];
+  },
+  formula: (_n, a, ctx) => fcall('diag', a, ctx),
+  latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+};
+
+/** diag(M): the diagonal of a square matrix, as a column vector. */
+export const diagpart: OpDef = {
+  name: 'diagpart',
+  build: (g, args) => g.diagpart(args[0]!),
+  shape: (args) => {
+    squareShape('diag', args[0]!);
+    return shape(args[0]!.rows, 1);
+  },
+  vjp: (_n, adj, g, needed) => [needed[0] ? g.diag(adj) : undefined],
+  formula: (_n, a, ctx) => fcall('diag', a, ctx),
+  latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+};
+
+/**
+ * An entry: `v[i]` of a vector (column or row) or `M[i, j]`. Index arguments are constants
+ * or index variables (the front end checks their bounds); they are not differentiated.
+ */
+export const index: OpDef = {
+  name: 'index',
+  build: (g, args) => g.index(args[0]!, args.slice(1)),
+  shape: (args) => {
+    const [target, ...indices] = args as [Shape, ...Shape[]];
+    if (indices.length === 1 && (isScalar(target) || target.cols === 1 || target.rows === 1)) return shape(1, 1);
+    if (indices.length === 2) return shape(1, 1);
+    throw new ShapeError(`${describeShape(target)} takes two indices, like M[i, j]`);
+  },
+  vjp: (n, adj, g, needed) => {
+    const [target, i, j] = n.args as [Node, Node, Node | undefined];
+    if (!needed[0]) return [];
+    const s = target.shape;
+    if (isScalar(s)) return [adj];
+    if (j !== undefined) return [g.mul(adj, g.matmul(g.onehot(i, s.rows), g.transpose(g.onehot(j, s.cols))))];
+    if (s.cols === 1) return [g.mul(adj, g.onehot(i, s.rows))];
+    return [g.mul(adj, g.transpose(g.onehot(i, s.cols)))];
+  },
+  formula: (_n, a, ctx) =>
+    atom(`${ctx.wrap(a[0]!, Prec.Postfix)}[${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(', ')}]`),
+  latex: (_n, a, ctx) =>
+    atom(`{${ctx.wrap(a[0]!, Prec.Atom)}}_{${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(',')}}`),
+};

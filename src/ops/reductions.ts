@@ -1,0 +1,80 @@
+/** Reductions to a scalar, and softmax. */
+import type { Node } from '../ir/node.js';
+import { describeShape, isColumn, isScalar, shape, type Shape } from '../ir/shape.js';
+import { ShapeError } from '../syntax/errors.js';
+import { atom, fcall, lcall } from './print.js';
+import { Prec, type OpDef } from './types.js';
+
+const toScalar = (): Shape => shape(1, 1);
+
+export const sum: OpDef = {
+  name: 'sum',
+  build: (g, args) => g.sum(args[0]!),
+  shape: toScalar,
+  vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.ones(n.args[0]!.shape)) : undefined],
+  formula: (_n, a, ctx) => fcall('sum', a, ctx),
+  latex: (_n, a, ctx) => lcall('\\operatorname{sum}', a, ctx),
+};
+
+export const mean: OpDef = {
+  name: 'mean',
+  build: (g, args) => g.mean(args[0]!),
+  shape: toScalar,
+  vjp: (n, adj, g, needed) => {
+    if (!needed[0]) return [undefined];
+    const s = n.args[0]!.shape;
+    const count = g.mul(g.dimValue(s.rows), g.dimValue(s.cols));
+    return [g.mul(g.div(adj, count), g.ones(s))];
+  },
+  formula: (_n, a, ctx) => fcall('mean', a, ctx),
+  latex: (_n, a, ctx) => lcall('\\operatorname{mean}', a, ctx),
+};
+
+/** ||a||: the Euclidean norm of a vector, the Frobenius norm of a matrix. */
+export const norm2: OpDef = {
+  name: 'norm2',
+  build: (g, args) => g.norm2(args[0]!),
+  shape: toScalar,
+  vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.div(adj, n), n.args[0]!) : undefined],
+  formula: (_n, a, ctx) => atom(`||${ctx.wrap(a[0]!, Prec.Sum)}||`),
+  latex: (_n, a, ctx) => atom(`\\left\\lVert ${ctx.wrap(a[0]!, Prec.Sum)} \\right\\rVert`),
+};
+
+/** log(sum(exp(v))) over all entries; its gradient is softmax(v) for a column vector. */
+export const logsumexp: OpDef = {
+  name: 'logsumexp',
+  build: (g, args) => g.logsumexp(args[0]!),
+  shape: (args) => {
+    if (isScalar(args[0]!)) throw new ShapeError('logsumexp needs a vector or a matrix, not a scalar');
+    return shape(1, 1);
+  },
+  vjp: (n, adj, g, needed) => {
+    if (!needed[0]) return [undefined];
+    const v = n.args[0]!;
+    const p = isColumn(v.shape) ? g.softmax(v) : g.unary('exp', g.sub(v, n));
+    return [g.mul(adj, p)];
+  },
+  formula: (_n, a, ctx) => fcall('logsumexp', a, ctx),
+  latex: (_n, a, ctx) => lcall('\\operatorname{logsumexp}', a, ctx),
+};
+
+/** softmax of a vector, or of each column of a matrix. */
+export const softmax: OpDef = {
+  name: 'softmax',
+  build: (g, args) => g.softmax(args[0]!),
+  shape: (args) => {
+    const s = args[0]!;
+    if (isScalar(s) || s.rows === 1) throw new ShapeError(`softmax needs a vector or a matrix, not ${describeShape(s)}`);
+    return s;
+  },
+  // y = softmax(v) per column: dv = y ⊙ (dy - 1ᵀ(dy ⊙ y)), the row of column sums repeated down.
+  vjp: (n, adj, g, needed) => {
+    if (!needed[0]) return [undefined];
+    const y: Node = n;
+    const s = y.shape;
+    const columnSums = g.matmul(g.ones(shape(1, s.rows)), g.mul(adj, y));
+    return [g.mul(y, g.sub(adj, columnSums))];
+  },
+  formula: (_n, a, ctx) => fcall('softmax', a, ctx),
+  latex: (_n, a, ctx) => lcall('\\operatorname{softmax}', a, ctx),
+};

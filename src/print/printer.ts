@@ -1,0 +1,64 @@
+/**
+ * Prints IR expressions in formula syntax (what `gradc derive` shows, and the parser reads
+ * back) or in LaTeX, through each op's print rule, with only the parentheses needed.
+ * Nodes that are the user's definitions print as their names.
+ */
+import type { Node } from '../ir/node.js';
+import { OPS } from '../ops/index.js';
+import { Prec, type PrintContext, type Printed } from '../ops/types.js';
+import { latexName } from './names.js';
+
+export type Style = 'formula' | 'latex';
+
+/** Shortest text that reads back as the same number. */
+export function formatNumber(v: number, style: Style): string {
+  if (v === Math.PI) return style === 'latex' ? '\\pi' : 'pi';
+  const text = String(v);
+  if (style === 'latex') {
+    const m = /^([0-9.]+)e([+-])([0-9]+)$/.exec(text);
+    if (m !== null) return `${m[1]} \\cdot 10^{${m[2] === '-' ? '-' : ''}${m[3]}}`;
+  }
+  return text.replace('e+', 'e');
+}
+
+export class Printer {
+  private readonly memo = new Map<number, Printed>();
+  private readonly ctx: PrintContext;
+
+  constructor(
+    readonly style: Style,
+    /** Nodes shown by name: usually the definitions (id → name). */
+    private readonly names: ReadonlyMap<number, string> = new Map(),
+  ) {
+    const latex = style === 'latex';
+    this.ctx = {
+      wrap: (p, min) => (p.prec >= min ? p.text : latex ? `\\left(${p.text}\\right)` : `(${p.text})`),
+      dim: (d) => (typeof d === 'number' ? String(d) : latex ? latexName(d) : d),
+      name: (n) => (latex ? latexName(n) : n),
+      number: (v) => formatNumber(v, style),
+      node: (n) => this.print(n),
+    };
+  }
+
+  /** `n` printed; a named node prints as its name. */
+  print(n: Node): Printed {
+    const name = this.names.get(n.id);
+    if (name !== undefined) return { text: this.ctx.name(name), prec: Prec.Atom };
+    return this.expand(n);
+  }
+
+  /** `n` printed from its definition even if it has a name (for `name = ...` lines). */
+  expand(n: Node): Printed {
+    const done = this.memo.get(n.id);
+    if (done !== undefined) return done;
+    const args = n.args.map((a) => this.print(a));
+    const op = OPS[n.op];
+    const printed = this.style === 'latex' ? op.latex(n, args, this.ctx) : op.formula(n, args, this.ctx);
+    this.memo.set(n.id, printed);
+    return printed;
+  }
+
+  text(n: Node): string {
+    return this.print(n).text;
+  }
+}

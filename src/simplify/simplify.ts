@@ -1,0 +1,133 @@
+/**
+ * Canonicalisation of derived expressions: rebuild bottom-up through the smart constructors
+ * (which fold constants, drop neutral 0 / 1 / ones / eye, cancel double transposes and pull
+ * scalar factors to the front), then apply the rewrite rules below, until nothing changes.
+ * Forward values (the user's definitions and what they are built from) are never rewritten,
+ * so derivatives keep referring to them, and printers can show them by name.
+ */
+import { constValue, type Graph } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import { isColumn, isScalar, sameShape } from '../ir/shape.js';
+import { OPS } from '../ops/index.js';
+
+/** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
+export type Rule = (n: Node, g: Graph) => Node | undefined;
+
+/** `c x` → [c, x]; anything else → [1, x]. */
+function coefficient(n: Node): [number, Node] {
+  if (n.op === 'mul') {
+    const c = constValue(n.args[0]!);
+    if (c !== undefined && n.args[0]!.op === 'const') return [c, n.args[1]!];
+  }
+  return [1, n];
+}
+
+/** Terms of a sum of one shape, flattened. */
+function terms(n: Node, out: Node[]): Node[] {
+  if (n.op === 'add' && sameShape(n.args[0]!.shape, n.shape) && sameShape(n.args[1]!.shape, n.shape)) {
+    terms(n.args[0]!, out);
+    terms(n.args[1]!, out);
+  } else {
+    out.push(n);
+  }
+  return out;
+}
+
+export const RULES: readonly Rule[] = [
+  // Like terms: a + a → 2 a, 3 a - a → 2 a, a - a → 0, collected across a whole sum.
+  function likeTerms(n, g) {
+    if (n.op !== 'add') return undefined;
+    const list = terms(n, []);
+    if (list.length < 2) return undefined;
+    const order: number[] = [];
+    const byBase = new Map<number, { base: Node; coefficient: number }>();
+    for (const t of list) {
+      const [c, base] = coefficient(t);
+      const entry = byBase.get(base.id);
+      if (entry === undefined) {
+        byBase.set(base.id, { base, coefficient: c });
+        order.push(base.id);
+      } else {
+        entry.coefficient += c;
+      }
+    }
+    if (byBase.size === list.length) return undefined;
+    const combined = order
+      .map((id) => byBase.get(id)!)
+      .filter((e) => e.coefficient !== 0)
+      .map((e) => g.mul(g.constant(e.coefficient), e.base));
+    // Positive terms first reads better: a - b rather than -b + a.
+    const firstPositive = combined.findIndex((t) => coefficient(t)[0] > 0);
+    if (firstPositive > 0) combined.unshift(...combined.splice(firstPositive, 1));
+    if (combined.length === 0) return g.zeros(n.shape);
+    return combined.reduce((acc, t) => g.add(acc, t));
+  },
+  // -a + b → b - a.
+  function positiveFirst(n, g) {
+    if (n.op !== 'add') return undefined;
+    const [a, b] = n.args as [Node, Node];
+    if (coefficient(a)[0] < 0 && coefficient(b)[0] > 0 && sameShape(a.shape, b.shape)) return g.add(b, a);
+    return undefined;
+  },
+  // 1ᵀ (u ⊙ v) of column vectors is uᵀ v.
+  function onesDotHadamard(n, g) {
+    if (n.op !== 'matmul') return undefined;
+    const [a, b] = n.args as [Node, Node];
+    if (a.op === 'fill' && a.attrs.value === 1 && b.op === 'mul' && isColumn(b.shape)) {
+      const [u, v] = b.args as [Node, Node];
+      if (sameShape(u.shape, v.shape)) return g.matmul(g.transpose(u), v);
+    }
+    return undefined;
+  },
+  // 1ᵀ x of a column vector is sum(x).
+  function onesDot(n, g) {
+    if (n.op !== 'matmul') return undefined;
+    const [a, b] = n.args as [Node, Node];
+    if (a.op === 'fill' && a.attrs.value === 1 && isColumn(b.shape) && isScalar(n.shape)) return g.sum(b);
+    return undefined;
+  },
+];
+
+export interface SimplifyOptions {
+  /** Nodes never rewritten (with everything below them): the forward values. */
+  readonly frozen?: ReadonlySet<number>;
+  readonly rules?: readonly Rule[];
+  /** Passes at most; each pass rebuilds every node once. */
+  readonly maxPasses?: number;
+}
+
+/** Simplifies each root; structurally equal results are the same node. */
+export function simplify(g: Graph, roots: readonly Node[], options: SimplifyOptions = {}): Node[] {
+  const frozen = options.frozen ?? new Set<number>();
+  const rules = options.rules ?? RULES;
+  let current = [...roots];
+  for (let pass = 0; pass < (options.maxPasses ?? 8); pass++) {
+    const memo = new Map<number, Node>();
+    const rewrite = (n: Node): Node => {
+      const done = memo.get(n.id);
+      if (done !== undefined) return done;
+      let result = n;
+      if (!frozen.has(n.id) && n.args.length > 0) {
+        const args = n.args.map(rewrite);
+        result = args.every((a, i) => a === n.args[i]) ? n : OPS[n.op].build(g, args, n.attrs);
+        for (let fired = true, budget = 16; fired && budget > 0; budget--) {
+          fired = false;
+          for (const rule of rules) {
+            const r = rule(result, g);
+            if (r !== undefined && r !== result) {
+              result = r;
+              fired = true;
+              break;
+            }
+          }
+        }
+      }
+      memo.set(n.id, result);
+      return result;
+    };
+    const next = current.map(rewrite);
+    if (next.every((n, i) => n === current[i])) return next;
+    current = next;
+  }
+  return current;
+}

@@ -1,0 +1,63 @@
+/** The syntax tree the parser builds. Every node has the span of the text it came from. */
+import type { Span } from './source.js';
+
+export interface NameRef {
+  readonly name: string;
+  readonly span: Span;
+}
+
+export type BinaryOp = '+' | '-' | '*' | 'juxt' | '/' | '.*' | './' | '^' | '.^';
+
+export type Expr =
+  | { readonly kind: 'num'; readonly value: number; readonly text: string; readonly span: Span }
+  | { readonly kind: 'name'; readonly name: string; readonly span: Span }
+  | {
+      readonly kind: 'binary';
+      readonly op: BinaryOp;
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly opSpan: Span;
+      readonly span: Span;
+    }
+  | { readonly kind: 'unary'; readonly op: '-' | '+'; readonly arg: Expr; readonly span: Span }
+  | { readonly kind: 'transpose'; readonly arg: Expr; readonly span: Span }
+  | { readonly kind: 'index'; readonly target: Expr; readonly indices: readonly Expr[]; readonly span: Span }
+  | {
+      readonly kind: 'call';
+      readonly callee: string;
+      readonly calleeSpan: Span;
+      readonly args: readonly Expr[];
+      readonly span: Span;
+    }
+  | { readonly kind: 'norm'; readonly arg: Expr; readonly span: Span };
+
+export interface DimExpr {
+  readonly kind: 'dim';
+  /** A positive integer literal, or a dimension name. */
+  readonly value: number | string;
+  readonly text: string;
+  readonly span: Span;
+}
+
+export type TypeExpr =
+  | { readonly kind: 'scalar'; readonly span: Span }
+  | { readonly kind: 'vector'; readonly n: DimExpr; readonly span: Span }
+  | { readonly kind: 'matrix'; readonly rows: DimExpr; readonly cols: DimExpr; readonly span: Span }
+  | { readonly kind: 'index'; readonly bound: DimExpr; readonly span: Span };
+
+export type Statement =
+  | { readonly kind: 'decl'; readonly names: readonly NameRef[]; readonly type: TypeExpr; readonly span: Span }
+  | { readonly kind: 'def'; readonly name: NameRef; readonly expr: Expr; readonly span: Span }
+  | {
+      readonly kind: 'request';
+      readonly request: 'grad' | 'jacobian' | 'hessian';
+      readonly target: NameRef;
+      readonly wrt: readonly NameRef[];
+      readonly span: Span;
+    };
+
+export interface Program {
+  readonly statements: readonly Statement[];
+  /** Names that statements with syntax errors seemed to declare or define (to avoid cascading errors). */
+  readonly brokenNames: readonly string[];
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { checkFormula, differentiate, toFormula } from '../src/index.js';
+
+function derive(text: string): Record<string, string> {
+  const model = checkFormula(text);
+  return Object.fromEntries(toFormula(model, differentiate(model)).map((l) => [l.name, l.expression]));
+}
+
+const DS102 = `
+A : matrix(h, m)
+b : vector(h)
+x : vector(m)
+y : scalar
+z1 = A x
+z2 = sigma(z1)
+z3 = b^T z2
+z4 = y - z3
+L = z4^2
+grad L wrt A, b, z4
+`;
+
+describe('derive: the handouts boxed answers', () => {
+  it('DS 102: dL/db is -2 z4 z2', () => {
+    expect(derive(DS102).dL_db).toBe('-2 z4 z2');
+  });
+
+  it('DS 102: dL/dA is -2 z4 (b .* z2 .* (1 - z2)) x^T, reusing sigma(z1) = z2', () => {
+    expect(derive(DS102).dL_dA).toBe('-2 z4 (b .* z2 .* (1 - z2)) x^T');
+  });
+
+  it('DS 102: the delta of an intermediate definition', () => {
+    expect(derive(DS102).dL_dz4).toBe('2 z4');
+  });
+
+  it('Domke: dL/dV is (softmax(f) - onehot(y, K)) h^T', () => {
+    const d = derive(`
+W : matrix(M, p)
+V : matrix(K, M)
+b : vector(M)
+c : vector(K)
+x : vector(p)
+y : index(K)
+h = tanh(b + W x)
+f = c + V h
+L = logsumexp(f) - f[y]
+grad L wrt V, c
+`);
+    expect(d.dL_dV).toBe('(softmax(f) - onehot(y, K)) h^T');
+    expect(d.dL_dc).toBe('softmax(f) - onehot(y, K)');
+  });
+});
