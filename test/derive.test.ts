@@ -49,3 +49,30 @@ grad L wrt V, c
     expect(d.dL_dc).toBe('softmax(f) - onehot(y, K)');
   });
 });
+
+describe('derive: gradients with respect to definitions', () => {
+  it('keeps log(yhat) on the path through yhat when yhat = sigma(z) is a definition', () => {
+    const d = derive('z : scalar\nyhat = sigma(z)\nL = log(yhat)\ngrad L wrt yhat, z\n');
+    expect(d.dL_dyhat).toBe('1 / yhat');
+    // (1 / yhat) yhat (1 - yhat), cancelled.
+    expect(d.dL_dz).toBe('1 - yhat');
+  });
+
+  it('does not fold a scaling through a definition: h = 2 x, L = sum(3 h)', () => {
+    const d = derive('x : vector(n)\nh = 2 x\nL = sum(3 h)\ngrad L wrt h, x\n');
+    expect(d.dL_dh).toBe('3 ones(n)');
+    expect(d.dL_dx).toBe('6 ones(n)');
+  });
+});
+
+describe('derive: signs and coefficients', () => {
+  it('writes a negative constant quotient as a subtraction, not "- -1 / m"', () => {
+    const d = derive('a, b : vector(m)\nJ = -1/m sum(a) + -1/m sum(b .* a)\ngrad J wrt a\n');
+    expect(d.dJ_da).toBe('-1 / m b - 1 / m ones(m)');
+  });
+
+  it('pulls scalar factors out of the sum', () => {
+    const d = derive('w : scalar\nx : vector(N)\nL = 1/N sum((w x) .^ 2)\ngrad L wrt w\n');
+    expect(d.dL_dw).toBe('2 w / N sum(x .* x)');
+  });
+});

@@ -1,5 +1,9 @@
 /** The gradc command: the only module that touches process streams and files. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { checkModel, formatCheckReport } from '../check/check-module.js';
+import { makeFixtures } from '../check/fixtures.js';
+import { compile } from '../compile.js';
 import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
 import type { Model } from '../ir/model.js';
@@ -58,15 +62,73 @@ function parseArgs(argv: readonly string[]): Parsed {
   return { command, files, options };
 }
 
-function load(path: string): Model {
-  let text: string;
+function readSource(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `cannot read ${path}: no such file` : `cannot read ${path}: ${code ?? String(e)}`);
   }
-  return checkFormula(text, path);
+}
+
+function load(path: string): Model {
+  return checkFormula(readSource(path), path);
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half a file. */
+function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+function stringOption(p: Parsed, name: string): string | undefined {
+  const v = p.options.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function numberOption(p: Parsed, name: string): number | undefined {
+  const v = stringOption(p, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${name} takes a non-negative number, not '${v}'`);
+  return n;
+}
+
+function intOption(p: Parsed, name: string): number | undefined {
+  const n = numberOption(p, name);
+  if (n !== undefined && !Number.isSafeInteger(n)) throw new UsageError(`${name} takes a whole number, not '${stringOption(p, name)}'`);
+  return n;
+}
+
+/** `--dims h=3,m=4`, each name a dimension of the model. */
+function modelDims(p: Parsed, model: Model): Record<string, number> | undefined {
+  const dims = dimsOption(p);
+  for (const name of Object.keys(dims ?? {})) {
+    if (!model.dims.includes(name)) {
+      const known = model.dims.length === 0 ? 'it has none' : `its dimensions are ${model.dims.join(', ')}`;
+      throw new UsageError(`--dims: ${name} is not a dimension of ${model.source.path}; ${known}`);
+    }
+  }
+  return dims;
+}
+
+function dimsOption(p: Parsed): Record<string, number> | undefined {
+  const v = stringOption(p, '--dims');
+  if (v === undefined) return undefined;
+  const dims: Record<string, number> = {};
+  for (const part of v.split(',')) {
+    const m = /^\s*([^=\s]+)\s*=\s*([0-9]+)\s*$/u.exec(part);
+    if (m === null || Number(m[2]) < 1 || Number(m[2]) > 1_000_000) {
+      throw new UsageError(`--dims takes name=size pairs with sizes from 1 to 1000000, like --dims h=3,m=4; not '${part}'`);
+    }
+    dims[m[1]!] = Number(m[2]);
+  }
+  return dims;
 }
 
 function oneFile(p: Parsed): string {
@@ -89,15 +151,49 @@ async function run(p: Parsed, io: Io): Promise<number> {
     case 'latex': {
       allow(p, ['--steps']);
       const model = load(oneFile(p));
-      for (const line of toLatex(model, differentiate(model))) io.stdout(`${line}\n`);
+      for (const line of toLatex(model, differentiate(model), { steps: p.options.has('--steps') })) io.stdout(`${line}\n`);
       return 0;
     }
     case 'compile': {
       allow(p, ['-o']);
       if (p.files.length === 0) throw new UsageError('compile takes at least one formula file');
-      for (const f of p.files) load(f);
-      io.stderr('gradc: code generation is not implemented yet\n');
-      return 2;
+      const dir = stringOption(p, '-o') ?? 'generated';
+      // Every file is compiled before anything is written: one bad file writes nothing.
+      const outputs: { path: string; code: string }[] = [];
+      for (const f of p.files) {
+        const code = await compile(readSource(f), f);
+        outputs.push({ path: join(dir, `${basename(f).replace(/\.formula$/, '')}.ts`), code });
+      }
+      mkdirSync(dir, { recursive: true });
+      for (const o of outputs) writeAtomically(o.path, o.code);
+      for (const o of outputs) io.stdout(`wrote ${o.path}\n`);
+      return 0;
+    }
+    case 'check': {
+      allow(p, ['--dims', '--seed', '--tol']);
+      const model = load(oneFile(p));
+      const report = await checkModel(model, {
+        dims: modelDims(p, model),
+        seed: intOption(p, '--seed') ?? 1,
+        tol: numberOption(p, '--tol') ?? 1e-6,
+      });
+      io.stdout(`${formatCheckReport(report)}\n`);
+      return report.ok ? 0 : 1;
+    }
+    case 'fixtures': {
+      allow(p, ['--dims', '--seed', '--count', '-o']);
+      const model = load(oneFile(p));
+      const count = intOption(p, '--count') ?? 1;
+      if (count < 1 || count > 10_000) throw new UsageError('--count must be between 1 and 10000');
+      const fixtures = await makeFixtures(model, { dims: modelDims(p, model), seed: intOption(p, '--seed') ?? 1, count });
+      const json = `${JSON.stringify(fixtures, null, 2)}\n`;
+      const out = stringOption(p, '-o');
+      if (out === undefined) io.stdout(json);
+      else {
+        writeAtomically(out, json);
+        io.stdout(`wrote ${out}\n`);
+      }
+      return 0;
     }
     case 'help':
     case '--help':

@@ -11,7 +11,7 @@ import { UNARY_NAMES } from '../ops/elementwise.js';
 import { Graph } from './graph.js';
 import type { Definition, GradRequest, Model, Variable } from './model.js';
 import type { Node } from './node.js';
-import { describeShape, isColumn, isRow, isScalar, sameShape, shape, type Dim, type Shape } from './shape.js';
+import { broadcastShapes, describeShape, isColumn, isRow, isScalar, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
 
 /** Functions that are not elementwise, with how many arguments they take. */
 const OTHER_FUNCTIONS: Readonly<Record<string, string>> = {
@@ -58,18 +58,24 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** The closest candidate, if it is close enough to be a likely typo. */
+/**
+ * The closest candidate, if it is close enough to be a likely typo: at most one edit per
+ * three characters (at least one), and never a replacement of the whole name (`q` is not
+ * a typo of `x`).
+ */
 export function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  const allowed = Math.max(1, Math.floor([...name].length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    if (Math.abs(c.length - name.length) > allowed) continue;
     const dist = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (dist >= Math.max([...name].length, [...c].length)) continue;
     if (dist < bestDistance || (dist === bestDistance && best !== undefined && c < best)) {
       best = c;
       bestDistance = dist;
     }
   }
-  const allowed = Math.max(1, Math.floor(name.length / 3));
   return bestDistance <= allowed ? best : undefined;
 }
 
@@ -90,6 +96,10 @@ class Elaborator {
   private readonly definitions: Definition[] = [];
   private readonly requests: GradRequest[] = [];
   private readonly gradCounts = new Map<string, number>();
+  /** Where each name is first declared or defined in the file, for "used before" messages. */
+  private readonly introduced = new Map<string, { span: Span; kind: 'declared' | 'defined' | 'dimension' }>();
+  /** The definition being checked, if any (its name is not yet usable). */
+  private defining: string | undefined;
 
   constructor(
     private readonly source: Source,
@@ -98,6 +108,18 @@ class Elaborator {
 
   run(program: Program): Model {
     for (const name of program.brokenNames) if (!this.names.has(name)) this.names.set(name, { kind: 'poisoned' });
+    for (const s of program.statements) {
+      if (s.kind === 'decl') {
+        for (const n of s.names) if (!this.introduced.has(n.name)) this.introduced.set(n.name, { span: n.span, kind: 'declared' });
+        const t = s.type;
+        const dims = t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : [];
+        for (const d of dims) {
+          if (typeof d.value === 'string' && !this.introduced.has(d.value)) this.introduced.set(d.value, { span: d.span, kind: 'dimension' });
+        }
+      } else if (s.kind === 'def' && !this.introduced.has(s.name.name)) {
+        this.introduced.set(s.name.name, { span: s.name.span, kind: 'defined' });
+      }
+    }
     for (const statement of program.statements) {
       if (this.diagnostics.full) break;
       try {
@@ -160,7 +182,9 @@ class Elaborator {
   /** A dimension in a type or a dimension argument: a positive integer or a name. */
   private dimension(value: number | string, span: Span): Dim {
     if (typeof value === 'number') {
-      if (!Number.isSafeInteger(value) || value < 1) this.fail(`a dimension must be a positive integer, not ${this.text(span)}`, span);
+      const text = this.text(span);
+      if (/^[0-9]+$/.test(text) && !Number.isSafeInteger(value)) this.fail(`the dimension ${shortNumber(text)} is too large`, span);
+      if (!/^[0-9]+$/.test(text) || value < 1) this.fail(`a dimension must be a positive integer, not ${shortNumber(text)}`, span);
       return value;
     }
     if (isReserved(value)) this.fail(`'${value}' is a reserved word and cannot name a dimension`, span);
@@ -195,7 +219,14 @@ class Elaborator {
   }
 
   private declaration(s: Extract<Statement, { kind: 'decl' }>): void {
-    const declared = this.declaredShape(s.type);
+    let declared: ReturnType<Elaborator['declaredShape']>;
+    try {
+      declared = this.declaredShape(s.type);
+    } catch (e) {
+      // The type was reported; its names exist, so later uses are not reported again.
+      if (e instanceof Reported) for (const n of s.names) if (!this.names.has(n.name)) this.names.set(n.name, { kind: 'poisoned' });
+      throw e;
+    }
     for (const n of s.names) {
       if (isReserved(n.name)) {
         this.diagnostics.report(`'${n.name}' is a reserved word and cannot name a variable`, n.span);
@@ -227,7 +258,15 @@ class Elaborator {
     }
     // Poisoned until the expression checks, so a bad definition does not cascade.
     this.names.set(name, { kind: 'poisoned' });
-    const node = this.expr(s.expr);
+    this.defining = name;
+    let node: Node;
+    try {
+      node = this.expr(s.expr);
+    } finally {
+      this.defining = undefined;
+    }
+    // Later expressions must pass through this definition, so gradients with respect to it exist.
+    this.graph.seal(node);
     const definition: Definition = { name, node, span: s.name.span };
     this.definitions.push(definition);
     this.names.set(name, { kind: 'definition', definition });
@@ -300,7 +339,22 @@ class Elaborator {
   // ------------------------------------------------------------- expressions
 
   private unknownName(name: string, span: Span): never {
-    const candidates = [...this.names.keys()];
+    const later = this.introduced.get(name);
+    if (later !== undefined && later.span.start > span.start) {
+      const line = this.source.position(later.span.start).line;
+      this.fail(
+        later.kind === 'declared'
+          ? `'${name}' is used before its declaration on line ${line}; declare it above this line`
+          : later.kind === 'defined'
+            ? `'${name}' is used before its definition on line ${line}; define it above this line`
+            : `'${name}' is used before line ${line}, where it first names a dimension; declare a variable of that dimension above this line`,
+        span,
+      );
+    }
+    if (name === 'pi') this.fail(`'pi' is a constant, not a variable or a definition`, span);
+    if (FUNCTION_NAMES.includes(name)) this.fail(`'${name}' is a function, not a variable or a definition`, span);
+    if (RESERVED.has(name)) this.fail(`'${name}' is a reserved word, not a variable or a definition`, span);
+    const candidates = [...this.names.keys()].filter((n) => n !== this.defining);
     const close = nearest(name, candidates);
     this.fail(close !== undefined ? `unknown name '${name}'; did you mean '${close}'?` : `unknown name '${name}'; declare it first, for example '${name} : scalar'`, span);
   }
@@ -319,7 +373,7 @@ class Elaborator {
   private expr(e: Expr): Node {
     switch (e.kind) {
       case 'num':
-        if (!Number.isFinite(e.value)) this.fail(`the number ${e.text.length > 20 ? e.text.slice(0, 20) + '…' : e.text} is too large`, e.span);
+        if (!Number.isFinite(e.value)) this.fail(`the number ${shortNumber(e.text)} is too large`, e.span);
         return this.build(e.span, () => this.graph.constant(e.value));
       case 'name':
         return this.name(e.name, e.span);
@@ -333,7 +387,7 @@ class Elaborator {
       }
       case 'norm': {
         const arg = this.expr(e.arg);
-        return this.build(e.span, () => this.graph.norm2(arg));
+        return this.build(e.span, () => (e.p === 1 ? this.graph.sum(this.graph.unary('abs', arg)) : this.graph.norm2(arg)));
       }
       case 'binary':
         return this.binary(e);
@@ -365,6 +419,7 @@ class Elaborator {
       case 'definition':
         return e.definition.node;
       case 'poisoned':
+        if (name === this.defining) this.fail(`'${name}' is used in its own definition`, span);
         throw new Reported();
       case 'dim':
         return this.build(span, () => this.graph.dimValue(name));
@@ -376,11 +431,11 @@ class Elaborator {
   }
 
   private binary(e: Extract<Expr, { kind: 'binary' }>): Node {
-    const left = this.expr(e.left);
-    const right = this.expr(e.right);
+    const [left, right] = this.operands(e.left, e.right);
     const g = this.graph;
     const a = left.shape;
     const b = right.shape;
+    if (e.op === '+' || e.op === '-' || e.op === '.*' || e.op === './' || e.op === '.^') this.broadcasts(e, a, b);
     switch (e.op) {
       case '+':
         return this.build(e.span, () => g.add(left, right));
@@ -393,6 +448,12 @@ class Elaborator {
           const u = this.operandText(e.left, 'u');
           const v = this.operandText(e.right, 'v');
           this.fail(`cannot multiply ${describeShape(a)} by ${describeShape(b)}; did you mean ${u}^T ${v} or ${u} .* ${v}?`, e.span);
+        }
+        if (isColumn(a) && !isColumn(b) && a.rows === b.rows) {
+          // `u A` with u a column that fits the rows of A: u^T A was meant.
+          const u = this.operandText(e.left, 'u');
+          const m = this.operandText(e.right, 'A');
+          this.fail(`cannot multiply ${describeShape(a)} by ${describeShape(b)}: 1 != ${String(b.rows)}; did you mean ${u}^T ${m}?`, e.span);
         }
         return this.build(e.span, () => g.matmul(left, right));
       }
@@ -415,7 +476,12 @@ class Elaborator {
             e.span,
           );
         }
-        if (!isScalar(b)) this.fail(`the exponent of '^' must be a scalar, not ${describeShape(b)}`, e.right.span);
+        if (!isScalar(b)) {
+          this.fail(
+            `the exponent of '^' must be a scalar, not ${describeShape(b)}; for an elementwise power use ${this.operandText(e.left, 'x')} .^ ${this.operandText(e.right, 'p')}`,
+            e.right.span,
+          );
+        }
         return this.build(e.span, () => g.pow(left, right));
       case '.^':
         return this.build(e.span, () => g.pow(left, right));
@@ -426,6 +492,45 @@ class Elaborator {
     }
   }
 
+  /** Checks both operands, so an error in the left one does not hide one in the right. */
+  private operands(a: Expr, b: Expr): [Node, Node] {
+    let left: Node | undefined;
+    let failure: Reported | undefined;
+    try {
+      left = this.expr(a);
+    } catch (e) {
+      if (!(e instanceof Reported)) throw e;
+      failure = e;
+    }
+    const right = this.expr(b);
+    if (failure !== undefined || left === undefined) throw failure ?? new Reported();
+    return [left, right];
+  }
+
+  /** Refuses an elementwise operation whose operand shapes do not broadcast (LANGUAGE.md 1.4). */
+  private broadcasts(e: Extract<Expr, { kind: 'binary' }>, a: Shape, b: Shape): void {
+    if (broadcastShapes(a, b) !== undefined) return;
+    const [sa, sb] = [describeShape(a), describeShape(b)];
+    const what =
+      e.op === '+'
+        ? `add ${sa} and ${sb}`
+        : e.op === '-'
+          ? `subtract ${sb} from ${sa}`
+          : e.op === '.*'
+            ? `multiply ${sa} and ${sb} elementwise`
+            : e.op === './'
+              ? `divide ${sa} by ${sb} elementwise`
+              : `raise ${sa} to the power ${sb} elementwise`;
+    // A vector that would repeat across a matrix if it were transposed.
+    const isMatrix = (s: Shape) => s.rows !== 1 && s.cols !== 1;
+    const transposed = (x: Expr, placeholder: string) =>
+      x.kind === 'transpose' ? this.operandText(x.arg, placeholder) : `${this.operandText(x, placeholder)}^T`;
+    let hint = '';
+    if (isMatrix(b) && !isMatrix(a) && broadcastShapes(transposeShape(a), b) !== undefined) hint = `; did you mean ${transposed(e.left, 'the transpose')}?`;
+    else if (isMatrix(a) && !isMatrix(b) && broadcastShapes(a, transposeShape(b)) !== undefined) hint = `; did you mean ${transposed(e.right, 'the transpose')}?`;
+    this.fail(`cannot ${what}: the shapes differ and do not broadcast${hint}`, e.span);
+  }
+
   /** The user's text of a short operand, for suggestions; a placeholder when it is long. */
   private operandText(e: Expr, placeholder: string): string {
     const t = this.text(e.span).replace(/\s+/g, ' ');
@@ -434,25 +539,36 @@ class Elaborator {
     return simple ? t : `(${t})`;
   }
 
-  /** An index argument: a non-negative integer literal or an index variable. */
-  private indexArg(e: Expr, extent: Dim, what: string): Node {
-    if (e.kind === 'num') {
-      if (!Number.isInteger(e.value) || e.value < 0) this.fail(`an index is a non-negative integer (indices start at 0), not ${e.text}`, e.span);
-      if (typeof extent === 'number' && e.value >= extent) {
-        this.fail(`index ${e.value} is out of range: ${what} has ${extent} entries, numbered from 0`, e.span);
+  /**
+   * An index argument: a non-negative integer literal or an index variable. `extent` is
+   * the number of entries along the axis; `axis` names them in messages ("x has 3 entries").
+   */
+  private indexArg(e: Expr, extent: Dim, axis: (extent: Dim) => string): Node {
+    const literal = e.kind === 'num' ? e : e.kind === 'unary' && e.arg.kind === 'num' ? e.arg : undefined;
+    if (literal !== undefined) {
+      const text = this.text(e.span).replace(/\s+/g, '');
+      if (e.kind === 'unary' || !/^[0-9]+$/.test(literal.text)) this.fail(`an index is a non-negative integer (indices start at 0), not ${shortNumber(text)}`, e.span);
+      if (!Number.isSafeInteger(literal.value)) this.fail(`index ${shortNumber(text)} is too large`, e.span);
+      if (typeof extent === 'number' && literal.value >= extent) {
+        this.fail(`index ${literal.value} is out of range: ${axis(extent)}, numbered from 0`, e.span);
       }
-      return this.build(e.span, () => this.graph.constant(e.value));
+      return this.build(e.span, () => this.graph.constant(literal.value));
     }
     if (e.kind === 'name') {
       const entity = this.names.get(e.name);
       if (entity?.kind === 'variable' && entity.variable.kind === 'index') {
         const bound = entity.variable.bound!;
         if (bound !== extent) {
-          this.fail(`'${e.name}' ranges over ${bound} values, but ${what} has ${extent} entries`, e.span);
+          this.fail(`'${e.name}' ranges over ${bound} values, but ${axis(extent)}`, e.span);
         }
         return entity.variable.node;
       }
+      if (entity?.kind === 'poisoned') throw new Reported();
       if (entity === undefined) this.unknownName(e.name, e.span);
+      this.fail(
+        `an index must be an integer literal or an index variable (declared like 'k : index(K)'), but '${e.name}' is ${this.describeEntity(e.name)}`,
+        e.span,
+      );
     }
     this.fail(`an index must be an integer literal or an index variable (declared like 'k : index(K)')`, e.span);
   }
@@ -465,10 +581,13 @@ class Elaborator {
     let indices: Node[];
     if (isColumn(s) || isRow(s)) {
       if (e.indices.length !== 1) this.fail(`${what} is ${describeShape(s)}; index it with one index, like ${what}[0]`, e.span);
-      indices = [this.indexArg(e.indices[0]!, isColumn(s) ? s.rows : s.cols, what)];
+      indices = [this.indexArg(e.indices[0]!, isColumn(s) ? s.rows : s.cols, (n) => `${what} has ${n} entries`)];
     } else {
       if (e.indices.length !== 2) this.fail(`${what} is ${describeShape(s)}; index it with two indices, like ${what}[i, j]`, e.span);
-      indices = [this.indexArg(e.indices[0]!, s.rows, `the rows of ${what}`), this.indexArg(e.indices[1]!, s.cols, `the columns of ${what}`)];
+      indices = [
+        this.indexArg(e.indices[0]!, s.rows, (n) => `${what} has ${n} rows`),
+        this.indexArg(e.indices[1]!, s.cols, (n) => `${what} has ${n} columns`),
+      ];
     }
     return this.build(e.span, () => this.graph.index(target, indices));
   }
@@ -519,6 +638,7 @@ class Elaborator {
       case 'trace': {
         arity(1);
         const x = this.expr(e.args[0]!);
+        if ((fn === 'softmax' || fn === 'logsumexp') && isScalar(x.shape)) this.fail(`${fn} needs a vector or a matrix, not a scalar`, e.span);
         return this.build(e.span, () => {
           switch (fn) {
             case 'sum':
@@ -540,8 +660,7 @@ class Elaborator {
       }
       case 'dot': {
         arity(2);
-        const u = this.expr(e.args[0]!);
-        const v = this.expr(e.args[1]!);
+        const [u, v] = this.operands(e.args[0]!, e.args[1]!);
         if (!sameShape(u.shape, v.shape)) this.fail(`dot needs two values of the same shape, not ${describeShape(u.shape)} and ${describeShape(v.shape)}`, e.span);
         return this.build(e.span, () => (isColumn(u.shape) ? g.matmul(g.transpose(u), v) : g.sum(g.mul(u, v))));
       }
@@ -565,7 +684,7 @@ class Elaborator {
       case 'onehot': {
         arity(2);
         const k = this.dimArg(e.args[1]!, 'onehot');
-        const i = this.indexArg(e.args[0]!, k, `onehot(…, ${k})`);
+        const i = this.indexArg(e.args[0]!, k, (n) => `onehot(…, ${n}) has ${n} entries`);
         return this.build(e.span, () => g.onehot(i, k));
       }
       case 'inv':
@@ -579,6 +698,11 @@ class Elaborator {
       }
     }
   }
+}
+
+/** A number as the user wrote it, cut short if it is long. */
+function shortNumber(text: string): string {
+  return text.length > 20 ? `${text.slice(0, 20)}…` : text;
 }
 
 /** Checks a parsed program; errors go to `diagnostics`, and the model holds what checked. */

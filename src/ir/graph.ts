@@ -43,19 +43,35 @@ export function isOne(n: Node): boolean {
   return constValue(n) === 1;
 }
 
-/** `s X` with s a scalar and X not: the canonical form of scaling. */
-function scaling(n: Node): { factor: Node; rest: Node } | undefined {
-  if (n.op === 'mul' && isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape)) {
-    return { factor: n.args[0]!, rest: n.args[1]! };
-  }
-  return undefined;
-}
 
 export class Graph {
   private readonly table = new Map<string, Node>();
   private nodeCount = 0;
   /** Span recorded on nodes created from now on (the front end sets it to the text being checked). */
   span: Span | undefined;
+  /**
+   * Nodes whose structure constructors must not look into: the user's definitions. A rewrite
+   * through a definition (`3 h` → `6 x` when h = 2 x) would leave an expression that no longer
+   * passes through h, and the derivative with respect to h would be lost.
+   */
+  private readonly sealed = new Set<number>();
+
+  seal(n: Node): void {
+    if (n.args.length > 0) this.sealed.add(n.id);
+  }
+
+  /** The node's op if constructors may look into it, else 'sealed'. */
+  private opOf(n: Node): OpName | 'sealed' {
+    return this.sealed.has(n.id) ? 'sealed' : n.op;
+  }
+
+  /** `s X` with s a scalar and X not: the canonical form of scaling. */
+  private scaling(n: Node): { factor: Node; rest: Node } | undefined {
+    if (this.opOf(n) === 'mul' && isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape)) {
+      return { factor: n.args[0]!, rest: n.args[1]! };
+    }
+    return undefined;
+  }
 
   get size(): number {
     return this.nodeCount;
@@ -148,28 +164,34 @@ export class Graph {
     const bScalar = isScalar(b.shape);
     // Scalars to the front; among scalars, constants to the front.
     if ((bScalar && !aScalar) || (aScalar && bScalar && cb !== undefined && ca === undefined)) return this.mul(b, a);
-    // x ⊙ (1 / y) is x / y.
-    if (b.op === 'div' && isOne(b.args[0]!) && isScalar(b.args[0]!.shape)) return this.div(a, b.args[1]!);
-    if (a.op === 'div' && isOne(a.args[0]!) && isScalar(a.args[0]!.shape)) return this.div(b, a.args[1]!);
+    // x ⊙ (1 / y) is x / y, unless it is a scaling (1 / y) X, which keeps its factor in front.
+    if (ca === undefined && this.opOf(b) === 'div' && isOne(b.args[0]!) && isScalar(b.args[0]!.shape) && (aScalar || !bScalar)) return this.div(a, b.args[1]!);
+    if (cb === undefined && this.opOf(a) === 'div' && isOne(a.args[0]!) && isScalar(a.args[0]!.shape) && (bScalar || !aScalar)) return this.div(b, a.args[1]!);
     if (aScalar && !bScalar) {
-      const inner = scaling(b);
+      const inner = this.scaling(b);
       if (inner !== undefined) return this.mul(this.mul(a, inner.factor), inner.rest);
     } else if (!aScalar && !bScalar) {
-      const left = scaling(a);
+      const left = this.scaling(a);
       if (left !== undefined) return this.mul(left.factor, this.mul(left.rest, b));
-      const right = scaling(b);
+      const right = this.scaling(b);
       if (right !== undefined) return this.mul(right.factor, this.mul(a, right.rest));
     } else {
       // Both scalars: gather constant factors at the front.
-      if (ca !== undefined && b.op === 'mul') {
+      if (ca !== undefined && this.opOf(b) === 'mul') {
         const cb0 = constValue(b.args[0]!);
         if (cb0 !== undefined) return this.mul(this.constant(ca * cb0), b.args[1]!);
       }
-      if (ca === undefined && b.op === 'mul' && constValue(b.args[0]!) !== undefined) {
+      if (ca === undefined && this.opOf(b) === 'mul' && constValue(b.args[0]!) !== undefined) {
         return this.mul(b.args[0]!, this.mul(a, b.args[1]!));
       }
-      if (ca === undefined && a.op === 'mul' && constValue(a.args[0]!) !== undefined) {
+      if (ca === undefined && this.opOf(a) === 'mul' && constValue(a.args[0]!) !== undefined) {
         return this.mul(a.args[0]!, this.mul(a.args[1]!, b));
+      }
+      // Then quotients of constants, like 2 / N, so they read as coefficients.
+      const coefficientLike = (n: Node) => this.opOf(n) === 'div' && n.args[0]!.op === 'const';
+      if (ca === undefined && !coefficientLike(a)) {
+        if (coefficientLike(b)) return this.mul(b, a);
+        if (this.opOf(b) === 'mul' && coefficientLike(b.args[0]!)) return this.mul(b.args[0]!, this.mul(a, b.args[1]!));
       }
     }
     return this.make('mul', [a, b]);
@@ -183,8 +205,14 @@ export class Graph {
     if (ca === 0 && cb !== 0) return this.zeros(s);
     if (cb === 1 && sameShape(a.shape, s)) return a;
     // (s X) / y is s (X / y): keep scalar factors in front.
-    const left = scaling(a);
-    if (left !== undefined && isScalar(b.shape)) return this.mul(left.factor, this.div(left.rest, b));
+    const left = this.scaling(a);
+    if (left !== undefined) return this.mul(left.factor, this.div(left.rest, b));
+    // -c / y is -(c / y): the sign becomes a constant factor that can merge with others.
+    if (ca !== undefined && ca < 0 && a.op === 'const') return this.neg(this.div(this.constant(-ca), b));
+    // (c x) / y is c (x / y): constants, signs above all, stay in front where they can merge.
+    if (this.opOf(a) === 'mul' && a.args[0]!.op === 'const' && isScalar(a.args[0]!.shape)) {
+      return this.mul(a.args[0]!, this.div(a.args[1]!, b));
+    }
     return this.make('div', [a, b]);
   }
 
@@ -210,13 +238,15 @@ export class Graph {
     if (fn === 'log') {
       // log(exp(x)) = x; log(1 + exp(x)) = softplus(x) and log(σ(x)) = -softplus(-x), both
       // finite where exp overflows.
-      if (a.op === 'unary' && a.attrs.fn === 'exp') return a.args[0]!;
-      if (a.op === 'add') {
+      const op = this.opOf(a);
+      if (op === 'unary' && a.attrs.fn === 'exp') return a.args[0]!;
+      if (op === 'add') {
         const [p, q] = a.args as [Node, Node];
-        if (isOne(p) && isScalar(p.shape) && q.op === 'unary' && q.attrs.fn === 'exp') return this.unary('softplus', q.args[0]!);
-        if (isOne(q) && isScalar(q.shape) && p.op === 'unary' && p.attrs.fn === 'exp') return this.unary('softplus', p.args[0]!);
+        const isExp = (n: Node) => this.opOf(n) === 'unary' && n.attrs.fn === 'exp';
+        if (isOne(p) && isScalar(p.shape) && isExp(q)) return this.unary('softplus', q.args[0]!);
+        if (isOne(q) && isScalar(q.shape) && isExp(p)) return this.unary('softplus', p.args[0]!);
       }
-      if (a.op === 'unary' && a.attrs.fn === 'sigmoid') return this.neg(this.unary('softplus', this.neg(a.args[0]!)));
+      if (op === 'unary' && a.attrs.fn === 'sigmoid') return this.neg(this.unary('softplus', this.neg(a.args[0]!)));
     }
     return this.make('unary', [a], { fn });
   }
@@ -230,22 +260,22 @@ export class Graph {
     if (isZero(a) || isZero(b)) return this.zeros(s);
     if (a.op === 'eye') return b;
     if (b.op === 'eye') return a;
-    const left = scaling(a);
+    const left = this.scaling(a);
     if (left !== undefined) return this.mul(left.factor, this.matmul(left.rest, b));
-    const right = scaling(b);
+    const right = this.scaling(b);
     if (right !== undefined) return this.mul(right.factor, this.matmul(a, right.rest));
     return this.make('matmul', [a, b]);
   }
 
   transpose(a: Node): Node {
     if (isScalar(a.shape)) return a;
-    if (a.op === 'transpose') return a.args[0]!;
+    if (this.opOf(a) === 'transpose') return a.args[0]!;
     if (a.op === 'fill') return this.fill(a.attrs.value!, transposeShape(a.shape));
     if (a.op === 'eye') return a;
-    if (a.op === 'diag') return a;
-    const scaled = scaling(a);
+    if (this.opOf(a) === 'diag') return a;
+    const scaled = this.scaling(a);
     if (scaled !== undefined) return this.mul(scaled.factor, this.transpose(scaled.rest));
-    if (a.op === 'matmul') return this.matmul(this.transpose(a.args[1]!), this.transpose(a.args[0]!));
+    if (this.opOf(a) === 'matmul') return this.matmul(this.transpose(a.args[1]!), this.transpose(a.args[0]!));
     return this.make('transpose', [a]);
   }
 
@@ -253,7 +283,7 @@ export class Graph {
 
   sum(a: Node): Node {
     if (isScalar(a.shape)) return a;
-    const scaled = scaling(a);
+    const scaled = this.scaling(a);
     if (scaled !== undefined) return this.mul(scaled.factor, this.sum(scaled.rest));
     return this.make('sum', [a]);
   }
@@ -289,7 +319,8 @@ export class Graph {
   /** The diagonal of a square matrix, as a vector. */
   diagpart(m: Node): Node {
     if (isScalar(m.shape)) return m;
-    if (m.op === 'diag') return m.args[0]!;
+    // diag(diag(v)) is v as a column, also when v is a row.
+    if (this.opOf(m) === 'diag') return m.args[0]!.shape.cols === 1 ? m.args[0]! : this.transpose(m.args[0]!);
     return this.make('diagpart', [m]);
   }
 

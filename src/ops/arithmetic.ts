@@ -4,7 +4,7 @@ import type { Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isScalar, sameShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { UNARY } from './elementwise.js';
-import { factor, fcall } from './print.js';
+import { factor, fcall, fraction, sup, supBase } from './print.js';
 import { Prec, type OpDef, type PrintContext, type Printed } from './types.js';
 
 function elementwiseShape(verb: string) {
@@ -36,8 +36,29 @@ function negatedTerm(n: Node, ctx: PrintContext): Printed | undefined {
 
 function printSum(n: Node, a: readonly Printed[], ctx: PrintContext): Printed {
   const negated = negatedTerm(n.args[1]!, ctx);
-  if (negated !== undefined) return { text: `${ctx.wrap(a[0]!, Prec.Sum)} - ${ctx.wrap(negated, Prec.Product)}`, prec: Prec.Sum };
+  if (negated !== undefined) {
+    // a - (-x) is a + x.
+    if (negated.text.startsWith('-') && negated.prec >= Prec.Product && negated.prec < Prec.Atom) {
+      return { text: `${ctx.wrap(a[0]!, Prec.Sum)} + ${negated.text.slice(1)}`, prec: Prec.Sum };
+    }
+    return { text: `${ctx.wrap(a[0]!, Prec.Sum)} - ${ctx.wrap(negated, Prec.Product)}`, prec: Prec.Sum };
+  }
+  // A product printed with a leading minus, `-c x y`, is -(c x y): subtract it instead.
+  const right = a[1]!;
+  if (right.text.startsWith('-') && right.prec >= Prec.Product && right.prec < Prec.Atom) {
+    return { text: `${ctx.wrap(a[0]!, Prec.Sum)} - ${right.text.slice(1)}`, prec: Prec.Sum };
+  }
   return { text: `${ctx.wrap(a[0]!, Prec.Sum)} + ${factor(a[1]!, ctx, Prec.Product)}`, prec: Prec.Sum };
+}
+
+/**
+ * In LaTeX a matrix product left of `\\odot` or `\\oslash` is grouped, `(V^\\top d) \\odot s`,
+ * rather than left to the formula language's left-to-right reading.
+ */
+function groupMatmul(n: Node, a: readonly Printed[]): readonly Printed[] {
+  const [x, y] = n.args as [Node, Node];
+  const matrices = !isScalar(x.shape) && !isScalar(y.shape);
+  return matrices && x.op === 'matmul' && a[0]!.prec < Prec.Atom ? [{ text: a[0]!.text, prec: Prec.Sum }, a[1]!] : a;
 }
 
 export const add: OpDef = {
@@ -46,19 +67,47 @@ export const add: OpDef = {
   shape: elementwiseShape('add'),
   vjp: (n, adj, g, needed) => n.args.map((arg, i) => (needed[i] ? g.unbroadcast(adj, arg.shape) : undefined)),
   formula: printSum,
-  latex: printSum,
+  latex: (n, a, ctx) => {
+    // x + -y is x - y, and x - -y is x + y (LaTeX text that starts with a sign is `-` and a product).
+    const negated = negatedTerm(n.args[1]!, ctx);
+    let sign = negated === undefined ? '+' : '-';
+    let term = ctx.wrap(negated ?? a[1]!, Prec.Product);
+    if (term.startsWith('-')) {
+      sign = sign === '+' ? '-' : '+';
+      term = term.slice(1);
+    }
+    return { text: `${ctx.wrap(a[0]!, Prec.Sum)} ${sign} ${term}`, prec: Prec.Sum };
+  },
 };
+
+/**
+ * Whether `n` is a Hadamard product whose printed form is a chain of `.*` between operands
+ * that bind tighter than a product, so that it needs no parentheses right of another `.*`.
+ */
+function isHadamardChain(n: Node, ctx: PrintContext): boolean {
+  if (n.op !== 'mul' || isScalar(n.args[0]!.shape) || isScalar(n.args[1]!.shape)) return false;
+  if (ctx.node(n).prec > Prec.Product) return true; // printed by name
+  const left = n.args[0]!;
+  return ctx.node(left).prec > Prec.Product || isHadamardChain(left, ctx);
+}
 
 /** `-x`, `c x` (a scalar scales), or `a .* b` / `a \odot b`. */
 function printProduct(hadamard: string) {
   return (n: Node, a: readonly Printed[], ctx: PrintContext): Printed => {
     const [x, y] = n.args as [Node, Node];
-    if (x.op === 'const' && x.attrs.value === -1) return { text: `-${ctx.wrap(a[1]!, Prec.Unary)}`, prec: Prec.Unary };
+    if (x.op === 'const' && x.attrs.value === -1) {
+      // -(a b) reads as -a b: a product is linear in its first factor.
+      const y = a[1]!;
+      if (y.prec === Prec.Product && !y.text.startsWith('-')) return { text: `-${y.text}`, prec: Prec.Product };
+      return { text: `-${ctx.wrap(y, Prec.Unary)}`, prec: Prec.Unary };
+    }
     if (isScalar(x.shape) || isScalar(y.shape)) {
       return { text: `${ctx.wrap(a[0]!, Prec.Product)} ${factor(a[1]!, ctx, Prec.Product)}`, prec: Prec.Product };
     }
-    // Hadamard products associate; anything else on the right needs parentheses.
-    const rightMin = y.op === 'mul' && !isScalar(y.args[0]!.shape) ? Prec.Product : Prec.Unary;
+    // Hadamard products associate, so a Hadamard product on the right goes without
+    // parentheses, but only if it reads as one when the line is read left to right: in
+    // `P .* (ones(n) y^T .* Q)` they must stay, or it would read as `(P .* ones(n)) y^T .* Q`.
+    const rightMin = isHadamardChain(y, ctx) ? Prec.Product : Prec.Unary;
     return { text: `${ctx.wrap(a[0]!, Prec.Product)} ${hadamard} ${factor(a[1]!, ctx, rightMin)}`, prec: Prec.Product };
   };
 }
@@ -75,7 +124,22 @@ export const mul: OpDef = {
     ];
   },
   formula: printProduct('.*'),
-  latex: printProduct('\\odot'),
+  latex: (n, a, ctx) => {
+    const x = n.args[0]!;
+    if (x.op === 'const' && x.attrs.value === -1) {
+      // -(y \sigma(z)) is (-y) \sigma(z): a product needs no parentheses after the sign;
+      // and -(-x) is x (LaTeX text that starts with a sign is `-` and a product).
+      const text = ctx.wrap(a[1]!, Prec.Product);
+      return text.startsWith('-') ? { text: text.slice(1), prec: Prec.Product } : { text: `-${text}`, prec: Prec.Unary };
+    }
+    if (isScalar(x.shape)) {
+      // A number followed by a number would read as one: 2 \cdot 10^{-3}.
+      const left = ctx.wrap(a[0]!, Prec.Product);
+      const right = factor(a[1]!, ctx, Prec.Product);
+      if (/[0-9.]$/.test(left) && /^[0-9.]/.test(right)) return { text: `${left} \\cdot ${right}`, prec: Prec.Product };
+    }
+    return printProduct('\\odot')(n, groupMatmul(n, a), ctx);
+  },
 };
 
 export const div: OpDef = {
@@ -96,8 +160,20 @@ export const div: OpDef = {
     return { text: `${ctx.wrap(a[0]!, Prec.Product)} ${op} ${factor(a[1]!, ctx, Prec.Unary)}`, prec: Prec.Product };
   },
   latex: (n, a, ctx) => {
-    if (isScalar(n.args[1]!.shape)) return { text: `\\frac{${ctx.wrap(a[0]!, Prec.Sum)}}{${ctx.wrap(a[1]!, Prec.Sum)}}`, prec: Prec.Atom };
-    return { text: `${ctx.wrap(a[0]!, Prec.Product)} \\oslash ${factor(a[1]!, ctx, Prec.Unary)}`, prec: Prec.Product };
+    if (isScalar(n.args[1]!.shape)) {
+      // A negative numerator goes in front: -\frac{1}{m}, not \frac{-1}{m}.
+      const negated = negatedTerm(n.args[0]!, ctx);
+      const numerator = negated ?? a[0]!;
+      // 0.5 / y is \frac{1}{2 y}, not a fraction over a fraction.
+      const c = constValue(n.args[0]!);
+      const f = c === undefined ? undefined : fraction(Math.abs(c));
+      const text =
+        f !== undefined && n.args[0]!.op === 'const'
+          ? `\\frac{${f[0]}}{${f[1]} ${factor(a[1]!, ctx, Prec.Product)}}`
+          : `\\frac{${ctx.wrap(numerator, Prec.Sum)}}{${ctx.wrap(a[1]!, Prec.Sum)}}`;
+      return negated === undefined ? { text, prec: Prec.Atom } : { text: `-${text}`, prec: Prec.Unary };
+    }
+    return { text: `${ctx.wrap(groupMatmul(n, a)[0]!, Prec.Product)} \\oslash ${factor(a[1]!, ctx, Prec.Unary)}`, prec: Prec.Product };
   },
 };
 
@@ -113,12 +189,14 @@ export const pow: OpDef = {
     ];
   },
   formula: (n, a, ctx) => {
-    const op = isScalar(n.args[0]!.shape) ? '^' : ' .^ ';
+    // `^` only between scalars: a scalar base with a vector exponent is elementwise too.
+    const op = isScalar(n.shape) ? '^' : ' .^ ';
     return { text: `${ctx.wrap(a[0]!, Prec.Postfix)}${op}${factor(a[1]!, ctx, Prec.Power)}`, prec: Prec.Power };
   },
   latex: (n, a, ctx) => {
-    const hadamard = isScalar(n.args[0]!.shape) ? '' : '\\odot ';
-    return { text: `${ctx.wrap(a[0]!, Prec.Postfix)}^{${hadamard}${ctx.wrap(a[1]!, Prec.Sum)}}`, prec: Prec.Power };
+    // Elementwise powers of matrices are Hadamard powers: h^{\odot 2}.
+    const hadamard = isScalar(n.shape) ? '' : '\\odot ';
+    return { text: `${supBase(a[0]!)}${sup(`${hadamard}${ctx.wrap(a[1]!, Prec.Sum)}`)}`, prec: Prec.Power };
   },
 };
 

@@ -5,6 +5,7 @@
  */
 import type { Graph } from '../ir/graph.js';
 import type { Node, UnaryFn } from '../ir/node.js';
+import { delimit } from './print.js';
 import { Prec, type PrintContext, type Printed } from './types.js';
 
 export interface UnaryDef {
@@ -22,19 +23,25 @@ export interface UnaryDef {
 }
 
 const call = (op: string) => (arg: Printed, ctx: PrintContext): Printed => ({
-  text: `${op}\\left(${ctx.wrap(arg, Prec.Sum)}\\right)`,
+  text: `${op}${delimit('(', ')', ctx.wrap(arg, Prec.Sum))}`,
   prec: Prec.Atom,
 });
 
-/** Numerically stable helpers; each is emitted once into a module that needs it. */
+/**
+ * Helper functions of generated modules; each is emitted once into a module that needs it.
+ * Their names contain `$`, which formula names cannot, so they never collide.
+ */
 export const HELPERS: Record<string, string> = {
-  sigmoid: `function sigmoid(x: number): number {
+  sigmoid$: `function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }`,
-  softplus: `function softplus(x: number): number {
+  softplus$: `function softplus$(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}`,
+  sq$: `function sq$(x: number): number {
+  return x * x;
 }`,
 };
 
@@ -125,8 +132,8 @@ const table: readonly UnaryDef[] = [
     eval: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     derivative: (g, _x, y) => g.mul(y, g.sub(g.constant(1), y)),
     latex: call('\\sigma'),
-    ts: (x) => `sigmoid(${x})`,
-    helpers: ['sigmoid'],
+    ts: (x) => `sigmoid$(${x})`,
+    helpers: ['sigmoid$'],
     domain: 'real',
   },
   {
@@ -144,8 +151,8 @@ const table: readonly UnaryDef[] = [
     eval: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
     derivative: (g, x) => g.unary('sigmoid', x),
     latex: call('\\operatorname{softplus}'),
-    ts: (x) => `softplus(${x})`,
-    helpers: ['softplus'],
+    ts: (x) => `softplus$(${x})`,
+    helpers: ['softplus$'],
     domain: 'real',
   },
   {
@@ -153,7 +160,7 @@ const table: readonly UnaryDef[] = [
     eval: Math.abs,
     // abs'(0) = 0 (LANGUAGE.md 1.6).
     derivative: (g, x) => g.unary('sign', x),
-    latex: (arg, ctx) => ({ text: `\\left|${ctx.wrap(arg, Prec.Sum)}\\right|`, prec: Prec.Atom }),
+    latex: (arg, ctx) => ({ text: delimit('\\lvert ', '\\rvert', ctx.wrap(arg, Prec.Sum)), prec: Prec.Atom }),
     ts: (x) => `Math.abs(${x})`,
     domain: 'real',
   },
@@ -165,7 +172,7 @@ const table: readonly UnaryDef[] = [
       // sign(relu(z)) is how relu' is written; show it as the indicator the handouts use.
       const inner = node.args[0]!;
       if (inner.op === 'unary' && inner.attrs.fn === 'relu') {
-        return { text: `\\mathbb{1}\\left[${ctx.wrap(ctx.node(inner.args[0]!), Prec.Sum)} > 0\\right]`, prec: Prec.Atom };
+        return { text: `\\mathbb{1}${delimit('[', ']', `${ctx.wrap(ctx.node(inner.args[0]!), Prec.Sum)} > 0`)}`, prec: Prec.Atom };
       }
       return call('\\operatorname{sign}')(arg, ctx);
     },

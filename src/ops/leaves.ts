@@ -1,10 +1,16 @@
 /** Leaves: variables, constants, dimension sizes, and constant matrices (ones, eye, onehot). */
 import { isScalar, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
-import { atom, fcall } from './print.js';
-import { Prec, type OpDef } from './types.js';
+import { atom, fcall, fraction, sub } from './print.js';
+import { Prec, type OpDef, type PrintContext } from './types.js';
 
 const noArgs = () => [];
+
+/** A non-negative number in LaTeX: a simple proper fraction as one (0.5 → \\frac{1}{2}), else as printed. */
+function latexNumber(v: number, ctx: PrintContext): string {
+  const f = fraction(v);
+  return f === undefined ? ctx.number(v) : `\\frac{${f[0]}}{${f[1]}}`;
+}
 
 function leafShape(s: Shape | undefined): Shape {
   if (s === undefined) throw new Error('internal: leaf without a shape');
@@ -31,7 +37,7 @@ export const constant: OpDef = {
   },
   latex: (n, _a, ctx) => {
     const v = n.attrs.value!;
-    return v < 0 ? { text: `-${ctx.number(-v)}`, prec: Prec.Unary } : atom(ctx.number(v));
+    return v < 0 ? { text: `-${latexNumber(-v, ctx)}`, prec: Prec.Unary } : atom(latexNumber(v, ctx));
   },
 };
 
@@ -69,12 +75,12 @@ export const fill: OpDef = {
     if (v === 0) return atom('\\mathbf{0}');
     const ones =
       s.cols === 1
-        ? `\\mathbf{1}_{${ctx.dim(s.rows)}}`
+        ? `\\mathbf{1}${sub(ctx.dim(s.rows))}`
         : s.rows === 1
-          ? `\\mathbf{1}_{${ctx.dim(s.cols)}}^\\top`
-          : `\\mathbf{1}_{${ctx.dim(s.rows)} \\times ${ctx.dim(s.cols)}}`;
+          ? `\\mathbf{1}${sub(ctx.dim(s.cols))}^\\top`
+          : `\\mathbf{1}${sub(`${ctx.dim(s.rows)} \\times ${ctx.dim(s.cols)}`)}`;
     if (v === 1) return atom(ones);
-    return { text: `${v < 0 ? '-' : ''}${ctx.number(Math.abs(v))} ${ones}`, prec: v < 0 ? Prec.Unary : Prec.Product };
+    return { text: `${v < 0 ? '-' : ''}${latexNumber(Math.abs(v), ctx)} ${ones}`, prec: v < 0 ? Prec.Unary : Prec.Product };
   },
 };
 
@@ -84,7 +90,7 @@ export const eye: OpDef = {
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
   formula: (n, _a, ctx) => atom(`eye(${ctx.dim(n.shape.rows)})`),
-  latex: (n, _a, ctx) => atom(`I_{${ctx.dim(n.shape.rows)}}`),
+  latex: (n, _a, ctx) => atom(`I${sub(ctx.dim(n.shape.rows))}`),
 };
 
 /** onehot(k, K): the index argument is a constant or an index variable; not differentiable. */
@@ -97,5 +103,5 @@ export const onehot: OpDef = {
   },
   vjp: noArgs,
   formula: (n, a, ctx) => fcall('onehot', [a[0]!, atom(ctx.dim(n.shape.rows))], ctx),
-  latex: (_n, a, ctx) => atom(`\\hat{e}_{${ctx.wrap(a[0]!, Prec.Sum)}}`),
+  latex: (_n, a, ctx) => atom(`\\hat{e}${sub(ctx.wrap(a[0]!, Prec.Sum))}`),
 };

@@ -2,7 +2,7 @@
 import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, shape, transposeShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
-import { atom, factor, fcall, lcall } from './print.js';
+import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
 import { Prec, type OpDef, type PrintContext, type Printed } from './types.js';
 
 export function matmulShape(a: Shape, b: Shape): Shape {
@@ -49,7 +49,7 @@ export const transpose: OpDef = {
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
-  latex: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Atom)}^\\top`, prec: Prec.Postfix }),
+  latex: (_n, a) => ({ text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix }),
 };
 
 function squareShape(what: string, s: Shape): void {
@@ -124,6 +124,5 @@ export const index: OpDef = {
   },
   formula: (_n, a, ctx) =>
     atom(`${ctx.wrap(a[0]!, Prec.Postfix)}[${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(', ')}]`),
-  latex: (_n, a, ctx) =>
-    atom(`{${ctx.wrap(a[0]!, Prec.Atom)}}_{${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(',')}}`),
+  latex: (_n, a, ctx) => atom(entry(a[0]!, a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(','))),
 };

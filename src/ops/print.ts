@@ -14,7 +14,70 @@ export function fcall(name: string, args: readonly Printed[], ctx: PrintContext)
   return atom(`${name}(${args.map((a) => ctx.wrap(a, Prec.Sum)).join(', ')})`);
 }
 
-/** `\operatorname{name}\left(arg\right)` in LaTeX. */
+/** LaTeX taller than a line of text (fractions, big operators): delimiters around it should grow. */
+export function isTall(text: string): boolean {
+  return /\\(?:frac|dfrac|left|sum|prod|int|binom|begin)(?![A-Za-z])/.test(text);
+}
+
+/** `(x)` around one-line LaTeX, `\left( ... \right)` around tall LaTeX. */
+export function delimit(open: string, close: string, text: string): string {
+  return isTall(text) ? `\\left${open}${text}\\right${close}` : `${open}${text}${close}`;
+}
+
+/** `\operatorname{name}(arg)` in LaTeX. */
 export function lcall(op: string, args: readonly Printed[], ctx: PrintContext): Printed {
-  return atom(`${op}\\left(${args.map((a) => ctx.wrap(a, Prec.Sum)).join(', ')}\\right)`);
+  return atom(`${op}${delimit('(', ')', args.map((a) => ctx.wrap(a, Prec.Sum)).join(', '))}`);
+}
+
+/**
+ * A LaTeX base for a superscript (`^\top`, `^2`): as is when it is a plain atom (`z_4`,
+ * `\sigma(z)`), in parentheses when it binds looser, is a fraction, or already carries a
+ * superscript (`x^\top`), which would otherwise make a double superscript.
+ */
+export function supBase(p: Printed): string {
+  const plain = p.prec >= Prec.Atom && !p.text.startsWith('\\frac') && !hasTopLevel(p.text, '^');
+  return plain ? p.text : delimit('(', ')', p.text);
+}
+
+/** `^2`, `^{10}`: braces unless the superscript is one plain character. */
+export function sup(text: string): string {
+  return /^[A-Za-z0-9]$/.test(text) ? `^${text}` : `^{${text}}`;
+}
+
+/** `_i`, `_{n \\times m}`: braces unless the subscript is one plain character. */
+export function sub(text: string): string {
+  return /^[A-Za-z0-9]$/.test(text) ? `_${text}` : `_{${text}}`;
+}
+
+/**
+ * An entry of a LaTeX value: `f_y` when the value prints as a plain symbol, else
+ * `[\operatorname{softmax}(f)]_y`, `[z_1]_0` (a subscript on a subscript would mislead).
+ */
+export function entry(p: Printed, indices: string): string {
+  const plain =
+    p.prec >= Prec.Atom && !p.text.startsWith('\\frac') && ![...'_^([ '].some((c) => hasTopLevel(p.text, c));
+  return `${plain ? p.text : delimit('[', ']', p.text)}${sub(indices)}`;
+}
+
+/** `[p, q]` when `v` is exactly the simple proper fraction p/q (q ≤ 8): 0.5 → [1, 2]. */
+export function fraction(v: number): [number, number] | undefined {
+  if (!(v > 0 && v < 1)) return undefined;
+  for (let q = 2; q <= 8; q++) {
+    const p = Math.round(v * q);
+    if (p / q === v) return [p, q];
+  }
+  return undefined;
+}
+
+/** Whether `ch` occurs in LaTeX `text` outside every brace group. */
+function hasTopLevel(text: string, ch: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\') i++;
+    else if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (c === ch && depth === 0) return true;
+  }
+  return false;
 }

@@ -2,7 +2,8 @@
 import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isScalar, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
-import { atom, fcall, lcall } from './print.js';
+import { UNARY } from './elementwise.js';
+import { atom, delimit, fcall, lcall } from './print.js';
 import { Prec, type OpDef } from './types.js';
 
 const toScalar = (): Shape => shape(1, 1);
@@ -13,7 +14,17 @@ export const sum: OpDef = {
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.ones(n.args[0]!.shape)) : undefined],
   formula: (_n, a, ctx) => fcall('sum', a, ctx),
-  latex: (_n, a, ctx) => lcall('\\operatorname{sum}', a, ctx),
+  latex: (n, a, ctx) => {
+    // norm1(v) is sum(abs(v)): print it as the norm it was written as, unless abs(v) has a name.
+    const inner = n.args[0]!;
+    if (inner.op === 'unary' && inner.attrs.fn === 'abs') {
+      const v = ctx.node(inner.args[0]!);
+      if (a[0]!.text === UNARY.abs.latex(v, ctx, inner).text) {
+        return { text: `${delimit('\\lVert ', '\\rVert', ctx.wrap(v, Prec.Sum))}_1`, prec: Prec.Atom };
+      }
+    }
+    return lcall('\\operatorname{sum}', a, ctx);
+  },
 };
 
 export const mean: OpDef = {
@@ -36,8 +47,12 @@ export const norm2: OpDef = {
   build: (g, args) => g.norm2(args[0]!),
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.div(adj, n), n.args[0]!) : undefined],
-  formula: (_n, a, ctx) => atom(`||${ctx.wrap(a[0]!, Prec.Sum)}||`),
-  latex: (_n, a, ctx) => atom(`\\left\\lVert ${ctx.wrap(a[0]!, Prec.Sum)} \\right\\rVert`),
+  // A norm inside a norm is written norm2(...): `||||y|| y||` would not read back.
+  formula: (_n, a, ctx) => {
+    const inner = ctx.wrap(a[0]!, Prec.Sum);
+    return inner.includes('||') ? fcall('norm2', a, ctx) : atom(`||${inner}||`);
+  },
+  latex: (_n, a, ctx) => atom(delimit('\\lVert ', '\\rVert', ctx.wrap(a[0]!, Prec.Sum))),
 };
 
 /** log(sum(exp(v))) over all entries; its gradient is softmax(v) for a column vector. */

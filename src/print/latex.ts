@@ -1,12 +1,22 @@
-/** `gradc latex`: every definition and requested gradient as display math, one per line. */
-import type { DerivedGradient } from '../diff/differentiate.js';
-import type { Model } from '../ir/model.js';
+/**
+ * `gradc latex`: every definition and requested gradient as display math, one `\[ ... \]`
+ * per line so tools can split the output; with `steps`, the backward pass the way the
+ * handouts teach backprop, one adjoint at a time from the loss down.
+ */
+import { forwardNodes, type DerivedGradient } from '../diff/differentiate.js';
+import type { Graph } from '../ir/graph.js';
+import type { Definition, Model } from '../ir/model.js';
+import type { Node, VarKind } from '../ir/node.js';
+import { isScalar, type Shape } from '../ir/shape.js';
+import { OPS } from '../ops/index.js';
+import { Prec, type Printed } from '../ops/types.js';
+import { simplify } from '../simplify/simplify.js';
 import { definitionNames } from './formula.js';
 import { latexName } from './names.js';
 import { Printer } from './printer.js';
 
 export interface LatexOptions {
-  /** Also print the backward pass step by step (see latexSteps). */
+  /** Print the derivation: the forward quantities, then each adjoint down to the requested gradients. */
   readonly steps?: boolean;
 }
 
@@ -15,18 +25,201 @@ export function partial(of: string, wrt: string): string {
   return `\\frac{\\partial ${latexName(of)}}{\\partial ${latexName(wrt)}}`;
 }
 
-/** One `\[ ... \]` display per line: the definitions, then each requested gradient. */
-export function toLatex(model: Model, derived: readonly DerivedGradient[]): string[] {
-  const names = definitionNames(model);
-  const printer = new Printer('latex', names);
-  const lines: string[] = [];
-  for (const d of model.definitions) {
-    lines.push(`\\[ ${latexName(d.name)} = ${printer.expand(d.node).text} \\]`);
-  }
+/** One display: `\[ lhs = rhs = ... \]`. */
+const display = (...sides: readonly string[]): string => `\\[ ${sides.join(' = ')} \\]`;
+
+/**
+ * One `\[ ... \]` display per line: the definitions in file order, then each requested
+ * gradient (`\frac{\partial L}{\partial A} = ...`); with `{ steps: true }` the derivation of
+ * latexSteps instead.
+ */
+export function toLatex(model: Model, derived: readonly DerivedGradient[], options: LatexOptions = {}): string[] {
+  if (options.steps === true) return latexSteps(model, derived);
+  const printer = new Printer('latex', definitionNames(model));
+  const lines = forwardLines(model);
   for (const g of derived) {
-    for (const r of g.results) {
-      lines.push(`\\[ ${partial(g.request.target.name, r.name)} = ${printer.text(r.node)} \\]`);
-    }
+    for (const r of g.results) lines.push(display(partial(g.request.target.name, r.name), printer.text(r.node)));
   }
   return lines;
+}
+
+function forwardLines(model: Model): string[] {
+  const printer = new Printer('latex', definitionNames(model));
+  return model.definitions.map((d) => display(latexName(d.name), printer.expand(d.node).text));
+}
+
+/** A Printer that also shows some nodes as given LaTeX symbols (the adjoints already derived). */
+class SymbolPrinter extends Printer {
+  constructor(
+    names: ReadonlyMap<number, string>,
+    private readonly symbols: ReadonlyMap<number, string>,
+  ) {
+    super('latex', names);
+  }
+
+  override print(n: Node): Printed {
+    const symbol = this.symbols.get(n.id);
+    return symbol !== undefined ? { text: symbol, prec: Prec.Atom } : super.print(n);
+  }
+}
+
+/**
+ * The derivation as the handouts write it: the forward quantities in order, then, for each
+ * differentiated target L, the adjoint of every definition on a path from L to a requested
+ * node, from L down, each written with the adjoints before it:
+ *
+ *   \frac{\partial L}{\partial z_4} = 2 z_4
+ *   \frac{\partial L}{\partial z_3} = -\frac{\partial L}{\partial z_4}
+ *   \frac{\partial L}{\partial b} = \frac{\partial L}{\partial z_3} z_2 = -2 z_4 z_2
+ *
+ * A requested gradient comes right after the last adjoint it needs, and also in closed form
+ * (in forward quantities only) when that reads differently. Requests of the same target
+ * share one backward pass.
+ */
+export function latexSteps(model: Model, derived: readonly DerivedGradient[]): string[] {
+  const lines = forwardLines(model);
+  const frozen = forwardNodes(model);
+  const targets = new Map<number, { target: Definition; requested: Map<number, { name: string; closed: Node }> }>();
+  for (const g of derived) {
+    const t = g.request.target;
+    let entry = targets.get(t.node.id);
+    if (entry === undefined) targets.set(t.node.id, (entry = { target: t, requested: new Map() }));
+    g.request.wrt.forEach((w, i) => {
+      if (!entry.requested.has(w.node.id)) entry.requested.set(w.node.id, { name: w.name, closed: g.results[i]!.node });
+    });
+  }
+  for (const { target, requested } of targets.values()) {
+    lines.push(...backwardLines(model, frozen, target, requested));
+  }
+  return lines;
+}
+
+/** The user's definitions by node (the first name of a value wins), leaving out aliases of variables. */
+function definitionsByNode(model: Model): Map<number, Definition> {
+  const defs = new Map<number, Definition>();
+  for (const d of model.definitions) if (d.node.op !== 'var' && !defs.has(d.node.id)) defs.set(d.node.id, d);
+  return defs;
+}
+
+function varKind(s: Shape): VarKind {
+  return isScalar(s) ? 'scalar' : s.cols === 1 ? 'vector' : 'matrix';
+}
+
+function backwardLines(
+  model: Model,
+  frozen: ReadonlySet<number>,
+  target: Definition,
+  requested: ReadonlyMap<number, { readonly name: string; readonly closed: Node }>,
+): string[] {
+  const g = model.graph;
+  const names = definitionNames(model);
+  const defs = definitionsByNode(model);
+  const root = target.node;
+  const isBoundary = (n: Node): boolean => n.op === 'var' || defs.has(n.id);
+  const closedPrinter = new Printer('latex', names);
+  const lines: string[] = [];
+  const printed = new Set<number>();
+
+  // Nodes below the target that lead to a requested node.
+  const below = reachable([root], () => true);
+  const leads = new Set<number>();
+  for (const n of below) if (requested.has(n.id) || n.args.some((a) => leads.has(a.id))) leads.add(n.id);
+
+  // The consumers: the target and each definition between it and a requested node; the
+  // leaves (definitions and variables) each one uses directly.
+  const consumers = below.filter((n) => leads.has(n.id) && (n === root || defs.has(n.id)));
+  const leaves = new Map<number, Set<number>>();
+  for (const c of consumers) {
+    leaves.set(c.id, new Set(reachable([c], (n) => n === c || !isBoundary(n)).filter((n) => n !== c && isBoundary(n)).map((n) => n.id)));
+  }
+  const consumersOf = (n: Node): Node[] => consumers.filter((c) => leaves.get(c.id)!.has(n.id));
+
+  // What gets a line: each definition on the way down, and each requested variable right
+  // after the last of its consumers (the one lowest in the file).
+  interface Item {
+    readonly node: Node;
+    readonly name: string;
+    readonly key: number;
+    readonly order: number;
+  }
+  const items: Item[] = [];
+  for (const c of consumers) if (c !== root) items.push({ node: c, name: defs.get(c.id)!.name, key: c.id, order: -1 });
+  [...requested.entries()].forEach(([id, r], order) => {
+    const n = below.find((m) => m.id === id);
+    if (n === undefined || n === root || defs.has(id)) return;
+    const by = consumersOf(n);
+    if (by.length > 0) items.push({ node: n, name: r.name, key: Math.min(...by.map((c) => c.id)), order });
+  });
+  items.sort((a, b) => b.key - a.key || a.order - b.order);
+
+  const symbols = new Map<number, string>();
+  const seeds = new Map<number, Node>([[root.id, g.constant(1)]]);
+  for (const item of items) {
+    let sum: Node | undefined;
+    for (const c of consumersOf(item.node)) {
+      const v = localVjp(g, c, seeds.get(c.id)!, item.node, isBoundary);
+      if (v !== undefined) sum = sum === undefined ? v : g.add(sum, v);
+    }
+    const adjoint = simplify(g, [sum ?? g.zeros(item.node.shape)], { frozen })[0]!;
+    const lhs = partial(target.name, item.name);
+    const sides = [lhs, new SymbolPrinter(names, symbols).text(adjoint)];
+    const r = requested.get(item.node.id);
+    if (r !== undefined) {
+      const closed = closedPrinter.text(r.closed);
+      if (closed !== sides[1]) sides.push(closed);
+      printed.add(item.node.id);
+    }
+    lines.push(display(...sides));
+    if (defs.has(item.node.id)) {
+      const symbol = g.variable(`∂${target.name}/∂${item.name}`, varKind(item.node.shape), item.node.shape);
+      seeds.set(item.node.id, symbol);
+      symbols.set(symbol.id, lhs);
+    }
+  }
+  // Requested nodes the target does not pass through (zero), or the target itself (one).
+  for (const [id, r] of requested) {
+    if (!printed.has(id)) lines.push(display(partial(target.name, r.name), closedPrinter.text(r.closed)));
+  }
+  return lines;
+}
+
+/** Nodes reachable from `roots` through nodes `descend` allows, in increasing id order (a topological order). */
+function reachable(roots: readonly Node[], descend: (n: Node) => boolean): Node[] {
+  const seen = new Map<number, Node>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n.id)) continue;
+    seen.set(n.id, n);
+    if (descend(n)) for (const a of n.args) if (!seen.has(a.id)) stack.push(a);
+  }
+  return [...seen.values()].sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The adjoint that `root`'s own expression passes to `wrt` when `root`'s adjoint is `seed`:
+ * reverse mode through the ops' vector-Jacobian rules, stopping at other definitions and
+ * variables, so that every other path is left to the adjoints of those definitions.
+ */
+function localVjp(g: Graph, root: Node, seed: Node, wrt: Node, isBoundary: (n: Node) => boolean): Node | undefined {
+  const inside = (n: Node): boolean => n === root || !isBoundary(n);
+  const order = reachable([root], inside);
+  const relevant = new Set<number>();
+  for (const n of order) if (n === wrt || (inside(n) && n.args.some((a) => relevant.has(a.id)))) relevant.add(n.id);
+  const adjoints = new Map<number, Node>([[root.id, seed]]);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const n = order[k]!;
+    const adjoint = adjoints.get(n.id);
+    if (adjoint === undefined || n === wrt || !inside(n) || n.args.length === 0) continue;
+    const needed = n.args.map((a) => relevant.has(a.id));
+    if (!needed.some(Boolean)) continue;
+    const contributions = OPS[n.op].vjp(n, adjoint, g, needed);
+    n.args.forEach((arg, i) => {
+      const c = contributions[i];
+      if (c === undefined || !needed[i]) return;
+      const previous = adjoints.get(arg.id);
+      adjoints.set(arg.id, previous === undefined ? c : g.add(previous, c));
+    });
+  }
+  return adjoints.get(wrt.id);
 }

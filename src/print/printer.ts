@@ -5,6 +5,7 @@
  */
 import type { Node } from '../ir/node.js';
 import { OPS } from '../ops/index.js';
+import { delimit } from '../ops/print.js';
 import { Prec, type PrintContext, type Printed } from '../ops/types.js';
 import { latexName } from './names.js';
 
@@ -32,7 +33,7 @@ export class Printer {
   ) {
     const latex = style === 'latex';
     this.ctx = {
-      wrap: (p, min) => (p.prec >= min ? p.text : latex ? `\\left(${p.text}\\right)` : `(${p.text})`),
+      wrap: (p, min) => (p.prec >= min ? p.text : latex ? delimit('(', ')', p.text) : `(${p.text})`),
       dim: (d) => (typeof d === 'number' ? String(d) : latex ? latexName(d) : d),
       name: (n) => (latex ? latexName(n) : n),
       number: (v) => formatNumber(v, style),
@@ -42,7 +43,9 @@ export class Printer {
 
   /** `n` printed; a named node prints as its name. */
   print(n: Node): Printed {
-    const name = this.names.get(n.id);
+    // Leaves print as themselves: a definition `t = 1` is the same node as every literal 1,
+    // and `onehot(t, n)` or `x[t]` would not read back.
+    const name = n.args.length > 0 ? this.names.get(n.id) : undefined;
     if (name !== undefined) return { text: this.ctx.name(name), prec: Prec.Atom };
     return this.expand(n);
   }

@@ -69,11 +69,35 @@ export const RULES: readonly Rule[] = [
     if (coefficient(a)[0] < 0 && coefficient(b)[0] > 0 && sameShape(a.shape, b.shape)) return g.add(b, a);
     return undefined;
   },
+  // Scalar quotients that cancel: (p q) / q → p, q / q → 1, (p / q) q → p, q^c / q → q^(c-1).
+  // This is what the chain rule builds for ||x||^2 (2 ||x|| · x / ||x||) and sqrt(s)^2.
+  function cancelQuotient(n, g) {
+    if (!isScalar(n.shape)) return undefined;
+    const [a, b] = n.args as [Node, Node];
+    if (n.op === 'div') {
+      if (a === b) return g.constant(1);
+      if (a.op === 'mul' && a.args[1] === b) return a.args[0];
+      if (a.op === 'mul' && a.args[0] === b) return a.args[1];
+      // q^c / q → q^(c - 1): 3 ||v||^2 / ||v|| is 3 ||v||.
+      if (a.op === 'pow' && a.args[0] === b && constValue(a.args[1]!) !== undefined) {
+        return g.pow(b, g.constant(constValue(a.args[1]!)! - 1));
+      }
+      if (a.op === 'mul' && a.args[1]!.op === 'pow' && a.args[1]!.args[0] === b && constValue(a.args[1]!.args[1]!) !== undefined) {
+        return g.mul(a.args[0]!, g.pow(b, g.constant(constValue(a.args[1]!.args[1]!)! - 1)));
+      }
+    }
+    if (n.op === 'mul') {
+      if (a.op === 'div' && a.args[1] === b) return a.args[0];
+      if (b.op === 'div' && b.args[1] === a) return b.args[0];
+    }
+    return undefined;
+  },
   // 1ᵀ (u ⊙ v) of column vectors is uᵀ v.
   function onesDotHadamard(n, g) {
     if (n.op !== 'matmul') return undefined;
     const [a, b] = n.args as [Node, Node];
-    if (a.op === 'fill' && a.attrs.value === 1 && b.op === 'mul' && isColumn(b.shape)) {
+    // Only a row of ones: an n x m matrix of ones times u ⊙ v repeats the sum down n rows.
+    if (a.op === 'fill' && a.attrs.value === 1 && a.shape.rows === 1 && b.op === 'mul' && isColumn(b.shape)) {
       const [u, v] = b.args as [Node, Node];
       if (sameShape(u.shape, v.shape)) return g.matmul(g.transpose(u), v);
     }

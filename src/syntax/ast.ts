@@ -29,7 +29,8 @@ export type Expr =
       readonly args: readonly Expr[];
       readonly span: Span;
     }
-  | { readonly kind: 'norm'; readonly arg: Expr; readonly span: Span };
+  /** `||a||`, `||a||_2` (p = 2) or `||a||_1` (p = 1). */
+  | { readonly kind: 'norm'; readonly p: 1 | 2; readonly arg: Expr; readonly span: Span };
 
 export interface DimExpr {
   readonly kind: 'dim';

@@ -11,8 +11,13 @@ export class GradcError extends Error {
   constructor(
     readonly source: Source,
     readonly diagnostics: readonly Diagnostic[],
+    /** True when checking stopped at the limit, so there may be more errors than these. */
+    readonly truncated = false,
   ) {
-    super(diagnostics.map((d) => formatDiagnostic(source, d)).join('\n'));
+    super(
+      diagnostics.map((d) => formatDiagnostic(source, d)).join('\n') +
+        (truncated ? `\n${source.path}: stopped after ${diagnostics.length} errors` : ''),
+    );
     this.name = 'GradcError';
   }
 }
@@ -84,7 +89,7 @@ export class Diagnostics {
   throwIfAny(source: Source): void {
     if (this.list.length > 0) {
       const sorted = [...this.list].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-      throw new GradcError(source, sorted);
+      throw new GradcError(source, sorted, this.full);
     }
   }
 }

@@ -1,0 +1,104 @@
+/** Seeded random sizes and inputs for numeric checks: the same seed gives the same numbers everywhere. */
+import type { Model } from '../ir/model.js';
+import { dimSize, tabulate, type InputValue } from './reference.js';
+
+/** A random number generator: uniform in [0, 1). */
+export type Rng = () => number;
+
+/** mulberry32: a small, fast, seeded 32-bit generator (good enough for test inputs). */
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Small sizes, distinct for the first names so that a transposed shape cannot pass by accident. */
+const DEFAULT_SIZES = [3, 4, 2, 5, 6, 7, 8, 9];
+
+/**
+ * A size for every dimension name of the model, in order of first appearance: 3, 4, 2, 5, ...
+ * skipping sizes that the overrides already use, then the overrides themselves.
+ */
+export function randomDims(model: Model, overrides: Readonly<Record<string, number>> = {}): Map<string, number> {
+  const dims = new Map<string, number>();
+  const used = new Set(Object.values(overrides));
+  const sizes = DEFAULT_SIZES.filter((s) => !used.has(s));
+  let next = 0;
+  for (const name of model.dims) {
+    const given = overrides[name];
+    if (given !== undefined) {
+      dims.set(name, given);
+    } else {
+      dims.set(name, sizes[next % sizes.length]!);
+      next++;
+    }
+  }
+  return dims;
+}
+
+/**
+ * Where a variable's entries are drawn from:
+ * - `real`: uniform in [-1, 1];
+ * - `positive`: uniform in [0.5, 2] (for log, sqrt, a power with a variable exponent);
+ * - `open-unit`: uniform in [-0.8, 0.8] (asin, acos, tan: well inside their domains);
+ * - `nonzero`: magnitude in [0.2, 1] with a random sign (away from the kinks of relu, abs);
+ * - `[min, max]`: uniform in that interval.
+ */
+export type Domain = 'real' | 'positive' | 'open-unit' | 'nonzero' | readonly [number, number];
+
+export interface InputOptions {
+  /** Domains by variable name; the others use `defaultDomain`. */
+  readonly domains?: Readonly<Record<string, Domain>>;
+  readonly defaultDomain?: Domain;
+}
+
+export function sample(domain: Domain, rng: Rng): number {
+  const uniform = (lo: number, hi: number) => lo + (hi - lo) * rng();
+  if (typeof domain !== 'string') return uniform(domain[0], domain[1]);
+  switch (domain) {
+    case 'real':
+      return uniform(-1, 1);
+    case 'positive':
+      return uniform(0.5, 2);
+    case 'open-unit':
+      return uniform(-0.8, 0.8);
+    case 'nonzero': {
+      const m = uniform(0.2, 1);
+      return rng() < 0.5 ? -m : m;
+    }
+    default: {
+      const never: never = domain;
+      throw new Error(`unknown domain ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * A value for every variable of the model: numbers for scalars, rows for vectors (n x 1) and
+ * matrices, integers in [0, K) for index(K) variables, drawn in declaration order.
+ */
+export function randomInputs(
+  model: Model,
+  dims: ReadonlyMap<string, number>,
+  rng: Rng,
+  options: InputOptions = {},
+): Map<string, InputValue> {
+  const values = new Map<string, InputValue>();
+  for (const v of model.variables) {
+    if (v.kind === 'index') {
+      const bound = dimSize(v.bound!, dims);
+      values.set(v.name, Math.min(bound - 1, Math.floor(rng() * bound)));
+      continue;
+    }
+    const domain = options.domains?.[v.name] ?? options.defaultDomain ?? 'real';
+    const rows = dimSize(v.shape.rows, dims);
+    const cols = dimSize(v.shape.cols, dims);
+    values.set(v.name, v.kind === 'scalar' ? sample(domain, rng) : tabulate(rows, cols, () => sample(domain, rng)));
+  }
+  return values;
+}

@@ -1,0 +1,245 @@
+/**
+ * The reference evaluator: the IR's meaning, computed with mathjs on plain arrays of rows.
+ * It shares nothing with the code generator (not even the unary functions' `eval`), so the
+ * tests can check derived gradients and generated modules against an independent account of
+ * what every node means. Slow and simple on purpose: one table entry per op.
+ */
+import { all, create } from 'mathjs';
+import type { Node, OpName, UnaryFn } from '../ir/node.js';
+import type { Dim, Shape } from '../ir/shape.js';
+
+/** `predictable`: sqrt, log, asin, ... of values outside their real domain give NaN, not complex numbers. */
+const math = create(all, { matrix: 'Array', predictable: true });
+
+/** A value: rows of numbers; a scalar is 1 x 1, a vector(n) is n x 1. */
+export type Value = number[][];
+
+/** An input: a number for a scalar or an index, rows for a vector or a matrix. */
+export type InputValue = number | Value;
+
+export interface Env {
+  /** Variables by name; index variables as integers. */
+  readonly values: ReadonlyMap<string, InputValue>;
+  /** The size of every dimension name. */
+  readonly dims: ReadonlyMap<string, number>;
+  /**
+   * Values that replace nodes (by id) wherever they occur: how a tests perturbs an
+   * intermediate definition to check the adjoint of that definition.
+   */
+  readonly overrides?: ReadonlyMap<number, Value>;
+}
+
+export class EvaluationError extends Error {}
+
+/** The concrete size of a dimension. */
+export function dimSize(d: Dim, dims: ReadonlyMap<string, number>): number {
+  if (typeof d === 'number') return d;
+  const size = dims.get(d);
+  if (size === undefined) throw new EvaluationError(`no size given for dimension ${d}`);
+  return size;
+}
+
+export function concreteShape(s: Shape, dims: ReadonlyMap<string, number>): [number, number] {
+  return [dimSize(s.rows, dims), dimSize(s.cols, dims)];
+}
+
+export function scalar(v: number): Value {
+  return [[v]];
+}
+
+export function shapeOf(v: Value): [number, number] {
+  return [v.length, v[0]?.length ?? 0];
+}
+
+/** The matrix of `rows` x `cols` entries f(i, j). */
+export function tabulate(rows: number, cols: number, f: (i: number, j: number) => number): Value {
+  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
+}
+
+/** `v` repeated to `rows` x `cols` by the broadcasting of LANGUAGE.md 1.4 (scalar, column, row). */
+export function broadcastTo(v: Value, rows: number, cols: number): Value {
+  const [r, c] = shapeOf(v);
+  if (r === rows && c === cols) return v;
+  if ((r === 1 || r === rows) && (c === 1 || c === cols)) {
+    return tabulate(rows, cols, (i, j) => v[r === 1 ? 0 : i]![c === 1 ? 0 : j]!);
+  }
+  throw new EvaluationError(`cannot broadcast ${r}x${c} to ${rows}x${cols}`);
+}
+
+const map = (f: (x: number) => number) => (x: Value): Value => math.map(x, f) as Value;
+
+/** Stable σ(x): never exp of a large positive number. */
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** Stable log(1 + exp(x)). */
+function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/**
+ * Elementwise functions, written independently of src/ops/elementwise.ts: mathjs's scalar
+ * functions (which give NaN outside the real domain, by `predictable`), mapped over entries.
+ */
+const UNARY_REFERENCE: Readonly<Record<UnaryFn, (x: Value) => Value>> = {
+  exp: map((x) => math.exp(x)),
+  log: map((x) => math.log(x) as number),
+  sqrt: map((x) => math.sqrt(x) as number),
+  sin: map((x) => math.sin(x)),
+  cos: map((x) => math.cos(x)),
+  tan: map((x) => math.tan(x)),
+  asin: map((x) => math.asin(x) as number),
+  acos: map((x) => math.acos(x) as number),
+  atan: map((x) => math.atan(x)),
+  tanh: map((x) => math.tanh(x)),
+  sigmoid: map(sigmoid),
+  relu: map((x) => (x > 0 ? x : 0)),
+  softplus: map(softplus),
+  abs: map((x) => math.abs(x)),
+  // 0 for +0 and -0 alike.
+  sign: map((x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN)),
+};
+
+/** An integer index from a 1 x 1 value, checked against its range. */
+function indexValue(v: Value, extent: number, what: string): number {
+  const k = v[0]![0]!;
+  if (!Number.isInteger(k) || k < 0 || k >= extent) {
+    throw new EvaluationError(`${what}: index ${k} is not an integer in [0, ${extent})`);
+  }
+  return k;
+}
+
+interface Context {
+  readonly node: Node;
+  /** The node's own shape, concrete. */
+  readonly rows: number;
+  readonly cols: number;
+  readonly env: Env;
+}
+
+type Rule = (args: readonly Value[], cx: Context) => Value;
+
+/** Elementwise binary operation with broadcasting to the node's shape. */
+const elementwise =
+  (f: (a: Value, b: Value) => Value): Rule =>
+  ([a, b], { rows, cols }) =>
+    f(broadcastTo(a!, rows, cols), broadcastTo(b!, rows, cols));
+
+const toScalar =
+  (f: (a: Value) => number): Rule =>
+  ([a]) =>
+    scalar(f(a!));
+
+/** What each op means. A missing op is a compile error. */
+const RULES: Readonly<Record<OpName, Rule>> = {
+  var: (_args, { node, env }) => {
+    const name = node.attrs.name!;
+    const v = env.values.get(name);
+    if (v === undefined) throw new EvaluationError(`no value given for variable ${name}`);
+    return typeof v === 'number' ? scalar(v) : v;
+  },
+  const: (_args, { node }) => scalar(node.attrs.value!),
+  dim: (_args, { node, env }) => scalar(dimSize(node.attrs.name!, env.dims)),
+  fill: (_args, { node, rows, cols }) => math.multiply(math.ones(rows, cols) as Value, node.attrs.value!) as Value,
+  eye: (_args, { rows }) => math.identity(rows) as Value,
+  onehot: ([k], { rows }) => {
+    const i = indexValue(k!, rows, 'onehot');
+    return tabulate(rows, 1, (r) => (r === i ? 1 : 0));
+  },
+  add: elementwise((a, b) => math.add(a, b) as Value),
+  mul: elementwise((a, b) => math.dotMultiply(a, b)),
+  div: elementwise((a, b) => math.dotDivide(a, b) as Value),
+  pow: elementwise((a, b) => math.dotPow(a, b) as Value),
+  unary: ([x], { node }) => UNARY_REFERENCE[node.attrs.fn!](x!),
+  matmul: ([a, b]) => {
+    // A 1 x 1 factor scales (the shape rule allows it).
+    if (shapeOf(a!)[0] === 1 && shapeOf(a!)[1] === 1) return math.multiply(b!, a![0]![0]!) as Value;
+    if (shapeOf(b!)[0] === 1 && shapeOf(b!)[1] === 1) return math.multiply(a!, b![0]![0]!) as Value;
+    return math.multiply(a!, b!) as Value;
+  },
+  transpose: ([a]) => math.transpose(a!),
+  sum: toScalar((a) => math.sum(a) as number),
+  mean: toScalar((a) => math.mean(a) as number),
+  norm2: toScalar((a) => math.norm(a, 'fro') as number),
+  logsumexp: toScalar((a) => {
+    // Shifted by the largest entry, so exp never overflows.
+    const m = math.max(a) as number;
+    if (!Number.isFinite(m)) return m;
+    return m + Math.log(math.sum(UNARY_REFERENCE.exp(math.subtract(a, m) as Value)) as number);
+  }),
+  softmax: ([a], { rows, cols }) => {
+    // Column by column, each shifted by its maximum.
+    const columns = (math.transpose(a!) as Value).map((column) => {
+      const e = (math.subtract(column, math.max(column)) as number[]).map((x) => math.exp(x));
+      return math.divide(e, math.sum(e) as number) as number[];
+    });
+    const out = math.transpose(columns);
+    if (shapeOf(out)[0] !== rows || shapeOf(out)[1] !== cols) throw new EvaluationError('softmax: shape');
+    return out;
+  },
+  tr: toScalar((a) => math.trace(a)),
+  diag: ([v]) => math.diag(math.flatten(v!)) as unknown as Value,
+  diagpart: ([m]) => (math.diag(m!) as unknown as number[]).map((x) => [x]),
+  index: ([target, i, j]) => {
+    const [r, c] = shapeOf(target!);
+    if (j !== undefined) return scalar(target![indexValue(i!, r, 'row index')]![indexValue(j, c, 'column index')]!);
+    if (c === 1) return scalar(target![indexValue(i!, r, 'index')]![0]!);
+    return scalar(target![0]![indexValue(i!, c, 'index')]!);
+  },
+};
+
+/** Evaluates nodes of one graph in one environment, each node once. */
+export class ReferenceEvaluator {
+  private readonly memo = new Map<number, Value>();
+
+  constructor(readonly env: Env) {}
+
+  value(root: Node): Value {
+    // Iterative post-order, so deep graphs do not exhaust the stack.
+    const stack: { node: Node; expanded: boolean }[] = [{ node: root, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack.pop()!;
+      const n = top.node;
+      if (this.memo.has(n.id)) continue;
+      const override = this.env.overrides?.get(n.id);
+      if (override !== undefined) {
+        this.memo.set(n.id, override);
+        continue;
+      }
+      if (!top.expanded) {
+        stack.push({ node: n, expanded: true });
+        for (const a of n.args) if (!this.memo.has(a.id)) stack.push({ node: a, expanded: false });
+        continue;
+      }
+      this.memo.set(n.id, this.compute(n));
+    }
+    return this.memo.get(root.id)!;
+  }
+
+  private compute(n: Node): Value {
+    const [rows, cols] = concreteShape(n.shape, this.env.dims);
+    const args = n.args.map((a) => this.memo.get(a.id)!);
+    const v = RULES[n.op](args, { node: n, rows, cols, env: this.env });
+    const [r, c] = shapeOf(v);
+    if (r !== rows || c !== cols) {
+      throw new EvaluationError(`${n.op} node ${n.id}: the value is ${r}x${c} but its shape says ${rows}x${cols}`);
+    }
+    return v;
+  }
+}
+
+/** The value of each node, as rows (a scalar is 1 x 1). */
+export function evaluateNodes(nodes: readonly Node[], env: Env): Value[] {
+  const evaluator = new ReferenceEvaluator(env);
+  return nodes.map((n) => evaluator.value(n));
+}
+
+/** The value of a scalar node as a number. */
+export function evaluateScalar(node: Node, env: Env): number {
+  const v = new ReferenceEvaluator(env).value(node);
+  if (v.length !== 1 || v[0]!.length !== 1) throw new EvaluationError(`expected a scalar, got ${v.length}x${v[0]!.length}`);
+  return v[0]![0]!;
+}

@@ -1,0 +1,758 @@
+/**
+ * IR → the statements of one generated function: plain loops over Float64Array.
+ *
+ * Planning decides, per node, where its value lives:
+ *  - `input`:  a variable, read straight from the caller's arrays;
+ *  - `scalar`: a local number;
+ *  - `buffer`: a Float64Array allocated once per call;
+ *  - `inline`: no storage: an elementwise expression (or a transpose view, a constant
+ *              matrix) evaluated inside the loop of the one consumer that reads it once per
+ *              element. Chains of elementwise operations fuse into a single loop this way,
+ *              and reductions and products absorb the elementwise expression that feeds them.
+ * Emission then walks the nodes in topological order and writes each stored value's loop.
+ * Dimension sizes are read from the inputs and checked first; code size never depends on them.
+ */
+import { reachable } from '../diff/reverse.js';
+import type { Model, Variable } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
+import { isColumn, isRow, isScalar, sameShape, type Dim } from '../ir/shape.js';
+import { UNARY } from '../ops/elementwise.js';
+import { localName, propertyAccess, propertyKey, quoteForString } from './names.js';
+
+/** How a value crosses the module boundary. */
+export type ValueKind = 'scalar' | 'vector' | 'matrix';
+
+export interface FunctionOutput {
+  /** The result's key (`value`, a wrt name), or undefined for a forward function's bare value. */
+  readonly key: string | undefined;
+  readonly node: Node;
+  readonly kind: ValueKind;
+}
+
+export interface FunctionSpec {
+  /** The exported name, used in error messages too. */
+  readonly name: string;
+  readonly outputs: readonly FunctionOutput[];
+}
+
+export interface LoweredFunction {
+  readonly name: string;
+  /** Input fields: variables the outputs depend on (declaration order), then free dimensions. */
+  readonly inputs: readonly { readonly key: string; readonly type: string }[];
+  readonly statements: readonly string[];
+  /** Helper functions the statements call. */
+  readonly helpers: ReadonlySet<string>;
+}
+
+type Placement = 'input' | 'scalar' | 'buffer' | 'inline';
+
+/** An element position inside a loop: its row and column, and its flat index when it has one. */
+interface Index {
+  readonly row: string;
+  readonly col: string;
+  readonly flat?: string;
+}
+
+const ELEMENTWISE = new Set(['add', 'mul', 'div', 'pow', 'unary']);
+
+export function valueKindOfShape(n: Node): ValueKind {
+  if (isScalar(n.shape)) return 'scalar';
+  return n.shape.cols === 1 ? 'vector' : 'matrix';
+}
+
+export function valueKindOfVariable(v: Variable): ValueKind {
+  return v.kind === 'index' ? 'scalar' : v.kind;
+}
+
+export function typeOfKind(kind: ValueKind): string {
+  return kind === 'scalar' ? 'number' : kind === 'vector' ? 'Float64Array' : 'Matrix';
+}
+
+function inputTypeOf(v: Variable): string {
+  switch (v.kind) {
+    case 'scalar':
+    case 'index':
+      return 'number';
+    case 'vector':
+      return 'ArrayLike<number>';
+    case 'matrix':
+      return '{ rows: number; cols: number; data: ArrayLike<number> }';
+  }
+}
+
+/** A number as TypeScript source. */
+function num(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  if (Object.is(v, -0)) return '-0';
+  return String(v);
+}
+
+/** A string literal for generated code (quotes, control and bidi characters escaped). */
+export function str(text: string): string {
+  return `"${quoteForString(text)}"`;
+}
+
+export function lowerFunction(model: Model, spec: FunctionSpec): LoweredFunction {
+  return new FunctionLowering(model, spec).run();
+}
+
+class FunctionLowering {
+  private readonly nodes: Node[];
+  private readonly uses = new Map<number, number>();
+  private readonly consumers = new Map<number, Node[]>();
+  private readonly placement = new Map<number, Placement>();
+  private readonly locals = new Map<number, string>();
+  private readonly outputs = new Set<number>();
+  private readonly dimLocals = new Map<string, string>();
+  private readonly variables: Variable[];
+  private readonly statements: string[] = [];
+  private readonly helpers = new Set<string>();
+  private scalarCount = 0;
+  private bufferCount = 0;
+
+  constructor(
+    private readonly model: Model,
+    private readonly spec: FunctionSpec,
+  ) {
+    this.nodes = reachable(spec.outputs.map((o) => o.node));
+    const ids = new Set(this.nodes.map((n) => n.id));
+    this.variables = model.variables.filter((v) => ids.has(v.node.id));
+    for (const o of spec.outputs) this.outputs.add(o.node.id);
+    for (const n of this.nodes) {
+      for (const a of n.args) {
+        this.uses.set(a.id, (this.uses.get(a.id) ?? 0) + 1);
+        const list = this.consumers.get(a.id) ?? [];
+        list.push(n);
+        this.consumers.set(a.id, list);
+      }
+    }
+  }
+
+  run(): LoweredFunction {
+    const inputs = this.bindInputs();
+    for (const n of this.nodes) this.placement.set(n.id, this.place(n));
+    for (const n of this.nodes) this.emit(n);
+    this.statements.push(this.returnStatement());
+    return { name: this.spec.name, inputs, statements: this.statements, helpers: this.helpers };
+  }
+
+  // --------------------------------------------------------------- inputs
+
+  private dim(d: Dim): string {
+    if (typeof d === 'number') return String(d);
+    const local = this.dimLocals.get(d);
+    if (local === undefined) throw new Error(`internal: dimension ${d} is not bound`);
+    return local;
+  }
+
+  private fail(kind: 'RangeError' | 'TypeError', parts: readonly string[]): string {
+    return `throw new ${kind}(${parts.join(' + ')});`;
+  }
+
+  /** Reads every input, binds each dimension to the first size that determines it, checks the rest. */
+  private bindInputs(): { key: string; type: string }[] {
+    const fn = this.spec.name;
+    const out = this.statements;
+    const fields: { key: string; type: string }[] = [];
+    const origin = new Map<string, string>();
+    const used = this.usedDims();
+    /** `b has length 3`, `W has 3 rows`: the size as part of a message. */
+    const sizeText = (what: string, sizeExpr: string, unit: 'length' | 'rows' | 'columns'): string[] =>
+      unit === 'length' ? [str(`${fn}: ${what} has length `), sizeExpr] : [str(`${fn}: ${what} has `), sizeExpr, str(` ${unit}`)];
+    const bindOrCheck = (d: Dim, sizeExpr: string, unit: 'length' | 'rows' | 'columns', variable: string) => {
+      const what = `${variable}.${unit === 'length' ? 'length' : unit === 'rows' ? 'rows' : 'cols'}`;
+      if (typeof d === 'number') {
+        out.push(`if (${sizeExpr} !== ${d}) ${this.fail('RangeError', [...sizeText(variable, sizeExpr, unit), str(` but must have ${unit === 'length' ? 'length ' : ''}${d}${unit === 'length' ? '' : ` ${unit}`}`)])}`);
+        return;
+      }
+      const local = this.dimLocals.get(d);
+      if (local === undefined) {
+        const name = localName('d', d, this.dimLocals.size);
+        this.dimLocals.set(d, name);
+        origin.set(d, what);
+        out.push(`const ${name} = ${sizeExpr};`);
+        out.push(
+          `if (!(${name} >= 1)) ${this.fail('RangeError', [str(`${fn}: dimension ${d} is `), name, str(` (from ${what}); every dimension must be at least 1`)])}`,
+        );
+      } else {
+        out.push(
+          `if (${sizeExpr} !== ${local}) ${this.fail('RangeError', [
+            ...sizeText(variable, sizeExpr, unit),
+            str(` but dimension ${d} is `),
+            local,
+            str(` (from ${origin.get(d)})`),
+          ])}`,
+        );
+      }
+    };
+    const deferred: (() => string)[] = [];
+    this.variables.forEach((v, index) => {
+      fields.push({ key: propertyKey(v.name), type: inputTypeOf(v) });
+      const read = `input$${propertyAccess(v.name)}`;
+      const local = localName('v', v.name, index);
+      this.locals.set(v.node.id, local);
+      switch (v.kind) {
+        case 'scalar':
+        case 'index':
+          out.push(`const ${local} = ${read};`);
+          out.push(`if (typeof ${local} !== "number") ${this.fail('TypeError', [str(`${fn}: ${v.name} must be a number`)])}`);
+          if (v.kind === 'index') {
+            deferred.push(() => {
+              const bound = this.dim(v.bound!);
+              return `if (!Number.isInteger(${local}) || ${local} < 0 || ${local} >= ${bound}) ${this.fail('RangeError', [
+                str(`${fn}: ${v.name} is `),
+                local,
+                str(` but must be an integer with 0 <= ${v.name} < ${v.bound} = `),
+                bound,
+              ])}`;
+            });
+          }
+          break;
+        case 'vector':
+          out.push(`const ${local} = ${read};`);
+          out.push(`if (${local} == null) ${this.fail('TypeError', [str(`${fn}: input ${v.name} is missing`)])}`);
+          bindOrCheck(v.shape.rows, `${local}.length`, 'length', v.name);
+          break;
+        case 'matrix': {
+          const m = `${local}$m`;
+          out.push(`const ${m} = ${read};`);
+          out.push(`if (${m} == null) ${this.fail('TypeError', [str(`${fn}: input ${v.name} is missing`)])}`);
+          bindOrCheck(v.shape.rows, `${m}.rows`, 'rows', v.name);
+          bindOrCheck(v.shape.cols, `${m}.cols`, 'columns', v.name);
+          out.push(`const ${local} = ${m}.data;`);
+          out.push(
+            `if (${local}.length !== ${m}.rows * ${m}.cols) ${this.fail('RangeError', [
+              str(`${fn}: ${v.name}.data has length `),
+              `${local}.length`,
+              str(` but ${v.name} is `),
+              `${m}.rows`,
+              str(' x '),
+              `${m}.cols`,
+            ])}`,
+          );
+          break;
+        }
+      }
+    });
+    // Dimensions no input determines are inputs themselves (LANGUAGE.md 2).
+    for (const d of used) {
+      if (this.dimLocals.has(d)) continue;
+      const name = localName('d', d, this.dimLocals.size);
+      this.dimLocals.set(d, name);
+      fields.push({ key: propertyKey(d), type: 'number' });
+      out.push(`const ${name} = input$${propertyAccess(d)};`);
+      out.push(
+        `if (!Number.isInteger(${name}) || ${name} < 1) ${this.fail('RangeError', [str(`${fn}: dimension ${d} is `), `String(${name})`, str('; it must be a positive integer')])}`,
+      );
+    }
+    for (const check of deferred) out.push(check());
+    return fields;
+  }
+
+  /** Symbolic dimensions the function needs, in a deterministic order. */
+  private usedDims(): string[] {
+    const dims = new Set<string>();
+    const add = (d: Dim | undefined) => {
+      if (typeof d === 'string') dims.add(d);
+    };
+    for (const v of this.variables) {
+      add(v.shape.rows);
+      add(v.shape.cols);
+      add(v.bound);
+    }
+    for (const n of this.nodes) {
+      add(n.shape.rows);
+      add(n.shape.cols);
+      if (n.op === 'dim') add(n.attrs.name);
+    }
+    const order = this.model.dims;
+    return [...dims].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  }
+
+  // ------------------------------------------------------------- planning
+
+  /** Whether `consumer` reads its argument `arg` once per element, in an order an inline expression can follow. */
+  private readsOnce(consumer: Node, arg: Node): boolean {
+    const position = consumer.args.indexOf(arg);
+    switch (consumer.op) {
+      case 'add':
+      case 'mul':
+      case 'div':
+      case 'pow':
+      case 'unary':
+        return sameShape(arg.shape, consumer.shape);
+      case 'transpose':
+      case 'sum':
+      case 'mean':
+      case 'norm2':
+      case 'tr':
+      case 'diag':
+      case 'diagpart':
+      case 'index':
+        return true;
+      case 'matmul': {
+        const [a, b] = consumer.args as [Node, Node];
+        const s = consumer.shape;
+        if (isScalar(s)) return true; // a dot product
+        if (a.shape.cols === 1) return position === 0; // an outer product: the left entry once per row
+        if (s.cols === 1) return position === 1 && a.op === 'transpose'; // k-outer loop over a transposed matrix
+        if (s.rows === 1) return position === 0 && b.op !== 'transpose';
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** A matrix product whose only use is `s (A B)`: the scaling is folded into the product's loop. */
+  private absorbedProduct(n: Node): boolean {
+    if (n.op !== 'matmul' || isScalar(n.shape) || this.outputs.has(n.id) || this.uses.get(n.id) !== 1) return false;
+    const consumer = (this.consumers.get(n.id) ?? [])[0];
+    return consumer !== undefined && consumer.op === 'mul' && isScalar(consumer.args[0]!.shape) && consumer.args[1] === n;
+  }
+
+  private place(n: Node): Placement {
+    if (n.op === 'var') return 'input';
+    if (n.op === 'const' || n.op === 'dim') return 'inline';
+    if (isScalar(n.shape)) return 'scalar';
+    if (this.outputs.has(n.id)) return 'buffer';
+    if (n.op === 'fill' || n.op === 'eye' || n.op === 'onehot') return 'inline';
+    if (n.op === 'transpose') {
+      // A view of a stored value costs nothing to read, however often.
+      const p = this.placement.get(n.args[0]!.id);
+      if (p === 'input' || p === 'buffer') return 'inline';
+    }
+    if (this.absorbedProduct(n)) return 'inline';
+    // The consumer of an absorbed product writes the product's loop into its own buffer.
+    if (n.op === 'mul' && n.args[1] !== undefined && this.absorbedProduct(n.args[1])) return 'buffer';
+    if (ELEMENTWISE.has(n.op) || n.op === 'transpose') {
+      const consumers = this.consumers.get(n.id) ?? [];
+      if (this.uses.get(n.id) === 1 && consumers.length === 1 && this.readsOnce(consumers[0]!, n)) return 'inline';
+    }
+    return 'buffer';
+  }
+
+  // ------------------------------------------------------------- access
+
+  private rows(n: Node): string {
+    return this.dim(n.shape.rows);
+  }
+
+  private cols(n: Node): string {
+    return this.dim(n.shape.cols);
+  }
+
+  private size(n: Node): string {
+    if (n.shape.cols === 1) return this.rows(n);
+    if (n.shape.rows === 1) return this.cols(n);
+    return `${this.rows(n)} * ${this.cols(n)}`;
+  }
+
+  /** The value of a scalar node as an expression. */
+  private scalar(n: Node): string {
+    switch (n.op) {
+      case 'const':
+        return num(n.attrs.value!);
+      case 'dim':
+        return this.dim(n.attrs.name!);
+      case 'var': {
+        const local = this.locals.get(n.id)!;
+        const v = this.model.variables.find((x) => x.node.id === n.id)!;
+        return v.kind === 'scalar' || v.kind === 'index' ? local : `${local}[0]`;
+      }
+      default: {
+        const local = this.locals.get(n.id);
+        if (local === undefined) throw new Error(`internal: scalar ${n.op} used before it is computed`);
+        return local;
+      }
+    }
+  }
+
+  /** Element (row, col) of `n` as an expression, inside a loop that provides `at`. */
+  private elem(n: Node, at: Index): string {
+    if (isScalar(n.shape)) return this.scalar(n);
+    const p = this.placement.get(n.id)!;
+    if (p === 'input' || p === 'buffer') {
+      const base = this.locals.get(n.id)!;
+      return `${base}[${this.flatIndex(n, at)}]`;
+    }
+    switch (n.op) {
+      case 'fill':
+        return num(n.attrs.value!);
+      case 'eye':
+        return `(${at.row} === ${at.col} ? 1 : 0)`;
+      case 'onehot':
+        return `(${at.row} === ${this.scalar(n.args[0]!)} ? 1 : 0)`;
+      case 'transpose':
+        return this.elem(n.args[0]!, { row: at.col, col: at.row });
+      default:
+        return this.elementwise(n, at);
+    }
+  }
+
+  private flatIndex(n: Node, at: Index): string {
+    if (n.shape.cols === 1) return at.flat ?? at.row;
+    if (n.shape.rows === 1) return at.flat ?? at.col;
+    return at.flat ?? `${at.row} * ${this.cols(n)} + ${at.col}`;
+  }
+
+  /** The index of argument `a` of an elementwise node at `at`, following broadcasting. */
+  private argIndex(a: Node, n: Node, at: Index): Index {
+    if (sameShape(a.shape, n.shape)) return at;
+    if (a.shape.cols === 1 && a.shape.rows === n.shape.rows) return { row: at.row, col: '0', flat: at.row };
+    return { row: '0', col: at.col, flat: at.col };
+  }
+
+  private elementwise(n: Node, at: Index): string {
+    const args = n.args.map((a) => this.elem(a, this.argIndex(a, n, at)));
+    return this.scalarOp(n, args);
+  }
+
+  /** The scalar operation of an elementwise node applied to argument expressions. */
+  private scalarOp(n: Node, args: readonly string[]): string {
+    const [a, b] = args as [string, string];
+    switch (n.op) {
+      case 'add': {
+        // a + (-b) reads better, and runs no slower, as a - b.
+        const right = n.args[1]!;
+        if (right.op === 'mul' && right.args[0]!.op === 'const' && right.args[0]!.attrs.value === -1 && b.startsWith('(-')) {
+          return `(${a} - ${b.slice(2, -1)})`;
+        }
+        return `(${a} + ${b})`;
+      }
+      case 'mul':
+        return n.args[0]!.op === 'const' && n.args[0]!.attrs.value === -1 ? `(-${b})` : `(${a} * ${b})`;
+      case 'div':
+        return `(${a} / ${b})`;
+      case 'pow': {
+        const exponent = n.args[1]!;
+        if (exponent.op === 'const' && exponent.attrs.value === 2) {
+          this.helpers.add('sq$');
+          return `sq$(${a})`;
+        }
+        if (exponent.op === 'const' && exponent.attrs.value === 0.5) return `Math.sqrt(${a})`;
+        return `Math.pow(${a}, ${b})`;
+      }
+      case 'unary': {
+        const def = UNARY[n.attrs.fn!];
+        for (const h of def.helpers ?? []) this.helpers.add(h);
+        return def.ts(a);
+      }
+      default:
+        throw new Error(`internal: ${n.op} is not elementwise`);
+    }
+  }
+
+  /** Whether filling a matrix `n` (inline subtree) needs row and column indices, not just a flat one. */
+  private needsRowCol(n: Node, top = true): boolean {
+    if (isScalar(n.shape)) return false;
+    const p = this.placement.get(n.id)!;
+    if (!top && (p === 'input' || p === 'buffer')) return false;
+    if (n.op === 'transpose' || n.op === 'eye' || n.op === 'onehot') return true;
+    if (n.op === 'fill') return false;
+    return n.args.some((a) => !isScalar(a.shape) && (!sameShape(a.shape, n.shape) || this.needsRowCol(a, false)));
+  }
+
+  /**
+   * A loop over every element of `shapeOf`, calling `body` with the element's index.
+   * Vectors and matrices read only by flat index get one flat loop.
+   */
+  private loop(shapeOf: Node, rowCol: boolean, body: (at: Index) => string[]): string[] {
+    const s = shapeOf.shape;
+    if (s.cols === 1) return [`for (let i = 0; i < ${this.rows(shapeOf)}; i++) {`, ...body({ row: 'i', col: '0', flat: 'i' }), '}'];
+    if (s.rows === 1) return [`for (let j = 0; j < ${this.cols(shapeOf)}; j++) {`, ...body({ row: '0', col: 'j', flat: 'j' }), '}'];
+    if (!rowCol) return [`for (let k = 0; k < ${this.size(shapeOf)}; k++) {`, ...body({ row: '', col: '', flat: 'k' }), '}'];
+    const cols = this.cols(shapeOf);
+    return [
+      `for (let i = 0; i < ${this.rows(shapeOf)}; i++) {`,
+      `for (let j = 0; j < ${cols}; j++) {`,
+      ...body({ row: 'i', col: 'j', flat: `i * ${cols} + j` }),
+      '}',
+      '}',
+    ];
+  }
+
+  // ------------------------------------------------------------- emission
+
+  private newScalar(n: Node): string {
+    const name = `s$${this.scalarCount++}`;
+    this.locals.set(n.id, name);
+    return name;
+  }
+
+  private newBuffer(n: Node): string {
+    const name = `t$${this.bufferCount++}`;
+    this.locals.set(n.id, name);
+    return name;
+  }
+
+  private emit(n: Node): void {
+    const p = this.placement.get(n.id)!;
+    if (p === 'scalar') this.emitScalar(n);
+    else if (p === 'buffer') this.emitBuffer(n);
+  }
+
+  private emitScalar(n: Node): void {
+    const out = this.statements;
+    switch (n.op) {
+      case 'add':
+      case 'mul':
+      case 'div':
+      case 'pow':
+      case 'unary': {
+        const args = n.args.map((a) => this.scalar(a));
+        const expr = this.scalarOp(n, args);
+        out.push(`const ${this.newScalar(n)} = ${expr};`);
+        return;
+      }
+      case 'sum':
+      case 'mean':
+      case 'norm2': {
+        const x = n.args[0]!;
+        const acc = this.newScalar(n);
+        out.push(`let ${acc} = 0;`);
+        out.push(
+          ...this.loop(x, this.needsRowCol(x), (at) => {
+            const e = this.elem(x, at);
+            return [n.op === 'norm2' ? `${acc} += sq$(${e});` : `${acc} += ${e};`];
+          }),
+        );
+        if (n.op === 'norm2') {
+          this.helpers.add('sq$');
+          out.push(`${acc} = Math.sqrt(${acc});`);
+        }
+        if (n.op === 'mean') out.push(`${acc} /= ${this.size(x)};`);
+        return;
+      }
+      case 'matmul': {
+        // A dot product: a row times a column.
+        const [a, b] = n.args as [Node, Node];
+        const acc = this.newScalar(n);
+        out.push(`let ${acc} = 0;`);
+        out.push(
+          `for (let k = 0; k < ${this.dim(a.shape.cols)}; k++) {`,
+          `${acc} += ${this.elem(a, { row: '0', col: 'k', flat: 'k' })} * ${this.elem(b, { row: 'k', col: '0', flat: 'k' })};`,
+          '}',
+        );
+        return;
+      }
+      case 'tr': {
+        const m = n.args[0]!;
+        const acc = this.newScalar(n);
+        out.push(`let ${acc} = 0;`);
+        out.push(`for (let i = 0; i < ${this.rows(m)}; i++) {`, `${acc} += ${this.elem(m, { row: 'i', col: 'i' })};`, '}');
+        return;
+      }
+      case 'logsumexp': {
+        const v = n.args[0]!;
+        const acc = this.newScalar(n);
+        const max = `${acc}$max`;
+        out.push(`let ${max} = -Infinity;`);
+        out.push(...this.loop(v, false, (at) => [`const x = ${this.elem(v, at)};`, `if (x > ${max} || Number.isNaN(x)) ${max} = x;`]));
+        out.push(`let ${acc} = ${max};`);
+        // Shifting by the maximum keeps exp finite; infinite or NaN maxima pass through as IEEE says.
+        out.push(`if (Number.isFinite(${max})) {`, `let sum = 0;`);
+        out.push(...this.loop(v, false, (at) => [`sum += Math.exp(${this.elem(v, at)} - ${max});`]));
+        out.push(`${acc} = ${max} + Math.log(sum);`, '}');
+        return;
+      }
+      case 'index': {
+        const [target, i, j] = n.args as [Node, Node, Node | undefined];
+        const s = target.shape;
+        const checks: string[] = [];
+        const checkIndex = (index: Node, extent: Dim, what: string) => {
+          if (index.op === 'const' && typeof extent === 'string') {
+            checks.push(
+              `if (${num(index.attrs.value!)} >= ${this.dim(extent)}) ${this.fail('RangeError', [
+                str(`${this.spec.name}: index ${index.attrs.value} is out of range for ${what}, which has ${extent} = `),
+                this.dim(extent),
+              ])}`,
+            );
+          }
+        };
+        let at: Index;
+        if (j !== undefined) {
+          checkIndex(i, s.rows, 'the rows');
+          checkIndex(j, s.cols, 'the columns');
+          at = { row: this.scalar(i), col: this.scalar(j) };
+        } else if (s.cols === 1) {
+          checkIndex(i, s.rows, 'a vector');
+          at = { row: this.scalar(i), col: '0' };
+        } else {
+          checkIndex(i, s.cols, 'a vector');
+          at = { row: '0', col: this.scalar(i) };
+        }
+        out.push(...checks);
+        out.push(`const ${this.newScalar(n)} = ${this.elem(target, at)};`);
+        return;
+      }
+      case 'onehot':
+        out.push(`const ${this.newScalar(n)} = 1;`);
+        return;
+      default:
+        throw new Error(`internal: no scalar lowering for ${n.op}`);
+    }
+  }
+
+  private emitBuffer(n: Node): void {
+    const out = this.statements;
+    const t = this.newBuffer(n);
+    // Outputs that are constant matrices or views still get a buffer of their own.
+    const alloc = `const ${t} = new Float64Array(${this.size(n)});`;
+    switch (n.op) {
+      case 'fill':
+        out.push(n.attrs.value === 0 ? alloc : `const ${t} = new Float64Array(${this.size(n)}).fill(${num(n.attrs.value!)});`);
+        return;
+      case 'eye':
+        out.push(alloc, `for (let i = 0; i < ${this.rows(n)}; i++) ${t}[i * ${this.cols(n)} + i] = 1;`);
+        return;
+      case 'onehot':
+        out.push(alloc, `${t}[${this.scalar(n.args[0]!)}] = 1;`);
+        return;
+      case 'matmul':
+        out.push(alloc, ...this.matmul(n, t, undefined));
+        return;
+      case 'softmax':
+        out.push(alloc, ...this.softmax(n, t));
+        return;
+      case 'diag': {
+        const v = n.args[0]!;
+        const size = this.rows(n);
+        const at = isColumn(v.shape) ? { row: 'i', col: '0', flat: 'i' } : { row: '0', col: 'i', flat: 'i' };
+        out.push(alloc, `for (let i = 0; i < ${size}; i++) ${t}[i * ${size} + i] = ${this.elem(v, at)};`);
+        return;
+      }
+      case 'diagpart': {
+        const m = n.args[0]!;
+        out.push(alloc, `for (let i = 0; i < ${this.rows(n)}; i++) ${t}[i] = ${this.elem(m, { row: 'i', col: 'i' })};`);
+        return;
+      }
+      case 'var':
+      case 'const':
+      case 'dim':
+      case 'sum':
+      case 'mean':
+      case 'norm2':
+      case 'logsumexp':
+      case 'tr':
+      case 'index':
+        throw new Error(`internal: ${n.op} is never a buffer`);
+      default: {
+        const scaled = n.args[1];
+        if (n.op === 'mul' && scaled !== undefined && this.absorbedProduct(scaled)) {
+          out.push(alloc, ...this.matmul(scaled, t, this.scalar(n.args[0]!)));
+          return;
+        }
+        // Elementwise chains and transposes: one fused loop.
+        this.placement.set(n.id, 'inline');
+        const rowCol = this.needsRowCol(n);
+        const body = this.loop(n, rowCol, (at) => [`${t}[${this.flatIndex(n, at)}] = ${this.elem(n, at)};`]);
+        this.placement.set(n.id, 'buffer');
+        out.push(alloc, ...body);
+      }
+    }
+  }
+
+  /** C = A B into `t`, with the loop order that reads memory contiguously for the operands' layouts. */
+  private matmul(n: Node, t: string, scale: string | undefined): string[] {
+    const [a, b] = n.args as [Node, Node];
+    const scaled = (e: string) => (scale === undefined ? e : `${scale} * ${e}`);
+    const r = this.rows(n);
+    const c = this.cols(n);
+    const inner = this.dim(a.shape.cols);
+    const A = (row: string, col: string) => this.elem(a, { row, col });
+    const B = (row: string, col: string) => this.elem(b, { row, col });
+    if (a.shape.cols === 1) {
+      // Outer product: each entry of the left vector once per row.
+      return [`for (let i = 0; i < ${r}; i++) {`, `const ai = ${scaled(A('i', '0'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[i * ${c} + j] = ai * ${B('0', 'j')};`, '}', '}'];
+    }
+    if (n.shape.cols === 1) {
+      if (a.op === 'transpose') {
+        // Aᵀ b with A stored row-major: walk A's rows, scaled by b's entries.
+        return [`for (let k = 0; k < ${inner}; k++) {`, `const bk = ${scaled(B('k', '0'))};`, `for (let i = 0; i < ${r}; i++) {`, `${t}[i] += ${A('i', 'k')} * bk;`, '}', '}'];
+      }
+      return [`for (let i = 0; i < ${r}; i++) {`, 'let acc = 0;', `for (let k = 0; k < ${inner}; k++) {`, `acc += ${A('i', 'k')} * ${B('k', '0')};`, '}', `${t}[i] = ${scaled('acc')};`, '}'];
+    }
+    if (n.shape.rows === 1 && b.op !== 'transpose') {
+      return [`for (let k = 0; k < ${inner}; k++) {`, `const ak = ${scaled(A('0', 'k'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[j] += ak * ${B('k', 'j')};`, '}', '}'];
+    }
+    if (b.op === 'transpose') {
+      // A Bᵀ: dot products of rows.
+      return [
+        `for (let i = 0; i < ${r}; i++) {`,
+        `for (let j = 0; j < ${c}; j++) {`,
+        'let acc = 0;',
+        `for (let k = 0; k < ${inner}; k++) {`,
+        `acc += ${A('i', 'k')} * ${B('k', 'j')};`,
+        '}',
+        `${t}[i * ${c} + j] = ${scaled('acc')};`,
+        '}',
+        '}',
+      ];
+    }
+    return [
+      `for (let i = 0; i < ${r}; i++) {`,
+      `for (let k = 0; k < ${inner}; k++) {`,
+      `const aik = ${scaled(A('i', 'k'))};`,
+      `for (let j = 0; j < ${c}; j++) {`,
+      `${t}[i * ${c} + j] += aik * ${B('k', 'j')};`,
+      '}',
+      '}',
+      '}',
+    ];
+  }
+
+  /** Softmax of each column, shifted by the column's maximum so exp stays finite. */
+  private softmax(n: Node, t: string): string[] {
+    const x = n.args[0]!;
+    const r = this.rows(n);
+    const c = n.shape.cols === 1 ? '1' : this.cols(n);
+    const X = (row: string, col: string) => this.elem(x, n.shape.cols === 1 ? { row, col: '0', flat: row } : { row, col });
+    return [
+      `for (let j = 0; j < ${c}; j++) {`,
+      'let max = -Infinity;',
+      `for (let i = 0; i < ${r}; i++) {`,
+      `const v = ${X('i', 'j')};`,
+      'if (v > max || Number.isNaN(v)) max = v;',
+      '}',
+      'let sum = 0;',
+      `for (let i = 0; i < ${r}; i++) {`,
+      `const e = Math.exp(${X('i', 'j')} - max);`,
+      `${t}[i * ${c} + j] = e;`,
+      'sum += e;',
+      '}',
+      `for (let i = 0; i < ${r}; i++) ${t}[i * ${c} + j] /= sum;`,
+      '}',
+    ];
+  }
+
+  // ------------------------------------------------------------- results
+
+  /** A stored value as a fresh result: copies inputs and values already returned once. */
+  private resultValue(o: FunctionOutput, returned: Set<string>): string {
+    const n = o.node;
+    if (o.kind === 'scalar') return isScalar(n.shape) ? this.scalar(n) : `${this.locals.get(n.id)!}[0]`;
+    let data: string;
+    if (isScalar(n.shape)) {
+      data = `Float64Array.of(${this.scalar(n)})`;
+    } else {
+      const local = this.locals.get(n.id)!;
+      data = this.placement.get(n.id) === 'input' || returned.has(local) ? `Float64Array.from(${local})` : local;
+      returned.add(local);
+    }
+    if (o.kind === 'vector') return data;
+    const rows = isScalar(n.shape) ? '1' : isRow(n.shape) ? '1' : this.rows(n);
+    const cols = isScalar(n.shape) ? '1' : this.cols(n);
+    return `{ rows: ${rows}, cols: ${cols}, data: ${data} }`;
+  }
+
+  private returnStatement(): string {
+    const returned = new Set<string>();
+    const outputs = this.spec.outputs;
+    if (outputs.length === 1 && outputs[0]!.key === undefined) return `return ${this.resultValue(outputs[0]!, returned)};`;
+    const fields = outputs.map((o) => `${propertyKey(o.key!)}: ${this.resultValue(o, returned)}`);
+    return `return { ${fields.join(', ')} };`;
+  }
+}
