@@ -216,18 +216,18 @@ export function LGrad(input$: LInputs): LGradient {
       t$3[i * d$n + j] = acc;
     }
   }
-  const t$4 = new Float64Array(d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$4[j] = 2 * (t$3[j] * (t$0[j] * (1 - t$0[j])));
-  }
-  const t$5 = new Float64Array(d$n * d$m);
+  const t$4 = new Float64Array(d$n * d$m);
   for (let i = 0; i < d$n; i++) {
     const ai = 2 * t$0[i];
     for (let j = 0; j < d$m; j++) {
-      t$5[i * d$m + j] = ai * t$2[j];
+      t$4[i * d$m + j] = ai * t$2[j];
     }
   }
-  return { value: s$1, x: { rows: 1, cols: d$n, data: t$4 }, W: { rows: d$n, cols: d$m, data: t$5 } };
+  const t$5 = new Float64Array(d$n);
+  for (let j = 0; j < d$n; j++) {
+    t$5[j] = 2 * (t$3[j] * (t$0[j] * (1 - t$0[j])));
+  }
+  return { value: s$1, x: { rows: 1, cols: d$n, data: t$5 }, W: { rows: d$n, cols: d$m, data: t$4 } };
 }
 
 export interface LGradient2 {

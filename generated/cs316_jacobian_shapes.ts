@@ -1690,32 +1690,32 @@ export function lGrad2(input$: LInputs): LGradient2 {
   for (let i = 0; i < d$D1; i++) {
     t$19[i] = -2 * t$15[i];
   }
-  const t$20 = new Float64Array(d$D1 * d$Di);
-  for (let i = 0; i < d$D1; i++) {
-    const ai = -2 * t$15[i];
-    for (let j = 0; j < d$Di; j++) {
-      t$20[i * d$Di + j] = ai * v$x_i[j];
-    }
-  }
-  const t$21 = new Float64Array(d$D2 * d$D1);
-  for (let i = 0; i < d$D2; i++) {
-    const ai = -2 * t$13[i];
-    for (let j = 0; j < d$D1; j++) {
-      t$21[i * d$D1 + j] = ai * t$2[j];
-    }
-  }
-  const t$22 = new Float64Array(d$D3 * d$D2);
-  for (let i = 0; i < d$D3; i++) {
-    const ai = -2 * t$11[i];
-    for (let j = 0; j < d$D2; j++) {
-      t$22[i * d$D2 + j] = ai * t$4[j];
-    }
-  }
-  const t$23 = new Float64Array(d$Df * d$D3);
+  const t$20 = new Float64Array(d$Df * d$D3);
   for (let i = 0; i < d$Df; i++) {
     const ai = 2 * t$9[i];
     for (let j = 0; j < d$D3; j++) {
-      t$23[i * d$D3 + j] = ai * t$7[j];
+      t$20[i * d$D3 + j] = ai * t$7[j];
+    }
+  }
+  const t$21 = new Float64Array(d$D3 * d$D2);
+  for (let i = 0; i < d$D3; i++) {
+    const ai = -2 * t$11[i];
+    for (let j = 0; j < d$D2; j++) {
+      t$21[i * d$D2 + j] = ai * t$4[j];
+    }
+  }
+  const t$22 = new Float64Array(d$D2 * d$D1);
+  for (let i = 0; i < d$D2; i++) {
+    const ai = -2 * t$13[i];
+    for (let j = 0; j < d$D1; j++) {
+      t$22[i * d$D1 + j] = ai * t$2[j];
+    }
+  }
+  const t$23 = new Float64Array(d$D1 * d$Di);
+  for (let i = 0; i < d$D1; i++) {
+    const ai = -2 * t$15[i];
+    for (let j = 0; j < d$Di; j++) {
+      t$23[i * d$Di + j] = ai * v$x_i[j];
     }
   }
   return {
@@ -1724,10 +1724,10 @@ export function lGrad2(input$: LInputs): LGradient2 {
     beta1: t$18,
     beta2: t$17,
     beta3: t$16,
-    Omega0: { rows: d$D1, cols: d$Di, data: t$20 },
-    Omega1: { rows: d$D2, cols: d$D1, data: t$21 },
-    Omega2: { rows: d$D3, cols: d$D2, data: t$22 },
-    Omega3: { rows: d$Df, cols: d$D3, data: t$23 },
+    Omega0: { rows: d$D1, cols: d$Di, data: t$23 },
+    Omega1: { rows: d$D2, cols: d$D1, data: t$22 },
+    Omega2: { rows: d$D3, cols: d$D2, data: t$21 },
+    Omega3: { rows: d$Df, cols: d$D3, data: t$20 },
   };
 }
 function sq$(x: number): number {

@@ -420,36 +420,36 @@ export function LGrad(input$: LInputs): LGradient {
   for (let i = 0; i < d$K; i++) {
     t$5[i] = t$4[i] - (i === v$y ? 1 : 0);
   }
-  const t$6 = new Float64Array(d$M);
-  for (let k = 0; k < d$K; k++) {
-    const bk = t$5[k];
-    for (let i = 0; i < d$M; i++) {
-      t$6[i] += v$V[k * d$M + i] * bk;
-    }
-  }
-  const t$7 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$7[i] = t$6[i] * (1 - sq$(t$1[i]));
-  }
-  const t$8 = new Float64Array(d$M * d$p);
-  for (let i = 0; i < d$M; i++) {
-    const ai = t$7[i];
-    for (let j = 0; j < d$p; j++) {
-      t$8[i * d$p + j] = ai * v$x[j];
-    }
-  }
-  const t$9 = new Float64Array(d$K * d$M);
+  const t$6 = new Float64Array(d$K * d$M);
   for (let i = 0; i < d$K; i++) {
     const ai = t$5[i];
     for (let j = 0; j < d$M; j++) {
-      t$9[i * d$M + j] = ai * t$1[j];
+      t$6[i * d$M + j] = ai * t$1[j];
+    }
+  }
+  const t$7 = new Float64Array(d$M);
+  for (let k = 0; k < d$K; k++) {
+    const bk = t$5[k];
+    for (let i = 0; i < d$M; i++) {
+      t$7[i] += v$V[k * d$M + i] * bk;
+    }
+  }
+  const t$8 = new Float64Array(d$M);
+  for (let i = 0; i < d$M; i++) {
+    t$8[i] = t$7[i] * (1 - sq$(t$1[i]));
+  }
+  const t$9 = new Float64Array(d$M * d$p);
+  for (let i = 0; i < d$M; i++) {
+    const ai = t$8[i];
+    for (let j = 0; j < d$p; j++) {
+      t$9[i * d$p + j] = ai * v$x[j];
     }
   }
   return {
     value: s$3,
-    W: { rows: d$M, cols: d$p, data: t$8 },
-    V: { rows: d$K, cols: d$M, data: t$9 },
-    b: t$7,
+    W: { rows: d$M, cols: d$p, data: t$9 },
+    V: { rows: d$K, cols: d$M, data: t$6 },
+    b: t$8,
     c: t$5,
   };
 }

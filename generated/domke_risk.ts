@@ -522,61 +522,61 @@ export function RGrad(input$: RInputs): RGradient {
   for (let k = 0; k < d$K * d$N; k++) {
     t$8[k] = t$7[k] * t$4[k] - v$Y[k];
   }
-  const t$9 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$K; k++) {
-      const aik = v$V[k * d$M + i];
-      for (let j = 0; j < d$N; j++) {
-        t$9[i * d$N + j] += aik * t$8[k * d$N + j];
-      }
+  const t$9 = new Float64Array(d$K);
+  for (let i = 0; i < d$K; i++) {
+    let acc = 0;
+    for (let k = 0; k < d$N; k++) {
+      acc += t$8[i * d$N + k] * 1;
     }
+    t$9[i] = acc;
   }
-  const t$10 = new Float64Array(d$M * d$N);
-  for (let k = 0; k < d$M * d$N; k++) {
-    t$10[k] = t$9[k] * (1 - sq$(t$1[k]));
-  }
-  const t$11 = new Float64Array(d$M * d$p);
-  for (let i = 0; i < d$M; i++) {
-    for (let j = 0; j < d$p; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$N; k++) {
-        acc += t$10[i * d$N + k] * v$X[j * d$N + k];
-      }
-      t$11[i * d$p + j] = acc;
-    }
-  }
-  const t$12 = new Float64Array(d$K * d$M);
+  const t$10 = new Float64Array(d$K * d$M);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$M; j++) {
       let acc = 0;
       for (let k = 0; k < d$N; k++) {
         acc += t$8[i * d$N + k] * t$1[j * d$N + k];
       }
-      t$12[i * d$M + j] = acc;
+      t$10[i * d$M + j] = acc;
     }
+  }
+  const t$11 = new Float64Array(d$M * d$N);
+  for (let i = 0; i < d$M; i++) {
+    for (let k = 0; k < d$K; k++) {
+      const aik = v$V[k * d$M + i];
+      for (let j = 0; j < d$N; j++) {
+        t$11[i * d$N + j] += aik * t$8[k * d$N + j];
+      }
+    }
+  }
+  const t$12 = new Float64Array(d$M * d$N);
+  for (let k = 0; k < d$M * d$N; k++) {
+    t$12[k] = t$11[k] * (1 - sq$(t$1[k]));
   }
   const t$13 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
     let acc = 0;
     for (let k = 0; k < d$N; k++) {
-      acc += t$10[i * d$N + k] * 1;
+      acc += t$12[i * d$N + k] * 1;
     }
     t$13[i] = acc;
   }
-  const t$14 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$N; k++) {
-      acc += t$8[i * d$N + k] * 1;
+  const t$14 = new Float64Array(d$M * d$p);
+  for (let i = 0; i < d$M; i++) {
+    for (let j = 0; j < d$p; j++) {
+      let acc = 0;
+      for (let k = 0; k < d$N; k++) {
+        acc += t$12[i * d$N + k] * v$X[j * d$N + k];
+      }
+      t$14[i * d$p + j] = acc;
     }
-    t$14[i] = acc;
   }
   return {
     value: s$3,
-    W: { rows: d$M, cols: d$p, data: t$11 },
-    V: { rows: d$K, cols: d$M, data: t$12 },
+    W: { rows: d$M, cols: d$p, data: t$14 },
+    V: { rows: d$K, cols: d$M, data: t$10 },
     b: t$13,
-    c: t$14,
+    c: t$9,
   };
 }
 

@@ -54,11 +54,34 @@ export class Printer {
   expand(n: Node): Printed {
     const done = this.memo.get(n.id);
     if (done !== undefined) return done;
+    this.prepare(n);
     const args = n.args.map((a) => this.print(a));
     const op = OPS[n.op];
     const printed = this.style === 'latex' ? op.latex(n, args, this.ctx) : op.formula(n, args, this.ctx);
     this.memo.set(n.id, printed);
     return printed;
+  }
+
+  /** Prints everything below `n` bottom-up first, so deep graphs do not recurse deeply. */
+  private prepare(root: Node): void {
+    const seen = new Set<number>();
+    const order: Node[] = [];
+    const stack = [...root.args];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (seen.has(n.id) || this.memo.has(n.id)) continue;
+      seen.add(n.id);
+      order.push(n);
+      for (const a of n.args) stack.push(a);
+    }
+    order.sort((a, b) => a.id - b.id);
+    for (const n of order) if (!this.memo.has(n.id)) this.memo.set(n.id, this.expandArgs(n));
+  }
+
+  private expandArgs(n: Node): Printed {
+    const args = n.args.map((a) => this.print(a));
+    const op = OPS[n.op];
+    return this.style === 'latex' ? op.latex(n, args, this.ctx) : op.formula(n, args, this.ctx);
   }
 
   text(n: Node): string {

@@ -120,6 +120,19 @@ export interface SimplifyOptions {
   readonly maxPasses?: number;
 }
 
+/** The nodes below `roots`, not descending into frozen ones, in increasing id order. */
+function belowRoots(roots: readonly Node[], frozen: ReadonlySet<number>): Node[] {
+  const seen = new Map<number, Node>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n.id)) continue;
+    seen.set(n.id, n);
+    if (!frozen.has(n.id)) for (const a of n.args) if (!seen.has(a.id)) stack.push(a);
+  }
+  return [...seen.values()].sort((a, b) => a.id - b.id);
+}
+
 /** Simplifies each root; structurally equal results are the same node. */
 export function simplify(g: Graph, roots: readonly Node[], options: SimplifyOptions = {}): Node[] {
   const frozen = options.frozen ?? new Set<number>();
@@ -127,12 +140,12 @@ export function simplify(g: Graph, roots: readonly Node[], options: SimplifyOpti
   let current = [...roots];
   for (let pass = 0; pass < (options.maxPasses ?? 8); pass++) {
     const memo = new Map<number, Node>();
-    const rewrite = (n: Node): Node => {
-      const done = memo.get(n.id);
-      if (done !== undefined) return done;
+    // Bottom-up in id order (arguments always have smaller ids), without recursion, so
+    // derivative graphs thousands of definitions deep do not exhaust the stack.
+    for (const n of belowRoots(current, frozen)) {
       let result = n;
       if (!frozen.has(n.id) && n.args.length > 0) {
-        const args = n.args.map(rewrite);
+        const args = n.args.map((a) => memo.get(a.id) ?? a);
         result = args.every((a, i) => a === n.args[i]) ? n : OPS[n.op].build(g, args, n.attrs);
         for (let fired = true, budget = 16; fired && budget > 0; budget--) {
           fired = false;
@@ -147,8 +160,8 @@ export function simplify(g: Graph, roots: readonly Node[], options: SimplifyOpti
         }
       }
       memo.set(n.id, result);
-      return result;
-    };
+    }
+    const rewrite = (n: Node): Node => memo.get(n.id) ?? n;
     const next = current.map(rewrite);
     if (next.every((n, i) => n === current[i])) return next;
     current = next;
