@@ -18,6 +18,7 @@
  *   grad J wrt w, b
  *   grad J wrt yhat, z
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -31,144 +32,47 @@ export interface ZInputs {
   b: number;
 }
 
-/** z = w^T X + b */
-export function z(input$: ZInputs): Matrix {
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("z: input X is missing");
-  const d$n = v$X$m.rows;
-  if (!(d$n >= 1))
-    throw new RangeError("z: dimension n is " + d$n + " (from X.rows); every dimension must be at least 1");
-  const d$m = v$X$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("z: dimension m is " + d$m + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "z: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("z: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError("z: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)");
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("z: b must be a number");
-  const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = v$w[k];
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$X[k * d$m + j];
-    }
-  }
-  const t$1 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$1[j] = t$0[j] + v$b;
-  }
-  return { rows: 1, cols: d$m, data: t$1 };
-}
+export type YhatInputs = ZInputs;
 
-export interface YhatInputs {
-  X: { rows: number; cols: number; data: ArrayLike<number> };
-  w: ArrayLike<number>;
-  b: number;
-}
-
-/** yhat = sigmoid(z) */
-export function yhat(input$: YhatInputs): Matrix {
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("yhat: input X is missing");
-  const d$n = v$X$m.rows;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "yhat: dimension n is " + d$n + " (from X.rows); every dimension must be at least 1",
-    );
-  const d$m = v$X$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "yhat: dimension m is " + d$m + " (from X.cols); every dimension must be at least 1",
-    );
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "yhat: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("yhat: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError(
-      "yhat: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)",
-    );
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("yhat: b must be a number");
-  const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = v$w[k];
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$X[k * d$m + j];
-    }
-  }
-  const t$1 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$1[j] = sigmoid$(t$0[j] + v$b);
-  }
-  return { rows: 1, cols: d$m, data: t$1 };
-}
-
-export interface JInputs {
-  X: { rows: number; cols: number; data: ArrayLike<number> };
-  w: ArrayLike<number>;
-  b: number;
+export interface JInputs extends YhatInputs {
   y: ArrayLike<number>;
-}
-
-/** J = -sum(y^T .* log(yhat) + (1 - y^T) .* log(1 - yhat)) / m */
-export function J(input$: JInputs): number {
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("J: input X is missing");
-  const d$n = v$X$m.rows;
-  if (!(d$n >= 1))
-    throw new RangeError("J: dimension n is " + d$n + " (from X.rows); every dimension must be at least 1");
-  const d$m = v$X$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("J: dimension m is " + d$m + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "J: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("J: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError("J: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)");
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("J: b must be a number");
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("J: input y is missing");
-  if (v$y.length !== d$m)
-    throw new RangeError("J: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)");
-  const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = v$w[k];
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$X[k * d$m + j];
-    }
-  }
-  const t$1 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$1[j] = sigmoid$(t$0[j] + v$b);
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$m; j++) {
-    s$0 += v$y[j] * Math.log(t$1[j]) + (1 - v$y[j]) * Math.log(1 - t$1[j]);
-  }
-  const s$1 = s$0 / d$m;
-  const s$2 = -s$1;
-  return s$2;
 }
 
 export interface JGradient {
   value: number;
   w: Float64Array;
   b: number;
+}
+
+export interface JGradient2 {
+  value: number;
+  yhat: Matrix;
+  z: Matrix;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  X: { rows: number; cols: number; data: ArrayLike<number> };
+  w: ArrayLike<number>;
+  b: number;
+  y: ArrayLike<number>;
+  n: number;
+  m: number;
+}
+
+/** z = w^T X + b */
+export function z(input$: ZInputs): Matrix {
+  return forward$(input$ as Inputs$, "z", 0) as Matrix;
+}
+
+/** yhat = sigmoid(z) */
+export function yhat(input$: YhatInputs): Matrix {
+  return forward$(input$ as Inputs$, "yhat", 1) as Matrix;
+}
+
+/** J = -sum(y^T .* log(yhat) + (1 - y^T) .* log(1 - yhat)) / m */
+export function J(input$: JInputs): number {
+  return forward$(input$ as Inputs$, "J", 2) as number;
 }
 
 /**
@@ -254,12 +158,6 @@ export function JGrad(input$: JInputs): JGradient {
   return { value: s$4, w: t$5, b: s$5 };
 }
 
-export interface JGradient2 {
-  value: number;
-  yhat: Matrix;
-  z: Matrix;
-}
-
 /**
  * The value of J and its gradient with respect to yhat, z:
  *   dJ_dyhat = 1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat
@@ -334,6 +232,145 @@ export function JGrad2(input$: JInputs): JGradient2 {
   }
   return { value: s$4, yhat: { rows: 1, cols: d$m, data: t$4 }, z: { rows: 1, cols: d$m, data: t$5 } };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 2], [], [3]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [1], [1]];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(3);
+  const needVariable = new Uint8Array(4);
+  const needDimension = new Uint8Array(2);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$n = 0;
+  let d$n$from = "";
+  let d$m = 0;
+  let d$m$from = "";
+  let v$X!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    const m = input$.X;
+    if (m == null) throw new TypeError(fn + ": input X is missing");
+    if (d$n$from === "") {
+      d$n = m.rows;
+      d$n$from = "X.rows";
+      if (!(d$n >= 1))
+        throw new RangeError(
+          fn + ": dimension n is " + d$n + " (from X.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$n) {
+      throw new RangeError(
+        fn + ": X has " + m.rows + " rows" + " but dimension n is " + d$n + " (from " + d$n$from + ")",
+      );
+    }
+    if (d$m$from === "") {
+      d$m = m.cols;
+      d$m$from = "X.cols";
+      if (!(d$m >= 1))
+        throw new RangeError(
+          fn + ": dimension m is " + d$m + " (from X.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$m) {
+      throw new RangeError(
+        fn + ": X has " + m.cols + " columns" + " but dimension m is " + d$m + " (from " + d$m$from + ")",
+      );
+    }
+    v$X = m.data;
+    if (v$X.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": X.data has length " + v$X.length + " but X is " + m.rows + " x " + m.cols);
+  }
+  let v$w!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    v$w = input$.w;
+    if (v$w == null) throw new TypeError(fn + ": input w is missing");
+    if (d$n$from === "") {
+      d$n = v$w.length;
+      d$n$from = "w.length";
+      if (!(d$n >= 1))
+        throw new RangeError(
+          fn + ": dimension n is " + d$n + " (from w.length); every dimension must be at least 1",
+        );
+    } else if (v$w.length !== d$n) {
+      throw new RangeError(
+        fn + ": w has length " + v$w.length + " but dimension n is " + d$n + " (from " + d$n$from + ")",
+      );
+    }
+  }
+  let v$b!: number;
+  if (needVariable[2] === 1) {
+    v$b = input$.b;
+    if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
+  }
+  let v$y!: ArrayLike<number>;
+  if (needVariable[3] === 1) {
+    v$y = input$.y;
+    if (v$y == null) throw new TypeError(fn + ": input y is missing");
+    if (d$m$from === "") {
+      d$m = v$y.length;
+      d$m$from = "y.length";
+      if (!(d$m >= 1))
+        throw new RangeError(
+          fn + ": dimension m is " + d$m + " (from y.length); every dimension must be at least 1",
+        );
+    } else if (v$y.length !== d$m) {
+      throw new RangeError(
+        fn + ": y has length " + v$y.length + " but dimension m is " + d$m + " (from " + d$m$from + ")",
+      );
+    }
+  }
+  if (needDimension[0] === 1 && d$n$from === "") {
+    d$n = input$.n;
+    if (!Number.isInteger(d$n) || d$n < 1)
+      throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
+  }
+  if (needDimension[1] === 1 && d$m$from === "") {
+    d$m = input$.m;
+    if (!Number.isInteger(d$m) || d$m < 1)
+      throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
+  }
+  let value$0!: ArrayLike<number>;
+  if (need[0] === 1) {
+    const t$0 = new Float64Array(d$m);
+    for (let k = 0; k < d$n; k++) {
+      const ak = v$w[k];
+      for (let j = 0; j < d$m; j++) {
+        t$0[j] += ak * v$X[k * d$m + j];
+      }
+    }
+    const t$1 = new Float64Array(d$m);
+    for (let j = 0; j < d$m; j++) {
+      t$1[j] = t$0[j] + v$b;
+    }
+    value$0 = t$1;
+    if (target === 0) return { rows: 1, cols: d$m, data: t$1 };
+  }
+  let value$1!: ArrayLike<number>;
+  if (need[1] === 1) {
+    const t$0 = new Float64Array(d$m);
+    for (let j = 0; j < d$m; j++) {
+      t$0[j] = sigmoid$(value$0[j]);
+    }
+    value$1 = t$0;
+    if (target === 1) return { rows: 1, cols: d$m, data: t$0 };
+  }
+  if (need[2] === 1) {
+    let s$0 = 0;
+    for (let j = 0; j < d$m; j++) {
+      s$0 += v$y[j] * Math.log(value$1[j]) + (1 - v$y[j]) * Math.log(1 - value$1[j]);
+    }
+    const s$1 = s$0 / d$m;
+    const s$2 = -s$1;
+    if (target === 2) return s$2;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);

@@ -17,6 +17,7 @@
  *   grad L wrt w, b
  *   grad L wrt yhat, z
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -30,104 +31,46 @@ export interface ZInputs {
   b: number;
 }
 
-/** z = w^T x + b */
-export function z(input$: ZInputs): number {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("z: input x is missing");
-  const d$n = v$x.length;
-  if (!(d$n >= 1))
-    throw new RangeError("z: dimension n is " + d$n + " (from x.length); every dimension must be at least 1");
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("z: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError("z: w has length " + v$w.length + " but dimension n is " + d$n + " (from x.length)");
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("z: b must be a number");
-  let s$0 = 0;
-  for (let k = 0; k < d$n; k++) {
-    s$0 += v$w[k] * v$x[k];
-  }
-  const s$1 = s$0 + v$b;
-  return s$1;
-}
+export type YhatInputs = ZInputs;
 
-export interface YhatInputs {
-  x: ArrayLike<number>;
-  w: ArrayLike<number>;
-  b: number;
-}
-
-/** yhat = sigmoid(z) */
-export function yhat(input$: YhatInputs): number {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("yhat: input x is missing");
-  const d$n = v$x.length;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "yhat: dimension n is " + d$n + " (from x.length); every dimension must be at least 1",
-    );
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("yhat: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError(
-      "yhat: w has length " + v$w.length + " but dimension n is " + d$n + " (from x.length)",
-    );
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("yhat: b must be a number");
-  let s$0 = 0;
-  for (let k = 0; k < d$n; k++) {
-    s$0 += v$w[k] * v$x[k];
-  }
-  const s$1 = s$0 + v$b;
-  const s$2 = sigmoid$(s$1);
-  return s$2;
-}
-
-export interface LInputs {
-  x: ArrayLike<number>;
-  w: ArrayLike<number>;
-  b: number;
+export interface LInputs extends YhatInputs {
   y: number;
-}
-
-/** L = -(y log(yhat) + (1 - y) log(1 - yhat)) */
-export function L(input$: LInputs): number {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("L: input x is missing");
-  const d$n = v$x.length;
-  if (!(d$n >= 1))
-    throw new RangeError("L: dimension n is " + d$n + " (from x.length); every dimension must be at least 1");
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("L: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError("L: w has length " + v$w.length + " but dimension n is " + d$n + " (from x.length)");
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("L: b must be a number");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("L: y must be a number");
-  let s$0 = 0;
-  for (let k = 0; k < d$n; k++) {
-    s$0 += v$w[k] * v$x[k];
-  }
-  const s$1 = s$0 + v$b;
-  const s$2 = sigmoid$(s$1);
-  const s$3 = Math.log(s$2);
-  const s$4 = v$y * s$3;
-  const s$5 = -v$y;
-  const s$6 = 1 + s$5;
-  const s$7 = -s$2;
-  const s$8 = 1 + s$7;
-  const s$9 = Math.log(s$8);
-  const s$10 = s$6 * s$9;
-  const s$11 = s$4 + s$10;
-  const s$12 = -s$11;
-  return s$12;
 }
 
 export interface LGradient {
   value: number;
   w: Float64Array;
   b: number;
+}
+
+export interface LGradient2 {
+  value: number;
+  yhat: number;
+  z: number;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  x: ArrayLike<number>;
+  w: ArrayLike<number>;
+  b: number;
+  y: number;
+  n: number;
+}
+
+/** z = w^T x + b */
+export function z(input$: ZInputs): number {
+  return forward$(input$ as Inputs$, "z", 0) as number;
+}
+
+/** yhat = sigmoid(z) */
+export function yhat(input$: YhatInputs): number {
+  return forward$(input$ as Inputs$, "yhat", 1) as number;
+}
+
+/** L = -(y log(yhat) + (1 - y) log(1 - yhat)) */
+export function L(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "L", 2) as number;
 }
 
 /**
@@ -182,12 +125,6 @@ export function LGrad(input$: LInputs): LGradient {
   return { value: s$12, w: t$0, b: s$18 };
 }
 
-export interface LGradient2 {
-  value: number;
-  yhat: number;
-  z: number;
-}
-
 /**
  * The value of L and its gradient with respect to yhat, z:
  *   dL_dyhat = (1 - y) / (1 - yhat) - y / yhat
@@ -235,6 +172,106 @@ export function LGrad2(input$: LInputs): LGradient2 {
   const s$18 = s$16 * s$17;
   return { value: s$12, yhat: s$16, z: s$18 };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 2], [], [3]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0], [], []];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(3);
+  const needVariable = new Uint8Array(4);
+  const needDimension = new Uint8Array(1);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$n = 0;
+  let d$n$from = "";
+  let v$x!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    v$x = input$.x;
+    if (v$x == null) throw new TypeError(fn + ": input x is missing");
+    if (d$n$from === "") {
+      d$n = v$x.length;
+      d$n$from = "x.length";
+      if (!(d$n >= 1))
+        throw new RangeError(
+          fn + ": dimension n is " + d$n + " (from x.length); every dimension must be at least 1",
+        );
+    } else if (v$x.length !== d$n) {
+      throw new RangeError(
+        fn + ": x has length " + v$x.length + " but dimension n is " + d$n + " (from " + d$n$from + ")",
+      );
+    }
+  }
+  let v$w!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    v$w = input$.w;
+    if (v$w == null) throw new TypeError(fn + ": input w is missing");
+    if (d$n$from === "") {
+      d$n = v$w.length;
+      d$n$from = "w.length";
+      if (!(d$n >= 1))
+        throw new RangeError(
+          fn + ": dimension n is " + d$n + " (from w.length); every dimension must be at least 1",
+        );
+    } else if (v$w.length !== d$n) {
+      throw new RangeError(
+        fn + ": w has length " + v$w.length + " but dimension n is " + d$n + " (from " + d$n$from + ")",
+      );
+    }
+  }
+  let v$b!: number;
+  if (needVariable[2] === 1) {
+    v$b = input$.b;
+    if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
+  }
+  let v$y!: number;
+  if (needVariable[3] === 1) {
+    v$y = input$.y;
+    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+  }
+  if (needDimension[0] === 1 && d$n$from === "") {
+    d$n = input$.n;
+    if (!Number.isInteger(d$n) || d$n < 1)
+      throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
+  }
+  let value$0 = 0;
+  if (need[0] === 1) {
+    let s$0 = 0;
+    for (let k = 0; k < d$n; k++) {
+      s$0 += v$w[k] * v$x[k];
+    }
+    const s$1 = s$0 + v$b;
+    value$0 = s$1;
+    if (target === 0) return s$1;
+  }
+  let value$1 = 0;
+  if (need[1] === 1) {
+    const s$0 = sigmoid$(value$0);
+    value$1 = s$0;
+    if (target === 1) return s$0;
+  }
+  if (need[2] === 1) {
+    const s$0 = Math.log(value$1);
+    const s$1 = v$y * s$0;
+    const s$2 = -v$y;
+    const s$3 = 1 + s$2;
+    const s$4 = -value$1;
+    const s$5 = 1 + s$4;
+    const s$6 = Math.log(s$5);
+    const s$7 = s$3 * s$6;
+    const s$8 = s$1 + s$7;
+    const s$9 = -s$8;
+    if (target === 2) return s$9;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);

@@ -16,6 +16,7 @@
  *   grad L wrt x, W
  *   grad L wrt yhat
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -28,112 +29,38 @@ export interface YhatInputs {
   W: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** yhat = sigmoid(x) W */
-export function yhat(input$: YhatInputs): Matrix {
-  const v$x$m = input$.x;
-  if (v$x$m == null) throw new TypeError("yhat: input x is missing");
-  if (v$x$m.rows !== 1) throw new RangeError("yhat: x has " + v$x$m.rows + " rows" + " but must have 1 rows");
-  const d$n = v$x$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "yhat: dimension n is " + d$n + " (from x.cols); every dimension must be at least 1",
-    );
-  const v$x = v$x$m.data;
-  if (v$x.length !== v$x$m.rows * v$x$m.cols)
-    throw new RangeError(
-      "yhat: x.data has length " + v$x.length + " but x is " + v$x$m.rows + " x " + v$x$m.cols,
-    );
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("yhat: input W is missing");
-  if (v$W$m.rows !== d$n)
-    throw new RangeError(
-      "yhat: W has " + v$W$m.rows + " rows" + " but dimension n is " + d$n + " (from x.cols)",
-    );
-  const d$m = v$W$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "yhat: dimension m is " + d$m + " (from W.cols); every dimension must be at least 1",
-    );
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "yhat: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = sigmoid$(v$x[k]);
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$W[k * d$m + j];
-    }
-  }
-  return { rows: 1, cols: d$m, data: t$0 };
-}
-
-export interface LInputs {
-  x: { rows: number; cols: number; data: ArrayLike<number> };
-  W: { rows: number; cols: number; data: ArrayLike<number> };
+export interface LInputs extends YhatInputs {
   y: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-/** L = ||yhat - y||^2 */
-export function L(input$: LInputs): number {
-  const v$x$m = input$.x;
-  if (v$x$m == null) throw new TypeError("L: input x is missing");
-  if (v$x$m.rows !== 1) throw new RangeError("L: x has " + v$x$m.rows + " rows" + " but must have 1 rows");
-  const d$n = v$x$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError("L: dimension n is " + d$n + " (from x.cols); every dimension must be at least 1");
-  const v$x = v$x$m.data;
-  if (v$x.length !== v$x$m.rows * v$x$m.cols)
-    throw new RangeError(
-      "L: x.data has length " + v$x.length + " but x is " + v$x$m.rows + " x " + v$x$m.cols,
-    );
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("L: input W is missing");
-  if (v$W$m.rows !== d$n)
-    throw new RangeError(
-      "L: W has " + v$W$m.rows + " rows" + " but dimension n is " + d$n + " (from x.cols)",
-    );
-  const d$m = v$W$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("L: dimension m is " + d$m + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "L: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$y$m = input$.y;
-  if (v$y$m == null) throw new TypeError("L: input y is missing");
-  if (v$y$m.rows !== 1) throw new RangeError("L: y has " + v$y$m.rows + " rows" + " but must have 1 rows");
-  if (v$y$m.cols !== d$m)
-    throw new RangeError(
-      "L: y has " + v$y$m.cols + " columns" + " but dimension m is " + d$m + " (from W.cols)",
-    );
-  const v$y = v$y$m.data;
-  if (v$y.length !== v$y$m.rows * v$y$m.cols)
-    throw new RangeError(
-      "L: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
-    );
-  const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = sigmoid$(v$x[k]);
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$W[k * d$m + j];
-    }
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$m; j++) {
-    s$0 += sq$(t$0[j] - v$y[j]);
-  }
-  s$0 = Math.sqrt(s$0);
-  const s$1 = sq$(s$0);
-  return s$1;
 }
 
 export interface LGradient {
   value: number;
   x: Matrix;
   W: Matrix;
+}
+
+export interface LGradient2 {
+  value: number;
+  yhat: Matrix;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  x: { rows: number; cols: number; data: ArrayLike<number> };
+  W: { rows: number; cols: number; data: ArrayLike<number> };
+  y: { rows: number; cols: number; data: ArrayLike<number> };
+  n: number;
+  m: number;
+}
+
+/** yhat = sigmoid(x) W */
+export function yhat(input$: YhatInputs): Matrix {
+  return forward$(input$ as Inputs$, "yhat", 0) as Matrix;
+}
+
+/** L = ||yhat - y||^2 */
+export function L(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "L", 1) as number;
 }
 
 /**
@@ -230,11 +157,6 @@ export function LGrad(input$: LInputs): LGradient {
   return { value: s$1, x: { rows: 1, cols: d$n, data: t$5 }, W: { rows: d$n, cols: d$m, data: t$4 } };
 }
 
-export interface LGradient2 {
-  value: number;
-  yhat: Matrix;
-}
-
 /**
  * The value of L and its gradient with respect to yhat:
  *   dL_dyhat = 2 (yhat - y)
@@ -306,11 +228,141 @@ export function LGrad2(input$: LInputs): LGradient2 {
   }
   return { value: s$1, yhat: { rows: 1, cols: d$m, data: t$2 } };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 1], [2]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [1]];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(2);
+  const needVariable = new Uint8Array(3);
+  const needDimension = new Uint8Array(2);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$n = 0;
+  let d$n$from = "";
+  let d$m = 0;
+  let d$m$from = "";
+  let v$x!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    const m = input$.x;
+    if (m == null) throw new TypeError(fn + ": input x is missing");
+    if (m.rows !== 1) throw new RangeError(fn + ": x has " + m.rows + " rows" + " but must have 1 rows");
+    if (d$n$from === "") {
+      d$n = m.cols;
+      d$n$from = "x.cols";
+      if (!(d$n >= 1))
+        throw new RangeError(
+          fn + ": dimension n is " + d$n + " (from x.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$n) {
+      throw new RangeError(
+        fn + ": x has " + m.cols + " columns" + " but dimension n is " + d$n + " (from " + d$n$from + ")",
+      );
+    }
+    v$x = m.data;
+    if (v$x.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": x.data has length " + v$x.length + " but x is " + m.rows + " x " + m.cols);
+  }
+  let v$W!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    const m = input$.W;
+    if (m == null) throw new TypeError(fn + ": input W is missing");
+    if (d$n$from === "") {
+      d$n = m.rows;
+      d$n$from = "W.rows";
+      if (!(d$n >= 1))
+        throw new RangeError(
+          fn + ": dimension n is " + d$n + " (from W.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$n) {
+      throw new RangeError(
+        fn + ": W has " + m.rows + " rows" + " but dimension n is " + d$n + " (from " + d$n$from + ")",
+      );
+    }
+    if (d$m$from === "") {
+      d$m = m.cols;
+      d$m$from = "W.cols";
+      if (!(d$m >= 1))
+        throw new RangeError(
+          fn + ": dimension m is " + d$m + " (from W.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$m) {
+      throw new RangeError(
+        fn + ": W has " + m.cols + " columns" + " but dimension m is " + d$m + " (from " + d$m$from + ")",
+      );
+    }
+    v$W = m.data;
+    if (v$W.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": W.data has length " + v$W.length + " but W is " + m.rows + " x " + m.cols);
+  }
+  let v$y!: ArrayLike<number>;
+  if (needVariable[2] === 1) {
+    const m = input$.y;
+    if (m == null) throw new TypeError(fn + ": input y is missing");
+    if (m.rows !== 1) throw new RangeError(fn + ": y has " + m.rows + " rows" + " but must have 1 rows");
+    if (d$m$from === "") {
+      d$m = m.cols;
+      d$m$from = "y.cols";
+      if (!(d$m >= 1))
+        throw new RangeError(
+          fn + ": dimension m is " + d$m + " (from y.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$m) {
+      throw new RangeError(
+        fn + ": y has " + m.cols + " columns" + " but dimension m is " + d$m + " (from " + d$m$from + ")",
+      );
+    }
+    v$y = m.data;
+    if (v$y.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": y.data has length " + v$y.length + " but y is " + m.rows + " x " + m.cols);
+  }
+  if (needDimension[0] === 1 && d$n$from === "") {
+    d$n = input$.n;
+    if (!Number.isInteger(d$n) || d$n < 1)
+      throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
+  }
+  if (needDimension[1] === 1 && d$m$from === "") {
+    d$m = input$.m;
+    if (!Number.isInteger(d$m) || d$m < 1)
+      throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
+  }
+  let value$0!: ArrayLike<number>;
+  if (need[0] === 1) {
+    const t$0 = new Float64Array(d$m);
+    for (let k = 0; k < d$n; k++) {
+      const ak = sigmoid$(v$x[k]);
+      for (let j = 0; j < d$m; j++) {
+        t$0[j] += ak * v$W[k * d$m + j];
+      }
+    }
+    value$0 = t$0;
+    if (target === 0) return { rows: 1, cols: d$m, data: t$0 };
+  }
+  if (need[1] === 1) {
+    let s$0 = 0;
+    for (let j = 0; j < d$m; j++) {
+      s$0 += sq$(value$0[j] - v$y[j]);
+    }
+    s$0 = Math.sqrt(s$0);
+    const s$1 = sq$(s$0);
+    if (target === 1) return s$1;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
 function sq$(x: number): number {
   return x * x;
 }

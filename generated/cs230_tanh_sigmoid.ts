@@ -14,6 +14,7 @@
  *   grad L wrt w, b
  *   grad L wrt yhat
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -27,54 +28,37 @@ export interface YhatInputs {
   b: number;
 }
 
-/** yhat = tanh(sigmoid(w x^2 + b)) */
-export function yhat(input$: YhatInputs): number {
-  const v$w = input$.w;
-  if (typeof v$w !== "number") throw new TypeError("yhat: w must be a number");
-  const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("yhat: x must be a number");
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("yhat: b must be a number");
-  const s$0 = sq$(v$x);
-  const s$1 = v$w * s$0;
-  const s$2 = s$1 + v$b;
-  const s$3 = sigmoid$(s$2);
-  const s$4 = Math.tanh(s$3);
-  return s$4;
-}
-
-export interface LInputs {
-  w: number;
-  x: number;
-  b: number;
+export interface LInputs extends YhatInputs {
   y: number;
-}
-
-/** L = (yhat - y)^2 */
-export function L(input$: LInputs): number {
-  const v$w = input$.w;
-  if (typeof v$w !== "number") throw new TypeError("L: w must be a number");
-  const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("L: x must be a number");
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("L: b must be a number");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("L: y must be a number");
-  const s$0 = sq$(v$x);
-  const s$1 = v$w * s$0;
-  const s$2 = s$1 + v$b;
-  const s$3 = sigmoid$(s$2);
-  const s$4 = Math.tanh(s$3);
-  const s$5 = -v$y;
-  const s$6 = s$4 + s$5;
-  const s$7 = sq$(s$6);
-  return s$7;
 }
 
 export interface LGradient {
   value: number;
   w: number;
   b: number;
+}
+
+export interface LGradient2 {
+  value: number;
+  yhat: number;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  w: number;
+  x: number;
+  b: number;
+  y: number;
+}
+
+/** yhat = tanh(sigmoid(w x^2 + b)) */
+export function yhat(input$: YhatInputs): number {
+  return forward$(input$ as Inputs$, "yhat", 0) as number;
+}
+
+/** L = (yhat - y)^2 */
+export function L(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "L", 1) as number;
 }
 
 /**
@@ -113,11 +97,6 @@ export function LGrad(input$: LInputs): LGradient {
   return { value: s$7, w: s$18, b: s$16 };
 }
 
-export interface LGradient2 {
-  value: number;
-  yhat: number;
-}
-
 /**
  * The value of L and its gradient with respect to yhat:
  *   dL_dyhat = 2 (yhat - y)
@@ -142,11 +121,68 @@ export function LGrad2(input$: LInputs): LGradient2 {
   const s$8 = 2 * s$6;
   return { value: s$7, yhat: s$8 };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 2], [3]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[], []];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(2);
+  const needVariable = new Uint8Array(4);
+  const needDimension = new Uint8Array(0);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let v$w!: number;
+  if (needVariable[0] === 1) {
+    v$w = input$.w;
+    if (typeof v$w !== "number") throw new TypeError(fn + ": w must be a number");
+  }
+  let v$x!: number;
+  if (needVariable[1] === 1) {
+    v$x = input$.x;
+    if (typeof v$x !== "number") throw new TypeError(fn + ": x must be a number");
+  }
+  let v$b!: number;
+  if (needVariable[2] === 1) {
+    v$b = input$.b;
+    if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
+  }
+  let v$y!: number;
+  if (needVariable[3] === 1) {
+    v$y = input$.y;
+    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+  }
+  let value$0 = 0;
+  if (need[0] === 1) {
+    const s$0 = sq$(v$x);
+    const s$1 = v$w * s$0;
+    const s$2 = s$1 + v$b;
+    const s$3 = sigmoid$(s$2);
+    const s$4 = Math.tanh(s$3);
+    value$0 = s$4;
+    if (target === 0) return s$4;
+  }
+  if (need[1] === 1) {
+    const s$0 = -v$y;
+    const s$1 = value$0 + s$0;
+    const s$2 = sq$(s$1);
+    if (target === 1) return s$2;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
 function sq$(x: number): number {
   return x * x;
 }

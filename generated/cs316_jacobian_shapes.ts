@@ -30,6 +30,7 @@
  *   grad l wrt f3, h3, f2, h2, f1, h1, f0
  *   grad l wrt beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -43,1050 +44,29 @@ export interface F0Inputs {
   Omega0: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** f0 = beta0 + Omega0 x_i */
-export function f0(input$: F0Inputs): Float64Array {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("f0: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "f0: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("f0: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "f0: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("f0: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "f0: Omega0 has " + v$Omega0$m.rows + " rows" + " but dimension D1 is " + d$D1 + " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "f0: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "f0: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = v$beta0[i] + t$0[i];
-  }
-  return t$1;
-}
+export type H1Inputs = F0Inputs;
 
-export interface H1Inputs {
-  x_i: ArrayLike<number>;
-  beta0: ArrayLike<number>;
-  Omega0: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-/** h1 = sin(f0) */
-export function h1(input$: H1Inputs): Float64Array {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("h1: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "h1: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("h1: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "h1: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("h1: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "h1: Omega0 has " + v$Omega0$m.rows + " rows" + " but dimension D1 is " + d$D1 + " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "h1: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "h1: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
-  }
-  return t$1;
-}
-
-export interface F1Inputs {
-  x_i: ArrayLike<number>;
-  beta0: ArrayLike<number>;
+export interface F1Inputs extends H1Inputs {
   beta1: ArrayLike<number>;
-  Omega0: { rows: number; cols: number; data: ArrayLike<number> };
   Omega1: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** f1 = beta1 + Omega1 h1 */
-export function f1(input$: F1Inputs): Float64Array {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("f1: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "f1: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("f1: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "f1: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("f1: input beta1 is missing");
-  const d$D2 = v$beta1.length;
-  if (!(d$D2 >= 1))
-    throw new RangeError(
-      "f1: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("f1: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "f1: Omega0 has " + v$Omega0$m.rows + " rows" + " but dimension D1 is " + d$D1 + " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "f1: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "f1: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("f1: input Omega1 is missing");
-  if (v$Omega1$m.rows !== d$D2)
-    throw new RangeError(
-      "f1: Omega1 has " + v$Omega1$m.rows + " rows" + " but dimension D2 is " + d$D2 + " (from beta1.length)",
-    );
-  if (v$Omega1$m.cols !== d$D1)
-    throw new RangeError(
-      "f1: Omega1 has " +
-        v$Omega1$m.cols +
-        " columns" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  const v$Omega1 = v$Omega1$m.data;
-  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
-    throw new RangeError(
-      "f1: Omega1.data has length " +
-        v$Omega1.length +
-        " but Omega1 is " +
-        v$Omega1$m.rows +
-        " x " +
-        v$Omega1$m.cols,
-    );
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$1[k];
-    }
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$3[i] = v$beta1[i] + t$2[i];
-  }
-  return t$3;
-}
+export type H2Inputs = F1Inputs;
 
-export interface H2Inputs {
-  x_i: ArrayLike<number>;
-  beta0: ArrayLike<number>;
-  beta1: ArrayLike<number>;
-  Omega0: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega1: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-/** h2 = exp(f1) */
-export function h2(input$: H2Inputs): Float64Array {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("h2: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "h2: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("h2: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "h2: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("h2: input beta1 is missing");
-  const d$D2 = v$beta1.length;
-  if (!(d$D2 >= 1))
-    throw new RangeError(
-      "h2: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("h2: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "h2: Omega0 has " + v$Omega0$m.rows + " rows" + " but dimension D1 is " + d$D1 + " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "h2: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "h2: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("h2: input Omega1 is missing");
-  if (v$Omega1$m.rows !== d$D2)
-    throw new RangeError(
-      "h2: Omega1 has " + v$Omega1$m.rows + " rows" + " but dimension D2 is " + d$D2 + " (from beta1.length)",
-    );
-  if (v$Omega1$m.cols !== d$D1)
-    throw new RangeError(
-      "h2: Omega1 has " +
-        v$Omega1$m.cols +
-        " columns" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  const v$Omega1 = v$Omega1$m.data;
-  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
-    throw new RangeError(
-      "h2: Omega1.data has length " +
-        v$Omega1.length +
-        " but Omega1 is " +
-        v$Omega1$m.rows +
-        " x " +
-        v$Omega1$m.cols,
-    );
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$1[k];
-    }
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
-  }
-  return t$3;
-}
-
-export interface F2Inputs {
-  x_i: ArrayLike<number>;
-  beta0: ArrayLike<number>;
-  beta1: ArrayLike<number>;
+export interface F2Inputs extends H2Inputs {
   beta2: ArrayLike<number>;
-  Omega0: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega1: { rows: number; cols: number; data: ArrayLike<number> };
   Omega2: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** f2 = beta2 + Omega2 h2 */
-export function f2(input$: F2Inputs): Float64Array {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("f2: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "f2: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("f2: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "f2: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("f2: input beta1 is missing");
-  const d$D2 = v$beta1.length;
-  if (!(d$D2 >= 1))
-    throw new RangeError(
-      "f2: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
-    );
-  const v$beta2 = input$.beta2;
-  if (v$beta2 == null) throw new TypeError("f2: input beta2 is missing");
-  const d$D3 = v$beta2.length;
-  if (!(d$D3 >= 1))
-    throw new RangeError(
-      "f2: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("f2: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "f2: Omega0 has " + v$Omega0$m.rows + " rows" + " but dimension D1 is " + d$D1 + " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "f2: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "f2: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("f2: input Omega1 is missing");
-  if (v$Omega1$m.rows !== d$D2)
-    throw new RangeError(
-      "f2: Omega1 has " + v$Omega1$m.rows + " rows" + " but dimension D2 is " + d$D2 + " (from beta1.length)",
-    );
-  if (v$Omega1$m.cols !== d$D1)
-    throw new RangeError(
-      "f2: Omega1 has " +
-        v$Omega1$m.cols +
-        " columns" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  const v$Omega1 = v$Omega1$m.data;
-  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
-    throw new RangeError(
-      "f2: Omega1.data has length " +
-        v$Omega1.length +
-        " but Omega1 is " +
-        v$Omega1$m.rows +
-        " x " +
-        v$Omega1$m.cols,
-    );
-  const v$Omega2$m = input$.Omega2;
-  if (v$Omega2$m == null) throw new TypeError("f2: input Omega2 is missing");
-  if (v$Omega2$m.rows !== d$D3)
-    throw new RangeError(
-      "f2: Omega2 has " + v$Omega2$m.rows + " rows" + " but dimension D3 is " + d$D3 + " (from beta2.length)",
-    );
-  if (v$Omega2$m.cols !== d$D2)
-    throw new RangeError(
-      "f2: Omega2 has " +
-        v$Omega2$m.cols +
-        " columns" +
-        " but dimension D2 is " +
-        d$D2 +
-        " (from beta1.length)",
-    );
-  const v$Omega2 = v$Omega2$m.data;
-  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
-    throw new RangeError(
-      "f2: Omega2.data has length " +
-        v$Omega2.length +
-        " but Omega2 is " +
-        v$Omega2$m.rows +
-        " x " +
-        v$Omega2$m.cols,
-    );
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$1[k];
-    }
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
-  }
-  const t$4 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D2; k++) {
-      acc += v$Omega2[i * d$D2 + k] * t$3[k];
-    }
-    t$4[i] = acc;
-  }
-  const t$5 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$5[i] = v$beta2[i] + t$4[i];
-  }
-  return t$5;
-}
+export type H3Inputs = F2Inputs;
 
-export interface H3Inputs {
-  x_i: ArrayLike<number>;
-  beta0: ArrayLike<number>;
-  beta1: ArrayLike<number>;
-  beta2: ArrayLike<number>;
-  Omega0: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega1: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega2: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-/** h3 = cos(f2) */
-export function h3(input$: H3Inputs): Float64Array {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("h3: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "h3: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("h3: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "h3: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("h3: input beta1 is missing");
-  const d$D2 = v$beta1.length;
-  if (!(d$D2 >= 1))
-    throw new RangeError(
-      "h3: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
-    );
-  const v$beta2 = input$.beta2;
-  if (v$beta2 == null) throw new TypeError("h3: input beta2 is missing");
-  const d$D3 = v$beta2.length;
-  if (!(d$D3 >= 1))
-    throw new RangeError(
-      "h3: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("h3: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "h3: Omega0 has " + v$Omega0$m.rows + " rows" + " but dimension D1 is " + d$D1 + " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "h3: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "h3: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("h3: input Omega1 is missing");
-  if (v$Omega1$m.rows !== d$D2)
-    throw new RangeError(
-      "h3: Omega1 has " + v$Omega1$m.rows + " rows" + " but dimension D2 is " + d$D2 + " (from beta1.length)",
-    );
-  if (v$Omega1$m.cols !== d$D1)
-    throw new RangeError(
-      "h3: Omega1 has " +
-        v$Omega1$m.cols +
-        " columns" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  const v$Omega1 = v$Omega1$m.data;
-  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
-    throw new RangeError(
-      "h3: Omega1.data has length " +
-        v$Omega1.length +
-        " but Omega1 is " +
-        v$Omega1$m.rows +
-        " x " +
-        v$Omega1$m.cols,
-    );
-  const v$Omega2$m = input$.Omega2;
-  if (v$Omega2$m == null) throw new TypeError("h3: input Omega2 is missing");
-  if (v$Omega2$m.rows !== d$D3)
-    throw new RangeError(
-      "h3: Omega2 has " + v$Omega2$m.rows + " rows" + " but dimension D3 is " + d$D3 + " (from beta2.length)",
-    );
-  if (v$Omega2$m.cols !== d$D2)
-    throw new RangeError(
-      "h3: Omega2 has " +
-        v$Omega2$m.cols +
-        " columns" +
-        " but dimension D2 is " +
-        d$D2 +
-        " (from beta1.length)",
-    );
-  const v$Omega2 = v$Omega2$m.data;
-  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
-    throw new RangeError(
-      "h3: Omega2.data has length " +
-        v$Omega2.length +
-        " but Omega2 is " +
-        v$Omega2$m.rows +
-        " x " +
-        v$Omega2$m.cols,
-    );
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$1[k];
-    }
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
-  }
-  const t$4 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D2; k++) {
-      acc += v$Omega2[i * d$D2 + k] * t$3[k];
-    }
-    t$4[i] = acc;
-  }
-  const t$5 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$5[i] = Math.cos(v$beta2[i] + t$4[i]);
-  }
-  return t$5;
-}
-
-export interface F3Inputs {
-  x_i: ArrayLike<number>;
-  beta0: ArrayLike<number>;
-  beta1: ArrayLike<number>;
-  beta2: ArrayLike<number>;
+export interface F3Inputs extends H3Inputs {
   beta3: ArrayLike<number>;
-  Omega0: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega1: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega2: { rows: number; cols: number; data: ArrayLike<number> };
   Omega3: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** f3 = beta3 + Omega3 h3 */
-export function f3(input$: F3Inputs): Float64Array {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("f3: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "f3: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("f3: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "f3: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("f3: input beta1 is missing");
-  const d$D2 = v$beta1.length;
-  if (!(d$D2 >= 1))
-    throw new RangeError(
-      "f3: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
-    );
-  const v$beta2 = input$.beta2;
-  if (v$beta2 == null) throw new TypeError("f3: input beta2 is missing");
-  const d$D3 = v$beta2.length;
-  if (!(d$D3 >= 1))
-    throw new RangeError(
-      "f3: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
-    );
-  const v$beta3 = input$.beta3;
-  if (v$beta3 == null) throw new TypeError("f3: input beta3 is missing");
-  const d$Df = v$beta3.length;
-  if (!(d$Df >= 1))
-    throw new RangeError(
-      "f3: dimension Df is " + d$Df + " (from beta3.length); every dimension must be at least 1",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("f3: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "f3: Omega0 has " + v$Omega0$m.rows + " rows" + " but dimension D1 is " + d$D1 + " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "f3: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "f3: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("f3: input Omega1 is missing");
-  if (v$Omega1$m.rows !== d$D2)
-    throw new RangeError(
-      "f3: Omega1 has " + v$Omega1$m.rows + " rows" + " but dimension D2 is " + d$D2 + " (from beta1.length)",
-    );
-  if (v$Omega1$m.cols !== d$D1)
-    throw new RangeError(
-      "f3: Omega1 has " +
-        v$Omega1$m.cols +
-        " columns" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  const v$Omega1 = v$Omega1$m.data;
-  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
-    throw new RangeError(
-      "f3: Omega1.data has length " +
-        v$Omega1.length +
-        " but Omega1 is " +
-        v$Omega1$m.rows +
-        " x " +
-        v$Omega1$m.cols,
-    );
-  const v$Omega2$m = input$.Omega2;
-  if (v$Omega2$m == null) throw new TypeError("f3: input Omega2 is missing");
-  if (v$Omega2$m.rows !== d$D3)
-    throw new RangeError(
-      "f3: Omega2 has " + v$Omega2$m.rows + " rows" + " but dimension D3 is " + d$D3 + " (from beta2.length)",
-    );
-  if (v$Omega2$m.cols !== d$D2)
-    throw new RangeError(
-      "f3: Omega2 has " +
-        v$Omega2$m.cols +
-        " columns" +
-        " but dimension D2 is " +
-        d$D2 +
-        " (from beta1.length)",
-    );
-  const v$Omega2 = v$Omega2$m.data;
-  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
-    throw new RangeError(
-      "f3: Omega2.data has length " +
-        v$Omega2.length +
-        " but Omega2 is " +
-        v$Omega2$m.rows +
-        " x " +
-        v$Omega2$m.cols,
-    );
-  const v$Omega3$m = input$.Omega3;
-  if (v$Omega3$m == null) throw new TypeError("f3: input Omega3 is missing");
-  if (v$Omega3$m.rows !== d$Df)
-    throw new RangeError(
-      "f3: Omega3 has " + v$Omega3$m.rows + " rows" + " but dimension Df is " + d$Df + " (from beta3.length)",
-    );
-  if (v$Omega3$m.cols !== d$D3)
-    throw new RangeError(
-      "f3: Omega3 has " +
-        v$Omega3$m.cols +
-        " columns" +
-        " but dimension D3 is " +
-        d$D3 +
-        " (from beta2.length)",
-    );
-  const v$Omega3 = v$Omega3$m.data;
-  if (v$Omega3.length !== v$Omega3$m.rows * v$Omega3$m.cols)
-    throw new RangeError(
-      "f3: Omega3.data has length " +
-        v$Omega3.length +
-        " but Omega3 is " +
-        v$Omega3$m.rows +
-        " x " +
-        v$Omega3$m.cols,
-    );
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$1[k];
-    }
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
-  }
-  const t$4 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D2; k++) {
-      acc += v$Omega2[i * d$D2 + k] * t$3[k];
-    }
-    t$4[i] = acc;
-  }
-  const t$5 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$5[i] = Math.cos(v$beta2[i] + t$4[i]);
-  }
-  const t$6 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D3; k++) {
-      acc += v$Omega3[i * d$D3 + k] * t$5[k];
-    }
-    t$6[i] = acc;
-  }
-  const t$7 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    t$7[i] = v$beta3[i] + t$6[i];
-  }
-  return t$7;
-}
-
-export interface LInputs {
-  x_i: ArrayLike<number>;
+export interface LInputs extends F3Inputs {
   y_i: ArrayLike<number>;
-  beta0: ArrayLike<number>;
-  beta1: ArrayLike<number>;
-  beta2: ArrayLike<number>;
-  beta3: ArrayLike<number>;
-  Omega0: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega1: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega2: { rows: number; cols: number; data: ArrayLike<number> };
-  Omega3: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-/** l = ||f3 - y_i||^2 */
-export function l(input$: LInputs): number {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("l: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "l: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$y_i = input$.y_i;
-  if (v$y_i == null) throw new TypeError("l: input y_i is missing");
-  const d$Df = v$y_i.length;
-  if (!(d$Df >= 1))
-    throw new RangeError(
-      "l: dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("l: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "l: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("l: input beta1 is missing");
-  const d$D2 = v$beta1.length;
-  if (!(d$D2 >= 1))
-    throw new RangeError(
-      "l: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
-    );
-  const v$beta2 = input$.beta2;
-  if (v$beta2 == null) throw new TypeError("l: input beta2 is missing");
-  const d$D3 = v$beta2.length;
-  if (!(d$D3 >= 1))
-    throw new RangeError(
-      "l: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
-    );
-  const v$beta3 = input$.beta3;
-  if (v$beta3 == null) throw new TypeError("l: input beta3 is missing");
-  if (v$beta3.length !== d$Df)
-    throw new RangeError(
-      "l: beta3 has length " + v$beta3.length + " but dimension Df is " + d$Df + " (from y_i.length)",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("l: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "l: Omega0 has " + v$Omega0$m.rows + " rows" + " but dimension D1 is " + d$D1 + " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "l: Omega0 has " + v$Omega0$m.cols + " columns" + " but dimension Di is " + d$Di + " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "l: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("l: input Omega1 is missing");
-  if (v$Omega1$m.rows !== d$D2)
-    throw new RangeError(
-      "l: Omega1 has " + v$Omega1$m.rows + " rows" + " but dimension D2 is " + d$D2 + " (from beta1.length)",
-    );
-  if (v$Omega1$m.cols !== d$D1)
-    throw new RangeError(
-      "l: Omega1 has " +
-        v$Omega1$m.cols +
-        " columns" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  const v$Omega1 = v$Omega1$m.data;
-  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
-    throw new RangeError(
-      "l: Omega1.data has length " +
-        v$Omega1.length +
-        " but Omega1 is " +
-        v$Omega1$m.rows +
-        " x " +
-        v$Omega1$m.cols,
-    );
-  const v$Omega2$m = input$.Omega2;
-  if (v$Omega2$m == null) throw new TypeError("l: input Omega2 is missing");
-  if (v$Omega2$m.rows !== d$D3)
-    throw new RangeError(
-      "l: Omega2 has " + v$Omega2$m.rows + " rows" + " but dimension D3 is " + d$D3 + " (from beta2.length)",
-    );
-  if (v$Omega2$m.cols !== d$D2)
-    throw new RangeError(
-      "l: Omega2 has " +
-        v$Omega2$m.cols +
-        " columns" +
-        " but dimension D2 is " +
-        d$D2 +
-        " (from beta1.length)",
-    );
-  const v$Omega2 = v$Omega2$m.data;
-  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
-    throw new RangeError(
-      "l: Omega2.data has length " +
-        v$Omega2.length +
-        " but Omega2 is " +
-        v$Omega2$m.rows +
-        " x " +
-        v$Omega2$m.cols,
-    );
-  const v$Omega3$m = input$.Omega3;
-  if (v$Omega3$m == null) throw new TypeError("l: input Omega3 is missing");
-  if (v$Omega3$m.rows !== d$Df)
-    throw new RangeError(
-      "l: Omega3 has " + v$Omega3$m.rows + " rows" + " but dimension Df is " + d$Df + " (from y_i.length)",
-    );
-  if (v$Omega3$m.cols !== d$D3)
-    throw new RangeError(
-      "l: Omega3 has " +
-        v$Omega3$m.cols +
-        " columns" +
-        " but dimension D3 is " +
-        d$D3 +
-        " (from beta2.length)",
-    );
-  const v$Omega3 = v$Omega3$m.data;
-  if (v$Omega3.length !== v$Omega3$m.rows * v$Omega3$m.cols)
-    throw new RangeError(
-      "l: Omega3.data has length " +
-        v$Omega3.length +
-        " but Omega3 is " +
-        v$Omega3$m.rows +
-        " x " +
-        v$Omega3$m.cols,
-    );
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$1[k];
-    }
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
-  }
-  const t$4 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D2; k++) {
-      acc += v$Omega2[i * d$D2 + k] * t$3[k];
-    }
-    t$4[i] = acc;
-  }
-  const t$5 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$5[i] = Math.cos(v$beta2[i] + t$4[i]);
-  }
-  const t$6 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D3; k++) {
-      acc += v$Omega3[i * d$D3 + k] * t$5[k];
-    }
-    t$6[i] = acc;
-  }
-  let s$0 = 0;
-  for (let i = 0; i < d$Df; i++) {
-    s$0 += sq$(v$beta3[i] + t$6[i] - v$y_i[i]);
-  }
-  s$0 = Math.sqrt(s$0);
-  const s$1 = sq$(s$0);
-  return s$1;
 }
 
 export interface LGradient {
@@ -1098,6 +78,77 @@ export interface LGradient {
   f1: Float64Array;
   h1: Float64Array;
   f0: Float64Array;
+}
+
+export interface LGradient2 {
+  value: number;
+  beta0: Float64Array;
+  beta1: Float64Array;
+  beta2: Float64Array;
+  beta3: Float64Array;
+  Omega0: Matrix;
+  Omega1: Matrix;
+  Omega2: Matrix;
+  Omega3: Matrix;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  x_i: ArrayLike<number>;
+  y_i: ArrayLike<number>;
+  beta0: ArrayLike<number>;
+  beta1: ArrayLike<number>;
+  beta2: ArrayLike<number>;
+  beta3: ArrayLike<number>;
+  Omega0: { rows: number; cols: number; data: ArrayLike<number> };
+  Omega1: { rows: number; cols: number; data: ArrayLike<number> };
+  Omega2: { rows: number; cols: number; data: ArrayLike<number> };
+  Omega3: { rows: number; cols: number; data: ArrayLike<number> };
+  Di: number;
+  Df: number;
+  D1: number;
+  D2: number;
+  D3: number;
+}
+
+/** f0 = beta0 + Omega0 x_i */
+export function f0(input$: F0Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "f0", 0) as Float64Array;
+}
+
+/** h1 = sin(f0) */
+export function h1(input$: H1Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "h1", 1) as Float64Array;
+}
+
+/** f1 = beta1 + Omega1 h1 */
+export function f1(input$: F1Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "f1", 2) as Float64Array;
+}
+
+/** h2 = exp(f1) */
+export function h2(input$: H2Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "h2", 3) as Float64Array;
+}
+
+/** f2 = beta2 + Omega2 h2 */
+export function f2(input$: F2Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "f2", 4) as Float64Array;
+}
+
+/** h3 = cos(f2) */
+export function h3(input$: H3Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "h3", 5) as Float64Array;
+}
+
+/** f3 = beta3 + Omega3 h3 */
+export function f3(input$: F3Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "f3", 6) as Float64Array;
+}
+
+/** l = ||f3 - y_i||^2 */
+export function l(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "l", 7) as number;
 }
 
 /**
@@ -1392,18 +443,6 @@ export function lGrad(input$: LInputs): LGradient {
     t$21[i] = -2 * (t$14[i] * Math.cos(t$1[i]));
   }
   return { value: s$1, f3: t$15, h3: t$16, f2: t$17, h2: t$18, f1: t$19, h1: t$20, f0: t$21 };
-}
-
-export interface LGradient2 {
-  value: number;
-  beta0: Float64Array;
-  beta1: Float64Array;
-  beta2: Float64Array;
-  beta3: Float64Array;
-  Omega0: Matrix;
-  Omega1: Matrix;
-  Omega2: Matrix;
-  Omega3: Matrix;
 }
 
 /**
@@ -1730,6 +769,509 @@ export function lGrad2(input$: LInputs): LGradient2 {
     Omega3: { rows: d$Df, cols: d$D3, data: t$20 },
   };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2], [3], [4], [5], [6]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 6], [], [3, 7], [], [4, 8], [], [5, 9], [1]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0, 2], [2], [2, 3], [3], [3, 4], [4], [1, 4], [1]];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(8);
+  const needVariable = new Uint8Array(10);
+  const needDimension = new Uint8Array(5);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$Di = 0;
+  let d$Di$from = "";
+  let d$Df = 0;
+  let d$Df$from = "";
+  let d$D1 = 0;
+  let d$D1$from = "";
+  let d$D2 = 0;
+  let d$D2$from = "";
+  let d$D3 = 0;
+  let d$D3$from = "";
+  let v$x_i!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    v$x_i = input$.x_i;
+    if (v$x_i == null) throw new TypeError(fn + ": input x_i is missing");
+    if (d$Di$from === "") {
+      d$Di = v$x_i.length;
+      d$Di$from = "x_i.length";
+      if (!(d$Di >= 1))
+        throw new RangeError(
+          fn + ": dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
+        );
+    } else if (v$x_i.length !== d$Di) {
+      throw new RangeError(
+        fn +
+          ": x_i has length " +
+          v$x_i.length +
+          " but dimension Di is " +
+          d$Di +
+          " (from " +
+          d$Di$from +
+          ")",
+      );
+    }
+  }
+  let v$y_i!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    v$y_i = input$.y_i;
+    if (v$y_i == null) throw new TypeError(fn + ": input y_i is missing");
+    if (d$Df$from === "") {
+      d$Df = v$y_i.length;
+      d$Df$from = "y_i.length";
+      if (!(d$Df >= 1))
+        throw new RangeError(
+          fn + ": dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
+        );
+    } else if (v$y_i.length !== d$Df) {
+      throw new RangeError(
+        fn +
+          ": y_i has length " +
+          v$y_i.length +
+          " but dimension Df is " +
+          d$Df +
+          " (from " +
+          d$Df$from +
+          ")",
+      );
+    }
+  }
+  let v$beta0!: ArrayLike<number>;
+  if (needVariable[2] === 1) {
+    v$beta0 = input$.beta0;
+    if (v$beta0 == null) throw new TypeError(fn + ": input beta0 is missing");
+    if (d$D1$from === "") {
+      d$D1 = v$beta0.length;
+      d$D1$from = "beta0.length";
+      if (!(d$D1 >= 1))
+        throw new RangeError(
+          fn + ": dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
+        );
+    } else if (v$beta0.length !== d$D1) {
+      throw new RangeError(
+        fn +
+          ": beta0 has length " +
+          v$beta0.length +
+          " but dimension D1 is " +
+          d$D1 +
+          " (from " +
+          d$D1$from +
+          ")",
+      );
+    }
+  }
+  let v$beta1!: ArrayLike<number>;
+  if (needVariable[3] === 1) {
+    v$beta1 = input$.beta1;
+    if (v$beta1 == null) throw new TypeError(fn + ": input beta1 is missing");
+    if (d$D2$from === "") {
+      d$D2 = v$beta1.length;
+      d$D2$from = "beta1.length";
+      if (!(d$D2 >= 1))
+        throw new RangeError(
+          fn + ": dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
+        );
+    } else if (v$beta1.length !== d$D2) {
+      throw new RangeError(
+        fn +
+          ": beta1 has length " +
+          v$beta1.length +
+          " but dimension D2 is " +
+          d$D2 +
+          " (from " +
+          d$D2$from +
+          ")",
+      );
+    }
+  }
+  let v$beta2!: ArrayLike<number>;
+  if (needVariable[4] === 1) {
+    v$beta2 = input$.beta2;
+    if (v$beta2 == null) throw new TypeError(fn + ": input beta2 is missing");
+    if (d$D3$from === "") {
+      d$D3 = v$beta2.length;
+      d$D3$from = "beta2.length";
+      if (!(d$D3 >= 1))
+        throw new RangeError(
+          fn + ": dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
+        );
+    } else if (v$beta2.length !== d$D3) {
+      throw new RangeError(
+        fn +
+          ": beta2 has length " +
+          v$beta2.length +
+          " but dimension D3 is " +
+          d$D3 +
+          " (from " +
+          d$D3$from +
+          ")",
+      );
+    }
+  }
+  let v$beta3!: ArrayLike<number>;
+  if (needVariable[5] === 1) {
+    v$beta3 = input$.beta3;
+    if (v$beta3 == null) throw new TypeError(fn + ": input beta3 is missing");
+    if (d$Df$from === "") {
+      d$Df = v$beta3.length;
+      d$Df$from = "beta3.length";
+      if (!(d$Df >= 1))
+        throw new RangeError(
+          fn + ": dimension Df is " + d$Df + " (from beta3.length); every dimension must be at least 1",
+        );
+    } else if (v$beta3.length !== d$Df) {
+      throw new RangeError(
+        fn +
+          ": beta3 has length " +
+          v$beta3.length +
+          " but dimension Df is " +
+          d$Df +
+          " (from " +
+          d$Df$from +
+          ")",
+      );
+    }
+  }
+  let v$Omega0!: ArrayLike<number>;
+  if (needVariable[6] === 1) {
+    const m = input$.Omega0;
+    if (m == null) throw new TypeError(fn + ": input Omega0 is missing");
+    if (d$D1$from === "") {
+      d$D1 = m.rows;
+      d$D1$from = "Omega0.rows";
+      if (!(d$D1 >= 1))
+        throw new RangeError(
+          fn + ": dimension D1 is " + d$D1 + " (from Omega0.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$D1) {
+      throw new RangeError(
+        fn +
+          ": Omega0 has " +
+          m.rows +
+          " rows" +
+          " but dimension D1 is " +
+          d$D1 +
+          " (from " +
+          d$D1$from +
+          ")",
+      );
+    }
+    if (d$Di$from === "") {
+      d$Di = m.cols;
+      d$Di$from = "Omega0.cols";
+      if (!(d$Di >= 1))
+        throw new RangeError(
+          fn + ": dimension Di is " + d$Di + " (from Omega0.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$Di) {
+      throw new RangeError(
+        fn +
+          ": Omega0 has " +
+          m.cols +
+          " columns" +
+          " but dimension Di is " +
+          d$Di +
+          " (from " +
+          d$Di$from +
+          ")",
+      );
+    }
+    v$Omega0 = m.data;
+    if (v$Omega0.length !== m.rows * m.cols)
+      throw new RangeError(
+        fn + ": Omega0.data has length " + v$Omega0.length + " but Omega0 is " + m.rows + " x " + m.cols,
+      );
+  }
+  let v$Omega1!: ArrayLike<number>;
+  if (needVariable[7] === 1) {
+    const m = input$.Omega1;
+    if (m == null) throw new TypeError(fn + ": input Omega1 is missing");
+    if (d$D2$from === "") {
+      d$D2 = m.rows;
+      d$D2$from = "Omega1.rows";
+      if (!(d$D2 >= 1))
+        throw new RangeError(
+          fn + ": dimension D2 is " + d$D2 + " (from Omega1.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$D2) {
+      throw new RangeError(
+        fn +
+          ": Omega1 has " +
+          m.rows +
+          " rows" +
+          " but dimension D2 is " +
+          d$D2 +
+          " (from " +
+          d$D2$from +
+          ")",
+      );
+    }
+    if (d$D1$from === "") {
+      d$D1 = m.cols;
+      d$D1$from = "Omega1.cols";
+      if (!(d$D1 >= 1))
+        throw new RangeError(
+          fn + ": dimension D1 is " + d$D1 + " (from Omega1.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$D1) {
+      throw new RangeError(
+        fn +
+          ": Omega1 has " +
+          m.cols +
+          " columns" +
+          " but dimension D1 is " +
+          d$D1 +
+          " (from " +
+          d$D1$from +
+          ")",
+      );
+    }
+    v$Omega1 = m.data;
+    if (v$Omega1.length !== m.rows * m.cols)
+      throw new RangeError(
+        fn + ": Omega1.data has length " + v$Omega1.length + " but Omega1 is " + m.rows + " x " + m.cols,
+      );
+  }
+  let v$Omega2!: ArrayLike<number>;
+  if (needVariable[8] === 1) {
+    const m = input$.Omega2;
+    if (m == null) throw new TypeError(fn + ": input Omega2 is missing");
+    if (d$D3$from === "") {
+      d$D3 = m.rows;
+      d$D3$from = "Omega2.rows";
+      if (!(d$D3 >= 1))
+        throw new RangeError(
+          fn + ": dimension D3 is " + d$D3 + " (from Omega2.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$D3) {
+      throw new RangeError(
+        fn +
+          ": Omega2 has " +
+          m.rows +
+          " rows" +
+          " but dimension D3 is " +
+          d$D3 +
+          " (from " +
+          d$D3$from +
+          ")",
+      );
+    }
+    if (d$D2$from === "") {
+      d$D2 = m.cols;
+      d$D2$from = "Omega2.cols";
+      if (!(d$D2 >= 1))
+        throw new RangeError(
+          fn + ": dimension D2 is " + d$D2 + " (from Omega2.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$D2) {
+      throw new RangeError(
+        fn +
+          ": Omega2 has " +
+          m.cols +
+          " columns" +
+          " but dimension D2 is " +
+          d$D2 +
+          " (from " +
+          d$D2$from +
+          ")",
+      );
+    }
+    v$Omega2 = m.data;
+    if (v$Omega2.length !== m.rows * m.cols)
+      throw new RangeError(
+        fn + ": Omega2.data has length " + v$Omega2.length + " but Omega2 is " + m.rows + " x " + m.cols,
+      );
+  }
+  let v$Omega3!: ArrayLike<number>;
+  if (needVariable[9] === 1) {
+    const m = input$.Omega3;
+    if (m == null) throw new TypeError(fn + ": input Omega3 is missing");
+    if (d$Df$from === "") {
+      d$Df = m.rows;
+      d$Df$from = "Omega3.rows";
+      if (!(d$Df >= 1))
+        throw new RangeError(
+          fn + ": dimension Df is " + d$Df + " (from Omega3.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$Df) {
+      throw new RangeError(
+        fn +
+          ": Omega3 has " +
+          m.rows +
+          " rows" +
+          " but dimension Df is " +
+          d$Df +
+          " (from " +
+          d$Df$from +
+          ")",
+      );
+    }
+    if (d$D3$from === "") {
+      d$D3 = m.cols;
+      d$D3$from = "Omega3.cols";
+      if (!(d$D3 >= 1))
+        throw new RangeError(
+          fn + ": dimension D3 is " + d$D3 + " (from Omega3.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$D3) {
+      throw new RangeError(
+        fn +
+          ": Omega3 has " +
+          m.cols +
+          " columns" +
+          " but dimension D3 is " +
+          d$D3 +
+          " (from " +
+          d$D3$from +
+          ")",
+      );
+    }
+    v$Omega3 = m.data;
+    if (v$Omega3.length !== m.rows * m.cols)
+      throw new RangeError(
+        fn + ": Omega3.data has length " + v$Omega3.length + " but Omega3 is " + m.rows + " x " + m.cols,
+      );
+  }
+  if (needDimension[0] === 1 && d$Di$from === "") {
+    d$Di = input$.Di;
+    if (!Number.isInteger(d$Di) || d$Di < 1)
+      throw new RangeError(fn + ": dimension Di is " + String(d$Di) + "; it must be a positive integer");
+  }
+  if (needDimension[1] === 1 && d$Df$from === "") {
+    d$Df = input$.Df;
+    if (!Number.isInteger(d$Df) || d$Df < 1)
+      throw new RangeError(fn + ": dimension Df is " + String(d$Df) + "; it must be a positive integer");
+  }
+  if (needDimension[2] === 1 && d$D1$from === "") {
+    d$D1 = input$.D1;
+    if (!Number.isInteger(d$D1) || d$D1 < 1)
+      throw new RangeError(fn + ": dimension D1 is " + String(d$D1) + "; it must be a positive integer");
+  }
+  if (needDimension[3] === 1 && d$D2$from === "") {
+    d$D2 = input$.D2;
+    if (!Number.isInteger(d$D2) || d$D2 < 1)
+      throw new RangeError(fn + ": dimension D2 is " + String(d$D2) + "; it must be a positive integer");
+  }
+  if (needDimension[4] === 1 && d$D3$from === "") {
+    d$D3 = input$.D3;
+    if (!Number.isInteger(d$D3) || d$D3 < 1)
+      throw new RangeError(fn + ": dimension D3 is " + String(d$D3) + "; it must be a positive integer");
+  }
+  let value$0!: ArrayLike<number>;
+  if (need[0] === 1) {
+    const t$0 = new Float64Array(d$D1);
+    for (let i = 0; i < d$D1; i++) {
+      let acc = 0;
+      for (let k = 0; k < d$Di; k++) {
+        acc += v$Omega0[i * d$Di + k] * v$x_i[k];
+      }
+      t$0[i] = acc;
+    }
+    const t$1 = new Float64Array(d$D1);
+    for (let i = 0; i < d$D1; i++) {
+      t$1[i] = v$beta0[i] + t$0[i];
+    }
+    value$0 = t$1;
+    if (target === 0) return t$1;
+  }
+  let value$1!: ArrayLike<number>;
+  if (need[1] === 1) {
+    const t$0 = new Float64Array(d$D1);
+    for (let i = 0; i < d$D1; i++) {
+      t$0[i] = Math.sin(value$0[i]);
+    }
+    value$1 = t$0;
+    if (target === 1) return t$0;
+  }
+  let value$2!: ArrayLike<number>;
+  if (need[2] === 1) {
+    const t$0 = new Float64Array(d$D2);
+    for (let i = 0; i < d$D2; i++) {
+      let acc = 0;
+      for (let k = 0; k < d$D1; k++) {
+        acc += v$Omega1[i * d$D1 + k] * value$1[k];
+      }
+      t$0[i] = acc;
+    }
+    const t$1 = new Float64Array(d$D2);
+    for (let i = 0; i < d$D2; i++) {
+      t$1[i] = v$beta1[i] + t$0[i];
+    }
+    value$2 = t$1;
+    if (target === 2) return t$1;
+  }
+  let value$3!: ArrayLike<number>;
+  if (need[3] === 1) {
+    const t$0 = new Float64Array(d$D2);
+    for (let i = 0; i < d$D2; i++) {
+      t$0[i] = Math.exp(value$2[i]);
+    }
+    value$3 = t$0;
+    if (target === 3) return t$0;
+  }
+  let value$4!: ArrayLike<number>;
+  if (need[4] === 1) {
+    const t$0 = new Float64Array(d$D3);
+    for (let i = 0; i < d$D3; i++) {
+      let acc = 0;
+      for (let k = 0; k < d$D2; k++) {
+        acc += v$Omega2[i * d$D2 + k] * value$3[k];
+      }
+      t$0[i] = acc;
+    }
+    const t$1 = new Float64Array(d$D3);
+    for (let i = 0; i < d$D3; i++) {
+      t$1[i] = v$beta2[i] + t$0[i];
+    }
+    value$4 = t$1;
+    if (target === 4) return t$1;
+  }
+  let value$5!: ArrayLike<number>;
+  if (need[5] === 1) {
+    const t$0 = new Float64Array(d$D3);
+    for (let i = 0; i < d$D3; i++) {
+      t$0[i] = Math.cos(value$4[i]);
+    }
+    value$5 = t$0;
+    if (target === 5) return t$0;
+  }
+  let value$6!: ArrayLike<number>;
+  if (need[6] === 1) {
+    const t$0 = new Float64Array(d$Df);
+    for (let i = 0; i < d$Df; i++) {
+      let acc = 0;
+      for (let k = 0; k < d$D3; k++) {
+        acc += v$Omega3[i * d$D3 + k] * value$5[k];
+      }
+      t$0[i] = acc;
+    }
+    const t$1 = new Float64Array(d$Df);
+    for (let i = 0; i < d$Df; i++) {
+      t$1[i] = v$beta3[i] + t$0[i];
+    }
+    value$6 = t$1;
+    if (target === 6) return t$1;
+  }
+  if (need[7] === 1) {
+    let s$0 = 0;
+    for (let i = 0; i < d$Df; i++) {
+      s$0 += sq$(value$6[i] - v$y_i[i]);
+    }
+    s$0 = Math.sqrt(s$0);
+    const s$1 = sq$(s$0);
+    if (target === 7) return s$1;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sq$(x: number): number {
   return x * x;
 }

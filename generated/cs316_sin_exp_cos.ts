@@ -22,6 +22,7 @@
  *   grad l wrt f3, h3, f2, h2, f1, h1, f0
  *   grad l wrt beta0, beta1, beta2, beta3, omega0, omega1, omega2, omega3
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -35,173 +36,44 @@ export interface F0Inputs {
   omega0: number;
 }
 
-/** f0 = beta0 + omega0 x_i */
-export function f0(input$: F0Inputs): number {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("f0: x_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("f0: beta0 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("f0: omega0 must be a number");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  return s$1;
-}
+export type H1Inputs = F0Inputs;
 
-export interface H1Inputs {
-  x_i: number;
-  beta0: number;
-  omega0: number;
-}
-
-/** h1 = sin(f0) */
-export function h1(input$: H1Inputs): number {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("h1: x_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("h1: beta0 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("h1: omega0 must be a number");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  return s$2;
-}
-
-export interface F1Inputs {
-  x_i: number;
-  beta0: number;
+export interface F1Inputs extends H1Inputs {
   beta1: number;
-  omega0: number;
   omega1: number;
 }
 
-/** f1 = beta1 + omega1 h1 */
-export function f1(input$: F1Inputs): number {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("f1: x_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("f1: beta0 must be a number");
-  const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("f1: beta1 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("f1: omega0 must be a number");
-  const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("f1: omega1 must be a number");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  const s$3 = v$omega1 * s$2;
-  const s$4 = v$beta1 + s$3;
-  return s$4;
-}
+export type H2Inputs = F1Inputs;
 
-export interface H2Inputs {
-  x_i: number;
-  beta0: number;
-  beta1: number;
-  omega0: number;
-  omega1: number;
-}
-
-/** h2 = exp(f1) */
-export function h2(input$: H2Inputs): number {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("h2: x_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("h2: beta0 must be a number");
-  const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("h2: beta1 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("h2: omega0 must be a number");
-  const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("h2: omega1 must be a number");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  const s$3 = v$omega1 * s$2;
-  const s$4 = v$beta1 + s$3;
-  const s$5 = Math.exp(s$4);
-  return s$5;
-}
-
-export interface F2Inputs {
-  x_i: number;
-  beta0: number;
-  beta1: number;
+export interface F2Inputs extends H2Inputs {
   beta2: number;
-  omega0: number;
-  omega1: number;
   omega2: number;
 }
 
-/** f2 = beta2 + omega2 h2 */
-export function f2(input$: F2Inputs): number {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("f2: x_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("f2: beta0 must be a number");
-  const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("f2: beta1 must be a number");
-  const v$beta2 = input$.beta2;
-  if (typeof v$beta2 !== "number") throw new TypeError("f2: beta2 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("f2: omega0 must be a number");
-  const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("f2: omega1 must be a number");
-  const v$omega2 = input$.omega2;
-  if (typeof v$omega2 !== "number") throw new TypeError("f2: omega2 must be a number");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  const s$3 = v$omega1 * s$2;
-  const s$4 = v$beta1 + s$3;
-  const s$5 = Math.exp(s$4);
-  const s$6 = v$omega2 * s$5;
-  const s$7 = v$beta2 + s$6;
-  return s$7;
+export type H3Inputs = F2Inputs;
+
+export interface F3Inputs extends H3Inputs {
+  beta3: number;
+  omega3: number;
 }
 
-export interface H3Inputs {
-  x_i: number;
-  beta0: number;
-  beta1: number;
-  beta2: number;
-  omega0: number;
-  omega1: number;
-  omega2: number;
+export interface LInputs extends F3Inputs {
+  y_i: number;
 }
 
-/** h3 = cos(f2) */
-export function h3(input$: H3Inputs): number {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("h3: x_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("h3: beta0 must be a number");
-  const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("h3: beta1 must be a number");
-  const v$beta2 = input$.beta2;
-  if (typeof v$beta2 !== "number") throw new TypeError("h3: beta2 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("h3: omega0 must be a number");
-  const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("h3: omega1 must be a number");
-  const v$omega2 = input$.omega2;
-  if (typeof v$omega2 !== "number") throw new TypeError("h3: omega2 must be a number");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  const s$3 = v$omega1 * s$2;
-  const s$4 = v$beta1 + s$3;
-  const s$5 = Math.exp(s$4);
-  const s$6 = v$omega2 * s$5;
-  const s$7 = v$beta2 + s$6;
-  const s$8 = Math.cos(s$7);
-  return s$8;
+export interface LGradient {
+  value: number;
+  f3: number;
+  h3: number;
+  f2: number;
+  h2: number;
+  f1: number;
+  h1: number;
+  f0: number;
 }
 
-export interface F3Inputs {
-  x_i: number;
+export interface LGradient2 {
+  value: number;
   beta0: number;
   beta1: number;
   beta2: number;
@@ -212,41 +84,8 @@ export interface F3Inputs {
   omega3: number;
 }
 
-/** f3 = beta3 + omega3 h3 */
-export function f3(input$: F3Inputs): number {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("f3: x_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("f3: beta0 must be a number");
-  const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("f3: beta1 must be a number");
-  const v$beta2 = input$.beta2;
-  if (typeof v$beta2 !== "number") throw new TypeError("f3: beta2 must be a number");
-  const v$beta3 = input$.beta3;
-  if (typeof v$beta3 !== "number") throw new TypeError("f3: beta3 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("f3: omega0 must be a number");
-  const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("f3: omega1 must be a number");
-  const v$omega2 = input$.omega2;
-  if (typeof v$omega2 !== "number") throw new TypeError("f3: omega2 must be a number");
-  const v$omega3 = input$.omega3;
-  if (typeof v$omega3 !== "number") throw new TypeError("f3: omega3 must be a number");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  const s$3 = v$omega1 * s$2;
-  const s$4 = v$beta1 + s$3;
-  const s$5 = Math.exp(s$4);
-  const s$6 = v$omega2 * s$5;
-  const s$7 = v$beta2 + s$6;
-  const s$8 = Math.cos(s$7);
-  const s$9 = v$omega3 * s$8;
-  const s$10 = v$beta3 + s$9;
-  return s$10;
-}
-
-export interface LInputs {
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
   x_i: number;
   y_i: number;
   beta0: number;
@@ -259,54 +98,44 @@ export interface LInputs {
   omega3: number;
 }
 
-/** l = (f3 - y_i)^2 */
-export function l(input$: LInputs): number {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("l: x_i must be a number");
-  const v$y_i = input$.y_i;
-  if (typeof v$y_i !== "number") throw new TypeError("l: y_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("l: beta0 must be a number");
-  const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("l: beta1 must be a number");
-  const v$beta2 = input$.beta2;
-  if (typeof v$beta2 !== "number") throw new TypeError("l: beta2 must be a number");
-  const v$beta3 = input$.beta3;
-  if (typeof v$beta3 !== "number") throw new TypeError("l: beta3 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("l: omega0 must be a number");
-  const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("l: omega1 must be a number");
-  const v$omega2 = input$.omega2;
-  if (typeof v$omega2 !== "number") throw new TypeError("l: omega2 must be a number");
-  const v$omega3 = input$.omega3;
-  if (typeof v$omega3 !== "number") throw new TypeError("l: omega3 must be a number");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  const s$3 = v$omega1 * s$2;
-  const s$4 = v$beta1 + s$3;
-  const s$5 = Math.exp(s$4);
-  const s$6 = v$omega2 * s$5;
-  const s$7 = v$beta2 + s$6;
-  const s$8 = Math.cos(s$7);
-  const s$9 = v$omega3 * s$8;
-  const s$10 = v$beta3 + s$9;
-  const s$11 = -v$y_i;
-  const s$12 = s$10 + s$11;
-  const s$13 = sq$(s$12);
-  return s$13;
+/** f0 = beta0 + omega0 x_i */
+export function f0(input$: F0Inputs): number {
+  return forward$(input$ as Inputs$, "f0", 0) as number;
 }
 
-export interface LGradient {
-  value: number;
-  f3: number;
-  h3: number;
-  f2: number;
-  h2: number;
-  f1: number;
-  h1: number;
-  f0: number;
+/** h1 = sin(f0) */
+export function h1(input$: H1Inputs): number {
+  return forward$(input$ as Inputs$, "h1", 1) as number;
+}
+
+/** f1 = beta1 + omega1 h1 */
+export function f1(input$: F1Inputs): number {
+  return forward$(input$ as Inputs$, "f1", 2) as number;
+}
+
+/** h2 = exp(f1) */
+export function h2(input$: H2Inputs): number {
+  return forward$(input$ as Inputs$, "h2", 3) as number;
+}
+
+/** f2 = beta2 + omega2 h2 */
+export function f2(input$: F2Inputs): number {
+  return forward$(input$ as Inputs$, "f2", 4) as number;
+}
+
+/** h3 = cos(f2) */
+export function h3(input$: H3Inputs): number {
+  return forward$(input$ as Inputs$, "h3", 5) as number;
+}
+
+/** f3 = beta3 + omega3 h3 */
+export function f3(input$: F3Inputs): number {
+  return forward$(input$ as Inputs$, "f3", 6) as number;
+}
+
+/** l = (f3 - y_i)^2 */
+export function l(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "l", 7) as number;
 }
 
 /**
@@ -370,18 +199,6 @@ export function lGrad(input$: LInputs): LGradient {
   const s$27 = s$24 * s$26;
   const s$28 = -2 * s$27;
   return { value: s$13, f3: s$14, h3: s$16, f2: s$19, h2: s$21, f1: s$23, h1: s$25, f0: s$28 };
-}
-
-export interface LGradient2 {
-  value: number;
-  beta0: number;
-  beta1: number;
-  beta2: number;
-  beta3: number;
-  omega0: number;
-  omega1: number;
-  omega2: number;
-  omega3: number;
 }
 
 /**
@@ -462,6 +279,128 @@ export function lGrad2(input$: LInputs): LGradient2 {
     omega3: s$27,
   };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2], [3], [4], [5], [6]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 6], [], [3, 7], [], [4, 8], [], [5, 9], [1]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[], [], [], [], [], [], [], []];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(8);
+  const needVariable = new Uint8Array(10);
+  const needDimension = new Uint8Array(0);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let v$x_i!: number;
+  if (needVariable[0] === 1) {
+    v$x_i = input$.x_i;
+    if (typeof v$x_i !== "number") throw new TypeError(fn + ": x_i must be a number");
+  }
+  let v$y_i!: number;
+  if (needVariable[1] === 1) {
+    v$y_i = input$.y_i;
+    if (typeof v$y_i !== "number") throw new TypeError(fn + ": y_i must be a number");
+  }
+  let v$beta0!: number;
+  if (needVariable[2] === 1) {
+    v$beta0 = input$.beta0;
+    if (typeof v$beta0 !== "number") throw new TypeError(fn + ": beta0 must be a number");
+  }
+  let v$beta1!: number;
+  if (needVariable[3] === 1) {
+    v$beta1 = input$.beta1;
+    if (typeof v$beta1 !== "number") throw new TypeError(fn + ": beta1 must be a number");
+  }
+  let v$beta2!: number;
+  if (needVariable[4] === 1) {
+    v$beta2 = input$.beta2;
+    if (typeof v$beta2 !== "number") throw new TypeError(fn + ": beta2 must be a number");
+  }
+  let v$beta3!: number;
+  if (needVariable[5] === 1) {
+    v$beta3 = input$.beta3;
+    if (typeof v$beta3 !== "number") throw new TypeError(fn + ": beta3 must be a number");
+  }
+  let v$omega0!: number;
+  if (needVariable[6] === 1) {
+    v$omega0 = input$.omega0;
+    if (typeof v$omega0 !== "number") throw new TypeError(fn + ": omega0 must be a number");
+  }
+  let v$omega1!: number;
+  if (needVariable[7] === 1) {
+    v$omega1 = input$.omega1;
+    if (typeof v$omega1 !== "number") throw new TypeError(fn + ": omega1 must be a number");
+  }
+  let v$omega2!: number;
+  if (needVariable[8] === 1) {
+    v$omega2 = input$.omega2;
+    if (typeof v$omega2 !== "number") throw new TypeError(fn + ": omega2 must be a number");
+  }
+  let v$omega3!: number;
+  if (needVariable[9] === 1) {
+    v$omega3 = input$.omega3;
+    if (typeof v$omega3 !== "number") throw new TypeError(fn + ": omega3 must be a number");
+  }
+  let value$0 = 0;
+  if (need[0] === 1) {
+    const s$0 = v$omega0 * v$x_i;
+    const s$1 = v$beta0 + s$0;
+    value$0 = s$1;
+    if (target === 0) return s$1;
+  }
+  let value$1 = 0;
+  if (need[1] === 1) {
+    const s$0 = Math.sin(value$0);
+    value$1 = s$0;
+    if (target === 1) return s$0;
+  }
+  let value$2 = 0;
+  if (need[2] === 1) {
+    const s$0 = v$omega1 * value$1;
+    const s$1 = v$beta1 + s$0;
+    value$2 = s$1;
+    if (target === 2) return s$1;
+  }
+  let value$3 = 0;
+  if (need[3] === 1) {
+    const s$0 = Math.exp(value$2);
+    value$3 = s$0;
+    if (target === 3) return s$0;
+  }
+  let value$4 = 0;
+  if (need[4] === 1) {
+    const s$0 = v$omega2 * value$3;
+    const s$1 = v$beta2 + s$0;
+    value$4 = s$1;
+    if (target === 4) return s$1;
+  }
+  let value$5 = 0;
+  if (need[5] === 1) {
+    const s$0 = Math.cos(value$4);
+    value$5 = s$0;
+    if (target === 5) return s$0;
+  }
+  let value$6 = 0;
+  if (need[6] === 1) {
+    const s$0 = v$omega3 * value$5;
+    const s$1 = v$beta3 + s$0;
+    value$6 = s$1;
+    if (target === 6) return s$1;
+  }
+  if (need[7] === 1) {
+    const s$0 = -v$y_i;
+    const s$1 = value$6 + s$0;
+    const s$2 = sq$(s$1);
+    if (target === 7) return s$2;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sq$(x: number): number {
   return x * x;
 }

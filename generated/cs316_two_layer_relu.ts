@@ -16,6 +16,7 @@
  *
  *   grad y wrt theta01, theta11, theta02, theta12, psi01, psi11, psi21, psi02, psi12, psi22, phi0, phi1, phi2
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -40,59 +41,6 @@ export interface YInputs {
   phi2: number;
 }
 
-/** y = phi0 + phi1 relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x)) + phi2 relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x)) */
-export function y(input$: YInputs): number {
-  const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("y: x must be a number");
-  const v$theta01 = input$.theta01;
-  if (typeof v$theta01 !== "number") throw new TypeError("y: theta01 must be a number");
-  const v$theta11 = input$.theta11;
-  if (typeof v$theta11 !== "number") throw new TypeError("y: theta11 must be a number");
-  const v$theta02 = input$.theta02;
-  if (typeof v$theta02 !== "number") throw new TypeError("y: theta02 must be a number");
-  const v$theta12 = input$.theta12;
-  if (typeof v$theta12 !== "number") throw new TypeError("y: theta12 must be a number");
-  const v$psi01 = input$.psi01;
-  if (typeof v$psi01 !== "number") throw new TypeError("y: psi01 must be a number");
-  const v$psi11 = input$.psi11;
-  if (typeof v$psi11 !== "number") throw new TypeError("y: psi11 must be a number");
-  const v$psi21 = input$.psi21;
-  if (typeof v$psi21 !== "number") throw new TypeError("y: psi21 must be a number");
-  const v$psi02 = input$.psi02;
-  if (typeof v$psi02 !== "number") throw new TypeError("y: psi02 must be a number");
-  const v$psi12 = input$.psi12;
-  if (typeof v$psi12 !== "number") throw new TypeError("y: psi12 must be a number");
-  const v$psi22 = input$.psi22;
-  if (typeof v$psi22 !== "number") throw new TypeError("y: psi22 must be a number");
-  const v$phi0 = input$.phi0;
-  if (typeof v$phi0 !== "number") throw new TypeError("y: phi0 must be a number");
-  const v$phi1 = input$.phi1;
-  if (typeof v$phi1 !== "number") throw new TypeError("y: phi1 must be a number");
-  const v$phi2 = input$.phi2;
-  if (typeof v$phi2 !== "number") throw new TypeError("y: phi2 must be a number");
-  const s$0 = v$theta11 * v$x;
-  const s$1 = v$theta01 + s$0;
-  const s$2 = Math.max(0, s$1);
-  const s$3 = v$psi11 * s$2;
-  const s$4 = v$psi01 + s$3;
-  const s$5 = v$theta12 * v$x;
-  const s$6 = v$theta02 + s$5;
-  const s$7 = Math.max(0, s$6);
-  const s$8 = v$psi21 * s$7;
-  const s$9 = s$4 + s$8;
-  const s$10 = Math.max(0, s$9);
-  const s$11 = v$phi1 * s$10;
-  const s$12 = v$phi0 + s$11;
-  const s$13 = v$psi12 * s$2;
-  const s$14 = v$psi02 + s$13;
-  const s$15 = v$psi22 * s$7;
-  const s$16 = s$14 + s$15;
-  const s$17 = Math.max(0, s$16);
-  const s$18 = v$phi2 * s$17;
-  const s$19 = s$12 + s$18;
-  return s$19;
-}
-
 export interface YGradient {
   value: number;
   theta01: number;
@@ -108,6 +56,29 @@ export interface YGradient {
   phi0: number;
   phi1: number;
   phi2: number;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  x: number;
+  theta01: number;
+  theta11: number;
+  theta02: number;
+  theta12: number;
+  psi01: number;
+  psi11: number;
+  psi21: number;
+  psi02: number;
+  psi12: number;
+  psi22: number;
+  phi0: number;
+  phi1: number;
+  phi2: number;
+}
+
+/** y = phi0 + phi1 relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x)) + phi2 relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x)) */
+export function y(input$: YInputs): number {
+  return forward$(input$ as Inputs$, "y", 0) as number;
 }
 
 /**
@@ -211,4 +182,116 @@ export function yGrad(input$: YInputs): YGradient {
     phi1: s$10,
     phi2: s$17,
   };
+}
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[]];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(1);
+  const needVariable = new Uint8Array(14);
+  const needDimension = new Uint8Array(0);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let v$x!: number;
+  if (needVariable[0] === 1) {
+    v$x = input$.x;
+    if (typeof v$x !== "number") throw new TypeError(fn + ": x must be a number");
+  }
+  let v$theta01!: number;
+  if (needVariable[1] === 1) {
+    v$theta01 = input$.theta01;
+    if (typeof v$theta01 !== "number") throw new TypeError(fn + ": theta01 must be a number");
+  }
+  let v$theta11!: number;
+  if (needVariable[2] === 1) {
+    v$theta11 = input$.theta11;
+    if (typeof v$theta11 !== "number") throw new TypeError(fn + ": theta11 must be a number");
+  }
+  let v$theta02!: number;
+  if (needVariable[3] === 1) {
+    v$theta02 = input$.theta02;
+    if (typeof v$theta02 !== "number") throw new TypeError(fn + ": theta02 must be a number");
+  }
+  let v$theta12!: number;
+  if (needVariable[4] === 1) {
+    v$theta12 = input$.theta12;
+    if (typeof v$theta12 !== "number") throw new TypeError(fn + ": theta12 must be a number");
+  }
+  let v$psi01!: number;
+  if (needVariable[5] === 1) {
+    v$psi01 = input$.psi01;
+    if (typeof v$psi01 !== "number") throw new TypeError(fn + ": psi01 must be a number");
+  }
+  let v$psi11!: number;
+  if (needVariable[6] === 1) {
+    v$psi11 = input$.psi11;
+    if (typeof v$psi11 !== "number") throw new TypeError(fn + ": psi11 must be a number");
+  }
+  let v$psi21!: number;
+  if (needVariable[7] === 1) {
+    v$psi21 = input$.psi21;
+    if (typeof v$psi21 !== "number") throw new TypeError(fn + ": psi21 must be a number");
+  }
+  let v$psi02!: number;
+  if (needVariable[8] === 1) {
+    v$psi02 = input$.psi02;
+    if (typeof v$psi02 !== "number") throw new TypeError(fn + ": psi02 must be a number");
+  }
+  let v$psi12!: number;
+  if (needVariable[9] === 1) {
+    v$psi12 = input$.psi12;
+    if (typeof v$psi12 !== "number") throw new TypeError(fn + ": psi12 must be a number");
+  }
+  let v$psi22!: number;
+  if (needVariable[10] === 1) {
+    v$psi22 = input$.psi22;
+    if (typeof v$psi22 !== "number") throw new TypeError(fn + ": psi22 must be a number");
+  }
+  let v$phi0!: number;
+  if (needVariable[11] === 1) {
+    v$phi0 = input$.phi0;
+    if (typeof v$phi0 !== "number") throw new TypeError(fn + ": phi0 must be a number");
+  }
+  let v$phi1!: number;
+  if (needVariable[12] === 1) {
+    v$phi1 = input$.phi1;
+    if (typeof v$phi1 !== "number") throw new TypeError(fn + ": phi1 must be a number");
+  }
+  let v$phi2!: number;
+  if (needVariable[13] === 1) {
+    v$phi2 = input$.phi2;
+    if (typeof v$phi2 !== "number") throw new TypeError(fn + ": phi2 must be a number");
+  }
+  if (need[0] === 1) {
+    const s$0 = v$theta11 * v$x;
+    const s$1 = v$theta01 + s$0;
+    const s$2 = Math.max(0, s$1);
+    const s$3 = v$psi11 * s$2;
+    const s$4 = v$psi01 + s$3;
+    const s$5 = v$theta12 * v$x;
+    const s$6 = v$theta02 + s$5;
+    const s$7 = Math.max(0, s$6);
+    const s$8 = v$psi21 * s$7;
+    const s$9 = s$4 + s$8;
+    const s$10 = Math.max(0, s$9);
+    const s$11 = v$phi1 * s$10;
+    const s$12 = v$phi0 + s$11;
+    const s$13 = v$psi12 * s$2;
+    const s$14 = v$psi02 + s$13;
+    const s$15 = v$psi22 * s$7;
+    const s$16 = s$14 + s$15;
+    const s$17 = Math.max(0, s$16);
+    const s$18 = v$phi2 * s$17;
+    const s$19 = s$12 + s$18;
+    if (target === 0) return s$19;
+  }
+  throw new RangeError(fn + ": no such definition");
 }

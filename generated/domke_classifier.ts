@@ -22,6 +22,7 @@
  *   grad L wrt W, V, b, c
  *   grad L wrt f, h, s
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -35,259 +36,15 @@ export interface SInputs {
   x: ArrayLike<number>;
 }
 
-/** s = b + W x */
-export function s(input$: SInputs): Float64Array {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("s: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError("s: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1");
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError("s: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "s: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("s: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError("s: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)");
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("s: input x is missing");
-  if (v$x.length !== d$p)
-    throw new RangeError("s: x has length " + v$x.length + " but dimension p is " + d$p + " (from W.cols)");
-  const t$0 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$p; k++) {
-      acc += v$W[i * d$p + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$1[i] = v$b[i] + t$0[i];
-  }
-  return t$1;
-}
+export type HInputs = SInputs;
 
-export interface HInputs {
-  W: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
-  x: ArrayLike<number>;
-}
-
-/** h = tanh(s) */
-export function h(input$: HInputs): Float64Array {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("h: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError("h: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1");
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError("h: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "h: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("h: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError("h: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)");
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("h: input x is missing");
-  if (v$x.length !== d$p)
-    throw new RangeError("h: x has length " + v$x.length + " but dimension p is " + d$p + " (from W.cols)");
-  const t$0 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$p; k++) {
-      acc += v$W[i * d$p + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$1[i] = Math.tanh(v$b[i] + t$0[i]);
-  }
-  return t$1;
-}
-
-export interface FInputs {
-  W: { rows: number; cols: number; data: ArrayLike<number> };
+export interface FInputs extends HInputs {
   V: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
   c: ArrayLike<number>;
-  x: ArrayLike<number>;
 }
 
-/** f = c + V h */
-export function f(input$: FInputs): Float64Array {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("f: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError("f: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1");
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError("f: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "f: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("f: input V is missing");
-  const d$K = v$V$m.rows;
-  if (!(d$K >= 1))
-    throw new RangeError("f: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1");
-  if (v$V$m.cols !== d$M)
-    throw new RangeError(
-      "f: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$V = v$V$m.data;
-  if (v$V.length !== v$V$m.rows * v$V$m.cols)
-    throw new RangeError(
-      "f: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("f: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError("f: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)");
-  const v$c = input$.c;
-  if (v$c == null) throw new TypeError("f: input c is missing");
-  if (v$c.length !== d$K)
-    throw new RangeError("f: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)");
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("f: input x is missing");
-  if (v$x.length !== d$p)
-    throw new RangeError("f: x has length " + v$x.length + " but dimension p is " + d$p + " (from W.cols)");
-  const t$0 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$p; k++) {
-      acc += v$W[i * d$p + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$1[i] = Math.tanh(v$b[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$M; k++) {
-      acc += v$V[i * d$M + k] * t$1[k];
-    }
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    t$3[i] = v$c[i] + t$2[i];
-  }
-  return t$3;
-}
-
-export interface LInputs {
-  W: { rows: number; cols: number; data: ArrayLike<number> };
-  V: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
-  c: ArrayLike<number>;
-  x: ArrayLike<number>;
+export interface LInputs extends FInputs {
   y: number;
-}
-
-/** L = logsumexp(f) - f[y] */
-export function L(input$: LInputs): number {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("L: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError("L: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1");
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError("L: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "L: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("L: input V is missing");
-  const d$K = v$V$m.rows;
-  if (!(d$K >= 1))
-    throw new RangeError("L: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1");
-  if (v$V$m.cols !== d$M)
-    throw new RangeError(
-      "L: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$V = v$V$m.data;
-  if (v$V.length !== v$V$m.rows * v$V$m.cols)
-    throw new RangeError(
-      "L: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("L: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError("L: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)");
-  const v$c = input$.c;
-  if (v$c == null) throw new TypeError("L: input c is missing");
-  if (v$c.length !== d$K)
-    throw new RangeError("L: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)");
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("L: input x is missing");
-  if (v$x.length !== d$p)
-    throw new RangeError("L: x has length " + v$x.length + " but dimension p is " + d$p + " (from W.cols)");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("L: y must be a number");
-  if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
-    throw new RangeError("L: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
-  const t$0 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$p; k++) {
-      acc += v$W[i * d$p + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$1[i] = Math.tanh(v$b[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$M; k++) {
-      acc += v$V[i * d$M + k] * t$1[k];
-    }
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    t$3[i] = v$c[i] + t$2[i];
-  }
-  let s$0$max = -Infinity;
-  for (let i = 0; i < d$K; i++) {
-    const x = t$3[i];
-    if (x > s$0$max || Number.isNaN(x)) s$0$max = x;
-  }
-  let s$0 = s$0$max;
-  if (Number.isFinite(s$0$max)) {
-    let sum = 0;
-    for (let i = 0; i < d$K; i++) {
-      sum += Math.exp(t$3[i] - s$0$max);
-    }
-    s$0 = s$0$max + Math.log(sum);
-  }
-  const s$1 = t$3[v$y];
-  const s$2 = -s$1;
-  const s$3 = s$0 + s$2;
-  return s$3;
 }
 
 export interface LGradient {
@@ -296,6 +53,46 @@ export interface LGradient {
   V: Matrix;
   b: Float64Array;
   c: Float64Array;
+}
+
+export interface LGradient2 {
+  value: number;
+  f: Float64Array;
+  h: Float64Array;
+  s: Float64Array;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  W: { rows: number; cols: number; data: ArrayLike<number> };
+  V: { rows: number; cols: number; data: ArrayLike<number> };
+  b: ArrayLike<number>;
+  c: ArrayLike<number>;
+  x: ArrayLike<number>;
+  y: number;
+  M: number;
+  p: number;
+  K: number;
+}
+
+/** s = b + W x */
+export function s(input$: SInputs): Float64Array {
+  return forward$(input$ as Inputs$, "s", 0) as Float64Array;
+}
+
+/** h = tanh(s) */
+export function h(input$: HInputs): Float64Array {
+  return forward$(input$ as Inputs$, "h", 1) as Float64Array;
+}
+
+/** f = c + V h */
+export function f(input$: FInputs): Float64Array {
+  return forward$(input$ as Inputs$, "f", 2) as Float64Array;
+}
+
+/** L = logsumexp(f) - f[y] */
+export function L(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
 /**
@@ -454,13 +251,6 @@ export function LGrad(input$: LInputs): LGradient {
   };
 }
 
-export interface LGradient2 {
-  value: number;
-  f: Float64Array;
-  h: Float64Array;
-  s: Float64Array;
-}
-
 /**
  * The value of L and its gradient with respect to f, h, s:
  *   dL_df = softmax(f) - onehot(y, K)
@@ -595,6 +385,232 @@ export function LGrad2(input$: LInputs): LGradient2 {
   }
   return { value: s$3, f: t$5, h: t$6, s: t$7 };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 4], [], [1, 3], [5]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [0], [0, 2], [2]];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(4);
+  const needVariable = new Uint8Array(6);
+  const needDimension = new Uint8Array(3);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$M = 0;
+  let d$M$from = "";
+  let d$p = 0;
+  let d$p$from = "";
+  let d$K = 0;
+  let d$K$from = "";
+  let v$W!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    const m = input$.W;
+    if (m == null) throw new TypeError(fn + ": input W is missing");
+    if (d$M$from === "") {
+      d$M = m.rows;
+      d$M$from = "W.rows";
+      if (!(d$M >= 1))
+        throw new RangeError(
+          fn + ": dimension M is " + d$M + " (from W.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$M) {
+      throw new RangeError(
+        fn + ": W has " + m.rows + " rows" + " but dimension M is " + d$M + " (from " + d$M$from + ")",
+      );
+    }
+    if (d$p$from === "") {
+      d$p = m.cols;
+      d$p$from = "W.cols";
+      if (!(d$p >= 1))
+        throw new RangeError(
+          fn + ": dimension p is " + d$p + " (from W.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$p) {
+      throw new RangeError(
+        fn + ": W has " + m.cols + " columns" + " but dimension p is " + d$p + " (from " + d$p$from + ")",
+      );
+    }
+    v$W = m.data;
+    if (v$W.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": W.data has length " + v$W.length + " but W is " + m.rows + " x " + m.cols);
+  }
+  let v$V!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    const m = input$.V;
+    if (m == null) throw new TypeError(fn + ": input V is missing");
+    if (d$K$from === "") {
+      d$K = m.rows;
+      d$K$from = "V.rows";
+      if (!(d$K >= 1))
+        throw new RangeError(
+          fn + ": dimension K is " + d$K + " (from V.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$K) {
+      throw new RangeError(
+        fn + ": V has " + m.rows + " rows" + " but dimension K is " + d$K + " (from " + d$K$from + ")",
+      );
+    }
+    if (d$M$from === "") {
+      d$M = m.cols;
+      d$M$from = "V.cols";
+      if (!(d$M >= 1))
+        throw new RangeError(
+          fn + ": dimension M is " + d$M + " (from V.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$M) {
+      throw new RangeError(
+        fn + ": V has " + m.cols + " columns" + " but dimension M is " + d$M + " (from " + d$M$from + ")",
+      );
+    }
+    v$V = m.data;
+    if (v$V.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": V.data has length " + v$V.length + " but V is " + m.rows + " x " + m.cols);
+  }
+  let v$b!: ArrayLike<number>;
+  if (needVariable[2] === 1) {
+    v$b = input$.b;
+    if (v$b == null) throw new TypeError(fn + ": input b is missing");
+    if (d$M$from === "") {
+      d$M = v$b.length;
+      d$M$from = "b.length";
+      if (!(d$M >= 1))
+        throw new RangeError(
+          fn + ": dimension M is " + d$M + " (from b.length); every dimension must be at least 1",
+        );
+    } else if (v$b.length !== d$M) {
+      throw new RangeError(
+        fn + ": b has length " + v$b.length + " but dimension M is " + d$M + " (from " + d$M$from + ")",
+      );
+    }
+  }
+  let v$c!: ArrayLike<number>;
+  if (needVariable[3] === 1) {
+    v$c = input$.c;
+    if (v$c == null) throw new TypeError(fn + ": input c is missing");
+    if (d$K$from === "") {
+      d$K = v$c.length;
+      d$K$from = "c.length";
+      if (!(d$K >= 1))
+        throw new RangeError(
+          fn + ": dimension K is " + d$K + " (from c.length); every dimension must be at least 1",
+        );
+    } else if (v$c.length !== d$K) {
+      throw new RangeError(
+        fn + ": c has length " + v$c.length + " but dimension K is " + d$K + " (from " + d$K$from + ")",
+      );
+    }
+  }
+  let v$x!: ArrayLike<number>;
+  if (needVariable[4] === 1) {
+    v$x = input$.x;
+    if (v$x == null) throw new TypeError(fn + ": input x is missing");
+    if (d$p$from === "") {
+      d$p = v$x.length;
+      d$p$from = "x.length";
+      if (!(d$p >= 1))
+        throw new RangeError(
+          fn + ": dimension p is " + d$p + " (from x.length); every dimension must be at least 1",
+        );
+    } else if (v$x.length !== d$p) {
+      throw new RangeError(
+        fn + ": x has length " + v$x.length + " but dimension p is " + d$p + " (from " + d$p$from + ")",
+      );
+    }
+  }
+  let v$y!: number;
+  if (needVariable[5] === 1) {
+    v$y = input$.y;
+    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+  }
+  if (needDimension[0] === 1 && d$M$from === "") {
+    d$M = input$.M;
+    if (!Number.isInteger(d$M) || d$M < 1)
+      throw new RangeError(fn + ": dimension M is " + String(d$M) + "; it must be a positive integer");
+  }
+  if (needDimension[1] === 1 && d$p$from === "") {
+    d$p = input$.p;
+    if (!Number.isInteger(d$p) || d$p < 1)
+      throw new RangeError(fn + ": dimension p is " + String(d$p) + "; it must be a positive integer");
+  }
+  if (needDimension[2] === 1 && d$K$from === "") {
+    d$K = input$.K;
+    if (!Number.isInteger(d$K) || d$K < 1)
+      throw new RangeError(fn + ": dimension K is " + String(d$K) + "; it must be a positive integer");
+  }
+  if (needVariable[5] === 1 && (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)) {
+    throw new RangeError(fn + ": y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
+  }
+  let value$0!: ArrayLike<number>;
+  if (need[0] === 1) {
+    const t$0 = new Float64Array(d$M);
+    for (let i = 0; i < d$M; i++) {
+      let acc = 0;
+      for (let k = 0; k < d$p; k++) {
+        acc += v$W[i * d$p + k] * v$x[k];
+      }
+      t$0[i] = acc;
+    }
+    const t$1 = new Float64Array(d$M);
+    for (let i = 0; i < d$M; i++) {
+      t$1[i] = v$b[i] + t$0[i];
+    }
+    value$0 = t$1;
+    if (target === 0) return t$1;
+  }
+  let value$1!: ArrayLike<number>;
+  if (need[1] === 1) {
+    const t$0 = new Float64Array(d$M);
+    for (let i = 0; i < d$M; i++) {
+      t$0[i] = Math.tanh(value$0[i]);
+    }
+    value$1 = t$0;
+    if (target === 1) return t$0;
+  }
+  let value$2!: ArrayLike<number>;
+  if (need[2] === 1) {
+    const t$0 = new Float64Array(d$K);
+    for (let i = 0; i < d$K; i++) {
+      let acc = 0;
+      for (let k = 0; k < d$M; k++) {
+        acc += v$V[i * d$M + k] * value$1[k];
+      }
+      t$0[i] = acc;
+    }
+    const t$1 = new Float64Array(d$K);
+    for (let i = 0; i < d$K; i++) {
+      t$1[i] = v$c[i] + t$0[i];
+    }
+    value$2 = t$1;
+    if (target === 2) return t$1;
+  }
+  if (need[3] === 1) {
+    let s$0$max = -Infinity;
+    for (let i = 0; i < d$K; i++) {
+      const x = value$2[i];
+      if (x > s$0$max || Number.isNaN(x)) s$0$max = x;
+    }
+    let s$0 = s$0$max;
+    if (Number.isFinite(s$0$max)) {
+      let sum = 0;
+      for (let i = 0; i < d$K; i++) {
+        sum += Math.exp(value$2[i] - s$0$max);
+      }
+      s$0 = s$0$max + Math.log(sum);
+    }
+    const s$1 = value$2[v$y];
+    const s$2 = -s$1;
+    const s$3 = s$0 + s$2;
+    if (target === 3) return s$3;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sq$(x: number): number {
   return x * x;
 }

@@ -22,6 +22,7 @@
  *   grad R wrt W, V, b, c
  *   grad R wrt F, H, S
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -35,333 +36,15 @@ export interface SInputs {
   X: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** S = b + W X */
-export function S(input$: SInputs): Matrix {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("S: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError("S: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1");
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError("S: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "S: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("S: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError("S: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)");
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("S: input X is missing");
-  if (v$X$m.rows !== d$p)
-    throw new RangeError(
-      "S: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
-    );
-  const d$N = v$X$m.cols;
-  if (!(d$N >= 1))
-    throw new RangeError("S: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "S: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const t$0 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$p; k++) {
-      const aik = v$W[i * d$p + k];
-      for (let j = 0; j < d$N; j++) {
-        t$0[i * d$N + j] += aik * v$X[k * d$N + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$1[i * d$N + j] = v$b[i] + t$0[i * d$N + j];
-    }
-  }
-  return { rows: d$M, cols: d$N, data: t$1 };
-}
+export type HInputs = SInputs;
 
-export interface HInputs {
-  W: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
-  X: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-/** H = tanh(S) */
-export function H(input$: HInputs): Matrix {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("H: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError("H: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1");
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError("H: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "H: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("H: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError("H: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)");
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("H: input X is missing");
-  if (v$X$m.rows !== d$p)
-    throw new RangeError(
-      "H: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
-    );
-  const d$N = v$X$m.cols;
-  if (!(d$N >= 1))
-    throw new RangeError("H: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "H: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const t$0 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$p; k++) {
-      const aik = v$W[i * d$p + k];
-      for (let j = 0; j < d$N; j++) {
-        t$0[i * d$N + j] += aik * v$X[k * d$N + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
-    }
-  }
-  return { rows: d$M, cols: d$N, data: t$1 };
-}
-
-export interface FInputs {
-  W: { rows: number; cols: number; data: ArrayLike<number> };
+export interface FInputs extends HInputs {
   V: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
   c: ArrayLike<number>;
-  X: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** F = c + V H */
-export function F(input$: FInputs): Matrix {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("F: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError("F: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1");
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError("F: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "F: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("F: input V is missing");
-  const d$K = v$V$m.rows;
-  if (!(d$K >= 1))
-    throw new RangeError("F: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1");
-  if (v$V$m.cols !== d$M)
-    throw new RangeError(
-      "F: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$V = v$V$m.data;
-  if (v$V.length !== v$V$m.rows * v$V$m.cols)
-    throw new RangeError(
-      "F: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("F: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError("F: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)");
-  const v$c = input$.c;
-  if (v$c == null) throw new TypeError("F: input c is missing");
-  if (v$c.length !== d$K)
-    throw new RangeError("F: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)");
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("F: input X is missing");
-  if (v$X$m.rows !== d$p)
-    throw new RangeError(
-      "F: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
-    );
-  const d$N = v$X$m.cols;
-  if (!(d$N >= 1))
-    throw new RangeError("F: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "F: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const t$0 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$p; k++) {
-      const aik = v$W[i * d$p + k];
-      for (let j = 0; j < d$N; j++) {
-        t$0[i * d$N + j] += aik * v$X[k * d$N + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
-    }
-  }
-  const t$2 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let k = 0; k < d$M; k++) {
-      const aik = v$V[i * d$M + k];
-      for (let j = 0; j < d$N; j++) {
-        t$2[i * d$N + j] += aik * t$1[k * d$N + j];
-      }
-    }
-  }
-  const t$3 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
-    }
-  }
-  return { rows: d$K, cols: d$N, data: t$3 };
-}
-
-export interface RInputs {
-  W: { rows: number; cols: number; data: ArrayLike<number> };
-  V: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
-  c: ArrayLike<number>;
-  X: { rows: number; cols: number; data: ArrayLike<number> };
+export interface RInputs extends FInputs {
   Y: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-/** R = sum(log(ones(K)^T exp(F))) - sum(Y .* F) */
-export function R(input$: RInputs): number {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("R: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError("R: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1");
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError("R: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1");
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "R: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("R: input V is missing");
-  const d$K = v$V$m.rows;
-  if (!(d$K >= 1))
-    throw new RangeError("R: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1");
-  if (v$V$m.cols !== d$M)
-    throw new RangeError(
-      "R: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$V = v$V$m.data;
-  if (v$V.length !== v$V$m.rows * v$V$m.cols)
-    throw new RangeError(
-      "R: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("R: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError("R: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)");
-  const v$c = input$.c;
-  if (v$c == null) throw new TypeError("R: input c is missing");
-  if (v$c.length !== d$K)
-    throw new RangeError("R: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)");
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("R: input X is missing");
-  if (v$X$m.rows !== d$p)
-    throw new RangeError(
-      "R: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
-    );
-  const d$N = v$X$m.cols;
-  if (!(d$N >= 1))
-    throw new RangeError("R: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "R: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$Y$m = input$.Y;
-  if (v$Y$m == null) throw new TypeError("R: input Y is missing");
-  if (v$Y$m.rows !== d$K)
-    throw new RangeError(
-      "R: Y has " + v$Y$m.rows + " rows" + " but dimension K is " + d$K + " (from V.rows)",
-    );
-  if (v$Y$m.cols !== d$N)
-    throw new RangeError(
-      "R: Y has " + v$Y$m.cols + " columns" + " but dimension N is " + d$N + " (from X.cols)",
-    );
-  const v$Y = v$Y$m.data;
-  if (v$Y.length !== v$Y$m.rows * v$Y$m.cols)
-    throw new RangeError(
-      "R: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
-    );
-  const t$0 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$p; k++) {
-      const aik = v$W[i * d$p + k];
-      for (let j = 0; j < d$N; j++) {
-        t$0[i * d$N + j] += aik * v$X[k * d$N + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
-    }
-  }
-  const t$2 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let k = 0; k < d$M; k++) {
-      const aik = v$V[i * d$M + k];
-      for (let j = 0; j < d$N; j++) {
-        t$2[i * d$N + j] += aik * t$1[k * d$N + j];
-      }
-    }
-  }
-  const t$3 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
-    }
-  }
-  const t$4 = new Float64Array(d$K * d$N);
-  for (let k = 0; k < d$K * d$N; k++) {
-    t$4[k] = Math.exp(t$3[k]);
-  }
-  const t$5 = new Float64Array(d$N);
-  for (let k = 0; k < d$K; k++) {
-    const ak = 1;
-    for (let j = 0; j < d$N; j++) {
-      t$5[j] += ak * t$4[k * d$N + j];
-    }
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$N; j++) {
-    s$0 += Math.log(t$5[j]);
-  }
-  let s$1 = 0;
-  for (let k = 0; k < d$K * d$N; k++) {
-    s$1 += v$Y[k] * t$3[k];
-  }
-  const s$2 = -s$1;
-  const s$3 = s$0 + s$2;
-  return s$3;
 }
 
 export interface RGradient {
@@ -370,6 +53,47 @@ export interface RGradient {
   V: Matrix;
   b: Float64Array;
   c: Float64Array;
+}
+
+export interface RGradient2 {
+  value: number;
+  F: Matrix;
+  H: Matrix;
+  S: Matrix;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  W: { rows: number; cols: number; data: ArrayLike<number> };
+  V: { rows: number; cols: number; data: ArrayLike<number> };
+  b: ArrayLike<number>;
+  c: ArrayLike<number>;
+  X: { rows: number; cols: number; data: ArrayLike<number> };
+  Y: { rows: number; cols: number; data: ArrayLike<number> };
+  M: number;
+  p: number;
+  K: number;
+  N: number;
+}
+
+/** S = b + W X */
+export function S(input$: SInputs): Matrix {
+  return forward$(input$ as Inputs$, "S", 0) as Matrix;
+}
+
+/** H = tanh(S) */
+export function H(input$: HInputs): Matrix {
+  return forward$(input$ as Inputs$, "H", 1) as Matrix;
+}
+
+/** F = c + V H */
+export function F(input$: FInputs): Matrix {
+  return forward$(input$ as Inputs$, "F", 2) as Matrix;
+}
+
+/** R = sum(log(ones(K)^T exp(F))) - sum(Y .* F) */
+export function R(input$: RInputs): number {
+  return forward$(input$ as Inputs$, "R", 3) as number;
 }
 
 /**
@@ -580,13 +304,6 @@ export function RGrad(input$: RInputs): RGradient {
   };
 }
 
-export interface RGradient2 {
-  value: number;
-  F: Matrix;
-  H: Matrix;
-  S: Matrix;
-}
-
 /**
  * The value of R and its gradient with respect to F, H, S:
  *   dR_dF = ones(K) (1 ./ (ones(K)^T exp(F))) .* exp(F) - Y
@@ -756,6 +473,294 @@ export function RGrad2(input$: RInputs): RGradient2 {
     S: { rows: d$M, cols: d$N, data: t$10 },
   };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 4], [], [1, 3], [5]];
+const DIMENSIONS$: readonly (readonly number[])[] = [
+  [0, 1, 3],
+  [0, 3],
+  [0, 2, 3],
+  [2, 3],
+];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(4);
+  const needVariable = new Uint8Array(6);
+  const needDimension = new Uint8Array(4);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$M = 0;
+  let d$M$from = "";
+  let d$p = 0;
+  let d$p$from = "";
+  let d$K = 0;
+  let d$K$from = "";
+  let d$N = 0;
+  let d$N$from = "";
+  let v$W!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    const m = input$.W;
+    if (m == null) throw new TypeError(fn + ": input W is missing");
+    if (d$M$from === "") {
+      d$M = m.rows;
+      d$M$from = "W.rows";
+      if (!(d$M >= 1))
+        throw new RangeError(
+          fn + ": dimension M is " + d$M + " (from W.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$M) {
+      throw new RangeError(
+        fn + ": W has " + m.rows + " rows" + " but dimension M is " + d$M + " (from " + d$M$from + ")",
+      );
+    }
+    if (d$p$from === "") {
+      d$p = m.cols;
+      d$p$from = "W.cols";
+      if (!(d$p >= 1))
+        throw new RangeError(
+          fn + ": dimension p is " + d$p + " (from W.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$p) {
+      throw new RangeError(
+        fn + ": W has " + m.cols + " columns" + " but dimension p is " + d$p + " (from " + d$p$from + ")",
+      );
+    }
+    v$W = m.data;
+    if (v$W.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": W.data has length " + v$W.length + " but W is " + m.rows + " x " + m.cols);
+  }
+  let v$V!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    const m = input$.V;
+    if (m == null) throw new TypeError(fn + ": input V is missing");
+    if (d$K$from === "") {
+      d$K = m.rows;
+      d$K$from = "V.rows";
+      if (!(d$K >= 1))
+        throw new RangeError(
+          fn + ": dimension K is " + d$K + " (from V.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$K) {
+      throw new RangeError(
+        fn + ": V has " + m.rows + " rows" + " but dimension K is " + d$K + " (from " + d$K$from + ")",
+      );
+    }
+    if (d$M$from === "") {
+      d$M = m.cols;
+      d$M$from = "V.cols";
+      if (!(d$M >= 1))
+        throw new RangeError(
+          fn + ": dimension M is " + d$M + " (from V.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$M) {
+      throw new RangeError(
+        fn + ": V has " + m.cols + " columns" + " but dimension M is " + d$M + " (from " + d$M$from + ")",
+      );
+    }
+    v$V = m.data;
+    if (v$V.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": V.data has length " + v$V.length + " but V is " + m.rows + " x " + m.cols);
+  }
+  let v$b!: ArrayLike<number>;
+  if (needVariable[2] === 1) {
+    v$b = input$.b;
+    if (v$b == null) throw new TypeError(fn + ": input b is missing");
+    if (d$M$from === "") {
+      d$M = v$b.length;
+      d$M$from = "b.length";
+      if (!(d$M >= 1))
+        throw new RangeError(
+          fn + ": dimension M is " + d$M + " (from b.length); every dimension must be at least 1",
+        );
+    } else if (v$b.length !== d$M) {
+      throw new RangeError(
+        fn + ": b has length " + v$b.length + " but dimension M is " + d$M + " (from " + d$M$from + ")",
+      );
+    }
+  }
+  let v$c!: ArrayLike<number>;
+  if (needVariable[3] === 1) {
+    v$c = input$.c;
+    if (v$c == null) throw new TypeError(fn + ": input c is missing");
+    if (d$K$from === "") {
+      d$K = v$c.length;
+      d$K$from = "c.length";
+      if (!(d$K >= 1))
+        throw new RangeError(
+          fn + ": dimension K is " + d$K + " (from c.length); every dimension must be at least 1",
+        );
+    } else if (v$c.length !== d$K) {
+      throw new RangeError(
+        fn + ": c has length " + v$c.length + " but dimension K is " + d$K + " (from " + d$K$from + ")",
+      );
+    }
+  }
+  let v$X!: ArrayLike<number>;
+  if (needVariable[4] === 1) {
+    const m = input$.X;
+    if (m == null) throw new TypeError(fn + ": input X is missing");
+    if (d$p$from === "") {
+      d$p = m.rows;
+      d$p$from = "X.rows";
+      if (!(d$p >= 1))
+        throw new RangeError(
+          fn + ": dimension p is " + d$p + " (from X.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$p) {
+      throw new RangeError(
+        fn + ": X has " + m.rows + " rows" + " but dimension p is " + d$p + " (from " + d$p$from + ")",
+      );
+    }
+    if (d$N$from === "") {
+      d$N = m.cols;
+      d$N$from = "X.cols";
+      if (!(d$N >= 1))
+        throw new RangeError(
+          fn + ": dimension N is " + d$N + " (from X.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$N) {
+      throw new RangeError(
+        fn + ": X has " + m.cols + " columns" + " but dimension N is " + d$N + " (from " + d$N$from + ")",
+      );
+    }
+    v$X = m.data;
+    if (v$X.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": X.data has length " + v$X.length + " but X is " + m.rows + " x " + m.cols);
+  }
+  let v$Y!: ArrayLike<number>;
+  if (needVariable[5] === 1) {
+    const m = input$.Y;
+    if (m == null) throw new TypeError(fn + ": input Y is missing");
+    if (d$K$from === "") {
+      d$K = m.rows;
+      d$K$from = "Y.rows";
+      if (!(d$K >= 1))
+        throw new RangeError(
+          fn + ": dimension K is " + d$K + " (from Y.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$K) {
+      throw new RangeError(
+        fn + ": Y has " + m.rows + " rows" + " but dimension K is " + d$K + " (from " + d$K$from + ")",
+      );
+    }
+    if (d$N$from === "") {
+      d$N = m.cols;
+      d$N$from = "Y.cols";
+      if (!(d$N >= 1))
+        throw new RangeError(
+          fn + ": dimension N is " + d$N + " (from Y.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$N) {
+      throw new RangeError(
+        fn + ": Y has " + m.cols + " columns" + " but dimension N is " + d$N + " (from " + d$N$from + ")",
+      );
+    }
+    v$Y = m.data;
+    if (v$Y.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": Y.data has length " + v$Y.length + " but Y is " + m.rows + " x " + m.cols);
+  }
+  if (needDimension[0] === 1 && d$M$from === "") {
+    d$M = input$.M;
+    if (!Number.isInteger(d$M) || d$M < 1)
+      throw new RangeError(fn + ": dimension M is " + String(d$M) + "; it must be a positive integer");
+  }
+  if (needDimension[1] === 1 && d$p$from === "") {
+    d$p = input$.p;
+    if (!Number.isInteger(d$p) || d$p < 1)
+      throw new RangeError(fn + ": dimension p is " + String(d$p) + "; it must be a positive integer");
+  }
+  if (needDimension[2] === 1 && d$K$from === "") {
+    d$K = input$.K;
+    if (!Number.isInteger(d$K) || d$K < 1)
+      throw new RangeError(fn + ": dimension K is " + String(d$K) + "; it must be a positive integer");
+  }
+  if (needDimension[3] === 1 && d$N$from === "") {
+    d$N = input$.N;
+    if (!Number.isInteger(d$N) || d$N < 1)
+      throw new RangeError(fn + ": dimension N is " + String(d$N) + "; it must be a positive integer");
+  }
+  let value$0!: ArrayLike<number>;
+  if (need[0] === 1) {
+    const t$0 = new Float64Array(d$M * d$N);
+    for (let i = 0; i < d$M; i++) {
+      for (let k = 0; k < d$p; k++) {
+        const aik = v$W[i * d$p + k];
+        for (let j = 0; j < d$N; j++) {
+          t$0[i * d$N + j] += aik * v$X[k * d$N + j];
+        }
+      }
+    }
+    const t$1 = new Float64Array(d$M * d$N);
+    for (let i = 0; i < d$M; i++) {
+      for (let j = 0; j < d$N; j++) {
+        t$1[i * d$N + j] = v$b[i] + t$0[i * d$N + j];
+      }
+    }
+    value$0 = t$1;
+    if (target === 0) return { rows: d$M, cols: d$N, data: t$1 };
+  }
+  let value$1!: ArrayLike<number>;
+  if (need[1] === 1) {
+    const t$0 = new Float64Array(d$M * d$N);
+    for (let k = 0; k < d$M * d$N; k++) {
+      t$0[k] = Math.tanh(value$0[k]);
+    }
+    value$1 = t$0;
+    if (target === 1) return { rows: d$M, cols: d$N, data: t$0 };
+  }
+  let value$2!: ArrayLike<number>;
+  if (need[2] === 1) {
+    const t$0 = new Float64Array(d$K * d$N);
+    for (let i = 0; i < d$K; i++) {
+      for (let k = 0; k < d$M; k++) {
+        const aik = v$V[i * d$M + k];
+        for (let j = 0; j < d$N; j++) {
+          t$0[i * d$N + j] += aik * value$1[k * d$N + j];
+        }
+      }
+    }
+    const t$1 = new Float64Array(d$K * d$N);
+    for (let i = 0; i < d$K; i++) {
+      for (let j = 0; j < d$N; j++) {
+        t$1[i * d$N + j] = v$c[i] + t$0[i * d$N + j];
+      }
+    }
+    value$2 = t$1;
+    if (target === 2) return { rows: d$K, cols: d$N, data: t$1 };
+  }
+  if (need[3] === 1) {
+    const t$0 = new Float64Array(d$K * d$N);
+    for (let k = 0; k < d$K * d$N; k++) {
+      t$0[k] = Math.exp(value$2[k]);
+    }
+    const t$1 = new Float64Array(d$N);
+    for (let k = 0; k < d$K; k++) {
+      const ak = 1;
+      for (let j = 0; j < d$N; j++) {
+        t$1[j] += ak * t$0[k * d$N + j];
+      }
+    }
+    let s$0 = 0;
+    for (let j = 0; j < d$N; j++) {
+      s$0 += Math.log(t$1[j]);
+    }
+    let s$1 = 0;
+    for (let k = 0; k < d$K * d$N; k++) {
+      s$1 += v$Y[k] * value$2[k];
+    }
+    const s$2 = -s$1;
+    const s$3 = s$0 + s$2;
+    if (target === 3) return s$3;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sq$(x: number): number {
   return x * x;
 }

@@ -20,6 +20,7 @@
  *   grad L wrt A, b
  *   grad L wrt z4, z3, Z2, Z1
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -32,305 +33,66 @@ export interface Z1Inputs {
   X: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** Z1 = A X */
-export function Z1(input$: Z1Inputs): Matrix {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("Z1: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("Z1: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("Z1: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "Z1: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("Z1: input X is missing");
-  if (v$X$m.rows !== d$m)
-    throw new RangeError(
-      "Z1: X has " + v$X$m.rows + " rows" + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const d$n = v$X$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError("Z1: dimension n is " + d$n + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "Z1: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const t$0 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    for (let k = 0; k < d$m; k++) {
-      const aik = v$A[i * d$m + k];
-      for (let j = 0; j < d$n; j++) {
-        t$0[i * d$n + j] += aik * v$X[k * d$n + j];
-      }
-    }
-  }
-  return { rows: d$h, cols: d$n, data: t$0 };
-}
+export type Z2Inputs = Z1Inputs;
 
-export interface Z2Inputs {
-  A: { rows: number; cols: number; data: ArrayLike<number> };
-  X: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-/** Z2 = sigmoid(Z1) */
-export function Z2(input$: Z2Inputs): Matrix {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("Z2: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("Z2: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("Z2: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "Z2: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("Z2: input X is missing");
-  if (v$X$m.rows !== d$m)
-    throw new RangeError(
-      "Z2: X has " + v$X$m.rows + " rows" + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const d$n = v$X$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError("Z2: dimension n is " + d$n + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "Z2: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const t$0 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    for (let k = 0; k < d$m; k++) {
-      const aik = v$A[i * d$m + k];
-      for (let j = 0; j < d$n; j++) {
-        t$0[i * d$n + j] += aik * v$X[k * d$n + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$1[k] = sigmoid$(t$0[k]);
-  }
-  return { rows: d$h, cols: d$n, data: t$1 };
-}
-
-export interface Z3Inputs {
-  A: { rows: number; cols: number; data: ArrayLike<number> };
+export interface Z3Inputs extends Z2Inputs {
   b: ArrayLike<number>;
-  X: { rows: number; cols: number; data: ArrayLike<number> };
 }
 
-/** z3 = b^T Z2 */
-export function z3(input$: Z3Inputs): Matrix {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("z3: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("z3: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("z3: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "z3: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("z3: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError("z3: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)");
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("z3: input X is missing");
-  if (v$X$m.rows !== d$m)
-    throw new RangeError(
-      "z3: X has " + v$X$m.rows + " rows" + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const d$n = v$X$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError("z3: dimension n is " + d$n + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "z3: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const t$0 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    for (let k = 0; k < d$m; k++) {
-      const aik = v$A[i * d$m + k];
-      for (let j = 0; j < d$n; j++) {
-        t$0[i * d$n + j] += aik * v$X[k * d$n + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$1[k] = sigmoid$(t$0[k]);
-  }
-  const t$2 = new Float64Array(d$n);
-  for (let k = 0; k < d$h; k++) {
-    const ak = v$b[k];
-    for (let j = 0; j < d$n; j++) {
-      t$2[j] += ak * t$1[k * d$n + j];
-    }
-  }
-  return { rows: 1, cols: d$n, data: t$2 };
-}
-
-export interface Z4Inputs {
-  A: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
-  X: { rows: number; cols: number; data: ArrayLike<number> };
+export interface Z4Inputs extends Z3Inputs {
   y: ArrayLike<number>;
 }
 
-/** z4 = y^T - z3 */
-export function z4(input$: Z4Inputs): Matrix {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("z4: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("z4: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("z4: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "z4: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("z4: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError("z4: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)");
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("z4: input X is missing");
-  if (v$X$m.rows !== d$m)
-    throw new RangeError(
-      "z4: X has " + v$X$m.rows + " rows" + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const d$n = v$X$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError("z4: dimension n is " + d$n + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "z4: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("z4: input y is missing");
-  if (v$y.length !== d$n)
-    throw new RangeError("z4: y has length " + v$y.length + " but dimension n is " + d$n + " (from X.cols)");
-  const t$0 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    for (let k = 0; k < d$m; k++) {
-      const aik = v$A[i * d$m + k];
-      for (let j = 0; j < d$n; j++) {
-        t$0[i * d$n + j] += aik * v$X[k * d$n + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$1[k] = sigmoid$(t$0[k]);
-  }
-  const t$2 = new Float64Array(d$n);
-  for (let k = 0; k < d$h; k++) {
-    const ak = -1 * v$b[k];
-    for (let j = 0; j < d$n; j++) {
-      t$2[j] += ak * t$1[k * d$n + j];
-    }
-  }
-  const t$3 = new Float64Array(d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$3[j] = v$y[j] + t$2[j];
-  }
-  return { rows: 1, cols: d$n, data: t$3 };
-}
-
-export interface LInputs {
-  A: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
-  X: { rows: number; cols: number; data: ArrayLike<number> };
-  y: ArrayLike<number>;
-}
-
-/** L = sum(z4 .^ 2) */
-export function L(input$: LInputs): number {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("L: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("L: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("L: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "L: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("L: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError("L: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)");
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("L: input X is missing");
-  if (v$X$m.rows !== d$m)
-    throw new RangeError(
-      "L: X has " + v$X$m.rows + " rows" + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const d$n = v$X$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError("L: dimension n is " + d$n + " (from X.cols); every dimension must be at least 1");
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "L: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("L: input y is missing");
-  if (v$y.length !== d$n)
-    throw new RangeError("L: y has length " + v$y.length + " but dimension n is " + d$n + " (from X.cols)");
-  const t$0 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    for (let k = 0; k < d$m; k++) {
-      const aik = v$A[i * d$m + k];
-      for (let j = 0; j < d$n; j++) {
-        t$0[i * d$n + j] += aik * v$X[k * d$n + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$1[k] = sigmoid$(t$0[k]);
-  }
-  const t$2 = new Float64Array(d$n);
-  for (let k = 0; k < d$h; k++) {
-    const ak = -1 * v$b[k];
-    for (let j = 0; j < d$n; j++) {
-      t$2[j] += ak * t$1[k * d$n + j];
-    }
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$n; j++) {
-    s$0 += sq$(v$y[j] + t$2[j]);
-  }
-  return s$0;
-}
+export type LInputs = Z4Inputs;
 
 export interface LGradient {
   value: number;
   A: Matrix;
   b: Float64Array;
+}
+
+export interface LGradient2 {
+  value: number;
+  z4: Matrix;
+  z3: Matrix;
+  Z2: Matrix;
+  Z1: Matrix;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  A: { rows: number; cols: number; data: ArrayLike<number> };
+  b: ArrayLike<number>;
+  X: { rows: number; cols: number; data: ArrayLike<number> };
+  y: ArrayLike<number>;
+  h: number;
+  m: number;
+  n: number;
+}
+
+/** Z1 = A X */
+export function Z1(input$: Z1Inputs): Matrix {
+  return forward$(input$ as Inputs$, "Z1", 0) as Matrix;
+}
+
+/** Z2 = sigmoid(Z1) */
+export function Z2(input$: Z2Inputs): Matrix {
+  return forward$(input$ as Inputs$, "Z2", 1) as Matrix;
+}
+
+/** z3 = b^T Z2 */
+export function z3(input$: Z3Inputs): Matrix {
+  return forward$(input$ as Inputs$, "z3", 2) as Matrix;
+}
+
+/** z4 = y^T - z3 */
+export function z4(input$: Z4Inputs): Matrix {
+  return forward$(input$ as Inputs$, "z4", 3) as Matrix;
+}
+
+/** L = sum(z4 .^ 2) */
+export function L(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "L", 4) as number;
 }
 
 /**
@@ -442,14 +204,6 @@ export function LGrad(input$: LInputs): LGradient {
     }
   }
   return { value: s$0, A: { rows: d$h, cols: d$m, data: t$7 }, b: t$5 };
-}
-
-export interface LGradient2 {
-  value: number;
-  z4: Matrix;
-  z3: Matrix;
-  Z2: Matrix;
-  Z1: Matrix;
 }
 
 /**
@@ -564,11 +318,202 @@ export function LGrad2(input$: LInputs): LGradient2 {
     Z1: { rows: d$h, cols: d$n, data: t$8 },
   };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2], [3]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 2], [], [1], [3], []];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1, 2], [0, 2], [0, 2], [2], [2]];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(5);
+  const needVariable = new Uint8Array(4);
+  const needDimension = new Uint8Array(3);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$h = 0;
+  let d$h$from = "";
+  let d$m = 0;
+  let d$m$from = "";
+  let d$n = 0;
+  let d$n$from = "";
+  let v$A!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    const m = input$.A;
+    if (m == null) throw new TypeError(fn + ": input A is missing");
+    if (d$h$from === "") {
+      d$h = m.rows;
+      d$h$from = "A.rows";
+      if (!(d$h >= 1))
+        throw new RangeError(
+          fn + ": dimension h is " + d$h + " (from A.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$h) {
+      throw new RangeError(
+        fn + ": A has " + m.rows + " rows" + " but dimension h is " + d$h + " (from " + d$h$from + ")",
+      );
+    }
+    if (d$m$from === "") {
+      d$m = m.cols;
+      d$m$from = "A.cols";
+      if (!(d$m >= 1))
+        throw new RangeError(
+          fn + ": dimension m is " + d$m + " (from A.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$m) {
+      throw new RangeError(
+        fn + ": A has " + m.cols + " columns" + " but dimension m is " + d$m + " (from " + d$m$from + ")",
+      );
+    }
+    v$A = m.data;
+    if (v$A.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": A.data has length " + v$A.length + " but A is " + m.rows + " x " + m.cols);
+  }
+  let v$b!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    v$b = input$.b;
+    if (v$b == null) throw new TypeError(fn + ": input b is missing");
+    if (d$h$from === "") {
+      d$h = v$b.length;
+      d$h$from = "b.length";
+      if (!(d$h >= 1))
+        throw new RangeError(
+          fn + ": dimension h is " + d$h + " (from b.length); every dimension must be at least 1",
+        );
+    } else if (v$b.length !== d$h) {
+      throw new RangeError(
+        fn + ": b has length " + v$b.length + " but dimension h is " + d$h + " (from " + d$h$from + ")",
+      );
+    }
+  }
+  let v$X!: ArrayLike<number>;
+  if (needVariable[2] === 1) {
+    const m = input$.X;
+    if (m == null) throw new TypeError(fn + ": input X is missing");
+    if (d$m$from === "") {
+      d$m = m.rows;
+      d$m$from = "X.rows";
+      if (!(d$m >= 1))
+        throw new RangeError(
+          fn + ": dimension m is " + d$m + " (from X.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$m) {
+      throw new RangeError(
+        fn + ": X has " + m.rows + " rows" + " but dimension m is " + d$m + " (from " + d$m$from + ")",
+      );
+    }
+    if (d$n$from === "") {
+      d$n = m.cols;
+      d$n$from = "X.cols";
+      if (!(d$n >= 1))
+        throw new RangeError(
+          fn + ": dimension n is " + d$n + " (from X.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$n) {
+      throw new RangeError(
+        fn + ": X has " + m.cols + " columns" + " but dimension n is " + d$n + " (from " + d$n$from + ")",
+      );
+    }
+    v$X = m.data;
+    if (v$X.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": X.data has length " + v$X.length + " but X is " + m.rows + " x " + m.cols);
+  }
+  let v$y!: ArrayLike<number>;
+  if (needVariable[3] === 1) {
+    v$y = input$.y;
+    if (v$y == null) throw new TypeError(fn + ": input y is missing");
+    if (d$n$from === "") {
+      d$n = v$y.length;
+      d$n$from = "y.length";
+      if (!(d$n >= 1))
+        throw new RangeError(
+          fn + ": dimension n is " + d$n + " (from y.length); every dimension must be at least 1",
+        );
+    } else if (v$y.length !== d$n) {
+      throw new RangeError(
+        fn + ": y has length " + v$y.length + " but dimension n is " + d$n + " (from " + d$n$from + ")",
+      );
+    }
+  }
+  if (needDimension[0] === 1 && d$h$from === "") {
+    d$h = input$.h;
+    if (!Number.isInteger(d$h) || d$h < 1)
+      throw new RangeError(fn + ": dimension h is " + String(d$h) + "; it must be a positive integer");
+  }
+  if (needDimension[1] === 1 && d$m$from === "") {
+    d$m = input$.m;
+    if (!Number.isInteger(d$m) || d$m < 1)
+      throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
+  }
+  if (needDimension[2] === 1 && d$n$from === "") {
+    d$n = input$.n;
+    if (!Number.isInteger(d$n) || d$n < 1)
+      throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
+  }
+  let value$0!: ArrayLike<number>;
+  if (need[0] === 1) {
+    const t$0 = new Float64Array(d$h * d$n);
+    for (let i = 0; i < d$h; i++) {
+      for (let k = 0; k < d$m; k++) {
+        const aik = v$A[i * d$m + k];
+        for (let j = 0; j < d$n; j++) {
+          t$0[i * d$n + j] += aik * v$X[k * d$n + j];
+        }
+      }
+    }
+    value$0 = t$0;
+    if (target === 0) return { rows: d$h, cols: d$n, data: t$0 };
+  }
+  let value$1!: ArrayLike<number>;
+  if (need[1] === 1) {
+    const t$0 = new Float64Array(d$h * d$n);
+    for (let k = 0; k < d$h * d$n; k++) {
+      t$0[k] = sigmoid$(value$0[k]);
+    }
+    value$1 = t$0;
+    if (target === 1) return { rows: d$h, cols: d$n, data: t$0 };
+  }
+  let value$2!: ArrayLike<number>;
+  if (need[2] === 1) {
+    const t$0 = new Float64Array(d$n);
+    for (let k = 0; k < d$h; k++) {
+      const ak = v$b[k];
+      for (let j = 0; j < d$n; j++) {
+        t$0[j] += ak * value$1[k * d$n + j];
+      }
+    }
+    value$2 = t$0;
+    if (target === 2) return { rows: 1, cols: d$n, data: t$0 };
+  }
+  let value$3!: ArrayLike<number>;
+  if (need[3] === 1) {
+    const t$0 = new Float64Array(d$n);
+    for (let j = 0; j < d$n; j++) {
+      t$0[j] = v$y[j] - value$2[j];
+    }
+    value$3 = t$0;
+    if (target === 3) return { rows: 1, cols: d$n, data: t$0 };
+  }
+  if (need[4] === 1) {
+    let s$0 = 0;
+    for (let j = 0; j < d$n; j++) {
+      s$0 += sq$(value$3[j]);
+    }
+    if (target === 4) return s$0;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
 function sq$(x: number): number {
   return x * x;
 }

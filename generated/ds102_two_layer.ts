@@ -21,6 +21,7 @@
  *   grad L wrt A, b
  *   grad L wrt z4, z3, z2, z1
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -33,222 +34,65 @@ export interface Z1Inputs {
   x: ArrayLike<number>;
 }
 
-/** z1 = A x */
-export function z1(input$: Z1Inputs): Float64Array {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("z1: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("z1: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("z1: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "z1: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("z1: input x is missing");
-  if (v$x.length !== d$m)
-    throw new RangeError("z1: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)");
-  const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  return t$0;
-}
+export type Z2Inputs = Z1Inputs;
 
-export interface Z2Inputs {
-  A: { rows: number; cols: number; data: ArrayLike<number> };
-  x: ArrayLike<number>;
-}
-
-/** z2 = sigmoid(z1) */
-export function z2(input$: Z2Inputs): Float64Array {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("z2: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("z2: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("z2: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "z2: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("z2: input x is missing");
-  if (v$x.length !== d$m)
-    throw new RangeError("z2: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)");
-  const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    t$1[i] = sigmoid$(t$0[i]);
-  }
-  return t$1;
-}
-
-export interface Z3Inputs {
-  A: { rows: number; cols: number; data: ArrayLike<number> };
+export interface Z3Inputs extends Z2Inputs {
   b: ArrayLike<number>;
-  x: ArrayLike<number>;
 }
 
-/** z3 = b^T z2 */
-export function z3(input$: Z3Inputs): number {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("z3: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("z3: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("z3: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "z3: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("z3: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError("z3: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)");
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("z3: input x is missing");
-  if (v$x.length !== d$m)
-    throw new RangeError("z3: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)");
-  const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  let s$0 = 0;
-  for (let k = 0; k < d$h; k++) {
-    s$0 += v$b[k] * sigmoid$(t$0[k]);
-  }
-  return s$0;
-}
-
-export interface Z4Inputs {
-  A: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
-  x: ArrayLike<number>;
+export interface Z4Inputs extends Z3Inputs {
   y: number;
 }
 
-/** z4 = y - z3 */
-export function z4(input$: Z4Inputs): number {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("z4: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("z4: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("z4: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "z4: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("z4: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError("z4: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)");
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("z4: input x is missing");
-  if (v$x.length !== d$m)
-    throw new RangeError("z4: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("z4: y must be a number");
-  const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  let s$0 = 0;
-  for (let k = 0; k < d$h; k++) {
-    s$0 += v$b[k] * sigmoid$(t$0[k]);
-  }
-  const s$1 = -s$0;
-  const s$2 = v$y + s$1;
-  return s$2;
-}
-
-export interface LInputs {
-  A: { rows: number; cols: number; data: ArrayLike<number> };
-  b: ArrayLike<number>;
-  x: ArrayLike<number>;
-  y: number;
-}
-
-/** L = z4^2 */
-export function L(input$: LInputs): number {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("L: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError("L: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1");
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError("L: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1");
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "L: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("L: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError("L: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)");
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("L: input x is missing");
-  if (v$x.length !== d$m)
-    throw new RangeError("L: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("L: y must be a number");
-  const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
-    }
-    t$0[i] = acc;
-  }
-  let s$0 = 0;
-  for (let k = 0; k < d$h; k++) {
-    s$0 += v$b[k] * sigmoid$(t$0[k]);
-  }
-  const s$1 = -s$0;
-  const s$2 = v$y + s$1;
-  const s$3 = sq$(s$2);
-  return s$3;
-}
+export type LInputs = Z4Inputs;
 
 export interface LGradient {
   value: number;
   A: Matrix;
   b: Float64Array;
+}
+
+export interface LGradient2 {
+  value: number;
+  z4: number;
+  z3: number;
+  z2: Float64Array;
+  z1: Float64Array;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  A: { rows: number; cols: number; data: ArrayLike<number> };
+  b: ArrayLike<number>;
+  x: ArrayLike<number>;
+  y: number;
+  h: number;
+  m: number;
+}
+
+/** z1 = A x */
+export function z1(input$: Z1Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "z1", 0) as Float64Array;
+}
+
+/** z2 = sigmoid(z1) */
+export function z2(input$: Z2Inputs): Float64Array {
+  return forward$(input$ as Inputs$, "z2", 1) as Float64Array;
+}
+
+/** z3 = b^T z2 */
+export function z3(input$: Z3Inputs): number {
+  return forward$(input$ as Inputs$, "z3", 2) as number;
+}
+
+/** z4 = y - z3 */
+export function z4(input$: Z4Inputs): number {
+  return forward$(input$ as Inputs$, "z4", 3) as number;
+}
+
+/** L = z4^2 */
+export function L(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "L", 4) as number;
 }
 
 /**
@@ -322,14 +166,6 @@ export function LGrad(input$: LInputs): LGradient {
   return { value: s$3, A: { rows: d$h, cols: d$m, data: t$3 }, b: t$2 };
 }
 
-export interface LGradient2 {
-  value: number;
-  z4: number;
-  z3: number;
-  z2: Float64Array;
-  z1: Float64Array;
-}
-
 /**
  * The value of L and its gradient with respect to z4, z3, z2, z1:
  *   dL_dz4 = 2 z4
@@ -400,11 +236,159 @@ export function LGrad2(input$: LInputs): LGradient2 {
   }
   return { value: s$3, z4: s$4, z3: s$5, z2: t$2, z1: t$3 };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2], [3]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 2], [], [1], [3], []];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [0], [0], [], []];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(5);
+  const needVariable = new Uint8Array(4);
+  const needDimension = new Uint8Array(2);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$h = 0;
+  let d$h$from = "";
+  let d$m = 0;
+  let d$m$from = "";
+  let v$A!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    const m = input$.A;
+    if (m == null) throw new TypeError(fn + ": input A is missing");
+    if (d$h$from === "") {
+      d$h = m.rows;
+      d$h$from = "A.rows";
+      if (!(d$h >= 1))
+        throw new RangeError(
+          fn + ": dimension h is " + d$h + " (from A.rows); every dimension must be at least 1",
+        );
+    } else if (m.rows !== d$h) {
+      throw new RangeError(
+        fn + ": A has " + m.rows + " rows" + " but dimension h is " + d$h + " (from " + d$h$from + ")",
+      );
+    }
+    if (d$m$from === "") {
+      d$m = m.cols;
+      d$m$from = "A.cols";
+      if (!(d$m >= 1))
+        throw new RangeError(
+          fn + ": dimension m is " + d$m + " (from A.cols); every dimension must be at least 1",
+        );
+    } else if (m.cols !== d$m) {
+      throw new RangeError(
+        fn + ": A has " + m.cols + " columns" + " but dimension m is " + d$m + " (from " + d$m$from + ")",
+      );
+    }
+    v$A = m.data;
+    if (v$A.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": A.data has length " + v$A.length + " but A is " + m.rows + " x " + m.cols);
+  }
+  let v$b!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    v$b = input$.b;
+    if (v$b == null) throw new TypeError(fn + ": input b is missing");
+    if (d$h$from === "") {
+      d$h = v$b.length;
+      d$h$from = "b.length";
+      if (!(d$h >= 1))
+        throw new RangeError(
+          fn + ": dimension h is " + d$h + " (from b.length); every dimension must be at least 1",
+        );
+    } else if (v$b.length !== d$h) {
+      throw new RangeError(
+        fn + ": b has length " + v$b.length + " but dimension h is " + d$h + " (from " + d$h$from + ")",
+      );
+    }
+  }
+  let v$x!: ArrayLike<number>;
+  if (needVariable[2] === 1) {
+    v$x = input$.x;
+    if (v$x == null) throw new TypeError(fn + ": input x is missing");
+    if (d$m$from === "") {
+      d$m = v$x.length;
+      d$m$from = "x.length";
+      if (!(d$m >= 1))
+        throw new RangeError(
+          fn + ": dimension m is " + d$m + " (from x.length); every dimension must be at least 1",
+        );
+    } else if (v$x.length !== d$m) {
+      throw new RangeError(
+        fn + ": x has length " + v$x.length + " but dimension m is " + d$m + " (from " + d$m$from + ")",
+      );
+    }
+  }
+  let v$y!: number;
+  if (needVariable[3] === 1) {
+    v$y = input$.y;
+    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+  }
+  if (needDimension[0] === 1 && d$h$from === "") {
+    d$h = input$.h;
+    if (!Number.isInteger(d$h) || d$h < 1)
+      throw new RangeError(fn + ": dimension h is " + String(d$h) + "; it must be a positive integer");
+  }
+  if (needDimension[1] === 1 && d$m$from === "") {
+    d$m = input$.m;
+    if (!Number.isInteger(d$m) || d$m < 1)
+      throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
+  }
+  let value$0!: ArrayLike<number>;
+  if (need[0] === 1) {
+    const t$0 = new Float64Array(d$h);
+    for (let i = 0; i < d$h; i++) {
+      let acc = 0;
+      for (let k = 0; k < d$m; k++) {
+        acc += v$A[i * d$m + k] * v$x[k];
+      }
+      t$0[i] = acc;
+    }
+    value$0 = t$0;
+    if (target === 0) return t$0;
+  }
+  let value$1!: ArrayLike<number>;
+  if (need[1] === 1) {
+    const t$0 = new Float64Array(d$h);
+    for (let i = 0; i < d$h; i++) {
+      t$0[i] = sigmoid$(value$0[i]);
+    }
+    value$1 = t$0;
+    if (target === 1) return t$0;
+  }
+  let value$2 = 0;
+  if (need[2] === 1) {
+    let s$0 = 0;
+    for (let k = 0; k < d$h; k++) {
+      s$0 += v$b[k] * value$1[k];
+    }
+    value$2 = s$0;
+    if (target === 2) return s$0;
+  }
+  let value$3 = 0;
+  if (need[3] === 1) {
+    const s$0 = -value$2;
+    const s$1 = v$y + s$0;
+    value$3 = s$1;
+    if (target === 3) return s$1;
+  }
+  if (need[4] === 1) {
+    const s$0 = sq$(value$3);
+    if (target === 4) return s$0;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
 function sq$(x: number): number {
   return x * x;
 }

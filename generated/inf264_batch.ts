@@ -18,6 +18,7 @@
  *   grad L wrt w0, w1, w2, w3, w4
  *   grad L wrt yhat, h, z
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -33,160 +34,15 @@ export interface ZInputs {
   w2: number;
 }
 
-/** z = w0 x0 + w1 x1 + w2 */
-export function z(input$: ZInputs): Float64Array {
-  const v$x0 = input$.x0;
-  if (v$x0 == null) throw new TypeError("z: input x0 is missing");
-  const d$N = v$x0.length;
-  if (!(d$N >= 1))
-    throw new RangeError(
-      "z: dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
-    );
-  const v$x1 = input$.x1;
-  if (v$x1 == null) throw new TypeError("z: input x1 is missing");
-  if (v$x1.length !== d$N)
-    throw new RangeError(
-      "z: x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("z: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("z: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("z: w2 must be a number");
-  const t$0 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$0[i] = v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2;
-  }
-  return t$0;
-}
+export type HInputs = ZInputs;
 
-export interface HInputs {
-  x0: ArrayLike<number>;
-  x1: ArrayLike<number>;
-  w0: number;
-  w1: number;
-  w2: number;
-}
-
-/** h = relu(z) */
-export function h(input$: HInputs): Float64Array {
-  const v$x0 = input$.x0;
-  if (v$x0 == null) throw new TypeError("h: input x0 is missing");
-  const d$N = v$x0.length;
-  if (!(d$N >= 1))
-    throw new RangeError(
-      "h: dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
-    );
-  const v$x1 = input$.x1;
-  if (v$x1 == null) throw new TypeError("h: input x1 is missing");
-  if (v$x1.length !== d$N)
-    throw new RangeError(
-      "h: x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("h: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("h: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("h: w2 must be a number");
-  const t$0 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$0[i] = Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2);
-  }
-  return t$0;
-}
-
-export interface YhatInputs {
-  x0: ArrayLike<number>;
-  x1: ArrayLike<number>;
-  w0: number;
-  w1: number;
-  w2: number;
+export interface YhatInputs extends HInputs {
   w3: number;
   w4: number;
 }
 
-/** yhat = w3 h + w4 */
-export function yhat(input$: YhatInputs): Float64Array {
-  const v$x0 = input$.x0;
-  if (v$x0 == null) throw new TypeError("yhat: input x0 is missing");
-  const d$N = v$x0.length;
-  if (!(d$N >= 1))
-    throw new RangeError(
-      "yhat: dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
-    );
-  const v$x1 = input$.x1;
-  if (v$x1 == null) throw new TypeError("yhat: input x1 is missing");
-  if (v$x1.length !== d$N)
-    throw new RangeError(
-      "yhat: x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("yhat: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("yhat: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("yhat: w2 must be a number");
-  const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("yhat: w3 must be a number");
-  const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("yhat: w4 must be a number");
-  const t$0 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$0[i] = v$w3 * Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2) + v$w4;
-  }
-  return t$0;
-}
-
-export interface LInputs {
-  x0: ArrayLike<number>;
-  x1: ArrayLike<number>;
+export interface LInputs extends YhatInputs {
   y: ArrayLike<number>;
-  w0: number;
-  w1: number;
-  w2: number;
-  w3: number;
-  w4: number;
-}
-
-/** L = sum((yhat - y) .^ 2) / N */
-export function L(input$: LInputs): number {
-  const v$x0 = input$.x0;
-  if (v$x0 == null) throw new TypeError("L: input x0 is missing");
-  const d$N = v$x0.length;
-  if (!(d$N >= 1))
-    throw new RangeError(
-      "L: dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
-    );
-  const v$x1 = input$.x1;
-  if (v$x1 == null) throw new TypeError("L: input x1 is missing");
-  if (v$x1.length !== d$N)
-    throw new RangeError(
-      "L: x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("L: input y is missing");
-  if (v$y.length !== d$N)
-    throw new RangeError(
-      "L: y has length " + v$y.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("L: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("L: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("L: w2 must be a number");
-  const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("L: w3 must be a number");
-  const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("L: w4 must be a number");
-  let s$0 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$0 += sq$(v$w3 * Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2) + v$w4 - v$y[i]);
-  }
-  const s$1 = s$0 / d$N;
-  return s$1;
 }
 
 export interface LGradient {
@@ -196,6 +52,46 @@ export interface LGradient {
   w2: number;
   w3: number;
   w4: number;
+}
+
+export interface LGradient2 {
+  value: number;
+  yhat: Float64Array;
+  h: Float64Array;
+  z: Float64Array;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  x0: ArrayLike<number>;
+  x1: ArrayLike<number>;
+  y: ArrayLike<number>;
+  w0: number;
+  w1: number;
+  w2: number;
+  w3: number;
+  w4: number;
+  N: number;
+}
+
+/** z = w0 x0 + w1 x1 + w2 */
+export function z(input$: ZInputs): Float64Array {
+  return forward$(input$ as Inputs$, "z", 0) as Float64Array;
+}
+
+/** h = relu(z) */
+export function h(input$: HInputs): Float64Array {
+  return forward$(input$ as Inputs$, "h", 1) as Float64Array;
+}
+
+/** yhat = w3 h + w4 */
+export function yhat(input$: YhatInputs): Float64Array {
+  return forward$(input$ as Inputs$, "yhat", 2) as Float64Array;
+}
+
+/** L = sum((yhat - y) .^ 2) / N */
+export function L(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
 /**
@@ -287,13 +183,6 @@ export function LGrad(input$: LInputs): LGradient {
   return { value: s$1, w0: s$17, w1: s$14, w2: s$11, w3: s$7, w4: s$4 };
 }
 
-export interface LGradient2 {
-  value: number;
-  yhat: Float64Array;
-  h: Float64Array;
-  z: Float64Array;
-}
-
 /**
  * The value of L and its gradient with respect to yhat, h, z:
  *   dL_dyhat = 2 1 / N (yhat - y)
@@ -361,6 +250,144 @@ export function LGrad2(input$: LInputs): LGradient2 {
   }
   return { value: s$2, yhat: t$2, h: t$3, z: t$4 };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 3, 4, 5], [], [6, 7], [2]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0], [0], [0], [0]];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(4);
+  const needVariable = new Uint8Array(8);
+  const needDimension = new Uint8Array(1);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let d$N = 0;
+  let d$N$from = "";
+  let v$x0!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    v$x0 = input$.x0;
+    if (v$x0 == null) throw new TypeError(fn + ": input x0 is missing");
+    if (d$N$from === "") {
+      d$N = v$x0.length;
+      d$N$from = "x0.length";
+      if (!(d$N >= 1))
+        throw new RangeError(
+          fn + ": dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
+        );
+    } else if (v$x0.length !== d$N) {
+      throw new RangeError(
+        fn + ": x0 has length " + v$x0.length + " but dimension N is " + d$N + " (from " + d$N$from + ")",
+      );
+    }
+  }
+  let v$x1!: ArrayLike<number>;
+  if (needVariable[1] === 1) {
+    v$x1 = input$.x1;
+    if (v$x1 == null) throw new TypeError(fn + ": input x1 is missing");
+    if (d$N$from === "") {
+      d$N = v$x1.length;
+      d$N$from = "x1.length";
+      if (!(d$N >= 1))
+        throw new RangeError(
+          fn + ": dimension N is " + d$N + " (from x1.length); every dimension must be at least 1",
+        );
+    } else if (v$x1.length !== d$N) {
+      throw new RangeError(
+        fn + ": x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from " + d$N$from + ")",
+      );
+    }
+  }
+  let v$y!: ArrayLike<number>;
+  if (needVariable[2] === 1) {
+    v$y = input$.y;
+    if (v$y == null) throw new TypeError(fn + ": input y is missing");
+    if (d$N$from === "") {
+      d$N = v$y.length;
+      d$N$from = "y.length";
+      if (!(d$N >= 1))
+        throw new RangeError(
+          fn + ": dimension N is " + d$N + " (from y.length); every dimension must be at least 1",
+        );
+    } else if (v$y.length !== d$N) {
+      throw new RangeError(
+        fn + ": y has length " + v$y.length + " but dimension N is " + d$N + " (from " + d$N$from + ")",
+      );
+    }
+  }
+  let v$w0!: number;
+  if (needVariable[3] === 1) {
+    v$w0 = input$.w0;
+    if (typeof v$w0 !== "number") throw new TypeError(fn + ": w0 must be a number");
+  }
+  let v$w1!: number;
+  if (needVariable[4] === 1) {
+    v$w1 = input$.w1;
+    if (typeof v$w1 !== "number") throw new TypeError(fn + ": w1 must be a number");
+  }
+  let v$w2!: number;
+  if (needVariable[5] === 1) {
+    v$w2 = input$.w2;
+    if (typeof v$w2 !== "number") throw new TypeError(fn + ": w2 must be a number");
+  }
+  let v$w3!: number;
+  if (needVariable[6] === 1) {
+    v$w3 = input$.w3;
+    if (typeof v$w3 !== "number") throw new TypeError(fn + ": w3 must be a number");
+  }
+  let v$w4!: number;
+  if (needVariable[7] === 1) {
+    v$w4 = input$.w4;
+    if (typeof v$w4 !== "number") throw new TypeError(fn + ": w4 must be a number");
+  }
+  if (needDimension[0] === 1 && d$N$from === "") {
+    d$N = input$.N;
+    if (!Number.isInteger(d$N) || d$N < 1)
+      throw new RangeError(fn + ": dimension N is " + String(d$N) + "; it must be a positive integer");
+  }
+  let value$0!: ArrayLike<number>;
+  if (need[0] === 1) {
+    const t$0 = new Float64Array(d$N);
+    for (let i = 0; i < d$N; i++) {
+      t$0[i] = v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2;
+    }
+    value$0 = t$0;
+    if (target === 0) return t$0;
+  }
+  let value$1!: ArrayLike<number>;
+  if (need[1] === 1) {
+    const t$0 = new Float64Array(d$N);
+    for (let i = 0; i < d$N; i++) {
+      t$0[i] = Math.max(0, value$0[i]);
+    }
+    value$1 = t$0;
+    if (target === 1) return t$0;
+  }
+  let value$2!: ArrayLike<number>;
+  if (need[2] === 1) {
+    const t$0 = new Float64Array(d$N);
+    for (let i = 0; i < d$N; i++) {
+      t$0[i] = v$w3 * value$1[i] + v$w4;
+    }
+    value$2 = t$0;
+    if (target === 2) return t$0;
+  }
+  if (need[3] === 1) {
+    let s$0 = 0;
+    for (let i = 0; i < d$N; i++) {
+      s$0 += sq$(value$2[i] - v$y[i]);
+    }
+    const s$1 = s$0 / d$N;
+    if (target === 3) return s$1;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sq$(x: number): number {
   return x * x;
 }

@@ -19,6 +19,7 @@
  *   grad L wrt w0, w1, w2, w3, w4
  *   grad L wrt yhat, h, z
  */
+
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
@@ -33,130 +34,15 @@ export interface ZInputs {
   w2: number;
 }
 
-/** z = w0 x[0] + w1 x[1] + w2 */
-export function z(input$: ZInputs): number {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("z: input x is missing");
-  if (v$x.length !== 2) throw new RangeError("z: x has length " + v$x.length + " but must have length 2");
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("z: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("z: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("z: w2 must be a number");
-  const s$0 = v$x[0];
-  const s$1 = v$w0 * s$0;
-  const s$2 = v$x[1];
-  const s$3 = v$w1 * s$2;
-  const s$4 = s$1 + s$3;
-  const s$5 = s$4 + v$w2;
-  return s$5;
-}
+export type HInputs = ZInputs;
 
-export interface HInputs {
-  x: ArrayLike<number>;
-  w0: number;
-  w1: number;
-  w2: number;
-}
-
-/** h = relu(z) */
-export function h(input$: HInputs): number {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("h: input x is missing");
-  if (v$x.length !== 2) throw new RangeError("h: x has length " + v$x.length + " but must have length 2");
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("h: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("h: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("h: w2 must be a number");
-  const s$0 = v$x[0];
-  const s$1 = v$w0 * s$0;
-  const s$2 = v$x[1];
-  const s$3 = v$w1 * s$2;
-  const s$4 = s$1 + s$3;
-  const s$5 = s$4 + v$w2;
-  const s$6 = Math.max(0, s$5);
-  return s$6;
-}
-
-export interface YhatInputs {
-  x: ArrayLike<number>;
-  w0: number;
-  w1: number;
-  w2: number;
+export interface YhatInputs extends HInputs {
   w3: number;
   w4: number;
 }
 
-/** yhat = w3 h + w4 */
-export function yhat(input$: YhatInputs): number {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("yhat: input x is missing");
-  if (v$x.length !== 2) throw new RangeError("yhat: x has length " + v$x.length + " but must have length 2");
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("yhat: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("yhat: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("yhat: w2 must be a number");
-  const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("yhat: w3 must be a number");
-  const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("yhat: w4 must be a number");
-  const s$0 = v$x[0];
-  const s$1 = v$w0 * s$0;
-  const s$2 = v$x[1];
-  const s$3 = v$w1 * s$2;
-  const s$4 = s$1 + s$3;
-  const s$5 = s$4 + v$w2;
-  const s$6 = Math.max(0, s$5);
-  const s$7 = v$w3 * s$6;
-  const s$8 = s$7 + v$w4;
-  return s$8;
-}
-
-export interface LInputs {
-  x: ArrayLike<number>;
+export interface LInputs extends YhatInputs {
   y: number;
-  w0: number;
-  w1: number;
-  w2: number;
-  w3: number;
-  w4: number;
-}
-
-/** L = (yhat - y)^2 */
-export function L(input$: LInputs): number {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("L: input x is missing");
-  if (v$x.length !== 2) throw new RangeError("L: x has length " + v$x.length + " but must have length 2");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("L: y must be a number");
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("L: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("L: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("L: w2 must be a number");
-  const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("L: w3 must be a number");
-  const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("L: w4 must be a number");
-  const s$0 = v$x[0];
-  const s$1 = v$w0 * s$0;
-  const s$2 = v$x[1];
-  const s$3 = v$w1 * s$2;
-  const s$4 = s$1 + s$3;
-  const s$5 = s$4 + v$w2;
-  const s$6 = Math.max(0, s$5);
-  const s$7 = v$w3 * s$6;
-  const s$8 = s$7 + v$w4;
-  const s$9 = -v$y;
-  const s$10 = s$8 + s$9;
-  const s$11 = sq$(s$10);
-  return s$11;
 }
 
 export interface LGradient {
@@ -166,6 +52,44 @@ export interface LGradient {
   w2: number;
   w3: number;
   w4: number;
+}
+
+export interface LGradient2 {
+  value: number;
+  yhat: number;
+  h: number;
+  z: number;
+}
+
+/** Every input of every function: what the shared forward pass may read. */
+interface Inputs$ {
+  x: ArrayLike<number>;
+  y: number;
+  w0: number;
+  w1: number;
+  w2: number;
+  w3: number;
+  w4: number;
+}
+
+/** z = w0 x[0] + w1 x[1] + w2 */
+export function z(input$: ZInputs): number {
+  return forward$(input$ as Inputs$, "z", 0) as number;
+}
+
+/** h = relu(z) */
+export function h(input$: HInputs): number {
+  return forward$(input$ as Inputs$, "h", 1) as number;
+}
+
+/** yhat = w3 h + w4 */
+export function yhat(input$: YhatInputs): number {
+  return forward$(input$ as Inputs$, "yhat", 2) as number;
+}
+
+/** L = (yhat - y)^2 */
+export function L(input$: LInputs): number {
+  return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
 /**
@@ -218,13 +142,6 @@ export function LGrad(input$: LInputs): LGradient {
   return { value: s$11, w0: s$22, w1: s$20, w2: s$18, w3: s$14, w4: s$12 };
 }
 
-export interface LGradient2 {
-  value: number;
-  yhat: number;
-  h: number;
-  z: number;
-}
-
 /**
  * The value of L and its gradient with respect to yhat, h, z:
  *   dL_dyhat = 2 (yhat - y)
@@ -268,6 +185,93 @@ export function LGrad2(input$: LInputs): LGradient2 {
   const s$17 = 2 * s$16;
   return { value: s$11, yhat: s$12, h: s$14, z: s$17 };
 }
+
+/** For each definition: the definitions, variables and dimensions its own expression reads. */
+const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 3, 4], [], [5, 6], [1]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[], [], [], []];
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const need = new Uint8Array(4);
+  const needVariable = new Uint8Array(7);
+  const needDimension = new Uint8Array(0);
+  need[target] = 1;
+  for (let i = target; i >= 0; i--) {
+    if (need[i] === 0) continue;
+    for (const j of DEFINITIONS$[i]!) need[j] = 1;
+    for (const v of VARIABLES$[i]!) needVariable[v] = 1;
+    for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
+  }
+  let v$x!: ArrayLike<number>;
+  if (needVariable[0] === 1) {
+    v$x = input$.x;
+    if (v$x == null) throw new TypeError(fn + ": input x is missing");
+    if (v$x.length !== 2)
+      throw new RangeError(fn + ": x has length " + v$x.length + " but must have length 2");
+  }
+  let v$y!: number;
+  if (needVariable[1] === 1) {
+    v$y = input$.y;
+    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+  }
+  let v$w0!: number;
+  if (needVariable[2] === 1) {
+    v$w0 = input$.w0;
+    if (typeof v$w0 !== "number") throw new TypeError(fn + ": w0 must be a number");
+  }
+  let v$w1!: number;
+  if (needVariable[3] === 1) {
+    v$w1 = input$.w1;
+    if (typeof v$w1 !== "number") throw new TypeError(fn + ": w1 must be a number");
+  }
+  let v$w2!: number;
+  if (needVariable[4] === 1) {
+    v$w2 = input$.w2;
+    if (typeof v$w2 !== "number") throw new TypeError(fn + ": w2 must be a number");
+  }
+  let v$w3!: number;
+  if (needVariable[5] === 1) {
+    v$w3 = input$.w3;
+    if (typeof v$w3 !== "number") throw new TypeError(fn + ": w3 must be a number");
+  }
+  let v$w4!: number;
+  if (needVariable[6] === 1) {
+    v$w4 = input$.w4;
+    if (typeof v$w4 !== "number") throw new TypeError(fn + ": w4 must be a number");
+  }
+  let value$0 = 0;
+  if (need[0] === 1) {
+    const s$0 = v$x[0];
+    const s$1 = v$w0 * s$0;
+    const s$2 = v$x[1];
+    const s$3 = v$w1 * s$2;
+    const s$4 = s$1 + s$3;
+    const s$5 = s$4 + v$w2;
+    value$0 = s$5;
+    if (target === 0) return s$5;
+  }
+  let value$1 = 0;
+  if (need[1] === 1) {
+    const s$0 = Math.max(0, value$0);
+    value$1 = s$0;
+    if (target === 1) return s$0;
+  }
+  let value$2 = 0;
+  if (need[2] === 1) {
+    const s$0 = v$w3 * value$1;
+    const s$1 = s$0 + v$w4;
+    value$2 = s$1;
+    if (target === 2) return s$1;
+  }
+  if (need[3] === 1) {
+    const s$0 = -v$y;
+    const s$1 = value$2 + s$0;
+    const s$2 = sq$(s$1);
+    if (target === 3) return s$2;
+  }
+  throw new RangeError(fn + ": no such definition");
+}
+
 function sq$(x: number): number {
   return x * x;
 }

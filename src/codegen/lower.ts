@@ -35,6 +35,29 @@ export interface FunctionSpec {
   readonly outputs: readonly FunctionOutput[];
 }
 
+/**
+ * A piece of a larger function (the shared forward pass): variables, dimensions and some
+ * values are already in locals of the enclosing code.
+ */
+export interface BlockSpec {
+  /** A TypeScript expression for the function name in error messages. */
+  readonly nameExpr: string;
+  readonly output: FunctionOutput;
+  /** Locals of variables and of values computed earlier (definitions), by node id. */
+  readonly locals: ReadonlyMap<number, string>;
+  /** Locals of dimension sizes, by dimension name. */
+  readonly dims: ReadonlyMap<string, string>;
+}
+
+export interface LoweredBlock {
+  readonly statements: readonly string[];
+  /** The block's value for later blocks: a number, or an array. */
+  readonly value: string;
+  /** The block's value as a fresh result to return (copied where it is not fresh). */
+  readonly result: string;
+  readonly helpers: ReadonlySet<string>;
+}
+
 export interface LoweredFunction {
   readonly name: string;
   /** Input fields: variables the outputs depend on (declaration order), then free dimensions. */
@@ -98,6 +121,23 @@ export function lowerFunction(model: Model, spec: FunctionSpec): LoweredFunction
   return new FunctionLowering(model, spec).run();
 }
 
+export function lowerBlock(model: Model, block: BlockSpec): LoweredBlock {
+  return new FunctionLowering(model, { name: '', outputs: [block.output] }, block).runBlock();
+}
+
+/** Nodes below `roots` in increasing id order, not descending below `stops`. */
+function reachableUntil(roots: readonly Node[], stops: ReadonlyMap<number, string>): Node[] {
+  const seen = new Map<number, Node>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n.id)) continue;
+    seen.set(n.id, n);
+    if (!stops.has(n.id)) for (const a of n.args) stack.push(a);
+  }
+  return [...seen.values()].sort((a, b) => a.id - b.id);
+}
+
 class FunctionLowering {
   private readonly nodes: Node[];
   private readonly uses = new Map<number, number>();
@@ -112,11 +152,20 @@ class FunctionLowering {
   private scalarCount = 0;
   private bufferCount = 0;
 
+  /** The function's name in messages, as a TypeScript expression. */
+  private readonly nameExpr: string;
+
   constructor(
     private readonly model: Model,
     private readonly spec: FunctionSpec,
+    private readonly block?: BlockSpec,
   ) {
-    this.nodes = reachable(spec.outputs.map((o) => o.node));
+    this.nameExpr = block?.nameExpr ?? str(spec.name);
+    this.nodes = block === undefined ? reachable(spec.outputs.map((o) => o.node)) : reachableUntil([block.output.node], block.locals);
+    if (block !== undefined) {
+      for (const [id, local] of block.locals) this.locals.set(id, local);
+      for (const [d, local] of block.dims) this.dimLocals.set(d, local);
+    }
     const ids = new Set(this.nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
     for (const o of spec.outputs) this.outputs.add(o.node.id);
@@ -128,6 +177,15 @@ class FunctionLowering {
         this.consumers.set(a.id, list);
       }
     }
+  }
+
+  runBlock(): LoweredBlock {
+    for (const n of this.nodes) this.placement.set(n.id, this.place(n));
+    for (const n of this.nodes) this.emit(n);
+    const output = this.spec.outputs[0]!;
+    const n = output.node;
+    const value = isScalar(n.shape) ? this.scalar(n) : this.locals.get(n.id)!;
+    return { statements: this.statements, value, result: this.resultValue(output, new Set()), helpers: this.helpers };
   }
 
   run(): LoweredFunction {
@@ -309,12 +367,15 @@ class FunctionLowering {
   /** A matrix product whose only use is `s (A B)`: the scaling is folded into the product's loop. */
   private absorbedProduct(n: Node): boolean {
     if (n.op !== 'matmul' || isScalar(n.shape) || this.outputs.has(n.id) || this.uses.get(n.id) !== 1) return false;
+    if (this.block?.locals.has(n.id) === true) return false;
     const consumer = (this.consumers.get(n.id) ?? [])[0];
     return consumer !== undefined && consumer.op === 'mul' && isScalar(consumer.args[0]!.shape) && consumer.args[1] === n;
   }
 
   private place(n: Node): Placement {
     if (n.op === 'var') return 'input';
+    // A value the enclosing code computed already (a block's earlier definitions).
+    if (this.block?.locals.has(n.id) === true) return isScalar(n.shape) ? 'inline' : 'input';
     if (n.op === 'const' || n.op === 'dim') return 'inline';
     if (isScalar(n.shape)) return 'scalar';
     if (this.outputs.has(n.id)) return 'buffer';
@@ -441,7 +502,7 @@ class FunctionLowering {
         return def.ts(a);
       }
       default:
-        throw new Error(`internal: ${n.op} is not elementwise`);
+        throw new Error(`internal: ${n.op} is not elementwise (node ${n.id}, nodes ${this.nodes.map((x) => x.id).join(",")})`);
     }
   }
 
@@ -566,7 +627,8 @@ class FunctionLowering {
           if (index.op === 'const' && typeof extent === 'string') {
             checks.push(
               `if (${num(index.attrs.value!)} >= ${this.dim(extent)}) ${this.fail('RangeError', [
-                str(`${this.spec.name}: index ${index.attrs.value} is out of range for ${what}, which has ${extent} = `),
+                this.nameExpr,
+                str(`: index ${index.attrs.value} is out of range for ${what}, which has ${extent} = `),
                 this.dim(extent),
               ])}`,
             );

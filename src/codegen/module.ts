@@ -4,21 +4,15 @@
  * formatted with prettier; the same model always gives byte-identical text.
  */
 import * as prettier from 'prettier';
-import { Project } from 'ts-morph';
+import { Project, StructureKind, type StatementStructures } from 'ts-morph';
 import type { DerivedGradient } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import { HELPERS } from '../ops/elementwise.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
 import { GradcError } from '../syntax/errors.js';
-import {
-  lowerFunction,
-  typeOfKind,
-  valueKindOfShape,
-  valueKindOfVariable,
-  type FunctionOutput,
-  type LoweredFunction,
-} from './lower.js';
+import { buildForwardEngine, ENGINE_INPUTS } from './forward.js';
+import { lowerFunction, typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput } from './lower.js';
 import { commentSafe, exportedName, propertyKey } from './names.js';
 
 export interface ModuleOptions {
@@ -45,13 +39,23 @@ function header(model: Model, sourceName: string): string {
 }
 
 interface PlannedFunction {
-  readonly lowered: LoweredFunction;
+  readonly name: string;
+  readonly statements: readonly string[];
   readonly inputsType: string;
   readonly returnType: string;
   readonly doc: string;
-  /** For gradient functions: the result interface. */
-  readonly result?: { readonly name: string; readonly fields: readonly { key: string; type: string }[] };
 }
+
+/** An exported interface: its fields, on top of those of the interface it extends. */
+interface PlannedInterface {
+  readonly name: string;
+  readonly extends?: string;
+  /** Same fields as another interface: an alias. */
+  readonly alias?: string;
+  readonly fields: readonly { key: string; type: string }[];
+}
+
+const fieldKey = (f: { key: string; type: string }) => `${f.key}:${f.type}`;
 
 /** What a generated module exports, by formula name: for callers that run it (check, fixtures). */
 export interface ModuleManifest {
@@ -76,7 +80,6 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
   const typeNames = new Set<string>(['Matrix']);
   const printer = new Printer('formula', definitionNames(model));
   const planned: PlannedFunction[] = [];
-  const inputsTypeByDefinition = new Map<string, { type: string; key: string }>();
 
   // Gradient function names are fixed by the spec; a definition may not take one.
   const gradNames = new Set(model.requests.map((r) => r.functionName));
@@ -90,23 +93,49 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
   }
   for (const name of gradNames) valueNames.add(name);
 
-  const inputsKey = (l: LoweredFunction) => l.inputs.map((i) => `${i.key}:${i.type}`).join(';');
+  const setKey = (fields: readonly { key: string; type: string }[]) => fields.map(fieldKey).sort().join(';');
+  const interfaces: PlannedInterface[] = [];
+  const helpers = new Set<string>();
 
+  // Forward functions: thin wrappers around the shared forward pass.
   const manifestDefinitions: { definition: string; functionName: string }[] = [];
-  for (const d of model.definitions) {
+  const engine = model.definitions.length > 0 ? buildForwardEngine(model) : undefined;
+  const inputsTypeByDefinition = new Map<string, { type: string; key: string }>();
+  model.definitions.forEach((d, i) => {
     const name = exportedName(d.name, valueNames);
     manifestDefinitions.push({ definition: d.name, functionName: name });
     const kind = valueKindOfShape(d.node);
-    const lowered = lowerFunction(model, { name, outputs: [{ key: undefined, node: d.node, kind }] });
+    const fields = engine!.fields[i]!;
     const inputsType = exportedName(`${capitalize(d.name)}Inputs`, typeNames);
-    inputsTypeByDefinition.set(d.name, { type: inputsType, key: inputsKey(lowered) });
+    const key = setKey(fields);
+    // Extend the largest interface of a definition this one reads whose fields it has.
+    const own = new Set(fields.map(fieldKey));
+    let base: { type: string; fields: readonly { key: string; type: string }[] } | undefined;
+    for (const j of engine!.deps[i]!) {
+      const other = engine!.fields[j]!;
+      if (other.every((f) => own.has(fieldKey(f))) && (base === undefined || other.length > base.fields.length)) {
+        base = { type: inputsTypeByDefinition.get(model.definitions[j]!.name)!.type, fields: other };
+      }
+    }
+    if (base !== undefined && base.fields.length === fields.length) {
+      interfaces.push({ name: inputsType, alias: base.type, fields: [] });
+    } else if (base !== undefined) {
+      const inherited = new Set(base.fields.map(fieldKey));
+      interfaces.push({ name: inputsType, extends: base.type, fields: fields.filter((f) => !inherited.has(fieldKey(f))) });
+    } else {
+      interfaces.push({ name: inputsType, fields });
+    }
+    inputsTypeByDefinition.set(d.name, { type: inputsType, key });
+    const returnType = typeOfKind(kind);
     planned.push({
-      lowered,
+      name,
+      statements: [`return forward$(input$ as ${ENGINE_INPUTS}, ${JSON.stringify(name)}, ${i}) as ${returnType};`],
       inputsType,
-      returnType: typeOfKind(kind),
+      returnType,
       doc: `${d.name} = ${printer.expand(d.node).text}`,
     });
-  }
+  });
+  if (engine !== undefined) for (const h of engine.helpers) helpers.add(h);
 
   const derivedLines = toFormula(model, derived);
   let lineIndex = 0;
@@ -121,25 +150,32 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     }
     const name = g.request.functionName;
     const lowered = lowerFunction(model, { name, outputs });
+    for (const h of lowered.helpers) helpers.add(h);
     const forward = inputsTypeByDefinition.get(target.name)!;
-    const inputsType = forward.key === inputsKey(lowered) ? forward.type : exportedName(`${capitalize(name)}Inputs`, typeNames);
+    let inputsType = forward.type;
+    if (forward.key !== setKey(lowered.inputs)) {
+      inputsType = exportedName(`${capitalize(name)}Inputs`, typeNames);
+      interfaces.push({ name: inputsType, fields: lowered.inputs });
+    }
     const count = (gradientCount.get(target.name) ?? 0) + 1;
     gradientCount.set(target.name, count);
     const resultName = exportedName(`${capitalize(target.name)}Gradient${count === 1 ? '' : count}`, typeNames);
+    interfaces.push({ name: resultName, fields: outputs.map((o) => ({ key: propertyKey(o.key!), type: typeOfKind(o.kind) })) });
     const lines = g.results.map(() => derivedLines[lineIndex++]!);
     planned.push({
-      lowered,
+      name,
+      statements: lowered.statements,
       inputsType,
       returnType: resultName,
       doc: [`The value of ${target.name} and its gradient with respect to ${g.results.map((r) => r.name).join(', ')}:`, ...lines.map((l) => `  ${l.name} = ${l.expression}`)].join('\n'),
-      result: { name: resultName, fields: outputs.map((o) => ({ key: propertyKey(o.key!), type: typeOfKind(o.kind) })) },
     });
   }
 
-  const project = new Project({ useInMemoryFileSystem: true });
-  const file = project.createSourceFile('module.ts', '');
-  file.addStatements(header(model, options.sourceName));
-  file.addInterface({
+  // The whole module as one ts-morph structure, printed once (adding statements one by one
+  // re-parses the growing file each time).
+  const statements: (string | StatementStructures)[] = [header(model, options.sourceName)];
+  statements.push({
+    kind: StructureKind.Interface,
     name: 'Matrix',
     isExported: true,
     docs: ['A row-major matrix: entry (i, j) is data[i * cols + j].'],
@@ -149,36 +185,43 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
       { name: 'data', type: 'Float64Array' },
     ],
   });
-  const declaredInputs = new Set<string>();
+  for (const i of interfaces) {
+    if (i.alias !== undefined) {
+      statements.push({ kind: StructureKind.TypeAlias, name: i.name, isExported: true, type: i.alias });
+    } else {
+      statements.push({
+        kind: StructureKind.Interface,
+        name: i.name,
+        isExported: true,
+        ...(i.extends !== undefined ? { extends: [i.extends] } : {}),
+        properties: i.fields.map((f) => ({ name: f.key, type: f.type })),
+      });
+    }
+  }
+  if (engine !== undefined) {
+    statements.push({
+      kind: StructureKind.Interface,
+      name: ENGINE_INPUTS,
+      docs: ['Every input of every function: what the shared forward pass may read.'],
+      properties: engine.allFields.map((f) => ({ name: f.key, type: f.type })),
+    });
+  }
   for (const p of planned) {
-    if (!declaredInputs.has(p.inputsType)) {
-      declaredInputs.add(p.inputsType);
-      file.addInterface({
-        name: p.inputsType,
-        isExported: true,
-        properties: p.lowered.inputs.map((i) => ({ name: i.key, type: i.type })),
-      });
-    }
-    if (p.result !== undefined) {
-      file.addInterface({
-        name: p.result.name,
-        isExported: true,
-        properties: p.result.fields.map((f) => ({ name: f.key, type: f.type })),
-      });
-    }
-    file.addFunction({
-      name: p.lowered.name,
+    statements.push({
+      kind: StructureKind.Function,
+      name: p.name,
       isExported: true,
       docs: [commentSafe(p.doc)],
       parameters: [{ name: 'input$', type: p.inputsType }],
       returnType: p.returnType,
-      statements: [p.lowered.statements.join('\n')],
+      statements: [p.statements.join('\n')],
     });
   }
-  const helpers = new Set<string>();
-  for (const p of planned) for (const h of p.lowered.helpers) helpers.add(h);
-  for (const h of [...helpers].sort()) file.addStatements(HELPERS[h]!);
-  const code = await prettier.format(file.getFullText(), { parser: 'typescript', printWidth: 110 });
+  if (engine !== undefined) statements.push(engine.code);
+  for (const h of [...helpers].sort()) statements.push(HELPERS[h]!);
+  const project = new Project({ useInMemoryFileSystem: true });
+  const file = project.createSourceFile('module.ts', { statements });
+  const code = await prettier.format(file.getFullText(), { parser: 'babel-ts', printWidth: 110 });
   return {
     code,
     manifest: {

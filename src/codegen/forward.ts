@@ -1,0 +1,269 @@
+/**
+ * The shared forward pass of a module. Every definition's exported function calls one
+ * internal function, `forward$`, with the index of the definition it wants; `forward$` works
+ * out which definitions, variables and dimensions that one needs (from small dependency
+ * tables), checks only those inputs, and computes only those definitions, each in its own
+ * block. Code size is therefore linear in the number of definitions, where one standalone
+ * function per definition would repeat every earlier layer: quadratic for a deep network.
+ */
+import type { Model, Variable } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
+import { isScalar, type Dim } from '../ir/shape.js';
+import { lowerBlock, str, valueKindOfShape } from './lower.js';
+import { localName, propertyAccess, propertyKey } from './names.js';
+
+export interface ForwardEngine {
+  /** Declarations of the dependency tables and of `forward$`. */
+  readonly code: string;
+  readonly helpers: ReadonlySet<string>;
+  /** The input fields of each definition's function, in declaration order. */
+  readonly fields: readonly (readonly InputField[])[];
+  /** Fields of the engine's own argument: every variable and every dimension. */
+  readonly allFields: readonly InputField[];
+  /** For each definition, the earlier definitions its expression reads. */
+  readonly deps: readonly (readonly number[])[];
+}
+
+export interface InputField {
+  readonly name: string;
+  readonly key: string;
+  readonly type: string;
+}
+
+export const ENGINE_INPUTS = 'Inputs$';
+
+export function inputTypeOf(v: Variable): string {
+  switch (v.kind) {
+    case 'scalar':
+    case 'index':
+      return 'number';
+    case 'vector':
+      return 'ArrayLike<number>';
+    case 'matrix':
+      return '{ rows: number; cols: number; data: ArrayLike<number> }';
+  }
+}
+
+/** Nodes of one definition's own expression: below its node, down to variables and earlier definitions. */
+function ownNodes(root: Node, earlier: ReadonlyMap<number, number>): Node[] {
+  const seen = new Map<number, Node>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n.id)) continue;
+    seen.set(n.id, n);
+    if (n === root ? !earlier.has(n.id) : !earlier.has(n.id)) for (const a of n.args) stack.push(a);
+  }
+  return [...seen.values()];
+}
+
+function dimsOfShapeNode(n: Node, out: Set<string>): void {
+  for (const d of [n.shape.rows, n.shape.cols]) if (typeof d === 'string') out.add(d);
+  if (n.op === 'dim') out.add(n.attrs.name!);
+}
+
+export function buildForwardEngine(model: Model): ForwardEngine {
+  const definitions = model.definitions;
+  const variables = model.variables;
+  const varIndex = new Map(variables.map((v, i) => [v.node.id, i]));
+  const dimIndex = new Map(model.dims.map((d, i) => [d, i]));
+  // The first definition of each node: later definitions with the same node read it.
+  const firstDefinition = new Map<number, number>();
+  definitions.forEach((d, i) => {
+    if (!firstDefinition.has(d.node.id) && d.node.op !== 'var') firstDefinition.set(d.node.id, i);
+  });
+
+  // What each definition reads directly.
+  const deps: number[][] = [];
+  const vars: number[][] = [];
+  const dims: number[][] = [];
+  definitions.forEach((d, i) => {
+    const earlier = new Map([...firstDefinition].filter(([, j]) => j < i));
+    const nodes = ownNodes(d.node, earlier);
+    const depSet = new Set<number>();
+    const varSet = new Set<number>();
+    const dimSet = new Set<string>();
+    for (const n of nodes) {
+      const j = earlier.get(n.id);
+      if (j !== undefined) depSet.add(j);
+      const v = varIndex.get(n.id);
+      if (v !== undefined) {
+        varSet.add(v);
+        const bound = variables[v]!.bound;
+        if (typeof bound === 'string') dimSet.add(bound);
+      }
+      dimsOfShapeNode(n, dimSet);
+    }
+    deps.push([...depSet].sort((a, b) => a - b));
+    vars.push([...varSet].sort((a, b) => a - b));
+    dims.push([...dimSet].map((x) => dimIndex.get(x)!).sort((a, b) => a - b));
+  });
+
+  // Each definition's function fields: the variables it needs, then dimensions no such variable determines.
+  const fields: InputField[][] = definitions.map((_, i) => {
+    const needDefs = new Set<number>([i]);
+    for (let k = i; k >= 0; k--) if (needDefs.has(k)) for (const j of deps[k]!) needDefs.add(j);
+    const needVars = new Set<number>();
+    const needDims = new Set<number>();
+    for (const k of needDefs) {
+      for (const v of vars[k]!) needVars.add(v);
+      for (const x of dims[k]!) needDims.add(x);
+    }
+    const determined = new Set<string>();
+    for (const v of needVars) {
+      const s = variables[v]!.shape;
+      for (const d of [s.rows, s.cols]) if (typeof d === 'string') determined.add(d);
+    }
+    const varFields = [...needVars]
+      .sort((a, b) => a - b)
+      .map((v) => ({ name: variables[v]!.name, key: propertyKey(variables[v]!.name), type: inputTypeOf(variables[v]!) }));
+    const dimFields = [...needDims]
+      .sort((a, b) => a - b)
+      .map((x) => model.dims[x]!)
+      .filter((d) => !determined.has(d))
+      .map((d) => ({ name: d, key: propertyKey(d), type: 'number' }));
+    return [...varFields, ...dimFields];
+  });
+
+  const out: string[] = [];
+  const table = (name: string, rows: number[][]) =>
+    `const ${name}: readonly (readonly number[])[] = [${rows.map((r) => `[${r.join(', ')}]`).join(', ')}];`;
+  out.push('/** For each definition: the definitions, variables and dimensions its own expression reads. */');
+  out.push(table('DEFINITIONS$', deps), table('VARIABLES$', vars), table('DIMENSIONS$', dims));
+
+  const body: string[] = [];
+  body.push(
+    `const need = new Uint8Array(${definitions.length});`,
+    `const needVariable = new Uint8Array(${variables.length});`,
+    `const needDimension = new Uint8Array(${model.dims.length});`,
+    'need[target] = 1;',
+    'for (let i = target; i >= 0; i--) {',
+    'if (need[i] === 0) continue;',
+    'for (const j of DEFINITIONS$[i]!) need[j] = 1;',
+    'for (const v of VARIABLES$[i]!) needVariable[v] = 1;',
+    'for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;',
+    '}',
+  );
+
+  // Only variables and dimensions some definition reads get locals (strict mode refuses unread ones).
+  const usedVariables = new Set(vars.flat());
+  const usedDims = new Set(dims.flat().map((x) => model.dims[x]!));
+  for (const v of usedVariables) {
+    const s = variables[v]!.shape;
+    for (const d of [s.rows, s.cols]) if (typeof d === 'string') usedDims.add(d);
+  }
+  // Dimensions are bound at run time by the first needed input that has them.
+  const dimLocals = new Map<string, string>();
+  const fromLocals = new Map<string, string>();
+  model.dims.forEach((d, i) => {
+    if (!usedDims.has(d)) return;
+    const local = localName('d', d, i);
+    dimLocals.set(d, local);
+    fromLocals.set(d, `${local}$from`);
+    body.push(`let ${local} = 0;`, `let ${local}$from = "";`);
+  });
+  const fn = 'fn';
+  const msg = (...parts: string[]) => [fn, ...parts].join(' + ');
+  const bind = (d: Dim, size: string, what: string, unit: 'length' | 'rows' | 'columns', variable: string): string[] => {
+    const has = unit === 'length' ? [str(`: ${variable} has length `), size] : [str(`: ${variable} has `), size, str(` ${unit}`)];
+    if (typeof d === 'number') {
+      return [`if (${size} !== ${d}) throw new RangeError(${msg(...has, str(` but must have ${unit === 'length' ? `length ${d}` : `${d} ${unit}`}`))});`];
+    }
+    const local = dimLocals.get(d)!;
+    const from = fromLocals.get(d)!;
+    return [
+      `if (${from} === "") {`,
+      `${local} = ${size};`,
+      `${from} = ${str(what)};`,
+      `if (!(${local} >= 1)) throw new RangeError(${msg(str(`: dimension ${d} is `), local, str(` (from ${what}); every dimension must be at least 1`))});`,
+      `} else if (${size} !== ${local}) {`,
+      `throw new RangeError(${msg(...has, str(` but dimension ${d} is `), local, str(' (from '), from, str(')'))});`,
+      '}',
+    ];
+  };
+
+  const locals = new Map<number, string>();
+  variables.forEach((v, i) => {
+    if (!usedVariables.has(i)) return;
+    const local = localName('v', v.name, i);
+    locals.set(v.node.id, local);
+    const read = `input$${propertyAccess(v.name)}`;
+    const type = v.kind === 'scalar' || v.kind === 'index' ? 'number' : 'ArrayLike<number>';
+    body.push(`let ${local}!: ${type};`, `if (needVariable[${i}] === 1) {`);
+    switch (v.kind) {
+      case 'scalar':
+      case 'index':
+        body.push(`${local} = ${read};`, `if (typeof ${local} !== "number") throw new TypeError(${msg(str(`: ${v.name} must be a number`))});`);
+        break;
+      case 'vector':
+        body.push(
+          `${local} = ${read};`,
+          `if (${local} == null) throw new TypeError(${msg(str(`: input ${v.name} is missing`))});`,
+          ...bind(v.shape.rows, `${local}.length`, `${v.name}.length`, 'length', v.name),
+        );
+        break;
+      case 'matrix':
+        body.push(
+          `const m = ${read};`,
+          `if (m == null) throw new TypeError(${msg(str(`: input ${v.name} is missing`))});`,
+          ...bind(v.shape.rows, 'm.rows', `${v.name}.rows`, 'rows', v.name),
+          ...bind(v.shape.cols, 'm.cols', `${v.name}.cols`, 'columns', v.name),
+          `${local} = m.data;`,
+          `if (${local}.length !== m.rows * m.cols) throw new RangeError(${msg(str(`: ${v.name}.data has length `), `${local}.length`, str(` but ${v.name} is `), 'm.rows', str(' x '), 'm.cols')});`,
+        );
+        break;
+    }
+    body.push('}');
+  });
+  // Dimensions no needed input determined are inputs of their own.
+  model.dims.forEach((d, i) => {
+    const local = dimLocals.get(d);
+    if (local === undefined) return;
+    body.push(
+      `if (needDimension[${i}] === 1 && ${fromLocals.get(d)} === "") {`,
+      `${local} = input$${propertyAccess(d)};`,
+      `if (!Number.isInteger(${local}) || ${local} < 1) throw new RangeError(${msg(str(`: dimension ${d} is `), `String(${local})`, str('; it must be a positive integer'))});`,
+      '}',
+    );
+  });
+  variables.forEach((v, i) => {
+    if (v.kind !== 'index' || !usedVariables.has(i)) return;
+    const local = locals.get(v.node.id)!;
+    const bound = typeof v.bound === 'number' ? String(v.bound) : dimLocals.get(v.bound!)!;
+    body.push(
+      `if (needVariable[${i}] === 1 && (!Number.isInteger(${local}) || ${local} < 0 || ${local} >= ${bound})) {`,
+      `throw new RangeError(${msg(str(`: ${v.name} is `), local, str(` but must be an integer with 0 <= ${v.name} < ${v.bound} = `), bound)});`,
+      '}',
+    );
+  });
+
+  // Definitions that later definitions read keep their value in a local.
+  const readLater = new Set(deps.flat());
+  const helpers = new Set<string>();
+  definitions.forEach((d, i) => {
+    const kind = valueKindOfShape(d.node);
+    const valueLocal = `value$${i}`;
+    const blockLocals = new Map(locals);
+    for (const [id, j] of firstDefinition) if (j < i && readLater.has(j)) blockLocals.set(id, `value$${j}`);
+    const block = lowerBlock(model, { nameExpr: fn, output: { key: undefined, node: d.node, kind }, locals: blockLocals, dims: dimLocals });
+    for (const h of block.helpers) helpers.add(h);
+    if (readLater.has(i)) body.push(isScalar(d.node.shape) ? `let ${valueLocal} = 0;` : `let ${valueLocal}!: ArrayLike<number>;`);
+    body.push(`if (need[${i}] === 1) {`, ...block.statements);
+    if (readLater.has(i)) body.push(`${valueLocal} = ${block.value};`);
+    body.push(`if (target === ${i}) return ${block.result};`, '}');
+  });
+  body.push(`throw new RangeError(${msg(str(': no such definition'))});`);
+
+  out.push(
+    '/** The forward pass shared by every definition\'s function: computes definition `target` and what it needs. */',
+    `function forward$(input$: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
+    ...body,
+    '}',
+  );
+
+  const allFields: InputField[] = [
+    ...variables.map((v) => ({ name: v.name, key: propertyKey(v.name), type: inputTypeOf(v) })),
+    ...model.dims.map((d) => ({ name: d, key: propertyKey(d), type: 'number' })),
+  ];
+  return { code: out.join('\n'), helpers, fields, allFields, deps };
+}
