@@ -98,10 +98,10 @@ export function R(input$: RInputs): number {
 
 /**
  * The value of R and its gradient with respect to W, V, b, c:
- *   dR_dW = (V^T (ones(K) (1 ./ (ones(K)^T exp(F))) .* exp(F) - Y) .* (1 - H .^ 2)) X^T
- *   dR_dV = (ones(K) (1 ./ (ones(K)^T exp(F))) .* exp(F) - Y) H^T
- *   dR_db = (V^T (ones(K) (1 ./ (ones(K)^T exp(F))) .* exp(F) - Y) .* (1 - H .^ 2)) ones(N)
- *   dR_dc = (ones(K) (1 ./ (ones(K)^T exp(F))) .* exp(F) - Y) ones(N)
+ *   dR_dW = (V^T (softmax(F) - Y) .* (1 - H .^ 2)) X^T
+ *   dR_dV = (softmax(F) - Y) H^T
+ *   dR_db = (V^T (softmax(F) - Y) .* (1 - H .^ 2)) ones(N)
+ *   dR_dc = (softmax(F) - Y) ones(N)
  */
 export function RGrad(input$: RInputs): RGradient {
   const v$W$m = input$.W;
@@ -231,84 +231,88 @@ export function RGrad(input$: RInputs): RGradient {
   }
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$6 = new Float64Array(d$N);
+  const t$6 = new Float64Array(d$K * d$N);
   for (let j = 0; j < d$N; j++) {
-    t$6[j] = 1 / t$5[j];
+    let max = -Infinity;
+    for (let i = 0; i < d$K; i++) {
+      const v = t$3[i * d$N + j];
+      if (v > max || Number.isNaN(v)) max = v;
+    }
+    let sum = 0;
+    for (let i = 0; i < d$K; i++) {
+      const e = Math.exp(t$3[i * d$N + j] - max);
+      t$6[i * d$N + j] = e;
+      sum += e;
+    }
+    for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
   }
   const t$7 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    const ai = 1;
-    for (let j = 0; j < d$N; j++) {
-      t$7[i * d$N + j] = ai * t$6[j];
-    }
-  }
-  const t$8 = new Float64Array(d$K * d$N);
   for (let k = 0; k < d$K * d$N; k++) {
-    t$8[k] = t$7[k] * t$4[k] - v$Y[k];
+    t$7[k] = t$6[k] - v$Y[k];
   }
-  const t$9 = new Float64Array(d$K);
+  const t$8 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
     let acc = 0;
     for (let k = 0; k < d$N; k++) {
-      acc += t$8[i * d$N + k] * 1;
+      acc += t$7[i * d$N + k] * 1;
     }
-    t$9[i] = acc;
+    t$8[i] = acc;
   }
-  const t$10 = new Float64Array(d$K * d$M);
+  const t$9 = new Float64Array(d$K * d$M);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$M; j++) {
       let acc = 0;
       for (let k = 0; k < d$N; k++) {
-        acc += t$8[i * d$N + k] * t$1[j * d$N + k];
+        acc += t$7[i * d$N + k] * t$1[j * d$N + k];
       }
-      t$10[i * d$M + j] = acc;
+      t$9[i * d$M + j] = acc;
     }
   }
-  const t$11 = new Float64Array(d$M * d$N);
+  const t$10 = new Float64Array(d$M * d$N);
   for (let i = 0; i < d$M; i++) {
     for (let k = 0; k < d$K; k++) {
       const aik = v$V[k * d$M + i];
       for (let j = 0; j < d$N; j++) {
-        t$11[i * d$N + j] += aik * t$8[k * d$N + j];
+        t$10[i * d$N + j] += aik * t$7[k * d$N + j];
       }
     }
   }
-  const t$12 = new Float64Array(d$M * d$N);
+  const t$11 = new Float64Array(d$M * d$N);
   for (let k = 0; k < d$M * d$N; k++) {
-    t$12[k] = t$11[k] * (1 - sq$(t$1[k]));
+    t$11[k] = t$10[k] * (1 - sq$(t$1[k]));
   }
-  const t$13 = new Float64Array(d$M);
+  const t$12 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
     let acc = 0;
     for (let k = 0; k < d$N; k++) {
-      acc += t$12[i * d$N + k] * 1;
+      acc += t$11[i * d$N + k] * 1;
     }
-    t$13[i] = acc;
+    t$12[i] = acc;
   }
-  const t$14 = new Float64Array(d$M * d$p);
+  const t$13 = new Float64Array(d$M * d$p);
   for (let i = 0; i < d$M; i++) {
     for (let j = 0; j < d$p; j++) {
       let acc = 0;
       for (let k = 0; k < d$N; k++) {
-        acc += t$12[i * d$N + k] * v$X[j * d$N + k];
+        acc += t$11[i * d$N + k] * v$X[j * d$N + k];
       }
-      t$14[i * d$p + j] = acc;
+      t$13[i * d$p + j] = acc;
     }
   }
   return {
     value: s$3,
-    W: { rows: d$M, cols: d$p, data: t$14 },
-    V: { rows: d$K, cols: d$M, data: t$10 },
-    b: t$13,
-    c: t$9,
+    W: { rows: d$M, cols: d$p, data: t$13 },
+    V: { rows: d$K, cols: d$M, data: t$9 },
+    b: t$12,
+    c: t$8,
   };
 }
 
 /**
  * The value of R and its gradient with respect to F, H, S:
- *   dR_dF = ones(K) (1 ./ (ones(K)^T exp(F))) .* exp(F) - Y
- *   dR_dH = V^T (ones(K) (1 ./ (ones(K)^T exp(F))) .* exp(F) - Y)
- *   dR_dS = V^T (ones(K) (1 ./ (ones(K)^T exp(F))) .* exp(F) - Y) .* (1 - H .^ 2)
+ *   dR_dF = softmax(F) - Y
+ *   dR_dH = V^T (softmax(F) - Y)
+ *   dR_dS = V^T (softmax(F) - Y) .* (1 - H .^ 2)
  */
 export function RGrad2(input$: RInputs): RGradient2 {
   const v$W$m = input$.W;
@@ -438,39 +442,43 @@ export function RGrad2(input$: RInputs): RGradient2 {
   }
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$6 = new Float64Array(d$N);
+  const t$6 = new Float64Array(d$K * d$N);
   for (let j = 0; j < d$N; j++) {
-    t$6[j] = 1 / t$5[j];
+    let max = -Infinity;
+    for (let i = 0; i < d$K; i++) {
+      const v = t$3[i * d$N + j];
+      if (v > max || Number.isNaN(v)) max = v;
+    }
+    let sum = 0;
+    for (let i = 0; i < d$K; i++) {
+      const e = Math.exp(t$3[i * d$N + j] - max);
+      t$6[i * d$N + j] = e;
+      sum += e;
+    }
+    for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
   }
   const t$7 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    const ai = 1;
-    for (let j = 0; j < d$N; j++) {
-      t$7[i * d$N + j] = ai * t$6[j];
-    }
-  }
-  const t$8 = new Float64Array(d$K * d$N);
   for (let k = 0; k < d$K * d$N; k++) {
-    t$8[k] = t$7[k] * t$4[k] - v$Y[k];
+    t$7[k] = t$6[k] - v$Y[k];
   }
-  const t$9 = new Float64Array(d$M * d$N);
+  const t$8 = new Float64Array(d$M * d$N);
   for (let i = 0; i < d$M; i++) {
     for (let k = 0; k < d$K; k++) {
       const aik = v$V[k * d$M + i];
       for (let j = 0; j < d$N; j++) {
-        t$9[i * d$N + j] += aik * t$8[k * d$N + j];
+        t$8[i * d$N + j] += aik * t$7[k * d$N + j];
       }
     }
   }
-  const t$10 = new Float64Array(d$M * d$N);
+  const t$9 = new Float64Array(d$M * d$N);
   for (let k = 0; k < d$M * d$N; k++) {
-    t$10[k] = t$9[k] * (1 - sq$(t$1[k]));
+    t$9[k] = t$8[k] * (1 - sq$(t$1[k]));
   }
   return {
     value: s$3,
-    F: { rows: d$K, cols: d$N, data: t$8 },
-    H: { rows: d$M, cols: d$N, data: t$9 },
-    S: { rows: d$M, cols: d$N, data: t$10 },
+    F: { rows: d$K, cols: d$N, data: t$7 },
+    H: { rows: d$M, cols: d$N, data: t$8 },
+    S: { rows: d$M, cols: d$N, data: t$9 },
   };
 }
 

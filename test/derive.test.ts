@@ -76,3 +76,10 @@ describe('derive: signs and coefficients', () => {
     expect(d.dL_dw).toBe('2 w / N sum(x .* x)');
   });
 });
+
+describe('derive: recognised forms', () => {
+  it('a column softmax written out by hand becomes softmax (Domke, batched)', () => {
+    const d = derive('F : matrix(K, N)\nY : matrix(K, N)\nR = sum(log(ones(K)^T exp(F))) - sum(Y .* F)\ngrad R wrt F\n');
+    expect(d.dR_dF).toBe('softmax(F) - Y');
+  });
+});

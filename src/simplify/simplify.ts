@@ -33,7 +33,31 @@ function terms(n: Node, out: Node[]): Node[] {
   return out;
 }
 
+/** `exp(F)` ⊙ (1 (1 ./ (1ᵀ exp(F)))) in either order: each column of exp(F) over its sum. */
+function columnSoftmaxOf(n: Node): Node | undefined {
+  if (n.op !== 'mul') return undefined;
+  const [a, b] = n.args as [Node, Node];
+  for (const [e, p] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (e.op !== 'unary' || e.attrs.fn !== 'exp' || p.op !== 'matmul') continue;
+    const [ones, inverse] = p.args as [Node, Node];
+    if (ones.op !== 'fill' || ones.attrs.value !== 1 || inverse.op !== 'div' || constValue(inverse.args[0]!) !== 1) continue;
+    const sums = inverse.args[1]!;
+    if (sums.op !== 'matmul') continue;
+    const [onesT, exps] = sums.args as [Node, Node];
+    if (onesT.op === 'fill' && onesT.attrs.value === 1 && exps === e) return e.args[0]!;
+  }
+  return undefined;
+}
+
 export const RULES: readonly Rule[] = [
+  // exp(F) ./ (1 1ᵀ exp(F)), a softmax written out by hand, is softmax(F).
+  function columnSoftmax(n, g) {
+    const f = columnSoftmaxOf(n);
+    return f === undefined || f.shape.rows === 1 ? undefined : g.softmax(f);
+  },
   // Like terms: a + a → 2 a, 3 a - a → 2 a, a - a → 0, collected across a whole sum.
   function likeTerms(n, g) {
     if (n.op !== 'add') return undefined;
