@@ -158,6 +158,91 @@ export function JGrad(input$: JInputs): JGradient {
   return { value: s$4, w: t$5, b: s$5 };
 }
 
+/** JGrad without allocating its results: fills the arrays of `out` (a result of JGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function JGradInto(input$: JInputs, out$: JGradient): JGradient {
+  const v$X$m = input$.X;
+  if (v$X$m == null) throw new TypeError("JGradInto: input X is missing");
+  const d$n = v$X$m.rows;
+  if (!(d$n >= 1))
+    throw new RangeError(
+      "JGradInto: dimension n is " + d$n + " (from X.rows); every dimension must be at least 1",
+    );
+  const d$m = v$X$m.cols;
+  if (!(d$m >= 1))
+    throw new RangeError(
+      "JGradInto: dimension m is " + d$m + " (from X.cols); every dimension must be at least 1",
+    );
+  const v$X = v$X$m.data;
+  if (v$X.length !== v$X$m.rows * v$X$m.cols)
+    throw new RangeError(
+      "JGradInto: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
+    );
+  const v$w = input$.w;
+  if (v$w == null) throw new TypeError("JGradInto: input w is missing");
+  if (v$w.length !== d$n)
+    throw new RangeError(
+      "JGradInto: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)",
+    );
+  const v$b = input$.b;
+  if (typeof v$b !== "number") throw new TypeError("JGradInto: b must be a number");
+  const v$y = input$.y;
+  if (v$y == null) throw new TypeError("JGradInto: input y is missing");
+  if (v$y.length !== d$m)
+    throw new RangeError(
+      "JGradInto: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
+    );
+  if (out$ == null) throw new TypeError("JGradInto: out is missing; pass a result of JGrad to reuse");
+  const t$0 = new Float64Array(d$m);
+  for (let k = 0; k < d$n; k++) {
+    const ak = v$w[k];
+    for (let j = 0; j < d$m; j++) {
+      t$0[j] += ak * v$X[k * d$m + j];
+    }
+  }
+  const t$1 = new Float64Array(d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$1[j] = sigmoid$(t$0[j] + v$b);
+  }
+  const s$0 = 1 / d$m;
+  const s$1 = -s$0;
+  const t$2 = new Float64Array(d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$2[j] = 1 - v$y[j];
+  }
+  const t$3 = new Float64Array(d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$3[j] = 1 - t$1[j];
+  }
+  let s$2 = 0;
+  for (let j = 0; j < d$m; j++) {
+    s$2 += v$y[j] * Math.log(t$1[j]) + t$2[j] * Math.log(t$3[j]);
+  }
+  const s$3 = s$2 / d$m;
+  const s$4 = -s$3;
+  const t$4 = new Float64Array(d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$4[j] = (s$0 * (t$2[j] / t$3[j]) + s$1 * (v$y[j] / t$1[j])) * (t$1[j] * t$3[j]);
+  }
+  let s$5 = 0;
+  for (let j = 0; j < d$m; j++) {
+    s$5 += t$4[j];
+  }
+  const t$5 = out$.w;
+  if (t$5.length !== d$n)
+    throw new RangeError("JGradInto: out.w has length " + t$5.length + " but must have length " + d$n);
+  t$5.fill(0);
+  for (let i = 0; i < d$n; i++) {
+    let acc = 0;
+    for (let k = 0; k < d$m; k++) {
+      acc += v$X[i * d$m + k] * t$4[k];
+    }
+    t$5[i] = acc;
+  }
+  out$.value = s$4;
+  out$.b = s$5;
+  return out$;
+}
+
 /**
  * The value of J and its gradient with respect to yhat, z:
  *   dJ_dyhat = 1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat
@@ -231,6 +316,89 @@ export function JGrad2(input$: JInputs): JGradient2 {
     t$5[j] = t$4[j] * (t$1[j] * t$3[j]);
   }
   return { value: s$4, yhat: { rows: 1, cols: d$m, data: t$4 }, z: { rows: 1, cols: d$m, data: t$5 } };
+}
+
+/** JGrad2 without allocating its results: fills the arrays of `out` (a result of JGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function JGrad2Into(input$: JInputs, out$: JGradient2): JGradient2 {
+  const v$X$m = input$.X;
+  if (v$X$m == null) throw new TypeError("JGrad2Into: input X is missing");
+  const d$n = v$X$m.rows;
+  if (!(d$n >= 1))
+    throw new RangeError(
+      "JGrad2Into: dimension n is " + d$n + " (from X.rows); every dimension must be at least 1",
+    );
+  const d$m = v$X$m.cols;
+  if (!(d$m >= 1))
+    throw new RangeError(
+      "JGrad2Into: dimension m is " + d$m + " (from X.cols); every dimension must be at least 1",
+    );
+  const v$X = v$X$m.data;
+  if (v$X.length !== v$X$m.rows * v$X$m.cols)
+    throw new RangeError(
+      "JGrad2Into: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
+    );
+  const v$w = input$.w;
+  if (v$w == null) throw new TypeError("JGrad2Into: input w is missing");
+  if (v$w.length !== d$n)
+    throw new RangeError(
+      "JGrad2Into: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)",
+    );
+  const v$b = input$.b;
+  if (typeof v$b !== "number") throw new TypeError("JGrad2Into: b must be a number");
+  const v$y = input$.y;
+  if (v$y == null) throw new TypeError("JGrad2Into: input y is missing");
+  if (v$y.length !== d$m)
+    throw new RangeError(
+      "JGrad2Into: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
+    );
+  if (out$ == null) throw new TypeError("JGrad2Into: out is missing; pass a result of JGrad2 to reuse");
+  const t$0 = new Float64Array(d$m);
+  for (let k = 0; k < d$n; k++) {
+    const ak = v$w[k];
+    for (let j = 0; j < d$m; j++) {
+      t$0[j] += ak * v$X[k * d$m + j];
+    }
+  }
+  const t$1 = new Float64Array(d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$1[j] = sigmoid$(t$0[j] + v$b);
+  }
+  const s$0 = 1 / d$m;
+  const s$1 = -s$0;
+  const t$2 = new Float64Array(d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$2[j] = 1 - v$y[j];
+  }
+  const t$3 = new Float64Array(d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$3[j] = 1 - t$1[j];
+  }
+  let s$2 = 0;
+  for (let j = 0; j < d$m; j++) {
+    s$2 += v$y[j] * Math.log(t$1[j]) + t$2[j] * Math.log(t$3[j]);
+  }
+  const s$3 = s$2 / d$m;
+  const s$4 = -s$3;
+  const t$4 = out$.yhat.data;
+  if (t$4.length !== d$m)
+    throw new RangeError(
+      "JGrad2Into: out.yhat.data has length " + t$4.length + " but must have length " + d$m,
+    );
+  for (let j = 0; j < d$m; j++) {
+    t$4[j] = s$0 * (t$2[j] / t$3[j]) + s$1 * (v$y[j] / t$1[j]);
+  }
+  const t$5 = out$.z.data;
+  if (t$5.length !== d$m)
+    throw new RangeError("JGrad2Into: out.z.data has length " + t$5.length + " but must have length " + d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$5[j] = t$4[j] * (t$1[j] * t$3[j]);
+  }
+  out$.value = s$4;
+  out$.yhat.rows = 1;
+  out$.yhat.cols = d$m;
+  out$.z.rows = 1;
+  out$.z.cols = d$m;
+  return out$;
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -308,6 +308,228 @@ export function RGrad(input$: RInputs): RGradient {
   };
 }
 
+/** RGrad without allocating its results: fills the arrays of `out` (a result of RGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
+  const v$W$m = input$.W;
+  if (v$W$m == null) throw new TypeError("RGradInto: input W is missing");
+  const d$M = v$W$m.rows;
+  if (!(d$M >= 1))
+    throw new RangeError(
+      "RGradInto: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1",
+    );
+  const d$p = v$W$m.cols;
+  if (!(d$p >= 1))
+    throw new RangeError(
+      "RGradInto: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1",
+    );
+  const v$W = v$W$m.data;
+  if (v$W.length !== v$W$m.rows * v$W$m.cols)
+    throw new RangeError(
+      "RGradInto: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
+    );
+  const v$V$m = input$.V;
+  if (v$V$m == null) throw new TypeError("RGradInto: input V is missing");
+  const d$K = v$V$m.rows;
+  if (!(d$K >= 1))
+    throw new RangeError(
+      "RGradInto: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1",
+    );
+  if (v$V$m.cols !== d$M)
+    throw new RangeError(
+      "RGradInto: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
+    );
+  const v$V = v$V$m.data;
+  if (v$V.length !== v$V$m.rows * v$V$m.cols)
+    throw new RangeError(
+      "RGradInto: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
+    );
+  const v$b = input$.b;
+  if (v$b == null) throw new TypeError("RGradInto: input b is missing");
+  if (v$b.length !== d$M)
+    throw new RangeError(
+      "RGradInto: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
+    );
+  const v$c = input$.c;
+  if (v$c == null) throw new TypeError("RGradInto: input c is missing");
+  if (v$c.length !== d$K)
+    throw new RangeError(
+      "RGradInto: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
+    );
+  const v$X$m = input$.X;
+  if (v$X$m == null) throw new TypeError("RGradInto: input X is missing");
+  if (v$X$m.rows !== d$p)
+    throw new RangeError(
+      "RGradInto: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
+    );
+  const d$N = v$X$m.cols;
+  if (!(d$N >= 1))
+    throw new RangeError(
+      "RGradInto: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1",
+    );
+  const v$X = v$X$m.data;
+  if (v$X.length !== v$X$m.rows * v$X$m.cols)
+    throw new RangeError(
+      "RGradInto: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
+    );
+  const v$Y$m = input$.Y;
+  if (v$Y$m == null) throw new TypeError("RGradInto: input Y is missing");
+  if (v$Y$m.rows !== d$K)
+    throw new RangeError(
+      "RGradInto: Y has " + v$Y$m.rows + " rows" + " but dimension K is " + d$K + " (from V.rows)",
+    );
+  if (v$Y$m.cols !== d$N)
+    throw new RangeError(
+      "RGradInto: Y has " + v$Y$m.cols + " columns" + " but dimension N is " + d$N + " (from X.cols)",
+    );
+  const v$Y = v$Y$m.data;
+  if (v$Y.length !== v$Y$m.rows * v$Y$m.cols)
+    throw new RangeError(
+      "RGradInto: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
+    );
+  if (out$ == null) throw new TypeError("RGradInto: out is missing; pass a result of RGrad to reuse");
+  const t$0 = new Float64Array(d$M * d$N);
+  for (let i = 0; i < d$M; i++) {
+    for (let k = 0; k < d$p; k++) {
+      const aik = v$W[i * d$p + k];
+      for (let j = 0; j < d$N; j++) {
+        t$0[i * d$N + j] += aik * v$X[k * d$N + j];
+      }
+    }
+  }
+  const t$1 = new Float64Array(d$M * d$N);
+  for (let i = 0; i < d$M; i++) {
+    for (let j = 0; j < d$N; j++) {
+      t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
+    }
+  }
+  const t$2 = new Float64Array(d$K * d$N);
+  for (let i = 0; i < d$K; i++) {
+    for (let k = 0; k < d$M; k++) {
+      const aik = v$V[i * d$M + k];
+      for (let j = 0; j < d$N; j++) {
+        t$2[i * d$N + j] += aik * t$1[k * d$N + j];
+      }
+    }
+  }
+  const t$3 = new Float64Array(d$K * d$N);
+  for (let i = 0; i < d$K; i++) {
+    for (let j = 0; j < d$N; j++) {
+      t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
+    }
+  }
+  const t$4 = new Float64Array(d$K * d$N);
+  for (let k = 0; k < d$K * d$N; k++) {
+    t$4[k] = Math.exp(t$3[k]);
+  }
+  const t$5 = new Float64Array(d$N);
+  for (let k = 0; k < d$K; k++) {
+    const ak = 1;
+    for (let j = 0; j < d$N; j++) {
+      t$5[j] += ak * t$4[k * d$N + j];
+    }
+  }
+  let s$0 = 0;
+  for (let j = 0; j < d$N; j++) {
+    s$0 += Math.log(t$5[j]);
+  }
+  let s$1 = 0;
+  for (let k = 0; k < d$K * d$N; k++) {
+    s$1 += v$Y[k] * t$3[k];
+  }
+  const s$2 = -s$1;
+  const s$3 = s$0 + s$2;
+  const t$6 = new Float64Array(d$K * d$N);
+  for (let j = 0; j < d$N; j++) {
+    let max = -Infinity;
+    for (let i = 0; i < d$K; i++) {
+      const v = t$3[i * d$N + j];
+      if (v > max || Number.isNaN(v)) max = v;
+    }
+    let sum = 0;
+    for (let i = 0; i < d$K; i++) {
+      const e = Math.exp(t$3[i * d$N + j] - max);
+      t$6[i * d$N + j] = e;
+      sum += e;
+    }
+    for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
+  }
+  const t$7 = new Float64Array(d$K * d$N);
+  for (let k = 0; k < d$K * d$N; k++) {
+    t$7[k] = t$6[k] - v$Y[k];
+  }
+  const t$8 = out$.c;
+  if (t$8.length !== d$K)
+    throw new RangeError("RGradInto: out.c has length " + t$8.length + " but must have length " + d$K);
+  t$8.fill(0);
+  for (let i = 0; i < d$K; i++) {
+    let acc = 0;
+    for (let k = 0; k < d$N; k++) {
+      acc += t$7[i * d$N + k] * 1;
+    }
+    t$8[i] = acc;
+  }
+  const t$9 = out$.V.data;
+  if (t$9.length !== d$K * d$M)
+    throw new RangeError(
+      "RGradInto: out.V.data has length " + t$9.length + " but must have length " + d$K * d$M,
+    );
+  t$9.fill(0);
+  for (let i = 0; i < d$K; i++) {
+    for (let j = 0; j < d$M; j++) {
+      let acc = 0;
+      for (let k = 0; k < d$N; k++) {
+        acc += t$7[i * d$N + k] * t$1[j * d$N + k];
+      }
+      t$9[i * d$M + j] = acc;
+    }
+  }
+  const t$10 = new Float64Array(d$M * d$N);
+  for (let i = 0; i < d$M; i++) {
+    for (let k = 0; k < d$K; k++) {
+      const aik = v$V[k * d$M + i];
+      for (let j = 0; j < d$N; j++) {
+        t$10[i * d$N + j] += aik * t$7[k * d$N + j];
+      }
+    }
+  }
+  const t$11 = new Float64Array(d$M * d$N);
+  for (let k = 0; k < d$M * d$N; k++) {
+    t$11[k] = t$10[k] * (1 - sq$(t$1[k]));
+  }
+  const t$12 = out$.b;
+  if (t$12.length !== d$M)
+    throw new RangeError("RGradInto: out.b has length " + t$12.length + " but must have length " + d$M);
+  t$12.fill(0);
+  for (let i = 0; i < d$M; i++) {
+    let acc = 0;
+    for (let k = 0; k < d$N; k++) {
+      acc += t$11[i * d$N + k] * 1;
+    }
+    t$12[i] = acc;
+  }
+  const t$13 = out$.W.data;
+  if (t$13.length !== d$M * d$p)
+    throw new RangeError(
+      "RGradInto: out.W.data has length " + t$13.length + " but must have length " + d$M * d$p,
+    );
+  t$13.fill(0);
+  for (let i = 0; i < d$M; i++) {
+    for (let j = 0; j < d$p; j++) {
+      let acc = 0;
+      for (let k = 0; k < d$N; k++) {
+        acc += t$11[i * d$N + k] * v$X[j * d$N + k];
+      }
+      t$13[i * d$p + j] = acc;
+    }
+  }
+  out$.value = s$3;
+  out$.W.rows = d$M;
+  out$.W.cols = d$p;
+  out$.V.rows = d$K;
+  out$.V.cols = d$M;
+  return out$;
+}
+
 /**
  * The value of R and its gradient with respect to F, H, S:
  *   dR_dF = softmax(F) - Y
@@ -480,6 +702,191 @@ export function RGrad2(input$: RInputs): RGradient2 {
     H: { rows: d$M, cols: d$N, data: t$8 },
     S: { rows: d$M, cols: d$N, data: t$9 },
   };
+}
+
+/** RGrad2 without allocating its results: fills the arrays of `out` (a result of RGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function RGrad2Into(input$: RInputs, out$: RGradient2): RGradient2 {
+  const v$W$m = input$.W;
+  if (v$W$m == null) throw new TypeError("RGrad2Into: input W is missing");
+  const d$M = v$W$m.rows;
+  if (!(d$M >= 1))
+    throw new RangeError(
+      "RGrad2Into: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1",
+    );
+  const d$p = v$W$m.cols;
+  if (!(d$p >= 1))
+    throw new RangeError(
+      "RGrad2Into: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1",
+    );
+  const v$W = v$W$m.data;
+  if (v$W.length !== v$W$m.rows * v$W$m.cols)
+    throw new RangeError(
+      "RGrad2Into: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
+    );
+  const v$V$m = input$.V;
+  if (v$V$m == null) throw new TypeError("RGrad2Into: input V is missing");
+  const d$K = v$V$m.rows;
+  if (!(d$K >= 1))
+    throw new RangeError(
+      "RGrad2Into: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1",
+    );
+  if (v$V$m.cols !== d$M)
+    throw new RangeError(
+      "RGrad2Into: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
+    );
+  const v$V = v$V$m.data;
+  if (v$V.length !== v$V$m.rows * v$V$m.cols)
+    throw new RangeError(
+      "RGrad2Into: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
+    );
+  const v$b = input$.b;
+  if (v$b == null) throw new TypeError("RGrad2Into: input b is missing");
+  if (v$b.length !== d$M)
+    throw new RangeError(
+      "RGrad2Into: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
+    );
+  const v$c = input$.c;
+  if (v$c == null) throw new TypeError("RGrad2Into: input c is missing");
+  if (v$c.length !== d$K)
+    throw new RangeError(
+      "RGrad2Into: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
+    );
+  const v$X$m = input$.X;
+  if (v$X$m == null) throw new TypeError("RGrad2Into: input X is missing");
+  if (v$X$m.rows !== d$p)
+    throw new RangeError(
+      "RGrad2Into: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
+    );
+  const d$N = v$X$m.cols;
+  if (!(d$N >= 1))
+    throw new RangeError(
+      "RGrad2Into: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1",
+    );
+  const v$X = v$X$m.data;
+  if (v$X.length !== v$X$m.rows * v$X$m.cols)
+    throw new RangeError(
+      "RGrad2Into: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
+    );
+  const v$Y$m = input$.Y;
+  if (v$Y$m == null) throw new TypeError("RGrad2Into: input Y is missing");
+  if (v$Y$m.rows !== d$K)
+    throw new RangeError(
+      "RGrad2Into: Y has " + v$Y$m.rows + " rows" + " but dimension K is " + d$K + " (from V.rows)",
+    );
+  if (v$Y$m.cols !== d$N)
+    throw new RangeError(
+      "RGrad2Into: Y has " + v$Y$m.cols + " columns" + " but dimension N is " + d$N + " (from X.cols)",
+    );
+  const v$Y = v$Y$m.data;
+  if (v$Y.length !== v$Y$m.rows * v$Y$m.cols)
+    throw new RangeError(
+      "RGrad2Into: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
+    );
+  if (out$ == null) throw new TypeError("RGrad2Into: out is missing; pass a result of RGrad2 to reuse");
+  const t$0 = new Float64Array(d$M * d$N);
+  for (let i = 0; i < d$M; i++) {
+    for (let k = 0; k < d$p; k++) {
+      const aik = v$W[i * d$p + k];
+      for (let j = 0; j < d$N; j++) {
+        t$0[i * d$N + j] += aik * v$X[k * d$N + j];
+      }
+    }
+  }
+  const t$1 = new Float64Array(d$M * d$N);
+  for (let i = 0; i < d$M; i++) {
+    for (let j = 0; j < d$N; j++) {
+      t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
+    }
+  }
+  const t$2 = new Float64Array(d$K * d$N);
+  for (let i = 0; i < d$K; i++) {
+    for (let k = 0; k < d$M; k++) {
+      const aik = v$V[i * d$M + k];
+      for (let j = 0; j < d$N; j++) {
+        t$2[i * d$N + j] += aik * t$1[k * d$N + j];
+      }
+    }
+  }
+  const t$3 = new Float64Array(d$K * d$N);
+  for (let i = 0; i < d$K; i++) {
+    for (let j = 0; j < d$N; j++) {
+      t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
+    }
+  }
+  const t$4 = new Float64Array(d$K * d$N);
+  for (let k = 0; k < d$K * d$N; k++) {
+    t$4[k] = Math.exp(t$3[k]);
+  }
+  const t$5 = new Float64Array(d$N);
+  for (let k = 0; k < d$K; k++) {
+    const ak = 1;
+    for (let j = 0; j < d$N; j++) {
+      t$5[j] += ak * t$4[k * d$N + j];
+    }
+  }
+  let s$0 = 0;
+  for (let j = 0; j < d$N; j++) {
+    s$0 += Math.log(t$5[j]);
+  }
+  let s$1 = 0;
+  for (let k = 0; k < d$K * d$N; k++) {
+    s$1 += v$Y[k] * t$3[k];
+  }
+  const s$2 = -s$1;
+  const s$3 = s$0 + s$2;
+  const t$6 = new Float64Array(d$K * d$N);
+  for (let j = 0; j < d$N; j++) {
+    let max = -Infinity;
+    for (let i = 0; i < d$K; i++) {
+      const v = t$3[i * d$N + j];
+      if (v > max || Number.isNaN(v)) max = v;
+    }
+    let sum = 0;
+    for (let i = 0; i < d$K; i++) {
+      const e = Math.exp(t$3[i * d$N + j] - max);
+      t$6[i * d$N + j] = e;
+      sum += e;
+    }
+    for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
+  }
+  const t$7 = out$.F.data;
+  if (t$7.length !== d$K * d$N)
+    throw new RangeError(
+      "RGrad2Into: out.F.data has length " + t$7.length + " but must have length " + d$K * d$N,
+    );
+  for (let k = 0; k < d$K * d$N; k++) {
+    t$7[k] = t$6[k] - v$Y[k];
+  }
+  const t$8 = out$.H.data;
+  if (t$8.length !== d$M * d$N)
+    throw new RangeError(
+      "RGrad2Into: out.H.data has length " + t$8.length + " but must have length " + d$M * d$N,
+    );
+  t$8.fill(0);
+  for (let i = 0; i < d$M; i++) {
+    for (let k = 0; k < d$K; k++) {
+      const aik = v$V[k * d$M + i];
+      for (let j = 0; j < d$N; j++) {
+        t$8[i * d$N + j] += aik * t$7[k * d$N + j];
+      }
+    }
+  }
+  const t$9 = out$.S.data;
+  if (t$9.length !== d$M * d$N)
+    throw new RangeError(
+      "RGrad2Into: out.S.data has length " + t$9.length + " but must have length " + d$M * d$N,
+    );
+  for (let k = 0; k < d$M * d$N; k++) {
+    t$9[k] = t$8[k] * (1 - sq$(t$1[k]));
+  }
+  out$.value = s$3;
+  out$.F.rows = d$K;
+  out$.F.cols = d$N;
+  out$.H.rows = d$M;
+  out$.H.cols = d$N;
+  out$.S.rows = d$M;
+  out$.S.cols = d$N;
+  return out$;
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

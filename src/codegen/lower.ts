@@ -33,6 +33,11 @@ export interface FunctionSpec {
   /** The exported name, used in error messages too. */
   readonly name: string;
   readonly outputs: readonly FunctionOutput[];
+  /**
+   * Write results into the caller's object `out$` (of the result type) instead of allocating:
+   * arrays are filled in place (their lengths are checked), numbers are assigned.
+   */
+  readonly into?: boolean;
 }
 
 /**
@@ -151,6 +156,8 @@ class FunctionLowering {
   private readonly helpers = new Set<string>();
   private scalarCount = 0;
   private bufferCount = 0;
+  /** In `into` mode: the caller's array each output node is computed straight into. */
+  private readonly intoTargets = new Map<number, { key: string; data: string; matrix: boolean }>();
 
   /** The function's name in messages, as a TypeScript expression. */
   private readonly nameExpr: string;
@@ -191,6 +198,15 @@ class FunctionLowering {
   run(): LoweredFunction {
     const inputs = this.bindInputs();
     for (const n of this.nodes) this.placement.set(n.id, this.place(n));
+    if (this.spec.into === true) {
+      this.statements.push(`if (out$ == null) ${this.fail('TypeError', [str(`${this.spec.name}: out is missing; pass a result of ${this.spec.name.replace(/Into$/, '')} to reuse`)])}`);
+      for (const o of this.spec.outputs) {
+        if (o.kind === 'scalar' || isScalar(o.node.shape) || this.intoTargets.has(o.node.id)) continue;
+        if (this.placement.get(o.node.id) !== 'buffer') continue;
+        const field = `out$${propertyAccess(o.key!)}`;
+        this.intoTargets.set(o.node.id, { key: o.key!, data: o.kind === 'matrix' ? `${field}.data` : field, matrix: o.kind === 'matrix' });
+      }
+    }
     for (const n of this.nodes) this.emit(n);
     this.statements.push(this.returnStatement());
     return { name: this.spec.name, inputs, statements: this.statements, helpers: this.helpers };
@@ -662,10 +678,24 @@ class FunctionLowering {
     const out = this.statements;
     const t = this.newBuffer(n);
     // Outputs that are constant matrices or views still get a buffer of their own.
-    const alloc = `const ${t} = new Float64Array(${this.size(n)});`;
+    const target = this.intoTargets.get(n.id);
+    let alloc: string;
+    if (target === undefined) {
+      alloc = `const ${t} = new Float64Array(${this.size(n)});`;
+    } else {
+      // The caller's array: checked, and cleared where the loops below accumulate into it.
+      const absorbed = n.op === 'mul' && n.args[1] !== undefined && this.absorbedProduct(n.args[1]);
+      const assigns = (ELEMENTWISE.has(n.op) && !absorbed) || n.op === 'transpose' || n.op === 'softmax' || n.op === 'diagpart' || n.op === 'fill';
+      alloc = [
+        `const ${t} = ${target.data};`,
+        `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.spec.name}: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
+        ...(assigns ? [] : [`${t}.fill(0);`]),
+      ].join('\n');
+    }
     switch (n.op) {
       case 'fill':
-        out.push(n.attrs.value === 0 ? alloc : `const ${t} = new Float64Array(${this.size(n)}).fill(${num(n.attrs.value!)});`);
+        if (target !== undefined) out.push(alloc, `${t}.fill(${num(n.attrs.value!)});`);
+        else out.push(n.attrs.value === 0 ? alloc : `const ${t} = new Float64Array(${this.size(n)}).fill(${num(n.attrs.value!)});`);
         return;
       case 'eye':
         out.push(alloc, `for (let i = 0; i < ${this.rows(n)}; i++) ${t}[i * ${this.cols(n)} + i] = 1;`);
@@ -810,7 +840,38 @@ class FunctionLowering {
     return `{ rows: ${rows}, cols: ${cols}, data: ${data} }`;
   }
 
+  /** `into` mode: results go into `out$`; what was not computed in place is copied. */
+  private intoStatements(): string {
+    const lines: string[] = [];
+    const filled = new Set<number>();
+    for (const o of this.spec.outputs) {
+      const n = o.node;
+      const field = `out$${propertyAccess(o.key!)}`;
+      if (o.kind === 'scalar') {
+        lines.push(`${field} = ${isScalar(n.shape) ? this.scalar(n) : `${this.locals.get(n.id)!}[0]`};`);
+        continue;
+      }
+      const data = o.kind === 'matrix' ? `${field}.data` : field;
+      const target = this.intoTargets.get(n.id);
+      if (target !== undefined && target.key === o.key && !filled.has(n.id)) {
+        filled.add(n.id);
+      } else {
+        const size = isScalar(n.shape) ? '1' : this.size(n);
+        lines.push(
+          `if (${data}.length !== ${size}) ${this.fail('RangeError', [str(`${this.spec.name}: out${propertyAccess(o.key!)}${o.kind === 'matrix' ? '.data' : ''} has length `), `${data}.length`, str(' but must have length '), size])}`,
+          isScalar(n.shape) ? `${data}[0] = ${this.scalar(n)};` : `${data}.set(${this.locals.get(n.id)!});`,
+        );
+      }
+      if (o.kind === 'matrix') {
+        lines.push(`${field}.rows = ${isScalar(n.shape) || isRow(n.shape) ? '1' : this.rows(n)};`, `${field}.cols = ${isScalar(n.shape) ? '1' : this.cols(n)};`);
+      }
+    }
+    lines.push('return out$;');
+    return lines.join('\n');
+  }
+
   private returnStatement(): string {
+    if (this.spec.into === true) return this.intoStatements();
     const returned = new Set<string>();
     const outputs = this.spec.outputs;
     if (outputs.length === 1 && outputs[0]!.key === undefined) return `return ${this.resultValue(outputs[0]!, returned)};`;

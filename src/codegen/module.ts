@@ -40,6 +40,8 @@ function header(model: Model, sourceName: string): string {
 
 interface PlannedFunction {
   readonly name: string;
+  /** For `fGradInto`: the type of the caller's result object, filled in place. */
+  readonly outType?: string;
   readonly statements: readonly string[];
   readonly inputsType: string;
   readonly returnType: string;
@@ -82,10 +84,10 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
   const planned: PlannedFunction[] = [];
 
   // Gradient function names are fixed by the spec; a definition may not take one.
-  const gradNames = new Set(model.requests.map((r) => r.functionName));
+  const gradNames = new Set(model.requests.flatMap((r) => [r.functionName, `${r.functionName}Into`]));
   for (const d of model.definitions) {
     if (gradNames.has(d.name)) {
-      const request = model.requests.find((r) => r.functionName === d.name)!;
+      const request = model.requests.find((r) => r.functionName === d.name || `${r.functionName}Into` === d.name)!;
       throw new GradcError(model.source, [
         { message: `the gradient function of this line would be named ${d.name}, which is already a definition; rename the definition`, span: request.span },
       ]);
@@ -169,6 +171,17 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
       returnType: resultName,
       doc: [`The value of ${target.name} and its gradient with respect to ${g.results.map((r) => r.name).join(', ')}:`, ...lines.map((l) => `  ${l.name} = ${l.expression}`)].join('\n'),
     });
+    const intoName = `${name}Into`;
+    const into = lowerFunction(model, { name: intoName, outputs, into: true });
+    for (const h of into.helpers) helpers.add(h);
+    planned.push({
+      name: intoName,
+      outType: resultName,
+      statements: into.statements,
+      inputsType,
+      returnType: resultName,
+      doc: `${name} without allocating its results: fills the arrays of \`out\` (a result of ${name}, reused) in place, sets its numbers, and returns it. The arrays of \`out\` must not be arrays of the inputs.`,
+    });
   }
 
   // The whole module as one ts-morph structure, printed once (adding statements one by one
@@ -212,7 +225,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
       name: p.name,
       isExported: true,
       docs: [commentSafe(p.doc)],
-      parameters: [{ name: 'input$', type: p.inputsType }],
+      parameters: [{ name: 'input$', type: p.inputsType }, ...(p.outType !== undefined ? [{ name: 'out$', type: p.outType }] : [])],
       returnType: p.returnType,
       statements: [p.statements.join('\n')],
     });

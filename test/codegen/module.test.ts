@@ -16,9 +16,9 @@ grad L wrt A, b
 `;
 
 describe('generated modules: the API of LANGUAGE.md section 2', () => {
-  it('exports one forward function per definition and lossGrad per grad line', async () => {
+  it('exports one forward function per definition, and LGrad and LGradInto per grad line', async () => {
     const { exports } = await compileAndLoad(DS102);
-    expect(Object.keys(exports).sort()).toEqual(['L', 'LGrad', 'z1', 'z2', 'z3', 'z4']);
+    expect(Object.keys(exports).sort()).toEqual(['L', 'LGrad', 'LGradInto', 'z1', 'z2', 'z3', 'z4']);
   });
 
   it('imports nothing', async () => {
@@ -163,5 +163,31 @@ describe('generated modules: safe names and text', () => {
     const { code, exports } = await compileAndLoad(text);
     expect(code).not.toContain('*/ throw');
     expect(exports.f!({ x: 2 })).toBe(4);
+  });
+});
+
+describe('generated modules: fGradInto fills a result in place', () => {
+  const inputs = { A: { rows: 2, cols: 3, data: [0.1, -0.2, 0.3, 0.4, 0.5, -0.6] }, b: [1, -2], x: [0.5, 1, -1], y: 0.25 };
+
+  it('gives the same numbers as fGrad, in the same arrays it was given', async () => {
+    const { exports } = await compileAndLoad(`${DS102}grad L wrt z1, x, y\n`);
+    type G = { value: number; A: { rows: number; cols: number; data: Float64Array }; b: Float64Array };
+    const fresh = exports.LGrad!(inputs) as G;
+    const out = exports.LGrad!({ ...inputs, y: 3 }) as G;
+    const arrays = [out.A.data, out.b];
+    const again = exports.LGradInto!(inputs, out as unknown as Record<string, unknown>) as unknown as G;
+    expect(again).toBe(out);
+    expect(out.A.data).toBe(arrays[0]);
+    expect(out.b).toBe(arrays[1]);
+    expect(out).toEqual(fresh);
+    const grad2 = exports.LGrad2!(inputs) as Record<string, unknown>;
+    const out2 = exports.LGrad2!({ ...inputs, x: [9, 9, 9] }) as Record<string, unknown>;
+    expect(exports.LGrad2Into!(inputs, out2)).toEqual(grad2);
+  });
+
+  it('checks the lengths of the arrays it fills', async () => {
+    const { exports } = await compileAndLoad(DS102);
+    const out = { value: 0, A: { rows: 2, cols: 3, data: new Float64Array(5) }, b: new Float64Array(2) };
+    expect(() => exports.LGradInto!(inputs, out)).toThrow(new RangeError('LGradInto: out.A.data has length 5 but must have length 6'));
   });
 });
