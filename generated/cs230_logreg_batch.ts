@@ -149,10 +149,19 @@ export function JGrad(input$: JInputs): JGradient {
   }
   const t$5 = new Float64Array(d$n);
   for (let i = 0; i < d$n; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$X[i * d$m + k] * t$4[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$m; k += 4) {
+      acc0 += v$X[i * d$m + k] * t$4[k];
+      acc1 += v$X[i * d$m + k + 1] * t$4[k + 1];
+      acc2 += v$X[i * d$m + k + 2] * t$4[k + 2];
+      acc3 += v$X[i * d$m + k + 3] * t$4[k + 3];
     }
+    for (; k < d$m; k++) acc0 += v$X[i * d$m + k] * t$4[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = acc;
   }
   return { value: s$4, w: t$5, b: s$5 };
@@ -230,12 +239,20 @@ export function JGradInto(input$: JInputs, out$: JGradient): JGradient {
   const t$5 = out$.w;
   if (t$5.length !== d$n)
     throw new RangeError("JGradInto: out.w has length " + t$5.length + " but must have length " + d$n);
-  t$5.fill(0);
   for (let i = 0; i < d$n; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$X[i * d$m + k] * t$4[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$m; k += 4) {
+      acc0 += v$X[i * d$m + k] * t$4[k];
+      acc1 += v$X[i * d$m + k + 1] * t$4[k + 1];
+      acc2 += v$X[i * d$m + k + 2] * t$4[k + 2];
+      acc3 += v$X[i * d$m + k + 3] * t$4[k + 3];
     }
+    for (; k < d$m; k++) acc0 += v$X[i * d$m + k] * t$4[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = acc;
   }
   out$.value = s$4;
@@ -405,8 +422,14 @@ export function JGrad2Into(input$: JInputs, out$: JGradient2): JGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 2], [], [3]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [1], [1]];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(3);
   const needVariable = new Uint8Array(4);
   const needDimension = new Uint8Array(2);
@@ -417,12 +440,17 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$n = 0;
   let d$n$from = "";
   let d$m = 0;
   let d$m$from = "";
   let v$X!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     const m = input$.X;
     if (m == null) throw new TypeError(fn + ": input X is missing");
     if (d$n$from === "") {
@@ -454,7 +482,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": X.data has length " + v$X.length + " but X is " + m.rows + " x " + m.cols);
   }
   let v$w!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$w = input$.w;
     if (v$w == null) throw new TypeError(fn + ": input w is missing");
     if (d$n$from === "") {
@@ -471,12 +499,12 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$b!: number;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$b = input$.b;
     if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
   }
   let v$y!: ArrayLike<number>;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$y = input$.y;
     if (v$y == null) throw new TypeError(fn + ": input y is missing");
     if (d$m$from === "") {
@@ -492,18 +520,18 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       );
     }
   }
-  if (needDimension[0] === 1 && d$n$from === "") {
+  if (plan.needDimension[0] === 1 && d$n$from === "") {
     d$n = input$.n;
     if (!Number.isInteger(d$n) || d$n < 1)
       throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
   }
-  if (needDimension[1] === 1 && d$m$from === "") {
+  if (plan.needDimension[1] === 1 && d$m$from === "") {
     d$m = input$.m;
     if (!Number.isInteger(d$m) || d$m < 1)
       throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
   }
   let value$0!: ArrayLike<number>;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$m);
     for (let k = 0; k < d$n; k++) {
       const ak = v$w[k];
@@ -519,7 +547,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 0) return { rows: 1, cols: d$m, data: t$1 };
   }
   let value$1!: ArrayLike<number>;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const t$0 = new Float64Array(d$m);
     for (let j = 0; j < d$m; j++) {
       t$0[j] = sigmoid$(value$0[j]);
@@ -527,7 +555,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     value$1 = t$0;
     if (target === 1) return { rows: 1, cols: d$m, data: t$0 };
   }
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     let s$0 = 0;
     for (let j = 0; j < d$m; j++) {
       s$0 += v$y[j] * Math.log(value$1[j]) + (1 - v$y[j]) * Math.log(1 - value$1[j]);

@@ -136,10 +136,19 @@ export function LGrad(input$: LInputs): LGradient {
   const t$3 = new Float64Array(d$n);
   for (let i = 0; i < 1; i++) {
     for (let j = 0; j < d$n; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$m; k++) {
-        acc += t$2[k] * v$W[j * d$m + k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$m; k += 4) {
+        acc0 += t$2[k] * v$W[j * d$m + k];
+        acc1 += t$2[k + 1] * v$W[j * d$m + k + 1];
+        acc2 += t$2[k + 2] * v$W[j * d$m + k + 2];
+        acc3 += t$2[k + 3] * v$W[j * d$m + k + 3];
       }
+      for (; k < d$m; k++) acc0 += t$2[k] * v$W[j * d$m + k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$3[i * d$n + j] = acc;
     }
   }
@@ -227,10 +236,19 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
   const t$3 = new Float64Array(d$n);
   for (let i = 0; i < 1; i++) {
     for (let j = 0; j < d$n; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$m; k++) {
-        acc += t$2[k] * v$W[j * d$m + k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$m; k += 4) {
+        acc0 += t$2[k] * v$W[j * d$m + k];
+        acc1 += t$2[k + 1] * v$W[j * d$m + k + 1];
+        acc2 += t$2[k + 2] * v$W[j * d$m + k + 2];
+        acc3 += t$2[k + 3] * v$W[j * d$m + k + 3];
       }
+      for (; k < d$m; k++) acc0 += t$2[k] * v$W[j * d$m + k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$3[i * d$n + j] = acc;
     }
   }
@@ -239,7 +257,6 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
     throw new RangeError(
       "LGradInto: out.W.data has length " + t$4.length + " but must have length " + d$n * d$m,
     );
-  t$4.fill(0);
   for (let i = 0; i < d$n; i++) {
     const ai = 2 * t$0[i];
     for (let j = 0; j < d$m; j++) {
@@ -413,8 +430,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 1], [2]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [1]];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(2);
   const needVariable = new Uint8Array(3);
   const needDimension = new Uint8Array(2);
@@ -425,12 +448,17 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$n = 0;
   let d$n$from = "";
   let d$m = 0;
   let d$m$from = "";
   let v$x!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     const m = input$.x;
     if (m == null) throw new TypeError(fn + ": input x is missing");
     if (m.rows !== 1) throw new RangeError(fn + ": x has " + m.rows + " rows" + " but must have 1 rows");
@@ -451,7 +479,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": x.data has length " + v$x.length + " but x is " + m.rows + " x " + m.cols);
   }
   let v$W!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     const m = input$.W;
     if (m == null) throw new TypeError(fn + ": input W is missing");
     if (d$n$from === "") {
@@ -483,7 +511,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": W.data has length " + v$W.length + " but W is " + m.rows + " x " + m.cols);
   }
   let v$y!: ArrayLike<number>;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     const m = input$.y;
     if (m == null) throw new TypeError(fn + ": input y is missing");
     if (m.rows !== 1) throw new RangeError(fn + ": y has " + m.rows + " rows" + " but must have 1 rows");
@@ -503,18 +531,18 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (v$y.length !== m.rows * m.cols)
       throw new RangeError(fn + ": y.data has length " + v$y.length + " but y is " + m.rows + " x " + m.cols);
   }
-  if (needDimension[0] === 1 && d$n$from === "") {
+  if (plan.needDimension[0] === 1 && d$n$from === "") {
     d$n = input$.n;
     if (!Number.isInteger(d$n) || d$n < 1)
       throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
   }
-  if (needDimension[1] === 1 && d$m$from === "") {
+  if (plan.needDimension[1] === 1 && d$m$from === "") {
     d$m = input$.m;
     if (!Number.isInteger(d$m) || d$m < 1)
       throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
   }
   let value$0!: ArrayLike<number>;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$m);
     for (let k = 0; k < d$n; k++) {
       const ak = sigmoid$(v$x[k]);
@@ -525,7 +553,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     value$0 = t$0;
     if (target === 0) return { rows: 1, cols: d$m, data: t$0 };
   }
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     let s$0 = 0;
     for (let j = 0; j < d$m; j++) {
       s$0 += sq$(value$0[j] - v$y[j]);

@@ -87,8 +87,21 @@ export function LGrad(input$: LInputs): LGradient {
   const v$y = input$.y;
   if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
   let s$0 = 0;
-  for (let k = 0; k < d$n; k++) {
-    s$0 += v$w[k] * v$x[k];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$n; k += 4) {
+      acc0 += v$w[k] * v$x[k];
+      acc1 += v$w[k + 1] * v$x[k + 1];
+      acc2 += v$w[k + 2] * v$x[k + 2];
+      acc3 += v$w[k + 3] * v$x[k + 3];
+    }
+    for (; k < d$n; k++) acc0 += v$w[k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$0 = acc;
   }
   const s$1 = s$0 + v$b;
   const s$2 = Math.max(0, s$1);
@@ -127,8 +140,21 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
   if (typeof v$y !== "number") throw new TypeError("LGradInto: y must be a number");
   if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
   let s$0 = 0;
-  for (let k = 0; k < d$n; k++) {
-    s$0 += v$w[k] * v$x[k];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$n; k += 4) {
+      acc0 += v$w[k] * v$x[k];
+      acc1 += v$w[k + 1] * v$x[k + 1];
+      acc2 += v$w[k + 2] * v$x[k + 2];
+      acc3 += v$w[k + 3] * v$x[k + 3];
+    }
+    for (; k < d$n; k++) acc0 += v$w[k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$0 = acc;
   }
   const s$1 = s$0 + v$b;
   const s$2 = Math.max(0, s$1);
@@ -173,8 +199,21 @@ export function LGrad2(input$: LInputs): LGradient2 {
   const v$y = input$.y;
   if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
   let s$0 = 0;
-  for (let k = 0; k < d$n; k++) {
-    s$0 += v$w[k] * v$x[k];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$n; k += 4) {
+      acc0 += v$w[k] * v$x[k];
+      acc1 += v$w[k + 1] * v$x[k + 1];
+      acc2 += v$w[k + 2] * v$x[k + 2];
+      acc3 += v$w[k + 3] * v$x[k + 3];
+    }
+    for (; k < d$n; k++) acc0 += v$w[k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$0 = acc;
   }
   const s$1 = s$0 + v$b;
   const s$2 = Math.max(0, s$1);
@@ -207,8 +246,21 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   if (typeof v$y !== "number") throw new TypeError("LGrad2Into: y must be a number");
   if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
   let s$0 = 0;
-  for (let k = 0; k < d$n; k++) {
-    s$0 += v$w[k] * v$x[k];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$n; k += 4) {
+      acc0 += v$w[k] * v$x[k];
+      acc1 += v$w[k + 1] * v$x[k + 1];
+      acc2 += v$w[k + 2] * v$x[k + 2];
+      acc3 += v$w[k + 3] * v$x[k + 3];
+    }
+    for (; k < d$n; k++) acc0 += v$w[k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$0 = acc;
   }
   const s$1 = s$0 + v$b;
   const s$2 = Math.max(0, s$1);
@@ -226,8 +278,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 2], [3]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[0], []];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(2);
   const needVariable = new Uint8Array(4);
   const needDimension = new Uint8Array(1);
@@ -238,10 +296,15 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$n = 0;
   let d$n$from = "";
   let v$x!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     v$x = input$.x;
     if (v$x == null) throw new TypeError(fn + ": input x is missing");
     if (d$n$from === "") {
@@ -258,7 +321,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$w!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$w = input$.w;
     if (v$w == null) throw new TypeError(fn + ": input w is missing");
     if (d$n$from === "") {
@@ -275,32 +338,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$b!: number;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$b = input$.b;
     if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
   }
   let v$y!: number;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$y = input$.y;
     if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
   }
-  if (needDimension[0] === 1 && d$n$from === "") {
+  if (plan.needDimension[0] === 1 && d$n$from === "") {
     d$n = input$.n;
     if (!Number.isInteger(d$n) || d$n < 1)
       throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
   }
   let value$0 = 0;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     let s$0 = 0;
-    for (let k = 0; k < d$n; k++) {
-      s$0 += v$w[k] * v$x[k];
+    {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$n; k += 4) {
+        acc0 += v$w[k] * v$x[k];
+        acc1 += v$w[k + 1] * v$x[k + 1];
+        acc2 += v$w[k + 2] * v$x[k + 2];
+        acc3 += v$w[k + 3] * v$x[k + 3];
+      }
+      for (; k < d$n; k++) acc0 += v$w[k] * v$x[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      s$0 = acc;
     }
     const s$1 = s$0 + v$b;
     const s$2 = Math.max(0, s$1);
     value$0 = s$2;
     if (target === 0) return s$2;
   }
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const s$0 = Math.log(value$0);
     const s$1 = v$y * s$0;
     const s$2 = -s$1;

@@ -187,8 +187,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 2], [3]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[], []];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(2);
   const needVariable = new Uint8Array(4);
   const needDimension = new Uint8Array(0);
@@ -199,28 +205,33 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let v$w!: number;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     v$w = input$.w;
     if (typeof v$w !== "number") throw new TypeError(fn + ": w must be a number");
   }
   let v$x!: number;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$x = input$.x;
     if (typeof v$x !== "number") throw new TypeError(fn + ": x must be a number");
   }
   let v$b!: number;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$b = input$.b;
     if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
   }
   let v$y!: number;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$y = input$.y;
     if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
   }
   let value$0 = 0;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const s$0 = sq$(v$x);
     const s$1 = v$w * s$0;
     const s$2 = s$1 + v$b;
@@ -229,7 +240,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     value$0 = s$4;
     if (target === 0) return s$4;
   }
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const s$0 = -v$y;
     const s$1 = value$0 + s$0;
     const s$2 = sq$(s$1);

@@ -325,10 +325,19 @@ export function lGrad(input$: LInputs): LGradient {
     );
   const t$0 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$Di; k += 4) {
+      acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+      acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
+      acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
+      acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
     }
+    for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$D1);
@@ -341,10 +350,19 @@ export function lGrad(input$: LInputs): LGradient {
   }
   const t$3 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$2[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D1; k += 4) {
+      acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+      acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
+      acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
+      acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
     }
+    for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$3[i] = acc;
   }
   const t$4 = new Float64Array(d$D2);
@@ -353,10 +371,19 @@ export function lGrad(input$: LInputs): LGradient {
   }
   const t$5 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D2; k++) {
-      acc += v$Omega2[i * d$D2 + k] * t$4[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D2; k += 4) {
+      acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+      acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
+      acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
+      acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
     }
+    for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = acc;
   }
   const t$6 = new Float64Array(d$D3);
@@ -369,10 +396,19 @@ export function lGrad(input$: LInputs): LGradient {
   }
   const t$8 = new Float64Array(d$Df);
   for (let i = 0; i < d$Df; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D3; k++) {
-      acc += v$Omega3[i * d$D3 + k] * t$7[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D3; k += 4) {
+      acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+      acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
+      acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
+      acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
     }
+    for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$8[i] = acc;
   }
   const t$9 = new Float64Array(d$Df);
@@ -611,10 +647,19 @@ export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
   if (out$ == null) throw new TypeError("lGradInto: out is missing; pass a result of lGrad to reuse");
   const t$0 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$Di; k += 4) {
+      acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+      acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
+      acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
+      acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
     }
+    for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$D1);
@@ -627,10 +672,19 @@ export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
   }
   const t$3 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$2[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D1; k += 4) {
+      acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+      acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
+      acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
+      acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
     }
+    for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$3[i] = acc;
   }
   const t$4 = new Float64Array(d$D2);
@@ -639,10 +693,19 @@ export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
   }
   const t$5 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D2; k++) {
-      acc += v$Omega2[i * d$D2 + k] * t$4[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D2; k += 4) {
+      acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+      acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
+      acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
+      acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
     }
+    for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = acc;
   }
   const t$6 = new Float64Array(d$D3);
@@ -655,10 +718,19 @@ export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
   }
   const t$8 = new Float64Array(d$Df);
   for (let i = 0; i < d$Df; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D3; k++) {
-      acc += v$Omega3[i * d$D3 + k] * t$7[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D3; k += 4) {
+      acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+      acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
+      acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
+      acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
     }
+    for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$8[i] = acc;
   }
   const t$9 = new Float64Array(d$Df);
@@ -921,10 +993,19 @@ export function lGrad2(input$: LInputs): LGradient2 {
     );
   const t$0 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$Di; k += 4) {
+      acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+      acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
+      acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
+      acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
     }
+    for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$D1);
@@ -937,10 +1018,19 @@ export function lGrad2(input$: LInputs): LGradient2 {
   }
   const t$3 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$2[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D1; k += 4) {
+      acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+      acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
+      acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
+      acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
     }
+    for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$3[i] = acc;
   }
   const t$4 = new Float64Array(d$D2);
@@ -949,10 +1039,19 @@ export function lGrad2(input$: LInputs): LGradient2 {
   }
   const t$5 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D2; k++) {
-      acc += v$Omega2[i * d$D2 + k] * t$4[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D2; k += 4) {
+      acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+      acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
+      acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
+      acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
     }
+    for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = acc;
   }
   const t$6 = new Float64Array(d$D3);
@@ -965,10 +1064,19 @@ export function lGrad2(input$: LInputs): LGradient2 {
   }
   const t$8 = new Float64Array(d$Df);
   for (let i = 0; i < d$Df; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D3; k++) {
-      acc += v$Omega3[i * d$D3 + k] * t$7[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D3; k += 4) {
+      acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+      acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
+      acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
+      acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
     }
+    for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$8[i] = acc;
   }
   const t$9 = new Float64Array(d$Df);
@@ -1241,10 +1349,19 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   if (out$ == null) throw new TypeError("lGrad2Into: out is missing; pass a result of lGrad2 to reuse");
   const t$0 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$Di; k++) {
-      acc += v$Omega0[i * d$Di + k] * v$x_i[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$Di; k += 4) {
+      acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+      acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
+      acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
+      acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
     }
+    for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$D1);
@@ -1257,10 +1374,19 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   }
   const t$3 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D1; k++) {
-      acc += v$Omega1[i * d$D1 + k] * t$2[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D1; k += 4) {
+      acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+      acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
+      acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
+      acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
     }
+    for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$3[i] = acc;
   }
   const t$4 = new Float64Array(d$D2);
@@ -1269,10 +1395,19 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   }
   const t$5 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D2; k++) {
-      acc += v$Omega2[i * d$D2 + k] * t$4[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D2; k += 4) {
+      acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+      acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
+      acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
+      acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
     }
+    for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = acc;
   }
   const t$6 = new Float64Array(d$D3);
@@ -1285,10 +1420,19 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   }
   const t$8 = new Float64Array(d$Df);
   for (let i = 0; i < d$Df; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$D3; k++) {
-      acc += v$Omega3[i * d$D3 + k] * t$7[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$D3; k += 4) {
+      acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+      acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
+      acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
+      acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
     }
+    for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$8[i] = acc;
   }
   const t$9 = new Float64Array(d$Df);
@@ -1363,7 +1507,6 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
     throw new RangeError(
       "lGrad2Into: out.Omega3.data has length " + t$20.length + " but must have length " + d$Df * d$D3,
     );
-  t$20.fill(0);
   for (let i = 0; i < d$Df; i++) {
     const ai = 2 * t$9[i];
     for (let j = 0; j < d$D3; j++) {
@@ -1375,7 +1518,6 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
     throw new RangeError(
       "lGrad2Into: out.Omega2.data has length " + t$21.length + " but must have length " + d$D3 * d$D2,
     );
-  t$21.fill(0);
   for (let i = 0; i < d$D3; i++) {
     const ai = -2 * t$11[i];
     for (let j = 0; j < d$D2; j++) {
@@ -1387,7 +1529,6 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
     throw new RangeError(
       "lGrad2Into: out.Omega1.data has length " + t$22.length + " but must have length " + d$D2 * d$D1,
     );
-  t$22.fill(0);
   for (let i = 0; i < d$D2; i++) {
     const ai = -2 * t$13[i];
     for (let j = 0; j < d$D1; j++) {
@@ -1399,7 +1540,6 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
     throw new RangeError(
       "lGrad2Into: out.Omega0.data has length " + t$23.length + " but must have length " + d$D1 * d$Di,
     );
-  t$23.fill(0);
   for (let i = 0; i < d$D1; i++) {
     const ai = -2 * t$15[i];
     for (let j = 0; j < d$Di; j++) {
@@ -1422,8 +1562,14 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2], [3], [4], [5], [6]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 6], [], [3, 7], [], [4, 8], [], [5, 9], [1]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[0, 2], [2], [2, 3], [3], [3, 4], [4], [1, 4], [1]];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(8);
   const needVariable = new Uint8Array(10);
   const needDimension = new Uint8Array(5);
@@ -1434,6 +1580,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$Di = 0;
   let d$Di$from = "";
   let d$Df = 0;
@@ -1445,7 +1596,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let d$D3 = 0;
   let d$D3$from = "";
   let v$x_i!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     v$x_i = input$.x_i;
     if (v$x_i == null) throw new TypeError(fn + ": input x_i is missing");
     if (d$Di$from === "") {
@@ -1469,7 +1620,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$y_i!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$y_i = input$.y_i;
     if (v$y_i == null) throw new TypeError(fn + ": input y_i is missing");
     if (d$Df$from === "") {
@@ -1493,7 +1644,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$beta0!: ArrayLike<number>;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$beta0 = input$.beta0;
     if (v$beta0 == null) throw new TypeError(fn + ": input beta0 is missing");
     if (d$D1$from === "") {
@@ -1517,7 +1668,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$beta1!: ArrayLike<number>;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$beta1 = input$.beta1;
     if (v$beta1 == null) throw new TypeError(fn + ": input beta1 is missing");
     if (d$D2$from === "") {
@@ -1541,7 +1692,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$beta2!: ArrayLike<number>;
-  if (needVariable[4] === 1) {
+  if (plan.needVariable[4] === 1) {
     v$beta2 = input$.beta2;
     if (v$beta2 == null) throw new TypeError(fn + ": input beta2 is missing");
     if (d$D3$from === "") {
@@ -1565,7 +1716,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$beta3!: ArrayLike<number>;
-  if (needVariable[5] === 1) {
+  if (plan.needVariable[5] === 1) {
     v$beta3 = input$.beta3;
     if (v$beta3 == null) throw new TypeError(fn + ": input beta3 is missing");
     if (d$Df$from === "") {
@@ -1589,7 +1740,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$Omega0!: ArrayLike<number>;
-  if (needVariable[6] === 1) {
+  if (plan.needVariable[6] === 1) {
     const m = input$.Omega0;
     if (m == null) throw new TypeError(fn + ": input Omega0 is missing");
     if (d$D1$from === "") {
@@ -1639,7 +1790,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       );
   }
   let v$Omega1!: ArrayLike<number>;
-  if (needVariable[7] === 1) {
+  if (plan.needVariable[7] === 1) {
     const m = input$.Omega1;
     if (m == null) throw new TypeError(fn + ": input Omega1 is missing");
     if (d$D2$from === "") {
@@ -1689,7 +1840,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       );
   }
   let v$Omega2!: ArrayLike<number>;
-  if (needVariable[8] === 1) {
+  if (plan.needVariable[8] === 1) {
     const m = input$.Omega2;
     if (m == null) throw new TypeError(fn + ": input Omega2 is missing");
     if (d$D3$from === "") {
@@ -1739,7 +1890,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       );
   }
   let v$Omega3!: ArrayLike<number>;
-  if (needVariable[9] === 1) {
+  if (plan.needVariable[9] === 1) {
     const m = input$.Omega3;
     if (m == null) throw new TypeError(fn + ": input Omega3 is missing");
     if (d$Df$from === "") {
@@ -1788,39 +1939,48 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
         fn + ": Omega3.data has length " + v$Omega3.length + " but Omega3 is " + m.rows + " x " + m.cols,
       );
   }
-  if (needDimension[0] === 1 && d$Di$from === "") {
+  if (plan.needDimension[0] === 1 && d$Di$from === "") {
     d$Di = input$.Di;
     if (!Number.isInteger(d$Di) || d$Di < 1)
       throw new RangeError(fn + ": dimension Di is " + String(d$Di) + "; it must be a positive integer");
   }
-  if (needDimension[1] === 1 && d$Df$from === "") {
+  if (plan.needDimension[1] === 1 && d$Df$from === "") {
     d$Df = input$.Df;
     if (!Number.isInteger(d$Df) || d$Df < 1)
       throw new RangeError(fn + ": dimension Df is " + String(d$Df) + "; it must be a positive integer");
   }
-  if (needDimension[2] === 1 && d$D1$from === "") {
+  if (plan.needDimension[2] === 1 && d$D1$from === "") {
     d$D1 = input$.D1;
     if (!Number.isInteger(d$D1) || d$D1 < 1)
       throw new RangeError(fn + ": dimension D1 is " + String(d$D1) + "; it must be a positive integer");
   }
-  if (needDimension[3] === 1 && d$D2$from === "") {
+  if (plan.needDimension[3] === 1 && d$D2$from === "") {
     d$D2 = input$.D2;
     if (!Number.isInteger(d$D2) || d$D2 < 1)
       throw new RangeError(fn + ": dimension D2 is " + String(d$D2) + "; it must be a positive integer");
   }
-  if (needDimension[4] === 1 && d$D3$from === "") {
+  if (plan.needDimension[4] === 1 && d$D3$from === "") {
     d$D3 = input$.D3;
     if (!Number.isInteger(d$D3) || d$D3 < 1)
       throw new RangeError(fn + ": dimension D3 is " + String(d$D3) + "; it must be a positive integer");
   }
   let value$0!: ArrayLike<number>;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$D1);
     for (let i = 0; i < d$D1; i++) {
-      let acc = 0;
-      for (let k = 0; k < d$Di; k++) {
-        acc += v$Omega0[i * d$Di + k] * v$x_i[k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$Di; k += 4) {
+        acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+        acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
+        acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
+        acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
       }
+      for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$0[i] = acc;
     }
     const t$1 = new Float64Array(d$D1);
@@ -1831,7 +1991,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 0) return t$1;
   }
   let value$1!: ArrayLike<number>;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const t$0 = new Float64Array(d$D1);
     for (let i = 0; i < d$D1; i++) {
       t$0[i] = Math.sin(value$0[i]);
@@ -1840,13 +2000,22 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return t$0;
   }
   let value$2!: ArrayLike<number>;
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$D2);
     for (let i = 0; i < d$D2; i++) {
-      let acc = 0;
-      for (let k = 0; k < d$D1; k++) {
-        acc += v$Omega1[i * d$D1 + k] * value$1[k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D1; k += 4) {
+        acc0 += v$Omega1[i * d$D1 + k] * value$1[k];
+        acc1 += v$Omega1[i * d$D1 + k + 1] * value$1[k + 1];
+        acc2 += v$Omega1[i * d$D1 + k + 2] * value$1[k + 2];
+        acc3 += v$Omega1[i * d$D1 + k + 3] * value$1[k + 3];
       }
+      for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * value$1[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$0[i] = acc;
     }
     const t$1 = new Float64Array(d$D2);
@@ -1857,7 +2026,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 2) return t$1;
   }
   let value$3!: ArrayLike<number>;
-  if (need[3] === 1) {
+  if (plan.need[3] === 1) {
     const t$0 = new Float64Array(d$D2);
     for (let i = 0; i < d$D2; i++) {
       t$0[i] = Math.exp(value$2[i]);
@@ -1866,13 +2035,22 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return t$0;
   }
   let value$4!: ArrayLike<number>;
-  if (need[4] === 1) {
+  if (plan.need[4] === 1) {
     const t$0 = new Float64Array(d$D3);
     for (let i = 0; i < d$D3; i++) {
-      let acc = 0;
-      for (let k = 0; k < d$D2; k++) {
-        acc += v$Omega2[i * d$D2 + k] * value$3[k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D2; k += 4) {
+        acc0 += v$Omega2[i * d$D2 + k] * value$3[k];
+        acc1 += v$Omega2[i * d$D2 + k + 1] * value$3[k + 1];
+        acc2 += v$Omega2[i * d$D2 + k + 2] * value$3[k + 2];
+        acc3 += v$Omega2[i * d$D2 + k + 3] * value$3[k + 3];
       }
+      for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * value$3[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$0[i] = acc;
     }
     const t$1 = new Float64Array(d$D3);
@@ -1883,7 +2061,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 4) return t$1;
   }
   let value$5!: ArrayLike<number>;
-  if (need[5] === 1) {
+  if (plan.need[5] === 1) {
     const t$0 = new Float64Array(d$D3);
     for (let i = 0; i < d$D3; i++) {
       t$0[i] = Math.cos(value$4[i]);
@@ -1892,13 +2070,22 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 5) return t$0;
   }
   let value$6!: ArrayLike<number>;
-  if (need[6] === 1) {
+  if (plan.need[6] === 1) {
     const t$0 = new Float64Array(d$Df);
     for (let i = 0; i < d$Df; i++) {
-      let acc = 0;
-      for (let k = 0; k < d$D3; k++) {
-        acc += v$Omega3[i * d$D3 + k] * value$5[k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D3; k += 4) {
+        acc0 += v$Omega3[i * d$D3 + k] * value$5[k];
+        acc1 += v$Omega3[i * d$D3 + k + 1] * value$5[k + 1];
+        acc2 += v$Omega3[i * d$D3 + k + 2] * value$5[k + 2];
+        acc3 += v$Omega3[i * d$D3 + k + 3] * value$5[k + 3];
       }
+      for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * value$5[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$0[i] = acc;
     }
     const t$1 = new Float64Array(d$Df);
@@ -1908,7 +2095,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     value$6 = t$1;
     if (target === 6) return t$1;
   }
-  if (need[7] === 1) {
+  if (plan.need[7] === 1) {
     let s$0 = 0;
     for (let i = 0; i < d$Df; i++) {
       s$0 += sq$(value$6[i] - v$y_i[i]);

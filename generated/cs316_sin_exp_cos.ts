@@ -416,8 +416,14 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2], [3], [4], [5], [6]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 6], [], [3, 7], [], [4, 8], [], [5, 9], [1]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[], [], [], [], [], [], [], []];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(8);
   const needVariable = new Uint8Array(10);
   const needDimension = new Uint8Array(0);
@@ -428,103 +434,108 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let v$x_i!: number;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     v$x_i = input$.x_i;
     if (typeof v$x_i !== "number") throw new TypeError(fn + ": x_i must be a number");
   }
   let v$y_i!: number;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$y_i = input$.y_i;
     if (typeof v$y_i !== "number") throw new TypeError(fn + ": y_i must be a number");
   }
   let v$beta0!: number;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$beta0 = input$.beta0;
     if (typeof v$beta0 !== "number") throw new TypeError(fn + ": beta0 must be a number");
   }
   let v$beta1!: number;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$beta1 = input$.beta1;
     if (typeof v$beta1 !== "number") throw new TypeError(fn + ": beta1 must be a number");
   }
   let v$beta2!: number;
-  if (needVariable[4] === 1) {
+  if (plan.needVariable[4] === 1) {
     v$beta2 = input$.beta2;
     if (typeof v$beta2 !== "number") throw new TypeError(fn + ": beta2 must be a number");
   }
   let v$beta3!: number;
-  if (needVariable[5] === 1) {
+  if (plan.needVariable[5] === 1) {
     v$beta3 = input$.beta3;
     if (typeof v$beta3 !== "number") throw new TypeError(fn + ": beta3 must be a number");
   }
   let v$omega0!: number;
-  if (needVariable[6] === 1) {
+  if (plan.needVariable[6] === 1) {
     v$omega0 = input$.omega0;
     if (typeof v$omega0 !== "number") throw new TypeError(fn + ": omega0 must be a number");
   }
   let v$omega1!: number;
-  if (needVariable[7] === 1) {
+  if (plan.needVariable[7] === 1) {
     v$omega1 = input$.omega1;
     if (typeof v$omega1 !== "number") throw new TypeError(fn + ": omega1 must be a number");
   }
   let v$omega2!: number;
-  if (needVariable[8] === 1) {
+  if (plan.needVariable[8] === 1) {
     v$omega2 = input$.omega2;
     if (typeof v$omega2 !== "number") throw new TypeError(fn + ": omega2 must be a number");
   }
   let v$omega3!: number;
-  if (needVariable[9] === 1) {
+  if (plan.needVariable[9] === 1) {
     v$omega3 = input$.omega3;
     if (typeof v$omega3 !== "number") throw new TypeError(fn + ": omega3 must be a number");
   }
   let value$0 = 0;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const s$0 = v$omega0 * v$x_i;
     const s$1 = v$beta0 + s$0;
     value$0 = s$1;
     if (target === 0) return s$1;
   }
   let value$1 = 0;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const s$0 = Math.sin(value$0);
     value$1 = s$0;
     if (target === 1) return s$0;
   }
   let value$2 = 0;
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     const s$0 = v$omega1 * value$1;
     const s$1 = v$beta1 + s$0;
     value$2 = s$1;
     if (target === 2) return s$1;
   }
   let value$3 = 0;
-  if (need[3] === 1) {
+  if (plan.need[3] === 1) {
     const s$0 = Math.exp(value$2);
     value$3 = s$0;
     if (target === 3) return s$0;
   }
   let value$4 = 0;
-  if (need[4] === 1) {
+  if (plan.need[4] === 1) {
     const s$0 = v$omega2 * value$3;
     const s$1 = v$beta2 + s$0;
     value$4 = s$1;
     if (target === 4) return s$1;
   }
   let value$5 = 0;
-  if (need[5] === 1) {
+  if (plan.need[5] === 1) {
     const s$0 = Math.cos(value$4);
     value$5 = s$0;
     if (target === 5) return s$0;
   }
   let value$6 = 0;
-  if (need[6] === 1) {
+  if (plan.need[6] === 1) {
     const s$0 = v$omega3 * value$5;
     const s$1 = v$beta3 + s$0;
     value$6 = s$1;
     if (target === 6) return s$1;
   }
-  if (need[7] === 1) {
+  if (plan.need[7] === 1) {
     const s$0 = -v$y_i;
     const s$1 = value$6 + s$0;
     const s$2 = sq$(s$1);

@@ -276,8 +276,14 @@ export function yGradInto(input$: YInputs, out$: YGradient): YGradient {
 const DEFINITIONS$: readonly (readonly number[])[] = [[]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[]];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(1);
   const needVariable = new Uint8Array(14);
   const needDimension = new Uint8Array(0);
@@ -288,77 +294,82 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let v$x!: number;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     v$x = input$.x;
     if (typeof v$x !== "number") throw new TypeError(fn + ": x must be a number");
   }
   let v$theta01!: number;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$theta01 = input$.theta01;
     if (typeof v$theta01 !== "number") throw new TypeError(fn + ": theta01 must be a number");
   }
   let v$theta11!: number;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$theta11 = input$.theta11;
     if (typeof v$theta11 !== "number") throw new TypeError(fn + ": theta11 must be a number");
   }
   let v$theta02!: number;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$theta02 = input$.theta02;
     if (typeof v$theta02 !== "number") throw new TypeError(fn + ": theta02 must be a number");
   }
   let v$theta12!: number;
-  if (needVariable[4] === 1) {
+  if (plan.needVariable[4] === 1) {
     v$theta12 = input$.theta12;
     if (typeof v$theta12 !== "number") throw new TypeError(fn + ": theta12 must be a number");
   }
   let v$psi01!: number;
-  if (needVariable[5] === 1) {
+  if (plan.needVariable[5] === 1) {
     v$psi01 = input$.psi01;
     if (typeof v$psi01 !== "number") throw new TypeError(fn + ": psi01 must be a number");
   }
   let v$psi11!: number;
-  if (needVariable[6] === 1) {
+  if (plan.needVariable[6] === 1) {
     v$psi11 = input$.psi11;
     if (typeof v$psi11 !== "number") throw new TypeError(fn + ": psi11 must be a number");
   }
   let v$psi21!: number;
-  if (needVariable[7] === 1) {
+  if (plan.needVariable[7] === 1) {
     v$psi21 = input$.psi21;
     if (typeof v$psi21 !== "number") throw new TypeError(fn + ": psi21 must be a number");
   }
   let v$psi02!: number;
-  if (needVariable[8] === 1) {
+  if (plan.needVariable[8] === 1) {
     v$psi02 = input$.psi02;
     if (typeof v$psi02 !== "number") throw new TypeError(fn + ": psi02 must be a number");
   }
   let v$psi12!: number;
-  if (needVariable[9] === 1) {
+  if (plan.needVariable[9] === 1) {
     v$psi12 = input$.psi12;
     if (typeof v$psi12 !== "number") throw new TypeError(fn + ": psi12 must be a number");
   }
   let v$psi22!: number;
-  if (needVariable[10] === 1) {
+  if (plan.needVariable[10] === 1) {
     v$psi22 = input$.psi22;
     if (typeof v$psi22 !== "number") throw new TypeError(fn + ": psi22 must be a number");
   }
   let v$phi0!: number;
-  if (needVariable[11] === 1) {
+  if (plan.needVariable[11] === 1) {
     v$phi0 = input$.phi0;
     if (typeof v$phi0 !== "number") throw new TypeError(fn + ": phi0 must be a number");
   }
   let v$phi1!: number;
-  if (needVariable[12] === 1) {
+  if (plan.needVariable[12] === 1) {
     v$phi1 = input$.phi1;
     if (typeof v$phi1 !== "number") throw new TypeError(fn + ": phi1 must be a number");
   }
   let v$phi2!: number;
-  if (needVariable[13] === 1) {
+  if (plan.needVariable[13] === 1) {
     v$phi2 = input$.phi2;
     if (typeof v$phi2 !== "number") throw new TypeError(fn + ": phi2 must be a number");
   }
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const s$0 = v$theta11 * v$x;
     const s$1 = v$theta01 + s$0;
     const s$2 = Math.max(0, s$1);

@@ -160,10 +160,19 @@ export function LGrad(input$: LInputs): LGradient {
     throw new RangeError("LGrad: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
   const t$0 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$p; k++) {
-      acc += v$W[i * d$p + k] * v$x[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$p; k += 4) {
+      acc0 += v$W[i * d$p + k] * v$x[k];
+      acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
+      acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
+      acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
     }
+    for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$M);
@@ -172,10 +181,19 @@ export function LGrad(input$: LInputs): LGradient {
   }
   const t$2 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$M; k++) {
-      acc += v$V[i * d$M + k] * t$1[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$M; k += 4) {
+      acc0 += v$V[i * d$M + k] * t$1[k];
+      acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
+      acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
+      acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
     }
+    for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$2[i] = acc;
   }
   const t$3 = new Float64Array(d$K);
@@ -311,10 +329,19 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
   if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
   const t$0 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$p; k++) {
-      acc += v$W[i * d$p + k] * v$x[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$p; k += 4) {
+      acc0 += v$W[i * d$p + k] * v$x[k];
+      acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
+      acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
+      acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
     }
+    for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$M);
@@ -323,10 +350,19 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
   }
   const t$2 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$M; k++) {
-      acc += v$V[i * d$M + k] * t$1[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$M; k += 4) {
+      acc0 += v$V[i * d$M + k] * t$1[k];
+      acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
+      acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
+      acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
     }
+    for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$2[i] = acc;
   }
   const t$3 = new Float64Array(d$K);
@@ -375,7 +411,6 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
     throw new RangeError(
       "LGradInto: out.V.data has length " + t$6.length + " but must have length " + d$K * d$M,
     );
-  t$6.fill(0);
   for (let i = 0; i < d$K; i++) {
     const ai = t$5[i];
     for (let j = 0; j < d$M; j++) {
@@ -400,7 +435,6 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
     throw new RangeError(
       "LGradInto: out.W.data has length " + t$9.length + " but must have length " + d$M * d$p,
     );
-  t$9.fill(0);
   for (let i = 0; i < d$M; i++) {
     const ai = t$8[i];
     for (let j = 0; j < d$p; j++) {
@@ -479,10 +513,19 @@ export function LGrad2(input$: LInputs): LGradient2 {
     throw new RangeError("LGrad2: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
   const t$0 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$p; k++) {
-      acc += v$W[i * d$p + k] * v$x[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$p; k += 4) {
+      acc0 += v$W[i * d$p + k] * v$x[k];
+      acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
+      acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
+      acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
     }
+    for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$M);
@@ -491,10 +534,19 @@ export function LGrad2(input$: LInputs): LGradient2 {
   }
   const t$2 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$M; k++) {
-      acc += v$V[i * d$M + k] * t$1[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$M; k += 4) {
+      acc0 += v$V[i * d$M + k] * t$1[k];
+      acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
+      acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
+      acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
     }
+    for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$2[i] = acc;
   }
   const t$3 = new Float64Array(d$K);
@@ -610,10 +662,19 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
   const t$0 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$p; k++) {
-      acc += v$W[i * d$p + k] * v$x[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$p; k += 4) {
+      acc0 += v$W[i * d$p + k] * v$x[k];
+      acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
+      acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
+      acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
     }
+    for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$M);
@@ -622,10 +683,19 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   }
   const t$2 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$M; k++) {
-      acc += v$V[i * d$M + k] * t$1[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$M; k += 4) {
+      acc0 += v$V[i * d$M + k] * t$1[k];
+      acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
+      acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
+      acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
     }
+    for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$2[i] = acc;
   }
   const t$3 = new Float64Array(d$K);
@@ -693,8 +763,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 4], [], [1, 3], [5]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [0], [0, 2], [2]];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(4);
   const needVariable = new Uint8Array(6);
   const needDimension = new Uint8Array(3);
@@ -705,6 +781,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$M = 0;
   let d$M$from = "";
   let d$p = 0;
@@ -712,7 +793,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let d$K = 0;
   let d$K$from = "";
   let v$W!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     const m = input$.W;
     if (m == null) throw new TypeError(fn + ": input W is missing");
     if (d$M$from === "") {
@@ -744,7 +825,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": W.data has length " + v$W.length + " but W is " + m.rows + " x " + m.cols);
   }
   let v$V!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     const m = input$.V;
     if (m == null) throw new TypeError(fn + ": input V is missing");
     if (d$K$from === "") {
@@ -776,7 +857,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": V.data has length " + v$V.length + " but V is " + m.rows + " x " + m.cols);
   }
   let v$b!: ArrayLike<number>;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$b = input$.b;
     if (v$b == null) throw new TypeError(fn + ": input b is missing");
     if (d$M$from === "") {
@@ -793,7 +874,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$c!: ArrayLike<number>;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$c = input$.c;
     if (v$c == null) throw new TypeError(fn + ": input c is missing");
     if (d$K$from === "") {
@@ -810,7 +891,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$x!: ArrayLike<number>;
-  if (needVariable[4] === 1) {
+  if (plan.needVariable[4] === 1) {
     v$x = input$.x;
     if (v$x == null) throw new TypeError(fn + ": input x is missing");
     if (d$p$from === "") {
@@ -827,36 +908,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$y!: number;
-  if (needVariable[5] === 1) {
+  if (plan.needVariable[5] === 1) {
     v$y = input$.y;
     if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
   }
-  if (needDimension[0] === 1 && d$M$from === "") {
+  if (plan.needDimension[0] === 1 && d$M$from === "") {
     d$M = input$.M;
     if (!Number.isInteger(d$M) || d$M < 1)
       throw new RangeError(fn + ": dimension M is " + String(d$M) + "; it must be a positive integer");
   }
-  if (needDimension[1] === 1 && d$p$from === "") {
+  if (plan.needDimension[1] === 1 && d$p$from === "") {
     d$p = input$.p;
     if (!Number.isInteger(d$p) || d$p < 1)
       throw new RangeError(fn + ": dimension p is " + String(d$p) + "; it must be a positive integer");
   }
-  if (needDimension[2] === 1 && d$K$from === "") {
+  if (plan.needDimension[2] === 1 && d$K$from === "") {
     d$K = input$.K;
     if (!Number.isInteger(d$K) || d$K < 1)
       throw new RangeError(fn + ": dimension K is " + String(d$K) + "; it must be a positive integer");
   }
-  if (needVariable[5] === 1 && (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)) {
+  if (plan.needVariable[5] === 1 && (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)) {
     throw new RangeError(fn + ": y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
   }
   let value$0!: ArrayLike<number>;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$M);
     for (let i = 0; i < d$M; i++) {
-      let acc = 0;
-      for (let k = 0; k < d$p; k++) {
-        acc += v$W[i * d$p + k] * v$x[k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$p; k += 4) {
+        acc0 += v$W[i * d$p + k] * v$x[k];
+        acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
+        acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
+        acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
       }
+      for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$0[i] = acc;
     }
     const t$1 = new Float64Array(d$M);
@@ -867,7 +957,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 0) return t$1;
   }
   let value$1!: ArrayLike<number>;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const t$0 = new Float64Array(d$M);
     for (let i = 0; i < d$M; i++) {
       t$0[i] = Math.tanh(value$0[i]);
@@ -876,13 +966,22 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return t$0;
   }
   let value$2!: ArrayLike<number>;
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$K);
     for (let i = 0; i < d$K; i++) {
-      let acc = 0;
-      for (let k = 0; k < d$M; k++) {
-        acc += v$V[i * d$M + k] * value$1[k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$M; k += 4) {
+        acc0 += v$V[i * d$M + k] * value$1[k];
+        acc1 += v$V[i * d$M + k + 1] * value$1[k + 1];
+        acc2 += v$V[i * d$M + k + 2] * value$1[k + 2];
+        acc3 += v$V[i * d$M + k + 3] * value$1[k + 3];
       }
+      for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * value$1[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$0[i] = acc;
     }
     const t$1 = new Float64Array(d$K);
@@ -892,7 +991,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     value$2 = t$1;
     if (target === 2) return t$1;
   }
-  if (need[3] === 1) {
+  if (plan.need[3] === 1) {
     let s$0$max = -Infinity;
     for (let i = 0; i < d$K; i++) {
       const x = value$2[i];

@@ -252,19 +252,37 @@ export function RGrad(input$: RInputs): RGradient {
   }
   const t$8 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$N; k++) {
-      acc += t$7[i * d$N + k] * 1;
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$N; k += 4) {
+      acc0 += t$7[i * d$N + k] * 1;
+      acc1 += t$7[i * d$N + k + 1] * 1;
+      acc2 += t$7[i * d$N + k + 2] * 1;
+      acc3 += t$7[i * d$N + k + 3] * 1;
     }
+    for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * 1;
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$8[i] = acc;
   }
   const t$9 = new Float64Array(d$K * d$M);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$M; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$N; k++) {
-        acc += t$7[i * d$N + k] * t$1[j * d$N + k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$N; k += 4) {
+        acc0 += t$7[i * d$N + k] * t$1[j * d$N + k];
+        acc1 += t$7[i * d$N + k + 1] * t$1[j * d$N + k + 1];
+        acc2 += t$7[i * d$N + k + 2] * t$1[j * d$N + k + 2];
+        acc3 += t$7[i * d$N + k + 3] * t$1[j * d$N + k + 3];
       }
+      for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * t$1[j * d$N + k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$9[i * d$M + j] = acc;
     }
   }
@@ -283,19 +301,37 @@ export function RGrad(input$: RInputs): RGradient {
   }
   const t$12 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$N; k++) {
-      acc += t$11[i * d$N + k] * 1;
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$N; k += 4) {
+      acc0 += t$11[i * d$N + k] * 1;
+      acc1 += t$11[i * d$N + k + 1] * 1;
+      acc2 += t$11[i * d$N + k + 2] * 1;
+      acc3 += t$11[i * d$N + k + 3] * 1;
     }
+    for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * 1;
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$12[i] = acc;
   }
   const t$13 = new Float64Array(d$M * d$p);
   for (let i = 0; i < d$M; i++) {
     for (let j = 0; j < d$p; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$N; k++) {
-        acc += t$11[i * d$N + k] * v$X[j * d$N + k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$N; k += 4) {
+        acc0 += t$11[i * d$N + k] * v$X[j * d$N + k];
+        acc1 += t$11[i * d$N + k + 1] * v$X[j * d$N + k + 1];
+        acc2 += t$11[i * d$N + k + 2] * v$X[j * d$N + k + 2];
+        acc3 += t$11[i * d$N + k + 3] * v$X[j * d$N + k + 3];
       }
+      for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * v$X[j * d$N + k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$13[i * d$p + j] = acc;
     }
   }
@@ -460,12 +496,20 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
   const t$8 = out$.c;
   if (t$8.length !== d$K)
     throw new RangeError("RGradInto: out.c has length " + t$8.length + " but must have length " + d$K);
-  t$8.fill(0);
   for (let i = 0; i < d$K; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$N; k++) {
-      acc += t$7[i * d$N + k] * 1;
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$N; k += 4) {
+      acc0 += t$7[i * d$N + k] * 1;
+      acc1 += t$7[i * d$N + k + 1] * 1;
+      acc2 += t$7[i * d$N + k + 2] * 1;
+      acc3 += t$7[i * d$N + k + 3] * 1;
     }
+    for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * 1;
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$8[i] = acc;
   }
   const t$9 = out$.V.data;
@@ -473,13 +517,21 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
     throw new RangeError(
       "RGradInto: out.V.data has length " + t$9.length + " but must have length " + d$K * d$M,
     );
-  t$9.fill(0);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$M; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$N; k++) {
-        acc += t$7[i * d$N + k] * t$1[j * d$N + k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$N; k += 4) {
+        acc0 += t$7[i * d$N + k] * t$1[j * d$N + k];
+        acc1 += t$7[i * d$N + k + 1] * t$1[j * d$N + k + 1];
+        acc2 += t$7[i * d$N + k + 2] * t$1[j * d$N + k + 2];
+        acc3 += t$7[i * d$N + k + 3] * t$1[j * d$N + k + 3];
       }
+      for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * t$1[j * d$N + k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$9[i * d$M + j] = acc;
     }
   }
@@ -499,12 +551,20 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
   const t$12 = out$.b;
   if (t$12.length !== d$M)
     throw new RangeError("RGradInto: out.b has length " + t$12.length + " but must have length " + d$M);
-  t$12.fill(0);
   for (let i = 0; i < d$M; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$N; k++) {
-      acc += t$11[i * d$N + k] * 1;
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$N; k += 4) {
+      acc0 += t$11[i * d$N + k] * 1;
+      acc1 += t$11[i * d$N + k + 1] * 1;
+      acc2 += t$11[i * d$N + k + 2] * 1;
+      acc3 += t$11[i * d$N + k + 3] * 1;
     }
+    for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * 1;
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$12[i] = acc;
   }
   const t$13 = out$.W.data;
@@ -512,13 +572,21 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
     throw new RangeError(
       "RGradInto: out.W.data has length " + t$13.length + " but must have length " + d$M * d$p,
     );
-  t$13.fill(0);
   for (let i = 0; i < d$M; i++) {
     for (let j = 0; j < d$p; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$N; k++) {
-        acc += t$11[i * d$N + k] * v$X[j * d$N + k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$N; k += 4) {
+        acc0 += t$11[i * d$N + k] * v$X[j * d$N + k];
+        acc1 += t$11[i * d$N + k + 1] * v$X[j * d$N + k + 1];
+        acc2 += t$11[i * d$N + k + 2] * v$X[j * d$N + k + 2];
+        acc3 += t$11[i * d$N + k + 3] * v$X[j * d$N + k + 3];
       }
+      for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * v$X[j * d$N + k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$13[i * d$p + j] = acc;
     }
   }
@@ -898,8 +966,14 @@ const DIMENSIONS$: readonly (readonly number[])[] = [
   [0, 2, 3],
   [2, 3],
 ];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(4);
   const needVariable = new Uint8Array(6);
   const needDimension = new Uint8Array(4);
@@ -910,6 +984,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$M = 0;
   let d$M$from = "";
   let d$p = 0;
@@ -919,7 +998,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let d$N = 0;
   let d$N$from = "";
   let v$W!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     const m = input$.W;
     if (m == null) throw new TypeError(fn + ": input W is missing");
     if (d$M$from === "") {
@@ -951,7 +1030,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": W.data has length " + v$W.length + " but W is " + m.rows + " x " + m.cols);
   }
   let v$V!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     const m = input$.V;
     if (m == null) throw new TypeError(fn + ": input V is missing");
     if (d$K$from === "") {
@@ -983,7 +1062,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": V.data has length " + v$V.length + " but V is " + m.rows + " x " + m.cols);
   }
   let v$b!: ArrayLike<number>;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$b = input$.b;
     if (v$b == null) throw new TypeError(fn + ": input b is missing");
     if (d$M$from === "") {
@@ -1000,7 +1079,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$c!: ArrayLike<number>;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$c = input$.c;
     if (v$c == null) throw new TypeError(fn + ": input c is missing");
     if (d$K$from === "") {
@@ -1017,7 +1096,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$X!: ArrayLike<number>;
-  if (needVariable[4] === 1) {
+  if (plan.needVariable[4] === 1) {
     const m = input$.X;
     if (m == null) throw new TypeError(fn + ": input X is missing");
     if (d$p$from === "") {
@@ -1049,7 +1128,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": X.data has length " + v$X.length + " but X is " + m.rows + " x " + m.cols);
   }
   let v$Y!: ArrayLike<number>;
-  if (needVariable[5] === 1) {
+  if (plan.needVariable[5] === 1) {
     const m = input$.Y;
     if (m == null) throw new TypeError(fn + ": input Y is missing");
     if (d$K$from === "") {
@@ -1080,28 +1159,28 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (v$Y.length !== m.rows * m.cols)
       throw new RangeError(fn + ": Y.data has length " + v$Y.length + " but Y is " + m.rows + " x " + m.cols);
   }
-  if (needDimension[0] === 1 && d$M$from === "") {
+  if (plan.needDimension[0] === 1 && d$M$from === "") {
     d$M = input$.M;
     if (!Number.isInteger(d$M) || d$M < 1)
       throw new RangeError(fn + ": dimension M is " + String(d$M) + "; it must be a positive integer");
   }
-  if (needDimension[1] === 1 && d$p$from === "") {
+  if (plan.needDimension[1] === 1 && d$p$from === "") {
     d$p = input$.p;
     if (!Number.isInteger(d$p) || d$p < 1)
       throw new RangeError(fn + ": dimension p is " + String(d$p) + "; it must be a positive integer");
   }
-  if (needDimension[2] === 1 && d$K$from === "") {
+  if (plan.needDimension[2] === 1 && d$K$from === "") {
     d$K = input$.K;
     if (!Number.isInteger(d$K) || d$K < 1)
       throw new RangeError(fn + ": dimension K is " + String(d$K) + "; it must be a positive integer");
   }
-  if (needDimension[3] === 1 && d$N$from === "") {
+  if (plan.needDimension[3] === 1 && d$N$from === "") {
     d$N = input$.N;
     if (!Number.isInteger(d$N) || d$N < 1)
       throw new RangeError(fn + ": dimension N is " + String(d$N) + "; it must be a positive integer");
   }
   let value$0!: ArrayLike<number>;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$M * d$N);
     for (let i = 0; i < d$M; i++) {
       for (let k = 0; k < d$p; k++) {
@@ -1121,7 +1200,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 0) return { rows: d$M, cols: d$N, data: t$1 };
   }
   let value$1!: ArrayLike<number>;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const t$0 = new Float64Array(d$M * d$N);
     for (let k = 0; k < d$M * d$N; k++) {
       t$0[k] = Math.tanh(value$0[k]);
@@ -1130,7 +1209,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return { rows: d$M, cols: d$N, data: t$0 };
   }
   let value$2!: ArrayLike<number>;
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$K * d$N);
     for (let i = 0; i < d$K; i++) {
       for (let k = 0; k < d$M; k++) {
@@ -1149,7 +1228,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     value$2 = t$1;
     if (target === 2) return { rows: d$K, cols: d$N, data: t$1 };
   }
-  if (need[3] === 1) {
+  if (plan.need[3] === 1) {
     const t$0 = new Float64Array(d$K * d$N);
     for (let k = 0; k < d$K * d$N; k++) {
       t$0[k] = Math.exp(value$2[k]);

@@ -183,10 +183,19 @@ export function LGrad(input$: LInputs): LGradient {
   }
   const t$5 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$n; k++) {
-      acc += t$1[i * d$n + k] * t$3[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$n; k += 4) {
+      acc0 += t$1[i * d$n + k] * t$3[k];
+      acc1 += t$1[i * d$n + k + 1] * t$3[k + 1];
+      acc2 += t$1[i * d$n + k + 2] * t$3[k + 2];
+      acc3 += t$1[i * d$n + k + 3] * t$3[k + 3];
     }
+    for (; k < d$n; k++) acc0 += t$1[i * d$n + k] * t$3[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = -2 * acc;
   }
   const t$6 = new Float64Array(d$h * d$n);
@@ -196,10 +205,19 @@ export function LGrad(input$: LInputs): LGradient {
   const t$7 = new Float64Array(d$h * d$m);
   for (let i = 0; i < d$h; i++) {
     for (let j = 0; j < d$m; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$n; k++) {
-        acc += t$6[i * d$n + k] * v$X[j * d$n + k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$n; k += 4) {
+        acc0 += t$6[i * d$n + k] * v$X[j * d$n + k];
+        acc1 += t$6[i * d$n + k + 1] * v$X[j * d$n + k + 1];
+        acc2 += t$6[i * d$n + k + 2] * v$X[j * d$n + k + 2];
+        acc3 += t$6[i * d$n + k + 3] * v$X[j * d$n + k + 3];
       }
+      for (; k < d$n; k++) acc0 += t$6[i * d$n + k] * v$X[j * d$n + k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$7[i * d$m + j] = -2 * acc;
     }
   }
@@ -292,12 +310,20 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
   const t$5 = out$.b;
   if (t$5.length !== d$h)
     throw new RangeError("LGradInto: out.b has length " + t$5.length + " but must have length " + d$h);
-  t$5.fill(0);
   for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$n; k++) {
-      acc += t$1[i * d$n + k] * t$3[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$n; k += 4) {
+      acc0 += t$1[i * d$n + k] * t$3[k];
+      acc1 += t$1[i * d$n + k + 1] * t$3[k + 1];
+      acc2 += t$1[i * d$n + k + 2] * t$3[k + 2];
+      acc3 += t$1[i * d$n + k + 3] * t$3[k + 3];
     }
+    for (; k < d$n; k++) acc0 += t$1[i * d$n + k] * t$3[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = -2 * acc;
   }
   const t$6 = new Float64Array(d$h * d$n);
@@ -309,13 +335,21 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
     throw new RangeError(
       "LGradInto: out.A.data has length " + t$7.length + " but must have length " + d$h * d$m,
     );
-  t$7.fill(0);
   for (let i = 0; i < d$h; i++) {
     for (let j = 0; j < d$m; j++) {
-      let acc = 0;
-      for (let k = 0; k < d$n; k++) {
-        acc += t$6[i * d$n + k] * v$X[j * d$n + k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$n; k += 4) {
+        acc0 += t$6[i * d$n + k] * v$X[j * d$n + k];
+        acc1 += t$6[i * d$n + k + 1] * v$X[j * d$n + k + 1];
+        acc2 += t$6[i * d$n + k + 2] * v$X[j * d$n + k + 2];
+        acc3 += t$6[i * d$n + k + 3] * v$X[j * d$n + k + 3];
       }
+      for (; k < d$n; k++) acc0 += t$6[i * d$n + k] * v$X[j * d$n + k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$7[i * d$m + j] = -2 * acc;
     }
   }
@@ -565,8 +599,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2], [3]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 2], [], [1], [3], []];
 const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1, 2], [0, 2], [0, 2], [2], [2]];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(5);
   const needVariable = new Uint8Array(4);
   const needDimension = new Uint8Array(3);
@@ -577,6 +617,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$h = 0;
   let d$h$from = "";
   let d$m = 0;
@@ -584,7 +629,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let d$n = 0;
   let d$n$from = "";
   let v$A!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     const m = input$.A;
     if (m == null) throw new TypeError(fn + ": input A is missing");
     if (d$h$from === "") {
@@ -616,7 +661,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": A.data has length " + v$A.length + " but A is " + m.rows + " x " + m.cols);
   }
   let v$b!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$b = input$.b;
     if (v$b == null) throw new TypeError(fn + ": input b is missing");
     if (d$h$from === "") {
@@ -633,7 +678,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$X!: ArrayLike<number>;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     const m = input$.X;
     if (m == null) throw new TypeError(fn + ": input X is missing");
     if (d$m$from === "") {
@@ -665,7 +710,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": X.data has length " + v$X.length + " but X is " + m.rows + " x " + m.cols);
   }
   let v$y!: ArrayLike<number>;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$y = input$.y;
     if (v$y == null) throw new TypeError(fn + ": input y is missing");
     if (d$n$from === "") {
@@ -681,23 +726,23 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       );
     }
   }
-  if (needDimension[0] === 1 && d$h$from === "") {
+  if (plan.needDimension[0] === 1 && d$h$from === "") {
     d$h = input$.h;
     if (!Number.isInteger(d$h) || d$h < 1)
       throw new RangeError(fn + ": dimension h is " + String(d$h) + "; it must be a positive integer");
   }
-  if (needDimension[1] === 1 && d$m$from === "") {
+  if (plan.needDimension[1] === 1 && d$m$from === "") {
     d$m = input$.m;
     if (!Number.isInteger(d$m) || d$m < 1)
       throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
   }
-  if (needDimension[2] === 1 && d$n$from === "") {
+  if (plan.needDimension[2] === 1 && d$n$from === "") {
     d$n = input$.n;
     if (!Number.isInteger(d$n) || d$n < 1)
       throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
   }
   let value$0!: ArrayLike<number>;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$h * d$n);
     for (let i = 0; i < d$h; i++) {
       for (let k = 0; k < d$m; k++) {
@@ -711,7 +756,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 0) return { rows: d$h, cols: d$n, data: t$0 };
   }
   let value$1!: ArrayLike<number>;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const t$0 = new Float64Array(d$h * d$n);
     for (let k = 0; k < d$h * d$n; k++) {
       t$0[k] = sigmoid$(value$0[k]);
@@ -720,7 +765,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return { rows: d$h, cols: d$n, data: t$0 };
   }
   let value$2!: ArrayLike<number>;
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$n);
     for (let k = 0; k < d$h; k++) {
       const ak = v$b[k];
@@ -732,7 +777,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 2) return { rows: 1, cols: d$n, data: t$0 };
   }
   let value$3!: ArrayLike<number>;
-  if (need[3] === 1) {
+  if (plan.need[3] === 1) {
     const t$0 = new Float64Array(d$n);
     for (let j = 0; j < d$n; j++) {
       t$0[j] = v$y[j] - value$2[j];
@@ -740,7 +785,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     value$3 = t$0;
     if (target === 3) return { rows: 1, cols: d$n, data: t$0 };
   }
-  if (need[4] === 1) {
+  if (plan.need[4] === 1) {
     let s$0 = 0;
     for (let j = 0; j < d$n; j++) {
       s$0 += sq$(value$3[j]);

@@ -134,10 +134,19 @@ export function LGrad(input$: LInputs): LGradient {
   if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
   const t$0 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$m; k += 4) {
+      acc0 += v$A[i * d$m + k] * v$x[k];
+      acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
+      acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
+      acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
     }
+    for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$h);
@@ -145,8 +154,21 @@ export function LGrad(input$: LInputs): LGradient {
     t$1[i] = sigmoid$(t$0[i]);
   }
   let s$0 = 0;
-  for (let k = 0; k < d$h; k++) {
-    s$0 += v$b[k] * t$1[k];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$h; k += 4) {
+      acc0 += v$b[k] * t$1[k];
+      acc1 += v$b[k + 1] * t$1[k + 1];
+      acc2 += v$b[k + 2] * t$1[k + 2];
+      acc3 += v$b[k + 3] * t$1[k + 3];
+    }
+    for (; k < d$h; k++) acc0 += v$b[k] * t$1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$0 = acc;
   }
   const s$1 = -s$0;
   const s$2 = v$y + s$1;
@@ -202,10 +224,19 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
   if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
   const t$0 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$m; k += 4) {
+      acc0 += v$A[i * d$m + k] * v$x[k];
+      acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
+      acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
+      acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
     }
+    for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$h);
@@ -213,8 +244,21 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
     t$1[i] = sigmoid$(t$0[i]);
   }
   let s$0 = 0;
-  for (let k = 0; k < d$h; k++) {
-    s$0 += v$b[k] * t$1[k];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$h; k += 4) {
+      acc0 += v$b[k] * t$1[k];
+      acc1 += v$b[k + 1] * t$1[k + 1];
+      acc2 += v$b[k + 2] * t$1[k + 2];
+      acc3 += v$b[k + 3] * t$1[k + 3];
+    }
+    for (; k < d$h; k++) acc0 += v$b[k] * t$1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$0 = acc;
   }
   const s$1 = -s$0;
   const s$2 = v$y + s$1;
@@ -231,7 +275,6 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
     throw new RangeError(
       "LGradInto: out.A.data has length " + t$3.length + " but must have length " + d$h * d$m,
     );
-  t$3.fill(0);
   for (let i = 0; i < d$h; i++) {
     const ai = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
     for (let j = 0; j < d$m; j++) {
@@ -285,10 +328,19 @@ export function LGrad2(input$: LInputs): LGradient2 {
   if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
   const t$0 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$m; k += 4) {
+      acc0 += v$A[i * d$m + k] * v$x[k];
+      acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
+      acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
+      acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
     }
+    for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$h);
@@ -296,8 +348,21 @@ export function LGrad2(input$: LInputs): LGradient2 {
     t$1[i] = sigmoid$(t$0[i]);
   }
   let s$0 = 0;
-  for (let k = 0; k < d$h; k++) {
-    s$0 += v$b[k] * t$1[k];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$h; k += 4) {
+      acc0 += v$b[k] * t$1[k];
+      acc1 += v$b[k + 1] * t$1[k + 1];
+      acc2 += v$b[k + 2] * t$1[k + 2];
+      acc3 += v$b[k + 3] * t$1[k + 3];
+    }
+    for (; k < d$h; k++) acc0 += v$b[k] * t$1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$0 = acc;
   }
   const s$1 = -s$0;
   const s$2 = v$y + s$1;
@@ -351,10 +416,19 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
   const t$0 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
-    let acc = 0;
-    for (let k = 0; k < d$m; k++) {
-      acc += v$A[i * d$m + k] * v$x[k];
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$m; k += 4) {
+      acc0 += v$A[i * d$m + k] * v$x[k];
+      acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
+      acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
+      acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
     }
+    for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
     t$0[i] = acc;
   }
   const t$1 = new Float64Array(d$h);
@@ -362,8 +436,21 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
     t$1[i] = sigmoid$(t$0[i]);
   }
   let s$0 = 0;
-  for (let k = 0; k < d$h; k++) {
-    s$0 += v$b[k] * t$1[k];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$h; k += 4) {
+      acc0 += v$b[k] * t$1[k];
+      acc1 += v$b[k + 1] * t$1[k + 1];
+      acc2 += v$b[k + 2] * t$1[k + 2];
+      acc3 += v$b[k + 3] * t$1[k + 3];
+    }
+    for (; k < d$h; k++) acc0 += v$b[k] * t$1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$0 = acc;
   }
   const s$1 = -s$0;
   const s$2 = v$y + s$1;
@@ -392,8 +479,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2], [3]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 2], [], [1], [3], []];
 const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [0], [0], [], []];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(5);
   const needVariable = new Uint8Array(4);
   const needDimension = new Uint8Array(2);
@@ -404,12 +497,17 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$h = 0;
   let d$h$from = "";
   let d$m = 0;
   let d$m$from = "";
   let v$A!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     const m = input$.A;
     if (m == null) throw new TypeError(fn + ": input A is missing");
     if (d$h$from === "") {
@@ -441,7 +539,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       throw new RangeError(fn + ": A.data has length " + v$A.length + " but A is " + m.rows + " x " + m.cols);
   }
   let v$b!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$b = input$.b;
     if (v$b == null) throw new TypeError(fn + ": input b is missing");
     if (d$h$from === "") {
@@ -458,7 +556,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$x!: ArrayLike<number>;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$x = input$.x;
     if (v$x == null) throw new TypeError(fn + ": input x is missing");
     if (d$m$from === "") {
@@ -475,35 +573,44 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$y!: number;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$y = input$.y;
     if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
   }
-  if (needDimension[0] === 1 && d$h$from === "") {
+  if (plan.needDimension[0] === 1 && d$h$from === "") {
     d$h = input$.h;
     if (!Number.isInteger(d$h) || d$h < 1)
       throw new RangeError(fn + ": dimension h is " + String(d$h) + "; it must be a positive integer");
   }
-  if (needDimension[1] === 1 && d$m$from === "") {
+  if (plan.needDimension[1] === 1 && d$m$from === "") {
     d$m = input$.m;
     if (!Number.isInteger(d$m) || d$m < 1)
       throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
   }
   let value$0!: ArrayLike<number>;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$h);
     for (let i = 0; i < d$h; i++) {
-      let acc = 0;
-      for (let k = 0; k < d$m; k++) {
-        acc += v$A[i * d$m + k] * v$x[k];
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$m; k += 4) {
+        acc0 += v$A[i * d$m + k] * v$x[k];
+        acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
+        acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
+        acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
       }
+      for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
       t$0[i] = acc;
     }
     value$0 = t$0;
     if (target === 0) return t$0;
   }
   let value$1!: ArrayLike<number>;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const t$0 = new Float64Array(d$h);
     for (let i = 0; i < d$h; i++) {
       t$0[i] = sigmoid$(value$0[i]);
@@ -512,22 +619,35 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return t$0;
   }
   let value$2 = 0;
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     let s$0 = 0;
-    for (let k = 0; k < d$h; k++) {
-      s$0 += v$b[k] * value$1[k];
+    {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$h; k += 4) {
+        acc0 += v$b[k] * value$1[k];
+        acc1 += v$b[k + 1] * value$1[k + 1];
+        acc2 += v$b[k + 2] * value$1[k + 2];
+        acc3 += v$b[k + 3] * value$1[k + 3];
+      }
+      for (; k < d$h; k++) acc0 += v$b[k] * value$1[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      s$0 = acc;
     }
     value$2 = s$0;
     if (target === 2) return s$0;
   }
   let value$3 = 0;
-  if (need[3] === 1) {
+  if (plan.need[3] === 1) {
     const s$0 = -value$2;
     const s$1 = v$y + s$0;
     value$3 = s$1;
     if (target === 3) return s$1;
   }
-  if (need[4] === 1) {
+  if (plan.need[4] === 1) {
     const s$0 = sq$(value$3);
     if (target === 4) return s$0;
   }

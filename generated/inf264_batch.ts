@@ -415,8 +415,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 1, 3, 4, 5], [], [6, 7], [2]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[0], [0], [0], [0]];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(4);
   const needVariable = new Uint8Array(8);
   const needDimension = new Uint8Array(1);
@@ -427,10 +433,15 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let d$N = 0;
   let d$N$from = "";
   let v$x0!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     v$x0 = input$.x0;
     if (v$x0 == null) throw new TypeError(fn + ": input x0 is missing");
     if (d$N$from === "") {
@@ -447,7 +458,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$x1!: ArrayLike<number>;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$x1 = input$.x1;
     if (v$x1 == null) throw new TypeError(fn + ": input x1 is missing");
     if (d$N$from === "") {
@@ -464,7 +475,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$y!: ArrayLike<number>;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$y = input$.y;
     if (v$y == null) throw new TypeError(fn + ": input y is missing");
     if (d$N$from === "") {
@@ -481,37 +492,37 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
   }
   let v$w0!: number;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$w0 = input$.w0;
     if (typeof v$w0 !== "number") throw new TypeError(fn + ": w0 must be a number");
   }
   let v$w1!: number;
-  if (needVariable[4] === 1) {
+  if (plan.needVariable[4] === 1) {
     v$w1 = input$.w1;
     if (typeof v$w1 !== "number") throw new TypeError(fn + ": w1 must be a number");
   }
   let v$w2!: number;
-  if (needVariable[5] === 1) {
+  if (plan.needVariable[5] === 1) {
     v$w2 = input$.w2;
     if (typeof v$w2 !== "number") throw new TypeError(fn + ": w2 must be a number");
   }
   let v$w3!: number;
-  if (needVariable[6] === 1) {
+  if (plan.needVariable[6] === 1) {
     v$w3 = input$.w3;
     if (typeof v$w3 !== "number") throw new TypeError(fn + ": w3 must be a number");
   }
   let v$w4!: number;
-  if (needVariable[7] === 1) {
+  if (plan.needVariable[7] === 1) {
     v$w4 = input$.w4;
     if (typeof v$w4 !== "number") throw new TypeError(fn + ": w4 must be a number");
   }
-  if (needDimension[0] === 1 && d$N$from === "") {
+  if (plan.needDimension[0] === 1 && d$N$from === "") {
     d$N = input$.N;
     if (!Number.isInteger(d$N) || d$N < 1)
       throw new RangeError(fn + ": dimension N is " + String(d$N) + "; it must be a positive integer");
   }
   let value$0!: ArrayLike<number>;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$N);
     for (let i = 0; i < d$N; i++) {
       t$0[i] = v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2;
@@ -520,7 +531,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 0) return t$0;
   }
   let value$1!: ArrayLike<number>;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const t$0 = new Float64Array(d$N);
     for (let i = 0; i < d$N; i++) {
       t$0[i] = Math.max(0, value$0[i]);
@@ -529,7 +540,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return t$0;
   }
   let value$2!: ArrayLike<number>;
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$N);
     for (let i = 0; i < d$N; i++) {
       t$0[i] = v$w3 * value$1[i] + v$w4;
@@ -537,7 +548,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     value$2 = t$0;
     if (target === 2) return t$0;
   }
-  if (need[3] === 1) {
+  if (plan.need[3] === 1) {
     let s$0 = 0;
     for (let i = 0; i < d$N; i++) {
       s$0 += sq$(value$2[i] - v$y[i]);

@@ -285,8 +285,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
 const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2]];
 const VARIABLES$: readonly (readonly number[])[] = [[0, 2, 3, 4], [], [5, 6], [1]];
 const DIMENSIONS$: readonly (readonly number[])[] = [[], [], [], []];
-/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
-function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+/** What computing one definition needs: worked out once per definition, then reused. */
+interface Plan$ {
+  need: Uint8Array;
+  needVariable: Uint8Array;
+  needDimension: Uint8Array;
+}
+const PLANS$: (Plan$ | undefined)[] = [];
+function plan$(target: number): Plan$ {
   const need = new Uint8Array(4);
   const needVariable = new Uint8Array(7);
   const needDimension = new Uint8Array(0);
@@ -297,45 +303,50 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     for (const v of VARIABLES$[i]!) needVariable[v] = 1;
     for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;
   }
+  return { need, needVariable, needDimension };
+}
+/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
+function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
+  const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
   let v$x!: ArrayLike<number>;
-  if (needVariable[0] === 1) {
+  if (plan.needVariable[0] === 1) {
     v$x = input$.x;
     if (v$x == null) throw new TypeError(fn + ": input x is missing");
     if (v$x.length !== 2)
       throw new RangeError(fn + ": x has length " + v$x.length + " but must have length 2");
   }
   let v$y!: number;
-  if (needVariable[1] === 1) {
+  if (plan.needVariable[1] === 1) {
     v$y = input$.y;
     if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
   }
   let v$w0!: number;
-  if (needVariable[2] === 1) {
+  if (plan.needVariable[2] === 1) {
     v$w0 = input$.w0;
     if (typeof v$w0 !== "number") throw new TypeError(fn + ": w0 must be a number");
   }
   let v$w1!: number;
-  if (needVariable[3] === 1) {
+  if (plan.needVariable[3] === 1) {
     v$w1 = input$.w1;
     if (typeof v$w1 !== "number") throw new TypeError(fn + ": w1 must be a number");
   }
   let v$w2!: number;
-  if (needVariable[4] === 1) {
+  if (plan.needVariable[4] === 1) {
     v$w2 = input$.w2;
     if (typeof v$w2 !== "number") throw new TypeError(fn + ": w2 must be a number");
   }
   let v$w3!: number;
-  if (needVariable[5] === 1) {
+  if (plan.needVariable[5] === 1) {
     v$w3 = input$.w3;
     if (typeof v$w3 !== "number") throw new TypeError(fn + ": w3 must be a number");
   }
   let v$w4!: number;
-  if (needVariable[6] === 1) {
+  if (plan.needVariable[6] === 1) {
     v$w4 = input$.w4;
     if (typeof v$w4 !== "number") throw new TypeError(fn + ": w4 must be a number");
   }
   let value$0 = 0;
-  if (need[0] === 1) {
+  if (plan.need[0] === 1) {
     const s$0 = v$x[0];
     const s$1 = v$w0 * s$0;
     const s$2 = v$x[1];
@@ -346,19 +357,19 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 0) return s$5;
   }
   let value$1 = 0;
-  if (need[1] === 1) {
+  if (plan.need[1] === 1) {
     const s$0 = Math.max(0, value$0);
     value$1 = s$0;
     if (target === 1) return s$0;
   }
   let value$2 = 0;
-  if (need[2] === 1) {
+  if (plan.need[2] === 1) {
     const s$0 = v$w3 * value$1;
     const s$1 = s$0 + v$w4;
     value$2 = s$1;
     if (target === 2) return s$1;
   }
-  if (need[3] === 1) {
+  if (plan.need[3] === 1) {
     const s$0 = -v$y;
     const s$1 = value$2 + s$0;
     const s$2 = sq$(s$1);

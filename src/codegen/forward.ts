@@ -132,7 +132,16 @@ export function buildForwardEngine(model: Model): ForwardEngine {
   out.push(table('DEFINITIONS$', deps), table('VARIABLES$', vars), table('DIMENSIONS$', dims));
 
   const body: string[] = [];
-  body.push(
+  body.push('const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));');
+  out.push(
+    '/** What computing one definition needs: worked out once per definition, then reused. */',
+    'interface Plan$ {',
+    'need: Uint8Array;',
+    'needVariable: Uint8Array;',
+    'needDimension: Uint8Array;',
+    '}',
+    'const PLANS$: (Plan$ | undefined)[] = [];',
+    'function plan$(target: number): Plan$ {',
     `const need = new Uint8Array(${definitions.length});`,
     `const needVariable = new Uint8Array(${variables.length});`,
     `const needDimension = new Uint8Array(${model.dims.length});`,
@@ -142,6 +151,8 @@ export function buildForwardEngine(model: Model): ForwardEngine {
     'for (const j of DEFINITIONS$[i]!) need[j] = 1;',
     'for (const v of VARIABLES$[i]!) needVariable[v] = 1;',
     'for (const d of DIMENSIONS$[i]!) needDimension[d] = 1;',
+    '}',
+    'return { need, needVariable, needDimension };',
     '}',
   );
 
@@ -189,7 +200,7 @@ export function buildForwardEngine(model: Model): ForwardEngine {
     locals.set(v.node.id, local);
     const read = `input$${propertyAccess(v.name)}`;
     const type = v.kind === 'scalar' || v.kind === 'index' ? 'number' : 'ArrayLike<number>';
-    body.push(`let ${local}!: ${type};`, `if (needVariable[${i}] === 1) {`);
+    body.push(`let ${local}!: ${type};`, `if (plan.needVariable[${i}] === 1) {`);
     switch (v.kind) {
       case 'scalar':
       case 'index':
@@ -220,7 +231,7 @@ export function buildForwardEngine(model: Model): ForwardEngine {
     const local = dimLocals.get(d);
     if (local === undefined) return;
     body.push(
-      `if (needDimension[${i}] === 1 && ${fromLocals.get(d)} === "") {`,
+      `if (plan.needDimension[${i}] === 1 && ${fromLocals.get(d)} === "") {`,
       `${local} = input$${propertyAccess(d)};`,
       `if (!Number.isInteger(${local}) || ${local} < 1) throw new RangeError(${msg(str(`: dimension ${d} is `), `String(${local})`, str('; it must be a positive integer'))});`,
       '}',
@@ -231,7 +242,7 @@ export function buildForwardEngine(model: Model): ForwardEngine {
     const local = locals.get(v.node.id)!;
     const bound = typeof v.bound === 'number' ? String(v.bound) : dimLocals.get(v.bound!)!;
     body.push(
-      `if (needVariable[${i}] === 1 && (!Number.isInteger(${local}) || ${local} < 0 || ${local} >= ${bound})) {`,
+      `if (plan.needVariable[${i}] === 1 && (!Number.isInteger(${local}) || ${local} < 0 || ${local} >= ${bound})) {`,
       `throw new RangeError(${msg(str(`: ${v.name} is `), local, str(` but must be an integer with 0 <= ${v.name} < ${v.bound} = `), bound)});`,
       '}',
     );
@@ -248,7 +259,7 @@ export function buildForwardEngine(model: Model): ForwardEngine {
     const block = lowerBlock(model, { nameExpr: fn, output: { key: undefined, node: d.node, kind }, locals: blockLocals, dims: dimLocals });
     for (const h of block.helpers) helpers.add(h);
     if (readLater.has(i)) body.push(isScalar(d.node.shape) ? `let ${valueLocal} = 0;` : `let ${valueLocal}!: ArrayLike<number>;`);
-    body.push(`if (need[${i}] === 1) {`, ...block.statements);
+    body.push(`if (plan.need[${i}] === 1) {`, ...block.statements);
     if (readLater.has(i)) body.push(`${valueLocal} = ${block.value};`);
     body.push(`if (target === ${i}) return ${block.result};`, '}');
   });

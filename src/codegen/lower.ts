@@ -117,6 +117,11 @@ function num(v: number): string {
   return String(v);
 }
 
+/** `(a === b ? 1 : 0)`; folded when both are literals (TypeScript rejects comparing two literals). */
+function indicator(a: string, b: string): string {
+  return /^\d+$/.test(a) && /^\d+$/.test(b) ? (a === b ? '1' : '0') : `(${a} === ${b} ? 1 : 0)`;
+}
+
 /** A string literal for generated code (quotes, control and bidi characters escaped). */
 export function str(text: string): string {
   return `"${quoteForString(text)}"`;
@@ -459,9 +464,9 @@ class FunctionLowering {
       case 'fill':
         return num(n.attrs.value!);
       case 'eye':
-        return `(${at.row} === ${at.col} ? 1 : 0)`;
+        return indicator(at.row, at.col);
       case 'onehot':
-        return `(${at.row} === ${this.scalar(n.args[0]!)} ? 1 : 0)`;
+        return indicator(at.row, this.scalar(n.args[0]!));
       case 'transpose':
         return this.elem(n.args[0]!, { row: at.col, col: at.row });
       default:
@@ -607,10 +612,11 @@ class FunctionLowering {
         // A dot product: a row times a column.
         const [a, b] = n.args as [Node, Node];
         const acc = this.newScalar(n);
-        out.push(`let ${acc} = 0;`);
         out.push(
-          `for (let k = 0; k < ${this.dim(a.shape.cols)}; k++) {`,
-          `${acc} += ${this.elem(a, { row: '0', col: 'k', flat: 'k' })} * ${this.elem(b, { row: 'k', col: '0', flat: 'k' })};`,
+          `let ${acc} = 0;`,
+          '{',
+          ...this.dotLoop('acc', this.dim(a.shape.cols), (k) => `${this.elem(a, { row: '0', col: k, flat: k })} * ${this.elem(b, { row: k, col: '0', flat: k })}`),
+          `${acc} = acc;`,
           '}',
         );
         return;
@@ -627,11 +633,11 @@ class FunctionLowering {
         const acc = this.newScalar(n);
         const max = `${acc}$max`;
         out.push(`let ${max} = -Infinity;`);
-        out.push(...this.loop(v, false, (at) => [`const x = ${this.elem(v, at)};`, `if (x > ${max} || Number.isNaN(x)) ${max} = x;`]));
+        out.push(...this.loop(v, this.needsRowCol(v), (at) => [`const x = ${this.elem(v, at)};`, `if (x > ${max} || Number.isNaN(x)) ${max} = x;`]));
         out.push(`let ${acc} = ${max};`);
         // Shifting by the maximum keeps exp finite; infinite or NaN maxima pass through as IEEE says.
         out.push(`if (Number.isFinite(${max})) {`, `let sum = 0;`);
-        out.push(...this.loop(v, false, (at) => [`sum += Math.exp(${this.elem(v, at)} - ${max});`]));
+        out.push(...this.loop(v, this.needsRowCol(v), (at) => [`sum += Math.exp(${this.elem(v, at)} - ${max});`]));
         out.push(`${acc} = ${max} + Math.log(sum);`, '}');
         return;
       }
@@ -684,8 +690,9 @@ class FunctionLowering {
       alloc = `const ${t} = new Float64Array(${this.size(n)});`;
     } else {
       // The caller's array: checked, and cleared where the loops below accumulate into it.
+      // Products clear the array themselves, and only where their loops accumulate.
       const absorbed = n.op === 'mul' && n.args[1] !== undefined && this.absorbedProduct(n.args[1]);
-      const assigns = (ELEMENTWISE.has(n.op) && !absorbed) || n.op === 'transpose' || n.op === 'softmax' || n.op === 'diagpart' || n.op === 'fill';
+      const assigns = ELEMENTWISE.has(n.op) || absorbed || n.op === 'matmul' || n.op === 'transpose' || n.op === 'softmax' || n.op === 'diagpart' || n.op === 'fill';
       alloc = [
         `const ${t} = ${target.data};`,
         `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.spec.name}: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
@@ -704,7 +711,7 @@ class FunctionLowering {
         out.push(alloc, `${t}[${this.scalar(n.args[0]!)}] = 1;`);
         return;
       case 'matmul':
-        out.push(alloc, ...this.matmul(n, t, undefined));
+        out.push(alloc, ...this.matmul(n, t, undefined, target !== undefined));
         return;
       case 'softmax':
         out.push(alloc, ...this.softmax(n, t));
@@ -734,7 +741,7 @@ class FunctionLowering {
       default: {
         const scaled = n.args[1];
         if (n.op === 'mul' && scaled !== undefined && this.absorbedProduct(scaled)) {
-          out.push(alloc, ...this.matmul(scaled, t, this.scalar(n.args[0]!)));
+          out.push(alloc, ...this.matmul(scaled, t, this.scalar(n.args[0]!), target !== undefined));
           return;
         }
         // Elementwise chains and transposes: one fused loop.
@@ -747,9 +754,30 @@ class FunctionLowering {
     }
   }
 
+  /**
+   * `let acc = Σ_k term(k)` over k < extent, with four partial sums: one running sum is bound
+   * by the latency of floating-point addition; four independent ones keep the multiplier busy.
+   */
+  private dotLoop(acc: string, extent: string, term: (k: string) => string): string[] {
+    return [
+      `let ${acc}0 = 0, ${acc}1 = 0, ${acc}2 = 0, ${acc}3 = 0;`,
+      'let k = 0;',
+      `for (; k + 3 < ${extent}; k += 4) {`,
+      `${acc}0 += ${term('k')};`,
+      `${acc}1 += ${term('k + 1')};`,
+      `${acc}2 += ${term('k + 2')};`,
+      `${acc}3 += ${term('k + 3')};`,
+      '}',
+      `for (; k < ${extent}; k++) ${acc}0 += ${term('k')};`,
+      `let ${acc} = ${acc}0 + ${acc}1 + (${acc}2 + ${acc}3);`,
+    ];
+  }
+
   /** C = A B into `t`, with the loop order that reads memory contiguously for the operands' layouts. */
-  private matmul(n: Node, t: string, scale: string | undefined): string[] {
+  private matmul(n: Node, t: string, scale: string | undefined, reused: boolean): string[] {
     const [a, b] = n.args as [Node, Node];
+    // A reused (caller's) array holds old values: clear it before loops that accumulate.
+    const clear = reused ? [`${t}.fill(0);`] : [];
     const scaled = (e: string) => (scale === undefined ? e : `${scale} * ${e}`);
     const r = this.rows(n);
     const c = this.cols(n);
@@ -763,28 +791,26 @@ class FunctionLowering {
     if (n.shape.cols === 1) {
       if (a.op === 'transpose') {
         // Aᵀ b with A stored row-major: walk A's rows, scaled by b's entries.
-        return [`for (let k = 0; k < ${inner}; k++) {`, `const bk = ${scaled(B('k', '0'))};`, `for (let i = 0; i < ${r}; i++) {`, `${t}[i] += ${A('i', 'k')} * bk;`, '}', '}'];
+        return [...clear, `for (let k = 0; k < ${inner}; k++) {`, `const bk = ${scaled(B('k', '0'))};`, `for (let i = 0; i < ${r}; i++) {`, `${t}[i] += ${A('i', 'k')} * bk;`, '}', '}'];
       }
-      return [`for (let i = 0; i < ${r}; i++) {`, 'let acc = 0;', `for (let k = 0; k < ${inner}; k++) {`, `acc += ${A('i', 'k')} * ${B('k', '0')};`, '}', `${t}[i] = ${scaled('acc')};`, '}'];
+      return [`for (let i = 0; i < ${r}; i++) {`, ...this.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`), `${t}[i] = ${scaled('acc')};`, '}'];
     }
     if (n.shape.rows === 1 && b.op !== 'transpose') {
-      return [`for (let k = 0; k < ${inner}; k++) {`, `const ak = ${scaled(A('0', 'k'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[j] += ak * ${B('k', 'j')};`, '}', '}'];
+      return [...clear, `for (let k = 0; k < ${inner}; k++) {`, `const ak = ${scaled(A('0', 'k'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[j] += ak * ${B('k', 'j')};`, '}', '}'];
     }
     if (b.op === 'transpose') {
       // A Bᵀ: dot products of rows.
       return [
         `for (let i = 0; i < ${r}; i++) {`,
         `for (let j = 0; j < ${c}; j++) {`,
-        'let acc = 0;',
-        `for (let k = 0; k < ${inner}; k++) {`,
-        `acc += ${A('i', 'k')} * ${B('k', 'j')};`,
-        '}',
+        ...this.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, 'j')}`),
         `${t}[i * ${c} + j] = ${scaled('acc')};`,
         '}',
         '}',
       ];
     }
     return [
+      ...clear,
       `for (let i = 0; i < ${r}; i++) {`,
       `for (let k = 0; k < ${inner}; k++) {`,
       `const aik = ${scaled(A('i', 'k'))};`,

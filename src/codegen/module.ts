@@ -186,7 +186,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
 
   // The whole module as one ts-morph structure, printed once (adding statements one by one
   // re-parses the growing file each time).
-  const statements: (string | StatementStructures)[] = [header(model, options.sourceName)];
+  const statements: (string | StatementStructures)[] = [];
   statements.push({
     kind: StructureKind.Interface,
     name: 'Matrix',
@@ -234,7 +234,9 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
   for (const h of [...helpers].sort()) statements.push(HELPERS[h]!);
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile('module.ts', { statements });
-  const code = await prettier.format(file.getFullText(), { parser: 'babel-ts', printWidth: 110 });
+  // The header goes on after formatting: prettier would only copy it, in time that grows with
+  // the square of its lines (a formula of a million blank lines took minutes).
+  const code = `${header(model, options.sourceName)}\n\n${await prettier.format(file.getFullText(), { parser: 'babel-ts', printWidth: 110 })}`;
   return {
     code,
     manifest: {

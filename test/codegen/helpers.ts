@@ -1,7 +1,7 @@
 import { compile } from '../../src/compile.js';
 import { loadModule, typeCheckModule } from '../../src/check/load.js';
 
-export type Fn = (inputs: Record<string, unknown>) => unknown;
+export type Fn = (inputs: Record<string, unknown>, out?: Record<string, unknown>) => unknown;
 
 /** Compiles formula text, asserts the module type-checks strictly, and loads it. */
 export async function compileAndLoad(text: string, path = 'test.formula'): Promise<{ code: string; exports: Record<string, Fn> }> {

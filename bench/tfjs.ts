@@ -1,0 +1,96 @@
+/**
+ * The same gradients with TensorFlow.js (tf.grads), on its cpu and wasm backends. Each
+ * contender reads its gradients back (dataSync), so the work is done inside the timing.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+const require = createRequire(import.meta.url);
+// The CommonJS builds: the ES module builds of tfjs do not resolve under plain Node.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+
+type Tensor = import('@tensorflow/tfjs').Tensor;
+type MatrixIn = { rows: number; cols: number; data: ArrayLike<number> };
+
+export type TfBackend = 'cpu' | 'wasm';
+
+export async function useBackend(backend: TfBackend): Promise<void> {
+  if (tf.getBackend() !== backend) {
+    await tf.setBackend(backend);
+    await tf.ready();
+  }
+}
+
+const matrix = (m: MatrixIn) => tf.tensor2d(Array.from(m.data), [m.rows, m.cols]);
+const column = (v: ArrayLike<number>) => tf.tensor2d(Array.from(v), [v.length, 1]);
+
+/** A contender: computes the gradients and returns them as flat arrays, keyed as in the generated result. */
+export type TfGradient = () => Record<string, Float32Array>;
+
+function runner(params: Record<string, Tensor>, loss: (p: Record<string, Tensor>) => Tensor): TfGradient {
+  const names = Object.keys(params);
+  const f = tf.grads((...xs: Tensor[]) => loss(Object.fromEntries(names.map((n, i) => [n, xs[i]!]))) as import('@tensorflow/tfjs').Scalar);
+  return () => {
+    const grads = f(names.map((n) => params[n]!));
+    const out: Record<string, Float32Array> = {};
+    names.forEach((n, i) => {
+      out[n] = grads[i]!.dataSync() as Float32Array;
+      grads[i]!.dispose();
+    });
+    return out;
+  };
+}
+
+export function ds102(input: { A: MatrixIn; b: ArrayLike<number>; x: ArrayLike<number>; y: number }): TfGradient {
+  const x = column(input.x);
+  const y = tf.scalar(input.y);
+  return runner({ A: matrix(input.A), b: column(input.b) }, ({ A, b }) =>
+    tf.square(tf.sub(y, tf.sum(tf.mul(b!, tf.sigmoid(tf.matMul(A as import('@tensorflow/tfjs').Tensor2D, x)))))),
+  );
+}
+
+export function domke(input: { W: MatrixIn; V: MatrixIn; b: ArrayLike<number>; c: ArrayLike<number>; x: ArrayLike<number>; y: number }): TfGradient {
+  const x = column(input.x);
+  const K = input.V.rows;
+  const e = tf.oneHot(tf.tensor1d([input.y], 'int32'), K).reshape([K, 1]);
+  return runner({ W: matrix(input.W), V: matrix(input.V), b: column(input.b), c: column(input.c) }, ({ W, V, b, c }) => {
+    const h = tf.tanh(tf.add(b!, tf.matMul(W as import('@tensorflow/tfjs').Tensor2D, x)));
+    const f = tf.add(c!, tf.matMul(V as import('@tensorflow/tfjs').Tensor2D, h as import('@tensorflow/tfjs').Tensor2D));
+    return tf.sub(tf.logSumExp(f), tf.sum(tf.mul(f, e)));
+  });
+}
+
+export function inf264(input: { x: ArrayLike<number>; y: number; w0: number; w1: number; w2: number; w3: number; w4: number }): TfGradient {
+  const [x0, x1] = [tf.scalar(input.x[0]!), tf.scalar(input.x[1]!)];
+  const y = tf.scalar(input.y);
+  const params = Object.fromEntries(['w0', 'w1', 'w2', 'w3', 'w4'].map((k) => [k, tf.scalar(input[k as 'w0'])]));
+  return runner(params, ({ w0, w1, w2, w3, w4 }) => {
+    const h = tf.relu(tf.add(tf.add(tf.mul(w0!, x0), tf.mul(w1!, x1)), w2!));
+    return tf.square(tf.sub(tf.add(tf.mul(w3!, h), w4!), y));
+  });
+}
+
+export function logreg(input: { X: MatrixIn; w: ArrayLike<number>; y: ArrayLike<number> }): TfGradient {
+  const X = matrix(input.X);
+  const y = column(input.y);
+  return runner({ w: column(input.w) }, ({ w }) => tf.sum(tf.softplus(tf.neg(tf.mul(y, tf.matMul(X, w as import('@tensorflow/tfjs').Tensor2D))))));
+}
+
+export function mlp(input: Record<string, MatrixIn | ArrayLike<number>>, layers = 16): TfGradient {
+  const x = column(input.x as ArrayLike<number>);
+  const y = column(input.y as ArrayLike<number>);
+  const params: Record<string, Tensor> = {};
+  for (let l = 1; l <= layers; l++) {
+    params[`W${l}`] = matrix(input[`W${l}`] as MatrixIn);
+    params[`b${l}`] = column(input[`b${l}`] as ArrayLike<number>);
+  }
+  return runner(params, (p) => {
+    let h: Tensor = x;
+    for (let l = 1; l <= layers; l++) h = tf.tanh(tf.add(tf.matMul(p[`W${l}`] as import('@tensorflow/tfjs').Tensor2D, h as import('@tensorflow/tfjs').Tensor2D), p[`b${l}`]!));
+    return tf.sum(tf.square(tf.sub(h, y)));
+  });
+}
