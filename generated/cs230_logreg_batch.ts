@@ -75,12 +75,8 @@ export function J(input$: JInputs): number {
   return forward$(input$ as Inputs$, "J", 2) as number;
 }
 
-/**
- * The value of J and its gradient with respect to w, b:
- *   dJ_dw = X ((1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat))^T
- *   dJ_db = sum((1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat))
- */
-export function JGrad(input$: JInputs): JGradient {
+/** The body of JGrad and JGradInto. */
+function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
   const v$X$m = input$.X;
   if (v$X$m == null) throw new TypeError("JGrad: input X is missing");
   const d$n = v$X$m.rows;
@@ -147,96 +143,7 @@ export function JGrad(input$: JInputs): JGradient {
   for (let j = 0; j < d$m; j++) {
     s$5 += t$4[j];
   }
-  const t$5 = new Float64Array(d$n);
-  for (let i = 0; i < d$n; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$m; k += 4) {
-      acc0 += v$X[i * d$m + k] * t$4[k];
-      acc1 += v$X[i * d$m + k + 1] * t$4[k + 1];
-      acc2 += v$X[i * d$m + k + 2] * t$4[k + 2];
-      acc3 += v$X[i * d$m + k + 3] * t$4[k + 3];
-    }
-    for (; k < d$m; k++) acc0 += v$X[i * d$m + k] * t$4[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$5[i] = acc;
-  }
-  return { value: s$4, w: t$5, b: s$5 };
-}
-
-/** JGrad without allocating its results: fills the arrays of `out` (a result of JGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function JGradInto(input$: JInputs, out$: JGradient): JGradient {
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("JGradInto: input X is missing");
-  const d$n = v$X$m.rows;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "JGradInto: dimension n is " + d$n + " (from X.rows); every dimension must be at least 1",
-    );
-  const d$m = v$X$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "JGradInto: dimension m is " + d$m + " (from X.cols); every dimension must be at least 1",
-    );
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "JGradInto: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("JGradInto: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError(
-      "JGradInto: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)",
-    );
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("JGradInto: b must be a number");
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("JGradInto: input y is missing");
-  if (v$y.length !== d$m)
-    throw new RangeError(
-      "JGradInto: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
-    );
-  if (out$ == null) throw new TypeError("JGradInto: out is missing; pass a result of JGrad to reuse");
-  const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = v$w[k];
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$X[k * d$m + j];
-    }
-  }
-  const t$1 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$1[j] = sigmoid$(t$0[j] + v$b);
-  }
-  const s$0 = 1 / d$m;
-  const s$1 = -s$0;
-  const t$2 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$2[j] = 1 - v$y[j];
-  }
-  const t$3 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$3[j] = 1 - t$1[j];
-  }
-  let s$2 = 0;
-  for (let j = 0; j < d$m; j++) {
-    s$2 += v$y[j] * Math.log(t$1[j]) + t$2[j] * Math.log(t$3[j]);
-  }
-  const s$3 = s$2 / d$m;
-  const s$4 = -s$3;
-  const t$4 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$4[j] = (s$0 * (t$2[j] / t$3[j]) + s$1 * (v$y[j] / t$1[j])) * (t$1[j] * t$3[j]);
-  }
-  let s$5 = 0;
-  for (let j = 0; j < d$m; j++) {
-    s$5 += t$4[j];
-  }
-  const t$5 = out$.w;
+  const t$5 = out$ === undefined ? new Float64Array(d$n) : out$.w;
   if (t$5.length !== d$n)
     throw new RangeError("JGradInto: out.w has length " + t$5.length + " but must have length " + d$n);
   for (let i = 0; i < d$n; i++) {
@@ -255,17 +162,29 @@ export function JGradInto(input$: JInputs, out$: JGradient): JGradient {
     let acc = acc0 + acc1 + (acc2 + acc3);
     t$5[i] = acc;
   }
+  if (out$ === undefined) return { value: s$4, w: t$5, b: s$5 };
   out$.value = s$4;
   out$.b = s$5;
   return out$;
 }
 
 /**
- * The value of J and its gradient with respect to yhat, z:
- *   dJ_dyhat = 1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat
- *   dJ_dz = (1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat)
+ * The value of J and its gradient with respect to w, b:
+ *   dJ_dw = X ((1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat))^T
+ *   dJ_db = sum((1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat))
  */
-export function JGrad2(input$: JInputs): JGradient2 {
+export function JGrad(input$: JInputs): JGradient {
+  return JGrad$(input$, undefined);
+}
+
+/** JGrad without allocating its results: fills the arrays of `out` (a result of JGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function JGradInto(input$: JInputs, out$: JGradient): JGradient {
+  if (out$ == null) throw new TypeError("JGradInto: out is missing; pass a result of JGrad to reuse");
+  return JGrad$(input$, out$);
+}
+
+/** The body of JGrad2 and JGrad2Into. */
+function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
   const v$X$m = input$.X;
   if (v$X$m == null) throw new TypeError("JGrad2: input X is missing");
   const d$n = v$X$m.rows;
@@ -324,79 +243,7 @@ export function JGrad2(input$: JInputs): JGradient2 {
   }
   const s$3 = s$2 / d$m;
   const s$4 = -s$3;
-  const t$4 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$4[j] = s$0 * (t$2[j] / t$3[j]) + s$1 * (v$y[j] / t$1[j]);
-  }
-  const t$5 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$5[j] = t$4[j] * (t$1[j] * t$3[j]);
-  }
-  return { value: s$4, yhat: { rows: 1, cols: d$m, data: t$4 }, z: { rows: 1, cols: d$m, data: t$5 } };
-}
-
-/** JGrad2 without allocating its results: fills the arrays of `out` (a result of JGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function JGrad2Into(input$: JInputs, out$: JGradient2): JGradient2 {
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("JGrad2Into: input X is missing");
-  const d$n = v$X$m.rows;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "JGrad2Into: dimension n is " + d$n + " (from X.rows); every dimension must be at least 1",
-    );
-  const d$m = v$X$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "JGrad2Into: dimension m is " + d$m + " (from X.cols); every dimension must be at least 1",
-    );
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "JGrad2Into: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("JGrad2Into: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError(
-      "JGrad2Into: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)",
-    );
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("JGrad2Into: b must be a number");
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("JGrad2Into: input y is missing");
-  if (v$y.length !== d$m)
-    throw new RangeError(
-      "JGrad2Into: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
-    );
-  if (out$ == null) throw new TypeError("JGrad2Into: out is missing; pass a result of JGrad2 to reuse");
-  const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = v$w[k];
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$X[k * d$m + j];
-    }
-  }
-  const t$1 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$1[j] = sigmoid$(t$0[j] + v$b);
-  }
-  const s$0 = 1 / d$m;
-  const s$1 = -s$0;
-  const t$2 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$2[j] = 1 - v$y[j];
-  }
-  const t$3 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$3[j] = 1 - t$1[j];
-  }
-  let s$2 = 0;
-  for (let j = 0; j < d$m; j++) {
-    s$2 += v$y[j] * Math.log(t$1[j]) + t$2[j] * Math.log(t$3[j]);
-  }
-  const s$3 = s$2 / d$m;
-  const s$4 = -s$3;
-  const t$4 = out$.yhat.data;
+  const t$4 = out$ === undefined ? new Float64Array(d$m) : out$.yhat.data;
   if (t$4.length !== d$m)
     throw new RangeError(
       "JGrad2Into: out.yhat.data has length " + t$4.length + " but must have length " + d$m,
@@ -404,18 +251,35 @@ export function JGrad2Into(input$: JInputs, out$: JGradient2): JGradient2 {
   for (let j = 0; j < d$m; j++) {
     t$4[j] = s$0 * (t$2[j] / t$3[j]) + s$1 * (v$y[j] / t$1[j]);
   }
-  const t$5 = out$.z.data;
+  const t$5 = out$ === undefined ? new Float64Array(d$m) : out$.z.data;
   if (t$5.length !== d$m)
     throw new RangeError("JGrad2Into: out.z.data has length " + t$5.length + " but must have length " + d$m);
   for (let j = 0; j < d$m; j++) {
     t$5[j] = t$4[j] * (t$1[j] * t$3[j]);
   }
+  if (out$ === undefined)
+    return { value: s$4, yhat: { rows: 1, cols: d$m, data: t$4 }, z: { rows: 1, cols: d$m, data: t$5 } };
   out$.value = s$4;
   out$.yhat.rows = 1;
   out$.yhat.cols = d$m;
   out$.z.rows = 1;
   out$.z.cols = d$m;
   return out$;
+}
+
+/**
+ * The value of J and its gradient with respect to yhat, z:
+ *   dJ_dyhat = 1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat
+ *   dJ_dz = (1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat)
+ */
+export function JGrad2(input$: JInputs): JGradient2 {
+  return JGrad2$(input$, undefined);
+}
+
+/** JGrad2 without allocating its results: fills the arrays of `out` (a result of JGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function JGrad2Into(input$: JInputs, out$: JGradient2): JGradient2 {
+  if (out$ == null) throw new TypeError("JGrad2Into: out is missing; pass a result of JGrad2 to reuse");
+  return JGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -73,12 +73,8 @@ export function L(input$: LInputs): number {
   return forward$(input$ as Inputs$, "L", 2) as number;
 }
 
-/**
- * The value of L and its gradient with respect to w, b:
- *   dL_dw = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat) x
- *   dL_db = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat)
- */
-export function LGrad(input$: LInputs): LGradient {
+/** The body of LGrad and LGradInto. */
+function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$x = input$.x;
   if (v$x == null) throw new TypeError("LGrad: input x is missing");
   const d$n = v$x.length;
@@ -131,85 +127,35 @@ export function LGrad(input$: LInputs): LGradient {
   const s$16 = s$13 + s$15;
   const s$17 = s$2 * s$8;
   const s$18 = s$16 * s$17;
-  const t$0 = new Float64Array(d$n);
-  for (let i = 0; i < d$n; i++) {
-    t$0[i] = s$18 * v$x[i];
-  }
-  return { value: s$12, w: t$0, b: s$18 };
-}
-
-/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGradInto: input x is missing");
-  const d$n = v$x.length;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "LGradInto: dimension n is " + d$n + " (from x.length); every dimension must be at least 1",
-    );
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("LGradInto: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError(
-      "LGradInto: w has length " + v$w.length + " but dimension n is " + d$n + " (from x.length)",
-    );
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("LGradInto: b must be a number");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGradInto: y must be a number");
-  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
-  let s$0 = 0;
-  {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$n; k += 4) {
-      acc0 += v$w[k] * v$x[k];
-      acc1 += v$w[k + 1] * v$x[k + 1];
-      acc2 += v$w[k + 2] * v$x[k + 2];
-      acc3 += v$w[k + 3] * v$x[k + 3];
-    }
-    for (; k < d$n; k++) acc0 += v$w[k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    s$0 = acc;
-  }
-  const s$1 = s$0 + v$b;
-  const s$2 = sigmoid$(s$1);
-  const s$3 = Math.log(s$2);
-  const s$4 = v$y * s$3;
-  const s$5 = -v$y;
-  const s$6 = 1 + s$5;
-  const s$7 = -s$2;
-  const s$8 = 1 + s$7;
-  const s$9 = Math.log(s$8);
-  const s$10 = s$6 * s$9;
-  const s$11 = s$4 + s$10;
-  const s$12 = -s$11;
-  const s$13 = s$6 / s$8;
-  const s$14 = v$y / s$2;
-  const s$15 = -s$14;
-  const s$16 = s$13 + s$15;
-  const s$17 = s$2 * s$8;
-  const s$18 = s$16 * s$17;
-  const t$0 = out$.w;
+  const t$0 = out$ === undefined ? new Float64Array(d$n) : out$.w;
   if (t$0.length !== d$n)
     throw new RangeError("LGradInto: out.w has length " + t$0.length + " but must have length " + d$n);
   for (let i = 0; i < d$n; i++) {
     t$0[i] = s$18 * v$x[i];
   }
+  if (out$ === undefined) return { value: s$12, w: t$0, b: s$18 };
   out$.value = s$12;
   out$.b = s$18;
   return out$;
 }
 
 /**
- * The value of L and its gradient with respect to yhat, z:
- *   dL_dyhat = (1 - y) / (1 - yhat) - y / yhat
- *   dL_dz = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat)
+ * The value of L and its gradient with respect to w, b:
+ *   dL_dw = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat) x
+ *   dL_db = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat)
  */
-export function LGrad2(input$: LInputs): LGradient2 {
+export function LGrad(input$: LInputs): LGradient {
+  return LGrad$(input$, undefined);
+}
+
+/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
+  return LGrad$(input$, out$);
+}
+
+/** The body of LGrad2 and LGrad2Into. */
+function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$x = input$.x;
   if (v$x == null) throw new TypeError("LGrad2: input x is missing");
   const d$n = v$x.length;
@@ -262,68 +208,26 @@ export function LGrad2(input$: LInputs): LGradient2 {
   const s$16 = s$13 + s$15;
   const s$17 = s$2 * s$8;
   const s$18 = s$16 * s$17;
-  return { value: s$12, yhat: s$16, z: s$18 };
-}
-
-/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad2Into: input x is missing");
-  const d$n = v$x.length;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension n is " + d$n + " (from x.length); every dimension must be at least 1",
-    );
-  const v$w = input$.w;
-  if (v$w == null) throw new TypeError("LGrad2Into: input w is missing");
-  if (v$w.length !== d$n)
-    throw new RangeError(
-      "LGrad2Into: w has length " + v$w.length + " but dimension n is " + d$n + " (from x.length)",
-    );
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("LGrad2Into: b must be a number");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2Into: y must be a number");
-  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
-  let s$0 = 0;
-  {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$n; k += 4) {
-      acc0 += v$w[k] * v$x[k];
-      acc1 += v$w[k + 1] * v$x[k + 1];
-      acc2 += v$w[k + 2] * v$x[k + 2];
-      acc3 += v$w[k + 3] * v$x[k + 3];
-    }
-    for (; k < d$n; k++) acc0 += v$w[k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    s$0 = acc;
-  }
-  const s$1 = s$0 + v$b;
-  const s$2 = sigmoid$(s$1);
-  const s$3 = Math.log(s$2);
-  const s$4 = v$y * s$3;
-  const s$5 = -v$y;
-  const s$6 = 1 + s$5;
-  const s$7 = -s$2;
-  const s$8 = 1 + s$7;
-  const s$9 = Math.log(s$8);
-  const s$10 = s$6 * s$9;
-  const s$11 = s$4 + s$10;
-  const s$12 = -s$11;
-  const s$13 = s$6 / s$8;
-  const s$14 = v$y / s$2;
-  const s$15 = -s$14;
-  const s$16 = s$13 + s$15;
-  const s$17 = s$2 * s$8;
-  const s$18 = s$16 * s$17;
+  if (out$ === undefined) return { value: s$12, yhat: s$16, z: s$18 };
   out$.value = s$12;
   out$.yhat = s$16;
   out$.z = s$18;
   return out$;
+}
+
+/**
+ * The value of L and its gradient with respect to yhat, z:
+ *   dL_dyhat = (1 - y) / (1 - yhat) - y / yhat
+ *   dL_dz = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat)
+ */
+export function LGrad2(input$: LInputs): LGradient2 {
+  return LGrad2$(input$, undefined);
+}
+
+/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
+  return LGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -63,12 +63,8 @@ export function L(input$: LInputs): number {
   return forward$(input$ as Inputs$, "L", 1) as number;
 }
 
-/**
- * The value of L and its gradient with respect to x, W:
- *   dL_dx = 2 (yhat - y) W^T .* sigmoid(x) .* (1 - sigmoid(x))
- *   dL_dW = 2 sigmoid(x)^T (yhat - y)
- */
-export function LGrad(input$: LInputs): LGradient {
+/** The body of LGrad and LGradInto. */
+function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$x$m = input$.x;
   if (v$x$m == null) throw new TypeError("LGrad: input x is missing");
   if (v$x$m.rows !== 1)
@@ -152,107 +148,7 @@ export function LGrad(input$: LInputs): LGradient {
       t$3[i * d$n + j] = acc;
     }
   }
-  const t$4 = new Float64Array(d$n * d$m);
-  for (let i = 0; i < d$n; i++) {
-    const ai = 2 * t$0[i];
-    for (let j = 0; j < d$m; j++) {
-      t$4[i * d$m + j] = ai * t$2[j];
-    }
-  }
-  const t$5 = new Float64Array(d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$5[j] = 2 * (t$3[j] * (t$0[j] * (1 - t$0[j])));
-  }
-  return { value: s$1, x: { rows: 1, cols: d$n, data: t$5 }, W: { rows: d$n, cols: d$m, data: t$4 } };
-}
-
-/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$x$m = input$.x;
-  if (v$x$m == null) throw new TypeError("LGradInto: input x is missing");
-  if (v$x$m.rows !== 1)
-    throw new RangeError("LGradInto: x has " + v$x$m.rows + " rows" + " but must have 1 rows");
-  const d$n = v$x$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "LGradInto: dimension n is " + d$n + " (from x.cols); every dimension must be at least 1",
-    );
-  const v$x = v$x$m.data;
-  if (v$x.length !== v$x$m.rows * v$x$m.cols)
-    throw new RangeError(
-      "LGradInto: x.data has length " + v$x.length + " but x is " + v$x$m.rows + " x " + v$x$m.cols,
-    );
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("LGradInto: input W is missing");
-  if (v$W$m.rows !== d$n)
-    throw new RangeError(
-      "LGradInto: W has " + v$W$m.rows + " rows" + " but dimension n is " + d$n + " (from x.cols)",
-    );
-  const d$m = v$W$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "LGradInto: dimension m is " + d$m + " (from W.cols); every dimension must be at least 1",
-    );
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "LGradInto: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$y$m = input$.y;
-  if (v$y$m == null) throw new TypeError("LGradInto: input y is missing");
-  if (v$y$m.rows !== 1)
-    throw new RangeError("LGradInto: y has " + v$y$m.rows + " rows" + " but must have 1 rows");
-  if (v$y$m.cols !== d$m)
-    throw new RangeError(
-      "LGradInto: y has " + v$y$m.cols + " columns" + " but dimension m is " + d$m + " (from W.cols)",
-    );
-  const v$y = v$y$m.data;
-  if (v$y.length !== v$y$m.rows * v$y$m.cols)
-    throw new RangeError(
-      "LGradInto: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
-    );
-  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
-  const t$0 = new Float64Array(d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$0[j] = sigmoid$(v$x[j]);
-  }
-  const t$1 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = t$0[k];
-    for (let j = 0; j < d$m; j++) {
-      t$1[j] += ak * v$W[k * d$m + j];
-    }
-  }
-  const t$2 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$2[j] = t$1[j] - v$y[j];
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$m; j++) {
-    s$0 += sq$(t$2[j]);
-  }
-  s$0 = Math.sqrt(s$0);
-  const s$1 = sq$(s$0);
-  const t$3 = new Float64Array(d$n);
-  for (let i = 0; i < 1; i++) {
-    for (let j = 0; j < d$n; j++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$m; k += 4) {
-        acc0 += t$2[k] * v$W[j * d$m + k];
-        acc1 += t$2[k + 1] * v$W[j * d$m + k + 1];
-        acc2 += t$2[k + 2] * v$W[j * d$m + k + 2];
-        acc3 += t$2[k + 3] * v$W[j * d$m + k + 3];
-      }
-      for (; k < d$m; k++) acc0 += t$2[k] * v$W[j * d$m + k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$3[i * d$n + j] = acc;
-    }
-  }
-  const t$4 = out$.W.data;
+  const t$4 = out$ === undefined ? new Float64Array(d$n * d$m) : out$.W.data;
   if (t$4.length !== d$n * d$m)
     throw new RangeError(
       "LGradInto: out.W.data has length " + t$4.length + " but must have length " + d$n * d$m,
@@ -263,12 +159,14 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
       t$4[i * d$m + j] = ai * t$2[j];
     }
   }
-  const t$5 = out$.x.data;
+  const t$5 = out$ === undefined ? new Float64Array(d$n) : out$.x.data;
   if (t$5.length !== d$n)
     throw new RangeError("LGradInto: out.x.data has length " + t$5.length + " but must have length " + d$n);
   for (let j = 0; j < d$n; j++) {
     t$5[j] = 2 * (t$3[j] * (t$0[j] * (1 - t$0[j])));
   }
+  if (out$ === undefined)
+    return { value: s$1, x: { rows: 1, cols: d$n, data: t$5 }, W: { rows: d$n, cols: d$m, data: t$4 } };
   out$.value = s$1;
   out$.x.rows = 1;
   out$.x.cols = d$n;
@@ -278,10 +176,22 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 }
 
 /**
- * The value of L and its gradient with respect to yhat:
- *   dL_dyhat = 2 (yhat - y)
+ * The value of L and its gradient with respect to x, W:
+ *   dL_dx = 2 (yhat - y) W^T .* sigmoid(x) .* (1 - sigmoid(x))
+ *   dL_dW = 2 sigmoid(x)^T (yhat - y)
  */
-export function LGrad2(input$: LInputs): LGradient2 {
+export function LGrad(input$: LInputs): LGradient {
+  return LGrad$(input$, undefined);
+}
+
+/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
+  return LGrad$(input$, out$);
+}
+
+/** The body of LGrad2 and LGrad2Into. */
+function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$x$m = input$.x;
   if (v$x$m == null) throw new TypeError("LGrad2: input x is missing");
   if (v$x$m.rows !== 1)
@@ -342,77 +252,7 @@ export function LGrad2(input$: LInputs): LGradient2 {
   }
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
-  const t$2 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$2[j] = 2 * t$1[j];
-  }
-  return { value: s$1, yhat: { rows: 1, cols: d$m, data: t$2 } };
-}
-
-/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$x$m = input$.x;
-  if (v$x$m == null) throw new TypeError("LGrad2Into: input x is missing");
-  if (v$x$m.rows !== 1)
-    throw new RangeError("LGrad2Into: x has " + v$x$m.rows + " rows" + " but must have 1 rows");
-  const d$n = v$x$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension n is " + d$n + " (from x.cols); every dimension must be at least 1",
-    );
-  const v$x = v$x$m.data;
-  if (v$x.length !== v$x$m.rows * v$x$m.cols)
-    throw new RangeError(
-      "LGrad2Into: x.data has length " + v$x.length + " but x is " + v$x$m.rows + " x " + v$x$m.cols,
-    );
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("LGrad2Into: input W is missing");
-  if (v$W$m.rows !== d$n)
-    throw new RangeError(
-      "LGrad2Into: W has " + v$W$m.rows + " rows" + " but dimension n is " + d$n + " (from x.cols)",
-    );
-  const d$m = v$W$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension m is " + d$m + " (from W.cols); every dimension must be at least 1",
-    );
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "LGrad2Into: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$y$m = input$.y;
-  if (v$y$m == null) throw new TypeError("LGrad2Into: input y is missing");
-  if (v$y$m.rows !== 1)
-    throw new RangeError("LGrad2Into: y has " + v$y$m.rows + " rows" + " but must have 1 rows");
-  if (v$y$m.cols !== d$m)
-    throw new RangeError(
-      "LGrad2Into: y has " + v$y$m.cols + " columns" + " but dimension m is " + d$m + " (from W.cols)",
-    );
-  const v$y = v$y$m.data;
-  if (v$y.length !== v$y$m.rows * v$y$m.cols)
-    throw new RangeError(
-      "LGrad2Into: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
-    );
-  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
-  const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = sigmoid$(v$x[k]);
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$W[k * d$m + j];
-    }
-  }
-  const t$1 = new Float64Array(d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$1[j] = t$0[j] - v$y[j];
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$m; j++) {
-    s$0 += sq$(t$1[j]);
-  }
-  s$0 = Math.sqrt(s$0);
-  const s$1 = sq$(s$0);
-  const t$2 = out$.yhat.data;
+  const t$2 = out$ === undefined ? new Float64Array(d$m) : out$.yhat.data;
   if (t$2.length !== d$m)
     throw new RangeError(
       "LGrad2Into: out.yhat.data has length " + t$2.length + " but must have length " + d$m,
@@ -420,10 +260,25 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   for (let j = 0; j < d$m; j++) {
     t$2[j] = 2 * t$1[j];
   }
+  if (out$ === undefined) return { value: s$1, yhat: { rows: 1, cols: d$m, data: t$2 } };
   out$.value = s$1;
   out$.yhat.rows = 1;
   out$.yhat.cols = d$m;
   return out$;
+}
+
+/**
+ * The value of L and its gradient with respect to yhat:
+ *   dL_dyhat = 2 (yhat - y)
+ */
+export function LGrad2(input$: LInputs): LGradient2 {
+  return LGrad2$(input$, undefined);
+}
+
+/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
+  return LGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

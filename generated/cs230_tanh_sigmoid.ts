@@ -61,12 +61,8 @@ export function L(input$: LInputs): number {
   return forward$(input$ as Inputs$, "L", 1) as number;
 }
 
-/**
- * The value of L and its gradient with respect to w, b:
- *   dL_dw = 2 (yhat - y) (1 - yhat^2) sigmoid(w x^2 + b) (1 - sigmoid(w x^2 + b)) x^2
- *   dL_db = 2 (yhat - y) (1 - yhat^2) sigmoid(w x^2 + b) (1 - sigmoid(w x^2 + b))
- */
-export function LGrad(input$: LInputs): LGradient {
+/** The body of LGrad and LGradInto. */
+function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$w = input$.w;
   if (typeof v$w !== "number") throw new TypeError("LGrad: w must be a number");
   const v$x = input$.x;
@@ -94,39 +90,7 @@ export function LGrad(input$: LInputs): LGradient {
   const s$16 = 2 * s$15;
   const s$17 = s$15 * s$0;
   const s$18 = 2 * s$17;
-  return { value: s$7, w: s$18, b: s$16 };
-}
-
-/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$w = input$.w;
-  if (typeof v$w !== "number") throw new TypeError("LGradInto: w must be a number");
-  const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("LGradInto: x must be a number");
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("LGradInto: b must be a number");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGradInto: y must be a number");
-  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
-  const s$0 = sq$(v$x);
-  const s$1 = v$w * s$0;
-  const s$2 = s$1 + v$b;
-  const s$3 = sigmoid$(s$2);
-  const s$4 = Math.tanh(s$3);
-  const s$5 = -v$y;
-  const s$6 = s$4 + s$5;
-  const s$7 = sq$(s$6);
-  const s$8 = sq$(s$4);
-  const s$9 = -s$8;
-  const s$10 = 1 + s$9;
-  const s$11 = s$6 * s$10;
-  const s$12 = -s$3;
-  const s$13 = 1 + s$12;
-  const s$14 = s$3 * s$13;
-  const s$15 = s$11 * s$14;
-  const s$16 = 2 * s$15;
-  const s$17 = s$15 * s$0;
-  const s$18 = 2 * s$17;
+  if (out$ === undefined) return { value: s$7, w: s$18, b: s$16 };
   out$.value = s$7;
   out$.w = s$18;
   out$.b = s$16;
@@ -134,10 +98,22 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 }
 
 /**
- * The value of L and its gradient with respect to yhat:
- *   dL_dyhat = 2 (yhat - y)
+ * The value of L and its gradient with respect to w, b:
+ *   dL_dw = 2 (yhat - y) (1 - yhat^2) sigmoid(w x^2 + b) (1 - sigmoid(w x^2 + b)) x^2
+ *   dL_db = 2 (yhat - y) (1 - yhat^2) sigmoid(w x^2 + b) (1 - sigmoid(w x^2 + b))
  */
-export function LGrad2(input$: LInputs): LGradient2 {
+export function LGrad(input$: LInputs): LGradient {
+  return LGrad$(input$, undefined);
+}
+
+/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
+  return LGrad$(input$, out$);
+}
+
+/** The body of LGrad2 and LGrad2Into. */
+function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$w = input$.w;
   if (typeof v$w !== "number") throw new TypeError("LGrad2: w must be a number");
   const v$x = input$.x;
@@ -155,32 +131,24 @@ export function LGrad2(input$: LInputs): LGradient2 {
   const s$6 = s$4 + s$5;
   const s$7 = sq$(s$6);
   const s$8 = 2 * s$6;
-  return { value: s$7, yhat: s$8 };
+  if (out$ === undefined) return { value: s$7, yhat: s$8 };
+  out$.value = s$7;
+  out$.yhat = s$8;
+  return out$;
+}
+
+/**
+ * The value of L and its gradient with respect to yhat:
+ *   dL_dyhat = 2 (yhat - y)
+ */
+export function LGrad2(input$: LInputs): LGradient2 {
+  return LGrad2$(input$, undefined);
 }
 
 /** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
 export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$w = input$.w;
-  if (typeof v$w !== "number") throw new TypeError("LGrad2Into: w must be a number");
-  const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("LGrad2Into: x must be a number");
-  const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("LGrad2Into: b must be a number");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2Into: y must be a number");
   if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
-  const s$0 = sq$(v$x);
-  const s$1 = v$w * s$0;
-  const s$2 = s$1 + v$b;
-  const s$3 = sigmoid$(s$2);
-  const s$4 = Math.tanh(s$3);
-  const s$5 = -v$y;
-  const s$6 = s$4 + s$5;
-  const s$7 = sq$(s$6);
-  const s$8 = 2 * s$6;
-  out$.value = s$7;
-  out$.yhat = s$8;
-  return out$;
+  return LGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -151,17 +151,8 @@ export function l(input$: LInputs): number {
   return forward$(input$ as Inputs$, "l", 7) as number;
 }
 
-/**
- * The value of l and its gradient with respect to f3, h3, f2, h2, f1, h1, f0:
- *   dl_df3 = 2 (f3 - y_i)
- *   dl_dh3 = 2 Omega3^T (f3 - y_i)
- *   dl_df2 = -2 Omega3^T (f3 - y_i) .* sin(f2)
- *   dl_dh2 = -2 Omega2^T (Omega3^T (f3 - y_i) .* sin(f2))
- *   dl_df1 = -2 Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2
- *   dl_dh1 = -2 Omega1^T (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2)
- *   dl_df0 = -2 Omega1^T (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2) .* cos(f0)
- */
-export function lGrad(input$: LInputs): LGradient {
+/** The body of lGrad and lGradInto. */
+function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$x_i = input$.x_i;
   if (v$x_i == null) throw new TypeError("lGrad: input x_i is missing");
   const d$Di = v$x_i.length;
@@ -450,386 +441,76 @@ export function lGrad(input$: LInputs): LGradient {
       t$14[i] += v$Omega1[k * d$D1 + i] * bk;
     }
   }
-  const t$15 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    t$15[i] = 2 * t$9[i];
-  }
-  const t$16 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$16[i] = 2 * t$10[i];
-  }
-  const t$17 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$17[i] = -2 * t$11[i];
-  }
-  const t$18 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$18[i] = -2 * t$12[i];
-  }
-  const t$19 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$19[i] = -2 * t$13[i];
-  }
-  const t$20 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$20[i] = -2 * t$14[i];
-  }
-  const t$21 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$21[i] = -2 * (t$14[i] * Math.cos(t$1[i]));
-  }
-  return { value: s$1, f3: t$15, h3: t$16, f2: t$17, h2: t$18, f1: t$19, h1: t$20, f0: t$21 };
-}
-
-/** lGrad without allocating its results: fills the arrays of `out` (a result of lGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("lGradInto: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "lGradInto: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$y_i = input$.y_i;
-  if (v$y_i == null) throw new TypeError("lGradInto: input y_i is missing");
-  const d$Df = v$y_i.length;
-  if (!(d$Df >= 1))
-    throw new RangeError(
-      "lGradInto: dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("lGradInto: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "lGradInto: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("lGradInto: input beta1 is missing");
-  const d$D2 = v$beta1.length;
-  if (!(d$D2 >= 1))
-    throw new RangeError(
-      "lGradInto: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
-    );
-  const v$beta2 = input$.beta2;
-  if (v$beta2 == null) throw new TypeError("lGradInto: input beta2 is missing");
-  const d$D3 = v$beta2.length;
-  if (!(d$D3 >= 1))
-    throw new RangeError(
-      "lGradInto: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
-    );
-  const v$beta3 = input$.beta3;
-  if (v$beta3 == null) throw new TypeError("lGradInto: input beta3 is missing");
-  if (v$beta3.length !== d$Df)
-    throw new RangeError(
-      "lGradInto: beta3 has length " + v$beta3.length + " but dimension Df is " + d$Df + " (from y_i.length)",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("lGradInto: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "lGradInto: Omega0 has " +
-        v$Omega0$m.rows +
-        " rows" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "lGradInto: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "lGradInto: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("lGradInto: input Omega1 is missing");
-  if (v$Omega1$m.rows !== d$D2)
-    throw new RangeError(
-      "lGradInto: Omega1 has " +
-        v$Omega1$m.rows +
-        " rows" +
-        " but dimension D2 is " +
-        d$D2 +
-        " (from beta1.length)",
-    );
-  if (v$Omega1$m.cols !== d$D1)
-    throw new RangeError(
-      "lGradInto: Omega1 has " +
-        v$Omega1$m.cols +
-        " columns" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  const v$Omega1 = v$Omega1$m.data;
-  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
-    throw new RangeError(
-      "lGradInto: Omega1.data has length " +
-        v$Omega1.length +
-        " but Omega1 is " +
-        v$Omega1$m.rows +
-        " x " +
-        v$Omega1$m.cols,
-    );
-  const v$Omega2$m = input$.Omega2;
-  if (v$Omega2$m == null) throw new TypeError("lGradInto: input Omega2 is missing");
-  if (v$Omega2$m.rows !== d$D3)
-    throw new RangeError(
-      "lGradInto: Omega2 has " +
-        v$Omega2$m.rows +
-        " rows" +
-        " but dimension D3 is " +
-        d$D3 +
-        " (from beta2.length)",
-    );
-  if (v$Omega2$m.cols !== d$D2)
-    throw new RangeError(
-      "lGradInto: Omega2 has " +
-        v$Omega2$m.cols +
-        " columns" +
-        " but dimension D2 is " +
-        d$D2 +
-        " (from beta1.length)",
-    );
-  const v$Omega2 = v$Omega2$m.data;
-  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
-    throw new RangeError(
-      "lGradInto: Omega2.data has length " +
-        v$Omega2.length +
-        " but Omega2 is " +
-        v$Omega2$m.rows +
-        " x " +
-        v$Omega2$m.cols,
-    );
-  const v$Omega3$m = input$.Omega3;
-  if (v$Omega3$m == null) throw new TypeError("lGradInto: input Omega3 is missing");
-  if (v$Omega3$m.rows !== d$Df)
-    throw new RangeError(
-      "lGradInto: Omega3 has " +
-        v$Omega3$m.rows +
-        " rows" +
-        " but dimension Df is " +
-        d$Df +
-        " (from y_i.length)",
-    );
-  if (v$Omega3$m.cols !== d$D3)
-    throw new RangeError(
-      "lGradInto: Omega3 has " +
-        v$Omega3$m.cols +
-        " columns" +
-        " but dimension D3 is " +
-        d$D3 +
-        " (from beta2.length)",
-    );
-  const v$Omega3 = v$Omega3$m.data;
-  if (v$Omega3.length !== v$Omega3$m.rows * v$Omega3$m.cols)
-    throw new RangeError(
-      "lGradInto: Omega3.data has length " +
-        v$Omega3.length +
-        " but Omega3 is " +
-        v$Omega3$m.rows +
-        " x " +
-        v$Omega3$m.cols,
-    );
-  if (out$ == null) throw new TypeError("lGradInto: out is missing; pass a result of lGrad to reuse");
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$Di; k += 4) {
-      acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-      acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
-      acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
-      acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
-    }
-    for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = v$beta0[i] + t$0[i];
-  }
-  const t$2 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$2[i] = Math.sin(t$1[i]);
-  }
-  const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D1; k += 4) {
-      acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-      acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
-      acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
-      acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
-    }
-    for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$3[i] = acc;
-  }
-  const t$4 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$4[i] = Math.exp(v$beta1[i] + t$3[i]);
-  }
-  const t$5 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D2; k += 4) {
-      acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-      acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
-      acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
-      acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
-    }
-    for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$5[i] = acc;
-  }
-  const t$6 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$6[i] = v$beta2[i] + t$5[i];
-  }
-  const t$7 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$7[i] = Math.cos(t$6[i]);
-  }
-  const t$8 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D3; k += 4) {
-      acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-      acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
-      acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
-      acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
-    }
-    for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$8[i] = acc;
-  }
-  const t$9 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    t$9[i] = v$beta3[i] + t$8[i] - v$y_i[i];
-  }
-  let s$0 = 0;
-  for (let i = 0; i < d$Df; i++) {
-    s$0 += sq$(t$9[i]);
-  }
-  s$0 = Math.sqrt(s$0);
-  const s$1 = sq$(s$0);
-  const t$10 = new Float64Array(d$D3);
-  for (let k = 0; k < d$Df; k++) {
-    const bk = t$9[k];
-    for (let i = 0; i < d$D3; i++) {
-      t$10[i] += v$Omega3[k * d$D3 + i] * bk;
-    }
-  }
-  const t$11 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$11[i] = t$10[i] * Math.sin(t$6[i]);
-  }
-  const t$12 = new Float64Array(d$D2);
-  for (let k = 0; k < d$D3; k++) {
-    const bk = t$11[k];
-    for (let i = 0; i < d$D2; i++) {
-      t$12[i] += v$Omega2[k * d$D2 + i] * bk;
-    }
-  }
-  const t$13 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$13[i] = t$12[i] * t$4[i];
-  }
-  const t$14 = new Float64Array(d$D1);
-  for (let k = 0; k < d$D2; k++) {
-    const bk = t$13[k];
-    for (let i = 0; i < d$D1; i++) {
-      t$14[i] += v$Omega1[k * d$D1 + i] * bk;
-    }
-  }
-  const t$15 = out$.f3;
+  const t$15 = out$ === undefined ? new Float64Array(d$Df) : out$.f3;
   if (t$15.length !== d$Df)
     throw new RangeError("lGradInto: out.f3 has length " + t$15.length + " but must have length " + d$Df);
   for (let i = 0; i < d$Df; i++) {
     t$15[i] = 2 * t$9[i];
   }
-  const t$16 = out$.h3;
+  const t$16 = out$ === undefined ? new Float64Array(d$D3) : out$.h3;
   if (t$16.length !== d$D3)
     throw new RangeError("lGradInto: out.h3 has length " + t$16.length + " but must have length " + d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$16[i] = 2 * t$10[i];
   }
-  const t$17 = out$.f2;
+  const t$17 = out$ === undefined ? new Float64Array(d$D3) : out$.f2;
   if (t$17.length !== d$D3)
     throw new RangeError("lGradInto: out.f2 has length " + t$17.length + " but must have length " + d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$17[i] = -2 * t$11[i];
   }
-  const t$18 = out$.h2;
+  const t$18 = out$ === undefined ? new Float64Array(d$D2) : out$.h2;
   if (t$18.length !== d$D2)
     throw new RangeError("lGradInto: out.h2 has length " + t$18.length + " but must have length " + d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$18[i] = -2 * t$12[i];
   }
-  const t$19 = out$.f1;
+  const t$19 = out$ === undefined ? new Float64Array(d$D2) : out$.f1;
   if (t$19.length !== d$D2)
     throw new RangeError("lGradInto: out.f1 has length " + t$19.length + " but must have length " + d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$19[i] = -2 * t$13[i];
   }
-  const t$20 = out$.h1;
+  const t$20 = out$ === undefined ? new Float64Array(d$D1) : out$.h1;
   if (t$20.length !== d$D1)
     throw new RangeError("lGradInto: out.h1 has length " + t$20.length + " but must have length " + d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$20[i] = -2 * t$14[i];
   }
-  const t$21 = out$.f0;
+  const t$21 = out$ === undefined ? new Float64Array(d$D1) : out$.f0;
   if (t$21.length !== d$D1)
     throw new RangeError("lGradInto: out.f0 has length " + t$21.length + " but must have length " + d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$21[i] = -2 * (t$14[i] * Math.cos(t$1[i]));
   }
+  if (out$ === undefined)
+    return { value: s$1, f3: t$15, h3: t$16, f2: t$17, h2: t$18, f1: t$19, h1: t$20, f0: t$21 };
   out$.value = s$1;
   return out$;
 }
 
 /**
- * The value of l and its gradient with respect to beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3:
- *   dl_dbeta0 = -2 Omega1^T (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2) .* cos(f0)
- *   dl_dbeta1 = -2 Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2
- *   dl_dbeta2 = -2 Omega3^T (f3 - y_i) .* sin(f2)
- *   dl_dbeta3 = 2 (f3 - y_i)
- *   dl_dOmega0 = -2 (Omega1^T (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2) .* cos(f0)) x_i^T
- *   dl_dOmega1 = -2 (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2) h1^T
- *   dl_dOmega2 = -2 (Omega3^T (f3 - y_i) .* sin(f2)) h2^T
- *   dl_dOmega3 = 2 (f3 - y_i) h3^T
+ * The value of l and its gradient with respect to f3, h3, f2, h2, f1, h1, f0:
+ *   dl_df3 = 2 (f3 - y_i)
+ *   dl_dh3 = 2 Omega3^T (f3 - y_i)
+ *   dl_df2 = -2 Omega3^T (f3 - y_i) .* sin(f2)
+ *   dl_dh2 = -2 Omega2^T (Omega3^T (f3 - y_i) .* sin(f2))
+ *   dl_df1 = -2 Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2
+ *   dl_dh1 = -2 Omega1^T (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2)
+ *   dl_df0 = -2 Omega1^T (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2) .* cos(f0)
  */
-export function lGrad2(input$: LInputs): LGradient2 {
+export function lGrad(input$: LInputs): LGradient {
+  return lGrad$(input$, undefined);
+}
+
+/** lGrad without allocating its results: fills the arrays of `out` (a result of lGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("lGradInto: out is missing; pass a result of lGrad to reuse");
+  return lGrad$(input$, out$);
+}
+
+/** The body of lGrad2 and lGrad2Into. */
+function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$x_i = input$.x_i;
   if (v$x_i == null) throw new TypeError("lGrad2: input x_i is missing");
   const d$Di = v$x_i.length;
@@ -1122,387 +803,31 @@ export function lGrad2(input$: LInputs): LGradient2 {
   for (let i = 0; i < d$D1; i++) {
     t$15[i] = t$14[i] * Math.cos(t$1[i]);
   }
-  const t$16 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    t$16[i] = 2 * t$9[i];
-  }
-  const t$17 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$17[i] = -2 * t$11[i];
-  }
-  const t$18 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$18[i] = -2 * t$13[i];
-  }
-  const t$19 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$19[i] = -2 * t$15[i];
-  }
-  const t$20 = new Float64Array(d$Df * d$D3);
-  for (let i = 0; i < d$Df; i++) {
-    const ai = 2 * t$9[i];
-    for (let j = 0; j < d$D3; j++) {
-      t$20[i * d$D3 + j] = ai * t$7[j];
-    }
-  }
-  const t$21 = new Float64Array(d$D3 * d$D2);
-  for (let i = 0; i < d$D3; i++) {
-    const ai = -2 * t$11[i];
-    for (let j = 0; j < d$D2; j++) {
-      t$21[i * d$D2 + j] = ai * t$4[j];
-    }
-  }
-  const t$22 = new Float64Array(d$D2 * d$D1);
-  for (let i = 0; i < d$D2; i++) {
-    const ai = -2 * t$13[i];
-    for (let j = 0; j < d$D1; j++) {
-      t$22[i * d$D1 + j] = ai * t$2[j];
-    }
-  }
-  const t$23 = new Float64Array(d$D1 * d$Di);
-  for (let i = 0; i < d$D1; i++) {
-    const ai = -2 * t$15[i];
-    for (let j = 0; j < d$Di; j++) {
-      t$23[i * d$Di + j] = ai * v$x_i[j];
-    }
-  }
-  return {
-    value: s$1,
-    beta0: t$19,
-    beta1: t$18,
-    beta2: t$17,
-    beta3: t$16,
-    Omega0: { rows: d$D1, cols: d$Di, data: t$23 },
-    Omega1: { rows: d$D2, cols: d$D1, data: t$22 },
-    Omega2: { rows: d$D3, cols: d$D2, data: t$21 },
-    Omega3: { rows: d$Df, cols: d$D3, data: t$20 },
-  };
-}
-
-/** lGrad2 without allocating its results: fills the arrays of `out` (a result of lGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("lGrad2Into: input x_i is missing");
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
-    throw new RangeError(
-      "lGrad2Into: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
-    );
-  const v$y_i = input$.y_i;
-  if (v$y_i == null) throw new TypeError("lGrad2Into: input y_i is missing");
-  const d$Df = v$y_i.length;
-  if (!(d$Df >= 1))
-    throw new RangeError(
-      "lGrad2Into: dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
-    );
-  const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("lGrad2Into: input beta0 is missing");
-  const d$D1 = v$beta0.length;
-  if (!(d$D1 >= 1))
-    throw new RangeError(
-      "lGrad2Into: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
-    );
-  const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("lGrad2Into: input beta1 is missing");
-  const d$D2 = v$beta1.length;
-  if (!(d$D2 >= 1))
-    throw new RangeError(
-      "lGrad2Into: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
-    );
-  const v$beta2 = input$.beta2;
-  if (v$beta2 == null) throw new TypeError("lGrad2Into: input beta2 is missing");
-  const d$D3 = v$beta2.length;
-  if (!(d$D3 >= 1))
-    throw new RangeError(
-      "lGrad2Into: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
-    );
-  const v$beta3 = input$.beta3;
-  if (v$beta3 == null) throw new TypeError("lGrad2Into: input beta3 is missing");
-  if (v$beta3.length !== d$Df)
-    throw new RangeError(
-      "lGrad2Into: beta3 has length " +
-        v$beta3.length +
-        " but dimension Df is " +
-        d$Df +
-        " (from y_i.length)",
-    );
-  const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("lGrad2Into: input Omega0 is missing");
-  if (v$Omega0$m.rows !== d$D1)
-    throw new RangeError(
-      "lGrad2Into: Omega0 has " +
-        v$Omega0$m.rows +
-        " rows" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  if (v$Omega0$m.cols !== d$Di)
-    throw new RangeError(
-      "lGrad2Into: Omega0 has " +
-        v$Omega0$m.cols +
-        " columns" +
-        " but dimension Di is " +
-        d$Di +
-        " (from x_i.length)",
-    );
-  const v$Omega0 = v$Omega0$m.data;
-  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
-    throw new RangeError(
-      "lGrad2Into: Omega0.data has length " +
-        v$Omega0.length +
-        " but Omega0 is " +
-        v$Omega0$m.rows +
-        " x " +
-        v$Omega0$m.cols,
-    );
-  const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("lGrad2Into: input Omega1 is missing");
-  if (v$Omega1$m.rows !== d$D2)
-    throw new RangeError(
-      "lGrad2Into: Omega1 has " +
-        v$Omega1$m.rows +
-        " rows" +
-        " but dimension D2 is " +
-        d$D2 +
-        " (from beta1.length)",
-    );
-  if (v$Omega1$m.cols !== d$D1)
-    throw new RangeError(
-      "lGrad2Into: Omega1 has " +
-        v$Omega1$m.cols +
-        " columns" +
-        " but dimension D1 is " +
-        d$D1 +
-        " (from beta0.length)",
-    );
-  const v$Omega1 = v$Omega1$m.data;
-  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
-    throw new RangeError(
-      "lGrad2Into: Omega1.data has length " +
-        v$Omega1.length +
-        " but Omega1 is " +
-        v$Omega1$m.rows +
-        " x " +
-        v$Omega1$m.cols,
-    );
-  const v$Omega2$m = input$.Omega2;
-  if (v$Omega2$m == null) throw new TypeError("lGrad2Into: input Omega2 is missing");
-  if (v$Omega2$m.rows !== d$D3)
-    throw new RangeError(
-      "lGrad2Into: Omega2 has " +
-        v$Omega2$m.rows +
-        " rows" +
-        " but dimension D3 is " +
-        d$D3 +
-        " (from beta2.length)",
-    );
-  if (v$Omega2$m.cols !== d$D2)
-    throw new RangeError(
-      "lGrad2Into: Omega2 has " +
-        v$Omega2$m.cols +
-        " columns" +
-        " but dimension D2 is " +
-        d$D2 +
-        " (from beta1.length)",
-    );
-  const v$Omega2 = v$Omega2$m.data;
-  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
-    throw new RangeError(
-      "lGrad2Into: Omega2.data has length " +
-        v$Omega2.length +
-        " but Omega2 is " +
-        v$Omega2$m.rows +
-        " x " +
-        v$Omega2$m.cols,
-    );
-  const v$Omega3$m = input$.Omega3;
-  if (v$Omega3$m == null) throw new TypeError("lGrad2Into: input Omega3 is missing");
-  if (v$Omega3$m.rows !== d$Df)
-    throw new RangeError(
-      "lGrad2Into: Omega3 has " +
-        v$Omega3$m.rows +
-        " rows" +
-        " but dimension Df is " +
-        d$Df +
-        " (from y_i.length)",
-    );
-  if (v$Omega3$m.cols !== d$D3)
-    throw new RangeError(
-      "lGrad2Into: Omega3 has " +
-        v$Omega3$m.cols +
-        " columns" +
-        " but dimension D3 is " +
-        d$D3 +
-        " (from beta2.length)",
-    );
-  const v$Omega3 = v$Omega3$m.data;
-  if (v$Omega3.length !== v$Omega3$m.rows * v$Omega3$m.cols)
-    throw new RangeError(
-      "lGrad2Into: Omega3.data has length " +
-        v$Omega3.length +
-        " but Omega3 is " +
-        v$Omega3$m.rows +
-        " x " +
-        v$Omega3$m.cols,
-    );
-  if (out$ == null) throw new TypeError("lGrad2Into: out is missing; pass a result of lGrad2 to reuse");
-  const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$Di; k += 4) {
-      acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-      acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
-      acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
-      acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
-    }
-    for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$1[i] = v$beta0[i] + t$0[i];
-  }
-  const t$2 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$2[i] = Math.sin(t$1[i]);
-  }
-  const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D1; k += 4) {
-      acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-      acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
-      acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
-      acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
-    }
-    for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$3[i] = acc;
-  }
-  const t$4 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$4[i] = Math.exp(v$beta1[i] + t$3[i]);
-  }
-  const t$5 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D2; k += 4) {
-      acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-      acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
-      acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
-      acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
-    }
-    for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$5[i] = acc;
-  }
-  const t$6 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$6[i] = v$beta2[i] + t$5[i];
-  }
-  const t$7 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$7[i] = Math.cos(t$6[i]);
-  }
-  const t$8 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D3; k += 4) {
-      acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-      acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
-      acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
-      acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
-    }
-    for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$8[i] = acc;
-  }
-  const t$9 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    t$9[i] = v$beta3[i] + t$8[i] - v$y_i[i];
-  }
-  let s$0 = 0;
-  for (let i = 0; i < d$Df; i++) {
-    s$0 += sq$(t$9[i]);
-  }
-  s$0 = Math.sqrt(s$0);
-  const s$1 = sq$(s$0);
-  const t$10 = new Float64Array(d$D3);
-  for (let k = 0; k < d$Df; k++) {
-    const bk = t$9[k];
-    for (let i = 0; i < d$D3; i++) {
-      t$10[i] += v$Omega3[k * d$D3 + i] * bk;
-    }
-  }
-  const t$11 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    t$11[i] = t$10[i] * Math.sin(t$6[i]);
-  }
-  const t$12 = new Float64Array(d$D2);
-  for (let k = 0; k < d$D3; k++) {
-    const bk = t$11[k];
-    for (let i = 0; i < d$D2; i++) {
-      t$12[i] += v$Omega2[k * d$D2 + i] * bk;
-    }
-  }
-  const t$13 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    t$13[i] = t$12[i] * t$4[i];
-  }
-  const t$14 = new Float64Array(d$D1);
-  for (let k = 0; k < d$D2; k++) {
-    const bk = t$13[k];
-    for (let i = 0; i < d$D1; i++) {
-      t$14[i] += v$Omega1[k * d$D1 + i] * bk;
-    }
-  }
-  const t$15 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    t$15[i] = t$14[i] * Math.cos(t$1[i]);
-  }
-  const t$16 = out$.beta3;
+  const t$16 = out$ === undefined ? new Float64Array(d$Df) : out$.beta3;
   if (t$16.length !== d$Df)
     throw new RangeError("lGrad2Into: out.beta3 has length " + t$16.length + " but must have length " + d$Df);
   for (let i = 0; i < d$Df; i++) {
     t$16[i] = 2 * t$9[i];
   }
-  const t$17 = out$.beta2;
+  const t$17 = out$ === undefined ? new Float64Array(d$D3) : out$.beta2;
   if (t$17.length !== d$D3)
     throw new RangeError("lGrad2Into: out.beta2 has length " + t$17.length + " but must have length " + d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$17[i] = -2 * t$11[i];
   }
-  const t$18 = out$.beta1;
+  const t$18 = out$ === undefined ? new Float64Array(d$D2) : out$.beta1;
   if (t$18.length !== d$D2)
     throw new RangeError("lGrad2Into: out.beta1 has length " + t$18.length + " but must have length " + d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$18[i] = -2 * t$13[i];
   }
-  const t$19 = out$.beta0;
+  const t$19 = out$ === undefined ? new Float64Array(d$D1) : out$.beta0;
   if (t$19.length !== d$D1)
     throw new RangeError("lGrad2Into: out.beta0 has length " + t$19.length + " but must have length " + d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$19[i] = -2 * t$15[i];
   }
-  const t$20 = out$.Omega3.data;
+  const t$20 = out$ === undefined ? new Float64Array(d$Df * d$D3) : out$.Omega3.data;
   if (t$20.length !== d$Df * d$D3)
     throw new RangeError(
       "lGrad2Into: out.Omega3.data has length " + t$20.length + " but must have length " + d$Df * d$D3,
@@ -1513,7 +838,7 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
       t$20[i * d$D3 + j] = ai * t$7[j];
     }
   }
-  const t$21 = out$.Omega2.data;
+  const t$21 = out$ === undefined ? new Float64Array(d$D3 * d$D2) : out$.Omega2.data;
   if (t$21.length !== d$D3 * d$D2)
     throw new RangeError(
       "lGrad2Into: out.Omega2.data has length " + t$21.length + " but must have length " + d$D3 * d$D2,
@@ -1524,7 +849,7 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
       t$21[i * d$D2 + j] = ai * t$4[j];
     }
   }
-  const t$22 = out$.Omega1.data;
+  const t$22 = out$ === undefined ? new Float64Array(d$D2 * d$D1) : out$.Omega1.data;
   if (t$22.length !== d$D2 * d$D1)
     throw new RangeError(
       "lGrad2Into: out.Omega1.data has length " + t$22.length + " but must have length " + d$D2 * d$D1,
@@ -1535,7 +860,7 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
       t$22[i * d$D1 + j] = ai * t$2[j];
     }
   }
-  const t$23 = out$.Omega0.data;
+  const t$23 = out$ === undefined ? new Float64Array(d$D1 * d$Di) : out$.Omega0.data;
   if (t$23.length !== d$D1 * d$Di)
     throw new RangeError(
       "lGrad2Into: out.Omega0.data has length " + t$23.length + " but must have length " + d$D1 * d$Di,
@@ -1546,6 +871,18 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
       t$23[i * d$Di + j] = ai * v$x_i[j];
     }
   }
+  if (out$ === undefined)
+    return {
+      value: s$1,
+      beta0: t$19,
+      beta1: t$18,
+      beta2: t$17,
+      beta3: t$16,
+      Omega0: { rows: d$D1, cols: d$Di, data: t$23 },
+      Omega1: { rows: d$D2, cols: d$D1, data: t$22 },
+      Omega2: { rows: d$D3, cols: d$D2, data: t$21 },
+      Omega3: { rows: d$Df, cols: d$D3, data: t$20 },
+    };
   out$.value = s$1;
   out$.Omega0.rows = d$D1;
   out$.Omega0.cols = d$Di;
@@ -1556,6 +893,27 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   out$.Omega3.rows = d$Df;
   out$.Omega3.cols = d$D3;
   return out$;
+}
+
+/**
+ * The value of l and its gradient with respect to beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3:
+ *   dl_dbeta0 = -2 Omega1^T (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2) .* cos(f0)
+ *   dl_dbeta1 = -2 Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2
+ *   dl_dbeta2 = -2 Omega3^T (f3 - y_i) .* sin(f2)
+ *   dl_dbeta3 = 2 (f3 - y_i)
+ *   dl_dOmega0 = -2 (Omega1^T (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2) .* cos(f0)) x_i^T
+ *   dl_dOmega1 = -2 (Omega2^T (Omega3^T (f3 - y_i) .* sin(f2)) .* h2) h1^T
+ *   dl_dOmega2 = -2 (Omega3^T (f3 - y_i) .* sin(f2)) h2^T
+ *   dl_dOmega3 = 2 (f3 - y_i) h3^T
+ */
+export function lGrad2(input$: LInputs): LGradient2 {
+  return lGrad2$(input$, undefined);
+}
+
+/** lGrad2 without allocating its results: fills the arrays of `out` (a result of lGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("lGrad2Into: out is missing; pass a result of lGrad2 to reuse");
+  return lGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -138,17 +138,8 @@ export function l(input$: LInputs): number {
   return forward$(input$ as Inputs$, "l", 7) as number;
 }
 
-/**
- * The value of l and its gradient with respect to f3, h3, f2, h2, f1, h1, f0:
- *   dl_df3 = 2 (f3 - y_i)
- *   dl_dh3 = 2 (f3 - y_i) omega3
- *   dl_df2 = -2 (f3 - y_i) omega3 sin(f2)
- *   dl_dh2 = -2 (f3 - y_i) omega3 sin(f2) omega2
- *   dl_df1 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2
- *   dl_dh1 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 omega1
- *   dl_df0 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 omega1 cos(f0)
- */
-export function lGrad(input$: LInputs): LGradient {
+/** The body of lGrad and lGradInto. */
+function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$x_i = input$.x_i;
   if (typeof v$x_i !== "number") throw new TypeError("lGrad: x_i must be a number");
   const v$y_i = input$.y_i;
@@ -198,61 +189,8 @@ export function lGrad(input$: LInputs): LGradient {
   const s$26 = Math.cos(s$1);
   const s$27 = s$24 * s$26;
   const s$28 = -2 * s$27;
-  return { value: s$13, f3: s$14, h3: s$16, f2: s$19, h2: s$21, f1: s$23, h1: s$25, f0: s$28 };
-}
-
-/** lGrad without allocating its results: fills the arrays of `out` (a result of lGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("lGradInto: x_i must be a number");
-  const v$y_i = input$.y_i;
-  if (typeof v$y_i !== "number") throw new TypeError("lGradInto: y_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("lGradInto: beta0 must be a number");
-  const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("lGradInto: beta1 must be a number");
-  const v$beta2 = input$.beta2;
-  if (typeof v$beta2 !== "number") throw new TypeError("lGradInto: beta2 must be a number");
-  const v$beta3 = input$.beta3;
-  if (typeof v$beta3 !== "number") throw new TypeError("lGradInto: beta3 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("lGradInto: omega0 must be a number");
-  const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("lGradInto: omega1 must be a number");
-  const v$omega2 = input$.omega2;
-  if (typeof v$omega2 !== "number") throw new TypeError("lGradInto: omega2 must be a number");
-  const v$omega3 = input$.omega3;
-  if (typeof v$omega3 !== "number") throw new TypeError("lGradInto: omega3 must be a number");
-  if (out$ == null) throw new TypeError("lGradInto: out is missing; pass a result of lGrad to reuse");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  const s$3 = v$omega1 * s$2;
-  const s$4 = v$beta1 + s$3;
-  const s$5 = Math.exp(s$4);
-  const s$6 = v$omega2 * s$5;
-  const s$7 = v$beta2 + s$6;
-  const s$8 = Math.cos(s$7);
-  const s$9 = v$omega3 * s$8;
-  const s$10 = v$beta3 + s$9;
-  const s$11 = -v$y_i;
-  const s$12 = s$10 + s$11;
-  const s$13 = sq$(s$12);
-  const s$14 = 2 * s$12;
-  const s$15 = s$12 * v$omega3;
-  const s$16 = 2 * s$15;
-  const s$17 = Math.sin(s$7);
-  const s$18 = s$15 * s$17;
-  const s$19 = -2 * s$18;
-  const s$20 = s$18 * v$omega2;
-  const s$21 = -2 * s$20;
-  const s$22 = s$20 * s$5;
-  const s$23 = -2 * s$22;
-  const s$24 = s$22 * v$omega1;
-  const s$25 = -2 * s$24;
-  const s$26 = Math.cos(s$1);
-  const s$27 = s$24 * s$26;
-  const s$28 = -2 * s$27;
+  if (out$ === undefined)
+    return { value: s$13, f3: s$14, h3: s$16, f2: s$19, h2: s$21, f1: s$23, h1: s$25, f0: s$28 };
   out$.value = s$13;
   out$.f3 = s$14;
   out$.h3 = s$16;
@@ -265,17 +203,27 @@ export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
 }
 
 /**
- * The value of l and its gradient with respect to beta0, beta1, beta2, beta3, omega0, omega1, omega2, omega3:
- *   dl_dbeta0 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 omega1 cos(f0)
- *   dl_dbeta1 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2
- *   dl_dbeta2 = -2 (f3 - y_i) omega3 sin(f2)
- *   dl_dbeta3 = 2 (f3 - y_i)
- *   dl_domega0 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 omega1 cos(f0) x_i
- *   dl_domega1 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 h1
- *   dl_domega2 = -2 (f3 - y_i) omega3 sin(f2) h2
- *   dl_domega3 = 2 (f3 - y_i) h3
+ * The value of l and its gradient with respect to f3, h3, f2, h2, f1, h1, f0:
+ *   dl_df3 = 2 (f3 - y_i)
+ *   dl_dh3 = 2 (f3 - y_i) omega3
+ *   dl_df2 = -2 (f3 - y_i) omega3 sin(f2)
+ *   dl_dh2 = -2 (f3 - y_i) omega3 sin(f2) omega2
+ *   dl_df1 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2
+ *   dl_dh1 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 omega1
+ *   dl_df0 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 omega1 cos(f0)
  */
-export function lGrad2(input$: LInputs): LGradient2 {
+export function lGrad(input$: LInputs): LGradient {
+  return lGrad$(input$, undefined);
+}
+
+/** lGrad without allocating its results: fills the arrays of `out` (a result of lGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("lGradInto: out is missing; pass a result of lGrad to reuse");
+  return lGrad$(input$, out$);
+}
+
+/** The body of lGrad2 and lGrad2Into. */
+function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$x_i = input$.x_i;
   if (typeof v$x_i !== "number") throw new TypeError("lGrad2: x_i must be a number");
   const v$y_i = input$.y_i;
@@ -330,76 +278,18 @@ export function lGrad2(input$: LInputs): LGradient2 {
   const s$31 = -2 * s$30;
   const s$32 = s$24 * v$x_i;
   const s$33 = -2 * s$32;
-  return {
-    value: s$13,
-    beta0: s$25,
-    beta1: s$21,
-    beta2: s$18,
-    beta3: s$14,
-    omega0: s$33,
-    omega1: s$31,
-    omega2: s$29,
-    omega3: s$27,
-  };
-}
-
-/** lGrad2 without allocating its results: fills the arrays of `out` (a result of lGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("lGrad2Into: x_i must be a number");
-  const v$y_i = input$.y_i;
-  if (typeof v$y_i !== "number") throw new TypeError("lGrad2Into: y_i must be a number");
-  const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("lGrad2Into: beta0 must be a number");
-  const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("lGrad2Into: beta1 must be a number");
-  const v$beta2 = input$.beta2;
-  if (typeof v$beta2 !== "number") throw new TypeError("lGrad2Into: beta2 must be a number");
-  const v$beta3 = input$.beta3;
-  if (typeof v$beta3 !== "number") throw new TypeError("lGrad2Into: beta3 must be a number");
-  const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("lGrad2Into: omega0 must be a number");
-  const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("lGrad2Into: omega1 must be a number");
-  const v$omega2 = input$.omega2;
-  if (typeof v$omega2 !== "number") throw new TypeError("lGrad2Into: omega2 must be a number");
-  const v$omega3 = input$.omega3;
-  if (typeof v$omega3 !== "number") throw new TypeError("lGrad2Into: omega3 must be a number");
-  if (out$ == null) throw new TypeError("lGrad2Into: out is missing; pass a result of lGrad2 to reuse");
-  const s$0 = v$omega0 * v$x_i;
-  const s$1 = v$beta0 + s$0;
-  const s$2 = Math.sin(s$1);
-  const s$3 = v$omega1 * s$2;
-  const s$4 = v$beta1 + s$3;
-  const s$5 = Math.exp(s$4);
-  const s$6 = v$omega2 * s$5;
-  const s$7 = v$beta2 + s$6;
-  const s$8 = Math.cos(s$7);
-  const s$9 = v$omega3 * s$8;
-  const s$10 = v$beta3 + s$9;
-  const s$11 = -v$y_i;
-  const s$12 = s$10 + s$11;
-  const s$13 = sq$(s$12);
-  const s$14 = 2 * s$12;
-  const s$15 = s$12 * v$omega3;
-  const s$16 = Math.sin(s$7);
-  const s$17 = s$15 * s$16;
-  const s$18 = -2 * s$17;
-  const s$19 = s$17 * v$omega2;
-  const s$20 = s$19 * s$5;
-  const s$21 = -2 * s$20;
-  const s$22 = s$20 * v$omega1;
-  const s$23 = Math.cos(s$1);
-  const s$24 = s$22 * s$23;
-  const s$25 = -2 * s$24;
-  const s$26 = s$12 * s$8;
-  const s$27 = 2 * s$26;
-  const s$28 = s$17 * s$5;
-  const s$29 = -2 * s$28;
-  const s$30 = s$20 * s$2;
-  const s$31 = -2 * s$30;
-  const s$32 = s$24 * v$x_i;
-  const s$33 = -2 * s$32;
+  if (out$ === undefined)
+    return {
+      value: s$13,
+      beta0: s$25,
+      beta1: s$21,
+      beta2: s$18,
+      beta3: s$14,
+      omega0: s$33,
+      omega1: s$31,
+      omega2: s$29,
+      omega3: s$27,
+    };
   out$.value = s$13;
   out$.beta0 = s$25;
   out$.beta1 = s$21;
@@ -410,6 +300,27 @@ export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   out$.omega2 = s$29;
   out$.omega3 = s$27;
   return out$;
+}
+
+/**
+ * The value of l and its gradient with respect to beta0, beta1, beta2, beta3, omega0, omega1, omega2, omega3:
+ *   dl_dbeta0 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 omega1 cos(f0)
+ *   dl_dbeta1 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2
+ *   dl_dbeta2 = -2 (f3 - y_i) omega3 sin(f2)
+ *   dl_dbeta3 = 2 (f3 - y_i)
+ *   dl_domega0 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 omega1 cos(f0) x_i
+ *   dl_domega1 = -2 (f3 - y_i) omega3 sin(f2) omega2 h2 h1
+ *   dl_domega2 = -2 (f3 - y_i) omega3 sin(f2) h2
+ *   dl_domega3 = 2 (f3 - y_i) h3
+ */
+export function lGrad2(input$: LInputs): LGradient2 {
+  return lGrad2$(input$, undefined);
+}
+
+/** lGrad2 without allocating its results: fills the arrays of `out` (a result of lGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("lGrad2Into: out is missing; pass a result of lGrad2 to reuse");
+  return lGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -81,23 +81,8 @@ export function y(input$: YInputs): number {
   return forward$(input$ as Inputs$, "y", 0) as number;
 }
 
-/**
- * The value of y and its gradient with respect to theta01, theta11, theta02, theta12, psi01, psi11, psi21, psi02, psi12, psi22, phi0, phi1, phi2:
- *   dy_dtheta01 = (phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) psi12 + phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) psi11) sign(relu(theta01 + theta11 x))
- *   dy_dtheta11 = (phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) psi12 + phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) psi11) sign(relu(theta01 + theta11 x)) x
- *   dy_dtheta02 = (phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) psi22 + phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) psi21) sign(relu(theta02 + theta12 x))
- *   dy_dtheta12 = (phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) psi22 + phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) psi21) sign(relu(theta02 + theta12 x)) x
- *   dy_dpsi01 = phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x)))
- *   dy_dpsi11 = phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) relu(theta01 + theta11 x)
- *   dy_dpsi21 = phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) relu(theta02 + theta12 x)
- *   dy_dpsi02 = phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x)))
- *   dy_dpsi12 = phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) relu(theta01 + theta11 x)
- *   dy_dpsi22 = phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) relu(theta02 + theta12 x)
- *   dy_dphi0 = 1
- *   dy_dphi1 = relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))
- *   dy_dphi2 = relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))
- */
-export function yGrad(input$: YInputs): YGradient {
+/** The body of yGrad and yGradInto. */
+function yGrad$(input$: YInputs, out$: YGradient | undefined): YGradient {
   const v$x = input$.x;
   if (typeof v$x !== "number") throw new TypeError("yGrad: x must be a number");
   const v$theta01 = input$.theta01;
@@ -166,95 +151,23 @@ export function yGrad(input$: YInputs): YGradient {
   const s$37 = Math.sign(s$2);
   const s$38 = s$36 * s$37;
   const s$39 = s$38 * v$x;
-  return {
-    value: s$19,
-    theta01: s$38,
-    theta11: s$39,
-    theta02: s$32,
-    theta12: s$33,
-    psi01: s$27,
-    psi11: s$34,
-    psi21: s$28,
-    psi02: s$21,
-    psi12: s$24,
-    psi22: s$22,
-    phi0: 1,
-    phi1: s$10,
-    phi2: s$17,
-  };
-}
-
-/** yGrad without allocating its results: fills the arrays of `out` (a result of yGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function yGradInto(input$: YInputs, out$: YGradient): YGradient {
-  const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("yGradInto: x must be a number");
-  const v$theta01 = input$.theta01;
-  if (typeof v$theta01 !== "number") throw new TypeError("yGradInto: theta01 must be a number");
-  const v$theta11 = input$.theta11;
-  if (typeof v$theta11 !== "number") throw new TypeError("yGradInto: theta11 must be a number");
-  const v$theta02 = input$.theta02;
-  if (typeof v$theta02 !== "number") throw new TypeError("yGradInto: theta02 must be a number");
-  const v$theta12 = input$.theta12;
-  if (typeof v$theta12 !== "number") throw new TypeError("yGradInto: theta12 must be a number");
-  const v$psi01 = input$.psi01;
-  if (typeof v$psi01 !== "number") throw new TypeError("yGradInto: psi01 must be a number");
-  const v$psi11 = input$.psi11;
-  if (typeof v$psi11 !== "number") throw new TypeError("yGradInto: psi11 must be a number");
-  const v$psi21 = input$.psi21;
-  if (typeof v$psi21 !== "number") throw new TypeError("yGradInto: psi21 must be a number");
-  const v$psi02 = input$.psi02;
-  if (typeof v$psi02 !== "number") throw new TypeError("yGradInto: psi02 must be a number");
-  const v$psi12 = input$.psi12;
-  if (typeof v$psi12 !== "number") throw new TypeError("yGradInto: psi12 must be a number");
-  const v$psi22 = input$.psi22;
-  if (typeof v$psi22 !== "number") throw new TypeError("yGradInto: psi22 must be a number");
-  const v$phi0 = input$.phi0;
-  if (typeof v$phi0 !== "number") throw new TypeError("yGradInto: phi0 must be a number");
-  const v$phi1 = input$.phi1;
-  if (typeof v$phi1 !== "number") throw new TypeError("yGradInto: phi1 must be a number");
-  const v$phi2 = input$.phi2;
-  if (typeof v$phi2 !== "number") throw new TypeError("yGradInto: phi2 must be a number");
-  if (out$ == null) throw new TypeError("yGradInto: out is missing; pass a result of yGrad to reuse");
-  const s$0 = v$theta11 * v$x;
-  const s$1 = v$theta01 + s$0;
-  const s$2 = Math.max(0, s$1);
-  const s$3 = v$psi11 * s$2;
-  const s$4 = v$psi01 + s$3;
-  const s$5 = v$theta12 * v$x;
-  const s$6 = v$theta02 + s$5;
-  const s$7 = Math.max(0, s$6);
-  const s$8 = v$psi21 * s$7;
-  const s$9 = s$4 + s$8;
-  const s$10 = Math.max(0, s$9);
-  const s$11 = v$phi1 * s$10;
-  const s$12 = v$phi0 + s$11;
-  const s$13 = v$psi12 * s$2;
-  const s$14 = v$psi02 + s$13;
-  const s$15 = v$psi22 * s$7;
-  const s$16 = s$14 + s$15;
-  const s$17 = Math.max(0, s$16);
-  const s$18 = v$phi2 * s$17;
-  const s$19 = s$12 + s$18;
-  const s$20 = Math.sign(s$17);
-  const s$21 = v$phi2 * s$20;
-  const s$22 = s$21 * s$7;
-  const s$23 = s$21 * v$psi22;
-  const s$24 = s$21 * s$2;
-  const s$25 = s$21 * v$psi12;
-  const s$26 = Math.sign(s$10);
-  const s$27 = v$phi1 * s$26;
-  const s$28 = s$27 * s$7;
-  const s$29 = s$27 * v$psi21;
-  const s$30 = s$23 + s$29;
-  const s$31 = Math.sign(s$7);
-  const s$32 = s$30 * s$31;
-  const s$33 = s$32 * v$x;
-  const s$34 = s$27 * s$2;
-  const s$35 = s$27 * v$psi11;
-  const s$36 = s$25 + s$35;
-  const s$37 = Math.sign(s$2);
-  const s$38 = s$36 * s$37;
-  const s$39 = s$38 * v$x;
+  if (out$ === undefined)
+    return {
+      value: s$19,
+      theta01: s$38,
+      theta11: s$39,
+      theta02: s$32,
+      theta12: s$33,
+      psi01: s$27,
+      psi11: s$34,
+      psi21: s$28,
+      psi02: s$21,
+      psi12: s$24,
+      psi22: s$22,
+      phi0: 1,
+      phi1: s$10,
+      phi2: s$17,
+    };
   out$.value = s$19;
   out$.theta01 = s$38;
   out$.theta11 = s$39;
@@ -270,6 +183,32 @@ export function yGradInto(input$: YInputs, out$: YGradient): YGradient {
   out$.phi1 = s$10;
   out$.phi2 = s$17;
   return out$;
+}
+
+/**
+ * The value of y and its gradient with respect to theta01, theta11, theta02, theta12, psi01, psi11, psi21, psi02, psi12, psi22, phi0, phi1, phi2:
+ *   dy_dtheta01 = (phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) psi12 + phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) psi11) sign(relu(theta01 + theta11 x))
+ *   dy_dtheta11 = (phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) psi12 + phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) psi11) sign(relu(theta01 + theta11 x)) x
+ *   dy_dtheta02 = (phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) psi22 + phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) psi21) sign(relu(theta02 + theta12 x))
+ *   dy_dtheta12 = (phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) psi22 + phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) psi21) sign(relu(theta02 + theta12 x)) x
+ *   dy_dpsi01 = phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x)))
+ *   dy_dpsi11 = phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) relu(theta01 + theta11 x)
+ *   dy_dpsi21 = phi1 sign(relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))) relu(theta02 + theta12 x)
+ *   dy_dpsi02 = phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x)))
+ *   dy_dpsi12 = phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) relu(theta01 + theta11 x)
+ *   dy_dpsi22 = phi2 sign(relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))) relu(theta02 + theta12 x)
+ *   dy_dphi0 = 1
+ *   dy_dphi1 = relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x))
+ *   dy_dphi2 = relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x))
+ */
+export function yGrad(input$: YInputs): YGradient {
+  return yGrad$(input$, undefined);
+}
+
+/** yGrad without allocating its results: fills the arrays of `out` (a result of yGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function yGradInto(input$: YInputs, out$: YGradient): YGradient {
+  if (out$ == null) throw new TypeError("yGradInto: out is missing; pass a result of yGrad to reuse");
+  return yGrad$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

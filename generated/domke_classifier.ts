@@ -95,14 +95,8 @@ export function L(input$: LInputs): number {
   return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
-/**
- * The value of L and its gradient with respect to W, V, b, c:
- *   dL_dW = (V^T (softmax(f) - onehot(y, K)) .* (1 - h .^ 2)) x^T
- *   dL_dV = (softmax(f) - onehot(y, K)) h^T
- *   dL_db = V^T (softmax(f) - onehot(y, K)) .* (1 - h .^ 2)
- *   dL_dc = softmax(f) - onehot(y, K)
- */
-export function LGrad(input$: LInputs): LGradient {
+/** The body of LGrad and LGradInto. */
+function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$W$m = input$.W;
   if (v$W$m == null) throw new TypeError("LGrad: input W is missing");
   const d$M = v$W$m.rows;
@@ -231,182 +225,13 @@ export function LGrad(input$: LInputs): LGradient {
     }
     for (let i = 0; i < d$K; i++) t$4[i * 1 + j] /= sum;
   }
-  const t$5 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    t$5[i] = t$4[i] - (i === v$y ? 1 : 0);
-  }
-  const t$6 = new Float64Array(d$K * d$M);
-  for (let i = 0; i < d$K; i++) {
-    const ai = t$5[i];
-    for (let j = 0; j < d$M; j++) {
-      t$6[i * d$M + j] = ai * t$1[j];
-    }
-  }
-  const t$7 = new Float64Array(d$M);
-  for (let k = 0; k < d$K; k++) {
-    const bk = t$5[k];
-    for (let i = 0; i < d$M; i++) {
-      t$7[i] += v$V[k * d$M + i] * bk;
-    }
-  }
-  const t$8 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$8[i] = t$7[i] * (1 - sq$(t$1[i]));
-  }
-  const t$9 = new Float64Array(d$M * d$p);
-  for (let i = 0; i < d$M; i++) {
-    const ai = t$8[i];
-    for (let j = 0; j < d$p; j++) {
-      t$9[i * d$p + j] = ai * v$x[j];
-    }
-  }
-  return {
-    value: s$3,
-    W: { rows: d$M, cols: d$p, data: t$9 },
-    V: { rows: d$K, cols: d$M, data: t$6 },
-    b: t$8,
-    c: t$5,
-  };
-}
-
-/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("LGradInto: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError(
-      "LGradInto: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1",
-    );
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError(
-      "LGradInto: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1",
-    );
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "LGradInto: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("LGradInto: input V is missing");
-  const d$K = v$V$m.rows;
-  if (!(d$K >= 1))
-    throw new RangeError(
-      "LGradInto: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1",
-    );
-  if (v$V$m.cols !== d$M)
-    throw new RangeError(
-      "LGradInto: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$V = v$V$m.data;
-  if (v$V.length !== v$V$m.rows * v$V$m.cols)
-    throw new RangeError(
-      "LGradInto: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGradInto: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError(
-      "LGradInto: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$c = input$.c;
-  if (v$c == null) throw new TypeError("LGradInto: input c is missing");
-  if (v$c.length !== d$K)
-    throw new RangeError(
-      "LGradInto: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
-    );
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGradInto: input x is missing");
-  if (v$x.length !== d$p)
-    throw new RangeError(
-      "LGradInto: x has length " + v$x.length + " but dimension p is " + d$p + " (from W.cols)",
-    );
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGradInto: y must be a number");
-  if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
-    throw new RangeError("LGradInto: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
-  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
-  const t$0 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$p; k += 4) {
-      acc0 += v$W[i * d$p + k] * v$x[k];
-      acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
-      acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
-      acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
-    }
-    for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$1[i] = Math.tanh(v$b[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$M; k += 4) {
-      acc0 += v$V[i * d$M + k] * t$1[k];
-      acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
-      acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
-      acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
-    }
-    for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    t$3[i] = v$c[i] + t$2[i];
-  }
-  let s$0$max = -Infinity;
-  for (let i = 0; i < d$K; i++) {
-    const x = t$3[i];
-    if (x > s$0$max || Number.isNaN(x)) s$0$max = x;
-  }
-  let s$0 = s$0$max;
-  if (Number.isFinite(s$0$max)) {
-    let sum = 0;
-    for (let i = 0; i < d$K; i++) {
-      sum += Math.exp(t$3[i] - s$0$max);
-    }
-    s$0 = s$0$max + Math.log(sum);
-  }
-  const s$1 = t$3[v$y];
-  const s$2 = -s$1;
-  const s$3 = s$0 + s$2;
-  const t$4 = new Float64Array(d$K);
-  for (let j = 0; j < 1; j++) {
-    let max = -Infinity;
-    for (let i = 0; i < d$K; i++) {
-      const v = t$3[i];
-      if (v > max || Number.isNaN(v)) max = v;
-    }
-    let sum = 0;
-    for (let i = 0; i < d$K; i++) {
-      const e = Math.exp(t$3[i] - max);
-      t$4[i * 1 + j] = e;
-      sum += e;
-    }
-    for (let i = 0; i < d$K; i++) t$4[i * 1 + j] /= sum;
-  }
-  const t$5 = out$.c;
+  const t$5 = out$ === undefined ? new Float64Array(d$K) : out$.c;
   if (t$5.length !== d$K)
     throw new RangeError("LGradInto: out.c has length " + t$5.length + " but must have length " + d$K);
   for (let i = 0; i < d$K; i++) {
     t$5[i] = t$4[i] - (i === v$y ? 1 : 0);
   }
-  const t$6 = out$.V.data;
+  const t$6 = out$ === undefined ? new Float64Array(d$K * d$M) : out$.V.data;
   if (t$6.length !== d$K * d$M)
     throw new RangeError(
       "LGradInto: out.V.data has length " + t$6.length + " but must have length " + d$K * d$M,
@@ -424,13 +249,13 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
       t$7[i] += v$V[k * d$M + i] * bk;
     }
   }
-  const t$8 = out$.b;
+  const t$8 = out$ === undefined ? new Float64Array(d$M) : out$.b;
   if (t$8.length !== d$M)
     throw new RangeError("LGradInto: out.b has length " + t$8.length + " but must have length " + d$M);
   for (let i = 0; i < d$M; i++) {
     t$8[i] = t$7[i] * (1 - sq$(t$1[i]));
   }
-  const t$9 = out$.W.data;
+  const t$9 = out$ === undefined ? new Float64Array(d$M * d$p) : out$.W.data;
   if (t$9.length !== d$M * d$p)
     throw new RangeError(
       "LGradInto: out.W.data has length " + t$9.length + " but must have length " + d$M * d$p,
@@ -441,6 +266,14 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
       t$9[i * d$p + j] = ai * v$x[j];
     }
   }
+  if (out$ === undefined)
+    return {
+      value: s$3,
+      W: { rows: d$M, cols: d$p, data: t$9 },
+      V: { rows: d$K, cols: d$M, data: t$6 },
+      b: t$8,
+      c: t$5,
+    };
   out$.value = s$3;
   out$.W.rows = d$M;
   out$.W.cols = d$p;
@@ -450,12 +283,24 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 }
 
 /**
- * The value of L and its gradient with respect to f, h, s:
- *   dL_df = softmax(f) - onehot(y, K)
- *   dL_dh = V^T (softmax(f) - onehot(y, K))
- *   dL_ds = V^T (softmax(f) - onehot(y, K)) .* (1 - h .^ 2)
+ * The value of L and its gradient with respect to W, V, b, c:
+ *   dL_dW = (V^T (softmax(f) - onehot(y, K)) .* (1 - h .^ 2)) x^T
+ *   dL_dV = (softmax(f) - onehot(y, K)) h^T
+ *   dL_db = V^T (softmax(f) - onehot(y, K)) .* (1 - h .^ 2)
+ *   dL_dc = softmax(f) - onehot(y, K)
  */
-export function LGrad2(input$: LInputs): LGradient2 {
+export function LGrad(input$: LInputs): LGradient {
+  return LGrad$(input$, undefined);
+}
+
+/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
+  return LGrad$(input$, out$);
+}
+
+/** The body of LGrad2 and LGrad2Into. */
+function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$W$m = input$.W;
   if (v$W$m == null) throw new TypeError("LGrad2: input W is missing");
   const d$M = v$W$m.rows;
@@ -584,179 +429,47 @@ export function LGrad2(input$: LInputs): LGradient2 {
     }
     for (let i = 0; i < d$K; i++) t$4[i * 1 + j] /= sum;
   }
-  const t$5 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    t$5[i] = t$4[i] - (i === v$y ? 1 : 0);
-  }
-  const t$6 = new Float64Array(d$M);
-  for (let k = 0; k < d$K; k++) {
-    const bk = t$5[k];
-    for (let i = 0; i < d$M; i++) {
-      t$6[i] += v$V[k * d$M + i] * bk;
-    }
-  }
-  const t$7 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$7[i] = t$6[i] * (1 - sq$(t$1[i]));
-  }
-  return { value: s$3, f: t$5, h: t$6, s: t$7 };
-}
-
-/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("LGrad2Into: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1",
-    );
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1",
-    );
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "LGrad2Into: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("LGrad2Into: input V is missing");
-  const d$K = v$V$m.rows;
-  if (!(d$K >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1",
-    );
-  if (v$V$m.cols !== d$M)
-    throw new RangeError(
-      "LGrad2Into: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$V = v$V$m.data;
-  if (v$V.length !== v$V$m.rows * v$V$m.cols)
-    throw new RangeError(
-      "LGrad2Into: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGrad2Into: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError(
-      "LGrad2Into: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$c = input$.c;
-  if (v$c == null) throw new TypeError("LGrad2Into: input c is missing");
-  if (v$c.length !== d$K)
-    throw new RangeError(
-      "LGrad2Into: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
-    );
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad2Into: input x is missing");
-  if (v$x.length !== d$p)
-    throw new RangeError(
-      "LGrad2Into: x has length " + v$x.length + " but dimension p is " + d$p + " (from W.cols)",
-    );
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2Into: y must be a number");
-  if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
-    throw new RangeError("LGrad2Into: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
-  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
-  const t$0 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$p; k += 4) {
-      acc0 += v$W[i * d$p + k] * v$x[k];
-      acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
-      acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
-      acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
-    }
-    for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    t$1[i] = Math.tanh(v$b[i] + t$0[i]);
-  }
-  const t$2 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$M; k += 4) {
-      acc0 += v$V[i * d$M + k] * t$1[k];
-      acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
-      acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
-      acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
-    }
-    for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$2[i] = acc;
-  }
-  const t$3 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    t$3[i] = v$c[i] + t$2[i];
-  }
-  let s$0$max = -Infinity;
-  for (let i = 0; i < d$K; i++) {
-    const x = t$3[i];
-    if (x > s$0$max || Number.isNaN(x)) s$0$max = x;
-  }
-  let s$0 = s$0$max;
-  if (Number.isFinite(s$0$max)) {
-    let sum = 0;
-    for (let i = 0; i < d$K; i++) {
-      sum += Math.exp(t$3[i] - s$0$max);
-    }
-    s$0 = s$0$max + Math.log(sum);
-  }
-  const s$1 = t$3[v$y];
-  const s$2 = -s$1;
-  const s$3 = s$0 + s$2;
-  const t$4 = new Float64Array(d$K);
-  for (let j = 0; j < 1; j++) {
-    let max = -Infinity;
-    for (let i = 0; i < d$K; i++) {
-      const v = t$3[i];
-      if (v > max || Number.isNaN(v)) max = v;
-    }
-    let sum = 0;
-    for (let i = 0; i < d$K; i++) {
-      const e = Math.exp(t$3[i] - max);
-      t$4[i * 1 + j] = e;
-      sum += e;
-    }
-    for (let i = 0; i < d$K; i++) t$4[i * 1 + j] /= sum;
-  }
-  const t$5 = out$.f;
+  const t$5 = out$ === undefined ? new Float64Array(d$K) : out$.f;
   if (t$5.length !== d$K)
     throw new RangeError("LGrad2Into: out.f has length " + t$5.length + " but must have length " + d$K);
   for (let i = 0; i < d$K; i++) {
     t$5[i] = t$4[i] - (i === v$y ? 1 : 0);
   }
-  const t$6 = out$.h;
+  const t$6 = out$ === undefined ? new Float64Array(d$M) : out$.h;
   if (t$6.length !== d$M)
     throw new RangeError("LGrad2Into: out.h has length " + t$6.length + " but must have length " + d$M);
-  t$6.fill(0);
+  if (out$ !== undefined) t$6.fill(0);
   for (let k = 0; k < d$K; k++) {
     const bk = t$5[k];
     for (let i = 0; i < d$M; i++) {
       t$6[i] += v$V[k * d$M + i] * bk;
     }
   }
-  const t$7 = out$.s;
+  const t$7 = out$ === undefined ? new Float64Array(d$M) : out$.s;
   if (t$7.length !== d$M)
     throw new RangeError("LGrad2Into: out.s has length " + t$7.length + " but must have length " + d$M);
   for (let i = 0; i < d$M; i++) {
     t$7[i] = t$6[i] * (1 - sq$(t$1[i]));
   }
+  if (out$ === undefined) return { value: s$3, f: t$5, h: t$6, s: t$7 };
   out$.value = s$3;
   return out$;
+}
+
+/**
+ * The value of L and its gradient with respect to f, h, s:
+ *   dL_df = softmax(f) - onehot(y, K)
+ *   dL_dh = V^T (softmax(f) - onehot(y, K))
+ *   dL_ds = V^T (softmax(f) - onehot(y, K)) .* (1 - h .^ 2)
+ */
+export function LGrad2(input$: LInputs): LGradient2 {
+  return LGrad2$(input$, undefined);
+}
+
+/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
+  return LGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -96,14 +96,8 @@ export function R(input$: RInputs): number {
   return forward$(input$ as Inputs$, "R", 3) as number;
 }
 
-/**
- * The value of R and its gradient with respect to W, V, b, c:
- *   dR_dW = (V^T (softmax(F) - Y) .* (1 - H .^ 2)) X^T
- *   dR_dV = (softmax(F) - Y) H^T
- *   dR_db = (V^T (softmax(F) - Y) .* (1 - H .^ 2)) ones(N)
- *   dR_dc = (softmax(F) - Y) ones(N)
- */
-export function RGrad(input$: RInputs): RGradient {
+/** The body of RGrad and RGradInto. */
+function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
   const v$W$m = input$.W;
   if (v$W$m == null) throw new TypeError("RGrad: input W is missing");
   const d$M = v$W$m.rows;
@@ -250,250 +244,7 @@ export function RGrad(input$: RInputs): RGradient {
   for (let k = 0; k < d$K * d$N; k++) {
     t$7[k] = t$6[k] - v$Y[k];
   }
-  const t$8 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$N; k += 4) {
-      acc0 += t$7[i * d$N + k] * 1;
-      acc1 += t$7[i * d$N + k + 1] * 1;
-      acc2 += t$7[i * d$N + k + 2] * 1;
-      acc3 += t$7[i * d$N + k + 3] * 1;
-    }
-    for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * 1;
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$8[i] = acc;
-  }
-  const t$9 = new Float64Array(d$K * d$M);
-  for (let i = 0; i < d$K; i++) {
-    for (let j = 0; j < d$M; j++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$N; k += 4) {
-        acc0 += t$7[i * d$N + k] * t$1[j * d$N + k];
-        acc1 += t$7[i * d$N + k + 1] * t$1[j * d$N + k + 1];
-        acc2 += t$7[i * d$N + k + 2] * t$1[j * d$N + k + 2];
-        acc3 += t$7[i * d$N + k + 3] * t$1[j * d$N + k + 3];
-      }
-      for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * t$1[j * d$N + k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$9[i * d$M + j] = acc;
-    }
-  }
-  const t$10 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$K; k++) {
-      const aik = v$V[k * d$M + i];
-      for (let j = 0; j < d$N; j++) {
-        t$10[i * d$N + j] += aik * t$7[k * d$N + j];
-      }
-    }
-  }
-  const t$11 = new Float64Array(d$M * d$N);
-  for (let k = 0; k < d$M * d$N; k++) {
-    t$11[k] = t$10[k] * (1 - sq$(t$1[k]));
-  }
-  const t$12 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$N; k += 4) {
-      acc0 += t$11[i * d$N + k] * 1;
-      acc1 += t$11[i * d$N + k + 1] * 1;
-      acc2 += t$11[i * d$N + k + 2] * 1;
-      acc3 += t$11[i * d$N + k + 3] * 1;
-    }
-    for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * 1;
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$12[i] = acc;
-  }
-  const t$13 = new Float64Array(d$M * d$p);
-  for (let i = 0; i < d$M; i++) {
-    for (let j = 0; j < d$p; j++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$N; k += 4) {
-        acc0 += t$11[i * d$N + k] * v$X[j * d$N + k];
-        acc1 += t$11[i * d$N + k + 1] * v$X[j * d$N + k + 1];
-        acc2 += t$11[i * d$N + k + 2] * v$X[j * d$N + k + 2];
-        acc3 += t$11[i * d$N + k + 3] * v$X[j * d$N + k + 3];
-      }
-      for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * v$X[j * d$N + k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$13[i * d$p + j] = acc;
-    }
-  }
-  return {
-    value: s$3,
-    W: { rows: d$M, cols: d$p, data: t$13 },
-    V: { rows: d$K, cols: d$M, data: t$9 },
-    b: t$12,
-    c: t$8,
-  };
-}
-
-/** RGrad without allocating its results: fills the arrays of `out` (a result of RGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("RGradInto: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError(
-      "RGradInto: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1",
-    );
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError(
-      "RGradInto: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1",
-    );
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "RGradInto: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("RGradInto: input V is missing");
-  const d$K = v$V$m.rows;
-  if (!(d$K >= 1))
-    throw new RangeError(
-      "RGradInto: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1",
-    );
-  if (v$V$m.cols !== d$M)
-    throw new RangeError(
-      "RGradInto: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$V = v$V$m.data;
-  if (v$V.length !== v$V$m.rows * v$V$m.cols)
-    throw new RangeError(
-      "RGradInto: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("RGradInto: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError(
-      "RGradInto: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$c = input$.c;
-  if (v$c == null) throw new TypeError("RGradInto: input c is missing");
-  if (v$c.length !== d$K)
-    throw new RangeError(
-      "RGradInto: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
-    );
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("RGradInto: input X is missing");
-  if (v$X$m.rows !== d$p)
-    throw new RangeError(
-      "RGradInto: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
-    );
-  const d$N = v$X$m.cols;
-  if (!(d$N >= 1))
-    throw new RangeError(
-      "RGradInto: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1",
-    );
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "RGradInto: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$Y$m = input$.Y;
-  if (v$Y$m == null) throw new TypeError("RGradInto: input Y is missing");
-  if (v$Y$m.rows !== d$K)
-    throw new RangeError(
-      "RGradInto: Y has " + v$Y$m.rows + " rows" + " but dimension K is " + d$K + " (from V.rows)",
-    );
-  if (v$Y$m.cols !== d$N)
-    throw new RangeError(
-      "RGradInto: Y has " + v$Y$m.cols + " columns" + " but dimension N is " + d$N + " (from X.cols)",
-    );
-  const v$Y = v$Y$m.data;
-  if (v$Y.length !== v$Y$m.rows * v$Y$m.cols)
-    throw new RangeError(
-      "RGradInto: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
-    );
-  if (out$ == null) throw new TypeError("RGradInto: out is missing; pass a result of RGrad to reuse");
-  const t$0 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$p; k++) {
-      const aik = v$W[i * d$p + k];
-      for (let j = 0; j < d$N; j++) {
-        t$0[i * d$N + j] += aik * v$X[k * d$N + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
-    }
-  }
-  const t$2 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let k = 0; k < d$M; k++) {
-      const aik = v$V[i * d$M + k];
-      for (let j = 0; j < d$N; j++) {
-        t$2[i * d$N + j] += aik * t$1[k * d$N + j];
-      }
-    }
-  }
-  const t$3 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
-    }
-  }
-  const t$4 = new Float64Array(d$K * d$N);
-  for (let k = 0; k < d$K * d$N; k++) {
-    t$4[k] = Math.exp(t$3[k]);
-  }
-  const t$5 = new Float64Array(d$N);
-  for (let k = 0; k < d$K; k++) {
-    const ak = 1;
-    for (let j = 0; j < d$N; j++) {
-      t$5[j] += ak * t$4[k * d$N + j];
-    }
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$N; j++) {
-    s$0 += Math.log(t$5[j]);
-  }
-  let s$1 = 0;
-  for (let k = 0; k < d$K * d$N; k++) {
-    s$1 += v$Y[k] * t$3[k];
-  }
-  const s$2 = -s$1;
-  const s$3 = s$0 + s$2;
-  const t$6 = new Float64Array(d$K * d$N);
-  for (let j = 0; j < d$N; j++) {
-    let max = -Infinity;
-    for (let i = 0; i < d$K; i++) {
-      const v = t$3[i * d$N + j];
-      if (v > max || Number.isNaN(v)) max = v;
-    }
-    let sum = 0;
-    for (let i = 0; i < d$K; i++) {
-      const e = Math.exp(t$3[i * d$N + j] - max);
-      t$6[i * d$N + j] = e;
-      sum += e;
-    }
-    for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
-  }
-  const t$7 = new Float64Array(d$K * d$N);
-  for (let k = 0; k < d$K * d$N; k++) {
-    t$7[k] = t$6[k] - v$Y[k];
-  }
-  const t$8 = out$.c;
+  const t$8 = out$ === undefined ? new Float64Array(d$K) : out$.c;
   if (t$8.length !== d$K)
     throw new RangeError("RGradInto: out.c has length " + t$8.length + " but must have length " + d$K);
   for (let i = 0; i < d$K; i++) {
@@ -512,7 +263,7 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
     let acc = acc0 + acc1 + (acc2 + acc3);
     t$8[i] = acc;
   }
-  const t$9 = out$.V.data;
+  const t$9 = out$ === undefined ? new Float64Array(d$K * d$M) : out$.V.data;
   if (t$9.length !== d$K * d$M)
     throw new RangeError(
       "RGradInto: out.V.data has length " + t$9.length + " but must have length " + d$K * d$M,
@@ -548,7 +299,7 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
   for (let k = 0; k < d$M * d$N; k++) {
     t$11[k] = t$10[k] * (1 - sq$(t$1[k]));
   }
-  const t$12 = out$.b;
+  const t$12 = out$ === undefined ? new Float64Array(d$M) : out$.b;
   if (t$12.length !== d$M)
     throw new RangeError("RGradInto: out.b has length " + t$12.length + " but must have length " + d$M);
   for (let i = 0; i < d$M; i++) {
@@ -567,7 +318,7 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
     let acc = acc0 + acc1 + (acc2 + acc3);
     t$12[i] = acc;
   }
-  const t$13 = out$.W.data;
+  const t$13 = out$ === undefined ? new Float64Array(d$M * d$p) : out$.W.data;
   if (t$13.length !== d$M * d$p)
     throw new RangeError(
       "RGradInto: out.W.data has length " + t$13.length + " but must have length " + d$M * d$p,
@@ -590,6 +341,14 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
       t$13[i * d$p + j] = acc;
     }
   }
+  if (out$ === undefined)
+    return {
+      value: s$3,
+      W: { rows: d$M, cols: d$p, data: t$13 },
+      V: { rows: d$K, cols: d$M, data: t$9 },
+      b: t$12,
+      c: t$8,
+    };
   out$.value = s$3;
   out$.W.rows = d$M;
   out$.W.cols = d$p;
@@ -599,12 +358,24 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
 }
 
 /**
- * The value of R and its gradient with respect to F, H, S:
- *   dR_dF = softmax(F) - Y
- *   dR_dH = V^T (softmax(F) - Y)
- *   dR_dS = V^T (softmax(F) - Y) .* (1 - H .^ 2)
+ * The value of R and its gradient with respect to W, V, b, c:
+ *   dR_dW = (V^T (softmax(F) - Y) .* (1 - H .^ 2)) X^T
+ *   dR_dV = (softmax(F) - Y) H^T
+ *   dR_db = (V^T (softmax(F) - Y) .* (1 - H .^ 2)) ones(N)
+ *   dR_dc = (softmax(F) - Y) ones(N)
  */
-export function RGrad2(input$: RInputs): RGradient2 {
+export function RGrad(input$: RInputs): RGradient {
+  return RGrad$(input$, undefined);
+}
+
+/** RGrad without allocating its results: fills the arrays of `out` (a result of RGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
+  if (out$ == null) throw new TypeError("RGradInto: out is missing; pass a result of RGrad to reuse");
+  return RGrad$(input$, out$);
+}
+
+/** The body of RGrad2 and RGrad2Into. */
+function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
   const v$W$m = input$.W;
   if (v$W$m == null) throw new TypeError("RGrad2: input W is missing");
   const d$M = v$W$m.rows;
@@ -747,177 +518,7 @@ export function RGrad2(input$: RInputs): RGradient2 {
     }
     for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
   }
-  const t$7 = new Float64Array(d$K * d$N);
-  for (let k = 0; k < d$K * d$N; k++) {
-    t$7[k] = t$6[k] - v$Y[k];
-  }
-  const t$8 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$K; k++) {
-      const aik = v$V[k * d$M + i];
-      for (let j = 0; j < d$N; j++) {
-        t$8[i * d$N + j] += aik * t$7[k * d$N + j];
-      }
-    }
-  }
-  const t$9 = new Float64Array(d$M * d$N);
-  for (let k = 0; k < d$M * d$N; k++) {
-    t$9[k] = t$8[k] * (1 - sq$(t$1[k]));
-  }
-  return {
-    value: s$3,
-    F: { rows: d$K, cols: d$N, data: t$7 },
-    H: { rows: d$M, cols: d$N, data: t$8 },
-    S: { rows: d$M, cols: d$N, data: t$9 },
-  };
-}
-
-/** RGrad2 without allocating its results: fills the arrays of `out` (a result of RGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function RGrad2Into(input$: RInputs, out$: RGradient2): RGradient2 {
-  const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("RGrad2Into: input W is missing");
-  const d$M = v$W$m.rows;
-  if (!(d$M >= 1))
-    throw new RangeError(
-      "RGrad2Into: dimension M is " + d$M + " (from W.rows); every dimension must be at least 1",
-    );
-  const d$p = v$W$m.cols;
-  if (!(d$p >= 1))
-    throw new RangeError(
-      "RGrad2Into: dimension p is " + d$p + " (from W.cols); every dimension must be at least 1",
-    );
-  const v$W = v$W$m.data;
-  if (v$W.length !== v$W$m.rows * v$W$m.cols)
-    throw new RangeError(
-      "RGrad2Into: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
-    );
-  const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("RGrad2Into: input V is missing");
-  const d$K = v$V$m.rows;
-  if (!(d$K >= 1))
-    throw new RangeError(
-      "RGrad2Into: dimension K is " + d$K + " (from V.rows); every dimension must be at least 1",
-    );
-  if (v$V$m.cols !== d$M)
-    throw new RangeError(
-      "RGrad2Into: V has " + v$V$m.cols + " columns" + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$V = v$V$m.data;
-  if (v$V.length !== v$V$m.rows * v$V$m.cols)
-    throw new RangeError(
-      "RGrad2Into: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("RGrad2Into: input b is missing");
-  if (v$b.length !== d$M)
-    throw new RangeError(
-      "RGrad2Into: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
-    );
-  const v$c = input$.c;
-  if (v$c == null) throw new TypeError("RGrad2Into: input c is missing");
-  if (v$c.length !== d$K)
-    throw new RangeError(
-      "RGrad2Into: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
-    );
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("RGrad2Into: input X is missing");
-  if (v$X$m.rows !== d$p)
-    throw new RangeError(
-      "RGrad2Into: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
-    );
-  const d$N = v$X$m.cols;
-  if (!(d$N >= 1))
-    throw new RangeError(
-      "RGrad2Into: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1",
-    );
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "RGrad2Into: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$Y$m = input$.Y;
-  if (v$Y$m == null) throw new TypeError("RGrad2Into: input Y is missing");
-  if (v$Y$m.rows !== d$K)
-    throw new RangeError(
-      "RGrad2Into: Y has " + v$Y$m.rows + " rows" + " but dimension K is " + d$K + " (from V.rows)",
-    );
-  if (v$Y$m.cols !== d$N)
-    throw new RangeError(
-      "RGrad2Into: Y has " + v$Y$m.cols + " columns" + " but dimension N is " + d$N + " (from X.cols)",
-    );
-  const v$Y = v$Y$m.data;
-  if (v$Y.length !== v$Y$m.rows * v$Y$m.cols)
-    throw new RangeError(
-      "RGrad2Into: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
-    );
-  if (out$ == null) throw new TypeError("RGrad2Into: out is missing; pass a result of RGrad2 to reuse");
-  const t$0 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let k = 0; k < d$p; k++) {
-      const aik = v$W[i * d$p + k];
-      for (let j = 0; j < d$N; j++) {
-        t$0[i * d$N + j] += aik * v$X[k * d$N + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$M * d$N);
-  for (let i = 0; i < d$M; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
-    }
-  }
-  const t$2 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let k = 0; k < d$M; k++) {
-      const aik = v$V[i * d$M + k];
-      for (let j = 0; j < d$N; j++) {
-        t$2[i * d$N + j] += aik * t$1[k * d$N + j];
-      }
-    }
-  }
-  const t$3 = new Float64Array(d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
-    }
-  }
-  const t$4 = new Float64Array(d$K * d$N);
-  for (let k = 0; k < d$K * d$N; k++) {
-    t$4[k] = Math.exp(t$3[k]);
-  }
-  const t$5 = new Float64Array(d$N);
-  for (let k = 0; k < d$K; k++) {
-    const ak = 1;
-    for (let j = 0; j < d$N; j++) {
-      t$5[j] += ak * t$4[k * d$N + j];
-    }
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$N; j++) {
-    s$0 += Math.log(t$5[j]);
-  }
-  let s$1 = 0;
-  for (let k = 0; k < d$K * d$N; k++) {
-    s$1 += v$Y[k] * t$3[k];
-  }
-  const s$2 = -s$1;
-  const s$3 = s$0 + s$2;
-  const t$6 = new Float64Array(d$K * d$N);
-  for (let j = 0; j < d$N; j++) {
-    let max = -Infinity;
-    for (let i = 0; i < d$K; i++) {
-      const v = t$3[i * d$N + j];
-      if (v > max || Number.isNaN(v)) max = v;
-    }
-    let sum = 0;
-    for (let i = 0; i < d$K; i++) {
-      const e = Math.exp(t$3[i * d$N + j] - max);
-      t$6[i * d$N + j] = e;
-      sum += e;
-    }
-    for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
-  }
-  const t$7 = out$.F.data;
+  const t$7 = out$ === undefined ? new Float64Array(d$K * d$N) : out$.F.data;
   if (t$7.length !== d$K * d$N)
     throw new RangeError(
       "RGrad2Into: out.F.data has length " + t$7.length + " but must have length " + d$K * d$N,
@@ -925,12 +526,12 @@ export function RGrad2Into(input$: RInputs, out$: RGradient2): RGradient2 {
   for (let k = 0; k < d$K * d$N; k++) {
     t$7[k] = t$6[k] - v$Y[k];
   }
-  const t$8 = out$.H.data;
+  const t$8 = out$ === undefined ? new Float64Array(d$M * d$N) : out$.H.data;
   if (t$8.length !== d$M * d$N)
     throw new RangeError(
       "RGrad2Into: out.H.data has length " + t$8.length + " but must have length " + d$M * d$N,
     );
-  t$8.fill(0);
+  if (out$ !== undefined) t$8.fill(0);
   for (let i = 0; i < d$M; i++) {
     for (let k = 0; k < d$K; k++) {
       const aik = v$V[k * d$M + i];
@@ -939,7 +540,7 @@ export function RGrad2Into(input$: RInputs, out$: RGradient2): RGradient2 {
       }
     }
   }
-  const t$9 = out$.S.data;
+  const t$9 = out$ === undefined ? new Float64Array(d$M * d$N) : out$.S.data;
   if (t$9.length !== d$M * d$N)
     throw new RangeError(
       "RGrad2Into: out.S.data has length " + t$9.length + " but must have length " + d$M * d$N,
@@ -947,6 +548,13 @@ export function RGrad2Into(input$: RInputs, out$: RGradient2): RGradient2 {
   for (let k = 0; k < d$M * d$N; k++) {
     t$9[k] = t$8[k] * (1 - sq$(t$1[k]));
   }
+  if (out$ === undefined)
+    return {
+      value: s$3,
+      F: { rows: d$K, cols: d$N, data: t$7 },
+      H: { rows: d$M, cols: d$N, data: t$8 },
+      S: { rows: d$M, cols: d$N, data: t$9 },
+    };
   out$.value = s$3;
   out$.F.rows = d$K;
   out$.F.cols = d$N;
@@ -955,6 +563,22 @@ export function RGrad2Into(input$: RInputs, out$: RGradient2): RGradient2 {
   out$.S.rows = d$M;
   out$.S.cols = d$N;
   return out$;
+}
+
+/**
+ * The value of R and its gradient with respect to F, H, S:
+ *   dR_dF = softmax(F) - Y
+ *   dR_dH = V^T (softmax(F) - Y)
+ *   dR_dS = V^T (softmax(F) - Y) .* (1 - H .^ 2)
+ */
+export function RGrad2(input$: RInputs): RGradient2 {
+  return RGrad2$(input$, undefined);
+}
+
+/** RGrad2 without allocating its results: fills the arrays of `out` (a result of RGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function RGrad2Into(input$: RInputs, out$: RGradient2): RGradient2 {
+  if (out$ == null) throw new TypeError("RGrad2Into: out is missing; pass a result of RGrad2 to reuse");
+  return RGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

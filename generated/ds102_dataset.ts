@@ -95,12 +95,8 @@ export function L(input$: LInputs): number {
   return forward$(input$ as Inputs$, "L", 4) as number;
 }
 
-/**
- * The value of L and its gradient with respect to A, b:
- *   dL_dA = -2 (b z4 .* Z2 .* (1 - Z2)) X^T
- *   dL_db = -2 Z2 z4^T
- */
-export function LGrad(input$: LInputs): LGradient {
+/** The body of LGrad and LGradInto. */
+function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$A$m = input$.A;
   if (v$A$m == null) throw new TypeError("LGrad: input A is missing");
   const d$h = v$A$m.rows;
@@ -181,133 +177,7 @@ export function LGrad(input$: LInputs): LGradient {
       t$4[i * d$n + j] = ai * t$3[j];
     }
   }
-  const t$5 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$n; k += 4) {
-      acc0 += t$1[i * d$n + k] * t$3[k];
-      acc1 += t$1[i * d$n + k + 1] * t$3[k + 1];
-      acc2 += t$1[i * d$n + k + 2] * t$3[k + 2];
-      acc3 += t$1[i * d$n + k + 3] * t$3[k + 3];
-    }
-    for (; k < d$n; k++) acc0 += t$1[i * d$n + k] * t$3[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$5[i] = -2 * acc;
-  }
-  const t$6 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$6[k] = t$4[k] * (t$1[k] * (1 - t$1[k]));
-  }
-  const t$7 = new Float64Array(d$h * d$m);
-  for (let i = 0; i < d$h; i++) {
-    for (let j = 0; j < d$m; j++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$n; k += 4) {
-        acc0 += t$6[i * d$n + k] * v$X[j * d$n + k];
-        acc1 += t$6[i * d$n + k + 1] * v$X[j * d$n + k + 1];
-        acc2 += t$6[i * d$n + k + 2] * v$X[j * d$n + k + 2];
-        acc3 += t$6[i * d$n + k + 3] * v$X[j * d$n + k + 3];
-      }
-      for (; k < d$n; k++) acc0 += t$6[i * d$n + k] * v$X[j * d$n + k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$7[i * d$m + j] = -2 * acc;
-    }
-  }
-  return { value: s$0, A: { rows: d$h, cols: d$m, data: t$7 }, b: t$5 };
-}
-
-/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("LGradInto: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError(
-      "LGradInto: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1",
-    );
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "LGradInto: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1",
-    );
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "LGradInto: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGradInto: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError(
-      "LGradInto: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)",
-    );
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("LGradInto: input X is missing");
-  if (v$X$m.rows !== d$m)
-    throw new RangeError(
-      "LGradInto: X has " + v$X$m.rows + " rows" + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const d$n = v$X$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "LGradInto: dimension n is " + d$n + " (from X.cols); every dimension must be at least 1",
-    );
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "LGradInto: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("LGradInto: input y is missing");
-  if (v$y.length !== d$n)
-    throw new RangeError(
-      "LGradInto: y has length " + v$y.length + " but dimension n is " + d$n + " (from X.cols)",
-    );
-  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
-  const t$0 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    for (let k = 0; k < d$m; k++) {
-      const aik = v$A[i * d$m + k];
-      for (let j = 0; j < d$n; j++) {
-        t$0[i * d$n + j] += aik * v$X[k * d$n + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$1[k] = sigmoid$(t$0[k]);
-  }
-  const t$2 = new Float64Array(d$n);
-  for (let k = 0; k < d$h; k++) {
-    const ak = -1 * v$b[k];
-    for (let j = 0; j < d$n; j++) {
-      t$2[j] += ak * t$1[k * d$n + j];
-    }
-  }
-  const t$3 = new Float64Array(d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$3[j] = v$y[j] + t$2[j];
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$n; j++) {
-    s$0 += sq$(t$3[j]);
-  }
-  const t$4 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    const ai = v$b[i];
-    for (let j = 0; j < d$n; j++) {
-      t$4[i * d$n + j] = ai * t$3[j];
-    }
-  }
-  const t$5 = out$.b;
+  const t$5 = out$ === undefined ? new Float64Array(d$h) : out$.b;
   if (t$5.length !== d$h)
     throw new RangeError("LGradInto: out.b has length " + t$5.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
@@ -330,7 +200,7 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
   for (let k = 0; k < d$h * d$n; k++) {
     t$6[k] = t$4[k] * (t$1[k] * (1 - t$1[k]));
   }
-  const t$7 = out$.A.data;
+  const t$7 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
   if (t$7.length !== d$h * d$m)
     throw new RangeError(
       "LGradInto: out.A.data has length " + t$7.length + " but must have length " + d$h * d$m,
@@ -353,6 +223,7 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
       t$7[i * d$m + j] = -2 * acc;
     }
   }
+  if (out$ === undefined) return { value: s$0, A: { rows: d$h, cols: d$m, data: t$7 }, b: t$5 };
   out$.value = s$0;
   out$.A.rows = d$h;
   out$.A.cols = d$m;
@@ -360,13 +231,22 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 }
 
 /**
- * The value of L and its gradient with respect to z4, z3, Z2, Z1:
- *   dL_dz4 = 2 z4
- *   dL_dz3 = -2 z4
- *   dL_dZ2 = -2 b z4
- *   dL_dZ1 = -2 b z4 .* Z2 .* (1 - Z2)
+ * The value of L and its gradient with respect to A, b:
+ *   dL_dA = -2 (b z4 .* Z2 .* (1 - Z2)) X^T
+ *   dL_db = -2 Z2 z4^T
  */
-export function LGrad2(input$: LInputs): LGradient2 {
+export function LGrad(input$: LInputs): LGradient {
+  return LGrad$(input$, undefined);
+}
+
+/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
+  return LGrad$(input$, out$);
+}
+
+/** The body of LGrad2 and LGrad2Into. */
+function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$A$m = input$.A;
   if (v$A$m == null) throw new TypeError("LGrad2: input A is missing");
   const d$h = v$A$m.rows;
@@ -440,121 +320,13 @@ export function LGrad2(input$: LInputs): LGradient2 {
   for (let j = 0; j < d$n; j++) {
     s$0 += sq$(t$3[j]);
   }
-  const t$4 = new Float64Array(d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$4[j] = 2 * t$3[j];
-  }
-  const t$5 = new Float64Array(d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$5[j] = -2 * t$3[j];
-  }
-  const t$6 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    const ai = v$b[i];
-    for (let j = 0; j < d$n; j++) {
-      t$6[i * d$n + j] = ai * t$3[j];
-    }
-  }
-  const t$7 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$7[k] = -2 * t$6[k];
-  }
-  const t$8 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$8[k] = -2 * (t$6[k] * (t$1[k] * (1 - t$1[k])));
-  }
-  return {
-    value: s$0,
-    z4: { rows: 1, cols: d$n, data: t$4 },
-    z3: { rows: 1, cols: d$n, data: t$5 },
-    Z2: { rows: d$h, cols: d$n, data: t$7 },
-    Z1: { rows: d$h, cols: d$n, data: t$8 },
-  };
-}
-
-/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("LGrad2Into: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1",
-    );
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1",
-    );
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "LGrad2Into: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGrad2Into: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError(
-      "LGrad2Into: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)",
-    );
-  const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("LGrad2Into: input X is missing");
-  if (v$X$m.rows !== d$m)
-    throw new RangeError(
-      "LGrad2Into: X has " + v$X$m.rows + " rows" + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const d$n = v$X$m.cols;
-  if (!(d$n >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension n is " + d$n + " (from X.cols); every dimension must be at least 1",
-    );
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
-    throw new RangeError(
-      "LGrad2Into: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
-    );
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("LGrad2Into: input y is missing");
-  if (v$y.length !== d$n)
-    throw new RangeError(
-      "LGrad2Into: y has length " + v$y.length + " but dimension n is " + d$n + " (from X.cols)",
-    );
-  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
-  const t$0 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    for (let k = 0; k < d$m; k++) {
-      const aik = v$A[i * d$m + k];
-      for (let j = 0; j < d$n; j++) {
-        t$0[i * d$n + j] += aik * v$X[k * d$n + j];
-      }
-    }
-  }
-  const t$1 = new Float64Array(d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$1[k] = sigmoid$(t$0[k]);
-  }
-  const t$2 = new Float64Array(d$n);
-  for (let k = 0; k < d$h; k++) {
-    const ak = -1 * v$b[k];
-    for (let j = 0; j < d$n; j++) {
-      t$2[j] += ak * t$1[k * d$n + j];
-    }
-  }
-  const t$3 = new Float64Array(d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$3[j] = v$y[j] + t$2[j];
-  }
-  let s$0 = 0;
-  for (let j = 0; j < d$n; j++) {
-    s$0 += sq$(t$3[j]);
-  }
-  const t$4 = out$.z4.data;
+  const t$4 = out$ === undefined ? new Float64Array(d$n) : out$.z4.data;
   if (t$4.length !== d$n)
     throw new RangeError("LGrad2Into: out.z4.data has length " + t$4.length + " but must have length " + d$n);
   for (let j = 0; j < d$n; j++) {
     t$4[j] = 2 * t$3[j];
   }
-  const t$5 = out$.z3.data;
+  const t$5 = out$ === undefined ? new Float64Array(d$n) : out$.z3.data;
   if (t$5.length !== d$n)
     throw new RangeError("LGrad2Into: out.z3.data has length " + t$5.length + " but must have length " + d$n);
   for (let j = 0; j < d$n; j++) {
@@ -567,7 +339,7 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
       t$6[i * d$n + j] = ai * t$3[j];
     }
   }
-  const t$7 = out$.Z2.data;
+  const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
   if (t$7.length !== d$h * d$n)
     throw new RangeError(
       "LGrad2Into: out.Z2.data has length " + t$7.length + " but must have length " + d$h * d$n,
@@ -575,7 +347,7 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   for (let k = 0; k < d$h * d$n; k++) {
     t$7[k] = -2 * t$6[k];
   }
-  const t$8 = out$.Z1.data;
+  const t$8 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z1.data;
   if (t$8.length !== d$h * d$n)
     throw new RangeError(
       "LGrad2Into: out.Z1.data has length " + t$8.length + " but must have length " + d$h * d$n,
@@ -583,6 +355,14 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   for (let k = 0; k < d$h * d$n; k++) {
     t$8[k] = -2 * (t$6[k] * (t$1[k] * (1 - t$1[k])));
   }
+  if (out$ === undefined)
+    return {
+      value: s$0,
+      z4: { rows: 1, cols: d$n, data: t$4 },
+      z3: { rows: 1, cols: d$n, data: t$5 },
+      Z2: { rows: d$h, cols: d$n, data: t$7 },
+      Z1: { rows: d$h, cols: d$n, data: t$8 },
+    };
   out$.value = s$0;
   out$.z4.rows = 1;
   out$.z4.cols = d$n;
@@ -593,6 +373,23 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   out$.Z1.rows = d$h;
   out$.Z1.cols = d$n;
   return out$;
+}
+
+/**
+ * The value of L and its gradient with respect to z4, z3, Z2, Z1:
+ *   dL_dz4 = 2 z4
+ *   dL_dz3 = -2 z4
+ *   dL_dZ2 = -2 b z4
+ *   dL_dZ1 = -2 b z4 .* Z2 .* (1 - Z2)
+ */
+export function LGrad2(input$: LInputs): LGradient2 {
+  return LGrad2$(input$, undefined);
+}
+
+/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
+  return LGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -95,12 +95,8 @@ export function L(input$: LInputs): number {
   return forward$(input$ as Inputs$, "L", 4) as number;
 }
 
-/**
- * The value of L and its gradient with respect to A, b:
- *   dL_dA = -2 z4 (b .* z2 .* (1 - z2)) x^T
- *   dL_db = -2 z4 z2
- */
-export function LGrad(input$: LInputs): LGradient {
+/** The body of LGrad and LGradInto. */
+function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$A$m = input$.A;
   if (v$A$m == null) throw new TypeError("LGrad: input A is missing");
   const d$h = v$A$m.rows;
@@ -174,103 +170,13 @@ export function LGrad(input$: LInputs): LGradient {
   const s$2 = v$y + s$1;
   const s$3 = sq$(s$2);
   const s$4 = -2 * s$2;
-  const t$2 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    t$2[i] = s$4 * t$1[i];
-  }
-  const t$3 = new Float64Array(d$h * d$m);
-  for (let i = 0; i < d$h; i++) {
-    const ai = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
-    for (let j = 0; j < d$m; j++) {
-      t$3[i * d$m + j] = ai * v$x[j];
-    }
-  }
-  return { value: s$3, A: { rows: d$h, cols: d$m, data: t$3 }, b: t$2 };
-}
-
-/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("LGradInto: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError(
-      "LGradInto: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1",
-    );
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "LGradInto: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1",
-    );
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "LGradInto: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGradInto: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError(
-      "LGradInto: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)",
-    );
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGradInto: input x is missing");
-  if (v$x.length !== d$m)
-    throw new RangeError(
-      "LGradInto: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGradInto: y must be a number");
-  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
-  const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$m; k += 4) {
-      acc0 += v$A[i * d$m + k] * v$x[k];
-      acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
-      acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
-      acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
-    }
-    for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    t$1[i] = sigmoid$(t$0[i]);
-  }
-  let s$0 = 0;
-  {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$h; k += 4) {
-      acc0 += v$b[k] * t$1[k];
-      acc1 += v$b[k + 1] * t$1[k + 1];
-      acc2 += v$b[k + 2] * t$1[k + 2];
-      acc3 += v$b[k + 3] * t$1[k + 3];
-    }
-    for (; k < d$h; k++) acc0 += v$b[k] * t$1[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    s$0 = acc;
-  }
-  const s$1 = -s$0;
-  const s$2 = v$y + s$1;
-  const s$3 = sq$(s$2);
-  const s$4 = -2 * s$2;
-  const t$2 = out$.b;
+  const t$2 = out$ === undefined ? new Float64Array(d$h) : out$.b;
   if (t$2.length !== d$h)
     throw new RangeError("LGradInto: out.b has length " + t$2.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
     t$2[i] = s$4 * t$1[i];
   }
-  const t$3 = out$.A.data;
+  const t$3 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
   if (t$3.length !== d$h * d$m)
     throw new RangeError(
       "LGradInto: out.A.data has length " + t$3.length + " but must have length " + d$h * d$m,
@@ -281,6 +187,7 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
       t$3[i * d$m + j] = ai * v$x[j];
     }
   }
+  if (out$ === undefined) return { value: s$3, A: { rows: d$h, cols: d$m, data: t$3 }, b: t$2 };
   out$.value = s$3;
   out$.A.rows = d$h;
   out$.A.cols = d$m;
@@ -288,13 +195,22 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 }
 
 /**
- * The value of L and its gradient with respect to z4, z3, z2, z1:
- *   dL_dz4 = 2 z4
- *   dL_dz3 = -2 z4
- *   dL_dz2 = -2 z4 b
- *   dL_dz1 = -2 z4 b .* z2 .* (1 - z2)
+ * The value of L and its gradient with respect to A, b:
+ *   dL_dA = -2 z4 (b .* z2 .* (1 - z2)) x^T
+ *   dL_db = -2 z4 z2
  */
-export function LGrad2(input$: LInputs): LGradient2 {
+export function LGrad(input$: LInputs): LGradient {
+  return LGrad$(input$, undefined);
+}
+
+/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
+  return LGrad$(input$, out$);
+}
+
+/** The body of LGrad2 and LGrad2Into. */
+function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$A$m = input$.A;
   if (v$A$m == null) throw new TypeError("LGrad2: input A is missing");
   const d$h = v$A$m.rows;
@@ -369,110 +285,40 @@ export function LGrad2(input$: LInputs): LGradient2 {
   const s$3 = sq$(s$2);
   const s$4 = 2 * s$2;
   const s$5 = -2 * s$2;
-  const t$2 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    t$2[i] = s$5 * v$b[i];
-  }
-  const t$3 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    t$3[i] = s$5 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
-  }
-  return { value: s$3, z4: s$4, z3: s$5, z2: t$2, z1: t$3 };
-}
-
-/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("LGrad2Into: input A is missing");
-  const d$h = v$A$m.rows;
-  if (!(d$h >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension h is " + d$h + " (from A.rows); every dimension must be at least 1",
-    );
-  const d$m = v$A$m.cols;
-  if (!(d$m >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension m is " + d$m + " (from A.cols); every dimension must be at least 1",
-    );
-  const v$A = v$A$m.data;
-  if (v$A.length !== v$A$m.rows * v$A$m.cols)
-    throw new RangeError(
-      "LGrad2Into: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
-    );
-  const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGrad2Into: input b is missing");
-  if (v$b.length !== d$h)
-    throw new RangeError(
-      "LGrad2Into: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)",
-    );
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad2Into: input x is missing");
-  if (v$x.length !== d$m)
-    throw new RangeError(
-      "LGrad2Into: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)",
-    );
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2Into: y must be a number");
-  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
-  const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$m; k += 4) {
-      acc0 += v$A[i * d$m + k] * v$x[k];
-      acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
-      acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
-      acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
-    }
-    for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
-  }
-  const t$1 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    t$1[i] = sigmoid$(t$0[i]);
-  }
-  let s$0 = 0;
-  {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$h; k += 4) {
-      acc0 += v$b[k] * t$1[k];
-      acc1 += v$b[k + 1] * t$1[k + 1];
-      acc2 += v$b[k + 2] * t$1[k + 2];
-      acc3 += v$b[k + 3] * t$1[k + 3];
-    }
-    for (; k < d$h; k++) acc0 += v$b[k] * t$1[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    s$0 = acc;
-  }
-  const s$1 = -s$0;
-  const s$2 = v$y + s$1;
-  const s$3 = sq$(s$2);
-  const s$4 = 2 * s$2;
-  const s$5 = -2 * s$2;
-  const t$2 = out$.z2;
+  const t$2 = out$ === undefined ? new Float64Array(d$h) : out$.z2;
   if (t$2.length !== d$h)
     throw new RangeError("LGrad2Into: out.z2 has length " + t$2.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
     t$2[i] = s$5 * v$b[i];
   }
-  const t$3 = out$.z1;
+  const t$3 = out$ === undefined ? new Float64Array(d$h) : out$.z1;
   if (t$3.length !== d$h)
     throw new RangeError("LGrad2Into: out.z1 has length " + t$3.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
     t$3[i] = s$5 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
   }
+  if (out$ === undefined) return { value: s$3, z4: s$4, z3: s$5, z2: t$2, z1: t$3 };
   out$.value = s$3;
   out$.z4 = s$4;
   out$.z3 = s$5;
   return out$;
+}
+
+/**
+ * The value of L and its gradient with respect to z4, z3, z2, z1:
+ *   dL_dz4 = 2 z4
+ *   dL_dz3 = -2 z4
+ *   dL_dz2 = -2 z4 b
+ *   dL_dz1 = -2 z4 b .* z2 .* (1 - z2)
+ */
+export function LGrad2(input$: LInputs): LGradient2 {
+  return LGrad2$(input$, undefined);
+}
+
+/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
+  return LGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

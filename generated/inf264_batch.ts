@@ -94,15 +94,8 @@ export function L(input$: LInputs): number {
   return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
-/**
- * The value of L and its gradient with respect to w0, w1, w2, w3, w4:
- *   dL_dw0 = 2 w3 / N sum((yhat - y) .* sign(h) .* x0)
- *   dL_dw1 = 2 w3 / N sum((yhat - y) .* sign(h) .* x1)
- *   dL_dw2 = 2 w3 / N sum((yhat - y) .* sign(h))
- *   dL_dw3 = 2 sum((yhat - y) .* h) / N
- *   dL_dw4 = 2 sum(yhat - y) / N
- */
-export function LGrad(input$: LInputs): LGradient {
+/** The body of LGrad and LGradInto. */
+function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$x0 = input$.x0;
   if (v$x0 == null) throw new TypeError("LGrad: input x0 is missing");
   const d$N = v$x0.length;
@@ -180,89 +173,7 @@ export function LGrad(input$: LInputs): LGradient {
   }
   const s$16 = s$8 * s$15;
   const s$17 = 2 * s$16;
-  return { value: s$1, w0: s$17, w1: s$14, w2: s$11, w3: s$7, w4: s$4 };
-}
-
-/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$x0 = input$.x0;
-  if (v$x0 == null) throw new TypeError("LGradInto: input x0 is missing");
-  const d$N = v$x0.length;
-  if (!(d$N >= 1))
-    throw new RangeError(
-      "LGradInto: dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
-    );
-  const v$x1 = input$.x1;
-  if (v$x1 == null) throw new TypeError("LGradInto: input x1 is missing");
-  if (v$x1.length !== d$N)
-    throw new RangeError(
-      "LGradInto: x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("LGradInto: input y is missing");
-  if (v$y.length !== d$N)
-    throw new RangeError(
-      "LGradInto: y has length " + v$y.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("LGradInto: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("LGradInto: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("LGradInto: w2 must be a number");
-  const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("LGradInto: w3 must be a number");
-  const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("LGradInto: w4 must be a number");
-  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
-  const t$0 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$0[i] = Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2);
-  }
-  const t$1 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$1[i] = v$w3 * t$0[i] + v$w4 - v$y[i];
-  }
-  let s$0 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$0 += sq$(t$1[i]);
-  }
-  const s$1 = s$0 / d$N;
-  let s$2 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$2 += t$1[i];
-  }
-  const s$3 = s$2 / d$N;
-  const s$4 = 2 * s$3;
-  let s$5 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$5 += t$1[i] * t$0[i];
-  }
-  const s$6 = s$5 / d$N;
-  const s$7 = 2 * s$6;
-  const s$8 = v$w3 / d$N;
-  const t$2 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$2[i] = t$1[i] * Math.sign(t$0[i]);
-  }
-  let s$9 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$9 += t$2[i];
-  }
-  const s$10 = s$8 * s$9;
-  const s$11 = 2 * s$10;
-  let s$12 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$12 += t$2[i] * v$x1[i];
-  }
-  const s$13 = s$8 * s$12;
-  const s$14 = 2 * s$13;
-  let s$15 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$15 += t$2[i] * v$x0[i];
-  }
-  const s$16 = s$8 * s$15;
-  const s$17 = 2 * s$16;
+  if (out$ === undefined) return { value: s$1, w0: s$17, w1: s$14, w2: s$11, w3: s$7, w4: s$4 };
   out$.value = s$1;
   out$.w0 = s$17;
   out$.w1 = s$14;
@@ -273,12 +184,25 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 }
 
 /**
- * The value of L and its gradient with respect to yhat, h, z:
- *   dL_dyhat = 2 1 / N (yhat - y)
- *   dL_dh = 2 w3 / N (yhat - y)
- *   dL_dz = 2 w3 / N (yhat - y) .* sign(h)
+ * The value of L and its gradient with respect to w0, w1, w2, w3, w4:
+ *   dL_dw0 = 2 w3 / N sum((yhat - y) .* sign(h) .* x0)
+ *   dL_dw1 = 2 w3 / N sum((yhat - y) .* sign(h) .* x1)
+ *   dL_dw2 = 2 w3 / N sum((yhat - y) .* sign(h))
+ *   dL_dw3 = 2 sum((yhat - y) .* h) / N
+ *   dL_dw4 = 2 sum(yhat - y) / N
  */
-export function LGrad2(input$: LInputs): LGradient2 {
+export function LGrad(input$: LInputs): LGradient {
+  return LGrad$(input$, undefined);
+}
+
+/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
+  return LGrad$(input$, out$);
+}
+
+/** The body of LGrad2 and LGrad2Into. */
+function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$x0 = input$.x0;
   if (v$x0 == null) throw new TypeError("LGrad2: input x0 is missing");
   const d$N = v$x0.length;
@@ -323,71 +247,7 @@ export function LGrad2(input$: LInputs): LGradient2 {
   }
   const s$2 = s$1 / d$N;
   const s$3 = 2 * s$0;
-  const t$2 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$2[i] = s$3 * t$1[i];
-  }
-  const s$4 = v$w3 / d$N;
-  const s$5 = 2 * s$4;
-  const t$3 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$3[i] = s$5 * t$1[i];
-  }
-  const t$4 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$4[i] = s$5 * (t$1[i] * Math.sign(t$0[i]));
-  }
-  return { value: s$2, yhat: t$2, h: t$3, z: t$4 };
-}
-
-/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$x0 = input$.x0;
-  if (v$x0 == null) throw new TypeError("LGrad2Into: input x0 is missing");
-  const d$N = v$x0.length;
-  if (!(d$N >= 1))
-    throw new RangeError(
-      "LGrad2Into: dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
-    );
-  const v$x1 = input$.x1;
-  if (v$x1 == null) throw new TypeError("LGrad2Into: input x1 is missing");
-  if (v$x1.length !== d$N)
-    throw new RangeError(
-      "LGrad2Into: x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$y = input$.y;
-  if (v$y == null) throw new TypeError("LGrad2Into: input y is missing");
-  if (v$y.length !== d$N)
-    throw new RangeError(
-      "LGrad2Into: y has length " + v$y.length + " but dimension N is " + d$N + " (from x0.length)",
-    );
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("LGrad2Into: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("LGrad2Into: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("LGrad2Into: w2 must be a number");
-  const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("LGrad2Into: w3 must be a number");
-  const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("LGrad2Into: w4 must be a number");
-  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
-  const t$0 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$0[i] = Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2);
-  }
-  const s$0 = 1 / d$N;
-  const t$1 = new Float64Array(d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$1[i] = v$w3 * t$0[i] + v$w4 - v$y[i];
-  }
-  let s$1 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$1 += sq$(t$1[i]);
-  }
-  const s$2 = s$1 / d$N;
-  const s$3 = 2 * s$0;
-  const t$2 = out$.yhat;
+  const t$2 = out$ === undefined ? new Float64Array(d$N) : out$.yhat;
   if (t$2.length !== d$N)
     throw new RangeError("LGrad2Into: out.yhat has length " + t$2.length + " but must have length " + d$N);
   for (let i = 0; i < d$N; i++) {
@@ -395,20 +255,37 @@ export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   }
   const s$4 = v$w3 / d$N;
   const s$5 = 2 * s$4;
-  const t$3 = out$.h;
+  const t$3 = out$ === undefined ? new Float64Array(d$N) : out$.h;
   if (t$3.length !== d$N)
     throw new RangeError("LGrad2Into: out.h has length " + t$3.length + " but must have length " + d$N);
   for (let i = 0; i < d$N; i++) {
     t$3[i] = s$5 * t$1[i];
   }
-  const t$4 = out$.z;
+  const t$4 = out$ === undefined ? new Float64Array(d$N) : out$.z;
   if (t$4.length !== d$N)
     throw new RangeError("LGrad2Into: out.z has length " + t$4.length + " but must have length " + d$N);
   for (let i = 0; i < d$N; i++) {
     t$4[i] = s$5 * (t$1[i] * Math.sign(t$0[i]));
   }
+  if (out$ === undefined) return { value: s$2, yhat: t$2, h: t$3, z: t$4 };
   out$.value = s$2;
   return out$;
+}
+
+/**
+ * The value of L and its gradient with respect to yhat, h, z:
+ *   dL_dyhat = 2 1 / N (yhat - y)
+ *   dL_dh = 2 w3 / N (yhat - y)
+ *   dL_dz = 2 w3 / N (yhat - y) .* sign(h)
+ */
+export function LGrad2(input$: LInputs): LGradient2 {
+  return LGrad2$(input$, undefined);
+}
+
+/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
+  return LGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -92,15 +92,8 @@ export function L(input$: LInputs): number {
   return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
-/**
- * The value of L and its gradient with respect to w0, w1, w2, w3, w4:
- *   dL_dw0 = 2 (yhat - y) w3 sign(h) x[0]
- *   dL_dw1 = 2 (yhat - y) w3 sign(h) x[1]
- *   dL_dw2 = 2 (yhat - y) w3 sign(h)
- *   dL_dw3 = 2 (yhat - y) h
- *   dL_dw4 = 2 (yhat - y)
- */
-export function LGrad(input$: LInputs): LGradient {
+/** The body of LGrad and LGradInto. */
+function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$x = input$.x;
   if (v$x == null) throw new TypeError("LGrad: input x is missing");
   if (v$x.length !== 2) throw new RangeError("LGrad: x has length " + v$x.length + " but must have length 2");
@@ -139,51 +132,7 @@ export function LGrad(input$: LInputs): LGradient {
   const s$20 = 2 * s$19;
   const s$21 = s$17 * s$0;
   const s$22 = 2 * s$21;
-  return { value: s$11, w0: s$22, w1: s$20, w2: s$18, w3: s$14, w4: s$12 };
-}
-
-/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGradInto: input x is missing");
-  if (v$x.length !== 2)
-    throw new RangeError("LGradInto: x has length " + v$x.length + " but must have length 2");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGradInto: y must be a number");
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("LGradInto: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("LGradInto: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("LGradInto: w2 must be a number");
-  const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("LGradInto: w3 must be a number");
-  const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("LGradInto: w4 must be a number");
-  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
-  const s$0 = v$x[0];
-  const s$1 = v$w0 * s$0;
-  const s$2 = v$x[1];
-  const s$3 = v$w1 * s$2;
-  const s$4 = s$1 + s$3;
-  const s$5 = s$4 + v$w2;
-  const s$6 = Math.max(0, s$5);
-  const s$7 = v$w3 * s$6;
-  const s$8 = s$7 + v$w4;
-  const s$9 = -v$y;
-  const s$10 = s$8 + s$9;
-  const s$11 = sq$(s$10);
-  const s$12 = 2 * s$10;
-  const s$13 = s$10 * s$6;
-  const s$14 = 2 * s$13;
-  const s$15 = s$10 * v$w3;
-  const s$16 = Math.sign(s$6);
-  const s$17 = s$15 * s$16;
-  const s$18 = 2 * s$17;
-  const s$19 = s$17 * s$2;
-  const s$20 = 2 * s$19;
-  const s$21 = s$17 * s$0;
-  const s$22 = 2 * s$21;
+  if (out$ === undefined) return { value: s$11, w0: s$22, w1: s$20, w2: s$18, w3: s$14, w4: s$12 };
   out$.value = s$11;
   out$.w0 = s$22;
   out$.w1 = s$20;
@@ -194,12 +143,25 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 }
 
 /**
- * The value of L and its gradient with respect to yhat, h, z:
- *   dL_dyhat = 2 (yhat - y)
- *   dL_dh = 2 (yhat - y) w3
- *   dL_dz = 2 (yhat - y) w3 sign(h)
+ * The value of L and its gradient with respect to w0, w1, w2, w3, w4:
+ *   dL_dw0 = 2 (yhat - y) w3 sign(h) x[0]
+ *   dL_dw1 = 2 (yhat - y) w3 sign(h) x[1]
+ *   dL_dw2 = 2 (yhat - y) w3 sign(h)
+ *   dL_dw3 = 2 (yhat - y) h
+ *   dL_dw4 = 2 (yhat - y)
  */
-export function LGrad2(input$: LInputs): LGradient2 {
+export function LGrad(input$: LInputs): LGradient {
+  return LGrad$(input$, undefined);
+}
+
+/** LGrad without allocating its results: fills the arrays of `out` (a result of LGrad, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
+  if (out$ == null) throw new TypeError("LGradInto: out is missing; pass a result of LGrad to reuse");
+  return LGrad$(input$, out$);
+}
+
+/** The body of LGrad2 and LGrad2Into. */
+function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$x = input$.x;
   if (v$x == null) throw new TypeError("LGrad2: input x is missing");
   if (v$x.length !== 2)
@@ -234,51 +196,28 @@ export function LGrad2(input$: LInputs): LGradient2 {
   const s$15 = Math.sign(s$6);
   const s$16 = s$13 * s$15;
   const s$17 = 2 * s$16;
-  return { value: s$11, yhat: s$12, h: s$14, z: s$17 };
-}
-
-/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
-export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
-  const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad2Into: input x is missing");
-  if (v$x.length !== 2)
-    throw new RangeError("LGrad2Into: x has length " + v$x.length + " but must have length 2");
-  const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2Into: y must be a number");
-  const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("LGrad2Into: w0 must be a number");
-  const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("LGrad2Into: w1 must be a number");
-  const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("LGrad2Into: w2 must be a number");
-  const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("LGrad2Into: w3 must be a number");
-  const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("LGrad2Into: w4 must be a number");
-  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
-  const s$0 = v$x[0];
-  const s$1 = v$w0 * s$0;
-  const s$2 = v$x[1];
-  const s$3 = v$w1 * s$2;
-  const s$4 = s$1 + s$3;
-  const s$5 = s$4 + v$w2;
-  const s$6 = Math.max(0, s$5);
-  const s$7 = v$w3 * s$6;
-  const s$8 = s$7 + v$w4;
-  const s$9 = -v$y;
-  const s$10 = s$8 + s$9;
-  const s$11 = sq$(s$10);
-  const s$12 = 2 * s$10;
-  const s$13 = s$10 * v$w3;
-  const s$14 = 2 * s$13;
-  const s$15 = Math.sign(s$6);
-  const s$16 = s$13 * s$15;
-  const s$17 = 2 * s$16;
+  if (out$ === undefined) return { value: s$11, yhat: s$12, h: s$14, z: s$17 };
   out$.value = s$11;
   out$.yhat = s$12;
   out$.h = s$14;
   out$.z = s$17;
   return out$;
+}
+
+/**
+ * The value of L and its gradient with respect to yhat, h, z:
+ *   dL_dyhat = 2 (yhat - y)
+ *   dL_dh = 2 (yhat - y) w3
+ *   dL_dz = 2 (yhat - y) w3 sign(h)
+ */
+export function LGrad2(input$: LInputs): LGradient2 {
+  return LGrad2$(input$, undefined);
+}
+
+/** LGrad2 without allocating its results: fills the arrays of `out` (a result of LGrad2, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function LGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
+  if (out$ == null) throw new TypeError("LGrad2Into: out is missing; pass a result of LGrad2 to reuse");
+  return LGrad2$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

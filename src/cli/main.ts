@@ -1,9 +1,6 @@
 /** The gradc command: the only module that touches process streams and files. */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { checkModel, formatCheckReport } from '../check/check-module.js';
-import { makeFixtures } from '../check/fixtures.js';
-import { compile } from '../compile.js';
 import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
 import type { Model } from '../ir/model.js';
@@ -161,6 +158,8 @@ async function run(p: Parsed, io: Io): Promise<number> {
       // Every file is compiled before anything is written: one bad file writes nothing.
       const outputs: { path: string; code: string }[] = [];
       for (const f of p.files) {
+        // Loaded on first use: each command pays only for the libraries it needs.
+        const { compile } = await import('../compile.js');
         const code = await compile(readSource(f), f);
         outputs.push({ path: join(dir, `${basename(f).replace(/\.formula$/, '')}.ts`), code });
       }
@@ -172,6 +171,7 @@ async function run(p: Parsed, io: Io): Promise<number> {
     case 'check': {
       allow(p, ['--dims', '--seed', '--tol']);
       const model = load(oneFile(p));
+      const { checkModel, formatCheckReport } = await import('../check/check-module.js');
       const report = await checkModel(model, {
         dims: modelDims(p, model),
         seed: intOption(p, '--seed') ?? 1,
@@ -185,6 +185,7 @@ async function run(p: Parsed, io: Io): Promise<number> {
       const model = load(oneFile(p));
       const count = intOption(p, '--count') ?? 1;
       if (count < 1 || count > 10_000) throw new UsageError('--count must be between 1 and 10000');
+      const { makeFixtures } = await import('../check/fixtures.js');
       const fixtures = await makeFixtures(model, { dims: modelDims(p, model), seed: intOption(p, '--seed') ?? 1, count });
       const json = `${JSON.stringify(fixtures, null, 2)}\n`;
       const out = stringOption(p, '-o');

@@ -34,8 +34,9 @@ export interface FunctionSpec {
   readonly name: string;
   readonly outputs: readonly FunctionOutput[];
   /**
-   * Write results into the caller's object `out$` (of the result type) instead of allocating:
-   * arrays are filled in place (their lengths are checked), numbers are assigned.
+   * The function takes a second argument `out$` (the result type, or undefined): when given,
+   * results are written into it instead of allocated: arrays are filled in place (their
+   * lengths checked), numbers assigned.
    */
   readonly into?: boolean;
 }
@@ -204,7 +205,6 @@ class FunctionLowering {
     const inputs = this.bindInputs();
     for (const n of this.nodes) this.placement.set(n.id, this.place(n));
     if (this.spec.into === true) {
-      this.statements.push(`if (out$ == null) ${this.fail('TypeError', [str(`${this.spec.name}: out is missing; pass a result of ${this.spec.name.replace(/Into$/, '')} to reuse`)])}`);
       for (const o of this.spec.outputs) {
         if (o.kind === 'scalar' || isScalar(o.node.shape) || this.intoTargets.has(o.node.id)) continue;
         if (this.placement.get(o.node.id) !== 'buffer') continue;
@@ -694,9 +694,9 @@ class FunctionLowering {
       const absorbed = n.op === 'mul' && n.args[1] !== undefined && this.absorbedProduct(n.args[1]);
       const assigns = ELEMENTWISE.has(n.op) || absorbed || n.op === 'matmul' || n.op === 'transpose' || n.op === 'softmax' || n.op === 'diagpart' || n.op === 'fill';
       alloc = [
-        `const ${t} = ${target.data};`,
-        `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.spec.name}: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
-        ...(assigns ? [] : [`${t}.fill(0);`]),
+        `const ${t} = out$ === undefined ? new Float64Array(${this.size(n)}) : ${target.data};`,
+        `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.spec.name}Into: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
+        ...(assigns ? [] : [`if (out$ !== undefined) ${t}.fill(0);`]),
       ].join('\n');
     }
     switch (n.op) {
@@ -777,7 +777,7 @@ class FunctionLowering {
   private matmul(n: Node, t: string, scale: string | undefined, reused: boolean): string[] {
     const [a, b] = n.args as [Node, Node];
     // A reused (caller's) array holds old values: clear it before loops that accumulate.
-    const clear = reused ? [`${t}.fill(0);`] : [];
+    const clear = reused ? [`if (out$ !== undefined) ${t}.fill(0);`] : [];
     const scaled = (e: string) => (scale === undefined ? e : `${scale} * ${e}`);
     const r = this.rows(n);
     const c = this.cols(n);
@@ -866,9 +866,9 @@ class FunctionLowering {
     return `{ rows: ${rows}, cols: ${cols}, data: ${data} }`;
   }
 
-  /** `into` mode: results go into `out$`; what was not computed in place is copied. */
+  /** `into` mode: a fresh result without `out$`; with it, results go into `out$`, copied where not computed in place. */
   private intoStatements(): string {
-    const lines: string[] = [];
+    const lines: string[] = [this.freshReturn().replace(/^return /, 'if (out$ === undefined) return ')];
     const filled = new Set<number>();
     for (const o of this.spec.outputs) {
       const n = o.node;
@@ -884,7 +884,7 @@ class FunctionLowering {
       } else {
         const size = isScalar(n.shape) ? '1' : this.size(n);
         lines.push(
-          `if (${data}.length !== ${size}) ${this.fail('RangeError', [str(`${this.spec.name}: out${propertyAccess(o.key!)}${o.kind === 'matrix' ? '.data' : ''} has length `), `${data}.length`, str(' but must have length '), size])}`,
+          `if (${data}.length !== ${size}) ${this.fail('RangeError', [str(`${this.spec.name}Into: out${propertyAccess(o.key!)}${o.kind === 'matrix' ? '.data' : ''} has length `), `${data}.length`, str(' but must have length '), size])}`,
           isScalar(n.shape) ? `${data}[0] = ${this.scalar(n)};` : `${data}.set(${this.locals.get(n.id)!});`,
         );
       }
@@ -897,7 +897,10 @@ class FunctionLowering {
   }
 
   private returnStatement(): string {
-    if (this.spec.into === true) return this.intoStatements();
+    return this.spec.into === true ? this.intoStatements() : this.freshReturn();
+  }
+
+  private freshReturn(): string {
     const returned = new Set<string>();
     const outputs = this.spec.outputs;
     if (outputs.length === 1 && outputs[0]!.key === undefined) return `return ${this.resultValue(outputs[0]!, returned)};`;
