@@ -8,6 +8,7 @@
  */
 import type { Model, Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
+import { reachable } from '../ir/walk.js';
 import { isScalar, type Dim } from '../ir/shape.js';
 import { lowerBlock, str, valueKindOfShape } from './lower.js';
 import { localName, propertyAccess, propertyKey } from './names.js';
@@ -44,19 +45,6 @@ export function inputTypeOf(v: Variable): string {
   }
 }
 
-/** Nodes of one definition's own expression: below its node, down to variables and earlier definitions. */
-function ownNodes(root: Node, earlier: ReadonlyMap<number, number>): Node[] {
-  const seen = new Map<number, Node>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n.id)) continue;
-    seen.set(n.id, n);
-    if (n === root ? !earlier.has(n.id) : !earlier.has(n.id)) for (const a of n.args) stack.push(a);
-  }
-  return [...seen.values()];
-}
-
 function dimsOfShapeNode(n: Node, out: Set<string>): void {
   for (const d of [n.shape.rows, n.shape.cols]) if (typeof d === 'string') out.add(d);
   if (n.op === 'dim') out.add(n.attrs.name!);
@@ -79,7 +67,8 @@ export function buildForwardEngine(model: Model): ForwardEngine {
   const dims: number[][] = [];
   definitions.forEach((d, i) => {
     const earlier = new Map([...firstDefinition].filter(([, j]) => j < i));
-    const nodes = ownNodes(d.node, earlier);
+    // The definition's own expression: down to variables and earlier definitions.
+    const nodes = reachable([d.node], (n) => !earlier.has(n.id));
     const depSet = new Set<number>();
     const varSet = new Set<number>();
     const dimSet = new Set<string>();

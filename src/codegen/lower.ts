@@ -12,7 +12,8 @@
  * Emission then walks the nodes in topological order and writes each stored value's loop.
  * Dimension sizes are read from the inputs and checked first; code size never depends on them.
  */
-import { reachable } from '../diff/reverse.js';
+import { reachable } from '../ir/walk.js';
+import { inputTypeOf } from './forward.js';
 import type { Model, Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isColumn, isRow, isScalar, sameShape, type Dim } from '../ir/shape.js';
@@ -97,17 +98,6 @@ export function typeOfKind(kind: ValueKind): string {
   return kind === 'scalar' ? 'number' : kind === 'vector' ? 'Float64Array' : 'Matrix';
 }
 
-function inputTypeOf(v: Variable): string {
-  switch (v.kind) {
-    case 'scalar':
-    case 'index':
-      return 'number';
-    case 'vector':
-      return 'ArrayLike<number>';
-    case 'matrix':
-      return '{ rows: number; cols: number; data: ArrayLike<number> }';
-  }
-}
 
 /** A number as TypeScript source. */
 function num(v: number): string {
@@ -136,19 +126,6 @@ export function lowerBlock(model: Model, block: BlockSpec): LoweredBlock {
   return new FunctionLowering(model, { name: '', outputs: [block.output] }, block).runBlock();
 }
 
-/** Nodes below `roots` in increasing id order, not descending below `stops`. */
-function reachableUntil(roots: readonly Node[], stops: ReadonlyMap<number, string>): Node[] {
-  const seen = new Map<number, Node>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n.id)) continue;
-    seen.set(n.id, n);
-    if (!stops.has(n.id)) for (const a of n.args) stack.push(a);
-  }
-  return [...seen.values()].sort((a, b) => a.id - b.id);
-}
-
 class FunctionLowering {
   private readonly nodes: Node[];
   private readonly uses = new Map<number, number>();
@@ -174,7 +151,7 @@ class FunctionLowering {
     private readonly block?: BlockSpec,
   ) {
     this.nameExpr = block?.nameExpr ?? str(spec.name);
-    this.nodes = block === undefined ? reachable(spec.outputs.map((o) => o.node)) : reachableUntil([block.output.node], block.locals);
+    this.nodes = block === undefined ? reachable(spec.outputs.map((o) => o.node)) : reachable([block.output.node], (n) => !block.locals.has(n.id));
     if (block !== undefined) {
       for (const [id, local] of block.locals) this.locals.set(id, local);
       for (const [d, local] of block.dims) this.dimLocals.set(d, local);

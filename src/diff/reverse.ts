@@ -7,19 +7,9 @@
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { OPS } from '../ops/index.js';
+import { reachable } from '../ir/walk.js';
 
-/** Nodes reachable from `root`, in increasing id order (a topological order). */
-export function reachable(roots: readonly Node[]): Node[] {
-  const seen = new Map<number, Node>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n.id)) continue;
-    seen.set(n.id, n);
-    for (const a of n.args) if (!seen.has(a.id)) stack.push(a);
-  }
-  return [...seen.values()].sort((a, b) => a.id - b.id);
-}
+export { reachable };
 
 /**
  * The gradient of the scalar `output` with respect to each node of `wrt` (variables or

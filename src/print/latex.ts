@@ -7,6 +7,7 @@ import { forwardNodes, type DerivedGradient } from '../diff/differentiate.js';
 import type { Graph } from '../ir/graph.js';
 import type { Definition, Model } from '../ir/model.js';
 import type { Node, VarKind } from '../ir/node.js';
+import { reachable } from '../ir/walk.js';
 import { isScalar, type Shape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import { Prec, type Printed } from '../ops/types.js';
@@ -181,19 +182,6 @@ function backwardLines(
     if (!printed.has(id)) lines.push(display(partial(target.name, r.name), closedPrinter.text(r.closed)));
   }
   return lines;
-}
-
-/** Nodes reachable from `roots` through nodes `descend` allows, in increasing id order (a topological order). */
-function reachable(roots: readonly Node[], descend: (n: Node) => boolean): Node[] {
-  const seen = new Map<number, Node>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n.id)) continue;
-    seen.set(n.id, n);
-    if (descend(n)) for (const a of n.args) if (!seen.has(a.id)) stack.push(a);
-  }
-  return [...seen.values()].sort((a, b) => a.id - b.id);
 }
 
 /**

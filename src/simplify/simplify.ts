@@ -9,6 +9,7 @@ import { constValue, type Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isColumn, isScalar, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
+import { reachable } from '../ir/walk.js';
 
 /** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
 export type Rule = (n: Node, g: Graph) => Node | undefined;
@@ -144,19 +145,6 @@ export interface SimplifyOptions {
   readonly maxPasses?: number;
 }
 
-/** The nodes below `roots`, not descending into frozen ones, in increasing id order. */
-function belowRoots(roots: readonly Node[], frozen: ReadonlySet<number>): Node[] {
-  const seen = new Map<number, Node>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n.id)) continue;
-    seen.set(n.id, n);
-    if (!frozen.has(n.id)) for (const a of n.args) if (!seen.has(a.id)) stack.push(a);
-  }
-  return [...seen.values()].sort((a, b) => a.id - b.id);
-}
-
 /** Simplifies each root; structurally equal results are the same node. */
 export function simplify(g: Graph, roots: readonly Node[], options: SimplifyOptions = {}): Node[] {
   const frozen = options.frozen ?? new Set<number>();
@@ -166,7 +154,7 @@ export function simplify(g: Graph, roots: readonly Node[], options: SimplifyOpti
     const memo = new Map<number, Node>();
     // Bottom-up in id order (arguments always have smaller ids), without recursion, so
     // derivative graphs thousands of definitions deep do not exhaust the stack.
-    for (const n of belowRoots(current, frozen)) {
+    for (const n of reachable(current, (n) => !frozen.has(n.id))) {
       let result = n;
       if (!frozen.has(n.id) && n.args.length > 0) {
         const args = n.args.map((a) => memo.get(a.id) ?? a);
