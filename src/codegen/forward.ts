@@ -256,7 +256,7 @@ export function buildForwardEngine(model: Model): ForwardEngine {
 
   out.push(
     '/** The forward pass shared by every definition\'s function: computes definition `target` and what it needs. */',
-    `function forward$(input$: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
+    `function forward$(${body.some((line) => line.includes('input$')) ? 'input$' : '_input$'}: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
     ...body,
     '}',
   );

@@ -241,7 +241,11 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
       name: p.name,
       isExported: p.exported !== false,
       docs: [commentSafe(p.doc)],
-      parameters: [{ name: 'input$', type: p.inputsType }, ...(p.outType !== undefined ? [{ name: 'out$', type: p.outType }] : [])],
+      // A function that reads no input (a constant formula) names its parameter so strict mode allows it.
+      parameters: [
+        { name: p.statements.some((line) => line.includes('input$')) ? 'input$' : '_input$', type: p.inputsType },
+        ...(p.outType !== undefined ? [{ name: 'out$', type: p.outType }] : []),
+      ],
       returnType: p.returnType,
       statements: [p.statements.join('\n')],
     });

@@ -191,3 +191,17 @@ describe('generated modules: fGradInto fills a result in place', () => {
     expect(() => exports.LGradInto!(inputs, out)).toThrow(new RangeError('LGradInto: out.A.data has length 5 but must have length 6'));
   });
 });
+
+describe('generated modules: edge cases', () => {
+  it('a formula that reads no input still type-checks strictly', async () => {
+    const { exports } = await compileAndLoad('x : scalar\nL = 3\ngrad L wrt x\n');
+    expect(exports.L!({})).toBe(3);
+    expect(exports.LGrad!({ x: 1 })).toEqual({ value: 3, x: 0 });
+  });
+
+  it('a file with declarations only compiles to a module with just the Matrix interface', async () => {
+    const { code, exports } = await compileAndLoad('x : vector(n)\n');
+    expect(Object.keys(exports)).toEqual([]);
+    expect(code).toContain('export interface Matrix');
+  });
+});
