@@ -109,10 +109,16 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
       "JGrad: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
   const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = v$w[k];
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$X[k * d$m + j];
+  {
+    let k = 0;
+    for (; k + 1 < d$n; k += 2) {
+      const a0 = v$w[k];
+      const a1 = v$w[k + 1];
+      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[k * d$m + j] + a1 * v$X[(k + 1) * d$m + j];
+    }
+    for (; k < d$n; k++) {
+      const ak = v$w[k];
+      for (let j = 0; j < d$m; j++) t$0[j] += ak * v$X[k * d$m + j];
     }
   }
   const t$1 = new Float64Array(d$m);
@@ -217,10 +223,16 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
       "JGrad2: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
   const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = v$w[k];
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$X[k * d$m + j];
+  {
+    let k = 0;
+    for (; k + 1 < d$n; k += 2) {
+      const a0 = v$w[k];
+      const a1 = v$w[k + 1];
+      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[k * d$m + j] + a1 * v$X[(k + 1) * d$m + j];
+    }
+    for (; k < d$n; k++) {
+      const ak = v$w[k];
+      for (let j = 0; j < d$m; j++) t$0[j] += ak * v$X[k * d$m + j];
     }
   }
   const t$1 = new Float64Array(d$m);
@@ -397,10 +409,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$m);
-    for (let k = 0; k < d$n; k++) {
-      const ak = v$w[k];
-      for (let j = 0; j < d$m; j++) {
-        t$0[j] += ak * v$X[k * d$m + j];
+    {
+      let k = 0;
+      for (; k + 1 < d$n; k += 2) {
+        const a0 = v$w[k];
+        const a1 = v$w[k + 1];
+        for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[k * d$m + j] + a1 * v$X[(k + 1) * d$m + j];
+      }
+      for (; k < d$n; k++) {
+        const ak = v$w[k];
+        for (let j = 0; j < d$m; j++) t$0[j] += ak * v$X[k * d$m + j];
       }
     }
     const t$1 = new Float64Array(d$m);

@@ -113,10 +113,16 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$0[j] = sigmoid$(v$x[j]);
   }
   const t$1 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = t$0[k];
-    for (let j = 0; j < d$m; j++) {
-      t$1[j] += ak * v$W[k * d$m + j];
+  {
+    let k = 0;
+    for (; k + 1 < d$n; k += 2) {
+      const a0 = t$0[k];
+      const a1 = t$0[k + 1];
+      for (let j = 0; j < d$m; j++) t$1[j] += a0 * v$W[k * d$m + j] + a1 * v$W[(k + 1) * d$m + j];
+    }
+    for (; k < d$n; k++) {
+      const ak = t$0[k];
+      for (let j = 0; j < d$m; j++) t$1[j] += ak * v$W[k * d$m + j];
     }
   }
   const t$2 = new Float64Array(d$m);
@@ -236,10 +242,16 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "LGrad2: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
     );
   const t$0 = new Float64Array(d$m);
-  for (let k = 0; k < d$n; k++) {
-    const ak = sigmoid$(v$x[k]);
-    for (let j = 0; j < d$m; j++) {
-      t$0[j] += ak * v$W[k * d$m + j];
+  {
+    let k = 0;
+    for (; k + 1 < d$n; k += 2) {
+      const a0 = sigmoid$(v$x[k]);
+      const a1 = sigmoid$(v$x[k + 1]);
+      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$W[k * d$m + j] + a1 * v$W[(k + 1) * d$m + j];
+    }
+    for (; k < d$n; k++) {
+      const ak = sigmoid$(v$x[k]);
+      for (let j = 0; j < d$m; j++) t$0[j] += ak * v$W[k * d$m + j];
     }
   }
   const t$1 = new Float64Array(d$m);
@@ -399,10 +411,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$m);
-    for (let k = 0; k < d$n; k++) {
-      const ak = sigmoid$(v$x[k]);
-      for (let j = 0; j < d$m; j++) {
-        t$0[j] += ak * v$W[k * d$m + j];
+    {
+      let k = 0;
+      for (; k + 1 < d$n; k += 2) {
+        const a0 = sigmoid$(v$x[k]);
+        const a1 = sigmoid$(v$x[k + 1]);
+        for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$W[k * d$m + j] + a1 * v$W[(k + 1) * d$m + j];
+      }
+      for (; k < d$n; k++) {
+        const ak = sigmoid$(v$x[k]);
+        for (let j = 0; j < d$m; j++) t$0[j] += ak * v$W[k * d$m + j];
       }
     }
     value$0 = t$0;

@@ -413,10 +413,17 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
   const t$10 = new Float64Array(d$D3);
-  for (let k = 0; k < d$Df; k++) {
-    const bk = t$9[k];
-    for (let i = 0; i < d$D3; i++) {
-      t$10[i] += v$Omega3[k * d$D3 + i] * bk;
+  {
+    let k = 0;
+    for (; k + 1 < d$Df; k += 2) {
+      const b0 = t$9[k];
+      const b1 = t$9[k + 1];
+      for (let i = 0; i < d$D3; i++)
+        t$10[i] += v$Omega3[k * d$D3 + i] * b0 + v$Omega3[(k + 1) * d$D3 + i] * b1;
+    }
+    for (; k < d$Df; k++) {
+      const bk = t$9[k];
+      for (let i = 0; i < d$D3; i++) t$10[i] += v$Omega3[k * d$D3 + i] * bk;
     }
   }
   const t$11 = new Float64Array(d$D3);
@@ -424,10 +431,17 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$11[i] = t$10[i] * Math.sin(t$6[i]);
   }
   const t$12 = new Float64Array(d$D2);
-  for (let k = 0; k < d$D3; k++) {
-    const bk = t$11[k];
-    for (let i = 0; i < d$D2; i++) {
-      t$12[i] += v$Omega2[k * d$D2 + i] * bk;
+  {
+    let k = 0;
+    for (; k + 1 < d$D3; k += 2) {
+      const b0 = t$11[k];
+      const b1 = t$11[k + 1];
+      for (let i = 0; i < d$D2; i++)
+        t$12[i] += v$Omega2[k * d$D2 + i] * b0 + v$Omega2[(k + 1) * d$D2 + i] * b1;
+    }
+    for (; k < d$D3; k++) {
+      const bk = t$11[k];
+      for (let i = 0; i < d$D2; i++) t$12[i] += v$Omega2[k * d$D2 + i] * bk;
     }
   }
   const t$13 = new Float64Array(d$D2);
@@ -435,10 +449,17 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$13[i] = t$12[i] * t$4[i];
   }
   const t$14 = new Float64Array(d$D1);
-  for (let k = 0; k < d$D2; k++) {
-    const bk = t$13[k];
-    for (let i = 0; i < d$D1; i++) {
-      t$14[i] += v$Omega1[k * d$D1 + i] * bk;
+  {
+    let k = 0;
+    for (; k + 1 < d$D2; k += 2) {
+      const b0 = t$13[k];
+      const b1 = t$13[k + 1];
+      for (let i = 0; i < d$D1; i++)
+        t$14[i] += v$Omega1[k * d$D1 + i] * b0 + v$Omega1[(k + 1) * d$D1 + i] * b1;
+    }
+    for (; k < d$D2; k++) {
+      const bk = t$13[k];
+      for (let i = 0; i < d$D1; i++) t$14[i] += v$Omega1[k * d$D1 + i] * bk;
     }
   }
   const t$15 = out$ === undefined ? new Float64Array(d$Df) : out$.f3;
@@ -771,10 +792,17 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
   const t$10 = new Float64Array(d$D3);
-  for (let k = 0; k < d$Df; k++) {
-    const bk = t$9[k];
-    for (let i = 0; i < d$D3; i++) {
-      t$10[i] += v$Omega3[k * d$D3 + i] * bk;
+  {
+    let k = 0;
+    for (; k + 1 < d$Df; k += 2) {
+      const b0 = t$9[k];
+      const b1 = t$9[k + 1];
+      for (let i = 0; i < d$D3; i++)
+        t$10[i] += v$Omega3[k * d$D3 + i] * b0 + v$Omega3[(k + 1) * d$D3 + i] * b1;
+    }
+    for (; k < d$Df; k++) {
+      const bk = t$9[k];
+      for (let i = 0; i < d$D3; i++) t$10[i] += v$Omega3[k * d$D3 + i] * bk;
     }
   }
   const t$11 = new Float64Array(d$D3);
@@ -782,10 +810,17 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$11[i] = t$10[i] * Math.sin(t$6[i]);
   }
   const t$12 = new Float64Array(d$D2);
-  for (let k = 0; k < d$D3; k++) {
-    const bk = t$11[k];
-    for (let i = 0; i < d$D2; i++) {
-      t$12[i] += v$Omega2[k * d$D2 + i] * bk;
+  {
+    let k = 0;
+    for (; k + 1 < d$D3; k += 2) {
+      const b0 = t$11[k];
+      const b1 = t$11[k + 1];
+      for (let i = 0; i < d$D2; i++)
+        t$12[i] += v$Omega2[k * d$D2 + i] * b0 + v$Omega2[(k + 1) * d$D2 + i] * b1;
+    }
+    for (; k < d$D3; k++) {
+      const bk = t$11[k];
+      for (let i = 0; i < d$D2; i++) t$12[i] += v$Omega2[k * d$D2 + i] * bk;
     }
   }
   const t$13 = new Float64Array(d$D2);
@@ -793,10 +828,17 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$13[i] = t$12[i] * t$4[i];
   }
   const t$14 = new Float64Array(d$D1);
-  for (let k = 0; k < d$D2; k++) {
-    const bk = t$13[k];
-    for (let i = 0; i < d$D1; i++) {
-      t$14[i] += v$Omega1[k * d$D1 + i] * bk;
+  {
+    let k = 0;
+    for (; k + 1 < d$D2; k += 2) {
+      const b0 = t$13[k];
+      const b1 = t$13[k + 1];
+      for (let i = 0; i < d$D1; i++)
+        t$14[i] += v$Omega1[k * d$D1 + i] * b0 + v$Omega1[(k + 1) * d$D1 + i] * b1;
+    }
+    for (; k < d$D2; k++) {
+      const bk = t$13[k];
+      for (let i = 0; i < d$D1; i++) t$14[i] += v$Omega1[k * d$D1 + i] * bk;
     }
   }
   const t$15 = new Float64Array(d$D1);

@@ -243,10 +243,16 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     }
   }
   const t$7 = new Float64Array(d$M);
-  for (let k = 0; k < d$K; k++) {
-    const bk = t$5[k];
-    for (let i = 0; i < d$M; i++) {
-      t$7[i] += v$V[k * d$M + i] * bk;
+  {
+    let k = 0;
+    for (; k + 1 < d$K; k += 2) {
+      const b0 = t$5[k];
+      const b1 = t$5[k + 1];
+      for (let i = 0; i < d$M; i++) t$7[i] += v$V[k * d$M + i] * b0 + v$V[(k + 1) * d$M + i] * b1;
+    }
+    for (; k < d$K; k++) {
+      const bk = t$5[k];
+      for (let i = 0; i < d$M; i++) t$7[i] += v$V[k * d$M + i] * bk;
     }
   }
   const t$8 = out$ === undefined ? new Float64Array(d$M) : out$.b;
@@ -439,10 +445,16 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   if (t$6.length !== d$M)
     throw new RangeError("LGrad2Into: out.h has length " + t$6.length + " but must have length " + d$M);
   if (out$ !== undefined) t$6.fill(0);
-  for (let k = 0; k < d$K; k++) {
-    const bk = t$5[k];
-    for (let i = 0; i < d$M; i++) {
-      t$6[i] += v$V[k * d$M + i] * bk;
+  {
+    let k = 0;
+    for (; k + 1 < d$K; k += 2) {
+      const b0 = t$5[k];
+      const b1 = t$5[k + 1];
+      for (let i = 0; i < d$M; i++) t$6[i] += v$V[k * d$M + i] * b0 + v$V[(k + 1) * d$M + i] * b1;
+    }
+    for (; k < d$K; k++) {
+      const bk = t$5[k];
+      for (let i = 0; i < d$M; i++) t$6[i] += v$V[k * d$M + i] * bk;
     }
   }
   const t$7 = out$ === undefined ? new Float64Array(d$M) : out$.s;

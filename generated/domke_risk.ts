@@ -209,10 +209,16 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     t$4[k] = Math.exp(t$3[k]);
   }
   const t$5 = new Float64Array(d$N);
-  for (let k = 0; k < d$K; k++) {
-    const ak = 1;
-    for (let j = 0; j < d$N; j++) {
-      t$5[j] += ak * t$4[k * d$N + j];
+  {
+    let k = 0;
+    for (; k + 1 < d$K; k += 2) {
+      const a0 = 1;
+      const a1 = 1;
+      for (let j = 0; j < d$N; j++) t$5[j] += a0 * t$4[k * d$N + j] + a1 * t$4[(k + 1) * d$N + j];
+    }
+    for (; k < d$K; k++) {
+      const ak = 1;
+      for (let j = 0; j < d$N; j++) t$5[j] += ak * t$4[k * d$N + j];
     }
   }
   let s$0 = 0;
@@ -487,10 +493,16 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
     t$4[k] = Math.exp(t$3[k]);
   }
   const t$5 = new Float64Array(d$N);
-  for (let k = 0; k < d$K; k++) {
-    const ak = 1;
-    for (let j = 0; j < d$N; j++) {
-      t$5[j] += ak * t$4[k * d$N + j];
+  {
+    let k = 0;
+    for (; k + 1 < d$K; k += 2) {
+      const a0 = 1;
+      const a1 = 1;
+      for (let j = 0; j < d$N; j++) t$5[j] += a0 * t$4[k * d$N + j] + a1 * t$4[(k + 1) * d$N + j];
+    }
+    for (; k < d$K; k++) {
+      const ak = 1;
+      for (let j = 0; j < d$N; j++) t$5[j] += ak * t$4[k * d$N + j];
     }
   }
   let s$0 = 0;
@@ -858,10 +870,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       t$0[k] = Math.exp(value$2[k]);
     }
     const t$1 = new Float64Array(d$N);
-    for (let k = 0; k < d$K; k++) {
-      const ak = 1;
-      for (let j = 0; j < d$N; j++) {
-        t$1[j] += ak * t$0[k * d$N + j];
+    {
+      let k = 0;
+      for (; k + 1 < d$K; k += 2) {
+        const a0 = 1;
+        const a1 = 1;
+        for (let j = 0; j < d$N; j++) t$1[j] += a0 * t$0[k * d$N + j] + a1 * t$0[(k + 1) * d$N + j];
+      }
+      for (; k < d$K; k++) {
+        const ak = 1;
+        for (let j = 0; j < d$N; j++) t$1[j] += ak * t$0[k * d$N + j];
       }
     }
     let s$0 = 0;

@@ -156,10 +156,16 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$1[k] = sigmoid$(t$0[k]);
   }
   const t$2 = new Float64Array(d$n);
-  for (let k = 0; k < d$h; k++) {
-    const ak = -1 * v$b[k];
-    for (let j = 0; j < d$n; j++) {
-      t$2[j] += ak * t$1[k * d$n + j];
+  {
+    let k = 0;
+    for (; k + 1 < d$h; k += 2) {
+      const a0 = -1 * v$b[k];
+      const a1 = -1 * v$b[k + 1];
+      for (let j = 0; j < d$n; j++) t$2[j] += a0 * t$1[k * d$n + j] + a1 * t$1[(k + 1) * d$n + j];
+    }
+    for (; k < d$h; k++) {
+      const ak = -1 * v$b[k];
+      for (let j = 0; j < d$n; j++) t$2[j] += ak * t$1[k * d$n + j];
     }
   }
   const t$3 = new Float64Array(d$n);
@@ -306,10 +312,16 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$1[k] = sigmoid$(t$0[k]);
   }
   const t$2 = new Float64Array(d$n);
-  for (let k = 0; k < d$h; k++) {
-    const ak = -1 * v$b[k];
-    for (let j = 0; j < d$n; j++) {
-      t$2[j] += ak * t$1[k * d$n + j];
+  {
+    let k = 0;
+    for (; k + 1 < d$h; k += 2) {
+      const a0 = -1 * v$b[k];
+      const a1 = -1 * v$b[k + 1];
+      for (let j = 0; j < d$n; j++) t$2[j] += a0 * t$1[k * d$n + j] + a1 * t$1[(k + 1) * d$n + j];
+    }
+    for (; k < d$h; k++) {
+      const ak = -1 * v$b[k];
+      for (let j = 0; j < d$n; j++) t$2[j] += ak * t$1[k * d$n + j];
     }
   }
   const t$3 = new Float64Array(d$n);
@@ -564,10 +576,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$n);
-    for (let k = 0; k < d$h; k++) {
-      const ak = v$b[k];
-      for (let j = 0; j < d$n; j++) {
-        t$0[j] += ak * value$1[k * d$n + j];
+    {
+      let k = 0;
+      for (; k + 1 < d$h; k += 2) {
+        const a0 = v$b[k];
+        const a1 = v$b[k + 1];
+        for (let j = 0; j < d$n; j++) t$0[j] += a0 * value$1[k * d$n + j] + a1 * value$1[(k + 1) * d$n + j];
+      }
+      for (; k < d$h; k++) {
+        const ak = v$b[k];
+        for (let j = 0; j < d$n; j++) t$0[j] += ak * value$1[k * d$n + j];
       }
     }
     value$2 = t$0;

@@ -454,7 +454,8 @@ class FunctionLowering {
   private flatIndex(n: Node, at: Index): string {
     if (n.shape.cols === 1) return at.flat ?? at.row;
     if (n.shape.rows === 1) return at.flat ?? at.col;
-    return at.flat ?? `${at.row} * ${this.cols(n)} + ${at.col}`;
+    const row = /^[\w$]+$/.test(at.row) ? at.row : `(${at.row})`;
+    return at.flat ?? `${row} * ${this.cols(n)} + ${at.col}`;
   }
 
   /** The index of argument `a` of an elementwise node at `at`, following broadcasting. */
@@ -768,12 +769,41 @@ class FunctionLowering {
     if (n.shape.cols === 1) {
       if (a.op === 'transpose') {
         // Aᵀ b with A stored row-major: walk A's rows, scaled by b's entries.
-        return [...clear, `for (let k = 0; k < ${inner}; k++) {`, `const bk = ${scaled(B('k', '0'))};`, `for (let i = 0; i < ${r}; i++) {`, `${t}[i] += ${A('i', 'k')} * bk;`, '}', '}'];
+        // Two rows of A per pass over the result: half the loads and stores of t.
+        return [
+          ...clear,
+          '{',
+          'let k = 0;',
+          `for (; k + 1 < ${inner}; k += 2) {`,
+          `const b0 = ${scaled(B('k', '0'))};`,
+          `const b1 = ${scaled(B('k + 1', '0'))};`,
+          `for (let i = 0; i < ${r}; i++) ${t}[i] += ${A('i', 'k')} * b0 + ${A('i', 'k + 1')} * b1;`,
+          '}',
+          `for (; k < ${inner}; k++) {`,
+          `const bk = ${scaled(B('k', '0'))};`,
+          `for (let i = 0; i < ${r}; i++) ${t}[i] += ${A('i', 'k')} * bk;`,
+          '}',
+          '}',
+        ];
       }
       return [`for (let i = 0; i < ${r}; i++) {`, ...this.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`), `${t}[i] = ${scaled('acc')};`, '}'];
     }
     if (n.shape.rows === 1 && b.op !== 'transpose') {
-      return [...clear, `for (let k = 0; k < ${inner}; k++) {`, `const ak = ${scaled(A('0', 'k'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[j] += ak * ${B('k', 'j')};`, '}', '}'];
+      return [
+        ...clear,
+        '{',
+        'let k = 0;',
+        `for (; k + 1 < ${inner}; k += 2) {`,
+        `const a0 = ${scaled(A('0', 'k'))};`,
+        `const a1 = ${scaled(A('0', 'k + 1'))};`,
+        `for (let j = 0; j < ${c}; j++) ${t}[j] += a0 * ${B('k', 'j')} + a1 * ${B('k + 1', 'j')};`,
+        '}',
+        `for (; k < ${inner}; k++) {`,
+        `const ak = ${scaled(A('0', 'k'))};`,
+        `for (let j = 0; j < ${c}; j++) ${t}[j] += ak * ${B('k', 'j')};`,
+        '}',
+        '}',
+      ];
     }
     if (b.op === 'transpose') {
       // A Bᵀ: dot products of rows.
