@@ -74,6 +74,15 @@ describe('gradc check', () => {
   });
 });
 
+describe('gradc check: sizes', () => {
+  it('refuses dimensions that would make a variable too large to check', async () => {
+    const dir = workspace({ 'ds102.formula': DS102 });
+    const { out, io } = capture();
+    expect(await main(['check', join(dir, 'ds102.formula'), '--dims', 'h=100000,m=100000'], io)).toBe(2);
+    expect(out.stderr).toContain('gradc: --dims: A would have 10000000000 entries; check works with at most 1000000 per variable');
+  });
+});
+
 describe('gradc fixtures', () => {
   it('writes inputs, values and gradients as JSON, the same for the same seed', async () => {
     const dir = workspace({ 'ds102.formula': DS102 });

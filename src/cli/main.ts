@@ -111,8 +111,19 @@ function modelDims(p: Parsed, model: Model): Record<string, number> | undefined 
       throw new UsageError(`--dims: ${name} is not a dimension of ${model.source.path}; ${known}`);
     }
   }
+  // Random inputs are held as plain arrays and differentiated entry by entry: keep them small.
+  const size = (d: string | number) => (typeof d === 'number' ? d : (dims?.[d] ?? 9));
+  for (const v of model.variables) {
+    const entries = size(v.shape.rows) * size(v.shape.cols);
+    if (entries > MAX_CHECK_ENTRIES) {
+      throw new UsageError(`--dims: ${v.name} would have ${entries} entries; ${p.command} works with at most ${MAX_CHECK_ENTRIES} per variable`);
+    }
+  }
   return dims;
 }
+
+/** Entries per variable that check and fixtures accept (check differentiates numerically, entry by entry). */
+const MAX_CHECK_ENTRIES = 1_000_000;
 
 function dimsOption(p: Parsed): Record<string, number> | undefined {
   const v = stringOption(p, '--dims');
