@@ -52,7 +52,8 @@ export interface CheckReport {
  * relu, abs, sign or as a divisor, away from 0.
  */
 export function inferDomains(model: Model): Record<string, Domain> {
-  const domains: Record<string, Domain> = {};
+  // No prototype: a variable may be named constructor or __proto__.
+  const domains = Object.create(null) as Record<string, Domain>;
   const seen = new Set<number>();
   const visit = (n: Node) => {
     if (seen.has(n.id)) return;

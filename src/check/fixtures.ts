@@ -42,10 +42,11 @@ export async function makeFixtures(model: Model, options: FixtureOptions = {}): 
     const values = randomInputs(model, dims, rng, { domains });
     const inputs = moduleInputs(model, values, dims);
     const call = (name: string) => (exports[name] as (i: unknown) => unknown)(inputs);
-    const shownInputs: Record<string, unknown> = {};
-    for (const v of model.variables) shownInputs[v.name] = toJson(inputs[v.name] instanceof Array ? Float64Array.from(inputs[v.name] as number[]) : inputs[v.name]);
-    const definitionValues: Record<string, unknown> = {};
-    for (const d of module.manifest.definitions) definitionValues[d.definition] = toJson(call(d.functionName));
+    // Built with fromEntries: a name may be __proto__, which an assignment would not store.
+    const shownInputs: Record<string, unknown> = Object.fromEntries(
+      model.variables.map((v) => [v.name, toJson(inputs[v.name] instanceof Array ? Float64Array.from(inputs[v.name] as number[]) : inputs[v.name])]),
+    );
+    const definitionValues: Record<string, unknown> = Object.fromEntries(module.manifest.definitions.map((d) => [d.definition, toJson(call(d.functionName))]));
     const gradients: Record<string, Record<string, unknown>> = {};
     for (const g of module.manifest.gradients) {
       const result = call(g.functionName) as Record<string, unknown>;

@@ -17,6 +17,14 @@ export function mulberry32(seed: number): Rng {
   };
 }
 
+/**
+ * `record[key]` if the record has it as its own property: names from a formula may be
+ * `constructor` or `__proto__`, which a plain object would answer from Object.prototype.
+ */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** Small sizes, distinct for the first names so that a transposed shape cannot pass by accident. */
 const DEFAULT_SIZES = [3, 4, 2, 5, 6, 7, 8, 9];
 
@@ -30,7 +38,7 @@ export function randomDims(model: Model, overrides: Readonly<Record<string, numb
   const sizes = DEFAULT_SIZES.filter((s) => !used.has(s));
   let next = 0;
   for (const name of model.dims) {
-    const given = overrides[name];
+    const given = own(overrides, name);
     if (given !== undefined) {
       dims.set(name, given);
     } else {
@@ -95,7 +103,7 @@ export function randomInputs(
       values.set(v.name, Math.min(bound - 1, Math.floor(rng() * bound)));
       continue;
     }
-    const domain = options.domains?.[v.name] ?? options.defaultDomain ?? 'real';
+    const domain = own(options.domains, v.name) ?? options.defaultDomain ?? 'real';
     const rows = dimSize(v.shape.rows, dims);
     const cols = dimSize(v.shape.cols, dims);
     values.set(v.name, v.kind === 'scalar' ? sample(domain, rng) : tabulate(rows, cols, () => sample(domain, rng)));

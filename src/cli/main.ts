@@ -1,5 +1,5 @@
 /** The gradc command: the only module that touches process streams and files. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
@@ -79,6 +79,7 @@ function writeAtomically(path: string, text: string): void {
     writeFileSync(temporary, text);
     renameSync(temporary, path);
   } catch (e) {
+    rmSync(temporary, { force: true });
     throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
@@ -128,7 +129,7 @@ const MAX_CHECK_ENTRIES = 1_000_000;
 function dimsOption(p: Parsed): Record<string, number> | undefined {
   const v = stringOption(p, '--dims');
   if (v === undefined) return undefined;
-  const dims: Record<string, number> = {};
+  const dims = Object.create(null) as Record<string, number>; // a dimension may be named __proto__
   for (const part of v.split(',')) {
     const m = /^\s*([^=\s]+)\s*=\s*([0-9]+)\s*$/u.exec(part);
     if (m === null || Number(m[2]) < 1 || Number(m[2]) > 1_000_000) {
@@ -174,7 +175,11 @@ async function run(p: Parsed, io: Io): Promise<number> {
         const code = await compile(readSource(f), f);
         outputs.push({ path: join(dir, `${basename(f).replace(/\.formula$/, '')}.ts`), code });
       }
-      mkdirSync(dir, { recursive: true });
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        throw new UsageError(`cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
       for (const o of outputs) writeAtomically(o.path, o.code);
       for (const o of outputs) io.stdout(`wrote ${o.path}\n`);
       return 0;

@@ -58,7 +58,7 @@ export function buildForwardEngine(model: Model): ForwardEngine {
   // The first definition of each node: later definitions with the same node read it.
   const firstDefinition = new Map<number, number>();
   definitions.forEach((d, i) => {
-    if (!firstDefinition.has(d.node.id) && d.node.op !== 'var') firstDefinition.set(d.node.id, i);
+    if (!firstDefinition.has(d.node.id) && !['var', 'const', 'dim', 'fill', 'eye', 'onehot'].includes(d.node.op)) firstDefinition.set(d.node.id, i);
   });
 
   // What each definition reads directly.

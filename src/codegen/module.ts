@@ -98,6 +98,17 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     }
   }
   for (const name of gradNames) valueNames.add(name);
+  // A gradient result is { value, <wrt names> }: a wrt target named value would replace the value.
+  for (const r of model.requests) {
+    if (r.wrt.some((w) => w.name === 'value')) {
+      throw new GradcError(model.source, [
+        {
+          message: `the result of ${r.functionName} holds the value of ${r.target.name} as 'value', so it cannot also hold the gradient with respect to 'value'; rename the ${r.wrt.find((w) => w.name === 'value')!.isVariable ? 'variable' : 'definition'} value`,
+          span: r.span,
+        },
+      ]);
+    }
+  }
 
   const setKey = (fields: readonly { key: string; type: string }[]) => fields.map(fieldKey).sort().join(';');
   const interfaces: PlannedInterface[] = [];

@@ -56,12 +56,12 @@ export function localName(prefix: string, name: string, index: number): string {
 
 /** Text of a string for a message inside generated code (a JS string literal's body). */
 export function quoteForString(text: string): string {
-  return JSON.stringify(text).slice(1, -1).replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069`$]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).slice(1, -1).replace(/[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069`$]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Text safe inside a block comment: no `*\/`, no bidi controls or line separators. */
+/** Text safe inside a block comment: no `*\/`, no bidi controls or marks, no line separators. */
 export function commentSafe(text: string): string {
   return text
     .replace(/\*\//g, '*\\/')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,0 +1,91 @@
+/**
+ * Regressions found by the reliability tests in the check command itself
+ * (src/check/check-module.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { makeFixtures } from '../../src/check/fixtures.js';
+import { generate } from '../../src/codegen/module.js';
+import { differentiate } from '../../src/diff/differentiate.js';
+import { checkFormula } from '../../src/front.js';
+
+describe('checkModel', () => {
+  it('reports a gradient with respect to a constant definition as not checked, instead of crashing', async () => {
+    // `t = 2` is one node with every literal 2, so central differences cannot move t alone.
+    const model = checkFormula('x : vector(n)\nt = 2\nL = t sum(x)\ngrad L wrt t, x\n', 'constant.formula');
+    const report = await checkModel(model, { seed: 1, typeCheck: false });
+    expect(report.rows.every((r) => r.pass)).toBe(true);
+    const row = report.rows.find((r) => r.functionName === 'LGrad' && r.variable === 't');
+    expect(row?.skipped).toMatch(/constant/);
+    expect(report.rows.find((r) => r.functionName === 'LGrad' && r.variable === 'x')?.pass).toBe(true);
+    expect(formatCheckReport(report)).toMatch(/LGrad\s+t\s+-\s+-\s+skipped/);
+  });
+
+  it('can leave the type check out (the caller type-checks the module another way)', async () => {
+    const model = checkFormula('x : vector(n)\nL = sum(sin(x))\ngrad L wrt x\n', 'sin.formula');
+    const report = await checkModel(model, { seed: 1, typeCheck: false });
+    expect(report.ok).toBe(true);
+    expect(report.typeChecked).toBe(false);
+    expect((await checkModel(model, { seed: 1 })).typeChecked).toBe(true);
+  });
+});
+
+describe('checkModel tolerances', () => {
+  it('allows for the rounding noise of central differences of a large value', async () => {
+    // ε·|L| / step ≈ 2e-5 here: a correct gradient must not fail by that much.
+    for (const text of ['a : scalar\nL = 1000000 + a^2\ngrad L wrt a\n', 'x : vector(n)\nL = 1000000 + sum(x .* x)\ngrad L wrt x\n']) {
+      const report = await checkModel(checkFormula(text, 'large.formula'), { seed: 1 });
+      expect(report.ok, formatCheckReport(report)).toBe(true);
+    }
+  });
+
+  it('still fails a wrong gradient of a large value', async () => {
+    // The module of a slightly different loss (its gradient is off by 0.001 in every entry):
+    // the noise allowance (about 2e-5 here) must not hide that.
+    const model = checkFormula('x : vector(n)\nL = 1000000 + sum(x .* x)\ngrad L wrt x\n', 'large.formula');
+    const other = checkFormula('x : vector(n)\nL = 1000000 + sum(x .* x) + 0.001 sum(x)\ngrad L wrt x\n', 'large.formula');
+    const wrong = await generate(other, differentiate(other), { sourceName: 'large.formula' });
+    const report = await checkModel(model, { seed: 1 }, wrong);
+    expect(report.ok).toBe(false);
+    expect(report.rows.find((r) => r.functionName === 'LGrad' && r.variable === 'x')?.pass).toBe(false);
+  });
+});
+
+describe('names that are properties of Object.prototype', () => {
+  // Regression: domains and dimension sizes were looked up in plain objects, so a variable
+  // named constructor got Object's constructor as its "domain" and NaN inputs, and every
+  // gradient next to it was compared with NaN.
+  it.each(['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'])(
+    'checkModel samples a variable named %s like any other',
+    async (name) => {
+      const model = checkFormula(`${name}, x : vector(n)\nL = sum(sin(${name})) + 2 sum(sin(x))\ngrad L wrt ${name}, x\n`, 'proto.formula');
+      const report = await checkModel(model, { seed: 1 });
+      expect(report.ok, formatCheckReport(report)).toBe(true);
+      // The first seed's inputs were finite: no retries.
+      expect(report.seed).toBe(1);
+    },
+  );
+
+  it.each(['constructor', '__proto__', 'toString'])('a dimension named %s takes the size given for it', async (name) => {
+    const model = checkFormula(`x : vector(${name})\nL = sum(x .* x)\ngrad L wrt x\n`, 'proto.formula');
+    const report = await checkModel(model, { seed: 1, dims: JSON.parse(`{"${name}": 5}`) as Record<string, number> });
+    expect(report.ok, formatCheckReport(report)).toBe(true);
+    expect(report.dims.get(name)).toBe(5);
+    const defaults = await checkModel(model, { seed: 1 });
+    expect(defaults.ok, formatCheckReport(defaults)).toBe(true);
+    expect(defaults.dims.get(name)).toBe(3);
+  });
+
+  it('fixtures keep inputs and values named __proto__ as data', async () => {
+    const model = checkFormula('__proto__ : vector(n)\nconstructor = sum(__proto__ .* __proto__)\ngrad constructor wrt __proto__\n', 'proto.formula');
+    const fixtures = await makeFixtures(model, { seed: 1, dims: { n: 2 } });
+    const json = JSON.parse(JSON.stringify(fixtures)) as { cases: { inputs: Record<string, number[]>; values: Record<string, number> }[] };
+    const [c] = json.cases;
+    expect(Object.keys(c!.inputs)).toEqual(['__proto__']);
+    expect(c!.inputs['__proto__']).toHaveLength(2);
+    expect(c!.values.constructor).toBeCloseTo(
+      c!.inputs['__proto__']!.reduce((s, v) => s + v * v, 0),
+      12,
+    );
+  });
+});
