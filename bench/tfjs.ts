@@ -1,6 +1,7 @@
 /**
- * The same gradients with TensorFlow.js (tf.grads), on its cpu and wasm backends. Each
- * contender reads its gradients back (dataSync), so the work is done inside the timing.
+ * The same gradients with TensorFlow.js (tf.valueAndGrads), on its cpu and wasm backends, in
+ * float32. Each contender reads its value and gradients back (dataSync), so the work is done
+ * inside the timing.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -28,15 +29,21 @@ export async function useBackend(backend: TfBackend): Promise<void> {
 const matrix = (m: MatrixIn) => tf.tensor2d(Array.from(m.data), [m.rows, m.cols]);
 const column = (v: ArrayLike<number>) => tf.tensor2d(Array.from(v), [v.length, 1]);
 
-/** A contender: computes the gradients and returns them as flat arrays, keyed as in the generated result. */
-export type TfGradient = () => Record<string, Float32Array>;
+/**
+ * A contender: the loss and its gradients (tf.valueAndGrads, which runs the forward pass and
+ * the backward pass on the tape), read back to JavaScript as flat arrays keyed as in the
+ * generated result. Inputs stay on the backend between calls, as in a training loop.
+ */
+export type TfGradient = () => Record<string, Float32Array | number>;
 
 function runner(params: Record<string, Tensor>, loss: (p: Record<string, Tensor>) => Tensor): TfGradient {
   const names = Object.keys(params);
-  const f = tf.grads((...xs: Tensor[]) => loss(Object.fromEntries(names.map((n, i) => [n, xs[i]!]))) as import('@tensorflow/tfjs').Scalar);
+  const f = tf.valueAndGrads((...xs: Tensor[]) => loss(Object.fromEntries(names.map((n, i) => [n, xs[i]!]))) as import('@tensorflow/tfjs').Scalar);
+  const inputs = names.map((n) => params[n]!);
   return () => {
-    const grads = f(names.map((n) => params[n]!));
-    const out: Record<string, Float32Array> = {};
+    const { value, grads } = f(inputs);
+    const out: Record<string, Float32Array | number> = { value: value.dataSync()[0]! };
+    value.dispose();
     names.forEach((n, i) => {
       out[n] = grads[i]!.dataSync() as Float32Array;
       grads[i]!.dispose();
@@ -44,6 +51,16 @@ function runner(params: Record<string, Tensor>, loss: (p: Record<string, Tensor>
     return out;
   };
 }
+
+/** What the wasm backend runs with on this machine. */
+export function wasmFeatures(): { simd: boolean; threads: boolean } {
+  return { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') };
+}
+
+export const version: string = tf.version.tfjs;
+
+/** Tensors alive on the current backend (to catch a contender that leaks). */
+export const liveTensors = (): number => tf.memory().numTensors;
 
 export function ds102(input: { A: MatrixIn; b: ArrayLike<number>; x: ArrayLike<number>; y: number }): TfGradient {
   const x = column(input.x);

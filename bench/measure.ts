@@ -1,0 +1,380 @@
+/**
+ * The measuring half of `npm run bench` (bench/run.ts compiles the models and the bench to
+ * JavaScript, then runs this file with plain `node`; see there why). Usage:
+ *   node bench/.generated/js/measure.js RESULTS.json
+ * with the generated modules (ds102.js, ...) beside this file.
+ *
+ * The contenders, per model:
+ *
+ *   baseline      the hand-written gradient (bench/baselines.ts), allocating its result
+ *   baselineInto  the same, filling a reused result
+ *   forward       the generated forward function (the loss only)
+ *   grad          the generated gradient, LGrad
+ *   gradInto      the generated gradient into a reused result, LGradInto
+ *   tfjs-cpu      TensorFlow.js, tf.valueAndGrads on the cpu backend (float32)
+ *   tfjs-wasm     the same on the wasm backend (float32, SIMD)
+ *
+ * Every result is first checked against the baseline: max |a - e| / max |e| per result field
+ * below 1e-8 for the float64 contenders and 1e-3 for TensorFlow.js; any failure stops the run.
+ * Then, after a warm-up, the contenders run interleaved in rounds (the starting contender
+ * rotates from round to round); in each round every contender is timed by mitata's `measure`
+ * for about BENCH_ROUND_MS milliseconds (calls under 10 µs are timed in batches of 4096),
+ * giving its mean time per call in that round. The table shows the median over the rounds.
+ *
+ * Environment: BENCH_ROUNDS (default 9), BENCH_ROUND_MS (default 40), BENCH_MODELS (a comma
+ * separated subset of ds102, domke, inf264, logreg, mlp16), BENCH_NO_TFJS=1 (leave
+ * TensorFlow.js out: a quicker run while working on the generator).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { do_not_optimize, measure } from 'mitata';
+import * as baselines from './baselines.js';
+
+const resultsPath = process.argv[2];
+const NO_TFJS = process.env.BENCH_NO_TFJS === '1';
+// Loaded only when wanted: TensorFlow.js takes a second to load.
+const tfjs: typeof import('./tfjs.js') | undefined = NO_TFJS ? undefined : await import('./tfjs.js');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 40);
+const WARMUP_MS = 300;
+const ONLY = process.env.BENCH_MODELS?.split(',').map((s) => s.trim());
+
+type Inputs = Record<string, unknown>;
+type Fn = (inputs: Inputs, out?: unknown) => unknown;
+
+/** A small seeded generator, so every run measures the same numbers. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+}
+
+const rand = random(42);
+const vector = (n: number, scale = 1) => Float64Array.from({ length: n }, () => scale * rand());
+const matrix = (rows: number, cols: number, scale = 1) => ({ rows, cols, data: vector(rows * cols, scale) });
+
+interface Model {
+  readonly name: string;
+  readonly file: string;
+  readonly sizes: string;
+  readonly inputs: Inputs;
+  readonly baseline: (inputs: Inputs, out?: unknown) => unknown;
+  readonly tf: (inputs: Inputs) => import('./tfjs.js').TfGradient;
+}
+
+function models(): Model[] {
+  const mlp: Inputs = { x: vector(128), y: vector(128) };
+  for (let l = 1; l <= 16; l++) {
+    mlp[`W${l}`] = matrix(128, 128, 2 / Math.sqrt(128));
+    mlp[`b${l}`] = vector(128, 0.1);
+  }
+  const all: Model[] = [
+    {
+      name: 'DS 102 net',
+      file: 'ds102',
+      sizes: 'h = m = 256',
+      inputs: { A: matrix(256, 256, 0.2), b: vector(256), x: vector(256), y: 0.3 },
+      baseline: baselines.ds102Grad as Model['baseline'],
+      tf: (i) => tfjs!.ds102(i as never),
+    },
+    {
+      name: 'Domke classifier',
+      file: 'domke',
+      sizes: 'p = 784, M = 128, K = 10',
+      inputs: { W: matrix(128, 784, 0.1), V: matrix(10, 128, 0.3), b: vector(128, 0.1), c: vector(10, 0.1), x: vector(784), y: 3 },
+      baseline: baselines.domkeGrad as Model['baseline'],
+      tf: (i) => tfjs!.domke(i as never),
+    },
+    {
+      name: 'INF264 ReLU net',
+      file: 'inf264',
+      sizes: '5 parameters, one sample',
+      inputs: { x: [2, 1], y: 1.3, w0: 1, w1: 1, w2: 0, w3: 1, w4: 0 },
+      baseline: baselines.inf264Grad as Model['baseline'],
+      tf: (i) => tfjs!.inf264(i as never),
+    },
+    {
+      name: 'batch logistic regression',
+      file: 'logreg',
+      sizes: 'N = 512, d = 64',
+      inputs: { X: matrix(512, 64), w: vector(64, 0.3), y: Float64Array.from({ length: 512 }, () => (rand() > 0 ? 1 : -1)) },
+      baseline: baselines.logregGrad as Model['baseline'],
+      tf: (i) => tfjs!.logreg(i as never),
+    },
+    {
+      name: '16-layer tanh MLP',
+      file: 'mlp16',
+      sizes: 'width 128',
+      inputs: mlp,
+      baseline: baselines.mlpGrad as Model['baseline'],
+      tf: (i) => tfjs!.mlp(i as never),
+    },
+  ];
+  return ONLY === undefined ? all : all.filter((m) => ONLY.includes(m.file));
+}
+
+/** The flat entries of a result, by field ('value' included). */
+function entries(result: unknown): Map<string, ArrayLike<number>> {
+  const out = new Map<string, ArrayLike<number>>();
+  if (typeof result === 'number') {
+    out.set('value', [result]);
+    return out;
+  }
+  for (const [k, v] of Object.entries(result as Record<string, unknown>)) {
+    if (typeof v === 'number') out.set(k, [v]);
+    else if (v instanceof Float64Array || v instanceof Float32Array) out.set(k, v);
+    else out.set(k, (v as { data: ArrayLike<number> }).data);
+  }
+  return out;
+}
+
+/** max |a - e| / max |e| over each field of `expected`, worst field first; Infinity if a field is missing. */
+function maxRelativeError(actual: unknown, expected: unknown, fields?: readonly string[]): { error: number; field: string } {
+  const a = entries(actual);
+  const e = entries(expected);
+  let worst = { error: 0, field: '' };
+  for (const [k, ev] of e) {
+    if (fields !== undefined && !fields.includes(k)) continue;
+    const av = a.get(k);
+    if (av === undefined || av.length !== ev.length) return { error: Infinity, field: k };
+    let scale = 1e-300;
+    for (let i = 0; i < ev.length; i++) scale = Math.max(scale, Math.abs(ev[i]!));
+    let err = 0;
+    for (let i = 0; i < ev.length; i++) {
+      const d = Math.abs(av[i]! - ev[i]!) / scale;
+      err = d > err || Number.isNaN(d) ? d : err;
+    }
+    if (!(err <= worst.error)) worst = { error: err, field: k };
+  }
+  return worst;
+}
+
+function check(model: string, contender: string, actual: unknown, expected: unknown, tolerance: number, fields?: readonly string[]): void {
+  const { error, field } = maxRelativeError(actual, expected, fields);
+  if (!(error <= tolerance)) {
+    throw new Error(`${model}: ${contender} differs from the hand-written gradient in '${field}' (relative error ${error}, allowed ${tolerance})`);
+  }
+}
+
+interface Contender {
+  readonly name: string;
+  readonly run: () => void;
+  readonly backend?: 'cpu' | 'wasm';
+}
+
+/** Mean nanoseconds per call of `c` over about `ms` milliseconds. */
+async function time(c: Contender, ms: number): Promise<number> {
+  if (c.backend !== undefined) await tfjs!.useBackend(c.backend);
+  const stats = await measure(c.run, {
+    min_cpu_time: ms * 1e6,
+    min_samples: 5,
+    batch_threshold: 10_000,
+    // No forced collection before a measurement: mitata would allocate 1 GiB to provoke one,
+    // and a forced full collection (node --expose-gc) slows TensorFlow.js-cpu down five-fold
+    // for the next tens of milliseconds. Collections during the measurement are counted.
+    gc: false,
+  });
+  return stats.avg;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Four significant digits: enough for timings, stable enough to commit. */
+const round4 = (x: number) => Number(x.toPrecision(4));
+
+const CONTENDERS = ['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'tfjs-cpu', 'tfjs-wasm'] as const;
+
+interface Row {
+  model: string;
+  file: string;
+  sizes: string;
+  /** Median over the rounds of the mean microseconds per call. */
+  microseconds: Record<string, number>;
+  /** Fastest and slowest round, microseconds per call. */
+  range: Record<string, [number, number]>;
+  ratios: Record<string, number>;
+}
+
+async function benchModel(m: Model): Promise<Row> {
+  const module = (await import(`./${m.file}.js`)) as Record<string, Fn>;
+  const forward = module.L!;
+  const grad = module.LGrad!;
+  const gradInto = module.LGradInto!;
+
+  // Correctness before speed.
+  const reference = m.baseline(m.inputs);
+  const baseOut = m.baseline(m.inputs);
+  check(m.name, 'baselineInto', m.baseline(m.inputs, baseOut), reference, 0);
+  check(m.name, 'grad', grad(m.inputs), reference, 1e-8);
+  const out = grad(m.inputs);
+  check(m.name, 'gradInto', gradInto(m.inputs, out), reference, 1e-8);
+  check(m.name, 'forward', forward(m.inputs), reference, 1e-8, ['value']);
+  const contenders: Contender[] = [
+    { name: 'baseline', run: () => do_not_optimize(m.baseline(m.inputs)) },
+    { name: 'baselineInto', run: () => do_not_optimize(m.baseline(m.inputs, baseOut)) },
+    { name: 'forward', run: () => do_not_optimize(forward(m.inputs)) },
+    { name: 'grad', run: () => do_not_optimize(grad(m.inputs)) },
+    { name: 'gradInto', run: () => do_not_optimize(gradInto(m.inputs, out)) },
+  ];
+  for (const backend of tfjs === undefined ? [] : (['cpu', 'wasm'] as const)) {
+    const tf = tfjs!;
+    await tf.useBackend(backend);
+    const run = m.tf(m.inputs);
+    check(m.name, `tfjs-${backend}`, run(), reference, 1e-3);
+    const live = tf.liveTensors();
+    run();
+    if (tf.liveTensors() !== live) throw new Error(`${m.name}: tfjs-${backend} leaks tensors`);
+    contenders.push({ name: `tfjs-${backend}`, run: () => do_not_optimize(run()), backend });
+  }
+
+  // Warm up: let the JIT optimise every contender and TensorFlow.js set up its kernels.
+  for (const c of contenders) await time(c, WARMUP_MS);
+  const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(k + r) % contenders.length]!;
+      times.get(c.name)!.push((await time(c, ROUND_MS)) / 1000);
+    }
+  }
+  const us: Record<string, number> = {};
+  const range: Record<string, [number, number]> = {};
+  for (const name of CONTENDERS) {
+    const t = times.get(name) ?? [NaN];
+    us[name] = round4(median(t));
+    range[name] = [round4(Math.min(...t)), round4(Math.max(...t))];
+  }
+  const ratio = (a: string, b: string) => Number((us[a]! / us[b]!).toFixed(a.startsWith('tfjs') ? 1 : 3));
+  return {
+    model: m.name,
+    file: m.file,
+    sizes: m.sizes,
+    microseconds: us,
+    range,
+    ratios: {
+      'grad / baseline': ratio('grad', 'baseline'),
+      'gradInto / baselineInto': ratio('gradInto', 'baselineInto'),
+      'grad / forward': ratio('grad', 'forward'),
+      'tfjs-wasm / grad': ratio('tfjs-wasm', 'grad'),
+      'tfjs-cpu / grad': ratio('tfjs-cpu', 'grad'),
+    },
+  };
+}
+
+const fmt = (x: number) => (Number.isNaN(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
+
+function table(rows: readonly Row[]): string {
+  const header = [
+    'model',
+    'hand-written',
+    'hand-written into',
+    'forward',
+    'grad',
+    'gradInto',
+    'tfjs-cpu',
+    'tfjs-wasm',
+    'grad / hand',
+    'gradInto / hand into',
+    'grad / forward',
+    'wasm / grad',
+    'cpu / grad',
+  ];
+  const body = rows.map((r) => {
+    const u = r.microseconds;
+    const q = r.ratios;
+    return [
+      `${r.model}, ${r.sizes}`,
+      ...CONTENDERS.map((c) => fmt(u[c]!)),
+      q['grad / baseline']!.toFixed(2),
+      q['gradInto / baselineInto']!.toFixed(2),
+      q['grad / forward']!.toFixed(2),
+      fmt(q['tfjs-wasm / grad']!),
+      fmt(q['tfjs-cpu / grad']!),
+    ];
+  });
+  const lines = [header, ...body].map((cells) => `| ${cells.join(' | ')} |`);
+  lines.splice(1, 0, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  return lines.join('\n');
+}
+
+interface Target {
+  target: string;
+  model: string;
+  measured: number;
+  pass: boolean;
+}
+
+function targets(rows: readonly Row[]): Target[] {
+  const out: Target[] = [];
+  for (const r of rows) {
+    const q = r.ratios;
+    out.push({ target: 'grad / baseline <= 1.15', model: r.model, measured: q['grad / baseline']!, pass: q['grad / baseline']! <= 1.15 });
+    out.push({ target: 'grad / forward <= 3', model: r.model, measured: q['grad / forward']!, pass: q['grad / forward']! <= 3 });
+    if ((r.file === 'ds102' || r.file === 'domke') && !Number.isNaN(q['tfjs-wasm / grad']!)) {
+      out.push({ target: 'tfjs-wasm / grad >= 5', model: r.model, measured: q['tfjs-wasm / grad']!, pass: q['tfjs-wasm / grad']! >= 5 });
+    }
+  }
+  return out;
+}
+
+const load = loadavg()[0]!;
+if (load > 0.5) process.stderr.write(`warning: load average ${load.toFixed(2)}: other processes are running, timings will be noisy\n`);
+const started = performance.now();
+const rows: Row[] = [];
+for (const m of models()) {
+  rows.push(await benchModel(m));
+  process.stderr.write(`measured ${m.name} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+}
+const cpu = cpus()[0]?.model ?? 'unknown cpu';
+const machine = {
+  cpu,
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  v8: process.versions.v8,
+  platform: `${process.platform} ${process.arch}`,
+  execArgv: process.execArgv.join(' '),
+  loadAverageAtStart: Number(load.toFixed(2)),
+};
+const date = new Date().toISOString().slice(0, 10);
+const wasm = tfjs?.wasmFeatures();
+const describe = `${cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${process.version}; ${date}`;
+console.log(`${describe}; median of ${ROUNDS} interleaved rounds of ~${ROUND_MS} ms per contender; microseconds per call`);
+if (tfjs !== undefined && wasm !== undefined) {
+  console.log(`TensorFlow.js ${tfjs.version} (float32); wasm backend: SIMD ${wasm.simd ? 'on' : 'off'}, threads ${wasm.threads ? 'on' : 'off'}`);
+}
+console.log('');
+console.log(table(rows));
+const results = targets(rows);
+console.log('\ntargets:');
+for (const t of results) console.log(`  ${t.pass ? 'pass' : 'FAIL'}  ${t.target.padEnd(24)} ${t.model.padEnd(26)} ${t.measured}`);
+if (resultsPath === undefined) throw new Error('usage: node measure.js RESULTS.json');
+mkdirSync(dirname(resultsPath), { recursive: true });
+writeFileSync(
+  resultsPath,
+  `${JSON.stringify(
+    {
+      machine,
+      date,
+      tfjs: tfjs === undefined ? null : { version: tfjs.version, precision: 'float32', wasm },
+      method: {
+        rounds: ROUNDS,
+        roundMilliseconds: ROUND_MS,
+        warmupMilliseconds: WARMUP_MS,
+        statistic: 'median over rounds of the mean time per call within a round (mitata measure)',
+        correctness: 'max |a - e| / max |e| per result field against the hand-written gradient: 1e-8 (float64), 1e-3 (tfjs)',
+      },
+      rows,
+      targets: results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+process.stderr.write(`done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
