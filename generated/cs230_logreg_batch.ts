@@ -111,14 +111,22 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
   const t$0 = new Float64Array(d$m);
   {
     let k = 0;
-    for (; k + 1 < d$n; k += 2) {
-      const a0 = v$w[k];
-      const a1 = v$w[k + 1];
-      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[k * d$m + j] + a1 * v$X[(k + 1) * d$m + j];
+    for (; k + 3 < d$n; k += 4) {
+      const a0 = v$w[k],
+        a1 = v$w[k + 1],
+        a2 = v$w[k + 2],
+        a3 = v$w[k + 3];
+      const p0 = k * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      for (let j = 0; j < d$m; j++)
+        t$0[j] += a0 * v$X[p0 + j] + a1 * v$X[p1 + j] + (a2 * v$X[p2 + j] + a3 * v$X[p3 + j]);
     }
     for (; k < d$n; k++) {
-      const ak = v$w[k];
-      for (let j = 0; j < d$m; j++) t$0[j] += ak * v$X[k * d$m + j];
+      const a0 = v$w[k];
+      const p0 = k * d$m;
+      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[p0 + j];
     }
   }
   const t$1 = new Float64Array(d$m);
@@ -152,21 +160,45 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
   const t$5 = out$ === undefined ? new Float64Array(d$n) : out$.w;
   if (t$5.length !== d$n)
     throw new RangeError("JGradInto: out.w has length " + t$5.length + " but must have length " + d$n);
-  for (let i = 0; i < d$n; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$m; k += 4) {
-      acc0 += v$X[i * d$m + k] * t$4[k];
-      acc1 += v$X[i * d$m + k + 1] * t$4[k + 1];
-      acc2 += v$X[i * d$m + k + 2] * t$4[k + 2];
-      acc3 += v$X[i * d$m + k + 3] * t$4[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$n; i += 4) {
+      const p0 = i * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$m; k++) {
+        const bk = t$4[k];
+        acc0 += v$X[p0 + k] * bk;
+        acc1 += v$X[p1 + k] * bk;
+        acc2 += v$X[p2 + k] * bk;
+        acc3 += v$X[p3 + k] * bk;
+      }
+      t$5[i] = acc0;
+      t$5[i + 1] = acc1;
+      t$5[i + 2] = acc2;
+      t$5[i + 3] = acc3;
     }
-    for (; k < d$m; k++) acc0 += v$X[i * d$m + k] * t$4[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$5[i] = acc;
+    for (; i < d$n; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$m; k += 4) {
+        acc0 += v$X[i * d$m + k] * t$4[k];
+        acc1 += v$X[i * d$m + k + 1] * t$4[k + 1];
+        acc2 += v$X[i * d$m + k + 2] * t$4[k + 2];
+        acc3 += v$X[i * d$m + k + 3] * t$4[k + 3];
+      }
+      for (; k < d$m; k++) acc0 += v$X[i * d$m + k] * t$4[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$5[i] = acc;
+    }
   }
   if (out$ === undefined) return { value: s$4, w: t$5, b: s$5 };
   out$.value = s$4;
@@ -225,14 +257,22 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
   const t$0 = new Float64Array(d$m);
   {
     let k = 0;
-    for (; k + 1 < d$n; k += 2) {
-      const a0 = v$w[k];
-      const a1 = v$w[k + 1];
-      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[k * d$m + j] + a1 * v$X[(k + 1) * d$m + j];
+    for (; k + 3 < d$n; k += 4) {
+      const a0 = v$w[k],
+        a1 = v$w[k + 1],
+        a2 = v$w[k + 2],
+        a3 = v$w[k + 3];
+      const p0 = k * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      for (let j = 0; j < d$m; j++)
+        t$0[j] += a0 * v$X[p0 + j] + a1 * v$X[p1 + j] + (a2 * v$X[p2 + j] + a3 * v$X[p3 + j]);
     }
     for (; k < d$n; k++) {
-      const ak = v$w[k];
-      for (let j = 0; j < d$m; j++) t$0[j] += ak * v$X[k * d$m + j];
+      const a0 = v$w[k];
+      const p0 = k * d$m;
+      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[p0 + j];
     }
   }
   const t$1 = new Float64Array(d$m);
@@ -411,14 +451,22 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     const t$0 = new Float64Array(d$m);
     {
       let k = 0;
-      for (; k + 1 < d$n; k += 2) {
-        const a0 = v$w[k];
-        const a1 = v$w[k + 1];
-        for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[k * d$m + j] + a1 * v$X[(k + 1) * d$m + j];
+      for (; k + 3 < d$n; k += 4) {
+        const a0 = v$w[k],
+          a1 = v$w[k + 1],
+          a2 = v$w[k + 2],
+          a3 = v$w[k + 3];
+        const p0 = k * d$m,
+          p1 = p0 + d$m,
+          p2 = p1 + d$m,
+          p3 = p2 + d$m;
+        for (let j = 0; j < d$m; j++)
+          t$0[j] += a0 * v$X[p0 + j] + a1 * v$X[p1 + j] + (a2 * v$X[p2 + j] + a3 * v$X[p3 + j]);
       }
       for (; k < d$n; k++) {
-        const ak = v$w[k];
-        for (let j = 0; j < d$m; j++) t$0[j] += ak * v$X[k * d$m + j];
+        const a0 = v$w[k];
+        const p0 = k * d$m;
+        for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[p0 + j];
       }
     }
     const t$1 = new Float64Array(d$m);

@@ -115,14 +115,22 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const t$1 = new Float64Array(d$m);
   {
     let k = 0;
-    for (; k + 1 < d$n; k += 2) {
-      const a0 = t$0[k];
-      const a1 = t$0[k + 1];
-      for (let j = 0; j < d$m; j++) t$1[j] += a0 * v$W[k * d$m + j] + a1 * v$W[(k + 1) * d$m + j];
+    for (; k + 3 < d$n; k += 4) {
+      const a0 = t$0[k],
+        a1 = t$0[k + 1],
+        a2 = t$0[k + 2],
+        a3 = t$0[k + 3];
+      const p0 = k * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      for (let j = 0; j < d$m; j++)
+        t$1[j] += a0 * v$W[p0 + j] + a1 * v$W[p1 + j] + (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]);
     }
     for (; k < d$n; k++) {
-      const ak = t$0[k];
-      for (let j = 0; j < d$m; j++) t$1[j] += ak * v$W[k * d$m + j];
+      const a0 = t$0[k];
+      const p0 = k * d$m;
+      for (let j = 0; j < d$m; j++) t$1[j] += a0 * v$W[p0 + j];
     }
   }
   const t$2 = new Float64Array(d$m);
@@ -159,10 +167,29 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.W.data has length " + t$4.length + " but must have length " + d$n * d$m,
     );
-  for (let i = 0; i < d$n; i++) {
-    const ai = 2 * t$0[i];
-    for (let j = 0; j < d$m; j++) {
-      t$4[i * d$m + j] = ai * t$2[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$n; i += 4) {
+      const a0 = 2 * t$0[i],
+        a1 = 2 * t$0[i + 1],
+        a2 = 2 * t$0[i + 2],
+        a3 = 2 * t$0[i + 3];
+      const p0 = i * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      for (let j = 0; j < d$m; j++) {
+        const bj = t$2[j];
+        t$4[p0 + j] = a0 * bj;
+        t$4[p1 + j] = a1 * bj;
+        t$4[p2 + j] = a2 * bj;
+        t$4[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$n; i++) {
+      const ai = 2 * t$0[i];
+      const p0 = i * d$m;
+      for (let j = 0; j < d$m; j++) t$4[p0 + j] = ai * t$2[j];
     }
   }
   const t$5 = out$ === undefined ? new Float64Array(d$n) : out$.x.data;
@@ -244,14 +271,22 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const t$0 = new Float64Array(d$m);
   {
     let k = 0;
-    for (; k + 1 < d$n; k += 2) {
-      const a0 = sigmoid$(v$x[k]);
-      const a1 = sigmoid$(v$x[k + 1]);
-      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$W[k * d$m + j] + a1 * v$W[(k + 1) * d$m + j];
+    for (; k + 3 < d$n; k += 4) {
+      const a0 = sigmoid$(v$x[k]),
+        a1 = sigmoid$(v$x[k + 1]),
+        a2 = sigmoid$(v$x[k + 2]),
+        a3 = sigmoid$(v$x[k + 3]);
+      const p0 = k * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      for (let j = 0; j < d$m; j++)
+        t$0[j] += a0 * v$W[p0 + j] + a1 * v$W[p1 + j] + (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]);
     }
     for (; k < d$n; k++) {
-      const ak = sigmoid$(v$x[k]);
-      for (let j = 0; j < d$m; j++) t$0[j] += ak * v$W[k * d$m + j];
+      const a0 = sigmoid$(v$x[k]);
+      const p0 = k * d$m;
+      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$W[p0 + j];
     }
   }
   const t$1 = new Float64Array(d$m);
@@ -413,14 +448,22 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     const t$0 = new Float64Array(d$m);
     {
       let k = 0;
-      for (; k + 1 < d$n; k += 2) {
-        const a0 = sigmoid$(v$x[k]);
-        const a1 = sigmoid$(v$x[k + 1]);
-        for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$W[k * d$m + j] + a1 * v$W[(k + 1) * d$m + j];
+      for (; k + 3 < d$n; k += 4) {
+        const a0 = sigmoid$(v$x[k]),
+          a1 = sigmoid$(v$x[k + 1]),
+          a2 = sigmoid$(v$x[k + 2]),
+          a3 = sigmoid$(v$x[k + 3]);
+        const p0 = k * d$m,
+          p1 = p0 + d$m,
+          p2 = p1 + d$m,
+          p3 = p2 + d$m;
+        for (let j = 0; j < d$m; j++)
+          t$0[j] += a0 * v$W[p0 + j] + a1 * v$W[p1 + j] + (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]);
       }
       for (; k < d$n; k++) {
-        const ak = sigmoid$(v$x[k]);
-        for (let j = 0; j < d$m; j++) t$0[j] += ak * v$W[k * d$m + j];
+        const a0 = sigmoid$(v$x[k]);
+        const p0 = k * d$m;
+        for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$W[p0 + j];
       }
     }
     value$0 = t$0;

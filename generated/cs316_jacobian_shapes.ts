@@ -315,21 +315,45 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         v$Omega3$m.cols,
     );
   const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$Di; k += 4) {
-      acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-      acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
-      acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
-      acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$D1; i += 4) {
+      const p0 = i * d$Di,
+        p1 = p0 + d$Di,
+        p2 = p1 + d$Di,
+        p3 = p2 + d$Di;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$Di; k++) {
+        const bk = v$x_i[k];
+        acc0 += v$Omega0[p0 + k] * bk;
+        acc1 += v$Omega0[p1 + k] * bk;
+        acc2 += v$Omega0[p2 + k] * bk;
+        acc3 += v$Omega0[p3 + k] * bk;
+      }
+      t$0[i] = acc0;
+      t$0[i + 1] = acc1;
+      t$0[i + 2] = acc2;
+      t$0[i + 3] = acc3;
     }
-    for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
+    for (; i < d$D1; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$Di; k += 4) {
+        acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+        acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
+        acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
+        acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
+      }
+      for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$0[i] = acc;
+    }
   }
   const t$1 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
@@ -340,42 +364,90 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$2[i] = Math.sin(t$1[i]);
   }
   const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D1; k += 4) {
-      acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-      acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
-      acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
-      acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$D2; i += 4) {
+      const p0 = i * d$D1,
+        p1 = p0 + d$D1,
+        p2 = p1 + d$D1,
+        p3 = p2 + d$D1;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$D1; k++) {
+        const bk = t$2[k];
+        acc0 += v$Omega1[p0 + k] * bk;
+        acc1 += v$Omega1[p1 + k] * bk;
+        acc2 += v$Omega1[p2 + k] * bk;
+        acc3 += v$Omega1[p3 + k] * bk;
+      }
+      t$3[i] = acc0;
+      t$3[i + 1] = acc1;
+      t$3[i + 2] = acc2;
+      t$3[i + 3] = acc3;
     }
-    for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$3[i] = acc;
+    for (; i < d$D2; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D1; k += 4) {
+        acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+        acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
+        acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
+        acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
+      }
+      for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$3[i] = acc;
+    }
   }
   const t$4 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$4[i] = Math.exp(v$beta1[i] + t$3[i]);
   }
   const t$5 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D2; k += 4) {
-      acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-      acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
-      acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
-      acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$D3; i += 4) {
+      const p0 = i * d$D2,
+        p1 = p0 + d$D2,
+        p2 = p1 + d$D2,
+        p3 = p2 + d$D2;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$D2; k++) {
+        const bk = t$4[k];
+        acc0 += v$Omega2[p0 + k] * bk;
+        acc1 += v$Omega2[p1 + k] * bk;
+        acc2 += v$Omega2[p2 + k] * bk;
+        acc3 += v$Omega2[p3 + k] * bk;
+      }
+      t$5[i] = acc0;
+      t$5[i + 1] = acc1;
+      t$5[i + 2] = acc2;
+      t$5[i + 3] = acc3;
     }
-    for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$5[i] = acc;
+    for (; i < d$D3; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D2; k += 4) {
+        acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+        acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
+        acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
+        acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
+      }
+      for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$5[i] = acc;
+    }
   }
   const t$6 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
@@ -386,21 +458,45 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$7[i] = Math.cos(t$6[i]);
   }
   const t$8 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D3; k += 4) {
-      acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-      acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
-      acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
-      acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$Df; i += 4) {
+      const p0 = i * d$D3,
+        p1 = p0 + d$D3,
+        p2 = p1 + d$D3,
+        p3 = p2 + d$D3;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$D3; k++) {
+        const bk = t$7[k];
+        acc0 += v$Omega3[p0 + k] * bk;
+        acc1 += v$Omega3[p1 + k] * bk;
+        acc2 += v$Omega3[p2 + k] * bk;
+        acc3 += v$Omega3[p3 + k] * bk;
+      }
+      t$8[i] = acc0;
+      t$8[i + 1] = acc1;
+      t$8[i + 2] = acc2;
+      t$8[i + 3] = acc3;
     }
-    for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$8[i] = acc;
+    for (; i < d$Df; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D3; k += 4) {
+        acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+        acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
+        acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
+        acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
+      }
+      for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$8[i] = acc;
+    }
   }
   const t$9 = new Float64Array(d$Df);
   for (let i = 0; i < d$Df; i++) {
@@ -415,15 +511,23 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const t$10 = new Float64Array(d$D3);
   {
     let k = 0;
-    for (; k + 1 < d$Df; k += 2) {
-      const b0 = t$9[k];
-      const b1 = t$9[k + 1];
+    for (; k + 3 < d$Df; k += 4) {
+      const b0 = t$9[k],
+        b1 = t$9[k + 1],
+        b2 = t$9[k + 2],
+        b3 = t$9[k + 3];
+      const p0 = k * d$D3,
+        p1 = p0 + d$D3,
+        p2 = p1 + d$D3,
+        p3 = p2 + d$D3;
       for (let i = 0; i < d$D3; i++)
-        t$10[i] += v$Omega3[k * d$D3 + i] * b0 + v$Omega3[(k + 1) * d$D3 + i] * b1;
+        t$10[i] +=
+          v$Omega3[p0 + i] * b0 + v$Omega3[p1 + i] * b1 + (v$Omega3[p2 + i] * b2 + v$Omega3[p3 + i] * b3);
     }
     for (; k < d$Df; k++) {
-      const bk = t$9[k];
-      for (let i = 0; i < d$D3; i++) t$10[i] += v$Omega3[k * d$D3 + i] * bk;
+      const b0 = t$9[k];
+      const p0 = k * d$D3;
+      for (let i = 0; i < d$D3; i++) t$10[i] += v$Omega3[p0 + i] * b0;
     }
   }
   const t$11 = new Float64Array(d$D3);
@@ -433,15 +537,23 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const t$12 = new Float64Array(d$D2);
   {
     let k = 0;
-    for (; k + 1 < d$D3; k += 2) {
-      const b0 = t$11[k];
-      const b1 = t$11[k + 1];
+    for (; k + 3 < d$D3; k += 4) {
+      const b0 = t$11[k],
+        b1 = t$11[k + 1],
+        b2 = t$11[k + 2],
+        b3 = t$11[k + 3];
+      const p0 = k * d$D2,
+        p1 = p0 + d$D2,
+        p2 = p1 + d$D2,
+        p3 = p2 + d$D2;
       for (let i = 0; i < d$D2; i++)
-        t$12[i] += v$Omega2[k * d$D2 + i] * b0 + v$Omega2[(k + 1) * d$D2 + i] * b1;
+        t$12[i] +=
+          v$Omega2[p0 + i] * b0 + v$Omega2[p1 + i] * b1 + (v$Omega2[p2 + i] * b2 + v$Omega2[p3 + i] * b3);
     }
     for (; k < d$D3; k++) {
-      const bk = t$11[k];
-      for (let i = 0; i < d$D2; i++) t$12[i] += v$Omega2[k * d$D2 + i] * bk;
+      const b0 = t$11[k];
+      const p0 = k * d$D2;
+      for (let i = 0; i < d$D2; i++) t$12[i] += v$Omega2[p0 + i] * b0;
     }
   }
   const t$13 = new Float64Array(d$D2);
@@ -451,15 +563,23 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const t$14 = new Float64Array(d$D1);
   {
     let k = 0;
-    for (; k + 1 < d$D2; k += 2) {
-      const b0 = t$13[k];
-      const b1 = t$13[k + 1];
+    for (; k + 3 < d$D2; k += 4) {
+      const b0 = t$13[k],
+        b1 = t$13[k + 1],
+        b2 = t$13[k + 2],
+        b3 = t$13[k + 3];
+      const p0 = k * d$D1,
+        p1 = p0 + d$D1,
+        p2 = p1 + d$D1,
+        p3 = p2 + d$D1;
       for (let i = 0; i < d$D1; i++)
-        t$14[i] += v$Omega1[k * d$D1 + i] * b0 + v$Omega1[(k + 1) * d$D1 + i] * b1;
+        t$14[i] +=
+          v$Omega1[p0 + i] * b0 + v$Omega1[p1 + i] * b1 + (v$Omega1[p2 + i] * b2 + v$Omega1[p3 + i] * b3);
     }
     for (; k < d$D2; k++) {
-      const bk = t$13[k];
-      for (let i = 0; i < d$D1; i++) t$14[i] += v$Omega1[k * d$D1 + i] * bk;
+      const b0 = t$13[k];
+      const p0 = k * d$D1;
+      for (let i = 0; i < d$D1; i++) t$14[i] += v$Omega1[p0 + i] * b0;
     }
   }
   const t$15 = out$ === undefined ? new Float64Array(d$Df) : out$.f3;
@@ -694,21 +814,45 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         v$Omega3$m.cols,
     );
   const t$0 = new Float64Array(d$D1);
-  for (let i = 0; i < d$D1; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$Di; k += 4) {
-      acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-      acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
-      acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
-      acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$D1; i += 4) {
+      const p0 = i * d$Di,
+        p1 = p0 + d$Di,
+        p2 = p1 + d$Di,
+        p3 = p2 + d$Di;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$Di; k++) {
+        const bk = v$x_i[k];
+        acc0 += v$Omega0[p0 + k] * bk;
+        acc1 += v$Omega0[p1 + k] * bk;
+        acc2 += v$Omega0[p2 + k] * bk;
+        acc3 += v$Omega0[p3 + k] * bk;
+      }
+      t$0[i] = acc0;
+      t$0[i + 1] = acc1;
+      t$0[i + 2] = acc2;
+      t$0[i + 3] = acc3;
     }
-    for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
+    for (; i < d$D1; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$Di; k += 4) {
+        acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+        acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
+        acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
+        acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
+      }
+      for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$0[i] = acc;
+    }
   }
   const t$1 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
@@ -719,42 +863,90 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$2[i] = Math.sin(t$1[i]);
   }
   const t$3 = new Float64Array(d$D2);
-  for (let i = 0; i < d$D2; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D1; k += 4) {
-      acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-      acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
-      acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
-      acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$D2; i += 4) {
+      const p0 = i * d$D1,
+        p1 = p0 + d$D1,
+        p2 = p1 + d$D1,
+        p3 = p2 + d$D1;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$D1; k++) {
+        const bk = t$2[k];
+        acc0 += v$Omega1[p0 + k] * bk;
+        acc1 += v$Omega1[p1 + k] * bk;
+        acc2 += v$Omega1[p2 + k] * bk;
+        acc3 += v$Omega1[p3 + k] * bk;
+      }
+      t$3[i] = acc0;
+      t$3[i + 1] = acc1;
+      t$3[i + 2] = acc2;
+      t$3[i + 3] = acc3;
     }
-    for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$3[i] = acc;
+    for (; i < d$D2; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D1; k += 4) {
+        acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+        acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
+        acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
+        acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
+      }
+      for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$3[i] = acc;
+    }
   }
   const t$4 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$4[i] = Math.exp(v$beta1[i] + t$3[i]);
   }
   const t$5 = new Float64Array(d$D3);
-  for (let i = 0; i < d$D3; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D2; k += 4) {
-      acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-      acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
-      acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
-      acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$D3; i += 4) {
+      const p0 = i * d$D2,
+        p1 = p0 + d$D2,
+        p2 = p1 + d$D2,
+        p3 = p2 + d$D2;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$D2; k++) {
+        const bk = t$4[k];
+        acc0 += v$Omega2[p0 + k] * bk;
+        acc1 += v$Omega2[p1 + k] * bk;
+        acc2 += v$Omega2[p2 + k] * bk;
+        acc3 += v$Omega2[p3 + k] * bk;
+      }
+      t$5[i] = acc0;
+      t$5[i + 1] = acc1;
+      t$5[i + 2] = acc2;
+      t$5[i + 3] = acc3;
     }
-    for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$5[i] = acc;
+    for (; i < d$D3; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D2; k += 4) {
+        acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+        acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
+        acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
+        acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
+      }
+      for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$5[i] = acc;
+    }
   }
   const t$6 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
@@ -765,21 +957,45 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$7[i] = Math.cos(t$6[i]);
   }
   const t$8 = new Float64Array(d$Df);
-  for (let i = 0; i < d$Df; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$D3; k += 4) {
-      acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-      acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
-      acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
-      acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$Df; i += 4) {
+      const p0 = i * d$D3,
+        p1 = p0 + d$D3,
+        p2 = p1 + d$D3,
+        p3 = p2 + d$D3;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$D3; k++) {
+        const bk = t$7[k];
+        acc0 += v$Omega3[p0 + k] * bk;
+        acc1 += v$Omega3[p1 + k] * bk;
+        acc2 += v$Omega3[p2 + k] * bk;
+        acc3 += v$Omega3[p3 + k] * bk;
+      }
+      t$8[i] = acc0;
+      t$8[i + 1] = acc1;
+      t$8[i + 2] = acc2;
+      t$8[i + 3] = acc3;
     }
-    for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$8[i] = acc;
+    for (; i < d$Df; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$D3; k += 4) {
+        acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+        acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
+        acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
+        acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
+      }
+      for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$8[i] = acc;
+    }
   }
   const t$9 = new Float64Array(d$Df);
   for (let i = 0; i < d$Df; i++) {
@@ -794,15 +1010,23 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const t$10 = new Float64Array(d$D3);
   {
     let k = 0;
-    for (; k + 1 < d$Df; k += 2) {
-      const b0 = t$9[k];
-      const b1 = t$9[k + 1];
+    for (; k + 3 < d$Df; k += 4) {
+      const b0 = t$9[k],
+        b1 = t$9[k + 1],
+        b2 = t$9[k + 2],
+        b3 = t$9[k + 3];
+      const p0 = k * d$D3,
+        p1 = p0 + d$D3,
+        p2 = p1 + d$D3,
+        p3 = p2 + d$D3;
       for (let i = 0; i < d$D3; i++)
-        t$10[i] += v$Omega3[k * d$D3 + i] * b0 + v$Omega3[(k + 1) * d$D3 + i] * b1;
+        t$10[i] +=
+          v$Omega3[p0 + i] * b0 + v$Omega3[p1 + i] * b1 + (v$Omega3[p2 + i] * b2 + v$Omega3[p3 + i] * b3);
     }
     for (; k < d$Df; k++) {
-      const bk = t$9[k];
-      for (let i = 0; i < d$D3; i++) t$10[i] += v$Omega3[k * d$D3 + i] * bk;
+      const b0 = t$9[k];
+      const p0 = k * d$D3;
+      for (let i = 0; i < d$D3; i++) t$10[i] += v$Omega3[p0 + i] * b0;
     }
   }
   const t$11 = new Float64Array(d$D3);
@@ -812,15 +1036,23 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const t$12 = new Float64Array(d$D2);
   {
     let k = 0;
-    for (; k + 1 < d$D3; k += 2) {
-      const b0 = t$11[k];
-      const b1 = t$11[k + 1];
+    for (; k + 3 < d$D3; k += 4) {
+      const b0 = t$11[k],
+        b1 = t$11[k + 1],
+        b2 = t$11[k + 2],
+        b3 = t$11[k + 3];
+      const p0 = k * d$D2,
+        p1 = p0 + d$D2,
+        p2 = p1 + d$D2,
+        p3 = p2 + d$D2;
       for (let i = 0; i < d$D2; i++)
-        t$12[i] += v$Omega2[k * d$D2 + i] * b0 + v$Omega2[(k + 1) * d$D2 + i] * b1;
+        t$12[i] +=
+          v$Omega2[p0 + i] * b0 + v$Omega2[p1 + i] * b1 + (v$Omega2[p2 + i] * b2 + v$Omega2[p3 + i] * b3);
     }
     for (; k < d$D3; k++) {
-      const bk = t$11[k];
-      for (let i = 0; i < d$D2; i++) t$12[i] += v$Omega2[k * d$D2 + i] * bk;
+      const b0 = t$11[k];
+      const p0 = k * d$D2;
+      for (let i = 0; i < d$D2; i++) t$12[i] += v$Omega2[p0 + i] * b0;
     }
   }
   const t$13 = new Float64Array(d$D2);
@@ -830,15 +1062,23 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const t$14 = new Float64Array(d$D1);
   {
     let k = 0;
-    for (; k + 1 < d$D2; k += 2) {
-      const b0 = t$13[k];
-      const b1 = t$13[k + 1];
+    for (; k + 3 < d$D2; k += 4) {
+      const b0 = t$13[k],
+        b1 = t$13[k + 1],
+        b2 = t$13[k + 2],
+        b3 = t$13[k + 3];
+      const p0 = k * d$D1,
+        p1 = p0 + d$D1,
+        p2 = p1 + d$D1,
+        p3 = p2 + d$D1;
       for (let i = 0; i < d$D1; i++)
-        t$14[i] += v$Omega1[k * d$D1 + i] * b0 + v$Omega1[(k + 1) * d$D1 + i] * b1;
+        t$14[i] +=
+          v$Omega1[p0 + i] * b0 + v$Omega1[p1 + i] * b1 + (v$Omega1[p2 + i] * b2 + v$Omega1[p3 + i] * b3);
     }
     for (; k < d$D2; k++) {
-      const bk = t$13[k];
-      for (let i = 0; i < d$D1; i++) t$14[i] += v$Omega1[k * d$D1 + i] * bk;
+      const b0 = t$13[k];
+      const p0 = k * d$D1;
+      for (let i = 0; i < d$D1; i++) t$14[i] += v$Omega1[p0 + i] * b0;
     }
   }
   const t$15 = new Float64Array(d$D1);
@@ -874,10 +1114,29 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     throw new RangeError(
       "lGrad2Into: out.Omega3.data has length " + t$20.length + " but must have length " + d$Df * d$D3,
     );
-  for (let i = 0; i < d$Df; i++) {
-    const ai = 2 * t$9[i];
-    for (let j = 0; j < d$D3; j++) {
-      t$20[i * d$D3 + j] = ai * t$7[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$Df; i += 4) {
+      const a0 = 2 * t$9[i],
+        a1 = 2 * t$9[i + 1],
+        a2 = 2 * t$9[i + 2],
+        a3 = 2 * t$9[i + 3];
+      const p0 = i * d$D3,
+        p1 = p0 + d$D3,
+        p2 = p1 + d$D3,
+        p3 = p2 + d$D3;
+      for (let j = 0; j < d$D3; j++) {
+        const bj = t$7[j];
+        t$20[p0 + j] = a0 * bj;
+        t$20[p1 + j] = a1 * bj;
+        t$20[p2 + j] = a2 * bj;
+        t$20[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$Df; i++) {
+      const ai = 2 * t$9[i];
+      const p0 = i * d$D3;
+      for (let j = 0; j < d$D3; j++) t$20[p0 + j] = ai * t$7[j];
     }
   }
   const t$21 = out$ === undefined ? new Float64Array(d$D3 * d$D2) : out$.Omega2.data;
@@ -885,10 +1144,29 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     throw new RangeError(
       "lGrad2Into: out.Omega2.data has length " + t$21.length + " but must have length " + d$D3 * d$D2,
     );
-  for (let i = 0; i < d$D3; i++) {
-    const ai = -2 * t$11[i];
-    for (let j = 0; j < d$D2; j++) {
-      t$21[i * d$D2 + j] = ai * t$4[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$D3; i += 4) {
+      const a0 = -2 * t$11[i],
+        a1 = -2 * t$11[i + 1],
+        a2 = -2 * t$11[i + 2],
+        a3 = -2 * t$11[i + 3];
+      const p0 = i * d$D2,
+        p1 = p0 + d$D2,
+        p2 = p1 + d$D2,
+        p3 = p2 + d$D2;
+      for (let j = 0; j < d$D2; j++) {
+        const bj = t$4[j];
+        t$21[p0 + j] = a0 * bj;
+        t$21[p1 + j] = a1 * bj;
+        t$21[p2 + j] = a2 * bj;
+        t$21[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$D3; i++) {
+      const ai = -2 * t$11[i];
+      const p0 = i * d$D2;
+      for (let j = 0; j < d$D2; j++) t$21[p0 + j] = ai * t$4[j];
     }
   }
   const t$22 = out$ === undefined ? new Float64Array(d$D2 * d$D1) : out$.Omega1.data;
@@ -896,10 +1174,29 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     throw new RangeError(
       "lGrad2Into: out.Omega1.data has length " + t$22.length + " but must have length " + d$D2 * d$D1,
     );
-  for (let i = 0; i < d$D2; i++) {
-    const ai = -2 * t$13[i];
-    for (let j = 0; j < d$D1; j++) {
-      t$22[i * d$D1 + j] = ai * t$2[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$D2; i += 4) {
+      const a0 = -2 * t$13[i],
+        a1 = -2 * t$13[i + 1],
+        a2 = -2 * t$13[i + 2],
+        a3 = -2 * t$13[i + 3];
+      const p0 = i * d$D1,
+        p1 = p0 + d$D1,
+        p2 = p1 + d$D1,
+        p3 = p2 + d$D1;
+      for (let j = 0; j < d$D1; j++) {
+        const bj = t$2[j];
+        t$22[p0 + j] = a0 * bj;
+        t$22[p1 + j] = a1 * bj;
+        t$22[p2 + j] = a2 * bj;
+        t$22[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$D2; i++) {
+      const ai = -2 * t$13[i];
+      const p0 = i * d$D1;
+      for (let j = 0; j < d$D1; j++) t$22[p0 + j] = ai * t$2[j];
     }
   }
   const t$23 = out$ === undefined ? new Float64Array(d$D1 * d$Di) : out$.Omega0.data;
@@ -907,10 +1204,29 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     throw new RangeError(
       "lGrad2Into: out.Omega0.data has length " + t$23.length + " but must have length " + d$D1 * d$Di,
     );
-  for (let i = 0; i < d$D1; i++) {
-    const ai = -2 * t$15[i];
-    for (let j = 0; j < d$Di; j++) {
-      t$23[i * d$Di + j] = ai * v$x_i[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$D1; i += 4) {
+      const a0 = -2 * t$15[i],
+        a1 = -2 * t$15[i + 1],
+        a2 = -2 * t$15[i + 2],
+        a3 = -2 * t$15[i + 3];
+      const p0 = i * d$Di,
+        p1 = p0 + d$Di,
+        p2 = p1 + d$Di,
+        p3 = p2 + d$Di;
+      for (let j = 0; j < d$Di; j++) {
+        const bj = v$x_i[j];
+        t$23[p0 + j] = a0 * bj;
+        t$23[p1 + j] = a1 * bj;
+        t$23[p2 + j] = a2 * bj;
+        t$23[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$D1; i++) {
+      const ai = -2 * t$15[i];
+      const p0 = i * d$Di;
+      for (let j = 0; j < d$Di; j++) t$23[p0 + j] = ai * v$x_i[j];
     }
   }
   if (out$ === undefined)
@@ -1367,21 +1683,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$D1);
-    for (let i = 0; i < d$D1; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$Di; k += 4) {
-        acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-        acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
-        acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
-        acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
+    {
+      let i = 0;
+      for (; i + 3 < d$D1; i += 4) {
+        const p0 = i * d$Di,
+          p1 = p0 + d$Di,
+          p2 = p1 + d$Di,
+          p3 = p2 + d$Di;
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        for (let k = 0; k < d$Di; k++) {
+          const bk = v$x_i[k];
+          acc0 += v$Omega0[p0 + k] * bk;
+          acc1 += v$Omega0[p1 + k] * bk;
+          acc2 += v$Omega0[p2 + k] * bk;
+          acc3 += v$Omega0[p3 + k] * bk;
+        }
+        t$0[i] = acc0;
+        t$0[i + 1] = acc1;
+        t$0[i + 2] = acc2;
+        t$0[i + 3] = acc3;
       }
-      for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
+      for (; i < d$D1; i++) {
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        let k = 0;
+        for (; k + 3 < d$Di; k += 4) {
+          acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+          acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
+          acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
+          acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
+        }
+        for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
+        let acc = acc0 + acc1 + (acc2 + acc3);
+        t$0[i] = acc;
+      }
     }
     const t$1 = new Float64Array(d$D1);
     for (let i = 0; i < d$D1; i++) {
@@ -1402,21 +1742,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$D2);
-    for (let i = 0; i < d$D2; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D1; k += 4) {
-        acc0 += v$Omega1[i * d$D1 + k] * value$1[k];
-        acc1 += v$Omega1[i * d$D1 + k + 1] * value$1[k + 1];
-        acc2 += v$Omega1[i * d$D1 + k + 2] * value$1[k + 2];
-        acc3 += v$Omega1[i * d$D1 + k + 3] * value$1[k + 3];
+    {
+      let i = 0;
+      for (; i + 3 < d$D2; i += 4) {
+        const p0 = i * d$D1,
+          p1 = p0 + d$D1,
+          p2 = p1 + d$D1,
+          p3 = p2 + d$D1;
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        for (let k = 0; k < d$D1; k++) {
+          const bk = value$1[k];
+          acc0 += v$Omega1[p0 + k] * bk;
+          acc1 += v$Omega1[p1 + k] * bk;
+          acc2 += v$Omega1[p2 + k] * bk;
+          acc3 += v$Omega1[p3 + k] * bk;
+        }
+        t$0[i] = acc0;
+        t$0[i + 1] = acc1;
+        t$0[i + 2] = acc2;
+        t$0[i + 3] = acc3;
       }
-      for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * value$1[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
+      for (; i < d$D2; i++) {
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        let k = 0;
+        for (; k + 3 < d$D1; k += 4) {
+          acc0 += v$Omega1[i * d$D1 + k] * value$1[k];
+          acc1 += v$Omega1[i * d$D1 + k + 1] * value$1[k + 1];
+          acc2 += v$Omega1[i * d$D1 + k + 2] * value$1[k + 2];
+          acc3 += v$Omega1[i * d$D1 + k + 3] * value$1[k + 3];
+        }
+        for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * value$1[k];
+        let acc = acc0 + acc1 + (acc2 + acc3);
+        t$0[i] = acc;
+      }
     }
     const t$1 = new Float64Array(d$D2);
     for (let i = 0; i < d$D2; i++) {
@@ -1437,21 +1801,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$4!: ArrayLike<number>;
   if (plan.need[4] === 1) {
     const t$0 = new Float64Array(d$D3);
-    for (let i = 0; i < d$D3; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D2; k += 4) {
-        acc0 += v$Omega2[i * d$D2 + k] * value$3[k];
-        acc1 += v$Omega2[i * d$D2 + k + 1] * value$3[k + 1];
-        acc2 += v$Omega2[i * d$D2 + k + 2] * value$3[k + 2];
-        acc3 += v$Omega2[i * d$D2 + k + 3] * value$3[k + 3];
+    {
+      let i = 0;
+      for (; i + 3 < d$D3; i += 4) {
+        const p0 = i * d$D2,
+          p1 = p0 + d$D2,
+          p2 = p1 + d$D2,
+          p3 = p2 + d$D2;
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        for (let k = 0; k < d$D2; k++) {
+          const bk = value$3[k];
+          acc0 += v$Omega2[p0 + k] * bk;
+          acc1 += v$Omega2[p1 + k] * bk;
+          acc2 += v$Omega2[p2 + k] * bk;
+          acc3 += v$Omega2[p3 + k] * bk;
+        }
+        t$0[i] = acc0;
+        t$0[i + 1] = acc1;
+        t$0[i + 2] = acc2;
+        t$0[i + 3] = acc3;
       }
-      for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * value$3[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
+      for (; i < d$D3; i++) {
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        let k = 0;
+        for (; k + 3 < d$D2; k += 4) {
+          acc0 += v$Omega2[i * d$D2 + k] * value$3[k];
+          acc1 += v$Omega2[i * d$D2 + k + 1] * value$3[k + 1];
+          acc2 += v$Omega2[i * d$D2 + k + 2] * value$3[k + 2];
+          acc3 += v$Omega2[i * d$D2 + k + 3] * value$3[k + 3];
+        }
+        for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * value$3[k];
+        let acc = acc0 + acc1 + (acc2 + acc3);
+        t$0[i] = acc;
+      }
     }
     const t$1 = new Float64Array(d$D3);
     for (let i = 0; i < d$D3; i++) {
@@ -1472,21 +1860,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$6!: ArrayLike<number>;
   if (plan.need[6] === 1) {
     const t$0 = new Float64Array(d$Df);
-    for (let i = 0; i < d$Df; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D3; k += 4) {
-        acc0 += v$Omega3[i * d$D3 + k] * value$5[k];
-        acc1 += v$Omega3[i * d$D3 + k + 1] * value$5[k + 1];
-        acc2 += v$Omega3[i * d$D3 + k + 2] * value$5[k + 2];
-        acc3 += v$Omega3[i * d$D3 + k + 3] * value$5[k + 3];
+    {
+      let i = 0;
+      for (; i + 3 < d$Df; i += 4) {
+        const p0 = i * d$D3,
+          p1 = p0 + d$D3,
+          p2 = p1 + d$D3,
+          p3 = p2 + d$D3;
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        for (let k = 0; k < d$D3; k++) {
+          const bk = value$5[k];
+          acc0 += v$Omega3[p0 + k] * bk;
+          acc1 += v$Omega3[p1 + k] * bk;
+          acc2 += v$Omega3[p2 + k] * bk;
+          acc3 += v$Omega3[p3 + k] * bk;
+        }
+        t$0[i] = acc0;
+        t$0[i + 1] = acc1;
+        t$0[i + 2] = acc2;
+        t$0[i + 3] = acc3;
       }
-      for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * value$5[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
+      for (; i < d$Df; i++) {
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        let k = 0;
+        for (; k + 3 < d$D3; k += 4) {
+          acc0 += v$Omega3[i * d$D3 + k] * value$5[k];
+          acc1 += v$Omega3[i * d$D3 + k + 1] * value$5[k + 1];
+          acc2 += v$Omega3[i * d$D3 + k + 2] * value$5[k + 2];
+          acc3 += v$Omega3[i * d$D3 + k + 3] * value$5[k + 3];
+        }
+        for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * value$5[k];
+        let acc = acc0 + acc1 + (acc2 + acc3);
+        t$0[i] = acc;
+      }
     }
     const t$1 = new Float64Array(d$Df);
     for (let i = 0; i < d$Df; i++) {

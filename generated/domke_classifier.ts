@@ -153,42 +153,90 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
     throw new RangeError("LGrad: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
   const t$0 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$p; k += 4) {
-      acc0 += v$W[i * d$p + k] * v$x[k];
-      acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
-      acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
-      acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$M; i += 4) {
+      const p0 = i * d$p,
+        p1 = p0 + d$p,
+        p2 = p1 + d$p,
+        p3 = p2 + d$p;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$p; k++) {
+        const bk = v$x[k];
+        acc0 += v$W[p0 + k] * bk;
+        acc1 += v$W[p1 + k] * bk;
+        acc2 += v$W[p2 + k] * bk;
+        acc3 += v$W[p3 + k] * bk;
+      }
+      t$0[i] = acc0;
+      t$0[i + 1] = acc1;
+      t$0[i + 2] = acc2;
+      t$0[i + 3] = acc3;
     }
-    for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
+    for (; i < d$M; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$p; k += 4) {
+        acc0 += v$W[i * d$p + k] * v$x[k];
+        acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
+        acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
+        acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
+      }
+      for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$0[i] = acc;
+    }
   }
   const t$1 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
     t$1[i] = Math.tanh(v$b[i] + t$0[i]);
   }
   const t$2 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$M; k += 4) {
-      acc0 += v$V[i * d$M + k] * t$1[k];
-      acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
-      acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
-      acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$K; i += 4) {
+      const p0 = i * d$M,
+        p1 = p0 + d$M,
+        p2 = p1 + d$M,
+        p3 = p2 + d$M;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$M; k++) {
+        const bk = t$1[k];
+        acc0 += v$V[p0 + k] * bk;
+        acc1 += v$V[p1 + k] * bk;
+        acc2 += v$V[p2 + k] * bk;
+        acc3 += v$V[p3 + k] * bk;
+      }
+      t$2[i] = acc0;
+      t$2[i + 1] = acc1;
+      t$2[i + 2] = acc2;
+      t$2[i + 3] = acc3;
     }
-    for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$2[i] = acc;
+    for (; i < d$K; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$M; k += 4) {
+        acc0 += v$V[i * d$M + k] * t$1[k];
+        acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
+        acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
+        acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
+      }
+      for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$2[i] = acc;
+    }
   }
   const t$3 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
@@ -236,23 +284,50 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.V.data has length " + t$6.length + " but must have length " + d$K * d$M,
     );
-  for (let i = 0; i < d$K; i++) {
-    const ai = t$5[i];
-    for (let j = 0; j < d$M; j++) {
-      t$6[i * d$M + j] = ai * t$1[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$K; i += 4) {
+      const a0 = t$5[i],
+        a1 = t$5[i + 1],
+        a2 = t$5[i + 2],
+        a3 = t$5[i + 3];
+      const p0 = i * d$M,
+        p1 = p0 + d$M,
+        p2 = p1 + d$M,
+        p3 = p2 + d$M;
+      for (let j = 0; j < d$M; j++) {
+        const bj = t$1[j];
+        t$6[p0 + j] = a0 * bj;
+        t$6[p1 + j] = a1 * bj;
+        t$6[p2 + j] = a2 * bj;
+        t$6[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$K; i++) {
+      const ai = t$5[i];
+      const p0 = i * d$M;
+      for (let j = 0; j < d$M; j++) t$6[p0 + j] = ai * t$1[j];
     }
   }
   const t$7 = new Float64Array(d$M);
   {
     let k = 0;
-    for (; k + 1 < d$K; k += 2) {
-      const b0 = t$5[k];
-      const b1 = t$5[k + 1];
-      for (let i = 0; i < d$M; i++) t$7[i] += v$V[k * d$M + i] * b0 + v$V[(k + 1) * d$M + i] * b1;
+    for (; k + 3 < d$K; k += 4) {
+      const b0 = t$5[k],
+        b1 = t$5[k + 1],
+        b2 = t$5[k + 2],
+        b3 = t$5[k + 3];
+      const p0 = k * d$M,
+        p1 = p0 + d$M,
+        p2 = p1 + d$M,
+        p3 = p2 + d$M;
+      for (let i = 0; i < d$M; i++)
+        t$7[i] += v$V[p0 + i] * b0 + v$V[p1 + i] * b1 + (v$V[p2 + i] * b2 + v$V[p3 + i] * b3);
     }
     for (; k < d$K; k++) {
-      const bk = t$5[k];
-      for (let i = 0; i < d$M; i++) t$7[i] += v$V[k * d$M + i] * bk;
+      const b0 = t$5[k];
+      const p0 = k * d$M;
+      for (let i = 0; i < d$M; i++) t$7[i] += v$V[p0 + i] * b0;
     }
   }
   const t$8 = out$ === undefined ? new Float64Array(d$M) : out$.b;
@@ -266,10 +341,29 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.W.data has length " + t$9.length + " but must have length " + d$M * d$p,
     );
-  for (let i = 0; i < d$M; i++) {
-    const ai = t$8[i];
-    for (let j = 0; j < d$p; j++) {
-      t$9[i * d$p + j] = ai * v$x[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$M; i += 4) {
+      const a0 = t$8[i],
+        a1 = t$8[i + 1],
+        a2 = t$8[i + 2],
+        a3 = t$8[i + 3];
+      const p0 = i * d$p,
+        p1 = p0 + d$p,
+        p2 = p1 + d$p,
+        p3 = p2 + d$p;
+      for (let j = 0; j < d$p; j++) {
+        const bj = v$x[j];
+        t$9[p0 + j] = a0 * bj;
+        t$9[p1 + j] = a1 * bj;
+        t$9[p2 + j] = a2 * bj;
+        t$9[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$M; i++) {
+      const ai = t$8[i];
+      const p0 = i * d$p;
+      for (let j = 0; j < d$p; j++) t$9[p0 + j] = ai * v$x[j];
     }
   }
   if (out$ === undefined)
@@ -363,42 +457,90 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
     throw new RangeError("LGrad2: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
   const t$0 = new Float64Array(d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$p; k += 4) {
-      acc0 += v$W[i * d$p + k] * v$x[k];
-      acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
-      acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
-      acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$M; i += 4) {
+      const p0 = i * d$p,
+        p1 = p0 + d$p,
+        p2 = p1 + d$p,
+        p3 = p2 + d$p;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$p; k++) {
+        const bk = v$x[k];
+        acc0 += v$W[p0 + k] * bk;
+        acc1 += v$W[p1 + k] * bk;
+        acc2 += v$W[p2 + k] * bk;
+        acc3 += v$W[p3 + k] * bk;
+      }
+      t$0[i] = acc0;
+      t$0[i + 1] = acc1;
+      t$0[i + 2] = acc2;
+      t$0[i + 3] = acc3;
     }
-    for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
+    for (; i < d$M; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$p; k += 4) {
+        acc0 += v$W[i * d$p + k] * v$x[k];
+        acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
+        acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
+        acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
+      }
+      for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$0[i] = acc;
+    }
   }
   const t$1 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
     t$1[i] = Math.tanh(v$b[i] + t$0[i]);
   }
   const t$2 = new Float64Array(d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$M; k += 4) {
-      acc0 += v$V[i * d$M + k] * t$1[k];
-      acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
-      acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
-      acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$K; i += 4) {
+      const p0 = i * d$M,
+        p1 = p0 + d$M,
+        p2 = p1 + d$M,
+        p3 = p2 + d$M;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$M; k++) {
+        const bk = t$1[k];
+        acc0 += v$V[p0 + k] * bk;
+        acc1 += v$V[p1 + k] * bk;
+        acc2 += v$V[p2 + k] * bk;
+        acc3 += v$V[p3 + k] * bk;
+      }
+      t$2[i] = acc0;
+      t$2[i + 1] = acc1;
+      t$2[i + 2] = acc2;
+      t$2[i + 3] = acc3;
     }
-    for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$2[i] = acc;
+    for (; i < d$K; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$M; k += 4) {
+        acc0 += v$V[i * d$M + k] * t$1[k];
+        acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
+        acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
+        acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
+      }
+      for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$2[i] = acc;
+    }
   }
   const t$3 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
@@ -447,14 +589,22 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   if (out$ !== undefined) t$6.fill(0);
   {
     let k = 0;
-    for (; k + 1 < d$K; k += 2) {
-      const b0 = t$5[k];
-      const b1 = t$5[k + 1];
-      for (let i = 0; i < d$M; i++) t$6[i] += v$V[k * d$M + i] * b0 + v$V[(k + 1) * d$M + i] * b1;
+    for (; k + 3 < d$K; k += 4) {
+      const b0 = t$5[k],
+        b1 = t$5[k + 1],
+        b2 = t$5[k + 2],
+        b3 = t$5[k + 3];
+      const p0 = k * d$M,
+        p1 = p0 + d$M,
+        p2 = p1 + d$M,
+        p3 = p2 + d$M;
+      for (let i = 0; i < d$M; i++)
+        t$6[i] += v$V[p0 + i] * b0 + v$V[p1 + i] * b1 + (v$V[p2 + i] * b2 + v$V[p3 + i] * b3);
     }
     for (; k < d$K; k++) {
-      const bk = t$5[k];
-      for (let i = 0; i < d$M; i++) t$6[i] += v$V[k * d$M + i] * bk;
+      const b0 = t$5[k];
+      const p0 = k * d$M;
+      for (let i = 0; i < d$M; i++) t$6[i] += v$V[p0 + i] * b0;
     }
   }
   const t$7 = out$ === undefined ? new Float64Array(d$M) : out$.s;
@@ -658,21 +808,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$M);
-    for (let i = 0; i < d$M; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$p; k += 4) {
-        acc0 += v$W[i * d$p + k] * v$x[k];
-        acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
-        acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
-        acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
+    {
+      let i = 0;
+      for (; i + 3 < d$M; i += 4) {
+        const p0 = i * d$p,
+          p1 = p0 + d$p,
+          p2 = p1 + d$p,
+          p3 = p2 + d$p;
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        for (let k = 0; k < d$p; k++) {
+          const bk = v$x[k];
+          acc0 += v$W[p0 + k] * bk;
+          acc1 += v$W[p1 + k] * bk;
+          acc2 += v$W[p2 + k] * bk;
+          acc3 += v$W[p3 + k] * bk;
+        }
+        t$0[i] = acc0;
+        t$0[i + 1] = acc1;
+        t$0[i + 2] = acc2;
+        t$0[i + 3] = acc3;
       }
-      for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
+      for (; i < d$M; i++) {
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        let k = 0;
+        for (; k + 3 < d$p; k += 4) {
+          acc0 += v$W[i * d$p + k] * v$x[k];
+          acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
+          acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
+          acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
+        }
+        for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
+        let acc = acc0 + acc1 + (acc2 + acc3);
+        t$0[i] = acc;
+      }
     }
     const t$1 = new Float64Array(d$M);
     for (let i = 0; i < d$M; i++) {
@@ -693,21 +867,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$K);
-    for (let i = 0; i < d$K; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$M; k += 4) {
-        acc0 += v$V[i * d$M + k] * value$1[k];
-        acc1 += v$V[i * d$M + k + 1] * value$1[k + 1];
-        acc2 += v$V[i * d$M + k + 2] * value$1[k + 2];
-        acc3 += v$V[i * d$M + k + 3] * value$1[k + 3];
+    {
+      let i = 0;
+      for (; i + 3 < d$K; i += 4) {
+        const p0 = i * d$M,
+          p1 = p0 + d$M,
+          p2 = p1 + d$M,
+          p3 = p2 + d$M;
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        for (let k = 0; k < d$M; k++) {
+          const bk = value$1[k];
+          acc0 += v$V[p0 + k] * bk;
+          acc1 += v$V[p1 + k] * bk;
+          acc2 += v$V[p2 + k] * bk;
+          acc3 += v$V[p3 + k] * bk;
+        }
+        t$0[i] = acc0;
+        t$0[i + 1] = acc1;
+        t$0[i + 2] = acc2;
+        t$0[i + 3] = acc3;
       }
-      for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * value$1[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
+      for (; i < d$K; i++) {
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        let k = 0;
+        for (; k + 3 < d$M; k += 4) {
+          acc0 += v$V[i * d$M + k] * value$1[k];
+          acc1 += v$V[i * d$M + k + 1] * value$1[k + 1];
+          acc2 += v$V[i * d$M + k + 2] * value$1[k + 2];
+          acc3 += v$V[i * d$M + k + 3] * value$1[k + 3];
+        }
+        for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * value$1[k];
+        let acc = acc0 + acc1 + (acc2 + acc3);
+        t$0[i] = acc;
+      }
     }
     const t$1 = new Float64Array(d$K);
     for (let i = 0; i < d$K; i++) {

@@ -211,14 +211,22 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
   const t$5 = new Float64Array(d$N);
   {
     let k = 0;
-    for (; k + 1 < d$K; k += 2) {
-      const a0 = 1;
-      const a1 = 1;
-      for (let j = 0; j < d$N; j++) t$5[j] += a0 * t$4[k * d$N + j] + a1 * t$4[(k + 1) * d$N + j];
+    for (; k + 3 < d$K; k += 4) {
+      const a0 = 1,
+        a1 = 1,
+        a2 = 1,
+        a3 = 1;
+      const p0 = k * d$N,
+        p1 = p0 + d$N,
+        p2 = p1 + d$N,
+        p3 = p2 + d$N;
+      for (let j = 0; j < d$N; j++)
+        t$5[j] += a0 * t$4[p0 + j] + a1 * t$4[p1 + j] + (a2 * t$4[p2 + j] + a3 * t$4[p3 + j]);
     }
     for (; k < d$K; k++) {
-      const ak = 1;
-      for (let j = 0; j < d$N; j++) t$5[j] += ak * t$4[k * d$N + j];
+      const a0 = 1;
+      const p0 = k * d$N;
+      for (let j = 0; j < d$N; j++) t$5[j] += a0 * t$4[p0 + j];
     }
   }
   let s$0 = 0;
@@ -253,21 +261,45 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
   const t$8 = out$ === undefined ? new Float64Array(d$K) : out$.c;
   if (t$8.length !== d$K)
     throw new RangeError("RGradInto: out.c has length " + t$8.length + " but must have length " + d$K);
-  for (let i = 0; i < d$K; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$N; k += 4) {
-      acc0 += t$7[i * d$N + k] * 1;
-      acc1 += t$7[i * d$N + k + 1] * 1;
-      acc2 += t$7[i * d$N + k + 2] * 1;
-      acc3 += t$7[i * d$N + k + 3] * 1;
+  {
+    let i = 0;
+    for (; i + 3 < d$K; i += 4) {
+      const p0 = i * d$N,
+        p1 = p0 + d$N,
+        p2 = p1 + d$N,
+        p3 = p2 + d$N;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$N; k++) {
+        const bk = 1;
+        acc0 += t$7[p0 + k] * bk;
+        acc1 += t$7[p1 + k] * bk;
+        acc2 += t$7[p2 + k] * bk;
+        acc3 += t$7[p3 + k] * bk;
+      }
+      t$8[i] = acc0;
+      t$8[i + 1] = acc1;
+      t$8[i + 2] = acc2;
+      t$8[i + 3] = acc3;
     }
-    for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * 1;
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$8[i] = acc;
+    for (; i < d$K; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$N; k += 4) {
+        acc0 += t$7[i * d$N + k] * 1;
+        acc1 += t$7[i * d$N + k + 1] * 1;
+        acc2 += t$7[i * d$N + k + 2] * 1;
+        acc3 += t$7[i * d$N + k + 3] * 1;
+      }
+      for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * 1;
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$8[i] = acc;
+    }
   }
   const t$9 = out$ === undefined ? new Float64Array(d$K * d$M) : out$.V.data;
   if (t$9.length !== d$K * d$M)
@@ -308,21 +340,45 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
   const t$12 = out$ === undefined ? new Float64Array(d$M) : out$.b;
   if (t$12.length !== d$M)
     throw new RangeError("RGradInto: out.b has length " + t$12.length + " but must have length " + d$M);
-  for (let i = 0; i < d$M; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$N; k += 4) {
-      acc0 += t$11[i * d$N + k] * 1;
-      acc1 += t$11[i * d$N + k + 1] * 1;
-      acc2 += t$11[i * d$N + k + 2] * 1;
-      acc3 += t$11[i * d$N + k + 3] * 1;
+  {
+    let i = 0;
+    for (; i + 3 < d$M; i += 4) {
+      const p0 = i * d$N,
+        p1 = p0 + d$N,
+        p2 = p1 + d$N,
+        p3 = p2 + d$N;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$N; k++) {
+        const bk = 1;
+        acc0 += t$11[p0 + k] * bk;
+        acc1 += t$11[p1 + k] * bk;
+        acc2 += t$11[p2 + k] * bk;
+        acc3 += t$11[p3 + k] * bk;
+      }
+      t$12[i] = acc0;
+      t$12[i + 1] = acc1;
+      t$12[i + 2] = acc2;
+      t$12[i + 3] = acc3;
     }
-    for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * 1;
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$12[i] = acc;
+    for (; i < d$M; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$N; k += 4) {
+        acc0 += t$11[i * d$N + k] * 1;
+        acc1 += t$11[i * d$N + k + 1] * 1;
+        acc2 += t$11[i * d$N + k + 2] * 1;
+        acc3 += t$11[i * d$N + k + 3] * 1;
+      }
+      for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * 1;
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$12[i] = acc;
+    }
   }
   const t$13 = out$ === undefined ? new Float64Array(d$M * d$p) : out$.W.data;
   if (t$13.length !== d$M * d$p)
@@ -495,14 +551,22 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
   const t$5 = new Float64Array(d$N);
   {
     let k = 0;
-    for (; k + 1 < d$K; k += 2) {
-      const a0 = 1;
-      const a1 = 1;
-      for (let j = 0; j < d$N; j++) t$5[j] += a0 * t$4[k * d$N + j] + a1 * t$4[(k + 1) * d$N + j];
+    for (; k + 3 < d$K; k += 4) {
+      const a0 = 1,
+        a1 = 1,
+        a2 = 1,
+        a3 = 1;
+      const p0 = k * d$N,
+        p1 = p0 + d$N,
+        p2 = p1 + d$N,
+        p3 = p2 + d$N;
+      for (let j = 0; j < d$N; j++)
+        t$5[j] += a0 * t$4[p0 + j] + a1 * t$4[p1 + j] + (a2 * t$4[p2 + j] + a3 * t$4[p3 + j]);
     }
     for (; k < d$K; k++) {
-      const ak = 1;
-      for (let j = 0; j < d$N; j++) t$5[j] += ak * t$4[k * d$N + j];
+      const a0 = 1;
+      const p0 = k * d$N;
+      for (let j = 0; j < d$N; j++) t$5[j] += a0 * t$4[p0 + j];
     }
   }
   let s$0 = 0;
@@ -872,14 +936,22 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     const t$1 = new Float64Array(d$N);
     {
       let k = 0;
-      for (; k + 1 < d$K; k += 2) {
-        const a0 = 1;
-        const a1 = 1;
-        for (let j = 0; j < d$N; j++) t$1[j] += a0 * t$0[k * d$N + j] + a1 * t$0[(k + 1) * d$N + j];
+      for (; k + 3 < d$K; k += 4) {
+        const a0 = 1,
+          a1 = 1,
+          a2 = 1,
+          a3 = 1;
+        const p0 = k * d$N,
+          p1 = p0 + d$N,
+          p2 = p1 + d$N,
+          p3 = p2 + d$N;
+        for (let j = 0; j < d$N; j++)
+          t$1[j] += a0 * t$0[p0 + j] + a1 * t$0[p1 + j] + (a2 * t$0[p2 + j] + a3 * t$0[p3 + j]);
       }
       for (; k < d$K; k++) {
-        const ak = 1;
-        for (let j = 0; j < d$N; j++) t$1[j] += ak * t$0[k * d$N + j];
+        const a0 = 1;
+        const p0 = k * d$N;
+        for (let j = 0; j < d$N; j++) t$1[j] += a0 * t$0[p0 + j];
       }
     }
     let s$0 = 0;

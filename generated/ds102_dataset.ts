@@ -158,14 +158,22 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const t$2 = new Float64Array(d$n);
   {
     let k = 0;
-    for (; k + 1 < d$h; k += 2) {
-      const a0 = -1 * v$b[k];
-      const a1 = -1 * v$b[k + 1];
-      for (let j = 0; j < d$n; j++) t$2[j] += a0 * t$1[k * d$n + j] + a1 * t$1[(k + 1) * d$n + j];
+    for (; k + 3 < d$h; k += 4) {
+      const a0 = -1 * v$b[k],
+        a1 = -1 * v$b[k + 1],
+        a2 = -1 * v$b[k + 2],
+        a3 = -1 * v$b[k + 3];
+      const p0 = k * d$n,
+        p1 = p0 + d$n,
+        p2 = p1 + d$n,
+        p3 = p2 + d$n;
+      for (let j = 0; j < d$n; j++)
+        t$2[j] += a0 * t$1[p0 + j] + a1 * t$1[p1 + j] + (a2 * t$1[p2 + j] + a3 * t$1[p3 + j]);
     }
     for (; k < d$h; k++) {
-      const ak = -1 * v$b[k];
-      for (let j = 0; j < d$n; j++) t$2[j] += ak * t$1[k * d$n + j];
+      const a0 = -1 * v$b[k];
+      const p0 = k * d$n;
+      for (let j = 0; j < d$n; j++) t$2[j] += a0 * t$1[p0 + j];
     }
   }
   const t$3 = new Float64Array(d$n);
@@ -177,30 +185,73 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     s$0 += sq$(t$3[j]);
   }
   const t$4 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    const ai = v$b[i];
-    for (let j = 0; j < d$n; j++) {
-      t$4[i * d$n + j] = ai * t$3[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$h; i += 4) {
+      const a0 = v$b[i],
+        a1 = v$b[i + 1],
+        a2 = v$b[i + 2],
+        a3 = v$b[i + 3];
+      const p0 = i * d$n,
+        p1 = p0 + d$n,
+        p2 = p1 + d$n,
+        p3 = p2 + d$n;
+      for (let j = 0; j < d$n; j++) {
+        const bj = t$3[j];
+        t$4[p0 + j] = a0 * bj;
+        t$4[p1 + j] = a1 * bj;
+        t$4[p2 + j] = a2 * bj;
+        t$4[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$h; i++) {
+      const ai = v$b[i];
+      const p0 = i * d$n;
+      for (let j = 0; j < d$n; j++) t$4[p0 + j] = ai * t$3[j];
     }
   }
   const t$5 = out$ === undefined ? new Float64Array(d$h) : out$.b;
   if (t$5.length !== d$h)
     throw new RangeError("LGradInto: out.b has length " + t$5.length + " but must have length " + d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$n; k += 4) {
-      acc0 += t$1[i * d$n + k] * t$3[k];
-      acc1 += t$1[i * d$n + k + 1] * t$3[k + 1];
-      acc2 += t$1[i * d$n + k + 2] * t$3[k + 2];
-      acc3 += t$1[i * d$n + k + 3] * t$3[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$h; i += 4) {
+      const p0 = i * d$n,
+        p1 = p0 + d$n,
+        p2 = p1 + d$n,
+        p3 = p2 + d$n;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$n; k++) {
+        const bk = t$3[k];
+        acc0 += t$1[p0 + k] * bk;
+        acc1 += t$1[p1 + k] * bk;
+        acc2 += t$1[p2 + k] * bk;
+        acc3 += t$1[p3 + k] * bk;
+      }
+      t$5[i] = -2 * acc0;
+      t$5[i + 1] = -2 * acc1;
+      t$5[i + 2] = -2 * acc2;
+      t$5[i + 3] = -2 * acc3;
     }
-    for (; k < d$n; k++) acc0 += t$1[i * d$n + k] * t$3[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$5[i] = -2 * acc;
+    for (; i < d$h; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$n; k += 4) {
+        acc0 += t$1[i * d$n + k] * t$3[k];
+        acc1 += t$1[i * d$n + k + 1] * t$3[k + 1];
+        acc2 += t$1[i * d$n + k + 2] * t$3[k + 2];
+        acc3 += t$1[i * d$n + k + 3] * t$3[k + 3];
+      }
+      for (; k < d$n; k++) acc0 += t$1[i * d$n + k] * t$3[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$5[i] = -2 * acc;
+    }
   }
   const t$6 = new Float64Array(d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
@@ -314,14 +365,22 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const t$2 = new Float64Array(d$n);
   {
     let k = 0;
-    for (; k + 1 < d$h; k += 2) {
-      const a0 = -1 * v$b[k];
-      const a1 = -1 * v$b[k + 1];
-      for (let j = 0; j < d$n; j++) t$2[j] += a0 * t$1[k * d$n + j] + a1 * t$1[(k + 1) * d$n + j];
+    for (; k + 3 < d$h; k += 4) {
+      const a0 = -1 * v$b[k],
+        a1 = -1 * v$b[k + 1],
+        a2 = -1 * v$b[k + 2],
+        a3 = -1 * v$b[k + 3];
+      const p0 = k * d$n,
+        p1 = p0 + d$n,
+        p2 = p1 + d$n,
+        p3 = p2 + d$n;
+      for (let j = 0; j < d$n; j++)
+        t$2[j] += a0 * t$1[p0 + j] + a1 * t$1[p1 + j] + (a2 * t$1[p2 + j] + a3 * t$1[p3 + j]);
     }
     for (; k < d$h; k++) {
-      const ak = -1 * v$b[k];
-      for (let j = 0; j < d$n; j++) t$2[j] += ak * t$1[k * d$n + j];
+      const a0 = -1 * v$b[k];
+      const p0 = k * d$n;
+      for (let j = 0; j < d$n; j++) t$2[j] += a0 * t$1[p0 + j];
     }
   }
   const t$3 = new Float64Array(d$n);
@@ -345,10 +404,29 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$5[j] = -2 * t$3[j];
   }
   const t$6 = new Float64Array(d$h * d$n);
-  for (let i = 0; i < d$h; i++) {
-    const ai = v$b[i];
-    for (let j = 0; j < d$n; j++) {
-      t$6[i * d$n + j] = ai * t$3[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$h; i += 4) {
+      const a0 = v$b[i],
+        a1 = v$b[i + 1],
+        a2 = v$b[i + 2],
+        a3 = v$b[i + 3];
+      const p0 = i * d$n,
+        p1 = p0 + d$n,
+        p2 = p1 + d$n,
+        p3 = p2 + d$n;
+      for (let j = 0; j < d$n; j++) {
+        const bj = t$3[j];
+        t$6[p0 + j] = a0 * bj;
+        t$6[p1 + j] = a1 * bj;
+        t$6[p2 + j] = a2 * bj;
+        t$6[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$h; i++) {
+      const ai = v$b[i];
+      const p0 = i * d$n;
+      for (let j = 0; j < d$n; j++) t$6[p0 + j] = ai * t$3[j];
     }
   }
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
@@ -578,14 +656,23 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     const t$0 = new Float64Array(d$n);
     {
       let k = 0;
-      for (; k + 1 < d$h; k += 2) {
-        const a0 = v$b[k];
-        const a1 = v$b[k + 1];
-        for (let j = 0; j < d$n; j++) t$0[j] += a0 * value$1[k * d$n + j] + a1 * value$1[(k + 1) * d$n + j];
+      for (; k + 3 < d$h; k += 4) {
+        const a0 = v$b[k],
+          a1 = v$b[k + 1],
+          a2 = v$b[k + 2],
+          a3 = v$b[k + 3];
+        const p0 = k * d$n,
+          p1 = p0 + d$n,
+          p2 = p1 + d$n,
+          p3 = p2 + d$n;
+        for (let j = 0; j < d$n; j++)
+          t$0[j] +=
+            a0 * value$1[p0 + j] + a1 * value$1[p1 + j] + (a2 * value$1[p2 + j] + a3 * value$1[p3 + j]);
       }
       for (; k < d$h; k++) {
-        const ak = v$b[k];
-        for (let j = 0; j < d$n; j++) t$0[j] += ak * value$1[k * d$n + j];
+        const a0 = v$b[k];
+        const p0 = k * d$n;
+        for (let j = 0; j < d$n; j++) t$0[j] += a0 * value$1[p0 + j];
       }
     }
     value$2 = t$0;

@@ -129,21 +129,45 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$y = input$.y;
   if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
   const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$m; k += 4) {
-      acc0 += v$A[i * d$m + k] * v$x[k];
-      acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
-      acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
-      acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$h; i += 4) {
+      const p0 = i * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$m; k++) {
+        const bk = v$x[k];
+        acc0 += v$A[p0 + k] * bk;
+        acc1 += v$A[p1 + k] * bk;
+        acc2 += v$A[p2 + k] * bk;
+        acc3 += v$A[p3 + k] * bk;
+      }
+      t$0[i] = acc0;
+      t$0[i + 1] = acc1;
+      t$0[i + 2] = acc2;
+      t$0[i + 3] = acc3;
     }
-    for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
+    for (; i < d$h; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$m; k += 4) {
+        acc0 += v$A[i * d$m + k] * v$x[k];
+        acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
+        acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
+        acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
+      }
+      for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$0[i] = acc;
+    }
   }
   const t$1 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
@@ -181,10 +205,29 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.A.data has length " + t$3.length + " but must have length " + d$h * d$m,
     );
-  for (let i = 0; i < d$h; i++) {
-    const ai = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
-    for (let j = 0; j < d$m; j++) {
-      t$3[i * d$m + j] = ai * v$x[j];
+  {
+    let i = 0;
+    for (; i + 3 < d$h; i += 4) {
+      const a0 = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i]))),
+        a1 = s$4 * (v$b[i + 1] * (t$1[i + 1] * (1 - t$1[i + 1]))),
+        a2 = s$4 * (v$b[i + 2] * (t$1[i + 2] * (1 - t$1[i + 2]))),
+        a3 = s$4 * (v$b[i + 3] * (t$1[i + 3] * (1 - t$1[i + 3])));
+      const p0 = i * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      for (let j = 0; j < d$m; j++) {
+        const bj = v$x[j];
+        t$3[p0 + j] = a0 * bj;
+        t$3[p1 + j] = a1 * bj;
+        t$3[p2 + j] = a2 * bj;
+        t$3[p3 + j] = a3 * bj;
+      }
+    }
+    for (; i < d$h; i++) {
+      const ai = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
+      const p0 = i * d$m;
+      for (let j = 0; j < d$m; j++) t$3[p0 + j] = ai * v$x[j];
     }
   }
   if (out$ === undefined) return { value: s$3, A: { rows: d$h, cols: d$m, data: t$3 }, b: t$2 };
@@ -243,21 +286,45 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$y = input$.y;
   if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
   const t$0 = new Float64Array(d$h);
-  for (let i = 0; i < d$h; i++) {
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    let k = 0;
-    for (; k + 3 < d$m; k += 4) {
-      acc0 += v$A[i * d$m + k] * v$x[k];
-      acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
-      acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
-      acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
+  {
+    let i = 0;
+    for (; i + 3 < d$h; i += 4) {
+      const p0 = i * d$m,
+        p1 = p0 + d$m,
+        p2 = p1 + d$m,
+        p3 = p2 + d$m;
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      for (let k = 0; k < d$m; k++) {
+        const bk = v$x[k];
+        acc0 += v$A[p0 + k] * bk;
+        acc1 += v$A[p1 + k] * bk;
+        acc2 += v$A[p2 + k] * bk;
+        acc3 += v$A[p3 + k] * bk;
+      }
+      t$0[i] = acc0;
+      t$0[i + 1] = acc1;
+      t$0[i + 2] = acc2;
+      t$0[i + 3] = acc3;
     }
-    for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
-    let acc = acc0 + acc1 + (acc2 + acc3);
-    t$0[i] = acc;
+    for (; i < d$h; i++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$m; k += 4) {
+        acc0 += v$A[i * d$m + k] * v$x[k];
+        acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
+        acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
+        acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
+      }
+      for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      t$0[i] = acc;
+    }
   }
   const t$1 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
@@ -436,21 +503,45 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$h);
-    for (let i = 0; i < d$h; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$m; k += 4) {
-        acc0 += v$A[i * d$m + k] * v$x[k];
-        acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
-        acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
-        acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
+    {
+      let i = 0;
+      for (; i + 3 < d$h; i += 4) {
+        const p0 = i * d$m,
+          p1 = p0 + d$m,
+          p2 = p1 + d$m,
+          p3 = p2 + d$m;
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        for (let k = 0; k < d$m; k++) {
+          const bk = v$x[k];
+          acc0 += v$A[p0 + k] * bk;
+          acc1 += v$A[p1 + k] * bk;
+          acc2 += v$A[p2 + k] * bk;
+          acc3 += v$A[p3 + k] * bk;
+        }
+        t$0[i] = acc0;
+        t$0[i + 1] = acc1;
+        t$0[i + 2] = acc2;
+        t$0[i + 3] = acc3;
       }
-      for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
+      for (; i < d$h; i++) {
+        let acc0 = 0,
+          acc1 = 0,
+          acc2 = 0,
+          acc3 = 0;
+        let k = 0;
+        for (; k + 3 < d$m; k += 4) {
+          acc0 += v$A[i * d$m + k] * v$x[k];
+          acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
+          acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
+          acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
+        }
+        for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
+        let acc = acc0 + acc1 + (acc2 + acc3);
+        t$0[i] = acc;
+      }
     }
     value$0 = t$0;
     if (target === 0) return t$0;

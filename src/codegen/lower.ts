@@ -762,45 +762,115 @@ class FunctionLowering {
     const inner = this.dim(a.shape.cols);
     const A = (row: string, col: string) => this.elem(a, { row, col });
     const B = (row: string, col: string) => this.elem(b, { row, col });
+    /**
+     * `const p0 = base, p1 = p0 + stride, ...`: the offsets of consecutive rows, as many as
+     * `uses` reads (none when the operand is computed, not stored: strict mode forbids unused locals).
+     */
+    const rowOffsets = (base: string, stride: string, uses: string): string[] => {
+      let last = -1;
+      for (let q = 0; q < 4; q++) if (new RegExp(`(?<![\\w$])p${q}(?![\\w$])`).test(uses)) last = q;
+      if (last < 0) return [];
+      const decls = [`p0 = ${base}`];
+      for (let q = 1; q <= last; q++) decls.push(`p${q} = p${q - 1} + ${stride}`);
+      return [`const ${decls.join(', ')};`];
+    };
     if (a.shape.cols === 1) {
-      // Outer product: each entry of the left vector once per row.
-      return [`for (let i = 0; i < ${r}; i++) {`, `const ai = ${scaled(A('i', '0'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[i * ${c} + j] = ai * ${B('0', 'j')};`, '}', '}'];
+      // Outer product, written straight into the result four rows at a time: each entry of the
+      // right vector is read once per four rows, each entry of the left once per row.
+      const Bj = B('0', 'j');
+      return [
+        '{',
+        'let i = 0;',
+        `for (; i + 3 < ${r}; i += 4) {`,
+        `const a0 = ${scaled(A('i', '0'))}, a1 = ${scaled(A('i + 1', '0'))}, a2 = ${scaled(A('i + 2', '0'))}, a3 = ${scaled(A('i + 3', '0'))};`,
+        ...rowOffsets(`i * ${c}`, c, 'p3'),
+        `for (let j = 0; j < ${c}; j++) {`,
+        `const bj = ${Bj};`,
+        `${t}[p0 + j] = a0 * bj;`,
+        `${t}[p1 + j] = a1 * bj;`,
+        `${t}[p2 + j] = a2 * bj;`,
+        `${t}[p3 + j] = a3 * bj;`,
+        '}',
+        '}',
+        `for (; i < ${r}; i++) {`,
+        `const ai = ${scaled(A('i', '0'))};`,
+        `const p0 = i * ${c};`,
+        `for (let j = 0; j < ${c}; j++) ${t}[p0 + j] = ai * ${Bj};`,
+        '}',
+        '}',
+      ];
     }
     if (n.shape.cols === 1) {
       if (a.op === 'transpose') {
-        // Aᵀ b with A stored row-major: walk A's rows, scaled by b's entries.
-        // Two rows of A per pass over the result: half the loads and stores of t.
+        // Aᵀ b with A stored row-major: walk four rows of A per pass over the result, each
+        // scaled by its entry of b, so the result is loaded and stored once per four rows.
+        const stored = a.args[0]!;
+        const direct = this.placement.get(a.id) === 'inline';
+        // Entry (k + q, i) of A (row q of the four), by row offset when A is read directly.
+        const Arow = (q: number) => (direct ? this.elem(stored, { row: q === 0 ? 'k' : `k + ${q}`, col: 'i', flat: `p${q} + i` }) : A('i', q === 0 ? 'k' : `k + ${q}`));
+        const fourRows = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${Arow(0)} * b0 + ${Arow(1)} * b1 + (${Arow(2)} * b2 + ${Arow(3)} * b3);`;
+        const oneRow = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${Arow(0)} * b0;`;
         return [
           ...clear,
           '{',
           'let k = 0;',
-          `for (; k + 1 < ${inner}; k += 2) {`,
-          `const b0 = ${scaled(B('k', '0'))};`,
-          `const b1 = ${scaled(B('k + 1', '0'))};`,
-          `for (let i = 0; i < ${r}; i++) ${t}[i] += ${A('i', 'k')} * b0 + ${A('i', 'k + 1')} * b1;`,
+          `for (; k + 3 < ${inner}; k += 4) {`,
+          `const b0 = ${scaled(B('k', '0'))}, b1 = ${scaled(B('k + 1', '0'))}, b2 = ${scaled(B('k + 2', '0'))}, b3 = ${scaled(B('k + 3', '0'))};`,
+          ...rowOffsets(`k * ${r}`, r, fourRows),
+          fourRows,
           '}',
           `for (; k < ${inner}; k++) {`,
-          `const bk = ${scaled(B('k', '0'))};`,
-          `for (let i = 0; i < ${r}; i++) ${t}[i] += ${A('i', 'k')} * bk;`,
+          `const b0 = ${scaled(B('k', '0'))};`,
+          ...rowOffsets(`k * ${r}`, r, oneRow),
+          oneRow,
           '}',
           '}',
         ];
       }
-      return [`for (let i = 0; i < ${r}; i++) {`, ...this.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`), `${t}[i] = ${scaled('acc')};`, '}'];
+      // A b: four rows of A per pass, so each entry of b is read once per four rows and the
+      // four running sums are independent.
+      const Arow = (q: number) => this.elem(a, { row: q === 0 ? 'i' : `i + ${q}`, col: 'k', flat: `p${q} + k` });
+      const sums = [0, 1, 2, 3].map((q) => `acc${q} += ${Arow(q)} * bk;`);
+      return [
+        '{',
+        'let i = 0;',
+        `for (; i + 3 < ${r}; i += 4) {`,
+        ...rowOffsets(`i * ${inner}`, inner, sums.join('\n')),
+        'let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;',
+        `for (let k = 0; k < ${inner}; k++) {`,
+        `const bk = ${B('k', '0')};`,
+        ...sums,
+        '}',
+        `${t}[i] = ${scaled('acc0')};`,
+        `${t}[i + 1] = ${scaled('acc1')};`,
+        `${t}[i + 2] = ${scaled('acc2')};`,
+        `${t}[i + 3] = ${scaled('acc3')};`,
+        '}',
+        `for (; i < ${r}; i++) {`,
+        ...this.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`),
+        `${t}[i] = ${scaled('acc')};`,
+        '}',
+        '}',
+      ];
     }
     if (n.shape.rows === 1 && b.op !== 'transpose') {
+      // aᵀ B: four rows of B per pass over the result.
+      const Brow = (q: number) => this.elem(b, { row: q === 0 ? 'k' : `k + ${q}`, col: 'j', flat: `p${q} + j` });
+      const fourRows = `for (let j = 0; j < ${c}; j++) ${t}[j] += a0 * ${Brow(0)} + a1 * ${Brow(1)} + (a2 * ${Brow(2)} + a3 * ${Brow(3)});`;
+      const oneRow = `for (let j = 0; j < ${c}; j++) ${t}[j] += a0 * ${Brow(0)};`;
       return [
         ...clear,
         '{',
         'let k = 0;',
-        `for (; k + 1 < ${inner}; k += 2) {`,
-        `const a0 = ${scaled(A('0', 'k'))};`,
-        `const a1 = ${scaled(A('0', 'k + 1'))};`,
-        `for (let j = 0; j < ${c}; j++) ${t}[j] += a0 * ${B('k', 'j')} + a1 * ${B('k + 1', 'j')};`,
+        `for (; k + 3 < ${inner}; k += 4) {`,
+        `const a0 = ${scaled(A('0', 'k'))}, a1 = ${scaled(A('0', 'k + 1'))}, a2 = ${scaled(A('0', 'k + 2'))}, a3 = ${scaled(A('0', 'k + 3'))};`,
+        ...rowOffsets(`k * ${c}`, c, fourRows),
+        fourRows,
         '}',
         `for (; k < ${inner}; k++) {`,
-        `const ak = ${scaled(A('0', 'k'))};`,
-        `for (let j = 0; j < ${c}; j++) ${t}[j] += ak * ${B('k', 'j')};`,
+        `const a0 = ${scaled(A('0', 'k'))};`,
+        ...rowOffsets(`k * ${c}`, c, oneRow),
+        oneRow,
         '}',
         '}',
       ];
