@@ -1008,196 +1008,163 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
   const t$10 = new Float64Array(d$D3);
+  const t$11 = out$ === undefined ? new Float64Array(d$Df * d$D3) : out$.Omega3.data;
+  if (t$11.length !== d$Df * d$D3)
+    throw new RangeError(
+      "lGrad2Into: out.Omega3.data has length " + t$11.length + " but must have length " + d$Df * d$D3,
+    );
   {
     let k = 0;
     for (; k + 3 < d$Df; k += 4) {
-      const b0 = t$9[k],
-        b1 = t$9[k + 1],
-        b2 = t$9[k + 2],
-        b3 = t$9[k + 3];
+      const d0 = t$9[k],
+        d1 = t$9[k + 1],
+        d2 = t$9[k + 2],
+        d3 = t$9[k + 3];
+      const g0 = 2 * d0,
+        g1 = 2 * d1,
+        g2 = 2 * d2,
+        g3 = 2 * d3;
       const p0 = k * d$D3,
         p1 = p0 + d$D3,
         p2 = p1 + d$D3,
         p3 = p2 + d$D3;
-      for (let i = 0; i < d$D3; i++)
+      for (let i = 0; i < d$D3; i++) {
+        const hi = t$7[i];
+        t$11[p0 + i] = g0 * hi;
+        t$11[p1 + i] = g1 * hi;
+        t$11[p2 + i] = g2 * hi;
+        t$11[p3 + i] = g3 * hi;
         t$10[i] +=
-          v$Omega3[p0 + i] * b0 + v$Omega3[p1 + i] * b1 + (v$Omega3[p2 + i] * b2 + v$Omega3[p3 + i] * b3);
+          v$Omega3[p0 + i] * d0 + v$Omega3[p1 + i] * d1 + (v$Omega3[p2 + i] * d2 + v$Omega3[p3 + i] * d3);
+      }
     }
     for (; k < d$Df; k++) {
-      const b0 = t$9[k];
+      const d0 = t$9[k];
+      const g0 = 2 * d0;
       const p0 = k * d$D3;
-      for (let i = 0; i < d$D3; i++) t$10[i] += v$Omega3[p0 + i] * b0;
+      for (let i = 0; i < d$D3; i++) {
+        t$11[p0 + i] = g0 * t$7[i];
+        t$10[i] += v$Omega3[p0 + i] * d0;
+      }
     }
   }
-  const t$11 = new Float64Array(d$D3);
+  const t$12 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
-    t$11[i] = t$10[i] * Math.sin(t$6[i]);
+    t$12[i] = t$10[i] * Math.sin(t$6[i]);
   }
-  const t$12 = new Float64Array(d$D2);
+  const t$13 = new Float64Array(d$D2);
+  const t$14 = out$ === undefined ? new Float64Array(d$D3 * d$D2) : out$.Omega2.data;
+  if (t$14.length !== d$D3 * d$D2)
+    throw new RangeError(
+      "lGrad2Into: out.Omega2.data has length " + t$14.length + " but must have length " + d$D3 * d$D2,
+    );
   {
     let k = 0;
     for (; k + 3 < d$D3; k += 4) {
-      const b0 = t$11[k],
-        b1 = t$11[k + 1],
-        b2 = t$11[k + 2],
-        b3 = t$11[k + 3];
+      const d0 = t$12[k],
+        d1 = t$12[k + 1],
+        d2 = t$12[k + 2],
+        d3 = t$12[k + 3];
+      const g0 = -2 * d0,
+        g1 = -2 * d1,
+        g2 = -2 * d2,
+        g3 = -2 * d3;
       const p0 = k * d$D2,
         p1 = p0 + d$D2,
         p2 = p1 + d$D2,
         p3 = p2 + d$D2;
-      for (let i = 0; i < d$D2; i++)
-        t$12[i] +=
-          v$Omega2[p0 + i] * b0 + v$Omega2[p1 + i] * b1 + (v$Omega2[p2 + i] * b2 + v$Omega2[p3 + i] * b3);
+      for (let i = 0; i < d$D2; i++) {
+        const hi = t$4[i];
+        t$14[p0 + i] = g0 * hi;
+        t$14[p1 + i] = g1 * hi;
+        t$14[p2 + i] = g2 * hi;
+        t$14[p3 + i] = g3 * hi;
+        t$13[i] +=
+          v$Omega2[p0 + i] * d0 + v$Omega2[p1 + i] * d1 + (v$Omega2[p2 + i] * d2 + v$Omega2[p3 + i] * d3);
+      }
     }
     for (; k < d$D3; k++) {
-      const b0 = t$11[k];
+      const d0 = t$12[k];
+      const g0 = -2 * d0;
       const p0 = k * d$D2;
-      for (let i = 0; i < d$D2; i++) t$12[i] += v$Omega2[p0 + i] * b0;
+      for (let i = 0; i < d$D2; i++) {
+        t$14[p0 + i] = g0 * t$4[i];
+        t$13[i] += v$Omega2[p0 + i] * d0;
+      }
     }
   }
-  const t$13 = new Float64Array(d$D2);
+  const t$15 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
-    t$13[i] = t$12[i] * t$4[i];
+    t$15[i] = t$13[i] * t$4[i];
   }
-  const t$14 = new Float64Array(d$D1);
+  const t$16 = new Float64Array(d$D1);
+  const t$17 = out$ === undefined ? new Float64Array(d$D2 * d$D1) : out$.Omega1.data;
+  if (t$17.length !== d$D2 * d$D1)
+    throw new RangeError(
+      "lGrad2Into: out.Omega1.data has length " + t$17.length + " but must have length " + d$D2 * d$D1,
+    );
   {
     let k = 0;
     for (; k + 3 < d$D2; k += 4) {
-      const b0 = t$13[k],
-        b1 = t$13[k + 1],
-        b2 = t$13[k + 2],
-        b3 = t$13[k + 3];
+      const d0 = t$15[k],
+        d1 = t$15[k + 1],
+        d2 = t$15[k + 2],
+        d3 = t$15[k + 3];
+      const g0 = -2 * d0,
+        g1 = -2 * d1,
+        g2 = -2 * d2,
+        g3 = -2 * d3;
       const p0 = k * d$D1,
         p1 = p0 + d$D1,
         p2 = p1 + d$D1,
         p3 = p2 + d$D1;
-      for (let i = 0; i < d$D1; i++)
-        t$14[i] +=
-          v$Omega1[p0 + i] * b0 + v$Omega1[p1 + i] * b1 + (v$Omega1[p2 + i] * b2 + v$Omega1[p3 + i] * b3);
+      for (let i = 0; i < d$D1; i++) {
+        const hi = t$2[i];
+        t$17[p0 + i] = g0 * hi;
+        t$17[p1 + i] = g1 * hi;
+        t$17[p2 + i] = g2 * hi;
+        t$17[p3 + i] = g3 * hi;
+        t$16[i] +=
+          v$Omega1[p0 + i] * d0 + v$Omega1[p1 + i] * d1 + (v$Omega1[p2 + i] * d2 + v$Omega1[p3 + i] * d3);
+      }
     }
     for (; k < d$D2; k++) {
-      const b0 = t$13[k];
+      const d0 = t$15[k];
+      const g0 = -2 * d0;
       const p0 = k * d$D1;
-      for (let i = 0; i < d$D1; i++) t$14[i] += v$Omega1[p0 + i] * b0;
+      for (let i = 0; i < d$D1; i++) {
+        t$17[p0 + i] = g0 * t$2[i];
+        t$16[i] += v$Omega1[p0 + i] * d0;
+      }
     }
   }
-  const t$15 = new Float64Array(d$D1);
+  const t$18 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
-    t$15[i] = t$14[i] * Math.cos(t$1[i]);
+    t$18[i] = t$16[i] * Math.cos(t$1[i]);
   }
-  const t$16 = out$ === undefined ? new Float64Array(d$Df) : out$.beta3;
-  if (t$16.length !== d$Df)
-    throw new RangeError("lGrad2Into: out.beta3 has length " + t$16.length + " but must have length " + d$Df);
+  const t$19 = out$ === undefined ? new Float64Array(d$Df) : out$.beta3;
+  if (t$19.length !== d$Df)
+    throw new RangeError("lGrad2Into: out.beta3 has length " + t$19.length + " but must have length " + d$Df);
   for (let i = 0; i < d$Df; i++) {
-    t$16[i] = 2 * t$9[i];
+    t$19[i] = 2 * t$9[i];
   }
-  const t$17 = out$ === undefined ? new Float64Array(d$D3) : out$.beta2;
-  if (t$17.length !== d$D3)
-    throw new RangeError("lGrad2Into: out.beta2 has length " + t$17.length + " but must have length " + d$D3);
+  const t$20 = out$ === undefined ? new Float64Array(d$D3) : out$.beta2;
+  if (t$20.length !== d$D3)
+    throw new RangeError("lGrad2Into: out.beta2 has length " + t$20.length + " but must have length " + d$D3);
   for (let i = 0; i < d$D3; i++) {
-    t$17[i] = -2 * t$11[i];
+    t$20[i] = -2 * t$12[i];
   }
-  const t$18 = out$ === undefined ? new Float64Array(d$D2) : out$.beta1;
-  if (t$18.length !== d$D2)
-    throw new RangeError("lGrad2Into: out.beta1 has length " + t$18.length + " but must have length " + d$D2);
+  const t$21 = out$ === undefined ? new Float64Array(d$D2) : out$.beta1;
+  if (t$21.length !== d$D2)
+    throw new RangeError("lGrad2Into: out.beta1 has length " + t$21.length + " but must have length " + d$D2);
   for (let i = 0; i < d$D2; i++) {
-    t$18[i] = -2 * t$13[i];
+    t$21[i] = -2 * t$15[i];
   }
-  const t$19 = out$ === undefined ? new Float64Array(d$D1) : out$.beta0;
-  if (t$19.length !== d$D1)
-    throw new RangeError("lGrad2Into: out.beta0 has length " + t$19.length + " but must have length " + d$D1);
+  const t$22 = out$ === undefined ? new Float64Array(d$D1) : out$.beta0;
+  if (t$22.length !== d$D1)
+    throw new RangeError("lGrad2Into: out.beta0 has length " + t$22.length + " but must have length " + d$D1);
   for (let i = 0; i < d$D1; i++) {
-    t$19[i] = -2 * t$15[i];
-  }
-  const t$20 = out$ === undefined ? new Float64Array(d$Df * d$D3) : out$.Omega3.data;
-  if (t$20.length !== d$Df * d$D3)
-    throw new RangeError(
-      "lGrad2Into: out.Omega3.data has length " + t$20.length + " but must have length " + d$Df * d$D3,
-    );
-  {
-    let i = 0;
-    for (; i + 3 < d$Df; i += 4) {
-      const a0 = 2 * t$9[i],
-        a1 = 2 * t$9[i + 1],
-        a2 = 2 * t$9[i + 2],
-        a3 = 2 * t$9[i + 3];
-      const p0 = i * d$D3,
-        p1 = p0 + d$D3,
-        p2 = p1 + d$D3,
-        p3 = p2 + d$D3;
-      for (let j = 0; j < d$D3; j++) {
-        const bj = t$7[j];
-        t$20[p0 + j] = a0 * bj;
-        t$20[p1 + j] = a1 * bj;
-        t$20[p2 + j] = a2 * bj;
-        t$20[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$Df; i++) {
-      const ai = 2 * t$9[i];
-      const p0 = i * d$D3;
-      for (let j = 0; j < d$D3; j++) t$20[p0 + j] = ai * t$7[j];
-    }
-  }
-  const t$21 = out$ === undefined ? new Float64Array(d$D3 * d$D2) : out$.Omega2.data;
-  if (t$21.length !== d$D3 * d$D2)
-    throw new RangeError(
-      "lGrad2Into: out.Omega2.data has length " + t$21.length + " but must have length " + d$D3 * d$D2,
-    );
-  {
-    let i = 0;
-    for (; i + 3 < d$D3; i += 4) {
-      const a0 = -2 * t$11[i],
-        a1 = -2 * t$11[i + 1],
-        a2 = -2 * t$11[i + 2],
-        a3 = -2 * t$11[i + 3];
-      const p0 = i * d$D2,
-        p1 = p0 + d$D2,
-        p2 = p1 + d$D2,
-        p3 = p2 + d$D2;
-      for (let j = 0; j < d$D2; j++) {
-        const bj = t$4[j];
-        t$21[p0 + j] = a0 * bj;
-        t$21[p1 + j] = a1 * bj;
-        t$21[p2 + j] = a2 * bj;
-        t$21[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$D3; i++) {
-      const ai = -2 * t$11[i];
-      const p0 = i * d$D2;
-      for (let j = 0; j < d$D2; j++) t$21[p0 + j] = ai * t$4[j];
-    }
-  }
-  const t$22 = out$ === undefined ? new Float64Array(d$D2 * d$D1) : out$.Omega1.data;
-  if (t$22.length !== d$D2 * d$D1)
-    throw new RangeError(
-      "lGrad2Into: out.Omega1.data has length " + t$22.length + " but must have length " + d$D2 * d$D1,
-    );
-  {
-    let i = 0;
-    for (; i + 3 < d$D2; i += 4) {
-      const a0 = -2 * t$13[i],
-        a1 = -2 * t$13[i + 1],
-        a2 = -2 * t$13[i + 2],
-        a3 = -2 * t$13[i + 3];
-      const p0 = i * d$D1,
-        p1 = p0 + d$D1,
-        p2 = p1 + d$D1,
-        p3 = p2 + d$D1;
-      for (let j = 0; j < d$D1; j++) {
-        const bj = t$2[j];
-        t$22[p0 + j] = a0 * bj;
-        t$22[p1 + j] = a1 * bj;
-        t$22[p2 + j] = a2 * bj;
-        t$22[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$D2; i++) {
-      const ai = -2 * t$13[i];
-      const p0 = i * d$D1;
-      for (let j = 0; j < d$D1; j++) t$22[p0 + j] = ai * t$2[j];
-    }
+    t$22[i] = -2 * t$18[i];
   }
   const t$23 = out$ === undefined ? new Float64Array(d$D1 * d$Di) : out$.Omega0.data;
   if (t$23.length !== d$D1 * d$Di)
@@ -1207,10 +1174,10 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   {
     let i = 0;
     for (; i + 3 < d$D1; i += 4) {
-      const a0 = -2 * t$15[i],
-        a1 = -2 * t$15[i + 1],
-        a2 = -2 * t$15[i + 2],
-        a3 = -2 * t$15[i + 3];
+      const a0 = -2 * t$18[i],
+        a1 = -2 * t$18[i + 1],
+        a2 = -2 * t$18[i + 2],
+        a3 = -2 * t$18[i + 3];
       const p0 = i * d$Di,
         p1 = p0 + d$Di,
         p2 = p1 + d$Di,
@@ -1224,7 +1191,7 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       }
     }
     for (; i < d$D1; i++) {
-      const ai = -2 * t$15[i];
+      const ai = -2 * t$18[i];
       const p0 = i * d$Di;
       for (let j = 0; j < d$Di; j++) t$23[p0 + j] = ai * v$x_i[j];
     }
@@ -1232,14 +1199,14 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   if (out$ === undefined)
     return {
       value: s$1,
-      beta0: t$19,
-      beta1: t$18,
-      beta2: t$17,
-      beta3: t$16,
+      beta0: t$22,
+      beta1: t$21,
+      beta2: t$20,
+      beta3: t$19,
       Omega0: { rows: d$D1, cols: d$Di, data: t$23 },
-      Omega1: { rows: d$D2, cols: d$D1, data: t$22 },
-      Omega2: { rows: d$D3, cols: d$D2, data: t$21 },
-      Omega3: { rows: d$Df, cols: d$D3, data: t$20 },
+      Omega1: { rows: d$D2, cols: d$D1, data: t$17 },
+      Omega2: { rows: d$D3, cols: d$D2, data: t$14 },
+      Omega3: { rows: d$Df, cols: d$D3, data: t$11 },
     };
   out$.value = s$1;
   out$.Omega0.rows = d$D1;

@@ -284,50 +284,34 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.V.data has length " + t$6.length + " but must have length " + d$K * d$M,
     );
-  {
-    let i = 0;
-    for (; i + 3 < d$K; i += 4) {
-      const a0 = t$5[i],
-        a1 = t$5[i + 1],
-        a2 = t$5[i + 2],
-        a3 = t$5[i + 3];
-      const p0 = i * d$M,
-        p1 = p0 + d$M,
-        p2 = p1 + d$M,
-        p3 = p2 + d$M;
-      for (let j = 0; j < d$M; j++) {
-        const bj = t$1[j];
-        t$6[p0 + j] = a0 * bj;
-        t$6[p1 + j] = a1 * bj;
-        t$6[p2 + j] = a2 * bj;
-        t$6[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$K; i++) {
-      const ai = t$5[i];
-      const p0 = i * d$M;
-      for (let j = 0; j < d$M; j++) t$6[p0 + j] = ai * t$1[j];
-    }
-  }
   const t$7 = new Float64Array(d$M);
   {
     let k = 0;
     for (; k + 3 < d$K; k += 4) {
-      const b0 = t$5[k],
-        b1 = t$5[k + 1],
-        b2 = t$5[k + 2],
-        b3 = t$5[k + 3];
+      const d0 = t$5[k],
+        d1 = t$5[k + 1],
+        d2 = t$5[k + 2],
+        d3 = t$5[k + 3];
       const p0 = k * d$M,
         p1 = p0 + d$M,
         p2 = p1 + d$M,
         p3 = p2 + d$M;
-      for (let i = 0; i < d$M; i++)
-        t$7[i] += v$V[p0 + i] * b0 + v$V[p1 + i] * b1 + (v$V[p2 + i] * b2 + v$V[p3 + i] * b3);
+      for (let i = 0; i < d$M; i++) {
+        const hi = t$1[i];
+        t$6[p0 + i] = d0 * hi;
+        t$6[p1 + i] = d1 * hi;
+        t$6[p2 + i] = d2 * hi;
+        t$6[p3 + i] = d3 * hi;
+        t$7[i] += v$V[p0 + i] * d0 + v$V[p1 + i] * d1 + (v$V[p2 + i] * d2 + v$V[p3 + i] * d3);
+      }
     }
     for (; k < d$K; k++) {
-      const b0 = t$5[k];
+      const d0 = t$5[k];
       const p0 = k * d$M;
-      for (let i = 0; i < d$M; i++) t$7[i] += v$V[p0 + i] * b0;
+      for (let i = 0; i < d$M; i++) {
+        t$6[p0 + i] = d0 * t$1[i];
+        t$7[i] += v$V[p0 + i] * d0;
+      }
     }
   }
   const t$8 = out$ === undefined ? new Float64Array(d$M) : out$.b;

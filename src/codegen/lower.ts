@@ -126,6 +126,33 @@ export function lowerBlock(model: Model, block: BlockSpec): LoweredBlock {
   return new FunctionLowering(model, { name: '', outputs: [block.output] }, block).runBlock();
 }
 
+/** An outer product computed in the backward pass of the layer whose weights it is the gradient of. */
+interface OuterProductPartner {
+  /** The node whose buffer holds the result: the product, or `scale (product)` absorbing it. */
+  readonly node: Node;
+  readonly product: Node;
+  readonly scale: Node | undefined;
+}
+
+/** The operands of a fused backward pass (FunctionLowering.backwardPass). */
+interface BackwardPass {
+  /** The buffer of Wᵀ δ (accumulated into: zero, or cleared by the caller) and its scale. */
+  readonly back: string;
+  readonly backScale: string | undefined;
+  /** The buffer of δ hᵀ (assigned) and its scale. */
+  readonly outer: string;
+  readonly outerScale: string | undefined;
+  /** Entry i of h. */
+  readonly h: string;
+  /** W is rows x cols: δ has `rows` entries, h and Wᵀ δ `cols`. */
+  readonly cols: string;
+  readonly rows: string;
+  /** Entry (k + q, i) of W, by the row offset p<q>. */
+  readonly Wrow: (q: number) => string;
+  /** Entry `row` of δ. */
+  readonly delta: (row: string) => string;
+}
+
 class FunctionLowering {
   private readonly nodes: Node[];
   private readonly uses = new Map<number, number>();
@@ -549,6 +576,8 @@ class FunctionLowering {
   }
 
   private emit(n: Node): void {
+    // Computed already, in the loop of another node (a fused backward pass).
+    if (this.locals.has(n.id)) return;
     const p = this.placement.get(n.id)!;
     if (p === 'scalar') this.emitScalar(n);
     else if (p === 'buffer') this.emitBuffer(n);
@@ -658,25 +687,27 @@ class FunctionLowering {
     }
   }
 
+  /** The statement that declares buffer `t` of `n`: a new array, or in `into` mode the caller's, checked. */
+  private allocation(n: Node, t: string): string {
+    // Outputs that are constant matrices or views still get a buffer of their own.
+    const target = this.intoTargets.get(n.id);
+    if (target === undefined) return `const ${t} = new Float64Array(${this.size(n)});`;
+    // The caller's array: checked, and cleared where the loops below accumulate into it.
+    // Products clear the array themselves, and only where their loops accumulate.
+    const absorbed = n.op === 'mul' && n.args[1] !== undefined && this.absorbedProduct(n.args[1]);
+    const assigns = ELEMENTWISE.has(n.op) || absorbed || n.op === 'matmul' || n.op === 'transpose' || n.op === 'softmax' || n.op === 'diagpart' || n.op === 'fill';
+    return [
+      `const ${t} = out$ === undefined ? new Float64Array(${this.size(n)}) : ${target.data};`,
+      `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.spec.name}Into: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
+      ...(assigns ? [] : [`if (out$ !== undefined) ${t}.fill(0);`]),
+    ].join('\n');
+  }
+
   private emitBuffer(n: Node): void {
     const out = this.statements;
     const t = this.newBuffer(n);
-    // Outputs that are constant matrices or views still get a buffer of their own.
     const target = this.intoTargets.get(n.id);
-    let alloc: string;
-    if (target === undefined) {
-      alloc = `const ${t} = new Float64Array(${this.size(n)});`;
-    } else {
-      // The caller's array: checked, and cleared where the loops below accumulate into it.
-      // Products clear the array themselves, and only where their loops accumulate.
-      const absorbed = n.op === 'mul' && n.args[1] !== undefined && this.absorbedProduct(n.args[1]);
-      const assigns = ELEMENTWISE.has(n.op) || absorbed || n.op === 'matmul' || n.op === 'transpose' || n.op === 'softmax' || n.op === 'diagpart' || n.op === 'fill';
-      alloc = [
-        `const ${t} = out$ === undefined ? new Float64Array(${this.size(n)}) : ${target.data};`,
-        `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.spec.name}Into: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
-        ...(assigns ? [] : [`if (out$ !== undefined) ${t}.fill(0);`]),
-      ].join('\n');
-    }
+    const alloc = this.allocation(n, t);
     switch (n.op) {
       case 'fill':
         if (target !== undefined) out.push(alloc, `${t}.fill(${num(n.attrs.value!)});`);
@@ -775,6 +806,25 @@ class FunctionLowering {
       return [`const ${decls.join(', ')};`];
     };
     if (a.shape.cols === 1) {
+      const partner = this.fusableBackProduct(a, n);
+      if (partner !== undefined) {
+        const back = this.newBuffer(partner.node);
+        return [
+          this.allocation(partner.node, back),
+          ...(this.intoTargets.has(partner.node.id) ? [`if (out$ !== undefined) ${back}.fill(0);`] : []),
+          ...this.backwardPass({
+            back,
+            backScale: partner.scale === undefined ? undefined : this.scalar(partner.scale),
+            outer: t,
+            outerScale: scale,
+            h: B('0', 'i'),
+            cols: c,
+            rows: r,
+            Wrow: (q) => this.elem(partner.weights, { row: q === 0 ? 'k' : `k + ${q}`, col: 'i', flat: `p${q} + i` }),
+            delta: (row) => A(row, '0'),
+          }),
+        ];
+      }
       // Outer product, written straight into the result four rows at a time: each entry of the
       // right vector is read once per four rows, each entry of the left once per row.
       const Bj = B('0', 'j');
@@ -808,6 +858,25 @@ class FunctionLowering {
         const direct = this.placement.get(a.id) === 'inline';
         // Entry (k + q, i) of A (row q of the four), by row offset when A is read directly.
         const Arow = (q: number) => (direct ? this.elem(stored, { row: q === 0 ? 'k' : `k + ${q}`, col: 'i', flat: `p${q} + i` }) : A('i', q === 0 ? 'k' : `k + ${q}`));
+        const partner = direct ? this.fusableOuterProduct(b, stored) : undefined;
+        if (partner !== undefined) {
+          const g = this.newBuffer(partner.node);
+          return [
+            ...clear,
+            this.allocation(partner.node, g),
+            ...this.backwardPass({
+              back: t,
+              backScale: scale,
+              outer: g,
+              outerScale: partner.scale === undefined ? undefined : this.scalar(partner.scale),
+              h: this.elem(partner.product.args[1]!, { row: '0', col: 'i', flat: 'i' }),
+              cols: r,
+              rows: inner,
+              Wrow: Arow,
+              delta: (row) => B(row, '0'),
+            }),
+          ];
+        }
         const fourRows = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${Arow(0)} * b0 + ${Arow(1)} * b1 + (${Arow(2)} * b2 + ${Arow(3)} * b3);`;
         const oneRow = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${Arow(0)} * b0;`;
         return [
@@ -893,6 +962,105 @@ class FunctionLowering {
       `const aik = ${scaled(A('i', 'k'))};`,
       `for (let j = 0; j < ${c}; j++) {`,
       `${t}[i * ${c} + j] += aik * ${B('k', 'j')};`,
+      '}',
+      '}',
+      '}',
+    ];
+  }
+
+  /** Whether every value `n` reads is computed by now (its loops may be moved here). */
+  private ready(n: Node): boolean {
+    const p = this.placement.get(n.id);
+    if (p === 'input' || n.op === 'const' || n.op === 'dim') return true;
+    if (p === 'buffer' || p === 'scalar') return this.locals.has(n.id);
+    return n.args.every((a) => this.ready(a));
+  }
+
+  /**
+   * The weight gradient δ hᵀ of a linear layer whose backward product Wᵀ δ is being emitted,
+   * when it can be computed in the same pass over W's rows: a not yet emitted outer product of
+   * the same δ, with W's shape, whose other operand (and scale) are computed already.
+   */
+  private fusableOuterProduct(delta: Node, weights: Node): OuterProductPartner | undefined {
+    if (delta.shape.cols !== 1) return undefined;
+    for (const product of this.consumers.get(delta.id) ?? []) {
+      if (product.op !== 'matmul' || product.args[0] !== delta || !sameShape(product.shape, weights.shape)) continue;
+      let node = product;
+      let scale: Node | undefined;
+      if (this.absorbedProduct(product)) {
+        node = this.consumers.get(product.id)![0]!;
+        scale = node.args[0]!;
+      }
+      if (this.placement.get(node.id) !== 'buffer' || this.locals.has(node.id)) continue;
+      if (!this.ready(product.args[1]!) || (scale !== undefined && !this.ready(scale))) continue;
+      return { node, product, scale };
+    }
+    return undefined;
+  }
+
+  /**
+   * The other half of the same fusion, seen from the weight gradient `outer = δ hᵀ`: a not yet
+   * emitted Wᵀ δ of the same δ with W of the outer product's shape, stored.
+   */
+  private fusableBackProduct(delta: Node, outer: Node): (OuterProductPartner & { readonly weights: Node }) | undefined {
+    if (delta.shape.cols !== 1) return undefined;
+    for (const product of this.consumers.get(delta.id) ?? []) {
+      if (product.op !== 'matmul' || product.args[1] !== delta) continue;
+      const transposed = product.args[0]!;
+      if (transposed.op !== 'transpose' || this.placement.get(transposed.id) !== 'inline') continue;
+      const weights = transposed.args[0]!;
+      if (!sameShape(weights.shape, outer.shape) || !this.ready(weights)) continue;
+      let node = product;
+      let scale: Node | undefined;
+      if (this.absorbedProduct(product)) {
+        node = this.consumers.get(product.id)![0]!;
+        scale = node.args[0]!;
+      }
+      if (this.placement.get(node.id) !== 'buffer' || this.locals.has(node.id)) continue;
+      if (scale !== undefined && !this.ready(scale)) continue;
+      return { node, product, scale, weights };
+    }
+    return undefined;
+  }
+
+  /**
+   * The backward pass of a linear layer in one walk over the rows of W, four at a time:
+   * `back += Wᵀ δ` and the weight gradient `outer = δ hᵀ` (both declared by the caller), so each row of W
+   * and of its gradient is touched once and each entry of h and of `back` once per four rows.
+   */
+  private backwardPass(pass: BackwardPass): string[] {
+    const { back, backScale, outer: g, outerScale, h, cols, rows, Wrow, delta } = pass;
+    const row = (q: number) => (q === 0 ? 'k' : `k + ${q}`);
+    // δ's entries once each, as the two products need them.
+    const deltas = (count: number): string[] => {
+      const qs = [...Array(count).keys()];
+      const lines = [`const ${qs.map((q) => `d${q} = ${delta(row(q))}`).join(', ')};`];
+      const b = qs.map((q) => (backScale === undefined ? `d${q}` : `${backScale} * d${q}`));
+      const o = qs.map((q) => (outerScale === undefined ? `d${q}` : `${outerScale} * d${q}`));
+      if (backScale !== undefined) lines.push(`const ${qs.map((q) => `b${q} = ${b[q]}`).join(', ')};`);
+      if (outerScale !== undefined) lines.push(`const ${qs.map((q) => `g${q} = ${o[q]}`).join(', ')};`);
+      return lines;
+    };
+    const bName = (q: number) => (backScale === undefined ? `d${q}` : `b${q}`);
+    const gName = (q: number) => (outerScale === undefined ? `d${q}` : `g${q}`);
+    return [
+      '{',
+      'let k = 0;',
+      `for (; k + 3 < ${rows}; k += 4) {`,
+      ...deltas(4),
+      `const p0 = k * ${cols}, p1 = p0 + ${cols}, p2 = p1 + ${cols}, p3 = p2 + ${cols};`,
+      `for (let i = 0; i < ${cols}; i++) {`,
+      `const hi = ${h};`,
+      ...[0, 1, 2, 3].map((q) => `${g}[p${q} + i] = ${gName(q)} * hi;`),
+      `${back}[i] += ${Wrow(0)} * ${bName(0)} + ${Wrow(1)} * ${bName(1)} + (${Wrow(2)} * ${bName(2)} + ${Wrow(3)} * ${bName(3)});`,
+      '}',
+      '}',
+      `for (; k < ${rows}; k++) {`,
+      ...deltas(1),
+      `const p0 = k * ${cols};`,
+      `for (let i = 0; i < ${cols}; i++) {`,
+      `${g}[p0 + i] = ${gName(0)} * ${h};`,
+      `${back}[i] += ${Wrow(0)} * ${bName(0)};`,
       '}',
       '}',
       '}',
