@@ -109,26 +109,7 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
       "JGrad: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
   const t$0 = new Float64Array(d$m);
-  {
-    let k = 0;
-    for (; k + 3 < d$n; k += 4) {
-      const a0 = v$w[k],
-        a1 = v$w[k + 1],
-        a2 = v$w[k + 2],
-        a3 = v$w[k + 3];
-      const p0 = k * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m;
-      for (let j = 0; j < d$m; j++)
-        t$0[j] += a0 * v$X[p0 + j] + a1 * v$X[p1 + j] + (a2 * v$X[p2 + j] + a3 * v$X[p3 + j]);
-    }
-    for (; k < d$n; k++) {
-      const a0 = v$w[k];
-      const p0 = k * d$m;
-      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[p0 + j];
-    }
-  }
+  matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
   const t$1 = new Float64Array(d$m);
   for (let j = 0; j < d$m; j++) {
     t$1[j] = sigmoid$(t$0[j] + v$b);
@@ -160,46 +141,7 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
   const t$5 = out$ === undefined ? new Float64Array(d$n) : out$.w;
   if (t$5.length !== d$n)
     throw new RangeError("JGradInto: out.w has length " + t$5.length + " but must have length " + d$n);
-  {
-    let i = 0;
-    for (; i + 3 < d$n; i += 4) {
-      const p0 = i * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$m; k++) {
-        const bk = t$4[k];
-        acc0 += v$X[p0 + k] * bk;
-        acc1 += v$X[p1 + k] * bk;
-        acc2 += v$X[p2 + k] * bk;
-        acc3 += v$X[p3 + k] * bk;
-      }
-      t$5[i] = acc0;
-      t$5[i + 1] = acc1;
-      t$5[i + 2] = acc2;
-      t$5[i + 3] = acc3;
-    }
-    for (; i < d$n; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$m; k += 4) {
-        acc0 += v$X[i * d$m + k] * t$4[k];
-        acc1 += v$X[i * d$m + k + 1] * t$4[k + 1];
-        acc2 += v$X[i * d$m + k + 2] * t$4[k + 2];
-        acc3 += v$X[i * d$m + k + 3] * t$4[k + 3];
-      }
-      for (; k < d$m; k++) acc0 += v$X[i * d$m + k] * t$4[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$5[i] = acc;
-    }
-  }
+  matVec$(v$X, t$4, d$n, d$m, 1, t$5);
   if (out$ === undefined) return { value: s$4, w: t$5, b: s$5 };
   out$.value = s$4;
   out$.b = s$5;
@@ -255,26 +197,7 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
       "JGrad2: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
   const t$0 = new Float64Array(d$m);
-  {
-    let k = 0;
-    for (; k + 3 < d$n; k += 4) {
-      const a0 = v$w[k],
-        a1 = v$w[k + 1],
-        a2 = v$w[k + 2],
-        a3 = v$w[k + 3];
-      const p0 = k * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m;
-      for (let j = 0; j < d$m; j++)
-        t$0[j] += a0 * v$X[p0 + j] + a1 * v$X[p1 + j] + (a2 * v$X[p2 + j] + a3 * v$X[p3 + j]);
-    }
-    for (; k < d$n; k++) {
-      const a0 = v$w[k];
-      const p0 = k * d$m;
-      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[p0 + j];
-    }
-  }
+  matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
   const t$1 = new Float64Array(d$m);
   for (let j = 0; j < d$m; j++) {
     t$1[j] = sigmoid$(t$0[j] + v$b);
@@ -449,26 +372,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$m);
-    {
-      let k = 0;
-      for (; k + 3 < d$n; k += 4) {
-        const a0 = v$w[k],
-          a1 = v$w[k + 1],
-          a2 = v$w[k + 2],
-          a3 = v$w[k + 3];
-        const p0 = k * d$m,
-          p1 = p0 + d$m,
-          p2 = p1 + d$m,
-          p3 = p2 + d$m;
-        for (let j = 0; j < d$m; j++)
-          t$0[j] += a0 * v$X[p0 + j] + a1 * v$X[p1 + j] + (a2 * v$X[p2 + j] + a3 * v$X[p3 + j]);
-      }
-      for (; k < d$n; k++) {
-        const a0 = v$w[k];
-        const p0 = k * d$m;
-        for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$X[p0 + j];
-      }
-    }
+    matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
     const t$1 = new Float64Array(d$m);
     for (let j = 0; j < d$m; j++) {
       t$1[j] = t$0[j] + v$b;
@@ -495,6 +399,111 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 2) return s$2;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
+function matTVec$(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = scale * b[k],
+      b1 = scale * b[k + 1],
+      b2 = scale * b[k + 2],
+      b3 = scale * b[k + 3];
+    const b4 = scale * b[k + 4],
+      b5 = scale * b[k + 5],
+      b6 = scale * b[k + 6],
+      b7 = scale * b[k + 7];
+    const p0 = k * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      out[j] +=
+        a[p0 + j] * b0 +
+        a[p1 + j] * b1 +
+        (a[p2 + j] * b2 + a[p3 + j] * b3) +
+        (a[p4 + j] * b4 + a[p5 + j] * b5 + (a[p6 + j] * b6 + a[p7 + j] * b7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = scale * b[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) out[j] += a[p0 + j] * b0;
+  }
+}
+
+/** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
+function matVec$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      u0 = 0,
+      u1 = 0,
+      u2 = 0,
+      u3 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k],
+        x1 = x[k + 1];
+      s0 += a[p0 + k] * x0;
+      u0 += a[p0 + k + 1] * x1;
+      s1 += a[p1 + k] * x0;
+      u1 += a[p1 + k + 1] * x1;
+      s2 += a[p2 + k] * x0;
+      u2 += a[p2 + k + 1] * x1;
+      s3 += a[p3 + k] * x0;
+      u3 += a[p3 + k + 1] * x1;
+    }
+    if (k < cols) {
+      const x0 = x[k];
+      s0 += a[p0 + k] * x0;
+      s1 += a[p1 + k] * x0;
+      s2 += a[p2 + k] * x0;
+      s3 += a[p3 + k] * x0;
+    }
+    out[i] = scale * (s0 + u0);
+    out[i + 1] = scale * (s1 + u1);
+    out[i + 2] = scale * (s2 + u2);
+    out[i + 3] = scale * (s3 + u3);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0,
+      u0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      s0 += a[p0 + k] * x[k];
+      u0 += a[p0 + k + 1] * x[k + 1];
+    }
+    if (k < cols) s0 += a[p0 + k] * x[k];
+    out[i] = scale * (s0 + u0);
+  }
 }
 
 function sigmoid$(x: number): number {

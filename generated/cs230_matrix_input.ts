@@ -113,26 +113,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$0[j] = sigmoid$(v$x[j]);
   }
   const t$1 = new Float64Array(d$m);
-  {
-    let k = 0;
-    for (; k + 3 < d$n; k += 4) {
-      const a0 = t$0[k],
-        a1 = t$0[k + 1],
-        a2 = t$0[k + 2],
-        a3 = t$0[k + 3];
-      const p0 = k * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m;
-      for (let j = 0; j < d$m; j++)
-        t$1[j] += a0 * v$W[p0 + j] + a1 * v$W[p1 + j] + (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]);
-    }
-    for (; k < d$n; k++) {
-      const a0 = t$0[k];
-      const p0 = k * d$m;
-      for (let j = 0; j < d$m; j++) t$1[j] += a0 * v$W[p0 + j];
-    }
-  }
+  matTVec$(v$W, t$0, d$n, d$m, 1, t$1);
   const t$2 = new Float64Array(d$m);
   for (let j = 0; j < d$m; j++) {
     t$2[j] = t$1[j] - v$y[j];
@@ -144,54 +125,13 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
   const t$3 = new Float64Array(d$n);
-  for (let i = 0; i < 1; i++) {
-    for (let j = 0; j < d$n; j++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$m; k += 4) {
-        acc0 += t$2[k] * v$W[j * d$m + k];
-        acc1 += t$2[k + 1] * v$W[j * d$m + k + 1];
-        acc2 += t$2[k + 2] * v$W[j * d$m + k + 2];
-        acc3 += t$2[k + 3] * v$W[j * d$m + k + 3];
-      }
-      for (; k < d$m; k++) acc0 += t$2[k] * v$W[j * d$m + k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$3[i * d$n + j] = acc;
-    }
-  }
+  matVec$(v$W, t$2, d$n, d$m, 1, t$3);
   const t$4 = out$ === undefined ? new Float64Array(d$n * d$m) : out$.W.data;
   if (t$4.length !== d$n * d$m)
     throw new RangeError(
       "LGradInto: out.W.data has length " + t$4.length + " but must have length " + d$n * d$m,
     );
-  {
-    let i = 0;
-    for (; i + 3 < d$n; i += 4) {
-      const a0 = 2 * t$0[i],
-        a1 = 2 * t$0[i + 1],
-        a2 = 2 * t$0[i + 2],
-        a3 = 2 * t$0[i + 3];
-      const p0 = i * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m;
-      for (let j = 0; j < d$m; j++) {
-        const bj = t$2[j];
-        t$4[p0 + j] = a0 * bj;
-        t$4[p1 + j] = a1 * bj;
-        t$4[p2 + j] = a2 * bj;
-        t$4[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$n; i++) {
-      const ai = 2 * t$0[i];
-      const p0 = i * d$m;
-      for (let j = 0; j < d$m; j++) t$4[p0 + j] = ai * t$2[j];
-    }
-  }
+  outer$(t$0, t$2, d$n, d$m, 2, t$4);
   const t$5 = out$ === undefined ? new Float64Array(d$n) : out$.x.data;
   if (t$5.length !== d$n)
     throw new RangeError("LGradInto: out.x.data has length " + t$5.length + " but must have length " + d$n);
@@ -271,17 +211,29 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const t$0 = new Float64Array(d$m);
   {
     let k = 0;
-    for (; k + 3 < d$n; k += 4) {
+    for (; k + 7 < d$n; k += 8) {
       const a0 = sigmoid$(v$x[k]),
         a1 = sigmoid$(v$x[k + 1]),
         a2 = sigmoid$(v$x[k + 2]),
-        a3 = sigmoid$(v$x[k + 3]);
+        a3 = sigmoid$(v$x[k + 3]),
+        a4 = sigmoid$(v$x[k + 4]),
+        a5 = sigmoid$(v$x[k + 5]),
+        a6 = sigmoid$(v$x[k + 6]),
+        a7 = sigmoid$(v$x[k + 7]);
       const p0 = k * d$m,
         p1 = p0 + d$m,
         p2 = p1 + d$m,
-        p3 = p2 + d$m;
+        p3 = p2 + d$m,
+        p4 = p3 + d$m,
+        p5 = p4 + d$m,
+        p6 = p5 + d$m,
+        p7 = p6 + d$m;
       for (let j = 0; j < d$m; j++)
-        t$0[j] += a0 * v$W[p0 + j] + a1 * v$W[p1 + j] + (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]);
+        t$0[j] +=
+          a0 * v$W[p0 + j] +
+          a1 * v$W[p1 + j] +
+          (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]) +
+          (a4 * v$W[p4 + j] + a5 * v$W[p5 + j] + (a6 * v$W[p6 + j] + a7 * v$W[p7 + j]));
     }
     for (; k < d$n; k++) {
       const a0 = sigmoid$(v$x[k]);
@@ -448,17 +400,29 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     const t$0 = new Float64Array(d$m);
     {
       let k = 0;
-      for (; k + 3 < d$n; k += 4) {
+      for (; k + 7 < d$n; k += 8) {
         const a0 = sigmoid$(v$x[k]),
           a1 = sigmoid$(v$x[k + 1]),
           a2 = sigmoid$(v$x[k + 2]),
-          a3 = sigmoid$(v$x[k + 3]);
+          a3 = sigmoid$(v$x[k + 3]),
+          a4 = sigmoid$(v$x[k + 4]),
+          a5 = sigmoid$(v$x[k + 5]),
+          a6 = sigmoid$(v$x[k + 6]),
+          a7 = sigmoid$(v$x[k + 7]);
         const p0 = k * d$m,
           p1 = p0 + d$m,
           p2 = p1 + d$m,
-          p3 = p2 + d$m;
+          p3 = p2 + d$m,
+          p4 = p3 + d$m,
+          p5 = p4 + d$m,
+          p6 = p5 + d$m,
+          p7 = p6 + d$m;
         for (let j = 0; j < d$m; j++)
-          t$0[j] += a0 * v$W[p0 + j] + a1 * v$W[p1 + j] + (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]);
+          t$0[j] +=
+            a0 * v$W[p0 + j] +
+            a1 * v$W[p1 + j] +
+            (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]) +
+            (a4 * v$W[p4 + j] + a5 * v$W[p5 + j] + (a6 * v$W[p6 + j] + a7 * v$W[p7 + j]));
       }
       for (; k < d$n; k++) {
         const a0 = sigmoid$(v$x[k]);
@@ -479,6 +443,178 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return s$1;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
+function matTVec$(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = scale * b[k],
+      b1 = scale * b[k + 1],
+      b2 = scale * b[k + 2],
+      b3 = scale * b[k + 3];
+    const b4 = scale * b[k + 4],
+      b5 = scale * b[k + 5],
+      b6 = scale * b[k + 6],
+      b7 = scale * b[k + 7];
+    const p0 = k * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      out[j] +=
+        a[p0 + j] * b0 +
+        a[p1 + j] * b1 +
+        (a[p2 + j] * b2 + a[p3 + j] * b3) +
+        (a[p4 + j] * b4 + a[p5 + j] * b5 + (a[p6 + j] * b6 + a[p7 + j] * b7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = scale * b[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) out[j] += a[p0 + j] * b0;
+  }
+}
+
+/** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
+function matVec$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      u0 = 0,
+      u1 = 0,
+      u2 = 0,
+      u3 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k],
+        x1 = x[k + 1];
+      s0 += a[p0 + k] * x0;
+      u0 += a[p0 + k + 1] * x1;
+      s1 += a[p1 + k] * x0;
+      u1 += a[p1 + k + 1] * x1;
+      s2 += a[p2 + k] * x0;
+      u2 += a[p2 + k + 1] * x1;
+      s3 += a[p3 + k] * x0;
+      u3 += a[p3 + k + 1] * x1;
+    }
+    if (k < cols) {
+      const x0 = x[k];
+      s0 += a[p0 + k] * x0;
+      s1 += a[p1 + k] * x0;
+      s2 += a[p2 + k] * x0;
+      s3 += a[p3 + k] * x0;
+    }
+    out[i] = scale * (s0 + u0);
+    out[i + 1] = scale * (s1 + u1);
+    out[i + 2] = scale * (s2 + u2);
+    out[i + 3] = scale * (s3 + u3);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0,
+      u0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      s0 += a[p0 + k] * x[k];
+      u0 += a[p0 + k + 1] * x[k + 1];
+    }
+    if (k < cols) s0 += a[p0 + k] * x[k];
+    out[i] = scale * (s0 + u0);
+  }
+}
+
+/** out[i, j] = scale * d[i] x[j], row-major rows x cols. */
+function outer$(
+  d: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 7 < rows; i += 8) {
+    const a0 = scale * d[i],
+      a1 = scale * d[i + 1],
+      a2 = scale * d[i + 2],
+      a3 = scale * d[i + 3];
+    const a4 = scale * d[i + 4],
+      a5 = scale * d[i + 5],
+      a6 = scale * d[i + 6],
+      a7 = scale * d[i + 7];
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    let j = 0;
+    for (; j + 1 < cols; j += 2) {
+      const x0 = x[j],
+        x1 = x[j + 1];
+      out[p0 + j] = a0 * x0;
+      out[p0 + j + 1] = a0 * x1;
+      out[p1 + j] = a1 * x0;
+      out[p1 + j + 1] = a1 * x1;
+      out[p2 + j] = a2 * x0;
+      out[p2 + j + 1] = a2 * x1;
+      out[p3 + j] = a3 * x0;
+      out[p3 + j + 1] = a3 * x1;
+      out[p4 + j] = a4 * x0;
+      out[p4 + j + 1] = a4 * x1;
+      out[p5 + j] = a5 * x0;
+      out[p5 + j + 1] = a5 * x1;
+      out[p6 + j] = a6 * x0;
+      out[p6 + j + 1] = a6 * x1;
+      out[p7 + j] = a7 * x0;
+      out[p7 + j + 1] = a7 * x1;
+    }
+    if (j < cols) {
+      const x0 = x[j];
+      out[p0 + j] = a0 * x0;
+      out[p1 + j] = a1 * x0;
+      out[p2 + j] = a2 * x0;
+      out[p3 + j] = a3 * x0;
+      out[p4 + j] = a4 * x0;
+      out[p5 + j] = a5 * x0;
+      out[p6 + j] = a6 * x0;
+      out[p7 + j] = a7 * x0;
+    }
+  }
+  for (; i < rows; i++) {
+    const a0 = scale * d[i];
+    const p0 = i * cols;
+    for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
+  }
 }
 
 function sigmoid$(x: number): number {

@@ -315,46 +315,7 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         v$Omega3$m.cols,
     );
   const t$0 = new Float64Array(d$D1);
-  {
-    let i = 0;
-    for (; i + 3 < d$D1; i += 4) {
-      const p0 = i * d$Di,
-        p1 = p0 + d$Di,
-        p2 = p1 + d$Di,
-        p3 = p2 + d$Di;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$Di; k++) {
-        const bk = v$x_i[k];
-        acc0 += v$Omega0[p0 + k] * bk;
-        acc1 += v$Omega0[p1 + k] * bk;
-        acc2 += v$Omega0[p2 + k] * bk;
-        acc3 += v$Omega0[p3 + k] * bk;
-      }
-      t$0[i] = acc0;
-      t$0[i + 1] = acc1;
-      t$0[i + 2] = acc2;
-      t$0[i + 3] = acc3;
-    }
-    for (; i < d$D1; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$Di; k += 4) {
-        acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-        acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
-        acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
-        acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
-      }
-      for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
-    }
-  }
+  matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
   const t$1 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$1[i] = v$beta0[i] + t$0[i];
@@ -364,91 +325,13 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$2[i] = Math.sin(t$1[i]);
   }
   const t$3 = new Float64Array(d$D2);
-  {
-    let i = 0;
-    for (; i + 3 < d$D2; i += 4) {
-      const p0 = i * d$D1,
-        p1 = p0 + d$D1,
-        p2 = p1 + d$D1,
-        p3 = p2 + d$D1;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$D1; k++) {
-        const bk = t$2[k];
-        acc0 += v$Omega1[p0 + k] * bk;
-        acc1 += v$Omega1[p1 + k] * bk;
-        acc2 += v$Omega1[p2 + k] * bk;
-        acc3 += v$Omega1[p3 + k] * bk;
-      }
-      t$3[i] = acc0;
-      t$3[i + 1] = acc1;
-      t$3[i + 2] = acc2;
-      t$3[i + 3] = acc3;
-    }
-    for (; i < d$D2; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D1; k += 4) {
-        acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-        acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
-        acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
-        acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
-      }
-      for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$3[i] = acc;
-    }
-  }
+  matVec$(v$Omega1, t$2, d$D2, d$D1, 1, t$3);
   const t$4 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$4[i] = Math.exp(v$beta1[i] + t$3[i]);
   }
   const t$5 = new Float64Array(d$D3);
-  {
-    let i = 0;
-    for (; i + 3 < d$D3; i += 4) {
-      const p0 = i * d$D2,
-        p1 = p0 + d$D2,
-        p2 = p1 + d$D2,
-        p3 = p2 + d$D2;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$D2; k++) {
-        const bk = t$4[k];
-        acc0 += v$Omega2[p0 + k] * bk;
-        acc1 += v$Omega2[p1 + k] * bk;
-        acc2 += v$Omega2[p2 + k] * bk;
-        acc3 += v$Omega2[p3 + k] * bk;
-      }
-      t$5[i] = acc0;
-      t$5[i + 1] = acc1;
-      t$5[i + 2] = acc2;
-      t$5[i + 3] = acc3;
-    }
-    for (; i < d$D3; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D2; k += 4) {
-        acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-        acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
-        acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
-        acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
-      }
-      for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$5[i] = acc;
-    }
-  }
+  matVec$(v$Omega2, t$4, d$D3, d$D2, 1, t$5);
   const t$6 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$6[i] = v$beta2[i] + t$5[i];
@@ -458,46 +341,7 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$7[i] = Math.cos(t$6[i]);
   }
   const t$8 = new Float64Array(d$Df);
-  {
-    let i = 0;
-    for (; i + 3 < d$Df; i += 4) {
-      const p0 = i * d$D3,
-        p1 = p0 + d$D3,
-        p2 = p1 + d$D3,
-        p3 = p2 + d$D3;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$D3; k++) {
-        const bk = t$7[k];
-        acc0 += v$Omega3[p0 + k] * bk;
-        acc1 += v$Omega3[p1 + k] * bk;
-        acc2 += v$Omega3[p2 + k] * bk;
-        acc3 += v$Omega3[p3 + k] * bk;
-      }
-      t$8[i] = acc0;
-      t$8[i + 1] = acc1;
-      t$8[i + 2] = acc2;
-      t$8[i + 3] = acc3;
-    }
-    for (; i < d$Df; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D3; k += 4) {
-        acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-        acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
-        acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
-        acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
-      }
-      for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$8[i] = acc;
-    }
-  }
+  matVec$(v$Omega3, t$7, d$Df, d$D3, 1, t$8);
   const t$9 = new Float64Array(d$Df);
   for (let i = 0; i < d$Df; i++) {
     t$9[i] = v$beta3[i] + t$8[i] - v$y_i[i];
@@ -509,79 +353,19 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
   const t$10 = new Float64Array(d$D3);
-  {
-    let k = 0;
-    for (; k + 3 < d$Df; k += 4) {
-      const b0 = t$9[k],
-        b1 = t$9[k + 1],
-        b2 = t$9[k + 2],
-        b3 = t$9[k + 3];
-      const p0 = k * d$D3,
-        p1 = p0 + d$D3,
-        p2 = p1 + d$D3,
-        p3 = p2 + d$D3;
-      for (let i = 0; i < d$D3; i++)
-        t$10[i] +=
-          v$Omega3[p0 + i] * b0 + v$Omega3[p1 + i] * b1 + (v$Omega3[p2 + i] * b2 + v$Omega3[p3 + i] * b3);
-    }
-    for (; k < d$Df; k++) {
-      const b0 = t$9[k];
-      const p0 = k * d$D3;
-      for (let i = 0; i < d$D3; i++) t$10[i] += v$Omega3[p0 + i] * b0;
-    }
-  }
+  matTVec$(v$Omega3, t$9, d$Df, d$D3, 1, t$10);
   const t$11 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$11[i] = t$10[i] * Math.sin(t$6[i]);
   }
   const t$12 = new Float64Array(d$D2);
-  {
-    let k = 0;
-    for (; k + 3 < d$D3; k += 4) {
-      const b0 = t$11[k],
-        b1 = t$11[k + 1],
-        b2 = t$11[k + 2],
-        b3 = t$11[k + 3];
-      const p0 = k * d$D2,
-        p1 = p0 + d$D2,
-        p2 = p1 + d$D2,
-        p3 = p2 + d$D2;
-      for (let i = 0; i < d$D2; i++)
-        t$12[i] +=
-          v$Omega2[p0 + i] * b0 + v$Omega2[p1 + i] * b1 + (v$Omega2[p2 + i] * b2 + v$Omega2[p3 + i] * b3);
-    }
-    for (; k < d$D3; k++) {
-      const b0 = t$11[k];
-      const p0 = k * d$D2;
-      for (let i = 0; i < d$D2; i++) t$12[i] += v$Omega2[p0 + i] * b0;
-    }
-  }
+  matTVec$(v$Omega2, t$11, d$D3, d$D2, 1, t$12);
   const t$13 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$13[i] = t$12[i] * t$4[i];
   }
   const t$14 = new Float64Array(d$D1);
-  {
-    let k = 0;
-    for (; k + 3 < d$D2; k += 4) {
-      const b0 = t$13[k],
-        b1 = t$13[k + 1],
-        b2 = t$13[k + 2],
-        b3 = t$13[k + 3];
-      const p0 = k * d$D1,
-        p1 = p0 + d$D1,
-        p2 = p1 + d$D1,
-        p3 = p2 + d$D1;
-      for (let i = 0; i < d$D1; i++)
-        t$14[i] +=
-          v$Omega1[p0 + i] * b0 + v$Omega1[p1 + i] * b1 + (v$Omega1[p2 + i] * b2 + v$Omega1[p3 + i] * b3);
-    }
-    for (; k < d$D2; k++) {
-      const b0 = t$13[k];
-      const p0 = k * d$D1;
-      for (let i = 0; i < d$D1; i++) t$14[i] += v$Omega1[p0 + i] * b0;
-    }
-  }
+  matTVec$(v$Omega1, t$13, d$D2, d$D1, 1, t$14);
   const t$15 = out$ === undefined ? new Float64Array(d$Df) : out$.f3;
   if (t$15.length !== d$Df)
     throw new RangeError("lGradInto: out.f3 has length " + t$15.length + " but must have length " + d$Df);
@@ -814,46 +598,7 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         v$Omega3$m.cols,
     );
   const t$0 = new Float64Array(d$D1);
-  {
-    let i = 0;
-    for (; i + 3 < d$D1; i += 4) {
-      const p0 = i * d$Di,
-        p1 = p0 + d$Di,
-        p2 = p1 + d$Di,
-        p3 = p2 + d$Di;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$Di; k++) {
-        const bk = v$x_i[k];
-        acc0 += v$Omega0[p0 + k] * bk;
-        acc1 += v$Omega0[p1 + k] * bk;
-        acc2 += v$Omega0[p2 + k] * bk;
-        acc3 += v$Omega0[p3 + k] * bk;
-      }
-      t$0[i] = acc0;
-      t$0[i + 1] = acc1;
-      t$0[i + 2] = acc2;
-      t$0[i + 3] = acc3;
-    }
-    for (; i < d$D1; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$Di; k += 4) {
-        acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-        acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
-        acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
-        acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
-      }
-      for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
-    }
-  }
+  matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
   const t$1 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$1[i] = v$beta0[i] + t$0[i];
@@ -863,91 +608,13 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$2[i] = Math.sin(t$1[i]);
   }
   const t$3 = new Float64Array(d$D2);
-  {
-    let i = 0;
-    for (; i + 3 < d$D2; i += 4) {
-      const p0 = i * d$D1,
-        p1 = p0 + d$D1,
-        p2 = p1 + d$D1,
-        p3 = p2 + d$D1;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$D1; k++) {
-        const bk = t$2[k];
-        acc0 += v$Omega1[p0 + k] * bk;
-        acc1 += v$Omega1[p1 + k] * bk;
-        acc2 += v$Omega1[p2 + k] * bk;
-        acc3 += v$Omega1[p3 + k] * bk;
-      }
-      t$3[i] = acc0;
-      t$3[i + 1] = acc1;
-      t$3[i + 2] = acc2;
-      t$3[i + 3] = acc3;
-    }
-    for (; i < d$D2; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D1; k += 4) {
-        acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-        acc1 += v$Omega1[i * d$D1 + k + 1] * t$2[k + 1];
-        acc2 += v$Omega1[i * d$D1 + k + 2] * t$2[k + 2];
-        acc3 += v$Omega1[i * d$D1 + k + 3] * t$2[k + 3];
-      }
-      for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * t$2[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$3[i] = acc;
-    }
-  }
+  matVec$(v$Omega1, t$2, d$D2, d$D1, 1, t$3);
   const t$4 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$4[i] = Math.exp(v$beta1[i] + t$3[i]);
   }
   const t$5 = new Float64Array(d$D3);
-  {
-    let i = 0;
-    for (; i + 3 < d$D3; i += 4) {
-      const p0 = i * d$D2,
-        p1 = p0 + d$D2,
-        p2 = p1 + d$D2,
-        p3 = p2 + d$D2;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$D2; k++) {
-        const bk = t$4[k];
-        acc0 += v$Omega2[p0 + k] * bk;
-        acc1 += v$Omega2[p1 + k] * bk;
-        acc2 += v$Omega2[p2 + k] * bk;
-        acc3 += v$Omega2[p3 + k] * bk;
-      }
-      t$5[i] = acc0;
-      t$5[i + 1] = acc1;
-      t$5[i + 2] = acc2;
-      t$5[i + 3] = acc3;
-    }
-    for (; i < d$D3; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D2; k += 4) {
-        acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-        acc1 += v$Omega2[i * d$D2 + k + 1] * t$4[k + 1];
-        acc2 += v$Omega2[i * d$D2 + k + 2] * t$4[k + 2];
-        acc3 += v$Omega2[i * d$D2 + k + 3] * t$4[k + 3];
-      }
-      for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * t$4[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$5[i] = acc;
-    }
-  }
+  matVec$(v$Omega2, t$4, d$D3, d$D2, 1, t$5);
   const t$6 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$6[i] = v$beta2[i] + t$5[i];
@@ -957,46 +624,7 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$7[i] = Math.cos(t$6[i]);
   }
   const t$8 = new Float64Array(d$Df);
-  {
-    let i = 0;
-    for (; i + 3 < d$Df; i += 4) {
-      const p0 = i * d$D3,
-        p1 = p0 + d$D3,
-        p2 = p1 + d$D3,
-        p3 = p2 + d$D3;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$D3; k++) {
-        const bk = t$7[k];
-        acc0 += v$Omega3[p0 + k] * bk;
-        acc1 += v$Omega3[p1 + k] * bk;
-        acc2 += v$Omega3[p2 + k] * bk;
-        acc3 += v$Omega3[p3 + k] * bk;
-      }
-      t$8[i] = acc0;
-      t$8[i + 1] = acc1;
-      t$8[i + 2] = acc2;
-      t$8[i + 3] = acc3;
-    }
-    for (; i < d$Df; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$D3; k += 4) {
-        acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-        acc1 += v$Omega3[i * d$D3 + k + 1] * t$7[k + 1];
-        acc2 += v$Omega3[i * d$D3 + k + 2] * t$7[k + 2];
-        acc3 += v$Omega3[i * d$D3 + k + 3] * t$7[k + 3];
-      }
-      for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * t$7[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$8[i] = acc;
-    }
-  }
+  matVec$(v$Omega3, t$7, d$Df, d$D3, 1, t$8);
   const t$9 = new Float64Array(d$Df);
   for (let i = 0; i < d$Df; i++) {
     t$9[i] = v$beta3[i] + t$8[i] - v$y_i[i];
@@ -1008,205 +636,82 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
   const t$10 = new Float64Array(d$D3);
-  const t$11 = out$ === undefined ? new Float64Array(d$Df * d$D3) : out$.Omega3.data;
-  if (t$11.length !== d$Df * d$D3)
-    throw new RangeError(
-      "lGrad2Into: out.Omega3.data has length " + t$11.length + " but must have length " + d$Df * d$D3,
-    );
-  {
-    let k = 0;
-    for (; k + 3 < d$Df; k += 4) {
-      const d0 = t$9[k],
-        d1 = t$9[k + 1],
-        d2 = t$9[k + 2],
-        d3 = t$9[k + 3];
-      const g0 = 2 * d0,
-        g1 = 2 * d1,
-        g2 = 2 * d2,
-        g3 = 2 * d3;
-      const p0 = k * d$D3,
-        p1 = p0 + d$D3,
-        p2 = p1 + d$D3,
-        p3 = p2 + d$D3;
-      for (let i = 0; i < d$D3; i++) {
-        const hi = t$7[i];
-        t$11[p0 + i] = g0 * hi;
-        t$11[p1 + i] = g1 * hi;
-        t$11[p2 + i] = g2 * hi;
-        t$11[p3 + i] = g3 * hi;
-        t$10[i] +=
-          v$Omega3[p0 + i] * d0 + v$Omega3[p1 + i] * d1 + (v$Omega3[p2 + i] * d2 + v$Omega3[p3 + i] * d3);
-      }
-    }
-    for (; k < d$Df; k++) {
-      const d0 = t$9[k];
-      const g0 = 2 * d0;
-      const p0 = k * d$D3;
-      for (let i = 0; i < d$D3; i++) {
-        t$11[p0 + i] = g0 * t$7[i];
-        t$10[i] += v$Omega3[p0 + i] * d0;
-      }
-    }
-  }
-  const t$12 = new Float64Array(d$D3);
+  matTVec$(v$Omega3, t$9, d$Df, d$D3, 1, t$10);
+  const t$11 = new Float64Array(d$D3);
   for (let i = 0; i < d$D3; i++) {
-    t$12[i] = t$10[i] * Math.sin(t$6[i]);
+    t$11[i] = t$10[i] * Math.sin(t$6[i]);
   }
+  const t$12 = new Float64Array(d$D2);
+  matTVec$(v$Omega2, t$11, d$D3, d$D2, 1, t$12);
   const t$13 = new Float64Array(d$D2);
-  const t$14 = out$ === undefined ? new Float64Array(d$D3 * d$D2) : out$.Omega2.data;
-  if (t$14.length !== d$D3 * d$D2)
-    throw new RangeError(
-      "lGrad2Into: out.Omega2.data has length " + t$14.length + " but must have length " + d$D3 * d$D2,
-    );
-  {
-    let k = 0;
-    for (; k + 3 < d$D3; k += 4) {
-      const d0 = t$12[k],
-        d1 = t$12[k + 1],
-        d2 = t$12[k + 2],
-        d3 = t$12[k + 3];
-      const g0 = -2 * d0,
-        g1 = -2 * d1,
-        g2 = -2 * d2,
-        g3 = -2 * d3;
-      const p0 = k * d$D2,
-        p1 = p0 + d$D2,
-        p2 = p1 + d$D2,
-        p3 = p2 + d$D2;
-      for (let i = 0; i < d$D2; i++) {
-        const hi = t$4[i];
-        t$14[p0 + i] = g0 * hi;
-        t$14[p1 + i] = g1 * hi;
-        t$14[p2 + i] = g2 * hi;
-        t$14[p3 + i] = g3 * hi;
-        t$13[i] +=
-          v$Omega2[p0 + i] * d0 + v$Omega2[p1 + i] * d1 + (v$Omega2[p2 + i] * d2 + v$Omega2[p3 + i] * d3);
-      }
-    }
-    for (; k < d$D3; k++) {
-      const d0 = t$12[k];
-      const g0 = -2 * d0;
-      const p0 = k * d$D2;
-      for (let i = 0; i < d$D2; i++) {
-        t$14[p0 + i] = g0 * t$4[i];
-        t$13[i] += v$Omega2[p0 + i] * d0;
-      }
-    }
-  }
-  const t$15 = new Float64Array(d$D2);
   for (let i = 0; i < d$D2; i++) {
-    t$15[i] = t$13[i] * t$4[i];
+    t$13[i] = t$12[i] * t$4[i];
   }
-  const t$16 = new Float64Array(d$D1);
-  const t$17 = out$ === undefined ? new Float64Array(d$D2 * d$D1) : out$.Omega1.data;
-  if (t$17.length !== d$D2 * d$D1)
-    throw new RangeError(
-      "lGrad2Into: out.Omega1.data has length " + t$17.length + " but must have length " + d$D2 * d$D1,
-    );
-  {
-    let k = 0;
-    for (; k + 3 < d$D2; k += 4) {
-      const d0 = t$15[k],
-        d1 = t$15[k + 1],
-        d2 = t$15[k + 2],
-        d3 = t$15[k + 3];
-      const g0 = -2 * d0,
-        g1 = -2 * d1,
-        g2 = -2 * d2,
-        g3 = -2 * d3;
-      const p0 = k * d$D1,
-        p1 = p0 + d$D1,
-        p2 = p1 + d$D1,
-        p3 = p2 + d$D1;
-      for (let i = 0; i < d$D1; i++) {
-        const hi = t$2[i];
-        t$17[p0 + i] = g0 * hi;
-        t$17[p1 + i] = g1 * hi;
-        t$17[p2 + i] = g2 * hi;
-        t$17[p3 + i] = g3 * hi;
-        t$16[i] +=
-          v$Omega1[p0 + i] * d0 + v$Omega1[p1 + i] * d1 + (v$Omega1[p2 + i] * d2 + v$Omega1[p3 + i] * d3);
-      }
-    }
-    for (; k < d$D2; k++) {
-      const d0 = t$15[k];
-      const g0 = -2 * d0;
-      const p0 = k * d$D1;
-      for (let i = 0; i < d$D1; i++) {
-        t$17[p0 + i] = g0 * t$2[i];
-        t$16[i] += v$Omega1[p0 + i] * d0;
-      }
-    }
-  }
-  const t$18 = new Float64Array(d$D1);
+  const t$14 = new Float64Array(d$D1);
+  matTVec$(v$Omega1, t$13, d$D2, d$D1, 1, t$14);
+  const t$15 = new Float64Array(d$D1);
   for (let i = 0; i < d$D1; i++) {
-    t$18[i] = t$16[i] * Math.cos(t$1[i]);
+    t$15[i] = t$14[i] * Math.cos(t$1[i]);
   }
-  const t$19 = out$ === undefined ? new Float64Array(d$Df) : out$.beta3;
-  if (t$19.length !== d$Df)
-    throw new RangeError("lGrad2Into: out.beta3 has length " + t$19.length + " but must have length " + d$Df);
+  const t$16 = out$ === undefined ? new Float64Array(d$Df) : out$.beta3;
+  if (t$16.length !== d$Df)
+    throw new RangeError("lGrad2Into: out.beta3 has length " + t$16.length + " but must have length " + d$Df);
   for (let i = 0; i < d$Df; i++) {
-    t$19[i] = 2 * t$9[i];
+    t$16[i] = 2 * t$9[i];
   }
-  const t$20 = out$ === undefined ? new Float64Array(d$D3) : out$.beta2;
-  if (t$20.length !== d$D3)
-    throw new RangeError("lGrad2Into: out.beta2 has length " + t$20.length + " but must have length " + d$D3);
+  const t$17 = out$ === undefined ? new Float64Array(d$D3) : out$.beta2;
+  if (t$17.length !== d$D3)
+    throw new RangeError("lGrad2Into: out.beta2 has length " + t$17.length + " but must have length " + d$D3);
   for (let i = 0; i < d$D3; i++) {
-    t$20[i] = -2 * t$12[i];
+    t$17[i] = -2 * t$11[i];
   }
-  const t$21 = out$ === undefined ? new Float64Array(d$D2) : out$.beta1;
-  if (t$21.length !== d$D2)
-    throw new RangeError("lGrad2Into: out.beta1 has length " + t$21.length + " but must have length " + d$D2);
+  const t$18 = out$ === undefined ? new Float64Array(d$D2) : out$.beta1;
+  if (t$18.length !== d$D2)
+    throw new RangeError("lGrad2Into: out.beta1 has length " + t$18.length + " but must have length " + d$D2);
   for (let i = 0; i < d$D2; i++) {
-    t$21[i] = -2 * t$15[i];
+    t$18[i] = -2 * t$13[i];
   }
-  const t$22 = out$ === undefined ? new Float64Array(d$D1) : out$.beta0;
-  if (t$22.length !== d$D1)
-    throw new RangeError("lGrad2Into: out.beta0 has length " + t$22.length + " but must have length " + d$D1);
+  const t$19 = out$ === undefined ? new Float64Array(d$D1) : out$.beta0;
+  if (t$19.length !== d$D1)
+    throw new RangeError("lGrad2Into: out.beta0 has length " + t$19.length + " but must have length " + d$D1);
   for (let i = 0; i < d$D1; i++) {
-    t$22[i] = -2 * t$18[i];
+    t$19[i] = -2 * t$15[i];
   }
+  const t$20 = out$ === undefined ? new Float64Array(d$Df * d$D3) : out$.Omega3.data;
+  if (t$20.length !== d$Df * d$D3)
+    throw new RangeError(
+      "lGrad2Into: out.Omega3.data has length " + t$20.length + " but must have length " + d$Df * d$D3,
+    );
+  outer$(t$9, t$7, d$Df, d$D3, 2, t$20);
+  const t$21 = out$ === undefined ? new Float64Array(d$D3 * d$D2) : out$.Omega2.data;
+  if (t$21.length !== d$D3 * d$D2)
+    throw new RangeError(
+      "lGrad2Into: out.Omega2.data has length " + t$21.length + " but must have length " + d$D3 * d$D2,
+    );
+  outer$(t$11, t$4, d$D3, d$D2, -2, t$21);
+  const t$22 = out$ === undefined ? new Float64Array(d$D2 * d$D1) : out$.Omega1.data;
+  if (t$22.length !== d$D2 * d$D1)
+    throw new RangeError(
+      "lGrad2Into: out.Omega1.data has length " + t$22.length + " but must have length " + d$D2 * d$D1,
+    );
+  outer$(t$13, t$2, d$D2, d$D1, -2, t$22);
   const t$23 = out$ === undefined ? new Float64Array(d$D1 * d$Di) : out$.Omega0.data;
   if (t$23.length !== d$D1 * d$Di)
     throw new RangeError(
       "lGrad2Into: out.Omega0.data has length " + t$23.length + " but must have length " + d$D1 * d$Di,
     );
-  {
-    let i = 0;
-    for (; i + 3 < d$D1; i += 4) {
-      const a0 = -2 * t$18[i],
-        a1 = -2 * t$18[i + 1],
-        a2 = -2 * t$18[i + 2],
-        a3 = -2 * t$18[i + 3];
-      const p0 = i * d$Di,
-        p1 = p0 + d$Di,
-        p2 = p1 + d$Di,
-        p3 = p2 + d$Di;
-      for (let j = 0; j < d$Di; j++) {
-        const bj = v$x_i[j];
-        t$23[p0 + j] = a0 * bj;
-        t$23[p1 + j] = a1 * bj;
-        t$23[p2 + j] = a2 * bj;
-        t$23[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$D1; i++) {
-      const ai = -2 * t$18[i];
-      const p0 = i * d$Di;
-      for (let j = 0; j < d$Di; j++) t$23[p0 + j] = ai * v$x_i[j];
-    }
-  }
+  outer$(t$15, v$x_i, d$D1, d$Di, -2, t$23);
   if (out$ === undefined)
     return {
       value: s$1,
-      beta0: t$22,
-      beta1: t$21,
-      beta2: t$20,
-      beta3: t$19,
+      beta0: t$19,
+      beta1: t$18,
+      beta2: t$17,
+      beta3: t$16,
       Omega0: { rows: d$D1, cols: d$Di, data: t$23 },
-      Omega1: { rows: d$D2, cols: d$D1, data: t$17 },
-      Omega2: { rows: d$D3, cols: d$D2, data: t$14 },
-      Omega3: { rows: d$Df, cols: d$D3, data: t$11 },
+      Omega1: { rows: d$D2, cols: d$D1, data: t$22 },
+      Omega2: { rows: d$D3, cols: d$D2, data: t$21 },
+      Omega3: { rows: d$Df, cols: d$D3, data: t$20 },
     };
   out$.value = s$1;
   out$.Omega0.rows = d$D1;
@@ -1650,46 +1155,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$D1);
-    {
-      let i = 0;
-      for (; i + 3 < d$D1; i += 4) {
-        const p0 = i * d$Di,
-          p1 = p0 + d$Di,
-          p2 = p1 + d$Di,
-          p3 = p2 + d$Di;
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        for (let k = 0; k < d$Di; k++) {
-          const bk = v$x_i[k];
-          acc0 += v$Omega0[p0 + k] * bk;
-          acc1 += v$Omega0[p1 + k] * bk;
-          acc2 += v$Omega0[p2 + k] * bk;
-          acc3 += v$Omega0[p3 + k] * bk;
-        }
-        t$0[i] = acc0;
-        t$0[i + 1] = acc1;
-        t$0[i + 2] = acc2;
-        t$0[i + 3] = acc3;
-      }
-      for (; i < d$D1; i++) {
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        let k = 0;
-        for (; k + 3 < d$Di; k += 4) {
-          acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-          acc1 += v$Omega0[i * d$Di + k + 1] * v$x_i[k + 1];
-          acc2 += v$Omega0[i * d$Di + k + 2] * v$x_i[k + 2];
-          acc3 += v$Omega0[i * d$Di + k + 3] * v$x_i[k + 3];
-        }
-        for (; k < d$Di; k++) acc0 += v$Omega0[i * d$Di + k] * v$x_i[k];
-        let acc = acc0 + acc1 + (acc2 + acc3);
-        t$0[i] = acc;
-      }
-    }
+    matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
     const t$1 = new Float64Array(d$D1);
     for (let i = 0; i < d$D1; i++) {
       t$1[i] = v$beta0[i] + t$0[i];
@@ -1709,46 +1175,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$D2);
-    {
-      let i = 0;
-      for (; i + 3 < d$D2; i += 4) {
-        const p0 = i * d$D1,
-          p1 = p0 + d$D1,
-          p2 = p1 + d$D1,
-          p3 = p2 + d$D1;
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        for (let k = 0; k < d$D1; k++) {
-          const bk = value$1[k];
-          acc0 += v$Omega1[p0 + k] * bk;
-          acc1 += v$Omega1[p1 + k] * bk;
-          acc2 += v$Omega1[p2 + k] * bk;
-          acc3 += v$Omega1[p3 + k] * bk;
-        }
-        t$0[i] = acc0;
-        t$0[i + 1] = acc1;
-        t$0[i + 2] = acc2;
-        t$0[i + 3] = acc3;
-      }
-      for (; i < d$D2; i++) {
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        let k = 0;
-        for (; k + 3 < d$D1; k += 4) {
-          acc0 += v$Omega1[i * d$D1 + k] * value$1[k];
-          acc1 += v$Omega1[i * d$D1 + k + 1] * value$1[k + 1];
-          acc2 += v$Omega1[i * d$D1 + k + 2] * value$1[k + 2];
-          acc3 += v$Omega1[i * d$D1 + k + 3] * value$1[k + 3];
-        }
-        for (; k < d$D1; k++) acc0 += v$Omega1[i * d$D1 + k] * value$1[k];
-        let acc = acc0 + acc1 + (acc2 + acc3);
-        t$0[i] = acc;
-      }
-    }
+    matVec$(v$Omega1, value$1, d$D2, d$D1, 1, t$0);
     const t$1 = new Float64Array(d$D2);
     for (let i = 0; i < d$D2; i++) {
       t$1[i] = v$beta1[i] + t$0[i];
@@ -1768,46 +1195,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$4!: ArrayLike<number>;
   if (plan.need[4] === 1) {
     const t$0 = new Float64Array(d$D3);
-    {
-      let i = 0;
-      for (; i + 3 < d$D3; i += 4) {
-        const p0 = i * d$D2,
-          p1 = p0 + d$D2,
-          p2 = p1 + d$D2,
-          p3 = p2 + d$D2;
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        for (let k = 0; k < d$D2; k++) {
-          const bk = value$3[k];
-          acc0 += v$Omega2[p0 + k] * bk;
-          acc1 += v$Omega2[p1 + k] * bk;
-          acc2 += v$Omega2[p2 + k] * bk;
-          acc3 += v$Omega2[p3 + k] * bk;
-        }
-        t$0[i] = acc0;
-        t$0[i + 1] = acc1;
-        t$0[i + 2] = acc2;
-        t$0[i + 3] = acc3;
-      }
-      for (; i < d$D3; i++) {
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        let k = 0;
-        for (; k + 3 < d$D2; k += 4) {
-          acc0 += v$Omega2[i * d$D2 + k] * value$3[k];
-          acc1 += v$Omega2[i * d$D2 + k + 1] * value$3[k + 1];
-          acc2 += v$Omega2[i * d$D2 + k + 2] * value$3[k + 2];
-          acc3 += v$Omega2[i * d$D2 + k + 3] * value$3[k + 3];
-        }
-        for (; k < d$D2; k++) acc0 += v$Omega2[i * d$D2 + k] * value$3[k];
-        let acc = acc0 + acc1 + (acc2 + acc3);
-        t$0[i] = acc;
-      }
-    }
+    matVec$(v$Omega2, value$3, d$D3, d$D2, 1, t$0);
     const t$1 = new Float64Array(d$D3);
     for (let i = 0; i < d$D3; i++) {
       t$1[i] = v$beta2[i] + t$0[i];
@@ -1827,46 +1215,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$6!: ArrayLike<number>;
   if (plan.need[6] === 1) {
     const t$0 = new Float64Array(d$Df);
-    {
-      let i = 0;
-      for (; i + 3 < d$Df; i += 4) {
-        const p0 = i * d$D3,
-          p1 = p0 + d$D3,
-          p2 = p1 + d$D3,
-          p3 = p2 + d$D3;
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        for (let k = 0; k < d$D3; k++) {
-          const bk = value$5[k];
-          acc0 += v$Omega3[p0 + k] * bk;
-          acc1 += v$Omega3[p1 + k] * bk;
-          acc2 += v$Omega3[p2 + k] * bk;
-          acc3 += v$Omega3[p3 + k] * bk;
-        }
-        t$0[i] = acc0;
-        t$0[i + 1] = acc1;
-        t$0[i + 2] = acc2;
-        t$0[i + 3] = acc3;
-      }
-      for (; i < d$Df; i++) {
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        let k = 0;
-        for (; k + 3 < d$D3; k += 4) {
-          acc0 += v$Omega3[i * d$D3 + k] * value$5[k];
-          acc1 += v$Omega3[i * d$D3 + k + 1] * value$5[k + 1];
-          acc2 += v$Omega3[i * d$D3 + k + 2] * value$5[k + 2];
-          acc3 += v$Omega3[i * d$D3 + k + 3] * value$5[k + 3];
-        }
-        for (; k < d$D3; k++) acc0 += v$Omega3[i * d$D3 + k] * value$5[k];
-        let acc = acc0 + acc1 + (acc2 + acc3);
-        t$0[i] = acc;
-      }
-    }
+    matVec$(v$Omega3, value$5, d$Df, d$D3, 1, t$0);
     const t$1 = new Float64Array(d$Df);
     for (let i = 0; i < d$Df; i++) {
       t$1[i] = v$beta3[i] + t$0[i];
@@ -1884,6 +1233,178 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 7) return s$1;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
+function matTVec$(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = scale * b[k],
+      b1 = scale * b[k + 1],
+      b2 = scale * b[k + 2],
+      b3 = scale * b[k + 3];
+    const b4 = scale * b[k + 4],
+      b5 = scale * b[k + 5],
+      b6 = scale * b[k + 6],
+      b7 = scale * b[k + 7];
+    const p0 = k * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      out[j] +=
+        a[p0 + j] * b0 +
+        a[p1 + j] * b1 +
+        (a[p2 + j] * b2 + a[p3 + j] * b3) +
+        (a[p4 + j] * b4 + a[p5 + j] * b5 + (a[p6 + j] * b6 + a[p7 + j] * b7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = scale * b[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) out[j] += a[p0 + j] * b0;
+  }
+}
+
+/** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
+function matVec$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      u0 = 0,
+      u1 = 0,
+      u2 = 0,
+      u3 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k],
+        x1 = x[k + 1];
+      s0 += a[p0 + k] * x0;
+      u0 += a[p0 + k + 1] * x1;
+      s1 += a[p1 + k] * x0;
+      u1 += a[p1 + k + 1] * x1;
+      s2 += a[p2 + k] * x0;
+      u2 += a[p2 + k + 1] * x1;
+      s3 += a[p3 + k] * x0;
+      u3 += a[p3 + k + 1] * x1;
+    }
+    if (k < cols) {
+      const x0 = x[k];
+      s0 += a[p0 + k] * x0;
+      s1 += a[p1 + k] * x0;
+      s2 += a[p2 + k] * x0;
+      s3 += a[p3 + k] * x0;
+    }
+    out[i] = scale * (s0 + u0);
+    out[i + 1] = scale * (s1 + u1);
+    out[i + 2] = scale * (s2 + u2);
+    out[i + 3] = scale * (s3 + u3);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0,
+      u0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      s0 += a[p0 + k] * x[k];
+      u0 += a[p0 + k + 1] * x[k + 1];
+    }
+    if (k < cols) s0 += a[p0 + k] * x[k];
+    out[i] = scale * (s0 + u0);
+  }
+}
+
+/** out[i, j] = scale * d[i] x[j], row-major rows x cols. */
+function outer$(
+  d: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 7 < rows; i += 8) {
+    const a0 = scale * d[i],
+      a1 = scale * d[i + 1],
+      a2 = scale * d[i + 2],
+      a3 = scale * d[i + 3];
+    const a4 = scale * d[i + 4],
+      a5 = scale * d[i + 5],
+      a6 = scale * d[i + 6],
+      a7 = scale * d[i + 7];
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    let j = 0;
+    for (; j + 1 < cols; j += 2) {
+      const x0 = x[j],
+        x1 = x[j + 1];
+      out[p0 + j] = a0 * x0;
+      out[p0 + j + 1] = a0 * x1;
+      out[p1 + j] = a1 * x0;
+      out[p1 + j + 1] = a1 * x1;
+      out[p2 + j] = a2 * x0;
+      out[p2 + j + 1] = a2 * x1;
+      out[p3 + j] = a3 * x0;
+      out[p3 + j + 1] = a3 * x1;
+      out[p4 + j] = a4 * x0;
+      out[p4 + j + 1] = a4 * x1;
+      out[p5 + j] = a5 * x0;
+      out[p5 + j + 1] = a5 * x1;
+      out[p6 + j] = a6 * x0;
+      out[p6 + j + 1] = a6 * x1;
+      out[p7 + j] = a7 * x0;
+      out[p7 + j + 1] = a7 * x1;
+    }
+    if (j < cols) {
+      const x0 = x[j];
+      out[p0 + j] = a0 * x0;
+      out[p1 + j] = a1 * x0;
+      out[p2 + j] = a2 * x0;
+      out[p3 + j] = a3 * x0;
+      out[p4 + j] = a4 * x0;
+      out[p5 + j] = a5 * x0;
+      out[p6 + j] = a6 * x0;
+      out[p7 + j] = a7 * x0;
+    }
+  }
+  for (; i < rows; i++) {
+    const a0 = scale * d[i];
+    const p0 = i * cols;
+    for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
+  }
 }
 
 function sq$(x: number): number {

@@ -153,91 +153,13 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
     throw new RangeError("LGrad: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
   const t$0 = new Float64Array(d$M);
-  {
-    let i = 0;
-    for (; i + 3 < d$M; i += 4) {
-      const p0 = i * d$p,
-        p1 = p0 + d$p,
-        p2 = p1 + d$p,
-        p3 = p2 + d$p;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$p; k++) {
-        const bk = v$x[k];
-        acc0 += v$W[p0 + k] * bk;
-        acc1 += v$W[p1 + k] * bk;
-        acc2 += v$W[p2 + k] * bk;
-        acc3 += v$W[p3 + k] * bk;
-      }
-      t$0[i] = acc0;
-      t$0[i + 1] = acc1;
-      t$0[i + 2] = acc2;
-      t$0[i + 3] = acc3;
-    }
-    for (; i < d$M; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$p; k += 4) {
-        acc0 += v$W[i * d$p + k] * v$x[k];
-        acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
-        acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
-        acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
-      }
-      for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
-    }
-  }
+  matVec$(v$W, v$x, d$M, d$p, 1, t$0);
   const t$1 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
     t$1[i] = Math.tanh(v$b[i] + t$0[i]);
   }
   const t$2 = new Float64Array(d$K);
-  {
-    let i = 0;
-    for (; i + 3 < d$K; i += 4) {
-      const p0 = i * d$M,
-        p1 = p0 + d$M,
-        p2 = p1 + d$M,
-        p3 = p2 + d$M;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$M; k++) {
-        const bk = t$1[k];
-        acc0 += v$V[p0 + k] * bk;
-        acc1 += v$V[p1 + k] * bk;
-        acc2 += v$V[p2 + k] * bk;
-        acc3 += v$V[p3 + k] * bk;
-      }
-      t$2[i] = acc0;
-      t$2[i + 1] = acc1;
-      t$2[i + 2] = acc2;
-      t$2[i + 3] = acc3;
-    }
-    for (; i < d$K; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$M; k += 4) {
-        acc0 += v$V[i * d$M + k] * t$1[k];
-        acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
-        acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
-        acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
-      }
-      for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$2[i] = acc;
-    }
-  }
+  matVec$(v$V, t$1, d$K, d$M, 1, t$2);
   const t$3 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
     t$3[i] = v$c[i] + t$2[i];
@@ -284,36 +206,9 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.V.data has length " + t$6.length + " but must have length " + d$K * d$M,
     );
+  outer$(t$5, t$1, d$K, d$M, 1, t$6);
   const t$7 = new Float64Array(d$M);
-  {
-    let k = 0;
-    for (; k + 3 < d$K; k += 4) {
-      const d0 = t$5[k],
-        d1 = t$5[k + 1],
-        d2 = t$5[k + 2],
-        d3 = t$5[k + 3];
-      const p0 = k * d$M,
-        p1 = p0 + d$M,
-        p2 = p1 + d$M,
-        p3 = p2 + d$M;
-      for (let i = 0; i < d$M; i++) {
-        const hi = t$1[i];
-        t$6[p0 + i] = d0 * hi;
-        t$6[p1 + i] = d1 * hi;
-        t$6[p2 + i] = d2 * hi;
-        t$6[p3 + i] = d3 * hi;
-        t$7[i] += v$V[p0 + i] * d0 + v$V[p1 + i] * d1 + (v$V[p2 + i] * d2 + v$V[p3 + i] * d3);
-      }
-    }
-    for (; k < d$K; k++) {
-      const d0 = t$5[k];
-      const p0 = k * d$M;
-      for (let i = 0; i < d$M; i++) {
-        t$6[p0 + i] = d0 * t$1[i];
-        t$7[i] += v$V[p0 + i] * d0;
-      }
-    }
-  }
+  matTVec$(v$V, t$5, d$K, d$M, 1, t$7);
   const t$8 = out$ === undefined ? new Float64Array(d$M) : out$.b;
   if (t$8.length !== d$M)
     throw new RangeError("LGradInto: out.b has length " + t$8.length + " but must have length " + d$M);
@@ -325,31 +220,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.W.data has length " + t$9.length + " but must have length " + d$M * d$p,
     );
-  {
-    let i = 0;
-    for (; i + 3 < d$M; i += 4) {
-      const a0 = t$8[i],
-        a1 = t$8[i + 1],
-        a2 = t$8[i + 2],
-        a3 = t$8[i + 3];
-      const p0 = i * d$p,
-        p1 = p0 + d$p,
-        p2 = p1 + d$p,
-        p3 = p2 + d$p;
-      for (let j = 0; j < d$p; j++) {
-        const bj = v$x[j];
-        t$9[p0 + j] = a0 * bj;
-        t$9[p1 + j] = a1 * bj;
-        t$9[p2 + j] = a2 * bj;
-        t$9[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$M; i++) {
-      const ai = t$8[i];
-      const p0 = i * d$p;
-      for (let j = 0; j < d$p; j++) t$9[p0 + j] = ai * v$x[j];
-    }
-  }
+  outer$(t$8, v$x, d$M, d$p, 1, t$9);
   if (out$ === undefined)
     return {
       value: s$3,
@@ -441,91 +312,13 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
     throw new RangeError("LGrad2: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
   const t$0 = new Float64Array(d$M);
-  {
-    let i = 0;
-    for (; i + 3 < d$M; i += 4) {
-      const p0 = i * d$p,
-        p1 = p0 + d$p,
-        p2 = p1 + d$p,
-        p3 = p2 + d$p;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$p; k++) {
-        const bk = v$x[k];
-        acc0 += v$W[p0 + k] * bk;
-        acc1 += v$W[p1 + k] * bk;
-        acc2 += v$W[p2 + k] * bk;
-        acc3 += v$W[p3 + k] * bk;
-      }
-      t$0[i] = acc0;
-      t$0[i + 1] = acc1;
-      t$0[i + 2] = acc2;
-      t$0[i + 3] = acc3;
-    }
-    for (; i < d$M; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$p; k += 4) {
-        acc0 += v$W[i * d$p + k] * v$x[k];
-        acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
-        acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
-        acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
-      }
-      for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
-    }
-  }
+  matVec$(v$W, v$x, d$M, d$p, 1, t$0);
   const t$1 = new Float64Array(d$M);
   for (let i = 0; i < d$M; i++) {
     t$1[i] = Math.tanh(v$b[i] + t$0[i]);
   }
   const t$2 = new Float64Array(d$K);
-  {
-    let i = 0;
-    for (; i + 3 < d$K; i += 4) {
-      const p0 = i * d$M,
-        p1 = p0 + d$M,
-        p2 = p1 + d$M,
-        p3 = p2 + d$M;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$M; k++) {
-        const bk = t$1[k];
-        acc0 += v$V[p0 + k] * bk;
-        acc1 += v$V[p1 + k] * bk;
-        acc2 += v$V[p2 + k] * bk;
-        acc3 += v$V[p3 + k] * bk;
-      }
-      t$2[i] = acc0;
-      t$2[i + 1] = acc1;
-      t$2[i + 2] = acc2;
-      t$2[i + 3] = acc3;
-    }
-    for (; i < d$K; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$M; k += 4) {
-        acc0 += v$V[i * d$M + k] * t$1[k];
-        acc1 += v$V[i * d$M + k + 1] * t$1[k + 1];
-        acc2 += v$V[i * d$M + k + 2] * t$1[k + 2];
-        acc3 += v$V[i * d$M + k + 3] * t$1[k + 3];
-      }
-      for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * t$1[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$2[i] = acc;
-    }
-  }
+  matVec$(v$V, t$1, d$K, d$M, 1, t$2);
   const t$3 = new Float64Array(d$K);
   for (let i = 0; i < d$K; i++) {
     t$3[i] = v$c[i] + t$2[i];
@@ -570,27 +363,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const t$6 = out$ === undefined ? new Float64Array(d$M) : out$.h;
   if (t$6.length !== d$M)
     throw new RangeError("LGrad2Into: out.h has length " + t$6.length + " but must have length " + d$M);
-  if (out$ !== undefined) t$6.fill(0);
-  {
-    let k = 0;
-    for (; k + 3 < d$K; k += 4) {
-      const b0 = t$5[k],
-        b1 = t$5[k + 1],
-        b2 = t$5[k + 2],
-        b3 = t$5[k + 3];
-      const p0 = k * d$M,
-        p1 = p0 + d$M,
-        p2 = p1 + d$M,
-        p3 = p2 + d$M;
-      for (let i = 0; i < d$M; i++)
-        t$6[i] += v$V[p0 + i] * b0 + v$V[p1 + i] * b1 + (v$V[p2 + i] * b2 + v$V[p3 + i] * b3);
-    }
-    for (; k < d$K; k++) {
-      const b0 = t$5[k];
-      const p0 = k * d$M;
-      for (let i = 0; i < d$M; i++) t$6[i] += v$V[p0 + i] * b0;
-    }
-  }
+  matTVec$(v$V, t$5, d$K, d$M, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$M) : out$.s;
   if (t$7.length !== d$M)
     throw new RangeError("LGrad2Into: out.s has length " + t$7.length + " but must have length " + d$M);
@@ -792,46 +565,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$M);
-    {
-      let i = 0;
-      for (; i + 3 < d$M; i += 4) {
-        const p0 = i * d$p,
-          p1 = p0 + d$p,
-          p2 = p1 + d$p,
-          p3 = p2 + d$p;
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        for (let k = 0; k < d$p; k++) {
-          const bk = v$x[k];
-          acc0 += v$W[p0 + k] * bk;
-          acc1 += v$W[p1 + k] * bk;
-          acc2 += v$W[p2 + k] * bk;
-          acc3 += v$W[p3 + k] * bk;
-        }
-        t$0[i] = acc0;
-        t$0[i + 1] = acc1;
-        t$0[i + 2] = acc2;
-        t$0[i + 3] = acc3;
-      }
-      for (; i < d$M; i++) {
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        let k = 0;
-        for (; k + 3 < d$p; k += 4) {
-          acc0 += v$W[i * d$p + k] * v$x[k];
-          acc1 += v$W[i * d$p + k + 1] * v$x[k + 1];
-          acc2 += v$W[i * d$p + k + 2] * v$x[k + 2];
-          acc3 += v$W[i * d$p + k + 3] * v$x[k + 3];
-        }
-        for (; k < d$p; k++) acc0 += v$W[i * d$p + k] * v$x[k];
-        let acc = acc0 + acc1 + (acc2 + acc3);
-        t$0[i] = acc;
-      }
-    }
+    matVec$(v$W, v$x, d$M, d$p, 1, t$0);
     const t$1 = new Float64Array(d$M);
     for (let i = 0; i < d$M; i++) {
       t$1[i] = v$b[i] + t$0[i];
@@ -851,46 +585,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$K);
-    {
-      let i = 0;
-      for (; i + 3 < d$K; i += 4) {
-        const p0 = i * d$M,
-          p1 = p0 + d$M,
-          p2 = p1 + d$M,
-          p3 = p2 + d$M;
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        for (let k = 0; k < d$M; k++) {
-          const bk = value$1[k];
-          acc0 += v$V[p0 + k] * bk;
-          acc1 += v$V[p1 + k] * bk;
-          acc2 += v$V[p2 + k] * bk;
-          acc3 += v$V[p3 + k] * bk;
-        }
-        t$0[i] = acc0;
-        t$0[i + 1] = acc1;
-        t$0[i + 2] = acc2;
-        t$0[i + 3] = acc3;
-      }
-      for (; i < d$K; i++) {
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        let k = 0;
-        for (; k + 3 < d$M; k += 4) {
-          acc0 += v$V[i * d$M + k] * value$1[k];
-          acc1 += v$V[i * d$M + k + 1] * value$1[k + 1];
-          acc2 += v$V[i * d$M + k + 2] * value$1[k + 2];
-          acc3 += v$V[i * d$M + k + 3] * value$1[k + 3];
-        }
-        for (; k < d$M; k++) acc0 += v$V[i * d$M + k] * value$1[k];
-        let acc = acc0 + acc1 + (acc2 + acc3);
-        t$0[i] = acc;
-      }
-    }
+    matVec$(v$V, value$1, d$K, d$M, 1, t$0);
     const t$1 = new Float64Array(d$K);
     for (let i = 0; i < d$K; i++) {
       t$1[i] = v$c[i] + t$0[i];
@@ -918,6 +613,178 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return s$3;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
+function matTVec$(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = scale * b[k],
+      b1 = scale * b[k + 1],
+      b2 = scale * b[k + 2],
+      b3 = scale * b[k + 3];
+    const b4 = scale * b[k + 4],
+      b5 = scale * b[k + 5],
+      b6 = scale * b[k + 6],
+      b7 = scale * b[k + 7];
+    const p0 = k * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      out[j] +=
+        a[p0 + j] * b0 +
+        a[p1 + j] * b1 +
+        (a[p2 + j] * b2 + a[p3 + j] * b3) +
+        (a[p4 + j] * b4 + a[p5 + j] * b5 + (a[p6 + j] * b6 + a[p7 + j] * b7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = scale * b[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) out[j] += a[p0 + j] * b0;
+  }
+}
+
+/** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
+function matVec$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      u0 = 0,
+      u1 = 0,
+      u2 = 0,
+      u3 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k],
+        x1 = x[k + 1];
+      s0 += a[p0 + k] * x0;
+      u0 += a[p0 + k + 1] * x1;
+      s1 += a[p1 + k] * x0;
+      u1 += a[p1 + k + 1] * x1;
+      s2 += a[p2 + k] * x0;
+      u2 += a[p2 + k + 1] * x1;
+      s3 += a[p3 + k] * x0;
+      u3 += a[p3 + k + 1] * x1;
+    }
+    if (k < cols) {
+      const x0 = x[k];
+      s0 += a[p0 + k] * x0;
+      s1 += a[p1 + k] * x0;
+      s2 += a[p2 + k] * x0;
+      s3 += a[p3 + k] * x0;
+    }
+    out[i] = scale * (s0 + u0);
+    out[i + 1] = scale * (s1 + u1);
+    out[i + 2] = scale * (s2 + u2);
+    out[i + 3] = scale * (s3 + u3);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0,
+      u0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      s0 += a[p0 + k] * x[k];
+      u0 += a[p0 + k + 1] * x[k + 1];
+    }
+    if (k < cols) s0 += a[p0 + k] * x[k];
+    out[i] = scale * (s0 + u0);
+  }
+}
+
+/** out[i, j] = scale * d[i] x[j], row-major rows x cols. */
+function outer$(
+  d: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 7 < rows; i += 8) {
+    const a0 = scale * d[i],
+      a1 = scale * d[i + 1],
+      a2 = scale * d[i + 2],
+      a3 = scale * d[i + 3];
+    const a4 = scale * d[i + 4],
+      a5 = scale * d[i + 5],
+      a6 = scale * d[i + 6],
+      a7 = scale * d[i + 7];
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    let j = 0;
+    for (; j + 1 < cols; j += 2) {
+      const x0 = x[j],
+        x1 = x[j + 1];
+      out[p0 + j] = a0 * x0;
+      out[p0 + j + 1] = a0 * x1;
+      out[p1 + j] = a1 * x0;
+      out[p1 + j + 1] = a1 * x1;
+      out[p2 + j] = a2 * x0;
+      out[p2 + j + 1] = a2 * x1;
+      out[p3 + j] = a3 * x0;
+      out[p3 + j + 1] = a3 * x1;
+      out[p4 + j] = a4 * x0;
+      out[p4 + j + 1] = a4 * x1;
+      out[p5 + j] = a5 * x0;
+      out[p5 + j + 1] = a5 * x1;
+      out[p6 + j] = a6 * x0;
+      out[p6 + j + 1] = a6 * x1;
+      out[p7 + j] = a7 * x0;
+      out[p7 + j + 1] = a7 * x1;
+    }
+    if (j < cols) {
+      const x0 = x[j];
+      out[p0 + j] = a0 * x0;
+      out[p1 + j] = a1 * x0;
+      out[p2 + j] = a2 * x0;
+      out[p3 + j] = a3 * x0;
+      out[p4 + j] = a4 * x0;
+      out[p5 + j] = a5 * x0;
+      out[p6 + j] = a6 * x0;
+      out[p7 + j] = a7 * x0;
+    }
+  }
+  for (; i < rows; i++) {
+    const a0 = scale * d[i];
+    const p0 = i * cols;
+    for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
+  }
 }
 
 function sq$(x: number): number {

@@ -211,17 +211,29 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
   const t$5 = new Float64Array(d$N);
   {
     let k = 0;
-    for (; k + 3 < d$K; k += 4) {
+    for (; k + 7 < d$K; k += 8) {
       const a0 = 1,
         a1 = 1,
         a2 = 1,
-        a3 = 1;
+        a3 = 1,
+        a4 = 1,
+        a5 = 1,
+        a6 = 1,
+        a7 = 1;
       const p0 = k * d$N,
         p1 = p0 + d$N,
         p2 = p1 + d$N,
-        p3 = p2 + d$N;
+        p3 = p2 + d$N,
+        p4 = p3 + d$N,
+        p5 = p4 + d$N,
+        p6 = p5 + d$N,
+        p7 = p6 + d$N;
       for (let j = 0; j < d$N; j++)
-        t$5[j] += a0 * t$4[p0 + j] + a1 * t$4[p1 + j] + (a2 * t$4[p2 + j] + a3 * t$4[p3 + j]);
+        t$5[j] +=
+          a0 * t$4[p0 + j] +
+          a1 * t$4[p1 + j] +
+          (a2 * t$4[p2 + j] + a3 * t$4[p3 + j]) +
+          (a4 * t$4[p4 + j] + a5 * t$4[p5 + j] + (a6 * t$4[p6 + j] + a7 * t$4[p7 + j]));
     }
     for (; k < d$K; k++) {
       const a0 = 1;
@@ -271,18 +283,35 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       let acc0 = 0,
         acc1 = 0,
         acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$N; k++) {
-        const bk = 1;
-        acc0 += t$7[p0 + k] * bk;
-        acc1 += t$7[p1 + k] * bk;
-        acc2 += t$7[p2 + k] * bk;
-        acc3 += t$7[p3 + k] * bk;
+        acc3 = 0,
+        acc4 = 0,
+        acc5 = 0,
+        acc6 = 0,
+        acc7 = 0;
+      let k = 0;
+      for (; k + 1 < d$N; k += 2) {
+        const x0 = 1,
+          x1 = 1;
+        acc0 += t$7[p0 + k] * x0;
+        acc4 += t$7[p0 + k + 1] * x1;
+        acc1 += t$7[p1 + k] * x0;
+        acc5 += t$7[p1 + k + 1] * x1;
+        acc2 += t$7[p2 + k] * x0;
+        acc6 += t$7[p2 + k + 1] * x1;
+        acc3 += t$7[p3 + k] * x0;
+        acc7 += t$7[p3 + k + 1] * x1;
       }
-      t$8[i] = acc0;
-      t$8[i + 1] = acc1;
-      t$8[i + 2] = acc2;
-      t$8[i + 3] = acc3;
+      if (k < d$N) {
+        const x0 = 1;
+        acc0 += t$7[p0 + k] * x0;
+        acc1 += t$7[p1 + k] * x0;
+        acc2 += t$7[p2 + k] * x0;
+        acc3 += t$7[p3 + k] * x0;
+      }
+      t$8[i] = acc0 + acc4;
+      t$8[i + 1] = acc1 + acc5;
+      t$8[i + 2] = acc2 + acc6;
+      t$8[i + 3] = acc3 + acc7;
     }
     for (; i < d$K; i++) {
       let acc0 = 0,
@@ -350,18 +379,35 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       let acc0 = 0,
         acc1 = 0,
         acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$N; k++) {
-        const bk = 1;
-        acc0 += t$11[p0 + k] * bk;
-        acc1 += t$11[p1 + k] * bk;
-        acc2 += t$11[p2 + k] * bk;
-        acc3 += t$11[p3 + k] * bk;
+        acc3 = 0,
+        acc4 = 0,
+        acc5 = 0,
+        acc6 = 0,
+        acc7 = 0;
+      let k = 0;
+      for (; k + 1 < d$N; k += 2) {
+        const x0 = 1,
+          x1 = 1;
+        acc0 += t$11[p0 + k] * x0;
+        acc4 += t$11[p0 + k + 1] * x1;
+        acc1 += t$11[p1 + k] * x0;
+        acc5 += t$11[p1 + k + 1] * x1;
+        acc2 += t$11[p2 + k] * x0;
+        acc6 += t$11[p2 + k + 1] * x1;
+        acc3 += t$11[p3 + k] * x0;
+        acc7 += t$11[p3 + k + 1] * x1;
       }
-      t$12[i] = acc0;
-      t$12[i + 1] = acc1;
-      t$12[i + 2] = acc2;
-      t$12[i + 3] = acc3;
+      if (k < d$N) {
+        const x0 = 1;
+        acc0 += t$11[p0 + k] * x0;
+        acc1 += t$11[p1 + k] * x0;
+        acc2 += t$11[p2 + k] * x0;
+        acc3 += t$11[p3 + k] * x0;
+      }
+      t$12[i] = acc0 + acc4;
+      t$12[i + 1] = acc1 + acc5;
+      t$12[i + 2] = acc2 + acc6;
+      t$12[i + 3] = acc3 + acc7;
     }
     for (; i < d$M; i++) {
       let acc0 = 0,
@@ -551,17 +597,29 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
   const t$5 = new Float64Array(d$N);
   {
     let k = 0;
-    for (; k + 3 < d$K; k += 4) {
+    for (; k + 7 < d$K; k += 8) {
       const a0 = 1,
         a1 = 1,
         a2 = 1,
-        a3 = 1;
+        a3 = 1,
+        a4 = 1,
+        a5 = 1,
+        a6 = 1,
+        a7 = 1;
       const p0 = k * d$N,
         p1 = p0 + d$N,
         p2 = p1 + d$N,
-        p3 = p2 + d$N;
+        p3 = p2 + d$N,
+        p4 = p3 + d$N,
+        p5 = p4 + d$N,
+        p6 = p5 + d$N,
+        p7 = p6 + d$N;
       for (let j = 0; j < d$N; j++)
-        t$5[j] += a0 * t$4[p0 + j] + a1 * t$4[p1 + j] + (a2 * t$4[p2 + j] + a3 * t$4[p3 + j]);
+        t$5[j] +=
+          a0 * t$4[p0 + j] +
+          a1 * t$4[p1 + j] +
+          (a2 * t$4[p2 + j] + a3 * t$4[p3 + j]) +
+          (a4 * t$4[p4 + j] + a5 * t$4[p5 + j] + (a6 * t$4[p6 + j] + a7 * t$4[p7 + j]));
     }
     for (; k < d$K; k++) {
       const a0 = 1;
@@ -936,17 +994,29 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     const t$1 = new Float64Array(d$N);
     {
       let k = 0;
-      for (; k + 3 < d$K; k += 4) {
+      for (; k + 7 < d$K; k += 8) {
         const a0 = 1,
           a1 = 1,
           a2 = 1,
-          a3 = 1;
+          a3 = 1,
+          a4 = 1,
+          a5 = 1,
+          a6 = 1,
+          a7 = 1;
         const p0 = k * d$N,
           p1 = p0 + d$N,
           p2 = p1 + d$N,
-          p3 = p2 + d$N;
+          p3 = p2 + d$N,
+          p4 = p3 + d$N,
+          p5 = p4 + d$N,
+          p6 = p5 + d$N,
+          p7 = p6 + d$N;
         for (let j = 0; j < d$N; j++)
-          t$1[j] += a0 * t$0[p0 + j] + a1 * t$0[p1 + j] + (a2 * t$0[p2 + j] + a3 * t$0[p3 + j]);
+          t$1[j] +=
+            a0 * t$0[p0 + j] +
+            a1 * t$0[p1 + j] +
+            (a2 * t$0[p2 + j] + a3 * t$0[p3 + j]) +
+            (a4 * t$0[p4 + j] + a5 * t$0[p5 + j] + (a6 * t$0[p6 + j] + a7 * t$0[p7 + j]));
       }
       for (; k < d$K; k++) {
         const a0 = 1;

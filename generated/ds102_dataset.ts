@@ -156,26 +156,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     t$1[k] = sigmoid$(t$0[k]);
   }
   const t$2 = new Float64Array(d$n);
-  {
-    let k = 0;
-    for (; k + 3 < d$h; k += 4) {
-      const a0 = -1 * v$b[k],
-        a1 = -1 * v$b[k + 1],
-        a2 = -1 * v$b[k + 2],
-        a3 = -1 * v$b[k + 3];
-      const p0 = k * d$n,
-        p1 = p0 + d$n,
-        p2 = p1 + d$n,
-        p3 = p2 + d$n;
-      for (let j = 0; j < d$n; j++)
-        t$2[j] += a0 * t$1[p0 + j] + a1 * t$1[p1 + j] + (a2 * t$1[p2 + j] + a3 * t$1[p3 + j]);
-    }
-    for (; k < d$h; k++) {
-      const a0 = -1 * v$b[k];
-      const p0 = k * d$n;
-      for (let j = 0; j < d$n; j++) t$2[j] += a0 * t$1[p0 + j];
-    }
-  }
+  matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
   const t$3 = new Float64Array(d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
@@ -185,74 +166,11 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     s$0 += sq$(t$3[j]);
   }
   const t$4 = new Float64Array(d$h * d$n);
-  {
-    let i = 0;
-    for (; i + 3 < d$h; i += 4) {
-      const a0 = v$b[i],
-        a1 = v$b[i + 1],
-        a2 = v$b[i + 2],
-        a3 = v$b[i + 3];
-      const p0 = i * d$n,
-        p1 = p0 + d$n,
-        p2 = p1 + d$n,
-        p3 = p2 + d$n;
-      for (let j = 0; j < d$n; j++) {
-        const bj = t$3[j];
-        t$4[p0 + j] = a0 * bj;
-        t$4[p1 + j] = a1 * bj;
-        t$4[p2 + j] = a2 * bj;
-        t$4[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$h; i++) {
-      const ai = v$b[i];
-      const p0 = i * d$n;
-      for (let j = 0; j < d$n; j++) t$4[p0 + j] = ai * t$3[j];
-    }
-  }
+  outer$(v$b, t$3, d$h, d$n, 1, t$4);
   const t$5 = out$ === undefined ? new Float64Array(d$h) : out$.b;
   if (t$5.length !== d$h)
     throw new RangeError("LGradInto: out.b has length " + t$5.length + " but must have length " + d$h);
-  {
-    let i = 0;
-    for (; i + 3 < d$h; i += 4) {
-      const p0 = i * d$n,
-        p1 = p0 + d$n,
-        p2 = p1 + d$n,
-        p3 = p2 + d$n;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$n; k++) {
-        const bk = t$3[k];
-        acc0 += t$1[p0 + k] * bk;
-        acc1 += t$1[p1 + k] * bk;
-        acc2 += t$1[p2 + k] * bk;
-        acc3 += t$1[p3 + k] * bk;
-      }
-      t$5[i] = -2 * acc0;
-      t$5[i + 1] = -2 * acc1;
-      t$5[i + 2] = -2 * acc2;
-      t$5[i + 3] = -2 * acc3;
-    }
-    for (; i < d$h; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$n; k += 4) {
-        acc0 += t$1[i * d$n + k] * t$3[k];
-        acc1 += t$1[i * d$n + k + 1] * t$3[k + 1];
-        acc2 += t$1[i * d$n + k + 2] * t$3[k + 2];
-        acc3 += t$1[i * d$n + k + 3] * t$3[k + 3];
-      }
-      for (; k < d$n; k++) acc0 += t$1[i * d$n + k] * t$3[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$5[i] = -2 * acc;
-    }
-  }
+  matVec$(t$1, t$3, d$h, d$n, -2, t$5);
   const t$6 = new Float64Array(d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$6[k] = t$4[k] * (t$1[k] * (1 - t$1[k]));
@@ -363,26 +281,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$1[k] = sigmoid$(t$0[k]);
   }
   const t$2 = new Float64Array(d$n);
-  {
-    let k = 0;
-    for (; k + 3 < d$h; k += 4) {
-      const a0 = -1 * v$b[k],
-        a1 = -1 * v$b[k + 1],
-        a2 = -1 * v$b[k + 2],
-        a3 = -1 * v$b[k + 3];
-      const p0 = k * d$n,
-        p1 = p0 + d$n,
-        p2 = p1 + d$n,
-        p3 = p2 + d$n;
-      for (let j = 0; j < d$n; j++)
-        t$2[j] += a0 * t$1[p0 + j] + a1 * t$1[p1 + j] + (a2 * t$1[p2 + j] + a3 * t$1[p3 + j]);
-    }
-    for (; k < d$h; k++) {
-      const a0 = -1 * v$b[k];
-      const p0 = k * d$n;
-      for (let j = 0; j < d$n; j++) t$2[j] += a0 * t$1[p0 + j];
-    }
-  }
+  matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
   const t$3 = new Float64Array(d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
@@ -404,31 +303,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     t$5[j] = -2 * t$3[j];
   }
   const t$6 = new Float64Array(d$h * d$n);
-  {
-    let i = 0;
-    for (; i + 3 < d$h; i += 4) {
-      const a0 = v$b[i],
-        a1 = v$b[i + 1],
-        a2 = v$b[i + 2],
-        a3 = v$b[i + 3];
-      const p0 = i * d$n,
-        p1 = p0 + d$n,
-        p2 = p1 + d$n,
-        p3 = p2 + d$n;
-      for (let j = 0; j < d$n; j++) {
-        const bj = t$3[j];
-        t$6[p0 + j] = a0 * bj;
-        t$6[p1 + j] = a1 * bj;
-        t$6[p2 + j] = a2 * bj;
-        t$6[p3 + j] = a3 * bj;
-      }
-    }
-    for (; i < d$h; i++) {
-      const ai = v$b[i];
-      const p0 = i * d$n;
-      for (let j = 0; j < d$n; j++) t$6[p0 + j] = ai * t$3[j];
-    }
-  }
+  outer$(v$b, t$3, d$h, d$n, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
   if (t$7.length !== d$h * d$n)
     throw new RangeError(
@@ -654,27 +529,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
     const t$0 = new Float64Array(d$n);
-    {
-      let k = 0;
-      for (; k + 3 < d$h; k += 4) {
-        const a0 = v$b[k],
-          a1 = v$b[k + 1],
-          a2 = v$b[k + 2],
-          a3 = v$b[k + 3];
-        const p0 = k * d$n,
-          p1 = p0 + d$n,
-          p2 = p1 + d$n,
-          p3 = p2 + d$n;
-        for (let j = 0; j < d$n; j++)
-          t$0[j] +=
-            a0 * value$1[p0 + j] + a1 * value$1[p1 + j] + (a2 * value$1[p2 + j] + a3 * value$1[p3 + j]);
-      }
-      for (; k < d$h; k++) {
-        const a0 = v$b[k];
-        const p0 = k * d$n;
-        for (let j = 0; j < d$n; j++) t$0[j] += a0 * value$1[p0 + j];
-      }
-    }
+    matTVec$(value$1, v$b, d$h, d$n, 1, t$0);
     value$2 = t$0;
     if (target === 2) return { rows: 1, cols: d$n, data: t$0 };
   }
@@ -695,6 +550,178 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 4) return s$0;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
+function matTVec$(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = scale * b[k],
+      b1 = scale * b[k + 1],
+      b2 = scale * b[k + 2],
+      b3 = scale * b[k + 3];
+    const b4 = scale * b[k + 4],
+      b5 = scale * b[k + 5],
+      b6 = scale * b[k + 6],
+      b7 = scale * b[k + 7];
+    const p0 = k * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      out[j] +=
+        a[p0 + j] * b0 +
+        a[p1 + j] * b1 +
+        (a[p2 + j] * b2 + a[p3 + j] * b3) +
+        (a[p4 + j] * b4 + a[p5 + j] * b5 + (a[p6 + j] * b6 + a[p7 + j] * b7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = scale * b[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) out[j] += a[p0 + j] * b0;
+  }
+}
+
+/** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
+function matVec$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      u0 = 0,
+      u1 = 0,
+      u2 = 0,
+      u3 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k],
+        x1 = x[k + 1];
+      s0 += a[p0 + k] * x0;
+      u0 += a[p0 + k + 1] * x1;
+      s1 += a[p1 + k] * x0;
+      u1 += a[p1 + k + 1] * x1;
+      s2 += a[p2 + k] * x0;
+      u2 += a[p2 + k + 1] * x1;
+      s3 += a[p3 + k] * x0;
+      u3 += a[p3 + k + 1] * x1;
+    }
+    if (k < cols) {
+      const x0 = x[k];
+      s0 += a[p0 + k] * x0;
+      s1 += a[p1 + k] * x0;
+      s2 += a[p2 + k] * x0;
+      s3 += a[p3 + k] * x0;
+    }
+    out[i] = scale * (s0 + u0);
+    out[i + 1] = scale * (s1 + u1);
+    out[i + 2] = scale * (s2 + u2);
+    out[i + 3] = scale * (s3 + u3);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0,
+      u0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      s0 += a[p0 + k] * x[k];
+      u0 += a[p0 + k + 1] * x[k + 1];
+    }
+    if (k < cols) s0 += a[p0 + k] * x[k];
+    out[i] = scale * (s0 + u0);
+  }
+}
+
+/** out[i, j] = scale * d[i] x[j], row-major rows x cols. */
+function outer$(
+  d: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 7 < rows; i += 8) {
+    const a0 = scale * d[i],
+      a1 = scale * d[i + 1],
+      a2 = scale * d[i + 2],
+      a3 = scale * d[i + 3];
+    const a4 = scale * d[i + 4],
+      a5 = scale * d[i + 5],
+      a6 = scale * d[i + 6],
+      a7 = scale * d[i + 7];
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    let j = 0;
+    for (; j + 1 < cols; j += 2) {
+      const x0 = x[j],
+        x1 = x[j + 1];
+      out[p0 + j] = a0 * x0;
+      out[p0 + j + 1] = a0 * x1;
+      out[p1 + j] = a1 * x0;
+      out[p1 + j + 1] = a1 * x1;
+      out[p2 + j] = a2 * x0;
+      out[p2 + j + 1] = a2 * x1;
+      out[p3 + j] = a3 * x0;
+      out[p3 + j + 1] = a3 * x1;
+      out[p4 + j] = a4 * x0;
+      out[p4 + j + 1] = a4 * x1;
+      out[p5 + j] = a5 * x0;
+      out[p5 + j + 1] = a5 * x1;
+      out[p6 + j] = a6 * x0;
+      out[p6 + j + 1] = a6 * x1;
+      out[p7 + j] = a7 * x0;
+      out[p7 + j + 1] = a7 * x1;
+    }
+    if (j < cols) {
+      const x0 = x[j];
+      out[p0 + j] = a0 * x0;
+      out[p1 + j] = a1 * x0;
+      out[p2 + j] = a2 * x0;
+      out[p3 + j] = a3 * x0;
+      out[p4 + j] = a4 * x0;
+      out[p5 + j] = a5 * x0;
+      out[p6 + j] = a6 * x0;
+      out[p7 + j] = a7 * x0;
+    }
+  }
+  for (; i < rows; i++) {
+    const a0 = scale * d[i];
+    const p0 = i * cols;
+    for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
+  }
 }
 
 function sigmoid$(x: number): number {

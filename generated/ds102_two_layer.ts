@@ -129,46 +129,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const v$y = input$.y;
   if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
   const t$0 = new Float64Array(d$h);
-  {
-    let i = 0;
-    for (; i + 3 < d$h; i += 4) {
-      const p0 = i * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$m; k++) {
-        const bk = v$x[k];
-        acc0 += v$A[p0 + k] * bk;
-        acc1 += v$A[p1 + k] * bk;
-        acc2 += v$A[p2 + k] * bk;
-        acc3 += v$A[p3 + k] * bk;
-      }
-      t$0[i] = acc0;
-      t$0[i + 1] = acc1;
-      t$0[i + 2] = acc2;
-      t$0[i + 3] = acc3;
-    }
-    for (; i < d$h; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$m; k += 4) {
-        acc0 += v$A[i * d$m + k] * v$x[k];
-        acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
-        acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
-        acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
-      }
-      for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
-    }
-  }
+  matVec$(v$A, v$x, d$h, d$m, 1, t$0);
   const t$1 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
     t$1[i] = sigmoid$(t$0[i]);
@@ -207,27 +168,60 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     );
   {
     let i = 0;
-    for (; i + 3 < d$h; i += 4) {
+    for (; i + 7 < d$h; i += 8) {
       const a0 = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i]))),
         a1 = s$4 * (v$b[i + 1] * (t$1[i + 1] * (1 - t$1[i + 1]))),
         a2 = s$4 * (v$b[i + 2] * (t$1[i + 2] * (1 - t$1[i + 2]))),
-        a3 = s$4 * (v$b[i + 3] * (t$1[i + 3] * (1 - t$1[i + 3])));
+        a3 = s$4 * (v$b[i + 3] * (t$1[i + 3] * (1 - t$1[i + 3]))),
+        a4 = s$4 * (v$b[i + 4] * (t$1[i + 4] * (1 - t$1[i + 4]))),
+        a5 = s$4 * (v$b[i + 5] * (t$1[i + 5] * (1 - t$1[i + 5]))),
+        a6 = s$4 * (v$b[i + 6] * (t$1[i + 6] * (1 - t$1[i + 6]))),
+        a7 = s$4 * (v$b[i + 7] * (t$1[i + 7] * (1 - t$1[i + 7])));
       const p0 = i * d$m,
         p1 = p0 + d$m,
         p2 = p1 + d$m,
-        p3 = p2 + d$m;
-      for (let j = 0; j < d$m; j++) {
-        const bj = v$x[j];
-        t$3[p0 + j] = a0 * bj;
-        t$3[p1 + j] = a1 * bj;
-        t$3[p2 + j] = a2 * bj;
-        t$3[p3 + j] = a3 * bj;
+        p3 = p2 + d$m,
+        p4 = p3 + d$m,
+        p5 = p4 + d$m,
+        p6 = p5 + d$m,
+        p7 = p6 + d$m;
+      let j = 0;
+      for (; j + 1 < d$m; j += 2) {
+        const x0 = v$x[j],
+          x1 = v$x[j + 1];
+        t$3[p0 + j] = a0 * x0;
+        t$3[p0 + j + 1] = a0 * x1;
+        t$3[p1 + j] = a1 * x0;
+        t$3[p1 + j + 1] = a1 * x1;
+        t$3[p2 + j] = a2 * x0;
+        t$3[p2 + j + 1] = a2 * x1;
+        t$3[p3 + j] = a3 * x0;
+        t$3[p3 + j + 1] = a3 * x1;
+        t$3[p4 + j] = a4 * x0;
+        t$3[p4 + j + 1] = a4 * x1;
+        t$3[p5 + j] = a5 * x0;
+        t$3[p5 + j + 1] = a5 * x1;
+        t$3[p6 + j] = a6 * x0;
+        t$3[p6 + j + 1] = a6 * x1;
+        t$3[p7 + j] = a7 * x0;
+        t$3[p7 + j + 1] = a7 * x1;
+      }
+      if (j < d$m) {
+        const x0 = v$x[j];
+        t$3[p0 + j] = a0 * x0;
+        t$3[p1 + j] = a1 * x0;
+        t$3[p2 + j] = a2 * x0;
+        t$3[p3 + j] = a3 * x0;
+        t$3[p4 + j] = a4 * x0;
+        t$3[p5 + j] = a5 * x0;
+        t$3[p6 + j] = a6 * x0;
+        t$3[p7 + j] = a7 * x0;
       }
     }
     for (; i < d$h; i++) {
-      const ai = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
+      const a0 = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
       const p0 = i * d$m;
-      for (let j = 0; j < d$m; j++) t$3[p0 + j] = ai * v$x[j];
+      for (let j = 0; j < d$m; j++) t$3[p0 + j] = a0 * v$x[j];
     }
   }
   if (out$ === undefined) return { value: s$3, A: { rows: d$h, cols: d$m, data: t$3 }, b: t$2 };
@@ -286,46 +280,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const v$y = input$.y;
   if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
   const t$0 = new Float64Array(d$h);
-  {
-    let i = 0;
-    for (; i + 3 < d$h; i += 4) {
-      const p0 = i * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      for (let k = 0; k < d$m; k++) {
-        const bk = v$x[k];
-        acc0 += v$A[p0 + k] * bk;
-        acc1 += v$A[p1 + k] * bk;
-        acc2 += v$A[p2 + k] * bk;
-        acc3 += v$A[p3 + k] * bk;
-      }
-      t$0[i] = acc0;
-      t$0[i + 1] = acc1;
-      t$0[i + 2] = acc2;
-      t$0[i + 3] = acc3;
-    }
-    for (; i < d$h; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$m; k += 4) {
-        acc0 += v$A[i * d$m + k] * v$x[k];
-        acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
-        acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
-        acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
-      }
-      for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$0[i] = acc;
-    }
-  }
+  matVec$(v$A, v$x, d$h, d$m, 1, t$0);
   const t$1 = new Float64Array(d$h);
   for (let i = 0; i < d$h; i++) {
     t$1[i] = sigmoid$(t$0[i]);
@@ -503,46 +458,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$h);
-    {
-      let i = 0;
-      for (; i + 3 < d$h; i += 4) {
-        const p0 = i * d$m,
-          p1 = p0 + d$m,
-          p2 = p1 + d$m,
-          p3 = p2 + d$m;
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        for (let k = 0; k < d$m; k++) {
-          const bk = v$x[k];
-          acc0 += v$A[p0 + k] * bk;
-          acc1 += v$A[p1 + k] * bk;
-          acc2 += v$A[p2 + k] * bk;
-          acc3 += v$A[p3 + k] * bk;
-        }
-        t$0[i] = acc0;
-        t$0[i + 1] = acc1;
-        t$0[i + 2] = acc2;
-        t$0[i + 3] = acc3;
-      }
-      for (; i < d$h; i++) {
-        let acc0 = 0,
-          acc1 = 0,
-          acc2 = 0,
-          acc3 = 0;
-        let k = 0;
-        for (; k + 3 < d$m; k += 4) {
-          acc0 += v$A[i * d$m + k] * v$x[k];
-          acc1 += v$A[i * d$m + k + 1] * v$x[k + 1];
-          acc2 += v$A[i * d$m + k + 2] * v$x[k + 2];
-          acc3 += v$A[i * d$m + k + 3] * v$x[k + 3];
-        }
-        for (; k < d$m; k++) acc0 += v$A[i * d$m + k] * v$x[k];
-        let acc = acc0 + acc1 + (acc2 + acc3);
-        t$0[i] = acc;
-      }
-    }
+    matVec$(v$A, v$x, d$h, d$m, 1, t$0);
     value$0 = t$0;
     if (target === 0) return t$0;
   }
@@ -589,6 +505,68 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 4) return s$0;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
+function matVec$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      u0 = 0,
+      u1 = 0,
+      u2 = 0,
+      u3 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k],
+        x1 = x[k + 1];
+      s0 += a[p0 + k] * x0;
+      u0 += a[p0 + k + 1] * x1;
+      s1 += a[p1 + k] * x0;
+      u1 += a[p1 + k + 1] * x1;
+      s2 += a[p2 + k] * x0;
+      u2 += a[p2 + k + 1] * x1;
+      s3 += a[p3 + k] * x0;
+      u3 += a[p3 + k + 1] * x1;
+    }
+    if (k < cols) {
+      const x0 = x[k];
+      s0 += a[p0 + k] * x0;
+      s1 += a[p1 + k] * x0;
+      s2 += a[p2 + k] * x0;
+      s3 += a[p3 + k] * x0;
+    }
+    out[i] = scale * (s0 + u0);
+    out[i + 1] = scale * (s1 + u1);
+    out[i + 2] = scale * (s2 + u2);
+    out[i + 3] = scale * (s3 + u3);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0,
+      u0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      s0 += a[p0 + k] * x[k];
+      u0 += a[p0 + k + 1] * x[k + 1];
+    }
+    if (k < cols) s0 += a[p0 + k] * x[k];
+    out[i] = scale * (s0 + u0);
+  }
 }
 
 function sigmoid$(x: number): number {

@@ -126,33 +126,6 @@ export function lowerBlock(model: Model, block: BlockSpec): LoweredBlock {
   return new FunctionLowering(model, { name: '', outputs: [block.output] }, block).runBlock();
 }
 
-/** An outer product computed in the backward pass of the layer whose weights it is the gradient of. */
-interface OuterProductPartner {
-  /** The node whose buffer holds the result: the product, or `scale (product)` absorbing it. */
-  readonly node: Node;
-  readonly product: Node;
-  readonly scale: Node | undefined;
-}
-
-/** The operands of a fused backward pass (FunctionLowering.backwardPass). */
-interface BackwardPass {
-  /** The buffer of Wᵀ δ (accumulated into: zero, or cleared by the caller) and its scale. */
-  readonly back: string;
-  readonly backScale: string | undefined;
-  /** The buffer of δ hᵀ (assigned) and its scale. */
-  readonly outer: string;
-  readonly outerScale: string | undefined;
-  /** Entry i of h. */
-  readonly h: string;
-  /** W is rows x cols: δ has `rows` entries, h and Wᵀ δ `cols`. */
-  readonly cols: string;
-  readonly rows: string;
-  /** Entry (k + q, i) of W, by the row offset p<q>. */
-  readonly Wrow: (q: number) => string;
-  /** Entry `row` of δ. */
-  readonly delta: (row: string) => string;
-}
-
 class FunctionLowering {
   private readonly nodes: Node[];
   private readonly uses = new Map<number, number>();
@@ -576,8 +549,6 @@ class FunctionLowering {
   }
 
   private emit(n: Node): void {
-    // Computed already, in the loop of another node (a fused backward pass).
-    if (this.locals.has(n.id)) return;
     const p = this.placement.get(n.id)!;
     if (p === 'scalar') this.emitScalar(n);
     else if (p === 'buffer') this.emitBuffer(n);
@@ -782,6 +753,52 @@ class FunctionLowering {
     ];
   }
 
+  /** The array holding vector `x` (a column or a row), when it is stored: an input, a buffer, or a transposed view of one. */
+  private vectorData(x: Node): string | undefined {
+    if (isScalar(x.shape) || (x.shape.rows !== 1 && x.shape.cols !== 1)) return undefined;
+    const p = this.placement.get(x.id);
+    if (p === 'input' || p === 'buffer') return this.locals.get(x.id);
+    if (x.op === 'transpose' && p === 'inline') return this.vectorData(x.args[0]!);
+    return undefined;
+  }
+
+  /** The row-major array holding matrix `m`, when it is stored. */
+  private matrixData(m: Node): string | undefined {
+    if (isScalar(m.shape)) return undefined;
+    const p = this.placement.get(m.id);
+    return p === 'input' || p === 'buffer' ? this.locals.get(m.id) : undefined;
+  }
+
+  /**
+   * A matrix-vector product or outer product of stored operands as a call of a kernel
+   * (codegen/kernels.ts); undefined for other products and for operands computed inline.
+   */
+  private productKernel(n: Node, t: string, scale: string | undefined): string | undefined {
+    const [a, b] = n.args as [Node, Node];
+    const s = scale ?? '1';
+    const call = (name: string, args: readonly (string | undefined)[]) => {
+      if (args.some((x) => x === undefined)) return undefined;
+      this.helpers.add(name);
+      return `${name}(${args.join(', ')}, ${s}, ${t});`;
+    };
+    const inlineTranspose = (x: Node) => x.op === 'transpose' && this.placement.get(x.id) === 'inline';
+    const r = this.rows(n);
+    const c = this.cols(n);
+    const inner = this.dim(a.shape.cols);
+    if (a.shape.cols === 1) return call('outer$', [this.vectorData(a), this.vectorData(b), r, c]);
+    if (n.shape.cols === 1) {
+      // Aᵀ b reads A's rows; A b its rows too.
+      if (inlineTranspose(a)) return call('matTVec$', [this.matrixData(a.args[0]!), this.vectorData(b), inner, r]);
+      return call('matVec$', [this.matrixData(a), this.vectorData(b), r, inner]);
+    }
+    if (n.shape.rows === 1) {
+      // aᵀ Bᵀ = (B a)ᵀ and aᵀ B = (Bᵀ a)ᵀ: a row has a column's layout.
+      if (inlineTranspose(b)) return call('matVec$', [this.matrixData(b.args[0]!), this.vectorData(a), c, inner]);
+      return call('matTVec$', [this.matrixData(b), this.vectorData(a), inner, c]);
+    }
+    return undefined;
+  }
+
   /** C = A B into `t`, with the loop order that reads memory contiguously for the operands' layouts. */
   private matmul(n: Node, t: string, scale: string | undefined, reused: boolean): string[] {
     const [a, b] = n.args as [Node, Node];
@@ -793,100 +810,75 @@ class FunctionLowering {
     const inner = this.dim(a.shape.cols);
     const A = (row: string, col: string) => this.elem(a, { row, col });
     const B = (row: string, col: string) => this.elem(b, { row, col });
+    const kernel = this.productKernel(n, t, scale);
+    if (kernel !== undefined) return [kernel];
     /**
      * `const p0 = base, p1 = p0 + stride, ...`: the offsets of consecutive rows, as many as
      * `uses` reads (none when the operand is computed, not stored: strict mode forbids unused locals).
      */
     const rowOffsets = (base: string, stride: string, uses: string): string[] => {
       let last = -1;
-      for (let q = 0; q < 4; q++) if (new RegExp(`(?<![\\w$])p${q}(?![\\w$])`).test(uses)) last = q;
+      for (let q = 0; q < 8; q++) if (new RegExp(`(?<![\\w$])p${q}(?![\\w$])`).test(uses)) last = q;
       if (last < 0) return [];
       const decls = [`p0 = ${base}`];
       for (let q = 1; q <= last; q++) decls.push(`p${q} = p${q - 1} + ${stride}`);
       return [`const ${decls.join(', ')};`];
     };
+    const plus = (index: string, q: number) => (q === 0 ? index : `${index} + ${q}`);
+    const upTo = (count: number) => [...Array(count).keys()];
+    /** `const name0 = value(0), name1 = value(1), ...;` */
+    const consts = (name: string, count: number, value: (q: number) => string) => `const ${upTo(count).map((q) => `${name}${q} = ${value(q)}`).join(', ')};`;
+    /** The sum of `term(q)` over q < 8, as a tree of independent additions. */
+    const sum8 = (term: (q: number) => string) =>
+      `(${term(0)} + ${term(1)} + (${term(2)} + ${term(3)})) + ((${term(4)} + ${term(5)}) + (${term(6)} + ${term(7)}))`;
     if (a.shape.cols === 1) {
-      const partner = this.fusableBackProduct(a, n);
-      if (partner !== undefined) {
-        const back = this.newBuffer(partner.node);
-        return [
-          this.allocation(partner.node, back),
-          ...(this.intoTargets.has(partner.node.id) ? [`if (out$ !== undefined) ${back}.fill(0);`] : []),
-          ...this.backwardPass({
-            back,
-            backScale: partner.scale === undefined ? undefined : this.scalar(partner.scale),
-            outer: t,
-            outerScale: scale,
-            h: B('0', 'i'),
-            cols: c,
-            rows: r,
-            Wrow: (q) => this.elem(partner.weights, { row: q === 0 ? 'k' : `k + ${q}`, col: 'i', flat: `p${q} + i` }),
-            delta: (row) => A(row, '0'),
-          }),
-        ];
-      }
-      // Outer product, written straight into the result four rows at a time: each entry of the
-      // right vector is read once per four rows, each entry of the left once per row.
-      const Bj = B('0', 'j');
+      // Outer product, written straight into the result: eight rows per pass and two columns
+      // per step, so each entry of the right vector is read once per eight rows and the
+      // stores, the bound of this loop, come sixteen to an iteration.
+      const Bj = (col: string) => B('0', col);
+      const row = (q: number, col: string, x: string) => `${t}[p${q} + ${col}] = a${q} * ${x};`;
       return [
         '{',
         'let i = 0;',
-        `for (; i + 3 < ${r}; i += 4) {`,
-        `const a0 = ${scaled(A('i', '0'))}, a1 = ${scaled(A('i + 1', '0'))}, a2 = ${scaled(A('i + 2', '0'))}, a3 = ${scaled(A('i + 3', '0'))};`,
-        ...rowOffsets(`i * ${c}`, c, 'p3'),
-        `for (let j = 0; j < ${c}; j++) {`,
-        `const bj = ${Bj};`,
-        `${t}[p0 + j] = a0 * bj;`,
-        `${t}[p1 + j] = a1 * bj;`,
-        `${t}[p2 + j] = a2 * bj;`,
-        `${t}[p3 + j] = a3 * bj;`,
+        `for (; i + 7 < ${r}; i += 8) {`,
+        consts('a', 8, (q) => scaled(A(plus('i', q), '0'))),
+        ...rowOffsets(`i * ${c}`, c, 'p7'),
+        'let j = 0;',
+        `for (; j + 1 < ${c}; j += 2) {`,
+        `const x0 = ${Bj('j')}, x1 = ${Bj('j + 1')};`,
+        ...upTo(8).flatMap((q) => [row(q, 'j', 'x0'), row(q, 'j + 1', 'x1')]),
+        '}',
+        `if (j < ${c}) {`,
+        `const x0 = ${Bj('j')};`,
+        ...upTo(8).map((q) => row(q, 'j', 'x0')),
         '}',
         '}',
         `for (; i < ${r}; i++) {`,
-        `const ai = ${scaled(A('i', '0'))};`,
+        `const a0 = ${scaled(A('i', '0'))};`,
         `const p0 = i * ${c};`,
-        `for (let j = 0; j < ${c}; j++) ${t}[p0 + j] = ai * ${Bj};`,
+        `for (let j = 0; j < ${c}; j++) ${t}[p0 + j] = a0 * ${Bj('j')};`,
         '}',
         '}',
       ];
     }
     if (n.shape.cols === 1) {
       if (a.op === 'transpose') {
-        // Aᵀ b with A stored row-major: walk four rows of A per pass over the result, each
-        // scaled by its entry of b, so the result is loaded and stored once per four rows.
+        // Aᵀ b with A stored row-major: eight rows of A per pass over the result, each scaled
+        // by its entry of b, so the result is loaded and stored once per eight rows.
         const stored = a.args[0]!;
         const direct = this.placement.get(a.id) === 'inline';
-        // Entry (k + q, i) of A (row q of the four), by row offset when A is read directly.
-        const Arow = (q: number) => (direct ? this.elem(stored, { row: q === 0 ? 'k' : `k + ${q}`, col: 'i', flat: `p${q} + i` }) : A('i', q === 0 ? 'k' : `k + ${q}`));
-        const partner = direct ? this.fusableOuterProduct(b, stored) : undefined;
-        if (partner !== undefined) {
-          const g = this.newBuffer(partner.node);
-          return [
-            ...clear,
-            this.allocation(partner.node, g),
-            ...this.backwardPass({
-              back: t,
-              backScale: scale,
-              outer: g,
-              outerScale: partner.scale === undefined ? undefined : this.scalar(partner.scale),
-              h: this.elem(partner.product.args[1]!, { row: '0', col: 'i', flat: 'i' }),
-              cols: r,
-              rows: inner,
-              Wrow: Arow,
-              delta: (row) => B(row, '0'),
-            }),
-          ];
-        }
-        const fourRows = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${Arow(0)} * b0 + ${Arow(1)} * b1 + (${Arow(2)} * b2 + ${Arow(3)} * b3);`;
+        // Entry (k + q, i) of A (row q of the block), by row offset when A is read directly.
+        const Arow = (q: number) => (direct ? this.elem(stored, { row: plus('k', q), col: 'i', flat: `p${q} + i` }) : A('i', plus('k', q)));
+        const eightRows = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${sum8((q) => `${Arow(q)} * b${q}`)};`;
         const oneRow = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${Arow(0)} * b0;`;
         return [
           ...clear,
           '{',
           'let k = 0;',
-          `for (; k + 3 < ${inner}; k += 4) {`,
-          `const b0 = ${scaled(B('k', '0'))}, b1 = ${scaled(B('k + 1', '0'))}, b2 = ${scaled(B('k + 2', '0'))}, b3 = ${scaled(B('k + 3', '0'))};`,
-          ...rowOffsets(`k * ${r}`, r, fourRows),
-          fourRows,
+          `for (; k + 7 < ${inner}; k += 8) {`,
+          consts('b', 8, (q) => scaled(B(plus('k', q), '0'))),
+          ...rowOffsets(`k * ${r}`, r, eightRows),
+          eightRows,
           '}',
           `for (; k < ${inner}; k++) {`,
           `const b0 = ${scaled(B('k', '0'))};`,
@@ -896,24 +888,27 @@ class FunctionLowering {
           '}',
         ];
       }
-      // A b: four rows of A per pass, so each entry of b is read once per four rows and the
-      // four running sums are independent.
-      const Arow = (q: number) => this.elem(a, { row: q === 0 ? 'i' : `i + ${q}`, col: 'k', flat: `p${q} + k` });
-      const sums = [0, 1, 2, 3].map((q) => `acc${q} += ${Arow(q)} * bk;`);
+      // A b: four rows of A per pass and two columns per step, eight independent running sums
+      // sharing each entry of b.
+      const Arow = (q: number, k: string) => this.elem(a, { row: plus('i', q), col: k, flat: `p${q} + ${k}` });
+      const pairs = upTo(4).flatMap((q) => [`acc${q} += ${Arow(q, 'k')} * x0;`, `acc${q + 4} += ${Arow(q, 'k + 1')} * x1;`]);
+      const singles = upTo(4).map((q) => `acc${q} += ${Arow(q, 'k')} * x0;`);
       return [
         '{',
         'let i = 0;',
         `for (; i + 3 < ${r}; i += 4) {`,
-        ...rowOffsets(`i * ${inner}`, inner, sums.join('\n')),
-        'let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;',
-        `for (let k = 0; k < ${inner}; k++) {`,
-        `const bk = ${B('k', '0')};`,
-        ...sums,
+        ...rowOffsets(`i * ${inner}`, inner, pairs.join('\n')),
+        'let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, acc4 = 0, acc5 = 0, acc6 = 0, acc7 = 0;',
+        'let k = 0;',
+        `for (; k + 1 < ${inner}; k += 2) {`,
+        `const x0 = ${B('k', '0')}, x1 = ${B('k + 1', '0')};`,
+        ...pairs,
         '}',
-        `${t}[i] = ${scaled('acc0')};`,
-        `${t}[i + 1] = ${scaled('acc1')};`,
-        `${t}[i + 2] = ${scaled('acc2')};`,
-        `${t}[i + 3] = ${scaled('acc3')};`,
+        `if (k < ${inner}) {`,
+        `const x0 = ${B('k', '0')};`,
+        ...singles,
+        '}',
+        ...upTo(4).map((q) => `${t}[${plus('i', q)}] = ${scaled(`(acc${q} + acc${q + 4})`)};`),
         '}',
         `for (; i < ${r}; i++) {`,
         ...this.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`),
@@ -923,18 +918,18 @@ class FunctionLowering {
       ];
     }
     if (n.shape.rows === 1 && b.op !== 'transpose') {
-      // aᵀ B: four rows of B per pass over the result.
-      const Brow = (q: number) => this.elem(b, { row: q === 0 ? 'k' : `k + ${q}`, col: 'j', flat: `p${q} + j` });
-      const fourRows = `for (let j = 0; j < ${c}; j++) ${t}[j] += a0 * ${Brow(0)} + a1 * ${Brow(1)} + (a2 * ${Brow(2)} + a3 * ${Brow(3)});`;
+      // aᵀ B: eight rows of B per pass over the result.
+      const Brow = (q: number) => this.elem(b, { row: plus('k', q), col: 'j', flat: `p${q} + j` });
+      const eightRows = `for (let j = 0; j < ${c}; j++) ${t}[j] += ${sum8((q) => `a${q} * ${Brow(q)}`)};`;
       const oneRow = `for (let j = 0; j < ${c}; j++) ${t}[j] += a0 * ${Brow(0)};`;
       return [
         ...clear,
         '{',
         'let k = 0;',
-        `for (; k + 3 < ${inner}; k += 4) {`,
-        `const a0 = ${scaled(A('0', 'k'))}, a1 = ${scaled(A('0', 'k + 1'))}, a2 = ${scaled(A('0', 'k + 2'))}, a3 = ${scaled(A('0', 'k + 3'))};`,
-        ...rowOffsets(`k * ${c}`, c, fourRows),
-        fourRows,
+        `for (; k + 7 < ${inner}; k += 8) {`,
+        consts('a', 8, (q) => scaled(A('0', plus('k', q)))),
+        ...rowOffsets(`k * ${c}`, c, eightRows),
+        eightRows,
         '}',
         `for (; k < ${inner}; k++) {`,
         `const a0 = ${scaled(A('0', 'k'))};`,
@@ -962,105 +957,6 @@ class FunctionLowering {
       `const aik = ${scaled(A('i', 'k'))};`,
       `for (let j = 0; j < ${c}; j++) {`,
       `${t}[i * ${c} + j] += aik * ${B('k', 'j')};`,
-      '}',
-      '}',
-      '}',
-    ];
-  }
-
-  /** Whether every value `n` reads is computed by now (its loops may be moved here). */
-  private ready(n: Node): boolean {
-    const p = this.placement.get(n.id);
-    if (p === 'input' || n.op === 'const' || n.op === 'dim') return true;
-    if (p === 'buffer' || p === 'scalar') return this.locals.has(n.id);
-    return n.args.every((a) => this.ready(a));
-  }
-
-  /**
-   * The weight gradient δ hᵀ of a linear layer whose backward product Wᵀ δ is being emitted,
-   * when it can be computed in the same pass over W's rows: a not yet emitted outer product of
-   * the same δ, with W's shape, whose other operand (and scale) are computed already.
-   */
-  private fusableOuterProduct(delta: Node, weights: Node): OuterProductPartner | undefined {
-    if (delta.shape.cols !== 1) return undefined;
-    for (const product of this.consumers.get(delta.id) ?? []) {
-      if (product.op !== 'matmul' || product.args[0] !== delta || !sameShape(product.shape, weights.shape)) continue;
-      let node = product;
-      let scale: Node | undefined;
-      if (this.absorbedProduct(product)) {
-        node = this.consumers.get(product.id)![0]!;
-        scale = node.args[0]!;
-      }
-      if (this.placement.get(node.id) !== 'buffer' || this.locals.has(node.id)) continue;
-      if (!this.ready(product.args[1]!) || (scale !== undefined && !this.ready(scale))) continue;
-      return { node, product, scale };
-    }
-    return undefined;
-  }
-
-  /**
-   * The other half of the same fusion, seen from the weight gradient `outer = δ hᵀ`: a not yet
-   * emitted Wᵀ δ of the same δ with W of the outer product's shape, stored.
-   */
-  private fusableBackProduct(delta: Node, outer: Node): (OuterProductPartner & { readonly weights: Node }) | undefined {
-    if (delta.shape.cols !== 1) return undefined;
-    for (const product of this.consumers.get(delta.id) ?? []) {
-      if (product.op !== 'matmul' || product.args[1] !== delta) continue;
-      const transposed = product.args[0]!;
-      if (transposed.op !== 'transpose' || this.placement.get(transposed.id) !== 'inline') continue;
-      const weights = transposed.args[0]!;
-      if (!sameShape(weights.shape, outer.shape) || !this.ready(weights)) continue;
-      let node = product;
-      let scale: Node | undefined;
-      if (this.absorbedProduct(product)) {
-        node = this.consumers.get(product.id)![0]!;
-        scale = node.args[0]!;
-      }
-      if (this.placement.get(node.id) !== 'buffer' || this.locals.has(node.id)) continue;
-      if (scale !== undefined && !this.ready(scale)) continue;
-      return { node, product, scale, weights };
-    }
-    return undefined;
-  }
-
-  /**
-   * The backward pass of a linear layer in one walk over the rows of W, four at a time:
-   * `back += Wᵀ δ` and the weight gradient `outer = δ hᵀ` (both declared by the caller), so each row of W
-   * and of its gradient is touched once and each entry of h and of `back` once per four rows.
-   */
-  private backwardPass(pass: BackwardPass): string[] {
-    const { back, backScale, outer: g, outerScale, h, cols, rows, Wrow, delta } = pass;
-    const row = (q: number) => (q === 0 ? 'k' : `k + ${q}`);
-    // δ's entries once each, as the two products need them.
-    const deltas = (count: number): string[] => {
-      const qs = [...Array(count).keys()];
-      const lines = [`const ${qs.map((q) => `d${q} = ${delta(row(q))}`).join(', ')};`];
-      const b = qs.map((q) => (backScale === undefined ? `d${q}` : `${backScale} * d${q}`));
-      const o = qs.map((q) => (outerScale === undefined ? `d${q}` : `${outerScale} * d${q}`));
-      if (backScale !== undefined) lines.push(`const ${qs.map((q) => `b${q} = ${b[q]}`).join(', ')};`);
-      if (outerScale !== undefined) lines.push(`const ${qs.map((q) => `g${q} = ${o[q]}`).join(', ')};`);
-      return lines;
-    };
-    const bName = (q: number) => (backScale === undefined ? `d${q}` : `b${q}`);
-    const gName = (q: number) => (outerScale === undefined ? `d${q}` : `g${q}`);
-    return [
-      '{',
-      'let k = 0;',
-      `for (; k + 3 < ${rows}; k += 4) {`,
-      ...deltas(4),
-      `const p0 = k * ${cols}, p1 = p0 + ${cols}, p2 = p1 + ${cols}, p3 = p2 + ${cols};`,
-      `for (let i = 0; i < ${cols}; i++) {`,
-      `const hi = ${h};`,
-      ...[0, 1, 2, 3].map((q) => `${g}[p${q} + i] = ${gName(q)} * hi;`),
-      `${back}[i] += ${Wrow(0)} * ${bName(0)} + ${Wrow(1)} * ${bName(1)} + (${Wrow(2)} * ${bName(2)} + ${Wrow(3)} * ${bName(3)});`,
-      '}',
-      '}',
-      `for (; k < ${rows}; k++) {`,
-      ...deltas(1),
-      `const p0 = k * ${cols};`,
-      `for (let i = 0; i < ${cols}; i++) {`,
-      `${g}[p0 + i] = ${gName(0)} * ${h};`,
-      `${back}[i] += ${Wrow(0)} * ${bName(0)};`,
       '}',
       '}',
       '}',

@@ -8,6 +8,7 @@ import { Project, StructureKind, type StatementStructures } from 'ts-morph';
 import type { DerivedGradient } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import { HELPERS } from '../ops/elementwise.js';
+import { KERNELS } from './kernels.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
 import { GradcError } from '../syntax/errors.js';
@@ -262,7 +263,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     });
   }
   if (engine !== undefined) statements.push(engine.code);
-  for (const h of [...helpers].sort()) statements.push(HELPERS[h]!);
+  for (const h of [...helpers].sort()) statements.push(HELPERS[h] ?? KERNELS[h]!);
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile('module.ts', { statements });
   // The header goes on after formatting: prettier would only copy it, in time that grows with

@@ -1,8 +1,8 @@
 /**
- * The loop shapes of products (four rows per pass, with tails for sizes that are not multiples
- * of four) and the fused backward pass of a linear layer, which computes Wᵀ δ and the weight
- * gradient δ hᵀ in one walk over W: each must give the reference's values and gradients, in
- * both result modes, whatever the sizes and whichever gradient is asked for first.
+ * The loop shapes of products: A x four rows and two columns at a time, Aᵀ δ and outer products
+ * eight rows at a time, each with tails for sizes that are not multiples of the block. They
+ * must give the reference's values and gradients, in both result modes, at every size around
+ * the blocks, whichever gradients are asked for.
  */
 import { describe, expect, it } from 'vitest';
 import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
@@ -19,13 +19,15 @@ L = ${scale}sum((f - y) .^ 2)
 grad L wrt ${wrt}
 `;
 
-/** Sizes around the unrolling by four: tails of 0 to 3 rows, and fewer rows than one block. */
+/** Sizes around the blocks of four and eight rows and two columns: whole blocks, tails, and fewer than one block. */
 const SIZES: readonly Record<string, number>[] = [
   { h: 1, m: 1, k: 1 },
   { h: 3, m: 2, k: 5 },
   { h: 4, m: 8, k: 4 },
   { h: 7, m: 5, k: 6 },
+  { h: 8, m: 16, k: 8 },
   { h: 9, m: 11, k: 2 },
+  { h: 17, m: 3, k: 15 },
 ];
 
 describe('products and fused backward passes', () => {
@@ -42,18 +44,32 @@ describe('products and fused backward passes', () => {
     }
   });
 
-  it('computes the weight gradient in the pass that computes Wᵀ δ, whichever is asked for first', async () => {
-    for (const wrt of ['V, W, x', 'x, W, V']) {
-      const { code } = await compileAndLoad(LAYER(wrt));
-      // One loop over W's rows writes four rows of the weight gradient and reads four of W.
-      expect(code, wrt).toMatch(/const hi = [^;]+;\n\s*t\$\d+\[p0 \+ i\] = \w+ \* hi;(\n.*){3}\n\s*t\$\d+\[i\] \+= v\$V\[p0 \+ i\]/);
+  it('row vectors times matrices, and products with transposes, check at every size', async () => {
+    const model = checkFormula(
+      'A : matrix(n, m)\nu : vector(n)\nv : vector(m)\nr = u^T A\nL = sum(sigma(r)) + u^T (A v) + sum(exp(A^T u)) + sum(tanh(v^T A^T))\ngrad L wrt A, u, v\n',
+      'rows.formula',
+    );
+    for (const [n, m] of [[1, 1], [3, 2], [8, 8], [9, 17], [17, 5], [16, 9]] as const) {
+      const report = await checkModel(model, { dims: { n, m }, seed: 5 });
+      expect(report.ok, `n = ${n}, m = ${m}\n${formatCheckReport(report)}`).toBe(true);
+    }
+  });
+
+  it('products of operands computed inline (not stored) check at every size', async () => {
+    const model = checkFormula(
+      'A : matrix(n, m)\nu : vector(n)\nv : vector(m)\nL = sum(sigma((u .* u) v^T)) + sum(tanh(A^T tanh(u))) + sum(sin(exp(u)^T A)) + sum(cos((A .* A) v)) + sum(sin(eye(n) u))\ngrad L wrt A, u, v\n',
+      'inline.formula',
+    );
+    for (const [n, m] of [[1, 1], [3, 2], [8, 8], [9, 17], [17, 5]] as const) {
+      const report = await checkModel(model, { dims: { n, m }, seed: 7 });
+      expect(report.ok, `n = ${n}, m = ${m}\n${formatCheckReport(report)}`).toBe(true);
     }
   });
 
   it('LGradInto fills a used result with exactly what LGrad returns', async () => {
     const { exports } = await compileAndLoad(LAYER('W, V, x', '2 * '));
     const rand = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3));
-    const [h, m, k] = [7, 5, 6];
+    const [h, m, k] = [17, 9, 11];
     const inputs = { W: { rows: h, cols: m, data: rand(h * m, 1) }, V: { rows: k, cols: h, data: rand(k * h, 2) }, x: rand(m, 3), y: rand(k, 4) };
     const fresh = exports.LGrad!(inputs) as Record<string, unknown>;
     const used = exports.LGrad!({ ...inputs, x: rand(m, 5) }) as { W: { data: Float64Array }; V: { data: Float64Array }; x: Float64Array };
