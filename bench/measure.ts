@@ -11,6 +11,10 @@
  *   forward       the generated forward function (the loss only)
  *   grad          the generated gradient, LGrad
  *   gradInto      the generated gradient into a reused result, LGradInto
+ *   allocate      allocating a fresh result of the gradient's shapes, and nothing else: the
+ *                 floor of what LGrad costs beyond LGradInto (fresh memory must be zeroed
+ *                 and mapped; large results also bring on garbage collections); measured in
+ *                 rounds of its own after the others
  *   tfjs-cpu      TensorFlow.js, tf.valueAndGrads on the cpu backend (float32)
  *   tfjs-wasm     the same on the wasm backend (float32, SIMD)
  *
@@ -159,6 +163,19 @@ function check(model: string, contender: string, actual: unknown, expected: unkn
   }
 }
 
+/** A fresh result with the shapes of `result` (a gradient result), every array new and zero. */
+function allocateLike(result: unknown): Record<string, unknown> {
+  const fresh: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
+    if (value instanceof Float64Array) fresh[key] = new Float64Array(value.length);
+    else if (typeof value === 'object' && value !== null) {
+      const m = value as { rows: number; cols: number; data: Float64Array };
+      fresh[key] = { rows: m.rows, cols: m.cols, data: new Float64Array(m.data.length) };
+    } else fresh[key] = value;
+  }
+  return fresh;
+}
+
 interface Contender {
   readonly name: string;
   readonly run: () => void;
@@ -189,7 +206,7 @@ function median(xs: readonly number[]): number {
 /** Four significant digits: enough for timings, stable enough to commit. */
 const round4 = (x: number) => Number(x.toPrecision(4));
 
-const CONTENDERS = ['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'tfjs-cpu', 'tfjs-wasm'] as const;
+const CONTENDERS = ['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'allocate', 'tfjs-cpu', 'tfjs-wasm'] as const;
 
 interface Row {
   model: string;
@@ -243,6 +260,12 @@ async function benchModel(m: Model): Promise<Row> {
       times.get(c.name)!.push((await time(c, ROUND_MS)) / 1000);
     }
   }
+  // Measured apart, after the rounds: allocating at full speed brings on collections that would
+  // land in the timings of the contenders after it.
+  const allocate: Contender = { name: 'allocate', run: () => do_not_optimize(allocateLike(out)) };
+  await time(allocate, WARMUP_MS);
+  times.set('allocate', []);
+  for (let r = 0; r < ROUNDS; r++) times.get('allocate')!.push((await time(allocate, ROUND_MS)) / 1000);
   const us: Record<string, number> = {};
   const range: Record<string, [number, number]> = {};
   for (const name of CONTENDERS) {
@@ -261,6 +284,7 @@ async function benchModel(m: Model): Promise<Row> {
       'grad / baseline': ratio('grad', 'baseline'),
       'gradInto / baselineInto': ratio('gradInto', 'baselineInto'),
       'grad / forward': ratio('grad', 'forward'),
+      'gradInto / forward': ratio('gradInto', 'forward'),
       'tfjs-wasm / grad': ratio('tfjs-wasm', 'grad'),
       'tfjs-cpu / grad': ratio('tfjs-cpu', 'grad'),
     },
@@ -277,11 +301,13 @@ function table(rows: readonly Row[]): string {
     'forward',
     'grad',
     'gradInto',
+    'allocate result',
     'tfjs-cpu',
     'tfjs-wasm',
     'grad / hand',
     'gradInto / hand into',
     'grad / forward',
+    'gradInto / forward',
     'wasm / grad',
     'cpu / grad',
   ];
@@ -294,6 +320,7 @@ function table(rows: readonly Row[]): string {
       q['grad / baseline']!.toFixed(2),
       q['gradInto / baselineInto']!.toFixed(2),
       q['grad / forward']!.toFixed(2),
+      q['gradInto / forward']!.toFixed(2),
       fmt(q['tfjs-wasm / grad']!),
       fmt(q['tfjs-cpu / grad']!),
     ];
@@ -316,6 +343,8 @@ function targets(rows: readonly Row[]): Target[] {
     const q = r.ratios;
     out.push({ target: 'grad / baseline <= 1.15', model: r.model, measured: q['grad / baseline']!, pass: q['grad / baseline']! <= 1.15 });
     out.push({ target: 'grad / forward <= 3', model: r.model, measured: q['grad / forward']!, pass: q['grad / forward']! <= 3 });
+    // The same without allocating the result (LGradInto): what the generated loops cost.
+    out.push({ target: 'gradInto / forward <= 3', model: r.model, measured: q['gradInto / forward']!, pass: q['gradInto / forward']! <= 3 });
     if ((r.file === 'ds102' || r.file === 'domke') && !Number.isNaN(q['tfjs-wasm / grad']!)) {
       out.push({ target: 'tfjs-wasm / grad >= 5', model: r.model, measured: q['tfjs-wasm / grad']!, pass: q['tfjs-wasm / grad']! >= 5 });
     }

@@ -209,57 +209,30 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "LGrad2: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
     );
   const t$0 = new Float64Array(d$m);
-  {
-    let k = 0;
-    for (; k + 7 < d$n; k += 8) {
-      const a0 = sigmoid$(v$x[k]),
-        a1 = sigmoid$(v$x[k + 1]),
-        a2 = sigmoid$(v$x[k + 2]),
-        a3 = sigmoid$(v$x[k + 3]),
-        a4 = sigmoid$(v$x[k + 4]),
-        a5 = sigmoid$(v$x[k + 5]),
-        a6 = sigmoid$(v$x[k + 6]),
-        a7 = sigmoid$(v$x[k + 7]);
-      const p0 = k * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m,
-        p4 = p3 + d$m,
-        p5 = p4 + d$m,
-        p6 = p5 + d$m,
-        p7 = p6 + d$m;
-      for (let j = 0; j < d$m; j++)
-        t$0[j] +=
-          a0 * v$W[p0 + j] +
-          a1 * v$W[p1 + j] +
-          (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]) +
-          (a4 * v$W[p4 + j] + a5 * v$W[p5 + j] + (a6 * v$W[p6 + j] + a7 * v$W[p7 + j]));
-    }
-    for (; k < d$n; k++) {
-      const a0 = sigmoid$(v$x[k]);
-      const p0 = k * d$m;
-      for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$W[p0 + j];
-    }
+  const t$1 = new Float64Array(d$n);
+  for (let j = 0; j < d$n; j++) {
+    t$1[j] = sigmoid$(v$x[j]);
   }
-  const t$1 = new Float64Array(d$m);
+  matTVec$(v$W, t$1, d$n, d$m, 1, t$0);
+  const t$2 = new Float64Array(d$m);
   for (let j = 0; j < d$m; j++) {
-    t$1[j] = t$0[j] - v$y[j];
+    t$2[j] = t$0[j] - v$y[j];
   }
   let s$0 = 0;
   for (let j = 0; j < d$m; j++) {
-    s$0 += sq$(t$1[j]);
+    s$0 += sq$(t$2[j]);
   }
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
-  const t$2 = out$ === undefined ? new Float64Array(d$m) : out$.yhat.data;
-  if (t$2.length !== d$m)
+  const t$3 = out$ === undefined ? new Float64Array(d$m) : out$.yhat.data;
+  if (t$3.length !== d$m)
     throw new RangeError(
-      "LGrad2Into: out.yhat.data has length " + t$2.length + " but must have length " + d$m,
+      "LGrad2Into: out.yhat.data has length " + t$3.length + " but must have length " + d$m,
     );
   for (let j = 0; j < d$m; j++) {
-    t$2[j] = 2 * t$1[j];
+    t$3[j] = 2 * t$2[j];
   }
-  if (out$ === undefined) return { value: s$1, yhat: { rows: 1, cols: d$m, data: t$2 } };
+  if (out$ === undefined) return { value: s$1, yhat: { rows: 1, cols: d$m, data: t$3 } };
   out$.value = s$1;
   out$.yhat.rows = 1;
   out$.yhat.cols = d$m;
@@ -398,38 +371,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$m);
-    {
-      let k = 0;
-      for (; k + 7 < d$n; k += 8) {
-        const a0 = sigmoid$(v$x[k]),
-          a1 = sigmoid$(v$x[k + 1]),
-          a2 = sigmoid$(v$x[k + 2]),
-          a3 = sigmoid$(v$x[k + 3]),
-          a4 = sigmoid$(v$x[k + 4]),
-          a5 = sigmoid$(v$x[k + 5]),
-          a6 = sigmoid$(v$x[k + 6]),
-          a7 = sigmoid$(v$x[k + 7]);
-        const p0 = k * d$m,
-          p1 = p0 + d$m,
-          p2 = p1 + d$m,
-          p3 = p2 + d$m,
-          p4 = p3 + d$m,
-          p5 = p4 + d$m,
-          p6 = p5 + d$m,
-          p7 = p6 + d$m;
-        for (let j = 0; j < d$m; j++)
-          t$0[j] +=
-            a0 * v$W[p0 + j] +
-            a1 * v$W[p1 + j] +
-            (a2 * v$W[p2 + j] + a3 * v$W[p3 + j]) +
-            (a4 * v$W[p4 + j] + a5 * v$W[p5 + j] + (a6 * v$W[p6 + j] + a7 * v$W[p7 + j]));
-      }
-      for (; k < d$n; k++) {
-        const a0 = sigmoid$(v$x[k]);
-        const p0 = k * d$m;
-        for (let j = 0; j < d$m; j++) t$0[j] += a0 * v$W[p0 + j];
-      }
+    const t$1 = new Float64Array(d$n);
+    for (let j = 0; j < d$n; j++) {
+      t$1[j] = sigmoid$(v$x[j]);
     }
+    matTVec$(v$W, t$1, d$n, d$m, 1, t$0);
     value$0 = t$0;
     if (target === 0) return { rows: 1, cols: d$m, data: t$0 };
   }

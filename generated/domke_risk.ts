@@ -209,38 +209,11 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     t$4[k] = Math.exp(t$3[k]);
   }
   const t$5 = new Float64Array(d$N);
-  {
-    let k = 0;
-    for (; k + 7 < d$K; k += 8) {
-      const a0 = 1,
-        a1 = 1,
-        a2 = 1,
-        a3 = 1,
-        a4 = 1,
-        a5 = 1,
-        a6 = 1,
-        a7 = 1;
-      const p0 = k * d$N,
-        p1 = p0 + d$N,
-        p2 = p1 + d$N,
-        p3 = p2 + d$N,
-        p4 = p3 + d$N,
-        p5 = p4 + d$N,
-        p6 = p5 + d$N,
-        p7 = p6 + d$N;
-      for (let j = 0; j < d$N; j++)
-        t$5[j] +=
-          a0 * t$4[p0 + j] +
-          a1 * t$4[p1 + j] +
-          (a2 * t$4[p2 + j] + a3 * t$4[p3 + j]) +
-          (a4 * t$4[p4 + j] + a5 * t$4[p5 + j] + (a6 * t$4[p6 + j] + a7 * t$4[p7 + j]));
-    }
-    for (; k < d$K; k++) {
-      const a0 = 1;
-      const p0 = k * d$N;
-      for (let j = 0; j < d$N; j++) t$5[j] += a0 * t$4[p0 + j];
-    }
+  const t$6 = new Float64Array(d$K);
+  for (let j = 0; j < d$K; j++) {
+    t$6[j] = 1;
   }
+  matTVec$(t$4, t$6, d$K, d$N, 1, t$5);
   let s$0 = 0;
   for (let j = 0; j < d$N; j++) {
     s$0 += Math.log(t$5[j]);
@@ -251,7 +224,7 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
   }
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$6 = new Float64Array(d$K * d$N);
+  const t$7 = new Float64Array(d$K * d$N);
   for (let j = 0; j < d$N; j++) {
     let max = -Infinity;
     for (let i = 0; i < d$K; i++) {
@@ -261,79 +234,27 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     let sum = 0;
     for (let i = 0; i < d$K; i++) {
       const e = Math.exp(t$3[i * d$N + j] - max);
-      t$6[i * d$N + j] = e;
+      t$7[i * d$N + j] = e;
       sum += e;
     }
-    for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
+    for (let i = 0; i < d$K; i++) t$7[i * d$N + j] /= sum;
   }
-  const t$7 = new Float64Array(d$K * d$N);
+  const t$8 = new Float64Array(d$K * d$N);
   for (let k = 0; k < d$K * d$N; k++) {
-    t$7[k] = t$6[k] - v$Y[k];
+    t$8[k] = t$7[k] - v$Y[k];
   }
-  const t$8 = out$ === undefined ? new Float64Array(d$K) : out$.c;
-  if (t$8.length !== d$K)
-    throw new RangeError("RGradInto: out.c has length " + t$8.length + " but must have length " + d$K);
-  {
-    let i = 0;
-    for (; i + 3 < d$K; i += 4) {
-      const p0 = i * d$N,
-        p1 = p0 + d$N,
-        p2 = p1 + d$N,
-        p3 = p2 + d$N;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0,
-        acc4 = 0,
-        acc5 = 0,
-        acc6 = 0,
-        acc7 = 0;
-      let k = 0;
-      for (; k + 1 < d$N; k += 2) {
-        const x0 = 1,
-          x1 = 1;
-        acc0 += t$7[p0 + k] * x0;
-        acc4 += t$7[p0 + k + 1] * x1;
-        acc1 += t$7[p1 + k] * x0;
-        acc5 += t$7[p1 + k + 1] * x1;
-        acc2 += t$7[p2 + k] * x0;
-        acc6 += t$7[p2 + k + 1] * x1;
-        acc3 += t$7[p3 + k] * x0;
-        acc7 += t$7[p3 + k + 1] * x1;
-      }
-      if (k < d$N) {
-        const x0 = 1;
-        acc0 += t$7[p0 + k] * x0;
-        acc1 += t$7[p1 + k] * x0;
-        acc2 += t$7[p2 + k] * x0;
-        acc3 += t$7[p3 + k] * x0;
-      }
-      t$8[i] = acc0 + acc4;
-      t$8[i + 1] = acc1 + acc5;
-      t$8[i + 2] = acc2 + acc6;
-      t$8[i + 3] = acc3 + acc7;
-    }
-    for (; i < d$K; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$N; k += 4) {
-        acc0 += t$7[i * d$N + k] * 1;
-        acc1 += t$7[i * d$N + k + 1] * 1;
-        acc2 += t$7[i * d$N + k + 2] * 1;
-        acc3 += t$7[i * d$N + k + 3] * 1;
-      }
-      for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * 1;
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$8[i] = acc;
-    }
+  const t$9 = out$ === undefined ? new Float64Array(d$K) : out$.c;
+  if (t$9.length !== d$K)
+    throw new RangeError("RGradInto: out.c has length " + t$9.length + " but must have length " + d$K);
+  const t$10 = new Float64Array(d$N);
+  for (let i = 0; i < d$N; i++) {
+    t$10[i] = 1;
   }
-  const t$9 = out$ === undefined ? new Float64Array(d$K * d$M) : out$.V.data;
-  if (t$9.length !== d$K * d$M)
+  matVec$(t$8, t$10, d$K, d$N, 1, t$9);
+  const t$11 = out$ === undefined ? new Float64Array(d$K * d$M) : out$.V.data;
+  if (t$11.length !== d$K * d$M)
     throw new RangeError(
-      "RGradInto: out.V.data has length " + t$9.length + " but must have length " + d$K * d$M,
+      "RGradInto: out.V.data has length " + t$11.length + " but must have length " + d$K * d$M,
     );
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$M; j++) {
@@ -343,93 +264,41 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
         acc3 = 0;
       let k = 0;
       for (; k + 3 < d$N; k += 4) {
-        acc0 += t$7[i * d$N + k] * t$1[j * d$N + k];
-        acc1 += t$7[i * d$N + k + 1] * t$1[j * d$N + k + 1];
-        acc2 += t$7[i * d$N + k + 2] * t$1[j * d$N + k + 2];
-        acc3 += t$7[i * d$N + k + 3] * t$1[j * d$N + k + 3];
+        acc0 += t$8[i * d$N + k] * t$1[j * d$N + k];
+        acc1 += t$8[i * d$N + k + 1] * t$1[j * d$N + k + 1];
+        acc2 += t$8[i * d$N + k + 2] * t$1[j * d$N + k + 2];
+        acc3 += t$8[i * d$N + k + 3] * t$1[j * d$N + k + 3];
       }
-      for (; k < d$N; k++) acc0 += t$7[i * d$N + k] * t$1[j * d$N + k];
+      for (; k < d$N; k++) acc0 += t$8[i * d$N + k] * t$1[j * d$N + k];
       let acc = acc0 + acc1 + (acc2 + acc3);
-      t$9[i * d$M + j] = acc;
+      t$11[i * d$M + j] = acc;
     }
   }
-  const t$10 = new Float64Array(d$M * d$N);
+  const t$12 = new Float64Array(d$M * d$N);
   for (let i = 0; i < d$M; i++) {
     for (let k = 0; k < d$K; k++) {
       const aik = v$V[k * d$M + i];
       for (let j = 0; j < d$N; j++) {
-        t$10[i * d$N + j] += aik * t$7[k * d$N + j];
+        t$12[i * d$N + j] += aik * t$8[k * d$N + j];
       }
     }
   }
-  const t$11 = new Float64Array(d$M * d$N);
+  const t$13 = new Float64Array(d$M * d$N);
   for (let k = 0; k < d$M * d$N; k++) {
-    t$11[k] = t$10[k] * (1 - sq$(t$1[k]));
+    t$13[k] = t$12[k] * (1 - sq$(t$1[k]));
   }
-  const t$12 = out$ === undefined ? new Float64Array(d$M) : out$.b;
-  if (t$12.length !== d$M)
-    throw new RangeError("RGradInto: out.b has length " + t$12.length + " but must have length " + d$M);
-  {
-    let i = 0;
-    for (; i + 3 < d$M; i += 4) {
-      const p0 = i * d$N,
-        p1 = p0 + d$N,
-        p2 = p1 + d$N,
-        p3 = p2 + d$N;
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0,
-        acc4 = 0,
-        acc5 = 0,
-        acc6 = 0,
-        acc7 = 0;
-      let k = 0;
-      for (; k + 1 < d$N; k += 2) {
-        const x0 = 1,
-          x1 = 1;
-        acc0 += t$11[p0 + k] * x0;
-        acc4 += t$11[p0 + k + 1] * x1;
-        acc1 += t$11[p1 + k] * x0;
-        acc5 += t$11[p1 + k + 1] * x1;
-        acc2 += t$11[p2 + k] * x0;
-        acc6 += t$11[p2 + k + 1] * x1;
-        acc3 += t$11[p3 + k] * x0;
-        acc7 += t$11[p3 + k + 1] * x1;
-      }
-      if (k < d$N) {
-        const x0 = 1;
-        acc0 += t$11[p0 + k] * x0;
-        acc1 += t$11[p1 + k] * x0;
-        acc2 += t$11[p2 + k] * x0;
-        acc3 += t$11[p3 + k] * x0;
-      }
-      t$12[i] = acc0 + acc4;
-      t$12[i + 1] = acc1 + acc5;
-      t$12[i + 2] = acc2 + acc6;
-      t$12[i + 3] = acc3 + acc7;
-    }
-    for (; i < d$M; i++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < d$N; k += 4) {
-        acc0 += t$11[i * d$N + k] * 1;
-        acc1 += t$11[i * d$N + k + 1] * 1;
-        acc2 += t$11[i * d$N + k + 2] * 1;
-        acc3 += t$11[i * d$N + k + 3] * 1;
-      }
-      for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * 1;
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$12[i] = acc;
-    }
+  const t$14 = out$ === undefined ? new Float64Array(d$M) : out$.b;
+  if (t$14.length !== d$M)
+    throw new RangeError("RGradInto: out.b has length " + t$14.length + " but must have length " + d$M);
+  const t$15 = new Float64Array(d$N);
+  for (let i = 0; i < d$N; i++) {
+    t$15[i] = 1;
   }
-  const t$13 = out$ === undefined ? new Float64Array(d$M * d$p) : out$.W.data;
-  if (t$13.length !== d$M * d$p)
+  matVec$(t$13, t$15, d$M, d$N, 1, t$14);
+  const t$16 = out$ === undefined ? new Float64Array(d$M * d$p) : out$.W.data;
+  if (t$16.length !== d$M * d$p)
     throw new RangeError(
-      "RGradInto: out.W.data has length " + t$13.length + " but must have length " + d$M * d$p,
+      "RGradInto: out.W.data has length " + t$16.length + " but must have length " + d$M * d$p,
     );
   for (let i = 0; i < d$M; i++) {
     for (let j = 0; j < d$p; j++) {
@@ -439,23 +308,23 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
         acc3 = 0;
       let k = 0;
       for (; k + 3 < d$N; k += 4) {
-        acc0 += t$11[i * d$N + k] * v$X[j * d$N + k];
-        acc1 += t$11[i * d$N + k + 1] * v$X[j * d$N + k + 1];
-        acc2 += t$11[i * d$N + k + 2] * v$X[j * d$N + k + 2];
-        acc3 += t$11[i * d$N + k + 3] * v$X[j * d$N + k + 3];
+        acc0 += t$13[i * d$N + k] * v$X[j * d$N + k];
+        acc1 += t$13[i * d$N + k + 1] * v$X[j * d$N + k + 1];
+        acc2 += t$13[i * d$N + k + 2] * v$X[j * d$N + k + 2];
+        acc3 += t$13[i * d$N + k + 3] * v$X[j * d$N + k + 3];
       }
-      for (; k < d$N; k++) acc0 += t$11[i * d$N + k] * v$X[j * d$N + k];
+      for (; k < d$N; k++) acc0 += t$13[i * d$N + k] * v$X[j * d$N + k];
       let acc = acc0 + acc1 + (acc2 + acc3);
-      t$13[i * d$p + j] = acc;
+      t$16[i * d$p + j] = acc;
     }
   }
   if (out$ === undefined)
     return {
       value: s$3,
-      W: { rows: d$M, cols: d$p, data: t$13 },
-      V: { rows: d$K, cols: d$M, data: t$9 },
-      b: t$12,
-      c: t$8,
+      W: { rows: d$M, cols: d$p, data: t$16 },
+      V: { rows: d$K, cols: d$M, data: t$11 },
+      b: t$14,
+      c: t$9,
     };
   out$.value = s$3;
   out$.W.rows = d$M;
@@ -595,38 +464,11 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
     t$4[k] = Math.exp(t$3[k]);
   }
   const t$5 = new Float64Array(d$N);
-  {
-    let k = 0;
-    for (; k + 7 < d$K; k += 8) {
-      const a0 = 1,
-        a1 = 1,
-        a2 = 1,
-        a3 = 1,
-        a4 = 1,
-        a5 = 1,
-        a6 = 1,
-        a7 = 1;
-      const p0 = k * d$N,
-        p1 = p0 + d$N,
-        p2 = p1 + d$N,
-        p3 = p2 + d$N,
-        p4 = p3 + d$N,
-        p5 = p4 + d$N,
-        p6 = p5 + d$N,
-        p7 = p6 + d$N;
-      for (let j = 0; j < d$N; j++)
-        t$5[j] +=
-          a0 * t$4[p0 + j] +
-          a1 * t$4[p1 + j] +
-          (a2 * t$4[p2 + j] + a3 * t$4[p3 + j]) +
-          (a4 * t$4[p4 + j] + a5 * t$4[p5 + j] + (a6 * t$4[p6 + j] + a7 * t$4[p7 + j]));
-    }
-    for (; k < d$K; k++) {
-      const a0 = 1;
-      const p0 = k * d$N;
-      for (let j = 0; j < d$N; j++) t$5[j] += a0 * t$4[p0 + j];
-    }
+  const t$6 = new Float64Array(d$K);
+  for (let j = 0; j < d$K; j++) {
+    t$6[j] = 1;
   }
+  matTVec$(t$4, t$6, d$K, d$N, 1, t$5);
   let s$0 = 0;
   for (let j = 0; j < d$N; j++) {
     s$0 += Math.log(t$5[j]);
@@ -637,7 +479,7 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
   }
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$6 = new Float64Array(d$K * d$N);
+  const t$7 = new Float64Array(d$K * d$N);
   for (let j = 0; j < d$N; j++) {
     let max = -Infinity;
     for (let i = 0; i < d$K; i++) {
@@ -647,47 +489,47 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
     let sum = 0;
     for (let i = 0; i < d$K; i++) {
       const e = Math.exp(t$3[i * d$N + j] - max);
-      t$6[i * d$N + j] = e;
+      t$7[i * d$N + j] = e;
       sum += e;
     }
-    for (let i = 0; i < d$K; i++) t$6[i * d$N + j] /= sum;
+    for (let i = 0; i < d$K; i++) t$7[i * d$N + j] /= sum;
   }
-  const t$7 = out$ === undefined ? new Float64Array(d$K * d$N) : out$.F.data;
-  if (t$7.length !== d$K * d$N)
+  const t$8 = out$ === undefined ? new Float64Array(d$K * d$N) : out$.F.data;
+  if (t$8.length !== d$K * d$N)
     throw new RangeError(
-      "RGrad2Into: out.F.data has length " + t$7.length + " but must have length " + d$K * d$N,
+      "RGrad2Into: out.F.data has length " + t$8.length + " but must have length " + d$K * d$N,
     );
   for (let k = 0; k < d$K * d$N; k++) {
-    t$7[k] = t$6[k] - v$Y[k];
+    t$8[k] = t$7[k] - v$Y[k];
   }
-  const t$8 = out$ === undefined ? new Float64Array(d$M * d$N) : out$.H.data;
-  if (t$8.length !== d$M * d$N)
+  const t$9 = out$ === undefined ? new Float64Array(d$M * d$N) : out$.H.data;
+  if (t$9.length !== d$M * d$N)
     throw new RangeError(
-      "RGrad2Into: out.H.data has length " + t$8.length + " but must have length " + d$M * d$N,
+      "RGrad2Into: out.H.data has length " + t$9.length + " but must have length " + d$M * d$N,
     );
-  if (out$ !== undefined) t$8.fill(0);
+  if (out$ !== undefined) t$9.fill(0);
   for (let i = 0; i < d$M; i++) {
     for (let k = 0; k < d$K; k++) {
       const aik = v$V[k * d$M + i];
       for (let j = 0; j < d$N; j++) {
-        t$8[i * d$N + j] += aik * t$7[k * d$N + j];
+        t$9[i * d$N + j] += aik * t$8[k * d$N + j];
       }
     }
   }
-  const t$9 = out$ === undefined ? new Float64Array(d$M * d$N) : out$.S.data;
-  if (t$9.length !== d$M * d$N)
+  const t$10 = out$ === undefined ? new Float64Array(d$M * d$N) : out$.S.data;
+  if (t$10.length !== d$M * d$N)
     throw new RangeError(
-      "RGrad2Into: out.S.data has length " + t$9.length + " but must have length " + d$M * d$N,
+      "RGrad2Into: out.S.data has length " + t$10.length + " but must have length " + d$M * d$N,
     );
   for (let k = 0; k < d$M * d$N; k++) {
-    t$9[k] = t$8[k] * (1 - sq$(t$1[k]));
+    t$10[k] = t$9[k] * (1 - sq$(t$1[k]));
   }
   if (out$ === undefined)
     return {
       value: s$3,
-      F: { rows: d$K, cols: d$N, data: t$7 },
-      H: { rows: d$M, cols: d$N, data: t$8 },
-      S: { rows: d$M, cols: d$N, data: t$9 },
+      F: { rows: d$K, cols: d$N, data: t$8 },
+      H: { rows: d$M, cols: d$N, data: t$9 },
+      S: { rows: d$M, cols: d$N, data: t$10 },
     };
   out$.value = s$3;
   out$.F.rows = d$K;
@@ -992,38 +834,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       t$0[k] = Math.exp(value$2[k]);
     }
     const t$1 = new Float64Array(d$N);
-    {
-      let k = 0;
-      for (; k + 7 < d$K; k += 8) {
-        const a0 = 1,
-          a1 = 1,
-          a2 = 1,
-          a3 = 1,
-          a4 = 1,
-          a5 = 1,
-          a6 = 1,
-          a7 = 1;
-        const p0 = k * d$N,
-          p1 = p0 + d$N,
-          p2 = p1 + d$N,
-          p3 = p2 + d$N,
-          p4 = p3 + d$N,
-          p5 = p4 + d$N,
-          p6 = p5 + d$N,
-          p7 = p6 + d$N;
-        for (let j = 0; j < d$N; j++)
-          t$1[j] +=
-            a0 * t$0[p0 + j] +
-            a1 * t$0[p1 + j] +
-            (a2 * t$0[p2 + j] + a3 * t$0[p3 + j]) +
-            (a4 * t$0[p4 + j] + a5 * t$0[p5 + j] + (a6 * t$0[p6 + j] + a7 * t$0[p7 + j]));
-      }
-      for (; k < d$K; k++) {
-        const a0 = 1;
-        const p0 = k * d$N;
-        for (let j = 0; j < d$N; j++) t$1[j] += a0 * t$0[p0 + j];
-      }
+    const t$2 = new Float64Array(d$K);
+    for (let j = 0; j < d$K; j++) {
+      t$2[j] = 1;
     }
+    matTVec$(t$0, t$2, d$K, d$N, 1, t$1);
     let s$0 = 0;
     for (let j = 0; j < d$N; j++) {
       s$0 += Math.log(t$1[j]);
@@ -1037,6 +852,111 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return s$3;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
+function matTVec$(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = scale * b[k],
+      b1 = scale * b[k + 1],
+      b2 = scale * b[k + 2],
+      b3 = scale * b[k + 3];
+    const b4 = scale * b[k + 4],
+      b5 = scale * b[k + 5],
+      b6 = scale * b[k + 6],
+      b7 = scale * b[k + 7];
+    const p0 = k * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      out[j] +=
+        a[p0 + j] * b0 +
+        a[p1 + j] * b1 +
+        (a[p2 + j] * b2 + a[p3 + j] * b3) +
+        (a[p4 + j] * b4 + a[p5 + j] * b5 + (a[p6 + j] * b6 + a[p7 + j] * b7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = scale * b[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) out[j] += a[p0 + j] * b0;
+  }
+}
+
+/** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
+function matVec$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      u0 = 0,
+      u1 = 0,
+      u2 = 0,
+      u3 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k],
+        x1 = x[k + 1];
+      s0 += a[p0 + k] * x0;
+      u0 += a[p0 + k + 1] * x1;
+      s1 += a[p1 + k] * x0;
+      u1 += a[p1 + k + 1] * x1;
+      s2 += a[p2 + k] * x0;
+      u2 += a[p2 + k + 1] * x1;
+      s3 += a[p3 + k] * x0;
+      u3 += a[p3 + k + 1] * x1;
+    }
+    if (k < cols) {
+      const x0 = x[k];
+      s0 += a[p0 + k] * x0;
+      s1 += a[p1 + k] * x0;
+      s2 += a[p2 + k] * x0;
+      s3 += a[p3 + k] * x0;
+    }
+    out[i] = scale * (s0 + u0);
+    out[i + 1] = scale * (s1 + u1);
+    out[i + 2] = scale * (s2 + u2);
+    out[i + 3] = scale * (s3 + u3);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0,
+      u0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      s0 += a[p0 + k] * x[k];
+      u0 += a[p0 + k + 1] * x[k + 1];
+    }
+    if (k < cols) s0 += a[p0 + k] * x[k];
+    out[i] = scale * (s0 + u0);
+  }
 }
 
 function sq$(x: number): number {

@@ -166,64 +166,11 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.A.data has length " + t$3.length + " but must have length " + d$h * d$m,
     );
-  {
-    let i = 0;
-    for (; i + 7 < d$h; i += 8) {
-      const a0 = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i]))),
-        a1 = s$4 * (v$b[i + 1] * (t$1[i + 1] * (1 - t$1[i + 1]))),
-        a2 = s$4 * (v$b[i + 2] * (t$1[i + 2] * (1 - t$1[i + 2]))),
-        a3 = s$4 * (v$b[i + 3] * (t$1[i + 3] * (1 - t$1[i + 3]))),
-        a4 = s$4 * (v$b[i + 4] * (t$1[i + 4] * (1 - t$1[i + 4]))),
-        a5 = s$4 * (v$b[i + 5] * (t$1[i + 5] * (1 - t$1[i + 5]))),
-        a6 = s$4 * (v$b[i + 6] * (t$1[i + 6] * (1 - t$1[i + 6]))),
-        a7 = s$4 * (v$b[i + 7] * (t$1[i + 7] * (1 - t$1[i + 7])));
-      const p0 = i * d$m,
-        p1 = p0 + d$m,
-        p2 = p1 + d$m,
-        p3 = p2 + d$m,
-        p4 = p3 + d$m,
-        p5 = p4 + d$m,
-        p6 = p5 + d$m,
-        p7 = p6 + d$m;
-      let j = 0;
-      for (; j + 1 < d$m; j += 2) {
-        const x0 = v$x[j],
-          x1 = v$x[j + 1];
-        t$3[p0 + j] = a0 * x0;
-        t$3[p0 + j + 1] = a0 * x1;
-        t$3[p1 + j] = a1 * x0;
-        t$3[p1 + j + 1] = a1 * x1;
-        t$3[p2 + j] = a2 * x0;
-        t$3[p2 + j + 1] = a2 * x1;
-        t$3[p3 + j] = a3 * x0;
-        t$3[p3 + j + 1] = a3 * x1;
-        t$3[p4 + j] = a4 * x0;
-        t$3[p4 + j + 1] = a4 * x1;
-        t$3[p5 + j] = a5 * x0;
-        t$3[p5 + j + 1] = a5 * x1;
-        t$3[p6 + j] = a6 * x0;
-        t$3[p6 + j + 1] = a6 * x1;
-        t$3[p7 + j] = a7 * x0;
-        t$3[p7 + j + 1] = a7 * x1;
-      }
-      if (j < d$m) {
-        const x0 = v$x[j];
-        t$3[p0 + j] = a0 * x0;
-        t$3[p1 + j] = a1 * x0;
-        t$3[p2 + j] = a2 * x0;
-        t$3[p3 + j] = a3 * x0;
-        t$3[p4 + j] = a4 * x0;
-        t$3[p5 + j] = a5 * x0;
-        t$3[p6 + j] = a6 * x0;
-        t$3[p7 + j] = a7 * x0;
-      }
-    }
-    for (; i < d$h; i++) {
-      const a0 = s$4 * (v$b[i] * (t$1[i] * (1 - t$1[i])));
-      const p0 = i * d$m;
-      for (let j = 0; j < d$m; j++) t$3[p0 + j] = a0 * v$x[j];
-    }
+  const t$4 = new Float64Array(d$h);
+  for (let i = 0; i < d$h; i++) {
+    t$4[i] = v$b[i] * (t$1[i] * (1 - t$1[i]));
   }
+  outer$(t$4, v$x, d$h, d$m, s$4, t$3);
   if (out$ === undefined) return { value: s$3, A: { rows: d$h, cols: d$m, data: t$3 }, b: t$2 };
   out$.value = s$3;
   out$.A.rows = d$h;
@@ -566,6 +513,73 @@ function matVec$(
     }
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
+  }
+}
+
+/** out[i, j] = scale * d[i] x[j], row-major rows x cols. */
+function outer$(
+  d: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 7 < rows; i += 8) {
+    const a0 = scale * d[i],
+      a1 = scale * d[i + 1],
+      a2 = scale * d[i + 2],
+      a3 = scale * d[i + 3];
+    const a4 = scale * d[i + 4],
+      a5 = scale * d[i + 5],
+      a6 = scale * d[i + 6],
+      a7 = scale * d[i + 7];
+    const p0 = i * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    let j = 0;
+    for (; j + 1 < cols; j += 2) {
+      const x0 = x[j],
+        x1 = x[j + 1];
+      out[p0 + j] = a0 * x0;
+      out[p0 + j + 1] = a0 * x1;
+      out[p1 + j] = a1 * x0;
+      out[p1 + j + 1] = a1 * x1;
+      out[p2 + j] = a2 * x0;
+      out[p2 + j + 1] = a2 * x1;
+      out[p3 + j] = a3 * x0;
+      out[p3 + j + 1] = a3 * x1;
+      out[p4 + j] = a4 * x0;
+      out[p4 + j + 1] = a4 * x1;
+      out[p5 + j] = a5 * x0;
+      out[p5 + j + 1] = a5 * x1;
+      out[p6 + j] = a6 * x0;
+      out[p6 + j + 1] = a6 * x1;
+      out[p7 + j] = a7 * x0;
+      out[p7 + j + 1] = a7 * x1;
+    }
+    if (j < cols) {
+      const x0 = x[j];
+      out[p0 + j] = a0 * x0;
+      out[p1 + j] = a1 * x0;
+      out[p2 + j] = a2 * x0;
+      out[p3 + j] = a3 * x0;
+      out[p4 + j] = a4 * x0;
+      out[p5 + j] = a5 * x0;
+      out[p6 + j] = a6 * x0;
+      out[p7 + j] = a7 * x0;
+    }
+  }
+  for (; i < rows; i++) {
+    const a0 = scale * d[i];
+    const p0 = i * cols;
+    for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
   }
 }
 

@@ -770,31 +770,42 @@ class FunctionLowering {
   }
 
   /**
-   * A matrix-vector product or outer product of stored operands as a call of a kernel
-   * (codegen/kernels.ts); undefined for other products and for operands computed inline.
+   * A matrix-vector product or outer product as a call of a kernel (codegen/kernels.ts), when
+   * its matrix is stored; a vector computed inline (`b .* z2 .* (1 - z2)`) is first written to
+   * a buffer of its own, which costs one pass over the vector against one over the matrix.
+   * Undefined for matrix-matrix products and matrices computed inline (`eye(n)`).
    */
-  private productKernel(n: Node, t: string, scale: string | undefined): string | undefined {
+  private productKernel(n: Node, t: string, scale: string | undefined): string[] | undefined {
     const [a, b] = n.args as [Node, Node];
-    const s = scale ?? '1';
-    const call = (name: string, args: readonly (string | undefined)[]) => {
+    const prelude: string[] = [];
+    const vector = (x: Node): string | undefined => {
+      const stored = this.vectorData(x);
+      if (stored !== undefined || isScalar(x.shape) || (x.shape.rows !== 1 && x.shape.cols !== 1)) return stored;
+      const name = `t$${this.bufferCount++}`;
+      prelude.push(`const ${name} = new Float64Array(${this.size(x)});`, ...this.loop(x, false, (at) => [`${name}[${at.flat}] = ${this.elem(x, at)};`]));
+      return name;
+    };
+    const call = (name: string, matrix: string | undefined, vectors: () => (string | undefined)[], rows: string, cols: string) => {
+      if (matrix === undefined && name !== 'outer$') return undefined;
+      const args = [...(matrix === undefined ? [] : [matrix]), ...vectors()];
       if (args.some((x) => x === undefined)) return undefined;
       this.helpers.add(name);
-      return `${name}(${args.join(', ')}, ${s}, ${t});`;
+      return [...prelude, `${name}(${args.join(', ')}, ${rows}, ${cols}, ${scale ?? '1'}, ${t});`];
     };
     const inlineTranspose = (x: Node) => x.op === 'transpose' && this.placement.get(x.id) === 'inline';
     const r = this.rows(n);
     const c = this.cols(n);
     const inner = this.dim(a.shape.cols);
-    if (a.shape.cols === 1) return call('outer$', [this.vectorData(a), this.vectorData(b), r, c]);
+    if (a.shape.cols === 1) return call('outer$', undefined, () => [vector(a), vector(b)], r, c);
     if (n.shape.cols === 1) {
       // Aᵀ b reads A's rows; A b its rows too.
-      if (inlineTranspose(a)) return call('matTVec$', [this.matrixData(a.args[0]!), this.vectorData(b), inner, r]);
-      return call('matVec$', [this.matrixData(a), this.vectorData(b), r, inner]);
+      if (inlineTranspose(a)) return call('matTVec$', this.matrixData(a.args[0]!), () => [vector(b)], inner, r);
+      return call('matVec$', this.matrixData(a), () => [vector(b)], r, inner);
     }
     if (n.shape.rows === 1) {
       // aᵀ Bᵀ = (B a)ᵀ and aᵀ B = (Bᵀ a)ᵀ: a row has a column's layout.
-      if (inlineTranspose(b)) return call('matVec$', [this.matrixData(b.args[0]!), this.vectorData(a), c, inner]);
-      return call('matTVec$', [this.matrixData(b), this.vectorData(a), inner, c]);
+      if (inlineTranspose(b)) return call('matVec$', this.matrixData(b.args[0]!), () => [vector(a)], c, inner);
+      return call('matTVec$', this.matrixData(b), () => [vector(a)], inner, c);
     }
     return undefined;
   }
@@ -811,7 +822,7 @@ class FunctionLowering {
     const A = (row: string, col: string) => this.elem(a, { row, col });
     const B = (row: string, col: string) => this.elem(b, { row, col });
     const kernel = this.productKernel(n, t, scale);
-    if (kernel !== undefined) return [kernel];
+    if (kernel !== undefined) return kernel;
     /**
      * `const p0 = base, p1 = p0 + stride, ...`: the offsets of consecutive rows, as many as
      * `uses` reads (none when the operand is computed, not stored: strict mode forbids unused locals).
