@@ -108,19 +108,19 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
     throw new RangeError(
       "JGrad: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
-  const t$0 = new Float64Array(d$m);
+  const t$0 = scratch$(1, d$m);
   matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
-  const t$1 = new Float64Array(d$m);
+  const t$1 = scratch$(2, d$m);
   for (let j = 0; j < d$m; j++) {
     t$1[j] = sigmoid$(t$0[j] + v$b);
   }
   const s$0 = 1 / d$m;
   const s$1 = -s$0;
-  const t$2 = new Float64Array(d$m);
+  const t$2 = scratch$(3, d$m);
   for (let j = 0; j < d$m; j++) {
     t$2[j] = 1 - v$y[j];
   }
-  const t$3 = new Float64Array(d$m);
+  const t$3 = scratch$(4, d$m);
   for (let j = 0; j < d$m; j++) {
     t$3[j] = 1 - t$1[j];
   }
@@ -130,7 +130,7 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
   }
   const s$3 = s$2 / d$m;
   const s$4 = -s$3;
-  const t$4 = new Float64Array(d$m);
+  const t$4 = scratch$(5, d$m);
   for (let j = 0; j < d$m; j++) {
     t$4[j] = (s$0 * (t$2[j] / t$3[j]) + s$1 * (v$y[j] / t$1[j])) * (t$1[j] * t$3[j]);
   }
@@ -196,19 +196,19 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
     throw new RangeError(
       "JGrad2: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
-  const t$0 = new Float64Array(d$m);
+  const t$0 = scratch$(6, d$m);
   matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
-  const t$1 = new Float64Array(d$m);
+  const t$1 = scratch$(7, d$m);
   for (let j = 0; j < d$m; j++) {
     t$1[j] = sigmoid$(t$0[j] + v$b);
   }
   const s$0 = 1 / d$m;
   const s$1 = -s$0;
-  const t$2 = new Float64Array(d$m);
+  const t$2 = scratch$(8, d$m);
   for (let j = 0; j < d$m; j++) {
     t$2[j] = 1 - v$y[j];
   }
-  const t$3 = new Float64Array(d$m);
+  const t$3 = scratch$(9, d$m);
   for (let j = 0; j < d$m; j++) {
     t$3[j] = 1 - t$1[j];
   }
@@ -371,7 +371,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
-    const t$0 = new Float64Array(d$m);
+    const t$0 = scratch$(0, d$m);
     matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
     const t$1 = new Float64Array(d$m);
     for (let j = 0; j < d$m; j++) {
@@ -504,6 +504,16 @@ function matVec$(
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
   }
+}
+
+/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of `slot`, with `length` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
 }
 
 function sigmoid$(x: number): number {

@@ -108,13 +108,13 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGrad: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
     );
-  const t$0 = new Float64Array(d$n);
+  const t$0 = scratch$(1, d$n);
   for (let j = 0; j < d$n; j++) {
     t$0[j] = sigmoid$(v$x[j]);
   }
-  const t$1 = new Float64Array(d$m);
+  const t$1 = scratch$(2, d$m);
   matTVec$(v$W, t$0, d$n, d$m, 1, t$1);
-  const t$2 = new Float64Array(d$m);
+  const t$2 = scratch$(3, d$m);
   for (let j = 0; j < d$m; j++) {
     t$2[j] = t$1[j] - v$y[j];
   }
@@ -124,7 +124,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   }
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
-  const t$3 = new Float64Array(d$n);
+  const t$3 = scratch$(4, d$n);
   matVec$(v$W, t$2, d$n, d$m, 1, t$3);
   const t$4 = out$ === undefined ? new Float64Array(d$n * d$m) : out$.W.data;
   if (t$4.length !== d$n * d$m)
@@ -208,13 +208,13 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     throw new RangeError(
       "LGrad2: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
     );
-  const t$0 = new Float64Array(d$m);
-  const t$1 = new Float64Array(d$n);
+  const t$0 = scratch$(5, d$m);
+  const t$1 = scratch$(6, d$n);
   for (let j = 0; j < d$n; j++) {
     t$1[j] = sigmoid$(v$x[j]);
   }
   matTVec$(v$W, t$1, d$n, d$m, 1, t$0);
-  const t$2 = new Float64Array(d$m);
+  const t$2 = scratch$(7, d$m);
   for (let j = 0; j < d$m; j++) {
     t$2[j] = t$0[j] - v$y[j];
   }
@@ -371,7 +371,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$m);
-    const t$1 = new Float64Array(d$n);
+    const t$1 = scratch$(0, d$n);
     for (let j = 0; j < d$n; j++) {
       t$1[j] = sigmoid$(v$x[j]);
     }
@@ -561,6 +561,16 @@ function outer$(
     const p0 = i * cols;
     for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
   }
+}
+
+/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of `slot`, with `length` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
 }
 
 function sigmoid$(x: number): number {

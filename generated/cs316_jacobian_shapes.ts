@@ -314,35 +314,35 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         " x " +
         v$Omega3$m.cols,
     );
-  const t$0 = new Float64Array(d$D1);
+  const t$0 = scratch$(4, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
-  const t$1 = new Float64Array(d$D1);
+  const t$1 = scratch$(5, d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$1[i] = v$beta0[i] + t$0[i];
   }
-  const t$2 = new Float64Array(d$D1);
+  const t$2 = scratch$(6, d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$2[i] = Math.sin(t$1[i]);
   }
-  const t$3 = new Float64Array(d$D2);
+  const t$3 = scratch$(7, d$D2);
   matVec$(v$Omega1, t$2, d$D2, d$D1, 1, t$3);
-  const t$4 = new Float64Array(d$D2);
+  const t$4 = scratch$(8, d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$4[i] = Math.exp(v$beta1[i] + t$3[i]);
   }
-  const t$5 = new Float64Array(d$D3);
+  const t$5 = scratch$(9, d$D3);
   matVec$(v$Omega2, t$4, d$D3, d$D2, 1, t$5);
-  const t$6 = new Float64Array(d$D3);
+  const t$6 = scratch$(10, d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$6[i] = v$beta2[i] + t$5[i];
   }
-  const t$7 = new Float64Array(d$D3);
+  const t$7 = scratch$(11, d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$7[i] = Math.cos(t$6[i]);
   }
-  const t$8 = new Float64Array(d$Df);
+  const t$8 = scratch$(12, d$Df);
   matVec$(v$Omega3, t$7, d$Df, d$D3, 1, t$8);
-  const t$9 = new Float64Array(d$Df);
+  const t$9 = scratch$(13, d$Df);
   for (let i = 0; i < d$Df; i++) {
     t$9[i] = v$beta3[i] + t$8[i] - v$y_i[i];
   }
@@ -352,19 +352,19 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   }
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
-  const t$10 = new Float64Array(d$D3);
+  const t$10 = scratch$(14, d$D3);
   matTVec$(v$Omega3, t$9, d$Df, d$D3, 1, t$10);
-  const t$11 = new Float64Array(d$D3);
+  const t$11 = scratch$(15, d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$11[i] = t$10[i] * Math.sin(t$6[i]);
   }
-  const t$12 = new Float64Array(d$D2);
+  const t$12 = scratch$(16, d$D2);
   matTVec$(v$Omega2, t$11, d$D3, d$D2, 1, t$12);
-  const t$13 = new Float64Array(d$D2);
+  const t$13 = scratch$(17, d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$13[i] = t$12[i] * t$4[i];
   }
-  const t$14 = new Float64Array(d$D1);
+  const t$14 = scratch$(18, d$D1);
   matTVec$(v$Omega1, t$13, d$D2, d$D1, 1, t$14);
   const t$15 = out$ === undefined ? new Float64Array(d$Df) : out$.f3;
   if (t$15.length !== d$Df)
@@ -597,35 +597,35 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         " x " +
         v$Omega3$m.cols,
     );
-  const t$0 = new Float64Array(d$D1);
+  const t$0 = scratch$(19, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
-  const t$1 = new Float64Array(d$D1);
+  const t$1 = scratch$(20, d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$1[i] = v$beta0[i] + t$0[i];
   }
-  const t$2 = new Float64Array(d$D1);
+  const t$2 = scratch$(21, d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$2[i] = Math.sin(t$1[i]);
   }
-  const t$3 = new Float64Array(d$D2);
+  const t$3 = scratch$(22, d$D2);
   matVec$(v$Omega1, t$2, d$D2, d$D1, 1, t$3);
-  const t$4 = new Float64Array(d$D2);
+  const t$4 = scratch$(23, d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$4[i] = Math.exp(v$beta1[i] + t$3[i]);
   }
-  const t$5 = new Float64Array(d$D3);
+  const t$5 = scratch$(24, d$D3);
   matVec$(v$Omega2, t$4, d$D3, d$D2, 1, t$5);
-  const t$6 = new Float64Array(d$D3);
+  const t$6 = scratch$(25, d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$6[i] = v$beta2[i] + t$5[i];
   }
-  const t$7 = new Float64Array(d$D3);
+  const t$7 = scratch$(26, d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$7[i] = Math.cos(t$6[i]);
   }
-  const t$8 = new Float64Array(d$Df);
+  const t$8 = scratch$(27, d$Df);
   matVec$(v$Omega3, t$7, d$Df, d$D3, 1, t$8);
-  const t$9 = new Float64Array(d$Df);
+  const t$9 = scratch$(28, d$Df);
   for (let i = 0; i < d$Df; i++) {
     t$9[i] = v$beta3[i] + t$8[i] - v$y_i[i];
   }
@@ -635,21 +635,21 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   }
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
-  const t$10 = new Float64Array(d$D3);
+  const t$10 = scratch$(29, d$D3);
   matTVec$(v$Omega3, t$9, d$Df, d$D3, 1, t$10);
-  const t$11 = new Float64Array(d$D3);
+  const t$11 = scratch$(30, d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$11[i] = t$10[i] * Math.sin(t$6[i]);
   }
-  const t$12 = new Float64Array(d$D2);
+  const t$12 = scratch$(31, d$D2);
   matTVec$(v$Omega2, t$11, d$D3, d$D2, 1, t$12);
-  const t$13 = new Float64Array(d$D2);
+  const t$13 = scratch$(32, d$D2);
   for (let i = 0; i < d$D2; i++) {
     t$13[i] = t$12[i] * t$4[i];
   }
-  const t$14 = new Float64Array(d$D1);
+  const t$14 = scratch$(33, d$D1);
   matTVec$(v$Omega1, t$13, d$D2, d$D1, 1, t$14);
-  const t$15 = new Float64Array(d$D1);
+  const t$15 = scratch$(34, d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$15[i] = t$14[i] * Math.cos(t$1[i]);
   }
@@ -1154,7 +1154,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
-    const t$0 = new Float64Array(d$D1);
+    const t$0 = scratch$(0, d$D1);
     matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
     const t$1 = new Float64Array(d$D1);
     for (let i = 0; i < d$D1; i++) {
@@ -1174,7 +1174,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
-    const t$0 = new Float64Array(d$D2);
+    const t$0 = scratch$(1, d$D2);
     matVec$(v$Omega1, value$1, d$D2, d$D1, 1, t$0);
     const t$1 = new Float64Array(d$D2);
     for (let i = 0; i < d$D2; i++) {
@@ -1194,7 +1194,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$4!: ArrayLike<number>;
   if (plan.need[4] === 1) {
-    const t$0 = new Float64Array(d$D3);
+    const t$0 = scratch$(2, d$D3);
     matVec$(v$Omega2, value$3, d$D3, d$D2, 1, t$0);
     const t$1 = new Float64Array(d$D3);
     for (let i = 0; i < d$D3; i++) {
@@ -1214,7 +1214,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$6!: ArrayLike<number>;
   if (plan.need[6] === 1) {
-    const t$0 = new Float64Array(d$Df);
+    const t$0 = scratch$(3, d$Df);
     matVec$(v$Omega3, value$5, d$Df, d$D3, 1, t$0);
     const t$1 = new Float64Array(d$Df);
     for (let i = 0; i < d$Df; i++) {
@@ -1405,6 +1405,16 @@ function outer$(
     const p0 = i * cols;
     for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
   }
+}
+
+/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of `slot`, with `length` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
 }
 
 function sq$(x: number): number {

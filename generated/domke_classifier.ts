@@ -152,15 +152,15 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
   if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
     throw new RangeError("LGrad: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
-  const t$0 = new Float64Array(d$M);
+  const t$0 = scratch$(2, d$M);
   matVec$(v$W, v$x, d$M, d$p, 1, t$0);
-  const t$1 = new Float64Array(d$M);
+  const t$1 = scratch$(3, d$M);
   for (let i = 0; i < d$M; i++) {
     t$1[i] = Math.tanh(v$b[i] + t$0[i]);
   }
-  const t$2 = new Float64Array(d$K);
+  const t$2 = scratch$(4, d$K);
   matVec$(v$V, t$1, d$K, d$M, 1, t$2);
-  const t$3 = new Float64Array(d$K);
+  const t$3 = scratch$(5, d$K);
   for (let i = 0; i < d$K; i++) {
     t$3[i] = v$c[i] + t$2[i];
   }
@@ -180,7 +180,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const s$1 = t$3[v$y];
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$4 = new Float64Array(d$K);
+  const t$4 = scratch$(6, d$K);
   for (let j = 0; j < 1; j++) {
     let max = -Infinity;
     for (let i = 0; i < d$K; i++) {
@@ -207,7 +207,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
       "LGradInto: out.V.data has length " + t$6.length + " but must have length " + d$K * d$M,
     );
   outer$(t$5, t$1, d$K, d$M, 1, t$6);
-  const t$7 = new Float64Array(d$M);
+  const t$7 = scratch$(7, d$M);
   matTVec$(v$V, t$5, d$K, d$M, 1, t$7);
   const t$8 = out$ === undefined ? new Float64Array(d$M) : out$.b;
   if (t$8.length !== d$M)
@@ -311,15 +311,15 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
   if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
     throw new RangeError("LGrad2: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
-  const t$0 = new Float64Array(d$M);
+  const t$0 = scratch$(8, d$M);
   matVec$(v$W, v$x, d$M, d$p, 1, t$0);
-  const t$1 = new Float64Array(d$M);
+  const t$1 = scratch$(9, d$M);
   for (let i = 0; i < d$M; i++) {
     t$1[i] = Math.tanh(v$b[i] + t$0[i]);
   }
-  const t$2 = new Float64Array(d$K);
+  const t$2 = scratch$(10, d$K);
   matVec$(v$V, t$1, d$K, d$M, 1, t$2);
-  const t$3 = new Float64Array(d$K);
+  const t$3 = scratch$(11, d$K);
   for (let i = 0; i < d$K; i++) {
     t$3[i] = v$c[i] + t$2[i];
   }
@@ -339,7 +339,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const s$1 = t$3[v$y];
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$4 = new Float64Array(d$K);
+  const t$4 = scratch$(12, d$K);
   for (let j = 0; j < 1; j++) {
     let max = -Infinity;
     for (let i = 0; i < d$K; i++) {
@@ -564,7 +564,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
-    const t$0 = new Float64Array(d$M);
+    const t$0 = scratch$(0, d$M);
     matVec$(v$W, v$x, d$M, d$p, 1, t$0);
     const t$1 = new Float64Array(d$M);
     for (let i = 0; i < d$M; i++) {
@@ -584,7 +584,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
-    const t$0 = new Float64Array(d$K);
+    const t$0 = scratch$(1, d$K);
     matVec$(v$V, value$1, d$K, d$M, 1, t$0);
     const t$1 = new Float64Array(d$K);
     for (let i = 0; i < d$K; i++) {
@@ -785,6 +785,16 @@ function outer$(
     const p0 = i * cols;
     for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
   }
+}
+
+/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of `slot`, with `length` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
 }
 
 function sq$(x: number): number {

@@ -174,7 +174,8 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     throw new RangeError(
       "RGrad: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
     );
-  const t$0 = new Float64Array(d$M * d$N);
+  const t$0 = scratch$(5, d$M * d$N);
+  t$0.fill(0);
   for (let i = 0; i < d$M; i++) {
     for (let k = 0; k < d$p; k++) {
       const aik = v$W[i * d$p + k];
@@ -183,13 +184,14 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       }
     }
   }
-  const t$1 = new Float64Array(d$M * d$N);
+  const t$1 = scratch$(6, d$M * d$N);
   for (let i = 0; i < d$M; i++) {
     for (let j = 0; j < d$N; j++) {
       t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
     }
   }
-  const t$2 = new Float64Array(d$K * d$N);
+  const t$2 = scratch$(7, d$K * d$N);
+  t$2.fill(0);
   for (let i = 0; i < d$K; i++) {
     for (let k = 0; k < d$M; k++) {
       const aik = v$V[i * d$M + k];
@@ -198,18 +200,18 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       }
     }
   }
-  const t$3 = new Float64Array(d$K * d$N);
+  const t$3 = scratch$(8, d$K * d$N);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$N; j++) {
       t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
     }
   }
-  const t$4 = new Float64Array(d$K * d$N);
+  const t$4 = scratch$(9, d$K * d$N);
   for (let k = 0; k < d$K * d$N; k++) {
     t$4[k] = Math.exp(t$3[k]);
   }
-  const t$5 = new Float64Array(d$N);
-  const t$6 = new Float64Array(d$K);
+  const t$5 = scratch$(10, d$N);
+  const t$6 = scratch$(11, d$K);
   for (let j = 0; j < d$K; j++) {
     t$6[j] = 1;
   }
@@ -224,7 +226,7 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
   }
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$7 = new Float64Array(d$K * d$N);
+  const t$7 = scratch$(12, d$K * d$N);
   for (let j = 0; j < d$N; j++) {
     let max = -Infinity;
     for (let i = 0; i < d$K; i++) {
@@ -239,14 +241,14 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     }
     for (let i = 0; i < d$K; i++) t$7[i * d$N + j] /= sum;
   }
-  const t$8 = new Float64Array(d$K * d$N);
+  const t$8 = scratch$(13, d$K * d$N);
   for (let k = 0; k < d$K * d$N; k++) {
     t$8[k] = t$7[k] - v$Y[k];
   }
   const t$9 = out$ === undefined ? new Float64Array(d$K) : out$.c;
   if (t$9.length !== d$K)
     throw new RangeError("RGradInto: out.c has length " + t$9.length + " but must have length " + d$K);
-  const t$10 = new Float64Array(d$N);
+  const t$10 = scratch$(14, d$N);
   for (let i = 0; i < d$N; i++) {
     t$10[i] = 1;
   }
@@ -274,7 +276,8 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       t$11[i * d$M + j] = acc;
     }
   }
-  const t$12 = new Float64Array(d$M * d$N);
+  const t$12 = scratch$(15, d$M * d$N);
+  t$12.fill(0);
   for (let i = 0; i < d$M; i++) {
     for (let k = 0; k < d$K; k++) {
       const aik = v$V[k * d$M + i];
@@ -283,14 +286,14 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       }
     }
   }
-  const t$13 = new Float64Array(d$M * d$N);
+  const t$13 = scratch$(16, d$M * d$N);
   for (let k = 0; k < d$M * d$N; k++) {
     t$13[k] = t$12[k] * (1 - sq$(t$1[k]));
   }
   const t$14 = out$ === undefined ? new Float64Array(d$M) : out$.b;
   if (t$14.length !== d$M)
     throw new RangeError("RGradInto: out.b has length " + t$14.length + " but must have length " + d$M);
-  const t$15 = new Float64Array(d$N);
+  const t$15 = scratch$(17, d$N);
   for (let i = 0; i < d$N; i++) {
     t$15[i] = 1;
   }
@@ -429,7 +432,8 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
     throw new RangeError(
       "RGrad2: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
     );
-  const t$0 = new Float64Array(d$M * d$N);
+  const t$0 = scratch$(18, d$M * d$N);
+  t$0.fill(0);
   for (let i = 0; i < d$M; i++) {
     for (let k = 0; k < d$p; k++) {
       const aik = v$W[i * d$p + k];
@@ -438,13 +442,14 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
       }
     }
   }
-  const t$1 = new Float64Array(d$M * d$N);
+  const t$1 = scratch$(19, d$M * d$N);
   for (let i = 0; i < d$M; i++) {
     for (let j = 0; j < d$N; j++) {
       t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
     }
   }
-  const t$2 = new Float64Array(d$K * d$N);
+  const t$2 = scratch$(20, d$K * d$N);
+  t$2.fill(0);
   for (let i = 0; i < d$K; i++) {
     for (let k = 0; k < d$M; k++) {
       const aik = v$V[i * d$M + k];
@@ -453,18 +458,18 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
       }
     }
   }
-  const t$3 = new Float64Array(d$K * d$N);
+  const t$3 = scratch$(21, d$K * d$N);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$N; j++) {
       t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
     }
   }
-  const t$4 = new Float64Array(d$K * d$N);
+  const t$4 = scratch$(22, d$K * d$N);
   for (let k = 0; k < d$K * d$N; k++) {
     t$4[k] = Math.exp(t$3[k]);
   }
-  const t$5 = new Float64Array(d$N);
-  const t$6 = new Float64Array(d$K);
+  const t$5 = scratch$(23, d$N);
+  const t$6 = scratch$(24, d$K);
   for (let j = 0; j < d$K; j++) {
     t$6[j] = 1;
   }
@@ -479,7 +484,7 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
   }
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$7 = new Float64Array(d$K * d$N);
+  const t$7 = scratch$(25, d$K * d$N);
   for (let j = 0; j < d$N; j++) {
     let max = -Infinity;
     for (let i = 0; i < d$K; i++) {
@@ -781,7 +786,8 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
-    const t$0 = new Float64Array(d$M * d$N);
+    const t$0 = scratch$(0, d$M * d$N);
+    t$0.fill(0);
     for (let i = 0; i < d$M; i++) {
       for (let k = 0; k < d$p; k++) {
         const aik = v$W[i * d$p + k];
@@ -810,7 +816,8 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$2!: ArrayLike<number>;
   if (plan.need[2] === 1) {
-    const t$0 = new Float64Array(d$K * d$N);
+    const t$0 = scratch$(1, d$K * d$N);
+    t$0.fill(0);
     for (let i = 0; i < d$K; i++) {
       for (let k = 0; k < d$M; k++) {
         const aik = v$V[i * d$M + k];
@@ -829,12 +836,12 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 2) return { rows: d$K, cols: d$N, data: t$1 };
   }
   if (plan.need[3] === 1) {
-    const t$0 = new Float64Array(d$K * d$N);
+    const t$0 = scratch$(2, d$K * d$N);
     for (let k = 0; k < d$K * d$N; k++) {
       t$0[k] = Math.exp(value$2[k]);
     }
-    const t$1 = new Float64Array(d$N);
-    const t$2 = new Float64Array(d$K);
+    const t$1 = scratch$(3, d$N);
+    const t$2 = scratch$(4, d$K);
     for (let j = 0; j < d$K; j++) {
       t$2[j] = 1;
     }
@@ -957,6 +964,16 @@ function matVec$(
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
   }
+}
+
+/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of `slot`, with `length` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
 }
 
 function sq$(x: number): number {

@@ -142,7 +142,8 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGrad: y has length " + v$y.length + " but dimension n is " + d$n + " (from X.cols)",
     );
-  const t$0 = new Float64Array(d$h * d$n);
+  const t$0 = scratch$(0, d$h * d$n);
+  t$0.fill(0);
   for (let i = 0; i < d$h; i++) {
     for (let k = 0; k < d$m; k++) {
       const aik = v$A[i * d$m + k];
@@ -151,13 +152,13 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
       }
     }
   }
-  const t$1 = new Float64Array(d$h * d$n);
+  const t$1 = scratch$(1, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = new Float64Array(d$n);
+  const t$2 = scratch$(2, d$n);
   matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
-  const t$3 = new Float64Array(d$n);
+  const t$3 = scratch$(3, d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
   }
@@ -165,13 +166,13 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   for (let j = 0; j < d$n; j++) {
     s$0 += sq$(t$3[j]);
   }
-  const t$4 = new Float64Array(d$h * d$n);
+  const t$4 = scratch$(4, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$4);
   const t$5 = out$ === undefined ? new Float64Array(d$h) : out$.b;
   if (t$5.length !== d$h)
     throw new RangeError("LGradInto: out.b has length " + t$5.length + " but must have length " + d$h);
   matVec$(t$1, t$3, d$h, d$n, -2, t$5);
-  const t$6 = new Float64Array(d$h * d$n);
+  const t$6 = scratch$(5, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$6[k] = t$4[k] * (t$1[k] * (1 - t$1[k]));
   }
@@ -267,7 +268,8 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     throw new RangeError(
       "LGrad2: y has length " + v$y.length + " but dimension n is " + d$n + " (from X.cols)",
     );
-  const t$0 = new Float64Array(d$h * d$n);
+  const t$0 = scratch$(6, d$h * d$n);
+  t$0.fill(0);
   for (let i = 0; i < d$h; i++) {
     for (let k = 0; k < d$m; k++) {
       const aik = v$A[i * d$m + k];
@@ -276,13 +278,13 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       }
     }
   }
-  const t$1 = new Float64Array(d$h * d$n);
+  const t$1 = scratch$(7, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = new Float64Array(d$n);
+  const t$2 = scratch$(8, d$n);
   matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
-  const t$3 = new Float64Array(d$n);
+  const t$3 = scratch$(9, d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
   }
@@ -302,7 +304,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let j = 0; j < d$n; j++) {
     t$5[j] = -2 * t$3[j];
   }
-  const t$6 = new Float64Array(d$h * d$n);
+  const t$6 = scratch$(10, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
   if (t$7.length !== d$h * d$n)
@@ -722,6 +724,16 @@ function outer$(
     const p0 = i * cols;
     for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
   }
+}
+
+/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of `slot`, with `length` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
 }
 
 function sigmoid$(x: number): number {

@@ -128,9 +128,9 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     );
   const v$y = input$.y;
   if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
-  const t$0 = new Float64Array(d$h);
+  const t$0 = scratch$(0, d$h);
   matVec$(v$A, v$x, d$h, d$m, 1, t$0);
-  const t$1 = new Float64Array(d$h);
+  const t$1 = scratch$(1, d$h);
   for (let i = 0; i < d$h; i++) {
     t$1[i] = sigmoid$(t$0[i]);
   }
@@ -166,7 +166,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.A.data has length " + t$3.length + " but must have length " + d$h * d$m,
     );
-  const t$4 = new Float64Array(d$h);
+  const t$4 = scratch$(2, d$h);
   for (let i = 0; i < d$h; i++) {
     t$4[i] = v$b[i] * (t$1[i] * (1 - t$1[i]));
   }
@@ -226,9 +226,9 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     );
   const v$y = input$.y;
   if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
-  const t$0 = new Float64Array(d$h);
+  const t$0 = scratch$(3, d$h);
   matVec$(v$A, v$x, d$h, d$m, 1, t$0);
-  const t$1 = new Float64Array(d$h);
+  const t$1 = scratch$(4, d$h);
   for (let i = 0; i < d$h; i++) {
     t$1[i] = sigmoid$(t$0[i]);
   }
@@ -581,6 +581,16 @@ function outer$(
     const p0 = i * cols;
     for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
   }
+}
+
+/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of `slot`, with `length` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
 }
 
 function sigmoid$(x: number): number {

@@ -125,11 +125,11 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   if (typeof v$w3 !== "number") throw new TypeError("LGrad: w3 must be a number");
   const v$w4 = input$.w4;
   if (typeof v$w4 !== "number") throw new TypeError("LGrad: w4 must be a number");
-  const t$0 = new Float64Array(d$N);
+  const t$0 = scratch$(0, d$N);
   for (let i = 0; i < d$N; i++) {
     t$0[i] = Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2);
   }
-  const t$1 = new Float64Array(d$N);
+  const t$1 = scratch$(1, d$N);
   for (let i = 0; i < d$N; i++) {
     t$1[i] = v$w3 * t$0[i] + v$w4 - v$y[i];
   }
@@ -151,7 +151,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const s$6 = s$5 / d$N;
   const s$7 = 2 * s$6;
   const s$8 = v$w3 / d$N;
-  const t$2 = new Float64Array(d$N);
+  const t$2 = scratch$(2, d$N);
   for (let i = 0; i < d$N; i++) {
     t$2[i] = t$1[i] * Math.sign(t$0[i]);
   }
@@ -232,12 +232,12 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   if (typeof v$w3 !== "number") throw new TypeError("LGrad2: w3 must be a number");
   const v$w4 = input$.w4;
   if (typeof v$w4 !== "number") throw new TypeError("LGrad2: w4 must be a number");
-  const t$0 = new Float64Array(d$N);
+  const t$0 = scratch$(3, d$N);
   for (let i = 0; i < d$N; i++) {
     t$0[i] = Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2);
   }
   const s$0 = 1 / d$N;
-  const t$1 = new Float64Array(d$N);
+  const t$1 = scratch$(4, d$N);
   for (let i = 0; i < d$N; i++) {
     t$1[i] = v$w3 * t$0[i] + v$w4 - v$y[i];
   }
@@ -434,6 +434,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return s$1;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of `slot`, with `length` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
 }
 
 function sq$(x: number): number {

@@ -10,7 +10,7 @@ import type { Model, Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Dim } from '../ir/shape.js';
-import { lowerBlock, str, valueKindOfShape } from './lower.js';
+import { lowerBlock, str, valueKindOfShape, type ScratchSlots } from './lower.js';
 import { localName, propertyAccess, propertyKey } from './names.js';
 
 export interface ForwardEngine {
@@ -50,7 +50,7 @@ function dimsOfShapeNode(n: Node, out: Set<string>): void {
   if (n.op === 'dim') out.add(n.attrs.name!);
 }
 
-export function buildForwardEngine(model: Model): ForwardEngine {
+export function buildForwardEngine(model: Model, scratch?: ScratchSlots): ForwardEngine {
   const definitions = model.definitions;
   const variables = model.variables;
   const varIndex = new Map(variables.map((v, i) => [v.node.id, i]));
@@ -245,7 +245,7 @@ export function buildForwardEngine(model: Model): ForwardEngine {
     const valueLocal = `value$${i}`;
     const blockLocals = new Map(locals);
     for (const [id, j] of firstDefinition) if (j < i && readLater.has(j)) blockLocals.set(id, `value$${j}`);
-    const block = lowerBlock(model, { nameExpr: fn, output: { key: undefined, node: d.node, kind }, locals: blockLocals, dims: dimLocals });
+    const block = lowerBlock(model, { nameExpr: fn, output: { key: undefined, node: d.node, kind }, locals: blockLocals, dims: dimLocals, ...(scratch !== undefined ? { scratch } : {}) });
     for (const h of block.helpers) helpers.add(h);
     if (readLater.has(i)) body.push(isScalar(d.node.shape) ? `let ${valueLocal} = 0;` : `let ${valueLocal}!: ArrayLike<number>;`);
     body.push(`if (plan.need[${i}] === 1) {`, ...block.statements);

@@ -16,6 +16,15 @@
  * into a Float64Array the caller owns. Names end in `$`, which formula names cannot.
  */
 export const KERNELS: Record<string, string> = {
+  scratch$: `/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
+const scratch$pool: Float64Array[] = [];
+
+/** The scratch array of \`slot\`, with \`length\` entries: its old contents, or zeros when it is new. */
+function scratch$(slot: number, length: number): Float64Array {
+  const a = scratch$pool[slot];
+  if (a !== undefined && a.length === length) return a;
+  return (scratch$pool[slot] = new Float64Array(length));
+}`,
   matVec$: `/** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
 function matVec$(a: ArrayLike<number>, x: ArrayLike<number>, rows: number, cols: number, scale: number, out: Float64Array): void {
   let i = 0;

@@ -40,6 +40,18 @@ export interface FunctionSpec {
    * lengths checked), numbers assigned.
    */
   readonly into?: boolean;
+  /** Slots of the module's scratch arrays (see ScratchSlots); without it, every buffer is allocated per call. */
+  readonly scratch?: ScratchSlots;
+}
+
+/**
+ * The module-wide numbering of scratch arrays (the `scratch$` kernel): values that never leave
+ * a function (neither results nor definition values) live in arrays kept between calls, one
+ * slot each, so a call allocates only its results. Slots are distinct across the module, so
+ * functions called in turn do not trade arrays of different sizes.
+ */
+export interface ScratchSlots {
+  next: number;
 }
 
 /**
@@ -52,6 +64,7 @@ export interface BlockSpec {
   readonly output: FunctionOutput;
   /** Locals of variables and of values computed earlier (definitions), by node id. */
   readonly locals: ReadonlyMap<number, string>;
+  readonly scratch?: ScratchSlots;
   /** Locals of dimension sizes, by dimension name. */
   readonly dims: ReadonlyMap<string, string>;
 }
@@ -144,6 +157,7 @@ class FunctionLowering {
 
   /** The function's name in messages, as a TypeScript expression. */
   private readonly nameExpr: string;
+  private readonly scratch: ScratchSlots | undefined;
 
   constructor(
     private readonly model: Model,
@@ -151,6 +165,7 @@ class FunctionLowering {
     private readonly block?: BlockSpec,
   ) {
     this.nameExpr = block?.nameExpr ?? str(spec.name);
+    this.scratch = spec.scratch ?? block?.scratch;
     this.nodes = block === undefined ? reachable(spec.outputs.map((o) => o.node)) : reachable([block.output.node], (n) => !block.locals.has(n.id));
     if (block !== undefined) {
       for (const [id, local] of block.locals) this.locals.set(id, local);
@@ -658,19 +673,37 @@ class FunctionLowering {
     }
   }
 
-  /** The statement that declares buffer `t` of `n`: a new array, or in `into` mode the caller's, checked. */
+  /** Whether the loops that compute buffer `n` write every entry (else it must start at zero). */
+  private assignsAll(n: Node): boolean {
+    const absorbed = n.op === 'mul' && n.args[1] !== undefined && this.absorbedProduct(n.args[1]);
+    // Products clear their array themselves, and only where their loops accumulate.
+    return ELEMENTWISE.has(n.op) || absorbed || n.op === 'matmul' || n.op === 'transpose' || n.op === 'softmax' || n.op === 'diagpart' || n.op === 'fill';
+  }
+
+  /** Whether buffer `n` lives in a scratch array: a value that never leaves the function. */
+  private pooled(n: Node): boolean {
+    return this.scratch !== undefined && !this.outputs.has(n.id) && !this.intoTargets.has(n.id);
+  }
+
+  /** A scratch array of `size` entries for local `t`, holding whatever the last call left. */
+  private scratchArray(t: string, size: string): string {
+    this.helpers.add('scratch$');
+    return `const ${t} = scratch$(${this.scratch!.next++}, ${size});`;
+  }
+
+  /**
+   * The statement that declares buffer `t` of `n`: a new array, a scratch array, or in `into`
+   * mode the caller's, checked; the last two cleared where the loops below accumulate.
+   */
   private allocation(n: Node, t: string): string {
     // Outputs that are constant matrices or views still get a buffer of their own.
     const target = this.intoTargets.get(n.id);
+    if (this.pooled(n)) return [this.scratchArray(t, this.size(n)), ...(this.assignsAll(n) ? [] : [`${t}.fill(0);`])].join('\n');
     if (target === undefined) return `const ${t} = new Float64Array(${this.size(n)});`;
-    // The caller's array: checked, and cleared where the loops below accumulate into it.
-    // Products clear the array themselves, and only where their loops accumulate.
-    const absorbed = n.op === 'mul' && n.args[1] !== undefined && this.absorbedProduct(n.args[1]);
-    const assigns = ELEMENTWISE.has(n.op) || absorbed || n.op === 'matmul' || n.op === 'transpose' || n.op === 'softmax' || n.op === 'diagpart' || n.op === 'fill';
     return [
       `const ${t} = out$ === undefined ? new Float64Array(${this.size(n)}) : ${target.data};`,
       `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.spec.name}Into: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
-      ...(assigns ? [] : [`if (out$ !== undefined) ${t}.fill(0);`]),
+      ...(this.assignsAll(n) ? [] : [`if (out$ !== undefined) ${t}.fill(0);`]),
     ].join('\n');
   }
 
@@ -681,7 +714,7 @@ class FunctionLowering {
     const alloc = this.allocation(n, t);
     switch (n.op) {
       case 'fill':
-        if (target !== undefined) out.push(alloc, `${t}.fill(${num(n.attrs.value!)});`);
+        if (target !== undefined || this.pooled(n)) out.push(alloc, `${t}.fill(${num(n.attrs.value!)});`);
         else out.push(n.attrs.value === 0 ? alloc : `const ${t} = new Float64Array(${this.size(n)}).fill(${num(n.attrs.value!)});`);
         return;
       case 'eye':
@@ -691,7 +724,7 @@ class FunctionLowering {
         out.push(alloc, `${t}[${this.scalar(n.args[0]!)}] = 1;`);
         return;
       case 'matmul':
-        out.push(alloc, ...this.matmul(n, t, undefined, target !== undefined));
+        out.push(alloc, ...this.matmul(n, t, undefined, this.clearing(n, t)));
         return;
       case 'softmax':
         out.push(alloc, ...this.softmax(n, t));
@@ -721,7 +754,7 @@ class FunctionLowering {
       default: {
         const scaled = n.args[1];
         if (n.op === 'mul' && scaled !== undefined && this.absorbedProduct(scaled)) {
-          out.push(alloc, ...this.matmul(scaled, t, this.scalar(n.args[0]!), target !== undefined));
+          out.push(alloc, ...this.matmul(scaled, t, this.scalar(n.args[0]!), this.clearing(n, t)));
           return;
         }
         // Elementwise chains and transposes: one fused loop.
@@ -782,7 +815,7 @@ class FunctionLowering {
       const stored = this.vectorData(x);
       if (stored !== undefined || isScalar(x.shape) || (x.shape.rows !== 1 && x.shape.cols !== 1)) return stored;
       const name = `t$${this.bufferCount++}`;
-      prelude.push(`const ${name} = new Float64Array(${this.size(x)});`, ...this.loop(x, false, (at) => [`${name}[${at.flat}] = ${this.elem(x, at)};`]));
+      prelude.push(this.scratch === undefined ? `const ${name} = new Float64Array(${this.size(x)});` : this.scratchArray(name, this.size(x)), ...this.loop(x, false, (at) => [`${name}[${at.flat}] = ${this.elem(x, at)};`]));
       return name;
     };
     const call = (name: string, matrix: string | undefined, vectors: () => (string | undefined)[], rows: string, cols: string) => {
@@ -810,11 +843,15 @@ class FunctionLowering {
     return undefined;
   }
 
+  /** What clears buffer `t` of `n` before loops that accumulate: reused arrays hold old values. */
+  private clearing(n: Node, t: string): string[] {
+    if (this.pooled(n)) return [`${t}.fill(0);`];
+    return this.intoTargets.has(n.id) ? [`if (out$ !== undefined) ${t}.fill(0);`] : [];
+  }
+
   /** C = A B into `t`, with the loop order that reads memory contiguously for the operands' layouts. */
-  private matmul(n: Node, t: string, scale: string | undefined, reused: boolean): string[] {
+  private matmul(n: Node, t: string, scale: string | undefined, clear: readonly string[]): string[] {
     const [a, b] = n.args as [Node, Node];
-    // A reused (caller's) array holds old values: clear it before loops that accumulate.
-    const clear = reused ? [`if (out$ !== undefined) ${t}.fill(0);`] : [];
     const scaled = (e: string) => (scale === undefined ? e : `${scale} * ${e}`);
     const r = this.rows(n);
     const c = this.cols(n);

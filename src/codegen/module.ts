@@ -117,7 +117,9 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
 
   // Forward functions: thin wrappers around the shared forward pass.
   const manifestDefinitions: { definition: string; functionName: string }[] = [];
-  const engine = model.definitions.length > 0 ? buildForwardEngine(model) : undefined;
+  // One numbering of scratch arrays for the whole module (see ScratchSlots).
+  const scratch = { next: 0 };
+  const engine = model.definitions.length > 0 ? buildForwardEngine(model, scratch) : undefined;
   const inputsTypeByDefinition = new Map<string, { type: string; key: string }>();
   model.definitions.forEach((d, i) => {
     const name = exportedName(d.name, valueNames);
@@ -168,7 +170,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     }
     const name = g.request.functionName;
     // One body serves fGrad (fresh results) and fGradInto (the caller's result, reused).
-    const lowered = lowerFunction(model, { name, outputs, into: true });
+    const lowered = lowerFunction(model, { name, outputs, into: true, scratch });
     for (const h of lowered.helpers) helpers.add(h);
     const forward = inputsTypeByDefinition.get(target.name)!;
     let inputsType = forward.type;

@@ -79,3 +79,37 @@ describe('products and fused backward passes', () => {
     expect(exports.LGradInto!(inputs, used)).toEqual(fresh);
   });
 });
+
+describe('scratch arrays (values that never leave a function, kept between calls)', () => {
+  const NET = 'W : matrix(h, m)\nV : matrix(k, h)\nx : vector(m)\ny : vector(k)\nz = tanh(W x)\nf = V z\nL = sum((f - y) .^ 2)\ngrad L wrt W, V, x\n';
+  const rand = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 0.9));
+  const inputsOf = (h: number, m: number, k: number, seed: number) => ({
+    W: { rows: h, cols: m, data: rand(h * m, seed) },
+    V: { rows: k, cols: h, data: rand(k * h, seed + 1) },
+    x: rand(m, seed + 2),
+    y: rand(k, seed + 3),
+  });
+
+  it('results and definition values of one call are not changed by later calls', async () => {
+    const { exports } = await compileAndLoad(NET);
+    const first = exports.LGrad!(inputsOf(9, 5, 3, 1));
+    const z = exports.z!(inputsOf(9, 5, 3, 1));
+    const f = exports.f!(inputsOf(9, 5, 3, 1));
+    const copies = structuredClone({ first, z, f });
+    exports.LGrad!(inputsOf(9, 5, 3, 2));
+    exports.f!(inputsOf(9, 5, 3, 3));
+    exports.L!(inputsOf(9, 5, 3, 4));
+    expect({ first, z, f }).toEqual(copies);
+  });
+
+  it('calls at different sizes, in turn, give what a fresh module gives', async () => {
+    const reused = (await compileAndLoad(NET)).exports;
+    const sizes: [number, number, number][] = [[9, 5, 3], [2, 17, 8], [9, 5, 3], [1, 1, 1], [2, 17, 8]];
+    for (const [i, [h, m, k]] of sizes.entries()) {
+      const fresh = (await compileAndLoad(NET)).exports;
+      const inputs = inputsOf(h, m, k, 10 + i);
+      expect(reused.LGrad!(inputs), `call ${i}`).toEqual(fresh.LGrad!(inputs));
+      expect(reused.L!(inputs), `call ${i}`).toEqual(fresh.L!(inputs));
+    }
+  });
+});
