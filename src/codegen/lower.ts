@@ -860,130 +860,25 @@ class FunctionLowering {
     const B = (row: string, col: string) => this.elem(b, { row, col });
     const kernel = this.productKernel(n, t, scale);
     if (kernel !== undefined) return kernel;
-    /**
-     * `const p0 = base, p1 = p0 + stride, ...`: the offsets of consecutive rows, as many as
-     * `uses` reads (none when the operand is computed, not stored: strict mode forbids unused locals).
-     */
-    const rowOffsets = (base: string, stride: string, uses: string): string[] => {
-      let last = -1;
-      for (let q = 0; q < 8; q++) if (new RegExp(`(?<![\\w$])p${q}(?![\\w$])`).test(uses)) last = q;
-      if (last < 0) return [];
-      const decls = [`p0 = ${base}`];
-      for (let q = 1; q <= last; q++) decls.push(`p${q} = p${q - 1} + ${stride}`);
-      return [`const ${decls.join(', ')};`];
-    };
-    const plus = (index: string, q: number) => (q === 0 ? index : `${index} + ${q}`);
-    const upTo = (count: number) => [...Array(count).keys()];
-    /** `const name0 = value(0), name1 = value(1), ...;` */
-    const consts = (name: string, count: number, value: (q: number) => string) => `const ${upTo(count).map((q) => `${name}${q} = ${value(q)}`).join(', ')};`;
-    /** The sum of `term(q)` over q < 8, as a tree of independent additions. */
-    const sum8 = (term: (q: number) => string) =>
-      `(${term(0)} + ${term(1)} + (${term(2)} + ${term(3)})) + ((${term(4)} + ${term(5)}) + (${term(6)} + ${term(7)}))`;
+    // Below, what the kernels do not take: matrix-matrix products, and products with a matrix
+    // computed where it is read (eye, ones, onehot), which are rare and get plain loops.
     if (a.shape.cols === 1) {
-      // Outer product, written straight into the result: eight rows per pass and two columns
-      // per step, so each entry of the right vector is read once per eight rows and the
-      // stores, the bound of this loop, come sixteen to an iteration.
-      const Bj = (col: string) => B('0', col);
-      const row = (q: number, col: string, x: string) => `${t}[p${q} + ${col}] = a${q} * ${x};`;
-      return [
-        '{',
-        'let i = 0;',
-        `for (; i + 7 < ${r}; i += 8) {`,
-        consts('a', 8, (q) => scaled(A(plus('i', q), '0'))),
-        ...rowOffsets(`i * ${c}`, c, 'p7'),
-        'let j = 0;',
-        `for (; j + 1 < ${c}; j += 2) {`,
-        `const x0 = ${Bj('j')}, x1 = ${Bj('j + 1')};`,
-        ...upTo(8).flatMap((q) => [row(q, 'j', 'x0'), row(q, 'j + 1', 'x1')]),
-        '}',
-        `if (j < ${c}) {`,
-        `const x0 = ${Bj('j')};`,
-        ...upTo(8).map((q) => row(q, 'j', 'x0')),
-        '}',
-        '}',
-        `for (; i < ${r}; i++) {`,
-        `const a0 = ${scaled(A('i', '0'))};`,
-        `const p0 = i * ${c};`,
-        `for (let j = 0; j < ${c}; j++) ${t}[p0 + j] = a0 * ${Bj('j')};`,
-        '}',
-        '}',
-      ];
+      // Outer product: each entry of the left vector once per row.
+      return [`for (let i = 0; i < ${r}; i++) {`, `const ai = ${scaled(A('i', '0'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[i * ${c} + j] = ai * ${B('0', 'j')};`, '}', '}'];
     }
-    if (n.shape.cols === 1) {
-      if (a.op === 'transpose') {
-        // Aᵀ b with A stored row-major: eight rows of A per pass over the result, each scaled
-        // by its entry of b, so the result is loaded and stored once per eight rows.
-        const stored = a.args[0]!;
-        const direct = this.placement.get(a.id) === 'inline';
-        // Entry (k + q, i) of A (row q of the block), by row offset when A is read directly.
-        const Arow = (q: number) => (direct ? this.elem(stored, { row: plus('k', q), col: 'i', flat: `p${q} + i` }) : A('i', plus('k', q)));
-        const eightRows = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${sum8((q) => `${Arow(q)} * b${q}`)};`;
-        const oneRow = `for (let i = 0; i < ${r}; i++) ${t}[i] += ${Arow(0)} * b0;`;
-        return [
-          ...clear,
-          '{',
-          'let k = 0;',
-          `for (; k + 7 < ${inner}; k += 8) {`,
-          consts('b', 8, (q) => scaled(B(plus('k', q), '0'))),
-          ...rowOffsets(`k * ${r}`, r, eightRows),
-          eightRows,
-          '}',
-          `for (; k < ${inner}; k++) {`,
-          `const b0 = ${scaled(B('k', '0'))};`,
-          ...rowOffsets(`k * ${r}`, r, oneRow),
-          oneRow,
-          '}',
-          '}',
-        ];
-      }
-      // A b: four rows of A per pass and two columns per step, eight independent running sums
-      // sharing each entry of b.
-      const Arow = (q: number, k: string) => this.elem(a, { row: plus('i', q), col: k, flat: `p${q} + ${k}` });
-      const pairs = upTo(4).flatMap((q) => [`acc${q} += ${Arow(q, 'k')} * x0;`, `acc${q + 4} += ${Arow(q, 'k + 1')} * x1;`]);
-      const singles = upTo(4).map((q) => `acc${q} += ${Arow(q, 'k')} * x0;`);
-      return [
-        '{',
-        'let i = 0;',
-        `for (; i + 3 < ${r}; i += 4) {`,
-        ...rowOffsets(`i * ${inner}`, inner, pairs.join('\n')),
-        'let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, acc4 = 0, acc5 = 0, acc6 = 0, acc7 = 0;',
-        'let k = 0;',
-        `for (; k + 1 < ${inner}; k += 2) {`,
-        `const x0 = ${B('k', '0')}, x1 = ${B('k + 1', '0')};`,
-        ...pairs,
-        '}',
-        `if (k < ${inner}) {`,
-        `const x0 = ${B('k', '0')};`,
-        ...singles,
-        '}',
-        ...upTo(4).map((q) => `${t}[${plus('i', q)}] = ${scaled(`(acc${q} + acc${q + 4})`)};`),
-        '}',
-        `for (; i < ${r}; i++) {`,
-        ...this.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`),
-        `${t}[i] = ${scaled('acc')};`,
-        '}',
-        '}',
-      ];
+    if (n.shape.cols === 1 && a.op !== 'transpose') {
+      return [`for (let i = 0; i < ${r}; i++) {`, ...this.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`), `${t}[i] = ${scaled('acc')};`, '}'];
     }
-    if (n.shape.rows === 1 && b.op !== 'transpose') {
-      // aᵀ B: eight rows of B per pass over the result.
-      const Brow = (q: number) => this.elem(b, { row: plus('k', q), col: 'j', flat: `p${q} + j` });
-      const eightRows = `for (let j = 0; j < ${c}; j++) ${t}[j] += ${sum8((q) => `a${q} * ${Brow(q)}`)};`;
-      const oneRow = `for (let j = 0; j < ${c}; j++) ${t}[j] += a0 * ${Brow(0)};`;
+    if (n.shape.cols === 1 || (n.shape.rows === 1 && b.op !== 'transpose')) {
+      // Aᵀ b, and aᵀ B: walk the stored matrix's rows, each scaled by its entry of the vector.
+      const term = n.shape.cols === 1 ? (k: string, i: string) => `${A(i, k)} * bk` : (k: string, i: string) => `bk * ${B(k, i)}`;
+      const vector = n.shape.cols === 1 ? (k: string) => B(k, '0') : (k: string) => A('0', k);
+      const extent = n.shape.cols === 1 ? r : c;
       return [
         ...clear,
-        '{',
-        'let k = 0;',
-        `for (; k + 7 < ${inner}; k += 8) {`,
-        consts('a', 8, (q) => scaled(A('0', plus('k', q)))),
-        ...rowOffsets(`k * ${c}`, c, eightRows),
-        eightRows,
-        '}',
-        `for (; k < ${inner}; k++) {`,
-        `const a0 = ${scaled(A('0', 'k'))};`,
-        ...rowOffsets(`k * ${c}`, c, oneRow),
-        oneRow,
-        '}',
+        `for (let k = 0; k < ${inner}; k++) {`,
+        `const bk = ${scaled(vector('k'))};`,
+        `for (let i = 0; i < ${extent}; i++) ${t}[i] += ${term('k', 'i')};`,
         '}',
       ];
     }
