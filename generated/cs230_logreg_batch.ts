@@ -115,43 +115,39 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
     t$1[j] = sigmoid$(t$0[j] + v$b);
   }
   const s$0 = 1 / d$m;
-  const s$1 = -s$0;
   const t$2 = scratch$(3, d$m);
   for (let j = 0; j < d$m; j++) {
-    t$2[j] = 1 - v$y[j];
+    t$2[j] = -v$y[j];
   }
+  let s$1 = 0;
+  for (let j = 0; j < d$m; j++) {
+    s$1 += v$y[j] * Math.log(t$1[j]) + (1 + t$2[j]) * Math.log(1 - t$1[j]);
+  }
+  const s$2 = s$1 / d$m;
+  const s$3 = -s$2;
   const t$3 = scratch$(4, d$m);
   for (let j = 0; j < d$m; j++) {
-    t$3[j] = 1 - t$1[j];
+    t$3[j] = t$1[j] + t$2[j];
   }
-  let s$2 = 0;
+  let s$4 = 0;
   for (let j = 0; j < d$m; j++) {
-    s$2 += v$y[j] * Math.log(t$1[j]) + t$2[j] * Math.log(t$3[j]);
+    s$4 += t$3[j];
   }
-  const s$3 = s$2 / d$m;
-  const s$4 = -s$3;
-  const t$4 = scratch$(5, d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$4[j] = (s$0 * (t$2[j] / t$3[j]) + s$1 * (v$y[j] / t$1[j])) * (t$1[j] * t$3[j]);
-  }
-  let s$5 = 0;
-  for (let j = 0; j < d$m; j++) {
-    s$5 += t$4[j];
-  }
-  const t$5 = out$ === undefined ? new Float64Array(d$n) : out$.w;
-  if (t$5.length !== d$n)
-    throw new RangeError("JGradInto: out.w has length " + t$5.length + " but must have length " + d$n);
-  matVec$(v$X, t$4, d$n, d$m, 1, t$5);
-  if (out$ === undefined) return { value: s$4, w: t$5, b: s$5 };
-  out$.value = s$4;
+  const s$5 = s$4 / d$m;
+  const t$4 = out$ === undefined ? new Float64Array(d$n) : out$.w;
+  if (t$4.length !== d$n)
+    throw new RangeError("JGradInto: out.w has length " + t$4.length + " but must have length " + d$n);
+  matVec$(v$X, t$3, d$n, d$m, s$0, t$4);
+  if (out$ === undefined) return { value: s$3, w: t$4, b: s$5 };
+  out$.value = s$3;
   out$.b = s$5;
   return out$;
 }
 
 /**
  * The value of J and its gradient with respect to w, b:
- *   dJ_dw = X ((1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat))^T
- *   dJ_db = sum((1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat))
+ *   dJ_dw = 1 / m X (yhat - y^T)^T
+ *   dJ_db = sum(yhat - y^T) / m
  */
 export function JGrad(input$: JInputs): JGradient {
   return JGrad$(input$, undefined);
@@ -196,44 +192,48 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
     throw new RangeError(
       "JGrad2: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
-  const t$0 = scratch$(6, d$m);
+  const t$0 = scratch$(5, d$m);
   matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
-  const t$1 = scratch$(7, d$m);
+  const t$1 = scratch$(6, d$m);
   for (let j = 0; j < d$m; j++) {
     t$1[j] = sigmoid$(t$0[j] + v$b);
   }
   const s$0 = 1 / d$m;
   const s$1 = -s$0;
-  const t$2 = scratch$(8, d$m);
+  const t$2 = scratch$(7, d$m);
   for (let j = 0; j < d$m; j++) {
-    t$2[j] = 1 - v$y[j];
+    t$2[j] = -v$y[j];
   }
-  const t$3 = scratch$(9, d$m);
+  const t$3 = scratch$(8, d$m);
   for (let j = 0; j < d$m; j++) {
-    t$3[j] = 1 - t$1[j];
+    t$3[j] = 1 + t$2[j];
+  }
+  const t$4 = scratch$(9, d$m);
+  for (let j = 0; j < d$m; j++) {
+    t$4[j] = 1 - t$1[j];
   }
   let s$2 = 0;
   for (let j = 0; j < d$m; j++) {
-    s$2 += v$y[j] * Math.log(t$1[j]) + t$2[j] * Math.log(t$3[j]);
+    s$2 += v$y[j] * Math.log(t$1[j]) + t$3[j] * Math.log(t$4[j]);
   }
   const s$3 = s$2 / d$m;
   const s$4 = -s$3;
-  const t$4 = out$ === undefined ? new Float64Array(d$m) : out$.yhat.data;
-  if (t$4.length !== d$m)
+  const t$5 = out$ === undefined ? new Float64Array(d$m) : out$.yhat.data;
+  if (t$5.length !== d$m)
     throw new RangeError(
-      "JGrad2Into: out.yhat.data has length " + t$4.length + " but must have length " + d$m,
+      "JGrad2Into: out.yhat.data has length " + t$5.length + " but must have length " + d$m,
     );
   for (let j = 0; j < d$m; j++) {
-    t$4[j] = s$0 * (t$2[j] / t$3[j]) + s$1 * (v$y[j] / t$1[j]);
+    t$5[j] = s$0 * (t$3[j] / t$4[j]) + s$1 * (v$y[j] / t$1[j]);
   }
-  const t$5 = out$ === undefined ? new Float64Array(d$m) : out$.z.data;
-  if (t$5.length !== d$m)
-    throw new RangeError("JGrad2Into: out.z.data has length " + t$5.length + " but must have length " + d$m);
+  const t$6 = out$ === undefined ? new Float64Array(d$m) : out$.z.data;
+  if (t$6.length !== d$m)
+    throw new RangeError("JGrad2Into: out.z.data has length " + t$6.length + " but must have length " + d$m);
   for (let j = 0; j < d$m; j++) {
-    t$5[j] = t$4[j] * (t$1[j] * t$3[j]);
+    t$6[j] = s$0 * (t$1[j] + t$2[j]);
   }
   if (out$ === undefined)
-    return { value: s$4, yhat: { rows: 1, cols: d$m, data: t$4 }, z: { rows: 1, cols: d$m, data: t$5 } };
+    return { value: s$4, yhat: { rows: 1, cols: d$m, data: t$5 }, z: { rows: 1, cols: d$m, data: t$6 } };
   out$.value = s$4;
   out$.yhat.rows = 1;
   out$.yhat.cols = d$m;
@@ -245,7 +245,7 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
 /**
  * The value of J and its gradient with respect to yhat, z:
  *   dJ_dyhat = 1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat
- *   dJ_dz = (1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat) .* yhat .* (1 - yhat)
+ *   dJ_dz = 1 / m (yhat - y^T)
  */
 export function JGrad2(input$: JInputs): JGradient2 {
   return JGrad2$(input$, undefined);

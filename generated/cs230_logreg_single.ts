@@ -121,28 +121,23 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const s$10 = s$6 * s$9;
   const s$11 = s$4 + s$10;
   const s$12 = -s$11;
-  const s$13 = s$6 / s$8;
-  const s$14 = v$y / s$2;
-  const s$15 = -s$14;
-  const s$16 = s$13 + s$15;
-  const s$17 = s$2 * s$8;
-  const s$18 = s$16 * s$17;
+  const s$13 = s$2 + s$5;
   const t$0 = out$ === undefined ? new Float64Array(d$n) : out$.w;
   if (t$0.length !== d$n)
     throw new RangeError("LGradInto: out.w has length " + t$0.length + " but must have length " + d$n);
   for (let i = 0; i < d$n; i++) {
-    t$0[i] = s$18 * v$x[i];
+    t$0[i] = s$13 * v$x[i];
   }
-  if (out$ === undefined) return { value: s$12, w: t$0, b: s$18 };
+  if (out$ === undefined) return { value: s$12, w: t$0, b: s$13 };
   out$.value = s$12;
-  out$.b = s$18;
+  out$.b = s$13;
   return out$;
 }
 
 /**
  * The value of L and its gradient with respect to w, b:
- *   dL_dw = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat) x
- *   dL_db = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat)
+ *   dL_dw = (yhat - y) x
+ *   dL_db = yhat - y
  */
 export function LGrad(input$: LInputs): LGradient {
   return LGrad$(input$, undefined);
@@ -206,19 +201,18 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   const s$14 = v$y / s$2;
   const s$15 = -s$14;
   const s$16 = s$13 + s$15;
-  const s$17 = s$2 * s$8;
-  const s$18 = s$16 * s$17;
-  if (out$ === undefined) return { value: s$12, yhat: s$16, z: s$18 };
+  const s$17 = s$2 + s$5;
+  if (out$ === undefined) return { value: s$12, yhat: s$16, z: s$17 };
   out$.value = s$12;
   out$.yhat = s$16;
-  out$.z = s$18;
+  out$.z = s$17;
   return out$;
 }
 
 /**
  * The value of L and its gradient with respect to yhat, z:
  *   dL_dyhat = (1 - y) / (1 - yhat) - y / yhat
- *   dL_dz = ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat)
+ *   dL_dz = yhat - y
  */
 export function LGrad2(input$: LInputs): LGradient2 {
   return LGrad2$(input$, undefined);

@@ -83,3 +83,37 @@ describe('derive: recognised forms', () => {
     expect(d.dR_dF).toBe('softmax(F) - Y');
   });
 });
+
+describe('derive: quotients that later factors cancel (simplify/rational.ts)', () => {
+  const CS230 = 'x, w : vector(n)\nb, y : scalar\nz = w^T x + b\nyhat = sigma(z)\nL = -(y log(yhat) + (1 - y) log(1 - yhat))\ngrad L wrt w, b, yhat, z\n';
+  const CS230_BATCH =
+    'X : matrix(n, m)\nw : vector(n)\nb : scalar\ny : vector(m)\nz = w^T X + b\nyhat = sigma(z)\nJ = -1/m sum(y^T .* log(yhat) + (1 - y^T) .* log(1 - yhat))\ngrad J wrt w, z, yhat\n';
+
+  it('CS 230: cross-entropy through a sigmoid gives dL/dz = yhat - y and dL/dw = (yhat - y) x', () => {
+    const d = derive(CS230);
+    expect(d.dL_dz).toBe('yhat - y');
+    expect(d.dL_db).toBe('yhat - y');
+    expect(d.dL_dw).toBe('(yhat - y) x');
+  });
+
+  it('CS 230, a batch: dJ/dz = 1 / m (yhat - y^T) and dJ/dw = 1 / m X (yhat - y^T)^T', () => {
+    const d = derive(CS230_BATCH);
+    expect(d.dJ_dz).toBe('1 / m (yhat - y^T)');
+    expect(d.dJ_dw).toBe('1 / m X (yhat - y^T)^T');
+  });
+
+  it('leaves quotients where nothing cancels as the chain rule wrote them', () => {
+    expect(derive(CS230).dL_dyhat).toBe('(1 - y) / (1 - yhat) - y / yhat');
+    expect(derive(CS230_BATCH).dJ_dyhat).toBe('1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat');
+  });
+
+  it('cancels against a definition without looking into it', () => {
+    const d = derive('z, y : scalar\nyhat = sigma(z)\nq = 1 - yhat\nL = -(y log(yhat) + (1 - y) log(q))\ngrad L wrt z, q\n');
+    expect(d.dL_dz).toBe('yhat - y');
+    expect(d.dL_dq).toBe('-(1 - y) / q');
+  });
+
+  it('does not multiply out a quotient when the result would be larger', () => {
+    expect(derive('a, b, c : scalar\nL = (a + b) / c\ngrad L wrt a, c\n')).toEqual({ dL_da: '1 / c', dL_dc: '-L / c' });
+  });
+});

@@ -60,6 +60,11 @@ export class Graph {
     if (n.args.length > 0) this.sealed.add(n.id);
   }
 
+  /** Whether `n` is a user's definition, which rewrites must treat as a whole. */
+  isSealed(n: Node): boolean {
+    return this.sealed.has(n.id);
+  }
+
   /** The node's op if constructors may look into it, else 'sealed'. */
   private opOf(n: Node): OpName | 'sealed' {
     return this.sealed.has(n.id) ? 'sealed' : n.op;

@@ -10,6 +10,7 @@ import type { Node } from '../ir/node.js';
 import { isColumn, isScalar, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import { reachable } from '../ir/walk.js';
+import { multiplyOut } from './rational.js';
 
 /** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
 export type Rule = (n: Node, g: Graph) => Node | undefined;
@@ -135,6 +136,9 @@ export const RULES: readonly Rule[] = [
     if (a.op === 'fill' && a.attrs.value === 1 && isColumn(b.shape) && isScalar(n.shape)) return g.sum(b);
     return undefined;
   },
+  // Quotients that later factors cancel, multiplied out when that is smaller (rational.ts):
+  // ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat) → yhat - y.
+  multiplyOut,
 ];
 
 export interface SimplifyOptions {
