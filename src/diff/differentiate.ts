@@ -17,13 +17,21 @@ export function forwardNodes(model: Model): Set<number> {
 }
 
 export function differentiateRequest(model: Model, request: GradRequest, frozen = forwardNodes(model)): DerivedGradient {
-  const raw = gradients(
-    model.graph,
-    request.target.node,
-    request.wrt.map((w) => w.node),
-  );
-  const simplified = simplify(model.graph, raw, { frozen });
-  return { request, results: request.wrt.map((w, i) => ({ name: w.name, node: simplified[i]! })) };
+  const graph = model.graph;
+  // Nodes built for this derivative point at the request line, not at the last line checked.
+  const previous = graph.span;
+  graph.span = request.span;
+  try {
+    const raw = gradients(
+      graph,
+      request.target.node,
+      request.wrt.map((w) => w.node),
+    );
+    const simplified = simplify(graph, raw, { frozen });
+    return { request, results: request.wrt.map((w, i) => ({ name: w.name, node: simplified[i]! })) };
+  } finally {
+    graph.span = previous;
+  }
 }
 
 /** Every requested gradient of the model, in file order. */

@@ -128,6 +128,8 @@ class Elaborator {
         if (!(e instanceof Reported)) throw e;
       }
     }
+    // Nodes built after checking (derivatives) carry their own spans, not the last line's.
+    this.graph.span = undefined;
     return {
       source: this.source,
       graph: this.graph,

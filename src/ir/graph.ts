@@ -56,6 +56,20 @@ export class Graph {
    */
   private readonly sealed = new Set<number>();
 
+  /**
+   * A graph holding every node of this one, to which new nodes are added without touching
+   * this one: what a printer builds only in order to show it (the adjoint symbols of
+   * `latex --steps`) goes into a fork, so printing never changes a model.
+   */
+  fork(): Graph {
+    const g = new Graph();
+    for (const [key, n] of this.table) g.table.set(key, n);
+    for (const id of this.sealed) g.sealed.add(id);
+    g.nodeCount = this.nodeCount;
+    g.span = this.span;
+    return g;
+  }
+
   seal(n: Node): void {
     if (n.args.length > 0) this.sealed.add(n.id);
   }

@@ -4,12 +4,11 @@
  * handouts teach backprop, one adjoint at a time from the loss down.
  */
 import { forwardNodes, type DerivedGradient } from '../diff/differentiate.js';
-import type { Graph } from '../ir/graph.js';
+import { vjp } from '../diff/reverse.js';
 import type { Definition, Model } from '../ir/model.js';
 import type { Node, VarKind } from '../ir/node.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Shape } from '../ir/shape.js';
-import { OPS } from '../ops/index.js';
 import { Prec, type Printed } from '../ops/types.js';
 import { simplify } from '../simplify/simplify.js';
 import { definitionNames } from './formula.js';
@@ -112,7 +111,9 @@ function backwardLines(
   target: Definition,
   requested: ReadonlyMap<number, { readonly name: string; readonly closed: Node }>,
 ): string[] {
-  const g = model.graph;
+  // The adjoint symbols below are nodes only this derivation needs: they go into a fork, so
+  // printing leaves the model's graph as it was.
+  const g = model.graph.fork();
   const names = definitionNames(model);
   const defs = definitionsByNode(model);
   const root = target.node;
@@ -158,7 +159,9 @@ function backwardLines(
   for (const item of items) {
     let sum: Node | undefined;
     for (const c of consumersOf(item.node)) {
-      const v = localVjp(g, c, seeds.get(c.id)!, item.node, isBoundary);
+      // The adjoint that c's own expression passes to the item: the walk stops at other
+      // definitions and variables, whose paths are left to their own adjoints.
+      const [v] = vjp(g, c, seeds.get(c.id)!, [item.node], { stopAt: isBoundary });
       if (v !== undefined) sum = sum === undefined ? v : g.add(sum, v);
     }
     const adjoint = simplify(g, [sum ?? g.zeros(item.node.shape)], { frozen })[0]!;
@@ -182,32 +185,4 @@ function backwardLines(
     if (!printed.has(id)) lines.push(display(partial(target.name, r.name), closedPrinter.text(r.closed)));
   }
   return lines;
-}
-
-/**
- * The adjoint that `root`'s own expression passes to `wrt` when `root`'s adjoint is `seed`:
- * reverse mode through the ops' vector-Jacobian rules, stopping at other definitions and
- * variables, so that every other path is left to the adjoints of those definitions.
- */
-function localVjp(g: Graph, root: Node, seed: Node, wrt: Node, isBoundary: (n: Node) => boolean): Node | undefined {
-  const inside = (n: Node): boolean => n === root || !isBoundary(n);
-  const order = reachable([root], inside);
-  const relevant = new Set<number>();
-  for (const n of order) if (n === wrt || (inside(n) && n.args.some((a) => relevant.has(a.id)))) relevant.add(n.id);
-  const adjoints = new Map<number, Node>([[root.id, seed]]);
-  for (let k = order.length - 1; k >= 0; k--) {
-    const n = order[k]!;
-    const adjoint = adjoints.get(n.id);
-    if (adjoint === undefined || n === wrt || !inside(n) || n.args.length === 0) continue;
-    const needed = n.args.map((a) => relevant.has(a.id));
-    if (!needed.some(Boolean)) continue;
-    const contributions = OPS[n.op].vjp(n, adjoint, g, needed);
-    n.args.forEach((arg, i) => {
-      const c = contributions[i];
-      if (c === undefined || !needed[i]) return;
-      const previous = adjoints.get(arg.id);
-      adjoints.set(arg.id, previous === undefined ? c : g.add(previous, c));
-    });
-  }
-  return adjoints.get(wrt.id);
 }
