@@ -62,23 +62,27 @@ interface Inputs$ {
 
 /** z = w^T X + b */
 export function z(input$: ZInputs): Matrix {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("z", "X, w, b");
   return forward$(input$ as Inputs$, "z", 0) as Matrix;
 }
 
 /** yhat = sigmoid(z) */
 export function yhat(input$: YhatInputs): Matrix {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("yhat", "X, w, b");
   return forward$(input$ as Inputs$, "yhat", 1) as Matrix;
 }
 
 /** J = -sum(y^T .* log(yhat) + (1 - y^T) .* log(1 - yhat)) / m */
 export function J(input$: JInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("J", "X, w, b, y");
   return forward$(input$ as Inputs$, "J", 2) as number;
 }
 
 /** The body of JGrad and JGradInto. */
 function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("JGrad", "X, w, b, y");
   const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("JGrad: input X is missing");
+  if (!isMatrix$(v$X$m)) notMatrix$("JGrad", "X", "n x m", v$X$m);
   const d$n = v$X$m.rows;
   if (!(d$n >= 1))
     throw new RangeError(
@@ -95,19 +99,22 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
       "JGrad: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
     );
   const v$w = input$.w;
-  if (v$w == null) throw new TypeError("JGrad: input w is missing");
+  if (!isVector$(v$w)) notVector$("JGrad", "w", "n", v$w);
   if (v$w.length !== d$n)
     throw new RangeError(
       "JGrad: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)",
     );
   const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("JGrad: b must be a number");
+  if (typeof v$b !== "number") notNumber$("JGrad", "b", v$b);
   const v$y = input$.y;
-  if (v$y == null) throw new TypeError("JGrad: input y is missing");
+  if (!isVector$(v$y)) notVector$("JGrad", "y", "m", v$y);
   if (v$y.length !== d$m)
     throw new RangeError(
       "JGrad: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.w)) notOut$("JGradInto", "out.w", out$.w, false);
+  }
   const t$0 = scratch$(1, d$m);
   matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
   const t$1 = scratch$(2, d$m);
@@ -161,8 +168,9 @@ export function JGradInto(input$: JInputs, out$: JGradient): JGradient {
 
 /** The body of JGrad2 and JGrad2Into. */
 function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("JGrad2", "X, w, b, y");
   const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("JGrad2: input X is missing");
+  if (!isMatrix$(v$X$m)) notMatrix$("JGrad2", "X", "n x m", v$X$m);
   const d$n = v$X$m.rows;
   if (!(d$n >= 1))
     throw new RangeError(
@@ -179,19 +187,23 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
       "JGrad2: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
     );
   const v$w = input$.w;
-  if (v$w == null) throw new TypeError("JGrad2: input w is missing");
+  if (!isVector$(v$w)) notVector$("JGrad2", "w", "n", v$w);
   if (v$w.length !== d$n)
     throw new RangeError(
       "JGrad2: w has length " + v$w.length + " but dimension n is " + d$n + " (from X.rows)",
     );
   const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("JGrad2: b must be a number");
+  if (typeof v$b !== "number") notNumber$("JGrad2", "b", v$b);
   const v$y = input$.y;
-  if (v$y == null) throw new TypeError("JGrad2: input y is missing");
+  if (!isVector$(v$y)) notVector$("JGrad2", "y", "m", v$y);
   if (v$y.length !== d$m)
     throw new RangeError(
       "JGrad2: y has length " + v$y.length + " but dimension m is " + d$m + " (from X.cols)",
     );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.yhat?.data)) notOut$("JGrad2Into", "out.yhat", out$.yhat, true);
+    if (!isVector$(out$.z?.data)) notOut$("JGrad2Into", "out.z", out$.z, true);
+  }
   const t$0 = scratch$(5, d$m);
   matTVec$(v$X, v$w, d$n, d$m, 1, t$0);
   const t$1 = scratch$(6, d$m);
@@ -291,7 +303,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$X!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     const m = input$.X;
-    if (m == null) throw new TypeError(fn + ": input X is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "X", "n x m", m);
     if (d$n$from === "") {
       d$n = m.rows;
       d$n$from = "X.rows";
@@ -323,7 +335,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$w!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     v$w = input$.w;
-    if (v$w == null) throw new TypeError(fn + ": input w is missing");
+    if (!isVector$(v$w)) notVector$(fn, "w", "n", v$w);
     if (d$n$from === "") {
       d$n = v$w.length;
       d$n$from = "w.length";
@@ -340,12 +352,12 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$b!: number;
   if (plan.needVariable[2] === 1) {
     v$b = input$.b;
-    if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
+    if (typeof v$b !== "number") notNumber$(fn, "b", v$b);
   }
   let v$y!: ArrayLike<number>;
   if (plan.needVariable[3] === 1) {
     v$y = input$.y;
-    if (v$y == null) throw new TypeError(fn + ": input y is missing");
+    if (!isVector$(v$y)) notVector$(fn, "y", "m", v$y);
     if (d$m$from === "") {
       d$m = v$y.length;
       d$m$from = "y.length";
@@ -361,13 +373,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   if (plan.needDimension[0] === 1 && d$n$from === "") {
     d$n = input$.n;
-    if (!Number.isInteger(d$n) || d$n < 1)
-      throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
+    if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
   if (plan.needDimension[1] === 1 && d$m$from === "") {
     d$m = input$.m;
-    if (!Number.isInteger(d$m) || d$m < 1)
-      throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
+    if (!isSize$(d$m)) notDimension$(fn, "m", d$m);
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
@@ -399,6 +409,37 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 2) return s$2;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
+function isMatrix$(m: unknown): m is { rows: number; cols: number; data: ArrayLike<number> } {
+  if (typeof m !== "object" || m === null) return false;
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  return Number.isInteger(rows) && Number.isInteger(cols) && isVector$(data);
+}
+
+/** Whether `n` is a positive integer: a size. */
+function isSize$(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1;
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
 }
 
 /** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
@@ -504,6 +545,67 @@ function matVec$(
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
   }
+}
+
+/** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
+function notDimension$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
+  if (typeof value !== "number")
+    throw new TypeError(`${fn}: dimension ${name} must be a positive integer, not ${kindOf$(value)}`);
+  throw new RangeError(`${fn}: dimension ${name} is ${value}; it must be a positive integer`);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for matrix input `name` (`size` is "rows x cols") that is missing or not a matrix: says which part is wrong. */
+function notMatrix$(fn: string, name: string, size: string, m: unknown): never {
+  if (m === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  if (typeof m !== "object" || m === null || isVector$(m)) {
+    const what = isVector$(m) && isVector$((m as ArrayLike<unknown>)[0]) ? "an array of rows" : kindOf$(m);
+    throw new TypeError(`${fn}: ${name} must be { rows, cols, data } (row-major), not ${what}`);
+  }
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  for (const [key, n] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const) {
+    if (Number.isInteger(n)) continue;
+    // A number of the wrong value or a missing size is a wrong size; anything else is a wrong kind of value.
+    const message = `${fn}: ${name}.${key} must be a positive integer, not ${kindOf$(n)}`;
+    throw typeof n === "number" || n === undefined ? new RangeError(message) : new TypeError(message);
+  }
+  throw new TypeError(
+    `${fn}: ${name}.data must be an array of numbers (${size}, row-major), not ${kindOf$(data)}`,
+  );
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
+}
+
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
+}
+
+/** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
+function notVector$(fn: string, name: string, length: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
 /** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */

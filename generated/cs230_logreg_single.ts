@@ -60,38 +60,45 @@ interface Inputs$ {
 
 /** z = w^T x + b */
 export function z(input$: ZInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("z", "x, w, b");
   return forward$(input$ as Inputs$, "z", 0) as number;
 }
 
 /** yhat = sigmoid(z) */
 export function yhat(input$: YhatInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("yhat", "x, w, b");
   return forward$(input$ as Inputs$, "yhat", 1) as number;
 }
 
 /** L = -(y log(yhat) + (1 - y) log(1 - yhat)) */
 export function L(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("L", "x, w, b, y");
   return forward$(input$ as Inputs$, "L", 2) as number;
 }
 
 /** The body of LGrad and LGradInto. */
 function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad", "x, w, b, y");
   const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad: input x is missing");
+  if (!isVector$(v$x)) notVector$("LGrad", "x", "n", v$x);
   const d$n = v$x.length;
   if (!(d$n >= 1))
     throw new RangeError(
       "LGrad: dimension n is " + d$n + " (from x.length); every dimension must be at least 1",
     );
   const v$w = input$.w;
-  if (v$w == null) throw new TypeError("LGrad: input w is missing");
+  if (!isVector$(v$w)) notVector$("LGrad", "w", "n", v$w);
   if (v$w.length !== d$n)
     throw new RangeError(
       "LGrad: w has length " + v$w.length + " but dimension n is " + d$n + " (from x.length)",
     );
   const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("LGrad: b must be a number");
+  if (typeof v$b !== "number") notNumber$("LGrad", "b", v$b);
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad", "y", v$y);
+  if (out$ !== undefined) {
+    if (!isVector$(out$.w)) notOut$("LGradInto", "out.w", out$.w, false);
+  }
   let s$0 = 0;
   {
     let acc0 = 0,
@@ -151,23 +158,24 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of LGrad2 and LGrad2Into. */
 function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad2", "x, w, b, y");
   const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad2: input x is missing");
+  if (!isVector$(v$x)) notVector$("LGrad2", "x", "n", v$x);
   const d$n = v$x.length;
   if (!(d$n >= 1))
     throw new RangeError(
       "LGrad2: dimension n is " + d$n + " (from x.length); every dimension must be at least 1",
     );
   const v$w = input$.w;
-  if (v$w == null) throw new TypeError("LGrad2: input w is missing");
+  if (!isVector$(v$w)) notVector$("LGrad2", "w", "n", v$w);
   if (v$w.length !== d$n)
     throw new RangeError(
       "LGrad2: w has length " + v$w.length + " but dimension n is " + d$n + " (from x.length)",
     );
   const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("LGrad2: b must be a number");
+  if (typeof v$b !== "number") notNumber$("LGrad2", "b", v$b);
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad2", "y", v$y);
   let s$0 = 0;
   {
     let acc0 = 0,
@@ -256,7 +264,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     v$x = input$.x;
-    if (v$x == null) throw new TypeError(fn + ": input x is missing");
+    if (!isVector$(v$x)) notVector$(fn, "x", "n", v$x);
     if (d$n$from === "") {
       d$n = v$x.length;
       d$n$from = "x.length";
@@ -273,7 +281,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$w!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     v$w = input$.w;
-    if (v$w == null) throw new TypeError(fn + ": input w is missing");
+    if (!isVector$(v$w)) notVector$(fn, "w", "n", v$w);
     if (d$n$from === "") {
       d$n = v$w.length;
       d$n$from = "w.length";
@@ -290,17 +298,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$b!: number;
   if (plan.needVariable[2] === 1) {
     v$b = input$.b;
-    if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
+    if (typeof v$b !== "number") notNumber$(fn, "b", v$b);
   }
   let v$y!: number;
   if (plan.needVariable[3] === 1) {
     v$y = input$.y;
-    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+    if (typeof v$y !== "number") notNumber$(fn, "y", v$y);
   }
   if (plan.needDimension[0] === 1 && d$n$from === "") {
     d$n = input$.n;
-    if (!Number.isInteger(d$n) || d$n < 1)
-      throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
+    if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
   let value$0 = 0;
   if (plan.need[0] === 1) {
@@ -345,6 +352,69 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 2) return s$9;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `n` is a positive integer: a size. */
+function isSize$(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1;
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
+}
+
+/** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
+function notDimension$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
+  if (typeof value !== "number")
+    throw new TypeError(`${fn}: dimension ${name} must be a positive integer, not ${kindOf$(value)}`);
+  throw new RangeError(`${fn}: dimension ${name} is ${value}; it must be a positive integer`);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
+}
+
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
+}
+
+/** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
+function notVector$(fn: string, name: string, length: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
 function sigmoid$(x: number): number {

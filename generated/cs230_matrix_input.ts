@@ -55,18 +55,21 @@ interface Inputs$ {
 
 /** yhat = sigmoid(x) W */
 export function yhat(input$: YhatInputs): Matrix {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("yhat", "x, W");
   return forward$(input$ as Inputs$, "yhat", 0) as Matrix;
 }
 
 /** L = ||yhat - y||^2 */
 export function L(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("L", "x, W, y");
   return forward$(input$ as Inputs$, "L", 1) as number;
 }
 
 /** The body of LGrad and LGradInto. */
 function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad", "x, W, y");
   const v$x$m = input$.x;
-  if (v$x$m == null) throw new TypeError("LGrad: input x is missing");
+  if (!isMatrix$(v$x$m)) notMatrix$("LGrad", "x", "1 x n", v$x$m);
   if (v$x$m.rows !== 1)
     throw new RangeError("LGrad: x has " + v$x$m.rows + " rows" + " but must have 1 rows");
   const d$n = v$x$m.cols;
@@ -80,7 +83,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
       "LGrad: x.data has length " + v$x.length + " but x is " + v$x$m.rows + " x " + v$x$m.cols,
     );
   const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("LGrad: input W is missing");
+  if (!isMatrix$(v$W$m)) notMatrix$("LGrad", "W", "n x m", v$W$m);
   if (v$W$m.rows !== d$n)
     throw new RangeError(
       "LGrad: W has " + v$W$m.rows + " rows" + " but dimension n is " + d$n + " (from x.cols)",
@@ -96,7 +99,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
       "LGrad: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
     );
   const v$y$m = input$.y;
-  if (v$y$m == null) throw new TypeError("LGrad: input y is missing");
+  if (!isMatrix$(v$y$m)) notMatrix$("LGrad", "y", "1 x m", v$y$m);
   if (v$y$m.rows !== 1)
     throw new RangeError("LGrad: y has " + v$y$m.rows + " rows" + " but must have 1 rows");
   if (v$y$m.cols !== d$m)
@@ -108,6 +111,10 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGrad: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
     );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.x?.data)) notOut$("LGradInto", "out.x", out$.x, true);
+    if (!isVector$(out$.W?.data)) notOut$("LGradInto", "out.W", out$.W, true);
+  }
   const t$0 = scratch$(1, d$n);
   for (let j = 0; j < d$n; j++) {
     t$0[j] = sigmoid$(v$x[j]);
@@ -165,8 +172,9 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of LGrad2 and LGrad2Into. */
 function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad2", "x, W, y");
   const v$x$m = input$.x;
-  if (v$x$m == null) throw new TypeError("LGrad2: input x is missing");
+  if (!isMatrix$(v$x$m)) notMatrix$("LGrad2", "x", "1 x n", v$x$m);
   if (v$x$m.rows !== 1)
     throw new RangeError("LGrad2: x has " + v$x$m.rows + " rows" + " but must have 1 rows");
   const d$n = v$x$m.cols;
@@ -180,7 +188,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "LGrad2: x.data has length " + v$x.length + " but x is " + v$x$m.rows + " x " + v$x$m.cols,
     );
   const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("LGrad2: input W is missing");
+  if (!isMatrix$(v$W$m)) notMatrix$("LGrad2", "W", "n x m", v$W$m);
   if (v$W$m.rows !== d$n)
     throw new RangeError(
       "LGrad2: W has " + v$W$m.rows + " rows" + " but dimension n is " + d$n + " (from x.cols)",
@@ -196,7 +204,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "LGrad2: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
     );
   const v$y$m = input$.y;
-  if (v$y$m == null) throw new TypeError("LGrad2: input y is missing");
+  if (!isMatrix$(v$y$m)) notMatrix$("LGrad2", "y", "1 x m", v$y$m);
   if (v$y$m.rows !== 1)
     throw new RangeError("LGrad2: y has " + v$y$m.rows + " rows" + " but must have 1 rows");
   if (v$y$m.cols !== d$m)
@@ -208,6 +216,9 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     throw new RangeError(
       "LGrad2: y.data has length " + v$y.length + " but y is " + v$y$m.rows + " x " + v$y$m.cols,
     );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.yhat?.data)) notOut$("LGrad2Into", "out.yhat", out$.yhat, true);
+  }
   const t$0 = scratch$(5, d$m);
   const t$1 = scratch$(6, d$n);
   for (let j = 0; j < d$n; j++) {
@@ -287,7 +298,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     const m = input$.x;
-    if (m == null) throw new TypeError(fn + ": input x is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "x", "1 x n", m);
     if (m.rows !== 1) throw new RangeError(fn + ": x has " + m.rows + " rows" + " but must have 1 rows");
     if (d$n$from === "") {
       d$n = m.cols;
@@ -308,7 +319,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$W!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     const m = input$.W;
-    if (m == null) throw new TypeError(fn + ": input W is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "W", "n x m", m);
     if (d$n$from === "") {
       d$n = m.rows;
       d$n$from = "W.rows";
@@ -340,7 +351,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$y!: ArrayLike<number>;
   if (plan.needVariable[2] === 1) {
     const m = input$.y;
-    if (m == null) throw new TypeError(fn + ": input y is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "y", "1 x m", m);
     if (m.rows !== 1) throw new RangeError(fn + ": y has " + m.rows + " rows" + " but must have 1 rows");
     if (d$m$from === "") {
       d$m = m.cols;
@@ -360,13 +371,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   if (plan.needDimension[0] === 1 && d$n$from === "") {
     d$n = input$.n;
-    if (!Number.isInteger(d$n) || d$n < 1)
-      throw new RangeError(fn + ": dimension n is " + String(d$n) + "; it must be a positive integer");
+    if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
   if (plan.needDimension[1] === 1 && d$m$from === "") {
     d$m = input$.m;
-    if (!Number.isInteger(d$m) || d$m < 1)
-      throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
+    if (!isSize$(d$m)) notDimension$(fn, "m", d$m);
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
@@ -389,6 +398,37 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return s$1;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
+function isMatrix$(m: unknown): m is { rows: number; cols: number; data: ArrayLike<number> } {
+  if (typeof m !== "object" || m === null) return false;
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  return Number.isInteger(rows) && Number.isInteger(cols) && isVector$(data);
+}
+
+/** Whether `n` is a positive integer: a size. */
+function isSize$(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1;
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
 }
 
 /** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
@@ -494,6 +534,55 @@ function matVec$(
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
   }
+}
+
+/** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
+function notDimension$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
+  if (typeof value !== "number")
+    throw new TypeError(`${fn}: dimension ${name} must be a positive integer, not ${kindOf$(value)}`);
+  throw new RangeError(`${fn}: dimension ${name} is ${value}; it must be a positive integer`);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for matrix input `name` (`size` is "rows x cols") that is missing or not a matrix: says which part is wrong. */
+function notMatrix$(fn: string, name: string, size: string, m: unknown): never {
+  if (m === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  if (typeof m !== "object" || m === null || isVector$(m)) {
+    const what = isVector$(m) && isVector$((m as ArrayLike<unknown>)[0]) ? "an array of rows" : kindOf$(m);
+    throw new TypeError(`${fn}: ${name} must be { rows, cols, data } (row-major), not ${what}`);
+  }
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  for (const [key, n] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const) {
+    if (Number.isInteger(n)) continue;
+    // A number of the wrong value or a missing size is a wrong size; anything else is a wrong kind of value.
+    const message = `${fn}: ${name}.${key} must be a positive integer, not ${kindOf$(n)}`;
+    throw typeof n === "number" || n === undefined ? new RangeError(message) : new TypeError(message);
+  }
+  throw new TypeError(
+    `${fn}: ${name}.data must be an array of numbers (${size}, row-major), not ${kindOf$(data)}`,
+  );
+}
+
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
 }
 
 /** out[i, j] = scale * d[i] x[j], row-major rows x cols. */

@@ -53,24 +53,27 @@ interface Inputs$ {
 
 /** yhat = tanh(sigmoid(w x^2 + b)) */
 export function yhat(input$: YhatInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("yhat", "w, x, b");
   return forward$(input$ as Inputs$, "yhat", 0) as number;
 }
 
 /** L = (yhat - y)^2 */
 export function L(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("L", "w, x, b, y");
   return forward$(input$ as Inputs$, "L", 1) as number;
 }
 
 /** The body of LGrad and LGradInto. */
 function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad", "w, x, b, y");
   const v$w = input$.w;
-  if (typeof v$w !== "number") throw new TypeError("LGrad: w must be a number");
+  if (typeof v$w !== "number") notNumber$("LGrad", "w", v$w);
   const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("LGrad: x must be a number");
+  if (typeof v$x !== "number") notNumber$("LGrad", "x", v$x);
   const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("LGrad: b must be a number");
+  if (typeof v$b !== "number") notNumber$("LGrad", "b", v$b);
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad", "y", v$y);
   const s$0 = sq$(v$x);
   const s$1 = v$w * s$0;
   const s$2 = s$1 + v$b;
@@ -114,14 +117,15 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of LGrad2 and LGrad2Into. */
 function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad2", "w, x, b, y");
   const v$w = input$.w;
-  if (typeof v$w !== "number") throw new TypeError("LGrad2: w must be a number");
+  if (typeof v$w !== "number") notNumber$("LGrad2", "w", v$w);
   const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("LGrad2: x must be a number");
+  if (typeof v$x !== "number") notNumber$("LGrad2", "x", v$x);
   const v$b = input$.b;
-  if (typeof v$b !== "number") throw new TypeError("LGrad2: b must be a number");
+  if (typeof v$b !== "number") notNumber$("LGrad2", "b", v$b);
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad2", "y", v$y);
   const s$0 = sq$(v$x);
   const s$1 = v$w * s$0;
   const s$2 = s$1 + v$b;
@@ -181,22 +185,22 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$w!: number;
   if (plan.needVariable[0] === 1) {
     v$w = input$.w;
-    if (typeof v$w !== "number") throw new TypeError(fn + ": w must be a number");
+    if (typeof v$w !== "number") notNumber$(fn, "w", v$w);
   }
   let v$x!: number;
   if (plan.needVariable[1] === 1) {
     v$x = input$.x;
-    if (typeof v$x !== "number") throw new TypeError(fn + ": x must be a number");
+    if (typeof v$x !== "number") notNumber$(fn, "x", v$x);
   }
   let v$b!: number;
   if (plan.needVariable[2] === 1) {
     v$b = input$.b;
-    if (typeof v$b !== "number") throw new TypeError(fn + ": b must be a number");
+    if (typeof v$b !== "number") notNumber$(fn, "b", v$b);
   }
   let v$y!: number;
   if (plan.needVariable[3] === 1) {
     v$y = input$.y;
-    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+    if (typeof v$y !== "number") notNumber$(fn, "y", v$y);
   }
   let value$0 = 0;
   if (plan.need[0] === 1) {
@@ -215,6 +219,31 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return s$2;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
 }
 
 function sigmoid$(x: number): number {

@@ -113,89 +113,103 @@ interface Inputs$ {
 
 /** f0 = beta0 + Omega0 x_i */
 export function f0(input$: F0Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("f0", "x_i, beta0, Omega0");
   return forward$(input$ as Inputs$, "f0", 0) as Float64Array;
 }
 
 /** h1 = sin(f0) */
 export function h1(input$: H1Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h1", "x_i, beta0, Omega0");
   return forward$(input$ as Inputs$, "h1", 1) as Float64Array;
 }
 
 /** f1 = beta1 + Omega1 h1 */
 export function f1(input$: F1Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("f1", "x_i, beta0, beta1, Omega0, Omega1");
   return forward$(input$ as Inputs$, "f1", 2) as Float64Array;
 }
 
 /** h2 = exp(f1) */
 export function h2(input$: H2Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h2", "x_i, beta0, beta1, Omega0, Omega1");
   return forward$(input$ as Inputs$, "h2", 3) as Float64Array;
 }
 
 /** f2 = beta2 + Omega2 h2 */
 export function f2(input$: F2Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("f2", "x_i, beta0, beta1, beta2, Omega0, Omega1, Omega2");
   return forward$(input$ as Inputs$, "f2", 4) as Float64Array;
 }
 
 /** h3 = cos(f2) */
 export function h3(input$: H3Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("h3", "x_i, beta0, beta1, beta2, Omega0, Omega1, Omega2");
   return forward$(input$ as Inputs$, "h3", 5) as Float64Array;
 }
 
 /** f3 = beta3 + Omega3 h3 */
 export function f3(input$: F3Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("f3", "x_i, beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3");
   return forward$(input$ as Inputs$, "f3", 6) as Float64Array;
 }
 
 /** l = ||f3 - y_i||^2 */
 export function l(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("l", "x_i, y_i, beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3");
   return forward$(input$ as Inputs$, "l", 7) as number;
 }
 
 /** The body of lGrad and lGradInto. */
 function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("lGrad", "x_i, y_i, beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3");
   const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("lGrad: input x_i is missing");
+  if (!isVector$(v$x_i)) notVector$("lGrad", "x_i", "Di", v$x_i);
   const d$Di = v$x_i.length;
   if (!(d$Di >= 1))
     throw new RangeError(
       "lGrad: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
     );
   const v$y_i = input$.y_i;
-  if (v$y_i == null) throw new TypeError("lGrad: input y_i is missing");
+  if (!isVector$(v$y_i)) notVector$("lGrad", "y_i", "Df", v$y_i);
   const d$Df = v$y_i.length;
   if (!(d$Df >= 1))
     throw new RangeError(
       "lGrad: dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
     );
   const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("lGrad: input beta0 is missing");
+  if (!isVector$(v$beta0)) notVector$("lGrad", "beta0", "D1", v$beta0);
   const d$D1 = v$beta0.length;
   if (!(d$D1 >= 1))
     throw new RangeError(
       "lGrad: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
     );
   const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("lGrad: input beta1 is missing");
+  if (!isVector$(v$beta1)) notVector$("lGrad", "beta1", "D2", v$beta1);
   const d$D2 = v$beta1.length;
   if (!(d$D2 >= 1))
     throw new RangeError(
       "lGrad: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
     );
   const v$beta2 = input$.beta2;
-  if (v$beta2 == null) throw new TypeError("lGrad: input beta2 is missing");
+  if (!isVector$(v$beta2)) notVector$("lGrad", "beta2", "D3", v$beta2);
   const d$D3 = v$beta2.length;
   if (!(d$D3 >= 1))
     throw new RangeError(
       "lGrad: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
     );
   const v$beta3 = input$.beta3;
-  if (v$beta3 == null) throw new TypeError("lGrad: input beta3 is missing");
+  if (!isVector$(v$beta3)) notVector$("lGrad", "beta3", "Df", v$beta3);
   if (v$beta3.length !== d$Df)
     throw new RangeError(
       "lGrad: beta3 has length " + v$beta3.length + " but dimension Df is " + d$Df + " (from y_i.length)",
     );
   const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("lGrad: input Omega0 is missing");
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("lGrad", "Omega0", "D1 x Di", v$Omega0$m);
   if (v$Omega0$m.rows !== d$D1)
     throw new RangeError(
       "lGrad: Omega0 has " +
@@ -225,7 +239,7 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         v$Omega0$m.cols,
     );
   const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("lGrad: input Omega1 is missing");
+  if (!isMatrix$(v$Omega1$m)) notMatrix$("lGrad", "Omega1", "D2 x D1", v$Omega1$m);
   if (v$Omega1$m.rows !== d$D2)
     throw new RangeError(
       "lGrad: Omega1 has " +
@@ -255,7 +269,7 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         v$Omega1$m.cols,
     );
   const v$Omega2$m = input$.Omega2;
-  if (v$Omega2$m == null) throw new TypeError("lGrad: input Omega2 is missing");
+  if (!isMatrix$(v$Omega2$m)) notMatrix$("lGrad", "Omega2", "D3 x D2", v$Omega2$m);
   if (v$Omega2$m.rows !== d$D3)
     throw new RangeError(
       "lGrad: Omega2 has " +
@@ -285,7 +299,7 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         v$Omega2$m.cols,
     );
   const v$Omega3$m = input$.Omega3;
-  if (v$Omega3$m == null) throw new TypeError("lGrad: input Omega3 is missing");
+  if (!isMatrix$(v$Omega3$m)) notMatrix$("lGrad", "Omega3", "Df x D3", v$Omega3$m);
   if (v$Omega3$m.rows !== d$Df)
     throw new RangeError(
       "lGrad: Omega3 has " +
@@ -314,6 +328,15 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         " x " +
         v$Omega3$m.cols,
     );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.f3)) notOut$("lGradInto", "out.f3", out$.f3, false);
+    if (!isVector$(out$.h3)) notOut$("lGradInto", "out.h3", out$.h3, false);
+    if (!isVector$(out$.f2)) notOut$("lGradInto", "out.f2", out$.f2, false);
+    if (!isVector$(out$.h2)) notOut$("lGradInto", "out.h2", out$.h2, false);
+    if (!isVector$(out$.f1)) notOut$("lGradInto", "out.f1", out$.f1, false);
+    if (!isVector$(out$.h1)) notOut$("lGradInto", "out.h1", out$.h1, false);
+    if (!isVector$(out$.f0)) notOut$("lGradInto", "out.f0", out$.f0, false);
+  }
   const t$0 = scratch$(4, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
   const t$1 = scratch$(5, d$D1);
@@ -436,49 +459,51 @@ export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of lGrad2 and lGrad2Into. */
 function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("lGrad2", "x_i, y_i, beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3");
   const v$x_i = input$.x_i;
-  if (v$x_i == null) throw new TypeError("lGrad2: input x_i is missing");
+  if (!isVector$(v$x_i)) notVector$("lGrad2", "x_i", "Di", v$x_i);
   const d$Di = v$x_i.length;
   if (!(d$Di >= 1))
     throw new RangeError(
       "lGrad2: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
     );
   const v$y_i = input$.y_i;
-  if (v$y_i == null) throw new TypeError("lGrad2: input y_i is missing");
+  if (!isVector$(v$y_i)) notVector$("lGrad2", "y_i", "Df", v$y_i);
   const d$Df = v$y_i.length;
   if (!(d$Df >= 1))
     throw new RangeError(
       "lGrad2: dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
     );
   const v$beta0 = input$.beta0;
-  if (v$beta0 == null) throw new TypeError("lGrad2: input beta0 is missing");
+  if (!isVector$(v$beta0)) notVector$("lGrad2", "beta0", "D1", v$beta0);
   const d$D1 = v$beta0.length;
   if (!(d$D1 >= 1))
     throw new RangeError(
       "lGrad2: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
     );
   const v$beta1 = input$.beta1;
-  if (v$beta1 == null) throw new TypeError("lGrad2: input beta1 is missing");
+  if (!isVector$(v$beta1)) notVector$("lGrad2", "beta1", "D2", v$beta1);
   const d$D2 = v$beta1.length;
   if (!(d$D2 >= 1))
     throw new RangeError(
       "lGrad2: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
     );
   const v$beta2 = input$.beta2;
-  if (v$beta2 == null) throw new TypeError("lGrad2: input beta2 is missing");
+  if (!isVector$(v$beta2)) notVector$("lGrad2", "beta2", "D3", v$beta2);
   const d$D3 = v$beta2.length;
   if (!(d$D3 >= 1))
     throw new RangeError(
       "lGrad2: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
     );
   const v$beta3 = input$.beta3;
-  if (v$beta3 == null) throw new TypeError("lGrad2: input beta3 is missing");
+  if (!isVector$(v$beta3)) notVector$("lGrad2", "beta3", "Df", v$beta3);
   if (v$beta3.length !== d$Df)
     throw new RangeError(
       "lGrad2: beta3 has length " + v$beta3.length + " but dimension Df is " + d$Df + " (from y_i.length)",
     );
   const v$Omega0$m = input$.Omega0;
-  if (v$Omega0$m == null) throw new TypeError("lGrad2: input Omega0 is missing");
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("lGrad2", "Omega0", "D1 x Di", v$Omega0$m);
   if (v$Omega0$m.rows !== d$D1)
     throw new RangeError(
       "lGrad2: Omega0 has " +
@@ -508,7 +533,7 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         v$Omega0$m.cols,
     );
   const v$Omega1$m = input$.Omega1;
-  if (v$Omega1$m == null) throw new TypeError("lGrad2: input Omega1 is missing");
+  if (!isMatrix$(v$Omega1$m)) notMatrix$("lGrad2", "Omega1", "D2 x D1", v$Omega1$m);
   if (v$Omega1$m.rows !== d$D2)
     throw new RangeError(
       "lGrad2: Omega1 has " +
@@ -538,7 +563,7 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         v$Omega1$m.cols,
     );
   const v$Omega2$m = input$.Omega2;
-  if (v$Omega2$m == null) throw new TypeError("lGrad2: input Omega2 is missing");
+  if (!isMatrix$(v$Omega2$m)) notMatrix$("lGrad2", "Omega2", "D3 x D2", v$Omega2$m);
   if (v$Omega2$m.rows !== d$D3)
     throw new RangeError(
       "lGrad2: Omega2 has " +
@@ -568,7 +593,7 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         v$Omega2$m.cols,
     );
   const v$Omega3$m = input$.Omega3;
-  if (v$Omega3$m == null) throw new TypeError("lGrad2: input Omega3 is missing");
+  if (!isMatrix$(v$Omega3$m)) notMatrix$("lGrad2", "Omega3", "Df x D3", v$Omega3$m);
   if (v$Omega3$m.rows !== d$Df)
     throw new RangeError(
       "lGrad2: Omega3 has " +
@@ -597,6 +622,16 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         " x " +
         v$Omega3$m.cols,
     );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.beta0)) notOut$("lGrad2Into", "out.beta0", out$.beta0, false);
+    if (!isVector$(out$.beta1)) notOut$("lGrad2Into", "out.beta1", out$.beta1, false);
+    if (!isVector$(out$.beta2)) notOut$("lGrad2Into", "out.beta2", out$.beta2, false);
+    if (!isVector$(out$.beta3)) notOut$("lGrad2Into", "out.beta3", out$.beta3, false);
+    if (!isVector$(out$.Omega0?.data)) notOut$("lGrad2Into", "out.Omega0", out$.Omega0, true);
+    if (!isVector$(out$.Omega1?.data)) notOut$("lGrad2Into", "out.Omega1", out$.Omega1, true);
+    if (!isVector$(out$.Omega2?.data)) notOut$("lGrad2Into", "out.Omega2", out$.Omega2, true);
+    if (!isVector$(out$.Omega3?.data)) notOut$("lGrad2Into", "out.Omega3", out$.Omega3, true);
+  }
   const t$0 = scratch$(19, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
   const t$1 = scratch$(20, d$D1);
@@ -786,7 +821,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x_i!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     v$x_i = input$.x_i;
-    if (v$x_i == null) throw new TypeError(fn + ": input x_i is missing");
+    if (!isVector$(v$x_i)) notVector$(fn, "x_i", "Di", v$x_i);
     if (d$Di$from === "") {
       d$Di = v$x_i.length;
       d$Di$from = "x_i.length";
@@ -810,7 +845,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$y_i!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     v$y_i = input$.y_i;
-    if (v$y_i == null) throw new TypeError(fn + ": input y_i is missing");
+    if (!isVector$(v$y_i)) notVector$(fn, "y_i", "Df", v$y_i);
     if (d$Df$from === "") {
       d$Df = v$y_i.length;
       d$Df$from = "y_i.length";
@@ -834,7 +869,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$beta0!: ArrayLike<number>;
   if (plan.needVariable[2] === 1) {
     v$beta0 = input$.beta0;
-    if (v$beta0 == null) throw new TypeError(fn + ": input beta0 is missing");
+    if (!isVector$(v$beta0)) notVector$(fn, "beta0", "D1", v$beta0);
     if (d$D1$from === "") {
       d$D1 = v$beta0.length;
       d$D1$from = "beta0.length";
@@ -858,7 +893,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$beta1!: ArrayLike<number>;
   if (plan.needVariable[3] === 1) {
     v$beta1 = input$.beta1;
-    if (v$beta1 == null) throw new TypeError(fn + ": input beta1 is missing");
+    if (!isVector$(v$beta1)) notVector$(fn, "beta1", "D2", v$beta1);
     if (d$D2$from === "") {
       d$D2 = v$beta1.length;
       d$D2$from = "beta1.length";
@@ -882,7 +917,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$beta2!: ArrayLike<number>;
   if (plan.needVariable[4] === 1) {
     v$beta2 = input$.beta2;
-    if (v$beta2 == null) throw new TypeError(fn + ": input beta2 is missing");
+    if (!isVector$(v$beta2)) notVector$(fn, "beta2", "D3", v$beta2);
     if (d$D3$from === "") {
       d$D3 = v$beta2.length;
       d$D3$from = "beta2.length";
@@ -906,7 +941,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$beta3!: ArrayLike<number>;
   if (plan.needVariable[5] === 1) {
     v$beta3 = input$.beta3;
-    if (v$beta3 == null) throw new TypeError(fn + ": input beta3 is missing");
+    if (!isVector$(v$beta3)) notVector$(fn, "beta3", "Df", v$beta3);
     if (d$Df$from === "") {
       d$Df = v$beta3.length;
       d$Df$from = "beta3.length";
@@ -930,7 +965,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$Omega0!: ArrayLike<number>;
   if (plan.needVariable[6] === 1) {
     const m = input$.Omega0;
-    if (m == null) throw new TypeError(fn + ": input Omega0 is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "Omega0", "D1 x Di", m);
     if (d$D1$from === "") {
       d$D1 = m.rows;
       d$D1$from = "Omega0.rows";
@@ -980,7 +1015,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$Omega1!: ArrayLike<number>;
   if (plan.needVariable[7] === 1) {
     const m = input$.Omega1;
-    if (m == null) throw new TypeError(fn + ": input Omega1 is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "Omega1", "D2 x D1", m);
     if (d$D2$from === "") {
       d$D2 = m.rows;
       d$D2$from = "Omega1.rows";
@@ -1030,7 +1065,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$Omega2!: ArrayLike<number>;
   if (plan.needVariable[8] === 1) {
     const m = input$.Omega2;
-    if (m == null) throw new TypeError(fn + ": input Omega2 is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "Omega2", "D3 x D2", m);
     if (d$D3$from === "") {
       d$D3 = m.rows;
       d$D3$from = "Omega2.rows";
@@ -1080,7 +1115,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$Omega3!: ArrayLike<number>;
   if (plan.needVariable[9] === 1) {
     const m = input$.Omega3;
-    if (m == null) throw new TypeError(fn + ": input Omega3 is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "Omega3", "Df x D3", m);
     if (d$Df$from === "") {
       d$Df = m.rows;
       d$Df$from = "Omega3.rows";
@@ -1129,28 +1164,23 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   if (plan.needDimension[0] === 1 && d$Di$from === "") {
     d$Di = input$.Di;
-    if (!Number.isInteger(d$Di) || d$Di < 1)
-      throw new RangeError(fn + ": dimension Di is " + String(d$Di) + "; it must be a positive integer");
+    if (!isSize$(d$Di)) notDimension$(fn, "Di", d$Di);
   }
   if (plan.needDimension[1] === 1 && d$Df$from === "") {
     d$Df = input$.Df;
-    if (!Number.isInteger(d$Df) || d$Df < 1)
-      throw new RangeError(fn + ": dimension Df is " + String(d$Df) + "; it must be a positive integer");
+    if (!isSize$(d$Df)) notDimension$(fn, "Df", d$Df);
   }
   if (plan.needDimension[2] === 1 && d$D1$from === "") {
     d$D1 = input$.D1;
-    if (!Number.isInteger(d$D1) || d$D1 < 1)
-      throw new RangeError(fn + ": dimension D1 is " + String(d$D1) + "; it must be a positive integer");
+    if (!isSize$(d$D1)) notDimension$(fn, "D1", d$D1);
   }
   if (plan.needDimension[3] === 1 && d$D2$from === "") {
     d$D2 = input$.D2;
-    if (!Number.isInteger(d$D2) || d$D2 < 1)
-      throw new RangeError(fn + ": dimension D2 is " + String(d$D2) + "; it must be a positive integer");
+    if (!isSize$(d$D2)) notDimension$(fn, "D2", d$D2);
   }
   if (plan.needDimension[4] === 1 && d$D3$from === "") {
     d$D3 = input$.D3;
-    if (!Number.isInteger(d$D3) || d$D3 < 1)
-      throw new RangeError(fn + ": dimension D3 is " + String(d$D3) + "; it must be a positive integer");
+    if (!isSize$(d$D3)) notDimension$(fn, "D3", d$D3);
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
@@ -1233,6 +1263,37 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 7) return s$1;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
+function isMatrix$(m: unknown): m is { rows: number; cols: number; data: ArrayLike<number> } {
+  if (typeof m !== "object" || m === null) return false;
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  return Number.isInteger(rows) && Number.isInteger(cols) && isVector$(data);
+}
+
+/** Whether `n` is a positive integer: a size. */
+function isSize$(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1;
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
 }
 
 /** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
@@ -1338,6 +1399,61 @@ function matVec$(
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
   }
+}
+
+/** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
+function notDimension$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
+  if (typeof value !== "number")
+    throw new TypeError(`${fn}: dimension ${name} must be a positive integer, not ${kindOf$(value)}`);
+  throw new RangeError(`${fn}: dimension ${name} is ${value}; it must be a positive integer`);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for matrix input `name` (`size` is "rows x cols") that is missing or not a matrix: says which part is wrong. */
+function notMatrix$(fn: string, name: string, size: string, m: unknown): never {
+  if (m === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  if (typeof m !== "object" || m === null || isVector$(m)) {
+    const what = isVector$(m) && isVector$((m as ArrayLike<unknown>)[0]) ? "an array of rows" : kindOf$(m);
+    throw new TypeError(`${fn}: ${name} must be { rows, cols, data } (row-major), not ${what}`);
+  }
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  for (const [key, n] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const) {
+    if (Number.isInteger(n)) continue;
+    // A number of the wrong value or a missing size is a wrong size; anything else is a wrong kind of value.
+    const message = `${fn}: ${name}.${key} must be a positive integer, not ${kindOf$(n)}`;
+    throw typeof n === "number" || n === undefined ? new RangeError(message) : new TypeError(message);
+  }
+  throw new TypeError(
+    `${fn}: ${name}.data must be an array of numbers (${size}, row-major), not ${kindOf$(data)}`,
+  );
+}
+
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
+}
+
+/** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
+function notVector$(fn: string, name: string, length: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
 /** out[i, j] = scale * d[i] x[j], row-major rows x cols. */

@@ -100,66 +100,80 @@ interface Inputs$ {
 
 /** f0 = beta0 + omega0 x_i */
 export function f0(input$: F0Inputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("f0", "x_i, beta0, omega0");
   return forward$(input$ as Inputs$, "f0", 0) as number;
 }
 
 /** h1 = sin(f0) */
 export function h1(input$: H1Inputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h1", "x_i, beta0, omega0");
   return forward$(input$ as Inputs$, "h1", 1) as number;
 }
 
 /** f1 = beta1 + omega1 h1 */
 export function f1(input$: F1Inputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("f1", "x_i, beta0, beta1, omega0, omega1");
   return forward$(input$ as Inputs$, "f1", 2) as number;
 }
 
 /** h2 = exp(f1) */
 export function h2(input$: H2Inputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h2", "x_i, beta0, beta1, omega0, omega1");
   return forward$(input$ as Inputs$, "h2", 3) as number;
 }
 
 /** f2 = beta2 + omega2 h2 */
 export function f2(input$: F2Inputs): number {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("f2", "x_i, beta0, beta1, beta2, omega0, omega1, omega2");
   return forward$(input$ as Inputs$, "f2", 4) as number;
 }
 
 /** h3 = cos(f2) */
 export function h3(input$: H3Inputs): number {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("h3", "x_i, beta0, beta1, beta2, omega0, omega1, omega2");
   return forward$(input$ as Inputs$, "h3", 5) as number;
 }
 
 /** f3 = beta3 + omega3 h3 */
 export function f3(input$: F3Inputs): number {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("f3", "x_i, beta0, beta1, beta2, beta3, omega0, omega1, omega2, omega3");
   return forward$(input$ as Inputs$, "f3", 6) as number;
 }
 
 /** l = (f3 - y_i)^2 */
 export function l(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("l", "x_i, y_i, beta0, beta1, beta2, beta3, omega0, omega1, omega2, omega3");
   return forward$(input$ as Inputs$, "l", 7) as number;
 }
 
 /** The body of lGrad and lGradInto. */
 function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("lGrad", "x_i, y_i, beta0, beta1, beta2, beta3, omega0, omega1, omega2, omega3");
   const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("lGrad: x_i must be a number");
+  if (typeof v$x_i !== "number") notNumber$("lGrad", "x_i", v$x_i);
   const v$y_i = input$.y_i;
-  if (typeof v$y_i !== "number") throw new TypeError("lGrad: y_i must be a number");
+  if (typeof v$y_i !== "number") notNumber$("lGrad", "y_i", v$y_i);
   const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("lGrad: beta0 must be a number");
+  if (typeof v$beta0 !== "number") notNumber$("lGrad", "beta0", v$beta0);
   const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("lGrad: beta1 must be a number");
+  if (typeof v$beta1 !== "number") notNumber$("lGrad", "beta1", v$beta1);
   const v$beta2 = input$.beta2;
-  if (typeof v$beta2 !== "number") throw new TypeError("lGrad: beta2 must be a number");
+  if (typeof v$beta2 !== "number") notNumber$("lGrad", "beta2", v$beta2);
   const v$beta3 = input$.beta3;
-  if (typeof v$beta3 !== "number") throw new TypeError("lGrad: beta3 must be a number");
+  if (typeof v$beta3 !== "number") notNumber$("lGrad", "beta3", v$beta3);
   const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("lGrad: omega0 must be a number");
+  if (typeof v$omega0 !== "number") notNumber$("lGrad", "omega0", v$omega0);
   const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("lGrad: omega1 must be a number");
+  if (typeof v$omega1 !== "number") notNumber$("lGrad", "omega1", v$omega1);
   const v$omega2 = input$.omega2;
-  if (typeof v$omega2 !== "number") throw new TypeError("lGrad: omega2 must be a number");
+  if (typeof v$omega2 !== "number") notNumber$("lGrad", "omega2", v$omega2);
   const v$omega3 = input$.omega3;
-  if (typeof v$omega3 !== "number") throw new TypeError("lGrad: omega3 must be a number");
+  if (typeof v$omega3 !== "number") notNumber$("lGrad", "omega3", v$omega3);
   const s$0 = v$omega0 * v$x_i;
   const s$1 = v$beta0 + s$0;
   const s$2 = Math.sin(s$1);
@@ -224,26 +238,28 @@ export function lGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of lGrad2 and lGrad2Into. */
 function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("lGrad2", "x_i, y_i, beta0, beta1, beta2, beta3, omega0, omega1, omega2, omega3");
   const v$x_i = input$.x_i;
-  if (typeof v$x_i !== "number") throw new TypeError("lGrad2: x_i must be a number");
+  if (typeof v$x_i !== "number") notNumber$("lGrad2", "x_i", v$x_i);
   const v$y_i = input$.y_i;
-  if (typeof v$y_i !== "number") throw new TypeError("lGrad2: y_i must be a number");
+  if (typeof v$y_i !== "number") notNumber$("lGrad2", "y_i", v$y_i);
   const v$beta0 = input$.beta0;
-  if (typeof v$beta0 !== "number") throw new TypeError("lGrad2: beta0 must be a number");
+  if (typeof v$beta0 !== "number") notNumber$("lGrad2", "beta0", v$beta0);
   const v$beta1 = input$.beta1;
-  if (typeof v$beta1 !== "number") throw new TypeError("lGrad2: beta1 must be a number");
+  if (typeof v$beta1 !== "number") notNumber$("lGrad2", "beta1", v$beta1);
   const v$beta2 = input$.beta2;
-  if (typeof v$beta2 !== "number") throw new TypeError("lGrad2: beta2 must be a number");
+  if (typeof v$beta2 !== "number") notNumber$("lGrad2", "beta2", v$beta2);
   const v$beta3 = input$.beta3;
-  if (typeof v$beta3 !== "number") throw new TypeError("lGrad2: beta3 must be a number");
+  if (typeof v$beta3 !== "number") notNumber$("lGrad2", "beta3", v$beta3);
   const v$omega0 = input$.omega0;
-  if (typeof v$omega0 !== "number") throw new TypeError("lGrad2: omega0 must be a number");
+  if (typeof v$omega0 !== "number") notNumber$("lGrad2", "omega0", v$omega0);
   const v$omega1 = input$.omega1;
-  if (typeof v$omega1 !== "number") throw new TypeError("lGrad2: omega1 must be a number");
+  if (typeof v$omega1 !== "number") notNumber$("lGrad2", "omega1", v$omega1);
   const v$omega2 = input$.omega2;
-  if (typeof v$omega2 !== "number") throw new TypeError("lGrad2: omega2 must be a number");
+  if (typeof v$omega2 !== "number") notNumber$("lGrad2", "omega2", v$omega2);
   const v$omega3 = input$.omega3;
-  if (typeof v$omega3 !== "number") throw new TypeError("lGrad2: omega3 must be a number");
+  if (typeof v$omega3 !== "number") notNumber$("lGrad2", "omega3", v$omega3);
   const s$0 = v$omega0 * v$x_i;
   const s$1 = v$beta0 + s$0;
   const s$2 = Math.sin(s$1);
@@ -353,52 +369,52 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x_i!: number;
   if (plan.needVariable[0] === 1) {
     v$x_i = input$.x_i;
-    if (typeof v$x_i !== "number") throw new TypeError(fn + ": x_i must be a number");
+    if (typeof v$x_i !== "number") notNumber$(fn, "x_i", v$x_i);
   }
   let v$y_i!: number;
   if (plan.needVariable[1] === 1) {
     v$y_i = input$.y_i;
-    if (typeof v$y_i !== "number") throw new TypeError(fn + ": y_i must be a number");
+    if (typeof v$y_i !== "number") notNumber$(fn, "y_i", v$y_i);
   }
   let v$beta0!: number;
   if (plan.needVariable[2] === 1) {
     v$beta0 = input$.beta0;
-    if (typeof v$beta0 !== "number") throw new TypeError(fn + ": beta0 must be a number");
+    if (typeof v$beta0 !== "number") notNumber$(fn, "beta0", v$beta0);
   }
   let v$beta1!: number;
   if (plan.needVariable[3] === 1) {
     v$beta1 = input$.beta1;
-    if (typeof v$beta1 !== "number") throw new TypeError(fn + ": beta1 must be a number");
+    if (typeof v$beta1 !== "number") notNumber$(fn, "beta1", v$beta1);
   }
   let v$beta2!: number;
   if (plan.needVariable[4] === 1) {
     v$beta2 = input$.beta2;
-    if (typeof v$beta2 !== "number") throw new TypeError(fn + ": beta2 must be a number");
+    if (typeof v$beta2 !== "number") notNumber$(fn, "beta2", v$beta2);
   }
   let v$beta3!: number;
   if (plan.needVariable[5] === 1) {
     v$beta3 = input$.beta3;
-    if (typeof v$beta3 !== "number") throw new TypeError(fn + ": beta3 must be a number");
+    if (typeof v$beta3 !== "number") notNumber$(fn, "beta3", v$beta3);
   }
   let v$omega0!: number;
   if (plan.needVariable[6] === 1) {
     v$omega0 = input$.omega0;
-    if (typeof v$omega0 !== "number") throw new TypeError(fn + ": omega0 must be a number");
+    if (typeof v$omega0 !== "number") notNumber$(fn, "omega0", v$omega0);
   }
   let v$omega1!: number;
   if (plan.needVariable[7] === 1) {
     v$omega1 = input$.omega1;
-    if (typeof v$omega1 !== "number") throw new TypeError(fn + ": omega1 must be a number");
+    if (typeof v$omega1 !== "number") notNumber$(fn, "omega1", v$omega1);
   }
   let v$omega2!: number;
   if (plan.needVariable[8] === 1) {
     v$omega2 = input$.omega2;
-    if (typeof v$omega2 !== "number") throw new TypeError(fn + ": omega2 must be a number");
+    if (typeof v$omega2 !== "number") notNumber$(fn, "omega2", v$omega2);
   }
   let v$omega3!: number;
   if (plan.needVariable[9] === 1) {
     v$omega3 = input$.omega3;
-    if (typeof v$omega3 !== "number") throw new TypeError(fn + ": omega3 must be a number");
+    if (typeof v$omega3 !== "number") notNumber$(fn, "omega3", v$omega3);
   }
   let value$0 = 0;
   if (plan.need[0] === 1) {
@@ -453,6 +469,31 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 7) return s$2;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
 }
 
 function sq$(x: number): number {

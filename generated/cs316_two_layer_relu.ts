@@ -78,39 +78,49 @@ interface Inputs$ {
 
 /** y = phi0 + phi1 relu(psi01 + psi11 relu(theta01 + theta11 x) + psi21 relu(theta02 + theta12 x)) + phi2 relu(psi02 + psi12 relu(theta01 + theta11 x) + psi22 relu(theta02 + theta12 x)) */
 export function y(input$: YInputs): number {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$(
+      "y",
+      "x, theta01, theta11, theta02, theta12, psi01, psi11, psi21, psi02, psi12, psi22, phi0, phi1, phi2",
+    );
   return forward$(input$ as Inputs$, "y", 0) as number;
 }
 
 /** The body of yGrad and yGradInto. */
 function yGrad$(input$: YInputs, out$: YGradient | undefined): YGradient {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$(
+      "yGrad",
+      "x, theta01, theta11, theta02, theta12, psi01, psi11, psi21, psi02, psi12, psi22, phi0, phi1, phi2",
+    );
   const v$x = input$.x;
-  if (typeof v$x !== "number") throw new TypeError("yGrad: x must be a number");
+  if (typeof v$x !== "number") notNumber$("yGrad", "x", v$x);
   const v$theta01 = input$.theta01;
-  if (typeof v$theta01 !== "number") throw new TypeError("yGrad: theta01 must be a number");
+  if (typeof v$theta01 !== "number") notNumber$("yGrad", "theta01", v$theta01);
   const v$theta11 = input$.theta11;
-  if (typeof v$theta11 !== "number") throw new TypeError("yGrad: theta11 must be a number");
+  if (typeof v$theta11 !== "number") notNumber$("yGrad", "theta11", v$theta11);
   const v$theta02 = input$.theta02;
-  if (typeof v$theta02 !== "number") throw new TypeError("yGrad: theta02 must be a number");
+  if (typeof v$theta02 !== "number") notNumber$("yGrad", "theta02", v$theta02);
   const v$theta12 = input$.theta12;
-  if (typeof v$theta12 !== "number") throw new TypeError("yGrad: theta12 must be a number");
+  if (typeof v$theta12 !== "number") notNumber$("yGrad", "theta12", v$theta12);
   const v$psi01 = input$.psi01;
-  if (typeof v$psi01 !== "number") throw new TypeError("yGrad: psi01 must be a number");
+  if (typeof v$psi01 !== "number") notNumber$("yGrad", "psi01", v$psi01);
   const v$psi11 = input$.psi11;
-  if (typeof v$psi11 !== "number") throw new TypeError("yGrad: psi11 must be a number");
+  if (typeof v$psi11 !== "number") notNumber$("yGrad", "psi11", v$psi11);
   const v$psi21 = input$.psi21;
-  if (typeof v$psi21 !== "number") throw new TypeError("yGrad: psi21 must be a number");
+  if (typeof v$psi21 !== "number") notNumber$("yGrad", "psi21", v$psi21);
   const v$psi02 = input$.psi02;
-  if (typeof v$psi02 !== "number") throw new TypeError("yGrad: psi02 must be a number");
+  if (typeof v$psi02 !== "number") notNumber$("yGrad", "psi02", v$psi02);
   const v$psi12 = input$.psi12;
-  if (typeof v$psi12 !== "number") throw new TypeError("yGrad: psi12 must be a number");
+  if (typeof v$psi12 !== "number") notNumber$("yGrad", "psi12", v$psi12);
   const v$psi22 = input$.psi22;
-  if (typeof v$psi22 !== "number") throw new TypeError("yGrad: psi22 must be a number");
+  if (typeof v$psi22 !== "number") notNumber$("yGrad", "psi22", v$psi22);
   const v$phi0 = input$.phi0;
-  if (typeof v$phi0 !== "number") throw new TypeError("yGrad: phi0 must be a number");
+  if (typeof v$phi0 !== "number") notNumber$("yGrad", "phi0", v$phi0);
   const v$phi1 = input$.phi1;
-  if (typeof v$phi1 !== "number") throw new TypeError("yGrad: phi1 must be a number");
+  if (typeof v$phi1 !== "number") notNumber$("yGrad", "phi1", v$phi1);
   const v$phi2 = input$.phi2;
-  if (typeof v$phi2 !== "number") throw new TypeError("yGrad: phi2 must be a number");
+  if (typeof v$phi2 !== "number") notNumber$("yGrad", "phi2", v$phi2);
   const s$0 = v$theta11 * v$x;
   const s$1 = v$theta01 + s$0;
   const s$2 = Math.max(0, s$1);
@@ -241,72 +251,72 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x!: number;
   if (plan.needVariable[0] === 1) {
     v$x = input$.x;
-    if (typeof v$x !== "number") throw new TypeError(fn + ": x must be a number");
+    if (typeof v$x !== "number") notNumber$(fn, "x", v$x);
   }
   let v$theta01!: number;
   if (plan.needVariable[1] === 1) {
     v$theta01 = input$.theta01;
-    if (typeof v$theta01 !== "number") throw new TypeError(fn + ": theta01 must be a number");
+    if (typeof v$theta01 !== "number") notNumber$(fn, "theta01", v$theta01);
   }
   let v$theta11!: number;
   if (plan.needVariable[2] === 1) {
     v$theta11 = input$.theta11;
-    if (typeof v$theta11 !== "number") throw new TypeError(fn + ": theta11 must be a number");
+    if (typeof v$theta11 !== "number") notNumber$(fn, "theta11", v$theta11);
   }
   let v$theta02!: number;
   if (plan.needVariable[3] === 1) {
     v$theta02 = input$.theta02;
-    if (typeof v$theta02 !== "number") throw new TypeError(fn + ": theta02 must be a number");
+    if (typeof v$theta02 !== "number") notNumber$(fn, "theta02", v$theta02);
   }
   let v$theta12!: number;
   if (plan.needVariable[4] === 1) {
     v$theta12 = input$.theta12;
-    if (typeof v$theta12 !== "number") throw new TypeError(fn + ": theta12 must be a number");
+    if (typeof v$theta12 !== "number") notNumber$(fn, "theta12", v$theta12);
   }
   let v$psi01!: number;
   if (plan.needVariable[5] === 1) {
     v$psi01 = input$.psi01;
-    if (typeof v$psi01 !== "number") throw new TypeError(fn + ": psi01 must be a number");
+    if (typeof v$psi01 !== "number") notNumber$(fn, "psi01", v$psi01);
   }
   let v$psi11!: number;
   if (plan.needVariable[6] === 1) {
     v$psi11 = input$.psi11;
-    if (typeof v$psi11 !== "number") throw new TypeError(fn + ": psi11 must be a number");
+    if (typeof v$psi11 !== "number") notNumber$(fn, "psi11", v$psi11);
   }
   let v$psi21!: number;
   if (plan.needVariable[7] === 1) {
     v$psi21 = input$.psi21;
-    if (typeof v$psi21 !== "number") throw new TypeError(fn + ": psi21 must be a number");
+    if (typeof v$psi21 !== "number") notNumber$(fn, "psi21", v$psi21);
   }
   let v$psi02!: number;
   if (plan.needVariable[8] === 1) {
     v$psi02 = input$.psi02;
-    if (typeof v$psi02 !== "number") throw new TypeError(fn + ": psi02 must be a number");
+    if (typeof v$psi02 !== "number") notNumber$(fn, "psi02", v$psi02);
   }
   let v$psi12!: number;
   if (plan.needVariable[9] === 1) {
     v$psi12 = input$.psi12;
-    if (typeof v$psi12 !== "number") throw new TypeError(fn + ": psi12 must be a number");
+    if (typeof v$psi12 !== "number") notNumber$(fn, "psi12", v$psi12);
   }
   let v$psi22!: number;
   if (plan.needVariable[10] === 1) {
     v$psi22 = input$.psi22;
-    if (typeof v$psi22 !== "number") throw new TypeError(fn + ": psi22 must be a number");
+    if (typeof v$psi22 !== "number") notNumber$(fn, "psi22", v$psi22);
   }
   let v$phi0!: number;
   if (plan.needVariable[11] === 1) {
     v$phi0 = input$.phi0;
-    if (typeof v$phi0 !== "number") throw new TypeError(fn + ": phi0 must be a number");
+    if (typeof v$phi0 !== "number") notNumber$(fn, "phi0", v$phi0);
   }
   let v$phi1!: number;
   if (plan.needVariable[12] === 1) {
     v$phi1 = input$.phi1;
-    if (typeof v$phi1 !== "number") throw new TypeError(fn + ": phi1 must be a number");
+    if (typeof v$phi1 !== "number") notNumber$(fn, "phi1", v$phi1);
   }
   let v$phi2!: number;
   if (plan.needVariable[13] === 1) {
     v$phi2 = input$.phi2;
-    if (typeof v$phi2 !== "number") throw new TypeError(fn + ": phi2 must be a number");
+    if (typeof v$phi2 !== "number") notNumber$(fn, "phi2", v$phi2);
   }
   if (plan.need[0] === 1) {
     const s$0 = v$theta11 * v$x;
@@ -332,4 +342,29 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 0) return s$19;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
 }

@@ -77,28 +77,33 @@ interface Inputs$ {
 
 /** s = b + W x */
 export function s(input$: SInputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("s", "W, b, x");
   return forward$(input$ as Inputs$, "s", 0) as Float64Array;
 }
 
 /** h = tanh(s) */
 export function h(input$: HInputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h", "W, b, x");
   return forward$(input$ as Inputs$, "h", 1) as Float64Array;
 }
 
 /** f = c + V h */
 export function f(input$: FInputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("f", "W, V, b, c, x");
   return forward$(input$ as Inputs$, "f", 2) as Float64Array;
 }
 
 /** L = logsumexp(f) - f[y] */
 export function L(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("L", "W, V, b, c, x, y");
   return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
 /** The body of LGrad and LGradInto. */
 function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad", "W, V, b, c, x, y");
   const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("LGrad: input W is missing");
+  if (!isMatrix$(v$W$m)) notMatrix$("LGrad", "W", "M x p", v$W$m);
   const d$M = v$W$m.rows;
   if (!(d$M >= 1))
     throw new RangeError(
@@ -115,7 +120,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
       "LGrad: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
     );
   const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("LGrad: input V is missing");
+  if (!isMatrix$(v$V$m)) notMatrix$("LGrad", "V", "K x M", v$V$m);
   const d$K = v$V$m.rows;
   if (!(d$K >= 1))
     throw new RangeError(
@@ -131,27 +136,33 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
       "LGrad: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
     );
   const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGrad: input b is missing");
+  if (!isVector$(v$b)) notVector$("LGrad", "b", "M", v$b);
   if (v$b.length !== d$M)
     throw new RangeError(
       "LGrad: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
     );
   const v$c = input$.c;
-  if (v$c == null) throw new TypeError("LGrad: input c is missing");
+  if (!isVector$(v$c)) notVector$("LGrad", "c", "K", v$c);
   if (v$c.length !== d$K)
     throw new RangeError(
       "LGrad: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
     );
   const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad: input x is missing");
+  if (!isVector$(v$x)) notVector$("LGrad", "x", "p", v$x);
   if (v$x.length !== d$p)
     throw new RangeError(
       "LGrad: x has length " + v$x.length + " but dimension p is " + d$p + " (from W.cols)",
     );
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad", "y", v$y);
   if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
     throw new RangeError("LGrad: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
+  if (out$ !== undefined) {
+    if (!isVector$(out$.W?.data)) notOut$("LGradInto", "out.W", out$.W, true);
+    if (!isVector$(out$.V?.data)) notOut$("LGradInto", "out.V", out$.V, true);
+    if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
+    if (!isVector$(out$.c)) notOut$("LGradInto", "out.c", out$.c, false);
+  }
   const t$0 = scratch$(2, d$M);
   matVec$(v$W, v$x, d$M, d$p, 1, t$0);
   const t$1 = scratch$(3, d$M);
@@ -256,8 +267,9 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of LGrad2 and LGrad2Into. */
 function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad2", "W, V, b, c, x, y");
   const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("LGrad2: input W is missing");
+  if (!isMatrix$(v$W$m)) notMatrix$("LGrad2", "W", "M x p", v$W$m);
   const d$M = v$W$m.rows;
   if (!(d$M >= 1))
     throw new RangeError(
@@ -274,7 +286,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "LGrad2: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
     );
   const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("LGrad2: input V is missing");
+  if (!isMatrix$(v$V$m)) notMatrix$("LGrad2", "V", "K x M", v$V$m);
   const d$K = v$V$m.rows;
   if (!(d$K >= 1))
     throw new RangeError(
@@ -290,27 +302,32 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "LGrad2: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
     );
   const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGrad2: input b is missing");
+  if (!isVector$(v$b)) notVector$("LGrad2", "b", "M", v$b);
   if (v$b.length !== d$M)
     throw new RangeError(
       "LGrad2: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
     );
   const v$c = input$.c;
-  if (v$c == null) throw new TypeError("LGrad2: input c is missing");
+  if (!isVector$(v$c)) notVector$("LGrad2", "c", "K", v$c);
   if (v$c.length !== d$K)
     throw new RangeError(
       "LGrad2: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
     );
   const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad2: input x is missing");
+  if (!isVector$(v$x)) notVector$("LGrad2", "x", "p", v$x);
   if (v$x.length !== d$p)
     throw new RangeError(
       "LGrad2: x has length " + v$x.length + " but dimension p is " + d$p + " (from W.cols)",
     );
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad2", "y", v$y);
   if (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)
     throw new RangeError("LGrad2: y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
+  if (out$ !== undefined) {
+    if (!isVector$(out$.f)) notOut$("LGrad2Into", "out.f", out$.f, false);
+    if (!isVector$(out$.h)) notOut$("LGrad2Into", "out.h", out$.h, false);
+    if (!isVector$(out$.s)) notOut$("LGrad2Into", "out.s", out$.s, false);
+  }
   const t$0 = scratch$(8, d$M);
   matVec$(v$W, v$x, d$M, d$p, 1, t$0);
   const t$1 = scratch$(9, d$M);
@@ -427,7 +444,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$W!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     const m = input$.W;
-    if (m == null) throw new TypeError(fn + ": input W is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "W", "M x p", m);
     if (d$M$from === "") {
       d$M = m.rows;
       d$M$from = "W.rows";
@@ -459,7 +476,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$V!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     const m = input$.V;
-    if (m == null) throw new TypeError(fn + ": input V is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "V", "K x M", m);
     if (d$K$from === "") {
       d$K = m.rows;
       d$K$from = "V.rows";
@@ -491,7 +508,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$b!: ArrayLike<number>;
   if (plan.needVariable[2] === 1) {
     v$b = input$.b;
-    if (v$b == null) throw new TypeError(fn + ": input b is missing");
+    if (!isVector$(v$b)) notVector$(fn, "b", "M", v$b);
     if (d$M$from === "") {
       d$M = v$b.length;
       d$M$from = "b.length";
@@ -508,7 +525,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$c!: ArrayLike<number>;
   if (plan.needVariable[3] === 1) {
     v$c = input$.c;
-    if (v$c == null) throw new TypeError(fn + ": input c is missing");
+    if (!isVector$(v$c)) notVector$(fn, "c", "K", v$c);
     if (d$K$from === "") {
       d$K = v$c.length;
       d$K$from = "c.length";
@@ -525,7 +542,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x!: ArrayLike<number>;
   if (plan.needVariable[4] === 1) {
     v$x = input$.x;
-    if (v$x == null) throw new TypeError(fn + ": input x is missing");
+    if (!isVector$(v$x)) notVector$(fn, "x", "p", v$x);
     if (d$p$from === "") {
       d$p = v$x.length;
       d$p$from = "x.length";
@@ -542,22 +559,19 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$y!: number;
   if (plan.needVariable[5] === 1) {
     v$y = input$.y;
-    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+    if (typeof v$y !== "number") notNumber$(fn, "y", v$y);
   }
   if (plan.needDimension[0] === 1 && d$M$from === "") {
     d$M = input$.M;
-    if (!Number.isInteger(d$M) || d$M < 1)
-      throw new RangeError(fn + ": dimension M is " + String(d$M) + "; it must be a positive integer");
+    if (!isSize$(d$M)) notDimension$(fn, "M", d$M);
   }
   if (plan.needDimension[1] === 1 && d$p$from === "") {
     d$p = input$.p;
-    if (!Number.isInteger(d$p) || d$p < 1)
-      throw new RangeError(fn + ": dimension p is " + String(d$p) + "; it must be a positive integer");
+    if (!isSize$(d$p)) notDimension$(fn, "p", d$p);
   }
   if (plan.needDimension[2] === 1 && d$K$from === "") {
     d$K = input$.K;
-    if (!Number.isInteger(d$K) || d$K < 1)
-      throw new RangeError(fn + ": dimension K is " + String(d$K) + "; it must be a positive integer");
+    if (!isSize$(d$K)) notDimension$(fn, "K", d$K);
   }
   if (plan.needVariable[5] === 1 && (!Number.isInteger(v$y) || v$y < 0 || v$y >= d$K)) {
     throw new RangeError(fn + ": y is " + v$y + " but must be an integer with 0 <= y < K = " + d$K);
@@ -613,6 +627,37 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return s$3;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
+function isMatrix$(m: unknown): m is { rows: number; cols: number; data: ArrayLike<number> } {
+  if (typeof m !== "object" || m === null) return false;
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  return Number.isInteger(rows) && Number.isInteger(cols) && isVector$(data);
+}
+
+/** Whether `n` is a positive integer: a size. */
+function isSize$(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1;
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
 }
 
 /** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
@@ -718,6 +763,67 @@ function matVec$(
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
   }
+}
+
+/** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
+function notDimension$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
+  if (typeof value !== "number")
+    throw new TypeError(`${fn}: dimension ${name} must be a positive integer, not ${kindOf$(value)}`);
+  throw new RangeError(`${fn}: dimension ${name} is ${value}; it must be a positive integer`);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for matrix input `name` (`size` is "rows x cols") that is missing or not a matrix: says which part is wrong. */
+function notMatrix$(fn: string, name: string, size: string, m: unknown): never {
+  if (m === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  if (typeof m !== "object" || m === null || isVector$(m)) {
+    const what = isVector$(m) && isVector$((m as ArrayLike<unknown>)[0]) ? "an array of rows" : kindOf$(m);
+    throw new TypeError(`${fn}: ${name} must be { rows, cols, data } (row-major), not ${what}`);
+  }
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  for (const [key, n] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const) {
+    if (Number.isInteger(n)) continue;
+    // A number of the wrong value or a missing size is a wrong size; anything else is a wrong kind of value.
+    const message = `${fn}: ${name}.${key} must be a positive integer, not ${kindOf$(n)}`;
+    throw typeof n === "number" || n === undefined ? new RangeError(message) : new TypeError(message);
+  }
+  throw new TypeError(
+    `${fn}: ${name}.data must be an array of numbers (${size}, row-major), not ${kindOf$(data)}`,
+  );
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
+}
+
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
+}
+
+/** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
+function notVector$(fn: string, name: string, length: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
 /** out[i, j] = scale * d[i] x[j], row-major rows x cols. */

@@ -78,28 +78,33 @@ interface Inputs$ {
 
 /** S = b + W X */
 export function S(input$: SInputs): Matrix {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("S", "W, b, X");
   return forward$(input$ as Inputs$, "S", 0) as Matrix;
 }
 
 /** H = tanh(S) */
 export function H(input$: HInputs): Matrix {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("H", "W, b, X");
   return forward$(input$ as Inputs$, "H", 1) as Matrix;
 }
 
 /** F = c + V H */
 export function F(input$: FInputs): Matrix {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("F", "W, V, b, c, X");
   return forward$(input$ as Inputs$, "F", 2) as Matrix;
 }
 
 /** R = sum(log(ones(K)^T exp(F))) - sum(Y .* F) */
 export function R(input$: RInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("R", "W, V, b, c, X, Y");
   return forward$(input$ as Inputs$, "R", 3) as number;
 }
 
 /** The body of RGrad and RGradInto. */
 function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("RGrad", "W, V, b, c, X, Y");
   const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("RGrad: input W is missing");
+  if (!isMatrix$(v$W$m)) notMatrix$("RGrad", "W", "M x p", v$W$m);
   const d$M = v$W$m.rows;
   if (!(d$M >= 1))
     throw new RangeError(
@@ -116,7 +121,7 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       "RGrad: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
     );
   const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("RGrad: input V is missing");
+  if (!isMatrix$(v$V$m)) notMatrix$("RGrad", "V", "K x M", v$V$m);
   const d$K = v$V$m.rows;
   if (!(d$K >= 1))
     throw new RangeError(
@@ -132,19 +137,19 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       "RGrad: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
     );
   const v$b = input$.b;
-  if (v$b == null) throw new TypeError("RGrad: input b is missing");
+  if (!isVector$(v$b)) notVector$("RGrad", "b", "M", v$b);
   if (v$b.length !== d$M)
     throw new RangeError(
       "RGrad: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
     );
   const v$c = input$.c;
-  if (v$c == null) throw new TypeError("RGrad: input c is missing");
+  if (!isVector$(v$c)) notVector$("RGrad", "c", "K", v$c);
   if (v$c.length !== d$K)
     throw new RangeError(
       "RGrad: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
     );
   const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("RGrad: input X is missing");
+  if (!isMatrix$(v$X$m)) notMatrix$("RGrad", "X", "p x N", v$X$m);
   if (v$X$m.rows !== d$p)
     throw new RangeError(
       "RGrad: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
@@ -160,7 +165,7 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       "RGrad: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
     );
   const v$Y$m = input$.Y;
-  if (v$Y$m == null) throw new TypeError("RGrad: input Y is missing");
+  if (!isMatrix$(v$Y$m)) notMatrix$("RGrad", "Y", "K x N", v$Y$m);
   if (v$Y$m.rows !== d$K)
     throw new RangeError(
       "RGrad: Y has " + v$Y$m.rows + " rows" + " but dimension K is " + d$K + " (from V.rows)",
@@ -174,6 +179,12 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     throw new RangeError(
       "RGrad: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
     );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.W?.data)) notOut$("RGradInto", "out.W", out$.W, true);
+    if (!isVector$(out$.V?.data)) notOut$("RGradInto", "out.V", out$.V, true);
+    if (!isVector$(out$.b)) notOut$("RGradInto", "out.b", out$.b, false);
+    if (!isVector$(out$.c)) notOut$("RGradInto", "out.c", out$.c, false);
+  }
   const t$0 = scratch$(5, d$M * d$N);
   t$0.fill(0);
   for (let i = 0; i < d$M; i++) {
@@ -356,8 +367,9 @@ export function RGradInto(input$: RInputs, out$: RGradient): RGradient {
 
 /** The body of RGrad2 and RGrad2Into. */
 function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("RGrad2", "W, V, b, c, X, Y");
   const v$W$m = input$.W;
-  if (v$W$m == null) throw new TypeError("RGrad2: input W is missing");
+  if (!isMatrix$(v$W$m)) notMatrix$("RGrad2", "W", "M x p", v$W$m);
   const d$M = v$W$m.rows;
   if (!(d$M >= 1))
     throw new RangeError(
@@ -374,7 +386,7 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
       "RGrad2: W.data has length " + v$W.length + " but W is " + v$W$m.rows + " x " + v$W$m.cols,
     );
   const v$V$m = input$.V;
-  if (v$V$m == null) throw new TypeError("RGrad2: input V is missing");
+  if (!isMatrix$(v$V$m)) notMatrix$("RGrad2", "V", "K x M", v$V$m);
   const d$K = v$V$m.rows;
   if (!(d$K >= 1))
     throw new RangeError(
@@ -390,19 +402,19 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
       "RGrad2: V.data has length " + v$V.length + " but V is " + v$V$m.rows + " x " + v$V$m.cols,
     );
   const v$b = input$.b;
-  if (v$b == null) throw new TypeError("RGrad2: input b is missing");
+  if (!isVector$(v$b)) notVector$("RGrad2", "b", "M", v$b);
   if (v$b.length !== d$M)
     throw new RangeError(
       "RGrad2: b has length " + v$b.length + " but dimension M is " + d$M + " (from W.rows)",
     );
   const v$c = input$.c;
-  if (v$c == null) throw new TypeError("RGrad2: input c is missing");
+  if (!isVector$(v$c)) notVector$("RGrad2", "c", "K", v$c);
   if (v$c.length !== d$K)
     throw new RangeError(
       "RGrad2: c has length " + v$c.length + " but dimension K is " + d$K + " (from V.rows)",
     );
   const v$X$m = input$.X;
-  if (v$X$m == null) throw new TypeError("RGrad2: input X is missing");
+  if (!isMatrix$(v$X$m)) notMatrix$("RGrad2", "X", "p x N", v$X$m);
   if (v$X$m.rows !== d$p)
     throw new RangeError(
       "RGrad2: X has " + v$X$m.rows + " rows" + " but dimension p is " + d$p + " (from W.cols)",
@@ -418,7 +430,7 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
       "RGrad2: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
     );
   const v$Y$m = input$.Y;
-  if (v$Y$m == null) throw new TypeError("RGrad2: input Y is missing");
+  if (!isMatrix$(v$Y$m)) notMatrix$("RGrad2", "Y", "K x N", v$Y$m);
   if (v$Y$m.rows !== d$K)
     throw new RangeError(
       "RGrad2: Y has " + v$Y$m.rows + " rows" + " but dimension K is " + d$K + " (from V.rows)",
@@ -432,6 +444,11 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
     throw new RangeError(
       "RGrad2: Y.data has length " + v$Y.length + " but Y is " + v$Y$m.rows + " x " + v$Y$m.cols,
     );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.F?.data)) notOut$("RGrad2Into", "out.F", out$.F, true);
+    if (!isVector$(out$.H?.data)) notOut$("RGrad2Into", "out.H", out$.H, true);
+    if (!isVector$(out$.S?.data)) notOut$("RGrad2Into", "out.S", out$.S, true);
+  }
   const t$0 = scratch$(18, d$M * d$N);
   t$0.fill(0);
   for (let i = 0; i < d$M; i++) {
@@ -605,7 +622,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$W!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     const m = input$.W;
-    if (m == null) throw new TypeError(fn + ": input W is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "W", "M x p", m);
     if (d$M$from === "") {
       d$M = m.rows;
       d$M$from = "W.rows";
@@ -637,7 +654,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$V!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     const m = input$.V;
-    if (m == null) throw new TypeError(fn + ": input V is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "V", "K x M", m);
     if (d$K$from === "") {
       d$K = m.rows;
       d$K$from = "V.rows";
@@ -669,7 +686,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$b!: ArrayLike<number>;
   if (plan.needVariable[2] === 1) {
     v$b = input$.b;
-    if (v$b == null) throw new TypeError(fn + ": input b is missing");
+    if (!isVector$(v$b)) notVector$(fn, "b", "M", v$b);
     if (d$M$from === "") {
       d$M = v$b.length;
       d$M$from = "b.length";
@@ -686,7 +703,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$c!: ArrayLike<number>;
   if (plan.needVariable[3] === 1) {
     v$c = input$.c;
-    if (v$c == null) throw new TypeError(fn + ": input c is missing");
+    if (!isVector$(v$c)) notVector$(fn, "c", "K", v$c);
     if (d$K$from === "") {
       d$K = v$c.length;
       d$K$from = "c.length";
@@ -703,7 +720,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$X!: ArrayLike<number>;
   if (plan.needVariable[4] === 1) {
     const m = input$.X;
-    if (m == null) throw new TypeError(fn + ": input X is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "X", "p x N", m);
     if (d$p$from === "") {
       d$p = m.rows;
       d$p$from = "X.rows";
@@ -735,7 +752,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$Y!: ArrayLike<number>;
   if (plan.needVariable[5] === 1) {
     const m = input$.Y;
-    if (m == null) throw new TypeError(fn + ": input Y is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "Y", "K x N", m);
     if (d$K$from === "") {
       d$K = m.rows;
       d$K$from = "Y.rows";
@@ -766,23 +783,19 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   if (plan.needDimension[0] === 1 && d$M$from === "") {
     d$M = input$.M;
-    if (!Number.isInteger(d$M) || d$M < 1)
-      throw new RangeError(fn + ": dimension M is " + String(d$M) + "; it must be a positive integer");
+    if (!isSize$(d$M)) notDimension$(fn, "M", d$M);
   }
   if (plan.needDimension[1] === 1 && d$p$from === "") {
     d$p = input$.p;
-    if (!Number.isInteger(d$p) || d$p < 1)
-      throw new RangeError(fn + ": dimension p is " + String(d$p) + "; it must be a positive integer");
+    if (!isSize$(d$p)) notDimension$(fn, "p", d$p);
   }
   if (plan.needDimension[2] === 1 && d$K$from === "") {
     d$K = input$.K;
-    if (!Number.isInteger(d$K) || d$K < 1)
-      throw new RangeError(fn + ": dimension K is " + String(d$K) + "; it must be a positive integer");
+    if (!isSize$(d$K)) notDimension$(fn, "K", d$K);
   }
   if (plan.needDimension[3] === 1 && d$N$from === "") {
     d$N = input$.N;
-    if (!Number.isInteger(d$N) || d$N < 1)
-      throw new RangeError(fn + ": dimension N is " + String(d$N) + "; it must be a positive integer");
+    if (!isSize$(d$N)) notDimension$(fn, "N", d$N);
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
@@ -859,6 +872,37 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return s$3;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
+function isMatrix$(m: unknown): m is { rows: number; cols: number; data: ArrayLike<number> } {
+  if (typeof m !== "object" || m === null) return false;
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  return Number.isInteger(rows) && Number.isInteger(cols) && isVector$(data);
+}
+
+/** Whether `n` is a positive integer: a size. */
+function isSize$(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1;
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
 }
 
 /** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
@@ -964,6 +1008,61 @@ function matVec$(
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
   }
+}
+
+/** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
+function notDimension$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
+  if (typeof value !== "number")
+    throw new TypeError(`${fn}: dimension ${name} must be a positive integer, not ${kindOf$(value)}`);
+  throw new RangeError(`${fn}: dimension ${name} is ${value}; it must be a positive integer`);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for matrix input `name` (`size` is "rows x cols") that is missing or not a matrix: says which part is wrong. */
+function notMatrix$(fn: string, name: string, size: string, m: unknown): never {
+  if (m === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  if (typeof m !== "object" || m === null || isVector$(m)) {
+    const what = isVector$(m) && isVector$((m as ArrayLike<unknown>)[0]) ? "an array of rows" : kindOf$(m);
+    throw new TypeError(`${fn}: ${name} must be { rows, cols, data } (row-major), not ${what}`);
+  }
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  for (const [key, n] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const) {
+    if (Number.isInteger(n)) continue;
+    // A number of the wrong value or a missing size is a wrong size; anything else is a wrong kind of value.
+    const message = `${fn}: ${name}.${key} must be a positive integer, not ${kindOf$(n)}`;
+    throw typeof n === "number" || n === undefined ? new RangeError(message) : new TypeError(message);
+  }
+  throw new TypeError(
+    `${fn}: ${name}.data must be an array of numbers (${size}, row-major), not ${kindOf$(data)}`,
+  );
+}
+
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
+}
+
+/** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
+function notVector$(fn: string, name: string, length: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
 /** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */

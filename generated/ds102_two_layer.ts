@@ -72,33 +72,39 @@ interface Inputs$ {
 
 /** z1 = A x */
 export function z1(input$: Z1Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("z1", "A, x");
   return forward$(input$ as Inputs$, "z1", 0) as Float64Array;
 }
 
 /** z2 = sigmoid(z1) */
 export function z2(input$: Z2Inputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("z2", "A, x");
   return forward$(input$ as Inputs$, "z2", 1) as Float64Array;
 }
 
 /** z3 = b^T z2 */
 export function z3(input$: Z3Inputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("z3", "A, b, x");
   return forward$(input$ as Inputs$, "z3", 2) as number;
 }
 
 /** z4 = y - z3 */
 export function z4(input$: Z4Inputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("z4", "A, b, x, y");
   return forward$(input$ as Inputs$, "z4", 3) as number;
 }
 
 /** L = z4^2 */
 export function L(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("L", "A, b, x, y");
   return forward$(input$ as Inputs$, "L", 4) as number;
 }
 
 /** The body of LGrad and LGradInto. */
 function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad", "A, b, x, y");
   const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("LGrad: input A is missing");
+  if (!isMatrix$(v$A$m)) notMatrix$("LGrad", "A", "h x m", v$A$m);
   const d$h = v$A$m.rows;
   if (!(d$h >= 1))
     throw new RangeError(
@@ -115,19 +121,23 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
       "LGrad: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
     );
   const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGrad: input b is missing");
+  if (!isVector$(v$b)) notVector$("LGrad", "b", "h", v$b);
   if (v$b.length !== d$h)
     throw new RangeError(
       "LGrad: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)",
     );
   const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad: input x is missing");
+  if (!isVector$(v$x)) notVector$("LGrad", "x", "m", v$x);
   if (v$x.length !== d$m)
     throw new RangeError(
       "LGrad: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)",
     );
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad", "y", v$y);
+  if (out$ !== undefined) {
+    if (!isVector$(out$.A?.data)) notOut$("LGradInto", "out.A", out$.A, true);
+    if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
+  }
   const t$0 = scratch$(0, d$h);
   matVec$(v$A, v$x, d$h, d$m, 1, t$0);
   const t$1 = scratch$(1, d$h);
@@ -195,8 +205,9 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of LGrad2 and LGrad2Into. */
 function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad2", "A, b, x, y");
   const v$A$m = input$.A;
-  if (v$A$m == null) throw new TypeError("LGrad2: input A is missing");
+  if (!isMatrix$(v$A$m)) notMatrix$("LGrad2", "A", "h x m", v$A$m);
   const d$h = v$A$m.rows;
   if (!(d$h >= 1))
     throw new RangeError(
@@ -213,19 +224,23 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "LGrad2: A.data has length " + v$A.length + " but A is " + v$A$m.rows + " x " + v$A$m.cols,
     );
   const v$b = input$.b;
-  if (v$b == null) throw new TypeError("LGrad2: input b is missing");
+  if (!isVector$(v$b)) notVector$("LGrad2", "b", "h", v$b);
   if (v$b.length !== d$h)
     throw new RangeError(
       "LGrad2: b has length " + v$b.length + " but dimension h is " + d$h + " (from A.rows)",
     );
   const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad2: input x is missing");
+  if (!isVector$(v$x)) notVector$("LGrad2", "x", "m", v$x);
   if (v$x.length !== d$m)
     throw new RangeError(
       "LGrad2: x has length " + v$x.length + " but dimension m is " + d$m + " (from A.cols)",
     );
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad2", "y", v$y);
+  if (out$ !== undefined) {
+    if (!isVector$(out$.z2)) notOut$("LGrad2Into", "out.z2", out$.z2, false);
+    if (!isVector$(out$.z1)) notOut$("LGrad2Into", "out.z1", out$.z1, false);
+  }
   const t$0 = scratch$(3, d$h);
   matVec$(v$A, v$x, d$h, d$m, 1, t$0);
   const t$1 = scratch$(4, d$h);
@@ -324,7 +339,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$A!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     const m = input$.A;
-    if (m == null) throw new TypeError(fn + ": input A is missing");
+    if (!isMatrix$(m)) notMatrix$(fn, "A", "h x m", m);
     if (d$h$from === "") {
       d$h = m.rows;
       d$h$from = "A.rows";
@@ -356,7 +371,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$b!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     v$b = input$.b;
-    if (v$b == null) throw new TypeError(fn + ": input b is missing");
+    if (!isVector$(v$b)) notVector$(fn, "b", "h", v$b);
     if (d$h$from === "") {
       d$h = v$b.length;
       d$h$from = "b.length";
@@ -373,7 +388,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x!: ArrayLike<number>;
   if (plan.needVariable[2] === 1) {
     v$x = input$.x;
-    if (v$x == null) throw new TypeError(fn + ": input x is missing");
+    if (!isVector$(v$x)) notVector$(fn, "x", "m", v$x);
     if (d$m$from === "") {
       d$m = v$x.length;
       d$m$from = "x.length";
@@ -390,17 +405,15 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$y!: number;
   if (plan.needVariable[3] === 1) {
     v$y = input$.y;
-    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+    if (typeof v$y !== "number") notNumber$(fn, "y", v$y);
   }
   if (plan.needDimension[0] === 1 && d$h$from === "") {
     d$h = input$.h;
-    if (!Number.isInteger(d$h) || d$h < 1)
-      throw new RangeError(fn + ": dimension h is " + String(d$h) + "; it must be a positive integer");
+    if (!isSize$(d$h)) notDimension$(fn, "h", d$h);
   }
   if (plan.needDimension[1] === 1 && d$m$from === "") {
     d$m = input$.m;
-    if (!Number.isInteger(d$m) || d$m < 1)
-      throw new RangeError(fn + ": dimension m is " + String(d$m) + "; it must be a positive integer");
+    if (!isSize$(d$m)) notDimension$(fn, "m", d$m);
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
@@ -452,6 +465,37 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 4) return s$0;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
+function isMatrix$(m: unknown): m is { rows: number; cols: number; data: ArrayLike<number> } {
+  if (typeof m !== "object" || m === null) return false;
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  return Number.isInteger(rows) && Number.isInteger(cols) && isVector$(data);
+}
+
+/** Whether `n` is a positive integer: a size. */
+function isSize$(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1;
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
 }
 
 /** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
@@ -514,6 +558,67 @@ function matVec$(
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
   }
+}
+
+/** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
+function notDimension$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
+  if (typeof value !== "number")
+    throw new TypeError(`${fn}: dimension ${name} must be a positive integer, not ${kindOf$(value)}`);
+  throw new RangeError(`${fn}: dimension ${name} is ${value}; it must be a positive integer`);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for matrix input `name` (`size` is "rows x cols") that is missing or not a matrix: says which part is wrong. */
+function notMatrix$(fn: string, name: string, size: string, m: unknown): never {
+  if (m === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  if (typeof m !== "object" || m === null || isVector$(m)) {
+    const what = isVector$(m) && isVector$((m as ArrayLike<unknown>)[0]) ? "an array of rows" : kindOf$(m);
+    throw new TypeError(`${fn}: ${name} must be { rows, cols, data } (row-major), not ${what}`);
+  }
+  const { rows, cols, data } = m as { rows?: unknown; cols?: unknown; data?: unknown };
+  for (const [key, n] of [
+    ["rows", rows],
+    ["cols", cols],
+  ] as const) {
+    if (Number.isInteger(n)) continue;
+    // A number of the wrong value or a missing size is a wrong size; anything else is a wrong kind of value.
+    const message = `${fn}: ${name}.${key} must be a positive integer, not ${kindOf$(n)}`;
+    throw typeof n === "number" || n === undefined ? new RangeError(message) : new TypeError(message);
+  }
+  throw new TypeError(
+    `${fn}: ${name}.data must be an array of numbers (${size}, row-major), not ${kindOf$(data)}`,
+  );
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
+}
+
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
+}
+
+/** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
+function notVector$(fn: string, name: string, length: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
 /** out[i, j] = scale * d[i] x[j], row-major rows x cols. */

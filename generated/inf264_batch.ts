@@ -76,55 +76,60 @@ interface Inputs$ {
 
 /** z = w0 x0 + w1 x1 + w2 */
 export function z(input$: ZInputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("z", "x0, x1, w0, w1, w2");
   return forward$(input$ as Inputs$, "z", 0) as Float64Array;
 }
 
 /** h = relu(z) */
 export function h(input$: HInputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h", "x0, x1, w0, w1, w2");
   return forward$(input$ as Inputs$, "h", 1) as Float64Array;
 }
 
 /** yhat = w3 h + w4 */
 export function yhat(input$: YhatInputs): Float64Array {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("yhat", "x0, x1, w0, w1, w2, w3, w4");
   return forward$(input$ as Inputs$, "yhat", 2) as Float64Array;
 }
 
 /** L = sum((yhat - y) .^ 2) / N */
 export function L(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("L", "x0, x1, y, w0, w1, w2, w3, w4");
   return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
 /** The body of LGrad and LGradInto. */
 function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad", "x0, x1, y, w0, w1, w2, w3, w4");
   const v$x0 = input$.x0;
-  if (v$x0 == null) throw new TypeError("LGrad: input x0 is missing");
+  if (!isVector$(v$x0)) notVector$("LGrad", "x0", "N", v$x0);
   const d$N = v$x0.length;
   if (!(d$N >= 1))
     throw new RangeError(
       "LGrad: dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
     );
   const v$x1 = input$.x1;
-  if (v$x1 == null) throw new TypeError("LGrad: input x1 is missing");
+  if (!isVector$(v$x1)) notVector$("LGrad", "x1", "N", v$x1);
   if (v$x1.length !== d$N)
     throw new RangeError(
       "LGrad: x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from x0.length)",
     );
   const v$y = input$.y;
-  if (v$y == null) throw new TypeError("LGrad: input y is missing");
+  if (!isVector$(v$y)) notVector$("LGrad", "y", "N", v$y);
   if (v$y.length !== d$N)
     throw new RangeError(
       "LGrad: y has length " + v$y.length + " but dimension N is " + d$N + " (from x0.length)",
     );
   const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("LGrad: w0 must be a number");
+  if (typeof v$w0 !== "number") notNumber$("LGrad", "w0", v$w0);
   const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("LGrad: w1 must be a number");
+  if (typeof v$w1 !== "number") notNumber$("LGrad", "w1", v$w1);
   const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("LGrad: w2 must be a number");
+  if (typeof v$w2 !== "number") notNumber$("LGrad", "w2", v$w2);
   const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("LGrad: w3 must be a number");
+  if (typeof v$w3 !== "number") notNumber$("LGrad", "w3", v$w3);
   const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("LGrad: w4 must be a number");
+  if (typeof v$w4 !== "number") notNumber$("LGrad", "w4", v$w4);
   const t$0 = scratch$(0, d$N);
   for (let i = 0; i < d$N; i++) {
     t$0[i] = Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2);
@@ -203,35 +208,41 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of LGrad2 and LGrad2Into. */
 function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad2", "x0, x1, y, w0, w1, w2, w3, w4");
   const v$x0 = input$.x0;
-  if (v$x0 == null) throw new TypeError("LGrad2: input x0 is missing");
+  if (!isVector$(v$x0)) notVector$("LGrad2", "x0", "N", v$x0);
   const d$N = v$x0.length;
   if (!(d$N >= 1))
     throw new RangeError(
       "LGrad2: dimension N is " + d$N + " (from x0.length); every dimension must be at least 1",
     );
   const v$x1 = input$.x1;
-  if (v$x1 == null) throw new TypeError("LGrad2: input x1 is missing");
+  if (!isVector$(v$x1)) notVector$("LGrad2", "x1", "N", v$x1);
   if (v$x1.length !== d$N)
     throw new RangeError(
       "LGrad2: x1 has length " + v$x1.length + " but dimension N is " + d$N + " (from x0.length)",
     );
   const v$y = input$.y;
-  if (v$y == null) throw new TypeError("LGrad2: input y is missing");
+  if (!isVector$(v$y)) notVector$("LGrad2", "y", "N", v$y);
   if (v$y.length !== d$N)
     throw new RangeError(
       "LGrad2: y has length " + v$y.length + " but dimension N is " + d$N + " (from x0.length)",
     );
   const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("LGrad2: w0 must be a number");
+  if (typeof v$w0 !== "number") notNumber$("LGrad2", "w0", v$w0);
   const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("LGrad2: w1 must be a number");
+  if (typeof v$w1 !== "number") notNumber$("LGrad2", "w1", v$w1);
   const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("LGrad2: w2 must be a number");
+  if (typeof v$w2 !== "number") notNumber$("LGrad2", "w2", v$w2);
   const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("LGrad2: w3 must be a number");
+  if (typeof v$w3 !== "number") notNumber$("LGrad2", "w3", v$w3);
   const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("LGrad2: w4 must be a number");
+  if (typeof v$w4 !== "number") notNumber$("LGrad2", "w4", v$w4);
+  if (out$ !== undefined) {
+    if (!isVector$(out$.yhat)) notOut$("LGrad2Into", "out.yhat", out$.yhat, false);
+    if (!isVector$(out$.h)) notOut$("LGrad2Into", "out.h", out$.h, false);
+    if (!isVector$(out$.z)) notOut$("LGrad2Into", "out.z", out$.z, false);
+  }
   const t$0 = scratch$(3, d$N);
   for (let i = 0; i < d$N; i++) {
     t$0[i] = Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2);
@@ -320,7 +331,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x0!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     v$x0 = input$.x0;
-    if (v$x0 == null) throw new TypeError(fn + ": input x0 is missing");
+    if (!isVector$(v$x0)) notVector$(fn, "x0", "N", v$x0);
     if (d$N$from === "") {
       d$N = v$x0.length;
       d$N$from = "x0.length";
@@ -337,7 +348,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x1!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     v$x1 = input$.x1;
-    if (v$x1 == null) throw new TypeError(fn + ": input x1 is missing");
+    if (!isVector$(v$x1)) notVector$(fn, "x1", "N", v$x1);
     if (d$N$from === "") {
       d$N = v$x1.length;
       d$N$from = "x1.length";
@@ -354,7 +365,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$y!: ArrayLike<number>;
   if (plan.needVariable[2] === 1) {
     v$y = input$.y;
-    if (v$y == null) throw new TypeError(fn + ": input y is missing");
+    if (!isVector$(v$y)) notVector$(fn, "y", "N", v$y);
     if (d$N$from === "") {
       d$N = v$y.length;
       d$N$from = "y.length";
@@ -371,32 +382,31 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$w0!: number;
   if (plan.needVariable[3] === 1) {
     v$w0 = input$.w0;
-    if (typeof v$w0 !== "number") throw new TypeError(fn + ": w0 must be a number");
+    if (typeof v$w0 !== "number") notNumber$(fn, "w0", v$w0);
   }
   let v$w1!: number;
   if (plan.needVariable[4] === 1) {
     v$w1 = input$.w1;
-    if (typeof v$w1 !== "number") throw new TypeError(fn + ": w1 must be a number");
+    if (typeof v$w1 !== "number") notNumber$(fn, "w1", v$w1);
   }
   let v$w2!: number;
   if (plan.needVariable[5] === 1) {
     v$w2 = input$.w2;
-    if (typeof v$w2 !== "number") throw new TypeError(fn + ": w2 must be a number");
+    if (typeof v$w2 !== "number") notNumber$(fn, "w2", v$w2);
   }
   let v$w3!: number;
   if (plan.needVariable[6] === 1) {
     v$w3 = input$.w3;
-    if (typeof v$w3 !== "number") throw new TypeError(fn + ": w3 must be a number");
+    if (typeof v$w3 !== "number") notNumber$(fn, "w3", v$w3);
   }
   let v$w4!: number;
   if (plan.needVariable[7] === 1) {
     v$w4 = input$.w4;
-    if (typeof v$w4 !== "number") throw new TypeError(fn + ": w4 must be a number");
+    if (typeof v$w4 !== "number") notNumber$(fn, "w4", v$w4);
   }
   if (plan.needDimension[0] === 1 && d$N$from === "") {
     d$N = input$.N;
-    if (!Number.isInteger(d$N) || d$N < 1)
-      throw new RangeError(fn + ": dimension N is " + String(d$N) + "; it must be a positive integer");
+    if (!isSize$(d$N)) notDimension$(fn, "N", d$N);
   }
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
@@ -434,6 +444,69 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return s$1;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `n` is a positive integer: a size. */
+function isSize$(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 1;
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
+}
+
+/** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
+function notDimension$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
+  if (typeof value !== "number")
+    throw new TypeError(`${fn}: dimension ${name} must be a positive integer, not ${kindOf$(value)}`);
+  throw new RangeError(`${fn}: dimension ${name} is ${value}; it must be a positive integer`);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
+}
+
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
+}
+
+/** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
+function notVector$(fn: string, name: string, length: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
 /** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */

@@ -74,41 +74,46 @@ interface Inputs$ {
 
 /** z = w0 x[0] + w1 x[1] + w2 */
 export function z(input$: ZInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("z", "x, w0, w1, w2");
   return forward$(input$ as Inputs$, "z", 0) as number;
 }
 
 /** h = relu(z) */
 export function h(input$: HInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h", "x, w0, w1, w2");
   return forward$(input$ as Inputs$, "h", 1) as number;
 }
 
 /** yhat = w3 h + w4 */
 export function yhat(input$: YhatInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("yhat", "x, w0, w1, w2, w3, w4");
   return forward$(input$ as Inputs$, "yhat", 2) as number;
 }
 
 /** L = (yhat - y)^2 */
 export function L(input$: LInputs): number {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("L", "x, y, w0, w1, w2, w3, w4");
   return forward$(input$ as Inputs$, "L", 3) as number;
 }
 
 /** The body of LGrad and LGradInto. */
 function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad", "x, y, w0, w1, w2, w3, w4");
   const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad: input x is missing");
+  if (!isVector$(v$x)) notVector$("LGrad", "x", "2", v$x);
   if (v$x.length !== 2) throw new RangeError("LGrad: x has length " + v$x.length + " but must have length 2");
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad", "y", v$y);
   const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("LGrad: w0 must be a number");
+  if (typeof v$w0 !== "number") notNumber$("LGrad", "w0", v$w0);
   const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("LGrad: w1 must be a number");
+  if (typeof v$w1 !== "number") notNumber$("LGrad", "w1", v$w1);
   const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("LGrad: w2 must be a number");
+  if (typeof v$w2 !== "number") notNumber$("LGrad", "w2", v$w2);
   const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("LGrad: w3 must be a number");
+  if (typeof v$w3 !== "number") notNumber$("LGrad", "w3", v$w3);
   const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("LGrad: w4 must be a number");
+  if (typeof v$w4 !== "number") notNumber$("LGrad", "w4", v$w4);
   const s$0 = v$x[0];
   const s$1 = v$w0 * s$0;
   const s$2 = v$x[1];
@@ -162,22 +167,23 @@ export function LGradInto(input$: LInputs, out$: LGradient): LGradient {
 
 /** The body of LGrad2 and LGrad2Into. */
 function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("LGrad2", "x, y, w0, w1, w2, w3, w4");
   const v$x = input$.x;
-  if (v$x == null) throw new TypeError("LGrad2: input x is missing");
+  if (!isVector$(v$x)) notVector$("LGrad2", "x", "2", v$x);
   if (v$x.length !== 2)
     throw new RangeError("LGrad2: x has length " + v$x.length + " but must have length 2");
   const v$y = input$.y;
-  if (typeof v$y !== "number") throw new TypeError("LGrad2: y must be a number");
+  if (typeof v$y !== "number") notNumber$("LGrad2", "y", v$y);
   const v$w0 = input$.w0;
-  if (typeof v$w0 !== "number") throw new TypeError("LGrad2: w0 must be a number");
+  if (typeof v$w0 !== "number") notNumber$("LGrad2", "w0", v$w0);
   const v$w1 = input$.w1;
-  if (typeof v$w1 !== "number") throw new TypeError("LGrad2: w1 must be a number");
+  if (typeof v$w1 !== "number") notNumber$("LGrad2", "w1", v$w1);
   const v$w2 = input$.w2;
-  if (typeof v$w2 !== "number") throw new TypeError("LGrad2: w2 must be a number");
+  if (typeof v$w2 !== "number") notNumber$("LGrad2", "w2", v$w2);
   const v$w3 = input$.w3;
-  if (typeof v$w3 !== "number") throw new TypeError("LGrad2: w3 must be a number");
+  if (typeof v$w3 !== "number") notNumber$("LGrad2", "w3", v$w3);
   const v$w4 = input$.w4;
-  if (typeof v$w4 !== "number") throw new TypeError("LGrad2: w4 must be a number");
+  if (typeof v$w4 !== "number") notNumber$("LGrad2", "w4", v$w4);
   const s$0 = v$x[0];
   const s$1 = v$w0 * s$0;
   const s$2 = v$x[1];
@@ -250,39 +256,39 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     v$x = input$.x;
-    if (v$x == null) throw new TypeError(fn + ": input x is missing");
+    if (!isVector$(v$x)) notVector$(fn, "x", "2", v$x);
     if (v$x.length !== 2)
       throw new RangeError(fn + ": x has length " + v$x.length + " but must have length 2");
   }
   let v$y!: number;
   if (plan.needVariable[1] === 1) {
     v$y = input$.y;
-    if (typeof v$y !== "number") throw new TypeError(fn + ": y must be a number");
+    if (typeof v$y !== "number") notNumber$(fn, "y", v$y);
   }
   let v$w0!: number;
   if (plan.needVariable[2] === 1) {
     v$w0 = input$.w0;
-    if (typeof v$w0 !== "number") throw new TypeError(fn + ": w0 must be a number");
+    if (typeof v$w0 !== "number") notNumber$(fn, "w0", v$w0);
   }
   let v$w1!: number;
   if (plan.needVariable[3] === 1) {
     v$w1 = input$.w1;
-    if (typeof v$w1 !== "number") throw new TypeError(fn + ": w1 must be a number");
+    if (typeof v$w1 !== "number") notNumber$(fn, "w1", v$w1);
   }
   let v$w2!: number;
   if (plan.needVariable[4] === 1) {
     v$w2 = input$.w2;
-    if (typeof v$w2 !== "number") throw new TypeError(fn + ": w2 must be a number");
+    if (typeof v$w2 !== "number") notNumber$(fn, "w2", v$w2);
   }
   let v$w3!: number;
   if (plan.needVariable[5] === 1) {
     v$w3 = input$.w3;
-    if (typeof v$w3 !== "number") throw new TypeError(fn + ": w3 must be a number");
+    if (typeof v$w3 !== "number") notNumber$(fn, "w3", v$w3);
   }
   let v$w4!: number;
   if (plan.needVariable[6] === 1) {
     v$w4 = input$.w4;
-    if (typeof v$w4 !== "number") throw new TypeError(fn + ": w4 must be a number");
+    if (typeof v$w4 !== "number") notNumber$(fn, "w4", v$w4);
   }
   let value$0 = 0;
   if (plan.need[0] === 1) {
@@ -315,6 +321,42 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return s$2;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/** Whether `v` can be read as a vector: an array, a typed array, or another object with a numeric length. */
+function isVector$(v: unknown): v is ArrayLike<number> {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+/** A value of the wrong kind, as messages name it: `an array`, `the string "2"`, `undefined`, `2.5`. */
+function kindOf$(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return "a typed array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  // undefined, numbers, booleans, bigints
+  return String(value);
+}
+
+/** Throws for a call whose inputs are not an object: `LGrad()`. */
+function notInputs$(fn: string, names: string): never {
+  throw new TypeError(`${fn}: inputs must be an object with ${names}`);
+}
+
+/** Throws for scalar input `name` that is missing or not a number. */
+function notNumber$(fn: string, name: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
+}
+
+/** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
+function notVector$(fn: string, name: string, length: string, value: unknown): never {
+  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
+  throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
 function sq$(x: number): number {

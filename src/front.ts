@@ -5,6 +5,21 @@ import { Diagnostics } from './syntax/errors.js';
 import { parseProgram } from './syntax/parse.js';
 import { Source } from './syntax/source.js';
 
+/**
+ * Parses and checks a formula file's text: every declaration, definition and `grad` line, every
+ * name and every shape. All problems are reported together, not just the first.
+ *
+ * @param text - The formula file's text.
+ * @param path - Shown in error messages (`path:line:col: ...`); default `<input>`.
+ * @returns The checked model: dimensions, variables, definitions and requests over one IR graph.
+ * @throws `GradcError` with a located diagnostic for each problem (at most 20).
+ * @example
+ * ```ts
+ * const model = checkFormula('x : vector(n)\nL = x^T x\ngrad L wrt x\n', 'square.formula');
+ * model.dims; // ['n']
+ * model.requests[0].functionName; // 'LGrad'
+ * ```
+ */
 export function checkFormula(text: string, path = '<input>'): Model {
   const source = new Source(path, text);
   const diagnostics = new Diagnostics();

@@ -1,20 +1,31 @@
-/** The gradc library: parse and check formulas, differentiate, simplify, print, compile. */
+/**
+ * The gradc library: check formulas, differentiate them, print the gradients as formulas and
+ * LaTeX, compile TypeScript modules, and check them numerically. README.md ("The library")
+ * documents every export with an example; its examples run as tests (test/readme.test.ts).
+ */
+
+// One call from formula text to what the command line prints or writes.
+export { compile } from './compile.js';
+export { derive, latex } from './from-text.js';
+
+// Step by step: text → checked model → derived gradients → formulas, LaTeX, a module.
 export { checkFormula } from './front.js';
-export { differentiate, differentiateRequest, type DerivedGradient } from './diff/differentiate.js';
-export { gradients } from './diff/reverse.js';
-export { simplify, RULES, type Rule } from './simplify/simplify.js';
+export { differentiate, type DerivedGradient } from './diff/differentiate.js';
 export { toFormula, type FormulaLine } from './print/formula.js';
 export { toLatex, type LatexOptions } from './print/latex.js';
-export { Printer, type Style } from './print/printer.js';
 export { latexName } from './print/names.js';
+export { generate, type GeneratedModule, type ModuleManifest, type ModuleOptions } from './codegen/module.js';
+
+// Numbers: the check against a reference and central differences, and fixtures.
+export { checkModel, formatCheckReport, type CheckOptions, type CheckReport, type CheckRow } from './check/check-module.js';
+export type { Comparison } from './check/numeric.js';
+export { makeFixtures, type Fixtures, type FixtureOptions } from './check/fixtures.js';
+
+// Errors: located diagnostics about a formula's text.
 export { GradcError, formatDiagnostic, type Diagnostic } from './syntax/errors.js';
 export { Source, type Span } from './syntax/source.js';
+
+// The checked model, as checkFormula returns it.
 export type { Model, Variable, Definition, GradRequest } from './ir/model.js';
-export type { Node, OpName } from './ir/node.js';
+export type { Node, OpName, VarKind } from './ir/node.js';
 export type { Shape, Dim } from './ir/shape.js';
-export { compile } from './compile.js';
-export { generate, generateModule, type GeneratedModule, type ModuleManifest } from './codegen/module.js';
-export { checkModel, formatCheckReport, type CheckOptions, type CheckReport } from './check/check-module.js';
-export { makeFixtures, type Fixtures, type FixtureOptions } from './check/fixtures.js';
-export { evaluateNodes, ReferenceEvaluator } from './check/reference.js';
-export { latexSteps, partial } from './print/latex.js';

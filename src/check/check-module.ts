@@ -11,9 +11,14 @@ import { checkGradients } from './gradcheck.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, differenceNoise, type Comparison } from './numeric.js';
 import type { Domain } from './random.js';
-import { ReferenceEvaluator, type InputValue } from './reference.js';
+import { ReferenceEvaluator, type InputValue, type Value } from './reference.js';
 import { moduleInputs, toValue } from './run-module.js';
 
+/**
+ * Options of `checkModel`: `dims`, sizes of dimensions (the others get 3, 4, 2, 5, ...); `seed`
+ * of the random inputs (default 1); `tol`, the largest relative error that passes (default
+ * 1e-6); `typeCheck` (default true).
+ */
 export interface CheckOptions {
   readonly dims?: Readonly<Record<string, number>>;
   readonly seed?: number;
@@ -26,19 +31,38 @@ export interface CheckOptions {
   readonly typeCheck?: boolean;
 }
 
+/**
+ * One comparison of a check: a function's value against the reference evaluator, or its
+ * gradient with respect to one variable or definition against central differences.
+ */
 export interface CheckRow {
   readonly functionName: string;
   /** `value` for a function's own value, else the variable or definition differentiated against. */
   readonly variable: string;
+  /** With the allowance subtracted: what `pass` is decided on. */
   readonly comparison: Comparison;
+  /** The errors as measured, nothing subtracted: what the report shows. */
+  readonly measured: { readonly maxAbs: number; readonly maxRel: number };
+  /**
+   * Absolute error allowed for the rounding noise of central differences before the tolerance
+   * applies (0 for a value, which is compared with the reference evaluator).
+   */
+  readonly allowance: number;
   readonly pass: boolean;
   /** Why the row was not compared (then `pass` is true): a gradient central differences cannot check. */
   readonly skipped?: string;
 }
 
+/**
+ * What `checkModel` found: the sizes and the seed used (a later seed than the one asked for when
+ * the formula was not finite at the first), the module's type errors, one row per value and
+ * gradient, and `ok`: the module type-checks and every row passes.
+ */
 export interface CheckReport {
   readonly dims: ReadonlyMap<string, number>;
   readonly seed: number;
+  /** The tolerance the rows were judged by (CheckOptions.tol). */
+  readonly tol: number;
   readonly typeErrors: readonly string[];
   /** Whether the module was type-checked (see CheckOptions.typeCheck). */
   readonly typeChecked: boolean;
@@ -86,6 +110,24 @@ function finiteEverywhere(model: Model, values: ReadonlyMap<string, InputValue>,
   return model.definitions.every((d) => evaluator.value(d.node).every((row) => row.every(Number.isFinite)));
 }
 
+/**
+ * Checks a model numerically, as `gradc check` does: generates its module (unless given one),
+ * type-checks it strictly, loads it, runs every function on random inputs, and compares each
+ * value with the mathjs reference evaluator and each gradient with central differences. Inputs
+ * are sampled where the formula is smooth (positive under `log`, away from 0 under `relu`, ...);
+ * if the formula is not finite there, the next seeds are tried.
+ *
+ * @param model - The checked model.
+ * @param options - Sizes, seed, tolerance, and whether to type-check.
+ * @param generated - The model's module, from `generate`, when the caller has it already.
+ * @returns The report: a failed comparison is a row that does not pass, not an exception.
+ * @example
+ * ```ts
+ * const model = checkFormula('W : matrix(m, n)\nx : vector(n)\nL = sum(tanh(W x))\ngrad L wrt W, x\n');
+ * const report = await checkModel(model, { dims: { m: 3, n: 2 }, seed: 1 });
+ * report.ok; // true
+ * ```
+ */
 export async function checkModel(model: Model, options: CheckOptions = {}, generated?: GeneratedModule): Promise<CheckReport> {
   const derived = differentiate(model);
   const module = generated ?? (await generate(model, derived, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula' }));
@@ -104,21 +146,23 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
   const inputs = moduleInputs(model, report.inputs, report.dims);
   const reference = new ReferenceEvaluator({ values: report.inputs, dims: report.dims });
   const rows: CheckRow[] = [];
-  const row = (functionName: string, variable: string, comparison: Comparison) => {
+  const row = (functionName: string, variable: string, actual: Value, expected: Value, allowance = 0) => {
+    const comparison = compareValues(actual, expected, { noise: allowance });
+    const measured = allowance === 0 ? comparison : compareValues(actual, expected);
     const pass = comparison.mismatch === undefined && comparison.maxRel <= tol;
-    rows.push({ functionName, variable, comparison, pass });
+    rows.push({ functionName, variable, comparison, measured: { maxAbs: measured.maxAbs, maxRel: measured.maxRel }, allowance, pass });
   };
   const call = (name: string): unknown => (exports[name] as (i: unknown) => unknown)(inputs);
 
   for (const { definition, functionName } of module.manifest.definitions) {
     const node = model.definitions.find((d) => d.name === definition)!.node;
-    row(functionName, 'value', compareValues(toValue(call(functionName)), reference.value(node)));
+    row(functionName, 'value', toValue(call(functionName)), reference.value(node));
   }
   for (const g of module.manifest.gradients) {
     const result = call(g.functionName) as Record<string, unknown>;
     const target = model.definitions.find((d) => d.name === g.of)!.node;
     const value = reference.value(target);
-    row(g.functionName, 'value', compareValues(toValue(result.value), value));
+    row(g.functionName, 'value', toValue(result.value), value);
     // Central differences of a large value carry rounding noise of about ε·|f| / step: not an error.
     const noise = differenceNoise(value[0]![0]!);
     for (const w of g.wrt) {
@@ -127,27 +171,51 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
         // Not checkable by central differences (a constant definition): say so, do not guess.
         const skip = report.skipped.find((s) => s.functionName === g.functionName && s.wrt === w);
         const none: Comparison = { maxAbs: 0, maxRel: 0, worst: undefined, mismatch: undefined };
-        rows.push({ functionName: g.functionName, variable: w, comparison: none, pass: true, skipped: skip?.reason ?? 'not checked' });
+        rows.push({ functionName: g.functionName, variable: w, comparison: none, measured: none, allowance: 0, pass: true, skipped: skip?.reason ?? 'not checked' });
         continue;
       }
-      row(g.functionName, w, compareValues(toValue(result[w]), check.numeric, { noise }));
+      row(g.functionName, w, toValue(result[w]), check.numeric, noise);
     }
   }
-  return { dims: report.dims, seed, typeErrors, typeChecked, rows, ok: typeErrors.length === 0 && rows.every((r) => r.pass) };
+  return { dims: report.dims, seed, tol, typeErrors, typeChecked, rows, ok: typeErrors.length === 0 && rows.every((r) => r.pass) };
 }
 
-/** The report as a table for a terminal. */
+/** A number of the report in the table: three significant digits. */
+function scientific(x: number): string {
+  return x.toExponential(2);
+}
+
+/** Whether a row's errors were measured (not for a skipped row, nor for mismatched shapes or NaNs). */
+function measuredErrors(r: CheckRow): boolean {
+  return r.skipped === undefined && r.comparison.mismatch === undefined;
+}
+
+/**
+ * The report as the table `gradc check` prints for a terminal: the sizes and the seed, the
+ * tolerance, one line per row (the errors as measured, the noise allowed, the result), and a
+ * summary line.
+ *
+ * @param report - A report of `checkModel`.
+ * @returns The table, lines separated by `\n`.
+ * @example
+ * ```ts
+ * console.log(formatCheckReport(await checkModel(model)));
+ * ```
+ */
 export function formatCheckReport(report: CheckReport): string {
   const lines: string[] = [];
   const dims = [...report.dims].map(([d, n]) => `${d}=${n}`).join(', ');
   lines.push(`dimensions: ${dims === '' ? '(none)' : dims}; seed ${report.seed}`);
+  lines.push(`tolerance: relative error ${report.tol === 0 ? '0' : report.tol.toExponential()}, after the allowed noise is subtracted`);
   for (const e of report.typeErrors) lines.push(`type error in the generated module: ${e}`);
-  const header = ['function', 'variable', 'max abs error', 'max rel error', 'result'];
+  const header = ['function', 'variable', 'max abs error', 'max rel error', 'allowed noise', 'result'];
   const body = report.rows.map((r) => [
     r.functionName,
     r.variable,
-    r.comparison.mismatch !== undefined || r.skipped !== undefined ? '-' : r.comparison.maxAbs.toExponential(2),
-    r.comparison.mismatch !== undefined || r.skipped !== undefined ? '-' : r.comparison.maxRel.toExponential(2),
+    measuredErrors(r) ? scientific(r.measured.maxAbs) : '-',
+    measuredErrors(r) ? scientific(r.measured.maxRel) : '-',
+    // Left empty for a skipped row: nothing was compared, so nothing was allowed.
+    r.skipped === undefined ? scientific(r.allowance) : '',
     r.skipped !== undefined ? `skipped (${r.skipped})` : r.pass ? 'pass' : `FAIL${r.comparison.mismatch !== undefined ? ` (${r.comparison.mismatch})` : ''}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
@@ -158,4 +226,66 @@ export function formatCheckReport(report: CheckReport): string {
   const checked = report.rows.length - skipped;
   lines.push(report.ok ? `all ${checked} checks passed${skipped > 0 ? `; ${skipped} not checked` : ''}` : `${failed} of ${report.rows.length} checks failed${report.typeErrors.length > 0 ? '; the module does not type-check' : ''}`);
   return lines.join('\n');
+}
+
+/** A number in the JSON report: a non-finite one is written as a string, as in fixture files. */
+export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+export interface CheckRowDocument {
+  readonly function: string;
+  /** `value` for the function's own value, else the variable or definition differentiated against. */
+  readonly variable: string;
+  /** As measured, nothing subtracted; null when not measured (skipped, or `reason` says why not). */
+  readonly maxAbsError: JsonNumber | null;
+  readonly maxRelError: JsonNumber | null;
+  /** The absolute error allowed for rounding noise before the tolerance applies; null when skipped. */
+  readonly allowedNoise: JsonNumber | null;
+  readonly result: 'pass' | 'fail' | 'skipped';
+  /** Why a row was skipped, or what mismatched (shapes, NaN) in a failed one. */
+  readonly reason?: string;
+}
+
+/** `gradc check --json`: the whole report as one JSON document. */
+export interface CheckReportDocument {
+  readonly formula: string;
+  readonly dims: Record<string, number>;
+  readonly seed: number;
+  readonly tolerance: number;
+  readonly typeChecked: boolean;
+  readonly typeErrors: readonly string[];
+  readonly rows: readonly CheckRowDocument[];
+  readonly ok: boolean;
+}
+
+function jsonNumber(x: number): JsonNumber {
+  if (Number.isFinite(x)) return x;
+  return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+}
+
+export function checkReportDocument(report: CheckReport, formula: string): CheckReportDocument {
+  const dims = Object.create(null) as Record<string, number>; // a dimension may be named __proto__
+  for (const [d, n] of report.dims) dims[d] = n;
+  const rows = report.rows.map((r): CheckRowDocument => {
+    const measured = measuredErrors(r);
+    const reason = r.skipped ?? r.comparison.mismatch;
+    return {
+      function: r.functionName,
+      variable: r.variable,
+      maxAbsError: measured ? jsonNumber(r.measured.maxAbs) : null,
+      maxRelError: measured ? jsonNumber(r.measured.maxRel) : null,
+      allowedNoise: r.skipped === undefined ? jsonNumber(r.allowance) : null,
+      result: r.skipped !== undefined ? 'skipped' : r.pass ? 'pass' : 'fail',
+      ...(reason === undefined ? {} : { reason }),
+    };
+  });
+  return {
+    formula,
+    dims,
+    seed: report.seed,
+    tolerance: report.tol,
+    typeChecked: report.typeChecked,
+    typeErrors: report.typeErrors,
+    rows,
+    ok: report.ok,
+  };
 }

@@ -11,12 +11,22 @@ import { loadModule } from './load.js';
 import { mulberry32, randomDims, randomInputs } from './random.js';
 import { moduleInputs, toJson } from './run-module.js';
 
+/**
+ * Options of `makeFixtures`: `dims`, sizes of dimensions (the others get 3, 4, 2, 5, ...);
+ * `seed` (default 1); `count`, the number of cases (default 1).
+ */
 export interface FixtureOptions {
   readonly dims?: Readonly<Record<string, number>>;
   readonly seed?: number;
   readonly count?: number;
 }
 
+/**
+ * The fixtures `gradc fixtures` writes as JSON: the formula's file name, the seed and sizes,
+ * and for each case the inputs, every definition's value, and the result of every gradient
+ * function, keyed by function name. Vectors are arrays, matrices `{ rows, cols, data }` with
+ * `data` row-major; a non-finite number is the string `"NaN"`, `"Infinity"` or `"-Infinity"`.
+ */
 export interface Fixtures {
   readonly formula: string;
   readonly seed: number;
@@ -28,6 +38,21 @@ export interface Fixtures {
   }[];
 }
 
+/**
+ * Random test cases for a model, as `gradc fixtures` writes them: inputs sampled as
+ * `checkModel` samples them, with every definition's value and every requested gradient,
+ * computed by the model's generated module. The same options always give the same fixtures.
+ *
+ * @param model - The checked model.
+ * @param options - Sizes, seed, and number of cases.
+ * @returns The fixtures; their JSON is what `gradc fixtures` writes.
+ * @example
+ * ```ts
+ * const model = checkFormula('W : matrix(m, n)\nx : vector(n)\nL = sum(tanh(W x))\ngrad L wrt W, x\n', 'layer.formula');
+ * const fixtures = await makeFixtures(model, { dims: { m: 3, n: 2 }, seed: 7, count: 5 });
+ * fixtures.cases[0].gradients.LGrad; // { value, W: { rows: 3, cols: 2, data }, x }
+ * ```
+ */
 export async function makeFixtures(model: Model, options: FixtureOptions = {}): Promise<Fixtures> {
   const seed = options.seed ?? 1;
   const derived = differentiate(model);

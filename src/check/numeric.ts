@@ -72,6 +72,11 @@ export function numericGradient(
   );
 }
 
+/**
+ * How far computed entries are from expected ones: the largest absolute and relative errors,
+ * the entry where the relative error is largest, and `mismatch` when the shapes differ or an
+ * entry is NaN in one and not the other.
+ */
 export interface Comparison {
   /** Largest |actual − expected| over the entries, less the allowed noise. */
   readonly maxAbs: number;

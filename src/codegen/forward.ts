@@ -6,11 +6,12 @@
  * block. Code size is therefore linear in the number of definitions, where one standalone
  * function per definition would repeat every earlier layer: quadratic for a deep network.
  */
-import type { Model, Variable } from '../ir/model.js';
+import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Dim } from '../ir/shape.js';
 import { lowerBlock, str, valueKindOfShape, type ScratchSlots } from './lower.js';
+import { checkDimension, checkMatrix, checkNumber, checkVector, inputTypeOf } from './inputs.js';
 import { localName, propertyAccess, propertyKey } from './names.js';
 
 export interface ForwardEngine {
@@ -32,18 +33,6 @@ export interface InputField {
 }
 
 export const ENGINE_INPUTS = 'Inputs$';
-
-export function inputTypeOf(v: Variable): string {
-  switch (v.kind) {
-    case 'scalar':
-    case 'index':
-      return 'number';
-    case 'vector':
-      return 'ArrayLike<number>';
-    case 'matrix':
-      return '{ rows: number; cols: number; data: ArrayLike<number> }';
-  }
-}
 
 function dimsOfShapeNode(n: Node, out: Set<string>): void {
   for (const d of [n.shape.rows, n.shape.cols]) if (typeof d === 'string') out.add(d);
@@ -183,6 +172,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
   };
 
   const locals = new Map<number, string>();
+  const helpers = new Set<string>();
   variables.forEach((v, i) => {
     if (!usedVariables.has(i)) return;
     const local = localName('v', v.name, i);
@@ -193,19 +183,19 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     switch (v.kind) {
       case 'scalar':
       case 'index':
-        body.push(`${local} = ${read};`, `if (typeof ${local} !== "number") throw new TypeError(${msg(str(`: ${v.name} must be a number`))});`);
+        body.push(`${local} = ${read};`, checkNumber(fn, local, v.name, helpers));
         break;
       case 'vector':
         body.push(
           `${local} = ${read};`,
-          `if (${local} == null) throw new TypeError(${msg(str(`: input ${v.name} is missing`))});`,
+          checkVector(fn, local, v.name, v.shape.rows, helpers),
           ...bind(v.shape.rows, `${local}.length`, `${v.name}.length`, 'length', v.name),
         );
         break;
       case 'matrix':
         body.push(
           `const m = ${read};`,
-          `if (m == null) throw new TypeError(${msg(str(`: input ${v.name} is missing`))});`,
+          checkMatrix(fn, 'm', v.name, v.shape.rows, v.shape.cols, helpers),
           ...bind(v.shape.rows, 'm.rows', `${v.name}.rows`, 'rows', v.name),
           ...bind(v.shape.cols, 'm.cols', `${v.name}.cols`, 'columns', v.name),
           `${local} = m.data;`,
@@ -222,7 +212,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     body.push(
       `if (plan.needDimension[${i}] === 1 && ${fromLocals.get(d)} === "") {`,
       `${local} = input$${propertyAccess(d)};`,
-      `if (!Number.isInteger(${local}) || ${local} < 1) throw new RangeError(${msg(str(`: dimension ${d} is `), `String(${local})`, str('; it must be a positive integer'))});`,
+      checkDimension(fn, local, d, helpers),
       '}',
     );
   });
@@ -239,7 +229,6 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
 
   // Definitions that later definitions read keep their value in a local.
   const readLater = new Set(deps.flat());
-  const helpers = new Set<string>();
   definitions.forEach((d, i) => {
     const kind = valueKindOfShape(d.node);
     const valueLocal = `value$${i}`;

@@ -13,12 +13,12 @@
  * Dimension sizes are read from the inputs and checked first; code size never depends on them.
  */
 import { reachable } from '../ir/walk.js';
-import { inputTypeOf } from './forward.js';
+import { bindInputs, checkOutFields } from './inputs.js';
 import type { Model, Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isColumn, isRow, isScalar, sameShape, type Dim } from '../ir/shape.js';
 import { UNARY } from '../ops/elementwise.js';
-import { localName, propertyAccess, propertyKey, quoteForString } from './names.js';
+import { propertyAccess, propertyKey, quoteForString } from './names.js';
 
 /** How a value crosses the module boundary. */
 export type ValueKind = 'scalar' | 'vector' | 'matrix';
@@ -222,103 +222,18 @@ class FunctionLowering {
     return `throw new ${kind}(${parts.join(' + ')});`;
   }
 
-  /** Reads every input, binds each dimension to the first size that determines it, checks the rest. */
+  /** Reads every input, binds each dimension to the first size that determines it, checks the rest (src/codegen/inputs.ts). */
   private bindInputs(): { key: string; type: string }[] {
-    const fn = this.spec.name;
-    const out = this.statements;
-    const fields: { key: string; type: string }[] = [];
-    const origin = new Map<string, string>();
-    const used = this.usedDims();
-    /** `b has length 3`, `W has 3 rows`: the size as part of a message. */
-    const sizeText = (what: string, sizeExpr: string, unit: 'length' | 'rows' | 'columns'): string[] =>
-      unit === 'length' ? [str(`${fn}: ${what} has length `), sizeExpr] : [str(`${fn}: ${what} has `), sizeExpr, str(` ${unit}`)];
-    const bindOrCheck = (d: Dim, sizeExpr: string, unit: 'length' | 'rows' | 'columns', variable: string) => {
-      const what = `${variable}.${unit === 'length' ? 'length' : unit === 'rows' ? 'rows' : 'cols'}`;
-      if (typeof d === 'number') {
-        out.push(`if (${sizeExpr} !== ${d}) ${this.fail('RangeError', [...sizeText(variable, sizeExpr, unit), str(` but must have ${unit === 'length' ? 'length ' : ''}${d}${unit === 'length' ? '' : ` ${unit}`}`)])}`);
-        return;
-      }
-      const local = this.dimLocals.get(d);
-      if (local === undefined) {
-        const name = localName('d', d, this.dimLocals.size);
-        this.dimLocals.set(d, name);
-        origin.set(d, what);
-        out.push(`const ${name} = ${sizeExpr};`);
-        out.push(
-          `if (!(${name} >= 1)) ${this.fail('RangeError', [str(`${fn}: dimension ${d} is `), name, str(` (from ${what}); every dimension must be at least 1`)])}`,
-        );
-      } else {
-        out.push(
-          `if (${sizeExpr} !== ${local}) ${this.fail('RangeError', [
-            ...sizeText(variable, sizeExpr, unit),
-            str(` but dimension ${d} is `),
-            local,
-            str(` (from ${origin.get(d)})`),
-          ])}`,
-        );
-      }
-    };
-    const deferred: (() => string)[] = [];
-    this.variables.forEach((v, index) => {
-      fields.push({ key: propertyKey(v.name), type: inputTypeOf(v) });
-      const read = `input$${propertyAccess(v.name)}`;
-      const local = localName('v', v.name, index);
-      this.locals.set(v.node.id, local);
-      switch (v.kind) {
-        case 'scalar':
-        case 'index':
-          out.push(`const ${local} = ${read};`);
-          out.push(`if (typeof ${local} !== "number") ${this.fail('TypeError', [str(`${fn}: ${v.name} must be a number`)])}`);
-          if (v.kind === 'index') {
-            deferred.push(() => {
-              const bound = this.dim(v.bound!);
-              return `if (!Number.isInteger(${local}) || ${local} < 0 || ${local} >= ${bound}) ${this.fail('RangeError', [
-                str(`${fn}: ${v.name} is `),
-                local,
-                str(` but must be an integer with 0 <= ${v.name} < ${v.bound} = `),
-                bound,
-              ])}`;
-            });
-          }
-          break;
-        case 'vector':
-          out.push(`const ${local} = ${read};`);
-          out.push(`if (${local} == null) ${this.fail('TypeError', [str(`${fn}: input ${v.name} is missing`)])}`);
-          bindOrCheck(v.shape.rows, `${local}.length`, 'length', v.name);
-          break;
-        case 'matrix': {
-          const m = `${local}$m`;
-          out.push(`const ${m} = ${read};`);
-          out.push(`if (${m} == null) ${this.fail('TypeError', [str(`${fn}: input ${v.name} is missing`)])}`);
-          bindOrCheck(v.shape.rows, `${m}.rows`, 'rows', v.name);
-          bindOrCheck(v.shape.cols, `${m}.cols`, 'columns', v.name);
-          out.push(`const ${local} = ${m}.data;`);
-          out.push(
-            `if (${local}.length !== ${m}.rows * ${m}.cols) ${this.fail('RangeError', [
-              str(`${fn}: ${v.name}.data has length `),
-              `${local}.length`,
-              str(` but ${v.name} is `),
-              `${m}.rows`,
-              str(' x '),
-              `${m}.cols`,
-            ])}`,
-          );
-          break;
-        }
-      }
+    const { statements, fields } = bindInputs({
+      fn: this.spec.name,
+      variables: this.variables,
+      dims: this.usedDims(),
+      locals: this.locals,
+      dimLocals: this.dimLocals,
+      helpers: this.helpers,
     });
-    // Dimensions no input determines are inputs themselves (LANGUAGE.md 2).
-    for (const d of used) {
-      if (this.dimLocals.has(d)) continue;
-      const name = localName('d', d, this.dimLocals.size);
-      this.dimLocals.set(d, name);
-      fields.push({ key: propertyKey(d), type: 'number' });
-      out.push(`const ${name} = input$${propertyAccess(d)};`);
-      out.push(
-        `if (!Number.isInteger(${name}) || ${name} < 1) ${this.fail('RangeError', [str(`${fn}: dimension ${d} is `), `String(${name})`, str('; it must be a positive integer')])}`,
-      );
-    }
-    for (const check of deferred) out.push(check());
+    this.statements.push(...statements);
+    if (this.spec.into === true) this.statements.push(...checkOutFields(`${this.spec.name}Into`, this.spec.outputs.map((o) => ({ key: o.key!, kind: o.kind })), this.helpers));
     return fields;
   }
 

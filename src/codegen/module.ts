@@ -9,21 +9,18 @@ import type { DerivedGradient } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import { HELPERS } from '../ops/elementwise.js';
 import { KERNELS } from './kernels.js';
+import { CHECKS, checkInputsObject } from './inputs.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
 import { GradcError } from '../syntax/errors.js';
 import { buildForwardEngine, ENGINE_INPUTS } from './forward.js';
 import { lowerFunction, typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput } from './lower.js';
-import { commentSafe, exportedName, propertyKey } from './names.js';
+import { commentSafe, exportedName, propertyKey, typeNames, type TypeRequest } from './names.js';
 
+/** Options of `generate`. */
 export interface ModuleOptions {
   /** Shown in the header comment: the formula file's base name (never a path, so output does not depend on where it is run). */
   readonly sourceName: string;
-}
-
-function capitalize(name: string): string {
-  const [first = '', ...rest] = [...name];
-  return first.toLocaleUpperCase('en-US') + rest.join('');
 }
 
 function header(model: Model, sourceName: string): string {
@@ -64,7 +61,11 @@ interface PlannedInterface {
 
 const fieldKey = (f: { key: string; type: string }) => `${f.key}:${f.type}`;
 
-/** What a generated module exports, by formula name: for callers that run it (check, fixtures). */
+/**
+ * What a generated module exports, by formula name: the function of each definition (its name,
+ * or a mangled one such as `new_` for a name JavaScript would misread) and of each `grad` line
+ * (`LGrad`, `LGrad2`, ...). For callers that load the module and call it (check, fixtures).
+ */
 export interface ModuleManifest {
   /** Forward function of each definition, in file order. */
   readonly definitions: readonly { readonly definition: string; readonly functionName: string }[];
@@ -72,9 +73,34 @@ export interface ModuleManifest {
   readonly gradients: readonly { readonly functionName: string; readonly of: string; readonly wrt: readonly string[] }[];
 }
 
+/** A generated module: its text (`code`, what `compile` returns) and its `manifest`. */
 export interface GeneratedModule {
   readonly code: string;
   readonly manifest: ModuleManifest;
+}
+
+/**
+ * The exported type names of every function, fixed before any is emitted (names.ts: typeNames):
+ * each definition's inputs, each gradient function's inputs (used when they differ from its
+ * target's) and result. They depend only on the formula's names.
+ */
+function functionTypeNames(model: Model, functionNames: readonly string[]) {
+  const functionName = (definition: string) => functionNames[model.definitions.findIndex((d) => d.name === definition)]!;
+  const count = new Map<string, number>();
+  const results = model.requests.map((r): TypeRequest => {
+    const k = (count.get(r.target.name) ?? 0) + 1;
+    count.set(r.target.name, k);
+    return { name: r.target.name, owner: functionName(r.target.name), suffix: `Gradient${k === 1 ? '' : k}` };
+  });
+  const requests: TypeRequest[] = [
+    ...model.definitions.map((d, i) => ({ name: d.name, owner: functionNames[i]!, suffix: 'Inputs' })),
+    ...model.requests.map((r) => ({ name: r.functionName, owner: r.functionName, suffix: 'Inputs' })),
+    ...results,
+  ];
+  const names = typeNames(requests, new Set(['Matrix', ENGINE_INPUTS]));
+  const d = model.definitions.length;
+  const byFunction = (from: number) => new Map(model.requests.map((r, i) => [r.functionName, names[from + i]!]));
+  return { definitionInputs: names.slice(0, d), gradientInputs: byFunction(d), gradientResults: byFunction(d + model.requests.length) };
 }
 
 /** The TypeScript module for a checked model and its derived gradients. */
@@ -82,9 +108,25 @@ export async function generateModule(model: Model, derived: readonly DerivedGrad
   return (await generate(model, derived, options)).code;
 }
 
+/**
+ * Generates the TypeScript module of a checked model and its derived gradients, with a manifest
+ * of what it exports. `compile(text, path)` is this from a formula's text, returning the code.
+ *
+ * @param model - The checked model.
+ * @param derived - Its gradients, from `differentiate(model)`.
+ * @param options - `sourceName`: the file name the module header names (a base name, not a path).
+ * @returns The module text and its manifest.
+ * @throws `GradcError` (the promise rejects) when the module's names would clash:
+ *   `grad f wrt value`, or a definition named like a gradient function (`fGrad`).
+ * @example
+ * ```ts
+ * const model = checkFormula('x : vector(n)\nL = x^T x\ngrad L wrt x\n');
+ * const { code, manifest } = await generate(model, differentiate(model), { sourceName: 'square.formula' });
+ * manifest.gradients; // [{ functionName: 'LGrad', of: 'L', wrt: ['x'] }]
+ * ```
+ */
 export async function generate(model: Model, derived: readonly DerivedGradient[], options: ModuleOptions): Promise<GeneratedModule> {
   const valueNames = new Set<string>();
-  const typeNames = new Set<string>(['Matrix']);
   const printer = new Printer('formula', definitionNames(model));
   const planned: PlannedFunction[] = [];
 
@@ -99,6 +141,8 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     }
   }
   for (const name of gradNames) valueNames.add(name);
+  const functionNames = model.definitions.map((d) => exportedName(d.name, valueNames));
+  const types = functionTypeNames(model, functionNames);
   // A gradient result is { value, <wrt names> }: a wrt target named value would replace the value.
   for (const r of model.requests) {
     if (r.wrt.some((w) => w.name === 'value')) {
@@ -122,11 +166,11 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
   const engine = model.definitions.length > 0 ? buildForwardEngine(model, scratch) : undefined;
   const inputsTypeByDefinition = new Map<string, { type: string; key: string }>();
   model.definitions.forEach((d, i) => {
-    const name = exportedName(d.name, valueNames);
+    const name = functionNames[i]!;
     manifestDefinitions.push({ definition: d.name, functionName: name });
     const kind = valueKindOfShape(d.node);
     const fields = engine!.fields[i]!;
-    const inputsType = exportedName(`${capitalize(d.name)}Inputs`, typeNames);
+    const inputsType = types.definitionInputs[i]!;
     const key = setKey(fields);
     // Extend the largest interface of a definition this one reads whose fields it has.
     const own = new Set(fields.map(fieldKey));
@@ -149,7 +193,10 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     const returnType = typeOfKind(kind);
     planned.push({
       name,
-      statements: [`return forward$(input$ as ${ENGINE_INPUTS}, ${JSON.stringify(name)}, ${i}) as ${returnType};`],
+      statements: [
+        ...(fields.length > 0 ? [checkInputsObject(name, fields.map((f) => f.name), helpers)] : []),
+        `return forward$(input$ as ${ENGINE_INPUTS}, ${JSON.stringify(name)}, ${i}) as ${returnType};`,
+      ],
       inputsType,
       returnType,
       doc: `${d.name} = ${printer.expand(d.node).text}`,
@@ -159,7 +206,6 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
 
   const derivedLines = toFormula(model, derived);
   let lineIndex = 0;
-  const gradientCount = new Map<string, number>();
   for (const g of derived) {
     const target = g.request.target;
     const outputs: FunctionOutput[] = [{ key: 'value', node: target.node, kind: valueKindOfShape(target.node) }];
@@ -175,12 +221,10 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     const forward = inputsTypeByDefinition.get(target.name)!;
     let inputsType = forward.type;
     if (forward.key !== setKey(lowered.inputs)) {
-      inputsType = exportedName(`${capitalize(name)}Inputs`, typeNames);
+      inputsType = types.gradientInputs.get(name)!;
       interfaces.push({ name: inputsType, fields: lowered.inputs });
     }
-    const count = (gradientCount.get(target.name) ?? 0) + 1;
-    gradientCount.set(target.name, count);
-    const resultName = exportedName(`${capitalize(target.name)}Gradient${count === 1 ? '' : count}`, typeNames);
+    const resultName = types.gradientResults.get(name)!;
     interfaces.push({ name: resultName, fields: outputs.map((o) => ({ key: propertyKey(o.key!), type: typeOfKind(o.kind) })) });
     const lines = g.results.map(() => derivedLines[lineIndex++]!);
     const core = `${name}$`;
@@ -265,7 +309,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     });
   }
   if (engine !== undefined) statements.push(engine.code);
-  for (const h of [...helpers].sort()) statements.push(HELPERS[h] ?? KERNELS[h]!);
+  for (const h of [...helpers].sort()) statements.push(HELPERS[h] ?? KERNELS[h] ?? CHECKS[h]!);
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile('module.ts', { statements });
   // The header goes on after formatting: prettier would only copy it, in time that grows with

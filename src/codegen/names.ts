@@ -26,15 +26,59 @@ export function isIdentifier(name: string): boolean {
   return /^[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*$/u.test(name);
 }
 
-/** The exported name of a function or type: the formula's name unless JavaScript would misread it. */
-export function exportedName(name: string, taken: Set<string>): string {
+/** `name` as an identifier JavaScript reads as written: unchanged unless it would be misread. */
+function identifierBase(name: string): string {
   let base = isIdentifier(name) ? name : name.replace(/[^\p{ID_Continue}]/gu, '_');
   if (!isIdentifier(base)) base = `_${base}`;
   if (RESERVED_WORDS.has(base) || GLOBALS.has(base) || base === '__proto__') base = `${base}_`;
+  return base;
+}
+
+/** The exported name of a function or type: the formula's name unless JavaScript would misread it. */
+export function exportedName(name: string, taken: Set<string>): string {
+  const base = identifierBase(name);
   let candidate = base;
   for (let k = 2; taken.has(candidate); k++) candidate = `${base}${k}`;
   taken.add(candidate);
   return candidate;
+}
+
+export function capitalize(name: string): string {
+  const [first = '', ...rest] = [...name];
+  return first.toLocaleUpperCase('en-US') + rest.join('');
+}
+
+/** One exported type, named after a definition or a gradient function: its owner. */
+export interface TypeRequest {
+  /** The owner's formula name, which the type's usual name capitalises: `l` for `LInputs` and `LGradient`. */
+  readonly name: string;
+  /** The owner's exported function name (`new_` for `new`): distinct owners have distinct ones. */
+  readonly owner: string;
+  /** `Inputs`, `Gradient`, `Gradient2`, ... */
+  readonly suffix: string;
+}
+
+/**
+ * The name of each requested type, in order. A type is usually `<Name><Suffix>` (`LInputs`,
+ * `LGradient`). Names that differ only in the case of their first letter (`l` and `L`)
+ * capitalise alike, so when two owners would share a type name, every type of each of them
+ * is named after its owner as written, `<owner>_<Suffix>` (`l_Inputs`, `l_Gradient`,
+ * `L_Gradient`): no function takes another's name, and no name depends on which owner comes
+ * first. An owner one of whose `<owner>_<Suffix>` is another type's usual name (`L_Inputs`
+ * when `l_` is defined too) has `<owner>$<Suffix>` instead, which no formula name can produce.
+ */
+export function typeNames(requests: readonly TypeRequest[], reserved: ReadonlySet<string>): string[] {
+  const usual = requests.map((r) => identifierBase(`${capitalize(r.name)}${r.suffix}`));
+  const owners = new Map<string, Set<string>>();
+  requests.forEach((r, i) => owners.set(usual[i]!, (owners.get(usual[i]!) ?? new Set()).add(r.owner)));
+  const sharing = new Set(requests.filter((_, i) => owners.get(usual[i]!)!.size > 1 || reserved.has(usual[i]!)).map((r) => r.owner));
+  const taken = new Set([...reserved, ...usual]);
+  const dollar = new Set(requests.filter((r) => sharing.has(r.owner) && taken.has(`${identifierBase(r.owner)}_${r.suffix}`)).map((r) => r.owner));
+  return requests.map((r, i) => {
+    if (!sharing.has(r.owner)) return usual[i]!;
+    // Distinct owners give distinct names, so the numbering never applies to a formula's names.
+    return exportedName(`${identifierBase(r.owner)}${dollar.has(r.owner) ? '$' : '_'}${r.suffix}`, taken);
+  });
 }
 
 /** A property key in an object literal or a type: bare when safe, quoted otherwise. */

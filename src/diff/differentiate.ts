@@ -4,6 +4,10 @@ import type { Node } from '../ir/node.js';
 import { simplify } from '../simplify/simplify.js';
 import { gradients, reachable } from './reverse.js';
 
+/**
+ * The derivatives of one `grad` line: for `grad L wrt A, b`, the gradients of L with respect to
+ * A and to b, simplified, as nodes of the model's graph (so they share its forward values).
+ */
 export interface DerivedGradient {
   readonly request: GradRequest;
   /** One simplified gradient per `wrt` name, in the order written. */
@@ -34,7 +38,21 @@ export function differentiateRequest(model: Model, request: GradRequest, frozen 
   }
 }
 
-/** Every requested gradient of the model, in file order. */
+/**
+ * Derives every gradient the model requests: reverse mode over whole matrices, then the
+ * simplifier. Forward values are never rewritten, so the gradients read in terms of the
+ * model's definitions.
+ *
+ * @param model - A checked model, from `checkFormula`.
+ * @returns One `DerivedGradient` per `grad` line, in file order.
+ * @example
+ * ```ts
+ * const model = checkFormula('x : vector(n)\nL = x^T x\ngrad L wrt x\n');
+ * const derived = differentiate(model);
+ * derived[0].results.map((r) => r.name); // ['x']
+ * toFormula(model, derived)[0].expression; // '2 x'
+ * ```
+ */
 export function differentiate(model: Model): DerivedGradient[] {
   const frozen = forwardNodes(model);
   return model.requests.map((r) => differentiateRequest(model, r, frozen));

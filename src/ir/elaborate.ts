@@ -8,75 +8,18 @@ import type { Expr, Program, Statement, TypeExpr } from '../syntax/ast.js';
 import { Diagnostics, ShapeError } from '../syntax/errors.js';
 import type { Source, Span } from '../syntax/source.js';
 import { UNARY_NAMES } from '../ops/elementwise.js';
+import { FUNCTION_NAMES } from './functions.js';
+import { operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';
 import { Graph } from './graph.js';
 import type { Definition, GradRequest, Model, Variable } from './model.js';
 import type { Node } from './node.js';
-import { broadcastShapes, describeShape, isColumn, isRow, isScalar, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
-
-/** Functions that are not elementwise, with how many arguments they take. */
-const OTHER_FUNCTIONS: Readonly<Record<string, string>> = {
-  sum: '1',
-  mean: '1',
-  dot: '2',
-  norm2: '1',
-  norm1: '1',
-  logsumexp: '1',
-  tr: '1',
-  trace: '1',
-  softmax: '1',
-  onehot: '2',
-  ones: '1 or 2',
-  eye: '1',
-  diag: '1',
-  inv: '1',
-  det: '1',
-  logdet: '1',
-};
-
-export const FUNCTION_NAMES: readonly string[] = [...Object.keys(UNARY_NAMES), ...Object.keys(OTHER_FUNCTIONS)].sort();
+import { describeShape, isColumn, isRow, isScalar, sameShape, shape, type Dim, type Shape } from './shape.js';
 
 const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'scalar', 'vector', 'matrix', 'index', 'pi', 'T'];
 const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
 
 export function isReserved(name: string): boolean {
   return RESERVED.has(name);
-}
-
-/** Edit distance (with transpositions), for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = [];
-  for (let i = 0; i <= a.length; i++) d.push([i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/**
- * The closest candidate, if it is close enough to be a likely typo: at most one edit per
- * three characters (at least one), and never a replacement of the whole name (`q` is not
- * a typo of `x`).
- */
-export function nearest(name: string, candidates: Iterable<string>): string | undefined {
-  const allowed = Math.max(1, Math.floor([...name].length / 3));
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    if (Math.abs(c.length - name.length) > allowed) continue;
-    const dist = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (dist >= Math.max([...name].length, [...c].length)) continue;
-    if (dist < bestDistance || (dist === bestDistance && best !== undefined && c < best)) {
-      best = c;
-      bestDistance = dist;
-    }
-  }
-  return bestDistance <= allowed ? best : undefined;
 }
 
 /** Thrown inside expression checking after the error has been reported; unwinds one statement. */
@@ -98,8 +41,17 @@ class Elaborator {
   private readonly gradCounts = new Map<string, number>();
   /** Where each name is first declared or defined in the file, for "used before" messages. */
   private readonly introduced = new Map<string, { span: Span; kind: 'declared' | 'defined' | 'dimension' }>();
-  /** The definition being checked, if any (its name is not yet usable). */
+  /** The definition being checked, if any (its name is not yet usable), and its expression. */
   private defining: string | undefined;
+  private definingExpr: Expr | undefined;
+  /** The names in scope, for suggestions. */
+  private readonly scope: Scope = {
+    shapeOf: (name) => {
+      const e = this.names.get(name);
+      return e?.kind === 'variable' ? e.variable.shape : e?.kind === 'definition' ? e.definition.node.shape : e?.kind === 'dim' ? shape(1, 1) : undefined;
+    },
+    isUsed: (name) => this.names.has(name) || this.introduced.has(name),
+  };
 
   constructor(
     private readonly source: Source,
@@ -261,11 +213,13 @@ class Elaborator {
     // Poisoned until the expression checks, so a bad definition does not cascade.
     this.names.set(name, { kind: 'poisoned' });
     this.defining = name;
+    this.definingExpr = s.expr;
     let node: Node;
     try {
       node = this.expr(s.expr);
     } finally {
       this.defining = undefined;
+      this.definingExpr = undefined;
     }
     // Later expressions must pass through this definition, so gradients with respect to it exist.
     this.graph.seal(node);
@@ -340,25 +294,19 @@ class Elaborator {
 
   // ------------------------------------------------------------- expressions
 
-  private unknownName(name: string, span: Span): never {
+  /** Reports an unknown name; `type` is the type a declaration of it would have, when the caller knows it. */
+  private unknownName(name: string, span: Span, type?: string): never {
+    // Past the limit the message is not shown, and its suggestions cost time on a long line of unknown names.
+    if (this.diagnostics.full) throw new Reported();
     const later = this.introduced.get(name);
-    if (later !== undefined && later.span.start > span.start) {
-      const line = this.source.position(later.span.start).line;
-      this.fail(
-        later.kind === 'declared'
-          ? `'${name}' is used before its declaration on line ${line}; declare it above this line`
-          : later.kind === 'defined'
-            ? `'${name}' is used before its definition on line ${line}; define it above this line`
-            : `'${name}' is used before line ${line}, where it first names a dimension; declare a variable of that dimension above this line`,
-        span,
-      );
-    }
-    if (name === 'pi') this.fail(`'pi' is a constant, not a variable or a definition`, span);
-    if (FUNCTION_NAMES.includes(name)) this.fail(`'${name}' is a function, not a variable or a definition`, span);
-    if (RESERVED.has(name)) this.fail(`'${name}' is a reserved word, not a variable or a definition`, span);
-    const candidates = [...this.names.keys()].filter((n) => n !== this.defining);
-    const close = nearest(name, candidates);
-    this.fail(close !== undefined ? `unknown name '${name}'; did you mean '${close}'?` : `unknown name '${name}'; declare it first, for example '${name} : scalar'`, span);
+    const message = unknownNameMessage({
+      name,
+      ...(later !== undefined && later.span.start > span.start ? { later: { kind: later.kind, line: this.source.position(later.span.start).line } } : {}),
+      reserved: RESERVED.has(name),
+      candidates: [...this.names.keys()].filter((n) => n !== this.defining),
+      type: () => type ?? (this.definingExpr !== undefined ? suggestedType(this.definingExpr, name, span, this.scope) : 'scalar'),
+    });
+    this.fail(message, span);
   }
 
   /** Builds with the graph, turning a shape error into a located diagnostic. */
@@ -435,56 +383,24 @@ class Elaborator {
   private binary(e: Extract<Expr, { kind: 'binary' }>): Node {
     const [left, right] = this.operands(e.left, e.right);
     const g = this.graph;
-    const a = left.shape;
-    const b = right.shape;
-    if (e.op === '+' || e.op === '-' || e.op === '.*' || e.op === './' || e.op === '.^') this.broadcasts(e, a, b);
+    const mistake = operatorMistake(this.source.text, e, left.shape, right.shape);
+    if (mistake !== undefined) this.fail(mistake.message, mistake.span);
     switch (e.op) {
       case '+':
         return this.build(e.span, () => g.add(left, right));
       case '-':
         return this.build(e.span, () => g.sub(left, right));
       case '*':
-      case 'juxt': {
-        if (isScalar(a) || isScalar(b)) return this.build(e.span, () => g.mul(left, right));
-        if (isColumn(a) && isColumn(b) && a.rows === b.rows) {
-          const u = this.operandText(e.left, 'u');
-          const v = this.operandText(e.right, 'v');
-          this.fail(`cannot multiply ${describeShape(a)} by ${describeShape(b)}; did you mean ${u}^T ${v} or ${u} .* ${v}?`, e.span);
-        }
-        if (isColumn(a) && !isColumn(b) && a.rows === b.rows) {
-          // `u A` with u a column that fits the rows of A: u^T A was meant.
-          const u = this.operandText(e.left, 'u');
-          const m = this.operandText(e.right, 'A');
-          this.fail(`cannot multiply ${describeShape(a)} by ${describeShape(b)}: 1 != ${String(b.rows)}; did you mean ${u}^T ${m}?`, e.span);
-        }
+      case 'juxt':
+        if (isScalar(left.shape) || isScalar(right.shape)) return this.build(e.span, () => g.mul(left, right));
         return this.build(e.span, () => g.matmul(left, right));
-      }
       case '/':
-        if (!isScalar(b) && !sameShape(a, b)) {
-          this.fail(
-            `cannot divide ${describeShape(a)} by ${describeShape(b)}: '/' divides by a scalar or between equal shapes; for a broadcast quotient use './'`,
-            e.span,
-          );
-        }
         return this.build(e.span, () => g.div(left, right));
       case '.*':
         return this.build(e.span, () => g.mul(left, right));
       case './':
         return this.build(e.span, () => g.div(left, right));
       case '^':
-        if (!isScalar(a)) {
-          this.fail(
-            `'^' is the power of a scalar, but ${this.operandText(e.left, 'the base')} is ${describeShape(a)}; for an elementwise power use ${this.operandText(e.left, 'x')} .^ ${this.operandText(e.right, 'p')}`,
-            e.span,
-          );
-        }
-        if (!isScalar(b)) {
-          this.fail(
-            `the exponent of '^' must be a scalar, not ${describeShape(b)}; for an elementwise power use ${this.operandText(e.left, 'x')} .^ ${this.operandText(e.right, 'p')}`,
-            e.right.span,
-          );
-        }
-        return this.build(e.span, () => g.pow(left, right));
       case '.^':
         return this.build(e.span, () => g.pow(left, right));
       default: {
@@ -509,36 +425,9 @@ class Elaborator {
     return [left, right];
   }
 
-  /** Refuses an elementwise operation whose operand shapes do not broadcast (LANGUAGE.md 1.4). */
-  private broadcasts(e: Extract<Expr, { kind: 'binary' }>, a: Shape, b: Shape): void {
-    if (broadcastShapes(a, b) !== undefined) return;
-    const [sa, sb] = [describeShape(a), describeShape(b)];
-    const what =
-      e.op === '+'
-        ? `add ${sa} and ${sb}`
-        : e.op === '-'
-          ? `subtract ${sb} from ${sa}`
-          : e.op === '.*'
-            ? `multiply ${sa} and ${sb} elementwise`
-            : e.op === './'
-              ? `divide ${sa} by ${sb} elementwise`
-              : `raise ${sa} to the power ${sb} elementwise`;
-    // A vector that would repeat across a matrix if it were transposed.
-    const isMatrix = (s: Shape) => s.rows !== 1 && s.cols !== 1;
-    const transposed = (x: Expr, placeholder: string) =>
-      x.kind === 'transpose' ? this.operandText(x.arg, placeholder) : `${this.operandText(x, placeholder)}^T`;
-    let hint = '';
-    if (isMatrix(b) && !isMatrix(a) && broadcastShapes(transposeShape(a), b) !== undefined) hint = `; did you mean ${transposed(e.left, 'the transpose')}?`;
-    else if (isMatrix(a) && !isMatrix(b) && broadcastShapes(a, transposeShape(b)) !== undefined) hint = `; did you mean ${transposed(e.right, 'the transpose')}?`;
-    this.fail(`cannot ${what}: the shapes differ and do not broadcast${hint}`, e.span);
-  }
-
   /** The user's text of a short operand, for suggestions; a placeholder when it is long. */
   private operandText(e: Expr, placeholder: string): string {
-    const t = this.text(e.span).replace(/\s+/g, ' ');
-    if (t.length > 24) return placeholder;
-    const simple = e.kind === 'name' || e.kind === 'num' || e.kind === 'call' || e.kind === 'norm' || e.kind === 'index' || e.kind === 'transpose' || t.startsWith('(');
-    return simple ? t : `(${t})`;
+    return operandText(this.source.text, e, placeholder);
   }
 
   /**
@@ -566,7 +455,7 @@ class Elaborator {
         return entity.variable.node;
       }
       if (entity?.kind === 'poisoned') throw new Reported();
-      if (entity === undefined) this.unknownName(e.name, e.span);
+      if (entity === undefined) this.unknownName(e.name, e.span, `index(${extent})`);
       this.fail(
         `an index must be an integer literal or an index variable (declared like 'k : index(K)'), but '${e.name}' is ${this.describeEntity(e.name)}`,
         e.span,
@@ -694,10 +583,8 @@ class Elaborator {
       case 'logdet':
         this.fail(`${fn} is not supported yet`, e.calleeSpan);
       // falls through: fail never returns
-      default: {
-        const close = nearest(fn, FUNCTION_NAMES);
-        this.fail(close !== undefined ? `unknown function '${fn}'; did you mean '${close}'?` : `unknown function '${fn}'`, e.calleeSpan);
-      }
+      default:
+        this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan);
     }
   }
 }

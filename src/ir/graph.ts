@@ -255,19 +255,47 @@ export class Graph {
       if (Number.isFinite(v)) return this.fill(v, a.shape);
     }
     if (fn === 'log') {
-      // log(exp(x)) = x; log(1 + exp(x)) = softplus(x) and log(σ(x)) = -softplus(-x), both
-      // finite where exp overflows.
-      const op = this.opOf(a);
-      if (op === 'unary' && a.attrs.fn === 'exp') return a.args[0]!;
-      if (op === 'add') {
-        const [p, q] = a.args as [Node, Node];
-        const isExp = (n: Node) => this.opOf(n) === 'unary' && n.attrs.fn === 'exp';
-        if (isOne(p) && isScalar(p.shape) && isExp(q)) return this.unary('softplus', q.args[0]!);
-        if (isOne(q) && isScalar(q.shape) && isExp(p)) return this.unary('softplus', p.args[0]!);
-      }
-      if (op === 'unary' && a.attrs.fn === 'sigmoid') return this.neg(this.unary('softplus', this.neg(a.args[0]!)));
+      const stable = this.stableLog(a);
+      if (stable !== undefined) return stable;
     }
     return this.make('unary', [a], { fn });
+  }
+
+  /**
+   * log(a) in a form that stays finite where computing `a` first would overflow or round to
+   * 0, or undefined when `a` has none: log(exp(x)) = x; log(1 + exp(x)) = softplus(x);
+   * log(σ(x)) = -softplus(-x); log(1 - σ(x)) = -softplus(x); for a vector z,
+   * log(softmax(z)) = z - logsumexp(z) and log(softmax(z)[k]) = z[k] - logsumexp(z). (A
+   * matrix's softmax is column-wise, and the IR has no column-wise logsumexp: not rewritten.)
+   */
+  private stableLog(a: Node): Node | undefined {
+    const op = this.opOf(a);
+    const isUnary = (n: Node, fn: UnaryFn) => this.opOf(n) === 'unary' && n.attrs.fn === fn;
+    const isColumnSoftmax = (n: Node) => this.opOf(n) === 'softmax' && n.shape.cols === 1;
+    if (isUnary(a, 'exp')) return a.args[0]!;
+    if (isUnary(a, 'sigmoid')) return this.neg(this.unary('softplus', this.neg(a.args[0]!)));
+    if (op === 'add') {
+      const [p, q] = a.args as [Node, Node];
+      for (const [one, other] of [
+        [p, q],
+        [q, p],
+      ] as const) {
+        // A 1 that does not change the shape of the sum: a scalar, or ones of the same shape.
+        if (!isOne(one) || !(isScalar(one.shape) || sameShape(one.shape, a.shape)) || !sameShape(other.shape, a.shape)) continue;
+        if (isUnary(other, 'exp')) return this.unary('softplus', other.args[0]!);
+        const negated = this.opOf(other) === 'mul' && constValue(other.args[0]!) === -1 && isScalar(other.args[0]!.shape) ? other.args[1]! : undefined;
+        if (negated !== undefined && isUnary(negated, 'sigmoid')) return this.neg(this.unary('softplus', negated.args[0]!));
+      }
+    }
+    if (isColumnSoftmax(a)) {
+      const z = a.args[0]!;
+      return this.sub(z, this.logsumexp(z));
+    }
+    if (op === 'index' && isColumnSoftmax(a.args[0]!)) {
+      const z = a.args[0]!.args[0]!;
+      return this.sub(this.index(z, a.args.slice(1)), this.logsumexp(z));
+    }
+    return undefined;
   }
 
   // ------------------------------------------------------------------ linear
@@ -302,6 +330,8 @@ export class Graph {
 
   sum(a: Node): Node {
     if (isScalar(a.shape)) return a;
+    // A one-hot vector's index is checked in range at run time.
+    if (this.opOf(a) === 'onehot') return this.constant(1);
     const scaled = this.scaling(a);
     if (scaled !== undefined) return this.mul(scaled.factor, this.sum(scaled.rest));
     return this.make('sum', [a]);

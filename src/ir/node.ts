@@ -45,6 +45,7 @@ export type UnaryFn =
   | 'abs'
   | 'sign';
 
+/** How a variable was declared: `scalar`, `vector(n)`, `matrix(m, n)` or `index(K)`. */
 export type VarKind = 'scalar' | 'vector' | 'matrix' | 'index';
 
 /** Static data of a node, beside its arguments. Which fields are set depends on the op. */
@@ -61,6 +62,11 @@ export interface Attrs {
   readonly shape?: Shape;
 }
 
+/**
+ * A node of the IR: a primitive (`op`) applied to argument nodes, with static attributes and a
+ * symbolic shape. Nodes are immutable and hash-consed: in one graph, structurally equal
+ * expressions are one node.
+ */
 export interface Node {
   /** Creation order in its graph: deterministic, and a topological order. */
   readonly id: number;

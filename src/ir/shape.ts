@@ -3,6 +3,7 @@
 /** A dimension: a positive integer literal, or a name from the formula's declarations. */
 export type Dim = number | string;
 
+/** The symbolic shape of a value, rows x cols: a scalar is 1 x 1, `vector(n)` is n x 1, `v^T` is 1 x n. */
 export interface Shape {
   readonly rows: Dim;
   readonly cols: Dim;

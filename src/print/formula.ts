@@ -21,6 +21,10 @@ export function derivativeName(of: string, wrt: string, taken: Set<string>): str
   return name;
 }
 
+/**
+ * One derived gradient in formula syntax: `name = expression` is a valid definition. `name` is
+ * `d<of>_d<wrt>` (`dL_dA`), made unique against the formula's names (`dL_dA_2`).
+ */
 export interface FormulaLine {
   readonly name: string;
   readonly of: string;
@@ -28,7 +32,20 @@ export interface FormulaLine {
   readonly expression: string;
 }
 
-/** One line per requested gradient: `dL_dA = <expression>`. */
+/**
+ * Prints each derived gradient in formula syntax, in terms of the model's definitions: the
+ * lines `gradc derive` prints. Appended to the formula (without its `grad` lines), they are
+ * valid definitions of the gradients.
+ *
+ * @param model - The checked model.
+ * @param derived - Its gradients, from `differentiate(model)`.
+ * @returns One line per `wrt` name of each `grad` line, in file order.
+ * @example
+ * ```ts
+ * const model = checkFormula('x : vector(n)\nL = x^T x\ngrad L wrt x\n');
+ * toFormula(model, differentiate(model)); // [{ name: 'dL_dx', of: 'L', wrt: 'x', expression: '2 x' }]
+ * ```
+ */
 export function toFormula(model: Model, derived: readonly DerivedGradient[]): FormulaLine[] {
   const printer = new Printer('formula', definitionNames(model));
   const taken = new Set<string>([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);

@@ -15,6 +15,7 @@ import { definitionNames } from './formula.js';
 import { latexName } from './names.js';
 import { Printer } from './printer.js';
 
+/** Options of `toLatex` (and of `latex`). */
 export interface LatexOptions {
   /** Print the derivation: the forward quantities, then each adjoint down to the requested gradients. */
   readonly steps?: boolean;
@@ -29,9 +30,21 @@ export function partial(of: string, wrt: string): string {
 const display = (...sides: readonly string[]): string => `\\[ ${sides.join(' = ')} \\]`;
 
 /**
- * One `\[ ... \]` display per line: the definitions in file order, then each requested
- * gradient (`\frac{\partial L}{\partial A} = ...`); with `{ steps: true }` the derivation of
- * latexSteps instead.
+ * Prints the model as LaTeX display math, one `\[ ... \]` per line, as `gradc latex` does: the
+ * definitions in file order, then each requested gradient (`\frac{\partial L}{\partial A} = ...`).
+ * With `{ steps: true }`, the backprop derivation instead (`gradc latex --steps`, see latexSteps):
+ * each adjoint from the loss down, in terms of the one before.
+ *
+ * @param model - The checked model.
+ * @param derived - Its gradients, from `differentiate(model)`.
+ * @param options - `steps: true` for the derivation.
+ * @returns The display lines, without line breaks.
+ * @example
+ * ```ts
+ * const model = checkFormula('x : vector(n)\nL = x^T x\ngrad L wrt x\n');
+ * toLatex(model, differentiate(model));
+ * // ['\\[ L = x^\\top x \\]', '\\[ \\frac{\\partial L}{\\partial x} = 2 x \\]']
+ * ```
  */
 export function toLatex(model: Model, derived: readonly DerivedGradient[], options: LatexOptions = {}): string[] {
   if (options.steps === true) return latexSteps(model, derived);

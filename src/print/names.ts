@@ -147,8 +147,17 @@ function subscriptText(text: string): string {
 }
 
 /**
- * `theta01` → `\theta_{01}`, `θ_01` → `\theta_{01}`, `W_xh` → `W_{xh}`, `yhat`, `y_hat` and
- * `ŷ` → `\hat{y}`, `z4` → `z_4`, `x1_2` → `x_{1,2}`, `loss` → `\mathrm{loss}`.
+ * A formula name as the LaTeX printers write it: Greek letter names become commands, trailing
+ * digits and `_` parts subscripts, `hat`, `bar`, `tilde`, `vec`, `dot`, `ddot`, `check` accents,
+ * other words `\mathrm`. `theta01` → `\theta_{01}`, `θ_01` → `\theta_{01}`, `W_xh` → `W_{xh}`,
+ * `yhat`, `y_hat` and `ŷ` → `\hat{y}`, `z4` → `z_4`, `x1_2` → `x_{1,2}`, `loss` → `\mathrm{loss}`.
+ *
+ * @param name - A variable or definition name of a formula.
+ * @returns Its LaTeX, for math mode.
+ * @example
+ * ```ts
+ * latexName('theta01'); // '\\theta_{01}'
+ * ```
  */
 export function latexName(name: string): string {
   // Mathematical alphanumerics (𝑥, 𝜃) are the letters they style.

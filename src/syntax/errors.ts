@@ -1,12 +1,29 @@
 /** Diagnostics: every error gradc reports about a formula carries the span of the user's text it is about. */
 import type { Source, Span } from './source.js';
 
+/** One problem with a formula: what is wrong (`message`) and where (`span`, into the source text). */
 export interface Diagnostic {
   readonly message: string;
   readonly span: Span;
 }
 
-/** The one error type of the front end: one or more located diagnostics about one source. */
+/**
+ * The one error type of the front end, thrown by every function that checks a formula: one or
+ * more located diagnostics about one source, in text order. The message is all of them, each
+ * formatted by `formatDiagnostic`, as the command line prints them; `truncated` is true when
+ * checking stopped at the limit (20), so there may be more.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   checkFormula('A : matrix(m, k)\nx : vector(n)\nw = A x\n', 'bad.formula');
+ * } catch (e) {
+ *   if (!(e instanceof GradcError)) throw e;
+ *   e.diagnostics[0].message; // 'cannot multiply matrix(m, k) by vector(n): k != n'
+ *   e.message; // 'bad.formula:3:5: cannot multiply ...', the line, and a caret under A x
+ * }
+ * ```
+ */
 export class GradcError extends Error {
   constructor(
     readonly source: Source,
@@ -36,11 +53,22 @@ const MAX_SHOWN_LINE = 160;
 const MAX_CARET = 80;
 
 /**
- * `path:line:col: message`, the source line, and a caret under the span:
+ * A diagnostic as gradc prints it: `path:line:col: message`, the source line, and a caret under
+ * the span (a line longer than 160 characters is cut around the caret):
  *
  *     model.formula:3:5: cannot multiply matrix(h, m) by vector(k): m != k
  *       z = A k
  *           ^~~
+ *
+ * @param source - The text the span points into, with the path to show.
+ * @param d - The diagnostic.
+ * @returns Three lines, separated by `\n`.
+ * @example
+ * ```ts
+ * const source = new Source('model.formula', 'z = A x\n');
+ * formatDiagnostic(source, { message: 'A is not declared', span: { start: 4, end: 5 } });
+ * // 'model.formula:1:5: A is not declared\n  z = A x\n      ^'
+ * ```
  */
 export function formatDiagnostic(source: Source, d: Diagnostic): string {
   const at = source.position(d.span.start);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import peggy from 'peggy';
 import type { Expr, Program, Statement } from './ast.js';
 import { Diagnostics } from './errors.js';
+import { foreignSyntax } from './hints.js';
 import { Source, type Span } from './source.js';
 
 /** Deeper bracket nesting than this is refused before parsing (it would only exhaust the stack). */
@@ -80,7 +81,8 @@ export function splitStatements(text: string): Chunk[] {
     let end = text.length;
     for (let i = start; i < text.length; i++) {
       const c = text[i];
-      if (c === '#') {
+      if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+        // A `//` comment is an error (hints.ts: foreignSyntax), but brackets in it must not join lines.
         while (i + 1 < text.length && text[i + 1] !== '\n') i++;
       } else if (c === '(' || c === '[') {
         open.push(i);
@@ -372,6 +374,11 @@ export function parseProgram(source: Source, diagnostics: Diagnostics): Program 
       if (chunk.unmatched !== undefined && at >= chunk.unmatched) {
         const bracket = text[chunk.unmatched]!;
         diagnostics.report(`this '${bracket}' has no matching '${bracket === ')' ? '(' : '['}'`, { start: chunk.unmatched, end: chunk.unmatched + 1 });
+        continue;
+      }
+      const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end);
+      if (hint !== undefined) {
+        diagnostics.report(hint.message, hint.span);
         continue;
       }
       const length = at < chunk.end ? String.fromCodePoint(text.codePointAt(at)!).length : 1;

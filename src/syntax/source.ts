@@ -13,6 +13,16 @@ export interface Position {
   readonly column: number;
 }
 
+/**
+ * A formula file's text and the path shown in messages, with a line table that turns offsets
+ * (spans) into 1-based lines and columns (columns count characters, as editors show them).
+ *
+ * @example
+ * ```ts
+ * const source = new Source('model.formula', 'x : vector(n)\nz = A x\n');
+ * source.position(18); // { line: 2, column: 5 }
+ * ```
+ */
 export class Source {
   private readonly lineStarts: number[];
 

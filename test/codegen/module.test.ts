@@ -99,7 +99,7 @@ describe('generated modules: sizes are read from the inputs and checked', () => 
 
   it('reports a missing input clearly', async () => {
     const { exports } = await compileAndLoad(DS102);
-    expect(() => exports.z1!({ A: { rows: 1, cols: 1, data: [1] } })).toThrow(new TypeError('z1: input x is missing'));
+    expect(() => exports.z1!({ A: { rows: 1, cols: 1, data: [1] } })).toThrow(new TypeError('z1: missing input x'));
   });
 
   it('takes a dimension no input determines as a number field', async () => {

@@ -32,8 +32,8 @@ describe('rendering', () => {
   });
 
   it('tabs before the caret are kept, so the caret lines up in a terminal', () => {
-    expect(rendered('x : scalar\n\ty =\tx @ 1')).toBe(
-      ["model.formula:2:8: expected an operator, but found '@'", '  \ty =\tx @ 1', '  \t   \t  ^'].join('\n'),
+    expect(rendered('x : scalar\n\ty =\tx $ 1')).toBe(
+      ["model.formula:2:8: expected an operator, but found '$'", '  \ty =\tx $ 1', '  \t   \t  ^'].join('\n'),
     );
   });
 
@@ -42,12 +42,12 @@ describe('rendering', () => {
   });
 
   it('a line longer than 160 characters is cut around the caret', () => {
-    const message = rendered(`x : scalar\ny = ${'x + '.repeat(60)}x @ 1`);
+    const message = rendered(`x : scalar\ny = ${'x + '.repeat(60)}x $ 1`);
     const [head, line, caret] = message.split('\n') as [string, string, string];
-    expect(head).toBe("model.formula:2:247: expected an operator, but found '@'");
+    expect(head).toBe("model.formula:2:247: expected an operator, but found '$'");
     expect(line.startsWith('  … + x')).toBe(true);
     expect([...line].length).toBe(2 + 1 + 160);
-    expect(line[caret.indexOf('^')]).toBe('@');
+    expect(line[caret.indexOf('^')]).toBe('$');
   });
 
   it('the caret of a span running past its line stops at the line end', () => {
@@ -156,7 +156,7 @@ describe('no cascading errors', () => {
   });
 
   it('a grad of a broken definition is not reported', () => {
-    expect(errors('x : scalar\nL = x @\ngrad L wrt x')).toEqual(["2:7: expected an operator, but found '@'"]);
+    expect(errors('x : scalar\nL = x $\ngrad L wrt x')).toEqual(["2:7: expected an operator, but found '$'"]);
   });
 
   it('a redefinition is reported once, and the first definition stays usable', () => {

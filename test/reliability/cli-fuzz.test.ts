@@ -2,7 +2,8 @@
  * Fuzzing the command line and code generation: `gradc compile FILE -o DIR` (through `main`)
  * on random and mutated formula files. For every input the command must
  * - return (never throw), with status 0 or 1 (never the internal-error status 70);
- * - on 1, print located errors (`file:line:col: message`, the line, a caret) and write nothing;
+ * - on 1, print located errors (`file:line:col: message`, the line, a caret), or say that a
+ *   valid formula has no definitions to compile, and write nothing;
  * - on 0, write exactly DIR/<name>.ts, complete (what `compile` returns), and no temporary file;
  * - finish within a bounded time.
  * test/front/fuzz.test.ts fuzzes the front end alone, 10,000 inputs; this goes through the CLI
@@ -379,6 +380,8 @@ async function problem(o: Outcome & { file: string; out: string }, limit = LIMIT
   if (o.ms > limit) return `took ${o.ms.toFixed(0)} ms`;
   if (o.status === 1) {
     if (o.files.length > 0) return `exit 1 but wrote ${o.files.join(', ')}`;
+    // A valid formula without definitions (an empty file, only declarations) has no module to write.
+    if (o.stderr === `${o.file}: nothing to compile: no definitions\n`) return undefined;
     if (!new RegExp(`^${o.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: \\S`, 'm').test(o.stderr))
       return `exit 1 without a located error:\n${o.stderr.slice(0, 500)}`;
     if (!/^[ \t…]*\^/m.test(o.stderr)) return `exit 1 without a caret:\n${o.stderr.slice(0, 500)}`;

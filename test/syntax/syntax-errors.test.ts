@@ -18,7 +18,7 @@ describe('what was expected, in words', () => {
   });
 
   it('a character that is no operator, after an operand', () => {
-    expect(error(`${X}y = x @ 2`)).toBe("2:7: expected an operator, but found '@'");
+    expect(error(`${X}y = x $ 2`)).toBe("2:7: expected an operator, but found '$'");
   });
 
   it('a closing parenthesis where an operand should be', () => {
@@ -250,7 +250,7 @@ describe('unicode look-alikes and invisible characters', () => {
   });
 
   it('columns count characters, not UTF-16 units: 𝑥 is one column', () => {
-    expect(error('𝑥 : scalar\ny = 𝑥 @')).toBe("2:7: expected an operator, but found '@'");
+    expect(error('𝑥 : scalar\ny = 𝑥 $')).toBe("2:7: expected an operator, but found '$'");
   });
 });
 

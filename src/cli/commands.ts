@@ -1,0 +1,155 @@
+/** The five commands, each given its parsed command line; they throw the errors of errors.ts. */
+import { basename, join, resolve } from 'node:path';
+import { differentiate } from '../diff/differentiate.js';
+import { checkFormula } from '../front.js';
+import type { Model } from '../ir/model.js';
+import { toFormula } from '../print/formula.js';
+import { toLatex } from '../print/latex.js';
+import type { CommandOptions } from './args.js';
+import { InvocationError, NothingToDoError, UsageError } from './errors.js';
+import { createDirectory, readFormula, STANDARD_STREAM, writeAtomically } from './files.js';
+import type { Io } from './io.js';
+import type { CommandName } from './usage.js';
+
+/** The exit status of a command that ran to its end: 0, or 1 for a failed check. */
+export type CommandStatus = 0 | 1;
+
+interface Invocation {
+  readonly files: readonly string[];
+  readonly options: CommandOptions;
+  readonly io: Io;
+}
+
+async function loadModel(file: string, io: Io): Promise<Model> {
+  const { path, text } = await readFormula(file, io);
+  return checkFormula(text, path);
+}
+
+export async function compileCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
+  const toStdout = options.output === STANDARD_STREAM;
+  if (toStdout && files.length > 1) throw new UsageError(`-o - writes one module to standard output, but ${files.length} formula files were given`, 'compile');
+  if (!toStdout && files.includes(STANDARD_STREAM)) {
+    throw new UsageError('a formula from standard input has no name to write DIR/<name>.ts under; add -o - to write the module to standard output', 'compile');
+  }
+  const dir = options.output ?? 'generated';
+  const outputs = files.map((file) => ({ file, path: join(dir, `${basename(file).replace(/\.formula$/, '')}.ts`) }));
+  if (!toStdout) refuseSharedOutputs(outputs);
+  // Every file is compiled before anything is written: one bad file writes nothing.
+  const modules: { path: string; code: string }[] = [];
+  for (const { file, path } of outputs) {
+    const model = await loadModel(file, io);
+    if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to compile: no definitions');
+    // Loaded on first use: each command pays only for the libraries it needs.
+    const { generateModule } = await import('../codegen/module.js');
+    // As compile() does: the header names the base name only, so output does not depend on the directory.
+    const sourceName = model.source.path.split(/[\\/]/).pop() ?? model.source.path;
+    modules.push({ path, code: await generateModule(model, differentiate(model), { sourceName }) });
+  }
+  if (toStdout) {
+    io.stdout(modules[0]!.code);
+    return 0;
+  }
+  createDirectory(dir);
+  for (const m of modules) writeAtomically(m.path, m.code);
+  for (const m of modules) io.stdout(`wrote ${m.path}\n`);
+  return 0;
+}
+
+/** Two inputs with one base name would write one module, the second replacing the first: refused. */
+function refuseSharedOutputs(outputs: readonly { readonly file: string; readonly path: string }[]): void {
+  const byPath = new Map<string, string>();
+  for (const { file, path } of outputs) {
+    const earlier = byPath.get(resolve(path));
+    if (earlier === undefined) {
+      byPath.set(resolve(path), file);
+    } else if (resolve(earlier) === resolve(file)) {
+      throw new InvocationError(`${file} is given twice`);
+    } else {
+      throw new InvocationError(`${earlier} and ${file} would both be written to ${path}; compile them in separate runs with different -o directories`);
+    }
+  }
+}
+
+export async function latexCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
+  const model = await loadModel(files[0]!, io);
+  if (model.definitions.length === 0) {
+    io.stderr(`${model.source.path}: no definitions; nothing to print\n`);
+    return 0;
+  }
+  for (const line of toLatex(model, differentiate(model), { steps: options.steps })) io.stdout(`${line}\n`);
+  return 0;
+}
+
+/** `gradc derive --json`. */
+export interface DeriveDocument {
+  readonly formula: string;
+  /** One per variable of each grad request, in the order written: `dL_dA` is ∂L/∂A. */
+  readonly derivatives: readonly { readonly name: string; readonly of: string; readonly wrt: string; readonly expression: string }[];
+}
+
+export async function deriveCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
+  const model = await loadModel(files[0]!, io);
+  const derivatives = toFormula(model, differentiate(model)).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
+  if (model.requests.length === 0) io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
+  if (options.json) {
+    const document: DeriveDocument = { formula: model.source.path, derivatives };
+    io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    for (const d of derivatives) io.stdout(`${d.name} = ${d.expression}\n`);
+  }
+  return 0;
+}
+
+export async function checkCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
+  const model = await loadModel(files[0]!, io);
+  if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to check: no definitions');
+  const dims = modelDims(model, options, 'check');
+  const { checkModel, checkReportDocument, formatCheckReport } = await import('../check/check-module.js');
+  const report = await checkModel(model, { dims, seed: options.seed ?? 1, tol: options.tol ?? 1e-6 });
+  io.stdout(options.json ? `${JSON.stringify(checkReportDocument(report, model.source.path), null, 2)}\n` : `${formatCheckReport(report)}\n`);
+  return report.ok ? 0 : 1;
+}
+
+export async function fixturesCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
+  const file = files[0]!;
+  const out = options.output;
+  if (out !== undefined && out !== STANDARD_STREAM && file !== STANDARD_STREAM && resolve(out) === resolve(file)) {
+    throw new InvocationError(`-o ${out} is the formula file itself`);
+  }
+  const model = await loadModel(file, io);
+  if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to make fixtures of: no definitions');
+  const dims = modelDims(model, options, 'fixtures');
+  const { makeFixtures } = await import('../check/fixtures.js');
+  const fixtures = await makeFixtures(model, { dims, seed: options.seed ?? 1, count: options.count ?? 1 });
+  const json = `${JSON.stringify(fixtures, null, 2)}\n`;
+  if (out === undefined || out === STANDARD_STREAM) {
+    io.stdout(json);
+  } else {
+    writeAtomically(out, json);
+    io.stdout(`wrote ${out}\n`);
+  }
+  return 0;
+}
+
+/** Entries per variable that check and fixtures accept (check differentiates numerically, entry by entry). */
+const MAX_CHECK_ENTRIES = 1_000_000;
+
+/** `--dims`, each name a dimension of the model, and no variable too large to sample. */
+function modelDims(model: Model, options: CommandOptions, command: CommandName): Readonly<Record<string, number>> | undefined {
+  const dims = options.dims;
+  for (const name of Object.keys(dims ?? {})) {
+    if (!model.dims.includes(name)) {
+      const known = model.dims.length === 0 ? 'it has none' : `its dimensions are ${model.dims.join(', ')}`;
+      throw new InvocationError(`--dims: ${name} is not a dimension of ${model.source.path}; ${known}`);
+    }
+  }
+  // Random inputs are held as plain arrays and differentiated entry by entry: keep them small.
+  const size = (d: string | number) => (typeof d === 'number' ? d : (dims?.[d] ?? 9));
+  for (const v of model.variables) {
+    const entries = size(v.shape.rows) * size(v.shape.cols);
+    if (entries > MAX_CHECK_ENTRIES) {
+      throw new InvocationError(`--dims: ${v.name} would have ${entries} entries; ${command} works with at most ${MAX_CHECK_ENTRIES} per variable`);
+    }
+  }
+  return dims;
+}

@@ -1,0 +1,154 @@
+/**
+ * Hints where a newcomer's habits from NumPy, PyTorch or C fail: each is a located error
+ * (`file:line:col: message`, the source line, a caret under the offending text) that says
+ * what gradc writes instead.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkFormula } from '../../src/front.js';
+import { GradcError } from '../../src/syntax/errors.js';
+
+/** The rendered error of a formula that must be refused, as its lines. */
+function rendered(text: string): string[] {
+  try {
+    checkFormula(text, 'model.formula');
+  } catch (e) {
+    if (e instanceof GradcError) return e.message.split('\n');
+    throw e;
+  }
+  throw new Error('expected the formula to be refused');
+}
+
+const X = 'x : vector(n)\n';
+const AX = 'A : matrix(n, n)\nx : vector(n)\n';
+
+describe('functions and operators of other notations', () => {
+  it('norm(x) suggests norm2(x) or ||x|| before norm1(x)', () => {
+    expect(rendered(`${X}y = norm(x)`)).toEqual([
+      "model.formula:2:5: unknown function 'norm'; write norm2(x) or ||x|| for the Euclidean norm, norm1(x) for the 1-norm",
+      '  y = norm(x)',
+      '      ^~~~',
+    ]);
+  });
+
+  it('A @ x suggests A x or A * x', () => {
+    expect(rendered(`${AX}y = A @ x`)).toEqual([
+      "model.formula:3:7: '@' is not an operator; write the matrix product as A x or A * x",
+      '  y = A @ x',
+      '        ^',
+    ]);
+  });
+
+  it('A.T suggests A^T', () => {
+    expect(rendered(`${AX}y = x^T A.T x`)).toEqual([
+      "model.formula:3:10: '.T' is not a transpose; write A^T",
+      '  y = x^T A.T x',
+      '           ^~',
+    ]);
+  });
+
+  it('np.exp(x) suggests exp(x), with the caret under the prefix', () => {
+    expect(rendered(`${X}y = sum(np.exp(x))`)).toEqual([
+      "model.formula:2:9: functions take no 'np.' prefix; write exp(x)",
+      '  y = sum(np.exp(x))',
+      '          ^~~',
+    ]);
+  });
+
+  it('np.dot(u, v) suggests dot(u, v)', () => {
+    expect(rendered(`u, v : vector(n)\ny = np.dot(u, v)`)[0]).toBe("model.formula:2:5: functions take no 'np.' prefix; write dot(u, v)");
+  });
+
+  it('torch.sigmoid(x) suggests sigmoid(x)', () => {
+    expect(rendered(`${X}y = sum(torch.sigmoid(x))`)[0]).toBe("model.formula:2:9: functions take no 'torch.' prefix; write sigmoid(x)");
+  });
+
+  it('np.linalg.norm(x) drops the whole prefix and suggests the Euclidean norm', () => {
+    expect(rendered(`${X}y = np.linalg.norm(x)`)).toEqual([
+      "model.formula:2:5: functions take no 'np.linalg.' prefix; write norm2(x) or ||x|| for the Euclidean norm, norm1(x) for the 1-norm",
+      '  y = np.linalg.norm(x)',
+      '      ^~~~~~~~~~',
+    ]);
+  });
+
+  it('transpose(A) suggests A^T', () => {
+    expect(rendered(`${AX}y = x^T transpose(A) x`)).toEqual([
+      "model.formula:3:9: unknown function 'transpose'; write A^T",
+      '  y = x^T transpose(A) x',
+      '          ^~~~~~~~~',
+    ]);
+  });
+
+  it('max(0, x) suggests relu(x)', () => {
+    expect(rendered(`${X}y = max(0, x)`)).toEqual(["model.formula:2:5: unknown function 'max'; write relu(x)", '  y = max(0, x)', '      ^~~']);
+  });
+
+  it('log_softmax(z) of a vector suggests z - logsumexp(z) or log(softmax(z))', () => {
+    expect(rendered('z : vector(k)\ny = log_softmax(z)')).toEqual([
+      "model.formula:2:5: unknown function 'log_softmax'; write z - logsumexp(z) or log(softmax(z))",
+      '  y = log_softmax(z)',
+      '      ^~~~~~~~~~~',
+    ]);
+  });
+
+  it('log_softmax(Z) of a matrix suggests only log(softmax(Z)), since logsumexp sums the whole matrix', () => {
+    expect(rendered('Z : matrix(k, m)\nY = log_softmax(Z)')[0]).toBe(
+      "model.formula:2:5: unknown function 'log_softmax'; write log(softmax(Z)) (softmax works column by column)",
+    );
+  });
+
+  it('a // comment suggests #', () => {
+    expect(rendered(`${X}y = sum(x) // the total`)).toEqual([
+      "model.formula:2:12: '//' does not start a comment; a comment starts with #",
+      '  y = sum(x) // the total',
+      '             ^~',
+    ]);
+  });
+
+  it('an unclosed bracket in a // comment does not swallow the next line', () => {
+    expect(rendered(`${X}// the total (of x\ny = sum(x)`)).toEqual([
+      "model.formula:2:1: '//' does not start a comment; a comment starts with #",
+      '  // the total (of x',
+      '  ^~',
+    ]);
+  });
+});
+
+describe('the suggested declaration of an undeclared name follows its use', () => {
+  it('w^T x with x a vector(n) suggests w : vector(n)', () => {
+    expect(rendered(`${X}y = w^T x`)).toEqual([
+      "model.formula:2:5: unknown name 'w'; declare it first, for example 'w : vector(n)'",
+      '  y = w^T x',
+      '      ^',
+    ]);
+  });
+
+  it('A u with A a matrix(m, n) suggests u : vector(n)', () => {
+    expect(rendered('A : matrix(m, n)\nz = A u')[0]).toBe("model.formula:2:7: unknown name 'u'; declare it first, for example 'u : vector(n)'");
+  });
+
+  it('u .* x with x a vector(n) suggests u : vector(n)', () => {
+    expect(rendered(`${X}z = u .* x`)[0]).toBe("model.formula:2:5: unknown name 'u'; declare it first, for example 'u : vector(n)'");
+  });
+
+  it('W x + b with x a vector(n) and b a vector(h) suggests W : matrix(h, n)', () => {
+    expect(rendered(`${X}b : vector(h)\nz = W x + b`)[0]).toBe("model.formula:3:5: unknown name 'W'; declare it first, for example 'W : matrix(h, n)'");
+  });
+
+  it('W x alone suggests a matrix whose rows are a dimension the file does not use', () => {
+    expect(rendered('x : vector(m)\nz = W x')[0]).toBe("model.formula:2:5: unknown name 'W'; declare it first, for example 'W : matrix(n, m)'");
+  });
+
+  it('a use through a function and a scalar: (y - b^T sigma(u))^2 suggests u : vector(h)', () => {
+    expect(rendered('b : vector(h)\ny : scalar\nL = (y - b^T sigma(u))^2')[0]).toBe(
+      "model.formula:3:20: unknown name 'u'; declare it first, for example 'u : vector(h)'",
+    );
+  });
+
+  it('an undeclared index suggests an index over the indexed axis', () => {
+    expect(rendered(`${X}z = x[k]`)[0]).toBe("model.formula:2:7: unknown name 'k'; declare it first, for example 'k : index(n)'");
+  });
+
+  it('a use that says nothing of the shape suggests a scalar, as before', () => {
+    expect(rendered(`${X}z = sum(q)`)[0]).toBe("model.formula:2:9: unknown name 'q'; declare it first, for example 'q : scalar'");
+  });
+});
