@@ -7,12 +7,13 @@
  * function per definition would repeat every earlier layer: quadratic for a deep network.
  */
 import type { Model } from '../ir/model.js';
-import type { Node } from '../ir/node.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Dim } from '../ir/shape.js';
-import { lowerBlock, str, valueKindOfShape, type ScratchSlots } from './lower.js';
+import { lowerBlock } from './lower.js';
 import { checkDimension, checkMatrix, checkNumber, checkVector, inputTypeOf } from './inputs.js';
-import { localName, propertyAccess, propertyKey } from './names.js';
+import { localName, propertyAccess, propertyKey, str } from './names.js';
+import { dimensionsOf, isLeafValue } from './plan.js';
+import { valueKindOfShape, type ScratchSlots } from './spec.js';
 
 export interface ForwardEngine {
   /** Declarations of the dependency tables and of `forward$`. */
@@ -34,20 +35,16 @@ export interface InputField {
 
 export const ENGINE_INPUTS = 'Inputs$';
 
-function dimsOfShapeNode(n: Node, out: Set<string>): void {
-  for (const d of [n.shape.rows, n.shape.cols]) if (typeof d === 'string') out.add(d);
-  if (n.op === 'dim') out.add(n.attrs.name!);
-}
-
 export function buildForwardEngine(model: Model, scratch?: ScratchSlots): ForwardEngine {
   const definitions = model.definitions;
   const variables = model.variables;
   const varIndex = new Map(variables.map((v, i) => [v.node.id, i]));
   const dimIndex = new Map(model.dims.map((d, i) => [d, i]));
-  // The first definition of each node: later definitions with the same node read it.
+  // The first definition of each node: later definitions with the same node read it
+  // (variables, literals and constant matrices are read or recomputed where they are needed).
   const firstDefinition = new Map<number, number>();
   definitions.forEach((d, i) => {
-    if (!firstDefinition.has(d.node.id) && !['var', 'const', 'dim', 'fill', 'eye', 'onehot'].includes(d.node.op)) firstDefinition.set(d.node.id, i);
+    if (!firstDefinition.has(d.node.id) && !isLeafValue(d.node)) firstDefinition.set(d.node.id, i);
   });
 
   // What each definition reads directly.
@@ -70,7 +67,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
         const bound = variables[v]!.bound;
         if (typeof bound === 'string') dimSet.add(bound);
       }
-      dimsOfShapeNode(n, dimSet);
+      for (const x of dimensionsOf(n)) dimSet.add(x);
     }
     deps.push([...depSet].sort((a, b) => a - b));
     vars.push([...varSet].sort((a, b) => a - b));

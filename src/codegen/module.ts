@@ -14,8 +14,9 @@ import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
 import { GradcError } from '../syntax/errors.js';
 import { buildForwardEngine, ENGINE_INPUTS } from './forward.js';
-import { lowerFunction, typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput } from './lower.js';
+import { lowerFunction } from './lower.js';
 import { commentSafe, exportedName, propertyKey, typeNames, type TypeRequest } from './names.js';
+import { typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput } from './spec.js';
 
 /** Options of `generate`. */
 export interface ModuleOptions {

@@ -103,6 +103,11 @@ export function quoteForString(text: string): string {
   return JSON.stringify(text).slice(1, -1).replace(/[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069`$]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** A string literal for generated code (quotes, control and bidi characters escaped). */
+export function str(text: string): string {
+  return `"${quoteForString(text)}"`;
+}
+
 /** Text safe inside a block comment: no `*\/`, no bidi controls or marks, no line separators. */
 export function commentSafe(text: string): string {
   return text

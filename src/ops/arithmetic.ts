@@ -78,6 +78,18 @@ export const add: OpDef = {
     }
     return { text: `${ctx.wrap(a[0]!, Prec.Sum)} ${sign} ${term}`, prec: Prec.Sum };
   },
+  lower: {
+    kind: 'elementwise',
+    scalar: (n, [a, b]) => {
+      // a + (-b) reads better, and runs no slower, as a - b.
+      const right = n.args[1]!;
+      if (right.op === 'mul' && right.args[0]!.op === 'const' && right.args[0]!.attrs.value === -1 && b!.startsWith('(-')) {
+        return `(${a} - ${b!.slice(2, -1)})`;
+      }
+      return `(${a} + ${b})`;
+    },
+    scales: false,
+  },
 };
 
 /**
@@ -140,6 +152,11 @@ export const mul: OpDef = {
     }
     return printProduct('\\odot')(n, groupMatmul(n, a), ctx);
   },
+  lower: {
+    kind: 'elementwise',
+    scalar: (n, [a, b]) => (n.args[0]!.op === 'const' && n.args[0]!.attrs.value === -1 ? `(-${b})` : `(${a} * ${b})`),
+    scales: true,
+  },
 };
 
 export const div: OpDef = {
@@ -175,6 +192,7 @@ export const div: OpDef = {
     }
     return { text: `${ctx.wrap(groupMatmul(n, a)[0]!, Prec.Product)} \\oslash ${factor(a[1]!, ctx, Prec.Unary)}`, prec: Prec.Product };
   },
+  lower: { kind: 'elementwise', scalar: (_n, [a, b]) => `(${a} / ${b})`, scales: false },
 };
 
 export const pow: OpDef = {
@@ -198,6 +216,19 @@ export const pow: OpDef = {
     const hadamard = isScalar(n.shape) ? '' : '\\odot ';
     return { text: `${supBase(a[0]!)}${sup(`${hadamard}${ctx.wrap(a[1]!, Prec.Sum)}`)}`, prec: Prec.Power };
   },
+  lower: {
+    kind: 'elementwise',
+    scalar: (n, [a, b], ctx) => {
+      const exponent = n.args[1]!;
+      if (exponent.op === 'const' && exponent.attrs.value === 2) {
+        ctx.useHelper('sq$');
+        return `sq$(${a})`;
+      }
+      if (exponent.op === 'const' && exponent.attrs.value === 0.5) return `Math.sqrt(${a})`;
+      return `Math.pow(${a}, ${b})`;
+    },
+    scales: false,
+  },
 };
 
 export const unary: OpDef = {
@@ -211,4 +242,14 @@ export const unary: OpDef = {
   },
   formula: (n, a, ctx) => fcall(n.attrs.fn!, a, ctx),
   latex: (n, a, ctx) => UNARY[n.attrs.fn!].latex(a[0]!, ctx, n),
+  lower: {
+    kind: 'elementwise',
+    // The function's own entry holds its TypeScript and the helpers that calls.
+    scalar: (n, [a], ctx) => {
+      const def = UNARY[n.attrs.fn!];
+      for (const h of def.helpers ?? []) ctx.useHelper(h);
+      return def.ts(a!);
+    },
+    scales: false,
+  },
 };

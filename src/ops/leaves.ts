@@ -2,6 +2,7 @@
 import { isScalar, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, fcall, fraction, sub } from './print.js';
+import { indicator, num } from './lowering.js';
 import { Prec, type OpDef, type PrintContext } from './types.js';
 
 const noArgs = () => [];
@@ -24,6 +25,7 @@ export const variable: OpDef = {
   vjp: noArgs,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  lower: { kind: 'leaf', value: 'input', dimensions: () => [] },
 };
 
 export const constant: OpDef = {
@@ -39,6 +41,7 @@ export const constant: OpDef = {
     const v = n.attrs.value!;
     return v < 0 ? { text: `-${latexNumber(-v, ctx)}`, prec: Prec.Unary } : atom(latexNumber(v, ctx));
   },
+  lower: { kind: 'leaf', value: (n) => num(n.attrs.value!), dimensions: () => [] },
 };
 
 export const dim: OpDef = {
@@ -48,6 +51,7 @@ export const dim: OpDef = {
   vjp: noArgs,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  lower: { kind: 'leaf', value: (n, ctx) => ctx.dim(n.attrs.name!), dimensions: (n) => [n.attrs.name!] },
 };
 
 /** `ones(n)`, `ones(m, n)`, `ones(n)^T`, scaled when the value is not 1. */
@@ -82,6 +86,18 @@ export const fill: OpDef = {
     if (v === 1) return atom(ones);
     return { text: `${v < 0 ? '-' : ''}${latexNumber(Math.abs(v), ctx)} ${ones}`, prec: v < 0 ? Prec.Unary : Prec.Product };
   },
+  lower: {
+    kind: 'constant',
+    element: (n) => num(n.attrs.value!),
+    scalar: (n) => num(n.attrs.value!),
+    rowCol: false,
+    assignsAll: true,
+    buffer: (n, t, ctx) => {
+      const v = n.attrs.value!;
+      if (t.reused) return [t.allocation, `${t.name}.fill(${num(v)});`];
+      return [v === 0 ? t.allocation : `const ${t.name} = new Float64Array(${ctx.size(n)}).fill(${num(v)});`];
+    },
+  },
 };
 
 export const eye: OpDef = {
@@ -91,6 +107,14 @@ export const eye: OpDef = {
   vjp: noArgs,
   formula: (n, _a, ctx) => atom(`eye(${ctx.dim(n.shape.rows)})`),
   latex: (n, _a, ctx) => atom(`I${sub(ctx.dim(n.shape.rows))}`),
+  lower: {
+    kind: 'constant',
+    element: (_n, at) => indicator(at.row, at.col),
+    scalar: () => '1',
+    rowCol: true,
+    assignsAll: false,
+    buffer: (n, t, ctx) => [t.allocation, `for (let i = 0; i < ${ctx.rows(n)}; i++) ${t.name}[i * ${ctx.cols(n)} + i] = 1;`],
+  },
 };
 
 /** onehot(k, K): the index argument is a constant or an index variable; not differentiable. */
@@ -104,4 +128,12 @@ export const onehot: OpDef = {
   vjp: noArgs,
   formula: (n, a, ctx) => fcall('onehot', [a[0]!, atom(ctx.dim(n.shape.rows))], ctx),
   latex: (_n, a, ctx) => atom(`\\hat{e}${sub(ctx.wrap(a[0]!, Prec.Sum))}`),
+  lower: {
+    kind: 'constant',
+    element: (n, at, ctx) => indicator(at.row, ctx.scalar(n.args[0]!)),
+    scalar: () => '1',
+    rowCol: true,
+    assignsAll: false,
+    buffer: (n, t, ctx) => [t.allocation, `${t.name}[${ctx.scalar(n.args[0]!)}] = 1;`],
+  },
 };

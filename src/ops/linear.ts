@@ -1,8 +1,9 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isRow, isScalar, shape, transposeShape, type Shape } from '../ir/shape.js';
+import { describeShape, isColumn, isRow, isScalar, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
+import { num, type Index } from './lowering.js';
 import { Prec, type OpDef, type PrintContext, type Printed } from './types.js';
 
 export function matmulShape(a: Shape, b: Shape): Shape {
@@ -41,6 +42,32 @@ export const matmul: OpDef = {
   },
   formula: (n, a, ctx) => printMatmul(n, a, ctx),
   latex: (n, a, ctx) => printMatmul(n, a, ctx),
+  lower: {
+    kind: 'buffer',
+    readsOnce: (n, position) => {
+      const [a, b] = n.args as [Node, Node];
+      const s = n.shape;
+      if (isScalar(s)) return true; // a dot product
+      if (a.shape.cols === 1) return position === 0; // an outer product: the left entry once per row
+      if (s.cols === 1) return position === 1 && a.op === 'transpose'; // k-outer loop over a transposed matrix
+      if (s.rows === 1) return position === 0 && b.op !== 'transpose';
+      return false;
+    },
+    assignsAll: true,
+    product: true,
+    buffer: (n, t, ctx) => [t.allocation, ...ctx.product(n, t.name)],
+    // A dot product: a row times a column.
+    scalar: (n, acc, ctx) => {
+      const [a, b] = n.args as [Node, Node];
+      return [
+        `let ${acc} = 0;`,
+        '{',
+        ...ctx.dotLoop('acc', ctx.dim(a.shape.cols), (k) => `${ctx.elem(a, { row: '0', col: k, flat: k })} * ${ctx.elem(b, { row: k, col: '0', flat: k })}`),
+        `${acc} = acc;`,
+        '}',
+      ];
+    },
+  },
 };
 
 export const transpose: OpDef = {
@@ -50,6 +77,7 @@ export const transpose: OpDef = {
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
   latex: (_n, a) => ({ text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix }),
+  lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
 };
 
 function squareShape(what: string, s: Shape): void {
@@ -66,6 +94,15 @@ export const tr: OpDef = {
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.eye(n.args[0]!.shape.rows)) : undefined],
   formula: (_n, a, ctx) => fcall('tr', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{tr}', a, ctx),
+  lower: {
+    kind: 'reduction',
+    readsOnce: true,
+    // A walk down the diagonal.
+    emit: (n, acc, ctx) => {
+      const m = n.args[0]!;
+      return [`let ${acc} = 0;`, `for (let i = 0; i < ${ctx.rows(m)}; i++) {`, `${acc} += ${ctx.elem(m, { row: 'i', col: 'i' })};`, '}'];
+    },
+  },
 };
 
 /** diag(v): the square matrix with v on its diagonal. */
@@ -85,6 +122,18 @@ export const diag: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+  lower: {
+    kind: 'buffer',
+    readsOnce: () => true,
+    assignsAll: false,
+    product: false,
+    buffer: (n, t, ctx) => {
+      const v = n.args[0]!;
+      const size = ctx.rows(n);
+      const at = isColumn(v.shape) ? { row: 'i', col: '0', flat: 'i' } : { row: '0', col: 'i', flat: 'i' };
+      return [t.allocation, `for (let i = 0; i < ${size}; i++) ${t.name}[i * ${size} + i] = ${ctx.elem(v, at)};`];
+    },
+  },
 };
 
 /** diag(M): the diagonal of a square matrix, as a column vector. */
@@ -98,6 +147,13 @@ export const diagpart: OpDef = {
   vjp: (_n, adj, g, needed) => [needed[0] ? g.diag(adj) : undefined],
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+  lower: {
+    kind: 'buffer',
+    readsOnce: () => true,
+    assignsAll: true,
+    product: false,
+    buffer: (n, t, ctx) => [t.allocation, `for (let i = 0; i < ${ctx.rows(n)}; i++) ${t.name}[i] = ${ctx.elem(n.args[0]!, { row: 'i', col: 'i' })};`],
+  },
 };
 
 /**
@@ -125,4 +181,37 @@ export const index: OpDef = {
   formula: (_n, a, ctx) =>
     atom(`${ctx.wrap(a[0]!, Prec.Postfix)}[${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(', ')}]`),
   latex: (_n, a, ctx) => atom(entry(a[0]!, a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(','))),
+  lower: {
+    kind: 'index',
+    emit: (n, local, ctx) => {
+      const [target, i, j] = n.args as [Node, Node, Node | undefined];
+      const s = target.shape;
+      const checks: string[] = [];
+      // Constant indices are checked against symbolic extents here; index variables where they are read.
+      const checkIndex = (index: Node, extent: Dim, what: string) => {
+        if (index.op === 'const' && typeof extent === 'string') {
+          checks.push(
+            `if (${num(index.attrs.value!)} >= ${ctx.dim(extent)}) ${ctx.fail('RangeError', [
+              ctx.nameExpr,
+              ctx.quote(`: index ${index.attrs.value} is out of range for ${what}, which has ${extent} = `),
+              ctx.dim(extent),
+            ])}`,
+          );
+        }
+      };
+      let at: Index;
+      if (j !== undefined) {
+        checkIndex(i, s.rows, 'the rows');
+        checkIndex(j, s.cols, 'the columns');
+        at = { row: ctx.scalar(i), col: ctx.scalar(j) };
+      } else if (s.cols === 1) {
+        checkIndex(i, s.rows, 'a vector');
+        at = { row: ctx.scalar(i), col: '0' };
+      } else {
+        checkIndex(i, s.cols, 'a vector');
+        at = { row: '0', col: ctx.scalar(i) };
+      }
+      return [...checks, `const ${local} = ${ctx.elem(target, at)};`];
+    },
+  },
 };

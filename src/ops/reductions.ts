@@ -4,6 +4,7 @@ import { describeShape, isColumn, isScalar, shape, type Shape } from '../ir/shap
 import { ShapeError } from '../syntax/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
+import { fold } from './lowering.js';
 import { Prec, type OpDef } from './types.js';
 
 const toScalar = (): Shape => shape(1, 1);
@@ -25,6 +26,7 @@ export const sum: OpDef = {
     }
     return lcall('\\operatorname{sum}', a, ctx);
   },
+  lower: fold((acc, e) => `${acc} += ${e};`),
 };
 
 export const mean: OpDef = {
@@ -39,6 +41,10 @@ export const mean: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('mean', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{mean}', a, ctx),
+  lower: fold(
+    (acc, e) => `${acc} += ${e};`,
+    (acc, n, ctx) => [`${acc} /= ${ctx.size(n.args[0]!)};`],
+  ),
 };
 
 /** ||a||: the Euclidean norm of a vector, the Frobenius norm of a matrix. */
@@ -53,6 +59,13 @@ export const norm2: OpDef = {
     return inner.includes('||') ? fcall('norm2', a, ctx) : atom(`||${inner}||`);
   },
   latex: (_n, a, ctx) => atom(delimit('\\lVert ', '\\rVert', ctx.wrap(a[0]!, Prec.Sum))),
+  lower: fold(
+    (acc, e, ctx) => {
+      ctx.useHelper('sq$');
+      return `${acc} += sq$(${e});`;
+    },
+    (acc) => [`${acc} = Math.sqrt(${acc});`],
+  ),
 };
 
 /** log(sum(exp(v))) over all entries; its gradient is softmax(v) for a column vector. */
@@ -71,6 +84,26 @@ export const logsumexp: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('logsumexp', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{logsumexp}', a, ctx),
+  lower: {
+    kind: 'reduction',
+    // Two passes: the maximum, then the shifted sum.
+    readsOnce: false,
+    emit: (n, acc, ctx) => {
+      const v = n.args[0]!;
+      const max = `${acc}$max`;
+      return [
+        `let ${max} = -Infinity;`,
+        ...ctx.loop(v, (at) => [`const x = ${ctx.elem(v, at)};`, `if (x > ${max} || Number.isNaN(x)) ${max} = x;`]),
+        `let ${acc} = ${max};`,
+        // Shifting by the maximum keeps exp finite; infinite or NaN maxima pass through as IEEE says.
+        `if (Number.isFinite(${max})) {`,
+        `let sum = 0;`,
+        ...ctx.loop(v, (at) => [`sum += Math.exp(${ctx.elem(v, at)} - ${max});`]),
+        `${acc} = ${max} + Math.log(sum);`,
+        '}',
+      ];
+    },
+  },
 };
 
 /** softmax of a vector, or of each column of a matrix. */
@@ -92,4 +125,34 @@ export const softmax: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('softmax', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{softmax}', a, ctx),
+  lower: {
+    kind: 'buffer',
+    readsOnce: () => false,
+    assignsAll: true,
+    product: false,
+    // Each column, shifted by the column's maximum so exp stays finite.
+    buffer: (n, t, ctx) => {
+      const x = n.args[0]!;
+      const r = ctx.rows(n);
+      const c = n.shape.cols === 1 ? '1' : ctx.cols(n);
+      const X = (row: string, col: string) => ctx.elem(x, n.shape.cols === 1 ? { row, col: '0', flat: row } : { row, col });
+      return [
+        t.allocation,
+        `for (let j = 0; j < ${c}; j++) {`,
+        'let max = -Infinity;',
+        `for (let i = 0; i < ${r}; i++) {`,
+        `const v = ${X('i', 'j')};`,
+        'if (v > max || Number.isNaN(v)) max = v;',
+        '}',
+        'let sum = 0;',
+        `for (let i = 0; i < ${r}; i++) {`,
+        `const e = Math.exp(${X('i', 'j')} - max);`,
+        `${t.name}[i * ${c} + j] = e;`,
+        'sum += e;',
+        '}',
+        `for (let i = 0; i < ${r}; i++) ${t.name}[i * ${c} + j] /= sum;`,
+        '}',
+      ];
+    },
+  },
 };

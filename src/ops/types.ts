@@ -2,6 +2,7 @@
 import type { Graph } from '../ir/graph.js';
 import type { Attrs, Node, OpName } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
+import type { Lowering } from './lowering.js';
 
 /** Binding strength of printed expressions, loosest first (LANGUAGE.md 1.5). */
 export const enum Prec {
@@ -51,4 +52,6 @@ export interface OpDef {
   readonly formula: PrintRule;
   /** Textbook LaTeX. */
   readonly latex: PrintRule;
+  /** How the code generator emits it (src/ops/lowering.ts). */
+  readonly lower: Lowering;
 }

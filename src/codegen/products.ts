@@ -1,0 +1,132 @@
+/**
+ * Matrix products: the service the matmul entry's lowering calls. Matrix-vector and outer
+ * products of stored operands become calls of the kernels modules share (kernels.ts); the rest
+ * get loops in the order that reads memory contiguously for the operands' layouts.
+ */
+import type { Node } from '../ir/node.js';
+import { isScalar } from '../ir/shape.js';
+import type { Access } from './access.js';
+import type { Plan } from './plan.js';
+import type { Storage } from './storage.js';
+
+export class Products {
+  constructor(
+    private readonly access: Access,
+    private readonly plan: Plan,
+    private readonly storage: Storage,
+  ) {}
+
+  /** The array holding vector `x` (a column or a row), when it is stored: an input, a buffer, or a transposed view of one. */
+  private vectorData(x: Node): string | undefined {
+    if (isScalar(x.shape) || (x.shape.rows !== 1 && x.shape.cols !== 1)) return undefined;
+    if (this.plan.isStored(x)) return this.storage.locals.get(x.id);
+    if (this.plan.isInlineTranspose(x)) return this.vectorData(x.args[0]!);
+    return undefined;
+  }
+
+  /** The row-major array holding matrix `m`, when it is stored. */
+  private matrixData(m: Node): string | undefined {
+    if (isScalar(m.shape)) return undefined;
+    return this.plan.isStored(m) ? this.storage.locals.get(m.id) : undefined;
+  }
+
+  /**
+   * A matrix-vector product or outer product as a call of a kernel (codegen/kernels.ts), when
+   * its matrix is stored; a vector computed inline (`b .* z2 .* (1 - z2)`) is first written to
+   * a buffer of its own, which costs one pass over the vector against one over the matrix.
+   * Undefined for matrix-matrix products and matrices computed inline (`eye(n)`).
+   */
+  private productKernel(n: Node, t: string, scale: string | undefined): string[] | undefined {
+    const [a, b] = n.args as [Node, Node];
+    const prelude: string[] = [];
+    const vector = (x: Node): string | undefined => {
+      const stored = this.vectorData(x);
+      if (stored !== undefined || isScalar(x.shape) || (x.shape.rows !== 1 && x.shape.cols !== 1)) return stored;
+      const name = this.storage.newTemporary();
+      prelude.push(this.storage.temporaryArray(name, this.storage.size(x)), ...this.access.loopWith(x, false, (at) => [`${name}[${at.flat}] = ${this.access.elem(x, at)};`]));
+      return name;
+    };
+    const call = (name: string, matrix: string | undefined, vectors: () => (string | undefined)[], rows: string, cols: string) => {
+      if (matrix === undefined && name !== 'outer$') return undefined;
+      const args = [...(matrix === undefined ? [] : [matrix]), ...vectors()];
+      if (args.some((x) => x === undefined)) return undefined;
+      this.storage.helpers.add(name);
+      return [...prelude, `${name}(${args.join(', ')}, ${rows}, ${cols}, ${scale ?? '1'}, ${t});`];
+    };
+    const r = this.storage.rows(n);
+    const c = this.storage.cols(n);
+    const inner = this.storage.dim(a.shape.cols);
+    if (a.shape.cols === 1) return call('outer$', undefined, () => [vector(a), vector(b)], r, c);
+    if (n.shape.cols === 1) {
+      // Aᵀ b reads A's rows; A b its rows too.
+      if (this.plan.isInlineTranspose(a)) return call('matTVec$', this.matrixData(a.args[0]!), () => [vector(b)], inner, r);
+      return call('matVec$', this.matrixData(a), () => [vector(b)], r, inner);
+    }
+    if (n.shape.rows === 1) {
+      // aᵀ Bᵀ = (B a)ᵀ and aᵀ B = (Bᵀ a)ᵀ: a row has a column's layout.
+      if (this.plan.isInlineTranspose(b)) return call('matVec$', this.matrixData(b.args[0]!), () => [vector(a)], c, inner);
+      return call('matTVec$', this.matrixData(b), () => [vector(a)], inner, c);
+    }
+    return undefined;
+  }
+
+  /**
+   * C = A B (times `scale`, when given) into `t`; `clear` clears `t` where the loops accumulate
+   * into an array that may hold old values.
+   */
+  matmul(n: Node, t: string, scale: string | undefined, clear: readonly string[]): string[] {
+    const [a, b] = n.args as [Node, Node];
+    const scaled = (e: string) => (scale === undefined ? e : `${scale} * ${e}`);
+    const r = this.storage.rows(n);
+    const c = this.storage.cols(n);
+    const inner = this.storage.dim(a.shape.cols);
+    const A = (row: string, col: string) => this.access.elem(a, { row, col });
+    const B = (row: string, col: string) => this.access.elem(b, { row, col });
+    const kernel = this.productKernel(n, t, scale);
+    if (kernel !== undefined) return kernel;
+    // Below, what the kernels do not take: matrix-matrix products, and products with a matrix
+    // computed where it is read (eye, ones, onehot), which are rare and get plain loops.
+    if (a.shape.cols === 1) {
+      // Outer product: each entry of the left vector once per row.
+      return [`for (let i = 0; i < ${r}; i++) {`, `const ai = ${scaled(A('i', '0'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[i * ${c} + j] = ai * ${B('0', 'j')};`, '}', '}'];
+    }
+    if (n.shape.cols === 1 && !this.plan.transposes(a)) {
+      return [`for (let i = 0; i < ${r}; i++) {`, ...this.access.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`), `${t}[i] = ${scaled('acc')};`, '}'];
+    }
+    if (n.shape.cols === 1 || (n.shape.rows === 1 && !this.plan.transposes(b))) {
+      // Aᵀ b, and aᵀ B: walk the stored matrix's rows, each scaled by its entry of the vector.
+      const term = n.shape.cols === 1 ? (k: string, i: string) => `${A(i, k)} * bk` : (k: string, i: string) => `bk * ${B(k, i)}`;
+      const vector = n.shape.cols === 1 ? (k: string) => B(k, '0') : (k: string) => A('0', k);
+      const extent = n.shape.cols === 1 ? r : c;
+      return [
+        ...clear,
+        `for (let k = 0; k < ${inner}; k++) {`,
+        `const bk = ${scaled(vector('k'))};`,
+        `for (let i = 0; i < ${extent}; i++) ${t}[i] += ${term('k', 'i')};`,
+        '}',
+      ];
+    }
+    if (this.plan.transposes(b)) {
+      // A Bᵀ: dot products of rows.
+      return [
+        `for (let i = 0; i < ${r}; i++) {`,
+        `for (let j = 0; j < ${c}; j++) {`,
+        ...this.access.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, 'j')}`),
+        `${t}[i * ${c} + j] = ${scaled('acc')};`,
+        '}',
+        '}',
+      ];
+    }
+    return [
+      ...clear,
+      `for (let i = 0; i < ${r}; i++) {`,
+      `for (let k = 0; k < ${inner}; k++) {`,
+      `const aik = ${scaled(A('i', 'k'))};`,
+      `for (let j = 0; j < ${c}; j++) {`,
+      `${t}[i * ${c} + j] += aik * ${B('k', 'j')};`,
+      '}',
+      '}',
+      '}',
+    ];
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A function's results: returned fresh (inputs and values returned twice are copied), or in
+ * `into` mode written into the caller's `out$` where not computed there in place.
+ */
+import { isRow, isScalar } from '../ir/shape.js';
+import type { Access } from './access.js';
+import { propertyAccess, propertyKey, str } from './names.js';
+import type { Plan } from './plan.js';
+import type { FunctionOutput, FunctionSpec } from './spec.js';
+import type { Storage } from './storage.js';
+
+export class Results {
+  constructor(
+    private readonly spec: FunctionSpec,
+    private readonly access: Access,
+    private readonly plan: Plan,
+    private readonly storage: Storage,
+  ) {}
+
+  /** The function's last statement. */
+  returnStatement(): string {
+    return this.spec.into === true ? this.intoStatements() : this.freshReturn();
+  }
+
+  /** A stored value as a fresh result: copies inputs and values already returned once. */
+  value(o: FunctionOutput, returned: Set<string>): string {
+    const n = o.node;
+    if (o.kind === 'scalar') return isScalar(n.shape) ? this.access.scalar(n) : `${this.storage.locals.get(n.id)!}[0]`;
+    let data: string;
+    if (isScalar(n.shape)) {
+      data = `Float64Array.of(${this.access.scalar(n)})`;
+    } else {
+      const local = this.storage.locals.get(n.id)!;
+      data = this.plan.placementOf(n) === 'input' || returned.has(local) ? `Float64Array.from(${local})` : local;
+      returned.add(local);
+    }
+    if (o.kind === 'vector') return data;
+    const rows = isScalar(n.shape) ? '1' : isRow(n.shape) ? '1' : this.storage.rows(n);
+    const cols = isScalar(n.shape) ? '1' : this.storage.cols(n);
+    return `{ rows: ${rows}, cols: ${cols}, data: ${data} }`;
+  }
+
+  private freshReturn(): string {
+    const returned = new Set<string>();
+    const outputs = this.spec.outputs;
+    if (outputs.length === 1 && outputs[0]!.key === undefined) return `return ${this.value(outputs[0]!, returned)};`;
+    const fields = outputs.map((o) => `${propertyKey(o.key!)}: ${this.value(o, returned)}`);
+    return `return { ${fields.join(', ')} };`;
+  }
+
+  /** `into` mode: a fresh result without `out$`; with it, results go into `out$`, copied where not computed in place. */
+  private intoStatements(): string {
+    const lines: string[] = [this.freshReturn().replace(/^return /, 'if (out$ === undefined) return ')];
+    const filled = new Set<number>();
+    for (const o of this.spec.outputs) {
+      const n = o.node;
+      const field = `out$${propertyAccess(o.key!)}`;
+      if (o.kind === 'scalar') {
+        lines.push(`${field} = ${isScalar(n.shape) ? this.access.scalar(n) : `${this.storage.locals.get(n.id)!}[0]`};`);
+        continue;
+      }
+      const data = o.kind === 'matrix' ? `${field}.data` : field;
+      const target = this.storage.intoTargets.get(n.id);
+      if (target !== undefined && target.key === o.key && !filled.has(n.id)) {
+        filled.add(n.id);
+      } else {
+        const size = isScalar(n.shape) ? '1' : this.storage.size(n);
+        lines.push(
+          `if (${data}.length !== ${size}) ${this.storage.fail('RangeError', [str(`${this.spec.name}Into: out${propertyAccess(o.key!)}${o.kind === 'matrix' ? '.data' : ''} has length `), `${data}.length`, str(' but must have length '), size])}`,
+          isScalar(n.shape) ? `${data}[0] = ${this.access.scalar(n)};` : `${data}.set(${this.storage.locals.get(n.id)!});`,
+        );
+      }
+      if (o.kind === 'matrix') {
+        lines.push(`${field}.rows = ${isScalar(n.shape) || isRow(n.shape) ? '1' : this.storage.rows(n)};`, `${field}.cols = ${isScalar(n.shape) ? '1' : this.storage.cols(n)};`);
+      }
+    }
+    lines.push('return out$;');
+    return lines.join('\n');
+  }
+}

@@ -1,0 +1,84 @@
+/** What a caller asks the lowering for (a function, or a block of the shared forward pass), and how values cross the module boundary. */
+import type { Variable } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
+import { isScalar } from '../ir/shape.js';
+
+/** How a value crosses the module boundary. */
+export type ValueKind = 'scalar' | 'vector' | 'matrix';
+
+export function valueKindOfShape(n: Node): ValueKind {
+  if (isScalar(n.shape)) return 'scalar';
+  return n.shape.cols === 1 ? 'vector' : 'matrix';
+}
+
+export function valueKindOfVariable(v: Variable): ValueKind {
+  return v.kind === 'index' ? 'scalar' : v.kind;
+}
+
+export function typeOfKind(kind: ValueKind): string {
+  return kind === 'scalar' ? 'number' : kind === 'vector' ? 'Float64Array' : 'Matrix';
+}
+
+export interface FunctionOutput {
+  /** The result's key (`value`, a wrt name), or undefined for a forward function's bare value. */
+  readonly key: string | undefined;
+  readonly node: Node;
+  readonly kind: ValueKind;
+}
+
+export interface FunctionSpec {
+  /** The exported name, used in error messages too. */
+  readonly name: string;
+  readonly outputs: readonly FunctionOutput[];
+  /**
+   * The function takes a second argument `out$` (the result type, or undefined): when given,
+   * results are written into it instead of allocated: arrays are filled in place (their
+   * lengths checked), numbers assigned.
+   */
+  readonly into?: boolean;
+  /** Slots of the module's scratch arrays (see ScratchSlots); without it, every buffer is allocated per call. */
+  readonly scratch?: ScratchSlots;
+}
+
+/**
+ * The module-wide numbering of scratch arrays (the `scratch$` kernel): values that never leave
+ * a function (neither results nor definition values) live in arrays kept between calls, one
+ * slot each, so a call allocates only its results. Slots are distinct across the module, so
+ * functions called in turn do not trade arrays of different sizes.
+ */
+export interface ScratchSlots {
+  next: number;
+}
+
+/**
+ * A piece of a larger function (the shared forward pass): variables, dimensions and some
+ * values are already in locals of the enclosing code.
+ */
+export interface BlockSpec {
+  /** A TypeScript expression for the function name in error messages. */
+  readonly nameExpr: string;
+  readonly output: FunctionOutput;
+  /** Locals of variables and of values computed earlier (definitions), by node id. */
+  readonly locals: ReadonlyMap<number, string>;
+  readonly scratch?: ScratchSlots;
+  /** Locals of dimension sizes, by dimension name. */
+  readonly dims: ReadonlyMap<string, string>;
+}
+
+export interface LoweredBlock {
+  readonly statements: readonly string[];
+  /** The block's value for later blocks: a number, or an array. */
+  readonly value: string;
+  /** The block's value as a fresh result to return (copied where it is not fresh). */
+  readonly result: string;
+  readonly helpers: ReadonlySet<string>;
+}
+
+export interface LoweredFunction {
+  readonly name: string;
+  /** Input fields: variables the outputs depend on (declaration order), then free dimensions. */
+  readonly inputs: readonly { readonly key: string; readonly type: string }[];
+  readonly statements: readonly string[];
+  /** Helper functions the statements call. */
+  readonly helpers: ReadonlySet<string>;
+}

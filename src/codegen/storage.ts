@@ -1,0 +1,130 @@
+/**
+ * Where a function's values are kept: the locals of nodes and dimension sizes, the names of new
+ * locals, and the arrays of buffers (new, scratch, or in `into` mode the caller's).
+ */
+import type { Node } from '../ir/node.js';
+import type { Dim } from '../ir/shape.js';
+import { propertyAccess, str } from './names.js';
+import type { ScratchSlots } from './spec.js';
+
+/** In `into` mode: the caller's array an output node is computed straight into. */
+export interface IntoTarget {
+  readonly key: string;
+  readonly data: string;
+  readonly matrix: boolean;
+}
+
+export class Storage {
+  /** The local holding each node's value (or its array), by node id. */
+  readonly locals = new Map<number, string>();
+  /** The local holding each dimension's size, by name. */
+  readonly dimLocals = new Map<string, string>();
+  /** Helper functions the statements call. */
+  readonly helpers = new Set<string>();
+  readonly intoTargets = new Map<number, IntoTarget>();
+  private scalarCount = 0;
+  private bufferCount = 0;
+
+  /**
+   * @param fn the exported function's name (for `into` messages)
+   * @param nameExpr the function's name in messages, as a TypeScript expression
+   */
+  constructor(
+    readonly fn: string,
+    readonly nameExpr: string,
+    private readonly scratch: ScratchSlots | undefined,
+    private readonly outputs: ReadonlySet<number>,
+  ) {}
+
+  dim(d: Dim): string {
+    if (typeof d === 'number') return String(d);
+    const local = this.dimLocals.get(d);
+    if (local === undefined) throw new Error(`internal: dimension ${d} is not bound`);
+    return local;
+  }
+
+  rows(n: Node): string {
+    return this.dim(n.shape.rows);
+  }
+
+  cols(n: Node): string {
+    return this.dim(n.shape.cols);
+  }
+
+  size(n: Node): string {
+    if (n.shape.cols === 1) return this.rows(n);
+    if (n.shape.rows === 1) return this.cols(n);
+    return `${this.rows(n)} * ${this.cols(n)}`;
+  }
+
+  fail(kind: 'RangeError' | 'TypeError', parts: readonly string[]): string {
+    return `throw new ${kind}(${parts.join(' + ')});`;
+  }
+
+  /** The array (or number) holding `n`. */
+  local(n: Node): string {
+    const local = this.locals.get(n.id);
+    if (local === undefined) throw new Error(`internal: ${n.op} node ${n.id} used before it is computed`);
+    return local;
+  }
+
+  newScalar(n: Node): string {
+    const name = `s$${this.scalarCount++}`;
+    this.locals.set(n.id, name);
+    return name;
+  }
+
+  newBuffer(n: Node): string {
+    const name = this.newTemporary();
+    this.locals.set(n.id, name);
+    return name;
+  }
+
+  /** A name for an array that holds no node's value (an operand written out for a kernel). */
+  newTemporary(): string {
+    return `t$${this.bufferCount++}`;
+  }
+
+  /** A new array of `size` entries for `t`: from the scratch pool where there is one. */
+  temporaryArray(t: string, size: string): string {
+    return this.scratch === undefined ? `const ${t} = new Float64Array(${size});` : this.scratchArray(t, size);
+  }
+
+  /** Whether buffer `n` lives in a scratch array: a value that never leaves the function. */
+  pooled(n: Node): boolean {
+    return this.scratch !== undefined && !this.outputs.has(n.id) && !this.intoTargets.has(n.id);
+  }
+
+  /** Whether buffer `n` is an array that holds old values: a scratch array or the caller's. */
+  reused(n: Node): boolean {
+    return this.pooled(n) || this.intoTargets.has(n.id);
+  }
+
+  /** A scratch array of `size` entries for local `t`, holding whatever the last call left. */
+  private scratchArray(t: string, size: string): string {
+    this.helpers.add('scratch$');
+    return `const ${t} = scratch$(${this.scratch!.next++}, ${size});`;
+  }
+
+  /**
+   * The statement that declares buffer `t` of `n`: a new array, a scratch array, or in `into`
+   * mode the caller's, checked; the last two cleared unless the loops below assign every entry.
+   */
+  allocation(n: Node, t: string, assignsAll: boolean): string {
+    // Outputs that are constant matrices or views still get a buffer of their own.
+    const target = this.intoTargets.get(n.id);
+    if (this.pooled(n)) return [this.scratchArray(t, this.size(n)), ...(assignsAll ? [] : [`${t}.fill(0);`])].join('\n');
+    if (target === undefined) return `const ${t} = new Float64Array(${this.size(n)});`;
+    return [
+      `const ${t} = out$ === undefined ? new Float64Array(${this.size(n)}) : ${target.data};`,
+      `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.fn}Into: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
+      ...(assignsAll ? [] : [`if (out$ !== undefined) ${t}.fill(0);`]),
+    ].join('\n');
+  }
+
+  /** What clears buffer `t` of `n` before loops that accumulate: reused arrays hold old values. */
+  clearing(n: Node, t: string): string[] {
+    if (this.pooled(n)) return [`${t}.fill(0);`];
+    return this.intoTargets.has(n.id) ? [`if (out$ !== undefined) ${t}.fill(0);`] : [];
+  }
+}
