@@ -21,6 +21,7 @@ export class Access implements LowerContext {
     private readonly model: Model,
     private readonly plan: Plan,
     private readonly storage: Storage,
+    /** Late-bound: the product service is itself written against this access. */
     private readonly products: () => ProductService,
   ) {
     this.nameExpr = storage.nameExpr;
