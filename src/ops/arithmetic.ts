@@ -1,5 +1,5 @@
 /** Elementwise arithmetic with broadcasting (LANGUAGE.md 1.4), and elementwise functions. */
-import { constValue } from '../ir/graph.js';
+import { constValue } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isScalar, sameShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
