@@ -4,8 +4,7 @@
  */
 import type { BinaryOp, Expr } from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
-import { UNARY_NAMES } from '../ops/elementwise.js';
-import { FUNCTION_NAMES, isFunctionName } from './functions.js';
+import { FUNCTION_NAMES, isElementwise, isFunctionName } from '../ops/functions.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
 
 /** Edit distance (with transpositions), for "did you mean" suggestions. */
@@ -313,7 +312,7 @@ function estimateCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Shape |
   if (product !== undefined) return estimate(product, scope);
   const x = e.args[0] === undefined ? undefined : estimate(e.args[0], scope);
   const dim = (a: Expr | undefined): Dim | undefined => (a?.kind === 'num' ? a.value : a?.kind === 'name' ? a.name : undefined);
-  if (UNARY_NAMES[e.callee] !== undefined) return x;
+  if (isElementwise(e.callee)) return x;
   switch (e.callee) {
     case 'softmax':
     case 'inv':
@@ -364,7 +363,7 @@ function expectedOf(child: Expr, parent: Expr, required: PartialShape, scope: Sc
     case 'call': {
       const product = asProduct(parent, scope);
       if (product !== undefined) return expectedOf(child === parent.args[0] ? product.right : product.left, product, required, scope);
-      if (UNARY_NAMES[parent.callee] !== undefined || parent.callee === 'softmax' || parent.callee === 'inv') return required;
+      if (isElementwise(parent.callee) || parent.callee === 'softmax' || parent.callee === 'inv') return required;
       if (parent.callee === 'dot' && parent.args.length === 2) return estimate(parent.args[child === parent.args[0] ? 1 : 0]!, scope) ?? UNKNOWN;
       return UNKNOWN;
     }

@@ -63,6 +63,7 @@ function groupMatmul(n: Node, a: readonly Printed[]): readonly Printed[] {
 
 export const add: OpDef = {
   name: 'add',
+  functions: [],
   build: (g, args) => g.add(args[0]!, args[1]!),
   shape: elementwiseShape('add'),
   vjp: (n, adj, g, needed) => n.args.map((arg, i) => (needed[i] ? g.unbroadcast(adj, arg.shape) : undefined)),
@@ -114,6 +115,7 @@ function printProduct(hadamard: string) {
 
 export const mul: OpDef = {
   name: 'mul',
+  functions: [],
   build: (g, args) => g.mul(args[0]!, args[1]!),
   shape: elementwiseShape('multiply elementwise'),
   vjp: (n, adj, g, needed) => {
@@ -144,6 +146,7 @@ export const mul: OpDef = {
 
 export const div: OpDef = {
   name: 'div',
+  functions: [],
   build: (g, args) => g.div(args[0]!, args[1]!),
   shape: elementwiseShape('divide'),
   vjp: (n, adj, g, needed) => {
@@ -179,6 +182,7 @@ export const div: OpDef = {
 
 export const pow: OpDef = {
   name: 'pow',
+  functions: [],
   build: (g, args) => g.pow(args[0]!, args[1]!),
   shape: elementwiseShape('raise'),
   vjp: (n, adj, g, needed) => {
@@ -202,6 +206,7 @@ export const pow: OpDef = {
 
 export const unary: OpDef = {
   name: 'unary',
+  functions: [], // elementwise functions are declared in UNARY (elementwise.ts)
   build: (g, args, attrs) => g.unary(attrs.fn!, args[0]!),
   shape: (args) => args[0]!,
   vjp: (n, adj, g, needed) => {

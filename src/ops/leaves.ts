@@ -1,5 +1,5 @@
 /** Leaves: variables, constants, dimension sizes, and constant matrices (ones, eye, onehot). */
-import { isScalar, type Shape } from '../ir/shape.js';
+import { isScalar, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, fcall, fraction, sub } from './print.js';
 import { Prec, type OpDef, type PrintContext } from './types.js';
@@ -19,6 +19,7 @@ function leafShape(s: Shape | undefined): Shape {
 
 export const variable: OpDef = {
   name: 'var',
+  functions: [],
   build: (g, _args, attrs) => g.variable(attrs.name!, attrs.varKind!, attrs.shape!),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
@@ -28,6 +29,7 @@ export const variable: OpDef = {
 
 export const constant: OpDef = {
   name: 'const',
+  functions: [],
   build: (g, _args, attrs) => g.constant(attrs.value!),
   shape: () => ({ rows: 1, cols: 1 }),
   vjp: noArgs,
@@ -43,6 +45,7 @@ export const constant: OpDef = {
 
 export const dim: OpDef = {
   name: 'dim',
+  functions: [],
   build: (g, _args, attrs) => g.dimValue(attrs.name!),
   shape: () => ({ rows: 1, cols: 1 }),
   vjp: noArgs,
@@ -53,6 +56,13 @@ export const dim: OpDef = {
 /** `ones(n)`, `ones(m, n)`, `ones(n)^T`, scaled when the value is not 1. */
 export const fill: OpDef = {
   name: 'fill',
+  functions: [
+    {
+      names: ['ones'],
+      arity: [1, 2],
+      build: (a, g) => g.ones(shape(a.dim(0), a.count === 2 ? a.dim(1) : 1)),
+    },
+  ],
   build: (g, _args, attrs) => g.fill(attrs.value!, attrs.shape!),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
@@ -86,6 +96,7 @@ export const fill: OpDef = {
 
 export const eye: OpDef = {
   name: 'eye',
+  functions: [{ names: ['eye'], arity: 1, build: (a, g) => g.eye(a.dim(0)) }],
   build: (g, _args, attrs) => g.eye(attrs.shape!.rows),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
@@ -96,6 +107,16 @@ export const eye: OpDef = {
 /** onehot(k, K): the index argument is a constant or an index variable; not differentiable. */
 export const onehot: OpDef = {
   name: 'onehot',
+  functions: [
+    {
+      names: ['onehot'],
+      arity: 2,
+      build: (a, g) => {
+        const k = a.dim(1);
+        return g.onehot(a.index(0, k, (n) => `onehot(…, ${n}) has ${n} entries`), k);
+      },
+    },
+  ],
   build: (g, args, attrs) => g.onehot(args[0]!, attrs.shape!.rows),
   shape: (args, attrs) => {
     if (!isScalar(args[0]!)) throw new ShapeError('onehot takes an index');

@@ -1,6 +1,6 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isRow, isScalar, shape, transposeShape, type Shape } from '../ir/shape.js';
+import { describeShape, isColumn, isRow, isScalar, sameShape, shape, transposeShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
 import { Prec, type OpDef, type PrintContext, type Printed } from './types.js';
@@ -29,6 +29,18 @@ function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed
 
 export const matmul: OpDef = {
   name: 'matmul',
+  functions: [
+    {
+      // dot(u, v) = uᵀv for columns, the sum of the elementwise product otherwise.
+      names: ['dot'],
+      arity: 2,
+      build: (a, g) => {
+        const [u, v] = a.values() as [Node, Node];
+        if (!sameShape(u.shape, v.shape)) a.fail(`dot needs two values of the same shape, not ${describeShape(u.shape)} and ${describeShape(v.shape)}`);
+        return isColumn(u.shape) ? g.matmul(g.transpose(u), v) : g.sum(g.mul(u, v));
+      },
+    },
+  ],
   build: (g, args) => g.matmul(args[0]!, args[1]!),
   shape: (args) => matmulShape(args[0]!, args[1]!),
   // C = A B: dA = dC Bᵀ, dB = Aᵀ dC.
@@ -45,6 +57,7 @@ export const matmul: OpDef = {
 
 export const transpose: OpDef = {
   name: 'transpose',
+  functions: [],
   build: (g, args) => g.transpose(args[0]!),
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
@@ -58,6 +71,7 @@ function squareShape(what: string, s: Shape): void {
 
 export const tr: OpDef = {
   name: 'tr',
+  functions: [{ names: ['tr', 'trace'], arity: 1, build: (a, g) => g.tr(a.value(0)) }],
   build: (g, args) => g.tr(args[0]!),
   shape: (args) => {
     squareShape('tr', args[0]!);
@@ -71,6 +85,17 @@ export const tr: OpDef = {
 /** diag(v): the square matrix with v on its diagonal. */
 export const diag: OpDef = {
   name: 'diag',
+  functions: [
+    {
+      // diag(v) of a vector is this op; diag(M) of a matrix is its diagonal (diagpart).
+      names: ['diag'],
+      arity: 1,
+      build: (a, g) => {
+        const x = a.value(0);
+        return isColumn(x.shape) || isRow(x.shape) ? g.diag(x) : g.diagpart(x);
+      },
+    },
+  ],
   build: (g, args) => g.diag(args[0]!),
   shape: (args) => {
     const v = args[0]!;
@@ -90,6 +115,7 @@ export const diag: OpDef = {
 /** diag(M): the diagonal of a square matrix, as a column vector. */
 export const diagpart: OpDef = {
   name: 'diagpart',
+  functions: [], // written diag(M): see diag
   build: (g, args) => g.diagpart(args[0]!),
   shape: (args) => {
     squareShape('diag', args[0]!);
@@ -106,6 +132,7 @@ export const diagpart: OpDef = {
  */
 export const index: OpDef = {
   name: 'index',
+  functions: [],
   build: (g, args) => g.index(args[0]!, args.slice(1)),
   shape: (args) => {
     const [target, ...indices] = args as [Shape, ...Shape[]];

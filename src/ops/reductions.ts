@@ -10,6 +10,10 @@ const toScalar = (): Shape => shape(1, 1);
 
 export const sum: OpDef = {
   name: 'sum',
+  functions: [
+    { names: ['sum'], arity: 1, build: (a, g) => g.sum(a.value(0)) },
+    { names: ['norm1'], arity: 1, build: (a, g) => g.sum(g.unary('abs', a.value(0))) },
+  ],
   build: (g, args) => g.sum(args[0]!),
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.ones(n.args[0]!.shape)) : undefined],
@@ -29,6 +33,7 @@ export const sum: OpDef = {
 
 export const mean: OpDef = {
   name: 'mean',
+  functions: [{ names: ['mean'], arity: 1, build: (a, g) => g.mean(a.value(0)) }],
   build: (g, args) => g.mean(args[0]!),
   shape: toScalar,
   vjp: (n, adj, g, needed) => {
@@ -44,6 +49,7 @@ export const mean: OpDef = {
 /** ||a||: the Euclidean norm of a vector, the Frobenius norm of a matrix. */
 export const norm2: OpDef = {
   name: 'norm2',
+  functions: [{ names: ['norm2'], arity: 1, build: (a, g) => g.norm2(a.value(0)) }],
   build: (g, args) => g.norm2(args[0]!),
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.div(adj, n), n.args[0]!) : undefined],
@@ -58,6 +64,7 @@ export const norm2: OpDef = {
 /** log(sum(exp(v))) over all entries; its gradient is softmax(v) for a column vector. */
 export const logsumexp: OpDef = {
   name: 'logsumexp',
+  functions: [{ names: ['logsumexp'], arity: 1, build: (a, g) => g.logsumexp(a.value(0)) }],
   build: (g, args) => g.logsumexp(args[0]!),
   shape: (args) => {
     if (isScalar(args[0]!)) throw new ShapeError('logsumexp needs a vector or a matrix, not a scalar');
@@ -76,6 +83,17 @@ export const logsumexp: OpDef = {
 /** softmax of a vector, or of each column of a matrix. */
 export const softmax: OpDef = {
   name: 'softmax',
+  functions: [
+    {
+      names: ['softmax'],
+      arity: 1,
+      build: (a, g) => {
+        const x = a.value(0);
+        if (isScalar(x.shape)) a.fail(`${a.name} needs a vector or a matrix, not a scalar`);
+        return g.softmax(x);
+      },
+    },
+  ],
   build: (g, args) => g.softmax(args[0]!),
   shape: (args) => {
     const s = args[0]!;
