@@ -41,6 +41,13 @@ const call = (op: string) => (arg: Printed, ctx: PrintContext): Printed => ({
   prec: Prec.Atom,
 });
 
+/** `1 + x` in LaTeX: `1 - y` when x prints with a leading minus (`-y`, `-2 y`), `1 + (-a + b)` for a sum that does. */
+function onePlus(arg: Printed, ctx: PrintContext): string {
+  const text = ctx.wrap(arg, Prec.Sum);
+  if (!text.startsWith('-')) return `1 + ${text}`;
+  return arg.prec >= Prec.Product && arg.prec < Prec.Atom ? `1 - ${text.slice(1)}` : `1 + (${text})`;
+}
+
 /**
  * Helper functions of generated modules; each is emitted once into a module that needs it.
  * Their names contain `$`, which formula names cannot, so they never collide.
@@ -90,6 +97,17 @@ const table = {
     domain: 'real',
     kinkAtZero: false,
   },
+  expm1: {
+    aliases: [],
+    eval: Math.expm1,
+    derivative: (g, x): Node => g.unary('exp', x),
+    // exp(x) - 1, accurate where x is near 0: written as a textbook writes it.
+    latex: (arg, ctx) => ({ text: `${call('\\exp')(arg, ctx).text} - 1`, prec: Prec.Sum }),
+    ts: (x) => `Math.expm1(${x})`,
+    reference: 'expm1',
+    domain: 'real',
+    kinkAtZero: false,
+  },
   log: {
     aliases: [],
     eval: Math.log,
@@ -97,6 +115,18 @@ const table = {
     latex: call('\\log'),
     ts: (x) => `Math.log(${x})`,
     reference: 'log',
+    domain: 'positive',
+    kinkAtZero: false,
+  },
+  log1p: {
+    aliases: [],
+    eval: Math.log1p,
+    derivative: (g, x) => g.div(g.constant(1), g.add(g.constant(1), x)),
+    // log(1 + x), accurate where x is near 0: written as a textbook writes it.
+    latex: (arg, ctx) => call('\\log')({ text: onePlus(arg, ctx), prec: Prec.Sum }, ctx),
+    ts: (x) => `Math.log1p(${x})`,
+    reference: 'log1p',
+    // Defined for x > -1; test inputs under it are drawn positive.
     domain: 'positive',
     kinkAtZero: false,
   },
@@ -178,6 +208,26 @@ const table = {
     latex: call('\\tanh'),
     ts: (x) => `Math.tanh(${x})`,
     reference: 'tanh',
+    domain: 'real',
+    kinkAtZero: false,
+  },
+  cosh: {
+    aliases: [],
+    eval: Math.cosh,
+    derivative: (g, x): Node => g.unary('sinh', x),
+    latex: call('\\cosh'),
+    ts: (x) => `Math.cosh(${x})`,
+    reference: 'cosh',
+    domain: 'real',
+    kinkAtZero: false,
+  },
+  sinh: {
+    aliases: [],
+    eval: Math.sinh,
+    derivative: (g, x): Node => g.unary('cosh', x),
+    latex: call('\\sinh'),
+    ts: (x) => `Math.sinh(${x})`,
+    reference: 'sinh',
     domain: 'real',
     kinkAtZero: false,
   },
