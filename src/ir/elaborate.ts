@@ -7,7 +7,7 @@
 import type { Expr, Program, Statement, TypeExpr } from '../syntax/ast.js';
 import { Diagnostics, ShapeError } from '../syntax/errors.js';
 import type { Source, Span } from '../syntax/source.js';
-import { FUNCTION_NAMES, FUNCTIONS, FUTURE_FUNCTIONS, isFunctionName } from '../ops/functions.js';
+import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
 import { operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';
 import { Graph } from './graph.js';
@@ -505,7 +505,7 @@ class Elaborator {
       if (e.args.length !== 1) this.fail(`'${fn}' is ${this.describeEntity(fn)}, not a function`, e.calleeSpan);
       return this.binary({ kind: 'binary', op: 'juxt', left: { kind: 'name', name: fn, span: e.calleeSpan }, right: e.args[0]!, opSpan: e.calleeSpan, span: e.span });
     }
-    if (FUTURE_FUNCTIONS.includes(fn)) this.fail(`${fn} is not supported yet`, e.calleeSpan);
+    if (isFutureFunction(fn)) this.fail(`${fn} is not supported yet`, e.calleeSpan);
     const f = FUNCTIONS.get(fn);
     if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan);
     const n = f.arity;

@@ -3,15 +3,29 @@
  * from the op table (each op declares the functions that build it) and the elementwise table.
  * Nothing else lists function names; the parser receives them from src/front.ts.
  */
+import { SCALAR, sameShape, shape, type Shape } from '../ir/shape.js';
 import { UNARY, type UnaryFn } from './elementwise.js';
 import { OPS } from './index.js';
-import type { SurfaceFunction } from './types.js';
+import type { EstimatedArguments, SurfaceFunction } from './types.js';
 
-/** Names reserved for primitives to come (LANGUAGE.md 1.6): calls of them are refused as not supported yet. */
-export const FUTURE_FUNCTIONS: readonly string[] = ['inv', 'det', 'logdet'];
+/**
+ * Names reserved for primitives to come (LANGUAGE.md 1.6): calls of them are refused as not
+ * supported yet. With the shape of their value, for suggestions in messages around them.
+ */
+const FUTURE: Readonly<Record<string, SurfaceFunction['estimate']>> = {
+  inv: (a) => a.shape(0),
+  det: () => SCALAR,
+  logdet: () => SCALAR,
+};
+
+export const FUTURE_FUNCTIONS: readonly string[] = Object.keys(FUTURE);
+
+export function isFutureFunction(name: string): boolean {
+  return Object.hasOwn(FUTURE, name);
+}
 
 function elementwise(fn: UnaryFn): SurfaceFunction {
-  return { names: [fn, ...UNARY[fn].aliases], arity: 1, build: (a, g) => g.unary(fn, a.value(0)) };
+  return { names: [fn, ...UNARY[fn].aliases], arity: 1, build: (a, g) => g.unary(fn, a.value(0)), estimate: (a) => a.shape(0) };
 }
 
 function byName(): ReadonlyMap<string, SurfaceFunction> {
@@ -20,7 +34,7 @@ function byName(): ReadonlyMap<string, SurfaceFunction> {
   for (const f of all) {
     for (const name of f.names) {
       // Two entries claiming one name would make the language depend on table order.
-      if (map.has(name) || FUTURE_FUNCTIONS.includes(name)) throw new Error(`internal: the function name '${name}' is declared twice`);
+      if (map.has(name) || isFutureFunction(name)) throw new Error(`internal: the function name '${name}' is declared twice`);
       map.set(name, f);
     }
   }
@@ -39,9 +53,17 @@ export function isFunctionName(name: string): boolean {
   return NAMES.has(name);
 }
 
-const ELEMENTWISE_NAMES = new Set(Object.entries(UNARY).flatMap(([fn, d]) => [fn, ...d.aliases]));
+/** The shape of a call of `name` (a function, or one reserved for the future), or undefined when unknown. */
+export function estimateCall(name: string, args: EstimatedArguments): Shape | undefined {
+  const estimate = FUNCTIONS.get(name)?.estimate ?? (isFutureFunction(name) ? FUTURE[name] : undefined);
+  return estimate?.(args);
+}
 
-/** Whether `name` is an elementwise function (or an alias of one): its value has its argument's shape. */
-export function isElementwise(name: string): boolean {
-  return ELEMENTWISE_NAMES.has(name);
+/** A matrix of dimensions no formula can name. */
+const PROBE = shape('probe$rows', 'probe$cols');
+
+/** Whether a call of `name` with one argument has that argument's shape (exp, softmax, inv): estimated on a probe. */
+export function keepsShape(name: string): boolean {
+  const s = estimateCall(name, { count: 1, shape: () => PROBE, dim: () => undefined });
+  return s !== undefined && sameShape(s, PROBE);
 }

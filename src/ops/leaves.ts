@@ -61,6 +61,10 @@ export const fill: OpDef = {
       names: ['ones'],
       arity: [1, 2],
       build: (a, g) => g.ones(shape(a.dim(0), a.count === 2 ? a.dim(1) : 1)),
+      estimate: (a) => {
+        const [rows, cols] = [a.dim(0), a.count === 1 ? 1 : a.dim(1)];
+        return rows === undefined || cols === undefined ? undefined : shape(rows, cols);
+      },
     },
   ],
   build: (g, _args, attrs) => g.fill(attrs.value!, attrs.shape!),
@@ -96,7 +100,17 @@ export const fill: OpDef = {
 
 export const eye: OpDef = {
   name: 'eye',
-  functions: [{ names: ['eye'], arity: 1, build: (a, g) => g.eye(a.dim(0)) }],
+  functions: [
+    {
+      names: ['eye'],
+      arity: 1,
+      build: (a, g) => g.eye(a.dim(0)),
+      estimate: (a) => {
+        const n = a.dim(0);
+        return n === undefined ? undefined : shape(n, n);
+      },
+    },
+  ],
   build: (g, _args, attrs) => g.eye(attrs.shape!.rows),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
@@ -114,6 +128,10 @@ export const onehot: OpDef = {
       build: (a, g) => {
         const k = a.dim(1);
         return g.onehot(a.index(0, k, (n) => `onehot(…, ${n}) has ${n} entries`), k);
+      },
+      estimate: (a) => {
+        const k = a.dim(1);
+        return k === undefined ? undefined : shape(k, 1);
       },
     },
   ],

@@ -1,6 +1,6 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isRow, isScalar, sameShape, shape, transposeShape, type Shape } from '../ir/shape.js';
+import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
 import { Prec, type OpDef, type PrintContext, type Printed } from './types.js';
@@ -39,6 +39,7 @@ export const matmul: OpDef = {
         if (!sameShape(u.shape, v.shape)) a.fail(`dot needs two values of the same shape, not ${describeShape(u.shape)} and ${describeShape(v.shape)}`);
         return isColumn(u.shape) ? g.matmul(g.transpose(u), v) : g.sum(g.mul(u, v));
       },
+      estimate: () => SCALAR,
     },
   ],
   build: (g, args) => g.matmul(args[0]!, args[1]!),
@@ -71,7 +72,7 @@ function squareShape(what: string, s: Shape): void {
 
 export const tr: OpDef = {
   name: 'tr',
-  functions: [{ names: ['tr', 'trace'], arity: 1, build: (a, g) => g.tr(a.value(0)) }],
+  functions: [{ names: ['tr', 'trace'], arity: 1, build: (a, g) => g.tr(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.tr(args[0]!),
   shape: (args) => {
     squareShape('tr', args[0]!);
@@ -93,6 +94,10 @@ export const diag: OpDef = {
       build: (a, g) => {
         const x = a.value(0);
         return isColumn(x.shape) || isRow(x.shape) ? g.diag(x) : g.diagpart(x);
+      },
+      estimate: (a) => {
+        const x = a.shape(0);
+        return x === undefined ? undefined : isColumn(x) ? shape(x.rows, x.rows) : shape(x.rows, 1);
       },
     },
   ],

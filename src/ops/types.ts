@@ -57,6 +57,16 @@ export interface CallArguments {
   fail(message: string): never;
 }
 
+/**
+ * What suggestions in error messages know of a call's arguments before they are checked
+ * (src/ir/hints.ts): shapes estimated from the names in scope, dimension arguments as written.
+ */
+export interface EstimatedArguments {
+  readonly count: number;
+  shape(i: number): Shape | undefined;
+  dim(i: number): Dim | undefined;
+}
+
 /** A function of the formula language (LANGUAGE.md 1.6), declared with the primitive it builds. */
 export interface SurfaceFunction {
   /** The names users write for it: its own name first, then aliases. */
@@ -65,6 +75,8 @@ export interface SurfaceFunction {
   readonly arity: number | readonly number[];
   /** Builds the node from the call's arguments through the graph's smart constructors (sugar like dot(u, v) included). */
   readonly build: (args: CallArguments, g: Graph) => Node;
+  /** The shape of a call's value, or undefined when the arguments do not say; for suggestions in error messages. */
+  readonly estimate: (args: EstimatedArguments) => Shape | undefined;
 }
 
 export interface OpDef {
