@@ -1,9 +1,13 @@
 /** The front end as one call: text → checked model, or a GradcError listing every problem. */
 import { elaborate } from './ir/elaborate.js';
 import type { Model } from './ir/model.js';
+import { FUNCTION_NAMES } from './ops/functions.js';
 import { Diagnostics } from './syntax/errors.js';
 import { parseProgram } from './syntax/parse.js';
 import { Source } from './syntax/source.js';
+
+/** The op table's function names, for the parser: syntax is the bottom layer and does not read the table. */
+const FUNCTION_SET: ReadonlySet<string> = new Set(FUNCTION_NAMES);
 
 /**
  * Parses and checks a formula file's text: every declaration, definition and `grad` line, every
@@ -23,7 +27,7 @@ import { Source } from './syntax/source.js';
 export function checkFormula(text: string, path = '<input>'): Model {
   const source = new Source(path, text);
   const diagnostics = new Diagnostics();
-  const program = parseProgram(source, diagnostics);
+  const program = parseProgram(source, diagnostics, FUNCTION_SET);
   const model = elaborate(source, program, diagnostics);
   diagnostics.throwIfAny(source);
   return model;

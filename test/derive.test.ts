@@ -117,3 +117,15 @@ describe('derive: quotients that later factors cancel (simplify/rational.ts)', (
     expect(derive('a, b, c : scalar\nL = (a + b) / c\ngrad L wrt a, c\n')).toEqual({ dL_da: '1 / c', dL_dc: '-L / c' });
   });
 });
+
+describe('derive: log1p, expm1, cosh and sinh', () => {
+  const text = (expr: string) => `x : vector(n)\nw : vector(n)\nL = w^T ${expr}\ngrad L wrt x\n`;
+  it.each([
+    ['log1p(x)', 'w / (1 + x)'],
+    ['expm1(x)', 'w .* exp(x)'],
+    ['cosh(x)', 'w .* sinh(x)'],
+    ['sinh(x)', 'w .* cosh(x)'],
+  ])('d/dx of w^T %s is %s', (expr, expected) => {
+    expect(derive(text(expr)).dL_dx).toBe(expected);
+  });
+});

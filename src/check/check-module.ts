@@ -7,6 +7,7 @@ import { generate, type GeneratedModule } from '../codegen/module.js';
 import { differentiate } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
+import { UNARY } from '../ops/elementwise.js';
 import { checkGradients } from './gradcheck.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, differenceNoise, type Comparison } from './numeric.js';
@@ -71,9 +72,10 @@ export interface CheckReport {
 }
 
 /**
- * Domains that keep random inputs where the formula is smooth: a variable read directly by
- * log, sqrt or a fractional power is positive; by asin, acos or tan, well inside (-1, 1); by
- * relu, abs, sign or as a divisor, away from 0.
+ * Domains that keep random inputs where the formula is smooth: a variable read directly by an
+ * elementwise function is drawn from the function's `domain` (positive under log and sqrt, well
+ * inside (-1, 1) under asin, acos and tan), away from 0 under one with a kink there (relu, abs,
+ * sign: `kinkAtZero`); positive under a fractional power, away from 0 as a divisor.
  */
 export function inferDomains(model: Model): Record<string, Domain> {
   // No prototype: a variable may be named constructor or __proto__.
@@ -87,10 +89,9 @@ export function inferDomains(model: Model): Record<string, Domain> {
       if (arg?.op === 'var' && domains[arg.attrs.name!] === undefined) domains[arg.attrs.name!] = domain;
     };
     if (n.op === 'unary') {
-      const fn = n.attrs.fn!;
-      if (fn === 'log' || fn === 'sqrt') direct(n.args[0], 'positive');
-      else if (fn === 'asin' || fn === 'acos' || fn === 'tan') direct(n.args[0], 'open-unit');
-      else if (fn === 'relu' || fn === 'abs' || fn === 'sign') direct(n.args[0], 'nonzero');
+      const f = UNARY[n.attrs.fn!];
+      if (f.kinkAtZero) direct(n.args[0], 'nonzero');
+      else if (f.domain !== 'real') direct(n.args[0], f.domain);
     } else if (n.op === 'pow') {
       const e = n.args[1]!;
       if (e.op !== 'const' || !Number.isInteger(e.attrs.value)) direct(n.args[0], 'positive');

@@ -1,5 +1,6 @@
 /** Seeded random sizes and inputs for numeric checks: the same seed gives the same numbers everywhere. */
 import type { Model } from '../ir/model.js';
+import type { UnaryDomain } from '../ops/elementwise.js';
 import { dimSize, tabulate, type InputValue } from './reference.js';
 
 /** A random number generator: uniform in [0, 1). */
@@ -50,14 +51,15 @@ export function randomDims(model: Model, overrides: Readonly<Record<string, numb
 }
 
 /**
- * Where a variable's entries are drawn from:
+ * Where a variable's entries are drawn from: the domains of elementwise functions (their
+ * table entries' `domain`, so a new kind of domain must be sampled here to compile), and more:
  * - `real`: uniform in [-1, 1];
  * - `positive`: uniform in [0.5, 2] (for log, sqrt, a power with a variable exponent);
  * - `open-unit`: uniform in [-0.8, 0.8] (asin, acos, tan: well inside their domains);
- * - `nonzero`: magnitude in [0.2, 1] with a random sign (away from the kinks of relu, abs);
+ * - `nonzero`: magnitude in [0.2, 1] with a random sign (away from a kink at 0: relu, abs);
  * - `[min, max]`: uniform in that interval.
  */
-export type Domain = 'real' | 'positive' | 'open-unit' | 'nonzero' | readonly [number, number];
+export type Domain = UnaryDomain | 'nonzero' | readonly [number, number];
 
 export interface InputOptions {
   /** Domains by variable name; the others use `defaultDomain`. */

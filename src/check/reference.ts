@@ -1,12 +1,14 @@
 /**
  * The reference evaluator: the IR's meaning, computed with mathjs on plain arrays of rows.
- * It shares nothing with the code generator (not even the unary functions' `eval`), so the
- * tests can check derived gradients and generated modules against an independent account of
- * what every node means. Slow and simple on purpose: one table entry per op.
+ * It shares nothing with the code generator (elementwise functions are mathjs's, or their
+ * table entry's separate `reference` definition, never its `eval` or `ts`), so the tests can
+ * check derived gradients and generated modules against an independent account of what every
+ * node means. Slow and simple on purpose: one table entry per op.
  */
 import { all, create } from 'mathjs';
 import type { Node, OpName, UnaryFn } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
+import { UNARY } from '../ops/elementwise.js';
 
 /** `predictable`: sqrt, log, asin, ... of values outside their real domain give NaN, not complex numbers. */
 const math = create(all, { matrix: 'Array', predictable: true });
@@ -68,40 +70,17 @@ export function broadcastTo(v: Value, rows: number, cols: number): Value {
 
 const map = (f: (x: number) => number) => (x: Value): Value => math.map(x, f) as Value;
 
-/** Stable σ(x): never exp of a large positive number. */
-function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
-
-/** Stable log(1 + exp(x)). */
-function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
-
 /**
- * Elementwise functions, written independently of src/ops/elementwise.ts: mathjs's scalar
- * functions (which give NaN outside the real domain, by `predictable`), mapped over entries.
+ * An elementwise function as its table entry's `reference` says: a mathjs scalar function by
+ * name (NaN outside the real domain, by `predictable`), or the entry's own plain definition
+ * where mathjs has none; never the `eval` or `ts` the compiler uses.
  */
-const UNARY_REFERENCE: Readonly<Record<UnaryFn, (x: Value) => Value>> = {
-  exp: map((x) => math.exp(x)),
-  log: map((x) => math.log(x) as number),
-  sqrt: map((x) => math.sqrt(x) as number),
-  sin: map((x) => math.sin(x)),
-  cos: map((x) => math.cos(x)),
-  tan: map((x) => math.tan(x)),
-  asin: map((x) => math.asin(x) as number),
-  acos: map((x) => math.acos(x) as number),
-  atan: map((x) => math.atan(x)),
-  tanh: map((x) => math.tanh(x)),
-  sigmoid: map(sigmoid),
-  relu: map((x) => (x > 0 ? x : 0)),
-  softplus: map(softplus),
-  abs: map((x) => math.abs(x)),
-  // 0 for +0 and -0 alike.
-  sign: map((x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN)),
-};
+function referenceUnary(fn: UnaryFn): (x: number) => number {
+  const reference = UNARY[fn].reference;
+  if (typeof reference !== 'string') return reference;
+  const f = math[reference] as (x: number) => number;
+  return (x) => f(x);
+}
 
 /** An integer index from a 1 x 1 value, checked against its range. */
 function indexValue(v: Value, extent: number, what: string): number {
@@ -153,7 +132,7 @@ const RULES: Readonly<Record<OpName, Rule>> = {
   mul: elementwise((a, b) => math.dotMultiply(a, b)),
   div: elementwise((a, b) => math.dotDivide(a, b) as Value),
   pow: elementwise((a, b) => math.dotPow(a, b) as Value),
-  unary: ([x], { node }) => UNARY_REFERENCE[node.attrs.fn!](x!),
+  unary: ([x], { node }) => map(referenceUnary(node.attrs.fn!))(x!),
   matmul: ([a, b]) => {
     // A 1 x 1 factor scales (the shape rule allows it).
     if (shapeOf(a!)[0] === 1 && shapeOf(a!)[1] === 1) return math.multiply(b!, a![0]![0]!) as Value;
@@ -168,7 +147,7 @@ const RULES: Readonly<Record<OpName, Rule>> = {
     // Shifted by the largest entry, so exp never overflows.
     const m = math.max(a) as number;
     if (!Number.isFinite(m)) return m;
-    return m + Math.log(math.sum(UNARY_REFERENCE.exp(math.subtract(a, m) as Value)) as number);
+    return m + Math.log(math.sum(map((x) => math.exp(x))(math.subtract(a, m) as Value)) as number);
   }),
   softmax: ([a], { rows, cols }) => {
     // Column by column, each shifted by its maximum.

@@ -7,13 +7,13 @@
 import type { Expr, Program, Statement, TypeExpr } from '../syntax/ast.js';
 import { Diagnostics, ShapeError } from '../syntax/errors.js';
 import type { Source, Span } from '../syntax/source.js';
-import { UNARY_NAMES } from '../ops/elementwise.js';
-import { FUNCTION_NAMES } from './functions.js';
+import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
+import type { CallArguments } from '../ops/types.js';
 import { operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';
 import { Graph } from './graph.js';
 import type { Definition, GradRequest, Model, Variable } from './model.js';
 import type { Node } from './node.js';
-import { describeShape, isColumn, isRow, isScalar, sameShape, shape, type Dim, type Shape } from './shape.js';
+import { describeShape, isColumn, isRow, isScalar, shape, type Dim, type Shape } from './shape.js';
 
 const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'scalar', 'vector', 'matrix', 'index', 'pi', 'T'];
 const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
@@ -356,7 +356,7 @@ class Elaborator {
     if (name === 'pi') return this.build(span, () => this.graph.constant(Math.PI));
     const e = this.names.get(name);
     if (e === undefined) {
-      if (FUNCTION_NAMES.includes(name)) this.fail(`'${name}' is a function; call it with parentheses, like ${name}(x)`, span);
+      if (isFunctionName(name)) this.fail(`'${name}' is a function; call it with parentheses, like ${name}(x)`, span);
       if (RESERVED.has(name)) this.fail(`'${name}' is a reserved word, not a value`, span);
       this.unknownName(name, span);
     }
@@ -496,96 +496,57 @@ class Elaborator {
     this.fail(`${fn} takes a dimension: a name like n or a positive integer`, e.span);
   }
 
+  /** A call: the function's entry in the op table (src/ops/functions.ts) checks and builds it. */
   private call(e: Extract<Expr, { kind: 'call' }>): Node {
-    const g = this.graph;
     const fn = e.callee;
     const entity = this.names.get(fn);
-    if (entity !== undefined && !FUNCTION_NAMES.includes(fn)) {
+    if (entity !== undefined && !isFunctionName(fn)) {
       // `A(x + y)`: a value before parentheses multiplies them.
       if (e.args.length !== 1) this.fail(`'${fn}' is ${this.describeEntity(fn)}, not a function`, e.calleeSpan);
       return this.binary({ kind: 'binary', op: 'juxt', left: { kind: 'name', name: fn, span: e.calleeSpan }, right: e.args[0]!, opSpan: e.calleeSpan, span: e.span });
     }
-    const arity = (n: number | readonly number[]) => {
-      const ok = typeof n === 'number' ? e.args.length === n : n.includes(e.args.length);
-      if (!ok) {
-        const want = typeof n === 'number' ? `${n} argument${n === 1 ? '' : 's'}` : `${n.join(' or ')} arguments`;
-        this.fail(`${fn} takes ${want}, not ${e.args.length}`, e.span);
+    if (isFutureFunction(fn)) this.fail(`${fn} is not supported yet`, e.calleeSpan);
+    const f = FUNCTIONS.get(fn);
+    if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan);
+    const n = f.arity;
+    if (typeof n === 'number' ? e.args.length !== n : !n.includes(e.args.length)) {
+      const want = typeof n === 'number' ? `${n} argument${n === 1 ? '' : 's'}` : `${n.join(' or ')} arguments`;
+      this.fail(`${fn} takes ${want}, not ${e.args.length}`, e.span);
+    }
+    // Nodes the entry builds carry the call's span; checking an argument sets its own, so it is put back.
+    const argument = <T>(check: () => T): T => {
+      try {
+        return check();
+      } finally {
+        this.graph.span = e.span;
       }
     };
-    const unaryFn = UNARY_NAMES[fn];
-    if (unaryFn !== undefined) {
-      arity(1);
-      const x = this.expr(e.args[0]!);
-      return this.build(e.span, () => g.unary(unaryFn, x));
+    const args: CallArguments = {
+      name: fn,
+      count: e.args.length,
+      value: (i) => argument(() => this.expr(e.args[i]!)),
+      values: () => argument(() => this.allOf(e.args)),
+      dim: (i) => argument(() => this.dimArg(e.args[i]!, fn)),
+      index: (i, extent, axis) => argument(() => this.indexArg(e.args[i]!, extent, axis)),
+      fail: (message) => this.fail(message, e.span),
+    };
+    return this.build(e.span, () => f.build(args, this.graph));
+  }
+
+  /** Checks every expression, so an error in one does not hide one in another. */
+  private allOf(es: readonly Expr[]): Node[] {
+    const nodes: Node[] = [];
+    let failure: Reported | undefined;
+    for (const x of es) {
+      try {
+        nodes.push(this.expr(x));
+      } catch (err) {
+        if (!(err instanceof Reported)) throw err;
+        failure ??= err;
+      }
     }
-    switch (fn) {
-      case 'sum':
-      case 'mean':
-      case 'norm2':
-      case 'norm1':
-      case 'logsumexp':
-      case 'softmax':
-      case 'tr':
-      case 'trace': {
-        arity(1);
-        const x = this.expr(e.args[0]!);
-        if ((fn === 'softmax' || fn === 'logsumexp') && isScalar(x.shape)) this.fail(`${fn} needs a vector or a matrix, not a scalar`, e.span);
-        return this.build(e.span, () => {
-          switch (fn) {
-            case 'sum':
-              return g.sum(x);
-            case 'mean':
-              return g.mean(x);
-            case 'norm2':
-              return g.norm2(x);
-            case 'norm1':
-              return g.sum(g.unary('abs', x));
-            case 'logsumexp':
-              return g.logsumexp(x);
-            case 'softmax':
-              return g.softmax(x);
-            default:
-              return g.tr(x);
-          }
-        });
-      }
-      case 'dot': {
-        arity(2);
-        const [u, v] = this.operands(e.args[0]!, e.args[1]!);
-        if (!sameShape(u.shape, v.shape)) this.fail(`dot needs two values of the same shape, not ${describeShape(u.shape)} and ${describeShape(v.shape)}`, e.span);
-        return this.build(e.span, () => (isColumn(u.shape) ? g.matmul(g.transpose(u), v) : g.sum(g.mul(u, v))));
-      }
-      case 'diag': {
-        arity(1);
-        const x = this.expr(e.args[0]!);
-        if (isColumn(x.shape) || isRow(x.shape)) return this.build(e.span, () => g.diag(x));
-        return this.build(e.span, () => g.diagpart(x));
-      }
-      case 'ones': {
-        arity([1, 2]);
-        const rows = this.dimArg(e.args[0]!, 'ones');
-        const cols = e.args.length === 2 ? this.dimArg(e.args[1]!, 'ones') : 1;
-        return this.build(e.span, () => g.ones(shape(rows, cols)));
-      }
-      case 'eye': {
-        arity(1);
-        const n = this.dimArg(e.args[0]!, 'eye');
-        return this.build(e.span, () => g.eye(n));
-      }
-      case 'onehot': {
-        arity(2);
-        const k = this.dimArg(e.args[1]!, 'onehot');
-        const i = this.indexArg(e.args[0]!, k, (n) => `onehot(…, ${n}) has ${n} entries`);
-        return this.build(e.span, () => g.onehot(i, k));
-      }
-      case 'inv':
-      case 'det':
-      case 'logdet':
-        this.fail(`${fn} is not supported yet`, e.calleeSpan);
-      // falls through: fail never returns
-      default:
-        this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan);
-    }
+    if (failure !== undefined) throw failure;
+    return nodes;
   }
 }
 

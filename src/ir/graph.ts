@@ -8,6 +8,7 @@
 import { OPS } from '../ops/index.js';
 import { UNARY } from '../ops/elementwise.js';
 import type { Span } from '../syntax/source.js';
+import { constValue, isOne, isZero } from './constants.js';
 import type { Attrs, Node, OpName, UnaryFn, VarKind } from './node.js';
 import {
   SCALAR,
@@ -29,20 +30,6 @@ function attrsKey(a: Attrs): string {
   if (a.shape !== undefined) k += `s=${shapeKey(a.shape)};`;
   return k;
 }
-
-/** The value of a node whose every entry is the same known number (a constant or a fill). */
-export function constValue(n: Node): number | undefined {
-  return n.op === 'const' || n.op === 'fill' ? n.attrs.value : undefined;
-}
-
-export function isZero(n: Node): boolean {
-  return constValue(n) === 0;
-}
-
-export function isOne(n: Node): boolean {
-  return constValue(n) === 1;
-}
-
 
 export class Graph {
   private readonly table = new Map<string, Node>();

@@ -4,8 +4,7 @@
  */
 import type { BinaryOp, Expr } from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
-import { UNARY_NAMES } from '../ops/elementwise.js';
-import { FUNCTION_NAMES, isFunctionName } from './functions.js';
+import { estimateCall as estimateFunctionCall, FUNCTION_NAMES, isFunctionName, keepsShape } from '../ops/functions.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
 
 /** Edit distance (with transpositions), for "did you mean" suggestions. */
@@ -311,42 +310,14 @@ function combined(op: BinaryOp, a: Shape, b: Shape): Shape | undefined {
 function estimateCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Shape | undefined {
   const product = asProduct(e, scope);
   if (product !== undefined) return estimate(product, scope);
-  const x = e.args[0] === undefined ? undefined : estimate(e.args[0], scope);
   const dim = (a: Expr | undefined): Dim | undefined => (a?.kind === 'num' ? a.value : a?.kind === 'name' ? a.name : undefined);
-  if (UNARY_NAMES[e.callee] !== undefined) return x;
-  switch (e.callee) {
-    case 'softmax':
-    case 'inv':
-      return x;
-    case 'sum':
-    case 'mean':
-    case 'dot':
-    case 'norm2':
-    case 'norm1':
-    case 'logsumexp':
-    case 'tr':
-    case 'trace':
-    case 'det':
-    case 'logdet':
-      return SCALAR;
-    case 'diag':
-      return x === undefined ? undefined : isColumn(x) ? shape(x.rows, x.rows) : shape(x.rows, 1);
-    case 'eye': {
-      const n = dim(e.args[0]);
-      return n === undefined ? undefined : shape(n, n);
-    }
-    case 'ones': {
-      const [rows, cols] = [dim(e.args[0]), e.args.length === 1 ? 1 : dim(e.args[1])];
-      return rows === undefined || cols === undefined ? undefined : shape(rows, cols);
-    }
-    case 'onehot': {
-      const k = dim(e.args[1]);
-      return k === undefined ? undefined : shape(k, 1);
-    }
-    default:
-      // Not a function of the language: nothing is known of its value.
-      return undefined;
-  }
+  // A function of the language estimates its value from its arguments (its entry in the op
+  // table); of a call of anything else nothing is known.
+  return estimateFunctionCall(e.callee, {
+    count: e.args.length,
+    shape: (i) => (e.args[i] === undefined ? undefined : estimate(e.args[i]!, scope)),
+    dim: (i) => dim(e.args[i]),
+  });
 }
 
 /** What `parent` requires of its operand `child`, given what is required of `parent` itself. */
@@ -364,7 +335,7 @@ function expectedOf(child: Expr, parent: Expr, required: PartialShape, scope: Sc
     case 'call': {
       const product = asProduct(parent, scope);
       if (product !== undefined) return expectedOf(child === parent.args[0] ? product.right : product.left, product, required, scope);
-      if (UNARY_NAMES[parent.callee] !== undefined || parent.callee === 'softmax' || parent.callee === 'inv') return required;
+      if (keepsShape(parent.callee)) return required;
       if (parent.callee === 'dot' && parent.args.length === 2) return estimate(parent.args[child === parent.args[0] ? 1 : 0]!, scope) ?? UNKNOWN;
       return UNKNOWN;
     }

@@ -27,23 +27,9 @@ export type OpName =
   | 'diagpart'
   | 'index';
 
-/** Elementwise functions of one argument (src/ops/elementwise.ts). */
-export type UnaryFn =
-  | 'exp'
-  | 'log'
-  | 'sqrt'
-  | 'sin'
-  | 'cos'
-  | 'tan'
-  | 'asin'
-  | 'acos'
-  | 'atan'
-  | 'tanh'
-  | 'sigmoid'
-  | 'relu'
-  | 'softplus'
-  | 'abs'
-  | 'sign';
+/** Elementwise functions of one argument: the keys of the table in src/ops/elementwise.ts. */
+export type { UnaryFn } from '../ops/elementwise.js';
+import type { UnaryFn } from '../ops/elementwise.js';
 
 /** How a variable was declared: `scalar`, `vector(n)`, `matrix(m, n)` or `index(K)`. */
 export type VarKind = 'scalar' | 'vector' | 'matrix' | 'index';

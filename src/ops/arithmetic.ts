@@ -1,5 +1,5 @@
 /** Elementwise arithmetic with broadcasting (LANGUAGE.md 1.4), and elementwise functions. */
-import { constValue } from '../ir/graph.js';
+import { constValue } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isScalar, sameShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
@@ -63,6 +63,7 @@ function groupMatmul(n: Node, a: readonly Printed[]): readonly Printed[] {
 
 export const add: OpDef = {
   name: 'add',
+  functions: [],
   build: (g, args) => g.add(args[0]!, args[1]!),
   shape: elementwiseShape('add'),
   vjp: (n, adj, g, needed) => n.args.map((arg, i) => (needed[i] ? g.unbroadcast(adj, arg.shape) : undefined)),
@@ -126,6 +127,7 @@ function printProduct(hadamard: string) {
 
 export const mul: OpDef = {
   name: 'mul',
+  functions: [],
   build: (g, args) => g.mul(args[0]!, args[1]!),
   shape: elementwiseShape('multiply elementwise'),
   vjp: (n, adj, g, needed) => {
@@ -161,6 +163,7 @@ export const mul: OpDef = {
 
 export const div: OpDef = {
   name: 'div',
+  functions: [],
   build: (g, args) => g.div(args[0]!, args[1]!),
   shape: elementwiseShape('divide'),
   vjp: (n, adj, g, needed) => {
@@ -197,6 +200,7 @@ export const div: OpDef = {
 
 export const pow: OpDef = {
   name: 'pow',
+  functions: [],
   build: (g, args) => g.pow(args[0]!, args[1]!),
   shape: elementwiseShape('raise'),
   vjp: (n, adj, g, needed) => {
@@ -233,6 +237,7 @@ export const pow: OpDef = {
 
 export const unary: OpDef = {
   name: 'unary',
+  functions: [], // elementwise functions are declared in UNARY (elementwise.ts)
   build: (g, args, attrs) => g.unary(attrs.fn!, args[0]!),
   shape: (args) => args[0]!,
   vjp: (n, adj, g, needed) => {

@@ -4,12 +4,19 @@
  * reuses forward values), its LaTeX, and the TypeScript the code generator emits.
  */
 import type { Graph } from '../ir/graph.js';
-import type { Node, UnaryFn } from '../ir/node.js';
+import type { Node } from '../ir/node.js';
 import { delimit } from './print.js';
 import { Prec, type PrintContext, type Printed } from './types.js';
 
+/** Where a function is differentiable and finite: where test inputs under it are drawn (src/check/random.ts). */
+export type UnaryDomain = 'real' | 'positive' | 'open-unit';
+
+/** mathjs's scalar functions that the reference evaluator (src/check/reference.ts) may name. */
+export type MathjsFunction = 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'tanh' | 'abs' | 'log1p' | 'expm1' | 'cosh' | 'sinh';
+
 export interface UnaryDef {
-  readonly fn: UnaryFn;
+  /** Other names users write for the function (LANGUAGE.md 1.6); its own name is its key in UNARY. */
+  readonly aliases: readonly string[];
   /** Scalar semantics (constant folding). */
   readonly eval: (x: number) => number;
   /** f'(x) as an IR expression, given x and y = f(x); undefined when f' is 0 everywhere. */
@@ -18,14 +25,28 @@ export interface UnaryDef {
   /** A TypeScript expression for f(x), with the helper functions it calls. */
   readonly ts: (x: string) => string;
   readonly helpers?: readonly string[];
-  /** Where the function is differentiable and finite, for tests that sample inputs. */
-  readonly domain: 'real' | 'positive' | 'open-unit';
+  /**
+   * f as the reference evaluator computes it, independently of `eval` and `ts`: the name of a
+   * mathjs function, or a plain definition where mathjs has none.
+   */
+  readonly reference: MathjsFunction | ((x: number) => number);
+  /** Where f is differentiable and finite: test inputs read directly by f are drawn there. */
+  readonly domain: UnaryDomain;
+  /** f has a kink at 0 (relu, abs, sign): test inputs read directly by f are drawn away from 0. */
+  readonly kinkAtZero: boolean;
 }
 
 const call = (op: string) => (arg: Printed, ctx: PrintContext): Printed => ({
   text: `${op}${delimit('(', ')', ctx.wrap(arg, Prec.Sum))}`,
   prec: Prec.Atom,
 });
+
+/** `1 + x` in LaTeX: `1 - y` when x prints with a leading minus (`-y`, `-2 y`), `1 + (-a + b)` for a sum that does. */
+function onePlus(arg: Printed, ctx: PrintContext): string {
+  const text = ctx.wrap(arg, Prec.Sum);
+  if (!text.startsWith('-')) return `1 + ${text}`;
+  return arg.prec >= Prec.Product && arg.prec < Prec.Atom ? `1 - ${text.slice(1)}` : `1 + (${text})`;
+}
 
 /**
  * Helper functions of generated modules; each is emitted once into a module that needs it.
@@ -45,127 +66,218 @@ export const HELPERS: Record<string, string> = {
 }`,
 };
 
-const table: readonly UnaryDef[] = [
-  {
-    fn: 'exp',
+/**
+ * The reference evaluator's σ and softplus (mathjs has neither), written apart from the
+ * generated code's helpers: stable forms that never take exp of a large positive number.
+ */
+function referenceSigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+function referenceSoftplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/**
+ * Every elementwise function, by name. `UnaryFn` is its key type, so a function is added here
+ * and nowhere else; `satisfies` makes a missing field a compile error. A derivative that builds
+ * another elementwise function declares its return type (`: Node`): TypeScript cannot infer a
+ * type through the table whose type it is inferring.
+ */
+const table = {
+  exp: {
+    aliases: [],
     eval: Math.exp,
     derivative: (_g, _x, y) => y,
     latex: call('\\exp'),
     ts: (x) => `Math.exp(${x})`,
+    reference: 'exp',
     domain: 'real',
+    kinkAtZero: false,
   },
-  {
-    fn: 'log',
+  expm1: {
+    aliases: [],
+    eval: Math.expm1,
+    derivative: (g, x): Node => g.unary('exp', x),
+    // exp(x) - 1, accurate where x is near 0: written as a textbook writes it.
+    latex: (arg, ctx) => ({ text: `${call('\\exp')(arg, ctx).text} - 1`, prec: Prec.Sum }),
+    ts: (x) => `Math.expm1(${x})`,
+    reference: 'expm1',
+    domain: 'real',
+    kinkAtZero: false,
+  },
+  log: {
+    aliases: [],
     eval: Math.log,
     derivative: (g, x) => g.div(g.constant(1), x),
     latex: call('\\log'),
     ts: (x) => `Math.log(${x})`,
+    reference: 'log',
     domain: 'positive',
+    kinkAtZero: false,
   },
-  {
-    fn: 'sqrt',
+  log1p: {
+    aliases: [],
+    eval: Math.log1p,
+    derivative: (g, x) => g.div(g.constant(1), g.add(g.constant(1), x)),
+    // log(1 + x), accurate where x is near 0: written as a textbook writes it.
+    latex: (arg, ctx) => call('\\log')({ text: onePlus(arg, ctx), prec: Prec.Sum }, ctx),
+    ts: (x) => `Math.log1p(${x})`,
+    reference: 'log1p',
+    // Defined for x > -1; test inputs under it are drawn positive.
+    domain: 'positive',
+    kinkAtZero: false,
+  },
+  sqrt: {
+    aliases: [],
     eval: Math.sqrt,
     derivative: (g, _x, y) => g.div(g.constant(0.5), y),
     latex: (arg, ctx) => ({ text: `\\sqrt{${ctx.wrap(arg, Prec.Sum)}}`, prec: Prec.Atom }),
     ts: (x) => `Math.sqrt(${x})`,
+    reference: 'sqrt',
     domain: 'positive',
+    kinkAtZero: false,
   },
-  {
-    fn: 'sin',
+  sin: {
+    aliases: [],
     eval: Math.sin,
-    derivative: (g, x) => g.unary('cos', x),
+    derivative: (g, x): Node => g.unary('cos', x),
     latex: call('\\sin'),
     ts: (x) => `Math.sin(${x})`,
+    reference: 'sin',
     domain: 'real',
+    kinkAtZero: false,
   },
-  {
-    fn: 'cos',
+  cos: {
+    aliases: [],
     eval: Math.cos,
-    derivative: (g, x) => g.neg(g.unary('sin', x)),
+    derivative: (g, x): Node => g.neg(g.unary('sin', x)),
     latex: call('\\cos'),
     ts: (x) => `Math.cos(${x})`,
+    reference: 'cos',
     domain: 'real',
+    kinkAtZero: false,
   },
-  {
-    fn: 'tan',
+  tan: {
+    aliases: [],
     eval: Math.tan,
     derivative: (g, _x, y) => g.add(g.constant(1), g.pow(y, g.constant(2))),
     latex: call('\\tan'),
     ts: (x) => `Math.tan(${x})`,
+    reference: 'tan',
     domain: 'open-unit',
+    kinkAtZero: false,
   },
-  {
-    fn: 'asin',
+  asin: {
+    aliases: ['arcsin'],
     eval: Math.asin,
-    derivative: (g, x) => g.div(g.constant(1), g.unary('sqrt', g.sub(g.constant(1), g.pow(x, g.constant(2))))),
+    derivative: (g, x): Node => g.div(g.constant(1), g.unary('sqrt', g.sub(g.constant(1), g.pow(x, g.constant(2))))),
     latex: call('\\arcsin'),
     ts: (x) => `Math.asin(${x})`,
+    reference: 'asin',
     domain: 'open-unit',
+    kinkAtZero: false,
   },
-  {
-    fn: 'acos',
+  acos: {
+    aliases: ['arccos'],
     eval: Math.acos,
-    derivative: (g, x) =>
+    derivative: (g, x): Node =>
       g.neg(g.div(g.constant(1), g.unary('sqrt', g.sub(g.constant(1), g.pow(x, g.constant(2)))))),
     latex: call('\\arccos'),
     ts: (x) => `Math.acos(${x})`,
+    reference: 'acos',
     domain: 'open-unit',
+    kinkAtZero: false,
   },
-  {
-    fn: 'atan',
+  atan: {
+    aliases: ['arctan'],
     eval: Math.atan,
     derivative: (g, x) => g.div(g.constant(1), g.add(g.constant(1), g.pow(x, g.constant(2)))),
     latex: call('\\arctan'),
     ts: (x) => `Math.atan(${x})`,
+    reference: 'atan',
     domain: 'real',
+    kinkAtZero: false,
   },
-  {
-    fn: 'tanh',
+  tanh: {
+    aliases: [],
     eval: Math.tanh,
     derivative: (g, _x, y) => g.sub(g.constant(1), g.pow(y, g.constant(2))),
     latex: call('\\tanh'),
     ts: (x) => `Math.tanh(${x})`,
+    reference: 'tanh',
     domain: 'real',
+    kinkAtZero: false,
   },
-  {
-    fn: 'sigmoid',
+  cosh: {
+    aliases: [],
+    eval: Math.cosh,
+    derivative: (g, x): Node => g.unary('sinh', x),
+    latex: call('\\cosh'),
+    ts: (x) => `Math.cosh(${x})`,
+    reference: 'cosh',
+    domain: 'real',
+    kinkAtZero: false,
+  },
+  sinh: {
+    aliases: [],
+    eval: Math.sinh,
+    derivative: (g, x): Node => g.unary('cosh', x),
+    latex: call('\\sinh'),
+    ts: (x) => `Math.sinh(${x})`,
+    reference: 'sinh',
+    domain: 'real',
+    kinkAtZero: false,
+  },
+  sigmoid: {
+    aliases: ['sigma', 'σ'],
     eval: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     derivative: (g, _x, y) => g.mul(y, g.sub(g.constant(1), y)),
     latex: call('\\sigma'),
     ts: (x) => `sigmoid$(${x})`,
     helpers: ['sigmoid$'],
+    reference: referenceSigmoid,
     domain: 'real',
+    kinkAtZero: false,
   },
-  {
-    fn: 'relu',
+  relu: {
+    aliases: ['ReLU'],
     eval: (x) => (x > 0 ? x : 0),
     // relu'(0) = 0 (LANGUAGE.md 1.6): sign(relu(x)) is 1 where x > 0 and 0 elsewhere,
     // and reuses the forward value.
-    derivative: (g, _x, y) => g.unary('sign', y),
+    derivative: (g, _x, y): Node => g.unary('sign', y),
     latex: call('\\operatorname{relu}'),
     ts: (x) => `Math.max(0, ${x})`,
+    reference: (x) => (x > 0 ? x : 0),
     domain: 'real',
+    kinkAtZero: true,
   },
-  {
-    fn: 'softplus',
+  softplus: {
+    aliases: [],
     eval: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
-    derivative: (g, x) => g.unary('sigmoid', x),
+    derivative: (g, x): Node => g.unary('sigmoid', x),
     latex: call('\\operatorname{softplus}'),
     ts: (x) => `softplus$(${x})`,
     helpers: ['softplus$'],
+    reference: referenceSoftplus,
     domain: 'real',
+    kinkAtZero: false,
   },
-  {
-    fn: 'abs',
+  abs: {
+    aliases: [],
     eval: Math.abs,
     // abs'(0) = 0 (LANGUAGE.md 1.6).
-    derivative: (g, x) => g.unary('sign', x),
+    derivative: (g, x): Node => g.unary('sign', x),
     latex: (arg, ctx) => ({ text: delimit('\\lvert ', '\\rvert', ctx.wrap(arg, Prec.Sum)), prec: Prec.Atom }),
     ts: (x) => `Math.abs(${x})`,
+    reference: 'abs',
     domain: 'real',
+    kinkAtZero: true,
   },
-  {
-    fn: 'sign',
+  sign: {
+    aliases: [],
     eval: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
     derivative: () => undefined,
     latex: (arg, ctx, node) => {
@@ -177,22 +289,13 @@ const table: readonly UnaryDef[] = [
       return call('\\operatorname{sign}')(arg, ctx);
     },
     ts: (x) => `Math.sign(${x})`,
+    reference: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
     domain: 'real',
+    kinkAtZero: true,
   },
-];
+} satisfies Record<string, UnaryDef>;
 
-export const UNARY: Readonly<Record<UnaryFn, UnaryDef>> = Object.fromEntries(table.map((d) => [d.fn, d])) as Record<
-  UnaryFn,
-  UnaryDef
->;
+/** An elementwise function of the language. */
+export type UnaryFn = keyof typeof table;
 
-/** Function names of the language that are elementwise, with their aliases (LANGUAGE.md 1.6). */
-export const UNARY_NAMES: Readonly<Record<string, UnaryFn>> = {
-  ...Object.fromEntries(table.map((d) => [d.fn, d.fn])),
-  sigma: 'sigmoid',
-  σ: 'sigmoid',
-  ReLU: 'relu',
-  arcsin: 'asin',
-  arccos: 'acos',
-  arctan: 'atan',
-};
+export const UNARY: Readonly<Record<UnaryFn, UnaryDef>> = table;

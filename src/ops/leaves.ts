@@ -1,5 +1,5 @@
 /** Leaves: variables, constants, dimension sizes, and constant matrices (ones, eye, onehot). */
-import { isScalar, type Shape } from '../ir/shape.js';
+import { isScalar, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, fcall, fraction, sub } from './print.js';
 import { indicator, num } from './lowering.js';
@@ -20,6 +20,7 @@ function leafShape(s: Shape | undefined): Shape {
 
 export const variable: OpDef = {
   name: 'var',
+  functions: [],
   build: (g, _args, attrs) => g.variable(attrs.name!, attrs.varKind!, attrs.shape!),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
@@ -30,6 +31,7 @@ export const variable: OpDef = {
 
 export const constant: OpDef = {
   name: 'const',
+  functions: [],
   build: (g, _args, attrs) => g.constant(attrs.value!),
   shape: () => ({ rows: 1, cols: 1 }),
   vjp: noArgs,
@@ -46,6 +48,7 @@ export const constant: OpDef = {
 
 export const dim: OpDef = {
   name: 'dim',
+  functions: [],
   build: (g, _args, attrs) => g.dimValue(attrs.name!),
   shape: () => ({ rows: 1, cols: 1 }),
   vjp: noArgs,
@@ -57,6 +60,17 @@ export const dim: OpDef = {
 /** `ones(n)`, `ones(m, n)`, `ones(n)^T`, scaled when the value is not 1. */
 export const fill: OpDef = {
   name: 'fill',
+  functions: [
+    {
+      names: ['ones'],
+      arity: [1, 2],
+      build: (a, g) => g.ones(shape(a.dim(0), a.count === 2 ? a.dim(1) : 1)),
+      estimate: (a) => {
+        const [rows, cols] = [a.dim(0), a.count === 1 ? 1 : a.dim(1)];
+        return rows === undefined || cols === undefined ? undefined : shape(rows, cols);
+      },
+    },
+  ],
   build: (g, _args, attrs) => g.fill(attrs.value!, attrs.shape!),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
@@ -102,6 +116,17 @@ export const fill: OpDef = {
 
 export const eye: OpDef = {
   name: 'eye',
+  functions: [
+    {
+      names: ['eye'],
+      arity: 1,
+      build: (a, g) => g.eye(a.dim(0)),
+      estimate: (a) => {
+        const n = a.dim(0);
+        return n === undefined ? undefined : shape(n, n);
+      },
+    },
+  ],
   build: (g, _args, attrs) => g.eye(attrs.shape!.rows),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
@@ -120,6 +145,20 @@ export const eye: OpDef = {
 /** onehot(k, K): the index argument is a constant or an index variable; not differentiable. */
 export const onehot: OpDef = {
   name: 'onehot',
+  functions: [
+    {
+      names: ['onehot'],
+      arity: 2,
+      build: (a, g) => {
+        const k = a.dim(1);
+        return g.onehot(a.index(0, k, (n) => `onehot(…, ${n}) has ${n} entries`), k);
+      },
+      estimate: (a) => {
+        const k = a.dim(1);
+        return k === undefined ? undefined : shape(k, 1);
+      },
+    },
+  ],
   build: (g, args, attrs) => g.onehot(args[0]!, attrs.shape!.rows),
   shape: (args, attrs) => {
     if (!isScalar(args[0]!)) throw new ShapeError('onehot takes an index');

@@ -1,6 +1,6 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isRow, isScalar, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
+import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
@@ -30,6 +30,19 @@ function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed
 
 export const matmul: OpDef = {
   name: 'matmul',
+  functions: [
+    {
+      // dot(u, v) = uᵀv for columns, the sum of the elementwise product otherwise.
+      names: ['dot'],
+      arity: 2,
+      build: (a, g) => {
+        const [u, v] = a.values() as [Node, Node];
+        if (!sameShape(u.shape, v.shape)) a.fail(`dot needs two values of the same shape, not ${describeShape(u.shape)} and ${describeShape(v.shape)}`);
+        return isColumn(u.shape) ? g.matmul(g.transpose(u), v) : g.sum(g.mul(u, v));
+      },
+      estimate: () => SCALAR,
+    },
+  ],
   build: (g, args) => g.matmul(args[0]!, args[1]!),
   shape: (args) => matmulShape(args[0]!, args[1]!),
   // C = A B: dA = dC Bᵀ, dB = Aᵀ dC.
@@ -72,6 +85,7 @@ export const matmul: OpDef = {
 
 export const transpose: OpDef = {
   name: 'transpose',
+  functions: [],
   build: (g, args) => g.transpose(args[0]!),
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
@@ -86,6 +100,7 @@ function squareShape(what: string, s: Shape): void {
 
 export const tr: OpDef = {
   name: 'tr',
+  functions: [{ names: ['tr', 'trace'], arity: 1, build: (a, g) => g.tr(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.tr(args[0]!),
   shape: (args) => {
     squareShape('tr', args[0]!);
@@ -108,6 +123,21 @@ export const tr: OpDef = {
 /** diag(v): the square matrix with v on its diagonal. */
 export const diag: OpDef = {
   name: 'diag',
+  functions: [
+    {
+      // diag(v) of a vector is this op; diag(M) of a matrix is its diagonal (diagpart).
+      names: ['diag'],
+      arity: 1,
+      build: (a, g) => {
+        const x = a.value(0);
+        return isColumn(x.shape) || isRow(x.shape) ? g.diag(x) : g.diagpart(x);
+      },
+      estimate: (a) => {
+        const x = a.shape(0);
+        return x === undefined ? undefined : isColumn(x) ? shape(x.rows, x.rows) : shape(x.rows, 1);
+      },
+    },
+  ],
   build: (g, args) => g.diag(args[0]!),
   shape: (args) => {
     const v = args[0]!;
@@ -139,6 +169,7 @@ export const diag: OpDef = {
 /** diag(M): the diagonal of a square matrix, as a column vector. */
 export const diagpart: OpDef = {
   name: 'diagpart',
+  functions: [], // written diag(M): see diag
   build: (g, args) => g.diagpart(args[0]!),
   shape: (args) => {
     squareShape('diag', args[0]!);
@@ -162,6 +193,7 @@ export const diagpart: OpDef = {
  */
 export const index: OpDef = {
   name: 'index',
+  functions: [],
   build: (g, args) => g.index(args[0]!, args.slice(1)),
   shape: (args) => {
     const [target, ...indices] = args as [Shape, ...Shape[]];

@@ -1,6 +1,6 @@
 /** Reductions to a scalar, and softmax. */
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isScalar, shape, type Shape } from '../ir/shape.js';
+import { describeShape, isColumn, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
@@ -11,6 +11,10 @@ const toScalar = (): Shape => shape(1, 1);
 
 export const sum: OpDef = {
   name: 'sum',
+  functions: [
+    { names: ['sum'], arity: 1, build: (a, g) => g.sum(a.value(0)), estimate: () => SCALAR },
+    { names: ['norm1'], arity: 1, build: (a, g) => g.sum(g.unary('abs', a.value(0))), estimate: () => SCALAR },
+  ],
   build: (g, args) => g.sum(args[0]!),
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.ones(n.args[0]!.shape)) : undefined],
@@ -31,6 +35,7 @@ export const sum: OpDef = {
 
 export const mean: OpDef = {
   name: 'mean',
+  functions: [{ names: ['mean'], arity: 1, build: (a, g) => g.mean(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.mean(args[0]!),
   shape: toScalar,
   vjp: (n, adj, g, needed) => {
@@ -50,6 +55,7 @@ export const mean: OpDef = {
 /** ||a||: the Euclidean norm of a vector, the Frobenius norm of a matrix. */
 export const norm2: OpDef = {
   name: 'norm2',
+  functions: [{ names: ['norm2'], arity: 1, build: (a, g) => g.norm2(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.norm2(args[0]!),
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.div(adj, n), n.args[0]!) : undefined],
@@ -71,6 +77,7 @@ export const norm2: OpDef = {
 /** log(sum(exp(v))) over all entries; its gradient is softmax(v) for a column vector. */
 export const logsumexp: OpDef = {
   name: 'logsumexp',
+  functions: [{ names: ['logsumexp'], arity: 1, build: (a, g) => g.logsumexp(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.logsumexp(args[0]!),
   shape: (args) => {
     if (isScalar(args[0]!)) throw new ShapeError('logsumexp needs a vector or a matrix, not a scalar');
@@ -109,6 +116,18 @@ export const logsumexp: OpDef = {
 /** softmax of a vector, or of each column of a matrix. */
 export const softmax: OpDef = {
   name: 'softmax',
+  functions: [
+    {
+      names: ['softmax'],
+      arity: 1,
+      build: (a, g) => {
+        const x = a.value(0);
+        if (isScalar(x.shape)) a.fail(`${a.name} needs a vector or a matrix, not a scalar`);
+        return g.softmax(x);
+      },
+      estimate: (a) => a.shape(0),
+    },
+  ],
   build: (g, args) => g.softmax(args[0]!),
   shape: (args) => {
     const s = args[0]!;

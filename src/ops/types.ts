@@ -1,7 +1,7 @@
 /** What every primitive defines, in one place: shape rule, derivative rule, printed forms. */
 import type { Graph } from '../ir/graph.js';
 import type { Attrs, Node, OpName } from '../ir/node.js';
-import type { Shape } from '../ir/shape.js';
+import type { Dim, Shape } from '../ir/shape.js';
 import type { Lowering } from './lowering.js';
 
 /** Binding strength of printed expressions, loosest first (LANGUAGE.md 1.5). */
@@ -41,8 +41,49 @@ export type PrintRule = (node: Node, args: readonly Printed[], ctx: PrintContext
  */
 export type VjpRule = (node: Node, adjoint: Node, g: Graph, needed: readonly boolean[]) => readonly (Node | undefined)[];
 
+/** The arguments of a call, checked on demand by the elaborator (src/ir/elaborate.ts). */
+export interface CallArguments {
+  /** The function's name as the user wrote it (`trace`, `σ`), for messages. */
+  readonly name: string;
+  readonly count: number;
+  /** Argument i, checked as a value. */
+  value(i: number): Node;
+  /** Every argument, checked as values: all are checked even when one fails, so each error is reported. */
+  values(): Node[];
+  /** Argument i as a dimension: a name like n or a positive integer literal. */
+  dim(i: number): Dim;
+  /** Argument i as an index in [0, extent): an integer literal or an index variable; `axis` says what it indexes. */
+  index(i: number, extent: Dim, axis: (extent: Dim) => string): Node;
+  /** Reports `message` at the call and abandons it. */
+  fail(message: string): never;
+}
+
+/**
+ * What suggestions in error messages know of a call's arguments before they are checked
+ * (src/ir/hints.ts): shapes estimated from the names in scope, dimension arguments as written.
+ */
+export interface EstimatedArguments {
+  readonly count: number;
+  shape(i: number): Shape | undefined;
+  dim(i: number): Dim | undefined;
+}
+
+/** A function of the formula language (LANGUAGE.md 1.6), declared with the primitive it builds. */
+export interface SurfaceFunction {
+  /** The names users write for it: its own name first, then aliases. */
+  readonly names: readonly string[];
+  /** How many arguments it takes: a count, or every count it accepts. */
+  readonly arity: number | readonly number[];
+  /** Builds the node from the call's arguments through the graph's smart constructors (sugar like dot(u, v) included). */
+  readonly build: (args: CallArguments, g: Graph) => Node;
+  /** The shape of a call's value, or undefined when the arguments do not say; for suggestions in error messages. */
+  readonly estimate: (args: EstimatedArguments) => Shape | undefined;
+}
+
 export interface OpDef {
   readonly name: OpName;
+  /** The functions users call to build this primitive; none for operators and leaves written otherwise. */
+  readonly functions: readonly SurfaceFunction[];
   /** The result shape; throws ShapeError with a message in the user's terms when the arguments do not fit. */
   readonly shape: (args: readonly Shape[], attrs: Attrs) => Shape;
   readonly vjp: VjpRule;

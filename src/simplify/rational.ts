@@ -11,7 +11,8 @@
  * denominator, so names stay wherever they do not cancel). Every atom is a scalar or
  * has the expression's shape, so products and sums of them in any order are well-shaped.
  */
-import { constValue, type Graph } from '../ir/graph.js';
+import { constValue } from '../ir/constants.js';
+import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isScalar, sameShape, type Shape } from '../ir/shape.js';
 

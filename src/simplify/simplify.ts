@@ -5,7 +5,8 @@
  * Forward values (the user's definitions and what they are built from) are never rewritten,
  * so derivatives keep referring to them, and printers can show them by name.
  */
-import { constValue, type Graph } from '../ir/graph.js';
+import { constValue } from '../ir/constants.js';
+import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isColumn, isScalar, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';

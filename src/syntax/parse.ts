@@ -24,7 +24,12 @@ export const MAX_DEPTH = 500;
 interface StatementParser {
   parse(
     text: string,
-    options: { startRule: 'Statement' | 'RequestStatement'; base: number; closingBars: ReadonlySet<number> },
+    options: {
+      startRule: 'Statement' | 'RequestStatement';
+      base: number;
+      closingBars: ReadonlySet<number>;
+      functionNames: ReadonlySet<string>;
+    },
   ): Statement;
 }
 
@@ -326,8 +331,12 @@ export function classifyBars(body: string): { closing: Set<number>; unclosed?: n
   return open.length > 0 ? { closing, unclosed: open[0]! } : { closing };
 }
 
-/** Parses a whole file. Syntax errors are reported to `diagnostics`; bad statements are left out. */
-export function parseProgram(source: Source, diagnostics: Diagnostics): Program {
+/**
+ * Parses a whole file. Syntax errors are reported to `diagnostics`; bad statements are left out.
+ * `functionNames` are the names that a `(` makes a call of, `exp (x)` as `exp(x)` (the op
+ * table's, which this layer does not import: src/front.ts passes them).
+ */
+export function parseProgram(source: Source, diagnostics: Diagnostics, functionNames: ReadonlySet<string>): Program {
   const statements: Statement[] = [];
   const brokenNames: string[] = [];
   const text = source.text;
@@ -354,7 +363,7 @@ export function parseProgram(source: Source, diagnostics: Diagnostics): Program 
     let statement: Statement;
     const bars = classifyBars(body);
     try {
-      statement = statementParser().parse(body, { startRule, base: chunk.start, closingBars: bars.closing });
+      statement = statementParser().parse(body, { startRule, base: chunk.start, closingBars: bars.closing, functionNames });
     } catch (e) {
       if (!isPeggySyntaxError(e)) throw e;
       broken();

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Domain } from '../../src/check/random.js';
 import { ReferenceEvaluator } from '../../src/check/reference.js';
 import { differentiate } from '../../src/diff/differentiate.js';
+import { UNARY } from '../../src/ops/elementwise.js';
 import { checkFormula } from '../../src/front.js';
 import { expectGradientsMatch, expectRoundTripMatches } from './harness.js';
 
@@ -59,6 +60,10 @@ const ELEMENTWISE: readonly [string, Domain][] = [
   ['softplus', 'real'],
   ['abs', 'nonzero'],
   ['sign', 'nonzero'],
+  ['log1p', 'positive'],
+  ['expm1', 'real'],
+  ['cosh', 'real'],
+  ['sinh', 'real'],
 ];
 
 const CASES: readonly Case[] = [
@@ -68,6 +73,9 @@ const CASES: readonly Case[] = [
   c('softplus, wide inputs', 'x : vector(n); w : vector(n); L = sum(softplus(x) .* w)', [-30, 30]),
   c('log(sigmoid(x)) (rewritten to -softplus(-x))', 'x : vector(n); w : vector(n); L = sum(log(sigmoid(x)) .* w)', [-5, 5]),
   c('log(1 + exp(x)) (rewritten to softplus)', 'x : vector(n); w : vector(n); L = sum(log(1 + exp(x)) .* w)'),
+  c('log1p down to -0.5', 'x : vector(n); w : vector(n); L = sum(log1p(x) .* w)', [-0.5, 2]),
+  c('log1p and expm1 near 0', 'x : vector(n); w : vector(n); L = sum(log1p(x) .* w + expm1(x) .* w .* w)', [-1e-3, 1e-3]),
+  c('cosh^2 - sinh^2 = 1', 'x : vector(n); w : vector(n); L = sum((cosh(x) .^ 2 - sinh(x) .^ 2) .* w) + sum(sinh(x))'),
   c('log(exp(x))', 'x : vector(n); w : vector(n); L = sum(log(exp(x)) .* w)'),
   c('exp of a product', 'A : matrix(m, n); x : vector(n); w : vector(m); L = w^T exp(A x)'),
 
@@ -257,6 +265,11 @@ function formula(k: Case): string {
 const options = (k: Case) => ({ defaultDomain: k.domain ?? 'real', ...(k.domains !== undefined ? { domains: k.domains } : {}) });
 
 describe('each operation in isolation: derived gradient = central differences (mathjs reference)', () => {
+  it('covers every elementwise function of the table, by each of its names', () => {
+    const names = Object.entries(UNARY).flatMap(([fn, f]) => [fn, ...f.aliases]);
+    expect(names.filter((n) => !ELEMENTWISE.some(([fn]) => fn === n))).toEqual([]);
+  });
+
   it('every case requests a gradient', () => {
     for (const k of CASES) expect(checkFormula(formula(k)).requests.length, k.name).toBeGreaterThan(0);
   });

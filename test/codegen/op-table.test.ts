@@ -56,8 +56,8 @@ describe('the code generator and the op table', () => {
     }
   });
 
-  it("README's example entry is the one in src/ops/linear.ts", () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  it("ARCHITECTURE.md's example entry is the one in src/ops/linear.ts", () => {
+    const readme = readFileSync(join(root, 'ARCHITECTURE.md'), 'utf8');
     const example = /```typescript\n(export const diagpart: OpDef = \{\n[\s\S]*?\n\};)\n```/.exec(readme);
     expect(example).not.toBeNull();
     expect(readFileSync(join(root, 'src/ops/linear.ts'), 'utf8')).toContain(example![1]);

@@ -6,17 +6,20 @@
  * definitions), and grad lines with respect to variables and to definitions.
  *
  * Formulas are generated as small ASTs (so fast-check shrinks them structurally) and printed
- * with just the parentheses the grammar needs. Arguments of log, sqrt, fractional and variable
- * powers and divisors are kept in their domains by construction (`1 + e .^ 2`, `exp(e)`,
- * `1 + softplus(e)`, `2 + cos(e)`); asin, acos and tan see `0.5 tanh(e)` or `tanh(e)`; relu,
- * abs, sign and norm1 are applied to variables only, which the check's input sampler keeps
- * away from 0 (src/check/check-module.ts inferDomains), and the 2-norm to positive values, so
- * no kink is ever near a sample.
+ * with just the parentheses the grammar needs. Elementwise functions come from their table
+ * (src/ops/elementwise.ts), by the `domain` and `kinkAtZero` of each entry, so a new function is
+ * generated without a change here: functions of a positive argument (log, sqrt), fractional and
+ * variable powers and divisors see positive expressions by construction (`1 + e .^ 2`,
+ * `exp(e)`, `1 + softplus(e)`, `2 + cos(e)`); those of the open unit interval (asin, acos, tan)
+ * see `0.5 tanh(e)`; those with a kink at 0 (relu, abs, sign) and norm1 are applied to
+ * variables only, which the check's input sampler keeps away from 0 (src/check/check-module.ts
+ * inferDomains), and the 2-norm to positive values, so no kink is ever near a sample.
  *
  * `renderFormula(spec, prefix)` prefixes every name, so many formulas can share one file (and
  * one generated module) without interfering: that is how the reliability test batches them.
  */
 import fc from 'fast-check';
+import { UNARY, type UnaryDef } from '../../src/ops/elementwise.js';
 
 /** A dimension: `1`, the symbolic `n` and `m`, or the literal 3. */
 export type Dim = '1' | 'n' | 'm' | '3';
@@ -140,8 +143,31 @@ const num = (v: number): F => ({ k: 'num', v });
 const bin = (op: BinOp, a: F, b: F): F => ({ k: 'bin', op, a, b });
 const call = (fn: string, ...args: F[]): F => ({ k: 'call', fn, args });
 
-const SMOOTH = ['sin', 'cos', 'tanh', 'sigmoid', 'sigma', 'σ', 'softplus', 'atan', 'arctan', 'exp'] as const;
-const KINKS = ['relu', 'ReLU', 'abs', 'sign'] as const;
+/** How the generator keeps an elementwise function's argument where the function is smooth. */
+type ArgumentKind = 'anything' | 'positive' | 'open-unit' | 'variable';
+
+function argumentKind(f: UnaryDef): ArgumentKind {
+  // A kink at 0: variables only, which the check's sampler keeps away from 0.
+  if (f.kinkAtZero) return 'variable';
+  switch (f.domain) {
+    case 'real':
+      return 'anything';
+    case 'positive':
+      return 'positive';
+    case 'open-unit':
+      return 'open-unit';
+  }
+}
+
+/** Every name (aliases too) of the elementwise functions whose arguments are of one kind, from the table. */
+function functionNames(kind: ArgumentKind): string[] {
+  return Object.entries(UNARY).flatMap(([fn, f]) => (argumentKind(f) === kind ? [fn, ...f.aliases] : []));
+}
+
+const SMOOTH = functionNames('anything');
+const POSITIVE = functionNames('positive');
+const OPEN_UNIT = functionNames('open-unit');
+const KINKS = functionNames('variable');
 const LITERALS = [0.5, 2, 3, 0.25, 1.5, 1e-1] as const;
 
 type Weighted = { arbitrary: fc.Arbitrary<F>; weight: number };
@@ -251,16 +277,12 @@ export class FormulaArbitraries {
       4,
     );
     add(
-      fc.tuple(fc.constantFrom('log', 'sqrt'), pos(s)).map(([fn, a]) => call(fn, a)),
+      fc.tuple(fc.constantFrom(...POSITIVE), pos(s)).map(([fn, a]) => call(fn, a)),
       2,
     );
     add(
-      sub(s).map((a) => call('tan', call('tanh', a))),
-      1,
-    );
-    add(
-      fc.tuple(fc.constantFrom('asin', 'acos', 'arcsin', 'arccos'), sub(s)).map(([fn, a]) => call(fn, bin('juxt', num(0.5), call('tanh', a)))),
-      1,
+      fc.tuple(fc.constantFrom(...OPEN_UNIT), sub(s)).map(([fn, a]) => call(fn, bin('juxt', num(0.5), call('tanh', a)))),
+      2,
     );
     if (hasVariable(s)) {
       add(

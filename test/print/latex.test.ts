@@ -101,6 +101,19 @@ describe('each op in LaTeX', () => {
     ['acos(x)', '\\arccos(x)'],
     ['atan(x)', '\\arctan(x)'],
     ['abs(x)', '\\lvert x\\rvert'],
+    ['cosh(x)', '\\cosh(x)'],
+    ['sinh(x)', '\\sinh(x)'],
+    ['sinh(s / t)', '\\sinh\\left(\\frac{s}{t}\\right)'],
+    // log1p and expm1 as a textbook writes them: log(1 + x), exp(x) - 1
+    ['log1p(x)', '\\log(1 + x)'],
+    ['log1p(s t)', '\\log(1 + s t)'],
+    ['log1p(-s)', '\\log(1 - s)'],
+    ['log1p(s - t)', '\\log(1 + s - t)'],
+    ['log1p(-s + t)', '\\log(1 + (-s + t))'],
+    ['log1p(s / t)', '\\log\\left(1 + \\frac{s}{t}\\right)'],
+    ['expm1(x)', '\\exp(x) - 1'],
+    ['2 expm1(s)', '2 (\\exp(s) - 1)'],
+    ['expm1(s)^2', '(\\exp(s) - 1)^2'],
     ['sign(x)', '\\operatorname{sign}(x)'],
     ['sign(relu(A x))', '\\mathbb{1}[A x > 0]'],
     // reductions, softmax
@@ -153,7 +166,7 @@ describe('each op in LaTeX', () => {
   it.each([
     'x^T', 'x ./ y', 'x / s', 's^t', 'x .^ 3', 'sqrt(x)', 'abs(x)', 'sign(relu(x))', 'asin(x)', 'norm1(x)', '||A x||',
     'logsumexp(A x)', 'softmax(A)', 'softmax(A x)', 'tr(B B)', 'diag(x)', 'diag(B)', 'mean(A)', '(B x)[k]', 'A[0, k]',
-    'r[1]', 'x^T B x / 2', 'exp(r x)', 'u^T A x', 'x .* y - y',
+    'r[1]', 'x^T B x / 2', 'exp(r x)', 'u^T A x', 'x .* y - y', 'log1p(x .* x)', 'expm1(A x)', 'cosh(x)', 'sinh(B x)',
   ])("the gradient of sum(%s) renders, plain and step by step", (expr) => {
     const text = `${DECLS}e = ${expr}\nL = sum(e)\ngrad L wrt x, y, u, A, B, r, s, t, e\n`;
     expect(latex(text).length).toBeGreaterThan(2);

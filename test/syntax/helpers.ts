@@ -4,6 +4,7 @@ import { checkFormula } from '../../src/front.js';
 import type { Model } from '../../src/ir/model.js';
 import type { Node } from '../../src/ir/node.js';
 import type { Expr, Program } from '../../src/syntax/ast.js';
+import { FUNCTION_NAMES } from '../../src/ops/functions.js';
 import { Diagnostics, GradcError } from '../../src/syntax/errors.js';
 import { parseProgram } from '../../src/syntax/parse.js';
 import { Source } from '../../src/syntax/source.js';
@@ -36,7 +37,7 @@ export function showTree(e: Expr): string {
 /** Parses a whole file and expects no syntax error. */
 export function parseOk(text: string): Program {
   const diagnostics = new Diagnostics();
-  const program = parseProgram(new Source('test.formula', text), diagnostics);
+  const program = parseProgram(new Source('test.formula', text), diagnostics, new Set(FUNCTION_NAMES));
   expect(diagnostics.list.map((d) => d.message)).toEqual([]);
   return program;
 }
