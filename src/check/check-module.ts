@@ -171,7 +171,9 @@ export function describeNotFinite(n: NotFinite): string {
  * type-checks it strictly, loads it, runs every function on random inputs, and compares each
  * value with the mathjs reference evaluator and each gradient with central differences. Inputs
  * are sampled where the formula is smooth (positive under `log`, away from 0 under `relu`, ...);
- * if the formula is not finite there, the next seeds are tried.
+ * if a value, derived gradient or central difference is not finite there, the next seeds are
+ * tried. NaN and infinities agree with nothing: a row with one fails, and when no seed tried is
+ * finite, `notFinite` says what was not.
  *
  * @param model - The checked model.
  * @param options - Sizes, seed, tolerance, and whether to type-check.
