@@ -17,7 +17,7 @@ export { latexName } from './print/names.js';
 export { generate, type GeneratedModule, type ModuleManifest, type ModuleOptions } from './codegen/module.js';
 
 // Numbers: the check against a reference and central differences, and fixtures.
-export { checkModel, formatCheckReport, type CheckOptions, type CheckReport, type CheckRow } from './check/check-module.js';
+export { checkModel, formatCheckReport, type CheckOptions, type CheckReport, type CheckRow, type NotFinite } from './check/check-module.js';
 export type { Comparison } from './check/numeric.js';
 export { makeFixtures, type Fixtures, type FixtureOptions } from './check/fixtures.js';
 

@@ -8,11 +8,11 @@ import { differentiate } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { UNARY } from '../ops/elementwise.js';
-import { checkGradients } from './gradcheck.js';
+import { checkGradients, type GradientCheckReport } from './gradcheck.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, differenceNoise, type Comparison } from './numeric.js';
 import type { Domain } from './random.js';
-import { ReferenceEvaluator, type InputValue, type Value } from './reference.js';
+import { ReferenceEvaluator, type Value } from './reference.js';
 import { moduleInputs, toValue } from './run-module.js';
 
 /**
@@ -55,9 +55,25 @@ export interface CheckRow {
 }
 
 /**
+ * A value or gradient that was not finite at any of the seeds tried (at the last one, whose
+ * inputs the report's rows use): the check fails, and says what and where.
+ */
+export interface NotFinite {
+  /** A definition (`L`), a derived gradient (`dL/dx`), or its central differences (`dL/dx by central differences`). */
+  readonly what: string;
+  /** NaN, Infinity or -Infinity. */
+  readonly value: number;
+  /** The first entry that is not finite; undefined for a scalar. */
+  readonly entry: { readonly row: number; readonly col: number } | undefined;
+  /** The first and the last seed tried. */
+  readonly seeds: readonly [number, number];
+}
+
+/**
  * What `checkModel` found: the sizes and the seed used (a later seed than the one asked for when
  * the formula was not finite at the first), the module's type errors, one row per value and
- * gradient, and `ok`: the module type-checks and every row passes.
+ * gradient, `notFinite` when no seed tried gave finite values and gradients, and `ok`: the
+ * module type-checks, every row passes, and everything was finite.
  */
 export interface CheckReport {
   readonly dims: ReadonlyMap<string, number>;
@@ -68,6 +84,8 @@ export interface CheckReport {
   /** Whether the module was type-checked (see CheckOptions.typeCheck). */
   readonly typeChecked: boolean;
   readonly rows: readonly CheckRow[];
+  /** Set when every seed tried gave a value or gradient that is not finite (then `ok` is false). */
+  readonly notFinite?: NotFinite;
   readonly ok: boolean;
 }
 
@@ -103,12 +121,50 @@ export function inferDomains(model: Model): Record<string, Domain> {
   return domains;
 }
 
-/** Seeds tried, from the given one, until the formula is finite at the sampled inputs. */
-const SEED_ATTEMPTS = 20;
+/** Seeds tried, from the given one, until the formula and its gradients are finite at the sampled inputs. */
+export const SEED_ATTEMPTS = 20;
 
-function finiteEverywhere(model: Model, values: ReadonlyMap<string, InputValue>, dims: ReadonlyMap<string, number>): boolean {
-  const evaluator = new ReferenceEvaluator({ values, dims });
-  return model.definitions.every((d) => evaluator.value(d.node).every((row) => row.every(Number.isFinite)));
+/** The first entry of a value that is not finite. */
+function firstNotFinite(value: Value): { value: number; entry: NotFinite['entry'] } | undefined {
+  for (let i = 0; i < value.length; i++) {
+    for (let j = 0; j < value[i]!.length; j++) {
+      const x = value[i]![j]!;
+      if (!Number.isFinite(x)) return { value: x, entry: value.length === 1 && value[i]!.length === 1 ? undefined : { row: i, col: j } };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first thing that is not finite at the sampled inputs, in the order a reader would look:
+ * the definitions, the derived gradients, their central differences.
+ */
+function notFiniteAt(model: Model, report: GradientCheckReport): Omit<NotFinite, 'seeds'> | undefined {
+  const evaluator = new ReferenceEvaluator({ values: report.inputs, dims: report.dims });
+  for (const d of model.definitions) {
+    const found = firstNotFinite(evaluator.value(d.node));
+    if (found !== undefined) return { what: d.name, ...found };
+  }
+  for (const c of report.checks) {
+    const found = firstNotFinite(c.analytic);
+    if (found !== undefined) return { what: `d${c.of}/d${c.wrt}`, ...found };
+  }
+  for (const c of report.checks) {
+    const found = firstNotFinite(c.numeric);
+    if (found !== undefined) return { what: `d${c.of}/d${c.wrt} by central differences`, ...found };
+  }
+  return undefined;
+}
+
+/**
+ * The summary line of a check that found no finite point:
+ * `L is not finite at any sampled point (tried seeds 1-20): NaN at entry (0, 0)`.
+ */
+export function describeNotFinite(n: NotFinite): string {
+  const [first, last] = n.seeds;
+  const seeds = first === last ? `seed ${first}` : `seeds ${first}-${last}`;
+  const where = n.entry === undefined ? '' : ` at entry (${n.entry.row}, ${n.entry.col})`;
+  return `${n.what} is not finite at any sampled point (tried ${seeds}): ${n.value}${where}`;
 }
 
 /**
@@ -116,7 +172,9 @@ function finiteEverywhere(model: Model, values: ReadonlyMap<string, InputValue>,
  * type-checks it strictly, loads it, runs every function on random inputs, and compares each
  * value with the mathjs reference evaluator and each gradient with central differences. Inputs
  * are sampled where the formula is smooth (positive under `log`, away from 0 under `relu`, ...);
- * if the formula is not finite there, the next seeds are tried.
+ * if a value, derived gradient or central difference is not finite there, the next seeds are
+ * tried. NaN and infinities agree with nothing: a row with one fails, and when no seed tried is
+ * finite, `notFinite` says what was not.
  *
  * @param model - The checked model.
  * @param options - Sizes, seed, tolerance, and whether to type-check.
@@ -138,10 +196,13 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
   const domains = inferDomains(model);
   const firstSeed = options.seed ?? 1;
   let seed = firstSeed;
-  let report = checkGradients(model, { ...(options.dims !== undefined ? { dims: options.dims } : {}), seed, derived, domains });
-  for (let attempt = 1; attempt < SEED_ATTEMPTS && !finiteEverywhere(model, report.inputs, report.dims); attempt++) {
+  const sample = () => checkGradients(model, { ...(options.dims !== undefined ? { dims: options.dims } : {}), seed, derived, domains });
+  let report = sample();
+  let notFinite = notFiniteAt(model, report);
+  for (let attempt = 1; attempt < SEED_ATTEMPTS && notFinite !== undefined; attempt++) {
     seed = firstSeed + attempt;
-    report = checkGradients(model, { ...(options.dims !== undefined ? { dims: options.dims } : {}), seed, derived, domains });
+    report = sample();
+    notFinite = notFiniteAt(model, report);
   }
   const exports = await loadModule(module.code);
   const inputs = moduleInputs(model, report.inputs, report.dims);
@@ -164,8 +225,10 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
     const target = model.definitions.find((d) => d.name === g.of)!.node;
     const value = reference.value(target);
     row(g.functionName, 'value', toValue(result.value), value);
-    // Central differences of a large value carry rounding noise of about ε·|f| / step: not an error.
-    const noise = differenceNoise(value[0]![0]!);
+    // Central differences of a large value carry rounding noise of about ε·|f| / step: not an
+    // error. Of a value that is not finite, nothing is allowed for (the row fails anyway).
+    const f = value[0]![0]!;
+    const noise = Number.isFinite(f) ? differenceNoise(f) : 0;
     for (const w of g.wrt) {
       const check = report.checks.find((c) => c.functionName === g.functionName && c.wrt === w);
       if (check === undefined) {
@@ -178,7 +241,17 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
       row(g.functionName, w, toValue(result[w]), check.numeric, noise);
     }
   }
-  return { dims: report.dims, seed, tol, typeErrors, typeChecked, rows, ok: typeErrors.length === 0 && rows.every((r) => r.pass) };
+  const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
+  return {
+    dims: report.dims,
+    seed,
+    tol,
+    typeErrors,
+    typeChecked,
+    rows,
+    ...(notFinite !== undefined ? { notFinite: { ...notFinite, seeds: [firstSeed, seed] as const } } : {}),
+    ok,
+  };
 }
 
 /** A number of the report in the table: three significant digits. */
@@ -186,7 +259,7 @@ function scientific(x: number): string {
   return x.toExponential(2);
 }
 
-/** Whether a row's errors were measured (not for a skipped row, nor for mismatched shapes or NaNs). */
+/** Whether a row's errors were measured (not for a skipped row, nor for mismatched shapes or entries that are not finite). */
 function measuredErrors(r: CheckRow): boolean {
   return r.skipped === undefined && r.comparison.mismatch === undefined;
 }
@@ -225,6 +298,7 @@ export function formatCheckReport(report: CheckReport): string {
   const failed = report.rows.filter((r) => !r.pass).length;
   const skipped = report.rows.filter((r) => r.skipped !== undefined).length;
   const checked = report.rows.length - skipped;
+  if (report.notFinite !== undefined) lines.push(describeNotFinite(report.notFinite));
   lines.push(report.ok ? `all ${checked} checks passed${skipped > 0 ? `; ${skipped} not checked` : ''}` : `${failed} of ${report.rows.length} checks failed${report.typeErrors.length > 0 ? '; the module does not type-check' : ''}`);
   return lines.join('\n');
 }
@@ -255,6 +329,17 @@ export interface CheckReportDocument {
   readonly typeChecked: boolean;
   readonly typeErrors: readonly string[];
   readonly rows: readonly CheckRowDocument[];
+  /**
+   * Present when no seed tried gave finite values and gradients: what was not finite, its
+   * first non-finite entry (null for a scalar), the seeds tried, and the summary line.
+   */
+  readonly notFinite?: {
+    readonly what: string;
+    readonly value: JsonNumber;
+    readonly entry: { readonly row: number; readonly col: number } | null;
+    readonly seeds: { readonly first: number; readonly last: number };
+    readonly message: string;
+  };
   readonly ok: boolean;
 }
 
@@ -287,6 +372,17 @@ export function checkReportDocument(report: CheckReport, formula: string): Check
     typeChecked: report.typeChecked,
     typeErrors: report.typeErrors,
     rows,
+    ...(report.notFinite === undefined
+      ? {}
+      : {
+          notFinite: {
+            what: report.notFinite.what,
+            value: jsonNumber(report.notFinite.value),
+            entry: report.notFinite.entry ?? null,
+            seeds: { first: report.notFinite.seeds[0], last: report.notFinite.seeds[1] },
+            message: describeNotFinite(report.notFinite),
+          },
+        }),
     ok: report.ok,
   };
 }

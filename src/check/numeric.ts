@@ -75,7 +75,7 @@ export function numericGradient(
 /**
  * How far computed entries are from expected ones: the largest absolute and relative errors,
  * the entry where the relative error is largest, and `mismatch` when the shapes differ or an
- * entry is NaN in one and not the other.
+ * entry of either is not finite.
  */
 export interface Comparison {
   /** Largest |actual − expected| over the entries, less the allowed noise. */
@@ -84,7 +84,10 @@ export interface Comparison {
   readonly maxRel: number;
   /** Where maxRel is reached. */
   readonly worst: { readonly row: number; readonly col: number; readonly actual: number; readonly expected: number } | undefined;
-  /** Shapes differ, or an entry is NaN in one and not the other. */
+  /**
+   * Shapes differ, or an entry is NaN or infinite in either (`not finite: NaN at entry (0, 1)`
+   * when both are, `not finite at entry (0, 1): NaN vs 0.5` when they differ).
+   */
   readonly mismatch: string | undefined;
 }
 
@@ -124,8 +127,10 @@ export function compareValues(actual: Value, expected: Value, options: CompareOp
     for (let j = 0; j < ca; j++) {
       const a = actual[i]![j]!;
       const e = expected[i]![j]!;
-      if (Number.isNaN(a) || Number.isNaN(e)) {
-        if (Number.isNaN(a) !== Number.isNaN(e)) mismatch ??= `entry (${i}, ${j}): ${a} vs ${e}`;
+      // NaN and infinities are not close to anything, not even to themselves: a check that
+      // let NaN agree with NaN would pass a formula evaluated outside its domain.
+      if (!Number.isFinite(a) || !Number.isFinite(e)) {
+        mismatch ??= Object.is(a, e) ? `not finite: ${a} at entry (${i}, ${j})` : `not finite at entry (${i}, ${j}): ${a} vs ${e}`;
         continue;
       }
       const abs = a === e ? 0 : Math.max(0, Math.abs(a - e) - noise);

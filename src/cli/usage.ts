@@ -80,7 +80,9 @@ stderr (exit 0).`,
 Compiles the module in memory, type-checks it strictly, runs it on random inputs, and compares
 every value with an independent mathjs evaluation and every gradient with central differences.
 Each row shows the max abs error and max rel error as measured, and the rounding noise of the
-central differences that is allowed for. Exit status 1 when a check fails.
+central differences that is allowed for. A value or gradient that is not finite fails (NaN
+agrees with nothing); if the formula is not finite at the inputs of --seed, the next 19 seeds
+are tried. Exit status 1 when a check fails.
 
 ${DIMS}
 ${SEED}

@@ -1,5 +1,7 @@
 /**
- * Every function and operator of LANGUAGE.md 1.5–1.6 in isolation, JAX grad_test_spec style:
+ * The language around the ops (each op and elementwise function itself has its cases in
+ * test/ops/cases.ts): other spellings, broadcasting variants, compositions, printer and
+ * simplifier regressions, gradients with respect to definitions. JAX grad_test_spec style:
  * one line per case (declarations and definitions separated by `;`, a domain for the inputs),
  * a scalar loss with random weights so the adjoint is not all ones, the derived gradient
  * evaluated by the mathjs reference and compared with central differences of the forward.
@@ -38,32 +40,14 @@ function elementwiseCases(fn: string, domain: Domain): Case[] {
   ];
 }
 
+/** The other spellings of elementwise functions (each function itself: test/ops/cases.ts). */
 const ELEMENTWISE: readonly [string, Domain][] = [
-  ['exp', 'real'],
-  ['log', 'positive'],
-  ['sqrt', 'positive'],
-  ['sin', 'real'],
-  ['cos', 'real'],
-  ['tan', 'open-unit'],
-  ['asin', 'open-unit'],
-  ['acos', 'open-unit'],
-  ['atan', 'real'],
   ['arcsin', 'open-unit'],
   ['arccos', 'open-unit'],
   ['arctan', 'real'],
-  ['tanh', 'real'],
-  ['sigmoid', 'real'],
   ['sigma', 'real'],
   ['σ', 'real'],
-  ['relu', 'nonzero'],
   ['ReLU', 'nonzero'],
-  ['softplus', 'real'],
-  ['abs', 'nonzero'],
-  ['sign', 'nonzero'],
-  ['log1p', 'positive'],
-  ['expm1', 'real'],
-  ['cosh', 'real'],
-  ['sinh', 'real'],
 ];
 
 const CASES: readonly Case[] = [
@@ -77,59 +61,39 @@ const CASES: readonly Case[] = [
   c('log1p and expm1 near 0', 'x : vector(n); w : vector(n); L = sum(log1p(x) .* w + expm1(x) .* w .* w)', [-1e-3, 1e-3]),
   c('cosh^2 - sinh^2 = 1', 'x : vector(n); w : vector(n); L = sum((cosh(x) .^ 2 - sinh(x) .^ 2) .* w) + sum(sinh(x))'),
   c('log(exp(x))', 'x : vector(n); w : vector(n); L = sum(log(exp(x)) .* w)'),
-  c('exp of a product', 'A : matrix(m, n); x : vector(n); w : vector(m); L = w^T exp(A x)'),
 
   // + and -, with every kind of broadcasting.
   c('x + y', 'x : vector(n); y : vector(n); w : vector(n); L = sum((x + y) .* (x + y) .* w)'),
   c('x - y', 'x : vector(n); y : vector(n); w : vector(n); L = sum(tanh(x - y) .* w)'),
-  c('scalar + vector', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(a + x)'),
   c('vector - scalar', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(x - a)'),
-  c('matrix + column (bias per column)', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(X + b) .* W)'),
   c('column - matrix', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(b - X) .* W)'),
   c('matrix + row', 'X : matrix(m, n); r : vector(n); W : matrix(m, n); L = sum(tanh(X + r^T) .* W)'),
-  c('row - matrix', 'X : matrix(m, n); r : vector(n); W : matrix(m, n); L = sum(tanh(r^T - X) .* W)'),
-  c('scalar - matrix', 'a : scalar; X : matrix(m, n); W : matrix(m, n); L = sum(tanh(a - X) .* W)'),
   c('W X + b on a batch', 'W : matrix(h, m); X : matrix(m, n); b : vector(h); V : matrix(h, n); L = sum(sigma(W X + b) .* V)'),
   c('negation', 'x : vector(n); w : vector(n); L = w^T tanh(-x)'),
   c('unary plus', 'x : vector(n); w : vector(n); L = w^T tanh(+x)'),
   c('-x^2 is -(x^2)', 'a : scalar; L = -a^2 + 3 a'),
 
   // Scaling and products.
-  c('scalar times vector (juxtaposition)', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(a x)'),
   c('vector times scalar (*)', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(x * a)'),
   c('scalar times matrix', 'a : scalar; X : matrix(m, n); W : matrix(m, n); L = sum(tanh(a X) .* W)'),
-  c('scalar times scalar', 'a : scalar; b : scalar; L = sin(a b) + a * b * b'),
   c('constant factors', 'x : vector(n); w : vector(n); L = 1/2 x^T x + 3 w^T x / 4'),
-  c('matrix times vector', 'A : matrix(m, n); x : vector(n); w : vector(m); L = w^T tanh(A x)'),
-  c('matrix times matrix', 'A : matrix(m, k); B : matrix(k, n); W : matrix(m, n); L = sum(tanh(A B) .* W)'),
   c('matrix * matrix', 'A : matrix(m, k); B : matrix(k, n); W : matrix(m, n); L = sum(tanh(A * B) .* W)'),
-  c('row vector times matrix', 'x : vector(m); A : matrix(m, n); w : vector(n); L = tanh(x^T A) w'),
   c('inner product x^T y', 'x : vector(n); y : vector(n); L = (x^T y)^2'),
-  c('outer product x y^T', 'x : vector(m); y : vector(n); W : matrix(m, n); L = sum(tanh(x y^T) .* W)'),
-  c('quadratic form x^T A x', 'x : vector(n); A : matrix(n, n); L = x^T A x'),
   c('A^T B', 'A : matrix(k, m); B : matrix(k, n); W : matrix(m, n); L = sum(tanh(A^T B) .* W)'),
   c('A B^T', 'A : matrix(m, k); B : matrix(n, k); W : matrix(m, n); L = sum(tanh(A B^T) .* W)'),
   c('A(x + y): a value before parentheses', 'A : matrix(m, n); x : vector(n); y : vector(n); w : vector(m); L = w^T tanh(A(x + y))'),
   c('chain of products', 'A : matrix(m, k); B : matrix(k, n); x : vector(n); w : vector(m); L = w^T A B x'),
 
   // Elementwise products and quotients.
-  c('x .* y', 'x : vector(n); y : vector(n); w : vector(n); L = w^T tanh(x .* y)'),
   c('x ⊙ y', 'x : vector(n); y : vector(n); w : vector(n); L = w^T tanh(x ⊙ y)'),
   c('X .* Y', 'X : matrix(m, n); Y : matrix(m, n); W : matrix(m, n); L = sum(tanh(X .* Y) .* W)'),
-  c('matrix .* column', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(X .* b) .* W)'),
   c('column .* matrix', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(b .* X) .* W)'),
-  c('matrix .* row', 'X : matrix(m, n); r : vector(n); W : matrix(m, n); L = sum(tanh(X .* r^T) .* W)'),
   c('scalar .* vector', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(a .* x)'),
-  c('x / a (by a scalar)', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(x / a)', 'real', { a: 'positive' }),
   c('a / b of scalars', 'a : scalar; b : scalar; L = a / b', 'real', { b: 'positive' }),
   c('X / Y (equal shapes)', 'X : matrix(m, n); Y : matrix(m, n); W : matrix(m, n); L = sum(tanh(X / Y) .* W)', 'real', { Y: 'positive' }),
-  c('x ./ y', 'x : vector(n); y : vector(n); w : vector(n); L = w^T tanh(x ./ y)', 'real', { y: 'positive' }),
-  c('a ./ x (scalar by vector)', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(a ./ x)', 'real', { x: 'positive' }),
   c('1 ./ x', 'x : vector(n); w : vector(n); L = w^T (1 ./ x)', 'positive', { w: 'real' }),
-  c('matrix ./ column', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(X ./ b) .* W)', 'real', { b: 'positive' }),
   c('column ./ matrix', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(b ./ X) .* W)', 'real', { X: 'positive' }),
   c('matrix ./ row', 'X : matrix(m, n); r : vector(n); W : matrix(m, n); L = sum(tanh(X ./ r^T) .* W)', 'real', { r: 'positive' }),
-  c('row ./ matrix', 'X : matrix(m, n); r : vector(n); W : matrix(m, n); L = sum(tanh(r^T ./ X) .* W)', 'real', { X: 'positive' }),
 
   // Powers.
   c('a^2', 'a : scalar; L = a^2'),
@@ -140,84 +104,48 @@ const CASES: readonly Case[] = [
   c('e^(a b) with a definition as exponent', 'a : scalar; b : scalar; p = a b; L = b^p', 'positive'),
   c('^ is right-associative', 'a : scalar; b : scalar; L = a^b^2', 'positive'),
   c('(x^T y)^2', 'x : vector(n); y : vector(n); L = (x^T y)^3'),
-  c('x .^ 2', 'x : vector(n); w : vector(n); L = w^T (x .^ 2)'),
   c('X .^ 3', 'X : matrix(m, n); W : matrix(m, n); L = sum((X .^ 3) .* W)'),
-  c('x .^ y, variable exponents', 'x : vector(n); y : vector(n); w : vector(n); L = w^T (x .^ y)', 'positive', { w: 'real' }),
   c('x .^ a, scalar variable exponent', 'x : vector(n); a : scalar; w : vector(n); L = w^T (x .^ a)', 'positive', { w: 'real' }),
-  c('a .^ x, scalar base', 'x : vector(n); a : scalar; w : vector(n); L = w^T (a .^ x)', 'positive', { w: 'real' }),
-  c('X .^ b, column exponents', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum((X .^ b) .* W)', 'positive', { W: 'real' }),
-  c('x .^ 0.5', 'x : vector(n); w : vector(n); L = w^T (x .^ 0.5)', 'positive', { w: 'real' }),
 
   // Transposes.
-  c('x^T', 'x : vector(n); w : vector(n); L = tanh(x^T) w'),
   c("x'", "x : vector(n); w : vector(n); L = tanh(x') w"),
   c('xᵀ', 'x : vector(n); w : vector(n); L = tanh(xᵀ) w'),
-  c('A^T', 'A : matrix(m, n); W : matrix(n, m); L = sum(tanh(A^T) .* W)'),
-  c('(A B)^T', 'A : matrix(m, k); B : matrix(k, n); W : matrix(n, m); L = sum(tanh((A B)^T) .* W)'),
   c('(A + B)^T', 'A : matrix(m, n); B : matrix(m, n); W : matrix(n, m); L = sum(tanh((A + B)^T) .* W)'),
   c('A^T^T', 'A : matrix(m, n); W : matrix(m, n); L = sum(tanh((A^T)^T) .* W)'),
 
   // Indexing.
-  c('x[1]', 'x : vector(n); L = tanh(x[1]) + x[0] x[2]'),
-  c('x[k], k an index variable', 'x : vector(n); k : index(n); L = tanh(x[k])'),
   c('A[1, 2]', 'A : matrix(m, n); L = sin(A[1, 2]) A[0, 0]'),
-  c('A[i, j], index variables', 'A : matrix(m, n); i : index(m); j : index(n); L = sin(A[i, j])'),
-  c('an entry of a product', 'A : matrix(m, n); x : vector(n); k : index(m); L = tanh((A x)[k])'),
   c('an entry of a row vector', 'x : vector(n); k : index(n); L = exp((x^T)[k])'),
   c('an entry of a definition', 'A : matrix(m, n); x : vector(n); z = A x; i : index(m); L = z[i]^2 + z[0]'),
   c('x[2] on a literal dimension', 'x : vector(4); y : vector(4); L = x[2] y[3] + x[3]'),
 
   // Reductions.
-  c('sum of a vector', 'x : vector(n); L = sum(tanh(x))'),
-  c('sum of a matrix', 'X : matrix(m, n); L = sum(tanh(X))'),
   c('sum squared', 'X : matrix(m, n); L = sum(X)^2'),
-  c('mean of a vector', 'x : vector(n); L = mean(tanh(x)) + mean(x)^2'),
-  c('mean of a matrix', 'X : matrix(m, n); L = mean(sin(X)) + mean(X)^2'),
   c('dot of vectors', 'x : vector(n); y : vector(n); L = dot(tanh(x), y)'),
   c('dot of matrices', 'X : matrix(m, n); Y : matrix(m, n); L = dot(tanh(X), Y)'),
   c('dot of a vector with itself', 'x : vector(n); L = dot(x, x)'),
-  c('||x||', 'x : vector(n); L = ||x||'),
   c('||x||_2', 'x : vector(n); L = ||x||_2 + 0'),
   c('norm2(x)^2', 'x : vector(n); L = norm2(x)^2'),
-  c('||A||, Frobenius', 'A : matrix(m, n); L = ||A||'),
-  c('||A x - y||^2', 'A : matrix(m, n); x : vector(n); y : vector(m); L = ||A x - y||^2'),
   c('norm1 of a vector', 'x : vector(n); L = norm1(x)', 'nonzero'),
   c('norm1 of a matrix', 'X : matrix(m, n); L = norm1(X)', 'nonzero'),
-  c('logsumexp of a vector', 'x : vector(n); L = logsumexp(x)'),
-  c('logsumexp of a matrix', 'X : matrix(m, n); L = logsumexp(X)'),
-  c('logsumexp of a row', 'x : vector(n); L = logsumexp(x^T)'),
   c('logsumexp, wide inputs', 'x : vector(n); L = logsumexp(x)', [-40, 40]),
-  c('logsumexp of a product', 'A : matrix(m, n); x : vector(n); L = logsumexp(A x) * 2'),
-  c('tr', 'A : matrix(n, n); L = tr(A A)'),
   c('trace', 'A : matrix(n, n); B : matrix(n, n); L = trace(A B^T) + tr(A)'),
   c('tr(A^T B)', 'A : matrix(m, n); B : matrix(m, n); L = tr(A^T B)'),
-  c('tr of a product of rectangles', 'A : matrix(m, n); B : matrix(n, m); L = tr(tanh(A B))'),
 
   // Vector and matrix valued.
-  c('softmax of a vector', 'x : vector(n); w : vector(n); L = w^T softmax(x)'),
-  c('softmax of a matrix, column-wise', 'X : matrix(m, n); W : matrix(m, n); L = sum(softmax(X) .* W)'),
   c('softmax, wide inputs', 'x : vector(n); w : vector(n); L = w^T softmax(x)', [-30, 30], { w: 'real' }),
   c('log softmax', 'x : vector(n); k : index(n); L = -log(softmax(x))[k]'),
-  c('cross-entropy with onehot', 'x : vector(n); k : index(n); L = -onehot(k, n)^T log(softmax(x))'),
   c('dot with onehot', 'x : vector(n); k : index(n); L = dot(softmax(x), onehot(k, n))'),
   c('onehot with a literal', 'x : vector(n); L = onehot(1, n)^T tanh(x)'),
   c('onehot in a sum', 'x : vector(n); k : index(n); w : vector(n); L = w^T tanh(x + onehot(k, n))'),
   c('logsumexp(f) - f[y] (Domke)', 'V : matrix(K, m); h : vector(m); y : index(K); f = V h; L = logsumexp(f) - f[y]'),
-  c('ones(n)^T x', 'x : vector(n); L = ones(n)^T tanh(x)'),
   c('x .* ones(n)', 'x : vector(n); w : vector(n); L = w^T tanh(x .* ones(n) + ones(n))'),
-  c('ones(m, n)', 'X : matrix(m, n); W : matrix(m, n); L = sum(tanh(X + 2 ones(m, n)) .* W)'),
   c('A ones(n): row sums', 'A : matrix(m, n); w : vector(m); L = w^T tanh(A ones(n))'),
   c('ones(m)^T A: column sums', 'A : matrix(m, n); w : vector(n); L = tanh(ones(m)^T A) w'),
   c('ones(3) with a literal', 'x : vector(3); L = ones(3)^T exp(x)'),
-  c('eye(n) + A', 'A : matrix(n, n); x : vector(n); L = x^T (eye(n) + A) x'),
   c('eye(n) A', 'A : matrix(n, n); W : matrix(n, n); L = sum(tanh(eye(n) A) .* W)'),
-  c('A .* eye(n)', 'A : matrix(n, n); W : matrix(n, n); L = sum(tanh(A .* eye(n)) .* W)'),
   c('tr(eye(n) A)', 'A : matrix(n, n); L = tr(eye(n) A) + tr(eye(n))'),
-  c('diag(v), v a vector', 'x : vector(n); W : matrix(n, n); L = sum(diag(tanh(x)) .* W)'),
-  c('diag(x) A', 'x : vector(n); A : matrix(n, m); W : matrix(n, m); L = sum(tanh(diag(x) A) .* W)'),
   c('diag of a row', 'x : vector(n); W : matrix(n, n); L = sum(tanh(diag(x^T)) .* W)'),
-  c('diag(M), M a matrix', 'A : matrix(n, n); w : vector(n); L = w^T tanh(diag(A))'),
-  c('diag(A B)', 'A : matrix(n, m); B : matrix(m, n); w : vector(n); L = w^T diag(A B)'),
   c('diag(diag(A))', 'A : matrix(n, n); W : matrix(n, n); L = sum(diag(diag(A)) .* W)'),
   c('diag(diag(x))', 'x : vector(n); w : vector(n); L = w^T tanh(diag(diag(x)))'),
 
@@ -237,7 +165,6 @@ const CASES: readonly Case[] = [
   // Dimensions and constants as values.
   c('1/N sum(x)', 'x : vector(N); L = 1/N sum(x .^ 2)'),
   c('K q / sqrt(d)', 'q : vector(d); K : matrix(n, d); w : vector(n); L = w^T tanh(K q / sqrt(d))'),
-  c('n x', 'x : vector(n); w : vector(n); L = w^T tanh(n x)'),
   c('pi', 'x : vector(n); w : vector(n); L = w^T sin(pi x)'),
   c('numbers', 'x : vector(n); L = 0.5 sum(x .^ 2) + 1e-3 sum(x) + 2'),
 
@@ -265,8 +192,8 @@ function formula(k: Case): string {
 const options = (k: Case) => ({ defaultDomain: k.domain ?? 'real', ...(k.domains !== undefined ? { domains: k.domains } : {}) });
 
 describe('each operation in isolation: derived gradient = central differences (mathjs reference)', () => {
-  it('covers every elementwise function of the table, by each of its names', () => {
-    const names = Object.entries(UNARY).flatMap(([fn, f]) => [fn, ...f.aliases]);
+  it('covers every other spelling of an elementwise function in the table', () => {
+    const names = Object.values(UNARY).flatMap((f) => f.aliases);
     expect(names.filter((n) => !ELEMENTWISE.some(([fn]) => fn === n))).toEqual([]);
   });
 

@@ -187,4 +187,12 @@ describe('central differences', () => {
     expect(compareValues([[NaN]], [[1]]).mismatch).toMatch(/entry \(0, 0\)/);
     expect(compareValues([[1.5]], [[1]], { noise: 0.6 }).maxRel).toBe(0);
   });
+
+  it('comparison: an entry that is not finite is a mismatch, even when both sides agree on it', () => {
+    expect(compareValues([[1, NaN]], [[1, NaN]]).mismatch).toBe('not finite: NaN at entry (0, 1)');
+    expect(compareValues([[Infinity]], [[Infinity]]).mismatch).toBe('not finite: Infinity at entry (0, 0)');
+    expect(compareValues([[NaN]], [[0.5]]).mismatch).toBe('not finite at entry (0, 0): NaN vs 0.5');
+    expect(compareValues([[2], [-Infinity]], [[2], [7]]).mismatch).toBe('not finite at entry (1, 0): -Infinity vs 7');
+    expect(compareValues([[0.5]], [[Infinity]]).mismatch).toBe('not finite at entry (0, 0): 0.5 vs Infinity');
+  });
 });

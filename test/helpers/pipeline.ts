@@ -1,12 +1,12 @@
 /**
  * Random formulas through the whole product: formula text → compile → strict type check →
  * load → checkModel (forward values against the mathjs reference evaluator, gradients against
- * central differences). Many formulas are batched into one formula file, so one generated
+ * central differences; a value or gradient that is not finite fails). Many formulas are batched into one formula file, so one generated
  * module (one prettier run, one type check, one import) serves them all; a batch that fails
  * is split into its formulas, each checked alone, and a failing one is shrunk by fast-check.
  */
 import fc from 'fast-check';
-import { checkModel, type CheckReport } from '../../src/check/check-module.js';
+import { checkModel, describeNotFinite, type CheckReport } from '../../src/check/check-module.js';
 import { loadModule, typeCheckModule } from '../../src/check/load.js';
 import { generate } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
@@ -28,6 +28,7 @@ function describeReport(report: CheckReport): string {
       `${r.functionName} ${r.variable}: ${c.mismatch ?? `max rel error ${c.maxRel.toExponential(2)}${w === undefined ? '' : ` at (${w.row}, ${w.col}): ${w.actual} vs ${w.expected}`}`}`,
     );
   }
+  if (report.notFinite !== undefined) lines.push(describeNotFinite(report.notFinite));
   lines.push(`dims ${JSON.stringify(Object.fromEntries(report.dims))}, check seed ${report.seed}`);
   return lines.join('\n');
 }
@@ -141,7 +142,8 @@ export async function checkBatch(specs: readonly FormulaSpec[], options: { seed:
     const module = await generate(model, differentiate(model), { sourceName: 'batch.formula' });
     const report = await checkModel(model, { dims, seed: options.seed, tol: PIPELINE_TOLERANCE, typeCheck: options.typeCheck }, module);
     if (!report.ok) {
-      batchFailure = report.rows.every((r) => r.pass)
+      // A value or gradient that is not finite fails its rows too (checkModel compares no NaN).
+      batchFailure = report.rows.every((r) => r.pass) && report.notFinite === undefined
         ? { kind: 'type-check', message: `the module does not type-check:\n${report.typeErrors.join('\n')}` }
         : { kind: 'mismatch', message: describeReport(report) };
       for (const r of report.rows) {

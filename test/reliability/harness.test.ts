@@ -19,6 +19,15 @@ function withInv(spec: FormulaSpec): FormulaSpec {
   return { ...spec, loss: { k: 'bin', op: '+', a: spec.loss, b: { k: 'bin', op: '*', a: term, b: { k: 'num', v: 2 }, sh: '1x1' }, sh: '1x1' } };
 }
 
+/** A formula whose loss adds `sum(sqrt(-1 - x .* x))`: NaN at every point. */
+function withNaN(spec: FormulaSpec): FormulaSpec {
+  const x: F = { k: 'var', s: 'nx1', i: 0, sh: 'nx1' };
+  const minusOne: F = { k: 'sign', op: '-', a: { k: 'num', v: 1 }, sh: '1x1' };
+  const negative: F = { k: 'bin', op: '-', a: minusOne, b: { k: 'bin', op: '.*', a: x, b: x, sh: 'nx1' }, sh: 'nx1' };
+  const term: F = { k: 'call', fn: 'sum', args: [{ k: 'call', fn: 'sqrt', args: [negative], sh: 'nx1' }], sh: '1x1' };
+  return { ...spec, loss: { k: 'bin', op: '+', a: spec.loss, b: term, sh: '1x1' } };
+}
+
 describe('the random-formula harness', () => {
   it('shrinks only to well-typed formulas', () => {
     for (const spec of specs.slice(0, 25)) {
@@ -39,6 +48,14 @@ describe('the random-formula harness', () => {
     expect(result.failures[0]!.failure.message).toMatch(/inv is not supported yet/);
     expect(result.batchFailure).toBeUndefined();
     expect(await checkBatch([specs[4]!, specs[5]!], { seed: 1, typeCheck: true })).toEqual({ failures: [], typeChecked: true });
+  }, 60_000);
+
+  it('fails a formula that is not finite at any sampled point (NaN does not agree with NaN)', async () => {
+    const spec = withNaN(specs[0]!);
+    expect(renderFormula(spec).text).toMatch(/sqrt\(-1 - x \.\* x\)/);
+    const failure = await checkOneFormula(spec, 1, { typeCheck: false });
+    expect(failure?.kind).toBe('mismatch');
+    expect(failure?.message).toMatch(/^L is not finite at any sampled point \(tried seeds 1-20\): NaN$/m);
   }, 60_000);
 
   it('shrinks a failing formula to a small one failing the same way', async () => {
