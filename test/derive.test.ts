@@ -73,7 +73,7 @@ describe('derive: signs and coefficients', () => {
 
   it('pulls scalar factors out of the sum', () => {
     const d = derive('w : scalar\nx : vector(N)\nL = 1/N sum((w x) .^ 2)\ngrad L wrt w\n');
-    expect(d.dL_dw).toBe('2 w / N sum(x .* x)');
+    expect(d.dL_dw).toBe('2 w sum(x .* x) / N');
   });
 });
 

@@ -10,25 +10,33 @@ import type { Node } from '../ir/node.js';
 import { isColumn, isScalar, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import { reachable } from '../ir/walk.js';
+import { canonicalMonomial } from './monomial.js';
 import { multiplyOut } from './rational.js';
 
 /** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
 export type Rule = (n: Node, g: Graph) => Node | undefined;
 
-/** `c x` → [c, x]; anything else → [1, x]. */
-function coefficient(n: Node): [number, Node] {
+/**
+ * `c x` → [c, x]; `(c s) X` (a scaling whose scalar carries a number) → [c, s X] when `g` is
+ * given to build `s X`, else only the number; anything else → [1, x].
+ */
+function coefficient(n: Node, g?: Graph): [number, Node] {
   if (n.op === 'mul') {
     const c = constValue(n.args[0]!);
     if (c !== undefined && n.args[0]!.op === 'const') return [c, n.args[1]!];
+    const s = n.args[0]!;
+    if (s.op === 'mul' && isScalar(s.shape) && !isScalar(n.shape) && s.args[0]!.op === 'const') {
+      return [constValue(s.args[0]!)!, g === undefined ? n : g.mul(s.args[1]!, n.args[1]!)];
+    }
   }
   return [1, n];
 }
 
-/** Terms of a sum of one shape, flattened. */
-function terms(n: Node, out: Node[]): Node[] {
-  if (n.op === 'add' && sameShape(n.args[0]!.shape, n.shape) && sameShape(n.args[1]!.shape, n.shape)) {
-    terms(n.args[0]!, out);
-    terms(n.args[1]!, out);
+/** Terms of a sum of one shape, flattened; a user's definition (`r = X w - y`) is one term. */
+function terms(n: Node, out: Node[], g: Graph, top = true): Node[] {
+  if (n.op === 'add' && (top || !g.isSealed(n)) && sameShape(n.args[0]!.shape, n.shape) && sameShape(n.args[1]!.shape, n.shape)) {
+    terms(n.args[0]!, out, g, false);
+    terms(n.args[1]!, out, g, false);
   } else {
     out.push(n);
   }
@@ -55,6 +63,9 @@ function columnSoftmaxOf(n: Node): Node | undefined {
 }
 
 export const RULES: readonly Rule[] = [
+  // Scalar products in one canonical form (monomial.ts): numeric factors multiplied, powers of
+  // one base combined, common factors cancelled: 2 k / (2 s^2) → k / s^2, a / b / b → a / b^2.
+  canonicalMonomial,
   // exp(F) ./ (1 1ᵀ exp(F)), a softmax written out by hand, is softmax(F).
   function columnSoftmax(n, g) {
     const f = columnSoftmaxOf(n);
@@ -63,12 +74,12 @@ export const RULES: readonly Rule[] = [
   // Like terms: a + a → 2 a, 3 a - a → 2 a, a - a → 0, collected across a whole sum.
   function likeTerms(n, g) {
     if (n.op !== 'add') return undefined;
-    const list = terms(n, []);
+    const list = terms(n, [], g);
     if (list.length < 2) return undefined;
     const order: number[] = [];
     const byBase = new Map<number, { base: Node; coefficient: number }>();
     for (const t of list) {
-      const [c, base] = coefficient(t);
+      const [c, base] = coefficient(t, g);
       const entry = byBase.get(base.id);
       if (entry === undefined) {
         byBase.set(base.id, { base, coefficient: c });

@@ -1,0 +1,109 @@
+/**
+ * Canonical scalar products (issue 14): a scalar product or quotient is read as a coefficient
+ * times atoms with exponents, `c Π aᵢ^eᵢ`, and rebuilt in one canonical form, so that
+ *   - numeric factors multiply wherever they stand: 2 (0.5 / f) → 1 / f, 2 (1 / N) → 2 / N;
+ *   - powers of one base combine: a / b / b → a / b^2, s^2 s → s^3;
+ *   - common factors cancel across quotients: 2 k / (2 s^2) → k / s^2.
+ * Atoms are everything that is not a product, a quotient, or a power with a numeric exponent:
+ * sums, functions, reductions, and the user's definitions (never looked into).
+ */
+import { constValue, type Graph } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import { isScalar } from '../ir/shape.js';
+
+/** Nodes read at most: keeps the rule linear on long chains. */
+const MAX_REGION = 48;
+
+class Abort extends Error {}
+
+interface Monomial {
+  coefficient: number;
+  /** Exponent by atom id, in first-seen order. */
+  readonly exponents: Map<number, number>;
+  readonly atoms: Map<number, Node>;
+  nodes: number;
+}
+
+function structural(n: Node, g: Graph): boolean {
+  if (g.isSealed(n) || !isScalar(n.shape)) return false;
+  if (n.op === 'mul' || n.op === 'div') return true;
+  return n.op === 'pow' && n.args[1]!.op === 'const' && Number.isFinite(constValue(n.args[1]!));
+}
+
+function read(n: Node, g: Graph, exponent: number, m: Monomial): void {
+  if (++m.nodes > MAX_REGION) throw new Abort();
+  if (n.op === 'const') {
+    const c = constValue(n)!;
+    if (exponent < 0 && c === 0) throw new Abort();
+    m.coefficient *= c ** exponent;
+    return;
+  }
+  if (!structural(n, g)) {
+    m.atoms.set(n.id, n);
+    m.exponents.set(n.id, (m.exponents.get(n.id) ?? 0) + exponent);
+    return;
+  }
+  const [a, b] = n.args as [Node, Node];
+  if (n.op === 'mul') {
+    read(a, g, exponent, m);
+    read(b, g, exponent, m);
+  } else if (n.op === 'div') {
+    read(a, g, exponent, m);
+    read(b, g, -exponent, m);
+  } else {
+    read(a, g, exponent * constValue(b)!, m);
+  }
+}
+
+/** `[p, q]` with c = p / q for small q, else [c, 1]. */
+function ratio(c: number): [number, number] {
+  if (Number.isInteger(c)) return [c, 1];
+  for (let q = 2; q <= 16; q++) {
+    const p = Math.round(c * q);
+    if (Math.abs(p / q - c) <= 1e-15 * Math.abs(c)) return [p, q];
+  }
+  return [c, 1];
+}
+
+function product(g: Graph, factors: readonly Node[]): Node | undefined {
+  return factors.reduce<Node | undefined>((acc, x) => (acc === undefined ? x : g.mul(acc, x)), undefined);
+}
+
+/** The canonical form: `c num / den`, atoms in order of id, with `c = p / q` split over the line. */
+export function buildMonomial(g: Graph, coefficient: number, exponents: ReadonlyMap<number, number>, atoms: ReadonlyMap<number, Node>): Node {
+  if (coefficient === 0) return g.constant(0);
+  // Names first (k ||x - c||^2, n sqrt(v)), then the rest, each in order of creation.
+  const simple = (id: number) => {
+    const a = atoms.get(id)!;
+    return a.op === 'var' || a.op === 'dim' || g.isSealed(a) ? 0 : 1;
+  };
+  const ids = [...exponents.keys()].filter((id) => exponents.get(id) !== 0).sort((a, b) => simple(a) - simple(b) || a - b);
+  const power = (id: number, e: number) => (e === 1 ? atoms.get(id)! : g.pow(atoms.get(id)!, g.constant(e)));
+  const numerator = product(g, ids.filter((id) => exponents.get(id)! > 0).map((id) => power(id, exponents.get(id)!)));
+  const denominator = product(g, ids.filter((id) => exponents.get(id)! < 0).map((id) => power(id, -exponents.get(id)!)));
+  const [p, q] = ratio(Math.abs(coefficient));
+  const sign = coefficient < 0 ? -1 : 1;
+  const den = q === 1 ? denominator : denominator === undefined ? g.constant(q) : g.mul(g.constant(q), denominator);
+  let value: Node;
+  if (numerator === undefined) value = den === undefined ? g.constant(p) : g.div(g.constant(p), den);
+  else {
+    const top = p === 1 ? numerator : g.mul(g.constant(p), numerator);
+    value = den === undefined ? top : g.div(top, den);
+  }
+  return sign < 0 ? g.neg(value) : value;
+}
+
+/** The rule: a scalar product, quotient or power in canonical form, when that differs. */
+export function canonicalMonomial(n: Node, g: Graph): Node | undefined {
+  if (!structural(n, g)) return undefined;
+  const m: Monomial = { coefficient: 1, exponents: new Map(), atoms: new Map(), nodes: 0 };
+  try {
+    read(n, g, 1, m);
+  } catch (e) {
+    if (e instanceof Abort) return undefined;
+    throw e;
+  }
+  if (!Number.isFinite(m.coefficient)) return undefined;
+  const result = buildMonomial(g, m.coefficient, m.exponents, m.atoms);
+  return result === n ? undefined : result;
+}
