@@ -69,9 +69,30 @@ function product(g: Graph, factors: readonly Node[]): Node | undefined {
   return factors.reduce<Node | undefined>((acc, x) => (acc === undefined ? x : g.mul(acc, x)), undefined);
 }
 
+/**
+ * sum(x) / n → mean(x) when n is the number of entries of x (a dimension of a vector): the
+ * mean a book writes for the average over a vector. Edits the monomial in place.
+ */
+function meanOfSums(g: Graph, exponents: Map<number, number>, atoms: Map<number, Node>): void {
+  for (const [id, atom] of [...atoms]) {
+    if (atom.op !== 'sum' || exponents.get(id) !== 1) continue;
+    const x = atom.args[0]!;
+    const length = x.shape.cols === 1 ? x.shape.rows : x.shape.rows === 1 ? x.shape.cols : undefined;
+    if (length === undefined || typeof length === 'number') continue;
+    const count = [...atoms.values()].find((a) => a.op === 'dim' && a.attrs.name === length && exponents.get(a.id) === -1);
+    if (count === undefined) continue;
+    const mean = g.mean(x);
+    exponents.delete(id);
+    exponents.delete(count.id);
+    atoms.set(mean.id, mean);
+    exponents.set(mean.id, (exponents.get(mean.id) ?? 0) + 1);
+  }
+}
+
 /** The canonical form: `c num / den`, atoms in order of id, with `c = p / q` split over the line. */
-export function buildMonomial(g: Graph, coefficient: number, exponents: ReadonlyMap<number, number>, atoms: ReadonlyMap<number, Node>): Node {
+export function buildMonomial(g: Graph, coefficient: number, exponents: Map<number, number>, atoms: Map<number, Node>): Node {
   if (coefficient === 0) return g.constant(0);
+  meanOfSums(g, exponents, atoms);
   // Names first (k ||x - c||^2, n sqrt(v)), then the rest, each in order of creation.
   const simple = (id: number) => {
     const a = atoms.get(id)!;
