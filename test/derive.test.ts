@@ -73,7 +73,7 @@ describe('derive: signs and coefficients', () => {
 
   it('pulls scalar factors out of the sum', () => {
     const d = derive('w : scalar\nx : vector(N)\nL = 1/N sum((w x) .^ 2)\ngrad L wrt w\n');
-    expect(d.dL_dw).toBe('2 w x^T x / N');
+    expect(d.dL_dw).toBe('2 w / N x^T x');
   });
 });
 

@@ -22,6 +22,9 @@ interface Monomial {
   readonly exponents: Map<number, number>;
   readonly atoms: Map<number, Node>;
   nodes: number;
+  /** Numbers read, and atoms read more than once: what the canonical form has to merge. */
+  constants: number;
+  repeats: number;
 }
 
 function structural(n: Node, g: Graph): boolean {
@@ -36,9 +39,11 @@ function read(n: Node, g: Graph, exponent: number, m: Monomial): void {
     const c = constValue(n)!;
     if (exponent < 0 && c === 0) throw new Abort();
     m.coefficient *= c ** exponent;
+    m.constants++;
     return;
   }
   if (!structural(n, g)) {
+    if (m.atoms.has(n.id)) m.repeats++;
     m.atoms.set(n.id, n);
     m.exponents.set(n.id, (m.exponents.get(n.id) ?? 0) + exponent);
     return;
@@ -89,6 +94,17 @@ function meanOfSums(g: Graph, exponents: Map<number, number>, atoms: Map<number,
   }
 }
 
+/** Whether `sum(x) / n` of an n-vector is among the factors (see meanOfSums). */
+function hasMean(m: Monomial): boolean {
+  for (const [id, atom] of m.atoms) {
+    if (atom.op !== 'sum' || m.exponents.get(id) !== 1) continue;
+    const x = atom.args[0]!;
+    const length = x.shape.cols === 1 ? x.shape.rows : x.shape.rows === 1 ? x.shape.cols : undefined;
+    if (typeof length === 'string' && [...m.atoms.values()].some((a) => a.op === 'dim' && a.attrs.name === length && m.exponents.get(a.id) === -1)) return true;
+  }
+  return false;
+}
+
 /** The canonical form: `c num / den`, atoms in order of id, with `c = p / q` split over the line. */
 export function buildMonomial(g: Graph, coefficient: number, exponents: Map<number, number>, atoms: Map<number, Node>): Node {
   if (coefficient === 0) return g.constant(0);
@@ -117,7 +133,7 @@ export function buildMonomial(g: Graph, coefficient: number, exponents: Map<numb
 /** The rule: a scalar product, quotient or power in canonical form, when that differs. */
 export function canonicalMonomial(n: Node, g: Graph): Node | undefined {
   if (!structural(n, g)) return undefined;
-  const m: Monomial = { coefficient: 1, exponents: new Map(), atoms: new Map(), nodes: 0 };
+  const m: Monomial = { coefficient: 1, exponents: new Map(), atoms: new Map(), nodes: 0, constants: 0, repeats: 0 };
   try {
     read(n, g, 1, m);
   } catch (e) {
@@ -125,6 +141,10 @@ export function canonicalMonomial(n: Node, g: Graph): Node | undefined {
     throw e;
   }
   if (!Number.isFinite(m.coefficient)) return undefined;
+  // Only when something merges: numbers, powers of one base, or a sum over its count. A product
+  // that would only be reordered keeps its shape, so that chains the derivative shares
+  // (((a b) c) d, then ((a b) c) d e) stay shared in the generated code.
+  if (m.constants < 2 && m.repeats === 0 && !hasMean(m)) return undefined;
   const result = buildMonomial(g, m.coefficient, m.exponents, m.atoms);
   return result === n ? undefined : result;
 }
