@@ -140,21 +140,21 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
   for (let j = 0; j < d$m; j++) {
     s$4 += t$3[j];
   }
-  const s$5 = s$4 / d$m;
+  s$4 /= d$m;
   const t$4 = out$ === undefined ? new Float64Array(d$n) : out$.w;
   if (t$4.length !== d$n)
     throw new RangeError("JGradInto: out.w has length " + t$4.length + " but must have length " + d$n);
   matVec$(v$X, t$3, d$n, d$m, s$0, t$4);
-  if (out$ === undefined) return { value: s$3, w: t$4, b: s$5 };
+  if (out$ === undefined) return { value: s$3, w: t$4, b: s$4 };
   out$.value = s$3;
-  out$.b = s$5;
+  out$.b = s$4;
   return out$;
 }
 
 /**
  * The value of J and its gradient with respect to w, b:
  *   dJ_dw = 1 / m X (yhat - y^T)^T
- *   dJ_db = sum(yhat - y^T) / m
+ *   dJ_db = mean(yhat - y^T)
  */
 export function JGrad(input$: JInputs): JGradient {
   return JGrad$(input$, undefined);
@@ -211,7 +211,6 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
     t$1[j] = sigmoid$(t$0[j] + v$b);
   }
   const s$0 = 1 / d$m;
-  const s$1 = -s$0;
   const t$2 = scratch$(7, d$m);
   for (let j = 0; j < d$m; j++) {
     t$2[j] = -v$y[j];
@@ -224,19 +223,19 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
   for (let j = 0; j < d$m; j++) {
     t$4[j] = 1 - t$1[j];
   }
-  let s$2 = 0;
+  let s$1 = 0;
   for (let j = 0; j < d$m; j++) {
-    s$2 += v$y[j] * Math.log(t$1[j]) + t$3[j] * Math.log(t$4[j]);
+    s$1 += v$y[j] * Math.log(t$1[j]) + t$3[j] * Math.log(t$4[j]);
   }
-  const s$3 = s$2 / d$m;
-  const s$4 = -s$3;
+  const s$2 = s$1 / d$m;
+  const s$3 = -s$2;
   const t$5 = out$ === undefined ? new Float64Array(d$m) : out$.yhat.data;
   if (t$5.length !== d$m)
     throw new RangeError(
       "JGrad2Into: out.yhat.data has length " + t$5.length + " but must have length " + d$m,
     );
   for (let j = 0; j < d$m; j++) {
-    t$5[j] = s$0 * (t$3[j] / t$4[j]) + s$1 * (v$y[j] / t$1[j]);
+    t$5[j] = s$0 * (t$3[j] / t$4[j] - v$y[j] / t$1[j]);
   }
   const t$6 = out$ === undefined ? new Float64Array(d$m) : out$.z.data;
   if (t$6.length !== d$m)
@@ -245,8 +244,8 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
     t$6[j] = s$0 * (t$1[j] + t$2[j]);
   }
   if (out$ === undefined)
-    return { value: s$4, yhat: { rows: 1, cols: d$m, data: t$5 }, z: { rows: 1, cols: d$m, data: t$6 } };
-  out$.value = s$4;
+    return { value: s$3, yhat: { rows: 1, cols: d$m, data: t$5 }, z: { rows: 1, cols: d$m, data: t$6 } };
+  out$.value = s$3;
   out$.yhat.rows = 1;
   out$.yhat.cols = d$m;
   out$.z.rows = 1;
@@ -256,7 +255,7 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
 
 /**
  * The value of J and its gradient with respect to yhat, z:
- *   dJ_dyhat = 1 / m (1 - y^T) / (1 - yhat) - 1 / m y^T / yhat
+ *   dJ_dyhat = 1 / m ((1 - y^T) / (1 - yhat) - y^T / yhat)
  *   dJ_dz = 1 / m (yhat - y^T)
  */
 export function JGrad2(input$: JInputs): JGradient2 {

@@ -143,46 +143,102 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     s$0 += sq$(t$1[i]);
   }
   const s$1 = s$0 / d$N;
-  let s$2 = 0;
+  const s$2 = v$w3 / d$N;
+  const t$2 = scratch$(2, d$N);
   for (let i = 0; i < d$N; i++) {
-    s$2 += t$1[i];
+    t$2[i] = Math.sign(t$0[i]);
   }
-  const s$3 = s$2 / d$N;
+  let s$3 = 0;
+  for (let i = 0; i < d$N; i++) {
+    s$3 += t$1[i];
+  }
+  s$3 /= d$N;
   const s$4 = 2 * s$3;
   let s$5 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$5 += t$1[i] * t$0[i];
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$N; k += 4) {
+      acc0 += t$1[k] * t$0[k];
+      acc1 += t$1[k + 1] * t$0[k + 1];
+      acc2 += t$1[k + 2] * t$0[k + 2];
+      acc3 += t$1[k + 3] * t$0[k + 3];
+    }
+    for (; k < d$N; k++) acc0 += t$1[k] * t$0[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$5 = acc;
   }
   const s$6 = s$5 / d$N;
   const s$7 = 2 * s$6;
-  const s$8 = v$w3 / d$N;
-  const t$2 = scratch$(2, d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$2[i] = t$1[i] * Math.sign(t$0[i]);
+  let s$8 = 0;
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$N; k += 4) {
+      acc0 += t$1[k] * t$2[k];
+      acc1 += t$1[k + 1] * t$2[k + 1];
+      acc2 += t$1[k + 2] * t$2[k + 2];
+      acc3 += t$1[k + 3] * t$2[k + 3];
+    }
+    for (; k < d$N; k++) acc0 += t$1[k] * t$2[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$8 = acc;
   }
-  let s$9 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$9 += t$2[i];
+  const s$9 = s$2 * s$8;
+  const s$10 = 2 * s$9;
+  const t$3 = scratch$(3, d$N);
+  for (let j = 0; j < d$N; j++) {
+    t$3[j] = t$1[j] * t$2[j];
   }
-  const s$10 = s$8 * s$9;
-  const s$11 = 2 * s$10;
-  let s$12 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$12 += t$2[i] * v$x1[i];
+  let s$11 = 0;
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$N; k += 4) {
+      acc0 += t$3[k] * v$x1[k];
+      acc1 += t$3[k + 1] * v$x1[k + 1];
+      acc2 += t$3[k + 2] * v$x1[k + 2];
+      acc3 += t$3[k + 3] * v$x1[k + 3];
+    }
+    for (; k < d$N; k++) acc0 += t$3[k] * v$x1[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$11 = acc;
   }
-  const s$13 = s$8 * s$12;
-  const s$14 = 2 * s$13;
-  let s$15 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$15 += t$2[i] * v$x0[i];
+  const s$12 = s$2 * s$11;
+  const s$13 = 2 * s$12;
+  let s$14 = 0;
+  {
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
+    let k = 0;
+    for (; k + 3 < d$N; k += 4) {
+      acc0 += t$3[k] * v$x0[k];
+      acc1 += t$3[k + 1] * v$x0[k + 1];
+      acc2 += t$3[k + 2] * v$x0[k + 2];
+      acc3 += t$3[k + 3] * v$x0[k + 3];
+    }
+    for (; k < d$N; k++) acc0 += t$3[k] * v$x0[k];
+    let acc = acc0 + acc1 + (acc2 + acc3);
+    s$14 = acc;
   }
-  const s$16 = s$8 * s$15;
-  const s$17 = 2 * s$16;
-  if (out$ === undefined) return { value: s$1, w0: s$17, w1: s$14, w2: s$11, w3: s$7, w4: s$4 };
+  const s$15 = s$2 * s$14;
+  const s$16 = 2 * s$15;
+  if (out$ === undefined) return { value: s$1, w0: s$16, w1: s$13, w2: s$10, w3: s$7, w4: s$4 };
   out$.value = s$1;
-  out$.w0 = s$17;
-  out$.w1 = s$14;
-  out$.w2 = s$11;
+  out$.w0 = s$16;
+  out$.w1 = s$13;
+  out$.w2 = s$10;
   out$.w3 = s$7;
   out$.w4 = s$4;
   return out$;
@@ -190,11 +246,11 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
 
 /**
  * The value of L and its gradient with respect to w0, w1, w2, w3, w4:
- *   dL_dw0 = 2 w3 / N sum((yhat - y) .* sign(h) .* x0)
- *   dL_dw1 = 2 w3 / N sum((yhat - y) .* sign(h) .* x1)
- *   dL_dw2 = 2 w3 / N sum((yhat - y) .* sign(h))
- *   dL_dw3 = 2 sum((yhat - y) .* h) / N
- *   dL_dw4 = 2 sum(yhat - y) / N
+ *   dL_dw0 = 2 w3 / N ((yhat - y) .* sign(h))^T x0
+ *   dL_dw1 = 2 w3 / N ((yhat - y) .* sign(h))^T x1
+ *   dL_dw2 = 2 w3 / N (yhat - y)^T sign(h)
+ *   dL_dw3 = 2 (yhat - y)^T h / N
+ *   dL_dw4 = 2 mean(yhat - y)
  */
 export function LGrad(input$: LInputs): LGradient {
   return LGrad$(input$, undefined);
@@ -243,49 +299,48 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     if (!isVector$(out$.h)) notOut$("LGrad2Into", "out.h", out$.h, false);
     if (!isVector$(out$.z)) notOut$("LGrad2Into", "out.z", out$.z, false);
   }
-  const t$0 = scratch$(3, d$N);
+  const t$0 = scratch$(4, d$N);
   for (let i = 0; i < d$N; i++) {
     t$0[i] = Math.max(0, v$w0 * v$x0[i] + v$w1 * v$x1[i] + v$w2);
   }
-  const s$0 = 1 / d$N;
-  const t$1 = scratch$(4, d$N);
+  const t$1 = scratch$(5, d$N);
   for (let i = 0; i < d$N; i++) {
     t$1[i] = v$w3 * t$0[i] + v$w4 - v$y[i];
   }
-  let s$1 = 0;
+  let s$0 = 0;
   for (let i = 0; i < d$N; i++) {
-    s$1 += sq$(t$1[i]);
+    s$0 += sq$(t$1[i]);
   }
-  const s$2 = s$1 / d$N;
-  const s$3 = 2 * s$0;
-  const t$2 = out$ === undefined ? new Float64Array(d$N) : out$.yhat;
+  const s$1 = s$0 / d$N;
+  const s$2 = v$w3 / d$N;
+  const s$3 = 2 * s$2;
+  const t$2 = out$ === undefined ? new Float64Array(d$N) : out$.h;
   if (t$2.length !== d$N)
-    throw new RangeError("LGrad2Into: out.yhat has length " + t$2.length + " but must have length " + d$N);
+    throw new RangeError("LGrad2Into: out.h has length " + t$2.length + " but must have length " + d$N);
   for (let i = 0; i < d$N; i++) {
     t$2[i] = s$3 * t$1[i];
   }
-  const s$4 = v$w3 / d$N;
-  const s$5 = 2 * s$4;
-  const t$3 = out$ === undefined ? new Float64Array(d$N) : out$.h;
+  const t$3 = out$ === undefined ? new Float64Array(d$N) : out$.z;
   if (t$3.length !== d$N)
-    throw new RangeError("LGrad2Into: out.h has length " + t$3.length + " but must have length " + d$N);
+    throw new RangeError("LGrad2Into: out.z has length " + t$3.length + " but must have length " + d$N);
   for (let i = 0; i < d$N; i++) {
-    t$3[i] = s$5 * t$1[i];
+    t$3[i] = s$3 * (t$1[i] * Math.sign(t$0[i]));
   }
-  const t$4 = out$ === undefined ? new Float64Array(d$N) : out$.z;
+  const s$4 = 2 / d$N;
+  const t$4 = out$ === undefined ? new Float64Array(d$N) : out$.yhat;
   if (t$4.length !== d$N)
-    throw new RangeError("LGrad2Into: out.z has length " + t$4.length + " but must have length " + d$N);
+    throw new RangeError("LGrad2Into: out.yhat has length " + t$4.length + " but must have length " + d$N);
   for (let i = 0; i < d$N; i++) {
-    t$4[i] = s$5 * (t$1[i] * Math.sign(t$0[i]));
+    t$4[i] = s$4 * t$1[i];
   }
-  if (out$ === undefined) return { value: s$2, yhat: t$2, h: t$3, z: t$4 };
-  out$.value = s$2;
+  if (out$ === undefined) return { value: s$1, yhat: t$4, h: t$2, z: t$3 };
+  out$.value = s$1;
   return out$;
 }
 
 /**
  * The value of L and its gradient with respect to yhat, h, z:
- *   dL_dyhat = 2 1 / N (yhat - y)
+ *   dL_dyhat = 2 / N (yhat - y)
  *   dL_dh = 2 w3 / N (yhat - y)
  *   dL_dz = 2 w3 / N (yhat - y) .* sign(h)
  */

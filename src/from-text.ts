@@ -23,7 +23,7 @@ import { toLatex, type LatexOptions } from './print/latex.js';
  */
 export function derive(text: string, path?: string): string[] {
   const model = checkFormula(text, path);
-  return toFormula(model, differentiate(model)).map((line) => `${line.name} = ${line.expression}`);
+  return toFormula(model, differentiate(model), { share: true }).map((line) => `${line.name} = ${line.expression}`);
 }
 
 /**

@@ -11,7 +11,7 @@ export { derive, latex } from './from-text.js';
 // Step by step: text → checked model → derived gradients → formulas, LaTeX, a module.
 export { checkFormula } from './front.js';
 export { differentiate, type DerivedGradient } from './diff/differentiate.js';
-export { toFormula, type FormulaLine } from './print/formula.js';
+export { toFormula, type FormulaLine, type FormulaOptions } from './print/formula.js';
 export { toLatex, type LatexOptions } from './print/latex.js';
 export { latexName } from './print/names.js';
 export { generate, type GeneratedModule, type ModuleManifest, type ModuleOptions } from './codegen/module.js';

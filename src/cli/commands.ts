@@ -89,7 +89,7 @@ export interface DeriveDocument {
 
 export async function deriveCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
   const model = await loadModel(files[0]!, io);
-  const derivatives = toFormula(model, differentiate(model)).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
+  const derivatives = toFormula(model, differentiate(model), { share: true }).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
   if (model.requests.length === 0) io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
   if (options.json) {
     const document: DeriveDocument = { formula: model.source.path, derivatives };

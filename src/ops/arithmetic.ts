@@ -104,6 +104,11 @@ function isHadamardChain(n: Node, ctx: PrintContext): boolean {
   return ctx.node(left).prec > Prec.Product || isHadamardChain(left, ctx);
 }
 
+/** `1 / s` of a scalar s, as the smart constructors build it. */
+function isReciprocal(n: Node): boolean {
+  return n.op === 'div' && isScalar(n.shape) && n.args[0]!.op === 'const' && constValue(n.args[0]!) === 1;
+}
+
 /** `-x`, `c x` (a scalar scales), or `a .* b` / `a \odot b`. */
 function printProduct(hadamard: string) {
   return (n: Node, a: readonly Printed[], ctx: PrintContext): Printed => {
@@ -115,6 +120,10 @@ function printProduct(hadamard: string) {
       return { text: `-${ctx.wrap(y, Prec.Unary)}`, prec: Prec.Unary };
     }
     if (isScalar(x.shape) || isScalar(y.shape)) {
+      // (1 / s) x is x / s when x is a name or a call: x / f, b / (||a|| ||b||).
+      if (isReciprocal(x) && !isScalar(y.shape) && a[0]!.prec === Prec.Product && a[1]!.prec >= Prec.Postfix) {
+        return { text: `${a[1]!.text} / ${factor(ctx.node(x.args[1]!), ctx, Prec.Unary)}`, prec: Prec.Product };
+      }
       return { text: `${ctx.wrap(a[0]!, Prec.Product)} ${factor(a[1]!, ctx, Prec.Product)}`, prec: Prec.Product };
     }
     // Hadamard products associate, so a Hadamard product on the right goes without
@@ -145,6 +154,11 @@ export const mul: OpDef = {
       // and -(-x) is x (LaTeX text that starts with a sign is `-` and a product).
       const text = ctx.wrap(a[1]!, Prec.Product);
       return text.startsWith('-') ? { text: text.slice(1), prec: Prec.Product } : { text: `-${text}`, prec: Prec.Unary };
+    }
+    // \frac{1}{s} x is \frac{x}{s} when x is a name or a call: \frac{x}{\lVert x\rVert}.
+    const y = n.args[1]!;
+    if (isReciprocal(x) && !isScalar(y.shape) && a[0]!.text.startsWith('\\frac{1}{') && a[1]!.prec >= Prec.Postfix) {
+      return { text: `\\frac{${a[1]!.text}}{${ctx.wrap(ctx.node(x.args[1]!), Prec.Sum)}}`, prec: Prec.Atom };
     }
     if (isScalar(x.shape)) {
       // A number followed by a number would read as one: 2 \cdot 10^{-3}.
@@ -187,8 +201,12 @@ export const div: OpDef = {
       // 0.5 / y is \frac{1}{2 y}, not a fraction over a fraction.
       const c = constValue(n.args[0]!);
       const f = c === undefined ? undefined : fraction(Math.abs(c));
-      const text =
-        f !== undefined && n.args[0]!.op === 'const'
+      // (p / q) / y is \frac{p}{q y}: no fraction over a fraction.
+      const inner = n.args[0]!;
+      const nested = negated === undefined && inner.op === 'div' && isScalar(inner.args[1]!.shape) && numerator.text.startsWith('\\frac');
+      const text = nested
+        ? `\\frac{${ctx.wrap(ctx.node(inner.args[0]!), Prec.Sum)}}{${factor(ctx.node(inner.args[1]!), ctx, Prec.Product)} ${factor(a[1]!, ctx, Prec.Product)}}`
+        : f !== undefined && n.args[0]!.op === 'const'
           ? `\\frac{${f[0]}}{${f[1]} ${factor(a[1]!, ctx, Prec.Product)}}`
           : `\\frac{${ctx.wrap(numerator, Prec.Sum)}}{${ctx.wrap(a[1]!, Prec.Sum)}}`;
       return negated === undefined ? { text, prec: Prec.Atom } : { text: `-${text}`, prec: Prec.Unary };

@@ -1,7 +1,9 @@
 /** `gradc derive`: derivatives as formula lines that can be appended to the input. */
 import type { DerivedGradient } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
 import { Printer } from './printer.js';
+import { shareSubexpressions } from './shared.js';
 
 /** Definition nodes by id → name (the first definition wins), for printing by name. */
 export function definitionNames(model: Model): Map<number, string> {
@@ -30,6 +32,18 @@ export interface FormulaLine {
   readonly of: string;
   readonly wrt: string;
   readonly expression: string;
+  /** A local name for a subexpression the gradients share (`of` and `wrt` are empty). */
+  readonly local?: boolean;
+}
+
+/** Options of `toFormula`. */
+export interface FormulaOptions {
+  /**
+   * Name the subexpressions the gradients share (issue 14): local lines (`t = ...`, flagged
+   * `local`) come first, and the gradients are printed in terms of them. Off by default: one
+   * line per gradient, each on its own.
+   */
+  readonly share?: boolean;
 }
 
 /**
@@ -39,21 +53,29 @@ export interface FormulaLine {
  *
  * @param model - The checked model.
  * @param derived - Its gradients, from `differentiate(model)`.
- * @returns One line per `wrt` name of each `grad` line, in file order.
+ * @param options - `share: true` to name shared subexpressions once, in local lines first.
+ * @returns One line per `wrt` name of each `grad` line, in file order (after the local lines).
  * @example
  * ```ts
  * const model = checkFormula('x : vector(n)\nL = x^T x\ngrad L wrt x\n');
  * toFormula(model, differentiate(model)); // [{ name: 'dL_dx', of: 'L', wrt: 'x', expression: '2 x' }]
  * ```
  */
-export function toFormula(model: Model, derived: readonly DerivedGradient[]): FormulaLine[] {
-  const printer = new Printer('formula', definitionNames(model));
+export function toFormula(model: Model, derived: readonly DerivedGradient[], options: FormulaOptions = {}): FormulaLine[] {
   const taken = new Set<string>([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
-  const lines: FormulaLine[] = [];
+  const named: { name: string; of: string; wrt: string; node: Node }[] = [];
   for (const d of derived) {
-    for (const r of d.results) {
-      lines.push({ name: derivativeName(d.request.target.name, r.name, taken), of: d.request.target.name, wrt: r.name, expression: printer.text(r.node) });
-    }
+    for (const r of d.results) named.push({ name: derivativeName(d.request.target.name, r.name, taken), of: d.request.target.name, wrt: r.name, node: r.node });
   }
+  let names: ReadonlyMap<number, string> = definitionNames(model);
+  const lines: FormulaLine[] = [];
+  if (options.share === true) {
+    const shared = shareSubexpressions(named.map((l) => l.node), names, taken);
+    names = shared.names;
+    const printer = new Printer('formula', names);
+    for (const l of shared.locals) lines.push({ name: l.name, of: '', wrt: '', expression: printer.expand(l.node).text, local: true });
+  }
+  const printer = new Printer('formula', names);
+  for (const l of named) lines.push({ name: l.name, of: l.of, wrt: l.wrt, expression: printer.text(l.node) });
   return lines;
 }

@@ -11,7 +11,8 @@ import { reachable } from '../ir/walk.js';
 import { isScalar, type Shape } from '../ir/shape.js';
 import { Prec, type Printed } from '../ops/types.js';
 import { simplify } from '../simplify/simplify.js';
-import { definitionNames } from './formula.js';
+import { definitionNames, derivativeName } from './formula.js';
+import { shareSubexpressions, type SharedNames } from './shared.js';
 import { latexName } from './names.js';
 import { Printer } from './printer.js';
 
@@ -48,12 +49,33 @@ const display = (...sides: readonly string[]): string => `\\[ ${sides.join(' = '
  */
 export function toLatex(model: Model, derived: readonly DerivedGradient[], options: LatexOptions = {}): string[] {
   if (options.steps === true) return latexSteps(model, derived);
-  const printer = new Printer('latex', definitionNames(model));
+  // Subexpressions a gradient repeats get a local name, defined on a "where" line after the
+  // gradients (the names `gradc derive` gives them).
+  const shared = sharedNames(model, derived);
+  const printer = new Printer('latex', shared.names);
   const lines = forwardLines(model);
   for (const g of derived) {
     for (const r of g.results) lines.push(display(partial(g.request.target.name, r.name), printer.text(r.node)));
   }
+  lines.push(...whereLine(shared, printer));
   return lines;
+}
+
+/** The local names of the gradients' shared subexpressions, as `gradc derive` gives them. */
+function sharedNames(model: Model, derived: readonly DerivedGradient[]): SharedNames {
+  const taken = new Set<string>([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
+  for (const g of derived) for (const r of g.results) derivativeName(g.request.target.name, r.name, taken);
+  return shareSubexpressions(
+    derived.flatMap((g) => g.results.map((r) => r.node)),
+    definitionNames(model),
+    taken,
+  );
+}
+
+/** `\[ \text{where } t = ..., \quad u = ... \]`, or nothing when there are no local names. */
+function whereLine(shared: SharedNames, printer: Printer): string[] {
+  if (shared.locals.length === 0) return [];
+  return [display(`\\text{where } ${shared.locals.map((l) => `${latexName(l.name)} = ${printer.expand(l.node).text}`).join(', \\quad ')}`)];
 }
 
 function forwardLines(model: Model): string[] {
@@ -101,9 +123,13 @@ export function latexSteps(model: Model, derived: readonly DerivedGradient[]): s
       if (!entry.requested.has(w.node.id)) entry.requested.set(w.node.id, { name: w.name, closed: g.results[i]!.node });
     });
   }
+  // Closed forms as the plain output prints them, with its local names.
+  const shared = sharedNames(model, derived);
+  const closedPrinter = new Printer('latex', shared.names);
   for (const { target, requested } of targets.values()) {
-    lines.push(...backwardLines(model, frozen, target, requested));
+    lines.push(...backwardLines(model, frozen, target, requested, closedPrinter));
   }
+  lines.push(...whereLine(shared, closedPrinter));
   return lines;
 }
 
@@ -123,6 +149,7 @@ function backwardLines(
   frozen: ReadonlySet<number>,
   target: Definition,
   requested: ReadonlyMap<number, { readonly name: string; readonly closed: Node }>,
+  closedPrinter: Printer,
 ): string[] {
   // The adjoint symbols below are nodes only this derivation needs: they go into a fork, so
   // printing leaves the model's graph as it was.
@@ -131,7 +158,6 @@ function backwardLines(
   const defs = definitionsByNode(model);
   const root = target.node;
   const isBoundary = (n: Node): boolean => n.op === 'var' || defs.has(n.id);
-  const closedPrinter = new Printer('latex', names);
   const lines: string[] = [];
   const printed = new Set<number>();
 

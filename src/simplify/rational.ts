@@ -13,8 +13,9 @@
  */
 import { constValue } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
+import { ShapeError } from '../syntax/errors.js';
 import type { Node } from '../ir/node.js';
-import { isScalar, sameShape, type Shape } from '../ir/shape.js';
+import { broadcastShapes, isScalar, sameShape, type Shape } from '../ir/shape.js';
 
 /** Exponent by atom id. */
 type Monomial = ReadonlyMap<number, number>;
@@ -98,7 +99,23 @@ class Reader {
   ) {}
 
   private fits(n: Node): boolean {
-    return isScalar(n.shape) || sameShape(n.shape, this.shape);
+    // Also a row or a column that broadcasts to the shape (the 1ᵀ Y of a batch softmax): every
+    // operation is entrywise, so any order of the factors computes the same entries.
+    return isScalar(n.shape) || broadcastShapes(n.shape, this.shape) !== undefined && sameShape(broadcastShapes(n.shape, this.shape)!, this.shape);
+  }
+
+  /**
+   * Whether an atom divided by may cancel: a scalar or a vector always (as before); a matrix only
+   * when it cannot be zero by construction (softmax, sigmoid and exp outputs), so that
+   * `P .* (Y ./ P)` → `Y` does not turn a division by zero into a number.
+   */
+  nonzero(n: Node): boolean {
+    // Scalars and vectors as before (a chain rule that divides by them has divided already).
+    if (n.shape.rows === 1 || n.shape.cols === 1) return true;
+    if (n.op === 'softmax') return true;
+    if (n.op === 'unary') return n.attrs.fn === 'exp' || n.attrs.fn === 'sigmoid';
+    if (n.op === 'fill') return n.attrs.value !== 0;
+    return false;
   }
 
   private structural(n: Node): boolean {
@@ -166,6 +183,7 @@ class Reader {
       const k = smallInteger(n.args[1]!);
       if (k !== undefined && k > 0) return this.power(this.inverse(n.args[0]!), k);
     }
+    if (!this.nonzero(n)) throw new TooLarge();
     return this.atom(n, -1);
   }
 
@@ -216,7 +234,9 @@ function build(g: Graph, p: Polynomial, atoms: ReadonlyMap<number, Node>, shape:
   const magnitudes = all.map((t) => Math.abs(t.coefficient));
   const shift = all.length > 1 && magnitudes.every((x) => x === magnitudes[0]) ? magnitudes[0]! : 1;
   const terms = all.map(({ coefficient, monomial }) => {
-    const ids = [...monomial.keys()].sort((a, b) => a - b);
+    // Atoms of the full shape first, so that a row or column broadcasts against them.
+    const partial = (id: number) => (isScalar(atoms.get(id)!.shape) || sameShape(atoms.get(id)!.shape, shape) ? 0 : 1);
+    const ids = [...monomial.keys()].sort((a, b) => partial(a) - partial(b) || a - b);
     const exponent = (id: number) => monomial.get(id)! - (common.get(id) ?? 0);
     const factor = (positive: boolean): Node | undefined =>
       ids
@@ -251,7 +271,14 @@ export function multiplyOut(n: Node, g: Graph): Node | undefined {
     if (!reader.hasQuotient) return undefined;
     const p = reader.expandLeftovers(reader.read(n));
     if (!cancelled) return undefined;
-    const result = build(g, p, reader.atoms, n.shape);
+    let result: Node;
+    try {
+      result = build(g, p, reader.atoms, n.shape);
+    } catch (e) {
+      // A term of only rows and columns would not broadcast: leave the expression.
+      if (e instanceof ShapeError) return undefined;
+      throw e;
+    }
     if (!sameShape(result.shape, n.shape)) return undefined;
     return size(result, reader.atoms) < size(n, reader.atoms) ? result : undefined;
   } catch (e) {

@@ -11,25 +11,33 @@ import type { Node } from '../ir/node.js';
 import { isColumn, isScalar, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import { reachable } from '../ir/walk.js';
+import { canonicalMonomial } from './monomial.js';
 import { multiplyOut } from './rational.js';
 
 /** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
 export type Rule = (n: Node, g: Graph) => Node | undefined;
 
-/** `c x` → [c, x]; anything else → [1, x]. */
-function coefficient(n: Node): [number, Node] {
+/**
+ * `c x` → [c, x]; `(c s) X` (a scaling whose scalar carries a number) → [c, s X] when `g` is
+ * given to build `s X`, else only the number; anything else → [1, x].
+ */
+function coefficient(n: Node, g?: Graph): [number, Node] {
   if (n.op === 'mul') {
     const c = constValue(n.args[0]!);
     if (c !== undefined && n.args[0]!.op === 'const') return [c, n.args[1]!];
+    const s = n.args[0]!;
+    if (s.op === 'mul' && isScalar(s.shape) && !isScalar(n.shape) && s.args[0]!.op === 'const') {
+      return [constValue(s.args[0]!)!, g === undefined ? n : g.mul(s.args[1]!, n.args[1]!)];
+    }
   }
   return [1, n];
 }
 
-/** Terms of a sum of one shape, flattened. */
-function terms(n: Node, out: Node[]): Node[] {
-  if (n.op === 'add' && sameShape(n.args[0]!.shape, n.shape) && sameShape(n.args[1]!.shape, n.shape)) {
-    terms(n.args[0]!, out);
-    terms(n.args[1]!, out);
+/** Terms of a sum of one shape, flattened; a user's definition (`r = X w - y`) is one term. */
+function terms(n: Node, out: Node[], g: Graph, top = true): Node[] {
+  if (n.op === 'add' && (top || !g.isSealed(n)) && sameShape(n.args[0]!.shape, n.shape) && sameShape(n.args[1]!.shape, n.shape)) {
+    terms(n.args[0]!, out, g, false);
+    terms(n.args[1]!, out, g, false);
   } else {
     out.push(n);
   }
@@ -55,7 +63,18 @@ function columnSoftmaxOf(n: Node): Node | undefined {
   return undefined;
 }
 
+/** Transposes in the product chain `n` (down through matrix products and transposes). */
+function transposes(n: Node, g: Graph): number {
+  if (g.isSealed(n)) return 0;
+  if (n.op === 'transpose') return 1 + transposes(n.args[0]!, g);
+  if (n.op === 'matmul') return transposes(n.args[0]!, g) + transposes(n.args[1]!, g);
+  return 0;
+}
+
 export const RULES: readonly Rule[] = [
+  // Scalar products in one canonical form (monomial.ts): numeric factors multiplied, powers of
+  // one base combined, common factors cancelled: 2 k / (2 s^2) → k / s^2, a / b / b → a / b^2.
+  canonicalMonomial,
   // exp(F) ./ (1 1ᵀ exp(F)), a softmax written out by hand, is softmax(F).
   function columnSoftmax(n, g) {
     const f = columnSoftmaxOf(n);
@@ -64,12 +83,12 @@ export const RULES: readonly Rule[] = [
   // Like terms: a + a → 2 a, 3 a - a → 2 a, a - a → 0, collected across a whole sum.
   function likeTerms(n, g) {
     if (n.op !== 'add') return undefined;
-    const list = terms(n, []);
+    const list = terms(n, [], g);
     if (list.length < 2) return undefined;
     const order: number[] = [];
     const byBase = new Map<number, { base: Node; coefficient: number }>();
     for (const t of list) {
-      const [c, base] = coefficient(t);
+      const [c, base] = coefficient(t, g);
       const entry = byBase.get(base.id);
       if (entry === undefined) {
         byBase.set(base.id, { base, coefficient: c });
@@ -116,6 +135,72 @@ export const RULES: readonly Rule[] = [
     if (n.op === 'mul') {
       if (a.op === 'div' && a.args[1] === b) return a.args[0];
       if (b.op === 'div' && b.args[1] === a) return b.args[0];
+    }
+    return undefined;
+  },
+  // A scalar factor out of a reduction: sum(X / s) → sum(X) / s, likewise mean.
+  function scalarOutOfReduction(n, g) {
+    if ((n.op !== 'sum' && n.op !== 'mean') || g.isSealed(n)) return undefined;
+    const x = n.args[0]!;
+    if (x.op !== 'div' || g.isSealed(x) || !isScalar(x.args[1]!.shape) || isScalar(x.args[0]!.shape)) return undefined;
+    const inner = n.op === 'sum' ? g.sum(x.args[0]!) : g.mean(x.args[0]!);
+    return g.div(inner, x.args[1]!);
+  },
+  // A scalar times ones beside a full-shaped term is the scalar, broadcast: u - mean(u) ones(n) → u - mean(u).
+  function broadcastScalar(n, g) {
+    if (n.op !== 'add' || isScalar(n.shape)) return undefined;
+    const [a, b] = n.args as [Node, Node];
+    const scalarOfOnes = (t: Node): Node | undefined =>
+      t.op === 'mul' && !g.isSealed(t) && isScalar(t.args[0]!.shape) && t.args[1]!.op === 'fill' && t.args[1]!.attrs.value === 1 && sameShape(t.shape, n.shape)
+        ? t.args[0]!
+        : undefined;
+    const sb = scalarOfOnes(b);
+    if (sb !== undefined && sameShape(a.shape, n.shape)) return g.add(a, sb);
+    const sa = scalarOfOnes(a);
+    if (sa !== undefined && sameShape(b.shape, n.shape)) return g.add(b, sa);
+    return undefined;
+  },
+  // sum(u ⊙ v) of column vectors is uᵀ v (as 1ᵀ (u ⊙ v) below).
+  function sumOfHadamard(n, g) {
+    if (n.op !== 'sum' || g.isSealed(n)) return undefined;
+    const x = n.args[0]!;
+    if (x.op !== 'mul' || g.isSealed(x) || !isColumn(x.shape)) return undefined;
+    const [u, v] = x.args as [Node, Node];
+    return sameShape(u.shape, v.shape) && sameShape(u.shape, x.shape) ? g.matmul(g.transpose(u), v) : undefined;
+  },
+  // A scalar is its own transpose: uᵀ Vᵀ a → aᵀ V u, whichever has fewer transposes.
+  function scalarTranspose(n, g) {
+    if (n.op !== 'matmul' || !isScalar(n.shape) || g.isSealed(n)) return undefined;
+    const [a, b] = n.args as [Node, Node];
+    const flipped = g.matmul(g.transpose(b), g.transpose(a));
+    return transposes(flipped, g) < transposes(n, g) ? flipped : undefined;
+  },
+  // A common factor of two terms taken out: u .* p - u .* q → u .* (p - q); -1/N A + 1/N B → 1/N (B - A).
+  function commonFactor(n, g) {
+    if (n.op !== 'add' || isScalar(n.shape)) return undefined;
+    const [a, b] = n.args as [Node, Node];
+    if (!sameShape(a.shape, n.shape) || !sameShape(b.shape, n.shape)) return undefined;
+    const [ca, pa] = coefficient(a, g);
+    const [cb, pb] = coefficient(b, g);
+    if (g.isSealed(pa) || g.isSealed(pb)) return undefined;
+    // P u + Q u → (P + Q) u, and u P + u Q → u (P + Q), for matrix products.
+    if (pa.op === 'matmul' && pb.op === 'matmul') {
+      const [p1, u1] = pa.args as [Node, Node];
+      const [q1, u2] = pb.args as [Node, Node];
+      if (u1 === u2 && sameShape(p1.shape, q1.shape)) return g.matmul(g.add(g.mul(g.constant(ca), p1), g.mul(g.constant(cb), q1)), u1);
+      if (p1 === q1 && sameShape(u1.shape, u2.shape)) return g.matmul(p1, g.add(g.mul(g.constant(ca), u1), g.mul(g.constant(cb), u2)));
+      return undefined;
+    }
+    if (pa.op !== 'mul' || pb.op !== 'mul') return undefined;
+    for (const i of [0, 1]) {
+      for (const j of [0, 1]) {
+        const u = pa.args[i]!;
+        if (u !== pb.args[j] || u.op === 'const') continue;
+        const p = pa.args[1 - i]!;
+        const q = pb.args[1 - j]!;
+        if (!sameShape(p.shape, q.shape) || (!isScalar(u.shape) && !sameShape(u.shape, n.shape))) continue;
+        return g.mul(u, g.add(g.mul(g.constant(ca), p), g.mul(g.constant(cb), q)));
+      }
     }
     return undefined;
   },

@@ -48,7 +48,8 @@ export interface RoundTrip {
 /** Issue 3 item 4: the input, its grad lines removed, the derive lines appended. */
 export function deriveRoundTrip(text: string): RoundTrip {
   const original = checkFormula(text);
-  const lines = toFormula(original, differentiate(original));
+  // With the shared subexpressions named, as `gradc derive` prints: the local lines become definitions too.
+  const lines = toFormula(original, differentiate(original), { share: true });
   const appended = `${withoutGradLines(text).replace(/\s*$/, '')}\n${lines.map((l) => `${l.name} = ${l.expression}`).join('\n')}\n`;
   let reread: Model;
   try {
@@ -71,10 +72,11 @@ export function expectRoundTripMatches(text: string, options: InputOptions & { d
     const values = randomInputs(original, dims, mulberry32(seed), options);
     const before = new ReferenceEvaluator({ values, dims });
     const after = new ReferenceEvaluator({ values, dims });
+    const gradientLines = lines.filter((l) => l.local !== true);
     let k = 0;
     for (const d of derived) {
       d.request.wrt.forEach((w, i) => {
-        const line = lines[k++]!;
+        const line = gradientLines[k++]!;
         const definition = reread.definitions.find((def) => def.name === line.name);
         expect(definition, `${line.name} is defined in the appended text`).toBeDefined();
         const expected: Value = before.value(d.results[i]!.node);

@@ -53,12 +53,28 @@ describe('multiplyOut', () => {
     expect(print(multiplyOut(g.mul(g.div(g.matmul(c, r), s), s), g))).toBe('c r');
   });
 
-  it('leaves an expression with an operand broadcast from another shape: (c .* M) / s s', () => {
+  it('reads a column broadcast against a matrix entrywise, the full-shaped factor first: (c .* M) / s s is M .* c', () => {
     const { g, v } = setup();
     const c = g.variable('c', 'vector', { rows: 'n', cols: 1 });
     const M = g.variable('M', 'matrix', { rows: 'n', cols: 'k' });
     const s = v('s');
-    // Reordered, c .* (1 / s) .* M .* s could pair c with a row: the rule keeps out.
-    expect(print(multiplyOut(g.mul(g.div(g.mul(c, M), s), s), g))).toBe('unchanged');
+    expect(print(multiplyOut(g.mul(g.div(g.mul(c, M), s), s), g))).toBe('M .* c');
+  });
+
+  it('cancels a matrix that cannot be zero by construction: P .* (-Y ./ P + 1ᵀ Y) is P .* (1ᵀ Y) - Y for P = softmax(Z)', () => {
+    const { g } = setup();
+    const shape = { rows: 'K', cols: 'N' };
+    const [Y, Z] = [g.variable('Y', 'matrix', shape), g.variable('Z', 'matrix', shape)];
+    const P = g.softmax(Z);
+    const column = g.matmul(g.ones({ rows: 1, cols: 'K' }), Y);
+    const e = g.mul(P, g.add(g.neg(g.div(Y, P)), column));
+    expect(print(multiplyOut(e, g))).toBe('softmax(Z) .* (ones(K)^T Y) - Y');
+  });
+
+  it('leaves a matrix quotient by a matrix that may be zero: Q .* (Y ./ Q)', () => {
+    const { g } = setup();
+    const shape = { rows: 'K', cols: 'N' };
+    const [Y, Q] = [g.variable('Y', 'matrix', shape), g.variable('Q', 'matrix', shape)];
+    expect(print(multiplyOut(g.mul(Q, g.div(Y, Q)), g))).toBe('unchanged');
   });
 });
