@@ -7,7 +7,7 @@ import { generate, type GeneratedModule } from '../codegen/module.js';
 import { differentiate } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { UNARY } from '../ops/elementwise.js';
+import { UNARY, unaryFn } from '../ops/elementwise.js';
 import { checkGradients, type GradientCheckReport } from './gradcheck.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, differenceNoise, type Comparison } from './numeric.js';
@@ -107,7 +107,7 @@ export function inferDomains(model: Model): Record<string, Domain> {
       if (arg?.op === 'var' && domains[arg.attrs.name!] === undefined) domains[arg.attrs.name!] = domain;
     };
     if (n.op === 'unary') {
-      const f = UNARY[n.attrs.fn!];
+      const f = UNARY[unaryFn(n.attrs.fn)];
       if (f.kinkAtZero) direct(n.args[0], 'nonzero');
       else if (f.domain !== 'real') direct(n.args[0], f.domain);
     } else if (n.op === 'pow') {

@@ -6,9 +6,9 @@
  * node means. Slow and simple on purpose: one table entry per op.
  */
 import { all, create } from 'mathjs';
-import type { Node, OpName, UnaryFn } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
-import { UNARY } from '../ops/elementwise.js';
+import { UNARY, unaryFn, type UnaryFn } from '../ops/elementwise.js';
 
 /** `predictable`: sqrt, log, asin, ... of values outside their real domain give NaN, not complex numbers. */
 const math = create(all, { matrix: 'Array', predictable: true });
@@ -132,7 +132,7 @@ const RULES: Readonly<Record<OpName, Rule>> = {
   mul: elementwise((a, b) => math.dotMultiply(a, b)),
   div: elementwise((a, b) => math.dotDivide(a, b) as Value),
   pow: elementwise((a, b) => math.dotPow(a, b) as Value),
-  unary: ([x], { node }) => map(referenceUnary(node.attrs.fn!))(x!),
+  unary: ([x], { node }) => map(referenceUnary(unaryFn(node.attrs.fn)))(x!),
   matmul: ([a, b]) => {
     // A 1 x 1 factor scales (the shape rule allows it).
     if (shapeOf(a!)[0] === 1 && shapeOf(a!)[1] === 1) return math.multiply(b!, a![0]![0]!) as Value;

@@ -6,10 +6,11 @@
  * src/simplify's job.
  */
 import { OPS } from '../ops/index.js';
-import { UNARY } from '../ops/elementwise.js';
+import type { Builder } from '../ops/types.js';
+import { UNARY, type UnaryFn } from '../ops/elementwise.js';
 import type { Span } from '../syntax/source.js';
 import { constValue, isOne, isZero } from './constants.js';
-import type { Attrs, Node, OpName, UnaryFn, VarKind } from './node.js';
+import type { Attrs, Node, OpName, VarKind } from './node.js';
 import {
   SCALAR,
   isScalar,
@@ -31,7 +32,7 @@ function attrsKey(a: Attrs): string {
   return k;
 }
 
-export class Graph {
+export class Graph implements Builder {
   private readonly table = new Map<string, Node>();
   private nodeCount = 0;
   /** Span recorded on nodes created from now on (the front end sets it to the text being checked). */

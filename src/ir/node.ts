@@ -27,10 +27,6 @@ export type OpName =
   | 'diagpart'
   | 'index';
 
-/** Elementwise functions of one argument: the keys of the table in src/ops/elementwise.ts. */
-export type { UnaryFn } from '../ops/elementwise.js';
-import type { UnaryFn } from '../ops/elementwise.js';
-
 /** How a variable was declared: `scalar`, `vector(n)`, `matrix(m, n)` or `index(K)`. */
 export type VarKind = 'scalar' | 'vector' | 'matrix' | 'index';
 
@@ -42,8 +38,11 @@ export interface Attrs {
   readonly varKind?: VarKind;
   /** const and fill: the value. */
   readonly value?: number;
-  /** unary: the function. */
-  readonly fn?: UnaryFn;
+  /**
+   * unary: the function, a key of UNARY (src/ops/elementwise.ts; `unaryFn` reads it back typed).
+   * A string here, so that the IR's vocabulary does not depend on the table built over it.
+   */
+  readonly fn?: string;
   /** var, fill, eye, onehot: the shape (leaves carry their shape). */
   readonly shape?: Shape;
 }

@@ -3,9 +3,10 @@ import { constValue } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isScalar, sameShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
-import { UNARY } from './elementwise.js';
+import { UNARY, unaryFn } from './elementwise.js';
 import { factor, fcall, fraction, sup, supBase } from './print.js';
-import { Prec, type OpDef, type PrintContext, type Printed } from './types.js';
+import type { OpDef } from './types.js';
+import { Prec, type PrintContext, type Printed } from './printed.js';
 
 function elementwiseShape(verb: string) {
   return (args: readonly Shape[]): Shape => {
@@ -256,20 +257,20 @@ export const pow: OpDef = {
 export const unary: OpDef = {
   name: 'unary',
   functions: [], // elementwise functions are declared in UNARY (elementwise.ts)
-  build: (g, args, attrs) => g.unary(attrs.fn!, args[0]!),
+  build: (g, args, attrs) => g.unary(unaryFn(attrs.fn), args[0]!),
   shape: (args) => args[0]!,
   vjp: (n, adj, g, needed) => {
     if (!needed[0]) return [undefined];
-    const d = UNARY[n.attrs.fn!].derivative(g, n.args[0]!, n);
+    const d = UNARY[unaryFn(n.attrs.fn)].derivative(g, n.args[0]!, n);
     return [d === undefined ? undefined : g.mul(adj, d)];
   },
   formula: (n, a, ctx) => fcall(n.attrs.fn!, a, ctx),
-  latex: (n, a, ctx) => UNARY[n.attrs.fn!].latex(a[0]!, ctx, n),
+  latex: (n, a, ctx) => UNARY[unaryFn(n.attrs.fn)].latex(a[0]!, ctx, n),
   lower: {
     kind: 'elementwise',
     // The function's own entry holds its TypeScript and the helpers that calls.
     scalar: (n, [a], ctx) => {
-      const def = UNARY[n.attrs.fn!];
+      const def = UNARY[unaryFn(n.attrs.fn)];
       for (const h of def.helpers ?? []) ctx.useHelper(h);
       return def.ts(a!);
     },

@@ -3,10 +3,21 @@
  * its value, its derivative (in terms of the input x and the output y, so the gradient
  * reuses forward values), its LaTeX, and the TypeScript the code generator emits.
  */
-import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { delimit } from './print.js';
-import { Prec, type PrintContext, type Printed } from './types.js';
+import { Prec, type PrintContext, type Printed } from './printed.js';
+
+/** The smart constructors a derivative of an elementwise function is written with (a part of ops/types.ts Builder). */
+export interface UnaryBuilder {
+  constant(value: number): Node;
+  add(a: Node, b: Node): Node;
+  sub(a: Node, b: Node): Node;
+  neg(a: Node): Node;
+  mul(a: Node, b: Node): Node;
+  div(a: Node, b: Node): Node;
+  pow(a: Node, b: Node): Node;
+  unary(fn: UnaryFn, a: Node): Node;
+}
 
 /** Where a function is differentiable and finite: where test inputs under it are drawn (src/check/random.ts). */
 export type UnaryDomain = 'real' | 'positive' | 'open-unit';
@@ -20,7 +31,7 @@ export interface UnaryDef {
   /** Scalar semantics (constant folding). */
   readonly eval: (x: number) => number;
   /** f'(x) as an IR expression, given x and y = f(x); undefined when f' is 0 everywhere. */
-  readonly derivative: (g: Graph, x: Node, y: Node) => Node | undefined;
+  readonly derivative: (g: UnaryBuilder, x: Node, y: Node) => Node | undefined;
   readonly latex: (arg: Printed, ctx: PrintContext, node: Node) => Printed;
   /** A TypeScript expression for f(x), with the helper functions it calls. */
   readonly ts: (x: string) => string;
@@ -299,3 +310,9 @@ const table = {
 export type UnaryFn = keyof typeof table;
 
 export const UNARY: Readonly<Record<UnaryFn, UnaryDef>> = table;
+
+/** The elementwise function a `unary` node applies (its `attrs.fn`), typed. */
+export function unaryFn(fn: string | undefined): UnaryFn {
+  if (fn === undefined || !Object.hasOwn(UNARY, fn)) throw new Error(`internal: ${String(fn)} is not an elementwise function`);
+  return fn as UnaryFn;
+}

@@ -3,7 +3,8 @@ import { isScalar, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, fcall, fraction, sub } from './print.js';
 import { indicator, num } from './lowering.js';
-import { Prec, type OpDef, type PrintContext } from './types.js';
+import type { OpDef } from './types.js';
+import { Prec, type PrintContext } from './printed.js';
 
 const noArgs = () => [];
 

@@ -4,7 +4,8 @@ import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, tra
 import { ShapeError } from '../syntax/errors.js';
 import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
-import { Prec, type OpDef, type PrintContext, type Printed } from './types.js';
+import type { OpDef } from './types.js';
+import { Prec, type PrintContext, type Printed } from './printed.js';
 
 export function matmulShape(a: Shape, b: Shape): Shape {
   if (isScalar(a)) return b;

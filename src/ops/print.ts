@@ -1,5 +1,5 @@
 /** Small helpers the ops' print rules share (formula syntax and LaTeX alike). */
-import { Prec, type PrintContext, type Printed } from './types.js';
+import { Prec, type PrintContext, type Printed } from './printed.js';
 
 export const atom = (text: string): Printed => ({ text, prec: Prec.Atom });
 

@@ -5,7 +5,8 @@ import { ShapeError } from '../syntax/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
 import { fold } from './lowering.js';
-import { Prec, type OpDef } from './types.js';
+import type { OpDef } from './types.js';
+import { Prec } from './printed.js';
 
 const toScalar = (): Shape => shape(1, 1);
 

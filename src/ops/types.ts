@@ -1,45 +1,42 @@
 /** What every primitive defines, in one place: shape rule, derivative rule, printed forms. */
-import type { Graph } from '../ir/graph.js';
-import type { Attrs, Node, OpName } from '../ir/node.js';
+import type { Attrs, Node, OpName, VarKind } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
+import type { UnaryBuilder } from './elementwise.js';
 import type { Lowering } from './lowering.js';
+import type { PrintRule } from './printed.js';
 
-/** Binding strength of printed expressions, loosest first (LANGUAGE.md 1.5). */
-export const enum Prec {
-  Sum = 1,
-  Product = 2,
-  Unary = 3,
-  Power = 4,
-  Postfix = 5,
-  Atom = 6,
+/**
+ * The smart constructors that derivative rules and builds are written with: src/ir/graph.ts's
+ * Graph implements it. Declared here, so the op table never imports the graph that reads it.
+ */
+export interface Builder extends UnaryBuilder {
+  variable(name: string, varKind: VarKind, s: Shape): Node;
+  dimValue(d: Dim): Node;
+  fill(value: number, s: Shape): Node;
+  zeros(s: Shape): Node;
+  ones(s: Shape): Node;
+  eye(n: Dim): Node;
+  onehot(index: Node, k: Dim): Node;
+  matmul(a: Node, b: Node): Node;
+  transpose(a: Node): Node;
+  sum(a: Node): Node;
+  mean(a: Node): Node;
+  norm2(a: Node): Node;
+  logsumexp(a: Node): Node;
+  softmax(a: Node): Node;
+  tr(a: Node): Node;
+  diag(v: Node): Node;
+  diagpart(m: Node): Node;
+  index(target: Node, indices: readonly Node[]): Node;
+  /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */
+  unbroadcast(adjoint: Node, target: Shape): Node;
 }
-
-export interface Printed {
-  readonly text: string;
-  readonly prec: Prec;
-}
-
-/** What a printer offers an op's print rule. */
-export interface PrintContext {
-  /** `p` as is if it binds at least as tightly as `min`, else in parentheses. */
-  wrap(p: Printed, min: Prec): string;
-  /** A dimension as text (a name or a literal). */
-  dim(d: string | number): string;
-  /** A variable or dimension name as text. */
-  name(name: string): string;
-  /** A number as text. */
-  number(value: number): string;
-  /** Any node, printed by the same printer (for rules that look past their arguments). */
-  node(n: Node): Printed;
-}
-
-export type PrintRule = (node: Node, args: readonly Printed[], ctx: PrintContext) => Printed;
 
 /**
  * The vector-Jacobian product: given the node and the adjoint of its value, the adjoint
  * contribution to each argument, or undefined where `needed[i]` is false or there is none.
  */
-export type VjpRule = (node: Node, adjoint: Node, g: Graph, needed: readonly boolean[]) => readonly (Node | undefined)[];
+export type VjpRule = (node: Node, adjoint: Node, g: Builder, needed: readonly boolean[]) => readonly (Node | undefined)[];
 
 /** The arguments of a call, checked on demand by the elaborator (src/ir/elaborate.ts). */
 export interface CallArguments {
@@ -75,7 +72,7 @@ export interface SurfaceFunction {
   /** How many arguments it takes: a count, or every count it accepts. */
   readonly arity: number | readonly number[];
   /** Builds the node from the call's arguments through the graph's smart constructors (sugar like dot(u, v) included). */
-  readonly build: (args: CallArguments, g: Graph) => Node;
+  readonly build: (args: CallArguments, g: Builder) => Node;
   /** The shape of a call's value, or undefined when the arguments do not say; for suggestions in error messages. */
   readonly estimate: (args: EstimatedArguments) => Shape | undefined;
 }
@@ -88,7 +85,7 @@ export interface OpDef {
   readonly shape: (args: readonly Shape[], attrs: Attrs) => Shape;
   readonly vjp: VjpRule;
   /** Rebuilds the node from (possibly rewritten) arguments through the graph's smart constructor. */
-  readonly build: (g: Graph, args: readonly Node[], attrs: Attrs) => Node;
+  readonly build: (g: Builder, args: readonly Node[], attrs: Attrs) => Node;
   /** Formula syntax: what `gradc derive` prints, and what the parser reads back. */
   readonly formula: PrintRule;
   /** Textbook LaTeX. */

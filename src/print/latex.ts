@@ -9,7 +9,7 @@ import type { Definition, Model } from '../ir/model.js';
 import type { Node, VarKind } from '../ir/node.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Shape } from '../ir/shape.js';
-import { Prec, type Printed } from '../ops/types.js';
+import { Prec, type Printed } from '../ops/printed.js';
 import { simplify } from '../simplify/simplify.js';
 import { definitionNames, derivativeName } from './formula.js';
 import { shareSubexpressions, type SharedNames } from './shared.js';

@@ -6,7 +6,7 @@
 import type { Node } from '../ir/node.js';
 import { OPS } from '../ops/index.js';
 import { delimit } from '../ops/print.js';
-import { Prec, type PrintContext, type Printed } from '../ops/types.js';
+import { Prec, type PrintContext, type Printed } from '../ops/printed.js';
 import { latexName } from './names.js';
 
 export type Style = 'formula' | 'latex';

@@ -14,7 +14,8 @@
  *
  * Adding an op: add its case here.
  */
-import type { OpName, UnaryFn } from '../../src/ir/node.js';
+import type { OpName } from '../../src/ir/node.js';
+import type { UnaryFn } from '../../src/ops/elementwise.js';
 
 export interface OpCase {
   /** What the case exercises, e.g. `matrix + column (broadcast)`. */
