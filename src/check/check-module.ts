@@ -7,7 +7,7 @@ import { generate, type GeneratedModule } from '../codegen/module.js';
 import { differentiate } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { UNARY, unaryFn } from '../ops/elementwise.js';
+import { OPS } from '../ops/index.js';
 import { checkGradients, type GradientCheckReport } from './gradcheck.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, differenceNoise, type Comparison } from './numeric.js';
@@ -90,10 +90,11 @@ export interface CheckReport {
 }
 
 /**
- * Domains that keep random inputs where the formula is smooth: a variable read directly by an
- * elementwise function is drawn from the function's `domain` (positive under log and sqrt, well
- * inside (-1, 1) under asin, acos and tan), away from 0 under one with a kink there (relu, abs,
- * sign: `kinkAtZero`); positive under a fractional power, away from 0 as a divisor.
+ * Domains that keep random inputs where the formula is smooth: a variable read directly as an
+ * argument of an op is drawn from the domain the op's `argumentDomains` gives it (an elementwise
+ * function's `domain`: positive under log and sqrt, well inside (-1, 1) under asin, acos and
+ * tan; away from 0 under relu, abs and sign; positive under a fractional power, away from 0 as a
+ * divisor).
  */
 export function inferDomains(model: Model): Record<string, Domain> {
   // No prototype: a variable may be named constructor or __proto__.
@@ -106,16 +107,9 @@ export function inferDomains(model: Model): Record<string, Domain> {
     const direct = (arg: Node | undefined, domain: Domain) => {
       if (arg?.op === 'var' && domains[arg.attrs.name!] === undefined) domains[arg.attrs.name!] = domain;
     };
-    if (n.op === 'unary') {
-      const f = UNARY[unaryFn(n.attrs.fn)];
-      if (f.kinkAtZero) direct(n.args[0], 'nonzero');
-      else if (f.domain !== 'real') direct(n.args[0], f.domain);
-    } else if (n.op === 'pow') {
-      const e = n.args[1]!;
-      if (e.op !== 'const' || !Number.isInteger(e.attrs.value)) direct(n.args[0], 'positive');
-    } else if (n.op === 'div') {
-      direct(n.args[1], 'nonzero');
-    }
+    OPS[n.op].argumentDomains(n).forEach((domain, i) => {
+      if (domain !== undefined) direct(n.args[i], domain);
+    });
   };
   for (const d of model.definitions) visit(d.node);
   return domains;

@@ -4,6 +4,8 @@
  */
 import { differentiate, type DerivedGradient } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
+import type { OpName } from '../ir/node.js';
+import { OPS } from '../ops/index.js';
 import { compareValues, centralDifferences, differenceNoise, numericGradient, type Comparison } from './numeric.js';
 import { randomDims, randomInputs, mulberry32, type InputOptions } from './random.js';
 import { ReferenceEvaluator, evaluateScalar, type Env, type InputValue, type Value } from './reference.js';
@@ -42,9 +44,10 @@ export interface GradientCheckReport {
   readonly skipped: { readonly functionName: string; readonly wrt: string; readonly reason: string }[];
 }
 
-/** Leaves that hold no input: constants, sizes, ones, eye, onehot. */
-function isConstantLeaf(op: string): boolean {
-  return op === 'const' || op === 'dim' || op === 'fill' || op === 'eye' || op === 'onehot';
+/** Leaves that hold no input (constants, sizes, ones, eye, onehot), as their lowering says. */
+function isConstantLeaf(op: OpName): boolean {
+  const lower = OPS[op].lower;
+  return lower.kind === 'constant' || (lower.kind === 'leaf' && lower.value !== 'input');
 }
 
 /** Every requested gradient of the model, evaluated and compared with central differences. */

@@ -5,7 +5,7 @@ import { broadcastShapes, describeShape, isScalar, sameShape, type Shape } from 
 import { ShapeError } from '../syntax/errors.js';
 import { UNARY, unaryFn } from './elementwise.js';
 import { factor, fcall, fraction, sup, supBase } from './print.js';
-import type { OpDef } from './types.js';
+import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
 function elementwiseShape(verb: string) {
@@ -80,6 +80,7 @@ export const add: OpDef = {
     }
     return { text: `${ctx.wrap(a[0]!, Prec.Sum)} ${sign} ${term}`, prec: Prec.Sum };
   },
+  argumentDomains: anywhere,
   lower: {
     kind: 'elementwise',
     scalar: (n, [a, b]) => {
@@ -169,6 +170,7 @@ export const mul: OpDef = {
     }
     return printProduct('\\odot')(n, groupMatmul(n, a), ctx);
   },
+  argumentDomains: anywhere,
   lower: {
     kind: 'elementwise',
     scalar: (n, [a, b]) => (n.args[0]!.op === 'const' && n.args[0]!.attrs.value === -1 ? `(-${b})` : `(${a} * ${b})`),
@@ -214,6 +216,8 @@ export const div: OpDef = {
     }
     return { text: `${ctx.wrap(groupMatmul(n, a)[0]!, Prec.Product)} \\oslash ${factor(a[1]!, ctx, Prec.Unary)}`, prec: Prec.Product };
   },
+  // A divisor away from 0.
+  argumentDomains: () => [undefined, 'nonzero'],
   lower: { kind: 'elementwise', scalar: (_n, [a, b]) => `(${a} / ${b})`, scales: false },
 };
 
@@ -238,6 +242,11 @@ export const pow: OpDef = {
     // Elementwise powers of matrices are Hadamard powers: h^{\odot 2}.
     const hadamard = isScalar(n.shape) ? '' : '\\odot ';
     return { text: `${supBase(a[0]!)}${sup(`${hadamard}${ctx.wrap(a[1]!, Prec.Sum)}`)}`, prec: Prec.Power };
+  },
+  // A base under a fractional or variable exponent is positive (negative bases give NaN).
+  argumentDomains: (n) => {
+    const e = n.args[1]!;
+    return e.op === 'const' && Number.isInteger(e.attrs.value) ? [] : ['positive', undefined];
   },
   lower: {
     kind: 'elementwise',
@@ -266,6 +275,11 @@ export const unary: OpDef = {
   },
   formula: (n, a, ctx) => fcall(n.attrs.fn!, a, ctx),
   latex: (n, a, ctx) => UNARY[unaryFn(n.attrs.fn)].latex(a[0]!, ctx, n),
+  // The function's own domain, or away from its kink at 0.
+  argumentDomains: (n) => {
+    const f = UNARY[unaryFn(n.attrs.fn)];
+    return [f.kinkAtZero ? 'nonzero' : f.domain === 'real' ? undefined : f.domain];
+  },
   lower: {
     kind: 'elementwise',
     // The function's own entry holds its TypeScript and the helpers that calls.

@@ -3,7 +3,7 @@ import { isScalar, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { atom, fcall, fraction, sub } from './print.js';
 import { indicator, num } from './lowering.js';
-import type { OpDef } from './types.js';
+import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext } from './printed.js';
 
 const noArgs = () => [];
@@ -27,6 +27,7 @@ export const variable: OpDef = {
   vjp: noArgs,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  argumentDomains: anywhere,
   lower: { kind: 'leaf', value: 'input', dimensions: () => [] },
 };
 
@@ -44,6 +45,7 @@ export const constant: OpDef = {
     const v = n.attrs.value!;
     return v < 0 ? { text: `-${latexNumber(-v, ctx)}`, prec: Prec.Unary } : atom(latexNumber(v, ctx));
   },
+  argumentDomains: anywhere,
   lower: { kind: 'leaf', value: (n) => num(n.attrs.value!), dimensions: () => [] },
 };
 
@@ -55,6 +57,7 @@ export const dim: OpDef = {
   vjp: noArgs,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  argumentDomains: anywhere,
   lower: { kind: 'leaf', value: (n, ctx) => ctx.dim(n.attrs.name!), dimensions: (n) => [n.attrs.name!] },
 };
 
@@ -101,6 +104,7 @@ export const fill: OpDef = {
     if (v === 1) return atom(ones);
     return { text: `${v < 0 ? '-' : ''}${latexNumber(Math.abs(v), ctx)} ${ones}`, prec: v < 0 ? Prec.Unary : Prec.Product };
   },
+  argumentDomains: anywhere,
   lower: {
     kind: 'constant',
     element: (n) => num(n.attrs.value!),
@@ -133,6 +137,7 @@ export const eye: OpDef = {
   vjp: noArgs,
   formula: (n, _a, ctx) => atom(`eye(${ctx.dim(n.shape.rows)})`),
   latex: (n, _a, ctx) => atom(`I${sub(ctx.dim(n.shape.rows))}`),
+  argumentDomains: anywhere,
   lower: {
     kind: 'constant',
     element: (_n, at) => indicator(at.row, at.col),
@@ -168,6 +173,7 @@ export const onehot: OpDef = {
   vjp: noArgs,
   formula: (n, a, ctx) => fcall('onehot', [a[0]!, atom(ctx.dim(n.shape.rows))], ctx),
   latex: (_n, a, ctx) => atom(`\\hat{e}${sub(ctx.wrap(a[0]!, Prec.Sum))}`),
+  argumentDomains: anywhere,
   lower: {
     kind: 'constant',
     element: (n, at, ctx) => indicator(at.row, ctx.scalar(n.args[0]!)),

@@ -4,7 +4,7 @@ import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, tra
 import { ShapeError } from '../syntax/errors.js';
 import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
-import type { OpDef } from './types.js';
+import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
 export function matmulShape(a: Shape, b: Shape): Shape {
@@ -56,6 +56,7 @@ export const matmul: OpDef = {
   },
   formula: (n, a, ctx) => printMatmul(n, a, ctx),
   latex: (n, a, ctx) => printMatmul(n, a, ctx),
+  argumentDomains: anywhere,
   lower: {
     kind: 'buffer',
     readsOnce: (n, position) => {
@@ -92,6 +93,7 @@ export const transpose: OpDef = {
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
   latex: (_n, a) => ({ text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix }),
+  argumentDomains: anywhere,
   lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
 };
 
@@ -110,6 +112,7 @@ export const tr: OpDef = {
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.eye(n.args[0]!.shape.rows)) : undefined],
   formula: (_n, a, ctx) => fcall('tr', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{tr}', a, ctx),
+  argumentDomains: anywhere,
   lower: {
     kind: 'reduction',
     readsOnce: true,
@@ -153,6 +156,7 @@ export const diag: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+  argumentDomains: anywhere,
   lower: {
     kind: 'buffer',
     readsOnce: () => true,
@@ -179,6 +183,7 @@ export const diagpart: OpDef = {
   vjp: (_n, adj, g, needed) => [needed[0] ? g.diag(adj) : undefined],
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+  argumentDomains: anywhere,
   lower: {
     kind: 'buffer',
     readsOnce: () => true,
@@ -214,6 +219,7 @@ export const index: OpDef = {
   formula: (_n, a, ctx) =>
     atom(`${ctx.wrap(a[0]!, Prec.Postfix)}[${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(', ')}]`),
   latex: (_n, a, ctx) => atom(entry(a[0]!, a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(','))),
+  argumentDomains: anywhere,
   lower: {
     kind: 'index',
     emit: (n, local, ctx) => {

@@ -5,7 +5,7 @@ import { ShapeError } from '../syntax/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
 import { fold } from './lowering.js';
-import type { OpDef } from './types.js';
+import { anywhere, type OpDef } from './types.js';
 import { Prec } from './printed.js';
 
 const toScalar = (): Shape => shape(1, 1);
@@ -31,6 +31,7 @@ export const sum: OpDef = {
     }
     return lcall('\\operatorname{sum}', a, ctx);
   },
+  argumentDomains: anywhere,
   lower: fold((acc, e) => `${acc} += ${e};`),
 };
 
@@ -47,6 +48,7 @@ export const mean: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('mean', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{mean}', a, ctx),
+  argumentDomains: anywhere,
   lower: fold(
     (acc, e) => `${acc} += ${e};`,
     (acc, n, ctx) => [`${acc} /= ${ctx.size(n.args[0]!)};`],
@@ -66,6 +68,7 @@ export const norm2: OpDef = {
     return inner.includes('||') ? fcall('norm2', a, ctx) : atom(`||${inner}||`);
   },
   latex: (_n, a, ctx) => atom(delimit('\\lVert ', '\\rVert', ctx.wrap(a[0]!, Prec.Sum))),
+  argumentDomains: anywhere,
   lower: fold(
     (acc, e, ctx) => {
       ctx.useHelper('sq$');
@@ -92,6 +95,7 @@ export const logsumexp: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('logsumexp', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{logsumexp}', a, ctx),
+  argumentDomains: anywhere,
   lower: {
     kind: 'reduction',
     // Two passes: the maximum, then the shifted sum.
@@ -145,6 +149,7 @@ export const softmax: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('softmax', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{softmax}', a, ctx),
+  argumentDomains: anywhere,
   lower: {
     kind: 'buffer',
     readsOnce: () => false,

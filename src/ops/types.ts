@@ -1,7 +1,7 @@
 /** What every primitive defines, in one place: shape rule, derivative rule, printed forms. */
 import type { Attrs, Node, OpName, VarKind } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
-import type { UnaryBuilder } from './elementwise.js';
+import type { UnaryBuilder, UnaryDomain } from './elementwise.js';
 import type { Lowering } from './lowering.js';
 import type { PrintRule } from './printed.js';
 
@@ -90,6 +90,18 @@ export interface OpDef {
   readonly formula: PrintRule;
   /** Textbook LaTeX. */
   readonly latex: PrintRule;
+  /**
+   * Where a variable read directly as each argument must be sampled by `gradc check` and the
+   * tests (src/check: `inferDomains`), so that inputs stay where the op is finite and smooth:
+   * positive under log or a fractional power, away from 0 as a divisor; undefined for anywhere.
+   */
+  readonly argumentDomains: (n: Node) => readonly (ArgumentDomain | undefined)[];
   /** How the code generator emits it (src/ops/lowering.ts). */
   readonly lower: Lowering;
 }
+
+/** Where a test input is sampled (src/check/random.ts): an elementwise function's domain, or away from 0. */
+export type ArgumentDomain = UnaryDomain | 'nonzero';
+
+/** `argumentDomains` of an op that is finite and smooth everywhere. */
+export const anywhere = (): readonly (ArgumentDomain | undefined)[] => [];
