@@ -84,6 +84,11 @@ export class Graph implements Builder {
     return this.nodeCount;
   }
 
+  /** The node for `op(args)` if one has been built, without building it. */
+  find(op: OpName, args: readonly Node[], attrs: Attrs = {}): Node | undefined {
+    return this.table.get(`${op}(${args.map((a) => a.id).join(',')})${attrsKey(attrs)}`);
+  }
+
   /** The node for `op(args)`, shared with any structurally equal node already built. */
   make(op: OpName, args: readonly Node[], attrs: Attrs = {}): Node {
     const key = `${op}(${args.map((a) => a.id).join(',')})${attrsKey(attrs)}`;

@@ -2,7 +2,7 @@
  * Shared subexpressions named once (issue 14): a derivative printed as a tree repeats every
  * subexpression the DAG shares. This picks the subexpressions that occur more than once in the
  * printed gradients and are bigger than a name, and gives each a local name, so the gradients
- * print in terms of it (`t = d / sqrt(v + eps) - ...`, then `dL_dx = t - mean(t) ones(n)`).
+ * print in terms of it (`t = sqrt(v + eps)`, then `dL_dx = d / t - ... - mean(d) / t`).
  */
 import type { Node } from '../ir/node.js';
 import { isReserved } from '../ir/elaborate.js';

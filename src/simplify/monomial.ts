@@ -131,6 +131,21 @@ export function buildMonomial(g: Graph, coefficient: number, exponents: Map<numb
   return sign < 0 ? g.neg(value) : value;
 }
 
+/**
+ * A scalar `n` read as `coefficient Π atom^exponent` (raised to `exponent`), or undefined when
+ * it is too large to read.
+ */
+export function readMonomial(n: Node, g: Graph, exponent = 1): Pick<Monomial, 'coefficient' | 'exponents' | 'atoms'> | undefined {
+  const m: Monomial = { coefficient: 1, exponents: new Map(), atoms: new Map(), nodes: 0, constants: 0, repeats: 0 };
+  try {
+    read(n, g, exponent, m);
+  } catch (e) {
+    if (e instanceof Abort) return undefined;
+    throw e;
+  }
+  return Number.isFinite(m.coefficient) ? m : undefined;
+}
+
 /** The rule: a scalar product, quotient or power in canonical form, when that differs. */
 export function canonicalMonomial(n: Node, g: Graph): Node | undefined {
   if (!structural(n, g)) return undefined;

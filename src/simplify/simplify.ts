@@ -13,6 +13,7 @@ import { OPS } from '../ops/index.js';
 import { reachable } from '../ir/walk.js';
 import { canonicalMonomial } from './monomial.js';
 import { multiplyOut } from './rational.js';
+import { centredMean, commonScalar, definitionQuotient } from './quotients.js';
 
 /** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
 export type Rule = (n: Node, g: Graph) => Node | undefined;
@@ -75,6 +76,9 @@ export const RULES: readonly Rule[] = [
   // Scalar products in one canonical form (monomial.ts): numeric factors multiplied, powers of
   // one base combined, common factors cancelled: 2 k / (2 s^2) → k / s^2, a / b / b → a / b^2.
   canonicalMonomial,
+  // A quotient by s of what the user divided by s, read through their name (quotients.ts):
+  // c / s^2 (x - mu) → c / s xhat when xhat = (x - mu) / s.
+  definitionQuotient,
   // exp(F) ./ (1 1ᵀ exp(F)), a softmax written out by hand, is softmax(F).
   function columnSoftmax(n, g) {
     const f = columnSoftmaxOf(n);
@@ -146,6 +150,8 @@ export const RULES: readonly Rule[] = [
     const inner = n.op === 'sum' ? g.sum(x.args[0]!) : g.mean(x.args[0]!);
     return g.div(inner, x.args[1]!);
   },
+  // Terms whose mean is zero by construction, out of a mean: mean(d - c xhat) → mean(d) (quotients.ts).
+  centredMean,
   // A scalar times ones beside a full-shaped term is the scalar, broadcast: u - mean(u) ones(n) → u - mean(u).
   function broadcastScalar(n, g) {
     if (n.op !== 'add' || isScalar(n.shape)) return undefined;
@@ -222,6 +228,8 @@ export const RULES: readonly Rule[] = [
     if (a.op === 'fill' && a.attrs.value === 1 && isColumn(b.shape) && isScalar(n.shape)) return g.sum(b);
     return undefined;
   },
+  // Scalar factors every term shares, out of the sum when smaller: d / s - c / s xhat → (d - c xhat) / s (quotients.ts).
+  commonScalar,
   // Quotients that later factors cancel, multiplied out when that is smaller (rational.ts):
   // ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat) → yhat - y.
   multiplyOut,

@@ -4,23 +4,30 @@ import { derive, latex } from '../../src/from-text.js';
 import { expectRoundTripMatches } from '../check/harness.js';
 
 const LAYERNORM = 'x, d : vector(n)\neps : scalar\nmu = mean(x)\nv = mean((x - mu) .^ 2)\nxhat = (x - mu) / sqrt(v + eps)\nL = d^T xhat\ngrad L wrt x\n';
+/** Layer normalisation without the name xhat: the derivative divides by sqrt(v + eps) four times. */
+const UNNAMED = 'x, d : vector(n)\neps : scalar\nmu = mean(x)\nv = mean((x - mu) .^ 2)\nL = d^T ((x - mu) / sqrt(v + eps))\ngrad L wrt x\n';
 
 describe('shared subexpressions', () => {
-  it('layer normalisation: the repeated term is named once, before the gradient', () => {
-    expect(derive(LAYERNORM)).toEqual(['t = d / sqrt(v + eps) - mean(d .* xhat) / sqrt(v + eps)^2 (x - mu)', 'dL_dx = t - mean(t)']);
+  it('layer normalisation without xhat: the repeated term is named once, before the gradient', () => {
+    expect(derive(UNNAMED)).toEqual(['t = sqrt(v + eps)', 'dL_dx = d / t - mean(d .* ((x - mu) / t)) / t^2 (x - mu) - mean(d) / t']);
+  });
+
+  it('layer normalisation with xhat needs no local name: one fraction, as the book writes it', () => {
+    expect(derive(LAYERNORM)).toEqual(['dL_dx = (d - mean(d .* xhat) xhat - mean(d)) / sqrt(v + eps)']);
   });
 
   it('latex defines the local name on a "where" line after the gradients', () => {
-    const lines = latex(LAYERNORM);
-    expect(lines.at(-2)).toBe(String.raw`\[ \frac{\partial L}{\partial x} = t - \operatorname{mean}(t) \]`);
-    expect(lines.at(-1)).toMatch(/^\\\[ \\text\{where \} t = \\frac\{d\}\{\\sqrt\{v \+ \\mathrm\{eps\}\}\} - /);
+    const lines = latex(UNNAMED);
+    expect(lines.at(-2)).toMatch(/^\\\[ \\frac\{\\partial L\}\{\\partial x\} = \\frac\{d\}\{t\} - /);
+    expect(lines.at(-1)).toBe(String.raw`\[ \text{where } t = \sqrt{v + \mathrm{eps}} \]`);
   });
 
   it('never takes a name the formula uses', () => {
-    const text = LAYERNORM.replace(/\bx\b/g, 't').replace(/\bd\b/g, 'u').replace('grad L wrt t', 'grad L wrt t');
+    const text = UNNAMED.replace(/\bx\b/g, 't').replace(/\bd\b/g, 'u').replace('grad L wrt t', 'grad L wrt t');
     const lines = derive(text);
     expect(lines[0]).toMatch(/^q = /);
-    expect(lines[1]).toBe('dL_dt = q - mean(q)');
+    expect(lines[0]).toBe('q = sqrt(v + eps)');
+    expect(lines[1]).toBe('dL_dt = u / q - mean(u .* ((t - mu) / q)) / q^2 (t - mu) - mean(u) / q');
   });
 
   it('a subexpression two gradients share once each stays written out in both', () => {
@@ -31,6 +38,6 @@ describe('shared subexpressions', () => {
   });
 
   it('the local lines appended to the formula are definitions, and the gradients read back equal', () => {
-    expectRoundTripMatches(LAYERNORM, { domains: { eps: 'positive' }, seeds: [1, 2] });
+    expectRoundTripMatches(UNNAMED, { domains: { eps: 'positive' }, seeds: [1, 2] });
   });
 });
