@@ -3,23 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { DS102 } from './helpers/models.js';
 
 function capture() {
   const out = { stdout: '', stderr: '' };
   return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t) } };
 }
 
-const DS102 = `A : matrix(h, m)
-b : vector(h)
-x : vector(m)
-y : scalar
-z1 = A x
-z2 = sigma(z1)
-z3 = b^T z2
-z4 = y - z3
-L = z4^2
-grad L wrt A, b
-`;
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'gradc-cli-'));

@@ -44,16 +44,6 @@ export function scratchDirectory(): { readonly path: string; file(name: string, 
   };
 }
 
-export const DS102 = `A : matrix(h, m)
-b : vector(h)
-x : vector(m)
-y : scalar
-z1 = A x
-z2 = sigma(z1)
-z3 = b^T z2
-z4 = y - z3
-L = z4^2
-grad L wrt A, b
-`;
+export { DS102 } from '../helpers/models.js';
 
 export const SQUARES = 'x : vector(n)\nL = sum(x .* x)\ngrad L wrt x\n';

@@ -6,18 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileAndLoad, type Fn } from './helpers.js';
+import { DS102 } from '../helpers/models.js';
 
-const DS102 = `A : matrix(h, m)
-b : vector(h)
-x : vector(m)
-y : scalar
-z1 = A x
-z2 = sigma(z1)
-z3 = b^T z2
-z4 = y - z3
-L = z4^2
-grad L wrt A, b
-`;
 
 let m: Record<string, Fn>;
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.js';
 import { checkFormula, differentiate, latexName, toLatex } from '../../src/index.js';
 import { latexSteps, partial } from '../../src/print/latex.js';
 import { displayMath, rendered } from './katex.js';
+import { DS102 } from '../helpers/models.js';
 
 /** The LaTeX lines of a formula (every one rendered by KaTeX). */
 function latex(text: string, steps = false): readonly string[] {
@@ -174,18 +175,6 @@ describe('each op in LaTeX', () => {
   });
 });
 
-const DS102 = `
-A : matrix(h, m)
-b : vector(h)
-x : vector(m)
-y : scalar
-z1 = A x
-z2 = sigma(z1)
-z3 = b^T z2
-z4 = y - z3
-L = z4^2
-grad L wrt A, b
-`;
 
 const DOMKE = `
 W : matrix(M, p)
