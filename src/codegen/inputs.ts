@@ -140,7 +140,7 @@ export function checkOutFields(fn: string, outputs: readonly { key: string; kind
   const lines: string[] = [];
   for (const o of outputs) {
     if (o.kind === 'scalar') continue;
-    const field = `out$${propertyAccess(o.key)}`;
+    const field = `out$${propertyAccess(o.key, true)}`;
     const array = o.kind === 'matrix' ? `${field}?.data` : field;
     lines.push(`if (!${use(helpers, 'isVector$')}(${array})) ${use(helpers, 'notOut$')}(${literal(fn)}, ${literal(`out${propertyAccess(o.key)}`)}, ${field}, ${o.kind === 'matrix'});`);
   }

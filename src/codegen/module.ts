@@ -6,7 +6,10 @@
 import * as prettier from 'prettier';
 import { Project, StructureKind, type StatementStructures } from 'ts-morph';
 import type { DerivedGradient } from '../diff/differentiate.js';
-import type { Model } from '../ir/model.js';
+import type { HigherKind, Model } from '../ir/model.js';
+import { differentiateHigherRequests, type DerivedHigher } from '../diff/higher.js';
+import { planHigher } from './higher.js';
+import { toFormulaHigher } from '../print/higher.js';
 import { HELPERS } from '../ops/elementwise.js';
 import { KERNELS } from './kernels.js';
 import { CHECKS, checkInputsObject } from './inputs.js';
@@ -17,11 +20,14 @@ import { buildForwardEngine, ENGINE_INPUTS } from './forward.js';
 import { lowerFunction } from './lower.js';
 import { commentSafe, exportedName, propertyKey, typeNames, type TypeRequest } from './names.js';
 import { typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput } from './spec.js';
+import { fieldKey, setKey, type PlannedFunction, type PlannedInterface } from './planned.js';
 
 /** Options of `generate`. */
 export interface ModuleOptions {
   /** Shown in the header comment: the formula file's base name (never a path, so output does not depend on where it is run). */
   readonly sourceName: string;
+  /** The derivatives of the jacobian, hessian and hvp lines; derived here when not given. */
+  readonly higher?: readonly DerivedHigher[];
 }
 
 function header(model: Model, sourceName: string): string {
@@ -39,28 +45,6 @@ function header(model: Model, sourceName: string): string {
   ].join('\n');
 }
 
-interface PlannedFunction {
-  readonly name: string;
-  /** Exported unless false. */
-  readonly exported?: boolean;
-  /** For `fGradInto`: the type of the caller's result object, filled in place. */
-  readonly outType?: string;
-  readonly statements: readonly string[];
-  readonly inputsType: string;
-  readonly returnType: string;
-  readonly doc: string;
-}
-
-/** An exported interface: its fields, on top of those of the interface it extends. */
-interface PlannedInterface {
-  readonly name: string;
-  readonly extends?: string;
-  /** Same fields as another interface: an alias. */
-  readonly alias?: string;
-  readonly fields: readonly { key: string; type: string }[];
-}
-
-const fieldKey = (f: { key: string; type: string }) => `${f.key}:${f.type}`;
 
 /**
  * What a generated module exports, by formula name: the function of each definition (its name,
@@ -72,6 +56,14 @@ export interface ModuleManifest {
   readonly definitions: readonly { readonly definition: string; readonly functionName: string }[];
   /** Gradient function of each grad line, in file order. */
   readonly gradients: readonly { readonly functionName: string; readonly of: string; readonly wrt: readonly string[] }[];
+  /** Function of each jacobian, hessian and hvp line, in file order; an HVP's direction variables by the wrt they belong to. */
+  readonly higher: readonly {
+    readonly functionName: string;
+    readonly kind: HigherKind;
+    readonly of: string;
+    readonly wrt: readonly string[];
+    readonly directions: readonly { readonly of: string; readonly name: string }[];
+  }[];
 }
 
 /** A generated module: its text (`code`, what `compile` returns) and its `manifest`. */
@@ -86,6 +78,7 @@ export interface GeneratedModule {
  * target's) and result. They depend only on the formula's names.
  */
 function functionTypeNames(model: Model, functionNames: readonly string[]) {
+  const higherSuffix = { jacobian: 'Jacobian', hessian: 'Hessian', hvp: 'Hvp' } as const;
   const functionName = (definition: string) => functionNames[model.definitions.findIndex((d) => d.name === definition)]!;
   const count = new Map<string, number>();
   const results = model.requests.map((r): TypeRequest => {
@@ -93,15 +86,31 @@ function functionTypeNames(model: Model, functionNames: readonly string[]) {
     count.set(r.target.name, k);
     return { name: r.target.name, owner: functionName(r.target.name), suffix: `Gradient${k === 1 ? '' : k}` };
   });
+  const higherCount = new Map<string, number>();
+  const higher = model.higherRequests.flatMap((r): TypeRequest[] => {
+    const key = `${r.kind}:${r.target.name}`;
+    const k = (higherCount.get(key) ?? 0) + 1;
+    higherCount.set(key, k);
+    const suffix = `${higherSuffix[r.kind]}${k === 1 ? '' : k}`;
+    const owner = functionName(r.target.name);
+    return [
+      { name: r.functionName, owner: r.functionName, suffix: 'Inputs' },
+      { name: r.target.name, owner, suffix },
+      { name: r.target.name, owner, suffix: `${suffix}Direction` },
+    ];
+  });
   const requests: TypeRequest[] = [
     ...model.definitions.map((d, i) => ({ name: d.name, owner: functionNames[i]!, suffix: 'Inputs' })),
     ...model.requests.map((r) => ({ name: r.functionName, owner: r.functionName, suffix: 'Inputs' })),
     ...results,
+    ...higher,
   ];
   const names = typeNames(requests, new Set(['Matrix', ENGINE_INPUTS]));
   const d = model.definitions.length;
   const byFunction = (from: number) => new Map(model.requests.map((r, i) => [r.functionName, names[from + i]!]));
-  return { definitionInputs: names.slice(0, d), gradientInputs: byFunction(d), gradientResults: byFunction(d + model.requests.length) };
+  const from = d + 2 * model.requests.length;
+  const higherTypes = model.higherRequests.map((_, i) => ({ inputs: names[from + 3 * i]!, result: names[from + 3 * i + 1]!, direction: names[from + 3 * i + 2]! }));
+  return { definitionInputs: names.slice(0, d), gradientInputs: byFunction(d), gradientResults: byFunction(d + model.requests.length), higherTypes };
 }
 
 /** The TypeScript module for a checked model and its derived gradients. */
@@ -132,12 +141,15 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
   const planned: PlannedFunction[] = [];
 
   // Gradient function names are fixed by the spec; a definition may not take one.
-  const gradNames = new Set(model.requests.flatMap((r) => [r.functionName, `${r.functionName}Into`]));
+  const allRequests = [...model.requests, ...model.higherRequests];
+  const gradNames = new Set(allRequests.flatMap((r) => [r.functionName, `${r.functionName}Into`]));
   for (const d of model.definitions) {
     if (gradNames.has(d.name)) {
-      const request = model.requests.find((r) => r.functionName === d.name || `${r.functionName}Into` === d.name)!;
+      const request = allRequests.find((r) => r.functionName === d.name || `${r.functionName}Into` === d.name)!;
+      const higher = model.higherRequests.find((r) => r === request);
+      const what = higher === undefined ? 'gradient' : { jacobian: 'Jacobian', hessian: 'Hessian', hvp: 'Hessian-vector product' }[higher.kind];
       throw new GradcError(model.source, [
-        { message: `the gradient function of this line would be named ${d.name}, which is already a definition; rename the definition`, span: request.span },
+        { message: `the ${what} function of this line would be named ${d.name}, which is already a definition; rename the definition`, span: request.span },
       ]);
     }
   }
@@ -145,7 +157,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
   const functionNames = model.definitions.map((d) => exportedName(d.name, valueNames));
   const types = functionTypeNames(model, functionNames);
   // A gradient result is { value, <wrt names> }: a wrt target named value would replace the value.
-  for (const r of model.requests) {
+  for (const r of [...model.requests, ...model.higherRequests.filter((h) => h.kind === 'jacobian')]) {
     if (r.wrt.some((w) => w.name === 'value')) {
       throw new GradcError(model.source, [
         {
@@ -156,7 +168,6 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     }
   }
 
-  const setKey = (fields: readonly { key: string; type: string }[]) => fields.map(fieldKey).sort().join(';');
   const interfaces: PlannedInterface[] = [];
   const helpers = new Set<string>();
 
@@ -259,6 +270,15 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     });
   }
 
+  const higher = options.higher ?? differentiateHigherRequests(model);
+  const higherLines = toFormulaHigher(model, higher);
+  higher.forEach((h, i) => {
+    const lines = higherLines.filter((l) => l.request === i).map((l) => l.text);
+    const plannedHigher = planHigher(model, h, { scratch, helpers, forwardInputs: inputsTypeByDefinition, types: types.higherTypes[i]!, lines });
+    interfaces.push(...plannedHigher.interfaces);
+    planned.push(...plannedHigher.functions);
+  });
+
   // The whole module as one ts-morph structure, printed once (adding statements one by one
   // re-parses the growing file each time).
   const statements: (string | StatementStructures)[] = [];
@@ -303,6 +323,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
       // A function that reads no input (a constant formula) names its parameter so strict mode allows it.
       parameters: [
         { name: p.statements.some((line) => line.includes('input$')) ? 'input$' : '_input$', type: p.inputsType },
+        ...(p.extraParameters ?? []),
         ...(p.outType !== undefined ? [{ name: 'out$', type: p.outType }] : []),
       ],
       returnType: p.returnType,
@@ -321,6 +342,13 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     manifest: {
       definitions: manifestDefinitions,
       gradients: derived.map((g) => ({ functionName: g.request.functionName, of: g.request.target.name, wrt: g.results.map((r) => r.name) })),
+      higher: higher.map((h) => ({
+        functionName: h.request.functionName,
+        kind: h.request.kind,
+        of: h.request.target.name,
+        wrt: h.request.wrt.map((w) => w.name),
+        directions: h.directions.map((d) => ({ of: d.of, name: d.name })),
+      })),
     },
   };
 }

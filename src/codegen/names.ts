@@ -87,9 +87,14 @@ export function propertyKey(name: string): string {
   return isIdentifier(name) ? name : JSON.stringify(name);
 }
 
-/** A property access: `.name` when safe, `["name"]` otherwise. */
-export function propertyAccess(name: string): string {
-  return isIdentifier(name) && name !== '__proto__' ? `.${name}` : `[${JSON.stringify(name)}]`;
+/**
+ * A property access: `.name` when safe, `["name"]` otherwise. A result key may be a path
+ * `hess.x.y` (names never contain a dot): `.hess.x.y`, or with `optional`, `.hess?.x?.y`.
+ */
+export function propertyAccess(name: string, optional = false): string {
+  const one = (part: string) => (isIdentifier(part) && part !== '__proto__' ? `.${part}` : `[${JSON.stringify(part)}]`);
+  const parts = name.split('.').map(one);
+  return parts.map((p, i) => (i > 0 && optional ? (p.startsWith('[') ? `?.${p}` : `?${p}`) : p)).join('');
 }
 
 /** A local for a user name: `prefix$name` when that is an identifier, else `prefix$index`. */

@@ -44,8 +44,20 @@ export class Results {
     const returned = new Set<string>();
     const outputs = this.spec.outputs;
     if (outputs.length === 1 && outputs[0]!.key === undefined) return `return ${this.value(outputs[0]!, returned)};`;
-    const fields = outputs.map((o) => `${propertyKey(o.key!)}: ${this.value(o, returned)}`);
-    return `return { ${fields.join(', ')} };`;
+    // Keys may be paths (`hess.x.y`): nested object literals, in the order first seen.
+    type Tree = Map<string, Tree | string>;
+    const tree: Tree = new Map();
+    for (const o of outputs) {
+      const path = o.key!.split('.');
+      let level = tree;
+      for (const part of path.slice(0, -1)) {
+        if (!level.has(part)) level.set(part, new Map());
+        level = level.get(part) as Tree;
+      }
+      level.set(path[path.length - 1]!, this.value(o, returned));
+    }
+    const literal = (t: Tree): string => `{ ${[...t].map(([k, v]) => `${propertyKey(k)}: ${typeof v === 'string' ? v : literal(v)}`).join(', ')} }`;
+    return `return ${literal(tree)};`;
   }
 
   /** `into` mode: a fresh result without `out$`; with it, results go into `out$`, copied where not computed in place. */

@@ -11,11 +11,12 @@ import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../
 import type { CallArguments } from '../ops/types.js';
 import { operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';
 import { Graph } from './graph.js';
-import type { Definition, GradRequest, Model, Variable } from './model.js';
+import type { Definition, GradRequest, HigherRequest, Model, Variable } from './model.js';
+import { checkRequest, RequestCounter, type Entity, type RequestScope } from './requests.js';
 import type { Node } from './node.js';
 import { describeShape, isColumn, isRow, isScalar, shape, type Dim, type Shape } from './shape.js';
 
-const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'scalar', 'vector', 'matrix', 'index', 'pi', 'T'];
+const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'hvp', 'scalar', 'vector', 'matrix', 'index', 'pi', 'T'];
 const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
 
 export function isReserved(name: string): boolean {
@@ -25,11 +26,6 @@ export function isReserved(name: string): boolean {
 /** Thrown inside expression checking after the error has been reported; unwinds one statement. */
 class Reported extends Error {}
 
-type Entity =
-  | { kind: 'variable'; variable: Variable }
-  | { kind: 'definition'; definition: Definition }
-  | { kind: 'poisoned' }
-  | { kind: 'dim' };
 
 class Elaborator {
   readonly graph = new Graph();
@@ -38,7 +34,8 @@ class Elaborator {
   private readonly variables: Variable[] = [];
   private readonly definitions: Definition[] = [];
   private readonly requests: GradRequest[] = [];
-  private readonly gradCounts = new Map<string, number>();
+  private readonly higherRequests: HigherRequest[] = [];
+  private readonly requestCounter = new RequestCounter();
   /** Where each name is first declared or defined in the file, for "used before" messages. */
   private readonly introduced = new Map<string, { span: Span; kind: 'declared' | 'defined' | 'dimension' }>();
   /** The definition being checked, if any (its name is not yet usable), and its expression. */
@@ -89,6 +86,7 @@ class Elaborator {
       variables: this.variables,
       definitions: this.definitions,
       requests: this.requests,
+      higherRequests: this.higherRequests,
     };
   }
 
@@ -231,65 +229,27 @@ class Elaborator {
   // ---------------------------------------------------------------- requests
 
   private request(s: Extract<Statement, { kind: 'request' }>): void {
-    if (s.request !== 'grad') {
-      this.fail(`${s.request} is not supported yet; use grad of a scalar`, { start: s.span.start, end: s.span.start + s.request.length });
-    }
-    const targetEntity = this.names.get(s.target.name);
-    if (targetEntity?.kind === 'poisoned') throw new Reported();
-    if (targetEntity?.kind !== 'definition') {
-      if (targetEntity === undefined) this.unknownName(s.target.name, s.target.span);
-      this.fail(`grad needs a definition to differentiate, but '${s.target.name}' is ${this.describeEntity(s.target.name)}`, s.target.span);
-    }
-    const target = targetEntity.definition;
-    if (!isScalar(target.node.shape)) {
-      this.fail(
-        `grad needs a scalar, but '${target.name}' is ${describeShape(target.node.shape)}; the derivative of a non-scalar is a Jacobian (jacobian ${target.name} wrt ...)`,
-        s.target.span,
-      );
-    }
-    const wrt: GradRequest['wrt'][number][] = [];
-    const seen = new Set<string>();
-    let ok = true;
-    for (const w of s.wrt) {
-      const e = this.names.get(w.name);
-      if (seen.has(w.name)) {
-        this.diagnostics.report(`'${w.name}' is listed twice`, w.span);
-        ok = false;
-        continue;
-      }
-      seen.add(w.name);
-      if (e?.kind === 'variable') {
-        if (e.variable.kind === 'index') {
-          this.diagnostics.report(`'${w.name}' is an index; an integer label cannot be differentiated`, w.span);
-          ok = false;
-          continue;
-        }
-        wrt.push({ name: w.name, node: e.variable.node, isVariable: true });
-      } else if (e?.kind === 'definition') {
-        wrt.push({ name: w.name, node: e.definition.node, isVariable: false });
-      } else if (e?.kind === 'poisoned') {
-        ok = false;
-      } else if (e?.kind === 'dim') {
-        this.diagnostics.report(`'${w.name}' is a dimension; grad takes variables or definitions`, w.span);
-        ok = false;
-      } else {
+    const scope: RequestScope = {
+      lookup: (name) => this.names.get(name),
+      report: (message, span) => this.diagnostics.report(message, span),
+      fail: (message, span) => this.fail(message, span),
+      abandon: () => {
+        throw new Reported();
+      },
+      unknownName: (name, span) => this.unknownName(name, span),
+      reportUnknownName: (name, span) => {
         try {
-          this.unknownName(w.name, w.span);
+          this.unknownName(name, span);
         } catch (err) {
           if (!(err instanceof Reported)) throw err;
         }
-        ok = false;
-      }
-    }
-    if (!ok) return;
-    const count = (this.gradCounts.get(target.name) ?? 0) + 1;
-    this.gradCounts.set(target.name, count);
-    this.requests.push({
-      functionName: `${target.name}Grad${count === 1 ? '' : count}`,
-      target,
-      wrt,
-      span: s.span,
-    });
+      },
+      describeEntity: (name) => this.describeEntity(name),
+    };
+    const checked = checkRequest(s, scope, this.requestCounter);
+    if (checked === undefined) return;
+    if ('kind' in checked) this.higherRequests.push(checked);
+    else this.requests.push(checked);
   }
 
   // ------------------------------------------------------------- expressions

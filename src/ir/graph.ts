@@ -13,6 +13,7 @@ import { constValue, isOne, isZero } from './constants.js';
 import type { Attrs, Node, OpName, VarKind } from './node.js';
 import {
   SCALAR,
+  isColumn,
   isScalar,
   sameShape,
   shape,
@@ -174,6 +175,9 @@ export class Graph implements Builder {
     if (cb !== undefined && !isScalar(b.shape) && sameShape(a.shape, s)) return this.mul(this.constant(cb), a);
     const aScalar = isScalar(a.shape);
     const bScalar = isScalar(b.shape);
+    // A column times the identity, broadcast across it, is the diagonal matrix of the column.
+    if (a.op === 'eye' && isColumn(b.shape)) return this.diag(b);
+    if (b.op === 'eye' && isColumn(a.shape)) return this.diag(a);
     // Scalars to the front; among scalars, constants to the front.
     if ((bScalar && !aScalar) || (aScalar && bScalar && cb !== undefined && ca === undefined)) return this.mul(b, a);
     // x ⊙ (1 / y) is x / y, unless it is a scaling (1 / y) X, which keeps its factor in front.

@@ -42,6 +42,24 @@ export interface GradRequest {
   readonly span: Span;
 }
 
+/** The derivative lines beyond `grad` (LANGUAGE.md 1.3). */
+export type HigherKind = 'jacobian' | 'hessian' | 'hvp';
+
+/**
+ * A `jacobian f wrt x, h`, `hessian L wrt x, y` or `hvp L wrt W, b` line. Numerator layout:
+ * the Jacobian block of f (m entries) with respect to x (n entries) is m x n; the Hessian block
+ * (a, b) is the Jacobian of the gradient with respect to a, taken with respect to b.
+ */
+export interface HigherRequest {
+  readonly kind: HigherKind;
+  /** The exported function's name: `fJac`, `LHess`, `LHvp`, then `fJac2`, ... */
+  readonly functionName: string;
+  readonly target: Definition;
+  /** Jacobian: scalars or vectors, variables or definitions; Hessian: scalar or vector variables; HVP: variables. */
+  readonly wrt: GradRequest['wrt'];
+  readonly span: Span;
+}
+
 /**
  * A checked formula file, as `checkFormula` returns it: its dimension names, variables,
  * definitions and `grad` lines, all over one IR graph, and the source they were checked from.
@@ -54,4 +72,6 @@ export interface Model {
   readonly variables: readonly Variable[];
   readonly definitions: readonly Definition[];
   readonly requests: readonly GradRequest[];
+  /** `jacobian`, `hessian` and `hvp` lines, in file order. */
+  readonly higherRequests: readonly HigherRequest[];
 }

@@ -5,6 +5,7 @@ import { broadcastShapes, describeShape, isScalar, sameShape, type Shape } from 
 import { ShapeError } from '../syntax/errors.js';
 import { UNARY, unaryFn } from './elementwise.js';
 import { factor, fcall, fraction, sup, supBase } from './print.js';
+import { elementwiseJvp } from './jvp.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
@@ -68,6 +69,7 @@ export const add: OpDef = {
   build: (g, args) => g.add(args[0]!, args[1]!),
   shape: elementwiseShape('add'),
   vjp: (n, adj, g, needed) => n.args.map((arg, i) => (needed[i] ? g.unbroadcast(adj, arg.shape) : undefined)),
+  jvp: elementwiseJvp((n, g) => n.args.map(() => g.constant(1))),
   formula: printSum,
   latex: (n, a, ctx) => {
     // x + -y is x - y, and x - -y is x + y (LaTeX text that starts with a sign is `-` and a product).
@@ -148,6 +150,7 @@ export const mul: OpDef = {
       needed[1] ? g.unbroadcast(g.mul(adj, a), b.shape) : undefined,
     ];
   },
+  jvp: elementwiseJvp((n) => [n.args[1]!, n.args[0]!]),
   formula: printProduct('.*'),
   latex: (n, a, ctx) => {
     const x = n.args[0]!;
@@ -191,6 +194,10 @@ export const div: OpDef = {
       needed[1] ? g.unbroadcast(g.neg(g.div(g.mul(adj, n), b)), b.shape) : undefined,
     ];
   },
+  jvp: elementwiseJvp((n, g, needed) => {
+    const b = n.args[1]!;
+    return [needed[0] ? g.div(g.constant(1), b) : undefined, needed[1] ? g.neg(g.div(n, b)) : undefined];
+  }),
   formula: (n, a, ctx) => {
     const [x, y] = n.args as [Node, Node];
     const op = isScalar(y.shape) || sameShape(x.shape, y.shape) ? '/' : './';
@@ -233,6 +240,13 @@ export const pow: OpDef = {
       needed[1] ? g.unbroadcast(g.mul(adj, g.mul(n, g.unary('log', a))), b.shape) : undefined,
     ];
   },
+  jvp: elementwiseJvp((n, g, needed) => {
+    const [a, b] = n.args as [Node, Node];
+    return [
+      needed[0] ? g.mul(b, g.pow(a, g.sub(b, g.constant(1)))) : undefined,
+      needed[1] ? g.mul(n, g.unary('log', a)) : undefined,
+    ];
+  }),
   formula: (n, a, ctx) => {
     // `^` only between scalars: a scalar base with a vector exponent is elementwise too.
     const op = isScalar(n.shape) ? '^' : ' .^ ';
@@ -273,6 +287,7 @@ export const unary: OpDef = {
     const d = UNARY[unaryFn(n.attrs.fn)].derivative(g, n.args[0]!, n);
     return [d === undefined ? undefined : g.mul(adj, d)];
   },
+  jvp: elementwiseJvp((n, g) => [UNARY[unaryFn(n.attrs.fn)].derivative(g, n.args[0]!, n)]),
   formula: (n, a, ctx) => fcall(n.attrs.fn!, a, ctx),
   latex: (n, a, ctx) => UNARY[unaryFn(n.attrs.fn)].latex(a[0]!, ctx, n),
   // The function's own domain, or away from its kink at 0.

@@ -5,6 +5,7 @@ import { atom, fcall, fraction, sub } from './print.js';
 import { indicator, num } from './lowering.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext } from './printed.js';
+import { leafJvp } from './jvp.js';
 
 const noArgs = () => [];
 
@@ -25,6 +26,7 @@ export const variable: OpDef = {
   build: (g, _args, attrs) => g.variable(attrs.name!, attrs.varKind!, attrs.shape!),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
+  jvp: leafJvp,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   argumentDomains: anywhere,
@@ -37,6 +39,7 @@ export const constant: OpDef = {
   build: (g, _args, attrs) => g.constant(attrs.value!),
   shape: () => ({ rows: 1, cols: 1 }),
   vjp: noArgs,
+  jvp: leafJvp,
   formula: (n, _a, ctx) => {
     const v = n.attrs.value!;
     return v < 0 || Object.is(v, -0) ? { text: `-${ctx.number(-v)}`, prec: Prec.Unary } : atom(ctx.number(v));
@@ -55,6 +58,7 @@ export const dim: OpDef = {
   build: (g, _args, attrs) => g.dimValue(attrs.name!),
   shape: () => ({ rows: 1, cols: 1 }),
   vjp: noArgs,
+  jvp: leafJvp,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   argumentDomains: anywhere,
@@ -78,6 +82,7 @@ export const fill: OpDef = {
   build: (g, _args, attrs) => g.fill(attrs.value!, attrs.shape!),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
+  jvp: leafJvp,
   formula: (n, _a, ctx) => {
     const s = n.shape;
     const ones =
@@ -135,6 +140,7 @@ export const eye: OpDef = {
   build: (g, _args, attrs) => g.eye(attrs.shape!.rows),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
+  jvp: leafJvp,
   formula: (n, _a, ctx) => atom(`eye(${ctx.dim(n.shape.rows)})`),
   latex: (n, _a, ctx) => atom(`I${sub(ctx.dim(n.shape.rows))}`),
   argumentDomains: anywhere,
@@ -171,6 +177,7 @@ export const onehot: OpDef = {
     return leafShape(attrs.shape);
   },
   vjp: noArgs,
+  jvp: leafJvp,
   formula: (n, a, ctx) => fcall('onehot', [a[0]!, atom(ctx.dim(n.shape.rows))], ctx),
   latex: (_n, a, ctx) => atom(`\\hat{e}${sub(ctx.wrap(a[0]!, Prec.Sum))}`),
   argumentDomains: anywhere,

@@ -4,6 +4,7 @@ import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, tra
 import { ShapeError } from '../syntax/errors.js';
 import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
+import { column, entries, total } from './jvp.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
@@ -54,6 +55,21 @@ export const matmul: OpDef = {
       needed[1] ? g.matmul(g.transpose(a), adj) : undefined,
     ];
   },
+  jvp: (n, [ja, jb], g) => {
+    const [a, b] = n.args as [Node, Node];
+    const fromA =
+      ja === undefined
+        ? undefined
+        : isScalar(a.shape)
+          ? g.matmul(column(g, b), ja)
+          : isScalar(b.shape)
+            ? g.mul(b, ja)
+            : // a row: vec(a B) = Bᵀ vec(a)
+              g.matmul(g.transpose(b), ja);
+    const fromB =
+      jb === undefined ? undefined : isScalar(b.shape) ? g.matmul(column(g, a), jb) : isScalar(a.shape) ? g.mul(a, jb) : g.matmul(a, jb);
+    return total(g, [fromA, fromB]);
+  },
   formula: (n, a, ctx) => printMatmul(n, a, ctx),
   latex: (n, a, ctx) => printMatmul(n, a, ctx),
   argumentDomains: anywhere,
@@ -91,6 +107,7 @@ export const transpose: OpDef = {
   build: (g, args) => g.transpose(args[0]!),
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
+  jvp: (_n, [j]) => j,
   formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
   latex: (_n, a) => ({ text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix }),
   argumentDomains: anywhere,
@@ -110,6 +127,7 @@ export const tr: OpDef = {
     return shape(1, 1);
   },
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.eye(n.args[0]!.shape.rows)) : undefined],
+  jvp: (_n, [j]) => j,
   formula: (_n, a, ctx) => fcall('tr', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{tr}', a, ctx),
   argumentDomains: anywhere,
@@ -154,6 +172,7 @@ export const diag: OpDef = {
     const d = g.diagpart(adj);
     return [isRow(n.args[0]!.shape) ? g.transpose(d) : d];
   },
+  jvp: (_n, [j]) => j,
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
   argumentDomains: anywhere,
@@ -181,6 +200,7 @@ export const diagpart: OpDef = {
     return shape(args[0]!.rows, 1);
   },
   vjp: (_n, adj, g, needed) => [needed[0] ? g.diag(adj) : undefined],
+  jvp: (_n, [j]) => j,
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
   argumentDomains: anywhere,
@@ -215,6 +235,13 @@ export const index: OpDef = {
     if (j !== undefined) return [g.mul(adj, g.matmul(g.onehot(i, s.rows), g.transpose(g.onehot(j, s.cols))))];
     if (s.cols === 1) return [g.mul(adj, g.onehot(i, s.rows))];
     return [g.mul(adj, g.transpose(g.onehot(i, s.cols)))];
+  },
+  jvp: (n, [j], g) => {
+    const [target, i, k] = n.args as [Node, Node, Node | undefined];
+    if (j === undefined || isScalar(target.shape)) return j;
+    // A vector's entry: the row of its Jacobian (M[i, j] of a row is entry j).
+    const at = k !== undefined && isRow(target.shape) ? k : i;
+    return g.matmul(g.transpose(g.onehot(at, entries(target.shape))), j);
   },
   formula: (_n, a, ctx) =>
     atom(`${ctx.wrap(a[0]!, Prec.Postfix)}[${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(', ')}]`),

@@ -1,12 +1,13 @@
 /** Reductions to a scalar, and softmax. */
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
+import { describeShape, isColumn, isRow, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
 import { fold } from './lowering.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec } from './printed.js';
+import { column, entries, weighted } from './jvp.js';
 
 const toScalar = (): Shape => shape(1, 1);
 
@@ -19,6 +20,7 @@ export const sum: OpDef = {
   build: (g, args) => g.sum(args[0]!),
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.ones(n.args[0]!.shape)) : undefined],
+  jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, g.ones(shape(entries(n.args[0]!.shape), 1)), j)),
   formula: (_n, a, ctx) => fcall('sum', a, ctx),
   latex: (n, a, ctx) => {
     // norm1(v) is sum(abs(v)): print it as the norm it was written as, unless abs(v) has a name.
@@ -46,6 +48,7 @@ export const mean: OpDef = {
     const count = g.mul(g.dimValue(s.rows), g.dimValue(s.cols));
     return [g.mul(g.div(adj, count), g.ones(s))];
   },
+  jvp: (n, [j], g) => (j === undefined ? undefined : g.div(weighted(g, g.ones(shape(entries(n.args[0]!.shape), 1)), j), g.dimValue(entries(n.args[0]!.shape)))),
   formula: (_n, a, ctx) => fcall('mean', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{mean}', a, ctx),
   argumentDomains: anywhere,
@@ -63,6 +66,7 @@ export const norm2: OpDef = {
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.div(adj, n), n.args[0]!) : undefined],
   // A norm inside a norm is written norm2(...): `||||y|| y||` would not read back.
+  jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, g.div(column(g, n.args[0]!), n), j)),
   formula: (_n, a, ctx) => {
     const inner = ctx.wrap(a[0]!, Prec.Sum);
     return inner.includes('||') ? fcall('norm2', a, ctx) : atom(`||${inner}||`);
@@ -92,6 +96,12 @@ export const logsumexp: OpDef = {
     const v = n.args[0]!;
     const p = isColumn(v.shape) ? g.softmax(v) : g.unary('exp', g.sub(v, n));
     return [g.mul(adj, p)];
+  },
+  jvp: (n, [j], g) => {
+    if (j === undefined) return undefined;
+    const v = n.args[0]!;
+    // softmax is column by column: the weights of a row's entries are exp(v - logsumexp(v)).
+    return weighted(g, isRow(v.shape) ? column(g, g.unary('exp', g.sub(v, n))) : g.softmax(v), j);
   },
   formula: (_n, a, ctx) => fcall('logsumexp', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{logsumexp}', a, ctx),
@@ -146,6 +156,11 @@ export const softmax: OpDef = {
     const s = y.shape;
     const columnSums = g.matmul(g.ones(shape(1, s.rows)), g.mul(adj, y));
     return [g.mul(y, g.sub(adj, columnSums))];
+  },
+  jvp: (n, [j], g) => {
+    // A column p: (diag(p) - p pᵀ) J. Softmax of a row normalises each 1-entry column: constant.
+    if (j === undefined || !isColumn(n.shape)) return undefined;
+    return g.sub(g.mul(n, j), g.matmul(n, weighted(g, n, j)));
   },
   formula: (_n, a, ctx) => fcall('softmax', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{softmax}', a, ctx),

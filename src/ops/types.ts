@@ -38,6 +38,15 @@ export interface Builder extends UnaryBuilder {
  */
 export type VjpRule = (node: Node, adjoint: Node, g: Builder, needed: readonly boolean[]) => readonly (Node | undefined)[];
 
+/**
+ * The forward-mode Jacobian of a vector-shaped node (jacobian and hessian requests, src/ops/jvp.ts):
+ * given the Jacobian of each argument with respect to one wrt value (entries x wrt entries, a
+ * vector's entries numbered alike as a column or a row; undefined where the argument does not
+ * depend on it), the node's. Only called for a scalar, column or row node whose dependent
+ * arguments are scalars, columns or rows.
+ */
+export type JvpRule = (node: Node, jacobians: readonly (Node | undefined)[], g: Builder) => Node | undefined;
+
 /** The arguments of a call, checked on demand by the elaborator (src/ir/elaborate.ts). */
 export interface CallArguments {
   /** The function's name as the user wrote it (`trace`, `σ`), for messages. */
@@ -84,6 +93,7 @@ export interface OpDef {
   /** The result shape; throws ShapeError with a message in the user's terms when the arguments do not fit. */
   readonly shape: (args: readonly Shape[], attrs: Attrs) => Shape;
   readonly vjp: VjpRule;
+  readonly jvp: JvpRule;
   /** Rebuilds the node from (possibly rewritten) arguments through the graph's smart constructor. */
   readonly build: (g: Builder, args: readonly Node[], attrs: Attrs) => Node;
   /** Formula syntax: what `gradc derive` prints, and what the parser reads back. */

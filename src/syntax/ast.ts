@@ -51,7 +51,7 @@ export type Statement =
   | { readonly kind: 'def'; readonly name: NameRef; readonly expr: Expr; readonly span: Span }
   | {
       readonly kind: 'request';
-      readonly request: 'grad' | 'jacobian' | 'hessian';
+      readonly request: 'grad' | 'jacobian' | 'hessian' | 'hvp';
       readonly target: NameRef;
       readonly wrt: readonly NameRef[];
       readonly span: Span;

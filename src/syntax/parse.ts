@@ -66,7 +66,7 @@ const NAME = String.raw`[\p{L}_][\p{L}\p{M}\p{Nd}_]*`;
 
 /** The start of a line that begins a declaration, a definition or a request. */
 const STATEMENT_START = new RegExp(
-  String.raw`^[ \t]*(?:${NAME}(?:[ \t]*,[ \t]*${NAME})*[ \t]*:|${NAME}[ \t]*=|(?:grad|jacobian|hessian)[ \t]+${NAME})`,
+  String.raw`^[ \t]*(?:${NAME}(?:[ \t]*,[ \t]*${NAME})*[ \t]*:|${NAME}[ \t]*=|(?:grad|jacobian|hessian|hvp)[ \t]+${NAME})`,
   'u',
 );
 
@@ -156,7 +156,7 @@ export function describeExpected(expected: readonly PeggyExpectation[]): string 
   let operator = false;
   let statement = false;
   for (const e of expected) {
-    if (e.type === 'literal' && (e.text === 'grad' || e.text === 'jacobian' || e.text === 'hessian')) {
+    if (e.type === 'literal' && (e.text === 'grad' || e.text === 'jacobian' || e.text === 'hessian' || e.text === 'hvp')) {
       statement = true;
       continue;
     }
@@ -294,7 +294,7 @@ function tooDeep(statement: Statement): Span | undefined {
 }
 
 /** A line that starts with a request word and does not declare or define that word. */
-const REQUEST_LINE = /^[ \t\u00a0]*(?:grad|jacobian|hessian)(?![\p{L}\p{M}\p{Nd}_])(?![ \t\u00a0]*[:,=])/u;
+const REQUEST_LINE = /^[ \t\u00a0]*(?:grad|jacobian|hessian|hvp)(?![\p{L}\p{M}\p{Nd}_])(?![ \t\u00a0]*[:,=])/u;
 const DEFINES = new RegExp(String.raw`^\s*(${NAME})\s*=`, 'u');
 const DECLARES = new RegExp(String.raw`^\s*(${NAME}(?:\s*,\s*${NAME})*)\s*:`, 'u');
 

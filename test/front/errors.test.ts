@@ -339,12 +339,42 @@ describe('requests (LANGUAGE.md 1.3)', () => {
     expect(error(`${model}grad L wrt x, s, x`)).toBe("5:18: 'x' is listed twice");
   });
 
-  it('jacobian is not supported yet', () => {
-    expect(error(`${model}jacobian f wrt x`)).toBe('5:1: jacobian is not supported yet; use grad of a scalar');
+  it('jacobian, hessian and hvp lines are requests', () => {
+    const m = check(`${model}jacobian f wrt x, s\nhessian L wrt x, s\nhvp L wrt x\njacobian f wrt s`);
+    expect(m.higherRequests.map((r) => [r.kind, r.functionName, r.wrt.map((w) => w.name).join(',')])).toEqual([
+      ['jacobian', 'fJac', 'x,s'],
+      ['hessian', 'LHess', 'x,s'],
+      ['hvp', 'LHvp', 'x'],
+      ['jacobian', 'fJac2', 's'],
+    ]);
   });
 
-  it('hessian is not supported yet', () => {
-    expect(error(`${model}hessian L wrt x`)).toBe('5:1: hessian is not supported yet; use grad of a scalar');
+  it('jacobian of a matrix names grad of a scalar instead', () => {
+    expect(error('A : matrix(m, n)\nF = 2 A\njacobian F wrt A')).toBe(
+      "3:10: jacobian needs a scalar or a vector, but 'F' is matrix(m, n); a matrix-valued function has no 2-D Jacobian: take grad of a scalar function of it (for example grad of sum(F .* G) is the product of the Jacobian with G)",
+    );
+  });
+
+  it('jacobian with respect to a matrix names grad and hvp', () => {
+    expect(error('A : matrix(m, n)\nx : vector(n)\nf = A x\njacobian f wrt A')).toBe(
+      "4:16: jacobian is taken with respect to scalars and vectors, but 'A' is matrix(m, n); for a matrix, ask for grad of a scalar (or hvp)",
+    );
+  });
+
+  it('a Hessian with respect to a matrix names hvp', () => {
+    expect(error('A : matrix(m, n)\nL = sum(A .* A)\nhessian L wrt A')).toBe(
+      "3:15: a Hessian with respect to a matrix is not a 2-D matrix, and 'A' is matrix(m, n); ask for hvp (Hessian-vector products) instead",
+    );
+  });
+
+  it('a Hessian of a vector names jacobian', () => {
+    expect(error(`${model}hessian f wrt x`)).toBe("5:9: hessian needs a scalar, but 'f' is vector(n); for its first derivatives ask for jacobian f wrt ...");
+  });
+
+  it('an HVP with respect to a definition names grad', () => {
+    expect(error(`${model}hvp L wrt f`)).toBe(
+      "5:10: hvp is taken with respect to variables, but 'f' is a definition; for derivatives with respect to an intermediate value ask for grad or jacobian",
+    );
   });
 
   it('grad with respect to variables and definitions', () => {

@@ -1,0 +1,136 @@
+/**
+ * The derivatives of `jacobian`, `hessian` and `hvp` lines. Hessian blocks are Jacobians of the
+ * simplified gradient, so they share its forward and backward values; an HVP is the gradient of
+ * ⟨∇L, v⟩ and never builds a Hessian.
+ */
+import type { HigherRequest, Model } from '../ir/model.js';
+import type { Node, VarKind } from '../ir/node.js';
+import { simplify } from '../simplify/simplify.js';
+import { GradcError } from '../syntax/errors.js';
+import { forwardNodes } from './differentiate.js';
+import { jacobian, MatrixFlow } from './jacobian.js';
+import { gradients, reachable } from './reverse.js';
+
+/** A derivative with respect to one or two wrt names, in the order written. */
+export interface DerivedBlock {
+  /** jacobian: [x]; hessian: [a, b] (row, column); hvp: [a]. */
+  readonly wrt: readonly string[];
+  readonly node: Node;
+}
+
+/** The direction an HVP multiplies, for one wrt variable: a fresh variable shaped like it. */
+export interface Direction {
+  /** The wrt variable's name. */
+  readonly of: string;
+  /** The direction's name in printed formulas: `v_W` (with a suffix if that name is taken). */
+  readonly name: string;
+  readonly kind: VarKind;
+  readonly node: Node;
+}
+
+export interface DerivedHigher {
+  readonly request: HigherRequest;
+  /** hessian, hvp: the gradient with respect to each wrt name; jacobian: none. */
+  readonly gradient: readonly { readonly name: string; readonly node: Node }[];
+  /** hvp: the direction of each wrt variable; otherwise none. */
+  readonly directions: readonly Direction[];
+  /** jacobian: one block per wrt; hessian: every ordered pair (row-major); hvp: (H v) per wrt. */
+  readonly blocks: readonly DerivedBlock[];
+}
+
+function located(model: Model, request: HigherRequest, e: unknown, of: Node): never {
+  if (!(e instanceof MatrixFlow)) throw e;
+  const n = e.node;
+  const definition = model.definitions.find((d) => d.node === n);
+  const what =
+    definition !== undefined
+      ? `'${definition.name}'`
+      : n.span !== undefined
+        ? `'${model.source.text.slice(n.span.start, n.span.end)}'`
+        : 'an intermediate value';
+  const ofName = model.definitions.find((d) => d.node === of)?.name ?? request.target.name;
+  throw new GradcError(model.source, [
+    {
+      message: `the ${request.kind === 'jacobian' ? 'Jacobian' : 'Hessian'} of ${ofName} passes through ${what}, a matrix(${n.shape.rows}, ${n.shape.cols}) that depends on the wrt value; gradc writes Jacobians through scalars and vectors only: ask for hvp ${request.target.name} wrt ... (Hessian-vector products) or grad of a scalar`,
+      span: request.span,
+    },
+  ]);
+}
+
+/** Every name the model's text uses, so a direction takes a fresh one. */
+function takenNames(model: Model): Set<string> {
+  return new Set([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
+}
+
+export function differentiateHigher(model: Model, request: HigherRequest, frozen = forwardNodes(model)): DerivedHigher {
+  const graph = model.graph;
+  const previous = graph.span;
+  graph.span = request.span;
+  try {
+    const target = request.target.node;
+    const wrtNodes = request.wrt.map((w) => w.node);
+    if (request.kind === 'jacobian') {
+      let raw: Node[];
+      try {
+        raw = wrtNodes.map((x) => jacobian(graph, target, x));
+      } catch (e) {
+        located(model, request, e, target);
+      }
+      const blocks = simplify(graph, raw, { frozen });
+      return { request, gradient: [], directions: [], blocks: request.wrt.map((w, i) => ({ wrt: [w.name], node: blocks[i]! })) };
+    }
+    const gradient = simplify(graph, gradients(graph, target, wrtNodes), { frozen });
+    // The backward values are shared too: the second derivatives read them, never rewrite them.
+    const shared = new Set([...frozen, ...reachable(gradient).map((n) => n.id)]);
+    const named = request.wrt.map((w, i) => ({ name: w.name, node: gradient[i]! }));
+    if (request.kind === 'hessian') {
+      // Block (a, b) is the Jacobian of ∇_a L with respect to b; block (b, a) is its transpose.
+      const k = wrtNodes.length;
+      const upper = new Map<string, Node>();
+      for (let a = 0; a < k; a++) {
+        for (let b = a; b < k; b++) {
+          try {
+            upper.set(`${a},${b}`, jacobian(graph, gradient[a]!, wrtNodes[b]!));
+          } catch (e) {
+            located(model, request, e, target);
+          }
+        }
+      }
+      const keys = [...upper.keys()];
+      const simplified = simplify(graph, [...upper.values()], { frozen: shared });
+      const block = new Map(keys.map((key, i) => [key, simplified[i]!]));
+      const blocks: DerivedBlock[] = [];
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b < k; b++) {
+          const node = a <= b ? block.get(`${a},${b}`)! : graph.transpose(block.get(`${b},${a}`)!);
+          blocks.push({ wrt: [request.wrt[a]!.name, request.wrt[b]!.name], node });
+        }
+      }
+      return { request, gradient: named, directions: [], blocks };
+    }
+    // hvp: the gradient of ⟨∇L, v⟩ = Σ_a sum(∇_a L ⊙ v_a).
+    const taken = takenNames(model);
+    const directions: Direction[] = request.wrt.map((w, i) => {
+      let name = `v_${w.name}`;
+      for (let s = 2; taken.has(name); s++) name = `v_${w.name}_${s}`;
+      taken.add(name);
+      const kind: VarKind = model.variables.find((v) => v.name === w.name)!.kind;
+      return { of: w.name, name, kind, node: graph.variable(name, kind, wrtNodes[i]!.shape) };
+    });
+    let inner: Node | undefined;
+    gradient.forEach((g, i) => {
+      const term = graph.sum(graph.mul(g, directions[i]!.node));
+      inner = inner === undefined ? term : graph.add(inner, term);
+    });
+    const hv = simplify(graph, gradients(graph, inner!, wrtNodes), { frozen: shared });
+    return { request, gradient: named, directions, blocks: request.wrt.map((w, i) => ({ wrt: [w.name], node: hv[i]! })) };
+  } finally {
+    graph.span = previous;
+  }
+}
+
+/** The derivatives of every `jacobian`, `hessian` and `hvp` line, in file order. */
+export function differentiateHigherRequests(model: Model): DerivedHigher[] {
+  const frozen = forwardNodes(model);
+  return model.higherRequests.map((r) => differentiateHigher(model, r, frozen));
+}
