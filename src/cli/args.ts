@@ -18,7 +18,7 @@ const DIMS_SEED: OptionSpecs = { dims: { type: 'string', multiple: true }, seed:
 
 const COMMAND_OPTIONS: Readonly<Record<CommandName, OptionSpecs>> = {
   compile: { ...HELP, output: { type: 'string', short: 'o' } },
-  latex: { ...HELP, steps: { type: 'boolean' } },
+  latex: { ...HELP, steps: { type: 'boolean' }, shapes: { type: 'boolean' }, layout: { type: 'string' } },
   derive: { ...HELP, json: { type: 'boolean' } },
   check: { ...HELP, ...DIMS_SEED, tol: { type: 'string' }, json: { type: 'boolean' } },
   fixtures: { ...HELP, ...DIMS_SEED, count: { type: 'string' }, output: { type: 'string', short: 'o' } },
@@ -30,6 +30,10 @@ export interface CommandOptions {
   /** `-o`: compile's directory or fixtures' file; `-` is standard output. */
   readonly output: string | undefined;
   readonly steps: boolean;
+  /** latex --shapes: the size of every derivative. */
+  readonly shapes: boolean;
+  /** latex --layout: Jacobians as m x n (numerator, the default) or transposed (denominator). */
+  readonly layout: 'numerator' | 'denominator';
   readonly json: boolean;
   /** Every `--dims`, merged. */
   readonly dims: Readonly<Record<string, number>> | undefined;
@@ -73,6 +77,8 @@ function parseCommand(command: CommandName, args: readonly string[]): CommandLin
   const options: CommandOptions = {
     output: text('output'),
     steps: values['steps'] === true,
+    shapes: values['shapes'] === true,
+    layout: layoutOption(text('layout'), command),
     json: values['json'] === true,
     dims: mergeDims(values['dims'] as string[] | undefined, command),
     seed: wholeNumber('--seed', text('seed'), 0, 2 ** 32 - 1, command),
@@ -80,6 +86,11 @@ function parseCommand(command: CommandName, args: readonly string[]): CommandLin
     count: wholeNumber('--count', text('count'), 1, 10_000, command),
   };
   return { kind: 'run', command, files: positionals, options };
+}
+
+function layoutOption(value: string | undefined, command: CommandName): 'numerator' | 'denominator' {
+  if (value === undefined || value === 'numerator' || value === 'denominator') return value ?? 'numerator';
+  throw new UsageError(`--layout takes numerator or denominator, not '${value}'`, command);
 }
 
 type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;

@@ -3,6 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
 import type { Model } from '../ir/model.js';
+import { toFormulaHigher } from '../print/higher.js';
+import { differentiateHigherRequests } from '../diff/higher.js';
 import { toFormula } from '../print/formula.js';
 import { toLatex } from '../print/latex.js';
 import type { CommandOptions } from './args.js';
@@ -76,7 +78,7 @@ export async function latexCommand({ files, options, io }: Invocation): Promise<
     io.stderr(`${model.source.path}: no definitions; nothing to print\n`);
     return 0;
   }
-  for (const line of toLatex(model, differentiate(model), { steps: options.steps })) io.stdout(`${line}\n`);
+  for (const line of toLatex(model, differentiate(model), { steps: options.steps, shapes: options.shapes, layout: options.layout })) io.stdout(`${line}\n`);
   return 0;
 }
 
@@ -85,17 +87,24 @@ export interface DeriveDocument {
   readonly formula: string;
   /** One per variable of each grad request, in the order written: `dL_dA` is ∂L/∂A. */
   readonly derivatives: readonly { readonly name: string; readonly of: string; readonly wrt: string; readonly expression: string }[];
+  /**
+   * The lines of jacobian, hessian and hvp requests, in file order: `Jf_x = ...`, `HL_x_y = ...`,
+   * and for an HVP the declaration of each direction (`v_W : matrix(h, n)`) before `HvL_W = ...`.
+   */
+  readonly higher: readonly { readonly kind: 'jacobian' | 'hessian' | 'hvp' | 'direction'; readonly name: string; readonly of: string; readonly wrt: readonly string[]; readonly text: string }[];
 }
 
 export async function deriveCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
   const model = await loadModel(files[0]!, io);
   const derivatives = toFormula(model, differentiate(model), { share: true }).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
-  if (model.requests.length === 0) io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
+  const higher = toFormulaHigher(model, differentiateHigherRequests(model), new Set(derivatives.map((d) => d.name))).map(({ kind, name, of, wrt, text }) => ({ kind, name, of, wrt, text }));
+  if (model.requests.length === 0 && model.higherRequests.length === 0) io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
   if (options.json) {
-    const document: DeriveDocument = { formula: model.source.path, derivatives };
+    const document: DeriveDocument = { formula: model.source.path, derivatives, higher };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
   } else {
     for (const d of derivatives) io.stdout(`${d.name} = ${d.expression}\n`);
+    for (const h of higher) io.stdout(`${h.text}\n`);
   }
   return 0;
 }

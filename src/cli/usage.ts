@@ -9,7 +9,8 @@ export function isCommandName(word: string): word is CommandName {
 
 export const USAGE = `usage:
   gradc compile <file.formula...> [-o DIR]   write DIR/<name>.ts for each file (default DIR: generated/)
-  gradc latex   <file.formula> [--steps]     LaTeX of every definition and requested gradient
+  gradc latex   <file.formula> [--steps] [--shapes] [--layout numerator|denominator]
+                                            LaTeX of every definition and requested derivative
   gradc derive  <file.formula> [--json]      gradients in formula syntax: dL_dA = ...
   gradc check   <file.formula> [--dims h=3,m=4] [--seed N] [--tol T] [--json]
   gradc fixtures <file.formula> [--dims ...] [--seed N] [--count K] [-o FILE.json]
@@ -52,12 +53,14 @@ ${STDIN}
 A formula from standard input has no name for DIR/<name>.ts: give -o - with it.
 A formula with no definitions is an error (exit 1): its module would export nothing.`,
 
-  latex: `usage: gradc latex <file.formula> [--steps]
+  latex: `usage: gradc latex <file.formula> [--steps] [--shapes] [--layout numerator|denominator]
 
-Prints every definition and every requested gradient as LaTeX display math, one \\[ ... \\]
-per line.
+Prints every definition and every requested derivative (gradients, Jacobians, Hessian blocks,
+Hessian-vector products) as LaTeX display math, one \\[ ... \\] per line.
 
 ${option('--steps', 'the derivation step by step: each adjoint from the loss down, in terms', 'of the one before')}
+${option('--shapes', 'append the size of every derivative: \\in \\mathbb{R}^{m \\times n}')}
+${option('--layout L', 'numerator (the default): the Jacobian of f (m entries) by x (n entries)', 'is m x n; denominator: Jacobians transposed, n x m, as the CS 316 notes write them')}
 ${HELP}
 
 ${STDIN}

@@ -4,7 +4,7 @@ import type { Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isScalar, sameShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { UNARY, unaryFn } from './elementwise.js';
-import { factor, fcall, fraction, sup, supBase } from './print.js';
+import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print.js';
 import { elementwiseJvp } from './jvp.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
@@ -138,6 +138,19 @@ function printProduct(hadamard: string) {
   };
 }
 
+/**
+ * A column times a matrix, broadcast across the matrix's columns, is the matrix scaled row by
+ * row: written diag(c) M, as a textbook writes the Jacobian of an elementwise layer.
+ */
+function diagonalScaling(name: string) {
+  return (n: Node, a: readonly Printed[], ctx: PrintContext): Printed | undefined => {
+    const k = diagonalScalingColumn(n);
+    if (k === undefined) return undefined;
+    const rest = n.args[1 - k]!;
+    return { text: `${name}(${ctx.wrap(a[k]!, Prec.Sum)}) ${factor(a[1 - k]!, ctx, rest.op === 'matmul' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product };
+  };
+}
+
 export const mul: OpDef = {
   name: 'mul',
   functions: [],
@@ -151,7 +164,7 @@ export const mul: OpDef = {
     ];
   },
   jvp: elementwiseJvp((n) => [n.args[1]!, n.args[0]!]),
-  formula: printProduct('.*'),
+  formula: (n, a, ctx) => diagonalScaling('diag')(n, a, ctx) ?? printProduct('.*')(n, a, ctx),
   latex: (n, a, ctx) => {
     const x = n.args[0]!;
     if (x.op === 'const' && x.attrs.value === -1) {
@@ -171,7 +184,8 @@ export const mul: OpDef = {
       const right = factor(a[1]!, ctx, Prec.Product);
       if (/[0-9.]$/.test(left) && /^[0-9.]/.test(right)) return { text: `${left} \\cdot ${right}`, prec: Prec.Product };
     }
-    return printProduct('\\odot')(n, groupMatmul(n, a), ctx);
+    const scaled = diagonalScaling('\\operatorname{diag}')(n, a, ctx);
+    return scaled ?? printProduct('\\odot')(n, groupMatmul(n, a), ctx);
   },
   argumentDomains: anywhere,
   lower: {

@@ -2,7 +2,7 @@
 import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
-import { atom, entry, factor, fcall, lcall, supBase } from './print.js';
+import { atom, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
 import { column, entries, total } from './jvp.js';
 import { anywhere, type OpDef } from './types.js';
@@ -26,7 +26,7 @@ function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed
   const [x, y] = n.args as [Node, Node];
   const leftMin = isElementwiseProduct(x) ? Prec.Unary : Prec.Product;
   // Matrix products associate, so a product on the right needs no parentheses.
-  const rightMin = y.op === 'matmul' ? Prec.Product : Prec.Unary;
+  const rightMin = y.op === 'matmul' || diagonalScalingColumn(y) !== undefined ? Prec.Product : Prec.Unary;
   return { text: `${ctx.wrap(a[0]!, leftMin)} ${factor(a[1]!, ctx, rightMin)}`, prec: Prec.Product };
 }
 

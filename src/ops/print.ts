@@ -1,4 +1,6 @@
 /** Small helpers the ops' print rules share (formula syntax and LaTeX alike). */
+import type { Node } from '../ir/node.js';
+import type { Shape } from '../ir/shape.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
 export const atom = (text: string): Printed => ({ text, prec: Prec.Atom });
@@ -80,4 +82,16 @@ function hasTopLevel(text: string, ch: string): boolean {
     else if (c === ch && depth === 0) return true;
   }
   return false;
+}
+
+/**
+ * Which argument of an elementwise product is a column broadcast across a matrix (0 or 1), so
+ * that the product is diag(c) M, printed as such; undefined for other products.
+ */
+export function diagonalScalingColumn(n: Node): 0 | 1 | undefined {
+  if (n.op !== 'mul') return undefined;
+  const [x, y] = n.args as [Node, Node];
+  const matrix = (s: Shape) => s.rows !== 1 && s.cols !== 1;
+  const column = (s: Shape) => s.cols === 1 && s.rows !== 1;
+  return column(x.shape) && matrix(y.shape) ? 0 : column(y.shape) && matrix(x.shape) ? 1 : undefined;
 }

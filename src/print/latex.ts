@@ -12,6 +12,8 @@ import { isScalar, type Shape } from '../ir/shape.js';
 import { Prec, type Printed } from '../ops/printed.js';
 import { simplify } from '../simplify/simplify.js';
 import { definitionNames, derivativeName } from './formula.js';
+import { differentiateHigherRequests } from '../diff/higher.js';
+import { shapeSuffix, toLatexHigher } from './higher.js';
 import { shareSubexpressions, type SharedNames } from './shared.js';
 import { latexName } from './names.js';
 import { Printer } from './printer.js';
@@ -20,6 +22,10 @@ import { Printer } from './printer.js';
 export interface LatexOptions {
   /** Print the derivation: the forward quantities, then each adjoint down to the requested gradients. */
   readonly steps?: boolean;
+  /** Append `\in \mathbb{R}^{m \times n}` to every derivative. */
+  readonly shapes?: boolean;
+  /** `denominator`: Jacobians transposed (n x m), as the CS 316 notes write them; default numerator. */
+  readonly layout?: 'numerator' | 'denominator';
 }
 
 /** `\frac{\partial L}{\partial A}` */
@@ -48,16 +54,18 @@ const display = (...sides: readonly string[]): string => `\\[ ${sides.join(' = '
  * ```
  */
 export function toLatex(model: Model, derived: readonly DerivedGradient[], options: LatexOptions = {}): string[] {
-  if (options.steps === true) return latexSteps(model, derived);
+  const higher = toLatexHigher(model, differentiateHigherRequests(model), options);
+  if (options.steps === true) return [...latexSteps(model, derived), ...higher];
   // Subexpressions a gradient repeats get a local name, defined on a "where" line after the
   // gradients (the names `gradc derive` gives them).
   const shared = sharedNames(model, derived);
   const printer = new Printer('latex', shared.names);
   const lines = forwardLines(model);
   for (const g of derived) {
-    for (const r of g.results) lines.push(display(partial(g.request.target.name, r.name), printer.text(r.node)));
+    for (const r of g.results) lines.push(display(partial(g.request.target.name, r.name), `${printer.text(r.node)}${options.shapes === true ? shapeSuffix(r.node.shape) : ''}`));
   }
   lines.push(...whereLine(shared, printer));
+  lines.push(...higher);
   return lines;
 }
 
