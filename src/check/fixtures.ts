@@ -35,6 +35,12 @@ export interface Fixtures {
     readonly inputs: Record<string, unknown>;
     readonly values: Record<string, unknown>;
     readonly gradients: Record<string, Record<string, unknown>>;
+    /** Each `jacobian` function's result: `{ value, <wrt>: { rows, cols, data } }`; present when the formula asks for any. */
+    readonly jacobians?: Record<string, unknown>;
+    /** Each `hessian` function's result: `{ value, grad: { x }, hess: { x: { x } } }`. */
+    readonly hessians?: Record<string, unknown>;
+    /** Each `hvp` function's direction and result: `{ v: { W }, value, grad: { W }, hvp: { W } }`. */
+    readonly hvps?: Record<string, unknown>;
   }[];
 }
 
@@ -77,7 +83,40 @@ export async function makeFixtures(model: Model, options: FixtureOptions = {}): 
       const result = call(g.functionName) as Record<string, unknown>;
       gradients[g.functionName] = Object.fromEntries(['value', ...g.wrt].map((key) => [key, toJson(result[key])]));
     }
-    cases.push({ inputs: shownInputs, values: definitionValues, gradients });
+    const higher = { jacobian: {} as Record<string, unknown>, hessian: {} as Record<string, unknown>, hvp: {} as Record<string, unknown> };
+    for (const h of module.manifest.higher) {
+      const direction = h.kind === 'hvp' ? randomDirection(model, h.wrt, dims, rng) : undefined;
+      const result = (exports[h.functionName] as (...a: unknown[]) => unknown)(inputs, ...(direction === undefined ? [] : [direction])) as Record<string, unknown>;
+      higher[h.kind][h.functionName] = { ...(direction === undefined ? {} : { v: jsonTree(direction) }), ...(jsonTree(result) as Record<string, unknown>) };
+    }
+    cases.push({
+      inputs: shownInputs,
+      values: definitionValues,
+      gradients,
+      ...(Object.keys(higher.jacobian).length > 0 ? { jacobians: higher.jacobian } : {}),
+      ...(Object.keys(higher.hessian).length > 0 ? { hessians: higher.hessian } : {}),
+      ...(Object.keys(higher.hvp).length > 0 ? { hvps: higher.hvp } : {}),
+    });
   }
   return { formula: sourceName, seed, dims: Object.fromEntries(dims), cases };
+}
+
+/** A module result as JSON, nested objects (`grad`, `hess`) included. */
+function jsonTree(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null && !(v instanceof Float64Array) && !('data' in v)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonTree(x)]));
+  }
+  return toJson(v instanceof Array ? Float64Array.from(v as number[]) : v);
+}
+
+/** A direction for an HVP: entries in [-1, 1], shaped like each wrt variable, as module inputs. */
+function randomDirection(model: Model, wrt: readonly string[], dims: ReadonlyMap<string, number>, rng: () => number): Record<string, unknown> {
+  const direction: Record<string, unknown> = {};
+  for (const name of wrt) {
+    const v = model.variables.find((x) => x.name === name)!;
+    const size = (d: string | number) => (typeof d === 'number' ? d : dims.get(d)!);
+    const data = Array.from({ length: size(v.shape.rows) * size(v.shape.cols) }, () => 2 * rng() - 1);
+    direction[name] = v.kind === 'scalar' ? data[0]! : v.kind === 'vector' ? data : { rows: size(v.shape.rows), cols: size(v.shape.cols), data };
+  }
+  return direction;
 }

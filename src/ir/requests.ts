@@ -37,7 +37,7 @@ export interface RequestLine {
 }
 
 /** A vector in the sense of the requests: a column, or a row (numbered by its entries). */
-const isVectorLike = (s: Shape): boolean => isColumn(s) || isRow(s);
+const isVectorLike = (s: Shape): boolean => isScalar(s) || isColumn(s) || isRow(s);
 
 const SUFFIX: Record<'grad' | HigherKind, string> = { grad: 'Grad', jacobian: 'Jac', hessian: 'Hess', hvp: 'Hvp' };
 

@@ -16,6 +16,21 @@ describe('derive --json', () => {
         { name: 'dL_dA', of: 'L', wrt: 'A', expression: '-2 z4 (b .* z2 .* (1 - z2)) x^T' },
         { name: 'dL_db', of: 'L', wrt: 'b', expression: '-2 z4 z2' },
       ],
+      higher: [],
+    });
+  });
+
+  it('lists jacobian, hessian and hvp lines, directions declared first', async () => {
+    const file = scratch.file('second.formula', 'x : vector(n)\nA : matrix(n, n)\nf = A x\nL = 1/2 x^T A x\njacobian f wrt x\nhvp L wrt x\n');
+    const document = JSON.parse((await runCli(['derive', file, '--json'])).stdout) as unknown;
+    expect(document).toEqual({
+      formula: file,
+      derivatives: [],
+      higher: [
+        { kind: 'jacobian', name: 'Jf_x', of: 'f', wrt: ['x'], text: 'Jf_x = A' },
+        { kind: 'direction', name: 'v_x', of: 'L', wrt: ['x'], text: 'v_x : vector(n)' },
+        { kind: 'hvp', name: 'HvL_x', of: 'L', wrt: ['x'], text: 'HvL_x = (0.5 A^T + 0.5 A)^T v_x' },
+      ],
     });
   });
 

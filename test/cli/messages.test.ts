@@ -86,7 +86,7 @@ describe('a formula with nothing to do', () => {
     const file = scratch.file('forward.formula', 'x : vector(n)\nL = sum(x)\n');
     expect(await runCli(['derive', file, '--json'])).toEqual({
       status: 0,
-      stdout: `${JSON.stringify({ formula: file, derivatives: [] }, null, 2)}\n`,
+      stdout: `${JSON.stringify({ formula: file, derivatives: [], higher: [] }, null, 2)}\n`,
       stderr: `${file}: no grad requests; nothing to derive\n`,
     });
   });

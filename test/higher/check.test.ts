@@ -1,0 +1,51 @@
+/**
+ * Generated fJac / LHess / LHvp against differences (gradc check): Jacobians column by column,
+ * Hessian blocks against differences of the gradient, HVPs against directional differences.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkModel, checkFormula, formatCheckReport } from '../../src/index.js';
+
+async function passes(text: string, dims?: Record<string, number>) {
+  const report = await checkModel(checkFormula(text), { seed: 3, ...(dims === undefined ? {} : { dims }) });
+  if (!report.ok) throw new Error(formatCheckReport(report));
+  return report.rows.map((r) => `${r.functionName} ${r.variable}`);
+}
+
+describe('gradc check of second-order requests', () => {
+  it('a layer Jacobian with respect to a vector, a bias and a scalar', async () => {
+    const rows = await passes('W : matrix(h, n)\nb : vector(h)\nx : vector(n)\nc : scalar\nf = sigma(c W x + b)\njacobian f wrt x, b, c\n');
+    expect(rows.filter((r) => r.startsWith('fJac'))).toEqual(['fJac value', 'fJac x', 'fJac b', 'fJac c']);
+  });
+
+  it('a Jacobian with respect to a definition (the delta of a layer)', async () => {
+    await passes('W : matrix(h, n)\nx : vector(n)\nz = W x\nf = softmax(z) .* z\njacobian f wrt z\n');
+  });
+
+  it('a row-valued function and reductions on the way', async () => {
+    await passes('A : matrix(n, m)\nx : vector(n)\nr = x^T A\nf = r / norm2(r) + mean(x) + logsumexp(x)\njacobian f wrt x\n');
+  });
+
+  it('entries, divisions and powers', async () => {
+    await passes('x : vector(n)\nk : index(n)\ny : vector(n)\nf = (x ./ (2 + y .* y)) .^ 3 + x[k] + x[0]\njacobian f wrt x, y\n');
+  });
+
+  it('every ordered Hessian block of two vectors and a scalar', async () => {
+    const rows = await passes('x : vector(n)\ny : vector(m)\nB : matrix(n, m)\nt : scalar\nL = tanh(x)^T B sigma(t y) + t^2 sum(exp(x))\nhessian L wrt x, y, t\n');
+    expect(rows.filter((r) => r.includes('hess'))).toEqual(
+      ['x', 'y', 't'].flatMap((a) => ['x', 'y', 't'].map((b) => `LHess hess.${a}.${b}`)),
+    );
+  });
+
+  it('the logistic-regression Hessian', async () => {
+    await passes('X : matrix(N, d)\ny : vector(N)\nw : vector(d)\ns = sigma(X w)\nL = -sum(y .* log(s) + (1 - y) .* log(1 - s))\nhessian L wrt w\n');
+  });
+
+  it('HVPs with respect to a matrix, a vector and a scalar', async () => {
+    const rows = await passes('W : matrix(h, n)\nb : vector(h)\nx : vector(n)\na : scalar\nL = sum(softplus(a W x + b) .^ 2)\nhvp L wrt W, b, a\n');
+    expect(rows.filter((r) => r.includes('hvp'))).toEqual(['LHvp hvp.W', 'LHvp hvp.b', 'LHvp hvp.a']);
+  });
+
+  it('an HVP through softmax cross-entropy', async () => {
+    await passes('W : matrix(K, d)\nx : vector(d)\nk : index(K)\nL = logsumexp(W x) - (W x)[k]\nhvp L wrt W\nhessian L wrt x\n');
+  });
+});
