@@ -1,0 +1,72 @@
+/**
+ * The bundler plugin, written once against unplugin: `import { LGrad } from './model.formula'`
+ * loads the module `gradc compile` writes, as JavaScript, and writes `model.d.formula.ts` beside
+ * the formula so TypeScript (with `allowArbitraryExtensions`) types the import.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { createUnplugin, type UnpluginInstance, type UnpluginMessage } from 'unplugin';
+import { compile } from '../compile.js';
+import { GradcError } from '../syntax/errors.js';
+import { writeIfChanged } from './write.js';
+import { declarationPath, moduleDeclaration, moduleJavaScript } from './transpile.js';
+
+export interface GradcPluginOptions {
+  /**
+   * Write `model.d.formula.ts` beside each imported `model.formula` (default true). Off, the
+   * project declares `*.formula` modules itself, or runs `gradc compile --dts`.
+   */
+  readonly declarations?: boolean;
+}
+
+/** Only plain file ids: `model.formula?raw` and other queries are left to the bundler. */
+const FORMULA_ID = /\.formula$/;
+
+/** The plugin for each bundler; one plugin each (not a list). */
+export type GradcPlugins = UnpluginInstance<GradcPluginOptions | undefined, false>;
+
+export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | undefined, false>((options) => {
+  const declarations = options?.declarations ?? true;
+  return {
+    name: 'gradc',
+    // esbuild: without a loader it would guess one from `.formula`; the plugin returns JavaScript.
+    esbuild: { loader: 'js' },
+    load: {
+      filter: { id: FORMULA_ID },
+      async handler(id) {
+        const text = readFileSync(id, 'utf8');
+        let code: string;
+        try {
+          code = await compile(text, shownPath(id));
+        } catch (e) {
+          if (!(e instanceof GradcError)) throw e;
+          // Rollup and Vite throw here; esbuild and webpack collect the error and fail the build
+          // after the hook returns, so the hook returns an empty module for them.
+          this.error(locatedMessage(e, id));
+          return { code: '' };
+        }
+        const fileName = id.split(/[\\/]/).pop()!;
+        // Declaration first: the module is only handed on once its types are on disk.
+        if (declarations) writeIfChanged(declarationPath(id), moduleDeclaration(code, fileName));
+        return { code: moduleJavaScript(code, fileName) };
+      },
+    },
+  };
+});
+
+/**
+ * gradc's message (every diagnostic: `file:line:col: message`, the source line, a caret) with
+ * the first one's location, for Vite's overlay and the bundlers' own error lines.
+ */
+function locatedMessage(e: GradcError, id: string): UnpluginMessage {
+  const first = e.diagnostics[0]!;
+  const { line, column } = e.source.position(first.span.start);
+  // No stack: the message is about the user's formula, not about gradc's code.
+  return { message: e.message, id, loc: { file: id, line, column }, stack: '' };
+}
+
+/** The formula's path in messages: relative to the working directory when inside it, as a user typed it. */
+function shownPath(id: string): string {
+  const inside = relative(process.cwd(), id);
+  return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? id : inside;
+}
