@@ -25,8 +25,11 @@ const FORMULA_ID = /\.formula$/;
 /** The plugin for each bundler; one plugin each (not a list). */
 export type GradcPlugins = UnpluginInstance<GradcPluginOptions | undefined, false>;
 
-export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | undefined, false>((options) => {
+export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | undefined, false>((options, meta) => {
   const declarations = options?.declarations ?? true;
+  // esbuild would print its own frame under the message from a location, with an empty line
+  // (unplugin passes no line text): the message's own frame is the better one there.
+  const withLocation = meta.framework !== 'esbuild';
   return {
     name: 'gradc',
     // esbuild: without a loader it would guess one from `.formula`; the plugin returns JavaScript.
@@ -42,7 +45,7 @@ export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | und
           if (!(e instanceof GradcError)) throw e;
           // Rollup and Vite throw here; esbuild and webpack collect the error and fail the build
           // after the hook returns, so the hook returns an empty module for them.
-          this.error(locatedMessage(e, id));
+          this.error(locatedMessage(e, id, withLocation));
           return { code: '' };
         }
         const fileName = id.split(/[\\/]/).pop()!;
@@ -55,14 +58,15 @@ export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | und
 });
 
 /**
- * gradc's message (every diagnostic: `file:line:col: message`, the source line, a caret) with
- * the first one's location, for Vite's overlay and the bundlers' own error lines.
+ * gradc's message (every diagnostic: `file:line:col: message`, the source line, a caret), with
+ * the first one's location (line and column from 1, as in the message) for Vite's overlay.
  */
-function locatedMessage(e: GradcError, id: string): UnpluginMessage {
-  const first = e.diagnostics[0]!;
-  const { line, column } = e.source.position(first.span.start);
+function locatedMessage(e: GradcError, id: string, withLocation: boolean): UnpluginMessage {
   // No stack: the message is about the user's formula, not about gradc's code.
-  return { message: e.message, id, loc: { file: id, line, column }, stack: '' };
+  const message = { message: e.message, id, stack: '' };
+  if (!withLocation) return message;
+  const { line, column } = e.source.position(e.diagnostics[0]!.span.start);
+  return { ...message, loc: { file: id, line, column } };
 }
 
 /** The formula's path in messages: relative to the working directory when inside it, as a user typed it. */
