@@ -59,14 +59,15 @@ export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | und
 
 /**
  * gradc's message (every diagnostic: `file:line:col: message`, the source line, a caret), with
- * the first one's location (line and column from 1, as in the message) for Vite's overlay.
+ * the first one's location for Vite's overlay and Rollup's error line.
  */
 function locatedMessage(e: GradcError, id: string, withLocation: boolean): UnpluginMessage {
   // No stack: the message is about the user's formula, not about gradc's code.
   const message = { message: e.message, id, stack: '' };
   if (!withLocation) return message;
   const { line, column } = e.source.position(e.diagnostics[0]!.span.start);
-  return { ...message, loc: { file: id, line, column } };
+  // Rollup's convention, which Vite follows when it draws the frame: lines from 1, columns from 0.
+  return { ...message, loc: { file: id, line, column: column - 1 } };
 }
 
 /** The formula's path in messages: relative to the working directory when inside it, as a user typed it. */
