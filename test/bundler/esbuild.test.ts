@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { build, type BuildFailure } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import gradc from '../../src/bundler/esbuild.js';
+import gradc, { type GradcPluginOptions } from '../../src/bundler/esbuild.js';
 import { MAIN, MAIN_OUTPUT, makeFixture, MODEL, runBundle } from './fixture.js';
 
 /** main.ts bundled for Node into out.mjs. */
-async function esbuildBuild(dir: string): Promise<void> {
+async function esbuildBuild(dir: string, options?: GradcPluginOptions): Promise<void> {
   await build({
     absWorkingDir: dir,
     entryPoints: ['./main.ts'],
@@ -15,7 +15,7 @@ async function esbuildBuild(dir: string): Promise<void> {
     format: 'esm',
     platform: 'node',
     logLevel: 'silent',
-    plugins: [gradc()],
+    plugins: [gradc(options)],
   });
 }
 
@@ -26,6 +26,17 @@ describe('gradc/esbuild', () => {
       await esbuildBuild(fixture.dir);
       expect(runBundle(fixture.path('out.mjs'))).toEqual(MAIN_OUTPUT);
       expect(existsSync(fixture.path('model.d.formula.ts'))).toBe(true);
+    } finally {
+      fixture.remove();
+    }
+  });
+
+  it('declarations: false writes no declaration', async () => {
+    const fixture = makeFixture({ 'model.formula': MODEL, 'main.ts': MAIN });
+    try {
+      await esbuildBuild(fixture.dir, { declarations: false });
+      expect(runBundle(fixture.path('out.mjs'))).toEqual(MAIN_OUTPUT);
+      expect(existsSync(fixture.path('model.d.formula.ts'))).toBe(false);
     } finally {
       fixture.remove();
     }
