@@ -9,7 +9,8 @@ import { createUnplugin, type UnpluginInstance, type UnpluginMessage } from 'unp
 import { compile } from '../compile.js';
 import { GradcError } from '../syntax/errors.js';
 import { writeIfChanged } from './write.js';
-import { declarationPath, moduleDeclaration, moduleJavaScript } from './transpile.js';
+import { declarationPath } from './declaration-path.js';
+import { moduleDeclaration, moduleJavaScript } from './transpile.js';
 
 export interface GradcPluginOptions {
   /**

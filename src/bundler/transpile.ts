@@ -3,18 +3,7 @@
  * declaration file for TypeScript's arbitrary-extension convention (`model.d.formula.ts`
  * describes `import ... from './model.formula'` under `allowArbitraryExtensions`).
  */
-import { basename, dirname, extname, join } from 'node:path';
 import { ts } from 'ts-morph';
-
-/**
- * The declaration file beside a formula: `dir/model.formula` → `dir/model.d.formula.ts`
- * (`dir/name` without an extension → `dir/name.d.ts`, what `import './name'` looks for).
- */
-export function declarationPath(formulaPath: string): string {
-  const ext = extname(formulaPath);
-  const stem = basename(formulaPath, ext);
-  return join(dirname(formulaPath), ext === '' ? `${stem}.d.ts` : `${stem}.d${ext}.ts`);
-}
 
 /**
  * The declarations of a generated module. Every export of a generated module has its types

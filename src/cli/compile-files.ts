@@ -3,7 +3,7 @@
  * declaration) goes, and their texts. Shared by a single run and by --watch.
  */
 import { basename, join, resolve } from 'node:path';
-import { declarationPath, moduleDeclaration } from '../bundler/transpile.js';
+import { declarationPath } from '../bundler/declaration-path.js';
 import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
 import { InvocationError, NothingToDoError } from './errors.js';
@@ -60,6 +60,9 @@ export async function compileOutputs(target: CompileTarget, formula: FormulaText
   const sourceName = model.source.path.split(/[\\/]/).pop() ?? model.source.path;
   const code = await generateModule(model, differentiate(model), { sourceName });
   const outputs: Output[] = [{ path: target.modulePath, text: code }];
-  if (target.declarationPath !== undefined) outputs.push({ path: target.declarationPath, text: moduleDeclaration(code, sourceName) });
+  if (target.declarationPath !== undefined) {
+    const { moduleDeclaration } = await import('../bundler/transpile.js');
+    outputs.push({ path: target.declarationPath, text: moduleDeclaration(code, sourceName) });
+  }
   return outputs;
 }

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { declarationPath, moduleDeclaration } from '../../src/bundler/transpile.js';
+import { declarationPath } from '../../src/bundler/declaration-path.js';
+import { moduleDeclaration } from '../../src/bundler/transpile.js';
 import { compile } from '../../src/compile.js';
 import { runCli, scratchDirectory, SQUARES } from './run-cli.js';
 
