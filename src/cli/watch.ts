@@ -33,12 +33,18 @@ export async function watchCompile(targets: readonly CompileTarget[], dir: strin
   // A directory is watched, not the file: an editor that saves by renaming replaces the file.
   const watchers: FSWatcher[] = [];
   for (const [directory, inIt] of groupByDirectory(targets)) {
-    watchers.push(
-      watch(directory, (_event, name) => {
-        const target = name === null ? undefined : inIt.get(name.toString());
-        if (target !== undefined) rebuildSoon(target);
-      }),
-    );
+    try {
+      watchers.push(
+        watch(directory, (_event, name) => {
+          const target = name === null ? undefined : inIt.get(name.toString());
+          if (target !== undefined) rebuildSoon(target);
+        }),
+      );
+    } catch (e) {
+      for (const w of watchers) w.close();
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InvocationError(`cannot watch ${dirname([...inIt.values()][0]!.file)}: ${code === 'ENOENT' ? 'no such directory' : e instanceof Error ? e.message : String(e)}`);
+    }
   }
   for (const target of targets) queue = queue.then(() => rebuild(target, lastText, dir, io));
   await queue;

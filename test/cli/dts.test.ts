@@ -1,4 +1,4 @@
-/** Issue 17: `gradc compile --dts` writes the declaration the bundler plugins write, beside the formula. */
+/** Issue 17: `gradc compile --dts` writes the declaration the bundler plugins write, beside the formula; and what --watch refuses before it starts. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,13 @@ describe('gradc compile --dts', () => {
       stderr: "gradc: --watch recompiles files when they change: it takes neither - nor -o -\nrun 'gradc compile --help' for usage\n",
     });
     expect(existsSync(join(scratch.path, 'squares.d.formula.ts'))).toBe(false);
+  });
+});
+
+describe('gradc compile --watch, refused before watching', () => {
+  it('a formula in a directory that does not exist', async () => {
+    const dir = join(scratch.path, 'nodir');
+    expect(await runCli(['compile', '--watch', join(dir, 'model.formula')])).toEqual({ status: 2, stdout: '', stderr: `gradc: cannot watch ${dir}: no such directory\n` });
   });
 });
 
