@@ -17,7 +17,7 @@ const HELP: OptionSpecs = { help: { type: 'boolean', short: 'h' } };
 const DIMS_SEED: OptionSpecs = { dims: { type: 'string', multiple: true }, seed: { type: 'string' } };
 
 const COMMAND_OPTIONS: Readonly<Record<CommandName, OptionSpecs>> = {
-  compile: { ...HELP, output: { type: 'string', short: 'o' } },
+  compile: { ...HELP, output: { type: 'string', short: 'o' }, dts: { type: 'boolean' }, watch: { type: 'boolean' } },
   latex: { ...HELP, steps: { type: 'boolean' }, shapes: { type: 'boolean' }, layout: { type: 'string' } },
   derive: { ...HELP, json: { type: 'boolean' } },
   check: { ...HELP, ...DIMS_SEED, tol: { type: 'string' }, json: { type: 'boolean' } },
@@ -35,6 +35,10 @@ export interface CommandOptions {
   /** latex --layout: Jacobians as m x n (numerator, the default) or transposed (denominator). */
   readonly layout: 'numerator' | 'denominator';
   readonly json: boolean;
+  /** compile: also `<name>.d.formula.ts` beside each formula. */
+  readonly dts: boolean;
+  /** compile: recompile each formula when it changes, until interrupted. */
+  readonly watch: boolean;
   /** Every `--dims`, merged. */
   readonly dims: Readonly<Record<string, number>> | undefined;
   readonly seed: number | undefined;
@@ -80,6 +84,8 @@ function parseCommand(command: CommandName, args: readonly string[]): CommandLin
     shapes: values['shapes'] === true,
     layout: layoutOption(text('layout'), command),
     json: values['json'] === true,
+    dts: values['dts'] === true,
+    watch: values['watch'] === true,
     dims: mergeDims(values['dims'] as string[] | undefined, command),
     seed: wholeNumber('--seed', text('seed'), 0, 2 ** 32 - 1, command),
     tol: nonNegativeNumber('--tol', text('tol'), command),

@@ -1,5 +1,5 @@
 /** The five commands, each given its parsed command line; they throw the errors of errors.ts. */
-import { basename, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
 import type { Model } from '../ir/model.js';
@@ -8,6 +8,7 @@ import { differentiateHigherRequests } from '../diff/higher.js';
 import { toFormula } from '../print/formula.js';
 import { toLatex } from '../print/latex.js';
 import type { CommandOptions } from './args.js';
+import { compileOutputs, compileTargets, type Output } from './compile-files.js';
 import { InvocationError, NothingToDoError, UsageError } from './errors.js';
 import { createDirectory, readFormula, STANDARD_STREAM, writeAtomically } from './files.js';
 import type { Io } from './io.js';
@@ -33,43 +34,27 @@ export async function compileCommand({ files, options, io }: Invocation): Promis
   if (!toStdout && files.includes(STANDARD_STREAM)) {
     throw new UsageError('a formula from standard input has no name to write DIR/<name>.ts under; add -o - to write the module to standard output', 'compile');
   }
+  if (options.dts && files.includes(STANDARD_STREAM)) throw new UsageError('--dts writes <name>.d.formula.ts beside the formula file; a formula from standard input has no file', 'compile');
+  if (options.watch && (toStdout || files.includes(STANDARD_STREAM))) throw new UsageError('--watch recompiles files when they change: it takes neither - nor -o -', 'compile');
   const dir = options.output ?? 'generated';
-  const outputs = files.map((file) => ({ file, path: join(dir, `${basename(file).replace(/\.formula$/, '')}.ts`) }));
-  if (!toStdout) refuseSharedOutputs(outputs);
-  // Every file is compiled before anything is written: one bad file writes nothing.
-  const modules: { path: string; code: string }[] = [];
-  for (const { file, path } of outputs) {
-    const model = await loadModel(file, io);
-    if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to compile: no definitions');
-    // Loaded on first use: each command pays only for the libraries it needs.
-    const { generateModule } = await import('../codegen/module.js');
-    // As compile() does: the header names the base name only, so output does not depend on the directory.
-    const sourceName = model.source.path.split(/[\\/]/).pop() ?? model.source.path;
-    modules.push({ path, code: await generateModule(model, differentiate(model), { sourceName }) });
+  const targets = compileTargets(files, dir, options.dts);
+  if (options.watch) {
+    const { watchCompile } = await import('./watch.js');
+    return watchCompile(targets, dir, io);
   }
+  // Every file is compiled before anything is written: one bad file writes nothing.
+  const outputs: Output[] = [];
+  for (const target of targets) outputs.push(...(await compileOutputs(target, await readFormula(target.file, io))));
+  const [module, ...declarations] = outputs;
   if (toStdout) {
-    io.stdout(modules[0]!.code);
+    io.stdout(module!.text);
+    for (const d of declarations) writeAtomically(d.path, d.text);
     return 0;
   }
   createDirectory(dir);
-  for (const m of modules) writeAtomically(m.path, m.code);
-  for (const m of modules) io.stdout(`wrote ${m.path}\n`);
+  for (const o of outputs) writeAtomically(o.path, o.text);
+  for (const o of outputs) io.stdout(`wrote ${o.path}\n`);
   return 0;
-}
-
-/** Two inputs with one base name would write one module, the second replacing the first: refused. */
-function refuseSharedOutputs(outputs: readonly { readonly file: string; readonly path: string }[]): void {
-  const byPath = new Map<string, string>();
-  for (const { file, path } of outputs) {
-    const earlier = byPath.get(resolve(path));
-    if (earlier === undefined) {
-      byPath.set(resolve(path), file);
-    } else if (resolve(earlier) === resolve(file)) {
-      throw new InvocationError(`${file} is given twice`);
-    } else {
-      throw new InvocationError(`${earlier} and ${file} would both be written to ${path}; compile them in separate runs with different -o directories`);
-    }
-  }
 }
 
 export async function latexCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
