@@ -373,7 +373,7 @@ describe('requests (LANGUAGE.md 1.3)', () => {
 
   it('an HVP with respect to a definition names grad', () => {
     expect(error(`${model}hvp L wrt f`)).toBe(
-      "5:10: hvp is taken with respect to variables, but 'f' is a definition; for derivatives with respect to an intermediate value ask for grad or jacobian",
+      "5:11: hvp is taken with respect to variables, but 'f' is a definition; for derivatives with respect to an intermediate value ask for grad or jacobian",
     );
   });
 
