@@ -4,8 +4,8 @@
  *
  * The formula:
  *   # DS 102 Discussion 12, problem 1 (setup), fitted by Newton-CG: the squared error of
- *   # f = b^T sigma(A x) summed over a dataset of n pairs (the columns of X); the conjugate-gradient
- *   # inner loop needs only Hessian-vector products H v, never the Hessian itself.
+ *   # f = b^T sigma(A x) summed over a dataset of n pairs (the columns of X), plus a ridge term;
+ *   # the conjugate-gradient inner loop needs only Hessian-vector products H v, never the Hessian.
  *
  *   A : matrix(h, m)
  *   b : vector(h)
