@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { newtonCg, truncatedCg } from '../examples/cg_least_squares.js';
 import { train } from '../examples/domke_momentum.js';
 import { descend } from '../examples/inf264_descent.js';
+import { choleskySolve, newton } from '../examples/newton_logistic.js';
 
 describe('examples/inf264_descent.ts: INF264 Homework 4 with the generated module', () => {
   const r = descend(0.01);
@@ -31,5 +33,86 @@ describe('examples/domke_momentum.ts: gradient descent with momentum on Domke\'s
     const risks = train(30);
     for (let i = 1; i < risks.length; i++) expect(risks[i]).toBeLessThan(risks[i - 1]!);
     expect(risks[risks.length - 1]!).toBeLessThan(risks[0]! / 50);
+  });
+});
+
+describe('examples/newton_logistic.ts: Newton\'s method with the generated LHess', () => {
+  it('solves a positive definite system by Cholesky: [[4, 2], [2, 3]] p = (2, 1) gives p = (0.5, 0)', () => {
+    const H = { rows: 2, cols: 2, data: Float64Array.of(4, 2, 2, 3) };
+    expect(Array.from(choleskySolve(H, Float64Array.of(2, 1)))).toEqual([0.5, 0]);
+  });
+
+  it('refuses a matrix that is not positive definite', () => {
+    const H = { rows: 2, cols: 2, data: Float64Array.of(1, 2, 2, 1) };
+    expect(() => choleskySolve(H, Float64Array.of(1, 1))).toThrow(
+      new RangeError('choleskySolve: H is not positive definite (pivot 1)'),
+    );
+  });
+
+  const iterates = newton();
+  const norms = iterates.map((it) => it.gradientNorm);
+
+  it('reaches a gradient norm below 1e-12 within 6 Newton steps', () => {
+    expect(iterates.length).toBeLessThanOrEqual(7);
+    expect(norms[norms.length - 1]!).toBeLessThan(1e-12);
+  });
+
+  it('converges quadratically: once the norm is below 2, each step until rounding level (1e-9) gives norm <= 0.1 norm^2', () => {
+    const quadraticSteps = norms.slice(1).map((next, k) => ({ previous: norms[k]!, next }));
+    const nearMinimum = quadraticSteps.filter(({ previous }) => previous < 2 && previous > 1e-9);
+    expect(nearMinimum.length).toBeGreaterThanOrEqual(3);
+    for (const { previous, next } of nearMinimum) expect(next).toBeLessThanOrEqual(0.1 * previous ** 2);
+  });
+
+  it('lowers the loss at every step above rounding level and never raises it', () => {
+    for (let k = 1; k < iterates.length; k++) {
+      expect(iterates[k]!.loss).toBeLessThanOrEqual(iterates[k - 1]!.loss);
+      if (norms[k - 1]! > 1e-6) expect(iterates[k]!.loss).toBeLessThan(iterates[k - 1]!.loss);
+    }
+  });
+});
+
+describe('examples/cg_least_squares.ts: Newton-CG on DS 102\'s network with the generated LHvp', () => {
+  it('truncated CG solves a positive definite system exactly in two steps: [[4, 1], [1, 3]] p = -(1, 2)', () => {
+    const times = (d: Float64Array) => Float64Array.of(4 * d[0]! + d[1]!, d[0]! + 3 * d[1]!);
+    const { p, iterations } = truncatedCg(times, Float64Array.of(1, 2), 1e-14, 10);
+    expect(iterations).toBe(2);
+    expect(p[0]).toBeCloseTo(-1 / 11, 14);
+    expect(p[1]).toBeCloseTo(-7 / 11, 14);
+  });
+
+  it('truncated CG returns -g when g itself is a direction of negative curvature', () => {
+    const times = (d: Float64Array) => Float64Array.of(-2 * d[0]!, d[1]!); // H = diag(-2, 1), g^T H g = -1
+    const { p, iterations } = truncatedCg(times, Float64Array.of(1, 1), 1e-14, 10);
+    expect(iterations).toBe(1);
+    expect(Array.from(p)).toEqual([-1, -1]);
+  });
+
+  const rows = newtonCg();
+  const norms = rows.map((row) => row.gradientNorm);
+  const last = rows[rows.length - 1]!;
+
+  it('reaches a gradient norm below 1e-8 within 20 steps', () => {
+    expect(rows.length).toBeLessThanOrEqual(21);
+    expect(last.gradientNorm).toBeLessThan(1e-8);
+  });
+
+  it('lowers the loss at every step above rounding level, never raises it, and ends below 4.6 and 30% of the start', () => {
+    for (let k = 1; k < rows.length; k++) {
+      expect(rows[k]!.loss).toBeLessThanOrEqual(rows[k - 1]!.loss);
+      if (norms[k - 1]! > 1e-6) expect(rows[k]!.loss).toBeLessThan(rows[k - 1]!.loss);
+    }
+    expect(last.loss).toBeLessThan(4.6);
+    expect(last.loss).toBeLessThan(0.3 * rows[0]!.loss);
+  });
+
+  it('converges superlinearly: over the last five steps the ratio of successive gradient norms shrinks every step', () => {
+    const ratios = norms.slice(-6).slice(1).map((next, k) => next / norms[norms.length - 6 + k]!);
+    for (let k = 1; k < ratios.length; k++) expect(ratios[k]!).toBeLessThan(ratios[k - 1]!);
+    expect(ratios[ratios.length - 1]!).toBeLessThan(1e-3);
+  });
+
+  it('spends fewer Hessian-vector products on each step than the 16 that forming the Hessian would take', () => {
+    for (const row of rows.slice(0, -1)) expect(row.cgIterations).toBeLessThan(16);
   });
 });

@@ -13,7 +13,8 @@ import { moduleInputs } from '../../src/check/run-module.js';
 import { compile } from '../../src/compile.js';
 import { checkFormula } from '../../src/front.js';
 
-type Fn = (inputs: Record<string, unknown>, out?: unknown) => unknown;
+/** A generated function: inputs, then a direction (HVPs) and/or an `out` to fill (`...Into`). */
+type Fn = (inputs: Record<string, unknown>, ...rest: unknown[]) => unknown;
 type Exports = Record<string, Fn>;
 
 async function load(text: string): Promise<Exports> {
@@ -146,9 +147,13 @@ describe('NaN and infinities propagate as IEEE says, without throwing', () => {
     const dims = randomDims(model);
     const sample = randomInputs(model, dims, mulberry32(1));
     const finite = moduleInputs(model, sample, dims);
-    // fGradInto(inputs, out) fills a result of fGrad.
-    const call = (f: string, inputs: Record<string, unknown>) =>
-      f.endsWith('Into') && exports[f.slice(0, -4)] !== undefined ? exports[f]!(inputs, exports[f.slice(0, -4)]!(inputs)) : exports[f]!(inputs);
+    // fGradInto(inputs, out) fills a result of fGrad. An HVP also takes a direction shaped like its
+    // variables: the inputs themselves are one (the function reads only the keys it needs).
+    const call = (f: string, inputs: Record<string, unknown>) => {
+      const args: [Record<string, unknown>, ...unknown[]] = /Hvp\d*(Into)?$/.test(f) ? [inputs, inputs] : [inputs];
+      const base = exports[f.slice(0, -4)];
+      return f.endsWith('Into') && base !== undefined ? exports[f]!(...args, base(...args)) : exports[f]!(...args);
+    };
     const shapes = new Map(Object.keys(exports).map((f) => [f, JSON.stringify(shape(call(f, finite)))]));
     for (const special of [NaN, Infinity, -Infinity]) {
       // Every real entry special (index variables stay valid integers).
