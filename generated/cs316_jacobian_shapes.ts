@@ -4,19 +4,19 @@
  *
  * The formula:
  *   # CS 316/365 Activity 6, third exercise (Jacobian shapes): the same sin/exp/cos chain with
- *   # vector layers of sizes D1, D2, D3 and an output of size Df; each delta dl/df_k, dl/dh_k has
+ *   # vector layers of sizes D1, D2, D3 and an output of size D_f; each delta dl/df_k, dl/dh_k has
  *   # the shape of its quantity (D1 x 1 for f0, ...). Omega_k are the weight matrices.
  *
- *   x_i : vector(Di)
- *   y_i : vector(Df)
+ *   x_i : vector(D_i)
+ *   y_i : vector(D_f)
  *   beta0 : vector(D1)
  *   beta1 : vector(D2)
  *   beta2 : vector(D3)
- *   beta3 : vector(Df)
- *   Omega0 : matrix(D1, Di)
+ *   beta3 : vector(D_f)
+ *   Omega0 : matrix(D1, D_i)
  *   Omega1 : matrix(D2, D1)
  *   Omega2 : matrix(D3, D2)
- *   Omega3 : matrix(Df, D3)
+ *   Omega3 : matrix(D_f, D3)
  *
  *   f0 = beta0 + Omega0 x_i
  *   h1 = sin(f0)
@@ -29,6 +29,15 @@
  *
  *   grad l wrt f3, h3, f2, h2, f1, h1, f0
  *   grad l wrt beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3
+ *
+ *   # The Jacobian of every layer: with `gradc latex --steps --shapes --layout denominator`, each
+ *   # factor of dl/df0 = dh1/df0 df1/dh1 dh2/df1 df2/dh2 dh3/df2 df3/dh3 dl/df3 with its size.
+ *   jacobian h1 wrt f0
+ *   jacobian f1 wrt h1
+ *   jacobian h2 wrt f1
+ *   jacobian f2 wrt h2
+ *   jacobian h3 wrt f2
+ *   jacobian f3 wrt h3
  */
 
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
@@ -92,6 +101,36 @@ export interface LGradient2 {
   Omega3: Matrix;
 }
 
+export interface H1Jacobian {
+  value: Float64Array;
+  f0: Matrix;
+}
+
+export interface F1Jacobian {
+  value: Float64Array;
+  h1: Matrix;
+}
+
+export interface H2Jacobian {
+  value: Float64Array;
+  f1: Matrix;
+}
+
+export interface F2Jacobian {
+  value: Float64Array;
+  h2: Matrix;
+}
+
+export interface H3Jacobian {
+  value: Float64Array;
+  f2: Matrix;
+}
+
+export interface F3Jacobian {
+  value: Float64Array;
+  h3: Matrix;
+}
+
 /** Every input of every function: what the shared forward pass may read. */
 interface Inputs$ {
   x_i: ArrayLike<number>;
@@ -104,8 +143,8 @@ interface Inputs$ {
   Omega1: { rows: number; cols: number; data: ArrayLike<number> };
   Omega2: { rows: number; cols: number; data: ArrayLike<number> };
   Omega3: { rows: number; cols: number; data: ArrayLike<number> };
-  Di: number;
-  Df: number;
+  D_i: number;
+  D_f: number;
   D1: number;
   D2: number;
   D3: number;
@@ -168,18 +207,18 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   if (typeof input$ !== "object" || input$ === null)
     notInputs$("lGrad", "x_i, y_i, beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3");
   const v$x_i = input$.x_i;
-  if (!isVector$(v$x_i)) notVector$("lGrad", "x_i", "Di", v$x_i);
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
+  if (!isVector$(v$x_i)) notVector$("lGrad", "x_i", "D_i", v$x_i);
+  const d$D_i = v$x_i.length;
+  if (!(d$D_i >= 1))
     throw new RangeError(
-      "lGrad: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
+      "lGrad: dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
     );
   const v$y_i = input$.y_i;
-  if (!isVector$(v$y_i)) notVector$("lGrad", "y_i", "Df", v$y_i);
-  const d$Df = v$y_i.length;
-  if (!(d$Df >= 1))
+  if (!isVector$(v$y_i)) notVector$("lGrad", "y_i", "D_f", v$y_i);
+  const d$D_f = v$y_i.length;
+  if (!(d$D_f >= 1))
     throw new RangeError(
-      "lGrad: dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
+      "lGrad: dimension D_f is " + d$D_f + " (from y_i.length); every dimension must be at least 1",
     );
   const v$beta0 = input$.beta0;
   if (!isVector$(v$beta0)) notVector$("lGrad", "beta0", "D1", v$beta0);
@@ -203,13 +242,13 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
       "lGrad: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
     );
   const v$beta3 = input$.beta3;
-  if (!isVector$(v$beta3)) notVector$("lGrad", "beta3", "Df", v$beta3);
-  if (v$beta3.length !== d$Df)
+  if (!isVector$(v$beta3)) notVector$("lGrad", "beta3", "D_f", v$beta3);
+  if (v$beta3.length !== d$D_f)
     throw new RangeError(
-      "lGrad: beta3 has length " + v$beta3.length + " but dimension Df is " + d$Df + " (from y_i.length)",
+      "lGrad: beta3 has length " + v$beta3.length + " but dimension D_f is " + d$D_f + " (from y_i.length)",
     );
   const v$Omega0$m = input$.Omega0;
-  if (!isMatrix$(v$Omega0$m)) notMatrix$("lGrad", "Omega0", "D1 x Di", v$Omega0$m);
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("lGrad", "Omega0", "D1 x D_i", v$Omega0$m);
   if (v$Omega0$m.rows !== d$D1)
     throw new RangeError(
       "lGrad: Omega0 has " +
@@ -219,13 +258,13 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         d$D1 +
         " (from beta0.length)",
     );
-  if (v$Omega0$m.cols !== d$Di)
+  if (v$Omega0$m.cols !== d$D_i)
     throw new RangeError(
       "lGrad: Omega0 has " +
         v$Omega0$m.cols +
         " columns" +
-        " but dimension Di is " +
-        d$Di +
+        " but dimension D_i is " +
+        d$D_i +
         " (from x_i.length)",
     );
   const v$Omega0 = v$Omega0$m.data;
@@ -299,14 +338,14 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
         v$Omega2$m.cols,
     );
   const v$Omega3$m = input$.Omega3;
-  if (!isMatrix$(v$Omega3$m)) notMatrix$("lGrad", "Omega3", "Df x D3", v$Omega3$m);
-  if (v$Omega3$m.rows !== d$Df)
+  if (!isMatrix$(v$Omega3$m)) notMatrix$("lGrad", "Omega3", "D_f x D3", v$Omega3$m);
+  if (v$Omega3$m.rows !== d$D_f)
     throw new RangeError(
       "lGrad: Omega3 has " +
         v$Omega3$m.rows +
         " rows" +
-        " but dimension Df is " +
-        d$Df +
+        " but dimension D_f is " +
+        d$D_f +
         " (from y_i.length)",
     );
   if (v$Omega3$m.cols !== d$D3)
@@ -338,7 +377,7 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.f0)) notOut$("lGradInto", "out.f0", out$.f0, false);
   }
   const t$0 = scratch$(4, d$D1);
-  matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
+  matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
   const t$1 = scratch$(5, d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$1[i] = v$beta0[i] + t$0[i];
@@ -363,20 +402,20 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   for (let i = 0; i < d$D3; i++) {
     t$7[i] = Math.cos(t$6[i]);
   }
-  const t$8 = scratch$(12, d$Df);
-  matVec$(v$Omega3, t$7, d$Df, d$D3, 1, t$8);
-  const t$9 = scratch$(13, d$Df);
-  for (let i = 0; i < d$Df; i++) {
+  const t$8 = scratch$(12, d$D_f);
+  matVec$(v$Omega3, t$7, d$D_f, d$D3, 1, t$8);
+  const t$9 = scratch$(13, d$D_f);
+  for (let i = 0; i < d$D_f; i++) {
     t$9[i] = v$beta3[i] + t$8[i] - v$y_i[i];
   }
   let s$0 = 0;
-  for (let i = 0; i < d$Df; i++) {
+  for (let i = 0; i < d$D_f; i++) {
     s$0 += sq$(t$9[i]);
   }
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
   const t$10 = scratch$(14, d$D3);
-  matTVec$(v$Omega3, t$9, d$Df, d$D3, 1, t$10);
+  matTVec$(v$Omega3, t$9, d$D_f, d$D3, 1, t$10);
   const t$11 = scratch$(15, d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$11[i] = t$10[i] * Math.sin(t$6[i]);
@@ -389,10 +428,10 @@ function lGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   }
   const t$14 = scratch$(18, d$D1);
   matTVec$(v$Omega1, t$13, d$D2, d$D1, 1, t$14);
-  const t$15 = out$ === undefined ? new Float64Array(d$Df) : out$.f3;
-  if (t$15.length !== d$Df)
-    throw new RangeError("lGradInto: out.f3 has length " + t$15.length + " but must have length " + d$Df);
-  for (let i = 0; i < d$Df; i++) {
+  const t$15 = out$ === undefined ? new Float64Array(d$D_f) : out$.f3;
+  if (t$15.length !== d$D_f)
+    throw new RangeError("lGradInto: out.f3 has length " + t$15.length + " but must have length " + d$D_f);
+  for (let i = 0; i < d$D_f; i++) {
     t$15[i] = 2 * t$9[i];
   }
   const t$16 = out$ === undefined ? new Float64Array(d$D3) : out$.h3;
@@ -462,18 +501,18 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   if (typeof input$ !== "object" || input$ === null)
     notInputs$("lGrad2", "x_i, y_i, beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3");
   const v$x_i = input$.x_i;
-  if (!isVector$(v$x_i)) notVector$("lGrad2", "x_i", "Di", v$x_i);
-  const d$Di = v$x_i.length;
-  if (!(d$Di >= 1))
+  if (!isVector$(v$x_i)) notVector$("lGrad2", "x_i", "D_i", v$x_i);
+  const d$D_i = v$x_i.length;
+  if (!(d$D_i >= 1))
     throw new RangeError(
-      "lGrad2: dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
+      "lGrad2: dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
     );
   const v$y_i = input$.y_i;
-  if (!isVector$(v$y_i)) notVector$("lGrad2", "y_i", "Df", v$y_i);
-  const d$Df = v$y_i.length;
-  if (!(d$Df >= 1))
+  if (!isVector$(v$y_i)) notVector$("lGrad2", "y_i", "D_f", v$y_i);
+  const d$D_f = v$y_i.length;
+  if (!(d$D_f >= 1))
     throw new RangeError(
-      "lGrad2: dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
+      "lGrad2: dimension D_f is " + d$D_f + " (from y_i.length); every dimension must be at least 1",
     );
   const v$beta0 = input$.beta0;
   if (!isVector$(v$beta0)) notVector$("lGrad2", "beta0", "D1", v$beta0);
@@ -497,13 +536,13 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "lGrad2: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
     );
   const v$beta3 = input$.beta3;
-  if (!isVector$(v$beta3)) notVector$("lGrad2", "beta3", "Df", v$beta3);
-  if (v$beta3.length !== d$Df)
+  if (!isVector$(v$beta3)) notVector$("lGrad2", "beta3", "D_f", v$beta3);
+  if (v$beta3.length !== d$D_f)
     throw new RangeError(
-      "lGrad2: beta3 has length " + v$beta3.length + " but dimension Df is " + d$Df + " (from y_i.length)",
+      "lGrad2: beta3 has length " + v$beta3.length + " but dimension D_f is " + d$D_f + " (from y_i.length)",
     );
   const v$Omega0$m = input$.Omega0;
-  if (!isMatrix$(v$Omega0$m)) notMatrix$("lGrad2", "Omega0", "D1 x Di", v$Omega0$m);
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("lGrad2", "Omega0", "D1 x D_i", v$Omega0$m);
   if (v$Omega0$m.rows !== d$D1)
     throw new RangeError(
       "lGrad2: Omega0 has " +
@@ -513,13 +552,13 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         d$D1 +
         " (from beta0.length)",
     );
-  if (v$Omega0$m.cols !== d$Di)
+  if (v$Omega0$m.cols !== d$D_i)
     throw new RangeError(
       "lGrad2: Omega0 has " +
         v$Omega0$m.cols +
         " columns" +
-        " but dimension Di is " +
-        d$Di +
+        " but dimension D_i is " +
+        d$D_i +
         " (from x_i.length)",
     );
   const v$Omega0 = v$Omega0$m.data;
@@ -593,14 +632,14 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
         v$Omega2$m.cols,
     );
   const v$Omega3$m = input$.Omega3;
-  if (!isMatrix$(v$Omega3$m)) notMatrix$("lGrad2", "Omega3", "Df x D3", v$Omega3$m);
-  if (v$Omega3$m.rows !== d$Df)
+  if (!isMatrix$(v$Omega3$m)) notMatrix$("lGrad2", "Omega3", "D_f x D3", v$Omega3$m);
+  if (v$Omega3$m.rows !== d$D_f)
     throw new RangeError(
       "lGrad2: Omega3 has " +
         v$Omega3$m.rows +
         " rows" +
-        " but dimension Df is " +
-        d$Df +
+        " but dimension D_f is " +
+        d$D_f +
         " (from y_i.length)",
     );
   if (v$Omega3$m.cols !== d$D3)
@@ -633,7 +672,7 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     if (!isVector$(out$.Omega3?.data)) notOut$("lGrad2Into", "out.Omega3", out$.Omega3, true);
   }
   const t$0 = scratch$(19, d$D1);
-  matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
+  matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
   const t$1 = scratch$(20, d$D1);
   for (let i = 0; i < d$D1; i++) {
     t$1[i] = v$beta0[i] + t$0[i];
@@ -658,20 +697,20 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let i = 0; i < d$D3; i++) {
     t$7[i] = Math.cos(t$6[i]);
   }
-  const t$8 = scratch$(27, d$Df);
-  matVec$(v$Omega3, t$7, d$Df, d$D3, 1, t$8);
-  const t$9 = scratch$(28, d$Df);
-  for (let i = 0; i < d$Df; i++) {
+  const t$8 = scratch$(27, d$D_f);
+  matVec$(v$Omega3, t$7, d$D_f, d$D3, 1, t$8);
+  const t$9 = scratch$(28, d$D_f);
+  for (let i = 0; i < d$D_f; i++) {
     t$9[i] = v$beta3[i] + t$8[i] - v$y_i[i];
   }
   let s$0 = 0;
-  for (let i = 0; i < d$Df; i++) {
+  for (let i = 0; i < d$D_f; i++) {
     s$0 += sq$(t$9[i]);
   }
   s$0 = Math.sqrt(s$0);
   const s$1 = sq$(s$0);
   const t$10 = scratch$(29, d$D3);
-  matTVec$(v$Omega3, t$9, d$Df, d$D3, 1, t$10);
+  matTVec$(v$Omega3, t$9, d$D_f, d$D3, 1, t$10);
   const t$11 = scratch$(30, d$D3);
   for (let i = 0; i < d$D3; i++) {
     t$11[i] = t$10[i] * Math.sin(t$6[i]);
@@ -688,10 +727,12 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let i = 0; i < d$D1; i++) {
     t$15[i] = t$14[i] * Math.cos(t$1[i]);
   }
-  const t$16 = out$ === undefined ? new Float64Array(d$Df) : out$.beta3;
-  if (t$16.length !== d$Df)
-    throw new RangeError("lGrad2Into: out.beta3 has length " + t$16.length + " but must have length " + d$Df);
-  for (let i = 0; i < d$Df; i++) {
+  const t$16 = out$ === undefined ? new Float64Array(d$D_f) : out$.beta3;
+  if (t$16.length !== d$D_f)
+    throw new RangeError(
+      "lGrad2Into: out.beta3 has length " + t$16.length + " but must have length " + d$D_f,
+    );
+  for (let i = 0; i < d$D_f; i++) {
     t$16[i] = 2 * t$9[i];
   }
   const t$17 = out$ === undefined ? new Float64Array(d$D3) : out$.beta2;
@@ -712,12 +753,12 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let i = 0; i < d$D1; i++) {
     t$19[i] = -2 * t$15[i];
   }
-  const t$20 = out$ === undefined ? new Float64Array(d$Df * d$D3) : out$.Omega3.data;
-  if (t$20.length !== d$Df * d$D3)
+  const t$20 = out$ === undefined ? new Float64Array(d$D_f * d$D3) : out$.Omega3.data;
+  if (t$20.length !== d$D_f * d$D3)
     throw new RangeError(
-      "lGrad2Into: out.Omega3.data has length " + t$20.length + " but must have length " + d$Df * d$D3,
+      "lGrad2Into: out.Omega3.data has length " + t$20.length + " but must have length " + d$D_f * d$D3,
     );
-  outer$(t$9, t$7, d$Df, d$D3, 2, t$20);
+  outer$(t$9, t$7, d$D_f, d$D3, 2, t$20);
   const t$21 = out$ === undefined ? new Float64Array(d$D3 * d$D2) : out$.Omega2.data;
   if (t$21.length !== d$D3 * d$D2)
     throw new RangeError(
@@ -730,12 +771,12 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       "lGrad2Into: out.Omega1.data has length " + t$22.length + " but must have length " + d$D2 * d$D1,
     );
   outer$(t$13, t$2, d$D2, d$D1, -2, t$22);
-  const t$23 = out$ === undefined ? new Float64Array(d$D1 * d$Di) : out$.Omega0.data;
-  if (t$23.length !== d$D1 * d$Di)
+  const t$23 = out$ === undefined ? new Float64Array(d$D1 * d$D_i) : out$.Omega0.data;
+  if (t$23.length !== d$D1 * d$D_i)
     throw new RangeError(
-      "lGrad2Into: out.Omega0.data has length " + t$23.length + " but must have length " + d$D1 * d$Di,
+      "lGrad2Into: out.Omega0.data has length " + t$23.length + " but must have length " + d$D1 * d$D_i,
     );
-  outer$(t$15, v$x_i, d$D1, d$Di, -2, t$23);
+  outer$(t$15, v$x_i, d$D1, d$D_i, -2, t$23);
   if (out$ === undefined)
     return {
       value: s$1,
@@ -743,19 +784,19 @@ function lGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
       beta1: t$18,
       beta2: t$17,
       beta3: t$16,
-      Omega0: { rows: d$D1, cols: d$Di, data: t$23 },
+      Omega0: { rows: d$D1, cols: d$D_i, data: t$23 },
       Omega1: { rows: d$D2, cols: d$D1, data: t$22 },
       Omega2: { rows: d$D3, cols: d$D2, data: t$21 },
-      Omega3: { rows: d$Df, cols: d$D3, data: t$20 },
+      Omega3: { rows: d$D_f, cols: d$D3, data: t$20 },
     };
   out$.value = s$1;
   out$.Omega0.rows = d$D1;
-  out$.Omega0.cols = d$Di;
+  out$.Omega0.cols = d$D_i;
   out$.Omega1.rows = d$D2;
   out$.Omega1.cols = d$D1;
   out$.Omega2.rows = d$D3;
   out$.Omega2.cols = d$D2;
-  out$.Omega3.rows = d$Df;
+  out$.Omega3.rows = d$D_f;
   out$.Omega3.cols = d$D3;
   return out$;
 }
@@ -779,6 +820,917 @@ export function lGrad2(input$: LInputs): LGradient2 {
 export function lGrad2Into(input$: LInputs, out$: LGradient2): LGradient2 {
   if (out$ == null) throw new TypeError("lGrad2Into: out is missing; pass a result of lGrad2 to reuse");
   return lGrad2$(input$, out$);
+}
+
+/** The body of h1Jac and h1JacInto. */
+function h1Jac$(input$: H1Inputs, out$: H1Jacobian | undefined): H1Jacobian {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h1Jac", "x_i, beta0, Omega0");
+  const v$x_i = input$.x_i;
+  if (!isVector$(v$x_i)) notVector$("h1Jac", "x_i", "D_i", v$x_i);
+  const d$D_i = v$x_i.length;
+  if (!(d$D_i >= 1))
+    throw new RangeError(
+      "h1Jac: dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
+    );
+  const v$beta0 = input$.beta0;
+  if (!isVector$(v$beta0)) notVector$("h1Jac", "beta0", "D1", v$beta0);
+  const d$D1 = v$beta0.length;
+  if (!(d$D1 >= 1))
+    throw new RangeError(
+      "h1Jac: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
+    );
+  const v$Omega0$m = input$.Omega0;
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("h1Jac", "Omega0", "D1 x D_i", v$Omega0$m);
+  if (v$Omega0$m.rows !== d$D1)
+    throw new RangeError(
+      "h1Jac: Omega0 has " +
+        v$Omega0$m.rows +
+        " rows" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  if (v$Omega0$m.cols !== d$D_i)
+    throw new RangeError(
+      "h1Jac: Omega0 has " +
+        v$Omega0$m.cols +
+        " columns" +
+        " but dimension D_i is " +
+        d$D_i +
+        " (from x_i.length)",
+    );
+  const v$Omega0 = v$Omega0$m.data;
+  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
+    throw new RangeError(
+      "h1Jac: Omega0.data has length " +
+        v$Omega0.length +
+        " but Omega0 is " +
+        v$Omega0$m.rows +
+        " x " +
+        v$Omega0$m.cols,
+    );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.value)) notOut$("h1JacInto", "out.value", out$.value, false);
+    if (!isVector$(out$.f0?.data)) notOut$("h1JacInto", "out.f0", out$.f0, true);
+  }
+  const t$0 = scratch$(35, d$D1);
+  matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
+  const t$1 = scratch$(36, d$D1);
+  for (let i = 0; i < d$D1; i++) {
+    t$1[i] = v$beta0[i] + t$0[i];
+  }
+  const t$2 = out$ === undefined ? new Float64Array(d$D1) : out$.value;
+  if (t$2.length !== d$D1)
+    throw new RangeError("h1JacInto: out.value has length " + t$2.length + " but must have length " + d$D1);
+  for (let i = 0; i < d$D1; i++) {
+    t$2[i] = Math.sin(t$1[i]);
+  }
+  const t$3 = out$ === undefined ? new Float64Array(d$D1 * d$D1) : out$.f0.data;
+  if (t$3.length !== d$D1 * d$D1)
+    throw new RangeError(
+      "h1JacInto: out.f0.data has length " + t$3.length + " but must have length " + d$D1 * d$D1,
+    );
+  if (out$ !== undefined) t$3.fill(0);
+  for (let i = 0; i < d$D1; i++) t$3[i * d$D1 + i] = Math.cos(t$1[i]);
+  if (out$ === undefined) return { value: t$2, f0: { rows: d$D1, cols: d$D1, data: t$3 } };
+  out$.f0.rows = d$D1;
+  out$.f0.cols = d$D1;
+  return out$;
+}
+
+/**
+ * The value of h1 and its Jacobian with respect to f0 (numerator layout: rows follow h1, columns the wrt variable):
+ *   Jh1_f0 = diag(cos(f0))
+ */
+export function h1Jac(input$: H1Inputs): H1Jacobian {
+  return h1Jac$(input$, undefined);
+}
+
+/** h1Jac without allocating its results: fills the arrays of `out` (a result of h1Jac, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function h1JacInto(input$: H1Inputs, out$: H1Jacobian): H1Jacobian {
+  if (out$ == null) throw new TypeError("h1JacInto: out is missing; pass a result of h1Jac to reuse");
+  return h1Jac$(input$, out$);
+}
+
+/** The body of f1Jac and f1JacInto. */
+function f1Jac$(input$: F1Inputs, out$: F1Jacobian | undefined): F1Jacobian {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("f1Jac", "x_i, beta0, beta1, Omega0, Omega1");
+  const v$x_i = input$.x_i;
+  if (!isVector$(v$x_i)) notVector$("f1Jac", "x_i", "D_i", v$x_i);
+  const d$D_i = v$x_i.length;
+  if (!(d$D_i >= 1))
+    throw new RangeError(
+      "f1Jac: dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
+    );
+  const v$beta0 = input$.beta0;
+  if (!isVector$(v$beta0)) notVector$("f1Jac", "beta0", "D1", v$beta0);
+  const d$D1 = v$beta0.length;
+  if (!(d$D1 >= 1))
+    throw new RangeError(
+      "f1Jac: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
+    );
+  const v$beta1 = input$.beta1;
+  if (!isVector$(v$beta1)) notVector$("f1Jac", "beta1", "D2", v$beta1);
+  const d$D2 = v$beta1.length;
+  if (!(d$D2 >= 1))
+    throw new RangeError(
+      "f1Jac: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
+    );
+  const v$Omega0$m = input$.Omega0;
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("f1Jac", "Omega0", "D1 x D_i", v$Omega0$m);
+  if (v$Omega0$m.rows !== d$D1)
+    throw new RangeError(
+      "f1Jac: Omega0 has " +
+        v$Omega0$m.rows +
+        " rows" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  if (v$Omega0$m.cols !== d$D_i)
+    throw new RangeError(
+      "f1Jac: Omega0 has " +
+        v$Omega0$m.cols +
+        " columns" +
+        " but dimension D_i is " +
+        d$D_i +
+        " (from x_i.length)",
+    );
+  const v$Omega0 = v$Omega0$m.data;
+  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
+    throw new RangeError(
+      "f1Jac: Omega0.data has length " +
+        v$Omega0.length +
+        " but Omega0 is " +
+        v$Omega0$m.rows +
+        " x " +
+        v$Omega0$m.cols,
+    );
+  const v$Omega1$m = input$.Omega1;
+  if (!isMatrix$(v$Omega1$m)) notMatrix$("f1Jac", "Omega1", "D2 x D1", v$Omega1$m);
+  if (v$Omega1$m.rows !== d$D2)
+    throw new RangeError(
+      "f1Jac: Omega1 has " +
+        v$Omega1$m.rows +
+        " rows" +
+        " but dimension D2 is " +
+        d$D2 +
+        " (from beta1.length)",
+    );
+  if (v$Omega1$m.cols !== d$D1)
+    throw new RangeError(
+      "f1Jac: Omega1 has " +
+        v$Omega1$m.cols +
+        " columns" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  const v$Omega1 = v$Omega1$m.data;
+  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
+    throw new RangeError(
+      "f1Jac: Omega1.data has length " +
+        v$Omega1.length +
+        " but Omega1 is " +
+        v$Omega1$m.rows +
+        " x " +
+        v$Omega1$m.cols,
+    );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.value)) notOut$("f1JacInto", "out.value", out$.value, false);
+    if (!isVector$(out$.h1?.data)) notOut$("f1JacInto", "out.h1", out$.h1, true);
+  }
+  const t$0 = scratch$(37, d$D1);
+  matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
+  const t$1 = scratch$(38, d$D1);
+  for (let i = 0; i < d$D1; i++) {
+    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
+  }
+  const t$2 = scratch$(39, d$D2);
+  matVec$(v$Omega1, t$1, d$D2, d$D1, 1, t$2);
+  const t$3 = out$ === undefined ? new Float64Array(d$D2) : out$.value;
+  if (t$3.length !== d$D2)
+    throw new RangeError("f1JacInto: out.value has length " + t$3.length + " but must have length " + d$D2);
+  for (let i = 0; i < d$D2; i++) {
+    t$3[i] = v$beta1[i] + t$2[i];
+  }
+  if (out$ === undefined)
+    return { value: t$3, h1: { rows: d$D2, cols: d$D1, data: Float64Array.from(v$Omega1) } };
+  if (out$.h1.data.length !== d$D2 * d$D1)
+    throw new RangeError(
+      "f1JacInto: out.h1.data has length " + out$.h1.data.length + " but must have length " + d$D2 * d$D1,
+    );
+  out$.h1.data.set(v$Omega1);
+  out$.h1.rows = d$D2;
+  out$.h1.cols = d$D1;
+  return out$;
+}
+
+/**
+ * The value of f1 and its Jacobian with respect to h1 (numerator layout: rows follow f1, columns the wrt variable):
+ *   Jf1_h1 = Omega1
+ */
+export function f1Jac(input$: F1Inputs): F1Jacobian {
+  return f1Jac$(input$, undefined);
+}
+
+/** f1Jac without allocating its results: fills the arrays of `out` (a result of f1Jac, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function f1JacInto(input$: F1Inputs, out$: F1Jacobian): F1Jacobian {
+  if (out$ == null) throw new TypeError("f1JacInto: out is missing; pass a result of f1Jac to reuse");
+  return f1Jac$(input$, out$);
+}
+
+/** The body of h2Jac and h2JacInto. */
+function h2Jac$(input$: H2Inputs, out$: H2Jacobian | undefined): H2Jacobian {
+  if (typeof input$ !== "object" || input$ === null) notInputs$("h2Jac", "x_i, beta0, beta1, Omega0, Omega1");
+  const v$x_i = input$.x_i;
+  if (!isVector$(v$x_i)) notVector$("h2Jac", "x_i", "D_i", v$x_i);
+  const d$D_i = v$x_i.length;
+  if (!(d$D_i >= 1))
+    throw new RangeError(
+      "h2Jac: dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
+    );
+  const v$beta0 = input$.beta0;
+  if (!isVector$(v$beta0)) notVector$("h2Jac", "beta0", "D1", v$beta0);
+  const d$D1 = v$beta0.length;
+  if (!(d$D1 >= 1))
+    throw new RangeError(
+      "h2Jac: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
+    );
+  const v$beta1 = input$.beta1;
+  if (!isVector$(v$beta1)) notVector$("h2Jac", "beta1", "D2", v$beta1);
+  const d$D2 = v$beta1.length;
+  if (!(d$D2 >= 1))
+    throw new RangeError(
+      "h2Jac: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
+    );
+  const v$Omega0$m = input$.Omega0;
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("h2Jac", "Omega0", "D1 x D_i", v$Omega0$m);
+  if (v$Omega0$m.rows !== d$D1)
+    throw new RangeError(
+      "h2Jac: Omega0 has " +
+        v$Omega0$m.rows +
+        " rows" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  if (v$Omega0$m.cols !== d$D_i)
+    throw new RangeError(
+      "h2Jac: Omega0 has " +
+        v$Omega0$m.cols +
+        " columns" +
+        " but dimension D_i is " +
+        d$D_i +
+        " (from x_i.length)",
+    );
+  const v$Omega0 = v$Omega0$m.data;
+  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
+    throw new RangeError(
+      "h2Jac: Omega0.data has length " +
+        v$Omega0.length +
+        " but Omega0 is " +
+        v$Omega0$m.rows +
+        " x " +
+        v$Omega0$m.cols,
+    );
+  const v$Omega1$m = input$.Omega1;
+  if (!isMatrix$(v$Omega1$m)) notMatrix$("h2Jac", "Omega1", "D2 x D1", v$Omega1$m);
+  if (v$Omega1$m.rows !== d$D2)
+    throw new RangeError(
+      "h2Jac: Omega1 has " +
+        v$Omega1$m.rows +
+        " rows" +
+        " but dimension D2 is " +
+        d$D2 +
+        " (from beta1.length)",
+    );
+  if (v$Omega1$m.cols !== d$D1)
+    throw new RangeError(
+      "h2Jac: Omega1 has " +
+        v$Omega1$m.cols +
+        " columns" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  const v$Omega1 = v$Omega1$m.data;
+  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
+    throw new RangeError(
+      "h2Jac: Omega1.data has length " +
+        v$Omega1.length +
+        " but Omega1 is " +
+        v$Omega1$m.rows +
+        " x " +
+        v$Omega1$m.cols,
+    );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.value)) notOut$("h2JacInto", "out.value", out$.value, false);
+    if (!isVector$(out$.f1?.data)) notOut$("h2JacInto", "out.f1", out$.f1, true);
+  }
+  const t$0 = scratch$(40, d$D1);
+  matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
+  const t$1 = scratch$(41, d$D1);
+  for (let i = 0; i < d$D1; i++) {
+    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
+  }
+  const t$2 = scratch$(42, d$D2);
+  matVec$(v$Omega1, t$1, d$D2, d$D1, 1, t$2);
+  const t$3 = out$ === undefined ? new Float64Array(d$D2) : out$.value;
+  if (t$3.length !== d$D2)
+    throw new RangeError("h2JacInto: out.value has length " + t$3.length + " but must have length " + d$D2);
+  for (let i = 0; i < d$D2; i++) {
+    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
+  }
+  const t$4 = out$ === undefined ? new Float64Array(d$D2 * d$D2) : out$.f1.data;
+  if (t$4.length !== d$D2 * d$D2)
+    throw new RangeError(
+      "h2JacInto: out.f1.data has length " + t$4.length + " but must have length " + d$D2 * d$D2,
+    );
+  if (out$ !== undefined) t$4.fill(0);
+  for (let i = 0; i < d$D2; i++) t$4[i * d$D2 + i] = t$3[i];
+  if (out$ === undefined) return { value: t$3, f1: { rows: d$D2, cols: d$D2, data: t$4 } };
+  out$.f1.rows = d$D2;
+  out$.f1.cols = d$D2;
+  return out$;
+}
+
+/**
+ * The value of h2 and its Jacobian with respect to f1 (numerator layout: rows follow h2, columns the wrt variable):
+ *   Jh2_f1 = diag(h2)
+ */
+export function h2Jac(input$: H2Inputs): H2Jacobian {
+  return h2Jac$(input$, undefined);
+}
+
+/** h2Jac without allocating its results: fills the arrays of `out` (a result of h2Jac, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function h2JacInto(input$: H2Inputs, out$: H2Jacobian): H2Jacobian {
+  if (out$ == null) throw new TypeError("h2JacInto: out is missing; pass a result of h2Jac to reuse");
+  return h2Jac$(input$, out$);
+}
+
+/** The body of f2Jac and f2JacInto. */
+function f2Jac$(input$: F2Inputs, out$: F2Jacobian | undefined): F2Jacobian {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("f2Jac", "x_i, beta0, beta1, beta2, Omega0, Omega1, Omega2");
+  const v$x_i = input$.x_i;
+  if (!isVector$(v$x_i)) notVector$("f2Jac", "x_i", "D_i", v$x_i);
+  const d$D_i = v$x_i.length;
+  if (!(d$D_i >= 1))
+    throw new RangeError(
+      "f2Jac: dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
+    );
+  const v$beta0 = input$.beta0;
+  if (!isVector$(v$beta0)) notVector$("f2Jac", "beta0", "D1", v$beta0);
+  const d$D1 = v$beta0.length;
+  if (!(d$D1 >= 1))
+    throw new RangeError(
+      "f2Jac: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
+    );
+  const v$beta1 = input$.beta1;
+  if (!isVector$(v$beta1)) notVector$("f2Jac", "beta1", "D2", v$beta1);
+  const d$D2 = v$beta1.length;
+  if (!(d$D2 >= 1))
+    throw new RangeError(
+      "f2Jac: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
+    );
+  const v$beta2 = input$.beta2;
+  if (!isVector$(v$beta2)) notVector$("f2Jac", "beta2", "D3", v$beta2);
+  const d$D3 = v$beta2.length;
+  if (!(d$D3 >= 1))
+    throw new RangeError(
+      "f2Jac: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
+    );
+  const v$Omega0$m = input$.Omega0;
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("f2Jac", "Omega0", "D1 x D_i", v$Omega0$m);
+  if (v$Omega0$m.rows !== d$D1)
+    throw new RangeError(
+      "f2Jac: Omega0 has " +
+        v$Omega0$m.rows +
+        " rows" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  if (v$Omega0$m.cols !== d$D_i)
+    throw new RangeError(
+      "f2Jac: Omega0 has " +
+        v$Omega0$m.cols +
+        " columns" +
+        " but dimension D_i is " +
+        d$D_i +
+        " (from x_i.length)",
+    );
+  const v$Omega0 = v$Omega0$m.data;
+  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
+    throw new RangeError(
+      "f2Jac: Omega0.data has length " +
+        v$Omega0.length +
+        " but Omega0 is " +
+        v$Omega0$m.rows +
+        " x " +
+        v$Omega0$m.cols,
+    );
+  const v$Omega1$m = input$.Omega1;
+  if (!isMatrix$(v$Omega1$m)) notMatrix$("f2Jac", "Omega1", "D2 x D1", v$Omega1$m);
+  if (v$Omega1$m.rows !== d$D2)
+    throw new RangeError(
+      "f2Jac: Omega1 has " +
+        v$Omega1$m.rows +
+        " rows" +
+        " but dimension D2 is " +
+        d$D2 +
+        " (from beta1.length)",
+    );
+  if (v$Omega1$m.cols !== d$D1)
+    throw new RangeError(
+      "f2Jac: Omega1 has " +
+        v$Omega1$m.cols +
+        " columns" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  const v$Omega1 = v$Omega1$m.data;
+  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
+    throw new RangeError(
+      "f2Jac: Omega1.data has length " +
+        v$Omega1.length +
+        " but Omega1 is " +
+        v$Omega1$m.rows +
+        " x " +
+        v$Omega1$m.cols,
+    );
+  const v$Omega2$m = input$.Omega2;
+  if (!isMatrix$(v$Omega2$m)) notMatrix$("f2Jac", "Omega2", "D3 x D2", v$Omega2$m);
+  if (v$Omega2$m.rows !== d$D3)
+    throw new RangeError(
+      "f2Jac: Omega2 has " +
+        v$Omega2$m.rows +
+        " rows" +
+        " but dimension D3 is " +
+        d$D3 +
+        " (from beta2.length)",
+    );
+  if (v$Omega2$m.cols !== d$D2)
+    throw new RangeError(
+      "f2Jac: Omega2 has " +
+        v$Omega2$m.cols +
+        " columns" +
+        " but dimension D2 is " +
+        d$D2 +
+        " (from beta1.length)",
+    );
+  const v$Omega2 = v$Omega2$m.data;
+  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
+    throw new RangeError(
+      "f2Jac: Omega2.data has length " +
+        v$Omega2.length +
+        " but Omega2 is " +
+        v$Omega2$m.rows +
+        " x " +
+        v$Omega2$m.cols,
+    );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.value)) notOut$("f2JacInto", "out.value", out$.value, false);
+    if (!isVector$(out$.h2?.data)) notOut$("f2JacInto", "out.h2", out$.h2, true);
+  }
+  const t$0 = scratch$(43, d$D1);
+  matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
+  const t$1 = scratch$(44, d$D1);
+  for (let i = 0; i < d$D1; i++) {
+    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
+  }
+  const t$2 = scratch$(45, d$D2);
+  matVec$(v$Omega1, t$1, d$D2, d$D1, 1, t$2);
+  const t$3 = scratch$(46, d$D2);
+  for (let i = 0; i < d$D2; i++) {
+    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
+  }
+  const t$4 = scratch$(47, d$D3);
+  matVec$(v$Omega2, t$3, d$D3, d$D2, 1, t$4);
+  const t$5 = out$ === undefined ? new Float64Array(d$D3) : out$.value;
+  if (t$5.length !== d$D3)
+    throw new RangeError("f2JacInto: out.value has length " + t$5.length + " but must have length " + d$D3);
+  for (let i = 0; i < d$D3; i++) {
+    t$5[i] = v$beta2[i] + t$4[i];
+  }
+  if (out$ === undefined)
+    return { value: t$5, h2: { rows: d$D3, cols: d$D2, data: Float64Array.from(v$Omega2) } };
+  if (out$.h2.data.length !== d$D3 * d$D2)
+    throw new RangeError(
+      "f2JacInto: out.h2.data has length " + out$.h2.data.length + " but must have length " + d$D3 * d$D2,
+    );
+  out$.h2.data.set(v$Omega2);
+  out$.h2.rows = d$D3;
+  out$.h2.cols = d$D2;
+  return out$;
+}
+
+/**
+ * The value of f2 and its Jacobian with respect to h2 (numerator layout: rows follow f2, columns the wrt variable):
+ *   Jf2_h2 = Omega2
+ */
+export function f2Jac(input$: F2Inputs): F2Jacobian {
+  return f2Jac$(input$, undefined);
+}
+
+/** f2Jac without allocating its results: fills the arrays of `out` (a result of f2Jac, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function f2JacInto(input$: F2Inputs, out$: F2Jacobian): F2Jacobian {
+  if (out$ == null) throw new TypeError("f2JacInto: out is missing; pass a result of f2Jac to reuse");
+  return f2Jac$(input$, out$);
+}
+
+/** The body of h3Jac and h3JacInto. */
+function h3Jac$(input$: H3Inputs, out$: H3Jacobian | undefined): H3Jacobian {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("h3Jac", "x_i, beta0, beta1, beta2, Omega0, Omega1, Omega2");
+  const v$x_i = input$.x_i;
+  if (!isVector$(v$x_i)) notVector$("h3Jac", "x_i", "D_i", v$x_i);
+  const d$D_i = v$x_i.length;
+  if (!(d$D_i >= 1))
+    throw new RangeError(
+      "h3Jac: dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
+    );
+  const v$beta0 = input$.beta0;
+  if (!isVector$(v$beta0)) notVector$("h3Jac", "beta0", "D1", v$beta0);
+  const d$D1 = v$beta0.length;
+  if (!(d$D1 >= 1))
+    throw new RangeError(
+      "h3Jac: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
+    );
+  const v$beta1 = input$.beta1;
+  if (!isVector$(v$beta1)) notVector$("h3Jac", "beta1", "D2", v$beta1);
+  const d$D2 = v$beta1.length;
+  if (!(d$D2 >= 1))
+    throw new RangeError(
+      "h3Jac: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
+    );
+  const v$beta2 = input$.beta2;
+  if (!isVector$(v$beta2)) notVector$("h3Jac", "beta2", "D3", v$beta2);
+  const d$D3 = v$beta2.length;
+  if (!(d$D3 >= 1))
+    throw new RangeError(
+      "h3Jac: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
+    );
+  const v$Omega0$m = input$.Omega0;
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("h3Jac", "Omega0", "D1 x D_i", v$Omega0$m);
+  if (v$Omega0$m.rows !== d$D1)
+    throw new RangeError(
+      "h3Jac: Omega0 has " +
+        v$Omega0$m.rows +
+        " rows" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  if (v$Omega0$m.cols !== d$D_i)
+    throw new RangeError(
+      "h3Jac: Omega0 has " +
+        v$Omega0$m.cols +
+        " columns" +
+        " but dimension D_i is " +
+        d$D_i +
+        " (from x_i.length)",
+    );
+  const v$Omega0 = v$Omega0$m.data;
+  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
+    throw new RangeError(
+      "h3Jac: Omega0.data has length " +
+        v$Omega0.length +
+        " but Omega0 is " +
+        v$Omega0$m.rows +
+        " x " +
+        v$Omega0$m.cols,
+    );
+  const v$Omega1$m = input$.Omega1;
+  if (!isMatrix$(v$Omega1$m)) notMatrix$("h3Jac", "Omega1", "D2 x D1", v$Omega1$m);
+  if (v$Omega1$m.rows !== d$D2)
+    throw new RangeError(
+      "h3Jac: Omega1 has " +
+        v$Omega1$m.rows +
+        " rows" +
+        " but dimension D2 is " +
+        d$D2 +
+        " (from beta1.length)",
+    );
+  if (v$Omega1$m.cols !== d$D1)
+    throw new RangeError(
+      "h3Jac: Omega1 has " +
+        v$Omega1$m.cols +
+        " columns" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  const v$Omega1 = v$Omega1$m.data;
+  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
+    throw new RangeError(
+      "h3Jac: Omega1.data has length " +
+        v$Omega1.length +
+        " but Omega1 is " +
+        v$Omega1$m.rows +
+        " x " +
+        v$Omega1$m.cols,
+    );
+  const v$Omega2$m = input$.Omega2;
+  if (!isMatrix$(v$Omega2$m)) notMatrix$("h3Jac", "Omega2", "D3 x D2", v$Omega2$m);
+  if (v$Omega2$m.rows !== d$D3)
+    throw new RangeError(
+      "h3Jac: Omega2 has " +
+        v$Omega2$m.rows +
+        " rows" +
+        " but dimension D3 is " +
+        d$D3 +
+        " (from beta2.length)",
+    );
+  if (v$Omega2$m.cols !== d$D2)
+    throw new RangeError(
+      "h3Jac: Omega2 has " +
+        v$Omega2$m.cols +
+        " columns" +
+        " but dimension D2 is " +
+        d$D2 +
+        " (from beta1.length)",
+    );
+  const v$Omega2 = v$Omega2$m.data;
+  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
+    throw new RangeError(
+      "h3Jac: Omega2.data has length " +
+        v$Omega2.length +
+        " but Omega2 is " +
+        v$Omega2$m.rows +
+        " x " +
+        v$Omega2$m.cols,
+    );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.value)) notOut$("h3JacInto", "out.value", out$.value, false);
+    if (!isVector$(out$.f2?.data)) notOut$("h3JacInto", "out.f2", out$.f2, true);
+  }
+  const t$0 = scratch$(48, d$D1);
+  matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
+  const t$1 = scratch$(49, d$D1);
+  for (let i = 0; i < d$D1; i++) {
+    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
+  }
+  const t$2 = scratch$(50, d$D2);
+  matVec$(v$Omega1, t$1, d$D2, d$D1, 1, t$2);
+  const t$3 = scratch$(51, d$D2);
+  for (let i = 0; i < d$D2; i++) {
+    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
+  }
+  const t$4 = scratch$(52, d$D3);
+  matVec$(v$Omega2, t$3, d$D3, d$D2, 1, t$4);
+  const t$5 = scratch$(53, d$D3);
+  for (let i = 0; i < d$D3; i++) {
+    t$5[i] = v$beta2[i] + t$4[i];
+  }
+  const t$6 = out$ === undefined ? new Float64Array(d$D3) : out$.value;
+  if (t$6.length !== d$D3)
+    throw new RangeError("h3JacInto: out.value has length " + t$6.length + " but must have length " + d$D3);
+  for (let i = 0; i < d$D3; i++) {
+    t$6[i] = Math.cos(t$5[i]);
+  }
+  const t$7 = out$ === undefined ? new Float64Array(d$D3 * d$D3) : out$.f2.data;
+  if (t$7.length !== d$D3 * d$D3)
+    throw new RangeError(
+      "h3JacInto: out.f2.data has length " + t$7.length + " but must have length " + d$D3 * d$D3,
+    );
+  if (out$ !== undefined) t$7.fill(0);
+  for (let i = 0; i < d$D3; i++) t$7[i * d$D3 + i] = -Math.sin(t$5[i]);
+  if (out$ === undefined) return { value: t$6, f2: { rows: d$D3, cols: d$D3, data: t$7 } };
+  out$.f2.rows = d$D3;
+  out$.f2.cols = d$D3;
+  return out$;
+}
+
+/**
+ * The value of h3 and its Jacobian with respect to f2 (numerator layout: rows follow h3, columns the wrt variable):
+ *   Jh3_f2 = diag(-sin(f2))
+ */
+export function h3Jac(input$: H3Inputs): H3Jacobian {
+  return h3Jac$(input$, undefined);
+}
+
+/** h3Jac without allocating its results: fills the arrays of `out` (a result of h3Jac, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function h3JacInto(input$: H3Inputs, out$: H3Jacobian): H3Jacobian {
+  if (out$ == null) throw new TypeError("h3JacInto: out is missing; pass a result of h3Jac to reuse");
+  return h3Jac$(input$, out$);
+}
+
+/** The body of f3Jac and f3JacInto. */
+function f3Jac$(input$: F3Inputs, out$: F3Jacobian | undefined): F3Jacobian {
+  if (typeof input$ !== "object" || input$ === null)
+    notInputs$("f3Jac", "x_i, beta0, beta1, beta2, beta3, Omega0, Omega1, Omega2, Omega3");
+  const v$x_i = input$.x_i;
+  if (!isVector$(v$x_i)) notVector$("f3Jac", "x_i", "D_i", v$x_i);
+  const d$D_i = v$x_i.length;
+  if (!(d$D_i >= 1))
+    throw new RangeError(
+      "f3Jac: dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
+    );
+  const v$beta0 = input$.beta0;
+  if (!isVector$(v$beta0)) notVector$("f3Jac", "beta0", "D1", v$beta0);
+  const d$D1 = v$beta0.length;
+  if (!(d$D1 >= 1))
+    throw new RangeError(
+      "f3Jac: dimension D1 is " + d$D1 + " (from beta0.length); every dimension must be at least 1",
+    );
+  const v$beta1 = input$.beta1;
+  if (!isVector$(v$beta1)) notVector$("f3Jac", "beta1", "D2", v$beta1);
+  const d$D2 = v$beta1.length;
+  if (!(d$D2 >= 1))
+    throw new RangeError(
+      "f3Jac: dimension D2 is " + d$D2 + " (from beta1.length); every dimension must be at least 1",
+    );
+  const v$beta2 = input$.beta2;
+  if (!isVector$(v$beta2)) notVector$("f3Jac", "beta2", "D3", v$beta2);
+  const d$D3 = v$beta2.length;
+  if (!(d$D3 >= 1))
+    throw new RangeError(
+      "f3Jac: dimension D3 is " + d$D3 + " (from beta2.length); every dimension must be at least 1",
+    );
+  const v$beta3 = input$.beta3;
+  if (!isVector$(v$beta3)) notVector$("f3Jac", "beta3", "D_f", v$beta3);
+  const d$D_f = v$beta3.length;
+  if (!(d$D_f >= 1))
+    throw new RangeError(
+      "f3Jac: dimension D_f is " + d$D_f + " (from beta3.length); every dimension must be at least 1",
+    );
+  const v$Omega0$m = input$.Omega0;
+  if (!isMatrix$(v$Omega0$m)) notMatrix$("f3Jac", "Omega0", "D1 x D_i", v$Omega0$m);
+  if (v$Omega0$m.rows !== d$D1)
+    throw new RangeError(
+      "f3Jac: Omega0 has " +
+        v$Omega0$m.rows +
+        " rows" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  if (v$Omega0$m.cols !== d$D_i)
+    throw new RangeError(
+      "f3Jac: Omega0 has " +
+        v$Omega0$m.cols +
+        " columns" +
+        " but dimension D_i is " +
+        d$D_i +
+        " (from x_i.length)",
+    );
+  const v$Omega0 = v$Omega0$m.data;
+  if (v$Omega0.length !== v$Omega0$m.rows * v$Omega0$m.cols)
+    throw new RangeError(
+      "f3Jac: Omega0.data has length " +
+        v$Omega0.length +
+        " but Omega0 is " +
+        v$Omega0$m.rows +
+        " x " +
+        v$Omega0$m.cols,
+    );
+  const v$Omega1$m = input$.Omega1;
+  if (!isMatrix$(v$Omega1$m)) notMatrix$("f3Jac", "Omega1", "D2 x D1", v$Omega1$m);
+  if (v$Omega1$m.rows !== d$D2)
+    throw new RangeError(
+      "f3Jac: Omega1 has " +
+        v$Omega1$m.rows +
+        " rows" +
+        " but dimension D2 is " +
+        d$D2 +
+        " (from beta1.length)",
+    );
+  if (v$Omega1$m.cols !== d$D1)
+    throw new RangeError(
+      "f3Jac: Omega1 has " +
+        v$Omega1$m.cols +
+        " columns" +
+        " but dimension D1 is " +
+        d$D1 +
+        " (from beta0.length)",
+    );
+  const v$Omega1 = v$Omega1$m.data;
+  if (v$Omega1.length !== v$Omega1$m.rows * v$Omega1$m.cols)
+    throw new RangeError(
+      "f3Jac: Omega1.data has length " +
+        v$Omega1.length +
+        " but Omega1 is " +
+        v$Omega1$m.rows +
+        " x " +
+        v$Omega1$m.cols,
+    );
+  const v$Omega2$m = input$.Omega2;
+  if (!isMatrix$(v$Omega2$m)) notMatrix$("f3Jac", "Omega2", "D3 x D2", v$Omega2$m);
+  if (v$Omega2$m.rows !== d$D3)
+    throw new RangeError(
+      "f3Jac: Omega2 has " +
+        v$Omega2$m.rows +
+        " rows" +
+        " but dimension D3 is " +
+        d$D3 +
+        " (from beta2.length)",
+    );
+  if (v$Omega2$m.cols !== d$D2)
+    throw new RangeError(
+      "f3Jac: Omega2 has " +
+        v$Omega2$m.cols +
+        " columns" +
+        " but dimension D2 is " +
+        d$D2 +
+        " (from beta1.length)",
+    );
+  const v$Omega2 = v$Omega2$m.data;
+  if (v$Omega2.length !== v$Omega2$m.rows * v$Omega2$m.cols)
+    throw new RangeError(
+      "f3Jac: Omega2.data has length " +
+        v$Omega2.length +
+        " but Omega2 is " +
+        v$Omega2$m.rows +
+        " x " +
+        v$Omega2$m.cols,
+    );
+  const v$Omega3$m = input$.Omega3;
+  if (!isMatrix$(v$Omega3$m)) notMatrix$("f3Jac", "Omega3", "D_f x D3", v$Omega3$m);
+  if (v$Omega3$m.rows !== d$D_f)
+    throw new RangeError(
+      "f3Jac: Omega3 has " +
+        v$Omega3$m.rows +
+        " rows" +
+        " but dimension D_f is " +
+        d$D_f +
+        " (from beta3.length)",
+    );
+  if (v$Omega3$m.cols !== d$D3)
+    throw new RangeError(
+      "f3Jac: Omega3 has " +
+        v$Omega3$m.cols +
+        " columns" +
+        " but dimension D3 is " +
+        d$D3 +
+        " (from beta2.length)",
+    );
+  const v$Omega3 = v$Omega3$m.data;
+  if (v$Omega3.length !== v$Omega3$m.rows * v$Omega3$m.cols)
+    throw new RangeError(
+      "f3Jac: Omega3.data has length " +
+        v$Omega3.length +
+        " but Omega3 is " +
+        v$Omega3$m.rows +
+        " x " +
+        v$Omega3$m.cols,
+    );
+  if (out$ !== undefined) {
+    if (!isVector$(out$.value)) notOut$("f3JacInto", "out.value", out$.value, false);
+    if (!isVector$(out$.h3?.data)) notOut$("f3JacInto", "out.h3", out$.h3, true);
+  }
+  const t$0 = scratch$(54, d$D1);
+  matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
+  const t$1 = scratch$(55, d$D1);
+  for (let i = 0; i < d$D1; i++) {
+    t$1[i] = Math.sin(v$beta0[i] + t$0[i]);
+  }
+  const t$2 = scratch$(56, d$D2);
+  matVec$(v$Omega1, t$1, d$D2, d$D1, 1, t$2);
+  const t$3 = scratch$(57, d$D2);
+  for (let i = 0; i < d$D2; i++) {
+    t$3[i] = Math.exp(v$beta1[i] + t$2[i]);
+  }
+  const t$4 = scratch$(58, d$D3);
+  matVec$(v$Omega2, t$3, d$D3, d$D2, 1, t$4);
+  const t$5 = scratch$(59, d$D3);
+  for (let i = 0; i < d$D3; i++) {
+    t$5[i] = Math.cos(v$beta2[i] + t$4[i]);
+  }
+  const t$6 = scratch$(60, d$D_f);
+  matVec$(v$Omega3, t$5, d$D_f, d$D3, 1, t$6);
+  const t$7 = out$ === undefined ? new Float64Array(d$D_f) : out$.value;
+  if (t$7.length !== d$D_f)
+    throw new RangeError("f3JacInto: out.value has length " + t$7.length + " but must have length " + d$D_f);
+  for (let i = 0; i < d$D_f; i++) {
+    t$7[i] = v$beta3[i] + t$6[i];
+  }
+  if (out$ === undefined)
+    return { value: t$7, h3: { rows: d$D_f, cols: d$D3, data: Float64Array.from(v$Omega3) } };
+  if (out$.h3.data.length !== d$D_f * d$D3)
+    throw new RangeError(
+      "f3JacInto: out.h3.data has length " + out$.h3.data.length + " but must have length " + d$D_f * d$D3,
+    );
+  out$.h3.data.set(v$Omega3);
+  out$.h3.rows = d$D_f;
+  out$.h3.cols = d$D3;
+  return out$;
+}
+
+/**
+ * The value of f3 and its Jacobian with respect to h3 (numerator layout: rows follow f3, columns the wrt variable):
+ *   Jf3_h3 = Omega3
+ */
+export function f3Jac(input$: F3Inputs): F3Jacobian {
+  return f3Jac$(input$, undefined);
+}
+
+/** f3Jac without allocating its results: fills the arrays of `out` (a result of f3Jac, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
+export function f3JacInto(input$: F3Inputs, out$: F3Jacobian): F3Jacobian {
+  if (out$ == null) throw new TypeError("f3JacInto: out is missing; pass a result of f3Jac to reuse");
+  return f3Jac$(input$, out$);
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */
@@ -808,10 +1760,10 @@ function plan$(target: number): Plan$ {
 /** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
 function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
   const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
-  let d$Di = 0;
-  let d$Di$from = "";
-  let d$Df = 0;
-  let d$Df$from = "";
+  let d$D_i = 0;
+  let d$D_i$from = "";
+  let d$D_f = 0;
+  let d$D_f$from = "";
   let d$D1 = 0;
   let d$D1$from = "";
   let d$D2 = 0;
@@ -821,23 +1773,23 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$x_i!: ArrayLike<number>;
   if (plan.needVariable[0] === 1) {
     v$x_i = input$.x_i;
-    if (!isVector$(v$x_i)) notVector$(fn, "x_i", "Di", v$x_i);
-    if (d$Di$from === "") {
-      d$Di = v$x_i.length;
-      d$Di$from = "x_i.length";
-      if (!(d$Di >= 1))
+    if (!isVector$(v$x_i)) notVector$(fn, "x_i", "D_i", v$x_i);
+    if (d$D_i$from === "") {
+      d$D_i = v$x_i.length;
+      d$D_i$from = "x_i.length";
+      if (!(d$D_i >= 1))
         throw new RangeError(
-          fn + ": dimension Di is " + d$Di + " (from x_i.length); every dimension must be at least 1",
+          fn + ": dimension D_i is " + d$D_i + " (from x_i.length); every dimension must be at least 1",
         );
-    } else if (v$x_i.length !== d$Di) {
+    } else if (v$x_i.length !== d$D_i) {
       throw new RangeError(
         fn +
           ": x_i has length " +
           v$x_i.length +
-          " but dimension Di is " +
-          d$Di +
+          " but dimension D_i is " +
+          d$D_i +
           " (from " +
-          d$Di$from +
+          d$D_i$from +
           ")",
       );
     }
@@ -845,23 +1797,23 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$y_i!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
     v$y_i = input$.y_i;
-    if (!isVector$(v$y_i)) notVector$(fn, "y_i", "Df", v$y_i);
-    if (d$Df$from === "") {
-      d$Df = v$y_i.length;
-      d$Df$from = "y_i.length";
-      if (!(d$Df >= 1))
+    if (!isVector$(v$y_i)) notVector$(fn, "y_i", "D_f", v$y_i);
+    if (d$D_f$from === "") {
+      d$D_f = v$y_i.length;
+      d$D_f$from = "y_i.length";
+      if (!(d$D_f >= 1))
         throw new RangeError(
-          fn + ": dimension Df is " + d$Df + " (from y_i.length); every dimension must be at least 1",
+          fn + ": dimension D_f is " + d$D_f + " (from y_i.length); every dimension must be at least 1",
         );
-    } else if (v$y_i.length !== d$Df) {
+    } else if (v$y_i.length !== d$D_f) {
       throw new RangeError(
         fn +
           ": y_i has length " +
           v$y_i.length +
-          " but dimension Df is " +
-          d$Df +
+          " but dimension D_f is " +
+          d$D_f +
           " (from " +
-          d$Df$from +
+          d$D_f$from +
           ")",
       );
     }
@@ -941,23 +1893,23 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$beta3!: ArrayLike<number>;
   if (plan.needVariable[5] === 1) {
     v$beta3 = input$.beta3;
-    if (!isVector$(v$beta3)) notVector$(fn, "beta3", "Df", v$beta3);
-    if (d$Df$from === "") {
-      d$Df = v$beta3.length;
-      d$Df$from = "beta3.length";
-      if (!(d$Df >= 1))
+    if (!isVector$(v$beta3)) notVector$(fn, "beta3", "D_f", v$beta3);
+    if (d$D_f$from === "") {
+      d$D_f = v$beta3.length;
+      d$D_f$from = "beta3.length";
+      if (!(d$D_f >= 1))
         throw new RangeError(
-          fn + ": dimension Df is " + d$Df + " (from beta3.length); every dimension must be at least 1",
+          fn + ": dimension D_f is " + d$D_f + " (from beta3.length); every dimension must be at least 1",
         );
-    } else if (v$beta3.length !== d$Df) {
+    } else if (v$beta3.length !== d$D_f) {
       throw new RangeError(
         fn +
           ": beta3 has length " +
           v$beta3.length +
-          " but dimension Df is " +
-          d$Df +
+          " but dimension D_f is " +
+          d$D_f +
           " (from " +
-          d$Df$from +
+          d$D_f$from +
           ")",
       );
     }
@@ -965,7 +1917,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$Omega0!: ArrayLike<number>;
   if (plan.needVariable[6] === 1) {
     const m = input$.Omega0;
-    if (!isMatrix$(m)) notMatrix$(fn, "Omega0", "D1 x Di", m);
+    if (!isMatrix$(m)) notMatrix$(fn, "Omega0", "D1 x D_i", m);
     if (d$D1$from === "") {
       d$D1 = m.rows;
       d$D1$from = "Omega0.rows";
@@ -986,23 +1938,23 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
           ")",
       );
     }
-    if (d$Di$from === "") {
-      d$Di = m.cols;
-      d$Di$from = "Omega0.cols";
-      if (!(d$Di >= 1))
+    if (d$D_i$from === "") {
+      d$D_i = m.cols;
+      d$D_i$from = "Omega0.cols";
+      if (!(d$D_i >= 1))
         throw new RangeError(
-          fn + ": dimension Di is " + d$Di + " (from Omega0.cols); every dimension must be at least 1",
+          fn + ": dimension D_i is " + d$D_i + " (from Omega0.cols); every dimension must be at least 1",
         );
-    } else if (m.cols !== d$Di) {
+    } else if (m.cols !== d$D_i) {
       throw new RangeError(
         fn +
           ": Omega0 has " +
           m.cols +
           " columns" +
-          " but dimension Di is " +
-          d$Di +
+          " but dimension D_i is " +
+          d$D_i +
           " (from " +
-          d$Di$from +
+          d$D_i$from +
           ")",
       );
     }
@@ -1115,24 +2067,24 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let v$Omega3!: ArrayLike<number>;
   if (plan.needVariable[9] === 1) {
     const m = input$.Omega3;
-    if (!isMatrix$(m)) notMatrix$(fn, "Omega3", "Df x D3", m);
-    if (d$Df$from === "") {
-      d$Df = m.rows;
-      d$Df$from = "Omega3.rows";
-      if (!(d$Df >= 1))
+    if (!isMatrix$(m)) notMatrix$(fn, "Omega3", "D_f x D3", m);
+    if (d$D_f$from === "") {
+      d$D_f = m.rows;
+      d$D_f$from = "Omega3.rows";
+      if (!(d$D_f >= 1))
         throw new RangeError(
-          fn + ": dimension Df is " + d$Df + " (from Omega3.rows); every dimension must be at least 1",
+          fn + ": dimension D_f is " + d$D_f + " (from Omega3.rows); every dimension must be at least 1",
         );
-    } else if (m.rows !== d$Df) {
+    } else if (m.rows !== d$D_f) {
       throw new RangeError(
         fn +
           ": Omega3 has " +
           m.rows +
           " rows" +
-          " but dimension Df is " +
-          d$Df +
+          " but dimension D_f is " +
+          d$D_f +
           " (from " +
-          d$Df$from +
+          d$D_f$from +
           ")",
       );
     }
@@ -1162,13 +2114,13 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
         fn + ": Omega3.data has length " + v$Omega3.length + " but Omega3 is " + m.rows + " x " + m.cols,
       );
   }
-  if (plan.needDimension[0] === 1 && d$Di$from === "") {
-    d$Di = input$.Di;
-    if (!isSize$(d$Di)) notDimension$(fn, "Di", d$Di);
+  if (plan.needDimension[0] === 1 && d$D_i$from === "") {
+    d$D_i = input$.D_i;
+    if (!isSize$(d$D_i)) notDimension$(fn, "D_i", d$D_i);
   }
-  if (plan.needDimension[1] === 1 && d$Df$from === "") {
-    d$Df = input$.Df;
-    if (!isSize$(d$Df)) notDimension$(fn, "Df", d$Df);
+  if (plan.needDimension[1] === 1 && d$D_f$from === "") {
+    d$D_f = input$.D_f;
+    if (!isSize$(d$D_f)) notDimension$(fn, "D_f", d$D_f);
   }
   if (plan.needDimension[2] === 1 && d$D1$from === "") {
     d$D1 = input$.D1;
@@ -1185,7 +2137,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = scratch$(0, d$D1);
-    matVec$(v$Omega0, v$x_i, d$D1, d$Di, 1, t$0);
+    matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
     const t$1 = new Float64Array(d$D1);
     for (let i = 0; i < d$D1; i++) {
       t$1[i] = v$beta0[i] + t$0[i];
@@ -1244,10 +2196,10 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   let value$6!: ArrayLike<number>;
   if (plan.need[6] === 1) {
-    const t$0 = scratch$(3, d$Df);
-    matVec$(v$Omega3, value$5, d$Df, d$D3, 1, t$0);
-    const t$1 = new Float64Array(d$Df);
-    for (let i = 0; i < d$Df; i++) {
+    const t$0 = scratch$(3, d$D_f);
+    matVec$(v$Omega3, value$5, d$D_f, d$D3, 1, t$0);
+    const t$1 = new Float64Array(d$D_f);
+    for (let i = 0; i < d$D_f; i++) {
       t$1[i] = v$beta3[i] + t$0[i];
     }
     value$6 = t$1;
@@ -1255,7 +2207,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   if (plan.need[7] === 1) {
     let s$0 = 0;
-    for (let i = 0; i < d$Df; i++) {
+    for (let i = 0; i < d$D_f; i++) {
       s$0 += sq$(value$6[i] - v$y_i[i]);
     }
     s$0 = Math.sqrt(s$0);

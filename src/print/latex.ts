@@ -55,7 +55,7 @@ const display = (...sides: readonly string[]): string => `\\[ ${sides.join(' = '
  */
 export function toLatex(model: Model, derived: readonly DerivedGradient[], options: LatexOptions = {}): string[] {
   const higher = toLatexHigher(model, differentiateHigherRequests(model), options);
-  if (options.steps === true) return [...latexSteps(model, derived), ...higher];
+  if (options.steps === true) return [...latexSteps(model, derived, options), ...higher];
   // Subexpressions a gradient repeats get a local name, defined on a "where" line after the
   // gradients (the names `gradc derive` gives them).
   const shared = sharedNames(model, derived);
@@ -119,7 +119,7 @@ class SymbolPrinter extends Printer {
  * (in forward quantities only) when that reads differently. Requests of the same target
  * share one backward pass.
  */
-export function latexSteps(model: Model, derived: readonly DerivedGradient[]): string[] {
+export function latexSteps(model: Model, derived: readonly DerivedGradient[], options: LatexOptions = {}): string[] {
   const lines = forwardLines(model);
   const frozen = forwardNodes(model);
   const targets = new Map<number, { target: Definition; requested: Map<number, { name: string; closed: Node }> }>();
@@ -135,7 +135,7 @@ export function latexSteps(model: Model, derived: readonly DerivedGradient[]): s
   const shared = sharedNames(model, derived);
   const closedPrinter = new Printer('latex', shared.names);
   for (const { target, requested } of targets.values()) {
-    lines.push(...backwardLines(model, frozen, target, requested, closedPrinter));
+    lines.push(...backwardLines(model, frozen, target, requested, closedPrinter, options.shapes === true));
   }
   lines.push(...whereLine(shared, closedPrinter));
   return lines;
@@ -158,7 +158,9 @@ function backwardLines(
   target: Definition,
   requested: ReadonlyMap<number, { readonly name: string; readonly closed: Node }>,
   closedPrinter: Printer,
+  shapes: boolean,
 ): string[] {
+  const size = (n: Node) => (shapes ? shapeSuffix(n.shape) : '');
   // The adjoint symbols below are nodes only this derivation needs: they go into a fork, so
   // printing leaves the model's graph as it was.
   const g = model.graph.fork();
@@ -220,6 +222,7 @@ function backwardLines(
       if (closed !== sides[1]) sides.push(closed);
       printed.add(item.node.id);
     }
+    sides[sides.length - 1] += size(item.node);
     lines.push(display(...sides));
     if (defs.has(item.node.id)) {
       const symbol = g.variable(`∂${target.name}/∂${item.name}`, varKind(item.node.shape), item.node.shape);
@@ -229,7 +232,7 @@ function backwardLines(
   }
   // Requested nodes the target does not pass through (zero), or the target itself (one).
   for (const [id, r] of requested) {
-    if (!printed.has(id)) lines.push(display(partial(target.name, r.name), closedPrinter.text(r.closed)));
+    if (!printed.has(id)) lines.push(display(partial(target.name, r.name), `${closedPrinter.text(r.closed)}${size(r.closed)}`));
   }
   return lines;
 }
