@@ -1,6 +1,5 @@
-/** The two CodeMirror views: the formula editor (with diagnostics) and the read-only generated module. */
+/** The formula editor: CodeMirror with the formula language mode and gradc's diagnostics. */
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { javascript } from '@codemirror/lang-javascript';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
@@ -47,21 +46,4 @@ export function setProblems(view: EditorView, problems: readonly Problem[]): voi
     return { from, to: Math.max(from, Math.min(p.to, length)), severity: 'error', source: 'gradc', message: p.message };
   });
   view.dispatch(setDiagnostics(view.state, diagnostics));
-}
-
-/** A read-only, highlighted view of a TypeScript module. */
-export function codeViewer(parent: HTMLElement): EditorView {
-  return new EditorView({
-    parent,
-    state: EditorState.create({
-      doc: '',
-      extensions: [
-        lineNumbers(),
-        javascript({ typescript: true }),
-        syntaxHighlighting(defaultHighlightStyle),
-        EditorState.readOnly.of(true),
-        EditorView.editable.of(false),
-      ],
-    }),
-  });
 }

@@ -19,9 +19,15 @@ const post = (reply: Reply) => self.postMessage(reply);
 
 let latest: Request | undefined;
 
-/** Lets queued messages in (a macrotask), then says whether `request` is still the newest. */
-function stillLatest(request: Request): Promise<boolean> {
-  return new Promise((resolve) => setTimeout(() => resolve(latest === request), 0));
+/**
+ * The code generator and the check start only after this many milliseconds without a newer
+ * request: while the user types, each keystroke's math is not kept waiting behind them.
+ */
+const QUIET_MS = 250;
+
+/** Lets queued messages in (after `delay` ms), then says whether `request` is still the newest. */
+function stillLatest(request: Request, delay = 0): Promise<boolean> {
+  return new Promise((resolve) => setTimeout(() => resolve(latest === request), delay));
 }
 
 function latexLines(model: Model, derived: readonly DerivedGradient[], view: MathView): string[] {
@@ -38,7 +44,7 @@ function latexLines(model: Model, derived: readonly DerivedGradient[], view: Mat
 /** `\[ x \]` → KaTeX's HTML for x, as display math. */
 function render(display: string): string {
   const body = display.replace(/^\\\[\s*/, '').replace(/\s*\\\]$/, '');
-  return katex.renderToString(body, { displayMode: true, throwOnError: false, output: 'html' });
+  return katex.renderToString(body, { displayMode: true, throwOnError: false });
 }
 
 function message(e: unknown): string {
@@ -67,7 +73,7 @@ async function answer(request: Request): Promise<void> {
     derive: toFormula(model, derived, { share: true }).map((line) => `${line.name} = ${line.expression}`),
     workerMs: performance.now() - started,
   });
-  if (model.definitions.length === 0 || !(await stillLatest(request))) return;
+  if (model.definitions.length === 0 || !(await stillLatest(request, QUIET_MS))) return;
 
   const { generate } = await import('../../src/codegen/module.js');
   let generated: Awaited<ReturnType<typeof generate>>;

@@ -1,0 +1,27 @@
+/** The derivatives pane (KaTeX HTML from the worker) and the page's timings, kept for the browser test. */
+import type { Reply } from './protocol.js';
+
+export interface Timings {
+  /** Milliseconds from navigation start to the first rendered derivatives. */
+  firstMath?: number;
+  /** Milliseconds from the last edit to the derivatives rendered for it. */
+  lastEditToMath?: number;
+  /** Milliseconds the worker spent on the last math reply (check, differentiate, print, render). */
+  lastWorkerMs?: number;
+}
+
+export const timings: Timings = {};
+
+/** Shows a math reply; `editedAt` is when the edit it answers was made (undefined for the first load). */
+export function showMath(reply: Extract<Reply, { kind: 'math' }>, editedAt: number | undefined): void {
+  const math = document.getElementById('math')!;
+  math.innerHTML = reply.displays.map((d) => `<div class="display">${d}</div>`).join('');
+  math.dataset.id = String(reply.id);
+  math.classList.remove('stale');
+  const now = performance.now();
+  timings.firstMath ??= now;
+  timings.lastWorkerMs = reply.workerMs;
+  if (editedAt !== undefined) timings.lastEditToMath = now - editedAt;
+  const status = document.getElementById('status')!;
+  status.textContent = `${editedAt !== undefined ? `rendered ${(now - editedAt).toFixed(0)} ms after the edit` : `rendered ${now.toFixed(0)} ms after load`} (compiler ${reply.workerMs.toFixed(0)} ms)`;
+}
