@@ -12,7 +12,7 @@ import { initialState } from './share.js';
 
 const start = initialState();
 const state = { formula: start?.formula ?? DEFAULT_EXAMPLE.text, view: start?.view ?? 'plain', dims: { ...(start?.dims ?? {}) } } as const;
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const worker = new Worker(new URL('./math-worker.ts', import.meta.url), { type: 'module' });
 /** Replies that came before main.ts took over, in order. */
 const early: Reply[] = [];
 let firstAnswer: () => void;
@@ -30,4 +30,4 @@ worker.postMessage(first);
 // hold the page's thread while the answer waits to be shown.
 await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 2000))]);
 const { startPlayground } = await import('./main.js');
-startPlayground({ worker, first, early });
+startPlayground({ mathWorker: worker, first, early });

@@ -1,7 +1,7 @@
 /**
- * The playground once the editor has loaded (boot.ts started the worker): the formula editor,
- * the examples menu, the view toggles, the share link, and the panes the worker's replies fill
- * (derivatives, `derive` text, generated TypeScript, gradient check).
+ * The playground once the editor has loaded (boot.ts started the math worker; this starts the
+ * module worker): the formula editor, the examples menu, the view toggles, the share link, and
+ * the panes the workers' replies fill (derivatives, `derive` text, generated TypeScript, check).
  */
 import type { EditorView } from '@codemirror/view';
 import { formulaEditor, replaceText, setProblems } from './editor.js';
@@ -10,20 +10,28 @@ import { showMath } from './math-pane.js';
 import type { MathView, Problem, Reply, Request } from './protocol.js';
 import { saveState } from './share.js';
 
-/** Milliseconds between the last keystroke and the request to the worker. */
+/** Milliseconds between the last keystroke and the request to the math worker. */
 const DEBOUNCE_MS = 25;
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
+/**
+ * The module worker (code generator and check) gets a formula only after this many milliseconds
+ * without an edit: it cannot be interrupted, and a check of every keystroke is wasted work.
+ */
+const QUIET_MS = 250;
+
 export interface Started {
-  readonly worker: Worker;
+  /** The math worker, started by boot.ts. */
+  readonly mathWorker: Worker;
   /** The request boot.ts sent. */
   readonly first: Request;
-  /** The worker's replies so far. */
+  /** The math worker's replies so far. */
   readonly early: readonly Reply[];
 }
 
-export function startPlayground({ worker, first, early }: Started): void {
+export function startPlayground({ mathWorker, first, early }: Started): void {
+  const moduleWorker = new Worker(new URL('./module-worker.ts', import.meta.url), { type: 'module' });
   const mathElement = element<HTMLDivElement>('math');
   const problemsElement = element<HTMLDivElement>('problems');
   const deriveElement = element<HTMLPreElement>('derive');
@@ -39,14 +47,25 @@ export function startPlayground({ worker, first, early }: Started): void {
   let code = '';
   let codeView: Promise<{ view: EditorView; show: (view: EditorView, code: string) => void }> | undefined;
   let lastEditAt: number | undefined;
-  let latestId = first.id;
+  let latest: Request = first;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let moduleTimer: ReturnType<typeof setTimeout> | undefined;
 
   function send(): void {
     timer = undefined;
-    const request: Request = { id: ++latestId, text: editor.state.doc.toString(), view, dims, seed };
-    worker.postMessage(request);
-    saveState({ formula: request.text, view, dims });
+    latest = { id: latest.id + 1, text: editor.state.doc.toString(), view, dims, seed };
+    mathWorker.postMessage(latest);
+    saveState({ formula: latest.text, view, dims });
+  }
+
+  /** Asks the module worker for the latest formula's module and check, once typing has paused. */
+  function scheduleModule(): void {
+    if (moduleTimer !== undefined) clearTimeout(moduleTimer);
+    const request = latest;
+    moduleTimer = setTimeout(() => {
+      moduleTimer = undefined;
+      if (request === latest && timer === undefined) moduleWorker.postMessage(request);
+    }, QUIET_MS);
   }
 
   function schedule(): void {
@@ -116,7 +135,7 @@ export function startPlayground({ worker, first, early }: Started): void {
     schedule();
   });
 
-  // ---------------------------------------------------------------- the worker's replies
+  // ---------------------------------------------------------------- the workers' replies
 
   function showProblems(problems: readonly Problem[]): void {
     setProblems(editor, problems);
@@ -154,13 +173,14 @@ export function startPlayground({ worker, first, early }: Started): void {
 
   function onReply(reply: Reply): void {
     // A reply to an older request, or to text edited since: a newer request is on its way.
-    if (reply.id !== latestId || timer !== undefined) return;
+    if (reply.id !== latest.id || timer !== undefined) return;
     switch (reply.kind) {
       case 'math':
         showMath(reply, lastEditAt);
         lastEditAt = undefined;
         deriveElement.textContent = reply.derive.length > 0 ? reply.derive.join('\n') : '(no grad lines)';
         showProblems([]);
+        if (reply.hasDefinitions) scheduleModule();
         break;
       case 'problems':
         showProblems(reply.problems);
@@ -183,5 +203,6 @@ export function startPlayground({ worker, first, early }: Started): void {
   }
 
   for (const reply of early) onReply(reply);
-  worker.onmessage = (event: MessageEvent<Reply>) => onReply(event.data);
+  mathWorker.onmessage = (event: MessageEvent<Reply>) => onReply(event.data);
+  moduleWorker.onmessage = (event: MessageEvent<Reply>) => onReply(event.data);
 }

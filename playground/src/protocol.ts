@@ -1,4 +1,8 @@
-/** The messages between the page (main.ts) and the compiler's worker (worker.ts). */
+/**
+ * The messages between the page (boot.ts, main.ts) and the compiler's workers: math-worker.ts
+ * (derivatives) and module-worker.ts (generated module, check).
+ */
+import type { GradcError } from '../../src/syntax/errors.js';
 
 /** What the derivatives pane shows: the gradients, the backprop derivation, or every shape. */
 export type MathView = 'plain' | 'steps' | 'shapes';
@@ -20,9 +24,14 @@ export interface Problem {
   readonly message: string;
 }
 
+/** gradc's located errors as offsets into the text. */
+export function problemsOf(e: GradcError): Problem[] {
+  return e.diagnostics.map((d) => ({ from: d.span.start, to: d.span.end, message: d.message }));
+}
+
 /**
- * The worker answers each request in stages, each as soon as it is ready, so the math appears
- * before the code generator and the check have even loaded.
+ * The math worker answers a request with `math` or `problems`; the module worker with `code`
+ * and then `check` (or `problems` for a name the module cannot have).
  */
 export type Reply =
   | {
@@ -32,6 +41,8 @@ export type Reply =
       readonly displays: readonly string[];
       /** What `gradc derive` prints. */
       readonly derive: readonly string[];
+      /** Whether there is a module to generate (a formula of declarations only has none). */
+      readonly hasDefinitions: boolean;
       /** Milliseconds the worker spent: check, differentiate, print, render. */
       readonly workerMs: number;
     }
