@@ -15,6 +15,7 @@ export function formulaEditor(parent: HTMLElement, text: string, onChange: (text
       doc: text,
       extensions: [
         lineNumbers(),
+        EditorView.lineWrapping,
         highlightActiveLineGutter(),
         highlightActiveLine(),
         history(),

@@ -19,9 +19,10 @@ export function showMath(reply: Extract<Reply, { kind: 'math' }>, editedAt: numb
   math.dataset.id = String(reply.id);
   math.classList.remove('stale');
   const now = performance.now();
+  const when =
+    editedAt !== undefined ? `${(now - editedAt).toFixed(0)} ms after the edit` : timings.firstMath === undefined ? `${now.toFixed(0)} ms after load` : '';
   timings.firstMath ??= now;
   timings.lastWorkerMs = reply.workerMs;
   if (editedAt !== undefined) timings.lastEditToMath = now - editedAt;
-  const status = document.getElementById('status')!;
-  status.textContent = `${editedAt !== undefined ? `rendered ${(now - editedAt).toFixed(0)} ms after the edit` : `rendered ${now.toFixed(0)} ms after load`} (compiler ${reply.workerMs.toFixed(0)} ms)`;
+  document.getElementById('status')!.textContent = `rendered ${when} (compiler ${reply.workerMs.toFixed(0)} ms)`.replace('  ', ' ');
 }
