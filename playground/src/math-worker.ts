@@ -26,10 +26,20 @@ function latexLines(model: Model, derived: readonly DerivedGradient[], view: Mat
   }
 }
 
+/** Rendered displays by their LaTeX: a keystroke usually changes one display, or none. */
+const rendered = new Map<string, string>();
+const RENDERED_KEPT = 2000;
+
 /** `\[ x \]` → KaTeX's HTML (and MathML, which keeps the LaTeX) for x, as display math. */
 function render(display: string): string {
-  const body = display.replace(/^\\\[\s*/, '').replace(/\s*\\\]$/, '');
-  return katex.renderToString(body, { displayMode: true, throwOnError: false });
+  let html = rendered.get(display);
+  if (html === undefined) {
+    const body = display.replace(/^\\\[\s*/, '').replace(/\s*\\\]$/, '');
+    html = katex.renderToString(body, { displayMode: true, throwOnError: false });
+    if (rendered.size >= RENDERED_KEPT) rendered.clear();
+    rendered.set(display, html);
+  }
+  return html;
 }
 
 function answer(request: Request): void {
