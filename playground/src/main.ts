@@ -180,7 +180,16 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
         lastEditAt = undefined;
         deriveElement.textContent = reply.derive.length > 0 ? reply.derive.join('\n') : '(no grad lines)';
         showProblems([]);
-        if (reply.hasDefinitions) scheduleModule();
+        if (reply.hasDefinitions) {
+          scheduleModule();
+        } else {
+          // Nothing to generate or check: say so rather than keep another formula's results.
+          showCode('// No definitions: the module would export nothing.\n');
+          checkTable.textContent = 'No definitions: nothing to check.';
+          checkTable.classList.remove('stale');
+          checkBadge.textContent = '';
+          showDims([]);
+        }
         break;
       case 'problems':
         showProblems(reply.problems);
