@@ -4,11 +4,19 @@
  * other panes (main.ts, with CodeMirror), which take over the worker's replies.
  */
 import 'katex/dist/katex.min.css';
+import mainFont from 'katex/dist/fonts/KaTeX_Main-Regular.woff2?url';
+import mathFont from 'katex/dist/fonts/KaTeX_Math-Italic.woff2?url';
+import size1Font from 'katex/dist/fonts/KaTeX_Size1-Regular.woff2?url';
 import './style.css';
 import { DEFAULT_EXAMPLE } from './examples.js';
 import { showMath, timings } from './math-pane.js';
 import type { Reply, Request } from './protocol.js';
 import { initialState } from './share.js';
+
+// The fonts nearly every formula uses, fetched beside the worker rather than after the math arrives.
+for (const href of [mainFont, mathFont, size1Font]) {
+  document.head.append(Object.assign(document.createElement('link'), { rel: 'preload', as: 'font', type: 'font/woff2', crossOrigin: 'anonymous', href }));
+}
 
 const start = initialState();
 const state = { formula: start?.formula ?? DEFAULT_EXAMPLE.text, view: start?.view ?? 'plain', dims: { ...(start?.dims ?? {}) } } as const;

@@ -2,8 +2,10 @@
 import type { Reply } from './protocol.js';
 
 export interface Timings {
-  /** Milliseconds from navigation start to the first rendered derivatives. */
+  /** Milliseconds from navigation start to the first rendered derivatives (KaTeX's HTML in the page). */
   firstMath?: number;
+  /** Milliseconds from navigation start to the first derivatives drawn in KaTeX's fonts. */
+  firstMathInFonts?: number;
   /** Milliseconds from the last edit to the derivatives rendered for it. */
   lastEditToMath?: number;
   /** Milliseconds the worker spent on the last math reply (check, differentiate, print, render). */
@@ -36,7 +38,10 @@ export function showMath(reply: Extract<Reply, { kind: 'math' }>, editedAt: numb
   const now = performance.now();
   const when =
     editedAt !== undefined ? ` ${(now - editedAt).toFixed(0)} ms after the edit` : timings.firstMath === undefined ? ` ${now.toFixed(0)} ms after load` : '';
-  timings.firstMath ??= now;
+  if (timings.firstMath === undefined) {
+    timings.firstMath = now;
+    void document.fonts.ready.then(() => (timings.firstMathInFonts = performance.now()));
+  }
   timings.lastWorkerMs = reply.workerMs;
   if (editedAt !== undefined) timings.lastEditToMath = now - editedAt;
   document.getElementById('status')!.textContent = `rendered${when} (compiler ${reply.workerMs.toFixed(0)} ms)`;

@@ -64,7 +64,7 @@ async function nextMath(page: Page, id: string | null): Promise<void> {
 }
 
 /** A time the page measured (math-pane.ts: Timings), in milliseconds. */
-function timing(page: Page, name: 'firstMath' | 'lastEditToMath' | 'lastWorkerMs'): Promise<number> {
+function timing(page: Page, name: 'firstMath' | 'firstMathInFonts' | 'lastEditToMath' | 'lastWorkerMs'): Promise<number> {
   return page.evaluate(`window.gradcPlayground.timings.${name}`);
 }
 
@@ -89,7 +89,11 @@ describe('the playground, in Chromium', () => {
     expect(await renderedLatex(page)).toEqual(displays(latex(DS102)));
     expect(await renderedLatex(page)).toContain('\\frac{\\partial L}{\\partial A} = -2 z_4 (b \\odot z_2 \\odot (1 - z_2)) x^\\top');
     const firstMath = await timing(page, 'firstMath');
-    console.log(`load to rendered math: ${firstMath.toFixed(0)} ms in the page (navigation start to KaTeX in the DOM), ${wall} ms from page.goto`);
+    await expect.poll(() => timing(page, 'firstMathInFonts'), WAIT).toBeGreaterThan(0);
+    const inFonts = await timing(page, 'firstMathInFonts');
+    console.log(
+      `load to rendered math: ${firstMath.toFixed(0)} ms in the page (navigation start to KaTeX's HTML in the DOM), ${inFonts.toFixed(0)} ms to its fonts loaded; ${wall} ms from page.goto`,
+    );
     await page.locator('#derive').waitFor(WAIT);
     await expect.poll(() => page.locator('#derive').textContent(), WAIT).toContain('dL_dA = -2 z4 (b .* z2 .* (1 - z2)) x^T');
     expect(errors).toEqual([]);
