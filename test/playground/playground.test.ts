@@ -70,9 +70,12 @@ function timing(page: Page, name: 'firstMath' | 'firstMathInFonts' | 'lastEditTo
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no ${CHROMIUM}: install Debian's chromium package (apt-get install chromium); .ci/run does`);
-  await build({ configFile: 'playground/vite.config.ts', logLevel: 'warn' });
+  // Chromium starts while the site builds.
+  [browser] = await Promise.all([
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS }),
+    build({ configFile: 'playground/vite.config.ts', logLevel: 'warn' }),
+  ]);
   server = await serveDirectory('playground/dist');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }, 180_000);
 
 afterAll(async () => {
