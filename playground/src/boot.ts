@@ -1,7 +1,7 @@
 /**
- * The page's entry: starts the compiler's worker and asks for the first formula's derivatives
- * before anything else loads, shows them as soon as they come, then loads the editor and the
- * other panes (main.ts, with CodeMirror), which take over the worker's replies.
+ * The page's entry: starts the math worker and asks for the first formula's derivatives before
+ * anything else loads, shows them as soon as they come, then loads the editor and the other
+ * panes (main.ts, with CodeMirror), which take over the worker's replies.
  */
 import 'katex/dist/katex.min.css';
 import mainFont from 'katex/dist/fonts/KaTeX_Main-Regular.woff2?url';
