@@ -1,10 +1,8 @@
 /**
  * A whole generated module: the Matrix interface, one forward function per definition, one
- * gradient function per `grad` line, and the helpers they call. Assembled with ts-morph and
- * formatted with prettier; the same model always gives byte-identical text.
+ * gradient function per `grad` line, and the helpers they call. Printed as declarations
+ * (print-module.ts) and formatted with prettier; the same model always gives byte-identical text.
  */
-import * as prettier from 'prettier';
-import { Project, StructureKind, type StatementStructures } from 'ts-morph';
 import type { DerivedGradient } from '../diff/differentiate.js';
 import type { HigherKind, Model } from '../ir/model.js';
 import { differentiateHigherRequests, type DerivedHigher } from '../diff/higher.js';
@@ -18,6 +16,7 @@ import { Printer } from '../print/printer.js';
 import { GradcError } from '../syntax/errors.js';
 import { buildForwardEngine, ENGINE_INPUTS } from './forward.js';
 import { lowerFunction } from './lower.js';
+import { printModule, type ModuleDeclaration } from './print-module.js';
 import { commentSafe, exportedName, propertyKey, typeNames, type TypeRequest } from './names.js';
 import { typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput } from './spec.js';
 import { fieldKey, setKey, type PlannedFunction, type PlannedInterface } from './planned.js';
@@ -279,47 +278,41 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     planned.push(...plannedHigher.functions);
   });
 
-  // The whole module as one ts-morph structure, printed once (adding statements one by one
-  // re-parses the growing file each time).
-  const statements: (string | StatementStructures)[] = [];
-  statements.push({
-    kind: StructureKind.Interface,
-    name: 'Matrix',
-    isExported: true,
-    docs: ['A row-major matrix: entry (i, j) is data[i * cols + j].'],
-    properties: [
-      { name: 'rows', type: 'number' },
-      { name: 'cols', type: 'number' },
-      { name: 'data', type: 'Float64Array' },
-    ],
-  });
+  const declarations: ModuleDeclaration[] = [
+    {
+      kind: 'interface',
+      name: 'Matrix',
+      exported: true,
+      doc: 'A row-major matrix: entry (i, j) is data[i * cols + j].',
+      properties: [
+        { key: 'rows', type: 'number' },
+        { key: 'cols', type: 'number' },
+        { key: 'data', type: 'Float64Array' },
+      ],
+    },
+  ];
   for (const i of interfaces) {
     if (i.alias !== undefined) {
-      statements.push({ kind: StructureKind.TypeAlias, name: i.name, isExported: true, type: i.alias });
+      declarations.push({ kind: 'alias', name: i.name, exported: true, type: i.alias });
     } else {
-      statements.push({
-        kind: StructureKind.Interface,
-        name: i.name,
-        isExported: true,
-        ...(i.extends !== undefined ? { extends: [i.extends] } : {}),
-        properties: i.fields.map((f) => ({ name: f.key, type: f.type })),
-      });
+      declarations.push({ kind: 'interface', name: i.name, exported: true, ...(i.extends !== undefined ? { extends: i.extends } : {}), properties: i.fields });
     }
   }
   if (engine !== undefined) {
-    statements.push({
-      kind: StructureKind.Interface,
+    declarations.push({
+      kind: 'interface',
       name: ENGINE_INPUTS,
-      docs: ['Every input of every function: what the shared forward pass may read.'],
-      properties: engine.allFields.map((f) => ({ name: f.key, type: f.type })),
+      exported: false,
+      doc: 'Every input of every function: what the shared forward pass may read.',
+      properties: engine.allFields,
     });
   }
   for (const p of planned) {
-    statements.push({
-      kind: StructureKind.Function,
+    declarations.push({
+      kind: 'function',
       name: p.name,
-      isExported: p.exported !== false,
-      docs: [commentSafe(p.doc)],
+      exported: p.exported !== false,
+      doc: commentSafe(p.doc),
       // A function that reads no input (a constant formula) names its parameter so strict mode allows it.
       parameters: [
         { name: p.statements.some((line) => line.includes('input$')) ? 'input$' : '_input$', type: p.inputsType },
@@ -327,16 +320,14 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
         ...(p.outType !== undefined ? [{ name: 'out$', type: p.outType }] : []),
       ],
       returnType: p.returnType,
-      statements: [p.statements.join('\n')],
+      body: p.statements.join('\n'),
     });
   }
-  if (engine !== undefined) statements.push(engine.code);
-  for (const h of [...helpers].sort()) statements.push(HELPERS[h] ?? KERNELS[h] ?? CHECKS[h]!);
-  const project = new Project({ useInMemoryFileSystem: true });
-  const file = project.createSourceFile('module.ts', { statements });
+  if (engine !== undefined) declarations.push({ kind: 'code', text: engine.code });
+  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: HELPERS[h] ?? KERNELS[h] ?? CHECKS[h]! });
   // The header goes on after formatting: prettier would only copy it, in time that grows with
   // the square of its lines (a formula of a million blank lines took minutes).
-  const code = `${header(model, options.sourceName)}\n\n${await prettier.format(file.getFullText(), { parser: 'babel-ts', printWidth: 110 })}`;
+  const code = `${header(model, options.sourceName)}\n\n${await printModule(declarations)}`;
   return {
     code,
     manifest: {

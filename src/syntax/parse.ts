@@ -2,12 +2,11 @@
  * Source text → AST. The file is split into statements (a line, continued while a bracket
  * is open) and each is parsed on its own, so every syntactically bad line is reported.
  */
-import { readFileSync } from 'node:fs';
-import peggy from 'peggy';
 import type { Expr, Program, Statement } from './ast.js';
 import { Diagnostics } from './errors.js';
 import { foreignSyntax } from './hints.js';
 import { Source, type Span } from './source.js';
+import { statementParser } from './statement-parser.js';
 
 /** Deeper bracket nesting than this is refused before parsing (it would only exhaust the stack). */
 export const MAX_NESTING = 200;
@@ -20,36 +19,6 @@ export const MAX_NORM_BARS = 2 * MAX_NESTING;
  * are refused after parsing: every later stage walks expressions recursively.
  */
 export const MAX_DEPTH = 500;
-
-interface StatementParser {
-  parse(
-    text: string,
-    options: {
-      startRule: 'Statement' | 'RequestStatement';
-      base: number;
-      closingBars: ReadonlySet<number>;
-      functionNames: ReadonlySet<string>;
-    },
-  ): Statement;
-}
-
-let parser: StatementParser | undefined;
-
-/** The parser is generated from grammar/formula.peggy when first needed; it is never edited by hand. */
-function statementParser(): StatementParser {
-  if (parser === undefined) {
-    const grammarUrl = new URL('../../grammar/formula.peggy', import.meta.url);
-    const grammar = readFileSync(grammarUrl, 'utf8');
-    parser = peggy.generate(grammar, {
-      allowedStartRules: ['Statement', 'RequestStatement'],
-      // No cache: the grammar never parses the same text twice in two ways (see Primary and
-      // Norm), so parsing is linear, and the cache would only make it several times slower.
-      cache: false,
-      output: 'parser',
-    }) as unknown as StatementParser;
-  }
-  return parser;
-}
 
 interface Chunk {
   readonly start: number;

@@ -1,0 +1,51 @@
+/**
+ * The compiler's heavy part, in a worker of its own: generates the TypeScript module (prettier)
+ * and runs the numeric check on it (mathjs, sucrase). The page sends it a formula only once the
+ * math for it is shown and typing has paused; a request replaced while this worker was busy is
+ * dropped between the two stages.
+ */
+import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { generate, type GeneratedModule } from '../../src/codegen/module.js';
+import { differentiate } from '../../src/diff/differentiate.js';
+import { checkFormula } from '../../src/front.js';
+import { GradcError } from '../../src/syntax/errors.js';
+import { problemsOf, type Reply, type Request } from './protocol.js';
+
+const post = (reply: Reply) => self.postMessage(reply);
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+let latest: Request | undefined;
+
+/** Lets queued messages in, then says whether `request` is still the newest. */
+function stillLatest(request: Request): Promise<boolean> {
+  return new Promise((resolve) => setTimeout(() => resolve(latest === request), 0));
+}
+
+async function answer(request: Request): Promise<void> {
+  // The math worker has checked this text already: it does check.
+  const model = checkFormula(request.text, 'playground.formula');
+  const derived = differentiate(model);
+  let generated: GeneratedModule;
+  try {
+    generated = await generate(model, derived, { sourceName: 'playground.formula' });
+  } catch (e) {
+    // A name the module cannot have (grad f wrt value, a definition named fGrad) is the formula's problem.
+    if (e instanceof GradcError) post({ kind: 'problems', id: request.id, problems: problemsOf(e) });
+    else post({ kind: 'failure', id: request.id, stage: 'code', message: message(e) });
+    return;
+  }
+  post({ kind: 'code', id: request.id, code: generated.code });
+  if (!(await stillLatest(request))) return;
+  try {
+    const dims = Object.fromEntries(Object.entries(request.dims).filter(([d]) => model.dims.includes(d)));
+    const report = await checkModel(model, { dims, seed: request.seed, typeCheck: false }, generated);
+    post({ kind: 'check', id: request.id, table: formatCheckReport(report), ok: report.ok, dims: [...report.dims] });
+  } catch (e) {
+    post({ kind: 'failure', id: request.id, stage: 'check', message: message(e) });
+  }
+}
+
+self.onmessage = (event: MessageEvent<Request>) => {
+  latest = event.data;
+  void answer(event.data).catch((e: unknown) => post({ kind: 'failure', id: event.data.id, stage: 'code', message: message(e) }));
+};

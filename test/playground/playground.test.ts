@@ -1,0 +1,191 @@
+/**
+ * The playground in a real browser: the built page (playground/dist) served over HTTP and driven
+ * in Debian's Chromium (/usr/bin/chromium) with playwright-core. The math it renders is compared
+ * with what the library's `latex` prints for the same text; the load and keystroke times are
+ * measured in the page and printed. GRADC_SCREENSHOT=path.png also saves a screenshot.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile.js';
+import { latex } from '../../src/from-text.js';
+import { serveDirectory, type StaticServer } from './static-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Generous: the machine the tests run on is shared with other work. */
+const WAIT = { timeout: 30_000 };
+
+const DS102 = readFileSync('examples/ds102_two_layer.formula', 'utf8');
+const LOGREG = readFileSync('examples/cs230_logreg_single.formula', 'utf8');
+
+/** The LaTeX of each display `gradc latex` prints, without its `\[ \]`. */
+const displays = (lines: readonly string[]) => lines.map((l) => l.replace(/^\\\[ /, '').replace(/ \\\]$/, ''));
+
+let server: StaticServer;
+let browser: Browser;
+
+/** A page in a fresh context (no localStorage), its errors collected. */
+async function openPage(url: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('favicon')) errors.push(m.text());
+  });
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** The LaTeX source of each rendered display (KaTeX keeps it in the MathML annotation). */
+function renderedLatex(page: Page): Promise<string[]> {
+  return page.locator('#math .katex annotation').allTextContents();
+}
+
+/** The editor's text, line by line as CodeMirror shows it. */
+async function editorText(page: Page): Promise<string> {
+  return (await page.locator('#editor .cm-line').allTextContents()).join('\n');
+}
+
+/** Waits until the derivatives pane shows the answer to a request newer than `id`. */
+async function nextMath(page: Page, id: string | null): Promise<void> {
+  // The page's code as text: the tests are type-checked without the DOM's types.
+  await page.waitForFunction(`document.getElementById('math').dataset.id !== ${JSON.stringify(id)}`, undefined, WAIT);
+}
+
+/** A time the page measured (math-pane.ts: Timings), in milliseconds. */
+function timing(page: Page, name: 'firstMath' | 'firstMathInFonts' | 'lastEditToMath' | 'lastWorkerMs'): Promise<number> {
+  return page.evaluate(`window.gradcPlayground.timings.${name}`);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no ${CHROMIUM}: install Debian's chromium package (apt-get install chromium); .ci/run does`);
+  // Chromium starts while the site builds.
+  [browser] = await Promise.all([
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS }),
+    build({ configFile: 'playground/vite.config.ts', logLevel: 'warn' }),
+  ]);
+  server = await serveDirectory('playground/dist');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the playground, in Chromium', () => {
+  it('renders the default example (DS 102) as gradc latex prints it, and prints the load time', async () => {
+    const started = Date.now();
+    const { page, errors } = await openPage(server.url);
+    await page.locator('#math .katex').first().waitFor(WAIT);
+    const wall = Date.now() - started;
+    expect(await renderedLatex(page)).toEqual(displays(latex(DS102)));
+    expect(await renderedLatex(page)).toContain('\\frac{\\partial L}{\\partial A} = -2 z_4 (b \\odot z_2 \\odot (1 - z_2)) x^\\top');
+    const firstMath = await timing(page, 'firstMath');
+    await expect.poll(() => timing(page, 'firstMathInFonts'), WAIT).toBeGreaterThan(0);
+    const inFonts = await timing(page, 'firstMathInFonts');
+    console.log(
+      `load to rendered math: ${firstMath.toFixed(0)} ms in the page (navigation start to KaTeX's HTML in the DOM), ${inFonts.toFixed(0)} ms to its fonts loaded; ${wall} ms from page.goto`,
+    );
+    await page.locator('#derive').waitFor(WAIT);
+    await expect.poll(() => page.locator('#derive').textContent(), WAIT).toContain('dL_dA = -2 z4 (b .* z2 .* (1 - z2)) x^T');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('squiggles an error under the text it is about, with gradc\'s message on hover, and clears it when fixed', async () => {
+    const { page, errors } = await openPage(server.url);
+    await page.locator('#math .katex').first().waitFor(WAIT);
+    await page.locator('#editor .cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('w = A b');
+    const squiggle = page.locator('#editor .cm-lintRange-error');
+    await squiggle.waitFor(WAIT);
+    expect(await squiggle.allTextContents()).toEqual(['A b']);
+    await expect.poll(() => page.locator('#problems').textContent(), WAIT).toBe('line 18, column 5: cannot multiply matrix(h, m) by vector(h): m != h');
+    await squiggle.hover();
+    await expect.poll(() => page.locator('.cm-tooltip-lint').textContent(), WAIT).toContain('cannot multiply matrix(h, m) by vector(h): m != h');
+    // The fix: x has the length A's columns need.
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('x');
+    await squiggle.waitFor({ state: 'detached', ...WAIT });
+    await expect.poll(() => page.locator('#problems').isHidden(), WAIT).toBe(true);
+    await expect.poll(() => renderedLatex(page), WAIT).toEqual(displays(latex(`${DS102}w = A x`)));
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('re-renders the DS 102 model after each keystroke, and prints the times', async () => {
+    const { page } = await openPage(server.url);
+    await page.locator('#math .katex').first().waitFor(WAIT);
+    await page.locator('#editor .cm-content').click();
+    await page.keyboard.press('Control+End');
+    const times: number[] = [];
+    const workerTimes: number[] = [];
+    for (const key of '# typed') {
+      const id = await page.locator('#math').getAttribute('data-id');
+      await page.keyboard.type(key);
+      await nextMath(page, id);
+      times.push(await timing(page, 'lastEditToMath'));
+      workerTimes.push(await timing(page, 'lastWorkerMs'));
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`keystroke to re-rendered math (DS 102, ${times.length} keystrokes, 25 ms debounce included): median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms; each: ${times.map((t) => t.toFixed(0)).join(', ')}; in the worker: ${workerTimes.map((t) => t.toFixed(0)).join(', ')}`);
+    expect(await renderedLatex(page)).toEqual(displays(latex(DS102)));
+    await page.context().close();
+  });
+
+  it('switches examples, and a share link opened in a new page restores the formula and the view', async () => {
+    const { page } = await openPage(server.url);
+    await page.locator('#math .katex').first().waitFor(WAIT);
+    await page.selectOption('#examples', 'cs230_logreg_single');
+    await expect.poll(() => renderedLatex(page), WAIT).toEqual(displays(latex(LOGREG)));
+    await page.locator('input[name="view"][value="steps"]').check();
+    await expect.poll(() => renderedLatex(page), WAIT).toEqual(displays(latex(LOGREG, undefined, { steps: true })));
+    const link = page.url();
+    expect(link).toMatch(/#f=/);
+
+    const { page: shared } = await openPage(link);
+    await expect.poll(() => renderedLatex(shared), WAIT).toEqual(displays(latex(LOGREG, undefined, { steps: true })));
+    await expect.poll(() => editorText(shared), WAIT).toBe(LOGREG);
+    expect(await shared.locator('#examples').inputValue()).toBe('cs230_logreg_single');
+    expect(await shared.locator('input[name="view"][value="steps"]').isChecked()).toBe(true);
+    await shared.context().close();
+    await page.context().close();
+  });
+
+  it('runs the gradient check live, and again with the sizes the user types', async () => {
+    const { page, errors } = await openPage(server.url);
+    const table = page.locator('#check-table');
+    await expect.poll(() => table.textContent(), WAIT).toMatch(/all 13 checks passed$/);
+    expect((await table.textContent())!.split('\n')[0]).toBe('dimensions: h=3, m=4; seed 1');
+    expect(await page.locator('#check-badge').textContent()).toBe('pass');
+    await page.locator('#dims input[name="h"]').fill('5');
+    await expect.poll(async () => (await table.textContent())!.split('\n')[0], WAIT).toBe('dimensions: h=5, m=4; seed 1');
+    expect(await table.textContent()).toMatch(/all 13 checks passed$/);
+
+    await page.getByRole('tab', { name: 'TypeScript' }).click();
+    await expect.poll(() => page.locator('#code .cm-content').textContent(), WAIT).toContain('export type LInputs = Z4Inputs;');
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: 'Download .ts' }).click()]);
+    expect(download.suggestedFilename()).toBe('ds102_two_layer.ts');
+    expect(readFileSync(await download.path(), 'utf8')).toBe(await compile(DS102, 'playground.formula'));
+    const screenshot = process.env.GRADC_SCREENSHOT;
+    if (screenshot !== undefined && screenshot !== '') {
+      // The module's first functions rather than its header comment.
+      await page.evaluate(`document.querySelector('#code .cm-scroller').scrollTop = 1180`);
+      await page.screenshot({ path: screenshot });
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
