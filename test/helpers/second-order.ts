@@ -34,6 +34,28 @@ export function secondOrderRequests(text: string): string[] {
   return lines;
 }
 
+/**
+ * The second-order requests of `text` that gradc accepts, and how many were left out because
+ * their Jacobian passes through a matrix-valued intermediate (a located error).
+ */
+export function acceptedSecondOrder(text: string): { lines: string[]; refused: number } {
+  let lines = secondOrderRequests(text);
+  let refused = 0;
+  for (;;) {
+    const full = `${text}\n${lines.join('\n')}\n`;
+    try {
+      differentiateHigherRequests(checkFormula(full, 'random.formula'));
+      return { lines, refused };
+    } catch (e) {
+      const d = e instanceof GradcError ? e.diagnostics.find((x) => x.message.includes('passes through')) : undefined;
+      if (d === undefined) throw e;
+      const bad = full.slice(d.span.start, full.indexOf('\n', d.span.start));
+      lines = lines.filter((l) => l !== bad);
+      refused++;
+    }
+  }
+}
+
 export interface SecondOrderRun {
   /** Requests checked (each a function of the generated module compared with differences). */
   readonly requests: number;
@@ -55,25 +77,13 @@ export async function runSecondOrder(options: { seed: number; start: number; cou
     for (const [i, spec] of specs.slice(from, from + options.batchSize).entries()) {
       const rendered = renderFormula(spec, `f${from + i}_`);
       dims = { ...dims, ...rendered.dims };
-      let extra = secondOrderRequests(rendered.text);
-      // A Jacobian through a matrix-valued intermediate is refused with a located error: drop it.
-      for (;;) {
-        try {
-          const model = checkFormula(`${rendered.text}\n${extra.join('\n')}\n`, 'random.formula');
-          differentiateHigherRequests(model);
-          break;
-        } catch (e) {
-          const line = e instanceof GradcError ? e.diagnostics.find((d) => d.message.includes('passes through')) : undefined;
-          if (line === undefined) {
-            reports.push(`formula #${options.start + from + i} is refused:\n${rendered.text}${extra.join('\n')}\n${String(e)}`);
-            extra = [];
-            break;
-          }
-          const text = `${rendered.text}\n${extra.join('\n')}\n`;
-          const bad = text.slice(line.span.start, text.indexOf('\n', line.span.start));
-          extra = extra.filter((l) => l !== bad);
-          matrixFlows++;
-        }
+      let extra: string[] = [];
+      try {
+        const accepted = acceptedSecondOrder(rendered.text);
+        extra = accepted.lines;
+        matrixFlows += accepted.refused;
+      } catch (e) {
+        reports.push(`formula #${options.start + from + i} is refused:\n${rendered.text}\n${String(e)}`);
       }
       requests += extra.length;
       parts.push(`${rendered.text}\n${extra.join('\n')}\n`);

@@ -18,6 +18,7 @@ import { OPS } from '../../src/ops/index.js';
 import { UNARY } from '../../src/ops/elementwise.js';
 import { expectGradientsMatch, expectRoundTripMatches } from '../check/harness.js';
 import { expectHvpsMatchDifferences } from '../helpers/hvp.js';
+import { acceptedSecondOrder } from '../helpers/second-order.js';
 import { allCases, OP_CASES, UNARY_CASES, type OpCase } from './cases.js';
 
 const CASES = allCases();
@@ -100,3 +101,44 @@ describe('generated code: checkModel (strict type check, values against the refe
     expect(report.ok, formatCheckReport(report)).toBe(true);
   }, 120_000);
 });
+
+/**
+ * Second order through each op's `jvp` rule: every case also asks for the Hessian of L with
+ * respect to its scalar and vector variables, an HVP with respect to all, and a Jacobian of a
+ * vector-valued definition (test/helpers/second-order.ts), all through the generated code.
+ * A request whose Jacobian passes through a matrix-valued intermediate is refused with a
+ * located error, and left out.
+ */
+const secondOrder = CASES.map((c) => ({ ...c, ...acceptedSecondOrder(formulaOf(c.case)) }));
+
+describe('second order, generated code: Jacobians, Hessian blocks and HVPs against differences', () => {
+  it('every op with arguments takes part in an accepted Jacobian or Hessian of some case', () => {
+    const exercised = new Set<string>();
+    for (const c of secondOrder) {
+      if (c.lines.some((l) => l.startsWith('hessian') || l.startsWith('jacobian'))) exercised.add(c.op);
+    }
+    // Ops that build a matrix from a vector or read one (diag, tr, diagpart) only pass through
+    // Jacobians on scalars; leaves have no arguments.
+    expect(Object.keys(OPS).filter((op) => !exercised.has(op))).toEqual([]);
+  });
+
+  const secondBatches: (typeof secondOrder)[] = [];
+  for (let i = 0; i < secondOrder.length; i += BATCH) secondBatches.push(secondOrder.slice(i, i + BATCH));
+  it.each(secondBatches.map((b) => [`${b[0]!.key} … ${b.at(-1)!.key}`, b] as const))('%s', async (_name, batch) => {
+    const parts = batch.map((c, i) => {
+      const p = prefixed(c.case, `c${i}_`);
+      return { text: `${p.text}${prefixLines(c.lines, formulaOf(c.case), `c${i}_`).join('\n')}\n`, dims: p.dims };
+    });
+    const model = checkFormula(parts.map((p) => p.text).join('\n'), 'ops.formula');
+    const report = await checkModel(model, { dims: Object.assign({}, ...parts.map((p) => p.dims)) as Record<string, number>, seed: 1 });
+    expect(report.typeErrors).toEqual([]);
+    expect(report.ok, formatCheckReport(report)).toBe(true);
+  }, 180_000);
+});
+
+/** Request lines with the case's names prefixed, as `prefixed` does to the formula. */
+function prefixLines(lines: readonly string[], text: string, prefix: string): string[] {
+  const model = checkFormula(text);
+  const names = new Set([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name)]);
+  return lines.map((l) => l.replace(NAME, (name) => (names.has(name) ? prefix + name : name)));
+}
