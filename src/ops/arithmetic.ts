@@ -104,6 +104,8 @@ export const add: OpDef = {
 function isHadamardChain(n: Node, ctx: PrintContext): boolean {
   if (n.op !== 'mul' || isScalar(n.args[0]!.shape) || isScalar(n.args[1]!.shape)) return false;
   if (ctx.node(n).prec > Prec.Product) return true; // printed by name
+  // diag(c) M is a matrix product: on the right of .* it needs parentheses.
+  if (ctx.diagonalScaling && diagonalScalingColumn(n) !== undefined) return false;
   const left = n.args[0]!;
   return ctx.node(left).prec > Prec.Product || isHadamardChain(left, ctx);
 }
@@ -144,7 +146,7 @@ function printProduct(hadamard: string) {
  */
 function diagonalScaling(name: string) {
   return (n: Node, a: readonly Printed[], ctx: PrintContext): Printed | undefined => {
-    const k = diagonalScalingColumn(n);
+    const k = ctx.diagonalScaling ? diagonalScalingColumn(n) : undefined;
     if (k === undefined) return undefined;
     const rest = n.args[1 - k]!;
     return { text: `${name}(${ctx.wrap(a[k]!, Prec.Sum)}) ${factor(a[1 - k]!, ctx, rest.op === 'matmul' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product };

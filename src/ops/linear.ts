@@ -26,7 +26,7 @@ function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed
   const [x, y] = n.args as [Node, Node];
   const leftMin = isElementwiseProduct(x) ? Prec.Unary : Prec.Product;
   // Matrix products associate, so a product on the right needs no parentheses.
-  const rightMin = y.op === 'matmul' || diagonalScalingColumn(y) !== undefined ? Prec.Product : Prec.Unary;
+  const rightMin = y.op === 'matmul' || (ctx.diagonalScaling && diagonalScalingColumn(y) !== undefined) ? Prec.Product : Prec.Unary;
   return { text: `${ctx.wrap(a[0]!, leftMin)} ${factor(a[1]!, ctx, rightMin)}`, prec: Prec.Product };
 }
 

@@ -28,6 +28,11 @@ export interface PrintContext {
   number(value: number): string;
   /** Any node, printed by the same printer (for rules that look past their arguments). */
   node(n: Node): Printed;
+  /**
+   * Write a column broadcast across a matrix by .* as diag(c) M: on for Jacobians and Hessians,
+   * whose textbook form it is; off for gradients, where c .* M reads shorter.
+   */
+  readonly diagonalScaling: boolean;
 }
 
 export type PrintRule = (node: Node, args: readonly Printed[], ctx: PrintContext) => Printed;

@@ -49,7 +49,7 @@ function declaration(kind: string, s: Shape): string {
 export function toFormulaHigher(model: Model, higher: readonly DerivedHigher[], reserved: ReadonlySet<string> = new Set()): HigherLine[] {
   const names = taken(model);
   for (const r of reserved) names.add(r);
-  const printer = new Printer('formula', definitionNames(model));
+  const printer = new Printer('formula', definitionNames(model), { diagonalScaling: true });
   const lines: HigherLine[] = [];
   higher.forEach((h, request) => {
     const of = h.request.target.name;
@@ -89,7 +89,7 @@ export function shapeSuffix(s: Shape): string {
 
 /** The display lines of every higher request's derivatives. */
 export function toLatexHigher(model: Model, higher: readonly DerivedHigher[], options: HigherLatexOptions = {}): string[] {
-  const printer = new Printer('latex', definitionNames(model));
+  const printer = new Printer('latex', definitionNames(model), { diagonalScaling: true });
   const lines: string[] = [];
   const denominator = options.layout === 'denominator';
   for (const h of higher) {

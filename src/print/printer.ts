@@ -30,9 +30,11 @@ export class Printer {
     readonly style: Style,
     /** Nodes shown by name: usually the definitions (id → name). */
     private readonly names: ReadonlyMap<number, string> = new Map(),
+    options: { readonly diagonalScaling?: boolean } = {},
   ) {
     const latex = style === 'latex';
     this.ctx = {
+      diagonalScaling: options.diagonalScaling === true,
       wrap: (p, min) => (p.prec >= min ? p.text : latex ? delimit('(', ')', p.text) : `(${p.text})`),
       dim: (d) => (typeof d === 'number' ? String(d) : latex ? latexName(d) : d),
       name: (n) => (latex ? latexName(n) : n),
