@@ -1054,6 +1054,12 @@ function matMul$(
   scale: number,
   out: Float64Array,
 ): void {
+  if (
+    rows >= 4 &&
+    rows * inner * cols >= 32768 &&
+    wasmMul$(a, ars, acs, b, false, rows, inner, cols, scale, out)
+  )
+    return;
   out.fill(0);
   for (let j0 = 0; j0 < cols; j0 += 256) {
     const width = Math.min(256, cols - j0);
@@ -1096,6 +1102,12 @@ function matMulT$(
   scale: number,
   out: Float64Array,
 ): void {
+  if (
+    rows >= 4 &&
+    rows * inner * cols >= 32768 &&
+    wasmMul$(a, ars, acs, b, true, rows, inner, cols, scale, out)
+  )
+    return;
   if (rows < 16) return dotRows$(a, ars, acs, b, rows, inner, cols, scale, out);
   out.fill(0);
   if (matMulT$panel.length < 128 * 256) matMulT$panel = new Float64Array(128 * 256);
@@ -1285,4 +1297,135 @@ function scratch$(slot: number, length: number): Float64Array {
 
 function sq$(x: number): number {
   return x * x;
+}
+
+/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
+const wasm$hex =
+  "0061736d01000000010e01600a7f7f7f7f7f7f7f7f7f7f000302010005030100010711020467656d6d0000066d656d6f727902000ad70501d405020e7f0a7b4100210a02400340200a41046a20064a0d012000200a41006a20016c6a21102008200a41006a20096c6a21142000200a41016a20016c6a21112008200a41016a20096c6a21152000200a41026a20016c6a21122008200a41026a20096c6a21162000200a41036a20016c6a21132008200a41036a20096c6a21174100210b4100210d02400340200b41026a20054a0d012010200d6a2b0300fd1421182010200d6a20026a2b0300fd1421192011200d6a2b0300fd14211a2011200d6a20026a2b0300fd14211b2012200d6a2b0300fd14211c2012200d6a20026a2b0300fd14211d2013200d6a2b0300fd14211e2013200d6a20026a2b0300fd14211f2003200b20046c6a210e200e20046a210f4100210c02400340200c20074e0d01200e200c6afd0003002120200f200c6afd00030021212014200c6a2014200c6afd00030020182020fdf20120192021fdf201fdf001fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201201b2021fdf201fdf001fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201201d2021fdf201fdf001fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201201f2021fdf201fdf001fdf001fd0b0300200c41106a210c0c000b0b200b41026a210b200d20026a20026a210d0c000b0b0240200b20054e0d002010200d6a2b0300fd1421182011200d6a2b0300fd14211a2012200d6a2b0300fd14211c2013200d6a2b0300fd14211e2003200b20046c6a210e4100210c02400340200c20074e0d01200e200c6afd00030021202014200c6a2014200c6afd00030020182020fdf201fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201fdf001fd0b0300200c41106a210c0c000b0b0b200a41046a210a0c000b0b0b";
+
+interface Wasm$ {
+  readonly gemm: (
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    ldb: number,
+    depth: number,
+    rows: number,
+    colBytes: number,
+    out: number,
+    ldc: number,
+  ) => void;
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  heap: Float64Array;
+}
+
+/** The instantiated kernel (undefined before the first use; null where WebAssembly SIMD is unavailable). */
+let wasm$state: Wasm$ | null | undefined;
+
+/** The wasm kernel with memory for at least `doubles` numbers, or null where it cannot run. */
+function wasm$(doubles: number): Wasm$ | null {
+  if (wasm$state === undefined) {
+    wasm$state = null;
+    // Through globalThis: the module needs no declarations of WebAssembly, and runs without it.
+    const api = (
+      globalThis as {
+        WebAssembly?: {
+          validate(bytes: Uint8Array): boolean;
+          Module: new (bytes: Uint8Array) => object;
+          Instance: new (m: object) => { exports: Record<string, unknown> };
+        };
+      }
+    ).WebAssembly;
+    const bytes = new Uint8Array(wasm$hex.length / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(wasm$hex.slice(2 * i, 2 * i + 2), 16);
+    if (api !== undefined && api.validate(bytes)) {
+      const exports = new api.Instance(new api.Module(bytes)).exports;
+      const memory = exports.memory as Wasm$["memory"];
+      wasm$state = { gemm: exports.gemm as Wasm$["gemm"], memory, heap: new Float64Array(memory.buffer) };
+    }
+  }
+  const state = wasm$state;
+  if (state === null || state.heap.length >= doubles) return state;
+  try {
+    state.memory.grow(Math.ceil(((doubles - state.heap.length) * 8) / 65536));
+  } catch {
+    return null; // out of memory for the copies: the JavaScript loops need none
+  }
+  state.heap = new Float64Array(state.memory.buffer);
+  return state;
+}
+
+/**
+ * out = scale * A B (or A Bᵀ when `transposedB`, b then cols x inner) on the WebAssembly SIMD kernel.
+ * The left operand L is copied into the kernel's memory as it is (read there through strides),
+ * the right one R with its rows padded to an even length; rows of L in fours there, the last
+ * ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
+ * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
+ */
+function wasmMul$(
+  a: ArrayLike<number>,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  transposedB: boolean,
+  rows: number,
+  inner: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): boolean {
+  const swap = transposedB && rows < cols;
+  const m = swap ? cols : rows;
+  const n = swap ? rows : cols;
+  const [left, lrs, lcs] = swap ? [b, inner, 1] : [a, ars, acs];
+  const ldr = n + (n & 1);
+  const blockRows = m - (m & 3);
+  const rAt = m * inner + ((m * inner) & 1);
+  const cAt = rAt + inner * ldr;
+  const w = wasm$(cAt + m * ldr);
+  if (w === null) return false;
+  const heap = w.heap;
+  heap.set(left, 0);
+  if (swap) {
+    for (let i = 0; i < rows; i++)
+      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + i] = a[i * ars + q * acs];
+  } else if (transposedB) {
+    for (let j = 0; j < cols; j++) {
+      const from = j * inner;
+      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + j] = b[from + q];
+    }
+  } else if (ldr === cols) heap.set(b, rAt);
+  else
+    for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
+  heap.fill(0, cAt, cAt + m * ldr);
+  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
+  if (blockRows < m)
+    gemm$(
+      left,
+      blockRows * lrs,
+      lrs,
+      lcs,
+      heap,
+      rAt,
+      ldr,
+      inner,
+      m - blockRows,
+      n,
+      1,
+      heap,
+      cAt + blockRows * ldr,
+      ldr,
+    );
+  if (swap) {
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const from = cAt + i * ldr;
+      const to = i * cols;
+      for (let j = 0; j < cols; j++) out[to + j] = scale * heap[from + j];
+    }
+  }
+  return true;
 }

@@ -1,3 +1,5 @@
+import { wasmGemmModule } from './wasm-gemm.js';
+
 /**
  * Matrix-matrix kernels of generated modules, emitted once into a module that uses them (as the
  * matrix-vector kernels of kernels.ts): `matMul$` for A B and Aᵀ B, `matMulT$` for A Bᵀ and
@@ -23,6 +25,16 @@
  * A is read through strides, so Aᵀ costs nothing: element (i, p) is a[i * ars + p * acs].
  * Every result entry is summed in a fixed order, so the output is the same on every run.
  */
+/**
+ * Products of at least this many multiply-adds (and four rows) run on the WebAssembly SIMD
+ * kernel: below it, copying the operands costs more than the kernel gains (bench/wasm-simd.ts).
+ */
+const WASM_MIN_PRODUCT = 32768;
+
+function toHex(bytes: Uint8Array): string {
+  return [...bytes].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
 export const MATRIX_KERNELS: Record<string, string> = {
   gemm$: `/**
  * out[cOff + i * ldc + j] += scale * sum_{q < depth} a[aOff + i * ars + q * acs] * b[bOff + q * ldb + j]
@@ -102,6 +114,7 @@ function gemm$(
  * acs = 1; Aᵀ of a stored inner x rows matrix: ars = 1, acs = rows) and b row-major inner x cols.
  */
 function matMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, rows: number, inner: number, cols: number, scale: number, out: Float64Array): void {
+  if (rows >= 4 && rows * inner * cols >= ${WASM_MIN_PRODUCT} && wasmMul$(a, ars, acs, b, false, rows, inner, cols, scale, out)) return;
   out.fill(0);
   for (let j0 = 0; j0 < cols; j0 += 256) {
     const width = Math.min(256, cols - j0);
@@ -118,6 +131,7 @@ let matMulT$panel = new Float64Array(0);
  * each tile of Bᵀ (at most 128 x 256) is copied into a panel, which gemm$ then streams by rows.
  */
 function matMulT$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, rows: number, inner: number, cols: number, scale: number, out: Float64Array): void {
+  if (rows >= 4 && rows * inner * cols >= ${WASM_MIN_PRODUCT} && wasmMul$(a, ars, acs, b, true, rows, inner, cols, scale, out)) return;
   if (rows < 16) return dotRows$(a, ars, acs, b, rows, inner, cols, scale, out);
   out.fill(0);
   if (matMulT$panel.length < 128 * 256) matMulT$panel = new Float64Array(128 * 256);
@@ -191,12 +205,93 @@ function dotRows$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<n
     }
   }
 }`,
+  wasm$: `/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
+const wasm$hex = "${toHex(wasmGemmModule())}";
+
+interface Wasm$ {
+  readonly gemm: (a: number, ars: number, acs: number, b: number, ldb: number, depth: number, rows: number, colBytes: number, out: number, ldc: number) => void;
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  heap: Float64Array;
+}
+
+/** The instantiated kernel (undefined before the first use; null where WebAssembly SIMD is unavailable). */
+let wasm$state: Wasm$ | null | undefined;
+
+/** The wasm kernel with memory for at least \`doubles\` numbers, or null where it cannot run. */
+function wasm$(doubles: number): Wasm$ | null {
+  if (wasm$state === undefined) {
+    wasm$state = null;
+    // Through globalThis: the module needs no declarations of WebAssembly, and runs without it.
+    const api = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean; Module: new (bytes: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+    const bytes = new Uint8Array(wasm$hex.length / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(wasm$hex.slice(2 * i, 2 * i + 2), 16);
+    if (api !== undefined && api.validate(bytes)) {
+      const exports = new api.Instance(new api.Module(bytes)).exports;
+      const memory = exports.memory as Wasm$["memory"];
+      wasm$state = { gemm: exports.gemm as Wasm$["gemm"], memory, heap: new Float64Array(memory.buffer) };
+    }
+  }
+  const state = wasm$state;
+  if (state === null || state.heap.length >= doubles) return state;
+  try {
+    state.memory.grow(Math.ceil(((doubles - state.heap.length) * 8) / 65536));
+  } catch {
+    return null; // out of memory for the copies: the JavaScript loops need none
+  }
+  state.heap = new Float64Array(state.memory.buffer);
+  return state;
+}`,
+  wasmMul$: `/**
+ * out = scale * A B (or A Bᵀ when \`transposedB\`, b then cols x inner) on the WebAssembly SIMD kernel.
+ * The left operand L is copied into the kernel's memory as it is (read there through strides),
+ * the right one R with its rows padded to an even length; rows of L in fours there, the last
+ * ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
+ * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
+ */
+function wasmMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, transposedB: boolean, rows: number, inner: number, cols: number, scale: number, out: Float64Array): boolean {
+  const swap = transposedB && rows < cols;
+  const m = swap ? cols : rows;
+  const n = swap ? rows : cols;
+  const [left, lrs, lcs] = swap ? [b, inner, 1] : [a, ars, acs];
+  const ldr = n + (n & 1);
+  const blockRows = m - (m & 3);
+  const rAt = m * inner + ((m * inner) & 1);
+  const cAt = rAt + inner * ldr;
+  const w = wasm$(cAt + m * ldr);
+  if (w === null) return false;
+  const heap = w.heap;
+  heap.set(left, 0);
+  if (swap) {
+    for (let i = 0; i < rows; i++) for (let q = 0; q < inner; q++) heap[rAt + q * ldr + i] = a[i * ars + q * acs];
+  } else if (transposedB) {
+    for (let j = 0; j < cols; j++) {
+      const from = j * inner;
+      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + j] = b[from + q];
+    }
+  } else if (ldr === cols) heap.set(b, rAt);
+  else for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
+  heap.fill(0, cAt, cAt + m * ldr);
+  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
+  if (blockRows < m) gemm$(left, blockRows * lrs, lrs, lcs, heap, rAt, ldr, inner, m - blockRows, n, 1, heap, cAt + blockRows * ldr, ldr);
+  if (swap) {
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const from = cAt + i * ldr;
+      const to = i * cols;
+      for (let j = 0; j < cols; j++) out[to + j] = scale * heap[from + j];
+    }
+  }
+  return true;
+}`,
 };
 
 /** The kernels each matrix-matrix kernel calls. */
 export const MATRIX_KERNEL_NEEDS: Record<string, readonly string[]> = {
   gemm$: [],
-  matMul$: ['gemm$'],
-  matMulT$: ['gemm$', 'dotRows$'],
+  matMul$: ['gemm$', 'wasmMul$'],
+  matMulT$: ['gemm$', 'dotRows$', 'wasmMul$'],
   dotRows$: [],
+  wasm$: [],
+  wasmMul$: ['wasm$', 'gemm$'],
 };

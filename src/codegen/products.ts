@@ -91,7 +91,11 @@ export class Products {
     // Element (i, p) of A at i * ars + p * acs: A stored rows x inner, or Aᵀ stored inner x rows.
     const [ars, acs] = aTransposed ? ['1', r] : [inner, '1'];
     const name = bTransposed ? 'matMulT$' : 'matMul$';
-    for (const k of [name, ...MATRIX_KERNEL_NEEDS[name]!]) this.storage.helpers.add(k);
+    const add = (k: string): void => {
+      this.storage.helpers.add(k);
+      for (const needed of MATRIX_KERNEL_NEEDS[k]!) add(needed);
+    };
+    add(name);
     return [`${name}(${aData}, ${ars}, ${acs}, ${bData}, ${r}, ${inner}, ${c}, ${scale ?? '1'}, ${t});`];
   }
 

@@ -1,6 +1,7 @@
 /**
  * Matrix-matrix products (src/codegen/matrix-kernels.ts): A B and Aᵀ B by `matMul$`, A Bᵀ and
- * Aᵀ Bᵀ by `matMulT$` (packed tiles of Bᵀ from 16 rows up, dot products of rows below). Every
+ * Aᵀ Bᵀ by `matMulT$` (packed tiles of Bᵀ from 16 rows up, dot products of rows below), from
+ * 32768 multiply-adds on the WebAssembly SIMD kernel (rows in fours, the rest in JavaScript). Every
  * entry must be the product's, at sizes around the blocks (eight rows, four inner steps, two
  * rows and four columns for dot products) and the tiles (128 inner steps, 256 columns), and the
  * gradients through them must check against central differences.
@@ -51,7 +52,11 @@ function maxError(actual: Float64Array, expected: Float64Array): number {
   return e;
 }
 
-/** (m, k, n): fewer rows than a block, whole blocks and tails; inner sizes around 4 and the 128 tile; columns around the 256 tile. */
+/**
+ * (m, k, n): fewer rows than a block, whole blocks and tails; inner sizes around 4 and the 128
+ * tile; columns around the 256 tile; above 32768 multiply-adds (WebAssembly), more rows than
+ * columns and fewer (A Cᵀ is computed as (C Aᵀ)ᵀ then), odd and even columns.
+ */
 const SIZES: readonly (readonly [number, number, number])[] = [
   [1, 1, 1],
   [2, 3, 5],
@@ -64,11 +69,20 @@ const SIZES: readonly (readonly [number, number, number])[] = [
   [24, 7, 256],
   [25, 130, 257],
   [33, 300, 520],
+  [41, 33, 35],
+  [64, 20, 30],
 ];
 
 describe('matrix-matrix products', () => {
-  it('A B, A Cᵀ, Dᵀ B and Dᵀ Cᵀ equal the plain sums at every size around the blocks and tiles', async () => {
-    const { code, exports } = await compileAndLoad(PRODUCTS, 'products.formula');
+  it.each([
+    ['on the WebAssembly SIMD kernel above its size', true],
+    ['in JavaScript where WebAssembly is unavailable', false],
+  ])('A B, A Cᵀ, Dᵀ B and Dᵀ Cᵀ equal the plain sums at every size around the blocks and tiles, %s', async (_, wasm) => {
+    // Another file name, another module text: a fresh module, which looks for WebAssembly at its first large product.
+    const { code, exports } = await compileAndLoad(PRODUCTS, wasm ? 'products.formula' : 'products-js.formula');
+    const global = globalThis as { WebAssembly?: unknown };
+    const saved = global.WebAssembly;
+    if (!wasm) global.WebAssembly = undefined;
     expect(code).toContain('matMul$(v$A, d$k, 1, v$B, d$m, d$k, d$n, 1, t$0);');
     expect(code).toContain('matMulT$(v$A, d$k, 1, v$C, d$m, d$k, d$n, 1, t$0);');
     expect(code).toContain('matMul$(v$D, 1, d$m, v$B, d$m, d$k, d$n, 1, t$0);');
@@ -96,6 +110,7 @@ describe('matrix-matrix products', () => {
         expect(maxError(result.data, expected), `${name} at ${m} x ${k} x ${n}`).toBeLessThan(1e-13 * k);
       }
     }
+    global.WebAssembly = saved;
   });
 
   it('gradients through the four products check against central differences', async () => {
