@@ -15,7 +15,7 @@
  */
 import ts from 'typescript';
 import { MATRIX_KERNELS } from '../src/codegen/matrix-kernels.js';
-import { wasmGemmModule } from '../src/codegen/wasm-gemm.js';
+import { GEMM_BLOCK, wasmGemmModule, type GemmBlock } from '../src/codegen/wasm-gemm.js';
 
 // The encoder lives in src/codegen/wasm-gemm.ts; generated modules embed its bytes.
 
@@ -53,25 +53,29 @@ function time(f: () => void, ms: number): number {
 }
 
 const rounds = Number(process.argv[2] ?? 7);
-const t0 = performance.now();
-const bytes = wasmGemmModule(256); // 16 MiB: the largest operands below fit
+const BLOCKS: GemmBlock[] = [GEMM_BLOCK, { rows: 4, steps: 1 }, { rows: 4, steps: 4 }, { rows: 2, steps: 4 }, { rows: 8, steps: 2 }, { rows: 8, steps: 1 }, { rows: 2, steps: 2 }];
 // Through globalThis: the project's type-checking libraries (ES2022) do not declare WebAssembly.
 const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } } }).WebAssembly;
-const instance = new wasm.Instance(new wasm.Module(bytes));
-const firstCall = performance.now() - t0;
-const wasmGemm = instance.exports.gemm as (...args: number[]) => void;
-const heap = new Float64Array((instance.exports.memory as { buffer: ArrayBuffer }).buffer);
-
-console.log(`wasm module: ${bytes.length} bytes; compile and instantiate: ${firstCall.toFixed(2)} ms`);
-console.log('| product (rows x inner x cols) | JS gemm$ µs | GFLOP/s | wasm f64x2, operands resident µs | GFLOP/s | wasm with copies in and out µs | GFLOP/s | wasm+copies / JS |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+const kernels = BLOCKS.map((block) => {
+  const t0 = performance.now();
+  const bytes = wasmGemmModule(256, block); // 16 MiB: the largest operands below fit
+  const instance = new wasm.Instance(new wasm.Module(bytes));
+  const ready = performance.now() - t0;
+  return { block, bytes: bytes.length, ready, gemm: instance.exports.gemm as (...args: number[]) => void, heap: new Float64Array((instance.exports.memory as { buffer: ArrayBuffer }).buffer) };
+});
+const label = (b: GemmBlock) => `${b.rows} x ${b.steps}`;
+for (const k of kernels) console.log(`wasm kernel ${label(k.block)}: ${k.bytes} bytes; encode, compile and instantiate: ${k.ready.toFixed(2)} ms`);
+console.log('');
+console.log(`| product (rows x inner x cols) | JS gemm$ µs (GFLOP/s) | ${kernels.map((k) => `wasm ${label(k.block)} µs (GFLOP/s)`).join(' | ')} | wasm ${label(GEMM_BLOCK)} with copies µs (GFLOP/s) | with copies / JS |`);
+console.log(`|---|---:|${kernels.map(() => '---:|').join('')}---:|---:|`);
 const rand = random(5);
 for (const [rows, inner, cols, what] of [
   [256, 256, 64, 'W1 X, MLP N = 64'],
   [256, 256, 256, 'W1 X, MLP N = 256'],
-  [256, 64, 256, 'dZ Xᵀ (packed), MLP N = 64'],
+  [256, 64, 256, 'dZ Xᵀ (B packed), MLP N = 64'],
   [128, 784, 64, 'W X, Domke batch'],
   [8, 784, 128, 'W X, softmax (8 of its 10 rows)'],
+  [32, 32, 32, 'a small product'],
 ] as const) {
   const A = Float64Array.from({ length: rows * inner }, rand);
   const B = Float64Array.from({ length: inner * cols }, rand);
@@ -80,32 +84,36 @@ for (const [rows, inner, cols, what] of [
     jsOut.fill(0);
     jsGemm(A, 0, inner, 1, B, 0, cols, inner, rows, cols, 1, jsOut, 0, cols);
   };
+  js();
   // Layout in wasm memory: A, then B, then the result.
   const [a, b, c] = [0, rows * inner, rows * inner + inner * cols];
-  const resident = () => {
-    heap.fill(0, c, c + rows * cols);
-    wasmGemm(a * 8, inner * 8, 8, b * 8, cols * 8, inner, rows, cols * 8, c * 8, cols * 8);
-  };
-  const wasmOut = new Float64Array(rows * cols);
-  const copying = () => {
-    heap.set(A, a);
-    heap.set(B, b);
-    resident();
-    wasmOut.set(heap.subarray(c, c + rows * cols));
-  };
-  copying();
-  js();
-  let err = 0;
-  for (let k = 0; k < jsOut.length; k++) err = Math.max(err, Math.abs(jsOut[k]! - wasmOut[k]!));
-  if (!(err < 1e-12 * inner)) throw new Error(`${what}: wasm differs from JS by ${err}`);
-  const times: Record<string, number[]> = { js: [], resident: [], copying: [] };
-  for (let r = 0; r < rounds; r++) {
-    times.js!.push(time(js, 60));
-    times.resident!.push(time(resident, 60));
-    times.copying!.push(time(copying, 60));
-  }
   const flops = 2 * rows * inner * cols;
-  const [tj, tr, tc] = [median(times.js!), median(times.resident!), median(times.copying!)];
-  const g = (t: number) => (flops / t / 1000).toFixed(2);
-  console.log(`| ${what}: ${rows} x ${inner} x ${cols} | ${tj.toFixed(0)} | ${g(tj)} | ${tr.toFixed(0)} | ${g(tr)} | ${tc.toFixed(0)} | ${g(tc)} | ${(tc / tj).toFixed(2)} |`);
+  const runs: (() => void)[] = [js];
+  for (const k of kernels) {
+    k.heap.set(A, a);
+    k.heap.set(B, b);
+    const resident = () => {
+      k.heap.fill(0, c, c + rows * cols);
+      k.gemm(a * 8, inner * 8, 8, b * 8, cols * 8, inner, rows, cols * 8, c * 8, cols * 8);
+    };
+    resident();
+    let err = 0;
+    for (let x = 0; x < jsOut.length; x++) err = Math.max(err, Math.abs(jsOut[x]! - k.heap[c + x]!));
+    if (!(err < 1e-12 * inner)) throw new Error(`${what}: wasm ${label(k.block)} differs from JS by ${err}`);
+    runs.push(resident);
+  }
+  const first = kernels[0]!;
+  const wasmOut = new Float64Array(rows * cols);
+  runs.push(() => {
+    first.heap.set(A, a);
+    first.heap.set(B, b);
+    first.heap.fill(0, c, c + rows * cols);
+    first.gemm(a * 8, inner * 8, 8, b * 8, cols * 8, inner, rows, cols * 8, c * 8, cols * 8);
+    wasmOut.set(first.heap.subarray(c, c + rows * cols));
+  });
+  const times: number[][] = runs.map(() => []);
+  for (let r = 0; r < rounds; r++) runs.forEach((f, k) => times[k]!.push(time(f, 40)));
+  const us = times.map(median);
+  const cell = (t: number) => `${t.toFixed(0)} (${(flops / t / 1000).toFixed(2)})`;
+  console.log(`| ${what}: ${rows} x ${inner} x ${cols} | ${us.map(cell).join(' | ')} | ${(us[us.length - 1]! / us[0]!).toFixed(2)} |`);
 }

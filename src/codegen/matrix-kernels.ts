@@ -1,4 +1,4 @@
-import { wasmGemmModule } from './wasm-gemm.js';
+import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
 
 /**
  * Matrix-matrix kernels of generated modules, emitted once into a module that uses them (as the
@@ -245,7 +245,7 @@ function wasm$(doubles: number): Wasm$ | null {
  * out = scale * A B (or A Bᵀ when \`transposedB\`, b then cols x inner) on the WebAssembly SIMD kernel.
  * The left operand L is copied into the kernel's memory as it is (read there through strides),
  * the right one R with its rows padded to an even length; rows of L in fours there, the last
- * ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
+ * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
  * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
  */
 function wasmMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, transposedB: boolean, rows: number, inner: number, cols: number, scale: number, out: Float64Array): boolean {
@@ -254,7 +254,7 @@ function wasmMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<n
   const n = swap ? rows : cols;
   const [left, lrs, lcs] = swap ? [b, inner, 1] : [a, ars, acs];
   const ldr = n + (n & 1);
-  const blockRows = m - (m & 3);
+  const blockRows = m - (m % ${GEMM_BLOCK.rows});
   const rAt = m * inner + ((m * inner) & 1);
   const cAt = rAt + inner * ldr;
   const w = wasm$(cAt + m * ldr);
