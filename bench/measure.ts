@@ -263,6 +263,8 @@ function median(xs: readonly number[]): number {
 const round4 = (x: number) => Number(x.toPrecision(4));
 
 const CONTENDERS = ['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'allocate', 'tfjs-cpu', 'tfjs-wasm'] as const;
+/** Measured for the batched models only: the generated gradient (into) with its JavaScript kernels alone. */
+const BATCHED_CONTENDERS = [...CONTENDERS, 'gradIntoJs'] as const;
 
 interface Row {
   model: string;
@@ -298,6 +300,18 @@ async function benchModel(m: Model): Promise<Row> {
     { name: 'grad', run: () => do_not_optimize(grad(m.inputs)) },
     { name: 'gradInto', run: () => do_not_optimize(gradInto(m.inputs, out)) },
   ];
+  if (m.flops !== undefined) {
+    // The generated gradient without its WebAssembly kernel: a second instance of the module (another
+    // URL), which finds no WebAssembly at its first product and keeps to its JavaScript kernels.
+    const jsOnly = (await import(`./${m.file}.js?javascript-only`)) as Record<string, Fn>;
+    const global = globalThis as { WebAssembly?: unknown };
+    const saved = global.WebAssembly;
+    global.WebAssembly = undefined;
+    const jsOut = jsOnly.LGrad!(m.inputs);
+    global.WebAssembly = saved;
+    check(m.name, 'gradIntoJs', jsOnly.LGradInto!(m.inputs, jsOut), reference, 1e-8);
+    contenders.push({ name: 'gradIntoJs', run: () => do_not_optimize(jsOnly.LGradInto!(m.inputs, jsOut)) });
+  }
   for (const backend of tfjs === undefined ? [] : (['cpu', 'wasm'] as const)) {
     const tf = tfjs!;
     await tf.useBackend(backend);
@@ -326,12 +340,12 @@ async function benchModel(m: Model): Promise<Row> {
   for (let r = 0; r < ROUNDS; r++) times.get('allocate')!.push((await time(allocate, ROUND_MS)) / 1000);
   const us: Record<string, number> = {};
   const range: Record<string, [number, number]> = {};
-  for (const name of CONTENDERS) {
+  for (const name of m.flops === undefined ? CONTENDERS : BATCHED_CONTENDERS) {
     const t = times.get(name) ?? [NaN];
     us[name] = round4(median(t));
     range[name] = [round4(Math.min(...t)), round4(Math.max(...t))];
   }
-  const gflops = m.flops === undefined ? undefined : Object.fromEntries(['baseline', 'baselineInto', 'grad', 'gradInto', 'tfjs-cpu', 'tfjs-wasm'].map((c) => [c, Number((m.flops! / us[c]! / 1000).toFixed(2))]));
+  const gflops = m.flops === undefined ? undefined : Object.fromEntries(['baseline', 'baselineInto', 'grad', 'gradInto', 'gradIntoJs', 'tfjs-cpu', 'tfjs-wasm'].map((c) => [c, Number((m.flops! / us[c]! / 1000).toFixed(2))]));
   const ratio = (a: string, b: string) => Number((us[a]! / us[b]!).toFixed(a.startsWith('tfjs') ? 1 : 3));
   return {
     model: m.name,
@@ -348,6 +362,7 @@ async function benchModel(m: Model): Promise<Row> {
       'tfjs-wasm / grad': ratio('tfjs-wasm', 'grad'),
       'tfjs-wasm / gradInto': ratio('tfjs-wasm', 'gradInto'),
       'tfjs-cpu / grad': ratio('tfjs-cpu', 'grad'),
+      ...(m.flops === undefined ? {} : { 'gradIntoJs / baselineInto': ratio('gradIntoJs', 'baselineInto') }),
     },
   };
 }
@@ -395,17 +410,18 @@ function table(rows: readonly Row[]): string {
 
 /** The batched models: times with GFLOP/s of the gradient's matrix products beside them. */
 function batchedTable(rows: readonly Row[]): string {
-  const header = ['model', 'hand-written', 'hand into', 'forward', 'grad', 'gradInto', 'tfjs-cpu', 'tfjs-wasm', 'GFLOP/s: hand', 'grad', 'gradInto', 'tfjs-wasm', 'grad / hand', 'gradInto / hand into', 'wasm / grad'];
+  const header = ['model', 'hand-written', 'hand into', 'forward', 'grad', 'gradInto', 'gradInto, JS only', 'tfjs-cpu', 'tfjs-wasm', 'GFLOP/s: hand into', 'gradInto', 'gradInto, JS only', 'tfjs-wasm', 'grad / hand', 'gradInto / hand into', 'JS only / hand into', 'wasm / grad'];
   const body = rows.map((r) => {
     const u = r.microseconds;
     const g = r.gflops!;
     const q = r.ratios;
     return [
       `${r.model}, ${r.sizes}`,
-      ...(['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'tfjs-cpu', 'tfjs-wasm'] as const).map((c) => fmt(u[c]!)),
-      ...(['baseline', 'grad', 'gradInto', 'tfjs-wasm'] as const).map((c) => fmt(g[c]!)),
+      ...(['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'gradIntoJs', 'tfjs-cpu', 'tfjs-wasm'] as const).map((c) => fmt(u[c]!)),
+      ...(['baselineInto', 'gradInto', 'gradIntoJs', 'tfjs-wasm'] as const).map((c) => fmt(g[c]!)),
       q['grad / baseline']!.toFixed(2),
       q['gradInto / baselineInto']!.toFixed(2),
+      q['gradIntoJs / baselineInto']!.toFixed(2),
       fmt(q['tfjs-wasm / grad']!),
     ];
   });
@@ -435,6 +451,10 @@ function targets(rows: readonly Row[]): Target[] {
     if ((r.file === 'ds102' || r.file === 'domke') && !Number.isNaN(q['tfjs-wasm / grad']!)) {
       out.push({ target: 'tfjs-wasm / grad >= 5', model: r.model, measured: q['tfjs-wasm / grad']!, pass: q['tfjs-wasm / grad']! >= 5 });
       out.push({ target: 'tfjs-wasm / gradInto >= 5', model: r.model, measured: q['tfjs-wasm / gradInto']!, pass: q['tfjs-wasm / gradInto']! >= 5 });
+    }
+    if (r.gflops !== undefined) {
+      const js = q['gradIntoJs / baselineInto']!;
+      out.push({ target: 'gradInto, JS only / hand into <= 1.15', model: r.model, measured: js, pass: js <= 1.15 });
     }
     if (r.file.startsWith('mlp2-')) {
       const model = r.model;
@@ -479,7 +499,7 @@ if (perExample.length > 0 && batched.length > 0) console.log('');
 if (batched.length > 0) console.log(batchedTable(batched));
 const results = targets(rows);
 console.log('\ntargets:');
-for (const t of results) console.log(`  ${t.pass ? 'pass' : 'FAIL'}  ${t.target.padEnd(26)} ${t.model.padEnd(32)} ${t.measured}`);
+for (const t of results) console.log(`  ${t.pass ? 'pass' : 'FAIL'}  ${t.target.padEnd(38)} ${t.model.padEnd(32)} ${t.measured}`);
 if (resultsPath === undefined) throw new Error('usage: node measure.js RESULTS.json');
 mkdirSync(dirname(resultsPath), { recursive: true });
 writeFileSync(
