@@ -1,12 +1,10 @@
-import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
-
 /**
  * Matrix-matrix kernels of generated modules, emitted once into a module that uses them (as the
  * matrix-vector kernels of kernels.ts): `matMul$` for A B and Aᵀ B, `matMulT$` for A Bᵀ and
  * Aᵀ Bᵀ (the weight gradient `delta Xᵀ`), both on `gemm$`.
  *
- * The shapes were measured on this project's 2-core machine (bench/kernels.ts and the closing
- * note of issue 15 list every variant tried). V8 emits scalar SSE2 code, one multiply and one add
+ * The shapes were measured on this project's 2-core machine (the closing note of issue 15 lists
+ * every variant tried). V8 emits scalar SSE2 code, one multiply and one add
  * per term, with a bounds check on every typed-array load, so what counts is how many loads and
  * stores each multiply-add costs. `gemm$` takes eight rows of the result and four steps of the
  * inner dimension per pass over a row of B: the 32 entries of A it needs are loop-invariant, each
@@ -19,15 +17,24 @@ import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
  *
  * A Bᵀ reads B across its rows, which the loop above cannot stream: `matMulT$` copies each tile
  * of Bᵀ into a panel the module keeps (128 x 256 entries at most, packing as BLAS libraries do)
- * and runs `gemm$` on it; the copy costs one pass over B per 8 rows of tiles and ran 1.6 times as
- * fast as the best register-blocked dot products of rows (4 x 4 sums).
+ * and runs `gemm$` on it; with the copy (one pass over B a call) this ran 1.6 times as fast as the
+ * best register-blocked dot products of rows (4 x 4 sums), which results of few rows still use.
  *
  * A is read through strides, so Aᵀ costs nothing: element (i, p) is a[i * ars + p * acs].
  * Every result entry is summed in a fixed order, so the output is the same on every run.
+ *
+ * Large products run on a WebAssembly SIMD kernel instead (`wasmMul$`, wasm-gemm.ts): two
+ * multiply-adds an instruction and no bounds checks, 2 to 3 times as fast as `gemm$` with the
+ * copies of the operands into its memory (bench/wasm-simd.ts). Where WebAssembly is missing,
+ * the JavaScript kernels above do the work.
  */
+import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
+
 /**
  * Products of at least this many multiply-adds (and four rows) run on the WebAssembly SIMD
- * kernel: below it, copying the operands costs more than the kernel gains (bench/wasm-simd.ts).
+ * kernel. 32 x 32 x 32 ran twice as fast there, copies included (bench/wasm-simd.ts); smaller
+ * products stay in JavaScript, where nothing is copied and the random-formula tests' tiny
+ * products exercise the JavaScript kernels.
  */
 const WASM_MIN_PRODUCT = 32768;
 
