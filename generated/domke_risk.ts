@@ -1378,7 +1378,9 @@ function wasmMul$(
   const swap = transposedB && rows < cols;
   const m = swap ? cols : rows;
   const n = swap ? rows : cols;
-  const [left, lrs, lcs] = swap ? [b, inner, 1] : [a, ars, acs];
+  const left = swap ? b : a;
+  const lrs = swap ? inner : ars;
+  const lcs = swap ? 1 : acs;
   const ldr = n + (n & 1);
   const blockRows = m - (m % 4);
   const rAt = m * inner + ((m * inner) & 1);

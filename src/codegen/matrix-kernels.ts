@@ -259,7 +259,9 @@ function wasmMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<n
   const swap = transposedB && rows < cols;
   const m = swap ? cols : rows;
   const n = swap ? rows : cols;
-  const [left, lrs, lcs] = swap ? [b, inner, 1] : [a, ars, acs];
+  const left = swap ? b : a;
+  const lrs = swap ? inner : ars;
+  const lcs = swap ? 1 : acs;
   const ldr = n + (n & 1);
   const blockRows = m - (m % ${GEMM_BLOCK.rows});
   const rAt = m * inner + ((m * inner) & 1);
