@@ -40,12 +40,13 @@ const only = process.env.BENCH_MODELS?.split(',').map((s) => s.trim());
 for (const file of readdirSync(join(here, 'models')).sort()) {
   if (!file.endsWith('.formula')) continue;
   const name = basename(file, '.formula');
-  if (only !== undefined && !only.includes(name)) continue;
+  // A batched model is selected with its batch size (mlp2-64).
+  if (only !== undefined && !only.some((o) => o === name || o.startsWith(`${name}-`))) continue;
   const code = await compile(readFileSync(join(here, 'models', file), 'utf8'), file);
   writeFileSync(join(generated, `${name}.ts`), code);
   transpile(code, `${name}.ts`);
 }
-for (const file of ['measure.ts', 'baselines.ts', 'tfjs.ts']) transpile(readFileSync(join(here, file), 'utf8'), file);
+for (const file of ['measure.ts', 'baselines.ts', 'batch-baselines.ts', 'tfjs.ts']) transpile(readFileSync(join(here, file), 'utf8'), file);
 
 const results = process.env.BENCH_RESULTS ?? join(here, 'results', 'latest.json');
 const run = spawnSync(process.execPath, [join(js, 'measure.js'), results, ...process.argv.slice(2)], { stdio: 'inherit' });

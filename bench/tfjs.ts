@@ -111,3 +111,40 @@ export function mlp(input: Record<string, MatrixIn | ArrayLike<number>>, layers 
     return tf.sum(tf.square(tf.sub(h, y)));
   });
 }
+
+type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+
+/** The two-layer tanh MLP on a batch (examples in the columns of X), mean squared error. */
+export function mlp2(input: { X: MatrixIn; Y: MatrixIn; W1: MatrixIn; b1: ArrayLike<number>; W2: MatrixIn; b2: ArrayLike<number> }): TfGradient {
+  const X = matrix(input.X) as Tensor2D;
+  const Y = matrix(input.Y);
+  const N = input.X.cols;
+  return runner({ W1: matrix(input.W1), b1: column(input.b1), W2: matrix(input.W2), b2: column(input.b2) }, ({ W1, b1, W2, b2 }) => {
+    const H = tf.tanh(tf.add(tf.matMul(W1 as Tensor2D, X), b1!)) as Tensor2D;
+    const F = tf.add(tf.matMul(W2 as Tensor2D, H), b2!);
+    return tf.div(tf.sum(tf.square(tf.sub(F, Y))), N);
+  });
+}
+
+/** Softmax regression on a batch: the mean cross-entropy of softmax(W X + b) by columns. */
+export function softmax(input: { X: MatrixIn; Y: MatrixIn; W: MatrixIn; b: ArrayLike<number> }): TfGradient {
+  const X = matrix(input.X) as Tensor2D;
+  const Y = matrix(input.Y);
+  const N = input.X.cols;
+  // log softmax by columns (tf.logSoftmax takes the last axis only).
+  return runner({ W: matrix(input.W), b: column(input.b) }, ({ W, b }) => {
+    const Z = tf.add(tf.matMul(W as Tensor2D, X), b!);
+    return tf.div(tf.neg(tf.sum(tf.mul(Y, tf.sub(Z, tf.logSumExp(Z, 0, true))))), N);
+  });
+}
+
+/** Domke's risk over a batch: the multiclass logistic loss of c + V tanh(b + W X), summed over the columns. */
+export function domkeBatch(input: { W: MatrixIn; V: MatrixIn; b: ArrayLike<number>; c: ArrayLike<number>; X: MatrixIn; Y: MatrixIn }): TfGradient {
+  const X = matrix(input.X) as Tensor2D;
+  const Y = matrix(input.Y);
+  return runner({ W: matrix(input.W), V: matrix(input.V), b: column(input.b), c: column(input.c) }, ({ W, V, b, c }) => {
+    const H = tf.tanh(tf.add(b!, tf.matMul(W as Tensor2D, X))) as Tensor2D;
+    const F = tf.add(c!, tf.matMul(V as Tensor2D, H));
+    return tf.sub(tf.sum(tf.logSumExp(F, 0)), tf.sum(tf.mul(Y, F)));
+  });
+}

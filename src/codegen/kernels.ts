@@ -1,3 +1,5 @@
+import { MATRIX_KERNELS } from './matrix-kernels.js';
+
 /**
  * Matrix-vector kernels of generated modules: each is emitted once into a module that uses it,
  * and every product of stored operands calls it, so a model's functions stay small enough for
@@ -13,9 +15,11 @@
  * output is the same on every run.
  *
  * Inputs are ArrayLike<number> (generated functions accept plain arrays); results are written
- * into a Float64Array the caller owns. Names end in `$`, which formula names cannot.
+ * into a Float64Array the caller owns. Names end in `$`, which formula names cannot. The
+ * matrix-matrix kernels live in matrix-kernels.ts and are part of this table.
  */
 export const KERNELS: Record<string, string> = {
+  ...MATRIX_KERNELS,
   scratch$: `/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
 const scratch$pool: Float64Array[] = [];
 

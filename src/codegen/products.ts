@@ -6,6 +6,7 @@
 import type { Node } from '../ir/node.js';
 import { isScalar } from '../ir/shape.js';
 import type { Access } from './access.js';
+import { MATRIX_KERNEL_NEEDS } from './matrix-kernels.js';
 import type { Plan } from './plan.js';
 import type { Storage } from './storage.js';
 
@@ -71,6 +72,34 @@ export class Products {
   }
 
   /**
+   * A matrix-matrix product of stored operands (or transposing views of them) as a call of
+   * `matMul$` (A B, Aᵀ B) or `matMulT$` (A Bᵀ, Aᵀ Bᵀ) of matrix-kernels.ts: A is read through
+   * strides, so its transpose costs nothing. Undefined when an operand is computed where it is
+   * read (`eye(n)`, `ones(m, n)`).
+   */
+  private matrixKernel(n: Node, t: string, scale: string | undefined): string[] | undefined {
+    const [a, b] = n.args as [Node, Node];
+    if (isScalar(a.shape) || isScalar(b.shape) || a.shape.cols === 1 || n.shape.rows === 1 || n.shape.cols === 1) return undefined;
+    const r = this.storage.rows(n);
+    const c = this.storage.cols(n);
+    const inner = this.storage.dim(a.shape.cols);
+    const aTransposed = this.plan.isInlineTranspose(a);
+    const bTransposed = this.plan.isInlineTranspose(b);
+    const aData = this.matrixData(aTransposed ? a.args[0]! : a);
+    const bData = this.matrixData(bTransposed ? b.args[0]! : b);
+    if (aData === undefined || bData === undefined) return undefined;
+    // Element (i, p) of A at i * ars + p * acs: A stored rows x inner, or Aᵀ stored inner x rows.
+    const [ars, acs] = aTransposed ? ['1', r] : [inner, '1'];
+    const name = bTransposed ? 'matMulT$' : 'matMul$';
+    const add = (k: string): void => {
+      this.storage.helpers.add(k);
+      for (const needed of MATRIX_KERNEL_NEEDS[k]!) add(needed);
+    };
+    add(name);
+    return [`${name}(${aData}, ${ars}, ${acs}, ${bData}, ${r}, ${inner}, ${c}, ${scale ?? '1'}, ${t});`];
+  }
+
+  /**
    * C = A B (times `scale`, when given) into `t`; `clear` clears `t` where the loops accumulate
    * into an array that may hold old values.
    */
@@ -82,7 +111,7 @@ export class Products {
     const inner = this.storage.dim(a.shape.cols);
     const A = (row: string, col: string) => this.access.elem(a, { row, col });
     const B = (row: string, col: string) => this.access.elem(b, { row, col });
-    const kernel = this.productKernel(n, t, scale);
+    const kernel = this.productKernel(n, t, scale) ?? this.matrixKernel(n, t, scale);
     if (kernel !== undefined) return kernel;
     // Below, what the kernels do not take: matrix-matrix products, and products with a matrix
     // computed where it is read (eye, ones, onehot), which are rare and get plain loops.
