@@ -9,6 +9,7 @@ import type { DerivedGradient } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import { HELPERS } from '../ops/elementwise.js';
 import { KERNELS } from './kernels.js';
+import { LU_KERNELS } from './lu.js';
 import { CHECKS, checkInputsObject } from './inputs.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
@@ -310,7 +311,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     });
   }
   if (engine !== undefined) statements.push(engine.code);
-  for (const h of [...helpers].sort()) statements.push(HELPERS[h] ?? KERNELS[h] ?? CHECKS[h]!);
+  for (const h of [...helpers].sort()) statements.push(HELPERS[h] ?? KERNELS[h] ?? LU_KERNELS[h] ?? CHECKS[h]!);
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile('module.ts', { statements });
   // The header goes on after formatting: prettier would only copy it, in time that grows with

@@ -97,7 +97,7 @@ export const transpose: OpDef = {
   lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
 };
 
-function squareShape(what: string, s: Shape): void {
+export function squareShape(what: string, s: Shape): void {
   if (s.rows !== s.cols) throw new ShapeError(`${what} needs a square matrix, not ${describeShape(s)}`);
 }
 
