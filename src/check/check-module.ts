@@ -99,6 +99,17 @@ export interface CheckReport {
  * divisor).
  */
 export function inferDomains(model: Model): Record<string, Domain> {
+  /**
+   * The first domain a variable is read in, except that a matrix structure wins: its entries
+   * are away from 0 (so a kink there is no concern), and positive definite ones are positive, so
+   * a matrix read both as an inverse and under log is sampled positive definite.
+   */
+  const combined = (old: Domain | undefined, domain: Domain): Domain => {
+    if (old === undefined) return domain;
+    if (old === 'positive-definite' || domain === 'positive-definite') return 'positive-definite';
+    if (old === 'invertible' || domain === 'invertible') return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
+    return old;
+  };
   // No prototype: a variable may be named constructor or __proto__.
   const domains = Object.create(null) as Record<string, Domain>;
   const seen = new Set<number>();
@@ -109,8 +120,7 @@ export function inferDomains(model: Model): Record<string, Domain> {
     const direct = (arg: Node | undefined, domain: Domain) => {
       if (arg?.op !== 'var') return;
       const name = arg.attrs.name!;
-      // A matrix that must be positive definite somewhere is so everywhere (it is invertible too).
-      if (domains[name] === undefined || (domains[name] === 'invertible' && domain === 'positive-definite')) domains[name] = domain;
+      domains[name] = combined(domains[name], domain);
     };
     OPS[n.op].argumentDomains(n).forEach((domain, i) => {
       if (domain === undefined) return;

@@ -57,10 +57,10 @@ export function randomDims(model: Model, overrides: Readonly<Record<string, numb
  * - `positive`: uniform in [0.5, 2] (for log, sqrt, a power with a variable exponent);
  * - `open-unit`: uniform in [-0.8, 0.8] (asin, acos, tan: well inside their domains);
  * - `nonzero`: magnitude in [0.2, 1] with a random sign (away from a kink at 0: relu, abs);
- * - `invertible` (a square matrix read by inv, det or logdet): diagonally dominant, entries in
- *   [-1, 1] off the diagonal and n plus one of them, with a random sign, on it;
+ * - `invertible` (a square matrix read by inv, det or logdet): diagonally dominant, entries of
+ *   magnitude in [0.2, 1] with random signs off the diagonal, n plus one of them on it;
  * - `positive-definite` (a matrix whose determinant must be positive): B Bᵀ / n + I, symmetric
- *   with every eigenvalue at least 1, B's entries uniform in [-1, 1];
+ *   with every eigenvalue at least 1 and positive entries, B's entries uniform in [0.2, 1];
  * - `[min, max]`: uniform in that interval.
  * A scalar or vector sampled as a matrix is away from 0 (`invertible`) or positive.
  */
@@ -125,11 +125,18 @@ export function randomInputs(
   return values;
 }
 
-/** A well-conditioned n x n matrix: diagonally dominant, or symmetric positive definite. */
+/**
+ * A well-conditioned n x n matrix whose entries are away from 0: diagonally dominant (entries
+ * of magnitude in [0.2, 1] with random signs, and on the diagonal n plus one of them), or
+ * symmetric positive definite with positive entries (B Bᵀ / n + I, B's entries in [0.2, 1]).
+ */
 function squareMatrix(domain: 'invertible' | 'positive-definite', n: number, rng: Rng): number[][] {
-  const b = tabulate(n, n, () => sample('real', rng));
   if (domain === 'invertible') {
-    return b.map((row, i) => row.map((x, j) => (i !== j ? x : (rng() < 0.5 ? -1 : 1) * (n + Math.abs(x)))));
+    return tabulate(n, n, (i, j) => {
+      const x = sample('nonzero', rng);
+      return i !== j ? x : Math.sign(x) * (n + Math.abs(x));
+    });
   }
+  const b = tabulate(n, n, () => sample([0.2, 1], rng));
   return tabulate(n, n, (i, j) => b[i]!.reduce((s, x, k) => s + x * b[j]![k]!, 0) / n + (i === j ? 1 : 0));
 }

@@ -25,7 +25,7 @@ function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed
   const [x, y] = n.args as [Node, Node];
   const leftMin = isElementwiseProduct(x) ? Prec.Unary : Prec.Product;
   // Matrix products associate, so a product on the right needs no parentheses.
-  const rightMin = y.op === 'matmul' ? Prec.Product : Prec.Unary;
+  const rightMin = y.op === 'matmul' || y.op === 'solve' ? Prec.Product : Prec.Unary;
   return { text: `${ctx.wrap(a[0]!, leftMin)} ${factor(a[1]!, ctx, rightMin)}`, prec: Prec.Product };
 }
 
@@ -92,7 +92,15 @@ export const transpose: OpDef = {
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
-  latex: (_n, a) => ({ text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix }),
+  latex: (n, a, ctx) => {
+    // inv(X)ᵀ is X^{-\top}, unless the inverse prints as a name of its own.
+    const x = n.args[0]!;
+    if (x.op === 'inv') {
+      const base = supBase(ctx.node(x.args[0]!));
+      if (a[0]!.text === `${base}^{-1}`) return { text: `${base}^{-\\top}`, prec: Prec.Postfix };
+    }
+    return { text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix };
+  },
   argumentDomains: anywhere,
   lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
 };

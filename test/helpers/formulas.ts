@@ -236,6 +236,26 @@ export class FormulaArbitraries {
     );
   }
 
+  /**
+   * A well-conditioned square matrix of size n, for inv, det and logdet: a square variable
+   * (sampled diagonally dominant, or positive definite, by the check), `(n + 1) eye(n) + tanh(e)`
+   * (diagonally dominant by construction), or `tanh(e) tanh(e)^T + eye(n)` (positive definite).
+   */
+  wellConditioned(n: Dim, d: number): fc.Arbitrary<F> {
+    const s = key(n, n);
+    const e = this.expr(s, d);
+    const size: F = n === '3' ? num(4) : bin('+', { k: 'dimval', d: n as 'n' | 'm' }, num(1));
+    const alts: fc.Arbitrary<F>[] = [
+      e.map((x) => bin('+', bin('juxt', size, { k: 'eye', d: n }), call('tanh', x))),
+      e.map((x) => {
+        const t = call('tanh', x);
+        return bin('+', bin('juxt', t, { k: 'T', style: 0, a: t }), { k: 'eye', d: n });
+      }),
+    ];
+    if (hasVariable(s)) alts.push(fc.nat(VARIABLES[s]!.length - 1).map((i): F => ({ k: 'var', s, i })));
+    return fc.oneof(...alts);
+  }
+
   private compound(s: ShapeKey, d: number): Weighted[] {
     const [r, c] = dimsOf(s);
     const sub = (t: ShapeKey) => this.expr(t, d - 1);
@@ -332,6 +352,8 @@ export class FormulaArbitraries {
         1,
       );
     }
+    // Matrix functions of well-conditioned matrices: the inverse (and, through products, solves).
+    if (r === c && r !== '1') add(this.wellConditioned(r, d - 1).map((a) => call('inv', a)), 3);
     if (c === '1' && r !== '1') {
       add(
         sub(key(r, r)).map((a) => call('diag', a)),
@@ -388,6 +410,10 @@ export class FormulaArbitraries {
       add(
         fc.tuple(fc.constantFrom<'n' | 'm'>('n', 'm'), sub(s)).map(([dim, a]) => bin('/', a, { k: 'dimval', d: dim })),
         1,
+      );
+      add(
+        fc.tuple(fc.constantFrom('det', 'logdet'), fc.constantFrom(...BIG)).chain(([fn, n]) => this.wellConditioned(n, d - 1).map((a) => call(fn, a))),
+        5,
       );
     }
     return alts;
