@@ -58,7 +58,7 @@ export function randomDims(model: Model, overrides: Readonly<Record<string, numb
  * - `open-unit`: uniform in [-0.8, 0.8] (asin, acos, tan: well inside their domains);
  * - `nonzero`: magnitude in [0.2, 1] with a random sign (away from a kink at 0: relu, abs);
  * - `invertible` (a square matrix read by inv, det or logdet): diagonally dominant, entries of
- *   magnitude in [0.2, 1] with random signs off the diagonal, n plus one of them on it;
+ *   magnitude in [0.2, 1] / n with random signs off the diagonal, ±(1 + one of them) on it;
  * - `positive-definite` (a matrix whose determinant must be positive): B Bᵀ / n + I, symmetric
  *   with every eigenvalue at least 1 and positive entries, B's entries uniform in [0.2, 1];
  * - `[min, max]`: uniform in that interval.
@@ -126,15 +126,16 @@ export function randomInputs(
 }
 
 /**
- * A well-conditioned n x n matrix whose entries are away from 0: diagonally dominant (entries
- * of magnitude in [0.2, 1] with random signs, and on the diagonal n plus one of them), or
+ * A well-conditioned n x n matrix whose entries are away from 0, with a determinant of at most
+ * 2^n: diagonally dominant (entries of magnitude in [0.2, 1] / n with random signs, and on the
+ * diagonal 1 plus one of them), or
  * symmetric positive definite with positive entries (B Bᵀ / n + I, B's entries in [0.2, 1]).
  */
 function squareMatrix(domain: 'invertible' | 'positive-definite', n: number, rng: Rng): number[][] {
   if (domain === 'invertible') {
     return tabulate(n, n, (i, j) => {
-      const x = sample('nonzero', rng);
-      return i !== j ? x : Math.sign(x) * (n + Math.abs(x));
+      const x = sample('nonzero', rng) / n;
+      return i !== j ? x : Math.sign(x) * (1 + Math.abs(x));
     });
   }
   const b = tabulate(n, n, () => sample([0.2, 1], rng));

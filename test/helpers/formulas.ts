@@ -238,18 +238,20 @@ export class FormulaArbitraries {
 
   /**
    * A well-conditioned square matrix of size n, for inv, det and logdet: a square variable
-   * (sampled diagonally dominant, or positive definite, by the check), `(n + 1) eye(n) + tanh(e)`
-   * (diagonally dominant by construction), or `tanh(e) tanh(e)^T + eye(n)` (positive definite).
+   * (sampled diagonally dominant, or positive definite, by the check), `eye(n) + tanh(e) / (n + 1)^2`
+   * (diagonally dominant by construction), or `tanh(e) tanh(e)^T / (n + 1)^2 + eye(n)` (positive
+   * definite). Their determinants stay below e, so exp(det(.)^3) stays finite.
    */
   wellConditioned(n: Dim, d: number): fc.Arbitrary<F> {
     const s = key(n, n);
     const e = this.expr(s, d);
-    const size: F = n === '3' ? num(4) : bin('+', { k: 'dimval', d: n as 'n' | 'm' }, num(1));
+    // (n + 1)^2: the perturbations of the identity are small, so determinants stay below e.
+    const scale: F = n === '3' ? num(16) : bin('^', bin('+', { k: 'dimval', d: n as 'n' | 'm' }, num(1)), num(2));
     const alts: fc.Arbitrary<F>[] = [
-      e.map((x) => bin('+', bin('juxt', size, { k: 'eye', d: n }), call('tanh', x))),
+      e.map((x) => bin('+', { k: 'eye', d: n }, bin('/', call('tanh', x), scale))),
       e.map((x) => {
         const t = call('tanh', x);
-        return bin('+', bin('juxt', t, { k: 'T', style: 0, a: t }), { k: 'eye', d: n });
+        return bin('+', bin('/', bin('juxt', t, { k: 'T', style: 0, a: t }), scale), { k: 'eye', d: n });
       }),
     ];
     if (hasVariable(s)) alts.push(fc.nat(VARIABLES[s]!.length - 1).map((i): F => ({ k: 'var', s, i })));
