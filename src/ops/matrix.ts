@@ -53,11 +53,11 @@ export const inv: OpDef = {
     readsOnce: () => true,
     assignsAll: true,
     product: false,
-    // The identity, solved in place.
+    // From the factors, as LAPACK's getri (src/codegen/lu.ts).
     buffer: (n, t, ctx) => {
       const f = factorised(n.args[0]!, ctx);
-      ctx.useHelper('luSolve$');
-      return [...f.statements, t.allocation, `${t.name}.fill(0);`, `for (let i = 0; i < ${f.size}; i++) ${t.name}[i * ${f.size} + i] = 1;`, `luSolve$(${f.lu}, ${f.size}, ${f.pivots}, ${t.name}, ${f.size}, ${f.transposed});`];
+      ctx.useHelper('luInverse$');
+      return [...f.statements, t.allocation, `luInverse$(${f.lu}, ${f.size}, ${f.pivots}, ${t.name}, ${f.transposed});`];
     },
   },
 };
