@@ -196,53 +196,45 @@ function nlmlGrad$(input$: NlmlInputs, out$: NlmlGradient | undefined): NlmlGrad
   for (let i = 0; i < d$N; i++) s$4 += Math.log(Math.abs(t$10[i * d$N + i]));
   const s$5 = 0.5 * s$4;
   const s$6 = s$3 + s$5;
-  const t$13 = scratch$(21, d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$13[i] = v$y[i];
-  }
-  luSolve$(t$10, d$N, t$11, t$13, 1, true);
+  const t$13 = scratch$(21, d$N * d$N);
+  outer$(t$12, t$12, d$N, d$N, -1, t$13);
   const t$14 = scratch$(22, d$N * d$N);
-  outer$(t$13, t$12, d$N, d$N, -0.5, t$14);
+  for (let k = 0; k < d$N * d$N; k++) {
+    t$14[k] = t$9[k] + t$13[k];
+  }
   const t$15 = scratch$(23, d$N * d$N);
-  for (let i = 0; i < d$N; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$15[i * d$N + j] = 0.5 * t$9[j * d$N + i] + t$14[i * d$N + j];
-    }
+  for (let k = 0; k < d$N * d$N; k++) {
+    t$15[k] = t$14[k] * t$7[k];
   }
   let s$7 = 0;
-  for (let i = 0; i < d$N; i++) {
-    for (let j = 0; j < d$N; j++) {
-      s$7 += t$15[i * d$N + j] * (i === j ? 1 : 0);
-    }
-  }
-  const t$16 = scratch$(24, d$N * d$N);
   for (let k = 0; k < d$N * d$N; k++) {
-    t$16[k] = t$15[k] * t$7[k];
+    s$7 += t$15[k];
   }
-  let s$8 = 0;
-  for (let k = 0; k < d$N * d$N; k++) {
-    s$8 += t$16[k];
-  }
+  const s$8 = 0.5 * s$7;
   let s$9 = 0;
-  for (let k = 0; k < d$N * d$N; k++) {
-    s$9 += t$16[k] * t$6[k];
+  for (let i = 0; i < d$N; i++) {
+    s$9 += t$14[i * d$N + i];
   }
-  const s$10 = v$sf2 * s$9;
-  const s$11 = s$10 / v$ell;
-  const s$12 = 2 * s$11;
-  if (out$ === undefined) return { value: s$6, ell: s$12, sf2: s$8, sn2: s$7 };
+  const s$10 = 0.5 * s$9;
+  let s$11 = 0;
+  for (let k = 0; k < d$N * d$N; k++) {
+    s$11 += t$15[k] * t$6[k];
+  }
+  const s$12 = v$sf2 * s$11;
+  const s$13 = s$12 / v$ell;
+  if (out$ === undefined) return { value: s$6, ell: s$13, sf2: s$8, sn2: s$10 };
   out$.value = s$6;
-  out$.ell = s$12;
+  out$.ell = s$13;
   out$.sf2 = s$8;
-  out$.sn2 = s$7;
+  out$.sn2 = s$10;
   return out$;
 }
 
 /**
  * The value of nlml and its gradient with respect to ell, sf2, sn2:
- *   dnlml_dell = 2 sf2 sum((0.5 inv(K)^T - 0.5 inv(K)^T y (inv(K) y)^T) .* exp(-D / (2 ell^2)) .* (D / (2 ell^2))) / ell
- *   dnlml_dsf2 = sum((0.5 inv(K)^T - 0.5 inv(K)^T y (inv(K) y)^T) .* exp(-D / (2 ell^2)))
- *   dnlml_dsn2 = sum((0.5 inv(K)^T - 0.5 inv(K)^T y (inv(K) y)^T) .* eye(N))
+ *   dnlml_dell = sf2 sum((inv(K) - inv(K) y (inv(K) y)^T) .* exp(-D / (2 ell^2)) .* (D / (2 ell^2))) / ell
+ *   dnlml_dsf2 = 0.5 sum((inv(K) - inv(K) y (inv(K) y)^T) .* exp(-D / (2 ell^2)))
+ *   dnlml_dsn2 = 0.5 tr(inv(K) - inv(K) y (inv(K) y)^T)
  */
 export function nlmlGrad(input$: NlmlInputs): NlmlGradient {
   return nlmlGrad$(input$, undefined);

@@ -174,22 +174,13 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
   }
   luSolve$(t$1, 2, t$2, t$4, d$n, false);
   const t$5 = scratch$(13, d$n * 2);
+  t$5.fill(0);
   for (let i = 0; i < d$n; i++) {
-    for (let j = 0; j < 2; j++) {
-      let acc0 = 0,
-        acc1 = 0,
-        acc2 = 0,
-        acc3 = 0;
-      let k = 0;
-      for (; k + 3 < 2; k += 4) {
-        acc0 += v$B[i * 2 + k] * t$3[j * 2 + k];
-        acc1 += v$B[i * 2 + k + 1] * t$3[j * 2 + k + 1];
-        acc2 += v$B[i * 2 + k + 2] * t$3[j * 2 + k + 2];
-        acc3 += v$B[i * 2 + k + 3] * t$3[j * 2 + k + 3];
+    for (let k = 0; k < 2; k++) {
+      const aik = v$B[i * 2 + k];
+      for (let j = 0; j < 2; j++) {
+        t$5[i * 2 + j] += aik * t$3[k * 2 + j];
       }
-      for (; k < 2; k++) acc0 += v$B[i * 2 + k] * t$3[j * 2 + k];
-      let acc = acc0 + acc1 + (acc2 + acc3);
-      t$5[i * 2 + j] = acc;
     }
   }
   const t$6 = out$ === undefined ? new Float64Array(d$n * 2) : out$.B.data;
@@ -211,7 +202,7 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
 
 /**
  * The value of gram and its gradient with respect to B:
- *   dgram_dB = gram (B inv(B^T B)^T + (inv(B^T B) B^T)^T)
+ *   dgram_dB = gram (B inv(B^T B) + (inv(B^T B) B^T)^T)
  */
 export function gramGrad(input$: GramInputs): GramGradient {
   return gramGrad$(input$, undefined);
