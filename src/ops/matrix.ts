@@ -118,8 +118,12 @@ export const det: OpDef = {
   // ∂ det X / ∂X = det(X) X⁻ᵀ.
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.mul(adj, n), g.transpose(g.inv(n.args[0]!))) : undefined],
   formula: (_n, a, ctx) => fcall('det', a, ctx),
-  // A function name before a product would read as the determinant of the product: `\det X` only where nothing follows it.
-  latex: (_n, a, ctx) => atom(latexDet({ text: ctx.wrap(a[0]!, Prec.Sum), prec: a[0]!.prec })),
+  // `\det X` binds like a sum: in a product it is parenthesised, `(\det X) X^{-\top}`, which
+  // cannot be read as the determinant of the product.
+  latex: (_n, a, ctx) => {
+    const text = latexDet({ text: ctx.wrap(a[0]!, Prec.Sum), prec: a[0]!.prec });
+    return { text, prec: text.startsWith('\\det(') || text.startsWith('\\det\\left(') ? Prec.Atom : Prec.Sum };
+  },
   argumentDomains: invertible,
   positiveWhen: () => ['positive-definite'],
   lower: {
