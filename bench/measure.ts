@@ -120,7 +120,7 @@ function models(): Model[] {
     },
     ...[64, 256].map(
       (n): Model => ({
-        name: `GP marginal likelihood, N = ${n}`,
+        name: 'GP marginal likelihood',
         file: 'gp',
         sizes: `N = ${n}, d = 2`,
         inputs: { X: matrix(2, n, 2), y: vector(n), ell: 0.5, sf2: 1.2, sn2: 0.1 },
