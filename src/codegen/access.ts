@@ -33,6 +33,7 @@ export class Access implements LowerContext {
       newTemporary: () => storage.newTemporary(),
       temporaryArray: (t, size) => storage.temporaryArray(t, size),
       rows: (m) => storage.rows(m),
+      transposes: (m) => plan.transposes(m),
       copy: (m, into) => this.loop(m, (at) => [`${into}[${this.flatIndex(m, at)}] = ${this.elem(m, at)};`]),
       // Named as the formula names it: a variable, a definition, or the printed expression.
       singular: (m) => this.fail('RangeError', [this.nameExpr, str(`: ${new Printer('formula', definitionNames(model)).text(m)} is singular`)]),

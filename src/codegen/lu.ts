@@ -168,6 +168,8 @@ export interface FactorSite {
   temporaryArray(t: string, size: string): string;
   /** The size of a dimension of `m`. */
   rows(m: Node): string;
+  /** Whether element (i, j) of `m` is element (j, i) of its argument (a transpose). */
+  transposes(m: Node): boolean;
   /** Statements copying every element of `m` into array `into`, row-major. */
   copy(m: Node, into: string): string[];
   /** The statement that throws when the matrix is singular. */
@@ -182,7 +184,7 @@ export class Factorisations {
   constructor(private readonly site: FactorSite) {}
 
   factor(m: Node): Factorisation {
-    const transposed = m.op === 'transpose';
+    const transposed = this.site.transposes(m);
     const x = transposed ? m.args[0]! : m;
     const size = this.site.rows(x);
     const known = this.done.get(x.id);
