@@ -357,8 +357,8 @@ function targets(rows: readonly Row[]): Target[] {
     const q = r.ratios;
     if (r.file === 'gp') {
       // Issue 13. No forward ratio: the value needs one LU (2/3 N^3 flops), the gradient the inverse as well (2 N^3 more).
-      out.push({ target: 'grad / baseline <= 1.3', model: r.model, measured: q['grad / baseline']!, pass: q['grad / baseline']! <= 1.3 });
-      out.push({ target: 'gradInto / baselineInto <= 1.3', model: r.model, measured: q['gradInto / baselineInto']!, pass: q['gradInto / baselineInto']! <= 1.3 });
+      out.push({ target: 'grad / baseline <= 1.3', model: `${r.model}, ${r.sizes}`, measured: q['grad / baseline']!, pass: q['grad / baseline']! <= 1.3 });
+      out.push({ target: 'gradInto / baselineInto <= 1.3', model: `${r.model}, ${r.sizes}`, measured: q['gradInto / baselineInto']!, pass: q['gradInto / baselineInto']! <= 1.3 });
       continue;
     }
     out.push({ target: 'grad / baseline <= 1.15', model: r.model, measured: q['grad / baseline']!, pass: q['grad / baseline']! <= 1.15 });
