@@ -144,6 +144,10 @@ describe('derive: matrix functions as the Matrix Cookbook and Rasmussen & Willia
     expect(derive('X : matrix(n, n)\na, b : vector(n)\nL = a^T inv(X) b\ngrad L wrt X\n').dL_dX).toBe('-inv(X)^T a (inv(X) b)^T');
   });
 
+  it('∂ tr(A inv(X) B)/∂X = -(inv(X) B A inv(X))^T (Cookbook eq. 63): a product of transposes printed as the transpose of the product', () => {
+    expect(derive('A : matrix(m, n)\nB : matrix(n, m)\nX : matrix(n, n)\nf = tr(A inv(X) B)\ngrad f wrt X\n').df_dX).toBe('-(inv(X) B A inv(X))^T');
+  });
+
   it('the GP negative log marginal likelihood: 1/2 tr((inv(K) - α αᵀ) ∂K/∂θ) (R&W eq. 5.9), K symmetric', () => {
     const d = derive(`
 X : matrix(d, N)

@@ -67,6 +67,7 @@ describe('each op in LaTeX', () => {
     ['logdet(B)', '\\log\\lvert \\det B\\rvert'],
     ['s det(B) inv(B)^T', 's (\\det B) B^{-\\top}'],
     ['det(B) + s', '\\det B + s'],
+    ['x^T B^T A^T', '(A B x)^\\top'],
     ['det(B^T B) s', '\\det(B^\\top B) s'],
     // numbers, division, signs
     ['x / s', '\\frac{x}{s}'],
