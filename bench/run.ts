@@ -3,7 +3,7 @@
  *
  * This file prepares; bench/measure.ts measures. It compiles each formula in bench/models/
  * in-process (to bench/.generated/NAME.ts, kept for reading), then turns the generated
- * modules and the bench itself (measure.ts, baselines.ts, tfjs.ts) into JavaScript with
+ * modules and the bench itself (measure.ts, baselines.ts, gp-baseline.ts, tfjs.ts) into JavaScript with
  * TypeScript's transpileModule (bench/.generated/js/), and runs measure.js with plain `node`.
  *
  * Why not measure under tsx: in a process run by tsx, loading @tensorflow/tfjs-core slows
@@ -46,7 +46,7 @@ for (const file of readdirSync(join(here, 'models')).sort()) {
   writeFileSync(join(generated, `${name}.ts`), code);
   transpile(code, `${name}.ts`);
 }
-for (const file of ['measure.ts', 'baselines.ts', 'batch-baselines.ts', 'tfjs.ts']) transpile(readFileSync(join(here, file), 'utf8'), file);
+for (const file of ['measure.ts', 'baselines.ts', 'batch-baselines.ts', 'gp-baseline.ts', 'tfjs.ts']) transpile(readFileSync(join(here, file), 'utf8'), file);
 
 const results = process.env.BENCH_RESULTS ?? join(here, 'results', 'latest.json');
 const run = spawnSync(process.execPath, [join(js, 'measure.js'), results, ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -130,3 +130,36 @@ describe('derive: log1p, expm1, cosh and sinh', () => {
     expect(derive(text(expr)).dL_dx).toBe(expected);
   });
 });
+
+describe('derive: matrix functions as the Matrix Cookbook and Rasmussen & Williams write them', () => {
+  it('∂ det(X)/∂X = det(X) inv(X)^T (Cookbook eq. 49), in terms of the definition', () => {
+    expect(derive('X : matrix(n, n)\nv = det(X)\ngrad v wrt X\n').dv_dX).toBe('v inv(X)^T');
+  });
+
+  it('∂ logdet(X)/∂X = inv(X)^T (Cookbook eq. 57)', () => {
+    expect(derive('X : matrix(n, n)\nL = logdet(X)\ngrad L wrt X\n').dL_dX).toBe('inv(X)^T');
+  });
+
+  it('∂ aᵀ inv(X) b/∂X = -inv(X)^T a (inv(X) b)^T (Cookbook eq. 61), with inv(X) b a solve', () => {
+    expect(derive('X : matrix(n, n)\na, b : vector(n)\nL = a^T inv(X) b\ngrad L wrt X\n').dL_dX).toBe('-inv(X)^T a (inv(X) b)^T');
+  });
+
+  it('∂ tr(A inv(X) B)/∂X = -(inv(X) B A inv(X))^T (Cookbook eq. 63): a product of transposes printed as the transpose of the product', () => {
+    expect(derive('A : matrix(m, n)\nB : matrix(n, m)\nX : matrix(n, n)\nf = tr(A inv(X) B)\ngrad f wrt X\n').df_dX).toBe('-(inv(X) B A inv(X))^T');
+  });
+
+  it('the GP negative log marginal likelihood: 1/2 tr((inv(K) - α αᵀ) ∂K/∂θ) (R&W eq. 5.9), K symmetric', () => {
+    const d = derive(`
+X : matrix(d, N)
+y : vector(N)
+ell, sf2, sn2 : scalar
+G = X^T X
+D = diag(G) ones(N)^T + ones(N) diag(G)^T - 2 G
+K = sf2 exp(-D / (2 ell^2)) + sn2 eye(N)
+nlml = 1/2 y^T inv(K) y + 1/2 logdet(K)
+grad nlml wrt sf2, sn2
+`);
+    expect(d.dnlml_dsf2).toBe('0.5 sum((inv(K) - inv(K) y (inv(K) y)^T) .* exp(-D / (2 ell^2)))');
+    expect(d.dnlml_dsn2).toBe('0.5 tr(inv(K) - inv(K) y (inv(K) y)^T)');
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newtonCg, truncatedCg } from '../examples/cg_least_squares.js';
 import { train } from '../examples/domke_momentum.js';
+import { fitHyperparameters } from '../examples/gp_hyperparameters.js';
 import { descend } from '../examples/inf264_descent.js';
 import { choleskySolve, newton } from '../examples/newton_logistic.js';
 
@@ -114,5 +115,21 @@ describe('examples/cg_least_squares.ts: Newton-CG on DS 102\'s network with the 
 
   it('spends fewer Hessian-vector products on each step than the 16 that forming the Hessian would take', () => {
     for (const row of rows.slice(0, -1)) expect(row.cgIterations).toBeLessThan(16);
+  });
+});
+
+describe('examples/gp_hyperparameters.ts: Gaussian-process hyperparameters by gradient descent', () => {
+  const history = fitHyperparameters(10);
+
+  it('starts from (ell, sf2, sn2) = (1, 1, 0.5)', () => {
+    expect([history[0]!.ell, history[0]!.sf2, history[0]!.sn2]).toEqual([1, 1, 0.5]);
+  });
+
+  it('raises the marginal likelihood (lowers nlml) every step', () => {
+    for (let i = 1; i < history.length; i++) expect(history[i]!.nlml).toBeLessThan(history[i - 1]!.nlml);
+  });
+
+  it('shrinks the noise variance towards the small noise of the data', () => {
+    expect(history.at(-1)!.sn2).toBeLessThan(0.05);
   });
 });

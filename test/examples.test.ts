@@ -11,13 +11,18 @@ const files = readdirSync(EXAMPLES)
   .sort()
   .map((name) => ({ name, text: readFileSync(join(EXAMPLES, name), 'utf8') }));
 
-/** The five handouts of /work/shared/seeds, each recognised by how an example's first comment names it. */
+/**
+ * The five handouts of the project's seed material, and the two references of the matrix
+ * functions' examples (issue 13), each recognised by how an example's first comment names it.
+ */
 const HANDOUTS: readonly { readonly handout: string; readonly pattern: RegExp }[] = [
   { handout: 'DS 102 Discussion 12', pattern: /\bDS 102\b/ },
   { handout: 'INF264 Homework 4', pattern: /\bINF264\b/ },
   { handout: 'CS 316/365 Activity 6', pattern: /\bCS 316\b/ },
   { handout: 'Domke, notes for HW2', pattern: /\bDomke\b/ },
   { handout: 'CS230 hands-on session 3', pattern: /\bCS230\b/ },
+  { handout: 'Rasmussen & Williams, Gaussian Processes for Machine Learning', pattern: /\bRasmussen & Williams\b/ },
+  { handout: 'The Matrix Cookbook', pattern: /\bMatrix Cookbook\b/ },
 ];
 
 /** The file's opening comment line (the one that names the handout and the part). */

@@ -13,7 +13,7 @@ import { OPS } from '../ops/index.js';
 import { checkGradients, type GradientCheckReport } from './gradcheck.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, differenceNoise, type Comparison } from './numeric.js';
-import type { Domain } from './random.js';
+import { MATRIX_DOMAINS, type Domain } from './random.js';
 import { ReferenceEvaluator, type Value } from './reference.js';
 import { moduleInputs, toValue } from './run-module.js';
 
@@ -79,6 +79,8 @@ export interface NotFinite {
  */
 export interface CheckReport {
   readonly dims: ReadonlyMap<string, number>;
+  /** Square matrices sampled with a structure, as the text report says: `K diagonally dominant`. */
+  readonly structuredMatrices: readonly string[];
   readonly seed: number;
   /** The tolerance the rows were judged by (CheckOptions.tol). */
   readonly tol: number;
@@ -99,6 +101,17 @@ export interface CheckReport {
  * divisor).
  */
 export function inferDomains(model: Model): Record<string, Domain> {
+  /**
+   * The first domain a variable is read in, except that a matrix structure wins: its entries
+   * are away from 0 (so a kink there is no concern), and positive definite ones are positive, so
+   * a matrix read both as an inverse and under log is sampled positive definite.
+   */
+  const combined = (old: Domain | undefined, domain: Domain): Domain => {
+    if (old === undefined) return domain;
+    if (old === 'positive-definite' || domain === 'positive-definite') return 'positive-definite';
+    if (old === 'invertible' || domain === 'invertible') return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
+    return old;
+  };
   // No prototype: a variable may be named constructor or __proto__.
   const domains = Object.create(null) as Record<string, Domain>;
   const seen = new Set<number>();
@@ -107,10 +120,16 @@ export function inferDomains(model: Model): Record<string, Domain> {
     seen.add(n.id);
     n.args.forEach(visit);
     const direct = (arg: Node | undefined, domain: Domain) => {
-      if (arg?.op === 'var' && domains[arg.attrs.name!] === undefined) domains[arg.attrs.name!] = domain;
+      if (arg?.op !== 'var') return;
+      const name = arg.attrs.name!;
+      domains[name] = combined(domains[name], domain);
     };
     OPS[n.op].argumentDomains(n).forEach((domain, i) => {
-      if (domain !== undefined) direct(n.args[i], domain);
+      if (domain === undefined) return;
+      direct(n.args[i], domain);
+      // A value that must be positive (log(det(S))): the domains that make it so, where its op knows them.
+      const arg = n.args[i];
+      if (domain === 'positive' && arg !== undefined) OPS[arg.op].positiveWhen?.(arg).forEach((d, j) => d !== undefined && direct(arg.args[j], d));
     });
   };
   for (const d of model.definitions) visit(d.node);
@@ -244,8 +263,10 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
     row(c.functionName, c.variable, toValue(c.actual), c.expected, c.noise);
   }
   const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
+  const structuredMatrices = Object.entries(domains).flatMap(([name, d]) => (d === 'invertible' || d === 'positive-definite' ? [`${name} ${MATRIX_DOMAINS[d]}`] : []));
   return {
     dims: report.dims,
+    structuredMatrices,
     seed,
     tol,
     typeErrors,
@@ -282,6 +303,7 @@ export function formatCheckReport(report: CheckReport): string {
   const lines: string[] = [];
   const dims = [...report.dims].map(([d, n]) => `${d}=${n}`).join(', ');
   lines.push(`dimensions: ${dims === '' ? '(none)' : dims}; seed ${report.seed}`);
+  if (report.structuredMatrices.length > 0) lines.push(`sampled: ${report.structuredMatrices.join(', ')}`);
   lines.push(`tolerance: relative error ${report.tol === 0 ? '0' : report.tol.toExponential()}, after the allowed noise is subtracted`);
   for (const e of report.typeErrors) lines.push(`type error in the generated module: ${e}`);
   const header = ['function', 'variable', 'max abs error', 'max rel error', 'allowed noise', 'result'];

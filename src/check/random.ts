@@ -1,6 +1,6 @@
 /** Seeded random sizes and inputs for numeric checks: the same seed gives the same numbers everywhere. */
 import type { Model } from '../ir/model.js';
-import type { UnaryDomain } from '../ops/elementwise.js';
+import type { ArgumentDomain } from '../ops/types.js';
 import { dimSize, tabulate, type InputValue } from './reference.js';
 
 /** A random number generator: uniform in [0, 1). */
@@ -57,9 +57,17 @@ export function randomDims(model: Model, overrides: Readonly<Record<string, numb
  * - `positive`: uniform in [0.5, 2] (for log, sqrt, a power with a variable exponent);
  * - `open-unit`: uniform in [-0.8, 0.8] (asin, acos, tan: well inside their domains);
  * - `nonzero`: magnitude in [0.2, 1] with a random sign (away from a kink at 0: relu, abs);
+ * - `invertible` (a square matrix read by inv, det or logdet): diagonally dominant, entries of
+ *   magnitude in [0.2, 1] / n with random signs off the diagonal, ±(1 + one of them) on it;
+ * - `positive-definite` (a matrix whose determinant must be positive): B Bᵀ / n + I, symmetric
+ *   with every eigenvalue at least 1 and positive entries, B's entries uniform in [0.2, 1];
  * - `[min, max]`: uniform in that interval.
+ * A scalar or vector sampled as a matrix is away from 0 (`invertible`) or positive.
  */
-export type Domain = UnaryDomain | 'nonzero' | readonly [number, number];
+export type Domain = ArgumentDomain | readonly [number, number];
+
+/** What `check` says of a matrix sampled with a structure (the line `sampled: K diagonally dominant`). */
+export const MATRIX_DOMAINS = { invertible: 'diagonally dominant', 'positive-definite': 'symmetric positive definite' } as const;
 
 export interface InputOptions {
   /** Domains by variable name; the others use `defaultDomain`. */
@@ -77,6 +85,9 @@ export function sample(domain: Domain, rng: Rng): number {
       return uniform(0.5, 2);
     case 'open-unit':
       return uniform(-0.8, 0.8);
+    case 'positive-definite':
+      return uniform(0.5, 2);
+    case 'invertible':
     case 'nonzero': {
       const m = uniform(0.2, 1);
       return rng() < 0.5 ? -m : m;
@@ -108,7 +119,25 @@ export function randomInputs(
     const domain = own(options.domains, v.name) ?? options.defaultDomain ?? 'real';
     const rows = dimSize(v.shape.rows, dims);
     const cols = dimSize(v.shape.cols, dims);
-    values.set(v.name, v.kind === 'scalar' ? sample(domain, rng) : tabulate(rows, cols, () => sample(domain, rng)));
+    const structured = (domain === 'invertible' || domain === 'positive-definite') && v.kind === 'matrix' && rows === cols;
+    values.set(v.name, v.kind === 'scalar' ? sample(domain, rng) : structured ? squareMatrix(domain, rows, rng) : tabulate(rows, cols, () => sample(domain, rng)));
   }
   return values;
+}
+
+/**
+ * A well-conditioned n x n matrix whose entries are away from 0, with a determinant of at most
+ * 2^n: diagonally dominant (entries of magnitude in [0.2, 1] / n with random signs, and on the
+ * diagonal 1 plus one of them), or
+ * symmetric positive definite with positive entries (B Bᵀ / n + I, B's entries in [0.2, 1]).
+ */
+function squareMatrix(domain: 'invertible' | 'positive-definite', n: number, rng: Rng): number[][] {
+  if (domain === 'invertible') {
+    return tabulate(n, n, (i, j) => {
+      const x = sample('nonzero', rng) / n;
+      return i !== j ? x : Math.sign(x) * (1 + Math.abs(x));
+    });
+  }
+  const b = tabulate(n, n, () => sample([0.2, 1], rng));
+  return tabulate(n, n, (i, j) => b[i]!.reduce((s, x, k) => s + x * b[j]![k]!, 0) / n + (i === j ? 1 : 0));
 }

@@ -168,6 +168,11 @@ const RULES: Readonly<Record<OpName, Rule>> = {
     if (c === 1) return scalar(target![indexValue(i!, r, 'index')]![0]!);
     return scalar(target![0]![indexValue(i!, c, 'index')]!);
   },
+  inv: ([m]) => math.inv(m!),
+  det: toScalar((m) => math.det(m)),
+  logdet: toScalar((m) => Math.log(Math.abs(math.det(m)))),
+  // The reference may form the inverse: it is slow and simple on purpose.
+  solve: ([a, b]) => math.multiply(math.inv(a!), b!) as Value,
 };
 
 /** Evaluates nodes of one graph in one environment, each node once. */

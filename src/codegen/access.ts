@@ -6,7 +6,10 @@
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isScalar, sameShape, type Dim } from '../ir/shape.js';
-import type { Index, LowerContext } from '../ops/lowering.js';
+import type { Factorisation, Index, LowerContext } from '../ops/lowering.js';
+import { definitionNames } from '../print/formula.js';
+import { Printer } from '../print/printer.js';
+import { Factorisations } from './lu.js';
 import { str } from './names.js';
 import { loweringOf, unreachable, type Plan } from './plan.js';
 import type { Storage } from './storage.js';
@@ -16,6 +19,7 @@ export type ProductService = (n: Node, into: string) => string[];
 
 export class Access implements LowerContext {
   readonly nameExpr: string;
+  private readonly factorisations: Factorisations;
 
   constructor(
     private readonly model: Model,
@@ -25,6 +29,20 @@ export class Access implements LowerContext {
     private readonly products: () => ProductService,
   ) {
     this.nameExpr = storage.nameExpr;
+    this.factorisations = new Factorisations({
+      newTemporary: () => storage.newTemporary(),
+      temporaryArray: (t, size) => storage.temporaryArray(t, size),
+      rows: (m) => storage.rows(m),
+      transposes: (m) => plan.transposes(m),
+      copy: (m, into) => this.loop(m, (at) => [`${into}[${this.flatIndex(m, at)}] = ${this.elem(m, at)};`]),
+      // Named as the formula names it: a variable, a definition, or the printed expression.
+      singular: (m) => this.fail('RangeError', [this.nameExpr, str(`: ${new Printer('formula', definitionNames(model)).text(m)} is singular`)]),
+      useHelper: (name) => this.useHelper(name),
+    });
+  }
+
+  factor(m: Node): Factorisation {
+    return this.factorisations.factor(m);
   }
 
   dim(d: Dim): string {

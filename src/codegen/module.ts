@@ -10,6 +10,7 @@ import { planHigher } from './higher.js';
 import { toFormulaHigher } from '../print/higher.js';
 import { HELPERS } from '../ops/elementwise.js';
 import { KERNELS } from './kernels.js';
+import { LU_KERNELS } from './lu.js';
 import { CHECKS, checkInputsObject } from './inputs.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
@@ -324,7 +325,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     });
   }
   if (engine !== undefined) declarations.push({ kind: 'code', text: engine.code });
-  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: HELPERS[h] ?? KERNELS[h] ?? CHECKS[h]! });
+  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: HELPERS[h] ?? KERNELS[h] ?? LU_KERNELS[h] ?? CHECKS[h]! });
   // The header goes on after formatting: prettier would only copy it, in time that grows with
   // the square of its lines (a formula of a million blank lines took minutes).
   const code = `${header(model, options.sourceName)}\n\n${await printModule(declarations)}`;

@@ -311,7 +311,18 @@ export class Graph implements Builder {
     if (left !== undefined) return this.mul(left.factor, this.matmul(left.rest, b));
     const right = this.scaling(b);
     if (right !== undefined) return this.mul(right.factor, this.matmul(a, right.rest));
+    // inv(X) B and inv(X)ᵀ B are solves; (P inv(X)) B is P (inv(X) B), so x^T inv(S) x solves once.
+    const inverse = this.inverseOf(a);
+    if (inverse !== undefined) return this.solve(inverse, b);
+    if (this.opOf(a) === 'matmul' && this.inverseOf(a.args[1]!) !== undefined) return this.matmul(a.args[0]!, this.matmul(a.args[1]!, b));
     return this.make('matmul', [a, b]);
+  }
+
+  /** X for inv(X), Xᵀ for inv(X)ᵀ, when constructors may look into them; else undefined. */
+  private inverseOf(n: Node): Node | undefined {
+    if (this.opOf(n) === 'inv') return n.args[0]!;
+    if (this.opOf(n) === 'transpose' && this.opOf(n.args[0]!) === 'inv') return this.transpose(n.args[0]!.args[0]!);
+    return undefined;
   }
 
   transpose(a: Node): Node {
@@ -376,6 +387,41 @@ export class Graph implements Builder {
   /** An entry: `v[i]` or `M[i, j]`; indices are constants or index variables. */
   index(target: Node, indices: readonly Node[]): Node {
     return this.make('index', [target, ...indices]);
+  }
+
+  // ----------------------------------------------------------- matrix functions
+
+  /** The inverse; inv(Xᵀ) = inv(X)ᵀ and inv(inv(X)) = X; of a scalar, 1 / s. */
+  inv(m: Node): Node {
+    if (isScalar(m.shape)) return this.div(this.constant(1), m);
+    if (m.op === 'eye') return m;
+    if (this.opOf(m) === 'transpose') return this.transpose(this.inv(m.args[0]!));
+    if (this.opOf(m) === 'inv') return m.args[0]!;
+    return this.make('inv', [m]);
+  }
+
+  /** The determinant; det(Xᵀ) = det(X); of a scalar, itself. */
+  det(m: Node): Node {
+    if (isScalar(m.shape)) return m;
+    if (this.opOf(m) === 'transpose') return this.det(m.args[0]!);
+    return this.make('det', [m]);
+  }
+
+  /** log |det X|; of Xᵀ, of X; of a scalar, log |s|. */
+  logdet(m: Node): Node {
+    if (isScalar(m.shape)) return this.unary('log', this.unary('abs', m));
+    if (this.opOf(m) === 'transpose') return this.logdet(m.args[0]!);
+    return this.make('logdet', [m]);
+  }
+
+  /** inv(a) b, solved; b scalar scales the inverse. */
+  solve(a: Node, b: Node): Node {
+    if (isScalar(a.shape) || isScalar(b.shape)) return this.matmul(this.inv(a), b);
+    if (isZero(b)) return this.zeros(OPS.solve.shape([a.shape, b.shape], {}));
+    if (a.op === 'eye') return b;
+    const scaled = this.scaling(b);
+    if (scaled !== undefined) return this.mul(scaled.factor, this.solve(a, scaled.rest));
+    return this.make('solve', [a, b]);
   }
 
   /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */

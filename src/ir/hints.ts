@@ -145,7 +145,9 @@ export function operatorMistake(source: string, e: Extract<Expr, { kind: 'binary
       return at(`cannot divide ${sa} by ${sb}: '/' divides by a scalar or between equal shapes; for a broadcast quotient use './'`);
     case '^': {
       const elementwise = `for an elementwise power use ${text(e.left, 'x')} .^ ${text(e.right, 'p')}`;
-      if (!isScalar(a)) return at(`'^' is the power of a scalar, but ${text(e.left, 'the base')} is ${sa}; ${elementwise}`);
+      // A^-1 of a square matrix: the inverse was meant, most likely.
+      const inverse = !isScalar(a) && a.rows === a.cols && text(e.right, 'p').replace(/[()\s]/g, '') === '-1' ? `for the inverse use inv(${text(e.left, 'A')}), ` : '';
+      if (!isScalar(a)) return at(`'^' is the power of a scalar, but ${text(e.left, 'the base')} is ${sa}; ${inverse}${elementwise}`);
       if (!isScalar(b)) return at(`the exponent of '^' must be a scalar, not ${sb}; ${elementwise}`, e.right.span);
       return undefined;
     }
@@ -195,6 +197,12 @@ const INSTEAD: Readonly<Record<string, (args: readonly Argument[], matrix: boole
   log_softmax: (args, matrix) => logSoftmaxOf(args, matrix),
   logsoftmax: (args, matrix) => logSoftmaxOf(args, matrix),
   matmul: (args) => `${arg(args, 0, 'A').operand} ${arg(args, 1, 'x').operand}`,
+  inverse: (args) => `inv(${arg(args, 0, 'A').text})`,
+  determinant: (args) => `det(${arg(args, 0, 'A').text})`,
+  slogdet: (args) => `logdet(${arg(args, 0, 'A').text}) for log |det|`,
+  logabsdet: (args) => `logdet(${arg(args, 0, 'A').text})`,
+  // np.linalg.solve(A, b): solved with A's LU factorisation all the same.
+  solve: (args) => `inv(${arg(args, 0, 'A').text}) ${arg(args, 1, 'b').operand}`,
 };
 
 /** max(0, x) and max(x, 0) are relu(x); a max of anything else has no equivalent. */

@@ -25,7 +25,11 @@ export type OpName =
   | 'tr'
   | 'diag'
   | 'diagpart'
-  | 'index';
+  | 'index'
+  | 'inv'
+  | 'det'
+  | 'logdet'
+  | 'solve';
 
 /** How a variable was declared: `scalar`, `vector(n)`, `matrix(m, n)` or `index(K)`. */
 export type VarKind = 'scalar' | 'vector' | 'matrix' | 'index';

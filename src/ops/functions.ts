@@ -3,7 +3,7 @@
  * from the op table (each op declares the functions that build it) and the elementwise table.
  * Nothing else lists function names; the parser receives them from src/front.ts.
  */
-import { SCALAR, sameShape, shape, type Shape } from '../ir/shape.js';
+import { sameShape, shape, type Shape } from '../ir/shape.js';
 import { UNARY, type UnaryFn } from './elementwise.js';
 import { OPS } from './index.js';
 import type { EstimatedArguments, SurfaceFunction } from './types.js';
@@ -12,11 +12,7 @@ import type { EstimatedArguments, SurfaceFunction } from './types.js';
  * Names reserved for primitives to come (LANGUAGE.md 1.6): calls of them are refused as not
  * supported yet. With the shape of their value, for suggestions in messages around them.
  */
-const FUTURE: Readonly<Record<string, SurfaceFunction['estimate']>> = {
-  inv: (a) => a.shape(0),
-  det: () => SCALAR,
-  logdet: () => SCALAR,
-};
+const FUTURE: Readonly<Record<string, SurfaceFunction['estimate']>> = {};
 
 export const FUTURE_FUNCTIONS: readonly string[] = Object.keys(FUTURE);
 

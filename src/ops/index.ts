@@ -3,6 +3,7 @@ import type { OpName } from '../ir/node.js';
 import { add, div, mul, pow, unary } from './arithmetic.js';
 import { constant, dim, eye, fill, onehot, variable } from './leaves.js';
 import { diag, diagpart, index, matmul, tr, transpose } from './linear.js';
+import { det, inv, logdet, solve } from './matrix.js';
 import { logsumexp, mean, norm2, softmax, sum } from './reductions.js';
 import type { OpDef } from './types.js';
 
@@ -29,6 +30,10 @@ export const OPS: Readonly<Record<OpName, OpDef>> = {
   diag,
   diagpart,
   index,
+  inv,
+  det,
+  logdet,
+  solve,
 };
 
 export type { OpDef } from './types.js';

@@ -2,7 +2,7 @@
 import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
-import { atom, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
+import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
 import { column, entries, total } from './jvp.js';
 import { anywhere, type OpDef } from './types.js';
@@ -26,8 +26,53 @@ function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed
   const [x, y] = n.args as [Node, Node];
   const leftMin = isElementwiseProduct(x) ? Prec.Unary : Prec.Product;
   // Matrix products associate, so a product on the right needs no parentheses.
-  const rightMin = y.op === 'matmul' || (ctx.diagonalScaling && diagonalScalingColumn(y) !== undefined) ? Prec.Product : Prec.Unary;
-  return { text: `${ctx.wrap(a[0]!, leftMin)} ${factor(a[1]!, ctx, rightMin)}`, prec: Prec.Product };
+  const rightMin = y.op === 'matmul' || y.op === 'solve' || (ctx.diagonalScaling && diagonalScalingColumn(y) !== undefined) ? Prec.Product : Prec.Unary;
+  const plain: Printed = { text: `${ctx.wrap(a[0]!, leftMin)} ${factor(a[1]!, ctx, rightMin)}`, prec: Prec.Product };
+  const compact = transposedProduct(n, ctx);
+  // Compared as formula syntax would write them, so LaTeX and derive agree.
+  const size = (p: Printed) => p.text.replaceAll('^\\top', '^T').replaceAll('\\left', '').replaceAll('\\right', '').length;
+  return compact !== undefined && size(compact) < size(plain) ? compact : plain;
+}
+
+/**
+ * A product of transposes as the transpose of the product, when that is shorter:
+ * `inv(X)^T A^T (inv(X) B)^T` → `(inv(X) B A inv(X))^T` (the Matrix Cookbook's form). Only
+ * unnamed products are looked into, and only factors that print as a transpose.
+ */
+function transposedProduct(n: Node, ctx: PrintContext): Printed | undefined {
+  const factors: Node[] = [];
+  const collect = (m: Node) => {
+    if (m.op === 'matmul' && (m === n || ctx.node(m).prec === Prec.Product)) m.args.forEach(collect);
+    else factors.push(m);
+  };
+  collect(n);
+  let suffix: string | undefined;
+  // Each factor, and how tightly it must bind (products associate; elementwise ones do not).
+  const inner: { p: Printed; min: Prec }[] = [];
+  for (const f of factors.reverse()) {
+    const printed = ctx.node(f);
+    // inv(X)^T P^T, a solve with Xᵀ, is (P inv(X))^T.
+    if (f.op === 'solve' && printed.prec === Prec.Product && f.args[0]!.op === 'transpose' && f.args[1]!.op === 'transpose') {
+      const own = printed.text.startsWith('inv(') ? '^T' : '^\\top';
+      if (suffix !== undefined && own !== suffix) return undefined;
+      suffix = own;
+      const x = ctx.node(f.args[0]!.args[0]!);
+      const inverse = own === '^T' ? `inv(${ctx.wrap(x, Prec.Sum)})` : `${supBase(x)}^{-1}`;
+      inner.push({ p: { text: `${ctx.wrap(ctx.node(f.args[1]!.args[0]!), Prec.Product)} ${inverse}`, prec: Prec.Product }, min: Prec.Product });
+      continue;
+    }
+    if (f.op !== 'transpose') return undefined;
+    const whole = printed.text;
+    const arg = ctx.node(f.args[0]!);
+    // Printed as the transpose of its argument: not a name of its own, nor X^{-\\top}.
+    const own = whole === `${ctx.wrap(arg, Prec.Postfix)}^T` ? '^T' : whole === `${supBase(arg)}^\\top` ? '^\\top' : undefined;
+    if (own === undefined || (suffix !== undefined && own !== suffix)) return undefined;
+    suffix = own;
+    inner.push({ p: arg, min: isElementwiseProduct(f.args[0]!) ? Prec.Unary : Prec.Product });
+  }
+  if (suffix === undefined || inner.length < 2) return undefined;
+  const body = inner.map(({ p, min }, i) => (i === 0 ? ctx.wrap(p, min) : factor(p, ctx, min))).join(' ');
+  return { text: `${suffix === '^T' ? `(${body})` : delimit('(', ')', body)}${suffix}`, prec: Prec.Postfix };
 }
 
 export const matmul: OpDef = {
@@ -109,12 +154,20 @@ export const transpose: OpDef = {
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   jvp: (_n, [j]) => j,
   formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
-  latex: (_n, a) => ({ text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix }),
+  latex: (n, a, ctx) => {
+    // inv(X)ᵀ is X^{-\top}, unless the inverse prints as a name of its own.
+    const x = n.args[0]!;
+    if (x.op === 'inv') {
+      const base = supBase(ctx.node(x.args[0]!));
+      if (a[0]!.text === `${base}^{-1}`) return { text: `${base}^{-\\top}`, prec: Prec.Postfix };
+    }
+    return { text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix };
+  },
   argumentDomains: anywhere,
   lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
 };
 
-function squareShape(what: string, s: Shape): void {
+export function squareShape(what: string, s: Shape): void {
   if (s.rows !== s.cols) throw new ShapeError(`${what} needs a square matrix, not ${describeShape(s)}`);
 }
 

@@ -42,6 +42,26 @@ export interface LowerContext {
   quote(text: string): string;
   /** The statements of a matrix product `n` into array `into` (kernels where they apply, else loops). */
   product(n: Node, into: string): string[];
+  /**
+   * The LU factorisation of square matrix `m` (of its argument when `m` is a transpose), made
+   * once per function: the first request's `statements` compute it (and throw a RangeError
+   * naming the function and the matrix when it is singular); later requests get none.
+   */
+  factor(m: Node): Factorisation;
+}
+
+/** A matrix's LU factorisation with partial pivoting in generated code (kernels in src/codegen/lu.ts). */
+export interface Factorisation {
+  /** Statements to emit before reading the locals: empty when the matrix is factorised already. */
+  readonly statements: readonly string[];
+  /** P X = L U packed row-major: L (unit diagonal) below the diagonal, U on and above. */
+  readonly lu: string;
+  /** The row swapped with row k at step k. */
+  readonly pivots: string;
+  /** The matrix's size. */
+  readonly size: string;
+  /** Whether the matrix asked for is the transpose of the one factorised: solves use Xᵀ. */
+  readonly transposed: boolean;
 }
 
 /** The array a buffer lowering fills. */

@@ -28,6 +28,11 @@ export interface Builder extends UnaryBuilder {
   diag(v: Node): Node;
   diagpart(m: Node): Node;
   index(target: Node, indices: readonly Node[]): Node;
+  inv(m: Node): Node;
+  det(m: Node): Node;
+  logdet(m: Node): Node;
+  /** inv(a) b, solved with a's LU factorisation. */
+  solve(a: Node, b: Node): Node;
   /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */
   unbroadcast(adjoint: Node, target: Shape): Node;
 }
@@ -106,12 +111,22 @@ export interface OpDef {
    * positive under log or a fractional power, away from 0 as a divisor; undefined for anywhere.
    */
   readonly argumentDomains: (n: Node) => readonly (ArgumentDomain | undefined)[];
+  /**
+   * Where a variable read directly as each argument must be sampled for the value to be
+   * positive (det: a positive definite matrix), when the value is read where it must be (under
+   * log or sqrt); absent when the op says nothing about its sign.
+   */
+  readonly positiveWhen?: (n: Node) => readonly (ArgumentDomain | undefined)[];
   /** How the code generator emits it (src/ops/lowering.ts). */
   readonly lower: Lowering;
 }
 
-/** Where a test input is sampled (src/check/random.ts): an elementwise function's domain, or away from 0. */
-export type ArgumentDomain = UnaryDomain | 'nonzero';
+/**
+ * Where a test input is sampled (src/check/random.ts): an elementwise function's domain, away
+ * from 0, or for a square matrix: well-conditioned (`invertible`: diagonally dominant) or
+ * symmetric positive definite.
+ */
+export type ArgumentDomain = UnaryDomain | 'nonzero' | 'invertible' | 'positive-definite';
 
 /** `argumentDomains` of an op that is finite and smooth everywhere. */
 export const anywhere = (): readonly (ArgumentDomain | undefined)[] => [];

@@ -14,6 +14,7 @@ import { reachable } from '../ir/walk.js';
 import { canonicalMonomial } from './monomial.js';
 import { multiplyOut } from './rational.js';
 import { centredMean, commonScalar, definitionQuotient } from './quotients.js';
+import { MATRIX_RULES } from './matrix.js';
 
 /** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
 export type Rule = (n: Node, g: Graph) => Node | undefined;
@@ -233,6 +234,8 @@ export const RULES: readonly Rule[] = [
   // Quotients that later factors cancel, multiplied out when that is smaller (rational.ts):
   // ((1 - y) / (1 - yhat) - y / yhat) yhat (1 - yhat) → yhat - y.
   multiplyOut,
+  // Symmetric matrices are their own transposes; sum(M ⊙ I) is tr(M) (matrix.ts).
+  ...MATRIX_RULES,
 ];
 
 export interface SimplifyOptions {

@@ -37,8 +37,8 @@ describe('function names from the op table', () => {
     ['cosh(x, x)', '3:5: cosh takes 1 argument, not 2'],
     ['ones(n, n, n)', '3:5: ones takes 1 or 2 arguments, not 3'],
     ['dot(x)', '3:5: dot takes 2 arguments, not 1'],
-    ['inv(S)', '3:5: inv is not supported yet'],
-    ['inv(S, S)', '3:5: inv is not supported yet'],
+    ['inv(S, S)', '3:5: inv takes 1 argument, not 2'],
+    ['logdet()', '3:5: logdet takes 1 argument, not 0'],
   ])('%s: %s', (expression, message) => {
     expect(error(`${DECLS}y = ${expression}\n`)).toBe(message);
   });

@@ -78,6 +78,16 @@ describe('functions and operators of other notations', () => {
     ]);
   });
 
+  it.each([
+    ['inverse(S)', "unknown function 'inverse'; write inv(S)"],
+    ['determinant(S + S^T)', "unknown function 'determinant'; write det(S + S^T)"],
+    ['slogdet(S)', "unknown function 'slogdet'; write logdet(S) for log |det|"],
+    ['np.linalg.solve(S, b)', "functions take no 'np.linalg.' prefix; write inv(S) b"],
+    ['S^-1', "'^' is the power of a scalar, but S is matrix(n, n); for the inverse use inv(S), for an elementwise power use S .^ (-1)"],
+  ])('%s suggests the matrix function: %s', (expression, message) => {
+    expect(rendered(`S : matrix(n, n)\nb : vector(n)\ny = ${expression}`)[0]).toBe(`model.formula:3:5: ${message}`);
+  });
+
   it('max(0, x) suggests relu(x)', () => {
     expect(rendered(`${X}y = max(0, x)`)).toEqual(["model.formula:2:5: unknown function 'max'; write relu(x)", '  y = max(0, x)', '      ^~~']);
   });

@@ -208,9 +208,34 @@ describe('vector and matrix valued functions (LANGUAGE.md 1.6)', () => {
   });
 });
 
-describe('matrix functions are not supported yet (LANGUAGE.md 1.6, second stage)', () => {
-  it.each(['inv', 'det', 'logdet'])('%s', (fn) => {
-    expect(refused(`${fn}(S)`)).toBe(`8:5: ${fn} is not supported yet`);
+describe('matrix functions of a square matrix (LANGUAGE.md 1.6)', () => {
+  it('inv(S) is a square matrix of the same size; det(S) and logdet(S) are scalars', () => {
+    expect([shapeOfExpr('inv(S)'), shapeOfExpr('det(S)'), shapeOfExpr('logdet(S)')]).toEqual(['n x n', '1 x 1', '1 x 1']);
+  });
+
+  it.each(['inv', 'det', 'logdet'])('%s of a matrix that is not square refuses, giving the sizes', (fn) => {
+    expect(refused(`${fn}(A)`)).toBe(`8:5: ${fn} needs a square matrix, not matrix(n, m)`);
+  });
+
+  it('inv of a vector refuses', () => {
+    expect(refused('inv(u)')).toBe('8:5: inv needs a square matrix, not vector(n)');
+  });
+
+  it('inv(S) u is a solve, a vector; inv(S) A has the shape of A', () => {
+    expect([opOf('inv(S) u'), shapeOfExpr('inv(S) u'), shapeOfExpr('inv(S) A')]).toEqual(['solve', 'n x 1', 'n x m']);
+  });
+
+  it('inv(S) times a vector of the wrong length refuses with both sizes', () => {
+    expect(refused('inv(S) w')).toBe('8:5: cannot multiply matrix(n, n) by vector(m): n != m');
+  });
+
+  it('of a scalar: inv(s) is 1 / s, det(s) is s', () => {
+    expect([opOf('inv(s)'), opOf('det(s)')]).toEqual(['div', 'var']);
+  });
+
+  it('inv(S^T) is inv(S)^T and inv(inv(S)) is S', () => {
+    expect(opOf('inv(S^T)')).toBe('transpose');
+    expect(definition(check(`${DECLS}y = inv(inv(S))`), 'y').attrs.name).toBe('S');
   });
 });
 

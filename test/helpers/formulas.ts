@@ -236,6 +236,28 @@ export class FormulaArbitraries {
     );
   }
 
+  /**
+   * A well-conditioned square matrix of size n, for inv, det and logdet: a square variable
+   * (sampled diagonally dominant, or positive definite, by the check), `eye(n) + tanh(e) / (n + 1)^2`
+   * (diagonally dominant by construction), or `tanh(e) tanh(e)^T / (n + 1)^2 + eye(n)` (positive
+   * definite). Their determinants stay below e, so exp(det(.)^3) stays finite.
+   */
+  wellConditioned(n: Dim, d: number): fc.Arbitrary<F> {
+    const s = key(n, n);
+    const e = this.expr(s, d);
+    // (n + 1)^2: the perturbations of the identity are small, so determinants stay below e.
+    const scale: F = n === '3' ? num(16) : bin('^', bin('+', { k: 'dimval', d: n as 'n' | 'm' }, num(1)), num(2));
+    const alts: fc.Arbitrary<F>[] = [
+      e.map((x) => bin('+', { k: 'eye', d: n }, bin('/', call('tanh', x), scale))),
+      e.map((x) => {
+        const t = call('tanh', x);
+        return bin('+', bin('/', bin('juxt', t, { k: 'T', style: 0, a: t }), scale), { k: 'eye', d: n });
+      }),
+    ];
+    if (hasVariable(s)) alts.push(fc.nat(VARIABLES[s]!.length - 1).map((i): F => ({ k: 'var', s, i })));
+    return fc.oneof(...alts);
+  }
+
   private compound(s: ShapeKey, d: number): Weighted[] {
     const [r, c] = dimsOf(s);
     const sub = (t: ShapeKey) => this.expr(t, d - 1);
@@ -332,6 +354,8 @@ export class FormulaArbitraries {
         1,
       );
     }
+    // Matrix functions of well-conditioned matrices: the inverse (and, through products, solves).
+    if (r === c && r !== '1') add(this.wellConditioned(r, d - 1).map((a) => call('inv', a)), 3);
     if (c === '1' && r !== '1') {
       add(
         sub(key(r, r)).map((a) => call('diag', a)),
@@ -388,6 +412,10 @@ export class FormulaArbitraries {
       add(
         fc.tuple(fc.constantFrom<'n' | 'm'>('n', 'm'), sub(s)).map(([dim, a]) => bin('/', a, { k: 'dimval', d: dim })),
         1,
+      );
+      add(
+        fc.tuple(fc.constantFrom('det', 'logdet'), fc.constantFrom(...BIG)).chain(([fn, n]) => this.wellConditioned(n, d - 1).map((a) => call(fn, a))),
+        5,
       );
     }
     return alts;

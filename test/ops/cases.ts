@@ -146,6 +146,27 @@ export const OP_CASES = {
     op('A[i, j], index variables', ['A : matrix(m, n)', 'i : index(m)', 'j : index(n)', 'L = sin(A[i, j])']),
     op('an entry of a product', ['A : matrix(m, n)', 'x : vector(n)', 'k : index(m)', 'L = tanh((A x)[k])']),
   ],
+  // Matrix functions: a square variable read directly is sampled diagonally dominant; one under
+  // log(det(.)) symmetric positive definite.
+  inv: [
+    op('inv(X), weighted', ['X : matrix(n, n)', 'W : matrix(n, n)', 'L = sum(inv(X) .* W)']),
+    op('inv of a composite matrix, A A^T + I', ['A : matrix(n, m)', 'W : matrix(n, n)', 'L = sum(tanh(inv(A A^T + eye(n))) .* W)']),
+    op('inv(X^T) and inv(inv(X))', ['X : matrix(n, n)', 'W : matrix(n, n)', 'L = sum(inv(X^T) .* W) + sum(inv(inv(X)) .* W)']),
+  ],
+  det: [
+    op('det(X) times a scalar', ['X : matrix(n, n)', 'a : scalar', 'L = a det(X)']),
+    op('log(det(S)), S positive definite', ['S : matrix(n, n)', 'L = log(det(S))']),
+    op('det of a 4 x 4 product', ['A : matrix(m, m)', 'B : matrix(m, m)', 'L = det(A B)'], { m: 4 }),
+  ],
+  logdet: [
+    op('logdet(X)', ['X : matrix(n, n)', 'a : scalar', 'L = a logdet(X)']),
+    op('logdet(A A^T + I)', ['A : matrix(n, m)', 'L = logdet(A A^T + eye(n))']),
+  ],
+  solve: [
+    op('inv(A) b', ['A : matrix(n, n)', 'b : vector(n)', 'w : vector(n)', 'L = w^T tanh(inv(A) b)']),
+    op('x^T inv(S) x, with logdet(S)', ['S : matrix(n, n)', 'x : vector(n)', 'L = 1/2 x^T inv(S) x + 1/2 logdet(S)']),
+    op('inv(A) B, a matrix right-hand side', ['A : matrix(n, n)', 'B : matrix(n, m)', 'W : matrix(n, m)', 'L = sum(inv(A) B .* W)']),
+  ],
 } as const satisfies Record<OpName, OpCases>;
 
 /** `L = w^T f(x)` on a vector and `L = sum(f(X) .* W)` on a matrix: x and X read directly, so they are sampled in f's domain. */

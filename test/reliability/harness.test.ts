@@ -1,7 +1,7 @@
 /**
  * The random-formula harness itself: the shrinker's smaller formulas are well typed, a batch
  * finds its one bad formula and no other, and a failing formula shrinks to a small one that
- * fails the same way. (`inv` stands in for a bug: the front end refuses it, "not supported yet".)
+ * fails the same way. (`inverse`, a function the language does not have, stands in for a bug: the front end refuses it.)
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -11,10 +11,10 @@ import { checkBatch, checkOneFormula, minimizeFormula } from '../helpers/pipelin
 
 const specs = fc.sample(formulaArbitrary(), { seed: 99, numRuns: 40 });
 
-/** A formula whose loss has `inv(Q)` somewhere deep inside. */
+/** A formula whose loss has `inverse(Q)` somewhere deep inside. */
 function withInv(spec: FormulaSpec): FormulaSpec {
   const q: F = { k: 'var', s: 'nxn', i: 0, sh: 'nxn' };
-  const inv: F = { k: 'call', fn: 'inv', args: [q], sh: 'nxn' };
+  const inv: F = { k: 'call', fn: 'inverse', args: [q], sh: 'nxn' };
   const term: F = { k: 'call', fn: 'sum', args: [{ k: 'call', fn: 'sin', args: [inv], sh: 'nxn' }], sh: '1x1' };
   return { ...spec, loss: { k: 'bin', op: '+', a: spec.loss, b: { k: 'bin', op: '*', a: term, b: { k: 'num', v: 2 }, sh: '1x1' }, sh: '1x1' } };
 }
@@ -45,7 +45,7 @@ describe('the random-formula harness', () => {
     const result = await checkBatch(batch, { seed: 1, typeCheck: true });
     expect(result.failures.map((f) => f.index)).toEqual([2]);
     expect(result.failures[0]!.failure.kind).toBe('rejected');
-    expect(result.failures[0]!.failure.message).toMatch(/inv is not supported yet/);
+    expect(result.failures[0]!.failure.message).toMatch(/unknown function 'inverse'/);
     expect(result.batchFailure).toBeUndefined();
     expect(await checkBatch([specs[4]!, specs[5]!], { seed: 1, typeCheck: true })).toEqual({ failures: [], typeChecked: true });
   }, 60_000);
@@ -67,6 +67,6 @@ describe('the random-formula harness', () => {
     const text = renderFormula(small).text;
     expect(small.defs).toHaveLength(0);
     expect(text.length).toBeLessThan(renderFormula(spec).text.length);
-    expect(text).toMatch(/^L = .*inv\(Q\)/m);
+    expect(text).toMatch(/^L = .*inverse\(Q\)/m);
   }, 120_000);
 });

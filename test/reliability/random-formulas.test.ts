@@ -42,9 +42,9 @@ describe('the formula generator', () => {
   const texts = fc.sample(formulaArbitrary(), { seed: 1, numRuns: 1500 }).map((s) => renderFormula(s).text);
   const all = texts.join('\n');
 
-  // Every function, operator and spelling of LANGUAGE.md 1.5-1.6 (inv, det, logdet are not implemented).
+  // Every function, operator and spelling of LANGUAGE.md 1.5-1.6.
   const FEATURES: readonly [string, RegExp][] = [
-    ...'exp log sqrt sin cos tan asin acos atan tanh sigmoid sigma σ relu ReLU softplus abs sign arcsin arccos arctan sum mean dot norm2 norm1 logsumexp tr trace softmax onehot ones eye diag'
+    ...'exp log sqrt sin cos tan asin acos atan tanh sigmoid sigma σ relu ReLU softplus abs sign arcsin arccos arctan sum mean dot norm2 norm1 logsumexp tr trace softmax onehot ones eye diag inv det logdet'
       .split(' ')
       .map((f): [string, RegExp] => [`${f}(`, new RegExp(`(^|[^\\p{L}\\p{N}_])${f}\\(`, 'u')]),
     ['a + b', / \+ /],

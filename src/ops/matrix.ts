@@ -1,0 +1,183 @@
+/**
+ * Matrix functions of a square matrix (LANGUAGE.md 1.6): inv, det, logdet = log |det|, and the
+ * solve inv(A) B that products with an inverse become. Generated code factorises each matrix
+ * once per call (LU with partial pivoting, `ctx.factor`) and reads every one of these from it.
+ */
+import type { Node } from '../ir/node.js';
+import { SCALAR, shape, type Shape } from '../ir/shape.js';
+import { ShapeError } from '../syntax/errors.js';
+import { squareShape } from './linear.js';
+import type { LowerContext } from './lowering.js';
+import { atom, delimit, factor, fcall, supBase } from './print.js';
+import { Prec, type PrintContext, type Printed } from './printed.js';
+import { column, total } from './jvp.js';
+import type { ArgumentDomain, OpDef } from './types.js';
+
+/** A matrix read directly by these functions is sampled invertible (src/check/random.ts). */
+const invertible = (): readonly (ArgumentDomain | undefined)[] => ['invertible'];
+
+/** `inv(X)` in formula syntax, `X^{-1}` in LaTeX; of a transpose, `inv(X)^T` and `X^{-\top}`. */
+function inverseOf(m: Node, printed: Printed, ctx: PrintContext, latex: boolean): Printed {
+  if (m.op === 'transpose') {
+    const x = ctx.node(m.args[0]!);
+    // Only when the transpose prints as one (not as a name of its own).
+    const transposed = latex ? `${supBase(x)}^\\top` : `${ctx.wrap(x, Prec.Postfix)}^T`;
+    if (printed.text === transposed) return latex ? { text: `${supBase(x)}^{-\\top}`, prec: Prec.Postfix } : { text: `inv(${ctx.wrap(x, Prec.Sum)})^T`, prec: Prec.Postfix };
+  }
+  return latex ? { text: `${supBase(printed)}^{-1}`, prec: Prec.Postfix } : fcall('inv', [printed], ctx);
+}
+
+/** The statements that leave the LU factorisation of `m` available, and its locals. */
+function factorised(m: Node, ctx: LowerContext) {
+  return ctx.factor(m);
+}
+
+export const inv: OpDef = {
+  name: 'inv',
+  functions: [{ names: ['inv'], arity: 1, build: (a, g) => g.inv(a.value(0)), estimate: (a) => a.shape(0) }],
+  build: (g, args) => g.inv(args[0]!),
+  shape: (args) => {
+    squareShape('inv', args[0]!);
+    return args[0]!;
+  },
+  // Y = X⁻¹: dY = -Y dX Y, so the adjoint is -Yᵀ G Yᵀ.
+  vjp: (n, adj, g, needed) => {
+    if (!needed[0]) return [undefined];
+    const t = g.transpose(n);
+    return [g.neg(g.matmul(g.matmul(t, adj), t))];
+  },
+  // A Jacobian passes through a 1 x 1 inverse only (a larger one is a matrix): d(1/a) = -(1/a)² da.
+  jvp: (n, [j], g) => (j === undefined ? undefined : g.neg(g.mul(g.mul(n, n), j))),
+  formula: (n, a, ctx) => inverseOf(n.args[0]!, a[0]!, ctx, false),
+  latex: (n, a, ctx) => inverseOf(n.args[0]!, a[0]!, ctx, true),
+  argumentDomains: invertible,
+  lower: {
+    kind: 'buffer',
+    readsOnce: () => true,
+    assignsAll: true,
+    product: false,
+    // From the factors, as LAPACK's getri (src/codegen/lu.ts).
+    buffer: (n, t, ctx) => {
+      const f = factorised(n.args[0]!, ctx);
+      ctx.useHelper('luInverse$');
+      return [...f.statements, t.allocation, `luInverse$(${f.lu}, ${f.size}, ${f.pivots}, ${t.name}, ${f.transposed});`];
+    },
+  },
+};
+
+/** inv(A) B, computed by solving with A's LU factorisation: what `inv(A) B` and `x^T inv(S) x` build. */
+export const solve: OpDef = {
+  name: 'solve',
+  functions: [], // written inv(A) B
+  build: (g, args) => g.solve(args[0]!, args[1]!),
+  shape: (args): Shape => {
+    const [a, b] = args as [Shape, Shape];
+    squareShape('inv', a);
+    if (a.cols !== b.rows) throw new ShapeError(`cannot multiply matrix(${a.rows}, ${a.cols}) by ${b.cols === 1 ? `vector(${b.rows})` : `matrix(${b.rows}, ${b.cols})`}: ${a.cols} != ${b.rows}`);
+    return shape(a.rows, b.cols);
+  },
+  // C = A⁻¹ B: dB = A⁻ᵀ G, dA = -A⁻ᵀ G Cᵀ.
+  vjp: (n, adj, g, needed) => {
+    const [a] = n.args as [Node, Node];
+    const back = g.solve(g.transpose(a), adj);
+    return [needed[0] ? g.neg(g.matmul(back, g.transpose(n))) : undefined, needed[1] ? back : undefined];
+  },
+  // inv(A) b for a column or row b: inv(A) J_b; A on a Jacobian's path is 1 x 1: -(node / a) J_a.
+  jvp: (n, [ja, jb], g) => {
+    const a = n.args[0]!;
+    const fromB = jb === undefined ? undefined : g.solve(a, jb);
+    const fromA = ja === undefined ? undefined : g.matmul(column(g, g.neg(g.div(n, a))), ja);
+    return total(g, [fromA, fromB]);
+  },
+  formula: (n, a, ctx) => ({ text: `${inverseOf(n.args[0]!, a[0]!, ctx, false).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product }),
+  latex: (n, a, ctx) => ({ text: `${inverseOf(n.args[0]!, a[0]!, ctx, true).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product }),
+  argumentDomains: invertible,
+  lower: {
+    kind: 'buffer',
+    readsOnce: () => true,
+    assignsAll: true,
+    product: false,
+    // B copied into the result, then solved in place.
+    buffer: (n, t, ctx) => {
+      const b = n.args[1]!;
+      const f = factorised(n.args[0]!, ctx);
+      ctx.useHelper('luSolve$');
+      return [
+        ...f.statements,
+        t.allocation,
+        ...ctx.loop(b, (at) => [`${t.name}[${at.flat ?? `${at.row} * ${ctx.cols(b)} + ${at.col}`}] = ${ctx.elem(b, at)};`]),
+        `luSolve$(${f.lu}, ${f.size}, ${f.pivots}, ${t.name}, ${ctx.cols(b)}, ${f.transposed});`,
+      ];
+    },
+  },
+};
+
+/** `\det X` of a plain symbol, `\det(A + B)` of anything else. */
+function latexDet(a: Printed): string {
+  return a.prec >= Prec.Atom && /^[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?$|^\\[A-Za-z]+$/.test(a.text) ? `\\det ${a.text}` : `\\det${delimit('(', ')', a.text)}`;
+}
+
+export const det: OpDef = {
+  name: 'det',
+  functions: [{ names: ['det'], arity: 1, build: (a, g) => g.det(a.value(0)), estimate: () => SCALAR }],
+  build: (g, args) => g.det(args[0]!),
+  shape: (args) => {
+    squareShape('det', args[0]!);
+    return SCALAR;
+  },
+  // ∂ det X / ∂X = det(X) X⁻ᵀ.
+  vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.mul(adj, n), g.transpose(g.inv(n.args[0]!))) : undefined],
+  // det of a 1 x 1 value is the value.
+  jvp: (_n, [j]) => j,
+  formula: (_n, a, ctx) => fcall('det', a, ctx),
+  // `\det X` binds like a sum: in a product it is parenthesised, `(\det X) X^{-\top}`, which
+  // cannot be read as the determinant of the product.
+  latex: (_n, a, ctx) => {
+    const text = latexDet({ text: ctx.wrap(a[0]!, Prec.Sum), prec: a[0]!.prec });
+    return { text, prec: text.startsWith('\\det(') || text.startsWith('\\det\\left(') ? Prec.Atom : Prec.Sum };
+  },
+  argumentDomains: invertible,
+  positiveWhen: () => ['positive-definite'],
+  lower: {
+    kind: 'reduction',
+    readsOnce: true,
+    // The product of U's diagonal, its sign flipped by each row swap.
+    emit: (n, acc, ctx) => {
+      const f = factorised(n.args[0]!, ctx);
+      return [
+        ...f.statements,
+        `let ${acc} = 1;`,
+        `for (let i = 0; i < ${f.size}; i++) {`,
+        `${acc} *= ${f.lu}[i * ${f.size} + i];`,
+        `if (${f.pivots}[i] !== i) ${acc} = -${acc};`,
+        '}',
+      ];
+    },
+  },
+};
+
+export const logdet: OpDef = {
+  name: 'logdet',
+  functions: [{ names: ['logdet'], arity: 1, build: (a, g) => g.logdet(a.value(0)), estimate: () => SCALAR }],
+  build: (g, args) => g.logdet(args[0]!),
+  shape: (args) => {
+    squareShape('logdet', args[0]!);
+    return SCALAR;
+  },
+  // ∂ log|det X| / ∂X = X⁻ᵀ.
+  vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.transpose(g.inv(n.args[0]!))) : undefined],
+  // logdet of a 1 x 1 value a is log |a|: d = da / a.
+  jvp: (n, [j], g) => (j === undefined ? undefined : g.div(j, n.args[0]!)),
+  formula: (_n, a, ctx) => fcall('logdet', a, ctx),
+  latex: (_n, a, ctx) => atom(`\\log\\lvert ${latexDet({ text: ctx.wrap(a[0]!, Prec.Sum), prec: a[0]!.prec })}\\rvert`),
+  argumentDomains: invertible,
+  lower: {
+    kind: 'reduction',
+    readsOnce: true,
+    // A sum of logarithms, which does not overflow where the determinant would.
+    emit: (n, acc, ctx) => {
+      const f = factorised(n.args[0]!, ctx);
+      return [...f.statements, `let ${acc} = 0;`, `for (let i = 0; i < ${f.size}; i++) ${acc} += Math.log(Math.abs(${f.lu}[i * ${f.size} + i]));`];
+    },
+  },
+};
