@@ -142,15 +142,7 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
     if (!isVector$(out$.B?.data)) notOut$("gramGradInto", "out.B", out$.B, true);
   }
   const t$0 = scratch$(8, 2 * 2);
-  t$0.fill(0);
-  for (let i = 0; i < 2; i++) {
-    for (let k = 0; k < d$n; k++) {
-      const aik = v$B[k * 2 + i];
-      for (let j = 0; j < 2; j++) {
-        t$0[i * 2 + j] += aik * v$B[k * 2 + j];
-      }
-    }
-  }
+  matMul$(v$B, 1, 2, v$B, 2, d$n, 2, 1, t$0);
   const t$1 = scratch$(9, 2 * 2);
   const t$2 = scratch$(10, 2);
   for (let i = 0; i < 2; i++) {
@@ -174,15 +166,7 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
   }
   luSolve$(t$1, 2, t$2, t$4, d$n, false);
   const t$5 = scratch$(13, d$n * 2);
-  t$5.fill(0);
-  for (let i = 0; i < d$n; i++) {
-    for (let k = 0; k < 2; k++) {
-      const aik = v$B[i * 2 + k];
-      for (let j = 0; j < 2; j++) {
-        t$5[i * 2 + j] += aik * t$3[k * 2 + j];
-      }
-    }
-  }
+  matMul$(v$B, 2, 1, t$3, d$n, 2, 2, 1, t$5);
   const t$6 = out$ === undefined ? new Float64Array(d$n * 2) : out$.B.data;
   if (t$6.length !== d$n * 2)
     throw new RangeError(
@@ -296,15 +280,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   if (plan.need[1] === 1) {
     const t$0 = scratch$(2, 2 * 2);
-    t$0.fill(0);
-    for (let i = 0; i < 2; i++) {
-      for (let k = 0; k < d$n; k++) {
-        const aik = v$B[k * 2 + i];
-        for (let j = 0; j < 2; j++) {
-          t$0[i * 2 + j] += aik * v$B[k * 2 + j];
-        }
-      }
-    }
+    matMul$(v$B, 1, 2, v$B, 2, d$n, 2, 1, t$0);
     const t$1 = scratch$(3, 2 * 2);
     const t$2 = scratch$(4, 2);
     for (let i = 0; i < 2; i++) {
@@ -321,6 +297,153 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return s$0;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/**
+ * out[cOff + i * ldc + j] += scale * sum_{q < depth} a[aOff + i * ars + q * acs] * b[bOff + q * ldb + j]
+ * for i < rows, j < cols: eight rows and four steps of q per pass over a row of b.
+ */
+function gemm$(
+  a: ArrayLike<number>,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  bOff: number,
+  ldb: number,
+  depth: number,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  let i = 0;
+  for (; i + 7 < rows; i += 8) {
+    const r0 = aOff + i * ars,
+      r1 = r0 + ars,
+      r2 = r1 + ars,
+      r3 = r2 + ars,
+      r4 = r3 + ars,
+      r5 = r4 + ars,
+      r6 = r5 + ars,
+      r7 = r6 + ars;
+    const c0 = cOff + i * ldc,
+      c1 = c0 + ldc,
+      c2 = c1 + ldc,
+      c3 = c2 + ldc,
+      c4 = c3 + ldc,
+      c5 = c4 + ldc,
+      c6 = c5 + ldc,
+      c7 = c6 + ldc;
+    let q = 0;
+    for (; q + 3 < depth; q += 4) {
+      const o0 = q * acs,
+        o1 = o0 + acs,
+        o2 = o1 + acs,
+        o3 = o2 + acs;
+      const x00 = scale * a[r0 + o0],
+        x01 = scale * a[r0 + o1],
+        x02 = scale * a[r0 + o2],
+        x03 = scale * a[r0 + o3];
+      const x10 = scale * a[r1 + o0],
+        x11 = scale * a[r1 + o1],
+        x12 = scale * a[r1 + o2],
+        x13 = scale * a[r1 + o3];
+      const x20 = scale * a[r2 + o0],
+        x21 = scale * a[r2 + o1],
+        x22 = scale * a[r2 + o2],
+        x23 = scale * a[r2 + o3];
+      const x30 = scale * a[r3 + o0],
+        x31 = scale * a[r3 + o1],
+        x32 = scale * a[r3 + o2],
+        x33 = scale * a[r3 + o3];
+      const x40 = scale * a[r4 + o0],
+        x41 = scale * a[r4 + o1],
+        x42 = scale * a[r4 + o2],
+        x43 = scale * a[r4 + o3];
+      const x50 = scale * a[r5 + o0],
+        x51 = scale * a[r5 + o1],
+        x52 = scale * a[r5 + o2],
+        x53 = scale * a[r5 + o3];
+      const x60 = scale * a[r6 + o0],
+        x61 = scale * a[r6 + o1],
+        x62 = scale * a[r6 + o2],
+        x63 = scale * a[r6 + o3];
+      const x70 = scale * a[r7 + o0],
+        x71 = scale * a[r7 + o1],
+        x72 = scale * a[r7 + o2],
+        x73 = scale * a[r7 + o3];
+      const p0 = bOff + q * ldb,
+        p1 = p0 + ldb,
+        p2 = p1 + ldb,
+        p3 = p2 + ldb;
+      for (let j = 0; j < cols; j++) {
+        const b0 = b[p0 + j],
+          b1 = b[p1 + j],
+          b2 = b[p2 + j],
+          b3 = b[p3 + j];
+        out[c0 + j] += x00 * b0 + x01 * b1 + (x02 * b2 + x03 * b3);
+        out[c1 + j] += x10 * b0 + x11 * b1 + (x12 * b2 + x13 * b3);
+        out[c2 + j] += x20 * b0 + x21 * b1 + (x22 * b2 + x23 * b3);
+        out[c3 + j] += x30 * b0 + x31 * b1 + (x32 * b2 + x33 * b3);
+        out[c4 + j] += x40 * b0 + x41 * b1 + (x42 * b2 + x43 * b3);
+        out[c5 + j] += x50 * b0 + x51 * b1 + (x52 * b2 + x53 * b3);
+        out[c6 + j] += x60 * b0 + x61 * b1 + (x62 * b2 + x63 * b3);
+        out[c7 + j] += x70 * b0 + x71 * b1 + (x72 * b2 + x73 * b3);
+      }
+    }
+    for (; q < depth; q++) {
+      const o0 = q * acs;
+      const x0 = scale * a[r0 + o0],
+        x1 = scale * a[r1 + o0],
+        x2 = scale * a[r2 + o0],
+        x3 = scale * a[r3 + o0];
+      const x4 = scale * a[r4 + o0],
+        x5 = scale * a[r5 + o0],
+        x6 = scale * a[r6 + o0],
+        x7 = scale * a[r7 + o0];
+      const p0 = bOff + q * ldb;
+      for (let j = 0; j < cols; j++) {
+        const b0 = b[p0 + j];
+        out[c0 + j] += x0 * b0;
+        out[c1 + j] += x1 * b0;
+        out[c2 + j] += x2 * b0;
+        out[c3 + j] += x3 * b0;
+        out[c4 + j] += x4 * b0;
+        out[c5 + j] += x5 * b0;
+        out[c6 + j] += x6 * b0;
+        out[c7 + j] += x7 * b0;
+      }
+    }
+  }
+  for (; i < rows; i++) {
+    const r0 = aOff + i * ars;
+    const c0 = cOff + i * ldc;
+    let q = 0;
+    for (; q + 3 < depth; q += 4) {
+      const o0 = q * acs,
+        o1 = o0 + acs,
+        o2 = o1 + acs,
+        o3 = o2 + acs;
+      const x0 = scale * a[r0 + o0],
+        x1 = scale * a[r0 + o1],
+        x2 = scale * a[r0 + o2],
+        x3 = scale * a[r0 + o3];
+      const p0 = bOff + q * ldb,
+        p1 = p0 + ldb,
+        p2 = p1 + ldb,
+        p3 = p2 + ldb;
+      for (let j = 0; j < cols; j++)
+        out[c0 + j] += x0 * b[p0 + j] + x1 * b[p1 + j] + (x2 * b[p2 + j] + x3 * b[p3 + j]);
+    }
+    for (; q < depth; q++) {
+      const x0 = scale * a[r0 + q * acs];
+      const p0 = bOff + q * ldb;
+      for (let j = 0; j < cols; j++) out[c0 + j] += x0 * b[p0 + j];
+    }
+  }
 }
 
 /** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
@@ -517,6 +640,51 @@ function luSolve$(
   for (let k = n - 1; k >= 0; k--) swap(k);
 }
 
+/**
+ * out = scale * A B (rows x cols), with A's element (i, p) at a[i * ars + p * acs] (A: ars = inner,
+ * acs = 1; Aᵀ of a stored inner x rows matrix: ars = 1, acs = rows) and b row-major inner x cols.
+ */
+function matMul$(
+  a: ArrayLike<number>,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  rows: number,
+  inner: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  if (
+    rows >= 4 &&
+    rows * inner * cols >= 32768 &&
+    wasmMul$(a, ars, acs, b, false, rows, inner, cols, scale, out)
+  )
+    return;
+  out.fill(0);
+  for (let j0 = 0; j0 < cols; j0 += 256) {
+    const width = Math.min(256, cols - j0);
+    for (let p0 = 0; p0 < inner; p0 += 128) {
+      gemm$(
+        a,
+        p0 * acs,
+        ars,
+        acs,
+        b,
+        p0 * cols + j0,
+        cols,
+        Math.min(128, inner - p0),
+        rows,
+        width,
+        scale,
+        out,
+        j0,
+        cols,
+      );
+    }
+  }
+}
+
 /** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
 function notDimension$(fn: string, name: string, value: unknown): never {
   if (value === undefined) throw new RangeError(`${fn}: missing input ${name}`);
@@ -574,4 +742,137 @@ function scratch$(slot: number, length: number): Float64Array {
   const a = scratch$pool[slot];
   if (a !== undefined && a.length === length) return a;
   return (scratch$pool[slot] = new Float64Array(length));
+}
+
+/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
+const wasm$hex =
+  "0061736d01000000010e01600a7f7f7f7f7f7f7f7f7f7f000302010005030100010711020467656d6d0000066d656d6f727902000afc0501f905020e7f0a7b4100210a02400340200a41046a20064a0d012000200a41006a20016c6a21102008200a41006a20096c6a21142000200a41016a20016c6a21112008200a41016a20096c6a21152000200a41026a20016c6a21122008200a41026a20096c6a21162000200a41036a20016c6a21132008200a41036a20096c6a21174100210b4100210d02400340200b41026a20054a0d012010200d6a2b0300fd1421182010200d6a200241016c6a2b0300fd1421192011200d6a2b0300fd14211a2011200d6a200241016c6a2b0300fd14211b2012200d6a2b0300fd14211c2012200d6a200241016c6a2b0300fd14211d2013200d6a2b0300fd14211e2013200d6a200241016c6a2b0300fd14211f2003200b20046c6a210e200e20046a210f4100210c02400340200c20074e0d01200e200c6afd0003002120200f200c6afd00030021212014200c6a2014200c6afd00030020182020fdf20120192021fdf201fdf001fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201201b2021fdf201fdf001fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201201d2021fdf201fdf001fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201201f2021fdf201fdf001fdf001fd0b0300200c41106a210c0c000b0b200b41026a210b200d200241026c6a210d0c000b0b02400340200b41016a20054a0d012010200d6a2b0300fd1421182011200d6a2b0300fd14211a2012200d6a2b0300fd14211c2013200d6a2b0300fd14211e2003200b20046c6a210e4100210c02400340200c20074e0d01200e200c6afd00030021202014200c6a2014200c6afd00030020182020fdf201fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201fdf001fd0b0300200c41106a210c0c000b0b200b41016a210b200d200241016c6a210d0c000b0b200a41046a210a0c000b0b0b";
+
+interface Wasm$ {
+  readonly gemm: (
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    ldb: number,
+    depth: number,
+    rows: number,
+    colBytes: number,
+    out: number,
+    ldc: number,
+  ) => void;
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  heap: Float64Array;
+}
+
+/** The instantiated kernel (undefined before the first use; null where WebAssembly SIMD is unavailable). */
+let wasm$state: Wasm$ | null | undefined;
+
+/** The wasm kernel with memory for at least `doubles` numbers, or null where it cannot run. */
+function wasm$(doubles: number): Wasm$ | null {
+  if (wasm$state === undefined) {
+    wasm$state = null;
+    // Through globalThis: the module needs no declarations of WebAssembly, and runs without it.
+    const api = (
+      globalThis as {
+        WebAssembly?: {
+          validate(bytes: Uint8Array): boolean;
+          Module: new (bytes: Uint8Array) => object;
+          Instance: new (m: object) => { exports: Record<string, unknown> };
+        };
+      }
+    ).WebAssembly;
+    const bytes = new Uint8Array(wasm$hex.length / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(wasm$hex.slice(2 * i, 2 * i + 2), 16);
+    if (api !== undefined && api.validate(bytes)) {
+      const exports = new api.Instance(new api.Module(bytes)).exports;
+      const memory = exports.memory as Wasm$["memory"];
+      wasm$state = { gemm: exports.gemm as Wasm$["gemm"], memory, heap: new Float64Array(memory.buffer) };
+    }
+  }
+  const state = wasm$state;
+  if (state === null || state.heap.length >= doubles) return state;
+  try {
+    state.memory.grow(Math.ceil(((doubles - state.heap.length) * 8) / 65536));
+  } catch {
+    return null; // out of memory for the copies: the JavaScript loops need none
+  }
+  state.heap = new Float64Array(state.memory.buffer);
+  return state;
+}
+
+/**
+ * out = scale * A B (or A Bᵀ when `transposedB`, b then cols x inner) on the WebAssembly SIMD kernel.
+ * The left operand L is copied into the kernel's memory as it is (read there through strides),
+ * the right one R with its rows padded to an even length; rows of L in fours there, the last
+ * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
+ * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
+ */
+function wasmMul$(
+  a: ArrayLike<number>,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  transposedB: boolean,
+  rows: number,
+  inner: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): boolean {
+  const swap = transposedB && rows < cols;
+  const m = swap ? cols : rows;
+  const n = swap ? rows : cols;
+  const left = swap ? b : a;
+  const lrs = swap ? inner : ars;
+  const lcs = swap ? 1 : acs;
+  const ldr = n + (n & 1);
+  const blockRows = m - (m % 4);
+  const rAt = m * inner + ((m * inner) & 1);
+  const cAt = rAt + inner * ldr;
+  const w = wasm$(cAt + m * ldr);
+  if (w === null) return false;
+  const heap = w.heap;
+  heap.set(left, 0);
+  if (swap) {
+    for (let i = 0; i < rows; i++)
+      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + i] = a[i * ars + q * acs];
+  } else if (transposedB) {
+    for (let j = 0; j < cols; j++) {
+      const from = j * inner;
+      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + j] = b[from + q];
+    }
+  } else if (ldr === cols) heap.set(b, rAt);
+  else
+    for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
+  heap.fill(0, cAt, cAt + m * ldr);
+  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
+  if (blockRows < m)
+    gemm$(
+      left,
+      blockRows * lrs,
+      lrs,
+      lcs,
+      heap,
+      rAt,
+      ldr,
+      inner,
+      m - blockRows,
+      n,
+      1,
+      heap,
+      cAt + blockRows * ldr,
+      ldr,
+    );
+  if (swap) {
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const from = cAt + i * ldr;
+      const to = i * cols;
+      for (let j = 0; j < cols; j++) out[to + j] = scale * heap[from + j];
+    }
+  }
+  return true;
 }
