@@ -305,8 +305,8 @@ export class Graph implements Builder {
     if (a.op === 'eye') return b;
     if (b.op === 'eye') return a;
     // Summing the rows or columns of diag(v) gives v back: 1ᵀ diag(v) = vᵀ, diag(v) 1 = v.
-    if (isOne(a) && this.opOf(b) === 'diag' && isColumn(b.args[0]!.shape)) return this.transpose(b.args[0]!);
-    if (isOne(b) && this.opOf(a) === 'diag' && isColumn(a.args[0]!.shape)) return a.args[0]!;
+    if (isOne(a) && a.shape.rows === 1 && this.opOf(b) === 'diag' && isColumn(b.args[0]!.shape)) return this.transpose(b.args[0]!);
+    if (isOne(b) && b.shape.cols === 1 && this.opOf(a) === 'diag' && isColumn(a.args[0]!.shape)) return a.args[0]!;
     const left = this.scaling(a);
     if (left !== undefined) return this.mul(left.factor, this.matmul(left.rest, b));
     const right = this.scaling(b);

@@ -24,6 +24,8 @@ const CASES: readonly [name: string, text: string][] = [
     'definitions that are constants, ones, eye and onehot, read later',
     'x : vector(n)\nk : index(n)\nt1 = 2\nt2 = onehot(k, n)\nt3 = ones(n)\nt4 = eye(n)\nt5 = n\nL = t1 sum(x) + dot(t2, x) + dot(t3, x .* x) + sum(t4 x) + t5 + t1^2\ngrad L wrt x, t2, t3, t4\n',
   ],
+  // 1ᵀ diag(v) = vᵀ holds for one row of ones only: ones(3, n)ᵀ diag(v) was taken for vᵀ.
+  ['a block of ones times the diagonal of an adjoint', 'a : scalar\nH : matrix(3, n)\nt1 = diag(ones(n, 3) * H)\nL = a + (logsumexp(t1))\ngrad L wrt a, H\n'],
 ];
 
 describe('code generation regressions', () => {
