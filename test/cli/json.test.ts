@@ -29,7 +29,7 @@ describe('derive --json', () => {
       higher: [
         { kind: 'jacobian', name: 'Jf_x', of: 'f', wrt: ['x'], text: 'Jf_x = A' },
         { kind: 'direction', name: 'v_x', of: 'L', wrt: ['x'], text: 'v_x : vector(n)' },
-        { kind: 'hvp', name: 'HvL_x', of: 'L', wrt: ['x'], text: 'HvL_x = (0.5 A + 0.5 A^T) v_x' },
+        { kind: 'hvp', name: 'HvL_x', of: 'L', wrt: ['x'], text: 'HvL_x = 0.5 (A + A^T) v_x' },
       ],
     });
   });

@@ -117,9 +117,9 @@ describe('second order, generated code: Jacobians, Hessian blocks and HVPs again
     for (const c of secondOrder) {
       if (c.lines.some((l) => l.startsWith('hessian') || l.startsWith('jacobian'))) exercised.add(c.op);
     }
-    // A trace's argument is a square matrix, never on a Jacobian's path through vectors (the
-    // trace of a 1 x 1 value is that value, and the graph builds no tr node for it).
-    expect(Object.keys(OPS).filter((op) => !exercised.has(op))).toEqual(['tr']);
+    // The argument of a trace or an inverse is a square matrix, never on a Jacobian's path
+    // through vectors (of a 1 x 1 value the graph builds no tr or inv node).
+    expect(Object.keys(OPS).filter((op) => !exercised.has(op))).toEqual(['tr', 'inv']);
   });
 
   const secondBatches: (typeof secondOrder)[] = [];
