@@ -3,18 +3,17 @@
  * inputs, and compare every forward value with the mathjs reference evaluator and every
  * gradient entry with central differences.
  */
-import { generate, type GeneratedModule } from '../codegen/module.js';
-import { differentiateHigherRequests } from '../diff/higher.js';
-import { higherComparisons } from './check-higher.js';
-import { differentiate } from '../diff/differentiate.js';
+import { generate, type GeneratedModule, type ModuleManifest } from '../codegen/module.js';
+import { differentiate, type DerivedGradient } from '../diff/differentiate.js';
+import { differentiateHigherRequests, type DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { OPS } from '../ops/index.js';
-import { checkGradients, type GradientCheckReport } from './gradcheck.js';
+import { gradientRows, higherRows, type DerivativeContext, type DerivativeRow } from './check-derivatives.js';
 import { loadModule, typeCheckModule } from './load.js';
-import { compareValues, differenceNoise, type Comparison } from './numeric.js';
-import { MATRIX_DOMAINS, type Domain } from './random.js';
-import { ReferenceEvaluator, type Value } from './reference.js';
+import { compareValues, type Comparison } from './numeric.js';
+import { MATRIX_DOMAINS, mulberry32, randomDims, randomInputs, type Domain } from './random.js';
+import { ReferenceEvaluator, type InputValue, type Value } from './reference.js';
 import { moduleInputs, toValue } from './run-module.js';
 
 /**
@@ -35,22 +34,30 @@ export interface CheckOptions {
 }
 
 /**
- * One comparison of a check: a function's value against the reference evaluator, or its
- * gradient with respect to one variable or definition against central differences.
+ * One comparison of a check: a function's value against the reference evaluator, or a block of
+ * derivatives (a gradient with respect to one variable or definition, a Jacobian, Hessian or HVP
+ * block) against finite differences.
  */
 export interface CheckRow {
   readonly functionName: string;
   /** `value` for a function's own value, else the variable or definition differentiated against. */
   readonly variable: string;
-  /** With the allowance subtracted: what `pass` is decided on. */
+  /** A value: entry by entry, judged by `tol`. A block: its worst probe, `maxAbs` the error beyond the allowance. */
   readonly comparison: Comparison;
-  /** The errors as measured, nothing subtracted: what the report shows. */
+  /**
+   * As measured. A value: the largest absolute and relative error over its entries. A block:
+   * `maxAbs` is ‖J v − N(v)‖₂ at its worst probe v (the one with the largest error / allowance),
+   * `maxRel` that over ‖J v‖₂.
+   */
   readonly measured: { readonly maxAbs: number; readonly maxRel: number };
   /**
-   * Absolute error allowed for the rounding noise of central differences before the tolerance
-   * applies (0 for a value, which is compared with the reference evaluator).
+   * A block: what the worst probe's error was allowed to be, from the estimated error of the
+   * finite differences (see probe.ts); the block passes when every probe's error is within its
+   * allowance. A value: 0 (it is judged by `tol`).
    */
   readonly allowance: number;
+  /** A block: how many probes, and whether they were its columns (`entries`) or `directions`. */
+  readonly probes?: { readonly count: number; readonly method: 'entries' | 'directions' };
   readonly pass: boolean;
   /** Why the row was not compared (then `pass` is true): a gradient central differences cannot check. */
   readonly skipped?: string;
@@ -151,27 +158,6 @@ function firstNotFinite(value: Value): { value: number; entry: NotFinite['entry'
 }
 
 /**
- * The first thing that is not finite at the sampled inputs, in the order a reader would look:
- * the definitions, the derived gradients, their central differences.
- */
-function notFiniteAt(model: Model, report: GradientCheckReport): Omit<NotFinite, 'seeds'> | undefined {
-  const evaluator = new ReferenceEvaluator({ values: report.inputs, dims: report.dims });
-  for (const d of model.definitions) {
-    const found = firstNotFinite(evaluator.value(d.node));
-    if (found !== undefined) return { what: d.name, ...found };
-  }
-  for (const c of report.checks) {
-    const found = firstNotFinite(c.analytic);
-    if (found !== undefined) return { what: `d${c.of}/d${c.wrt}`, ...found };
-  }
-  for (const c of report.checks) {
-    const found = firstNotFinite(c.numeric);
-    if (found !== undefined) return { what: `d${c.of}/d${c.wrt} by central differences`, ...found };
-  }
-  return undefined;
-}
-
-/**
  * The summary line of a check that found no finite point:
  * `L is not finite at any sampled point (tried seeds 1-20): NaN at entry (0, 0)`.
  */
@@ -208,72 +194,166 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
   const module = generated ?? (await generate(model, derived, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula', higher }));
   const typeChecked = options.typeCheck ?? true;
   const typeErrors = typeChecked ? typeCheckModule(module.code) : [];
+  const exports = await loadModule(module.code);
+  return checkExports(model, exports, module.manifest, options, { derived, higher, typeErrors, typeChecked });
+}
+
+/**
+ * The numeric half of `checkModel`, on a module already loaded: `exports` are its functions
+ * (a test may wrap them to inject faults). `typeErrors` and `typeChecked` are reported as given.
+ */
+export function checkExports(
+  model: Model,
+  exports: Readonly<Record<string, unknown>>,
+  manifest: ModuleManifest,
+  options: CheckOptions = {},
+  known: { derived?: readonly DerivedGradient[]; higher?: readonly DerivedHigher[]; typeErrors?: readonly string[]; typeChecked?: boolean } = {},
+): CheckReport {
+  const derived = known.derived ?? differentiate(model);
+  const higher = known.higher ?? differentiateHigherRequests(model);
+  const typeErrors = known.typeErrors ?? [];
   const tol = options.tol ?? 1e-6;
   const domains = inferDomains(model);
   const firstSeed = options.seed ?? 1;
+  const dims = randomDims(model, options.dims);
   let seed = firstSeed;
-  const sample = () => checkGradients(model, { ...(options.dims !== undefined ? { dims: options.dims } : {}), seed, derived, domains });
-  let report = sample();
-  let notFinite = notFiniteAt(model, report);
-  for (let attempt = 1; attempt < SEED_ATTEMPTS && notFinite !== undefined; attempt++) {
+  let found = checkAt(model, exports, manifest, derived, higher, dims, domains, seed, tol);
+  for (let attempt = 1; attempt < SEED_ATTEMPTS && found.notFinite !== undefined; attempt++) {
     seed = firstSeed + attempt;
-    report = sample();
-    notFinite = notFiniteAt(model, report);
+    found = checkAt(model, exports, manifest, derived, higher, dims, domains, seed, tol);
   }
-  const exports = await loadModule(module.code);
-  const inputs = moduleInputs(model, report.inputs, report.dims);
-  const reference = new ReferenceEvaluator({ values: report.inputs, dims: report.dims });
-  const rows: CheckRow[] = [];
-  const row = (functionName: string, variable: string, actual: Value, expected: Value, allowance = 0) => {
-    const comparison = compareValues(actual, expected, { noise: allowance });
-    const measured = allowance === 0 ? comparison : compareValues(actual, expected);
-    const pass = comparison.mismatch === undefined && comparison.maxRel <= tol;
-    rows.push({ functionName, variable, comparison, measured: { maxAbs: measured.maxAbs, maxRel: measured.maxRel }, allowance, pass });
-  };
-  const call = (name: string): unknown => (exports[name] as (i: unknown) => unknown)(inputs);
-
-  for (const { definition, functionName } of module.manifest.definitions) {
-    const node = model.definitions.find((d) => d.name === definition)!.node;
-    row(functionName, 'value', toValue(call(functionName)), reference.value(node));
-  }
-  for (const g of module.manifest.gradients) {
-    const result = call(g.functionName) as Record<string, unknown>;
-    const target = model.definitions.find((d) => d.name === g.of)!.node;
-    const value = reference.value(target);
-    row(g.functionName, 'value', toValue(result.value), value);
-    // Central differences of a large value carry rounding noise of about ε·|f| / step: not an
-    // error. Of a value that is not finite, nothing is allowed for (the row fails anyway).
-    const f = value[0]![0]!;
-    const noise = Number.isFinite(f) ? differenceNoise(f) : 0;
-    for (const w of g.wrt) {
-      const check = report.checks.find((c) => c.functionName === g.functionName && c.wrt === w);
-      if (check === undefined) {
-        // Not checkable by central differences (a constant definition): say so, do not guess.
-        const skip = report.skipped.find((s) => s.functionName === g.functionName && s.wrt === w);
-        const none: Comparison = { maxAbs: 0, maxRel: 0, worst: undefined, mismatch: undefined };
-        rows.push({ functionName: g.functionName, variable: w, comparison: none, measured: none, allowance: 0, pass: true, skipped: skip?.reason ?? 'not checked' });
-        continue;
-      }
-      row(g.functionName, w, toValue(result[w]), check.numeric, noise);
-    }
-  }
-  // Jacobians, Hessians and HVPs: against differences of the value and of the gradient.
-  const callWith = (name: string, ...args: unknown[]): unknown => (exports[name] as (...a: unknown[]) => unknown)(...args);
-  for (const c of higherComparisons(model, higher, callWith, inputs, report.inputs, report.dims, seed)) {
-    row(c.functionName, c.variable, toValue(c.actual), c.expected, c.noise);
-  }
-  const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
+  const { rows, notFinite } = found;
+  // Every function of the module must have been compared: a report without rows proves nothing.
+  const functions = [...manifest.definitions, ...manifest.gradients, ...manifest.higher].map((f) => f.functionName);
+  const unchecked = functions.filter((f) => !rows.some((r) => r.functionName === f && r.skipped === undefined));
+  const ok = typeErrors.length === 0 && rows.length > 0 && unchecked.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
   const structuredMatrices = Object.entries(domains).flatMap(([name, d]) => (d === 'invertible' || d === 'positive-definite' ? [`${name} ${MATRIX_DOMAINS[d]}`] : []));
   return {
-    dims: report.dims,
+    dims,
     structuredMatrices,
     seed,
     tol,
     typeErrors,
-    typeChecked,
+    typeChecked: known.typeChecked ?? false,
     rows,
     ...(notFinite !== undefined ? { notFinite: { ...notFinite, seeds: [firstSeed, seed] as const } } : {}),
     ok,
+  };
+}
+
+/** Every row at one sampled point, and the first thing not finite there. */
+function checkAt(
+  model: Model,
+  exports: Readonly<Record<string, unknown>>,
+  manifest: ModuleManifest,
+  derived: readonly DerivedGradient[],
+  higher: readonly DerivedHigher[],
+  dims: ReadonlyMap<string, number>,
+  domains: Record<string, Domain>,
+  seed: number,
+  tol: number,
+): { rows: CheckRow[]; notFinite: Omit<NotFinite, 'seeds'> | undefined } {
+  const values = randomInputs(model, dims, mulberry32(seed), { domains });
+  const inputs = moduleInputs(model, values, dims);
+  const reference = new ReferenceEvaluator({ values, dims });
+  const call = (name: string, ...args: unknown[]): unknown => (exports[name] as (...a: unknown[]) => unknown)(...args);
+  const rows: CheckRow[] = [];
+  // How far the module's value moves when every input entry is moved by a few hundred ε, relatively:
+  // what rounding alone can do to an ill-conditioned value (an inverse of a nearly singular matrix).
+  const nudged = [1, 2].map((k) => moduleInputs(model, nudge(values, mulberry32(seed * 7 + k)), dims));
+  const sensitivity = new Map<string, number>();
+  const sensitivityOf = (definition: string): number => {
+    const cached = sensitivity.get(definition);
+    if (cached !== undefined) return cached;
+    const fn = manifest.definitions.find((d) => d.definition === definition)!.functionName;
+    const base = toValue(call(fn, inputs)).flat();
+    let most = 0;
+    for (const at of nudged) toValue(call(fn, at)).flat().forEach((x, i) => (most = Math.max(most, Math.abs(x - base[i]!))));
+    const allowance = Number.isFinite(most) ? VALUE_SAFETY * most : 0;
+    sensitivity.set(definition, allowance);
+    return allowance;
+  };
+  const valueRow = (functionName: string, definition: string, actual: Value, expected: Value) => {
+    const allowance = sensitivityOf(definition);
+    const comparison = compareValues(actual, expected, { noise: allowance });
+    const measured = compareValues(actual, expected);
+    const pass = comparison.mismatch === undefined && comparison.maxRel <= tol;
+    rows.push({ functionName, variable: 'value', comparison, measured: { maxAbs: measured.maxAbs, maxRel: measured.maxRel }, allowance, pass });
+  };
+  let notFinite: Omit<NotFinite, 'seeds'> | undefined;
+  for (const d of model.definitions) {
+    const found = firstNotFinite(reference.value(d.node));
+    if (found !== undefined) {
+      notFinite = { what: d.name, ...found };
+      break;
+    }
+  }
+  for (const { definition, functionName } of manifest.definitions) {
+    const node = model.definitions.find((d) => d.name === definition)!.node;
+    valueRow(functionName, definition, toValue(call(functionName, inputs)), reference.value(node));
+  }
+  const cx: DerivativeContext = { model, call, inputs, values, dims, seed, forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])) };
+  const results = new Map<string, Record<string, unknown>>();
+  for (const g of manifest.gradients) results.set(g.functionName, call(g.functionName, inputs) as Record<string, unknown>);
+  const derivativeRows: DerivativeRow[] = [];
+  for (const d of derived) {
+    const fn = d.request.functionName;
+    valueRow(fn, d.request.target.name, toValue(results.get(fn)!.value), reference.value(d.request.target.node));
+    for (const r of gradientRows(cx, [d], results)) {
+      derivativeRows.push(r);
+      rows.push(derivativeRow(r));
+    }
+  }
+  for (const one of higher) {
+    const h = higherRows(cx, [one]);
+    for (const v of h.values) valueRow(v.functionName, one.request.target.name, toValue(v.actual), reference.value(v.target));
+    for (const r of h.rows) {
+      derivativeRows.push(r);
+      rows.push(derivativeRow(r));
+    }
+  }
+  for (const r of derivativeRows) {
+    if (notFinite !== undefined) break;
+    const bad = r.check?.notFinite;
+    if (bad === undefined) continue;
+    notFinite = { what: bad.where === 'derivative' ? r.what : `${r.what} by finite differences`, value: bad.value, entry: undefined };
+  }
+  return { rows, notFinite };
+}
+
+/** Relative size of the input nudges that measure a value's sensitivity to rounding. */
+const NUDGE = 256 * Number.EPSILON;
+/** How many times that sensitivity a value may differ from the reference by, before `tol` applies. */
+const VALUE_SAFETY = 10;
+
+/** Every input entry times 1 ± NUDGE (index variables as they are). */
+function nudge(values: ReadonlyMap<string, InputValue>, rng: () => number): Map<string, InputValue> {
+  const moved = (x: number) => x * (1 + (rng() < 0.5 ? -NUDGE : NUDGE));
+  const result = new Map<string, InputValue>();
+  for (const [name, v] of values) result.set(name, typeof v === 'number' ? (Number.isInteger(v) ? v : moved(v)) : v.map((row) => row.map(moved)));
+  return result;
+}
+
+/** A derivative row of the report. */
+function derivativeRow(r: DerivativeRow): CheckRow {
+  const none: Comparison = { maxAbs: 0, maxRel: 0, worst: undefined, mismatch: undefined };
+  if (r.check === undefined) {
+    return { functionName: r.functionName, variable: r.variable, comparison: none, measured: none, allowance: 0, pass: true, skipped: r.skipped ?? 'not checked' };
+  }
+  const c = r.check;
+  const bad = c.notFinite;
+  const mismatch =
+    r.mismatch ?? (bad === undefined ? undefined : bad.where === 'derivative' ? `not finite: ${bad.value} at entry ${bad.entry}` : 'not finite: the finite differences');
+  const relative = c.scale > 0 ? c.error / c.scale : c.error === 0 ? 0 : Infinity;
+  const comparison: Comparison = { maxAbs: Math.max(0, c.error - c.allowance), maxRel: relative, worst: undefined, mismatch };
+  return {
+    functionName: r.functionName,
+    variable: r.variable,
+    comparison,
+    measured: { maxAbs: c.error, maxRel: relative },
+    allowance: c.allowance,
+    probes: { count: c.probes, method: c.method },
+    pass: c.pass && mismatch === undefined,
   };
 }
 

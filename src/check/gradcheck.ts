@@ -45,7 +45,7 @@ export interface GradientCheckReport {
 }
 
 /** Leaves that hold no input (constants, sizes, ones, eye, onehot), as their lowering says. */
-function isConstantLeaf(op: OpName): boolean {
+export function isConstantLeaf(op: OpName): boolean {
   const lower = OPS[op].lower;
   return lower.kind === 'constant' || (lower.kind === 'leaf' && lower.value !== 'input');
 }

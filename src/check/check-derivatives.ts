@@ -1,0 +1,219 @@
+/**
+ * The derivative rows of `gradc check`: every gradient, Jacobian, Hessian block and HVP of a
+ * generated module against finite differences of functions that do not derive. With respect to
+ * a variable, F is the module's own forward function (its values are checked against the
+ * reference evaluator separately) or, for a Hessian block or an HVP, the module's gradient (checked
+ * by its own rows); with respect to a definition, F is the reference evaluator with that
+ * definition's value replaced. Each block is judged by probe.ts.
+ */
+import type { DerivedGradient } from '../diff/differentiate.js';
+import type { DerivedHigher } from '../diff/higher.js';
+import type { Model } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
+import { isConstantLeaf } from './gradcheck.js';
+import { checkBlock, type BlockCheck, type BlockFunction } from './probe.js';
+import { mulberry32 } from './random.js';
+import { concreteShape, ReferenceEvaluator, type InputValue, type Value } from './reference.js';
+import { toValue } from './run-module.js';
+
+/** One derivative row: a block's check, or why it was skipped. */
+export interface DerivativeRow {
+  readonly functionName: string;
+  /** The wrt name of a gradient or Jacobian block, `grad.x`, `hess.x.y`, `hvp.W`. */
+  readonly variable: string;
+  /** What is differentiated, for messages: `dL/dW`. */
+  readonly what: string;
+  readonly check?: BlockCheck;
+  readonly skipped?: string;
+  /** The block has the wrong number of entries. */
+  readonly mismatch?: string;
+}
+
+/** A function's value row of a higher function: the module's value, and the node it must equal. */
+export interface HigherValue {
+  readonly functionName: string;
+  readonly actual: unknown;
+  readonly target: Node;
+}
+
+export interface DerivativeContext {
+  readonly model: Model;
+  readonly call: (name: string, ...args: unknown[]) => unknown;
+  /** The module's argument object at the sampled point. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly values: ReadonlyMap<string, InputValue>;
+  readonly dims: ReadonlyMap<string, number>;
+  readonly seed: number;
+  /** The forward function of each definition, by definition name. */
+  readonly forward: ReadonlyMap<string, string>;
+}
+
+/** A module value's entries, row-major. */
+function flatten(v: unknown): Float64Array {
+  if (typeof v === 'number') return Float64Array.of(v);
+  if (v instanceof Float64Array) return v;
+  if (Array.isArray(v)) return Float64Array.from(v as number[]);
+  if (typeof v === 'object' && v !== null && 'data' in v) return Float64Array.from((v as { data: ArrayLike<number> }).data);
+  return Float64Array.from(toValue(v).flat());
+}
+
+const flatValue = (v: InputValue): Float64Array => (typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v.flat()));
+
+/** A small deterministic hash of a row's name, so every block gets its own directions. */
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** The module's argument for a variable given as flat entries. */
+function moduleValue(model: Model, name: string, x: ArrayLike<number>, dims: ReadonlyMap<string, number>): unknown {
+  const v = model.variables.find((w) => w.name === name)!;
+  if (v.kind === 'scalar') return x[0]!;
+  if (v.kind === 'vector') return x;
+  const [rows, cols] = concreteShape(v.shape, dims);
+  return { rows, cols, data: x };
+}
+
+/** The inputs with some variables replaced. */
+function replaced(inputs: Readonly<Record<string, unknown>>, changes: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const next = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(inputs)) next[k] = inputs[k];
+  for (const k of Object.keys(changes)) next[k] = changes[k];
+  return next;
+}
+
+/** Value rows of a shape as a reference override. */
+function reshape(x: Float64Array, like: Value): Value {
+  const cols = like[0]!.length;
+  return like.map((row, i) => row.map((_, j) => x[i * cols + j]!));
+}
+
+/**
+ * F of a block with respect to `wrt`: `module(inputs)` with the variable moved, or, for a
+ * definition, the reference evaluation of `node` with the definition's value replaced.
+ */
+function blockFunction(
+  cx: DerivativeContext,
+  wrt: { readonly name: string; readonly node: Node; readonly isVariable: boolean },
+  module: (inputs: Record<string, unknown>) => unknown,
+  node: Node,
+): { F: BlockFunction; x0: Float64Array } {
+  if (wrt.isVariable) {
+    const x0 = flatValue(cx.values.get(wrt.name)!);
+    return { x0, F: (x) => flatten(module(replaced(cx.inputs, { [wrt.name]: moduleValue(cx.model, wrt.name, x, cx.dims) }))) };
+  }
+  const base = new ReferenceEvaluator({ values: cx.values, dims: cx.dims }).value(wrt.node);
+  const overrides = (x: Float64Array) => new Map([[wrt.node.id, reshape(x, base)]]);
+  return { x0: Float64Array.from(base.flat()), F: (x) => Float64Array.from(new ReferenceEvaluator({ values: cx.values, dims: cx.dims, overrides: overrides(x) }).value(node).flat()) };
+}
+
+/** One block's row: J against F, or the mismatch of J's size. */
+function blockRow(cx: DerivativeContext, functionName: string, variable: string, what: string, F: BlockFunction, x0: Float64Array, actual: unknown): DerivativeRow {
+  const J = flatten(actual);
+  const n = x0.length;
+  const m = n === 0 ? 0 : J.length / n;
+  if (!Number.isInteger(m) || m === 0) {
+    const check: BlockCheck = { error: Infinity, allowance: 0, scale: 0, probes: 0, method: 'entries', pass: false };
+    return { functionName, variable, what, check, mismatch: `${J.length} entries, not a multiple of ${n}` };
+  }
+  const rng = mulberry32((cx.seed ^ hash(`${functionName} ${variable}`)) >>> 0);
+  return { functionName, variable, what, check: checkBlock(F, x0, J, m, rng) };
+}
+
+/** The rows of every gradient function. */
+export function gradientRows(cx: DerivativeContext, derived: readonly DerivedGradient[], results: ReadonlyMap<string, Record<string, unknown>>): DerivativeRow[] {
+  const rows: DerivativeRow[] = [];
+  for (const d of derived) {
+    const fn = d.request.functionName;
+    const target = d.request.target;
+    const result = results.get(fn)!;
+    const forward = (inputs: Record<string, unknown>) => cx.call(cx.forward.get(target.name)!, inputs);
+    for (const w of d.request.wrt) {
+      const what = `d${target.name}/d${w.name}`;
+      if (!w.isVariable && isConstantLeaf(w.node.op)) {
+        rows.push({ functionName: fn, variable: w.name, what, skipped: 'the definition is a constant' });
+        continue;
+      }
+      const { F, x0 } = blockFunction(cx, w, forward, target.node);
+      rows.push(blockRow(cx, fn, w.name, what, F, x0, result[w.name]));
+    }
+  }
+  return rows;
+}
+
+/** The module's argument for an HVP's direction, and the direction itself as values. */
+function hvpDirection(cx: DerivativeContext, h: DerivedHigher): Map<string, Float64Array> {
+  const rng = mulberry32(cx.seed + 7919);
+  const result = new Map<string, Float64Array>();
+  for (const d of h.directions) {
+    const size = flatValue(cx.values.get(d.of)!).length;
+    result.set(d.of, Float64Array.from({ length: size }, () => 2 * rng() - 1));
+  }
+  return result;
+}
+
+/**
+ * The rows of every jacobian, hessian and hvp function: its value (to be compared with the
+ * reference by the caller), its gradient blocks, and its Jacobian, Hessian or HVP blocks.
+ */
+export function higherRows(cx: DerivativeContext, higher: readonly DerivedHigher[]): { values: HigherValue[]; rows: DerivativeRow[] } {
+  const values: HigherValue[] = [];
+  const rows: DerivativeRow[] = [];
+  for (const h of higher) {
+    const fn = h.request.functionName;
+    const target = h.request.target;
+    const direction = h.request.kind === 'hvp' ? hvpDirection(cx, h) : undefined;
+    const directionArgument = (d: Map<string, Float64Array>) => {
+      const argument = Object.create(null) as Record<string, unknown>;
+      for (const [name, v] of d) argument[name] = moduleValue(cx.model, name, Float64Array.from(v), cx.dims);
+      return argument;
+    };
+    const run = (inputs: Record<string, unknown>) =>
+      (direction === undefined ? cx.call(fn, inputs) : cx.call(fn, inputs, directionArgument(direction))) as Record<string, unknown>;
+    const result = run(replaced(cx.inputs, {}));
+    values.push({ functionName: fn, actual: result.value, target: target.node });
+    const forward = (inputs: Record<string, unknown>) => cx.call(cx.forward.get(target.name)!, inputs);
+    if (h.request.kind === 'jacobian') {
+      for (const w of h.request.wrt) {
+        const { F, x0 } = blockFunction(cx, w, forward, target.node);
+        rows.push(blockRow(cx, fn, w.name, `d${target.name}/d${w.name}`, F, x0, result[w.name]));
+      }
+      continue;
+    }
+    const grad = result.grad as Record<string, unknown>;
+    for (const g of h.gradient) {
+      const w = h.request.wrt.find((x) => x.name === g.name)!;
+      const { F, x0 } = blockFunction(cx, w, forward, target.node);
+      rows.push(blockRow(cx, fn, `grad.${g.name}`, `d${target.name}/d${g.name}`, F, x0, grad[g.name]));
+    }
+    // The module's own gradient, moved: checked by the rows above.
+    const gradientOf = (name: string) => (inputs: Record<string, unknown>) => (run(inputs).grad as Record<string, unknown>)[name];
+    if (h.request.kind === 'hessian') {
+      const hess = result.hess as Record<string, Record<string, unknown>>;
+      for (const b of h.blocks) {
+        const [x, y] = b.wrt as [string, string];
+        const w = h.request.wrt.find((r) => r.name === y)!;
+        const node = h.gradient.find((g) => g.name === x)!.node;
+        const { F, x0 } = blockFunction(cx, w, gradientOf(x), node);
+        rows.push(blockRow(cx, fn, `hess.${x}.${y}`, `d²${target.name}/d${x}d${y}`, F, x0, hess[x]![y]));
+      }
+      continue;
+    }
+    // hvp: the gradient moved along the direction, every wrt variable at once: a block of one column.
+    const hvp = result.hvp as Record<string, unknown>;
+    for (const b of h.blocks) {
+      const a = b.wrt[0]!;
+      const F: BlockFunction = (t) => {
+        const changes = Object.create(null) as Record<string, unknown>;
+        for (const [name, v] of direction!) {
+          const x = flatValue(cx.values.get(name)!);
+          changes[name] = moduleValue(cx.model, name, x.map((e, i) => e + t[0]! * v[i]!), cx.dims);
+        }
+        return flatten(gradientOf(a)(replaced(cx.inputs, changes)));
+      };
+      rows.push(blockRow(cx, fn, `hvp.${a}`, `(H${target.name} v)_${a}`, F, Float64Array.of(0), hvp[a]));
+    }
+  }
+  return { values, rows };
+}
