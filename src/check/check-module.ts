@@ -31,6 +31,11 @@ export interface CheckOptions {
    * modules may type-check them another way (several at once) and turn this off.
    */
   readonly typeCheck?: boolean;
+  /**
+   * Check only these functions of the module (by name; default all): a caller that changed one
+   * function (a test injecting a fault) need not check the others again.
+   */
+  readonly functions?: readonly string[];
 }
 
 /**
@@ -217,14 +222,21 @@ export function checkExports(
   const firstSeed = options.seed ?? 1;
   const dims = randomDims(model, options.dims);
   let seed = firstSeed;
-  let found = checkAt(model, exports, manifest, derived, higher, dims, domains, seed, tol);
+  const chosen = wanted(options);
+  const only = {
+    manifest: { ...manifest, definitions: manifest.definitions.filter((d) => chosen(d.functionName)) },
+    derived: derived.filter((d) => chosen(d.request.functionName)),
+    higher: higher.filter((h) => chosen(h.request.functionName)),
+  };
+  const at = (s: number) => checkAt(model, exports, manifest, only, dims, domains, s, tol);
+  let found = at(seed);
   for (let attempt = 1; attempt < SEED_ATTEMPTS && found.notFinite !== undefined; attempt++) {
     seed = firstSeed + attempt;
-    found = checkAt(model, exports, manifest, derived, higher, dims, domains, seed, tol);
+    found = at(seed);
   }
   const { rows, notFinite } = found;
   // Every function of the module must have been compared: a report without rows proves nothing.
-  const functions = [...manifest.definitions, ...manifest.gradients, ...manifest.higher].map((f) => f.functionName);
+  const functions = [...manifest.definitions, ...manifest.gradients, ...manifest.higher].map((f) => f.functionName).filter(wanted(options));
   const unchecked = functions.filter((f) => !rows.some((r) => r.functionName === f && r.skipped === undefined));
   const ok = typeErrors.length === 0 && rows.length > 0 && unchecked.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
   const structuredMatrices = Object.entries(domains).flatMap(([name, d]) => (d === 'invertible' || d === 'positive-definite' ? [`${name} ${MATRIX_DOMAINS[d]}`] : []));
@@ -246,8 +258,7 @@ function checkAt(
   model: Model,
   exports: Readonly<Record<string, unknown>>,
   manifest: ModuleManifest,
-  derived: readonly DerivedGradient[],
-  higher: readonly DerivedHigher[],
+  only: { manifest: ModuleManifest; derived: readonly DerivedGradient[]; higher: readonly DerivedHigher[] },
   dims: ReadonlyMap<string, number>,
   domains: Record<string, Domain>,
   seed: number,
@@ -288,13 +299,14 @@ function checkAt(
       break;
     }
   }
-  for (const { definition, functionName } of manifest.definitions) {
+  const { derived, higher } = only;
+  for (const { definition, functionName } of only.manifest.definitions) {
     const node = model.definitions.find((d) => d.name === definition)!.node;
     valueRow(functionName, definition, toValue(call(functionName, inputs)), reference.value(node));
   }
   const cx: DerivativeContext = { model, call, inputs, values, dims, seed, forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])) };
   const results = new Map<string, Record<string, unknown>>();
-  for (const g of manifest.gradients) results.set(g.functionName, call(g.functionName, inputs) as Record<string, unknown>);
+  for (const g of manifest.gradients.filter((x) => derived.some((d) => d.request.functionName === x.functionName))) results.set(g.functionName, call(g.functionName, inputs) as Record<string, unknown>);
   const derivativeRows: DerivativeRow[] = [];
   for (const d of derived) {
     const fn = d.request.functionName;
@@ -319,6 +331,12 @@ function checkAt(
     notFinite = { what: bad.where === 'derivative' ? r.what : `${r.what} by finite differences`, value: bad.value, entry: undefined };
   }
   return { rows, notFinite };
+}
+
+/** Whether a function is among those the options ask to check. */
+function wanted(options: CheckOptions): (functionName: string) => boolean {
+  const list = options.functions;
+  return (f) => list === undefined || list.includes(f);
 }
 
 /** Relative size of the input nudges that measure a value's sensitivity to rounding. */
