@@ -1,0 +1,81 @@
+/**
+ * Issue 22, no false alarm: correct derivatives pass the check at any size. Random formulas of
+ * the shared generator (every operator and function), with their Hessians, HVPs and Jacobians
+ * where gradc writes them, at dimensions drawn from 1 to 64; and every bench model at its bench
+ * size. GRADC_FALSE_ALARM_FORMULAS sets the count (default 100; `npm run test:long` runs 1000); the formulas are checked ten to a
+ * module, and a failing module is checked again formula by formula to name the culprit.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkExports, checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { mulberry32 } from '../../src/check/random.js';
+import { checkFormula } from '../../src/front.js';
+import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';
+import { compile } from '../helpers/mutations.js';
+import { acceptedSecondOrder } from '../helpers/second-order.js';
+
+const COUNT = Number(process.env.GRADC_FALSE_ALARM_FORMULAS ?? 100);
+const PER_MODULE = 10;
+const SEED = 2022;
+
+/** A formula with its second-order lines, prefixed so that ten share a module, and sizes from 1 to 64. */
+function randomCase(spec: Parameters<typeof renderFormula>[0], prefix: string, rng: () => number): { text: string; dims: Record<string, number> } {
+  const { text, dims } = renderFormula(spec, prefix);
+  let lines: string[] = [];
+  try {
+    lines = acceptedSecondOrder(text).lines;
+  } catch {
+    lines = [];
+  }
+  const sizes = Object.fromEntries(Object.keys(dims).map((d) => [d, 1 + Math.floor(rng() * 64)]));
+  return { text: `${text}${lines.map((l) => `${l}\n`).join('')}`, dims: sizes };
+}
+
+describe('the check raises no false alarm', () => {
+  it(`${COUNT} random formulas with second-order lines, dimensions up to 64`, async () => {
+    const specs = fc.sample(formulaArbitrary(), { seed: SEED, numRuns: COUNT });
+    const rng = mulberry32(SEED);
+    const alarms: string[] = [];
+    let rows = 0;
+    for (let from = 0; from < specs.length; from += PER_MODULE) {
+      const batch = specs.slice(from, from + PER_MODULE).map((s, i) => randomCase(s, `f${from + i}_`, rng));
+      const text = batch.map((b) => b.text).join('\n');
+      const dims = Object.assign({}, ...batch.map((b) => b.dims)) as Record<string, number>;
+      const c = await compile(text, 'batch.formula');
+      const report = checkExports(c.model, c.exports, c.module.manifest, { dims, seed: from + 1 });
+      rows += report.rows.length;
+      if (report.ok) continue;
+      for (const b of batch) {
+        const alone = await checkModel(checkFormula(b.text, 'alone.formula'), { dims: b.dims, seed: from + 1, typeCheck: false });
+        if (!alone.ok) alarms.push(`${b.text}${JSON.stringify(b.dims)}\n${formatCheckReport(alone)}`);
+      }
+      if (alarms.length === 0) alarms.push(`a batch fails that no formula fails alone:\n${text}${formatCheckReport(report)}`);
+    }
+    console.log(`false-alarm suite: ${specs.length} random formulas, ${rows} rows, ${alarms.length} false alarms`);
+    expect(rows).toBeGreaterThan(specs.length);
+    expect(alarms).toEqual([]);
+  }, 900_000);
+
+  /** The bench models at the sizes `npm run bench` measures them. */
+  const BENCH: [string, Record<string, number>][] = [
+    ['ds102', { h: 256, m: 256 }],
+    ['domke', { p: 784, M: 128, K: 10 }],
+    ['inf264', {}],
+    ['logreg', { N: 512, d: 64 }],
+    ['mlp16', { n: 128 }],
+    ['mlp2', { d: 256, h: 256, K: 10, N: 64 }],
+    ['mlp2', { d: 256, h: 256, K: 10, N: 256 }],
+    ['softmax', { p: 784, K: 10, N: 128 }],
+    ['domkebatch', { p: 784, M: 128, K: 10, N: 64 }],
+    ['gp', { N: 64, d: 2 }],
+    ['gp', { N: 256, d: 2 }],
+  ];
+  for (const [model, dims] of BENCH) {
+    it(`bench model ${model} at ${JSON.stringify(dims)}`, async () => {
+      const report = await checkModel(checkFormula(readFileSync(`bench/models/${model}.formula`, 'utf8'), `${model}.formula`), { dims, typeCheck: false });
+      expect(report.rows.length).toBeGreaterThan(0);
+      expect(report.ok, formatCheckReport(report)).toBe(true);
+    }, 120_000);
+  }
+});
