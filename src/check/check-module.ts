@@ -402,12 +402,13 @@ export function formatCheckReport(report: CheckReport): string {
   const dims = [...report.dims].map(([d, n]) => `${d}=${n}`).join(', ');
   lines.push(`dimensions: ${dims === '' ? '(none)' : dims}; seed ${report.seed}`);
   if (report.structuredMatrices.length > 0) lines.push(`sampled: ${report.structuredMatrices.join(', ')}`);
-  lines.push(`tolerance: relative error ${report.tol === 0 ? '0' : report.tol.toExponential()}, after the allowed noise is subtracted`);
+  lines.push(`tolerance: values within relative error ${report.tol === 0 ? '0' : report.tol.toExponential()} beyond their rounding; derivatives within their allowance`);
   for (const e of report.typeErrors) lines.push(`type error in the generated module: ${e}`);
-  const header = ['function', 'variable', 'max abs error', 'max rel error', 'allowed noise', 'result'];
+  const header = ['function', 'variable', 'probes', 'error', 'rel error', 'allowance', 'result'];
   const body = report.rows.map((r) => [
     r.functionName,
     r.variable,
+    r.probes === undefined || r.probes.count === 0 ? '-' : `${r.probes.count} ${r.probes.method === 'entries' ? (r.probes.count === 1 ? 'entry' : 'entries') : 'directions'}`,
     measuredErrors(r) ? scientific(r.measured.maxAbs) : '-',
     measuredErrors(r) ? scientific(r.measured.maxRel) : '-',
     // Left empty for a skipped row: nothing was compared, so nothing was allowed.
@@ -432,11 +433,20 @@ export interface CheckRowDocument {
   readonly function: string;
   /** `value` for the function's own value, else the variable or definition differentiated against. */
   readonly variable: string;
-  /** As measured, nothing subtracted; null when not measured (skipped, or `reason` says why not). */
-  readonly maxAbsError: JsonNumber | null;
-  readonly maxRelError: JsonNumber | null;
-  /** The absolute error allowed for rounding noise before the tolerance applies; null when skipped. */
-  readonly allowedNoise: JsonNumber | null;
+  /** A block: how many probes, `entries` (its columns) or `directions`; null for a value or a skipped row. */
+  readonly probes: { readonly count: number; readonly method: 'entries' | 'directions' } | null;
+  /**
+   * As measured; null when not measured (skipped, or `reason` says why not). A value: the
+   * largest absolute error over its entries. A block: ‖J v − N(v)‖₂ at its worst probe.
+   */
+  readonly error: JsonNumber | null;
+  /** A value: the largest relative error of an entry. A block: the error over ‖J v‖₂. */
+  readonly relError: JsonNumber | null;
+  /**
+   * A block: the error its worst probe was allowed (it passes when every probe is within its
+   * own). A value: what rounding can explain, subtracted before `tolerance` applies. Null when skipped.
+   */
+  readonly allowance: JsonNumber | null;
   readonly result: 'pass' | 'fail' | 'skipped';
   /** Why a row was skipped, or what mismatched (shapes, NaN) in a failed one. */
   readonly reason?: string;
@@ -479,9 +489,10 @@ export function checkReportDocument(report: CheckReport, formula: string): Check
     return {
       function: r.functionName,
       variable: r.variable,
-      maxAbsError: measured ? jsonNumber(r.measured.maxAbs) : null,
-      maxRelError: measured ? jsonNumber(r.measured.maxRel) : null,
-      allowedNoise: r.skipped === undefined ? jsonNumber(r.allowance) : null,
+      probes: r.probes ?? null,
+      error: measured ? jsonNumber(r.measured.maxAbs) : null,
+      relError: measured ? jsonNumber(r.measured.maxRel) : null,
+      allowance: r.skipped === undefined ? jsonNumber(r.allowance) : null,
       result: r.skipped !== undefined ? 'skipped' : r.pass ? 'pass' : 'fail',
       ...(reason === undefined ? {} : { reason }),
     };
