@@ -27,6 +27,8 @@ export interface DerivativeRow {
   readonly skipped?: string;
   /** The block has the wrong number of entries. */
   readonly mismatch?: string;
+  /** The block's columns as the module returns it (a gradient of a matrix: the matrix's), to name an entry. */
+  readonly shape?: readonly [number, number];
 }
 
 /** A function's value row of a higher function: the module's value, and the node it must equal. */
@@ -118,7 +120,8 @@ function blockRow(cx: DerivativeContext, functionName: string, variable: string,
     return { functionName, variable, what, check, mismatch: `${J.length} entries, not a multiple of ${n}` };
   }
   const rng = mulberry32((cx.seed ^ hash(`${functionName} ${variable}`)) >>> 0);
-  return { functionName, variable, what, check: checkBlock(F, x0, J, m, rng) };
+  const shown = toValue(actual);
+  return { functionName, variable, what, check: checkBlock(F, x0, J, m, rng), shape: [shown.length, shown[0]?.length ?? 1] };
 }
 
 /** The rows of every gradient function. */

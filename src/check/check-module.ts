@@ -14,6 +14,7 @@ import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, type Comparison } from './numeric.js';
 import { MATRIX_DOMAINS, mulberry32, randomDims, randomInputs, type Domain } from './random.js';
 import { ReferenceEvaluator, type InputValue, type Value } from './reference.js';
+import { slopeCheck } from './slope.js';
 import { moduleInputs, toValue } from './run-module.js';
 
 /**
@@ -278,7 +279,8 @@ function checkAt(
     if (cached !== undefined) return cached;
     const fn = manifest.definitions.find((d) => d.definition === definition)!.functionName;
     const base = toValue(call(fn, inputs)).flat();
-    let most = 0;
+    // And the rounding of the value itself: a few ε of its largest entry.
+    let most = 4 * Number.EPSILON * base.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     for (const at of nudged) toValue(call(fn, at)).flat().forEach((x, i) => (most = Math.max(most, Math.abs(x - base[i]!))));
     const allowance = Number.isFinite(most) ? VALUE_SAFETY * most : 0;
     sensitivity.set(definition, allowance);
@@ -300,9 +302,17 @@ function checkAt(
     }
   }
   const { derived, higher } = only;
+  // The definitions whose forward functions the derivative rows difference: their slopes too.
+  const differenced = new Set([...derived, ...higher].map((d) => d.request.target.name));
   for (const { definition, functionName } of only.manifest.definitions) {
     const node = model.definitions.find((d) => d.name === definition)!.node;
     valueRow(functionName, definition, toValue(call(functionName, inputs)), reference.value(node));
+    if (!differenced.has(definition)) continue;
+    const slope = slopeCheck(model, node, (at) => call(functionName, at), values, dims, seed, sensitivityOf(definition));
+    if (slope.pass) continue;
+    const last = rows.pop()!;
+    const mismatch = `its slope along a random direction differs from the reference's by ${slope.error.toExponential(2)} (allowed ${slope.allowance.toExponential(2)})`;
+    rows.push({ ...last, comparison: { ...last.comparison, mismatch: last.comparison.mismatch ?? mismatch }, pass: false });
   }
   const cx: DerivativeContext = { model, call, inputs, values, dims, seed, forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])) };
   const results = new Map<string, Record<string, unknown>>();
@@ -328,7 +338,9 @@ function checkAt(
     if (notFinite !== undefined) break;
     const bad = r.check?.notFinite;
     if (bad === undefined) continue;
-    notFinite = { what: bad.where === 'derivative' ? r.what : `${r.what} by finite differences`, value: bad.value, entry: undefined };
+    const [rowsOf, cols] = r.shape ?? [1, 1];
+    const entry = bad.where === 'differences' || rowsOf * cols === 1 ? undefined : { row: Math.floor(bad.entry / cols), col: bad.entry % cols };
+    notFinite = { what: bad.where === 'derivative' ? r.what : `${r.what} by finite differences`, value: bad.value, entry };
   }
   return { rows, notFinite };
 }
@@ -361,7 +373,12 @@ function derivativeRow(r: DerivativeRow): CheckRow {
   const c = r.check;
   const bad = c.notFinite;
   const mismatch =
-    r.mismatch ?? (bad === undefined ? undefined : bad.where === 'derivative' ? `not finite: ${bad.value} at entry ${bad.entry}` : 'not finite: the finite differences');
+    r.mismatch ??
+    (bad === undefined
+      ? undefined
+      : bad.where === 'derivative'
+        ? `not finite: ${bad.value} at entry (${Math.floor(bad.entry / (r.shape?.[1] ?? 1))}, ${bad.entry % (r.shape?.[1] ?? 1)})`
+        : 'not finite: the finite differences');
   const relative = c.scale > 0 ? c.error / c.scale : c.error === 0 ? 0 : Infinity;
   const comparison: Comparison = { maxAbs: Math.max(0, c.error - c.allowance), maxRel: relative, worst: undefined, mismatch };
   return {

@@ -178,14 +178,14 @@ export function checkBlock(F: BlockFunction, x0: Float64Array, J: ArrayLike<numb
   const n = x0.length;
   const method = n <= ENTRYWISE_COLUMNS ? 'entries' : 'directions';
   const bad = firstNotFinite(J);
-  if (bad >= 0) return { error: NaN, allowance: NaN, scale: NaN, probes: 0, method, notFinite: { where: 'derivative', value: J[bad]!, entry: bad }, pass: false };
+  if (bad >= 0) return { error: NaN, allowance: 0, scale: NaN, probes: 0, method, notFinite: { where: 'derivative', value: J[bad]!, entry: bad }, pass: false };
   const f0 = F(x0);
   let worst = { error: 0, allowance: 0, scale: 0, ratio: -1 };
   const list = probes(J, m, n, x0, rng);
   for (const probe of list) {
     const r = runProbe(F, f0, J, m, n, x0, probe);
     if (r.notFinite !== undefined) {
-      return { error: NaN, allowance: NaN, scale: r.scale, probes: list.length, method, notFinite: { where: 'differences', value: NaN, entry: r.notFinite }, pass: false };
+      return { error: NaN, allowance: 0, scale: r.scale, probes: list.length, method, notFinite: { where: 'differences', value: NaN, entry: r.notFinite }, pass: false };
     }
     const ratio = r.error === 0 ? 0 : r.error / r.allowance;
     if (ratio > worst.ratio) worst = { ...r, ratio };

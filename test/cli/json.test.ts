@@ -62,19 +62,21 @@ describe('check --json', () => {
     ]);
   });
 
-  it('a row carries the measured errors and the allowed noise; a skipped row carries nulls and its reason', async () => {
+  it('a row carries its probes, the measured errors and the allowance; a skipped row carries nulls and its reason', async () => {
     const file = scratch.file('constant.formula', CONSTANT);
     const { rows } = JSON.parse((await runCli(['check', file, '--dims', 'n=3', '--seed', '5', '--json'])).stdout);
-    expect(Object.keys(rows[3])).toEqual(['function', 'variable', 'maxAbsError', 'maxRelError', 'allowedNoise', 'result']);
-    expect(rows[3]).toMatchObject({ function: 'LGrad', variable: 'x', result: 'pass' });
-    expect(rows[3].maxAbsError).toBeGreaterThan(0);
-    expect(rows[3].allowedNoise).toBeGreaterThan(0);
+    expect(Object.keys(rows[3])).toEqual(['function', 'variable', 'probes', 'error', 'relError', 'allowance', 'result']);
+    expect(rows[3]).toMatchObject({ function: 'LGrad', variable: 'x', probes: { count: 3, method: 'entries' }, result: 'pass' });
+    expect(rows[3].error).toBeGreaterThan(0);
+    expect(rows[3].error).toBeLessThanOrEqual(rows[3].allowance);
+    expect(rows[1]).toMatchObject({ function: 'L', variable: 'value', probes: null, result: 'pass' });
     expect(rows[4]).toEqual({
       function: 'LGrad',
       variable: 't',
-      maxAbsError: null,
-      maxRelError: null,
-      allowedNoise: null,
+      probes: null,
+      error: null,
+      relError: null,
+      allowance: null,
       result: 'skipped',
       reason: 'the definition is a constant',
     });
