@@ -51,8 +51,8 @@ describe('gradc check', () => {
     const { out, io } = capture();
     expect(await main(['check', join(dir, 'ds102.formula'), '--dims', 'h=3,m=5', '--seed', '4'], io)).toBe(0);
     expect(out.stdout).toContain('dimensions: h=3, m=5; seed 4');
-    expect(out.stdout).toMatch(/^LGrad\s+A\s+\S+\s+\S+\s+\S+\s+pass$/m);
-    expect(out.stdout).toMatch(/^LGrad\s+b\s+\S+\s+\S+\s+\S+\s+pass$/m);
+    expect(out.stdout).toMatch(/^LGrad\s+A\s+\d+ (?:entries|entry|directions)\s+\S+\s+\S+\s+\S+\s+pass$/m);
+    expect(out.stdout).toMatch(/^LGrad\s+b\s+\d+ (?:entries|entry|directions)\s+\S+\s+\S+\s+\S+\s+pass$/m);
     expect(out.stdout).toContain('all 8 checks passed');
   });
 

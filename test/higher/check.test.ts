@@ -1,13 +1,29 @@
 /**
- * Generated fJac / LHess / LHvp against differences (gradc check): Jacobians column by column,
- * Hessian blocks against differences of the gradient, HVPs against directional differences.
+ * Generated fJac / LHess / LHvp against differences (gradc check): Jacobians against differences
+ * of the value, Hessian blocks against differences of the gradient, HVPs against directional
+ * differences of the gradient.
  */
 import { describe, expect, it } from 'vitest';
 import { checkModel, checkFormula, formatCheckReport } from '../../src/index.js';
 
+/**
+ * Checks the formula and requires it to pass with a compared row for every block of every
+ * second-order function (a report without rows proves nothing): a Jacobian's value and wrt
+ * blocks, a Hessian's value, gradient and every ordered block, an HVP's value, gradient and products.
+ */
 async function passes(text: string, dims?: Record<string, number>) {
-  const report = await checkModel(checkFormula(text), { seed: 3, ...(dims === undefined ? {} : { dims }) });
+  const model = checkFormula(text);
+  const report = await checkModel(model, { seed: 3, ...(dims === undefined ? {} : { dims }) });
   if (!report.ok) throw new Error(formatCheckReport(report));
+  const compared = report.rows.filter((r) => r.skipped === undefined).map((r) => `${r.functionName} ${r.variable}`);
+  for (const h of model.higherRequests) {
+    const wrt = h.wrt.map((w) => w.name);
+    const blocks =
+      h.kind === 'jacobian'
+        ? wrt
+        : [...wrt.map((w) => `grad.${w}`), ...(h.kind === 'hessian' ? wrt.flatMap((x) => wrt.map((y) => `hess.${x}.${y}`)) : wrt.map((w) => `hvp.${w}`))];
+    expect(compared.filter((r) => r.startsWith(`${h.functionName} `))).toEqual(['value', ...blocks].map((b) => `${h.functionName} ${b}`));
+  }
   return report.rows.map((r) => `${r.functionName} ${r.variable}`);
 }
 

@@ -30,6 +30,27 @@ describe('checkModel', () => {
   });
 });
 
+describe('a report proves only what it compared (issue 22, item 6)', () => {
+  it('a check that compares nothing is not ok', async () => {
+    const model = checkFormula('x : vector(n)\nL = sum(sin(x))\ngrad L wrt x\n', 'sin.formula');
+    const report = await checkModel(model, { seed: 1, typeCheck: false, functions: [] });
+    expect(report.rows).toEqual([]);
+    expect(report.ok).toBe(false);
+  });
+
+  it('a check of a gradient function whose every block is skipped still compares its value, and is ok by that row', async () => {
+    const model = checkFormula('x : vector(n)\nt = 2\nL = t sum(x)\ngrad L wrt t\n', 'constant.formula');
+    const report = await checkModel(model, { seed: 1, typeCheck: false });
+    expect(report.rows.map((r) => `${r.functionName} ${r.variable} ${r.skipped === undefined ? 'compared' : 'skipped'}`)).toEqual([
+      't value compared',
+      'L value compared',
+      'LGrad value compared',
+      'LGrad t skipped',
+    ]);
+    expect(report.ok).toBe(true);
+  });
+});
+
 describe('checkModel tolerances', () => {
   it('allows for the rounding noise of central differences of a large value', async () => {
     // ε·|L| / step ≈ 2e-5 here: a correct gradient must not fail by that much.
