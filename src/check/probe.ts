@@ -135,7 +135,7 @@ function firstNotFinite(a: ArrayLike<number>): number {
  * |(D₊ − D₋)(h/2) − (D₊ − D₋)(h)/2| cancels that and is left with the jump of F' when a kink
  * lies near x (where no step size agrees with a one-sided derivative).
  */
-function runProbe(F: BlockFunction, f0: ArrayLike<number>, J: ArrayLike<number>, m: number, n: number, x0: Float64Array, probe: Probe) {
+function runProbe(F: BlockFunction, f0: ArrayLike<number>, noise: Float64Array, J: ArrayLike<number>, m: number, n: number, x0: Float64Array, probe: Probe) {
   const { v, step } = probe;
   const at = (t: number) => {
     const x = new Float64Array(n);
@@ -153,7 +153,7 @@ function runProbe(F: BlockFunction, f0: ArrayLike<number>, J: ArrayLike<number>,
     const numeric = (4 * d3 - d2) / 3;
     let size = Math.abs(f0[i]!);
     for (const [up, down] of points) size = Math.max(size, Math.abs(up[i]!), Math.abs(down[i]!));
-    const rounding = (8 * ROUNDING * Number.EPSILON * size) / step;
+    const rounding = (8 * Math.max(ROUNDING * Number.EPSILON * size, 2 * noise[i]!)) / step;
     const [[up1, down1], [up2, down2]] = points as [[ArrayLike<number>, ArrayLike<number>], [ArrayLike<number>, ArrayLike<number>]];
     const kink = Math.abs((up2[i]! - 2 * f0[i]! + down2[i]!) / (step / 2) - (up1[i]! - 2 * f0[i]! + down1[i]!) / (2 * step));
     estimate[i] = Math.abs(numeric - r1) + rounding + kink;
@@ -163,6 +163,26 @@ function runProbe(F: BlockFunction, f0: ArrayLike<number>, J: ArrayLike<number>,
   error = Math.sqrt(error);
   const allowance = SAFETY * norm(estimate) + GAMMA * norm(absolute);
   return { error, allowance, scale: norm(analytic), notFinite };
+}
+
+/** Relative size of the nudges that measure how much rounding moves F. */
+const NUDGE = 256 * Number.EPSILON;
+
+/**
+ * How far F moves, output by output, when every entry of x is nudged by NUDGE relatively (twice,
+ * random signs): the rounding noise of an evaluation where F cancels (a gradient of 1e-7 summed
+ * from terms of 1e-2 carries the rounding of the terms, not of its own size).
+ */
+function roundingNoise(F: BlockFunction, f0: ArrayLike<number>, x0: Float64Array, rng: Rng): Float64Array {
+  const noise = new Float64Array(f0.length);
+  for (let k = 0; k < 2; k++) {
+    const f = F(x0.map((x) => x * (1 + (rng() < 0.5 ? -NUDGE : NUDGE))));
+    for (let i = 0; i < noise.length; i++) {
+      const d = Math.abs(f[i]! - f0[i]!);
+      if (Number.isFinite(d)) noise[i] = Math.max(noise[i]!, d);
+    }
+  }
+  return noise;
 }
 
 /**
@@ -180,10 +200,11 @@ export function checkBlock(F: BlockFunction, x0: Float64Array, J: ArrayLike<numb
   const bad = firstNotFinite(J);
   if (bad >= 0) return { error: NaN, allowance: 0, scale: NaN, probes: 0, method, notFinite: { where: 'derivative', value: J[bad]!, entry: bad }, pass: false };
   const f0 = F(x0);
+  const noise = roundingNoise(F, f0, x0, rng);
   let worst = { error: 0, allowance: 0, scale: 0, ratio: -1 };
   const list = probes(J, m, n, x0, rng);
   for (const probe of list) {
-    const r = runProbe(F, f0, J, m, n, x0, probe);
+    const r = runProbe(F, f0, noise, J, m, n, x0, probe);
     if (r.notFinite !== undefined) {
       return { error: NaN, allowance: 0, scale: r.scale, probes: list.length, method, notFinite: { where: 'differences', value: NaN, entry: r.notFinite }, pass: false };
     }
