@@ -6,7 +6,7 @@
 import type { EditorView } from '@codemirror/view';
 import { formulaEditor, replaceText, setProblems } from './editor.js';
 import { EXAMPLES } from './examples.js';
-import { showMath } from './math-pane.js';
+import { showMath, timings } from './math-pane.js';
 import type { MathView, Problem, Reply, Request } from './protocol.js';
 import { saveState } from './share.js';
 
@@ -51,8 +51,19 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let moduleTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * The check's verdict belongs to the text it was run on: from the first edit until the check
+   * of the new text arrives, the table is dimmed and the badge says so instead of pass or FAIL.
+   */
+  function checkIsStale(why: string): void {
+    checkTable.classList.add('stale');
+    checkBadge.textContent = why;
+    checkBadge.className = 'stale';
+  }
+
   function send(): void {
     timer = undefined;
+    checkIsStale('checking…');
     latest = { id: latest.id + 1, text: editor.state.doc.toString(), view, dims, seed };
     mathWorker.postMessage(latest);
     saveState({ formula: latest.text, view, dims });
@@ -148,7 +159,7 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
       })
       .join('\n');
     mathElement.classList.toggle('stale', problems.length > 0);
-    if (problems.length > 0) checkTable.classList.add('stale');
+    if (problems.length > 0) checkIsStale('stale: the formula has an error');
   }
 
   /** The dimension inputs, rebuilt only when the formula's dimensions change (typing keeps focus). */
@@ -202,6 +213,7 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
         checkTable.classList.remove('stale');
         checkBadge.textContent = reply.ok ? 'pass' : 'FAIL';
         checkBadge.className = reply.ok ? 'pass' : 'fail';
+        timings.lastCheckMs = reply.workerMs;
         showDims(reply.dims);
         break;
       case 'failure':

@@ -10,6 +10,8 @@ export interface Timings {
   lastEditToMath?: number;
   /** Milliseconds the worker spent on the last math reply (check, differentiate, print, render). */
   lastWorkerMs?: number;
+  /** Milliseconds the module worker spent on the last check (generate and check). */
+  lastCheckMs?: number;
 }
 
 export const timings: Timings = {};

@@ -7,6 +7,7 @@
 import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
 import { generate, type GeneratedModule } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
+import { differentiateHigherRequests } from '../../src/diff/higher.js';
 import { checkFormula } from '../../src/front.js';
 import { GradcError } from '../../src/syntax/errors.js';
 import { problemsOf, type Reply, type Request } from './protocol.js';
@@ -22,12 +23,13 @@ function stillLatest(request: Request): Promise<boolean> {
 }
 
 async function answer(request: Request): Promise<void> {
+  const start = performance.now();
   // The math worker has checked this text already: it does check.
   const model = checkFormula(request.text, 'playground.formula');
   const derived = differentiate(model);
   let generated: GeneratedModule;
   try {
-    generated = await generate(model, derived, { sourceName: 'playground.formula' });
+    generated = await generate(model, derived, { sourceName: 'playground.formula', higher: differentiateHigherRequests(model) });
   } catch (e) {
     // A name the module cannot have (grad f wrt value, a definition named fGrad) is the formula's problem.
     if (e instanceof GradcError) post({ kind: 'problems', id: request.id, problems: problemsOf(e) });
@@ -39,7 +41,7 @@ async function answer(request: Request): Promise<void> {
   try {
     const dims = Object.fromEntries(Object.entries(request.dims).filter(([d]) => model.dims.includes(d)));
     const report = await checkModel(model, { dims, seed: request.seed, typeCheck: false }, generated);
-    post({ kind: 'check', id: request.id, table: formatCheckReport(report), ok: report.ok, dims: [...report.dims] });
+    post({ kind: 'check', id: request.id, table: formatCheckReport(report), ok: report.ok, dims: [...report.dims], workerMs: performance.now() - start });
   } catch (e) {
     post({ kind: 'failure', id: request.id, stage: 'check', message: message(e) });
   }

@@ -56,6 +56,8 @@ export type Reply =
       readonly ok: boolean;
       /** Every dimension of the formula with the size the check used, in the formula's order. */
       readonly dims: readonly (readonly [string, number])[];
+      /** Milliseconds the worker spent: generate the module, check it. */
+      readonly workerMs: number;
     }
   /** A stage that failed for a reason other than the formula (a bug): shown, never swallowed. */
   | { readonly kind: 'failure'; readonly id: number; readonly stage: 'math' | 'code' | 'check'; readonly message: string };

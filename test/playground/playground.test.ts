@@ -164,6 +164,46 @@ describe('the playground, in Chromium', () => {
     await page.context().close();
   });
 
+  it('never shows a verdict of an earlier text: while the formula has an error the check is marked stale, and checked again once fixed', async () => {
+    const { page, errors } = await openPage(server.url);
+    const table = page.locator('#check-table');
+    const badge = page.locator('#check-badge');
+    await expect.poll(() => badge.textContent(), WAIT).toBe('pass');
+    await page.locator('#editor .cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('w = A b');
+    await page.locator('#editor .cm-lintRange-error').waitFor(WAIT);
+    await expect.poll(() => badge.textContent(), WAIT).toBe('stale: the formula has an error');
+    expect(await badge.getAttribute('class')).toBe('stale');
+    expect(await table.getAttribute('class')).toBe('stale');
+    expect(await page.locator('#math').getAttribute('class')).toContain('stale');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('x');
+    await expect.poll(() => badge.textContent(), WAIT).toBe('pass');
+    expect(await table.getAttribute('class')).not.toContain('stale');
+    expect(await table.textContent()).toMatch(/^w\s+value\s/m);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('gives its verdict within a second for every example at the default sizes', async () => {
+    const { page } = await openPage(server.url);
+    const badge = page.locator('#check-badge');
+    await expect.poll(() => badge.textContent(), WAIT).toBe('pass');
+    const names = await page.locator('#examples option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value).filter((v) => v !== ''));
+    const times: string[] = [];
+    for (const name of names) {
+      await page.selectOption('#examples', name);
+      await expect.poll(() => badge.textContent(), WAIT).toMatch(/^(pass|FAIL)$/);
+      expect(await badge.textContent(), name).toBe('pass');
+      const ms = Number(await page.evaluate(`window.gradcPlayground.timings.lastCheckMs`));
+      times.push(`${name} ${ms.toFixed(0)} ms`);
+      expect(ms, name).toBeLessThan(1000);
+    }
+    console.log(`check in the module worker, per example: ${times.join(', ')}`);
+    await page.context().close();
+  });
+
   it('runs the gradient check live, and again with the sizes the user types', async () => {
     const { page, errors } = await openPage(server.url);
     const table = page.locator('#check-table');
