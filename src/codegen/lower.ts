@@ -47,6 +47,7 @@ class FunctionLowering {
     if (block !== undefined) {
       for (const [id, local] of block.locals) this.storage.locals.set(id, local);
       for (const [d, local] of block.dims) this.storage.dimLocals.set(d, local);
+      for (const [id, local] of block.factors ?? []) this.storage.factors.set(id, local);
     }
     const ids = new Set(this.nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
@@ -89,6 +90,7 @@ class FunctionLowering {
       dims: this.usedDims(),
       locals: this.storage.locals,
       dimLocals: this.storage.dimLocals,
+      factors: this.storage.factors,
       helpers: this.storage.helpers,
     });
     this.statements.push(...statements);

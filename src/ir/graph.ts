@@ -10,7 +10,7 @@ import type { Builder } from '../ops/types.js';
 import { UNARY, type UnaryFn } from '../ops/elementwise.js';
 import type { Span } from '../syntax/source.js';
 import { constValue, isOne, isZero } from './constants.js';
-import type { Attrs, Node, OpName, VarKind } from './node.js';
+import type { Attrs, Node, OpName, Structure, VarKind } from './node.js';
 import {
   SCALAR,
   isColumn,
@@ -27,6 +27,7 @@ function attrsKey(a: Attrs): string {
   let k = '';
   if (a.name !== undefined) k += `n=${a.name};`;
   if (a.varKind !== undefined) k += `k=${a.varKind};`;
+  if (a.structure !== undefined) k += `st=${a.structure};`;
   if (a.value !== undefined) k += `v=${Object.is(a.value, -0) ? '-0' : String(a.value)};`;
   if (a.fn !== undefined) k += `f=${a.fn};`;
   if (a.shape !== undefined) k += `s=${shapeKey(a.shape)};`;
@@ -106,8 +107,9 @@ export class Graph implements Builder {
 
   // ------------------------------------------------------------------ leaves
 
-  variable(name: string, varKind: VarKind, s: Shape): Node {
-    return this.make('var', [], { name, varKind, shape: s });
+  /** A variable; `structure` for a `symmetric(n)` or `spd(n)` matrix. */
+  variable(name: string, varKind: VarKind, s: Shape, structure?: Structure): Node {
+    return this.make('var', [], { name, varKind, shape: s, ...(structure !== undefined ? { structure } : {}) });
   }
 
   constant(value: number): Node {
@@ -331,6 +333,8 @@ export class Graph implements Builder {
     if (a.op === 'fill') return this.fill(a.attrs.value!, transposeShape(a.shape));
     if (a.op === 'eye') return a;
     if (this.opOf(a) === 'diag') return a;
+    // Sᵀ = S of a variable declared symmetric(n) or spd(n).
+    if (a.op === 'var' && a.attrs.structure !== undefined) return a;
     const scaled = this.scaling(a);
     if (scaled !== undefined) return this.mul(scaled.factor, this.transpose(scaled.rest));
     if (this.opOf(a) === 'matmul') return this.matmul(this.transpose(a.args[1]!), this.transpose(a.args[0]!));
@@ -419,6 +423,7 @@ export class Graph implements Builder {
     if (isScalar(a.shape) || isScalar(b.shape)) return this.matmul(this.inv(a), b);
     if (isZero(b)) return this.zeros(OPS.solve.shape([a.shape, b.shape], {}));
     if (a.op === 'eye') return b;
+    if (b.op === 'eye') return this.inv(a);
     const scaled = this.scaling(b);
     if (scaled !== undefined) return this.mul(scaled.factor, this.solve(a, scaled.rest));
     return this.make('solve', [a, b]);
