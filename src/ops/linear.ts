@@ -153,8 +153,10 @@ export const transpose: OpDef = {
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   jvp: (_n, [j]) => j,
-  formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
+  formula: (n, a, ctx) => symmetricSolveTransposed(n, a[0]!, ctx, false) ?? { text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix },
   latex: (n, a, ctx) => {
+    const symmetric = symmetricSolveTransposed(n, a[0]!, ctx, true);
+    if (symmetric !== undefined) return symmetric;
     // inv(X)ᵀ is X^{-\top}, unless the inverse prints as a name of its own.
     const x = n.args[0]!;
     if (x.op === 'inv') {
@@ -166,6 +168,20 @@ export const transpose: OpDef = {
   argumentDomains: anywhere,
   lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
 };
+
+/**
+ * (inv(S) B)ᵀ = Bᵀ inv(S) for S declared symmetric or spd: the Matrix Cookbook's S⁻¹ r rᵀ S⁻¹
+ * rather than S⁻¹ r (S⁻¹ r)ᵀ. Undefined unless the solve prints as a product (not a name).
+ */
+function symmetricSolveTransposed(n: Node, arg: Printed, ctx: PrintContext, latex: boolean): Printed | undefined {
+  const x = n.args[0]!;
+  if (x.op !== 'solve' || arg.prec !== Prec.Product) return undefined;
+  const [a, b] = x.args as [Node, Node];
+  if (a.op !== 'var' || a.attrs.structure === undefined) return undefined;
+  const s = ctx.node(a);
+  const bt = latex ? `${supBase(ctx.node(b))}^\\top` : `${ctx.wrap(ctx.node(b), Prec.Postfix)}^T`;
+  return { text: `${bt} ${latex ? `${supBase(s)}^{-1}` : `inv(${s.text})`}`, prec: Prec.Product };
+}
 
 export function squareShape(what: string, s: Shape): void {
   if (s.rows !== s.cols) throw new ShapeError(`${what} needs a square matrix, not ${describeShape(s)}`);
