@@ -9,7 +9,7 @@
 import type { Model } from '../ir/model.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Dim } from '../ir/shape.js';
-import { lowerBlock } from './lower.js';
+import { keepFactorsRead, lowerBlock } from './lower.js';
 import { checkDimension, checkStructure, checkMatrix, checkNumber, checkVector, inputTypeOf } from './inputs.js';
 import { localName, propertyAccess, propertyKey, str } from './names.js';
 import { dimensionsOf, isLeafValue } from './plan.js';
@@ -247,6 +247,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     body.push(`if (target === ${i}) return ${block.result};`, '}');
   });
   body.push(`throw new RangeError(${msg(str(': no such definition'))});`);
+  keepFactorsRead(body, factors.values());
 
   out.push(
     '/** The forward pass shared by every definition\'s function: computes definition `target` and what it needs. */',
