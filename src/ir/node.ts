@@ -1,5 +1,5 @@
 /** The typed IR: an immutable, hash-consed DAG of primitive applications with symbolic shapes. */
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import type { Shape } from './shape.js';
 import type { Structure } from '../syntax/ast.js';
 
