@@ -23,7 +23,7 @@ function alongRandomSymmetric(text: string, seed: number): { gradient: Value; di
   const dims = randomDims(model);
   const rng = mulberry32(seed);
   const inputs = randomInputs(model, dims, rng);
-  const request = differentiate(model)[0]!;
+  const request = differentiate(model).gradients[0]!;
   const gradient = new ReferenceEvaluator({ values: inputs, dims }).value(request.results.find((r) => r.name === 'S')!.node);
   const S = inputs.get('S') as Value;
   const direction = symmetrise(S.map((row) => row.map(() => 2 * rng() - 1)));
