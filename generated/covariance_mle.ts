@@ -3,7 +3,7 @@
  * Standalone: no imports. Vectors are Float64Array; matrices are row-major { rows, cols, data }.
  *
  * The formula:
- *   # The Matrix Cookbook, section 8.1 (the Gaussian): maximum likelihood of a covariance, the negative
+ *   # The Matrix Cookbook, section 8 (Gaussians): maximum likelihood of a covariance, the negative
  *   # log-likelihood of N centred samples (the columns of X) under covariance S (without the constant
  *   # N d/2 log(2 pi)), and its gradient with respect to S (eqs. 57 and 61 with S symmetric). S is declared spd: the generated code checks it and factorises it by
  *   # Cholesky, and the gradient is the symmetric one, N/2 inv(S) - 1/2 inv(S) X X^T inv(S), which is
