@@ -5,11 +5,20 @@
  * error so one run lists every independent problem.
  */
 import type { Expr, Program, Statement, TypeExpr } from '../syntax/ast.js';
-import { Diagnostics, ShapeError } from '../syntax/errors.js';
+import { Diagnostics, ShapeError, type Fix } from '../syntax/errors.js';
 import type { Source, Span } from '../syntax/source.js';
 import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
-import { operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';
+import {
+  operandText,
+  operatorMistake,
+  suggestedType,
+  unknownFunctionFix,
+  unknownFunctionMessage,
+  unknownNameMessage,
+  unknownNameReplacement,
+  type Scope,
+} from './hints.js';
 import { Graph } from './graph.js';
 import type { Definition, GradRequest, HigherRequest, Model, Variable } from './model.js';
 import { checkRequest, RequestCounter, type Entity, type RequestScope } from './requests.js';
@@ -53,6 +62,7 @@ class Elaborator {
   constructor(
     private readonly source: Source,
     private readonly diagnostics: Diagnostics,
+    private readonly observe: ExprObserver | undefined,
   ) {}
 
   run(program: Program): Model {
@@ -90,8 +100,8 @@ class Elaborator {
     };
   }
 
-  private fail(message: string, span: Span): never {
-    this.diagnostics.report(message, span);
+  private fail(message: string, span: Span, fix?: Fix): never {
+    this.diagnostics.report(message, span, fix);
     throw new Reported();
   }
 
@@ -259,14 +269,15 @@ class Elaborator {
     // Past the limit the message is not shown, and its suggestions cost time on a long line of unknown names.
     if (this.diagnostics.full) throw new Reported();
     const later = this.introduced.get(name);
-    const message = unknownNameMessage({
+    const unknown = {
       name,
       ...(later !== undefined && later.span.start > span.start ? { later: { kind: later.kind, line: this.source.position(later.span.start).line } } : {}),
       reserved: RESERVED.has(name),
       candidates: [...this.names.keys()].filter((n) => n !== this.defining),
       type: () => type ?? (this.definingExpr !== undefined ? suggestedType(this.definingExpr, name, span, this.scope) : 'scalar'),
-    });
-    this.fail(message, span);
+    };
+    const replacement = unknownNameReplacement(unknown);
+    this.fail(unknownNameMessage(unknown), span, replacement === undefined ? undefined : { span, text: replacement });
   }
 
   /** Builds with the graph, turning a shape error into a located diagnostic. */
@@ -281,6 +292,12 @@ class Elaborator {
   }
 
   private expr(e: Expr): Node {
+    const node = this.checkedExpr(e);
+    this.observe?.(e, node);
+    return node;
+  }
+
+  private checkedExpr(e: Expr): Node {
     switch (e.kind) {
       case 'num':
         if (!Number.isFinite(e.value)) this.fail(`the number ${shortNumber(e.text)} is too large`, e.span);
@@ -467,7 +484,7 @@ class Elaborator {
     }
     if (isFutureFunction(fn)) this.fail(`${fn} is not supported yet`, e.calleeSpan);
     const f = FUNCTIONS.get(fn);
-    if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan);
+    if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan, unknownFunctionFix(this.source.text, e));
     const n = f.arity;
     if (typeof n === 'number' ? e.args.length !== n : !n.includes(e.args.length)) {
       const want = typeof n === 'number' ? `${n} argument${n === 1 ? '' : 's'}` : `${n.join(' or ')} arguments`;
@@ -515,7 +532,13 @@ function shortNumber(text: string): string {
   return text.length > 20 ? `${text.slice(0, 20)}…` : text;
 }
 
-/** Checks a parsed program; errors go to `diagnostics`, and the model holds what checked. */
-export function elaborate(source: Source, program: Program, diagnostics: Diagnostics): Model {
-  return new Elaborator(source, diagnostics).run(program);
+/** Told of every expression that checked, with its node (for editors: the shape under the cursor). */
+export type ExprObserver = (e: Expr, node: Node) => void;
+
+/**
+ * Checks a parsed program; errors go to `diagnostics`, and the model holds what checked.
+ * `observe`, if given, is called with every expression that checked and its node.
+ */
+export function elaborate(source: Source, program: Program, diagnostics: Diagnostics, observe?: ExprObserver): Model {
+  return new Elaborator(source, diagnostics, observe).run(program);
 }

@@ -356,7 +356,7 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, functionN
       }
       const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end);
       if (hint !== undefined) {
-        diagnostics.report(hint.message, hint.span);
+        diagnostics.report(hint.message, hint.span, hint.fix);
         continue;
       }
       const length = at < chunk.end ? String.fromCodePoint(text.codePointAt(at)!).length : 1;
