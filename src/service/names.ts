@@ -87,9 +87,15 @@ export function collectNames(program: Program): NameTable {
   return { kinds, occurrences };
 }
 
-/** The occurrence of a name at `offset` (a cursor just after a name is on it). */
-export function occurrenceAt(table: NameTable, offset: number): Occurrence | undefined {
-  return table.occurrences.find((o) => o.span.start <= offset && offset <= o.span.end);
+/**
+ * The occurrence of a name at `offset`: the name whose characters include the one at `offset`
+ * (a hover), or with `touching`, also the name that ends there (a cursor right after a name).
+ */
+export function occurrenceAt(table: NameTable, offset: number, touching = false): Occurrence | undefined {
+  return (
+    table.occurrences.find((o) => o.span.start <= offset && offset < o.span.end) ??
+    (touching ? table.occurrences.find((o) => o.span.end === offset) : undefined)
+  );
 }
 
 /** Every occurrence of `name`, in text order. */

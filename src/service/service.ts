@@ -126,7 +126,7 @@ export class FormulaDocument {
   /** Where the name at `offset` is declared, defined or (a dimension) first written. */
   definition(offset: number): Span | undefined {
     const a = this.analysis;
-    const at = occurrenceAt(a.names, offset);
+    const at = occurrenceAt(a.names, offset, true);
     if (at === undefined) return undefined;
     return occurrencesOf(a.names, at.name).find((o) => o.introduces)?.span;
   }
@@ -134,7 +134,7 @@ export class FormulaDocument {
   /** Every occurrence of the name at `offset`; its introduction too unless `includeDeclaration` is false. */
   references(offset: number, includeDeclaration = true): Span[] {
     const a = this.analysis;
-    const at = occurrenceAt(a.names, offset);
+    const at = occurrenceAt(a.names, offset, true);
     if (at === undefined || !a.names.kinds.has(at.name)) return [];
     return occurrencesOf(a.names, at.name)
       .filter((o) => includeDeclaration || !o.introduces)
@@ -144,14 +144,14 @@ export class FormulaDocument {
   /** The span of the name a rename at `offset` would change, if there is one. */
   renameRange(offset: number): Span | undefined {
     const a = this.analysis;
-    const at = occurrenceAt(a.names, offset);
+    const at = occurrenceAt(a.names, offset, true);
     return at !== undefined && a.names.kinds.has(at.name) ? at.span : undefined;
   }
 
   /** The edits that rename the name at `offset` everywhere, or why it cannot be renamed. */
   rename(offset: number, newName: string): Edit[] | { readonly error: string } {
     const a = this.analysis;
-    const at = occurrenceAt(a.names, offset);
+    const at = occurrenceAt(a.names, offset, true);
     if (at === undefined || !a.names.kinds.has(at.name)) return { error: 'there is no variable, definition or dimension here to rename' };
     if (!IDENTIFIER.test(newName)) return { error: `'${newName}' is not a name: letters, digits and _, not starting with a digit` };
     if (isReserved(newName)) return { error: `'${newName}' is a reserved word` };
