@@ -33,6 +33,8 @@ export class LspClient {
   readonly connection: MessageConnection;
   private readonly waiting = new Map<string, { version: number | undefined; resolve: (d: Diagnostic[]) => void }[]>();
   readonly stderr: string[] = [];
+  /** The server's window/logMessage notifications (a handler that threw logs here). */
+  readonly logs: string[] = [];
   private exited: number | null | undefined;
 
   private constructor(readonly child: ChildProcess) {
@@ -48,6 +50,7 @@ export class LspClient {
       );
       for (const w of ready) w.resolve(p.diagnostics);
     });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
     this.connection.listen();
   }
 
