@@ -50,7 +50,9 @@ export class LspClient {
       );
       for (const w of ready) w.resolve(p.diagnostics);
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
     this.connection.listen();
   }
 
