@@ -94,8 +94,8 @@ function diagnosticsOf(document: TextDocument, service: FormulaDocument): Diagno
   }));
 }
 
-/** Registers every request and notification the server handles. */
-function listen(connection: Connection, workspace: Workspace): void {
+/** Publishes each document's diagnostics after its edits. */
+function publishDiagnostics(connection: Connection, workspace: Workspace): void {
   const { documents } = workspace;
   const pending = new Set<string>();
   const publish = (uri: string) => {
@@ -116,7 +116,10 @@ function listen(connection: Connection, workspace: Workspace): void {
     workspace.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
+}
 
+/** Hover, definition, references and highlights. */
+function answerQuestions(connection: Connection, workspace: Workspace): void {
   connection.onHover(
     guarded(connection, 'hover', ({ textDocument, position }) => {
       const open = workspace.service(textDocument.uri);
@@ -149,6 +152,10 @@ function listen(connection: Connection, workspace: Workspace): void {
       return open.service.references(open.document.offsetAt(position)).map((s) => ({ range: range(open.document, s) }));
     }),
   );
+}
+
+/** Rename, symbols, completion, signature help and quick fixes. */
+function answerEdits(connection: Connection, workspace: Workspace): void {
   connection.onPrepareRename(
     guarded(connection, 'prepareRename', ({ textDocument, position }) => {
       const open = workspace.service(textDocument.uri);
@@ -249,7 +256,9 @@ export function runLanguageServer(): Promise<0> {
     },
     serverInfo: { name: 'gradc', version: packageVersion() ?? 'unknown' },
   }));
-  listen(connection, workspace);
+  publishDiagnostics(connection, workspace);
+  answerQuestions(connection, workspace);
+  answerEdits(connection, workspace);
   workspace.documents.listen(connection);
   return new Promise((resolve) => {
     connection.onExit(() => resolve(0));
