@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FormulaDocument, type CompletionKind, type NameKind } from '../service/service.js';
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import { packageVersion } from './version.js';
 
 const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {

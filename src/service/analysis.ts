@@ -6,14 +6,12 @@
 import { elaborate } from '../ir/elaborate.js';
 import type { Model } from '../ir/model.js';
 import type { Shape } from '../ir/shape.js';
-import { FUNCTION_NAMES } from '../ops/functions.js';
 import type { Expr, Program, Statement } from '../syntax/ast.js';
-import { Diagnostics, type Diagnostic } from '../syntax/errors.js';
+import { Diagnostics, type Diagnostic } from '../diagnostics/errors.js';
+import { PARSE_OPTIONS } from '../front.js';
 import { parseProgram } from '../syntax/parse.js';
-import { Source, type Span } from '../syntax/source.js';
+import { Source, type Span } from '../diagnostics/source.js';
 import { collectNames, type NameTable } from './names.js';
-
-const FUNCTION_SET: ReadonlySet<string> = new Set(FUNCTION_NAMES);
 
 /** One formula text, checked as far as it goes. */
 export interface Analysis {
@@ -37,7 +35,7 @@ export function analyze(text: string, path = '<input>'): Analysis {
   let program: Program = { statements: [], brokenNames: [] };
   let model: Model | undefined;
   try {
-    program = parseProgram(source, diagnostics, FUNCTION_SET);
+    program = parseProgram(source, diagnostics, PARSE_OPTIONS);
     model = elaborate(source, program, diagnostics, (e, node) => shapes.set(e, node.shape));
   } catch (e) {
     // A bug in the checker must not take the editor down: say so where the user looks.

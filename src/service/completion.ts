@@ -5,7 +5,7 @@
 import { describeShape, shape, type Shape } from '../ir/shape.js';
 import { FUNCTIONS } from '../ops/functions.js';
 import type { SurfaceFunction } from '../ops/types.js';
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import type { Analysis } from './analysis.js';
 
 export type CompletionKind = 'variable' | 'definition' | 'dimension' | 'function' | 'keyword' | 'type' | 'constant';

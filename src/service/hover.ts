@@ -4,7 +4,7 @@
  */
 import { describeShape } from '../ir/shape.js';
 import type { Expr, Statement } from '../syntax/ast.js';
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import { expressionAt, statementAt, within, type Analysis } from './analysis.js';
 import { occurrenceAt, occurrencesOf } from './names.js';
 

@@ -5,7 +5,7 @@
  * grouped by their text.
  */
 import type { Expr, Program, TypeExpr } from '../syntax/ast.js';
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import { isFunctionName } from '../ops/functions.js';
 
 export type NameKind = 'variable' | 'definition' | 'dimension';

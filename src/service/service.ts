@@ -5,14 +5,13 @@
  * no Node, so `gradc lsp` and the playground's editor share it. The front end runs once per text;
  * derivatives only when a request line is hovered, cached for that text; never code generation.
  */
-import { differentiateRequest } from '../diff/differentiate.js';
-import { differentiateHigher } from '../diff/higher.js';
+import { differentiate } from '../diff/differentiate.js';
 import { isReserved } from '../ir/elaborate.js';
 import { describeShape } from '../ir/shape.js';
 import { toFormula } from '../print/formula.js';
 import { toFormulaHigher } from '../print/higher.js';
 import type { Statement } from '../syntax/ast.js';
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import { analyze, type Analysis } from './analysis.js';
 import { completeAt, signatureAt, type Completions, type SignatureHelp } from './completion.js';
 import { hoverAt, quoted, type Hover } from './hover.js';
@@ -57,7 +56,8 @@ function fixTitle(text: string, edit: Edit): string {
 /** One open formula document. */
 export class FormulaDocument {
   private current: Analysis | undefined;
-  private readonly derived = new Map<number, readonly string[] | string>();
+  /** Each request line's derivatives by the line's offset, once derived for this text (`undefined`: not yet). */
+  private derived: Map<number, readonly string[] | string> | undefined;
 
   constructor(
     private text: string,
@@ -74,7 +74,7 @@ export class FormulaDocument {
     if (text === this.text) return;
     this.text = text;
     this.current = undefined;
-    this.derived.clear();
+    this.derived = undefined;
   }
 
   get analysis(): Analysis {
@@ -97,30 +97,27 @@ export class FormulaDocument {
 
   /** The derivative lines of a request, in formula syntax (as `gradc derive` prints them, without shared locals). */
   private derivative(s: Extract<Statement, { kind: 'request' }>): readonly string[] | string {
-    const cached = this.derived.get(s.span.start);
-    if (cached !== undefined) return cached;
-    const lines = this.derive(s);
-    this.derived.set(s.span.start, lines);
-    return lines;
+    this.derived ??= this.deriveAll();
+    return this.derived.get(s.span.start) ?? 'no derivative: this line has an error';
   }
 
-  private derive(s: Extract<Statement, { kind: 'request' }>): readonly string[] | string {
+  /** Every request line's derivatives, derived once for this text (as `differentiate` does for gradc derive). */
+  private deriveAll(): Map<number, readonly string[] | string> {
+    const lines = new Map<number, readonly string[] | string>();
     // A fresh model: differentiation adds nodes to the graph, and the cached one answers hovers.
-    const a = analyze(this.text, this.path);
-    const model = a.model;
-    if (model === undefined) return 'no derivative: the formula does not check';
+    const model = analyze(this.text, this.path).model;
+    if (model === undefined) return lines;
     try {
-      if (s.request === 'grad') {
-        const r = model.requests.find((q) => q.span.start === s.span.start);
-        if (r === undefined) return 'no derivative: this line has an error';
-        return toFormula(model, [differentiateRequest(model, r)]).map((l) => `${l.name} = ${l.expression}`);
+      const derived = differentiate(model);
+      for (const g of derived.gradients) {
+        lines.set(g.request.span.start, toFormula(model, { gradients: [g], higher: [] }).map((l) => `${l.name} = ${l.expression}`));
       }
-      const r = model.higherRequests.find((q) => q.span.start === s.span.start);
-      if (r === undefined) return 'no derivative: this line has an error';
-      return toFormulaHigher(model, [differentiateHigher(model, r)]).map((l) => l.text);
+      for (const h of derived.higher) lines.set(h.request.span.start, toFormulaHigher(model, [h]).map((l) => l.text));
     } catch (e) {
-      return `no derivative: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `no derivative: ${e instanceof Error ? e.message : String(e)}`;
+      for (const r of [...model.requests, ...model.higherRequests]) lines.set(r.span.start, message);
     }
+    return lines;
   }
 
   /** Where the name at `offset` is declared, defined or (a dimension) first written. */
