@@ -4,11 +4,13 @@
  *   - diagnostics: from sending an incremental edit (a character typed into a definition in the
  *     middle of the file, then deleted) to receiving the diagnostics for that version;
  *   - hover: from a hover request on an expression to its answer;
- * and prints medians and 95th percentiles in milliseconds. BENCH_LSP_ROUNDS sets the count (default 100).
+ * and prints medians and 95th percentiles in milliseconds; also the language service's own time for
+ * the diagnostics of the whole file, in this process (no protocol, no server). BENCH_LSP_ROUNDS sets the count (default 100).
  */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { FormulaDocument } from '../src/service/service.js';
 
 const ROUNDS = Number(process.env.BENCH_LSP_ROUNDS ?? 100);
 
@@ -74,10 +76,17 @@ async function main(): Promise<void> {
     hover.push(performance.now() - start);
     if (h === null) throw new Error('no hover');
   }
+  const inProcess: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const start = performance.now();
+    new FormulaDocument(i % 2 === 0 ? text : `${text}# ${i}\n`).diagnostics();
+    inProcess.push(performance.now() - start);
+  }
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   console.log(`${lines.length - 1}-line file, ${ROUNDS * 2} edits, ${ROUNDS} hovers (node ${process.version})`);
   console.log(`diagnostics after an edit: median ${ms(percentile(diagnostics, 0.5))}, p95 ${ms(percentile(diagnostics, 0.95))}`);
   console.log(`hover: median ${ms(percentile(hover, 0.5))}, p95 ${ms(percentile(hover, 0.95))}`);
+  console.log(`the service alone, diagnostics of the whole file: median ${ms(percentile(inProcess, 0.5))}, p95 ${ms(percentile(inProcess, 0.95))}`);
   await connection.sendRequest('shutdown');
   await connection.sendNotification('exit');
   connection.dispose();
