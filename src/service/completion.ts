@@ -39,7 +39,21 @@ const TYPES: readonly CompletionItem[] = [
   { label: 'matrix', kind: 'type', detail: 'matrix(m, n): m x n', insert: 'matrix()' },
   { label: 'index', kind: 'type', detail: 'index(K): an integer 0 <= k < K', insert: 'index()' },
 ];
-const IDENT_BEFORE = /[\p{L}\p{M}\p{Nd}_]*$/u;
+const IDENT_CHAR = /[\p{L}\p{M}\p{Nd}_]/u;
+/** Longest line prefix whose context (a declaration, a request) is looked at. */
+const MAX_CONTEXT = 2000;
+
+/** The identifier characters `s` ends with, scanned backwards (a regex anchored at the end would be quadratic). */
+function wordBefore(s: string): string {
+  let i = s.length;
+  while (i > 0) {
+    const unit = s.charCodeAt(i - 1);
+    const width = unit >= 0xdc00 && unit <= 0xdfff && i >= 2 ? 2 : 1;
+    if (!IDENT_CHAR.test(s.slice(i - width, i))) break;
+    i -= width;
+  }
+  return s.slice(i);
+}
 const IDENT_AFTER = /^[\p{L}\p{M}\p{Nd}_]*/u;
 
 /** Parameter names for a call of `count` arguments: x for one, a, b, ... for more. */
@@ -102,10 +116,11 @@ export function completeAt(a: Analysis, offset: number): Completions {
   const text = a.source.text;
   const line = a.source.lineIndex(offset);
   const lineStart = a.source.lineStart(line);
+  // The contexts below are read off the start of the line: a long line is an expression's.
   const before = text.slice(lineStart, offset);
-  const typed = IDENT_BEFORE.exec(before)![0];
-  const span = { start: offset - typed.length, end: offset + IDENT_AFTER.exec(text.slice(offset))![0].length };
-  const head = before.slice(0, before.length - typed.length);
+  const typed = wordBefore(before);
+  const span = { start: offset - typed.length, end: offset + IDENT_AFTER.exec(text.slice(offset, offset + 1000))![0].length };
+  const head = before.length > MAX_CONTEXT ? 'x = ' : before.slice(0, before.length - typed.length);
   const scope = () => namesInScope(a, span.start);
   let items: CompletionItem[];
   if (/#/.test(head)) items = [];
@@ -135,7 +150,7 @@ export function signatureAt(a: Analysis, offset: number): SignatureHelp | undefi
         depth--;
         continue;
       }
-      const name = IDENT_BEFORE.exec(text.slice(Math.max(0, i - 40), i).trimEnd())![0];
+      const name = wordBefore(text.slice(Math.max(0, i - 40), i).trimEnd());
       const sigs = signatures(name);
       if (sigs.length === 0) {
         commas = 0;
