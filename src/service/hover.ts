@@ -24,8 +24,24 @@ export function quoted(text: string, span: Span): string {
   return t.length > MAX_QUOTED ? `${t.slice(0, MAX_QUOTED / 2 - 2)} … ${t.slice(t.length - MAX_QUOTED / 2 + 2)}` : t;
 }
 
-/** Derivative lines of a request, computed on demand (the caller caches them per text). */
-export type DerivativeLines = (statement: Extract<Statement, { kind: 'request' }>) => readonly string[] | string;
+/** One printed derivative of a request (`dL_dA = ...`), and the names it is taken with respect to. */
+export interface DerivativeLine {
+  readonly text: string;
+  readonly wrt: readonly string[];
+}
+
+/** The derivative lines of a request, or why there are none; computed on demand (the caller caches them per text). */
+export type DerivativeLines = (statement: Extract<Statement, { kind: 'request' }>) => readonly DerivativeLine[] | string;
+
+type Request = Extract<Statement, { kind: 'request' }>;
+
+/** A request line's derivatives: all of them, or (`wrt`) those with respect to one name. */
+function requestHover(statement: Request, derivatives: DerivativeLines, span: Span, wrt?: string): Hover {
+  const lines = derivatives(statement);
+  const title = `${statement.request} ${statement.target.name} wrt ${statement.wrt.map((w) => w.name).join(', ')}`;
+  if (typeof lines === 'string') return { span, code: [], notes: [`${title}: ${lines}`] };
+  return { span, code: lines.filter((l) => wrt === undefined || l.wrt.includes(wrt)).map((l) => l.text), notes: [] };
+}
 
 function lineOf(a: Analysis, span: Span): number {
   return a.source.position(span.start).line;
@@ -75,18 +91,21 @@ function expressionHover(a: Analysis, root: Expr, offset: number): Hover | undef
 
 /** The hover at `offset`, or undefined when there is nothing to say. */
 export function hoverAt(a: Analysis, offset: number, derivatives: DerivativeLines): Hover | undefined {
-  const named = nameHover(a, offset);
-  if (named !== undefined) return named;
   const statement = statementAt(a.program, offset);
+  const named = nameHover(a, offset);
+  // A request's wrt name: the name, then the derivatives with respect to it.
+  const wrt = statement?.kind === 'request' ? statement.wrt.find((w) => w.span.start === named?.span.start) : undefined;
+  if (named !== undefined && statement?.kind === 'request' && wrt !== undefined) {
+    const d = requestHover(statement, derivatives, named.span, wrt.name);
+    return { span: named.span, code: [...named.code, ...d.code], notes: [...named.notes, ...d.notes] };
+  }
+  if (named !== undefined) return named;
   if (statement === undefined) return undefined;
   switch (statement.kind) {
     case 'def':
       return within(statement.expr.span, offset) ? expressionHover(a, statement.expr, offset) : undefined;
-    case 'request': {
-      const lines = derivatives(statement);
-      const title = `${statement.request} ${statement.target.name} wrt ${statement.wrt.map((w) => w.name).join(', ')}`;
-      return typeof lines === 'string' ? { span: statement.span, code: [], notes: [`${title}: ${lines}`] } : { span: statement.span, code: lines, notes: [] };
-    }
+    case 'request':
+      return requestHover(statement, derivatives, statement.span);
     case 'decl':
       return undefined;
   }

@@ -14,7 +14,7 @@ import type { Statement } from '../syntax/ast.js';
 import type { Span } from '../diagnostics/source.js';
 import { analyze, type Analysis } from './analysis.js';
 import { completeAt, signatureAt, type Completions, type SignatureHelp } from './completion.js';
-import { hoverAt, quoted, type Hover } from './hover.js';
+import { hoverAt, quoted, type DerivativeLine, type Hover } from './hover.js';
 import { occurrenceAt, occurrencesOf, type NameKind } from './names.js';
 
 export type { Completions, CompletionItem, CompletionKind, SignatureHelp } from './completion.js';
@@ -57,7 +57,7 @@ function fixTitle(text: string, edit: Edit): string {
 export class FormulaDocument {
   private current: Analysis | undefined;
   /** Each request line's derivatives by the line's offset, once derived for this text (`undefined`: not yet). */
-  private derived: Map<number, readonly string[] | string> | undefined;
+  private derived: Map<number, readonly DerivativeLine[] | string> | undefined;
 
   constructor(
     private text: string,
@@ -96,23 +96,23 @@ export class FormulaDocument {
   }
 
   /** The derivative lines of a request, in formula syntax (as `gradc derive` prints them, without shared locals). */
-  private derivative(s: Extract<Statement, { kind: 'request' }>): readonly string[] | string {
+  private derivative(s: Extract<Statement, { kind: 'request' }>): readonly DerivativeLine[] | string {
     this.derived ??= this.deriveAll();
     return this.derived.get(s.span.start) ?? 'no derivative: this line has an error';
   }
 
   /** Every request line's derivatives, derived once for this text (as `differentiate` does for gradc derive). */
-  private deriveAll(): Map<number, readonly string[] | string> {
-    const lines = new Map<number, readonly string[] | string>();
+  private deriveAll(): Map<number, readonly DerivativeLine[] | string> {
+    const lines = new Map<number, readonly DerivativeLine[] | string>();
     // A fresh model: differentiation adds nodes to the graph, and the cached one answers hovers.
     const model = analyze(this.text, this.path).model;
     if (model === undefined) return lines;
     try {
       const derived = differentiate(model);
       for (const g of derived.gradients) {
-        lines.set(g.request.span.start, toFormula(model, { gradients: [g], higher: [] }).map((l) => `${l.name} = ${l.expression}`));
+        lines.set(g.request.span.start, toFormula(model, { gradients: [g], higher: [] }).map((l) => ({ text: `${l.name} = ${l.expression}`, wrt: [l.wrt] })));
       }
-      for (const h of derived.higher) lines.set(h.request.span.start, toFormulaHigher(model, [h]).map((l) => l.text));
+      for (const h of derived.higher) lines.set(h.request.span.start, toFormulaHigher(model, [h]).map((l) => ({ text: l.text, wrt: l.wrt })));
     } catch (e) {
       const message = `no derivative: ${e instanceof Error ? e.message : String(e)}`;
       for (const r of [...model.requests, ...model.higherRequests]) lines.set(r.span.start, message);

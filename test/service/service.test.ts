@@ -72,3 +72,19 @@ describe('the language service', () => {
     expect(seen.size).toBeGreaterThan(20);
   });
 });
+
+describe('hover on a request line', () => {
+  const text = 'A : matrix(h, m)\nx : vector(m)\nb : vector(h)\nL = sum(exp(A x + b))\ngrad L wrt A, b\nhessian L wrt x\n';
+  const doc = new FormulaDocument(text);
+  const lines = derive(text);
+
+  it('its keyword shows every derivative of the line', () => {
+    expect(doc.hover(at(text, 'grad'))?.code).toEqual(lines.filter((l) => l.startsWith('dL_')));
+  });
+
+  it('a wrt name shows the name and the derivative with respect to it', () => {
+    expect(doc.hover(at(text, 'b\nhessian'))?.code).toEqual(['b : vector(h)', ...lines.filter((l) => l.startsWith('dL_db'))]);
+    expect(doc.hover(text.lastIndexOf('x\n'))?.code).toEqual(['x : vector(m)', ...lines.filter((l) => l.startsWith('HL_x_x'))]);
+    expect(lines.filter((l) => l.startsWith('HL_x_x') || l.startsWith('dL_db'))).toHaveLength(2);
+  });
+});
