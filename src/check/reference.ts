@@ -160,6 +160,10 @@ const RULES: Readonly<Record<OpName, Rule>> = {
     return out;
   },
   tr: toScalar((a) => math.trace(a)),
+  max: toScalar((a) => math.max(a) as number),
+  min: toScalar((a) => math.min(a) as number),
+  maximum: elementwise((a, b) => tabulate(a.length, a[0]!.length, (i, j) => math.max(a[i]![j]!, b[i]![j]!) as number)),
+  minimum: elementwise((a, b) => tabulate(a.length, a[0]!.length, (i, j) => math.min(a[i]![j]!, b[i]![j]!) as number)),
   diag: ([v]) => math.diag(math.flatten(v!)) as unknown as Value,
   diagpart: ([m]) => (math.diag(m!) as unknown as number[]).map((x) => [x]),
   index: ([target, i, j]) => {

@@ -361,6 +361,32 @@ export class Graph implements Builder {
     return this.make('logsumexp', [a]);
   }
 
+  max(a: Node): Node {
+    return isScalar(a.shape) ? a : this.make('max', [a]);
+  }
+
+  min(a: Node): Node {
+    return isScalar(a.shape) ? a : this.make('min', [a]);
+  }
+
+  maximum(a: Node, b: Node): Node {
+    return this.extremum('maximum', a, b);
+  }
+
+  minimum(a: Node, b: Node): Node {
+    return this.extremum('minimum', a, b);
+  }
+
+  /** max(a, a) is a; of two constants, the constant. */
+  private extremum(op: 'maximum' | 'minimum', a: Node, b: Node): Node {
+    if (a === b) return a;
+    const [x, y] = [constValue(a), constValue(b)];
+    if (x !== undefined && y !== undefined && a.op === 'const' && b.op === 'const') {
+      return this.constant(op === 'maximum' ? Math.max(x, y) : Math.min(x, y));
+    }
+    return this.make(op, [a, b]);
+  }
+
   softmax(a: Node): Node {
     return this.make('softmax', [a]);
   }

@@ -9,7 +9,7 @@ import { elementwiseJvp } from './jvp.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
-function elementwiseShape(verb: string) {
+export function elementwiseShape(verb: string) {
   return (args: readonly Shape[]): Shape => {
     const [a, b] = args as [Shape, Shape];
     const s = broadcastShapes(a, b);

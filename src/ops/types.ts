@@ -23,6 +23,12 @@ export interface Builder extends UnaryBuilder {
   mean(a: Node): Node;
   norm2(a: Node): Node;
   logsumexp(a: Node): Node;
+  /** The largest (smallest) entry. */
+  max(a: Node): Node;
+  min(a: Node): Node;
+  /** Elementwise max(a, b), min(a, b), with broadcasting. */
+  maximum(a: Node, b: Node): Node;
+  minimum(a: Node, b: Node): Node;
   softmax(a: Node): Node;
   tr(a: Node): Node;
   diag(v: Node): Node;

@@ -124,6 +124,26 @@ export const OP_CASES = {
     op('of a row', ['x : vector(n)', 'L = logsumexp(x^T)']),
     op('of a product', ['A : matrix(m, n)', 'x : vector(n)', 'L = logsumexp(A x) * 2']),
   ],
+  max: [
+    op('max of a vector', ['x : vector(n)', 'L = max(x) + 2 max(tanh(x))']),
+    op('max of a matrix', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = max(X .* W)^2']),
+    op('max of a row', ['x : vector(n)', 'L = sin(max(x^T))']),
+  ],
+  min: [
+    op('min of a vector', ['x : vector(n)', 'L = min(x) + 2 min(tanh(x))']),
+    op('min of a matrix', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = min(X .* W)^2']),
+  ],
+  maximum: [
+    op('max(x, y) of vectors', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(max(x, y))']),
+    op('max(x, 0) of a vector (a relu)', ['x : vector(n)', 'w : vector(n)', 'L = w^T max(x, 0)']),
+    op('max(X, b), a column broadcast', ['X : matrix(m, n)', 'b : vector(m)', 'W : matrix(m, n)', 'L = sum(max(X, b) .* W)']),
+    op('max(a, x), a scalar broadcast', ['a : scalar', 'x : vector(n)', 'w : vector(n)', 'L = w^T max(a, x)']),
+  ],
+  minimum: [
+    op('min(x, y) of vectors', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(min(x, y))']),
+    op('min(X, r^T), a row broadcast', ['X : matrix(m, n)', 'r : vector(n)', 'W : matrix(m, n)', 'L = sum(min(X, r^T) .* W)']),
+    op('min of scalars', ['a : scalar', 'b : scalar', 'L = min(a, b)^2 + a']),
+  ],
   softmax: [
     op('of a vector', ['x : vector(n)', 'w : vector(n)', 'L = w^T softmax(x)']),
     op('of a matrix, column by column', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = sum(softmax(X) .* W)']),
