@@ -172,6 +172,11 @@ const RULES: Readonly<Record<OpName, Rule>> = {
     if (c === 1) return scalar(target![indexValue(i!, r, 'index')]![0]!);
     return scalar(target![0]![indexValue(i!, c, 'index')]!);
   },
+  rowslice: ([m, i]) => [[...m![indexValue(i!, shapeOf(m!)[0], 'row index')]!]],
+  colslice: ([m, j]) => {
+    const k = indexValue(j!, shapeOf(m!)[1], 'column index');
+    return m!.map((row) => [row[k]!]);
+  },
   inv: ([m]) => math.inv(m!),
   det: toScalar((m) => math.det(m)),
   logdet: toScalar((m) => Math.log(Math.abs(math.det(m)))),

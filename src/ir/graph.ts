@@ -415,6 +415,18 @@ export class Graph implements Builder {
     return this.make('index', [target, ...indices]);
   }
 
+  /** Row i of a matrix: of a transpose, the transpose of column i. */
+  rowslice(m: Node, i: Node): Node {
+    if (this.opOf(m) === 'transpose') return this.transpose(this.colslice(m.args[0]!, i));
+    return this.make('rowslice', [m, i]);
+  }
+
+  /** Column j of a matrix: of a transpose, the transpose of row j. */
+  colslice(m: Node, j: Node): Node {
+    if (this.opOf(m) === 'transpose') return this.transpose(this.rowslice(m.args[0]!, j));
+    return this.make('colslice', [m, j]);
+  }
+
   // ----------------------------------------------------------- matrix functions
 
   /** The inverse; inv(Xᵀ) = inv(X)ᵀ and inv(inv(X)) = X; of a scalar, 1 / s. */

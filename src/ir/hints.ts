@@ -2,7 +2,7 @@
  * Suggestions in error messages: the nearest name for a typo, what to write instead of a
  * function from NumPy or PyTorch habits, and the declaration an undeclared name's use implies.
  */
-import type { BinaryOp, Expr } from '../syntax/ast.js';
+import { indexExprs, type BinaryOp, type Expr } from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import { estimateCall as estimateFunctionCall, FUNCTION_NAMES, isFunctionName, keepsShape } from '../ops/functions.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
@@ -392,7 +392,7 @@ function operandsOf(e: Expr): readonly Expr[] {
     case 'binary':
       return [e.left, e.right];
     case 'index':
-      return [e.target, ...e.indices];
+      return [e.target, ...indexExprs(e.indices)];
     case 'call':
       return e.args;
   }

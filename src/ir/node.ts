@@ -30,6 +30,8 @@ export type OpName =
   | 'diag'
   | 'diagpart'
   | 'index'
+  | 'rowslice'
+  | 'colslice'
   | 'inv'
   | 'det'
   | 'logdet'

@@ -6,6 +6,7 @@ import { diag, diagpart, index, matmul, tr, transpose } from './linear.js';
 import { max, maximum, min, minimum } from './extrema.js';
 import { det, inv, logdet, solve } from './matrix.js';
 import { logsumexp, mean, norm2, softmax, sum } from './reductions.js';
+import { colslice, rowslice } from './slices.js';
 import type { OpDef } from './types.js';
 
 export const OPS: Readonly<Record<OpName, OpDef>> = {
@@ -35,6 +36,8 @@ export const OPS: Readonly<Record<OpName, OpDef>> = {
   diag,
   diagpart,
   index,
+  rowslice,
+  colslice,
   inv,
   det,
   logdet,

@@ -34,6 +34,9 @@ export interface Builder extends UnaryBuilder {
   diag(v: Node): Node;
   diagpart(m: Node): Node;
   index(target: Node, indices: readonly Node[]): Node;
+  /** Row i of a matrix, M[i, :] (1 x n), and column j, M[:, j] (m x 1). */
+  rowslice(m: Node, i: Node): Node;
+  colslice(m: Node, j: Node): Node;
   inv(m: Node): Node;
   det(m: Node): Node;
   logdet(m: Node): Node;

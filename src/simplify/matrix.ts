@@ -63,6 +63,8 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'tr':
     case 'diagpart':
     case 'index':
+    case 'rowslice':
+    case 'colslice':
     case 'det':
     case 'logdet':
     case 'solve':

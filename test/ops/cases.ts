@@ -166,6 +166,18 @@ export const OP_CASES = {
     op('A[i, j], index variables', ['A : matrix(m, n)', 'i : index(m)', 'j : index(n)', 'L = sin(A[i, j])']),
     op('an entry of a product', ['A : matrix(m, n)', 'x : vector(n)', 'k : index(m)', 'L = tanh((A x)[k])']),
   ],
+  rowslice: [
+    op('W[i, :] x, a row of a matrix', ['W : matrix(m, n)', 'x : vector(n)', 'i : index(m)', 'L = tanh(W[i, :] x)']),
+    op('W[0, :]^T, a literal row, as a column', ['W : matrix(m, n)', 'w : vector(n)', 'L = w^T sin(W[0, :]^T)']),
+    op('a row of a product', ['A : matrix(m, k)', 'B : matrix(k, n)', 'w : vector(n)', 'L = (A B)[1, :] w']),
+    op('a row of an elementwise sum', ['A : matrix(m, n)', 'B : matrix(m, n)', 'w : vector(n)', 'L = tanh((A + 2 B)[2, :]) w']),
+  ],
+  colslice: [
+    op('a column of a product, an index variable', ['A : matrix(m, k)', 'B : matrix(k, n)', 'j : index(n)', 'w : vector(m)', 'L = w^T tanh((A B)[:, j])']),
+    op('W[:, j], a column of a matrix', ['W : matrix(m, n)', 'j : index(n)', 'w : vector(m)', 'L = w^T tanh(W[:, j])']),
+    op('X[:, 1] in a squared norm', ['X : matrix(m, n)', 'y : vector(m)', 'L = ||X[:, 1] - y||^2']),
+    op('a column of an elementwise matrix', ['X : matrix(m, n)', 'w : vector(m)', 'L = w^T exp(X .* X)[:, 0]']),
+  ],
   // Matrix functions: a square variable read directly is sampled diagonally dominant; one under
   // log(det(.)) symmetric positive definite.
   inv: [
