@@ -6,7 +6,7 @@
  */
 import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, shape, type Dim, type Shape } from '../ir/shape.js';
-import { ShapeError } from '../syntax/errors.js';
+import { ShapeError } from '../diagnostics/errors.js';
 import { num, type LowerContext } from './lowering.js';
 import { atom, entry } from './print.js';
 import { Prec } from './printed.js';
