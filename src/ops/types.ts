@@ -44,7 +44,18 @@ export interface Builder extends UnaryBuilder {
   solve(a: Node, b: Node): Node;
   /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */
   unbroadcast(adjoint: Node, target: Shape): Node;
+  /** The node's op if rewrites may look into it, or 'sealed' for a user's definition (a rewrite through it would lose its derivative). */
+  opOf(n: Node): OpName | 'sealed';
 }
+
+/**
+ * The cheap local identities of an op's smart constructor (constant folding, 0, 1 and eye
+ * eliminated, double transpose, scalar factors pulled to the front, `inv(X) B` as a solve):
+ * the node that `op(args)` with `attrs` equals, built through `g`, or undefined to build the op
+ * as it is. Read an argument's op with `g.opOf`, which does not look into a user's definition.
+ * Canonicalisation proper is src/simplify's job.
+ */
+export type Identities = (args: readonly Node[], g: Builder, attrs: Attrs) => Node | undefined;
 
 /**
  * The vector-Jacobian product: given the node and the adjoint of its value, the adjoint
@@ -110,6 +121,8 @@ export interface OpDef {
   readonly jvp: JvpRule;
   /** Rebuilds the node from (possibly rewritten) arguments through the graph's smart constructor. */
   readonly build: (g: Builder, args: readonly Node[], attrs: Attrs) => Node;
+  /** The identities the graph applies when it builds the op (see `Identities`); absent when there are none. */
+  readonly identities?: Identities;
   /** Formula syntax: what `gradc derive` prints, and what the parser reads back. */
   readonly formula: PrintRule;
   /** Textbook LaTeX. */
