@@ -188,29 +188,19 @@ export class Graph implements Builder {
   }
 
   max(a: Node): Node {
-    return isScalar(a.shape) ? a : this.make('max', [a]);
+    return this.build('max', [a]);
   }
 
   min(a: Node): Node {
-    return isScalar(a.shape) ? a : this.make('min', [a]);
+    return this.build('min', [a]);
   }
 
   maximum(a: Node, b: Node): Node {
-    return this.extremum('maximum', a, b);
+    return this.build('maximum', [a, b]);
   }
 
   minimum(a: Node, b: Node): Node {
-    return this.extremum('minimum', a, b);
-  }
-
-  /** max(a, a) is a; of two constants, the constant. */
-  private extremum(op: 'maximum' | 'minimum', a: Node, b: Node): Node {
-    if (a === b) return a;
-    const [x, y] = [constValue(a), constValue(b)];
-    if (x !== undefined && y !== undefined && a.op === 'const' && b.op === 'const') {
-      return this.constant(op === 'maximum' ? Math.max(x, y) : Math.min(x, y));
-    }
-    return this.make(op, [a, b]);
+    return this.build('minimum', [a, b]);
   }
 
   softmax(a: Node): Node {
@@ -236,16 +226,14 @@ export class Graph implements Builder {
     return this.build('index', [target, ...indices]);
   }
 
-  /** Row i of a matrix: of a transpose, the transpose of column i. */
+  /** Row i of a matrix, M[i, :]. */
   rowslice(m: Node, i: Node): Node {
-    if (this.opOf(m) === 'transpose') return this.transpose(this.colslice(m.args[0]!, i));
-    return this.make('rowslice', [m, i]);
+    return this.build('rowslice', [m, i]);
   }
 
-  /** Column j of a matrix: of a transpose, the transpose of row j. */
+  /** Column j of a matrix, M[:, j]. */
   colslice(m: Node, j: Node): Node {
-    if (this.opOf(m) === 'transpose') return this.transpose(this.rowslice(m.args[0]!, j));
-    return this.make('colslice', [m, j]);
+    return this.build('colslice', [m, j]);
   }
 
   // ----------------------------------------------------------- matrix functions

@@ -6,7 +6,7 @@
  */
 import { constValue } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
-import { broadcastShapes, SCALAR, shape, type Shape } from '../ir/shape.js';
+import { broadcastShapes, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { elementwiseShape } from './arithmetic.js';
 import { column, elementwiseJvp, weighted } from './jvp.js';
 import { fcall, lcall } from './print.js';
@@ -59,6 +59,13 @@ function pairwise(kind: Extremum): OpDef {
     functions: [], // written max(a, b): see the reduction's entry
     build: (g, args) => (kind === 'max' ? g.maximum(args[0]!, args[1]!) : g.minimum(args[0]!, args[1]!)),
     shape: elementwiseShape(`take the elementwise ${kind} of`),
+    // max(a, a) is a; of two constants, the constant.
+    identities: ([a, b], g) => {
+      if (a === b) return a;
+      const [x, y] = [constValue(a!), constValue(b!)];
+      if (a!.op !== 'const' || b!.op !== 'const' || x === undefined || y === undefined) return undefined;
+      return g.constant(kind === 'max' ? Math.max(x, y) : Math.min(x, y));
+    },
     vjp: (n, adj, g, needed) => {
       const w = pairWeights(n, g, sign);
       return n.args.map((arg, k) => (needed[k] ? g.unbroadcast(g.mul(adj, w[k]!), arg.shape) : undefined));
@@ -79,6 +86,8 @@ function reduction(kind: Extremum): OpDef {
     functions: [surface(kind)],
     build: (g, args) => (kind === 'max' ? g.max(args[0]!) : g.min(args[0]!)),
     shape: () => shape(1, 1),
+    // Of a scalar, the scalar itself.
+    identities: ([a]) => (isScalar(a!.shape) ? a : undefined),
     vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, attainWeights(n, g)) : undefined],
     jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, attainWeights(n, g)), j)),
     formula: (_n, a, ctx) => fcall(kind, a, ctx),

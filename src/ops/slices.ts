@@ -36,6 +36,12 @@ function slice(axis: Axis): OpDef {
     functions: [], // written M[i, :] and M[:, j]
     build: (g, args) => (isRowSlice ? g.rowslice(args[0]!, args[1]!) : g.colslice(args[0]!, args[1]!)),
     shape: sliceShape(axis),
+    // A row of a transpose is a column of its argument, transposed; and a column a row.
+    identities: ([m, k], g) => {
+      if (g.opOf(m!) !== 'transpose') return undefined;
+      const inner = m!.args[0]!;
+      return g.transpose(isRowSlice ? g.colslice(inner, k!) : g.rowslice(inner, k!));
+    },
     vjp: (n, adj, g, needed) => {
       if (!needed[0]) return [];
       const [m, k] = n.args as [Node, Node];
