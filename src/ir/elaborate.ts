@@ -9,7 +9,7 @@ import { Diagnostics, ShapeError } from '../diagnostics/errors.js';
 import type { Source, Span } from '../diagnostics/source.js';
 import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
-import { operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';
+import { axisMessage, operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';
 import { Graph } from './graph.js';
 import type { Definition, GradRequest, HigherRequest, Model, Variable } from './model.js';
 import { checkRequest, RequestCounter, type Entity, type RequestScope } from './requests.js';
@@ -487,7 +487,7 @@ class Elaborator {
     const n = f.arity;
     if (typeof n === 'number' ? e.args.length !== n : !n.includes(e.args.length)) {
       const want = typeof n === 'number' ? `${n} argument${n === 1 ? '' : 's'}` : `${n.join(' or ')} arguments`;
-      this.fail(`${fn} takes ${want}, not ${e.args.length}`, e.span);
+      this.fail(axisMessage(this.source.text, e, this.scope) ?? `${fn} takes ${want}, not ${e.args.length}`, e.span);
     }
     // Nodes the entry builds carry the call's span; checking an argument sets its own, so it is put back.
     const argument = <T>(check: () => T): T => {
