@@ -4,12 +4,13 @@
  * Every error is reported with the span of the user's text, and checking goes on after an
  * error so one run lists every independent problem.
  */
-import type { Expr, Program, Statement, TypeExpr } from '../syntax/ast.js';
+import type { Expr, IndexItem, Program, Statement, TypeExpr } from '../syntax/ast.js';
 import { Diagnostics, ShapeError, type Fix } from '../diagnostics/errors.js';
 import type { Source, Span } from '../diagnostics/source.js';
 import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
 import {
+  axisMessage,
   operandText,
   operatorMistake,
   suggestedType,
@@ -25,7 +26,7 @@ import { checkRequest, RequestCounter, type Entity, type RequestScope } from './
 import type { Node } from './node.js';
 import { describeShape, isColumn, isRow, isScalar, shape, type Dim, type Shape } from './shape.js';
 
-const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'hvp', 'scalar', 'vector', 'matrix', 'index', 'pi', 'T'];
+const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'hvp', 'scalar', 'vector', 'matrix', 'index', 'pi'];
 const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
 
 export function isReserved(name: string): boolean {
@@ -449,15 +450,31 @@ class Elaborator {
     let indices: Node[];
     if (isColumn(s) || isRow(s)) {
       if (e.indices.length !== 1) this.fail(`${what} is ${describeShape(s)}; index it with one index, like ${what}[0]`, e.span);
-      indices = [this.indexArg(e.indices[0]!, isColumn(s) ? s.rows : s.cols, (n) => `${what} has ${n} entries`)];
+      const item = this.notColon(e.indices[0]!, `${what} is ${describeShape(s)}, not a matrix: ${what}[:] is ${what} itself`);
+      indices = [this.indexArg(item, isColumn(s) ? s.rows : s.cols, (n) => `${what} has ${n} entries`)];
     } else {
       if (e.indices.length !== 2) this.fail(`${what} is ${describeShape(s)}; index it with two indices, like ${what}[i, j]`, e.span);
-      indices = [
-        this.indexArg(e.indices[0]!, s.rows, (n) => `${what} has ${n} rows`),
-        this.indexArg(e.indices[1]!, s.cols, (n) => `${what} has ${n} columns`),
-      ];
+      const [i, j] = e.indices as [IndexItem, IndexItem];
+      const rowIndex = () => this.indexArg(this.notColon(i, `${what}[:, :] is ${what} itself`), s.rows, (n) => `${what} has ${n} rows`);
+      const colIndex = () => this.indexArg(this.notColon(j, `${what}[:, :] is ${what} itself`), s.cols, (n) => `${what} has ${n} columns`);
+      // A slice (LANGUAGE.md 1.5): row i, 1 x n, or column j, m x 1.
+      if (j.kind === 'colon') {
+        const k = rowIndex();
+        return this.build(e.span, () => this.graph.rowslice(target, k));
+      }
+      if (i.kind === 'colon') {
+        const k = colIndex();
+        return this.build(e.span, () => this.graph.colslice(target, k));
+      }
+      indices = [rowIndex(), colIndex()];
     }
     return this.build(e.span, () => this.graph.index(target, indices));
+  }
+
+  /** An index that must be an expression: a `:` there is reported with `message`. */
+  private notColon(item: IndexItem, message: string): Expr {
+    if (item.kind === 'colon') this.fail(message, item.span);
+    return item;
   }
 
   /** A dimension argument of ones, eye or onehot. */
@@ -488,7 +505,7 @@ class Elaborator {
     const n = f.arity;
     if (typeof n === 'number' ? e.args.length !== n : !n.includes(e.args.length)) {
       const want = typeof n === 'number' ? `${n} argument${n === 1 ? '' : 's'}` : `${n.join(' or ')} arguments`;
-      this.fail(`${fn} takes ${want}, not ${e.args.length}`, e.span);
+      this.fail(axisMessage(this.source.text, e, this.scope) ?? `${fn} takes ${want}, not ${e.args.length}`, e.span);
     }
     // Nodes the entry builds carry the call's span; checking an argument sets its own, so it is put back.
     const argument = <T>(check: () => T): T => {
