@@ -23,10 +23,10 @@ import {
 import { Graph } from './graph.js';
 import type { Definition, GradRequest, HigherRequest, Model, Variable } from './model.js';
 import { checkRequest, RequestCounter, type Entity, type RequestScope } from './requests.js';
-import type { Node } from './node.js';
+import type { Node, Structure } from './node.js';
 import { describeShape, isColumn, isRow, isScalar, shape, type Dim, type Shape } from './shape.js';
 
-const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'hvp', 'scalar', 'vector', 'matrix', 'index', 'pi'];
+const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'hvp', 'scalar', 'vector', 'matrix', 'symmetric', 'spd', 'index', 'pi'];
 const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
 
 export function isReserved(name: string): boolean {
@@ -72,7 +72,8 @@ class Elaborator {
       if (s.kind === 'decl') {
         for (const n of s.names) if (!this.introduced.has(n.name)) this.introduced.set(n.name, { span: n.span, kind: 'declared' });
         const t = s.type;
-        const dims = t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : [];
+        const dims =
+          t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : t.kind === 'structured' ? [t.n] : [];
         for (const d of dims) {
           if (typeof d.value === 'string' && !this.introduced.has(d.value)) this.introduced.set(d.value, { span: d.span, kind: 'dimension' });
         }
@@ -161,7 +162,7 @@ class Elaborator {
     return value;
   }
 
-  private declaredShape(type: TypeExpr): { kind: Variable['kind']; shape: Shape; bound?: Dim } {
+  private declaredShape(type: TypeExpr): { kind: Variable['kind']; shape: Shape; bound?: Dim; structure?: Structure } {
     switch (type.kind) {
       case 'scalar':
         return { kind: 'scalar', shape: shape(1, 1) };
@@ -174,6 +175,20 @@ class Elaborator {
         };
       case 'index':
         return { kind: 'index', shape: shape(1, 1), bound: this.dimension(type.bound.value, type.bound.span) };
+      case 'structured': {
+        const extra = type.extra[0];
+        if (extra !== undefined) {
+          const last = type.extra[type.extra.length - 1]!;
+          const what = type.structure === 'spd' ? 'a symmetric positive definite' : 'a symmetric';
+          this.fail(
+            `${type.structure}(n) takes one dimension: ${what} matrix is square, n x n` +
+              (type.extra.length === 1 ? `; for a rectangular matrix write matrix(${type.n.text}, ${extra.text})` : ''),
+            { start: type.n.span.end, end: last.span.end },
+          );
+        }
+        const n = this.dimension(type.n.value, type.n.span);
+        return { kind: 'matrix', shape: shape(n, n), structure: type.structure };
+      }
       default: {
         const never: never = type;
         throw new Error(`internal: unknown type ${(never as TypeExpr).kind}`);
@@ -200,8 +215,16 @@ class Elaborator {
         continue;
       }
       this.graph.span = n.span;
-      const node = this.graph.variable(n.name, declared.kind, declared.shape);
-      const variable: Variable = { name: n.name, kind: declared.kind, shape: declared.shape, node, span: n.span, ...(declared.bound !== undefined ? { bound: declared.bound } : {}) };
+      const node = this.graph.variable(n.name, declared.kind, declared.shape, declared.structure);
+      const variable: Variable = {
+        name: n.name,
+        kind: declared.kind,
+        shape: declared.shape,
+        node,
+        span: n.span,
+        ...(declared.bound !== undefined ? { bound: declared.bound } : {}),
+        ...(declared.structure !== undefined ? { structure: declared.structure } : {}),
+      };
       this.variables.push(variable);
       this.names.set(n.name, { kind: 'variable', variable });
     }
