@@ -189,6 +189,22 @@ export class Graph implements Builder {
     return this.build('logsumexp', [a]);
   }
 
+  max(a: Node): Node {
+    return this.build('max', [a]);
+  }
+
+  min(a: Node): Node {
+    return this.build('min', [a]);
+  }
+
+  maximum(a: Node, b: Node): Node {
+    return this.build('maximum', [a, b]);
+  }
+
+  minimum(a: Node, b: Node): Node {
+    return this.build('minimum', [a, b]);
+  }
+
   softmax(a: Node): Node {
     return this.build('softmax', [a]);
   }
@@ -210,6 +226,16 @@ export class Graph implements Builder {
   /** An entry: `v[i]` or `M[i, j]`; indices are constants or index variables. */
   index(target: Node, indices: readonly Node[]): Node {
     return this.build('index', [target, ...indices]);
+  }
+
+  /** Row i of a matrix, M[i, :]. */
+  rowslice(m: Node, i: Node): Node {
+    return this.build('rowslice', [m, i]);
+  }
+
+  /** Column j of a matrix, M[:, j]. */
+  colslice(m: Node, j: Node): Node {
+    return this.build('colslice', [m, j]);
   }
 
   // ----------------------------------------------------------- matrix functions

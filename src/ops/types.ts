@@ -23,11 +23,20 @@ export interface Builder extends UnaryBuilder {
   mean(a: Node): Node;
   norm2(a: Node): Node;
   logsumexp(a: Node): Node;
+  /** The largest (smallest) entry. */
+  max(a: Node): Node;
+  min(a: Node): Node;
+  /** Elementwise max(a, b), min(a, b), with broadcasting. */
+  maximum(a: Node, b: Node): Node;
+  minimum(a: Node, b: Node): Node;
   softmax(a: Node): Node;
   tr(a: Node): Node;
   diag(v: Node): Node;
   diagpart(m: Node): Node;
   index(target: Node, indices: readonly Node[]): Node;
+  /** Row i of a matrix, M[i, :] (1 x n), and column j, M[:, j] (m x 1). */
+  rowslice(m: Node, i: Node): Node;
+  colslice(m: Node, j: Node): Node;
   inv(m: Node): Node;
   det(m: Node): Node;
   logdet(m: Node): Node;

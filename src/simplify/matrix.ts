@@ -40,6 +40,8 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'div':
     case 'pow':
     case 'unary':
+    case 'maximum':
+    case 'minimum':
     case 'inv':
     case 'transpose':
       result = n.args.every(sym);
@@ -58,10 +60,14 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'mean':
     case 'norm2':
     case 'logsumexp':
+    case 'max':
+    case 'min':
     case 'softmax':
     case 'tr':
     case 'diagpart':
     case 'index':
+    case 'rowslice':
+    case 'colslice':
     case 'det':
     case 'logdet':
       result = false;

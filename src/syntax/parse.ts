@@ -2,7 +2,7 @@
  * Source text → AST. The file is split into statements (a line, continued while a bracket
  * is open) and each is parsed on its own, so every syntactically bad line is reported.
  */
-import type { Expr, Program, Statement } from './ast.js';
+import { indexExprs, type Expr, type Program, type Statement } from './ast.js';
 import { Diagnostics } from '../diagnostics/errors.js';
 import { foreignSyntax, type LibraryCall } from './hints.js';
 import { Source, type Span } from '../diagnostics/source.js';
@@ -259,7 +259,7 @@ function tooDeep(statement: Statement): Span | undefined {
         stack.push([e.arg, depth + 1]);
         break;
       case 'index':
-        stack.push([e.target, depth + 1], ...e.indices.map((i): [Expr, number] => [i, depth + 1]));
+        stack.push([e.target, depth + 1], ...indexExprs(e.indices).map((i): [Expr, number] => [i, depth + 1]));
         break;
       case 'call':
         stack.push(...e.args.map((a): [Expr, number] => [a, depth + 1]));
@@ -368,7 +368,7 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, options: 
       }
       const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end, libraryCall);
       if (hint !== undefined) {
-        diagnostics.report(hint.message, hint.span);
+        diagnostics.report(hint.message, hint.span, hint.fix);
         continue;
       }
       const length = at < chunk.end ? String.fromCodePoint(text.codePointAt(at)!).length : 1;

@@ -26,7 +26,7 @@ describe('what was expected, in words', () => {
   });
 
   it('an empty index', () => {
-    expect(error(`${X}y = x[]`)).toBe("2:7: expected an expression, but found ']'");
+    expect(error(`${X}y = x[]`)).toBe("2:7: expected an expression or ':', but found ']'");
   });
 
   it('== is not an operator', () => {
