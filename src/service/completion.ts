@@ -37,6 +37,8 @@ const TYPES: readonly CompletionItem[] = [
   { label: 'scalar', kind: 'type', detail: 'a number' },
   { label: 'vector', kind: 'type', detail: 'vector(n): a column, n x 1', insert: 'vector()' },
   { label: 'matrix', kind: 'type', detail: 'matrix(m, n): m x n', insert: 'matrix()' },
+  { label: 'symmetric', kind: 'type', detail: 'symmetric(n): a symmetric n x n matrix (S^T = S)', insert: 'symmetric()' },
+  { label: 'spd', kind: 'type', detail: 'spd(n): a symmetric positive definite n x n matrix', insert: 'spd()' },
   { label: 'index', kind: 'type', detail: 'index(K): an integer 0 <= k < K', insert: 'index()' },
 ];
 const IDENT_CHAR = /[\p{L}\p{M}\p{Nd}_]/u;

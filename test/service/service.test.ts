@@ -41,7 +41,7 @@ describe('the language service', () => {
     const text = 'A : matrix(h, m)\nL = sum(A)\nx : \ny : vector()\ngrad \ngrad L \n';
     const doc = new FormulaDocument(text);
     const labels = (offset: number) => doc.completion(offset).items.map((i) => i.label);
-    expect(labels(at(text, 'x : ', 4))).toEqual(['scalar', 'vector', 'matrix', 'index']);
+    expect(labels(at(text, 'x : ', 4))).toEqual(['scalar', 'vector', 'matrix', 'symmetric', 'spd', 'index']);
     expect(labels(at(text, 'vector()', 7))).toEqual(['h', 'm']);
     expect(labels(at(text, 'grad \n', 5))).toEqual(['L']);
     expect(labels(at(text, 'grad L \n', 7))).toEqual(['wrt']);
