@@ -265,3 +265,13 @@ describe('gradc lsp: completion, signature help and quick fixes', () => {
     expect(await client.request('textDocument/hover', { textDocument: { uri: 'file:///nowhere.formula' }, position: { line: 0, character: 0 } })).toBeNull();
   });
 });
+
+describe('gradc lsp: the end of a session', () => {
+  it('exits when the client goes away without shutting it down (status 1, as the protocol says)', async () => {
+    const orphan = await LspClient.start();
+    const exited = new Promise<number | null>((resolve) => orphan.child.on('exit', (code) => resolve(code)));
+    orphan.child.stdin!.end();
+    expect(await exited).toBe(1);
+    orphan.connection.dispose();
+  }, 60_000);
+});
