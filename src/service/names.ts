@@ -25,7 +25,8 @@ export interface NameTable {
 }
 
 function typeDims(t: TypeExpr): { name: string; span: Span }[] {
-  const dims = t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : [];
+  const dims =
+    t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : [];
   return dims.flatMap((d) => (typeof d.value === 'string' ? [{ name: d.value, span: d.span }] : []));
 }
 
