@@ -34,12 +34,10 @@ export interface DerivativeLine {
   readonly wrt: readonly string[];
 }
 
-/** The derivative lines of a request, or why there are none; computed on demand (the caller caches them per text). */
-export type DerivativeLines = (
-  statement: Extract<Statement, { kind: 'request' }>,
-) => readonly DerivativeLine[] | string;
-
 type Request = Extract<Statement, { kind: 'request' }>;
+
+/** The derivative lines of a request, or why there are none; computed on demand (the caller caches them per text). */
+export type DerivativeLines = (statement: Request) => readonly DerivativeLine[] | string;
 
 /** A request line's derivatives: all of them, or (`wrt`) those with respect to one name. */
 function requestHover(statement: Request, derivatives: DerivativeLines, span: Span, wrt?: string): Hover {
@@ -84,13 +82,8 @@ function nameHover(a: Analysis, offset: number): Hover | undefined {
     case 'dimension': {
       const uses = occurrencesOf(a.names, at.name);
       const lines = [...new Set(uses.map((u) => lineOf(a, u.span)))];
-      const shown = lines.slice(0, 12).map(
-        (l) =>
-          `${a.source
-            .lineText(l - 1)
-            .replace(/#.*$/, '')
-            .trim()}`,
-      );
+      const withoutComment = (l: number) => a.source.lineText(l - 1).replace(/#.*$/, '');
+      const shown = lines.slice(0, 12).map((l) => withoutComment(l).trim());
       const more = lines.length > 12 ? [`… and ${lines.length - 12} more lines`] : [];
       return {
         span: at.span,
