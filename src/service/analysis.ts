@@ -6,7 +6,7 @@
 import { elaborate } from '../ir/elaborate.js';
 import type { Model } from '../ir/model.js';
 import type { Shape } from '../ir/shape.js';
-import type { Expr, Program, Statement } from '../syntax/ast.js';
+import { indexExprs, type Expr, type Program, type Statement } from '../syntax/ast.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics/errors.js';
 import { PARSE_OPTIONS } from '../front.js';
 import { parseProgram } from '../syntax/parse.js';
@@ -76,7 +76,7 @@ export function children(e: Expr): readonly Expr[] {
     case 'binary':
       return [e.left, e.right];
     case 'index':
-      return [e.target, ...e.indices];
+      return [e.target, ...indexExprs(e.indices)];
     case 'call':
       return e.args;
   }

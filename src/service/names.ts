@@ -4,7 +4,7 @@
  * A name means one thing in the whole file (redefinition is an error), so occurrences are
  * grouped by their text.
  */
-import type { Expr, Program, TypeExpr } from '../syntax/ast.js';
+import { indexExprs, type Expr, type Program, type TypeExpr } from '../syntax/ast.js';
 import type { Span } from '../diagnostics/source.js';
 import { isFunctionName } from '../ops/functions.js';
 
@@ -54,7 +54,7 @@ function expressionNames(e: Expr, out: Occurrence[]): void {
         stack.push(x.left, x.right);
         break;
       case 'index':
-        stack.push(x.target, ...x.indices);
+        stack.push(x.target, ...indexExprs(x.indices));
         break;
     }
   }
