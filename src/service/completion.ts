@@ -42,6 +42,8 @@ const TYPES: readonly CompletionItem[] = [
   { label: 'vector', kind: 'type', detail: 'vector(n): a column, n x 1', insert: 'vector()' },
   { label: 'matrix', kind: 'type', detail: 'matrix(m, n): m x n', insert: 'matrix()' },
   { label: 'index', kind: 'type', detail: 'index(K): an integer 0 <= k < K', insert: 'index()' },
+  { label: 'symmetric', kind: 'type', detail: 'symmetric(n): a symmetric n x n matrix', insert: 'symmetric()' },
+  { label: 'spd', kind: 'type', detail: 'spd(n): a symmetric positive definite n x n matrix', insert: 'spd()' },
 ];
 const IDENT_CHAR = /[\p{L}\p{M}\p{Nd}_]/u;
 /** Longest line prefix whose context (a declaration, a request) is looked at. */

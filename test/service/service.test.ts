@@ -43,7 +43,7 @@ describe('the language service', () => {
     const text = 'A : matrix(h, m)\nL = sum(A)\nx : \ny : vector()\ngrad \ngrad L \n';
     const doc = new FormulaDocument(text);
     const labels = (offset: number) => doc.completion(offset).items.map((i) => i.label);
-    expect(labels(at(text, 'x : ', 4))).toEqual(['scalar', 'vector', 'matrix', 'index']);
+    expect(labels(at(text, 'x : ', 4))).toEqual(['scalar', 'vector', 'matrix', 'index', 'symmetric', 'spd']);
     expect(labels(at(text, 'vector()', 7))).toEqual(['h', 'm']);
     expect(labels(at(text, 'grad \n', 5))).toEqual(['L']);
     expect(labels(at(text, 'grad L \n', 7))).toEqual(['wrt']);
@@ -75,6 +75,16 @@ describe('the language service', () => {
     visit('src/service/service.ts');
     expect([...seen].filter((f) => /src\/(codegen|check|cli)\//.test(f))).toEqual([]);
     expect(seen.size).toBeGreaterThan(20);
+  });
+});
+
+describe('structured declarations', () => {
+  it('a dimension of symmetric(n) and spd(n) is one of the file’s dimensions, renamed with the rest', () => {
+    const text = 'S : symmetric(n)\nP : spd(n)\nx : vector(n)\nL = x^T S x + x^T P x\n';
+    const doc = new FormulaDocument(text);
+    expect(doc.diagnostics()).toEqual([]);
+    expect(doc.references(at(text, 'n)'))).toHaveLength(3);
+    expect(doc.hover(at(text, 'S :'))?.code).toEqual(['S : symmetric(n)']);
   });
 });
 
