@@ -3,6 +3,7 @@
  * function from NumPy or PyTorch habits, and the declaration an undeclared name's use implies.
  */
 import { indexExprs, type BinaryOp, type Expr } from '../syntax/ast.js';
+import type { Fix } from '../diagnostics/errors.js';
 import type { Span } from '../diagnostics/source.js';
 import { estimateCall as estimateFunctionCall, FUNCTION_NAMES, isFunctionName, keepsShape } from '../ops/functions.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
@@ -55,6 +56,12 @@ export interface UnknownName {
   readonly candidates: readonly string[];
   /** The type a declaration of the name would have. */
   readonly type: () => string;
+}
+
+/** The name an unknown name is a typo of, when its message says "did you mean" (the quick fix). */
+export function unknownNameReplacement(u: UnknownName): string | undefined {
+  if (u.later !== undefined || u.name === 'pi' || isFunctionName(u.name) || u.reserved) return undefined;
+  return nearest(u.name, u.candidates);
 }
 
 export function unknownNameMessage(u: UnknownName): string {
@@ -294,6 +301,28 @@ export function unknownFunctionMessage(source: string, call: Extract<Expr, { kin
   if (suggestion !== undefined) return `unknown function '${fn}'; write ${suggestion}`;
   const close = nearest(fn, FUNCTION_NAMES);
   return close !== undefined ? `unknown function '${fn}'; did you mean '${close}'?` : `unknown function '${fn}'`;
+}
+
+/** Functions whose suggestion (`INSTEAD`) is an expression that replaces the whole call. */
+const REPLACES_CALL = new Set(['transpose', 'matmul', 'inverse', 'determinant', 'logabsdet', 'solve']);
+
+/**
+ * The edit that fixes a call of an unknown function, when the message names one certain
+ * replacement: `sigmod(x)` → `sigmoid(x)`, `norm(x)` → `norm2(x)` (the Euclidean norm, the
+ * suggestion the message puts first), `transpose(A)` → `A^T`.
+ */
+export function unknownFunctionFix(source: string, call: Extract<Expr, { kind: 'call' }>): Fix | undefined {
+  const fn = call.callee;
+  if (fn === 'norm') return { span: call.calleeSpan, text: 'norm2' };
+  if (REPLACES_CALL.has(fn)) {
+    const suggestion = instead(fn, call.args.map((a) => argumentOf(source, a, 'x')));
+    // A long argument is a placeholder in the message; the fix needs the real text.
+    if (suggestion === undefined || call.args.some((a) => argumentOf(source, a, '\u0000').text === '\u0000')) return undefined;
+    return { span: call.span, text: suggestion };
+  }
+  if (Object.hasOwn(INSTEAD, fn)) return undefined;
+  const close = nearest(fn, FUNCTION_NAMES);
+  return close === undefined ? undefined : { span: call.calleeSpan, text: close };
 }
 
 // ------------------------------------------- the declaration an undeclared name's use implies

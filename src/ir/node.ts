@@ -1,6 +1,9 @@
 /** The typed IR: an immutable, hash-consed DAG of primitive applications with symbolic shapes. */
 import type { Span } from '../diagnostics/source.js';
 import type { Shape } from './shape.js';
+import type { Structure } from '../syntax/ast.js';
+
+export type { Structure };
 
 /** Every primitive of the IR. Each has exactly one entry in the table of src/ops/. */
 export type OpName =
@@ -46,6 +49,8 @@ export interface Attrs {
   readonly name?: string;
   /** var: how it was declared. */
   readonly varKind?: VarKind;
+  /** var: `symmetric(n)` or `spd(n)` (a matrix; its value is promised symmetric, or positive definite). */
+  readonly structure?: Structure;
   /** const and fill: the value. */
   readonly value?: number;
   /**

@@ -1,5 +1,5 @@
 /** What every primitive defines, in one place: shape rule, derivative rule, printed forms. */
-import type { Attrs, Node, OpName, VarKind } from '../ir/node.js';
+import type { Attrs, Node, OpName, Structure, VarKind } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
 import type { UnaryBuilder, UnaryDomain } from './elementwise.js';
 import type { Lowering } from './lowering.js';
@@ -10,7 +10,7 @@ import type { PrintRule } from './printed.js';
  * Graph implements it. Declared here, so the op table never imports the graph that reads it.
  */
 export interface Builder extends UnaryBuilder {
-  variable(name: string, varKind: VarKind, s: Shape): Node;
+  variable(name: string, varKind: VarKind, s: Shape, structure?: Structure): Node;
   dimValue(d: Dim): Node;
   fill(value: number, s: Shape): Node;
   zeros(s: Shape): Node;

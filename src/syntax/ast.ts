@@ -59,7 +59,21 @@ export type TypeExpr =
   | { readonly kind: 'scalar'; readonly span: Span }
   | { readonly kind: 'vector'; readonly n: DimExpr; readonly span: Span }
   | { readonly kind: 'matrix'; readonly rows: DimExpr; readonly cols: DimExpr; readonly span: Span }
-  | { readonly kind: 'index'; readonly bound: DimExpr; readonly span: Span };
+  | { readonly kind: 'index'; readonly bound: DimExpr; readonly span: Span }
+  /**
+   * `symmetric(n)` or `spd(n)`: an n x n matrix with that structure. `extra` holds any further
+   * dimensions written (`symmetric(n, m)`), which the elaborator reports.
+   */
+  | {
+      readonly kind: 'structured';
+      readonly structure: Structure;
+      readonly n: DimExpr;
+      readonly extra: readonly DimExpr[];
+      readonly span: Span;
+    };
+
+/** A structured square matrix: symmetric, or symmetric positive definite. */
+export type Structure = 'symmetric' | 'spd';
 
 export type Statement =
   | { readonly kind: 'decl'; readonly names: readonly NameRef[]; readonly type: TypeExpr; readonly span: Span }

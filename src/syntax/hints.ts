@@ -2,6 +2,7 @@
  * Syntax errors that come from the habits of other notations (NumPy, PyTorch, C), with what
  * gradc writes instead: `A @ x`, `A.T`, `np.exp(x)`, `// a comment`.
  */
+import type { Fix } from '../diagnostics/errors.js';
 import type { Span } from '../diagnostics/source.js';
 
 /**
@@ -14,6 +15,8 @@ export type LibraryCall = (fn: string, args: readonly string[] | undefined) => s
 export interface Hint {
   readonly message: string;
   readonly span: Span;
+  /** The edit that makes the text gradc's notation, when it is certain. */
+  readonly fix?: Fix;
 }
 
 /** Prefixes of library functions: `np.exp(x)` is `exp(x)` in gradc. */
@@ -39,19 +42,26 @@ export function foreignSyntax(text: string, at: number, start: number, end: numb
   const before = text.slice(start, at);
   if (c === '/' && (text[at + 1] === '/' || (at > start && text[at - 1] === '/'))) {
     const from = text[at + 1] === '/' ? at : at - 1;
-    return { message: `'//' does not start a comment; a comment starts with #`, span: { start: from, end: from + 2 } };
+    const span = { start: from, end: from + 2 };
+    return { message: `'//' does not start a comment; a comment starts with #`, span, fix: { span, text: '#' } };
   }
   if (c === '@') {
     const a = trailingOperand(before) ?? 'A';
     const x = leadingOperand(text.slice(at + 1, end)) ?? 'x';
-    return { message: `'@' is not an operator; write the matrix product as ${a} ${x} or ${a} * ${x}`, span: { start: at, end: at + 1 } };
+    // The fix writes juxtaposition: `A @ x` becomes `A x`, `A@x` becomes `A x`.
+    let [from, to] = [at, at + 1];
+    while (from > start && /[ \t]/.test(text[from - 1]!)) from--;
+    while (to < end && /[ \t]/.test(text[to]!)) to++;
+    const fix = { span: { start: from, end: to }, text: ' ' };
+    return { message: `'@' is not an operator; write the matrix product as ${a} ${x} or ${a} * ${x}`, span: { start: at, end: at + 1 }, fix };
   }
   if (c === '=') return keywordArgument(text, at, start);
   if (c !== '.') return undefined;
   // `.T` first: `tf.T` is more likely the transpose of a matrix named tf than a TensorFlow function.
   if (text[at + 1] === 'T' && !IDENT_CHAR.test(text[at + 2] ?? '')) {
     const a = trailingOperand(before) ?? 'A';
-    return { message: `'.T' is not a transpose; write ${a}^T`, span: { start: at, end: at + 2 } };
+    const span = { start: at, end: at + 2 };
+    return { message: `'.T' is not a transpose; write ${a}^T`, span, fix: { span, text: '^T' } };
   }
   const libraryStart = runStart(before, before.length);
   if (LIBRARIES.has(before.slice(libraryStart)) && before[libraryStart - 1] !== '.') return libraryHint(text, start + libraryStart, at, end, libraryCall);
@@ -129,10 +139,10 @@ function libraryHint(text: string, from: number, dot: number, end: number, libra
   if (fn === '') return { message: `functions take no '${prefix}' prefix`, span };
   const args = callArguments(text, prefixEnd + fn.length, end);
   const suggestion = libraryCall(fn, args);
-  return {
-    message: suggestion !== undefined ? `functions take no '${prefix}' prefix; write ${suggestion}` : `functions take no '${prefix}' prefix, and gradc has no function '${fn}'`,
-    span,
-  };
+  const message = suggestion !== undefined ? `functions take no '${prefix}' prefix; write ${suggestion}` : `functions take no '${prefix}' prefix, and gradc has no function '${fn}'`;
+  // `np.exp(x)`: gradc has the function itself, so dropping the prefix is the whole fix.
+  const own = suggestion !== undefined && suggestion.startsWith(`${fn}(`);
+  return own ? { message, span, fix: { span, text: '' } } : { message, span };
 }
 
 /** The positional arguments of a call whose name ends at `from` (keyword arguments such as `dim=0` left out unless `keywords`), or undefined if no `(` follows. */

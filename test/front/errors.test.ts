@@ -154,7 +154,7 @@ describe('definitions in file order (LANGUAGE.md 1.2)', () => {
 });
 
 describe('reserved words (LANGUAGE.md 1.7)', () => {
-  it.each(['pi', 'scalar', 'vector', 'matrix', 'index', 'wrt', 'grad', 'jacobian', 'hessian', 'exp', 'sigma', 'σ', 'sum', 'inv'])(
+  it.each(['pi', 'scalar', 'vector', 'matrix', 'symmetric', 'spd', 'index', 'wrt', 'grad', 'jacobian', 'hessian', 'exp', 'sigma', 'σ', 'sum', 'inv'])(
     '%s cannot name a variable',
     (word) => {
       expect(error(`${word} : scalar`)).toBe(`1:1: '${word}' is a reserved word and cannot name a variable`);

@@ -50,7 +50,7 @@ describe('what was expected, in words', () => {
 
 describe('declarations', () => {
   it('an unknown type', () => {
-    expect(error('x : vec(n)')).toBe("1:5: expected a type (scalar, vector(n), matrix(m, n) or index(K)), but found 'v'");
+    expect(error('x : vec(n)')).toBe("1:5: expected a type (scalar, vector(n), matrix(m, n), symmetric(n), spd(n) or index(K)), but found 'v'");
   });
 
   it('a type word without its dimensions', () => {
