@@ -7,9 +7,8 @@
 import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
 import { generate, type GeneratedModule } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
-import { differentiateHigherRequests } from '../../src/diff/higher.js';
 import { checkFormula } from '../../src/front.js';
-import { GradcError } from '../../src/syntax/errors.js';
+import { GradcError } from '../../src/diagnostics/errors.js';
 import { problemsOf, type Reply, type Request } from './protocol.js';
 
 const post = (reply: Reply) => self.postMessage(reply);
@@ -29,7 +28,7 @@ async function answer(request: Request): Promise<void> {
   const derived = differentiate(model);
   let generated: GeneratedModule;
   try {
-    generated = await generate(model, derived, { sourceName: 'playground.formula', higher: differentiateHigherRequests(model) });
+    generated = await generate(model, derived, { sourceName: 'playground.formula' });
   } catch (e) {
     // A name the module cannot have (grad f wrt value, a definition named fGrad) is the formula's problem.
     if (e instanceof GradcError) post({ kind: 'problems', id: request.id, problems: problemsOf(e) });

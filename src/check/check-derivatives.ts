@@ -68,12 +68,21 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
-/** The module's argument for a variable given as flat entries. */
+/**
+ * The module's argument for a variable given as flat entries. A variable declared symmetric or
+ * spd is read through M ↦ (M + Mᵀ) / 2: differences along v move it along sym(v), which is what
+ * its gradient (in the space of symmetric matrices) is tested against, ⟨G, v⟩ = ⟨G, sym(v)⟩.
+ */
 function moduleValue(model: Model, name: string, x: ArrayLike<number>, dims: ReadonlyMap<string, number>): unknown {
   const v = model.variables.find((w) => w.name === name)!;
   if (v.kind === 'scalar') return x[0]!;
   if (v.kind === 'vector') return x;
   const [rows, cols] = concreteShape(v.shape, dims);
+  if (v.structure !== undefined) {
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = (x[i * cols + j]! + x[j * cols + i]!) / 2;
+    return { rows, cols, data };
+  }
   return { rows, cols, data: x };
 }
 
@@ -151,7 +160,13 @@ function hvpDirection(cx: DerivativeContext, h: DerivedHigher): Map<string, Floa
   const result = new Map<string, Float64Array>();
   for (const d of h.directions) {
     const size = flatValue(cx.values.get(d.of)!).length;
-    result.set(d.of, Float64Array.from({ length: size }, () => 2 * rng() - 1));
+    const v = Float64Array.from({ length: size }, () => 2 * rng() - 1);
+    if (d.structure !== undefined) {
+      // The direction of a symmetric matrix is symmetric (HVPs act on symmetric matrices).
+      const n = Math.round(Math.sqrt(size));
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) v[i * n + j] = v[j * n + i]!;
+    }
+    result.set(d.of, v);
   }
   return result;
 }

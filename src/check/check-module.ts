@@ -5,7 +5,7 @@
  */
 import { generate, type GeneratedModule, type ModuleManifest } from '../codegen/module.js';
 import { differentiate, type DerivedGradient } from '../diff/differentiate.js';
-import { differentiateHigherRequests, type DerivedHigher } from '../diff/higher.js';
+import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { OPS } from '../ops/index.js';
@@ -146,6 +146,8 @@ export function inferDomains(model: Model): Record<string, Domain> {
     });
   };
   for (const d of model.definitions) visit(d.node);
+  // A matrix declared spd(n) is always sampled symmetric positive definite (src/check/random.ts).
+  for (const v of model.variables) if (v.structure === 'spd') domains[v.name] = 'positive-definite';
   return domains;
 }
 
@@ -195,13 +197,12 @@ export function describeNotFinite(n: NotFinite): string {
  * ```
  */
 export async function checkModel(model: Model, options: CheckOptions = {}, generated?: GeneratedModule): Promise<CheckReport> {
-  const derived = differentiate(model);
-  const higher = differentiateHigherRequests(model);
-  const module = generated ?? (await generate(model, derived, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula', higher }));
+  const derivatives = differentiate(model);
+  const module = generated ?? (await generate(model, derivatives, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula' }));
   const typeChecked = options.typeCheck ?? true;
   const typeErrors = typeChecked ? typeCheckModule(module.code) : [];
   const exports = await loadModule(module.code);
-  return checkExports(model, exports, module.manifest, options, { derived, higher, typeErrors, typeChecked });
+  return checkExports(model, exports, module.manifest, options, { derived: derivatives.gradients, higher: derivatives.higher, typeErrors, typeChecked });
 }
 
 /**
@@ -215,8 +216,9 @@ export function checkExports(
   options: CheckOptions = {},
   known: { derived?: readonly DerivedGradient[]; higher?: readonly DerivedHigher[]; typeErrors?: readonly string[]; typeChecked?: boolean } = {},
 ): CheckReport {
-  const derived = known.derived ?? differentiate(model);
-  const higher = known.higher ?? differentiateHigherRequests(model);
+  const derivatives = known.derived === undefined || known.higher === undefined ? differentiate(model) : undefined;
+  const derived = known.derived ?? derivatives!.gradients;
+  const higher = known.higher ?? derivatives!.higher;
   const typeErrors = known.typeErrors ?? [];
   const tol = options.tol ?? 1e-6;
   const domains = inferDomains(model);
@@ -240,7 +242,13 @@ export function checkExports(
   const functions = [...manifest.definitions, ...manifest.gradients, ...manifest.higher].map((f) => f.functionName).filter(wanted(options));
   const unchecked = functions.filter((f) => !rows.some((r) => r.functionName === f && r.skipped === undefined));
   const ok = typeErrors.length === 0 && rows.length > 0 && unchecked.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
-  const structuredMatrices = Object.entries(domains).flatMap(([name, d]) => (d === 'invertible' || d === 'positive-definite' ? [`${name} ${MATRIX_DOMAINS[d]}`] : []));
+  const symmetric = new Set(model.variables.filter((v) => v.structure === 'symmetric').map((v) => v.name));
+  const structuredMatrices = [
+    ...Object.entries(domains).flatMap(([name, d]) =>
+      d === 'invertible' || d === 'positive-definite' ? [`${name} ${symmetric.has(name) && d === 'invertible' ? 'symmetric, diagonally dominant' : MATRIX_DOMAINS[d]}`] : [],
+    ),
+    ...[...symmetric].filter((name) => domains[name] !== 'invertible' && domains[name] !== 'positive-definite').map((name) => `${name} symmetric`),
+  ];
   return {
     dims,
     structuredMatrices,
@@ -272,7 +280,7 @@ function checkAt(
   const rows: CheckRow[] = [];
   // How far the module's value moves when every input entry is moved by a few hundred ε, relatively:
   // what rounding alone can do to an ill-conditioned value (an inverse of a nearly singular matrix).
-  const nudged = [1, 2].map((k) => moduleInputs(model, nudge(values, mulberry32(seed * 7 + k)), dims));
+  const nudged = [1, 2].map((k) => moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k)), dims));
   const sensitivity = new Map<string, number>();
   const sensitivityOf = (definition: string): number => {
     const cached = sensitivity.get(definition);
@@ -356,11 +364,19 @@ const NUDGE = 256 * Number.EPSILON;
 /** How many times that sensitivity a value may differ from the reference by, before `tol` applies. */
 const VALUE_SAFETY = 10;
 
-/** Every input entry times 1 ± NUDGE (index variables as they are). */
-function nudge(values: ReadonlyMap<string, InputValue>, rng: () => number): Map<string, InputValue> {
+/** Every input entry times 1 ± NUDGE (index variables as they are; symmetric matrices stay symmetric). */
+function nudge(model: Model, values: ReadonlyMap<string, InputValue>, rng: () => number): Map<string, InputValue> {
   const moved = (x: number) => x * (1 + (rng() < 0.5 ? -NUDGE : NUDGE));
+  const structured = new Set(model.variables.filter((v) => v.structure !== undefined).map((v) => v.name));
   const result = new Map<string, InputValue>();
-  for (const [name, v] of values) result.set(name, typeof v === 'number' ? (Number.isInteger(v) ? v : moved(v)) : v.map((row) => row.map(moved)));
+  for (const [name, v] of values) {
+    if (typeof v === 'number') {
+      result.set(name, Number.isInteger(v) ? v : moved(v));
+      continue;
+    }
+    const m = v.map((row) => row.map(moved));
+    result.set(name, structured.has(name) ? m.map((row, i) => row.map((x, j) => (j < i ? m[j]![i]! : x))) : m);
+  }
   return result;
 }
 

@@ -1,5 +1,5 @@
 /** The gradc command: parses the command line, runs one command, and turns errors into exit statuses. */
-import { GradcError } from '../syntax/errors.js';
+import { GradcError } from '../diagnostics/errors.js';
 import { parseCommandLine, type CommandOptions } from './args.js';
 import { checkCommand, compileCommand, deriveCommand, fixturesCommand, latexCommand, type CommandStatus } from './commands.js';
 import { InvocationError, NothingToDoError, UsageError } from './errors.js';
@@ -27,6 +27,9 @@ function runCommand(command: CommandName, files: readonly string[], options: Com
       return checkCommand(invocation);
     case 'fixtures':
       return fixturesCommand(invocation);
+    case 'lsp':
+      // Loaded only here: the server's protocol library is not needed by the other commands.
+      return import('./lsp.js').then((m) => m.runLanguageServer());
   }
 }
 

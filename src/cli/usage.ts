@@ -1,6 +1,6 @@
 /** The usage texts: `gradc --help` and `gradc <command> --help`. */
 
-export const COMMAND_NAMES = ['compile', 'latex', 'derive', 'check', 'fixtures'] as const;
+export const COMMAND_NAMES = ['compile', 'latex', 'derive', 'check', 'fixtures', 'lsp'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export function isCommandName(word: string): word is CommandName {
@@ -9,12 +9,14 @@ export function isCommandName(word: string): word is CommandName {
 
 export const USAGE = `usage:
   gradc compile <file.formula...> [-o DIR]   write DIR/<name>.ts for each file (default DIR: generated/)
-                [--dts] [--watch]           also <name>.d.formula.ts beside it; recompile on changes
+                [--js] [--dts] [--watch]    <name>.js and <name>.d.ts instead; also <name>.d.formula.ts
+                                            beside it; recompile on changes
   gradc latex   <file.formula> [--steps] [--shapes] [--layout numerator|denominator]
                                             LaTeX of every definition and requested derivative
   gradc derive  <file.formula> [--json]      gradients in formula syntax: dL_dA = ...
   gradc check   <file.formula> [--dims h=3,m=4] [--seed N] [--tol T] [--json]
   gradc fixtures <file.formula> [--dims ...] [--seed N] [--count K] [-o FILE.json]
+  gradc lsp                                  a language server for .formula files (LSP over stdio)
   gradc --version                            the version of gradc
 
 '-' as the file reads the formula from standard input.
@@ -41,13 +43,19 @@ const HELP = option('-h, --help', 'this text');
 const STDIN = `'-' as the file reads the formula from standard input (named <stdin> in messages).`;
 
 export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
-  compile: `usage: gradc compile <file.formula...> [-o DIR] [--dts] [--watch]
+  compile: `usage: gradc compile <file.formula...> [-o DIR] [--js] [--dts] [--watch]
 
 Compiles each formula to a standalone TypeScript module, DIR/<name>.ts for <name>.formula.
 Every file is checked before any is written, and each module is written through a temporary
 file and a rename. Two files with one name are refused: the second would replace the first.
 
 ${option('-o, --output DIR', 'the directory to write into, created if needed (default generated/);', "'-' writes the module to standard output (one formula file only)")}
+${option(
+  '--js',
+  'write DIR/<name>.js (an ES module: the same code with its types stripped)',
+  'and DIR/<name>.d.ts (its types) instead of DIR/<name>.ts, for projects',
+  'that run plain Node without a TypeScript step',
+)}
 ${option(
   '--dts',
   'also write <name>.d.formula.ts beside each formula: the declaration the',
@@ -129,6 +137,18 @@ ${HELP}
 
 ${STDIN}
 A formula with no definitions has no values to write: exit 1.`,
+
+  lsp: `usage: gradc lsp [--stdio]
+
+Runs a language server for .formula files: the Language Server Protocol over standard input and
+output, for any editor with an LSP client (VS Code: editors/vscode; Neovim, Helix, Emacs: see the
+README). Errors as you type, with quick fixes for the suggestions they make; the shape of the
+expression under the cursor on hover; a grad, jacobian or hessian line's derivative; go to
+definition, references, rename, document symbols, completion and signature help. It runs until
+the client asks it to exit.
+
+${option('--stdio', 'accepted for clients that pass it; standard input and output is the only transport')}
+${HELP}`,
 };
 
 /** The hint printed under a usage error. */

@@ -7,12 +7,20 @@
  * differentiated again (Hessian-vector products are the gradient of ⟨∇f, v⟩).
  */
 import type { Graph } from '../ir/graph.js';
+import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { describeShape, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import { reachable } from '../ir/walk.js';
+import { isSymmetric } from '../simplify/matrix.js';
 
 export { reachable };
+
+/** Ids of every forward value of the model: never rewritten by the simplifier. */
+export function forwardNodes(model: Model): Set<number> {
+  const roots = [...model.definitions.map((d) => d.node), ...model.variables.map((v) => v.node)];
+  return new Set(reachable(roots).map((n) => n.id));
+}
 
 export interface BackwardOptions {
   /**
@@ -70,5 +78,30 @@ export function gradients(graph: Graph, output: Node, wrt: readonly Node[]): Nod
   if (output.shape.rows !== 1 || output.shape.cols !== 1) {
     throw new Error(`internal: a gradient needs a scalar output, not ${describeShape(output.shape)}; use vjp with a seed of that shape`);
   }
-  return vjp(graph, output, graph.constant(1), wrt).map((a, i) => a ?? graph.zeros(wrt[i]!.shape));
+  return vjp(graph, output, graph.constant(1), wrt).map((a, i) => {
+    const w = wrt[i]!;
+    if (a === undefined) return graph.zeros(w.shape);
+    return w.op === 'var' && w.attrs.structure !== undefined ? symmetrised(graph, a) : a;
+  });
+}
+
+/**
+ * The gradient with respect to a symmetric matrix S, from the unconstrained gradient G: in the
+ * space of symmetric matrices with the Frobenius inner product ⟨A, B⟩ = tr(Aᵀ B) it is
+ * sym(G) = (G + Gᵀ) / 2, the matrix of that space whose inner product with every symmetric
+ * direction E is the directional derivative ⟨G, E⟩ (Srinivasan & Panda, 2023). G itself when it
+ * is symmetric by construction (x xᵀ, S⁻¹), so printed results read as a textbook writes them.
+ * The common G + Gᵀ - G ⊙ I counts each off-diagonal entry twice: it is the derivative with
+ * respect to the n (n + 1) / 2 free entries, not a gradient in the matrix space.
+ */
+export function symmetrised(graph: Graph, g: Node): Node {
+  if (isSymmetric(g, graph)) return g;
+  // sym(P + Q) = sym(P) + Q for Q symmetric, and sym(c P) = c sym(P): only the part that needs it.
+  if (g.op === 'add' && !graph.isSealed(g)) {
+    const [p, q] = g.args as [Node, Node];
+    if (isSymmetric(q, graph) && sameShape(p.shape, g.shape)) return graph.add(symmetrised(graph, p), q);
+    if (isSymmetric(p, graph) && sameShape(q.shape, g.shape)) return graph.add(p, symmetrised(graph, q));
+  }
+  if (g.op === 'mul' && !graph.isSealed(g) && g.args[0]!.op === 'const') return graph.mul(g.args[0]!, symmetrised(graph, g.args[1]!));
+  return graph.mul(graph.constant(0.5), graph.add(g, graph.transpose(g)));
 }

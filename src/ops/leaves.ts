@@ -1,6 +1,6 @@
 /** Leaves: variables, constants, dimension sizes, and constant matrices (ones, eye, onehot). */
 import { isScalar, shape, type Shape } from '../ir/shape.js';
-import { ShapeError } from '../syntax/errors.js';
+import { ShapeError } from '../diagnostics/errors.js';
 import { atom, fcall, fraction, sub } from './print.js';
 import { indicator, num } from './lowering.js';
 import { anywhere, type OpDef } from './types.js';
@@ -80,6 +80,8 @@ export const fill: OpDef = {
     },
   ],
   build: (g, _args, attrs) => g.fill(attrs.value!, attrs.shape!),
+  // A 1 x 1 fill is a constant.
+  identities: (_args, g, attrs) => (isScalar(attrs.shape!) ? g.constant(attrs.value!) : undefined),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
   jvp: leafJvp,
@@ -138,6 +140,8 @@ export const eye: OpDef = {
     },
   ],
   build: (g, _args, attrs) => g.eye(attrs.shape!.rows),
+  // The 1 x 1 identity is 1.
+  identities: (_args, g, attrs) => (attrs.shape!.rows === 1 ? g.constant(1) : undefined),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
   jvp: leafJvp,

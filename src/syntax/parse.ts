@@ -2,10 +2,10 @@
  * Source text → AST. The file is split into statements (a line, continued while a bracket
  * is open) and each is parsed on its own, so every syntactically bad line is reported.
  */
-import type { Expr, Program, Statement } from './ast.js';
-import { Diagnostics } from './errors.js';
-import { foreignSyntax } from './hints.js';
-import { Source, type Span } from './source.js';
+import { indexExprs, type Expr, type Program, type Statement } from './ast.js';
+import { Diagnostics } from '../diagnostics/errors.js';
+import { foreignSyntax, type LibraryCall } from './hints.js';
+import { Source, type Span } from '../diagnostics/source.js';
 import { statementParser } from './statement-parser.js';
 
 /** Deeper bracket nesting than this is refused before parsing (it would only exhaust the stack). */
@@ -206,6 +206,9 @@ export function describeFound(text: string, at: number, end: number): string {
   return quote(c);
 }
 
+/** Words other notations use for a symmetric or positive definite matrix, where a type is expected. */
+const STRUCTURE_WORD = /^((?:sym|symm|symmetrical|symmetric|spd|pd|psd|posdef|positive_definite|cov|covariance)(?=[^\p{L}\p{M}\p{Nd}_]|$))/iu;
+
 /** The message for a syntax error at `at` in the statement chunk. */
 function syntaxMessage(text: string, chunk: Chunk, at: number, expected: readonly PeggyExpectation[]): string {
   const found = describeFound(text, at, chunk.end);
@@ -216,6 +219,10 @@ function syntaxMessage(text: string, chunk: Chunk, at: number, expected: readonl
   }
   if (c === '=' && before.endsWith(':') && /^\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*\s*:$/u.test(before)) {
     return `expected a type after ':', but found '='; a definition is written with '=' alone, like y = ...`;
+  }
+  const structured = STRUCTURE_WORD.exec(text.slice(at, chunk.end));
+  if (structured !== null && /:$/.test(before)) {
+    return `expected ${describeExpected(expected)}, but found '${structured[1]}'; declare a symmetric matrix as symmetric(n), a symmetric positive definite one (a covariance, a kernel matrix) as spd(n)`;
   }
   if (c === '.' && (/[0-9]$/.test(before) || /[0-9]/.test(text[at + 1] ?? ''))) {
     return `expected ${describeExpected(expected)}, but found '.'; a decimal number has digits on both sides of the point, like 0.5`;
@@ -252,7 +259,7 @@ function tooDeep(statement: Statement): Span | undefined {
         stack.push([e.arg, depth + 1]);
         break;
       case 'index':
-        stack.push([e.target, depth + 1], ...e.indices.map((i): [Expr, number] => [i, depth + 1]));
+        stack.push([e.target, depth + 1], ...indexExprs(e.indices).map((i): [Expr, number] => [i, depth + 1]));
         break;
       case 'call':
         stack.push(...e.args.map((a): [Expr, number] => [a, depth + 1]));
@@ -300,12 +307,17 @@ export function classifyBars(body: string): { closing: Set<number>; unclosed?: n
   return open.length > 0 ? { closing, unclosed: open[0]! } : { closing };
 }
 
-/**
- * Parses a whole file. Syntax errors are reported to `diagnostics`; bad statements are left out.
- * `functionNames` are the names that a `(` makes a call of, `exp (x)` as `exp(x)` (the op
- * table's, which this layer does not import: src/front.ts passes them).
- */
-export function parseProgram(source: Source, diagnostics: Diagnostics, functionNames: ReadonlySet<string>): Program {
+/** What the parser knows of the functions; the op table's, which this layer does not import (src/front.ts passes them). */
+export interface ParseOptions {
+  /** The names that a `(` makes a call of, `exp (x)` as `exp(x)`. */
+  readonly functionNames: ReadonlySet<string>;
+  /** gradc's way to write another library's call (`np.exp(x)`), for the hint under a syntax error; none when omitted. */
+  readonly libraryCall?: LibraryCall;
+}
+
+/** Parses a whole file. Syntax errors are reported to `diagnostics`; bad statements are left out. */
+export function parseProgram(source: Source, diagnostics: Diagnostics, options: ParseOptions): Program {
+  const { functionNames, libraryCall = () => undefined } = options;
   const statements: Statement[] = [];
   const brokenNames: string[] = [];
   const text = source.text;
@@ -354,9 +366,9 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, functionN
         diagnostics.report(`this '${bracket}' has no matching '${bracket === ')' ? '(' : '['}'`, { start: chunk.unmatched, end: chunk.unmatched + 1 });
         continue;
       }
-      const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end);
+      const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end, libraryCall);
       if (hint !== undefined) {
-        diagnostics.report(hint.message, hint.span);
+        diagnostics.report(hint.message, hint.span, hint.fix);
         continue;
       }
       const length = at < chunk.end ? String.fromCodePoint(text.codePointAt(at)!).length : 1;

@@ -11,7 +11,6 @@ import { loadModule } from '../../src/check/load.js';
 import { mulberry32 } from '../../src/check/random.js';
 import { generate, type GeneratedModule } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
-import { differentiateHigherRequests } from '../../src/diff/higher.js';
 import type { Model } from '../../src/ir/model.js';
 import { checkFormula } from '../../src/front.js';
 
@@ -37,7 +36,7 @@ export async function compile(text: string, name = 'model.formula'): Promise<Com
 
 async function compileNow(text: string, name: string): Promise<Compiled> {
   const model = checkFormula(text, name);
-  const module = await generate(model, differentiate(model), { sourceName: name, higher: differentiateHigherRequests(model) });
+  const module = await generate(model, differentiate(model), { sourceName: name });
   return { model, module, exports: await loadModule(module.code) };
 }
 
@@ -123,8 +122,7 @@ export interface Mutant {
 
 /** Every effective single-block fault of every derivative function of `c`, checked. */
 export function blockMutants(c: Compiled, name: string, options: { dims: Record<string, number>; seed: number }): Mutant[] {
-  const derived = differentiate(c.model);
-  const higher = differentiateHigherRequests(c.model);
+  const { gradients: derived, higher } = differentiate(c.model);
   const manifest = c.module.manifest;
   const functions = [...manifest.gradients.map((g) => g.functionName), ...manifest.higher.map((h) => h.functionName)];
   const mutants: Mutant[] = [];
@@ -198,8 +196,7 @@ export async function droppedTermMutants(
   /** At most this many variants (each one compile), spread over the variables; default all. */
   variants = Infinity,
 ): Promise<Mutant[]> {
-  const derived = differentiate(c.model);
-  const higher = differentiateHigherRequests(c.model);
+  const { gradients: derived, higher } = differentiate(c.model);
   const manifest = c.module.manifest;
   const wrtVariables = new Set([...c.model.requests.flatMap((r) => r.wrt), ...c.model.higherRequests.flatMap((r) => r.wrt)].filter((w) => w.isVariable).map((w) => w.name));
   const functions = [...manifest.gradients.map((g) => g.functionName), ...manifest.higher.map((h) => h.functionName)];
