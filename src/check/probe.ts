@@ -165,22 +165,24 @@ function runProbe(F: BlockFunction, f0: ArrayLike<number>, noise: Float64Array, 
   return { error, allowance, scale: norm(analytic), notFinite };
 }
 
-/** Relative size of the nudges that measure how much rounding moves F. */
-const NUDGE = 256 * Number.EPSILON;
+/** Relative size of the moves that measure how much rounding moves F: well below the step, well above ε. */
+const NUDGE = 1e-7;
 
 /**
- * How far F moves, output by output, when every entry of x is nudged by NUDGE relatively (twice,
- * random signs): the rounding noise of an evaluation where F cancels (a gradient of 1e-7 summed
- * from terms of 1e-2 carries the rounding of the terms, not of its own size).
+ * The rounding noise of F, output by output: the second difference |F(x + d) − 2F(x) + F(x − d)|
+ * along a random d moving every entry by NUDGE · max(1, |x|), where F's curvature contributes
+ * only NUDGE² and rounding all of itself — including the rounding of a quantity that cancels
+ * (1 − tanh² near saturation changes in steps of ε), which a gradient of 1e-7 summed from terms
+ * of 1e-2, or its differences, carry at the size of the terms rather than their own.
  */
 function roundingNoise(F: BlockFunction, f0: ArrayLike<number>, x0: Float64Array, rng: Rng): Float64Array {
+  const d = x0.map((x) => (rng() < 0.5 ? -NUDGE : NUDGE) * Math.max(1, Math.abs(x)));
+  const up = F(x0.map((x, j) => x + d[j]!));
+  const down = F(x0.map((x, j) => x - d[j]!));
   const noise = new Float64Array(f0.length);
-  for (let k = 0; k < 2; k++) {
-    const f = F(x0.map((x) => x * (1 + (rng() < 0.5 ? -NUDGE : NUDGE))));
-    for (let i = 0; i < noise.length; i++) {
-      const d = Math.abs(f[i]! - f0[i]!);
-      if (Number.isFinite(d)) noise[i] = Math.max(noise[i]!, d);
-    }
+  for (let i = 0; i < noise.length; i++) {
+    const e = Math.abs(up[i]! - 2 * f0[i]! + down[i]!);
+    noise[i] = Number.isFinite(e) ? e : 0;
   }
   return noise;
 }
