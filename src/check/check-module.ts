@@ -12,7 +12,7 @@ import { OPS } from '../ops/index.js';
 import { checkGradients, type GradientCheckReport } from './gradcheck.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, differenceNoise, type Comparison } from './numeric.js';
-import { MATRIX_DOMAINS, type Domain } from './random.js';
+import { MATRIX_DOMAINS, structureOf, type Domain } from './random.js';
 import { ReferenceEvaluator, type Value } from './reference.js';
 import { moduleInputs, toValue } from './run-module.js';
 
@@ -107,8 +107,9 @@ export function inferDomains(model: Model): Record<string, Domain> {
    */
   const combined = (old: Domain | undefined, domain: Domain): Domain => {
     if (old === undefined) return domain;
-    if (old === 'positive-definite' || domain === 'positive-definite') return 'positive-definite';
-    if (old === 'invertible' || domain === 'invertible') return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
+    const structures = [structureOf(old), structureOf(domain)];
+    if (structures.includes('positive-definite')) return 'positive-definite';
+    if (structures.includes('invertible')) return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
     return old;
   };
   // No prototype: a variable may be named constructor or __proto__.
@@ -261,7 +262,10 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
     row(c.functionName, c.variable, toValue(c.actual), c.expected, c.noise);
   }
   const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
-  const structuredMatrices = Object.entries(domains).flatMap(([name, d]) => (d === 'invertible' || d === 'positive-definite' ? [`${name} ${MATRIX_DOMAINS[d]}`] : []));
+  const structuredMatrices = Object.entries(domains).flatMap(([name, d]) => {
+    const structure = structureOf(d);
+    return structure !== undefined ? [`${name} ${MATRIX_DOMAINS[structure]}`] : [];
+  });
   return {
     dims: report.dims,
     structuredMatrices,

@@ -3,6 +3,7 @@
  * computed where it is read, and the loops that walk a shape. This is the `LowerContext` the op
  * table's lowering entries are written against.
  */
+import type { HelperName } from './helpers.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isScalar, sameShape, type Dim } from '../ir/shape.js';
@@ -61,7 +62,7 @@ export class Access implements LowerContext {
     return this.storage.size(n);
   }
 
-  useHelper(name: string): void {
+  useHelper(name: HelperName): void {
     this.storage.helpers.add(name);
   }
 

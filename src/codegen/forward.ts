@@ -6,6 +6,7 @@
  * block. Code size is therefore linear in the number of definitions, where one standalone
  * function per definition would repeat every earlier layer: quadratic for a deep network.
  */
+import type { HelperName } from './helpers.js';
 import type { Model } from '../ir/model.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Dim } from '../ir/shape.js';
@@ -18,7 +19,7 @@ import { valueKindOfShape, type ScratchSlots } from './spec.js';
 export interface ForwardEngine {
   /** Declarations of the dependency tables and of `forward$`. */
   readonly code: string;
-  readonly helpers: ReadonlySet<string>;
+  readonly helpers: ReadonlySet<HelperName>;
   /** The input fields of each definition's function, in declaration order. */
   readonly fields: readonly (readonly InputField[])[];
   /** Fields of the engine's own argument: every variable and every dimension. */
@@ -169,7 +170,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
   };
 
   const locals = new Map<number, string>();
-  const helpers = new Set<string>();
+  const helpers = new Set<HelperName>();
   variables.forEach((v, i) => {
     if (!usedVariables.has(i)) return;
     const local = localName('v', v.name, i);

@@ -4,6 +4,7 @@
  * Results nest by key path (`hess.x.y`); an HVP's direction arrives as a second argument and
  * is passed to the body as the inputs of its direction variables.
  */
+import type { HelperName } from './helpers.js';
 import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import { lowerFunction } from './lower.js';
@@ -21,7 +22,7 @@ export interface HigherTypeNames {
 
 export interface HigherContext {
   readonly scratch: ScratchSlots;
-  readonly helpers: Set<string>;
+  readonly helpers: Set<HelperName>;
   /** The inputs type of each definition's forward function, and its key (setKey of its fields). */
   readonly forwardInputs: ReadonlyMap<string, { type: string; key: string }>;
   readonly types: HigherTypeNames;

@@ -11,7 +11,7 @@
 import type { Node } from '../ir/node.js';
 import type { Factorisation } from '../ops/lowering.js';
 
-export const LU_KERNELS: Record<string, string> = {
+export const LU_KERNELS = {
   lu$: `/**
  * In-place LU factorisation with partial pivoting of the n x n row-major a: P a = L U, with L
  * (unit diagonal) below the diagonal and U on and above it; piv[k] is the row swapped with row k
@@ -158,7 +158,7 @@ function luInverse$(a: Float64Array, n: number, piv: Float64Array, out: Float64A
     }
   }
 }`,
-};
+} satisfies Record<string, string>;
 
 /** What Factorisations needs of the function being lowered. */
 export interface FactorSite {
@@ -174,7 +174,7 @@ export interface FactorSite {
   copy(m: Node, into: string): string[];
   /** The statement that throws when the matrix is singular. */
   singular(m: Node): string;
-  useHelper(name: string): void;
+  useHelper(name: 'lu$'): void;
 }
 
 /** The factorisations of one generated function, by the node factorised. */

@@ -7,10 +7,8 @@ import type { Derivatives } from '../diff/differentiate.js';
 import type { HigherKind, Model } from '../ir/model.js';
 import { planHigher } from './higher.js';
 import { toFormulaHigher } from '../print/higher.js';
-import { HELPERS } from '../ops/elementwise.js';
-import { KERNELS } from './kernels.js';
-import { LU_KERNELS } from './lu.js';
-import { CHECKS, checkInputsObject } from './inputs.js';
+import { helperSource, type HelperName } from './helpers.js';
+import { checkInputsObject } from './inputs.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
 import { GradcError } from '../diagnostics/errors.js';
@@ -166,7 +164,7 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
   }
 
   const interfaces: PlannedInterface[] = [];
-  const helpers = new Set<string>();
+  const helpers = new Set<HelperName>();
 
   // Forward functions: thin wrappers around the shared forward pass.
   const manifestDefinitions: { definition: string; functionName: string }[] = [];
@@ -322,7 +320,7 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
     });
   }
   if (engine !== undefined) declarations.push({ kind: 'code', text: engine.code });
-  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: HELPERS[h] ?? KERNELS[h] ?? LU_KERNELS[h] ?? CHECKS[h]! });
+  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: helperSource(h) });
   // The header goes on after formatting: prettier would only copy it, in time that grows with
   // the square of its lines (a formula of a million blank lines took minutes).
   const code = `${header(model, options.sourceName)}\n\n${await printModule(declarations)}`;

@@ -1,4 +1,5 @@
 /** What a caller asks the lowering for (a function, or a block of the shared forward pass), and how values cross the module boundary. */
+import type { HelperName } from './helpers.js';
 import type { Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isScalar } from '../ir/shape.js';
@@ -71,7 +72,7 @@ export interface LoweredBlock {
   readonly value: string;
   /** The block's value as a fresh result to return (copied where it is not fresh). */
   readonly result: string;
-  readonly helpers: ReadonlySet<string>;
+  readonly helpers: ReadonlySet<HelperName>;
 }
 
 export interface LoweredFunction {
@@ -80,5 +81,5 @@ export interface LoweredFunction {
   readonly inputs: readonly { readonly key: string; readonly type: string }[];
   readonly statements: readonly string[];
   /** Helper functions the statements call. */
-  readonly helpers: ReadonlySet<string>;
+  readonly helpers: ReadonlySet<HelperName>;
 }

@@ -2,6 +2,7 @@
  * Where a function's values are kept: the locals of nodes and dimension sizes, the names of new
  * locals, and the arrays of buffers (new, scratch, or in `into` mode the caller's).
  */
+import type { HelperName } from './helpers.js';
 import type { Node } from '../ir/node.js';
 import type { Dim } from '../ir/shape.js';
 import { propertyAccess, str } from './names.js';
@@ -20,7 +21,7 @@ export class Storage {
   /** The local holding each dimension's size, by name. */
   readonly dimLocals = new Map<string, string>();
   /** Helper functions the statements call. */
-  readonly helpers = new Set<string>();
+  readonly helpers = new Set<HelperName>();
   readonly intoTargets = new Map<number, IntoTarget>();
   private scalarCount = 0;
   private bufferCount = 0;

@@ -35,7 +35,7 @@ export interface UnaryDef {
   readonly latex: (arg: Printed, ctx: PrintContext, node: Node) => Printed;
   /** A TypeScript expression for f(x), with the helper functions it calls. */
   readonly ts: (x: string) => string;
-  readonly helpers?: readonly string[];
+  readonly helpers?: readonly ElementwiseHelper[];
   /**
    * f as the reference evaluator computes it, independently of `eval` and `ts`: the name of a
    * mathjs function, or a plain definition where mathjs has none.
@@ -63,7 +63,7 @@ function onePlus(arg: Printed, ctx: PrintContext): string {
  * Helper functions of generated modules; each is emitted once into a module that needs it.
  * Their names contain `$`, which formula names cannot, so they never collide.
  */
-export const HELPERS: Record<string, string> = {
+export const HELPERS = {
   sigmoid$: `function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
@@ -75,7 +75,10 @@ export const HELPERS: Record<string, string> = {
   sq$: `function sq$(x: number): number {
   return x * x;
 }`,
-};
+} satisfies Record<string, string>;
+
+/** A helper function of HELPERS. */
+export type ElementwiseHelper = keyof typeof HELPERS;
 
 /**
  * The reference evaluator's σ and softplus (mathjs has neither), written apart from the

@@ -8,6 +8,14 @@
  */
 import type { Node } from '../ir/node.js';
 import type { Dim } from '../ir/shape.js';
+import type { ElementwiseHelper } from './elementwise.js';
+
+/**
+ * The helper functions an op's lowering may call: the elementwise helpers (`HELPERS`,
+ * src/ops/elementwise.ts) and the LU kernels (src/codegen/lu.ts). The code generator's helper
+ * registry (src/codegen/helpers.ts) must define every one, or it does not compile.
+ */
+export type OpHelper = ElementwiseHelper | 'luSolve$' | 'luInverse$';
 
 /** An element position inside a loop: its row and column, and its flat index when it has one. */
 export interface Index {
@@ -34,8 +42,8 @@ export interface LowerContext {
   loop(over: Node, body: (at: Index) => string[]): string[];
   /** `let acc = Σ_k term(k)` over k < extent, unrolled into four partial sums. */
   dotLoop(acc: string, extent: string, term: (k: string) => string): string[];
-  /** Records that the emitted code calls a helper function (HELPERS, KERNELS). */
-  useHelper(name: string): void;
+  /** Records that the emitted code calls a helper function (`OpHelper`): emitted once into the module. */
+  useHelper(name: OpHelper): void;
   /** `throw new kind(parts joined by +);` */
   fail(kind: 'RangeError' | 'TypeError', parts: readonly string[]): string;
   /** A string literal for generated code. */
