@@ -129,7 +129,11 @@ export function inferDomains(model: Model): Record<string, Domain> {
       direct(n.args[i], domain);
       // A value that must be positive (log(det(S))): the domains that make it so, where its op knows them.
       const arg = n.args[i];
-      if (domain === 'positive' && arg !== undefined) OPS[arg.op].positiveWhen?.(arg).forEach((d, j) => d !== undefined && direct(arg.args[j], d));
+      if (domain === 'positive' && arg !== undefined) {
+        OPS[arg.op].positiveWhen?.(arg).forEach((d, j) => {
+          if (d !== undefined) direct(arg.args[j], d);
+        });
+      }
     });
   };
   for (const d of model.definitions) visit(d.node);

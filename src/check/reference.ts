@@ -11,7 +11,8 @@ import type { Dim, Shape } from '../ir/shape.js';
 import { UNARY, unaryFn, type UnaryFn } from '../ops/elementwise.js';
 
 /** `predictable`: sqrt, log, asin, ... of values outside their real domain give NaN, not complex numbers. */
-const math = create(all, { matrix: 'Array', predictable: true });
+// mathjs declares `all` as an index signature's value, so TypeScript reads it as possibly undefined.
+const math = create(all!, { matrix: 'Array', predictable: true });
 
 /** A value: rows of numbers; a scalar is 1 x 1, a vector(n) is n x 1. */
 export type Value = number[][];

@@ -102,11 +102,14 @@ class Elaborator {
   private statement(s: Statement): void {
     switch (s.kind) {
       case 'decl':
-        return this.declaration(s);
+        this.declaration(s);
+        return;
       case 'def':
-        return this.definition(s);
+        this.definition(s);
+        return;
       case 'request':
-        return this.request(s);
+        this.request(s);
+        return;
       default: {
         const never: never = s;
         throw new Error(`internal: unknown statement ${(never as Statement).kind}`);
@@ -231,7 +234,9 @@ class Elaborator {
   private request(s: Extract<Statement, { kind: 'request' }>): void {
     const scope: RequestScope = {
       lookup: (name) => this.names.get(name),
-      report: (message, span) => this.diagnostics.report(message, span),
+      report: (message, span) => {
+        this.diagnostics.report(message, span);
+      },
       fail: (message, span) => this.fail(message, span),
       abandon: () => {
         throw new Reported();

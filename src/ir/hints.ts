@@ -323,7 +323,7 @@ function estimateCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Shape |
   // table); of a call of anything else nothing is known.
   return estimateFunctionCall(e.callee, {
     count: e.args.length,
-    shape: (i) => (e.args[i] === undefined ? undefined : estimate(e.args[i]!, scope)),
+    shape: (i) => (e.args[i] === undefined ? undefined : estimate(e.args[i], scope)),
     dim: (i) => dim(e.args[i]),
   });
 }
