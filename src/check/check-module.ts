@@ -137,6 +137,8 @@ export function inferDomains(model: Model): Record<string, Domain> {
     });
   };
   for (const d of model.definitions) visit(d.node);
+  // A matrix declared spd(n) is always sampled symmetric positive definite (src/check/random.ts).
+  for (const v of model.variables) if (v.structure === 'spd') domains[v.name] = 'positive-definite';
   return domains;
 }
 
@@ -266,10 +268,20 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
     row(c.functionName, c.variable, toValue(c.actual), c.expected, c.noise);
   }
   const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
-  const structuredMatrices = Object.entries(domains).flatMap(([name, d]) => {
-    const structure = structureOf(d);
-    return structure !== undefined ? [`${name} ${MATRIX_DOMAINS[structure]}`] : [];
-  });
+  const symmetric = new Set(model.variables.filter((v) => v.structure === 'symmetric').map((v) => v.name));
+  const structuredMatrices = [
+    ...Object.entries(domains).flatMap(([name, d]) => {
+      const structure = structureOf(d);
+      if (structure === undefined) return [];
+      return [`${name} ${symmetric.has(name) && structure === 'invertible' ? 'symmetric, diagonally dominant' : MATRIX_DOMAINS[structure]}`];
+    }),
+    ...[...symmetric]
+      .filter((name) => {
+        const d = domains[name];
+        return d === undefined || structureOf(d) === undefined;
+      })
+      .map((name) => `${name} symmetric`),
+  ];
   return {
     dims: report.dims,
     structuredMatrices,

@@ -219,7 +219,7 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
     for (const r of g.results) {
       const variable = model.variables.find((v) => v.name === r.name);
       const kind = variable !== undefined ? valueKindOfVariable(variable) : valueKindOfShape(model.definitions.find((x) => x.name === r.name)!.node);
-      outputs.push({ key: r.name, node: r.node, kind });
+      outputs.push({ key: r.name, node: r.node, kind, ...(variable?.structure !== undefined ? { symmetric: true } : {}) });
     }
     const name = g.request.functionName;
     // One body serves fGrad (fresh results) and fGradInto (the caller's result, reused).

@@ -9,13 +9,14 @@ import { OPS } from '../ops/index.js';
 import type { Builder } from '../ops/types.js';
 import type { UnaryFn } from '../ops/elementwise.js';
 import type { Span } from '../diagnostics/source.js';
-import type { Attrs, Node, OpName, VarKind } from './node.js';
+import type { Attrs, Node, OpName, Structure, VarKind } from './node.js';
 import { SCALAR, isScalar, sameShape, shape, shapeKey, type Dim, type Shape } from './shape.js';
 
 function attrsKey(a: Attrs): string {
   let k = '';
   if (a.name !== undefined) k += `n=${a.name};`;
   if (a.varKind !== undefined) k += `k=${a.varKind};`;
+  if (a.structure !== undefined) k += `st=${a.structure};`;
   if (a.value !== undefined) k += `v=${Object.is(a.value, -0) ? '-0' : String(a.value)};`;
   if (a.fn !== undefined) k += `f=${a.fn};`;
   if (a.shape !== undefined) k += `s=${shapeKey(a.shape)};`;
@@ -92,8 +93,9 @@ export class Graph implements Builder {
 
   // ------------------------------------------------------------------ leaves
 
-  variable(name: string, varKind: VarKind, s: Shape): Node {
-    return this.build('var', [], { name, varKind, shape: s });
+  /** A variable; `structure` for a `symmetric(n)` or `spd(n)` matrix. */
+  variable(name: string, varKind: VarKind, s: Shape, structure?: Structure): Node {
+    return this.build('var', [], { name, varKind, shape: s, ...(structure !== undefined ? { structure } : {}) });
   }
 
   constant(value: number): Node {
@@ -187,6 +189,22 @@ export class Graph implements Builder {
     return this.build('logsumexp', [a]);
   }
 
+  max(a: Node): Node {
+    return this.build('max', [a]);
+  }
+
+  min(a: Node): Node {
+    return this.build('min', [a]);
+  }
+
+  maximum(a: Node, b: Node): Node {
+    return this.build('maximum', [a, b]);
+  }
+
+  minimum(a: Node, b: Node): Node {
+    return this.build('minimum', [a, b]);
+  }
+
   softmax(a: Node): Node {
     return this.build('softmax', [a]);
   }
@@ -208,6 +226,16 @@ export class Graph implements Builder {
   /** An entry: `v[i]` or `M[i, j]`; indices are constants or index variables. */
   index(target: Node, indices: readonly Node[]): Node {
     return this.build('index', [target, ...indices]);
+  }
+
+  /** Row i of a matrix, M[i, :]. */
+  rowslice(m: Node, i: Node): Node {
+    return this.build('rowslice', [m, i]);
+  }
+
+  /** Column j of a matrix, M[:, j]. */
+  colslice(m: Node, j: Node): Node {
+    return this.build('colslice', [m, j]);
   }
 
   // ----------------------------------------------------------- matrix functions

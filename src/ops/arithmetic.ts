@@ -10,7 +10,7 @@ import { elementwiseJvp } from './jvp.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
-function elementwiseShape(verb: string) {
+export function elementwiseShape(verb: string) {
   return (args: readonly Shape[]): Shape => {
     const [a, b] = args as [Shape, Shape];
     const s = broadcastShapes(a, b);
@@ -271,7 +271,10 @@ export const pow: OpDef = {
   formula: (n, a, ctx) => {
     // `^` only between scalars: a scalar base with a vector exponent is elementwise too.
     const op = isScalar(n.shape) ? '^' : ' .^ ';
-    return { text: `${ctx.wrap(a[0]!, Prec.Postfix)}${op}${factor(a[1]!, ctx, Prec.Power)}`, prec: Prec.Power };
+    // `s^T` always reads as a transpose (LANGUAGE.md 1.5), so an exponent named T is parenthesised.
+    const e = factor(a[1]!, ctx, Prec.Power);
+    const exponent = op === '^' && /^T(?![\p{L}\p{M}\p{Nd}_])/u.test(e) ? `(${e})` : e;
+    return { text: `${ctx.wrap(a[0]!, Prec.Postfix)}${op}${exponent}`, prec: Prec.Power };
   },
   latex: (n, a, ctx) => {
     // Elementwise powers of matrices are Hadamard powers: h^{\odot 2}.

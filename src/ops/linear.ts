@@ -157,8 +157,10 @@ export const transpose: OpDef = {
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   jvp: (_n, [j]) => j,
-  formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
+  formula: (n, a, ctx) => symmetricSolveTransposed(n, a[0]!, ctx, false) ?? { text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix },
   latex: (n, a, ctx) => {
+    const symmetric = symmetricSolveTransposed(n, a[0]!, ctx, true);
+    if (symmetric !== undefined) return symmetric;
     // inv(X)ᵀ is X^{-\top}, unless the inverse prints as a name of its own.
     const x = n.args[0]!;
     if (x.op === 'inv') {
@@ -170,6 +172,20 @@ export const transpose: OpDef = {
   argumentDomains: anywhere,
   lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
 };
+
+/**
+ * (inv(S) B)ᵀ = Bᵀ inv(S) for S declared symmetric or spd: the Matrix Cookbook's S⁻¹ r rᵀ S⁻¹
+ * rather than S⁻¹ r (S⁻¹ r)ᵀ. Undefined unless the solve prints as a product (not a name).
+ */
+function symmetricSolveTransposed(n: Node, arg: Printed, ctx: PrintContext, latex: boolean): Printed | undefined {
+  const x = n.args[0]!;
+  if (x.op !== 'solve' || arg.prec !== Prec.Product) return undefined;
+  const [a, b] = x.args as [Node, Node];
+  if (a.op !== 'var' || a.attrs.structure === undefined) return undefined;
+  const s = ctx.node(a);
+  const bt = latex ? `${supBase(ctx.node(b))}^\\top` : `${ctx.wrap(ctx.node(b), Prec.Postfix)}^T`;
+  return { text: `${bt} ${latex ? `${supBase(s)}^{-1}` : `inv(${s.text})`}`, prec: Prec.Product };
+}
 
 export function squareShape(what: string, s: Shape): void {
   if (s.rows !== s.cols) throw new ShapeError(`${what} needs a square matrix, not ${describeShape(s)}`);
@@ -379,6 +395,8 @@ function transposeIdentities(args: readonly Node[], g: Builder): Node | undefine
   if (a.op === 'fill') return g.fill(a.attrs.value!, transposeShape(a.shape));
   if (a.op === 'eye') return a;
   if (g.opOf(a) === 'diag') return a;
+  // Sᵀ = S of a variable declared symmetric(n) or spd(n).
+  if (a.op === 'var' && a.attrs.structure !== undefined) return a;
   const scaled = scaling(g, a);
   if (scaled !== undefined) return g.mul(scaled.factor, g.transpose(scaled.rest));
   if (g.opOf(a) === 'matmul') return g.matmul(g.transpose(a.args[1]!), g.transpose(a.args[0]!));

@@ -62,8 +62,7 @@ export const inv: OpDef = {
     // From the factors, as LAPACK's getri (src/codegen/lu.ts).
     buffer: (n, t, ctx) => {
       const f = factorised(n.args[0]!, ctx);
-      ctx.useHelper('luInverse$');
-      return [...f.statements, t.allocation, `luInverse$(${f.lu}, ${f.size}, ${f.pivots}, ${t.name}, ${f.transposed});`];
+      return [...f.statements, t.allocation, ...f.inverse(t.name)];
     },
   },
 };
@@ -105,12 +104,11 @@ export const solve: OpDef = {
     buffer: (n, t, ctx) => {
       const b = n.args[1]!;
       const f = factorised(n.args[0]!, ctx);
-      ctx.useHelper('luSolve$');
       return [
         ...f.statements,
         t.allocation,
         ...ctx.loop(b, (at) => [`${t.name}[${at.flat ?? `${at.row} * ${ctx.cols(b)} + ${at.col}`}] = ${ctx.elem(b, at)};`]),
-        `luSolve$(${f.lu}, ${f.size}, ${f.pivots}, ${t.name}, ${ctx.cols(b)}, ${f.transposed});`,
+        ...f.solve(t.name, ctx.cols(b)),
       ];
     },
   },
@@ -146,17 +144,10 @@ export const det: OpDef = {
   lower: {
     kind: 'reduction',
     readsOnce: true,
-    // The product of U's diagonal, its sign flipped by each row swap.
+    // From the factors' diagonal (src/codegen/lu.ts, cholesky.ts).
     emit: (n, acc, ctx) => {
       const f = factorised(n.args[0]!, ctx);
-      return [
-        ...f.statements,
-        `let ${acc} = 1;`,
-        `for (let i = 0; i < ${f.size}; i++) {`,
-        `${acc} *= ${f.lu}[i * ${f.size} + i];`,
-        `if (${f.pivots}[i] !== i) ${acc} = -${acc};`,
-        '}',
-      ];
+      return [...f.statements, ...f.det(acc)];
     },
   },
 };
@@ -180,10 +171,10 @@ export const logdet: OpDef = {
   lower: {
     kind: 'reduction',
     readsOnce: true,
-    // A sum of logarithms, which does not overflow where the determinant would.
+    // A sum of logarithms of the factors' diagonal, which does not overflow where the determinant would.
     emit: (n, acc, ctx) => {
       const f = factorised(n.args[0]!, ctx);
-      return [...f.statements, `let ${acc} = 0;`, `for (let i = 0; i < ${f.size}; i++) ${acc} += Math.log(Math.abs(${f.lu}[i * ${f.size} + i]));`];
+      return [...f.statements, ...f.logAbsDet(acc)];
     },
   },
 };
@@ -204,6 +195,8 @@ function solveIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (isScalar(a.shape) || isScalar(b.shape)) return g.matmul(g.inv(a), b);
   if (isZero(b)) return g.zeros(solve.shape([a.shape, b.shape], {}));
   if (a.op === 'eye') return b;
+  // inv(A) I = inv(A): a Hessian's inv(S) eye(n) reads inv(S).
+  if (b.op === 'eye') return g.inv(a);
   const scaled = scaling(g, b);
   if (scaled !== undefined) return g.mul(scaled.factor, g.solve(a, scaled.rest));
   return undefined;

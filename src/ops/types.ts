@@ -1,5 +1,5 @@
 /** What every primitive defines, in one place: shape rule, derivative rule, printed forms. */
-import type { Attrs, Node, OpName, VarKind } from '../ir/node.js';
+import type { Attrs, Node, OpName, Structure, VarKind } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
 import type { UnaryBuilder, UnaryDomain } from './elementwise.js';
 import type { Lowering } from './lowering.js';
@@ -10,7 +10,7 @@ import type { PrintRule } from './printed.js';
  * Graph implements it. Declared here, so the op table never imports the graph that reads it.
  */
 export interface Builder extends UnaryBuilder {
-  variable(name: string, varKind: VarKind, s: Shape): Node;
+  variable(name: string, varKind: VarKind, s: Shape, structure?: Structure): Node;
   dimValue(d: Dim): Node;
   fill(value: number, s: Shape): Node;
   zeros(s: Shape): Node;
@@ -23,11 +23,20 @@ export interface Builder extends UnaryBuilder {
   mean(a: Node): Node;
   norm2(a: Node): Node;
   logsumexp(a: Node): Node;
+  /** The largest (smallest) entry. */
+  max(a: Node): Node;
+  min(a: Node): Node;
+  /** Elementwise max(a, b), min(a, b), with broadcasting. */
+  maximum(a: Node, b: Node): Node;
+  minimum(a: Node, b: Node): Node;
   softmax(a: Node): Node;
   tr(a: Node): Node;
   diag(v: Node): Node;
   diagpart(m: Node): Node;
   index(target: Node, indices: readonly Node[]): Node;
+  /** Row i of a matrix, M[i, :] (1 x n), and column j, M[:, j] (m x 1). */
+  rowslice(m: Node, i: Node): Node;
+  colslice(m: Node, j: Node): Node;
   inv(m: Node): Node;
   det(m: Node): Node;
   logdet(m: Node): Node;
