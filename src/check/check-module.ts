@@ -267,7 +267,9 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
   for (const c of higherComparisons(model, derived.higher, callWith, inputs, report.inputs, report.dims, seed)) {
     row(c.functionName, c.variable, toValue(c.actual), c.expected, c.noise);
   }
-  const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
+  // A report of no rows for a model that requests derivatives checked nothing: it is not ok.
+  const checkedSomething = rows.length > 0 || model.requests.length + model.higherRequests.length === 0;
+  const ok = typeErrors.length === 0 && checkedSomething && rows.every((r) => r.pass) && notFinite === undefined;
   const symmetric = new Set(model.variables.filter((v) => v.structure === 'symmetric').map((v) => v.name));
   const structuredMatrices = [
     ...Object.entries(domains).flatMap(([name, d]) => {
