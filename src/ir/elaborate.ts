@@ -7,7 +7,7 @@
 import type { Expr, IndexItem, Program, Statement, TypeExpr } from '../syntax/ast.js';
 import { Diagnostics, ShapeError, type Fix } from '../diagnostics/errors.js';
 import type { Source, Span } from '../diagnostics/source.js';
-import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
+import { FUNCTION_NAMES, FUNCTIONS, isFunctionName } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
 import {
   axisMessage,
@@ -527,7 +527,6 @@ class Elaborator {
       if (e.args.length !== 1) this.fail(`'${fn}' is ${this.describeEntity(fn)}, not a function`, e.calleeSpan);
       return this.binary({ kind: 'binary', op: 'juxt', left: { kind: 'name', name: fn, span: e.calleeSpan }, right: e.args[0]!, opSpan: e.calleeSpan, span: e.span });
     }
-    if (isFutureFunction(fn)) this.fail(`${fn} is not supported yet`, e.calleeSpan);
     const f = FUNCTIONS.get(fn);
     if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan, unknownFunctionFix(this.source.text, e));
     const n = f.arity;
