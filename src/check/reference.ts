@@ -59,7 +59,7 @@ export function tabulate(rows: number, cols: number, f: (i: number, j: number) =
   return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
 }
 
-/** `v` repeated to `rows` x `cols` by the broadcasting of LANGUAGE.md 1.4 (scalar, column, row). */
+/** `v` repeated to `rows` x `cols` by broadcasting (scalar, column, row: README, "The formula language"). */
 export function broadcastTo(v: Value, rows: number, cols: number): Value {
   const [r, c] = shapeOf(v);
   if (r === rows && c === cols) return v;

@@ -1,5 +1,5 @@
 /**
- * Cholesky factorisation in generated modules, for matrices declared `spd(n)` (LANGUAGE.md 1.1):
+ * Cholesky factorisation in generated modules, for matrices declared `spd(n)` (README, "The formula language"):
  * the input check `cholesky$` (src/codegen/inputs.ts) factorises an spd input once per call,
  * S = L Lᵀ, and solves, inverses, det and logdet read L through these kernels (emitted once per
  * module that uses them), with n³/3 flops against LU's 2n³/3 and no pivoting.

@@ -1,5 +1,5 @@
 /**
- * The functions of `jacobian`, `hessian` and `hvp` lines (LANGUAGE.md 2): `fJac`, `LHess`,
+ * The functions of `jacobian`, `hessian` and `hvp` lines (README, "Generated modules"): `fJac`, `LHess`,
  * `LHvp`, each with its `...Into` twin, lowered like gradients from their derived blocks.
  * Results nest by key path (`hess.x.y`); an HVP's direction arrives as a second argument and
  * is passed to the body as the inputs of its direction variables.

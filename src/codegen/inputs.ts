@@ -1,5 +1,5 @@
 /**
- * Reading and checking the inputs of generated functions (LANGUAGE.md 2): the statements that
+ * Reading and checking the inputs of generated functions (README, "Generated modules"): the statements that
  * take each variable out of the caller's object, bind symbolic dimensions to the sizes they
  * find, and check everything else against them, before any loop runs.
  *
@@ -192,7 +192,7 @@ export function checkMatrix(fnExpr: string, local: string, name: string, rows: D
 }
 
 /**
- * For a matrix input declared `symmetric(n)` or `spd(n)` (LANGUAGE.md 2), read into `local`
+ * For a matrix input declared `symmetric(n)` or `spd(n)` (README, "Generated modules"), read into `local`
  * (its data) with size `size`: the statement that throws unless it is symmetric; for spd, the
  * statement that assigns `factor` its Cholesky factor (`const ` + it to declare), which throws
  * unless it is also positive definite.
@@ -219,7 +219,7 @@ export function checkOutFields(fn: string, outputs: readonly { key: string; kind
   return lines.length === 0 ? [] : ['if (out$ !== undefined) {', ...lines, '}'];
 }
 
-/** The type of a variable's input field (LANGUAGE.md 2). */
+/** The type of a variable's input field (README, "Generated modules"). */
 export function inputTypeOf(v: Variable): string {
   switch (v.kind) {
     case 'scalar':
@@ -336,7 +336,7 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
       }
     }
   });
-  // Dimensions no input determines are inputs themselves (LANGUAGE.md 2).
+  // Dimensions no input determines are inputs themselves (README, "Generated modules").
   for (const d of b.dims) {
     if (b.dimLocals.has(d)) continue;
     const dimLocal = localName('d', d, b.dimLocals.size);

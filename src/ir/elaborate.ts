@@ -485,7 +485,7 @@ class Elaborator {
       const [i, j] = e.indices as [IndexItem, IndexItem];
       const rowIndex = () => this.indexArg(this.notColon(i, `${what}[:, :] is ${what} itself`), s.rows, (n) => `${what} has ${n} rows`);
       const colIndex = () => this.indexArg(this.notColon(j, `${what}[:, :] is ${what} itself`), s.cols, (n) => `${what} has ${n} columns`);
-      // A slice (LANGUAGE.md 1.5): row i, 1 x n, or column j, m x 1.
+      // A slice (README, "The formula language"): row i, 1 x n, or column j, m x 1.
       if (j.kind === 'colon') {
         const k = rowIndex();
         return this.build(e.span, () => this.graph.rowslice(target, k));

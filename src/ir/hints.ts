@@ -161,7 +161,7 @@ export function operatorMistake(source: string, e: Extract<Expr, { kind: 'binary
   }
 }
 
-/** Refuses an elementwise operation whose operand shapes do not broadcast (LANGUAGE.md 1.4). */
+/** Refuses an elementwise operation whose operand shapes do not broadcast (README, "The formula language"). */
 function broadcastMistake(e: Extract<Expr, { kind: 'binary' }>, a: Shape, b: Shape, text: (x: Expr, placeholder: string) => string): { message: string; span: Span } | undefined {
   if (broadcastShapes(a, b) !== undefined) return undefined;
   const [sa, sb] = [describeShape(a), describeShape(b)];

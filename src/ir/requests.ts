@@ -1,6 +1,6 @@
 /**
  * Checking request lines (`grad`, `jacobian`, `hessian`, `hvp`): what each may differentiate and
- * with respect to what (LANGUAGE.md 1.3), with errors that name the request that fits instead.
+ * with respect to what (README, "The formula language"), with errors that name the request that fits instead.
  */
 import type { Span } from '../diagnostics/source.js';
 import type { Diagnostic } from '../diagnostics/errors.js';

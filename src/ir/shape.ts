@@ -46,7 +46,7 @@ export function describeShape(s: Shape): string {
 }
 
 /**
- * The result of combining two shapes elementwise (LANGUAGE.md 1.4), or undefined:
+ * The result of combining two shapes elementwise (README, "The formula language"), or undefined:
  * a scalar goes with anything; an n x 1 column repeats across the columns of an n x c
  * matrix; a 1 x c row repeats down its rows. Nothing else broadcasts.
  */

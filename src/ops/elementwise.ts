@@ -26,7 +26,7 @@ export type UnaryDomain = 'real' | 'positive' | 'open-unit';
 export type MathjsFunction = 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'tanh' | 'abs' | 'log1p' | 'expm1' | 'cosh' | 'sinh';
 
 export interface UnaryDef {
-  /** Other names users write for the function (LANGUAGE.md 1.6); its own name is its key in UNARY. */
+  /** Other names users write for the function (README, "The formula language"); its own name is its key in UNARY. */
   readonly aliases: readonly string[];
   /** Scalar semantics (constant folding). */
   readonly eval: (x: number) => number;
@@ -259,7 +259,7 @@ const table = {
   relu: {
     aliases: ['ReLU'],
     eval: (x) => (x > 0 ? x : 0),
-    // relu'(0) = 0 (LANGUAGE.md 1.6): sign(relu(x)) is 1 where x > 0 and 0 elsewhere,
+    // relu'(0) = 0 (README, "The formula language"): sign(relu(x)) is 1 where x > 0 and 0 elsewhere,
     // and reuses the forward value.
     derivative: (g, _x, y): Node => g.unary('sign', y),
     latex: call('\\operatorname{relu}'),
@@ -282,7 +282,7 @@ const table = {
   abs: {
     aliases: [],
     eval: Math.abs,
-    // abs'(0) = 0 (LANGUAGE.md 1.6).
+    // abs'(0) = 0 (README, "The formula language").
     derivative: (g, x): Node => g.unary('sign', x),
     latex: (arg, ctx) => ({ text: delimit('\\lvert ', '\\rvert', ctx.wrap(arg, Prec.Sum)), prec: Prec.Atom }),
     ts: (x) => `Math.abs(${x})`,

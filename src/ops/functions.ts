@@ -1,5 +1,5 @@
 /**
- * The functions of the formula language (LANGUAGE.md 1.6), by every name users write: gathered
+ * The functions of the formula language (README, "The formula language"), by every name users write: gathered
  * from the op table (each op declares the functions that build it) and the elementwise table.
  * Nothing else lists function names; the parser receives them from src/front.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Matrix functions of a square matrix (LANGUAGE.md 1.6): inv, det, logdet = log |det|, and the
+ * Matrix functions of a square matrix (README, "The formula language"): inv, det, logdet = log |det|, and the
  * solve inv(A) B that products with an inverse become. Generated code factorises each matrix
  * once per call (LU with partial pivoting, `ctx.factor`) and reads every one of these from it.
  */

@@ -1,5 +1,5 @@
 /**
- * Row and column slices (LANGUAGE.md 1.5): `M[i, :]` is row i of a matrix, 1 x n, and `M[:, j]`
+ * Row and column slices (README, "The formula language"): `M[i, :]` is row i of a matrix, 1 x n, and `M[:, j]`
  * column j, m x 1. The index is an integer literal or an index variable, as for an entry; it is
  * not differentiated. The adjoint scatters into a zero matrix: onehot(i, m) g for a row,
  * g onehot(j, n)ᵀ for a column.

@@ -99,7 +99,7 @@ export interface EstimatedArguments {
   dim(i: number): Dim | undefined;
 }
 
-/** A function of the formula language (LANGUAGE.md 1.6), declared with the primitive it builds. */
+/** A function of the formula language (README, "The formula language"), declared with the primitive it builds. */
 export interface SurfaceFunction {
   /** The names users write for it: its own name first, then aliases. */
   readonly names: readonly string[];
