@@ -8,7 +8,7 @@
  */
 import type { Model, Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { isScalar, type Dim } from '../ir/shape.js';
+import { dimNames, isScalar, type Dim } from '../ir/shape.js';
 import { reachable } from '../ir/walk.js';
 import { Access } from './access.js';
 import { bindInputs, checkOutFields } from './inputs.js';
@@ -100,7 +100,7 @@ class FunctionLowering {
   private usedDims(): string[] {
     const dims = new Set<string>();
     const add = (d: Dim | undefined) => {
-      if (typeof d === 'string') dims.add(d);
+      if (d !== undefined) for (const name of dimNames(d)) dims.add(name);
     };
     for (const v of this.variables) {
       add(v.shape.rows);

@@ -9,7 +9,7 @@
  *              products absorb the elementwise expression that feeds them.
  */
 import type { Node } from '../ir/node.js';
-import { isScalar, sameShape } from '../ir/shape.js';
+import { dimNames, isScalar, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import type { Lowering } from '../ops/lowering.js';
 
@@ -37,7 +37,7 @@ export function isLeafValue(n: Node): boolean {
 /** Dimensions `n` reads: those of its shape, and those its value is (`dim`). */
 export function dimensionsOf(n: Node): string[] {
   const dims: string[] = [];
-  for (const d of [n.shape.rows, n.shape.cols]) if (typeof d === 'string') dims.push(d);
+  for (const d of [n.shape.rows, n.shape.cols]) dims.push(...dimNames(d));
   const lowering = loweringOf(n);
   if (lowering.kind === 'leaf') dims.push(...lowering.dimensions(n));
   return dims;

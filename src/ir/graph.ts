@@ -13,7 +13,11 @@ import { constValue, isOne, isZero } from './constants.js';
 import type { Attrs, Node, OpName, VarKind } from './node.js';
 import {
   SCALAR,
+  dimFactors,
+  dimProduct,
+  entryCount,
   isColumn,
+  isRow,
   isScalar,
   sameShape,
   shape,
@@ -116,7 +120,11 @@ export class Graph implements Builder {
 
   /** The run-time size of a dimension, as a scalar. */
   dimValue(d: Dim): Node {
-    return typeof d === 'number' ? this.constant(d) : this.make('dim', [], { name: d });
+    if (typeof d === 'number') return this.constant(d);
+    const { coefficient, names } = dimFactors(d);
+    // A product of dimensions (the entries of a matrix) is the product of their sizes.
+    if (names.length > 1 || coefficient !== 1) return names.reduce((p, name) => this.mul(p, this.make('dim', [], { name })), this.constant(coefficient));
+    return this.make('dim', [], { name: d });
   }
 
   /** A matrix of one repeated value (`ones`, zeros); a scalar when the shape is 1 x 1. */
@@ -311,6 +319,8 @@ export class Graph implements Builder {
     if (left !== undefined) return this.mul(left.factor, this.matmul(left.rest, b));
     const right = this.scaling(b);
     if (right !== undefined) return this.mul(right.factor, this.matmul(a, right.rest));
+    const kronecker = this.kroneckerProduct(a, b);
+    if (kronecker !== undefined) return kronecker;
     // inv(X) B and inv(X)ᵀ B are solves; (P inv(X)) B is P (inv(X) B), so x^T inv(S) x solves once.
     const inverse = this.inverseOf(a);
     if (inverse !== undefined) return this.solve(inverse, b);
@@ -327,6 +337,9 @@ export class Graph implements Builder {
 
   transpose(a: Node): Node {
     if (isScalar(a.shape)) return a;
+    // (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ; K_{m,n}ᵀ = K_{n,m}.
+    if (this.opOf(a) === 'kron') return this.kron(this.transpose(a.args[0]!), this.transpose(a.args[1]!));
+    if (a.op === 'commutation') return this.commutation(a.attrs.shape!.cols, a.attrs.shape!.rows);
     if (this.opOf(a) === 'transpose') return a.args[0]!;
     if (a.op === 'fill') return this.fill(a.attrs.value!, transposeShape(a.shape));
     if (a.op === 'eye') return a;
@@ -397,6 +410,9 @@ export class Graph implements Builder {
     if (m.op === 'eye') return m;
     if (this.opOf(m) === 'transpose') return this.transpose(this.inv(m.args[0]!));
     if (this.opOf(m) === 'inv') return m.args[0]!;
+    // inv(A ⊗ B) = inv(A) ⊗ inv(B) (for square factors); K_{n,n} is its own inverse.
+    if (this.opOf(m) === 'kron' && m.args.every((f) => f.shape.rows === f.shape.cols)) return this.kron(this.inv(m.args[0]!), this.inv(m.args[1]!));
+    if (m.op === 'commutation') return this.commutation(m.attrs.shape!.cols, m.attrs.shape!.rows);
     return this.make('inv', [m]);
   }
 
@@ -422,6 +438,64 @@ export class Graph implements Builder {
     const scaled = this.scaling(b);
     if (scaled !== undefined) return this.mul(scaled.factor, this.solve(a, scaled.rest));
     return this.make('solve', [a, b]);
+  }
+
+  // --------------------------------------------------------------- Kronecker
+
+  /** vec(a): a column is itself, a row its transpose; constants, scalings and vec(A X B) as plain ones. */
+  vec(a: Node): Node {
+    if (isScalar(a.shape) || isColumn(a.shape)) return a;
+    if (isRow(a.shape)) return this.transpose(a);
+    const s = shape(entryCount(a.shape), 1);
+    if (a.op === 'fill') return this.fill(a.attrs.value!, s);
+    const scaled = this.scaling(a);
+    if (scaled !== undefined) return this.mul(scaled.factor, this.vec(scaled.rest));
+    return this.make('vec', [a]);
+  }
+
+  /** a ⊗ b: a scalar factor scales; identities and constants stay leaves; scalings come out. */
+  kron(a: Node, b: Node): Node {
+    if (isScalar(a.shape) || isScalar(b.shape)) return this.mul(a, b);
+    const s = OPS.kron.shape([a.shape, b.shape], {});
+    if (isZero(a) || isZero(b)) return this.zeros(s);
+    if (a.op === 'eye' && b.op === 'eye') return this.eye(s.rows);
+    if (a.op === 'fill' && b.op === 'fill') return this.fill(a.attrs.value! * b.attrs.value!, s);
+    const left = this.scaling(a);
+    if (left !== undefined) return this.mul(left.factor, this.kron(left.rest, b));
+    const right = this.scaling(b);
+    if (right !== undefined) return this.mul(right.factor, this.kron(a, right.rest));
+    return this.make('kron', [a, b]);
+  }
+
+  commutation(m: Dim, n: Dim): Node {
+    if (m === 1 || n === 1) return this.eye(dimProduct(m, n));
+    return this.make('commutation', [], { shape: shape(m, n) });
+  }
+
+  /**
+   * Products with a Kronecker factor read back as plain ones where the shapes allow:
+   * (A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D); (A ⊗ B) vec(X) = vec(B X Aᵀ) (a column x counts as vec(x));
+   * K_{m,n} vec(X) = vec(Xᵀ); K_{n,m} K_{m,n} = I.
+   */
+  private kroneckerProduct(a: Node, b: Node): Node | undefined {
+    const same = (x: Dim, y: Dim) => x === y;
+    if (this.opOf(a) === 'kron' && this.opOf(b) === 'kron') {
+      const [p, q] = a.args as [Node, Node];
+      const [c, d] = b.args as [Node, Node];
+      if (same(p.shape.cols, c.shape.rows) && same(q.shape.cols, d.shape.rows)) return this.kron(this.matmul(p, c), this.matmul(q, d));
+    }
+    if (b.shape.cols === 1) {
+      const x = this.opOf(b) === 'vec' ? b.args[0]! : b;
+      if (this.opOf(a) === 'kron') {
+        const [p, q] = a.args as [Node, Node];
+        if (same(q.shape.cols, x.shape.rows) && same(p.shape.cols, x.shape.cols)) return this.vec(this.matmul(this.matmul(q, x), this.transpose(p)));
+      }
+      if (a.op === 'commutation' && same(a.attrs.shape!.rows, x.shape.rows) && same(a.attrs.shape!.cols, x.shape.cols)) return this.vec(this.transpose(x));
+    }
+    if (a.op === 'commutation' && b.op === 'commutation' && same(a.attrs.shape!.rows, b.attrs.shape!.cols) && same(a.attrs.shape!.cols, b.attrs.shape!.rows)) {
+      return this.eye(a.shape.rows);
+    }
+    return undefined;
   }
 
   /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */

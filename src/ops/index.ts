@@ -3,6 +3,7 @@ import type { OpName } from '../ir/node.js';
 import { add, div, mul, pow, unary } from './arithmetic.js';
 import { constant, dim, eye, fill, onehot, variable } from './leaves.js';
 import { diag, diagpart, index, matmul, tr, transpose } from './linear.js';
+import { commutation, kron, vec } from './kronecker.js';
 import { det, inv, logdet, solve } from './matrix.js';
 import { logsumexp, mean, norm2, softmax, sum } from './reductions.js';
 import type { OpDef } from './types.js';
@@ -34,6 +35,9 @@ export const OPS: Readonly<Record<OpName, OpDef>> = {
   det,
   logdet,
   solve,
+  vec,
+  kron,
+  commutation,
 };
 
 export type { OpDef } from './types.js';

@@ -4,7 +4,7 @@ import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, tra
 import { ShapeError } from '../syntax/errors.js';
 import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
-import { column, entries, total } from './jvp.js';
+import { column, entries, total, weighted } from './jvp.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
@@ -100,6 +100,7 @@ export const matmul: OpDef = {
       needed[1] ? g.matmul(g.transpose(a), adj) : undefined,
     ];
   },
+  // d vec(A B) = (Bᵀ ⊗ I) d vec(A) + (I ⊗ A) d vec(B); of a row a, Bᵀ J; of a column b, A J.
   jvp: (n, [ja, jb], g) => {
     const [a, b] = n.args as [Node, Node];
     const fromA =
@@ -109,10 +110,15 @@ export const matmul: OpDef = {
           ? g.matmul(column(g, b), ja)
           : isScalar(b.shape)
             ? g.mul(b, ja)
-            : // a row: vec(a B) = Bᵀ vec(a)
-              g.matmul(g.transpose(b), ja);
+            : g.matmul(g.kron(g.transpose(b), g.eye(a.shape.rows)), ja);
     const fromB =
-      jb === undefined ? undefined : isScalar(b.shape) ? g.matmul(column(g, a), jb) : isScalar(a.shape) ? g.mul(a, jb) : g.matmul(a, jb);
+      jb === undefined
+        ? undefined
+        : isScalar(b.shape)
+          ? g.matmul(column(g, a), jb)
+          : isScalar(a.shape)
+            ? g.mul(a, jb)
+            : g.matmul(g.kron(g.eye(b.shape.cols), a), jb);
     return total(g, [fromA, fromB]);
   },
   formula: (n, a, ctx) => printMatmul(n, a, ctx),
@@ -152,7 +158,8 @@ export const transpose: OpDef = {
   build: (g, args) => g.transpose(args[0]!),
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
-  jvp: (_n, [j]) => j,
+  // d vec(Xᵀ) = K d vec(X); K is the identity for a vector.
+  jvp: (n, [j], g) => (j === undefined ? undefined : g.matmul(g.commutation(n.args[0]!.shape.rows, n.args[0]!.shape.cols), j)),
   formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
   latex: (n, a, ctx) => {
     // inv(X)ᵀ is X^{-\top}, unless the inverse prints as a name of its own.
@@ -180,7 +187,8 @@ export const tr: OpDef = {
     return shape(1, 1);
   },
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.eye(n.args[0]!.shape.rows)) : undefined],
-  jvp: (_n, [j]) => j,
+  // d tr(X) = vec(I)ᵀ d vec(X).
+  jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, g.eye(n.args[0]!.shape.rows)), j)),
   formula: (_n, a, ctx) => fcall('tr', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{tr}', a, ctx),
   argumentDomains: anywhere,
@@ -225,7 +233,12 @@ export const diag: OpDef = {
     const d = g.diagpart(adj);
     return [isRow(n.args[0]!.shape) ? g.transpose(d) : d];
   },
-  jvp: (_n, [j]) => j,
+  // vec(diag(v)) = S v with S = diag(vec I) (1_n ⊗ I_n), which picks entry i of v into (i, i).
+  jvp: (n, [j], g) => {
+    if (j === undefined) return undefined;
+    const size = n.shape.rows;
+    return g.mul(column(g, g.eye(size)), g.matmul(g.kron(g.ones(shape(size, 1)), g.eye(size)), j));
+  },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
   argumentDomains: anywhere,
@@ -253,7 +266,12 @@ export const diagpart: OpDef = {
     return shape(args[0]!.rows, 1);
   },
   vjp: (_n, adj, g, needed) => [needed[0] ? g.diag(adj) : undefined],
-  jvp: (_n, [j]) => j,
+  // diag(M) = Sᵀ vec(M), S as for diag(v).
+  jvp: (n, [j], g) => {
+    if (j === undefined) return undefined;
+    const size = n.shape.rows;
+    return g.matmul(g.kron(g.ones(shape(1, size)), g.eye(size)), g.mul(column(g, g.eye(size)), j));
+  },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
   argumentDomains: anywhere,
@@ -292,9 +310,14 @@ export const index: OpDef = {
   jvp: (n, [j], g) => {
     const [target, i, k] = n.args as [Node, Node, Node | undefined];
     if (j === undefined || isScalar(target.shape)) return j;
+    const s = target.shape;
+    if (k !== undefined && s.rows !== 1 && s.cols !== 1) {
+      // M[i, k] is entry i + k m of vec(M): the row e_kᵀ ⊗ e_iᵀ of its Jacobian.
+      return g.matmul(g.transpose(g.kron(g.onehot(k, s.cols), g.onehot(i, s.rows))), j);
+    }
     // A vector's entry: the row of its Jacobian (M[i, j] of a row is entry j).
-    const at = k !== undefined && isRow(target.shape) ? k : i;
-    return g.matmul(g.transpose(g.onehot(at, entries(target.shape))), j);
+    const at = k !== undefined && isRow(s) ? k : i;
+    return g.matmul(g.transpose(g.onehot(at, entries(s))), j);
   },
   formula: (_n, a, ctx) =>
     atom(`${ctx.wrap(a[0]!, Prec.Postfix)}[${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(', ')}]`),

@@ -62,6 +62,9 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'det':
     case 'logdet':
     case 'solve':
+    case 'vec':
+    case 'kron':
+    case 'commutation':
       result = false;
       break;
   }
