@@ -2,11 +2,10 @@
  * `gradc derive` and `gradc latex` as functions of a formula file's text, beside `compile`
  * (compile.ts): one call from text to printed lines, for callers that do not need the model.
  */
-import { differentiate } from './diff/differentiate.js';
+import { differentiate, type DifferentiateOptions } from './diff/differentiate.js';
 import { checkFormula } from './front.js';
 import { toFormula } from './print/formula.js';
 import { toFormulaHigher } from './print/higher.js';
-import { differentiateHigherRequests } from './diff/higher.js';
 import { toLatex, type LatexOptions } from './print/latex.js';
 
 /**
@@ -25,14 +24,15 @@ import { toLatex, type LatexOptions } from './print/latex.js';
  */
 export function derive(text: string, path?: string): string[] {
   const model = checkFormula(text, path);
-  const lines = toFormula(model, differentiate(model), { share: true });
-  const higher = toFormulaHigher(model, differentiateHigherRequests(model), new Set(lines.map((l) => l.name)));
+  const derived = differentiate(model);
+  const lines = toFormula(model, derived, { share: true });
+  const higher = toFormulaHigher(model, derived.higher, new Set(lines.map((l) => l.name)));
   return [...lines.map((line) => `${line.name} = ${line.expression}`), ...higher.map((line) => line.text)];
 }
 
 /**
  * What `gradc latex` prints: one `\[ ... \]` display per line, every definition and then every
- * requested gradient; with `{ steps: true }`, the backprop derivation (see {@link toLatex}).
+ * requested gradient; with `{ steps: true }`, the backprop derivation (see {@link latexSteps}).
  *
  * @param text - The formula file's text.
  * @param path - Shown in error messages (default `<input>`).
@@ -45,7 +45,7 @@ export function derive(text: string, path?: string): string[] {
  * // ['\\[ L = x^\\top x \\]', '\\[ \\frac{\\partial L}{\\partial x} = 2 x \\]']
  * ```
  */
-export function latex(text: string, path?: string, options: LatexOptions = {}): string[] {
+export function latex(text: string, path?: string, options: LatexOptions & DifferentiateOptions = {}): string[] {
   const model = checkFormula(text, path);
-  return toLatex(model, differentiate(model), options);
+  return toLatex(model, differentiate(model, options), options);
 }

@@ -6,9 +6,8 @@
 import type { HigherRequest, Model } from '../ir/model.js';
 import type { Node, VarKind } from '../ir/node.js';
 import { simplify } from '../simplify/simplify.js';
-import { forwardNodes } from './differentiate.js';
 import { jacobian } from './jacobian.js';
-import { gradients, reachable } from './reverse.js';
+import { forwardNodes, gradients, reachable } from './reverse.js';
 
 /** A derivative with respect to one or two wrt names, in the order written. */
 export interface DerivedBlock {
@@ -98,10 +97,4 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
   } finally {
     graph.span = previous;
   }
-}
-
-/** The derivatives of every `jacobian`, `hessian` and `hvp` line, in file order. */
-export function differentiateHigherRequests(model: Model): DerivedHigher[] {
-  const frozen = forwardNodes(model);
-  return model.higherRequests.map((r) => differentiateHigher(model, r, frozen));
 }

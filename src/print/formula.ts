@@ -1,5 +1,5 @@
 /** `gradc derive`: derivatives as formula lines that can be appended to the input. */
-import type { DerivedGradient } from '../diff/differentiate.js';
+import type { Derivatives } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { Printer } from './printer.js';
@@ -52,7 +52,7 @@ export interface FormulaOptions {
  * valid definitions of the gradients.
  *
  * @param model - The checked model.
- * @param derived - Its gradients, from `differentiate(model)`.
+ * @param derived - Its derivatives, from `differentiate(model)` (the gradients are printed; higher lines: toFormulaHigher).
  * @param options - `share: true` to name shared subexpressions once, in local lines first.
  * @returns One line per `wrt` name of each `grad` line, in file order (after the local lines).
  * @example
@@ -61,10 +61,10 @@ export interface FormulaOptions {
  * toFormula(model, differentiate(model)); // [{ name: 'dL_dx', of: 'L', wrt: 'x', expression: '2 x' }]
  * ```
  */
-export function toFormula(model: Model, derived: readonly DerivedGradient[], options: FormulaOptions = {}): FormulaLine[] {
+export function toFormula(model: Model, derived: Derivatives, options: FormulaOptions = {}): FormulaLine[] {
   const taken = new Set<string>([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
   const named: { name: string; of: string; wrt: string; node: Node }[] = [];
-  for (const d of derived) {
+  for (const d of derived.gradients) {
     for (const r of d.results) named.push({ name: derivativeName(d.request.target.name, r.name, taken), of: d.request.target.name, wrt: r.name, node: r.node });
   }
   let names: ReadonlyMap<number, string> = definitionNames(model);

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { checkModel, describeNotFinite } from '../../src/check/check-module.js';
-import { differentiateHigherRequests } from '../../src/diff/higher.js';
+import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
 import { reachable } from '../../src/ir/walk.js';
 import { isColumn, isRow, isScalar, type Shape } from '../../src/ir/shape.js';
@@ -43,7 +43,7 @@ export function secondOrderRequests(text: string): string[] {
 export function acceptedSecondOrder(text: string): { lines: string[]; withMatrices: number } {
   const lines = secondOrderRequests(text);
   const model = checkFormula(`${text}\n${lines.join('\n')}\n`, 'random.formula');
-  differentiateHigherRequests(model);
+  differentiate(model);
   const withMatrices = model.higherRequests.filter((r) => {
     if (r.wrt.some((w) => isMatrix(w.node.shape))) return true;
     const wrtIds = new Set(r.wrt.map((w) => w.node.id));
