@@ -66,6 +66,13 @@ class FunctionLowering {
 
   run(): LoweredFunction {
     const inputs = this.bindInputs();
+    for (const l of this.spec.sizeLimits ?? []) {
+      const [rows, cols] = [this.storage.rows(l.node), this.storage.cols(l.node)];
+      if (/^\d+$/.test(rows) && /^\d+$/.test(cols)) continue;
+      this.statements.push(
+        `if (${rows} * ${cols} > ${l.limit}) throw new RangeError(${str(l.message)} + ${rows} * ${cols} + " entries (" + ${rows} + " x " + ${cols} + ")" + ${str(l.advice)});`,
+      );
+    }
     if (this.spec.into === true) {
       for (const o of this.spec.outputs) {
         if (o.kind === 'scalar' || isScalar(o.node.shape) || this.storage.intoTargets.has(o.node.id)) continue;
