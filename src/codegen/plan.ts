@@ -149,7 +149,7 @@ export class Plan {
   /** A matrix product whose only use is `s (A B)`: the scaling is folded into the product's loop. */
   absorbedProduct(n: Node): boolean {
     const lowering = loweringOf(n);
-    if (lowering.kind !== 'buffer' || !lowering.product) return false;
+    if (lowering.kind !== 'buffer' || !lowering.product || lowering.ownLoops?.(n) === true) return false;
     if (isScalar(n.shape) || this.outputs.has(n.id) || this.uses.get(n.id) !== 1 || this.computed.has(n.id)) return false;
     const consumer = (this.consumers.get(n.id) ?? [])[0];
     if (consumer === undefined) return false;

@@ -3,7 +3,7 @@ import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
-import { num, type Index } from './lowering.js';
+import { num, type Index, type LowerContext } from './lowering.js';
 import { column, entries, total, weighted } from './jvp.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
@@ -129,6 +129,7 @@ export const matmul: OpDef = {
     readsOnce: (n, position) => {
       const [a, b] = n.args as [Node, Node];
       const s = n.shape;
+      if (kroneckerFactor(n) !== undefined) return false;
       if (isScalar(s)) return true; // a dot product
       if (a.shape.cols === 1) return position === 0; // an outer product: the left entry once per row
       if (s.cols === 1) return position === 1 && a.op === 'transpose'; // k-outer loop over a transposed matrix
@@ -137,7 +138,8 @@ export const matmul: OpDef = {
     },
     assignsAll: true,
     product: true,
-    buffer: (n, t, ctx) => [t.allocation, ...ctx.product(n, t.name)],
+    ownLoops: (n) => kroneckerFactor(n) !== undefined,
+    buffer: (n, t, ctx) => [t.allocation, ...(kroneckerFactor(n) !== undefined ? kroneckerProduct(n, t.name, ctx) : ctx.product(n, t.name))],
     // A dot product: a row times a column.
     scalar: (n, acc, ctx) => {
       const [a, b] = n.args as [Node, Node];
@@ -151,6 +153,47 @@ export const matmul: OpDef = {
     },
   },
 };
+
+/**
+ * A product (I ⊗ B) M or (A ⊗ I) M, whose Kronecker factor with an identity is never formed
+ * densely: 'left-identity' or 'right-identity', else undefined.
+ */
+function kroneckerFactor(n: Node): 'left-identity' | 'right-identity' | undefined {
+  const a = n.args[0]!;
+  if (a.op !== 'kron' || isScalar(n.args[1]!.shape)) return undefined;
+  if (a.args[0]!.op === 'eye') return 'left-identity';
+  if (a.args[1]!.op === 'eye') return 'right-identity';
+  return undefined;
+}
+
+/**
+ * (I_n ⊗ B) M: row i p + k of the result is Σ_l B[k, l] M[i q + l, :] (n p q w operations, not
+ * (n p)(n q) w); (A ⊗ I_p) M: row i p + k is Σ_j A[i, j] M[j p + k, :].
+ */
+function kroneckerProduct(n: Node, into: string, ctx: LowerContext): string[] {
+  const [k, m] = n.args as [Node, Node];
+  const [left, right] = k.args as [Node, Node];
+  const w = ctx.cols(n);
+  const M = (row: string) => ctx.elem(m, { row, col: 'c' });
+  if (kroneckerFactor(n) === 'left-identity') {
+    const [p, q] = [ctx.rows(right), ctx.cols(right)];
+    return [
+      `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) for (let c = 0; c < ${w}; c++) {`,
+      'let acc = 0;',
+      `for (let l = 0; l < ${q}; l++) acc += ${ctx.elem(right, { row: 'k', col: 'l' })} * ${M(`i * ${q} + l`)};`,
+      `${into}[(i * ${p} + k) * ${w} + c] = acc;`,
+      '}',
+    ];
+  }
+  const p = ctx.rows(right);
+  return [
+    `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) for (let c = 0; c < ${w}; c++) {`,
+    'let acc = 0;',
+    `for (let j = 0; j < ${ctx.cols(left)}; j++) acc += ${ctx.elem(left, { row: 'i', col: 'j' })} * ${M(`j * ${p} + k`)};`,
+    `${into}[(i * ${p} + k) * ${w} + c] = acc;`,
+    '}',
+  ];
+}
 
 export const transpose: OpDef = {
   name: 'transpose',
