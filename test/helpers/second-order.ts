@@ -103,7 +103,7 @@ export async function runSecondOrder(options: { seed: number; start: number; cou
   return { requests, withMatrices, formulas: specs.length, report: reports.join('\n\n') };
 }
 
-const COUNT = Number(process.env.GRADC_SECOND_ORDER_FORMULAS ?? 240);
+const COUNT = Number(process.env.GRADC_SECOND_ORDER_FORMULAS ?? 168);
 const SEED = Number(process.env.GRADC_FC_SEED ?? 20_261_130);
 const BATCH = 12;
 
@@ -118,8 +118,9 @@ export function secondOrderShard(shard: number, shards: number): void {
       const run = await runSecondOrder({ seed: SEED, start, count: end - start, batchSize: BATCH });
       console.log(`second-order requests: ${run.requests} checked in ${run.formulas} formulas, ${run.withMatrices} with a matrix on the path or as the variable; 0 refused`);
       expect(run.report).toBe('');
-      // About 2.2 requests a formula: over 500 in the default run.
-      expect(run.requests).toBeGreaterThanOrEqual(Math.floor((end - start) * 2.05));
+      // About 3.5 requests a formula (a jacobian, a hessian and an hvp line for most): about 590 in
+      // the default run, some 410 of them with a matrix on the path or as the variable.
+      expect(run.requests).toBeGreaterThanOrEqual(Math.floor((end - start) * 3));
       // Matrices on the path or as the variable are the common case, not the exception.
       expect(run.withMatrices).toBeGreaterThanOrEqual(Math.floor(run.requests / 3));
     },
