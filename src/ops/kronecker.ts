@@ -10,7 +10,77 @@ import { column } from './jvp.js';
 import { atom, factor, fcall, lcall, sub } from './print.js';
 import { Prec } from './printed.js';
 import { indicator } from './lowering.js';
-import { anywhere, type OpDef } from './types.js';
+import { anywhere, type Builder, type OpDef } from './types.js';
+import { scaling } from './identities.js';
+import { isZero } from '../ir/constants.js';
+import type { Dim } from '../ir/shape.js';
+import { isColumn, isRow } from '../ir/shape.js';
+
+/** vec(a): a column is itself, a row its transpose; constants and scalings come out. */
+function vecIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const a = args[0]!;
+  if (isScalar(a.shape) || isColumn(a.shape)) return a;
+  if (isRow(a.shape)) return g.transpose(a);
+  if (a.op === 'fill') return g.fill(a.attrs.value!, shape(entryCount(a.shape), 1));
+  const scaled = scaling(g, a);
+  if (scaled !== undefined) return g.mul(scaled.factor, g.vec(scaled.rest));
+  return undefined;
+}
+
+/** a ⊗ b: a scalar factor scales; identities and constants stay leaves; scalings come out. */
+function kronIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const [a, b] = args as [Node, Node];
+  if (isScalar(a.shape) || isScalar(b.shape)) return g.mul(a, b);
+  const s = shape(dimProduct(a.shape.rows, b.shape.rows), dimProduct(a.shape.cols, b.shape.cols));
+  if (isZero(a) || isZero(b)) return g.zeros(s);
+  if (a.op === 'eye' && b.op === 'eye') return g.eye(s.rows);
+  if (a.op === 'fill' && b.op === 'fill') return g.fill(a.attrs.value! * b.attrs.value!, s);
+  const left = scaling(g, a);
+  if (left !== undefined) return g.mul(left.factor, g.kron(left.rest, b));
+  const right = scaling(g, b);
+  if (right !== undefined) return g.mul(right.factor, g.kron(a, right.rest));
+  return undefined;
+}
+
+/**
+ * Products with a Kronecker factor read back as plain ones where the shapes allow (the matmul
+ * entry's identities call it): (A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D); (A ⊗ B) vec(X) = vec(B X Aᵀ)
+ * (a column x counts as vec(x)); K_{m,n} vec(X) = vec(Xᵀ); K_{n,m} K_{m,n} = I.
+ */
+export function kroneckerProduct(a: Node, b: Node, g: Builder): Node | undefined {
+  const same = (x: Dim, y: Dim) => x === y;
+  if (g.opOf(a) === 'kron' && g.opOf(b) === 'kron') {
+    const [p, q] = a.args as [Node, Node];
+    const [c, d] = b.args as [Node, Node];
+    if (same(p.shape.cols, c.shape.rows) && same(q.shape.cols, d.shape.rows)) return g.kron(g.matmul(p, c), g.matmul(q, d));
+  }
+  if (b.shape.cols === 1) {
+    const x = g.opOf(b) === 'vec' ? b.args[0]! : b;
+    if (g.opOf(a) === 'kron') {
+      const [p, q] = a.args as [Node, Node];
+      if (same(q.shape.cols, x.shape.rows) && same(p.shape.cols, x.shape.cols)) return g.vec(g.matmul(g.matmul(q, x), g.transpose(p)));
+    }
+    if (a.op === 'commutation' && same(a.attrs.shape!.rows, x.shape.rows) && same(a.attrs.shape!.cols, x.shape.cols)) return g.vec(g.transpose(x));
+  }
+  if (a.op === 'commutation' && b.op === 'commutation' && same(a.attrs.shape!.rows, b.attrs.shape!.cols) && same(a.attrs.shape!.cols, b.attrs.shape!.rows)) {
+    return g.eye(a.shape.rows);
+  }
+  return undefined;
+}
+
+/** (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ; K_{m,n}ᵀ = K_{n,m} (the transpose entry's identities call it). */
+export function kroneckerTranspose(a: Node, g: Builder): Node | undefined {
+  if (g.opOf(a) === 'kron') return g.kron(g.transpose(a.args[0]!), g.transpose(a.args[1]!));
+  if (a.op === 'commutation') return g.commutation(a.attrs.shape!.cols, a.attrs.shape!.rows);
+  return undefined;
+}
+
+/** inv(A ⊗ B) = inv(A) ⊗ inv(B) for square factors; inv(K_{m,n}) = K_{n,m} (the inv entry's identities call it). */
+export function kroneckerInverse(m: Node, g: Builder): Node | undefined {
+  if (g.opOf(m) === 'kron' && m.args.every((f) => f.shape.rows === f.shape.cols)) return g.kron(g.inv(m.args[0]!), g.inv(m.args[1]!));
+  if (m.op === 'commutation') return g.commutation(m.attrs.shape!.cols, m.attrs.shape!.rows);
+  return undefined;
+}
 
 /** Element (row, col) of K_{m,n}: 1 where vec(A)'s entry col, A[i, j] with col = i + j m, lands in vec(Aᵀ) at row = j + i n. */
 export function commutationEntry(m: string, n: string, row: string, col: string): string {
@@ -31,6 +101,7 @@ export const vec: OpDef = {
     },
   ],
   build: (g, args) => g.vec(args[0]!),
+  identities: vecIdentities,
   shape: (args) => shape(entryCount(args[0]!), 1),
   // vec is a reordering: the adjoint is the column read back column by column (unvec).
   vjp: (n, adj, g, needed) => {
@@ -75,6 +146,7 @@ export const kron: OpDef = {
     },
   ],
   build: (g, args) => g.kron(args[0]!, args[1]!),
+  identities: kronIdentities,
   shape: (args) => {
     const [a, b] = args as [Shape, Shape];
     return shape(dimProduct(a.rows, b.rows), dimProduct(a.cols, b.cols));
@@ -156,6 +228,8 @@ export const commutation: OpDef = {
     },
   ],
   build: (g, _args, attrs) => g.commutation(attrs.shape!.rows, attrs.shape!.cols),
+  // K_{m,1} and K_{1,n} are identities.
+  identities: (_args, g, attrs) => (attrs.shape!.rows === 1 || attrs.shape!.cols === 1 ? g.eye(dimProduct(attrs.shape!.rows, attrs.shape!.cols)) : undefined),
   shape: (_args, attrs) => {
     const s = attrs.shape;
     if (s === undefined) throw new Error('internal: commutation without its shape');
