@@ -48,6 +48,26 @@ function nestedType(entries: readonly { path: readonly string[]; type: string }[
   return print(tree);
 }
 
+/**
+ * The most entries a generated Jacobian or Hessian block may have (README: "Second-order
+ * derivatives"): 10^7 (80 MB of doubles). A larger block throws a RangeError that names it and
+ * its size, and suggests hvp, before anything is computed.
+ */
+export const BLOCK_LIMIT = 1e7;
+
+function blockLimit(fn: string, kind: 'jacobian' | 'hessian', of: string, wrt: readonly string[], b: DerivedHigher['blocks'][number]) {
+  const block = kind === 'jacobian' ? `the Jacobian block of ${of} with respect to ${b.wrt[0]}` : `the Hessian block hess.${b.wrt.join('.')} of ${of}`;
+  return {
+    node: b.node,
+    limit: BLOCK_LIMIT,
+    message: `${fn}: ${block} would have `,
+    advice:
+      kind === 'hessian'
+        ? `, over the limit of 10^7; ask for hvp ${of} wrt ${wrt.join(', ')} (Hessian-vector products) instead`
+        : `, over the limit of 10^7; ask for grad of a scalar function of ${of}, or hvp, instead`,
+  };
+}
+
 export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): { functions: PlannedFunction[]; interfaces: PlannedInterface[] } {
   const request = h.request;
   const target = request.target;
@@ -72,7 +92,9 @@ export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): 
     span: request.span,
     ...(d.structure !== undefined ? { structure: d.structure } : {}),
   }));
-  const lowered = lowerFunction({ ...model, variables: [...model.variables, ...directionVariables] }, { name, outputs, into: true, scratch: ctx.scratch });
+  const kind = request.kind;
+  const sizeLimits = kind === 'hvp' ? [] : h.blocks.map((b) => blockLimit(name, kind, target.name, request.wrt.map((w) => w.name), b));
+  const lowered = lowerFunction({ ...model, variables: [...model.variables, ...directionVariables] }, { name, outputs, into: true, scratch: ctx.scratch, sizeLimits });
   for (const helper of lowered.helpers) ctx.helpers.add(helper);
 
   const interfaces: PlannedInterface[] = [];

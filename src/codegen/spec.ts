@@ -41,6 +41,12 @@ export interface FunctionSpec {
   readonly into?: boolean;
   /** Slots of the module's scratch arrays (see ScratchSlots); without it, every buffer is allocated per call. */
   readonly scratch?: ScratchSlots;
+  /**
+   * Results whose size is checked once the dimensions are known, before anything is computed:
+   * over `limit` entries the function throws a RangeError with `message` (text before the sizes)
+   * and `advice` (after them). Jacobian and Hessian blocks (LANGUAGE.md 2).
+   */
+  readonly sizeLimits?: readonly { readonly node: Node; readonly message: string; readonly advice: string; readonly limit: number }[];
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { HelperName } from './helpers.js';
 import type { Node } from '../ir/node.js';
-import type { Dim } from '../ir/shape.js';
+import { dimFactors, type Dim } from '../ir/shape.js';
 import { propertyAccess, str } from './names.js';
 import type { ScratchSlots } from './spec.js';
 
@@ -41,6 +41,9 @@ export class Storage {
 
   dim(d: Dim): string {
     if (typeof d === 'number') return String(d);
+    const { coefficient, names } = dimFactors(d);
+    // A product of dimensions (the entries of a matrix): the product of their locals.
+    if (names.length > 1 || coefficient !== 1) return `(${[...(coefficient === 1 ? [] : [String(coefficient)]), ...names.map((x) => this.dim(x))].join(' * ')})`;
     const local = this.dimLocals.get(d);
     if (local === undefined) throw new Error(`internal: dimension ${d} is not bound`);
     return local;

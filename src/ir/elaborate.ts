@@ -406,6 +406,8 @@ class Elaborator {
         return this.build(e.span, () => g.mul(left, right));
       case './':
         return this.build(e.span, () => g.div(left, right));
+      case 'kron':
+        return this.build(e.span, () => g.kron(left, right));
       case '^':
       case '.^':
         return this.build(e.span, () => g.pow(left, right));

@@ -73,12 +73,7 @@ function target(s: RequestLine, scope: RequestScope): Definition {
       }
       break;
     case 'jacobian':
-      if (!isVectorLike(shape)) {
-        scope.fail(
-          `jacobian needs a scalar or a vector, but '${name}' is ${describeShape(shape)}; a matrix-valued function has no 2-D Jacobian: take grad of a scalar function of it (for example grad of sum(${name} .* G) is the product of the Jacobian with G)`,
-          s.target.span,
-        );
-      }
+      // Of any shape: a matrix's Jacobian has a row per entry of vec(F).
       break;
     case 'hessian':
     case 'hvp':
@@ -109,11 +104,8 @@ function wrtProblem(request: RequestLine['request'], name: string, entity: Entit
       }
       break;
   }
-  const shape = entity.kind === 'variable' ? entity.variable.shape : entity.definition.node.shape;
-  if (isVectorLike(shape) || request === 'grad' || request === 'hvp') return undefined;
-  return request === 'jacobian'
-    ? `jacobian is taken with respect to scalars and vectors, but '${name}' is ${describeShape(shape)}; for a matrix, ask for grad of a scalar (or hvp)`
-    : `a Hessian with respect to a matrix is not a 2-D matrix, and '${name}' is ${describeShape(shape)}; ask for hvp (Hessian-vector products) instead`;
+  // Every shape: a block with respect to a matrix X has a column per entry of vec(X).
+  return undefined;
 }
 
 /** Checks a request line; undefined when an error was reported. */

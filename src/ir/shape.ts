@@ -68,3 +68,39 @@ export function dimKey(d: Dim): string {
 export function shapeKey(s: Shape): string {
   return `${dimKey(s.rows)}x${dimKey(s.cols)}`;
 }
+
+/**
+ * The factors of a dimension: a literal coefficient and names. A product of dimensions (the
+ * entries m n of a matrix(m, n), the rows of a Jacobian block with respect to it) is written
+ * `m*n`: names sorted, a literal coefficient other than 1 first; no formula name contains `*`.
+ */
+export function dimFactors(d: Dim): { readonly coefficient: number; readonly names: readonly string[] } {
+  if (typeof d === 'number') return { coefficient: d, names: [] };
+  const parts = d.split('*');
+  const coefficient = /^\d+$/.test(parts[0]!) ? Number(parts.shift()) : 1;
+  return { coefficient, names: parts };
+}
+
+/** The product of dimensions, in the canonical form of `dimFactors`: a number when every factor is one. */
+export function dimProduct(...ds: readonly Dim[]): Dim {
+  let coefficient = 1;
+  const names: string[] = [];
+  for (const d of ds) {
+    const f = dimFactors(d);
+    coefficient *= f.coefficient;
+    names.push(...f.names);
+  }
+  if (names.length === 0) return coefficient;
+  names.sort();
+  return [...(coefficient === 1 ? [] : [String(coefficient)]), ...names].join('*');
+}
+
+/** The dimension names a dimension is made of (none for a literal). */
+export function dimNames(d: Dim): readonly string[] {
+  return dimFactors(d).names;
+}
+
+/** The number of entries of a value of shape `s`: rows x cols, as a dimension. */
+export function entryCount(s: Shape): Dim {
+  return dimProduct(s.rows, s.cols);
+}

@@ -146,6 +146,8 @@ export interface BufferLowering {
   readonly assignsAll: boolean;
   /** A product: the buffer comes from the context's product service, which folds in a scaling (`s (A B)`). */
   readonly product: boolean;
+  /** For a product: whether this one is computed by `buffer`'s own loops instead (a Kronecker-structured factor). */
+  readonly ownLoops?: (n: Node) => boolean;
   /** Statements that declare and fill the array. */
   readonly buffer: (n: Node, target: BufferTarget, ctx: LowerContext) => string[];
   /** Statements that leave a 1 x 1 result in a new local `acc`, for ops that can produce one. */
