@@ -70,7 +70,6 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'colslice':
     case 'det':
     case 'logdet':
-    case 'solve':
     case 'vec':
     case 'kron':
     case 'commutation':
