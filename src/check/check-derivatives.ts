@@ -61,6 +61,42 @@ function flatten(v: unknown): Float64Array {
 
 const flatValue = (v: InputValue): Float64Array => (typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v.flat()));
 
+/**
+ * Entries in the order a block indexes them. A gradient is shaped like its variable and compared
+ * entry by entry (row-major, as the module stores matrices); a Jacobian or Hessian block is
+ * d vec(F) / d vec(X)^T, so its rows and columns follow vec, which stacks columns.
+ */
+type Order = 'entries' | 'vec';
+
+/** Row-major entries of a rows x cols matrix in vec order (columns stacked), or back. */
+function reorder(x: ArrayLike<number>, rows: number, cols: number, to: Order): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      if (to === 'vec') out[j * rows + i] = x[i * cols + j]!;
+      else out[i * cols + j] = x[j * rows + i]!;
+    }
+  }
+  return out;
+}
+
+/** A module value's entries in the given order. */
+function entriesOf(v: unknown, order: Order): Float64Array {
+  const flat = flatten(v);
+  if (order === 'entries') return flat;
+  if (typeof v === 'object' && v !== null && 'rows' in v && 'cols' in v) {
+    const m = v as { rows: number; cols: number };
+    return reorder(flat, m.rows, m.cols, 'vec');
+  }
+  if (Array.isArray(v) && Array.isArray(v[0])) return reorder(flat, v.length, (v[0] as unknown[]).length, 'vec');
+  return flat;
+}
+
+/** A value's rows and columns (a number is 1 x 1, a flat vector n x 1). */
+function valueShape(v: InputValue): [number, number] {
+  return typeof v === 'number' ? [1, 1] : [v.length, v[0]?.length ?? 1];
+}
+
 /** A small deterministic hash of a row's name, so every block gets its own directions. */
 function hash(s: string): number {
   let h = 2166136261;
@@ -109,14 +145,23 @@ function blockFunction(
   wrt: { readonly name: string; readonly node: Node; readonly isVariable: boolean },
   module: (inputs: Record<string, unknown>) => unknown,
   node: Node,
+  order: Order = 'entries',
 ): { F: BlockFunction; x0: Float64Array } {
   if (wrt.isVariable) {
-    const x0 = flatValue(cx.values.get(wrt.name)!);
-    return { x0, F: (x) => flatten(module(replaced(cx.inputs, { [wrt.name]: moduleValue(cx.model, wrt.name, x, cx.dims) }))) };
+    const value = cx.values.get(wrt.name)!;
+    const [rows, cols] = valueShape(value);
+    const x0 = order === 'vec' ? reorder(flatValue(value), rows, cols, 'vec') : flatValue(value);
+    const entries = (x: Float64Array) => (order === 'vec' ? reorder(x, rows, cols, 'entries') : x);
+    return { x0, F: (x) => entriesOf(module(replaced(cx.inputs, { [wrt.name]: moduleValue(cx.model, wrt.name, entries(x), cx.dims) })), order) };
   }
   const base = new ReferenceEvaluator({ values: cx.values, dims: cx.dims }).value(wrt.node);
-  const overrides = (x: Float64Array) => new Map([[wrt.node.id, reshape(x, base)]]);
-  return { x0: Float64Array.from(base.flat()), F: (x) => Float64Array.from(new ReferenceEvaluator({ values: cx.values, dims: cx.dims, overrides: overrides(x) }).value(node).flat()) };
+  const [rows, cols] = [base.length, base[0]!.length];
+  const entries = (x: Float64Array) => (order === 'vec' ? reorder(x, rows, cols, 'entries') : x);
+  const overrides = (x: Float64Array) => new Map([[wrt.node.id, reshape(entries(x), base)]]);
+  return {
+    x0: entriesOf(base, order),
+    F: (x) => entriesOf(new ReferenceEvaluator({ values: cx.values, dims: cx.dims, overrides: overrides(x) }).value(node), order),
+  };
 }
 
 /** One block's row: J against F, or the mismatch of J's size. */
@@ -194,7 +239,7 @@ export function higherRows(cx: DerivativeContext, higher: readonly DerivedHigher
     const forward = (inputs: Record<string, unknown>) => cx.call(cx.forward.get(target.name)!, inputs);
     if (h.request.kind === 'jacobian') {
       for (const w of h.request.wrt) {
-        const { F, x0 } = blockFunction(cx, w, forward, target.node);
+        const { F, x0 } = blockFunction(cx, w, forward, target.node, 'vec');
         rows.push(blockRow(cx, fn, w.name, `d${target.name}/d${w.name}`, F, x0, result[w.name]));
       }
       continue;
@@ -213,7 +258,7 @@ export function higherRows(cx: DerivativeContext, higher: readonly DerivedHigher
         const [x, y] = b.wrt as [string, string];
         const w = h.request.wrt.find((r) => r.name === y)!;
         const node = h.gradient.find((g) => g.name === x)!.node;
-        const { F, x0 } = blockFunction(cx, w, gradientOf(x), node);
+        const { F, x0 } = blockFunction(cx, w, gradientOf(x), node, 'vec');
         rows.push(blockRow(cx, fn, `hess.${x}.${y}`, `d²${target.name}/d${x}d${y}`, F, x0, hess[x]![y]));
       }
       continue;

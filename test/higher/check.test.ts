@@ -52,6 +52,25 @@ describe('gradc check of second-order requests', () => {
     );
   });
 
+  it('Jacobian and Hessian blocks with respect to matrices are compared in vec order (columns stacked)', async () => {
+    const rows = await passes(
+      'A : matrix(m, n)\nX : matrix(n, p)\nB : matrix(p, q)\nW : matrix(h, d)\nx : vector(d)\ny : vector(h)\nF = A X B\nL = norm2(W x - y)^2\njacobian F wrt X, A\nhessian L wrt W, x\n',
+    );
+    expect(rows.filter((r) => r.startsWith('FJac') || r.includes('hess'))).toEqual([
+      'FJac value',
+      'FJac X',
+      'FJac A',
+      'LHess hess.W.W',
+      'LHess hess.W.x',
+      'LHess hess.x.W',
+      'LHess hess.x.x',
+    ]);
+  });
+
+  it('blocks with respect to a symmetric matrix are taken along symmetric directions (composed with N = (I + K) / 2)', async () => {
+    await passes('x : vector(n)\nS : symmetric(n)\nf = S x\nq = x^T S x + logdet(S)\njacobian f wrt S\nhessian q wrt S\n');
+  });
+
   it('the logistic-regression Hessian', async () => {
     await passes('X : matrix(N, d)\ny : vector(N)\nw : vector(d)\ns = sigma(X w)\nL = -sum(y .* log(s) + (1 - y) .* log(1 - s))\nhessian L wrt w\n');
   });
