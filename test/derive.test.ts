@@ -105,7 +105,7 @@ describe('derive: quotients that later factors cancel (simplify/rational.ts)', (
 
   it('leaves quotients where nothing cancels as the chain rule wrote them', () => {
     expect(derive(CS230).dL_dyhat).toBe('(1 - y) / (1 - yhat) - y / yhat');
-    expect(derive(CS230_BATCH).dJ_dyhat).toBe('1 / m ((1 - y^T) / (1 - yhat) - y^T / yhat)');
+    expect(derive(CS230_BATCH).dJ_dyhat).toBe('1 / m ((1 - y^T) ./ (1 - yhat) - y^T ./ yhat)');
   });
 
   it('cancels against a definition without looking into it', () => {
@@ -122,7 +122,7 @@ describe('derive: quotients that later factors cancel (simplify/rational.ts)', (
 describe('derive: log1p, expm1, cosh and sinh', () => {
   const text = (expr: string) => `x : vector(n)\nw : vector(n)\nL = w^T ${expr}\ngrad L wrt x\n`;
   it.each([
-    ['log1p(x)', 'w / (1 + x)'],
+    ['log1p(x)', 'w ./ (1 + x)'],
     ['expm1(x)', 'w .* exp(x)'],
     ['cosh(x)', 'w .* sinh(x)'],
     ['sinh(x)', 'w .* cosh(x)'],

@@ -9,7 +9,8 @@ import { OPS } from '../ops/index.js';
 import type { Builder } from '../ops/types.js';
 import { UNARY, type UnaryFn } from '../ops/elementwise.js';
 import type { Span } from '../syntax/source.js';
-import { constValue, isOne, isZero } from './constants.js';
+import { constValue, isNumber, isOne, isZero } from './constants.js';
+import { exactPower, exactProduct, exactQuotient, exactSum, exactValue } from './exact.js';
 import type { Attrs, Node, OpName, VarKind } from './node.js';
 import {
   SCALAR,
@@ -114,6 +115,11 @@ export class Graph implements Builder {
     return this.make('const', [], { value });
   }
 
+  /** A named constant (`pi`): a scalar of known value that prints by its name and never folds. */
+  namedConstant(name: string, value: number): Node {
+    return this.make('const', [], { name, value });
+  }
+
   /** The run-time size of a dimension, as a scalar. */
   dimValue(d: Dim): Node {
     return typeof d === 'number' ? this.constant(d) : this.make('dim', [], { name: d });
@@ -147,7 +153,10 @@ export class Graph implements Builder {
     const s = OPS.add.shape([a.shape, b.shape], {});
     const ca = constValue(a);
     const cb = constValue(b);
-    if (ca !== undefined && cb !== undefined) return this.fill(ca + cb, s);
+    if (ca !== undefined && cb !== undefined) {
+      const v = exactSum(ca, cb);
+      if (v !== undefined) return this.fill(v, s);
+    }
     if (ca === 0 && sameShape(b.shape, s)) return b;
     if (cb === 0 && sameShape(a.shape, s)) return a;
     return this.make('add', [a, b]);
@@ -166,7 +175,10 @@ export class Graph implements Builder {
     const s = OPS.mul.shape([a.shape, b.shape], {});
     const ca = constValue(a);
     const cb = constValue(b);
-    if (ca !== undefined && cb !== undefined) return this.fill(ca * cb, s);
+    if (ca !== undefined && cb !== undefined) {
+      const v = exactProduct(ca, cb);
+      if (v !== undefined) return this.fill(v, s);
+    }
     if (ca === 0 || cb === 0) return this.zeros(s);
     if (ca === 1 && sameShape(b.shape, s)) return b;
     if (cb === 1 && sameShape(a.shape, s)) return a;
@@ -180,9 +192,10 @@ export class Graph implements Builder {
     if (b.op === 'eye' && isColumn(a.shape)) return this.diag(a);
     // Scalars to the front; among scalars, constants to the front.
     if ((bScalar && !aScalar) || (aScalar && bScalar && cb !== undefined && ca === undefined)) return this.mul(b, a);
-    // x ⊙ (1 / y) is x / y, unless it is a scaling (1 / y) X, which keeps its factor in front.
-    if (ca === undefined && this.opOf(b) === 'div' && isOne(b.args[0]!) && isScalar(b.args[0]!.shape) && (aScalar || !bScalar)) return this.div(a, b.args[1]!);
-    if (cb === undefined && this.opOf(a) === 'div' && isOne(a.args[0]!) && isScalar(a.args[0]!.shape) && (bScalar || !aScalar)) return this.div(b, a.args[1]!);
+    // x ⊙ (1 / y) is x / y, unless it is a scaling (1 / y) X, which keeps its factor in front,
+    // or y is a number: 1/3 s stays a coefficient, as written.
+    if (ca === undefined && this.opOf(b) === 'div' && isOne(b.args[0]!) && !isNumber(b.args[1]!) && isScalar(b.args[0]!.shape) && (aScalar || !bScalar)) return this.div(a, b.args[1]!);
+    if (cb === undefined && this.opOf(a) === 'div' && isOne(a.args[0]!) && !isNumber(a.args[1]!) && isScalar(a.args[0]!.shape) && (bScalar || !aScalar)) return this.div(b, a.args[1]!);
     if (aScalar && !bScalar) {
       const inner = this.scaling(b);
       if (inner !== undefined) return this.mul(this.mul(a, inner.factor), inner.rest);
@@ -195,7 +208,8 @@ export class Graph implements Builder {
       // Both scalars: gather constant factors at the front.
       if (ca !== undefined && this.opOf(b) === 'mul') {
         const cb0 = constValue(b.args[0]!);
-        if (cb0 !== undefined) return this.mul(this.constant(ca * cb0), b.args[1]!);
+        const v = cb0 === undefined ? undefined : exactProduct(ca, cb0);
+        if (v !== undefined) return this.mul(this.constant(v), b.args[1]!);
       }
       if (ca === undefined && this.opOf(b) === 'mul' && constValue(b.args[0]!) !== undefined) {
         return this.mul(b.args[0]!, this.mul(a, b.args[1]!));
@@ -204,7 +218,7 @@ export class Graph implements Builder {
         return this.mul(a.args[0]!, this.mul(a.args[1]!, b));
       }
       // Then quotients of constants, like 2 / N, so they read as coefficients.
-      const coefficientLike = (n: Node) => this.opOf(n) === 'div' && n.args[0]!.op === 'const';
+      const coefficientLike = (n: Node) => this.opOf(n) === 'div' && isNumber(n.args[0]!);
       if (ca === undefined && !coefficientLike(a)) {
         if (coefficientLike(b)) return this.mul(b, a);
         if (this.opOf(b) === 'mul' && coefficientLike(b.args[0]!)) return this.mul(b.args[0]!, this.mul(a, b.args[1]!));
@@ -217,16 +231,22 @@ export class Graph implements Builder {
     const s = OPS.div.shape([a.shape, b.shape], {});
     const ca = constValue(a);
     const cb = constValue(b);
-    if (ca !== undefined && cb !== undefined && cb !== 0) return this.fill(ca / cb, s);
+    if (ca !== undefined && cb !== undefined && cb !== 0) {
+      const v = exactQuotient(ca, cb);
+      if (v !== undefined) return this.fill(v, s);
+    }
     if (ca === 0 && cb !== 0) return this.zeros(s);
     if (cb === 1 && sameShape(a.shape, s)) return a;
+    // c ./ Y (a number over a matrix) is c (1 ./ Y): the number joins the other scalar factors,
+    // so 2 (0.5 ./ y) .* x reads x ./ y.
+    if (ca !== undefined && ca !== 1 && isNumber(a) && !isScalar(s) && cb === undefined) return this.mul(a, this.div(this.constant(1), b));
     // (s X) / y is s (X / y): keep scalar factors in front.
     const left = this.scaling(a);
     if (left !== undefined) return this.mul(left.factor, this.div(left.rest, b));
     // -c / y is -(c / y): the sign becomes a constant factor that can merge with others.
-    if (ca !== undefined && ca < 0 && a.op === 'const') return this.neg(this.div(this.constant(-ca), b));
+    if (ca !== undefined && ca < 0 && isNumber(a)) return this.neg(this.div(this.constant(-ca), b));
     // (c x) / y is c (x / y): constants, signs above all, stay in front where they can merge.
-    if (this.opOf(a) === 'mul' && a.args[0]!.op === 'const' && isScalar(a.args[0]!.shape)) {
+    if (this.opOf(a) === 'mul' && isNumber(a.args[0]!) && isScalar(a.args[0]!.shape)) {
       return this.mul(a.args[0]!, this.div(a.args[1]!, b));
     }
     return this.make('div', [a, b]);
@@ -237,8 +257,8 @@ export class Graph implements Builder {
     const ca = constValue(a);
     const cb = constValue(b);
     if (ca !== undefined && cb !== undefined) {
-      const v = Math.pow(ca, cb);
-      if (Number.isFinite(v)) return this.fill(v, s);
+      const v = exactPower(ca, cb);
+      if (v !== undefined) return this.fill(v, s);
     }
     if (cb === 1 && sameShape(a.shape, s)) return a;
     if (cb === 0) return this.ones(s);
@@ -248,8 +268,9 @@ export class Graph implements Builder {
   unary(fn: UnaryFn, a: Node): Node {
     const ca = constValue(a);
     if (ca !== undefined) {
+      // Only a short value: exp(0) is 1, but log(2) stays log(2) rather than 16 digits.
       const v = UNARY[fn].eval(ca);
-      if (Number.isFinite(v)) return this.fill(v, a.shape);
+      if (exactValue(v)) return this.fill(v, a.shape);
     }
     if (fn === 'log') {
       const stable = this.stableLog(a);

@@ -1,7 +1,7 @@
 /** Elementwise arithmetic with broadcasting (LANGUAGE.md 1.4), and elementwise functions. */
 import { constValue } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
-import { broadcastShapes, describeShape, isScalar, sameShape, type Shape } from '../ir/shape.js';
+import { broadcastShapes, describeShape, isScalar, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../syntax/errors.js';
 import { UNARY, unaryFn } from './elementwise.js';
 import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print.js';
@@ -215,8 +215,9 @@ export const div: OpDef = {
     return [needed[0] ? g.div(g.constant(1), b) : undefined, needed[1] ? g.neg(g.div(n, b)) : undefined];
   }),
   formula: (n, a, ctx) => {
-    const [x, y] = n.args as [Node, Node];
-    const op = isScalar(y.shape) || sameShape(x.shape, y.shape) ? '/' : './';
+    const y = n.args[1]!;
+    // A quotient of matrices is elementwise: written ./ as a book writes x ./ sqrt(1 + x .* x).
+    const op = isScalar(y.shape) ? '/' : './';
     return { text: `${ctx.wrap(a[0]!, Prec.Product)} ${op} ${factor(a[1]!, ctx, Prec.Unary)}`, prec: Prec.Product };
   },
   latex: (n, a, ctx) => {

@@ -5,7 +5,7 @@
  * Forward values (the user's definitions and what they are built from) are never rewritten,
  * so derivatives keep referring to them, and printers can show them by name.
  */
-import { constValue } from '../ir/constants.js';
+import { constValue, isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isColumn, isScalar, sameShape } from '../ir/shape.js';
@@ -26,9 +26,9 @@ export type Rule = (n: Node, g: Graph) => Node | undefined;
 function coefficient(n: Node, g?: Graph): [number, Node] {
   if (n.op === 'mul') {
     const c = constValue(n.args[0]!);
-    if (c !== undefined && n.args[0]!.op === 'const') return [c, n.args[1]!];
+    if (c !== undefined && isNumber(n.args[0]!)) return [c, n.args[1]!];
     const s = n.args[0]!;
-    if (s.op === 'mul' && isScalar(s.shape) && !isScalar(n.shape) && s.args[0]!.op === 'const') {
+    if (s.op === 'mul' && isScalar(s.shape) && !isScalar(n.shape) && isNumber(s.args[0]!)) {
       return [constValue(s.args[0]!)!, g === undefined ? n : g.mul(s.args[1]!, n.args[1]!)];
     }
   }
@@ -202,7 +202,7 @@ export const RULES: readonly Rule[] = [
     for (const i of [0, 1]) {
       for (const j of [0, 1]) {
         const u = pa.args[i]!;
-        if (u !== pb.args[j] || u.op === 'const') continue;
+        if (u !== pb.args[j] || isNumber(u)) continue;
         const p = pa.args[1 - i]!;
         const q = pb.args[1 - j]!;
         if (!sameShape(p.shape, q.shape) || (!isScalar(u.shape) && !sameShape(u.shape, n.shape))) continue;
