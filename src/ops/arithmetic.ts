@@ -115,6 +115,26 @@ function isReciprocal(n: Node): boolean {
   return n.op === 'div' && isScalar(n.shape) && n.args[0]!.op === 'const' && constValue(n.args[0]!) === 1;
 }
 
+/**
+ * A number times a scalar quotient joins its fraction, as a book writes it: 2 (λ / σ) is
+ * \frac{2 \lambda}{\sigma}, 0.5 (a / b) is \frac{a}{2 b}.
+ */
+function numberIntoFraction(n: Node, ctx: PrintContext): Printed | undefined {
+  const [x, y] = n.args as [Node, Node];
+  const c = constValue(x);
+  if (x.op !== 'const' || c === undefined || c <= 0 || c === 1 || !isScalar(y.shape) || y.op !== 'div' || !ctx.node(y).text.startsWith('\\frac{')) return undefined;
+  const ratio = Number.isInteger(c) ? ([c, 1] as [number, number]) : fraction(c);
+  if (ratio === undefined) return undefined;
+  const [p, q] = ratio;
+  const top = y.args[0]!;
+  const bottom = y.args[1]!;
+  if (!isScalar(top.shape) || !isScalar(bottom.shape) || top.op === 'div' || bottom.op === 'div' || constValue(bottom) !== undefined) return undefined;
+  const numerator = constValue(top) === 1 ? String(p) : p === 1 ? ctx.wrap(ctx.node(top), Prec.Sum) : `${p} ${factor(ctx.node(top), ctx, Prec.Product)}`;
+  if (constValue(top) !== undefined && constValue(top) !== 1) return undefined;
+  const denominator = q === 1 ? ctx.wrap(ctx.node(bottom), Prec.Sum) : `${q} ${factor(ctx.node(bottom), ctx, Prec.Product)}`;
+  return { text: `\\frac{${numerator}}{${denominator}}`, prec: Prec.Atom };
+}
+
 /** `-x`, `c x` (a scalar scales), or `a .* b` / `a \odot b`. */
 function printProduct(hadamard: string) {
   return (n: Node, a: readonly Printed[], ctx: PrintContext): Printed => {
@@ -180,6 +200,8 @@ export const mul: OpDef = {
     if (isReciprocal(x) && !isScalar(y.shape) && a[0]!.text.startsWith('\\frac{1}{') && a[1]!.prec >= Prec.Postfix) {
       return { text: `\\frac{${a[1]!.text}}{${ctx.wrap(ctx.node(x.args[1]!), Prec.Sum)}}`, prec: Prec.Atom };
     }
+    const joined = numberIntoFraction(n, ctx);
+    if (joined !== undefined) return joined;
     if (isScalar(x.shape)) {
       // A number followed by a number would read as one: 2 \cdot 10^{-3}.
       const left = ctx.wrap(a[0]!, Prec.Product);

@@ -8,7 +8,7 @@ import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { transposeShape, type Dim, type Shape } from '../ir/shape.js';
 import { definitionNames } from './formula.js';
-import { latexName } from './names.js';
+import { latexName, spaceWords } from './names.js';
 import { Printer } from './printer.js';
 
 /** One printed line of a higher request: a derivative, or the declaration of an HVP's direction. */
@@ -110,7 +110,7 @@ export function toLatexHigher(model: Model, higher: readonly DerivedHigher[], op
       } else {
         lhs = `\\nabla^2_{${latexName(b.wrt[0]!)}} ${of}\\,[v]`;
       }
-      lines.push(`\\[ ${lhs} = ${printer.text(node)}${options.shapes === true ? shapeSuffix(s) : ''} \\]`);
+      lines.push(`\\[ ${spaceWords(`${lhs} = ${printer.text(node)}`)}${options.shapes === true ? shapeSuffix(s) : ''} \\]`);
     }
   }
   return lines;

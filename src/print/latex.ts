@@ -15,7 +15,7 @@ import { definitionNames, derivativeName } from './formula.js';
 import { differentiateHigherRequests } from '../diff/higher.js';
 import { shapeSuffix, toLatexHigher } from './higher.js';
 import { shareSubexpressions, type SharedNames } from './shared.js';
-import { latexName } from './names.js';
+import { latexName, spaceWords } from './names.js';
 import { Printer } from './printer.js';
 
 /** Options of `toLatex` (and of `latex`). */
@@ -34,7 +34,7 @@ export function partial(of: string, wrt: string): string {
 }
 
 /** One display: `\[ lhs = rhs = ... \]`. */
-const display = (...sides: readonly string[]): string => `\\[ ${sides.join(' = ')} \\]`;
+const display = (...sides: readonly string[]): string => `\\[ ${spaceWords(sides.join(' = '))} \\]`;
 
 /**
  * Prints the model as LaTeX display math, one `\[ ... \]` per line, as `gradc latex` does: the

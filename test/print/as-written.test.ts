@@ -1,0 +1,72 @@
+/**
+ * Issue 26, items 1 and 2: constants stay as written (LANGUAGE.md 1.6: exact arithmetic is
+ * folded, pi and functions of constants are not), and LaTeX names read as a book sets them.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkFormula, differentiate, toFormula, toLatex } from '../../src/index.js';
+import { exactPower, exactProduct, exactQuotient, exactSum } from '../../src/ir/exact.js';
+import { displayMath, rendered } from './katex.js';
+
+function derive(text: string): Record<string, string> {
+  const model = checkFormula(text);
+  return Object.fromEntries(toFormula(model, differentiate(model)).map((l) => [l.name, l.expression]));
+}
+
+function latex(text: string): readonly string[] {
+  const model = checkFormula(text);
+  return rendered(toLatex(model, differentiate(model))).map(displayMath);
+}
+
+describe('exact arithmetic on written numbers', () => {
+  it.each([
+    ['2 * 0.5', exactProduct(2, 0.5), 1],
+    ['0.1 + 0.2', exactSum(0.1, 0.2), 0.3],
+    ['1 / 4', exactQuotient(1, 4), 0.25],
+    ['1 / 3', exactQuotient(1, 3), undefined],
+    ['0.5^2', exactPower(0.5, 2), 0.25],
+    ['2^-3', exactPower(2, -3), 0.125],
+    ['2^0.5', exactPower(2, 0.5), undefined],
+  ])('%s folds to %s', (_text, actual, expected) => {
+    expect(actual).toBe(expected);
+  });
+});
+
+describe('constants as written', () => {
+  it('sum(sqrt(1 + x .* x)): the 2 and the 1/2 of the chain rule cancel', () => {
+    expect(derive('x : vector(n)\nL = sum(sqrt(1 + x .* x))\ngrad L wrt x\n').dL_dx).toBe('x ./ sqrt(1 + x .* x)');
+  });
+
+  it('pi x^2 differentiates to 2 pi x', () => {
+    expect(derive('x : scalar\nL = pi x^2\ngrad L wrt x\n').dL_dx).toBe('2 pi x');
+  });
+
+  it('log(2 pi) stays log(2 pi) in the definition and the derivative', () => {
+    const lines = latex('x : vector(n)\nn2 : scalar\nL = 0.5 n2 log(2 pi) + 0.5 x^T x\ngrad L wrt x, n2\n');
+    expect(lines[0]).toBe('L = \\frac{1}{2} n_2 \\log(2 \\pi) + \\frac{1}{2} x^\\top x');
+    expect(lines[2]).toBe('\\frac{\\partial L}{\\partial n_2} = \\frac{1}{2} \\log(2 \\pi)');
+  });
+
+  it('a function of a number is kept unless its value is short: exp(0) is 1, log(2) is log(2)', () => {
+    expect(derive('x : scalar\nL = exp(0) x + log(2) x\ngrad L wrt x\n').dL_dx).toBe('1 + log(2)');
+  });
+
+  it('1/3 stays a fraction, not 16 digits', () => {
+    expect(derive('x : vector(n)\nL = 1/3 x^T x\ngrad L wrt x\n').dL_dx).toBe('2 / 3 x');
+  });
+});
+
+describe('LaTeX names a reader expects', () => {
+  it('a multi-letter name is upright and spaced from the next factor', () => {
+    expect(latex('w : vector(n)\nlam : scalar\nL = lam w^T w\ngrad L wrt w\n')[1]).toBe('\\frac{\\partial L}{\\partial w} = 2 \\mathrm{lam}\\, w');
+  });
+
+  it('a Greek name is Greek, and a number joins the fraction it multiplies', () => {
+    expect(latex('x : vector(n)\nlambda, sigma_2 : scalar\nL = lambda / sigma_2 x^T x\ngrad L wrt x\n')[1]).toBe(
+      '\\frac{\\partial L}{\\partial x} = \\frac{2 \\lambda}{\\sigma_2} x',
+    );
+  });
+
+  it('two upright words in a product are spaced apart', () => {
+    expect(latex('w : vector(n)\nlam, lr : scalar\nL = lr lam sum(w)\n')[0]).toBe('L = \\mathrm{lr}\\, \\mathrm{lam}\\, \\operatorname{sum}(w)');
+  });
+});
