@@ -5,8 +5,6 @@
 import { differentiate } from './diff/differentiate.js';
 import { checkFormula } from './front.js';
 import { toFormula } from './print/formula.js';
-import { toFormulaHigher } from './print/higher.js';
-import { differentiateHigherRequests } from './diff/higher.js';
 import { toLatex, type LatexOptions } from './print/latex.js';
 
 /**
@@ -25,9 +23,7 @@ import { toLatex, type LatexOptions } from './print/latex.js';
  */
 export function derive(text: string, path?: string): string[] {
   const model = checkFormula(text, path);
-  const lines = toFormula(model, differentiate(model), { share: true });
-  const higher = toFormulaHigher(model, differentiateHigherRequests(model), new Set(lines.map((l) => l.name)));
-  return [...lines.map((line) => `${line.name} = ${line.expression}`), ...higher.map((line) => line.text)];
+  return toFormula(model, differentiate(model), { share: true }).map((line) => line.text);
 }
 
 /**

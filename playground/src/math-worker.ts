@@ -8,8 +8,6 @@ import { differentiate, type DerivedGradient } from '../../src/diff/differentiat
 import { checkFormula } from '../../src/front.js';
 import type { Model } from '../../src/ir/model.js';
 import { toFormula } from '../../src/print/formula.js';
-import { toFormulaHigher } from '../../src/print/higher.js';
-import { differentiateHigherRequests } from '../../src/diff/higher.js';
 import { toLatex } from '../../src/print/latex.js';
 import { GradcError } from '../../src/syntax/errors.js';
 import { problemsOf, type MathView, type Reply, type Request } from './protocol.js';
@@ -29,9 +27,7 @@ function latexLines(model: Model, derived: readonly DerivedGradient[], view: Mat
 
 /** What `gradc derive` prints: the gradients, then Jacobians, Hessian blocks and HVPs. */
 function deriveLines(model: Model, derived: readonly DerivedGradient[]): string[] {
-  const lines = toFormula(model, derived, { share: true });
-  const higher = toFormulaHigher(model, differentiateHigherRequests(model), new Set(lines.map((l) => l.name)));
-  return [...lines.map((line) => `${line.name} = ${line.expression}`), ...higher.map((line) => line.text)];
+  return toFormula(model, derived, { share: true }).map((line) => line.text);
 }
 
 /** Rendered displays by their LaTeX: a keystroke usually changes one display, or none. */

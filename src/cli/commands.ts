@@ -81,7 +81,7 @@ export interface DeriveDocument {
 
 export async function deriveCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
   const model = await loadModel(files[0]!, io);
-  const derivatives = toFormula(model, differentiate(model), { share: true }).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
+  const derivatives = toFormula(model, differentiate(model), { share: true, higher: false }).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
   const higher = toFormulaHigher(model, differentiateHigherRequests(model), new Set(derivatives.map((d) => d.name))).map(({ kind, name, of, wrt, text }) => ({ kind, name, of, wrt, text }));
   if (model.requests.length === 0 && model.higherRequests.length === 0) io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
   if (options.json) {

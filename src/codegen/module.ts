@@ -216,7 +216,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
   });
   if (engine !== undefined) for (const h of engine.helpers) helpers.add(h);
 
-  const derivedLines = toFormula(model, derived);
+  const derivedLines = toFormula(model, derived, { higher: false });
   let lineIndex = 0;
   for (const g of derived) {
     const target = g.request.target;

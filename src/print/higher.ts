@@ -7,7 +7,7 @@ import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { transposeShape, type Dim, type Shape } from '../ir/shape.js';
-import { definitionNames } from './formula.js';
+import { definitionNames } from './definitions.js';
 import { latexName, spaceWords } from './names.js';
 import { Printer } from './printer.js';
 

@@ -70,3 +70,22 @@ describe('LaTeX names a reader expects', () => {
     expect(latex('w : vector(n)\nlam, lr : scalar\nL = lr lam sum(w)\n')[0]).toBe('L = \\mathrm{lr}\\, \\mathrm{lam}\\, \\operatorname{sum}(w)');
   });
 });
+
+describe('one notation per derivative', () => {
+  const RELU = 'W1 : matrix(h, d)\nX : matrix(d, N)\nb1 : vector(h)\nu : vector(h)\nH = relu(W1 X + b1)\nL = sum(u^T H)\ngrad L wrt W1\n';
+
+  it("relu' is sign(H) in derive and \\operatorname{sign}(H) in LaTeX", () => {
+    expect(derive(RELU).dL_dW1).toBe('(u ones(N)^T .* sign(H)) X^T');
+    expect(latex(RELU).at(-1)).toContain('\\operatorname{sign}(H)');
+  });
+
+  it('toFormula(model, differentiate(model)) prints the hessian lines derive() prints', async () => {
+    const { derive: deriveText } = await import('../../src/index.js');
+    const text = 'x : vector(n)\nA : matrix(n, n)\nf = x^T A x\ngrad f wrt x\nhessian f wrt x\nhvp f wrt x\n';
+    const model = checkFormula(text);
+    const lines = toFormula(model, differentiate(model), { share: true });
+    expect(lines.map((l) => l.text)).toEqual(deriveText(text));
+    expect(lines.map((l) => l.kind)).toEqual([undefined, 'hessian', 'direction', 'hvp']);
+    expect(lines[1]!.text).toBe('Hf_x_x = A^T + A');
+  });
+});
