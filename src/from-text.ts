@@ -2,7 +2,7 @@
  * `gradc derive` and `gradc latex` as functions of a formula file's text, beside `compile`
  * (compile.ts): one call from text to printed lines, for callers that do not need the model.
  */
-import { differentiate } from './diff/differentiate.js';
+import { differentiate, type DifferentiateOptions } from './diff/differentiate.js';
 import { checkFormula } from './front.js';
 import { toFormula } from './print/formula.js';
 import { toLatex, type LatexOptions } from './print/latex.js';
@@ -28,7 +28,7 @@ export function derive(text: string, path?: string): string[] {
 
 /**
  * What `gradc latex` prints: one `\[ ... \]` display per line, every definition and then every
- * requested gradient; with `{ steps: true }`, the backprop derivation (see {@link toLatex}).
+ * requested gradient; with `{ steps: true }`, the backprop derivation (see {@link latexSteps}).
  *
  * @param text - The formula file's text.
  * @param path - Shown in error messages (default `<input>`).
@@ -41,7 +41,7 @@ export function derive(text: string, path?: string): string[] {
  * // ['\\[ L = x^\\top x \\]', '\\[ \\frac{\\partial L}{\\partial x} = 2 x \\]']
  * ```
  */
-export function latex(text: string, path?: string, options: LatexOptions = {}): string[] {
+export function latex(text: string, path?: string, options: LatexOptions & DifferentiateOptions = {}): string[] {
   const model = checkFormula(text, path);
-  return toLatex(model, differentiate(model), options);
+  return toLatex(model, differentiate(model, options), options);
 }

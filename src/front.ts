@@ -1,13 +1,20 @@
 /** The front end as one call: text → checked model, or a GradcError listing every problem. */
 import { elaborate } from './ir/elaborate.js';
+import { argumentFromText, instead } from './ir/hints.js';
 import type { Model } from './ir/model.js';
 import { FUNCTION_NAMES } from './ops/functions.js';
-import { Diagnostics } from './syntax/errors.js';
-import { parseProgram } from './syntax/parse.js';
-import { Source } from './syntax/source.js';
+import { Diagnostics } from './diagnostics/errors.js';
+import { parseProgram, type ParseOptions } from './syntax/parse.js';
+import { Source } from './diagnostics/source.js';
 
-/** The op table's function names, for the parser: syntax is the bottom layer and does not read the table. */
-const FUNCTION_SET: ReadonlySet<string> = new Set(FUNCTION_NAMES);
+/**
+ * What the parser knows of the op table (syntax sits below it and does not read it): the
+ * function names, and gradc's equivalent of another library's call (`np.exp(x)` → `exp(x)`).
+ */
+export const PARSE_OPTIONS: ParseOptions = {
+  functionNames: new Set(FUNCTION_NAMES),
+  libraryCall: (fn, args) => instead(fn, args?.map((a) => argumentFromText(a, 'x')), { prefixed: true }),
+};
 
 /**
  * Parses and checks a formula file's text: every declaration, definition and `grad` line, every
@@ -27,7 +34,7 @@ const FUNCTION_SET: ReadonlySet<string> = new Set(FUNCTION_NAMES);
 export function checkFormula(text: string, path = '<input>'): Model {
   const source = new Source(path, text);
   const diagnostics = new Diagnostics();
-  const program = parseProgram(source, diagnostics, FUNCTION_SET);
+  const program = parseProgram(source, diagnostics, PARSE_OPTIONS);
   const model = elaborate(source, program, diagnostics);
   diagnostics.throwIfAny(source);
   return model;

@@ -10,7 +10,8 @@ export { derive, latex } from './from-text.js';
 
 // Step by step: text → checked model → derived gradients → formulas, LaTeX, a module.
 export { checkFormula } from './front.js';
-export { differentiate, type DerivedGradient } from './diff/differentiate.js';
+export { differentiate, type DerivedGradient, type Derivatives, type DifferentiateOptions } from './diff/differentiate.js';
+export type { DerivedHigher } from './diff/higher.js';
 export { toFormula, type FormulaLine, type FormulaOptions } from './print/formula.js';
 export { toLatex, type LatexOptions } from './print/latex.js';
 export { latexName } from './print/names.js';
@@ -22,8 +23,8 @@ export type { Comparison } from './check/numeric.js';
 export { makeFixtures, type Fixtures, type FixtureOptions } from './check/fixtures.js';
 
 // Errors: located diagnostics about a formula's text.
-export { GradcError, formatDiagnostic, type Diagnostic } from './syntax/errors.js';
-export { Source, type Span } from './syntax/source.js';
+export { GradcError, formatDiagnostic, type Diagnostic } from './diagnostics/errors.js';
+export { Source, type Span } from './diagnostics/source.js';
 
 // The checked model, as checkFormula returns it.
 export type { Model, Variable, Definition, GradRequest } from './ir/model.js';

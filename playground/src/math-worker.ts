@@ -4,29 +4,30 @@
  * (module-worker.ts), so a long check never holds up the math of the next keystroke.
  */
 import katex from 'katex';
-import { differentiate, type DerivedGradient } from '../../src/diff/differentiate.js';
+import { differentiate, type Derivatives } from '../../src/diff/differentiate.js';
+import { backprops } from '../../src/diff/steps.js';
 import { checkFormula } from '../../src/front.js';
 import type { Model } from '../../src/ir/model.js';
 import { toFormula } from '../../src/print/formula.js';
 import { toLatex } from '../../src/print/latex.js';
-import { GradcError } from '../../src/syntax/errors.js';
+import { GradcError } from '../../src/diagnostics/errors.js';
 import { problemsOf, type MathView, type Reply, type Request } from './protocol.js';
 
 const post = (reply: Reply) => self.postMessage(reply);
 
-function latexLines(model: Model, derived: readonly DerivedGradient[], view: MathView): string[] {
+function latexLines(model: Model, derived: Derivatives, view: MathView): string[] {
   switch (view) {
     case 'plain':
       return toLatex(model, derived);
     case 'steps':
-      return toLatex(model, derived, { steps: true });
+      return toLatex(model, { ...derived, steps: backprops(model, derived.gradients) });
     case 'shapes':
       return toLatex(model, derived, { shapes: true });
   }
 }
 
 /** What `gradc derive` prints: the gradients, then Jacobians, Hessian blocks and HVPs. */
-function deriveLines(model: Model, derived: readonly DerivedGradient[]): string[] {
+function deriveLines(model: Model, derived: Derivatives): string[] {
   return toFormula(model, derived, { share: true }).map((line) => line.text);
 }
 

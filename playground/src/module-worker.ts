@@ -8,7 +8,7 @@ import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
 import { generate, type GeneratedModule } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
-import { GradcError } from '../../src/syntax/errors.js';
+import { GradcError } from '../../src/diagnostics/errors.js';
 import { problemsOf, type Reply, type Request } from './protocol.js';
 
 const post = (reply: Reply) => self.postMessage(reply);

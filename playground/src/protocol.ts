@@ -2,7 +2,7 @@
  * The messages between the page (boot.ts, main.ts) and the compiler's workers: math-worker.ts
  * (derivatives) and module-worker.ts (generated module, check).
  */
-import type { GradcError } from '../../src/syntax/errors.js';
+import type { GradcError } from '../../src/diagnostics/errors.js';
 
 /** What the derivatives pane shows: the gradients, the backprop derivation, or every shape. */
 export type MathView = 'plain' | 'steps' | 'shapes';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { createUnplugin, type UnpluginInstance, type UnpluginMessage } from 'unplugin';
 import { compile } from '../compile.js';
-import { GradcError } from '../syntax/errors.js';
+import { GradcError } from '../diagnostics/errors.js';
 import { declarationPath } from './declaration-path.js';
 import { moduleDeclaration, moduleJavaScript } from './transpile.js';
 import { writeIfChanged } from './write.js';

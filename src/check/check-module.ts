@@ -4,7 +4,6 @@
  * gradient entry with central differences.
  */
 import { generate, type GeneratedModule } from '../codegen/module.js';
-import { differentiateHigherRequests } from '../diff/higher.js';
 import { higherComparisons } from './check-higher.js';
 import { differentiate } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
@@ -204,8 +203,7 @@ export function describeNotFinite(n: NotFinite): string {
  */
 export async function checkModel(model: Model, options: CheckOptions = {}, generated?: GeneratedModule): Promise<CheckReport> {
   const derived = differentiate(model);
-  const higher = differentiateHigherRequests(model);
-  const module = generated ?? (await generate(model, derived, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula', higher }));
+  const module = generated ?? (await generate(model, derived, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula' }));
   const typeChecked = options.typeCheck ?? true;
   const typeErrors = typeChecked ? typeCheckModule(module.code) : [];
   const tol = options.tol ?? 1e-6;
@@ -259,7 +257,7 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
   }
   // Jacobians, Hessians and HVPs: against differences of the value and of the gradient.
   const callWith = (name: string, ...args: unknown[]): unknown => (exports[name] as (...a: unknown[]) => unknown)(...args);
-  for (const c of higherComparisons(model, higher, callWith, inputs, report.inputs, report.dims, seed)) {
+  for (const c of higherComparisons(model, derived.higher, callWith, inputs, report.inputs, report.dims, seed)) {
     row(c.functionName, c.variable, toValue(c.actual), c.expected, c.noise);
   }
   const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;

@@ -2,7 +2,7 @@
  * Checks derived gradients against central differences of the forward, both evaluated by the
  * mathjs reference evaluator (no generated code involved).
  */
-import { differentiate, type DerivedGradient } from '../diff/differentiate.js';
+import { differentiate, type Derivatives } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { OpName } from '../ir/node.js';
 import { OPS } from '../ops/index.js';
@@ -19,7 +19,7 @@ export interface GradientCheckOptions extends InputOptions {
   /** Floor of the relative error (see compareValues). */
   readonly floor?: number;
   /** The derived gradients, if already computed. */
-  readonly derived?: readonly DerivedGradient[];
+  readonly derived?: Derivatives;
 }
 
 export interface GradientCheck {
@@ -60,7 +60,7 @@ export function checkGradients(model: Model, options: GradientCheckOptions = {})
   const difference = options.step === undefined ? {} : { step: options.step };
   const checks: GradientCheck[] = [];
   const skipped: GradientCheckReport['skipped'] = [];
-  for (const d of derived) {
+  for (const d of derived.gradients) {
     const target = d.request.target.node;
     // Central differences of a large value carry rounding noise of about ε·|f| / step.
     const noise = differenceNoise(analytic.value(target)[0]![0]!, options.step);

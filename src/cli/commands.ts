@@ -4,7 +4,6 @@ import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
 import type { Model } from '../ir/model.js';
 import { toFormulaHigher } from '../print/higher.js';
-import { differentiateHigherRequests } from '../diff/higher.js';
 import { toFormula } from '../print/formula.js';
 import { toLatex } from '../print/latex.js';
 import type { CommandOptions } from './args.js';
@@ -63,7 +62,7 @@ export async function latexCommand({ files, options, io }: Invocation): Promise<
     io.stderr(`${model.source.path}: no definitions; nothing to print\n`);
     return 0;
   }
-  for (const line of toLatex(model, differentiate(model), { steps: options.steps, shapes: options.shapes, layout: options.layout })) io.stdout(`${line}\n`);
+  for (const line of toLatex(model, differentiate(model, { steps: options.steps }), { shapes: options.shapes, layout: options.layout })) io.stdout(`${line}\n`);
   return 0;
 }
 
@@ -81,8 +80,9 @@ export interface DeriveDocument {
 
 export async function deriveCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
   const model = await loadModel(files[0]!, io);
-  const derivatives = toFormula(model, differentiate(model), { share: true, higher: false }).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
-  const higher = toFormulaHigher(model, differentiateHigherRequests(model), new Set(derivatives.map((d) => d.name))).map(({ kind, name, of, wrt, text }) => ({ kind, name, of, wrt, text }));
+  const derived = differentiate(model);
+  const derivatives = toFormula(model, derived, { share: true, higher: false }).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
+  const higher = toFormulaHigher(model, derived.higher, new Set(derivatives.map((d) => d.name))).map(({ kind, name, of, wrt, text }) => ({ kind, name, of, wrt, text }));
   if (model.requests.length === 0 && model.higherRequests.length === 0) io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
   if (options.json) {
     const document: DeriveDocument = { formula: model.source.path, derivatives, higher };

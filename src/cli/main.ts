@@ -1,5 +1,5 @@
 /** The gradc command: parses the command line, runs one command, and turns errors into exit statuses. */
-import { GradcError } from '../syntax/errors.js';
+import { GradcError } from '../diagnostics/errors.js';
 import { parseCommandLine, type CommandOptions } from './args.js';
 import { checkCommand, compileCommand, deriveCommand, fixturesCommand, latexCommand, type CommandStatus } from './commands.js';
 import { InvocationError, NothingToDoError, UsageError } from './errors.js';

@@ -5,7 +5,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { GradcError } from '../syntax/errors.js';
+import { GradcError } from '../diagnostics/errors.js';
 import type { CommandStatus } from './commands.js';
 import { compileOutputs, type CompileTarget } from './compile-files.js';
 import { InvocationError, NothingToDoError } from './errors.js';

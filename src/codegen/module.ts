@@ -3,9 +3,8 @@
  * gradient function per `grad` line, and the helpers they call. Printed as declarations
  * (print-module.ts) and formatted with prettier; the same model always gives byte-identical text.
  */
-import type { DerivedGradient } from '../diff/differentiate.js';
+import type { Derivatives } from '../diff/differentiate.js';
 import type { HigherKind, Model } from '../ir/model.js';
-import { differentiateHigherRequests, type DerivedHigher } from '../diff/higher.js';
 import { planHigher } from './higher.js';
 import { toFormulaHigher } from '../print/higher.js';
 import { HELPERS } from '../ops/elementwise.js';
@@ -14,7 +13,7 @@ import { LU_KERNELS } from './lu.js';
 import { CHECKS, checkInputsObject } from './inputs.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
-import { GradcError } from '../syntax/errors.js';
+import { GradcError } from '../diagnostics/errors.js';
 import { buildForwardEngine, ENGINE_INPUTS } from './forward.js';
 import { lowerFunction } from './lower.js';
 import { printModule, type ModuleDeclaration } from './print-module.js';
@@ -26,8 +25,6 @@ import { fieldKey, setKey, type PlannedFunction, type PlannedInterface } from '.
 export interface ModuleOptions {
   /** Shown in the header comment: the formula file's base name (never a path, so output does not depend on where it is run). */
   readonly sourceName: string;
-  /** The derivatives of the jacobian, hessian and hvp lines; derived here when not given. */
-  readonly higher?: readonly DerivedHigher[];
 }
 
 function header(model: Model, sourceName: string): string {
@@ -114,7 +111,7 @@ function functionTypeNames(model: Model, functionNames: readonly string[]) {
 }
 
 /** The TypeScript module for a checked model and its derived gradients. */
-export async function generateModule(model: Model, derived: readonly DerivedGradient[], options: ModuleOptions): Promise<string> {
+export async function generateModule(model: Model, derived: Derivatives, options: ModuleOptions): Promise<string> {
   return (await generate(model, derived, options)).code;
 }
 
@@ -123,7 +120,7 @@ export async function generateModule(model: Model, derived: readonly DerivedGrad
  * of what it exports. `compile(text, path)` is this from a formula's text, returning the code.
  *
  * @param model - The checked model.
- * @param derived - Its gradients, from `differentiate(model)`.
+ * @param derived - Its derivatives, from `differentiate(model)`.
  * @param options - `sourceName`: the file name the module header names (a base name, not a path).
  * @returns The module text and its manifest.
  * @throws `GradcError` (the promise rejects) when the module's names would clash:
@@ -135,7 +132,7 @@ export async function generateModule(model: Model, derived: readonly DerivedGrad
  * manifest.gradients; // [{ functionName: 'LGrad', of: 'L', wrt: ['x'] }]
  * ```
  */
-export async function generate(model: Model, derived: readonly DerivedGradient[], options: ModuleOptions): Promise<GeneratedModule> {
+export async function generate(model: Model, derived: Derivatives, options: ModuleOptions): Promise<GeneratedModule> {
   const valueNames = new Set<string>();
   const printer = new Printer('formula', definitionNames(model));
   const planned: PlannedFunction[] = [];
@@ -218,7 +215,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
 
   const derivedLines = toFormula(model, derived, { higher: false });
   let lineIndex = 0;
-  for (const g of derived) {
+  for (const g of derived.gradients) {
     const target = g.request.target;
     const outputs: FunctionOutput[] = [{ key: 'value', node: target.node, kind: valueKindOfShape(target.node) }];
     for (const r of g.results) {
@@ -270,7 +267,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     });
   }
 
-  const higher = options.higher ?? differentiateHigherRequests(model);
+  const higher = derived.higher;
   const higherLines = toFormulaHigher(model, higher);
   higher.forEach((h, i) => {
     const lines = higherLines.filter((l) => l.request === i).map((l) => l.text);
@@ -333,7 +330,7 @@ export async function generate(model: Model, derived: readonly DerivedGradient[]
     code,
     manifest: {
       definitions: manifestDefinitions,
-      gradients: derived.map((g) => ({ functionName: g.request.functionName, of: g.request.target.name, wrt: g.results.map((r) => r.name) })),
+      gradients: derived.gradients.map((g) => ({ functionName: g.request.functionName, of: g.request.target.name, wrt: g.results.map((r) => r.name) })),
       higher: higher.map((h) => ({
         functionName: h.request.functionName,
         kind: h.request.kind,

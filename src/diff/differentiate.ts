@@ -1,8 +1,13 @@
-/** The derivatives a model requests: reverse mode, then canonicalisation. */
+/**
+ * The derivatives a model requests, each derived once: reverse mode, then canonicalisation.
+ * Printers and the code generator receive them; none of them differentiates.
+ */
 import type { GradRequest, Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { simplify } from '../simplify/simplify.js';
-import { gradients, reachable } from './reverse.js';
+import { differentiateHigher, type DerivedHigher } from './higher.js';
+import { forwardNodes, gradients } from './reverse.js';
+import { backprops, type Backprop } from './steps.js';
 
 /**
  * The derivatives of one `grad` line: for `grad L wrt A, b`, the gradients of L with respect to
@@ -14,13 +19,23 @@ export interface DerivedGradient {
   readonly results: readonly { readonly name: string; readonly node: Node }[];
 }
 
-/** Ids of every forward value of the model: never rewritten by the simplifier. */
-export function forwardNodes(model: Model): Set<number> {
-  const roots = [...model.definitions.map((d) => d.node), ...model.variables.map((v) => v.node)];
-  return new Set(reachable(roots).map((n) => n.id));
+/** Every derivative a model requests, as `differentiate` returns them. */
+export interface Derivatives {
+  /** One per `grad` line, in file order. */
+  readonly gradients: readonly DerivedGradient[];
+  /** One per `jacobian`, `hessian` and `hvp` line, in file order. */
+  readonly higher: readonly DerivedHigher[];
+  /** With `{ steps: true }`: the backward pass of each differentiated target, adjoint by adjoint (what `gradc latex --steps` prints). */
+  readonly steps?: readonly Backprop[];
 }
 
-export function differentiateRequest(model: Model, request: GradRequest, frozen = forwardNodes(model)): DerivedGradient {
+/** Options of `differentiate`. */
+export interface DifferentiateOptions {
+  /** Also derive the backward pass step by step (`Derivatives.steps`). */
+  readonly steps?: boolean;
+}
+
+function differentiateRequest(model: Model, request: GradRequest, frozen = forwardNodes(model)): DerivedGradient {
   const graph = model.graph;
   // Nodes built for this derivative point at the request line, not at the last line checked.
   const previous = graph.span;
@@ -39,21 +54,25 @@ export function differentiateRequest(model: Model, request: GradRequest, frozen 
 }
 
 /**
- * Derives every gradient the model requests: reverse mode over whole matrices, then the
- * simplifier. Forward values are never rewritten, so the gradients read in terms of the
- * model's definitions.
+ * Derives every derivative the model requests, once: the gradients of `grad` lines (reverse
+ * mode over whole matrices, then the simplifier), then the Jacobians, Hessian blocks and HVPs of
+ * `jacobian`, `hessian` and `hvp` lines. Forward values are never rewritten, so the derivatives
+ * read in terms of the model's definitions.
  *
  * @param model - A checked model, from `checkFormula`.
- * @returns One `DerivedGradient` per `grad` line, in file order.
+ * @param options - `steps: true` to derive the backward pass step by step as well (for `toLatex`).
+ * @returns The derivatives: `gradients`, one per `grad` line, and `higher`, one per higher line, in file order.
  * @example
  * ```ts
  * const model = checkFormula('x : vector(n)\nL = x^T x\ngrad L wrt x\n');
  * const derived = differentiate(model);
- * derived[0].results.map((r) => r.name); // ['x']
- * toFormula(model, derived)[0].expression; // '2 x'
+ * derived.gradients[0].results.map((r) => r.name); // ['x']
+ * toFormula(model, derived.gradients)[0].expression; // '2 x'
  * ```
  */
-export function differentiate(model: Model): DerivedGradient[] {
+export function differentiate(model: Model, options: DifferentiateOptions = {}): Derivatives {
   const frozen = forwardNodes(model);
-  return model.requests.map((r) => differentiateRequest(model, r, frozen));
+  const gradients = model.requests.map((r) => differentiateRequest(model, r, frozen));
+  const higher = model.higherRequests.map((r) => differentiateHigher(model, r, frozen));
+  return { gradients, higher, ...(options.steps === true ? { steps: backprops(model, gradients) } : {}) };
 }

@@ -6,10 +6,9 @@
 import type { HigherRequest, Model } from '../ir/model.js';
 import type { Node, VarKind } from '../ir/node.js';
 import { simplify } from '../simplify/simplify.js';
-import { GradcError } from '../syntax/errors.js';
-import { forwardNodes } from './differentiate.js';
+import { GradcError } from '../diagnostics/errors.js';
 import { jacobian, MatrixFlow } from './jacobian.js';
-import { gradients, reachable } from './reverse.js';
+import { forwardNodes, gradients, reachable } from './reverse.js';
 
 /** A derivative with respect to one or two wrt names, in the order written. */
 export interface DerivedBlock {
@@ -127,10 +126,4 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
   } finally {
     graph.span = previous;
   }
-}
-
-/** The derivatives of every `jacobian`, `hessian` and `hvp` line, in file order. */
-export function differentiateHigherRequests(model: Model): DerivedHigher[] {
-  const frozen = forwardNodes(model);
-  return model.higherRequests.map((r) => differentiateHigher(model, r, frozen));
 }

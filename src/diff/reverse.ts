@@ -7,12 +7,19 @@
  * differentiated again (Hessian-vector products are the gradient of ⟨∇f, v⟩).
  */
 import type { Graph } from '../ir/graph.js';
+import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { describeShape, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import { reachable } from '../ir/walk.js';
 
 export { reachable };
+
+/** Ids of every forward value of the model: never rewritten by the simplifier. */
+export function forwardNodes(model: Model): Set<number> {
+  const roots = [...model.definitions.map((d) => d.node), ...model.variables.map((v) => v.node)];
+  return new Set(reachable(roots).map((n) => n.id));
+}
 
 export interface BackwardOptions {
   /**

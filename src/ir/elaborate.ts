@@ -5,8 +5,8 @@
  * error so one run lists every independent problem.
  */
 import type { Expr, Program, Statement, TypeExpr } from '../syntax/ast.js';
-import { Diagnostics, ShapeError } from '../syntax/errors.js';
-import type { Source, Span } from '../syntax/source.js';
+import { Diagnostics, ShapeError } from '../diagnostics/errors.js';
+import type { Source, Span } from '../diagnostics/source.js';
 import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
 import { operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';

@@ -8,7 +8,7 @@
 import { OPS } from '../ops/index.js';
 import type { Builder } from '../ops/types.js';
 import { UNARY, type UnaryFn } from '../ops/elementwise.js';
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import { constValue, isNumber, isOne, isZero } from './constants.js';
 import { exactPower, exactProduct, exactQuotient, exactSum, exactValue } from './exact.js';
 import type { Attrs, Node, OpName, VarKind } from './node.js';

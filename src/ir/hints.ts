@@ -3,7 +3,7 @@
  * function from NumPy or PyTorch habits, and the declaration an undeclared name's use implies.
  */
 import type { BinaryOp, Expr } from '../syntax/ast.js';
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import { estimateCall as estimateFunctionCall, FUNCTION_NAMES, isFunctionName, keepsShape } from '../ops/functions.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
 

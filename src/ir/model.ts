@@ -1,5 +1,5 @@
 /** A checked formula file: its variables, definitions and requests over one IR graph. */
-import type { Source, Span } from '../syntax/source.js';
+import type { Source, Span } from '../diagnostics/source.js';
 import type { Graph } from './graph.js';
 import type { Node, VarKind } from './node.js';
 import type { Dim, Shape } from './shape.js';

@@ -1,5 +1,5 @@
 /** The typed IR: an immutable, hash-consed DAG of primitive applications with symbolic shapes. */
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import type { Shape } from './shape.js';
 
 /** Every primitive of the IR. Each has exactly one entry in the table of src/ops/. */

@@ -2,7 +2,7 @@
  * Checking request lines (`grad`, `jacobian`, `hessian`, `hvp`): what each may differentiate and
  * with respect to what (LANGUAGE.md 1.3), with errors that name the request that fits instead.
  */
-import type { Span } from '../syntax/source.js';
+import type { Span } from '../diagnostics/source.js';
 import type { Definition, GradRequest, HigherKind, HigherRequest, Variable } from './model.js';
 import { describeShape, isColumn, isRow, isScalar, type Shape } from './shape.js';
 

@@ -2,7 +2,7 @@
 import { constValue } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isScalar, type Shape } from '../ir/shape.js';
-import { ShapeError } from '../syntax/errors.js';
+import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY, unaryFn } from './elementwise.js';
 import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print.js';
 import { elementwiseJvp } from './jvp.js';

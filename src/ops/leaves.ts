@@ -1,6 +1,6 @@
 /** Leaves: variables, constants, dimension sizes, and constant matrices (ones, eye, onehot). */
 import { isScalar, shape, type Shape } from '../ir/shape.js';
-import { ShapeError } from '../syntax/errors.js';
+import { ShapeError } from '../diagnostics/errors.js';
 import { atom, fcall, fraction, sub } from './print.js';
 import { indicator, num } from './lowering.js';
 import { anywhere, type OpDef } from './types.js';

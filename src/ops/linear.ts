@@ -1,7 +1,7 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
 import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
-import { ShapeError } from '../syntax/errors.js';
+import { ShapeError } from '../diagnostics/errors.js';
 import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
 import { column, entries, total } from './jvp.js';

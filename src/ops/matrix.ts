@@ -5,7 +5,7 @@
  */
 import type { Node } from '../ir/node.js';
 import { SCALAR, shape, type Shape } from '../ir/shape.js';
-import { ShapeError } from '../syntax/errors.js';
+import { ShapeError } from '../diagnostics/errors.js';
 import { squareShape } from './linear.js';
 import type { LowerContext } from './lowering.js';
 import { atom, delimit, factor, fcall, supBase } from './print.js';

@@ -1,7 +1,7 @@
 /** Reductions to a scalar, and softmax. */
 import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
-import { ShapeError } from '../syntax/errors.js';
+import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
 import { fold } from './lowering.js';

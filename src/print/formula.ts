@@ -1,8 +1,7 @@
 /** `gradc derive`: derivatives as formula lines that can be appended to the input. */
-import type { DerivedGradient } from '../diff/differentiate.js';
+import type { Derivatives } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { differentiateHigherRequests } from '../diff/higher.js';
 import { definitionNames, derivativeName } from './definitions.js';
 import { toFormulaHigher, type HigherLine } from './higher.js';
 import { Printer } from './printer.js';
@@ -52,7 +51,7 @@ export interface FormulaOptions {
  * valid definitions of the gradients.
  *
  * @param model - The checked model.
- * @param derived - Its gradients, from `differentiate(model)`.
+ * @param derived - Its derivatives, from `differentiate(model)`.
  * @param options - `share: true` to name shared subexpressions once, in local lines first.
  * @returns One line per `wrt` name of each `grad` line, in file order (after the local lines),
  *   then the lines of the `jacobian`, `hessian` and `hvp` requests (unless `higher: false`).
@@ -62,10 +61,10 @@ export interface FormulaOptions {
  * toFormula(model, differentiate(model)); // [{ name: 'dL_dx', of: 'L', wrt: 'x', expression: '2 x' }]
  * ```
  */
-export function toFormula(model: Model, derived: readonly DerivedGradient[], options: FormulaOptions = {}): FormulaLine[] {
+export function toFormula(model: Model, derived: Derivatives, options: FormulaOptions = {}): FormulaLine[] {
   const taken = new Set<string>([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
   const named: { name: string; of: string; wrt: string; node: Node }[] = [];
-  for (const d of derived) {
+  for (const d of derived.gradients) {
     for (const r of d.results) named.push({ name: derivativeName(d.request.target.name, r.name, taken), of: d.request.target.name, wrt: r.name, node: r.node });
   }
   let names: ReadonlyMap<number, string> = definitionNames(model);
@@ -85,7 +84,7 @@ export function toFormula(model: Model, derived: readonly DerivedGradient[], opt
     lines.push({ name: l.name, of: l.of, wrt: l.wrt, expression, text: `${l.name} = ${expression}` });
   }
   if (options.higher === false || model.higherRequests.length === 0) return lines;
-  for (const h of toFormulaHigher(model, differentiateHigherRequests(model), new Set(lines.map((l) => l.name)))) {
+  for (const h of toFormulaHigher(model, derived.higher, new Set(lines.map((l) => l.name)))) {
     const expression = h.kind === 'direction' ? h.text.slice(`${h.name} : `.length) : h.text.slice(`${h.name} = `.length);
     lines.push({ name: h.name, of: h.of, wrt: h.wrt.join(', '), expression, kind: h.kind, text: h.text });
   }

@@ -13,7 +13,7 @@
  */
 import { constValue, isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
-import { ShapeError } from '../syntax/errors.js';
+import { ShapeError } from '../diagnostics/errors.js';
 import type { Node } from '../ir/node.js';
 import { broadcastShapes, isScalar, sameShape, type Shape } from '../ir/shape.js';
 

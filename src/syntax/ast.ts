@@ -1,5 +1,5 @@
 /** The syntax tree the parser builds. Every node has the span of the text it came from. */
-import type { Span } from './source.js';
+import type { Span } from '../diagnostics/source.js';
 
 export interface NameRef {
   readonly name: string;

@@ -2,8 +2,14 @@
  * Syntax errors that come from the habits of other notations (NumPy, PyTorch, C), with what
  * gradc writes instead: `A @ x`, `A.T`, `np.exp(x)`, `// a comment`.
  */
-import { argumentFromText, instead } from '../ir/hints.js';
-import type { Span } from './source.js';
+import type { Span } from '../diagnostics/source.js';
+
+/**
+ * gradc's way to write a call of another library's function `fn` (`exp(x)` for `np.exp(x)`),
+ * given the text of its positional arguments (undefined when no `(` follows the name), or
+ * undefined when gradc has no equivalent.
+ */
+export type LibraryCall = (fn: string, args: readonly string[] | undefined) => string | undefined;
 
 export interface Hint {
   readonly message: string;
@@ -28,7 +34,7 @@ const MAX_QUOTED = 24;
  * The hint for a syntax error at offset `at` of `text`, in the statement [start, end), when
  * the text there is another notation's: undefined otherwise.
  */
-export function foreignSyntax(text: string, at: number, start: number, end: number): Hint | undefined {
+export function foreignSyntax(text: string, at: number, start: number, end: number, libraryCall: LibraryCall): Hint | undefined {
   const c = text[at];
   const before = text.slice(start, at);
   if (c === '/' && (text[at + 1] === '/' || (at > start && text[at - 1] === '/'))) {
@@ -47,12 +53,12 @@ export function foreignSyntax(text: string, at: number, start: number, end: numb
     return { message: `'.T' is not a transpose; write ${a}^T`, span: { start: at, end: at + 2 } };
   }
   const libraryStart = runStart(before, before.length);
-  if (LIBRARIES.has(before.slice(libraryStart)) && before[libraryStart - 1] !== '.') return libraryCall(text, start + libraryStart, at, end);
+  if (LIBRARIES.has(before.slice(libraryStart)) && before[libraryStart - 1] !== '.') return libraryHint(text, start + libraryStart, at, end, libraryCall);
   return undefined;
 }
 
 /** `np.exp(x)`, `np.linalg.norm(x)`, `torch.sigmoid(x)`: the library's prefix goes, and the function is gradc's or has an equivalent. */
-function libraryCall(text: string, from: number, dot: number, end: number): Hint {
+function libraryHint(text: string, from: number, dot: number, end: number, libraryCall: LibraryCall): Hint {
   const members = MEMBERS.exec(text.slice(dot + 1, end))?.[0] ?? '';
   const path = members.split('.');
   const fn = path.pop()!;
@@ -61,7 +67,7 @@ function libraryCall(text: string, from: number, dot: number, end: number): Hint
   const span = { start: from, end: prefixEnd };
   if (fn === '') return { message: `functions take no '${prefix}' prefix`, span };
   const args = callArguments(text, prefixEnd + fn.length, end);
-  const suggestion = instead(fn, args?.map((a) => argumentFromText(a, 'x')), { prefixed: true });
+  const suggestion = libraryCall(fn, args);
   return {
     message: suggestion !== undefined ? `functions take no '${prefix}' prefix; write ${suggestion}` : `functions take no '${prefix}' prefix, and gradc has no function '${fn}'`,
     span,

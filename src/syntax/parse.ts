@@ -3,9 +3,9 @@
  * is open) and each is parsed on its own, so every syntactically bad line is reported.
  */
 import type { Expr, Program, Statement } from './ast.js';
-import { Diagnostics } from './errors.js';
-import { foreignSyntax } from './hints.js';
-import { Source, type Span } from './source.js';
+import { Diagnostics } from '../diagnostics/errors.js';
+import { foreignSyntax, type LibraryCall } from './hints.js';
+import { Source, type Span } from '../diagnostics/source.js';
 import { statementParser } from './statement-parser.js';
 
 /** Deeper bracket nesting than this is refused before parsing (it would only exhaust the stack). */
@@ -300,12 +300,17 @@ export function classifyBars(body: string): { closing: Set<number>; unclosed?: n
   return open.length > 0 ? { closing, unclosed: open[0]! } : { closing };
 }
 
-/**
- * Parses a whole file. Syntax errors are reported to `diagnostics`; bad statements are left out.
- * `functionNames` are the names that a `(` makes a call of, `exp (x)` as `exp(x)` (the op
- * table's, which this layer does not import: src/front.ts passes them).
- */
-export function parseProgram(source: Source, diagnostics: Diagnostics, functionNames: ReadonlySet<string>): Program {
+/** What the parser knows of the functions; the op table's, which this layer does not import (src/front.ts passes them). */
+export interface ParseOptions {
+  /** The names that a `(` makes a call of, `exp (x)` as `exp(x)`. */
+  readonly functionNames: ReadonlySet<string>;
+  /** gradc's way to write another library's call (`np.exp(x)`), for the hint under a syntax error; none when omitted. */
+  readonly libraryCall?: LibraryCall;
+}
+
+/** Parses a whole file. Syntax errors are reported to `diagnostics`; bad statements are left out. */
+export function parseProgram(source: Source, diagnostics: Diagnostics, options: ParseOptions): Program {
+  const { functionNames, libraryCall = () => undefined } = options;
   const statements: Statement[] = [];
   const brokenNames: string[] = [];
   const text = source.text;
@@ -354,7 +359,7 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, functionN
         diagnostics.report(`this '${bracket}' has no matching '${bracket === ')' ? '(' : '['}'`, { start: chunk.unmatched, end: chunk.unmatched + 1 });
         continue;
       }
-      const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end);
+      const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end, libraryCall);
       if (hint !== undefined) {
         diagnostics.report(hint.message, hint.span);
         continue;

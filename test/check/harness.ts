@@ -74,7 +74,7 @@ export function expectRoundTripMatches(text: string, options: InputOptions & { d
     const after = new ReferenceEvaluator({ values, dims });
     const gradientLines = lines.filter((l) => l.local !== true);
     let k = 0;
-    for (const d of derived) {
+    for (const d of derived.gradients) {
       d.request.wrt.forEach((w, i) => {
         const line = gradientLines[k++]!;
         const definition = reread.definitions.find((def) => def.name === line.name);

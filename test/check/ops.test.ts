@@ -215,7 +215,7 @@ describe('each operation in isolation: the derive output reads back to the same 
 describe('derivative conventions at the kinks (LANGUAGE.md 1.6)', () => {
   const at = (text: string, x: number[]) => {
     const model = checkFormula(text);
-    const [d] = differentiate(model);
+    const [d] = differentiate(model).gradients;
     const values = new Map([['x', x.map((v) => [v])]]);
     return new ReferenceEvaluator({ values, dims: new Map([['n', x.length]]) }).value(d!.results[0]!.node).flat();
   };

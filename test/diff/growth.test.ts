@@ -18,7 +18,7 @@ function network(layers: number): string {
 function gradientNodes(layers: number): number {
   const model = checkFormula(network(layers));
   const forward = new Set(reachable(model.definitions.map((d) => d.node)).map((n) => n.id));
-  const [derived] = differentiate(model);
+  const [derived] = differentiate(model).gradients;
   return reachable(derived!.results.map((r) => r.node)).filter((n) => !forward.has(n.id)).length;
 }
 

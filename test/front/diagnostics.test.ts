@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkFormula } from '../../src/front.js';
-import { Diagnostics, GradcError } from '../../src/syntax/errors.js';
+import { Diagnostics, GradcError } from '../../src/diagnostics/errors.js';
 import { errors } from '../syntax/helpers.js';
 
 /** The rendered message of a formula that must be refused. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkFormula } from '../../src/front.js';
-import { GradcError } from '../../src/syntax/errors.js';
+import { GradcError } from '../../src/diagnostics/errors.js';
 
 const INPUTS = 10_000;
 // A bound against super-linear blow-ups (a hang, a quadratic scan), not a speed measurement: the

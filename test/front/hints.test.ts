@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkFormula } from '../../src/front.js';
-import { GradcError } from '../../src/syntax/errors.js';
+import { GradcError } from '../../src/diagnostics/errors.js';
 
 /** The rendered error of a formula that must be refused, as its lines. */
 function rendered(text: string): string[] {

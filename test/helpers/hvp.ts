@@ -8,8 +8,8 @@ import { inferDomains } from '../../src/check/check-module.js';
 import { compareValues, describeComparison } from '../../src/check/numeric.js';
 import { ReferenceEvaluator, type Value } from '../../src/check/reference.js';
 import { mulberry32, randomDims, randomInputs, sample } from '../../src/check/random.js';
-import { differentiate, forwardNodes } from '../../src/diff/differentiate.js';
-import { gradients } from '../../src/diff/reverse.js';
+import { differentiate } from '../../src/diff/differentiate.js';
+import { forwardNodes, gradients } from '../../src/diff/reverse.js';
 import type { Model } from '../../src/ir/model.js';
 import { simplify } from '../../src/simplify/simplify.js';
 import { NUMERIC_TOLERANCE } from '../check/harness.js';
@@ -24,7 +24,7 @@ export function expectHvpsMatchDifferences(model: Model, dims: Readonly<Record<s
   const rng = mulberry32(7);
   const values = randomInputs(model, dimSizes, rng, { domains });
   const frozen = forwardNodes(model);
-  for (const d of derived) {
+  for (const d of derived.gradients) {
     d.request.wrt.forEach((w, i) => {
       if (!w.isVariable || w.node.attrs.varKind === 'index') return;
       const g = model.graph.fork();

@@ -8,9 +8,9 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { checkModel, describeNotFinite } from '../../src/check/check-module.js';
-import { differentiateHigherRequests } from '../../src/diff/higher.js';
+import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
-import { GradcError } from '../../src/syntax/errors.js';
+import { GradcError } from '../../src/diagnostics/errors.js';
 import { isColumn, isRow, isScalar, type Shape } from '../../src/ir/shape.js';
 import { formulaArbitrary, renderFormula } from './formulas.js';
 import { PIPELINE_TOLERANCE } from './pipeline.js';
@@ -44,7 +44,7 @@ export function acceptedSecondOrder(text: string): { lines: string[]; refused: n
   for (;;) {
     const full = `${text}\n${lines.join('\n')}\n`;
     try {
-      differentiateHigherRequests(checkFormula(full, 'random.formula'));
+      differentiate(checkFormula(full, 'random.formula'));
       return { lines, refused };
     } catch (e) {
       const d = e instanceof GradcError ? e.diagnostics.find((x) => x.message.includes('passes through')) : undefined;

@@ -1,7 +1,7 @@
 /** Jacobians, Hessians and HVPs in matrix form: what `gradc derive` prints for the textbook cases. */
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../src/index.js';
-import { GradcError } from '../../src/syntax/errors.js';
+import { GradcError } from '../../src/diagnostics/errors.js';
 import { formatDiagnostic } from '../../src/index.js';
 
 const lines = (text: string) => derive(text).filter((l) => /^(J|H|Hv|v_)/.test(l));

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareValues } from '../../src/check/numeric.js';
 import { mulberry32, randomDims, randomInputs } from '../../src/check/random.js';
 import { ReferenceEvaluator } from '../../src/check/reference.js';
-import { differentiateHigherRequests } from '../../src/diff/higher.js';
+import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
 import { toFormulaHigher } from '../../src/print/higher.js';
 
@@ -21,7 +21,7 @@ const FORMULAS: readonly [string, string][] = [
 describe('derive lines of second-order requests read back to the same blocks', () => {
   it.each(FORMULAS)('%s', (_name, text) => {
     const model = checkFormula(text);
-    const higher = differentiateHigherRequests(model);
+    const higher = differentiate(model).higher;
     const lines = toFormulaHigher(model, higher);
     const withoutRequests = text.split('\n').filter((l) => !/^(jacobian|hessian|hvp) /.test(l)).join('\n');
     const reread = checkFormula(`${withoutRequests}\n${lines.map((l) => l.text).join('\n')}\n`, 'derived.formula');

@@ -129,7 +129,7 @@ function expectBookEqual(entry: Entry): void {
   const derived = differentiate(model);
   const lines = toFormula(model, derived);
   const line = lines.find((l) => l.name === entry.name)!;
-  const result = derived.flatMap((d) => d.results.map((r, i) => ({ r, of: d.request.target.name, i }))).find(({ r, of }) => `d${of}_d${r.name}` === entry.name)!;
+  const result = derived.gradients.flatMap((d) => d.results.map((r, i) => ({ r, of: d.request.target.name, i }))).find(({ r, of }) => `d${of}_d${r.name}` === entry.name)!;
   expect(result, `${entry.name} is derived`).toBeDefined();
   const withBook = checkFormula(`${withoutGradLines(entry.formula).replace(/\s*$/, '')}\nbook__answer = ${entry.book}\n`);
   const bookNode = withBook.definitions.find((d) => d.name === 'book__answer')!.node;

@@ -16,7 +16,7 @@ import { loadModule, typeCheckModule } from '../../src/check/load.js';
 import { main } from '../../src/cli/main.js';
 import { compile } from '../../src/compile.js';
 import { checkFormula } from '../../src/front.js';
-import { GradcError } from '../../src/syntax/errors.js';
+import { GradcError } from '../../src/diagnostics/errors.js';
 
 const HOSTILE_NAMES: readonly string[] = [
   'constructor',

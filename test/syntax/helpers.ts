@@ -1,13 +1,12 @@
 /** Small helpers shared by the front-end tests: parse trees as text, diagnostics as `line:col: message`. */
 import { expect } from 'vitest';
-import { checkFormula } from '../../src/front.js';
+import { checkFormula, PARSE_OPTIONS } from '../../src/front.js';
 import type { Model } from '../../src/ir/model.js';
 import type { Node } from '../../src/ir/node.js';
 import type { Expr, Program } from '../../src/syntax/ast.js';
-import { FUNCTION_NAMES } from '../../src/ops/functions.js';
-import { Diagnostics, GradcError } from '../../src/syntax/errors.js';
+import { Diagnostics, GradcError } from '../../src/diagnostics/errors.js';
 import { parseProgram } from '../../src/syntax/parse.js';
-import { Source } from '../../src/syntax/source.js';
+import { Source } from '../../src/diagnostics/source.js';
 
 /**
  * An expression tree with every compound in parentheses: `(a + b)`, `(a * b)`, juxtaposition
@@ -37,7 +36,7 @@ export function showTree(e: Expr): string {
 /** Parses a whole file and expects no syntax error. */
 export function parseOk(text: string): Program {
   const diagnostics = new Diagnostics();
-  const program = parseProgram(new Source('test.formula', text), diagnostics, new Set(FUNCTION_NAMES));
+  const program = parseProgram(new Source('test.formula', text), diagnostics, PARSE_OPTIONS);
   expect(diagnostics.list.map((d) => d.message)).toEqual([]);
   return program;
 }
