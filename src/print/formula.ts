@@ -67,26 +67,35 @@ export function toFormula(model: Model, derived: Derivatives, options: FormulaOp
   for (const d of derived.gradients) {
     for (const r of d.results) named.push({ name: derivativeName(d.request.target.name, r.name, taken), of: d.request.target.name, wrt: r.name, node: r.node });
   }
+  const withHigher = options.higher !== false && derived.higher.length > 0;
   let names: ReadonlyMap<number, string> = definitionNames(model);
-  const lines: FormulaLine[] = [];
+  const locals: FormulaLine[] = [];
   if (options.share === true) {
-    const shared = shareSubexpressions(named.map((l) => l.node), names, taken);
+    // Named once across every request of the file: gradients, Jacobians, Hessian blocks, HVPs.
+    const roots = [...named.map((l) => l.node), ...(withHigher ? derived.higher.flatMap((h) => h.blocks.map((b) => b.node)) : [])];
+    const shared = shareSubexpressions(roots, names, taken);
     names = shared.names;
     const printer = new Printer('formula', names);
     for (const l of shared.locals) {
       const expression = printer.expand(l.node).text;
-      lines.push({ name: l.name, of: '', wrt: '', expression, local: true, text: `${l.name} = ${expression}` });
+      locals.push({ name: l.name, of: '', wrt: '', expression, local: true, text: `${l.name} = ${expression}` });
     }
   }
   const printer = new Printer('formula', names);
-  for (const l of named) {
+  const gradients: FormulaLine[] = named.map((l) => {
     const expression = printer.text(l.node);
-    lines.push({ name: l.name, of: l.of, wrt: l.wrt, expression, text: `${l.name} = ${expression}` });
-  }
-  if (options.higher === false || model.higherRequests.length === 0) return lines;
-  for (const h of toFormulaHigher(model, derived.higher, new Set(lines.map((l) => l.name)))) {
+    return { name: l.name, of: l.of, wrt: l.wrt, expression, text: `${l.name} = ${expression}` };
+  });
+  if (!withHigher) return [...locals, ...gradients];
+  const reserved = new Set([...locals, ...gradients].map((l) => l.name));
+  const higher: FormulaLine[] = toFormulaHigher(model, derived.higher, reserved, names).map((h) => {
     const expression = h.kind === 'direction' ? h.text.slice(`${h.name} : `.length) : h.text.slice(`${h.name} = `.length);
-    lines.push({ name: h.name, of: h.of, wrt: h.wrt.join(', '), expression, kind: h.kind, text: h.text });
-  }
-  return lines;
+    return { name: h.name, of: h.of, wrt: h.wrt.join(', '), expression, kind: h.kind, text: h.text };
+  });
+  // An HVP's direction is declared before a local line that uses it.
+  const directions = higher.filter((l) => l.kind === 'direction');
+  const directionNames = new Set(directions.map((d) => d.name));
+  const usesDirection = locals.some((l) => (l.expression.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).some((t) => directionNames.has(t)));
+  if (!usesDirection) return [...locals, ...gradients, ...higher];
+  return [...directions, ...locals, ...gradients, ...higher.filter((l) => l.kind !== 'direction')];
 }

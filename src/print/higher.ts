@@ -46,10 +46,16 @@ function declaration(kind: string, s: Shape): string {
  * its request lines) they are valid statements, and each defined name evaluates to its block.
  * A Hessian block below the diagonal is written as the transpose of the one above it.
  */
-export function toFormulaHigher(model: Model, higher: readonly DerivedHigher[], reserved: ReadonlySet<string> = new Set()): HigherLine[] {
+export function toFormulaHigher(
+  model: Model,
+  higher: readonly DerivedHigher[],
+  reserved: ReadonlySet<string> = new Set(),
+  /** Nodes printed by name: the definitions, and any local names shared with the gradients. */
+  printedNames: ReadonlyMap<number, string> = definitionNames(model),
+): HigherLine[] {
   const names = taken(model);
   for (const r of reserved) names.add(r);
-  const printer = new Printer('formula', definitionNames(model), { diagonalScaling: true });
+  const printer = new Printer('formula', printedNames, { diagonalScaling: true });
   const lines: HigherLine[] = [];
   higher.forEach((h, request) => {
     const of = h.request.target.name;
@@ -88,8 +94,13 @@ export function shapeSuffix(s: Shape): string {
 }
 
 /** The display lines of every higher request's derivatives. */
-export function toLatexHigher(model: Model, higher: readonly DerivedHigher[], options: HigherLatexOptions = {}): string[] {
-  const printer = new Printer('latex', definitionNames(model), { diagonalScaling: true });
+export function toLatexHigher(
+  model: Model,
+  higher: readonly DerivedHigher[],
+  options: HigherLatexOptions = {},
+  printedNames: ReadonlyMap<number, string> = definitionNames(model),
+): string[] {
+  const printer = new Printer('latex', printedNames, { diagonalScaling: true });
   const lines: string[] = [];
   const denominator = options.layout === 'denominator';
   for (const h of higher) {

@@ -89,3 +89,24 @@ describe('one notation per derivative', () => {
     expect(lines[1]!.text).toBe('Hf_x_x = A^T + A');
   });
 });
+
+describe('Jacobians, Hessians and HVPs printed like gradients', () => {
+  const GRAM = 'X : matrix(n, d)\nlam : scalar\nG = X^T X + lam eye(d)\nL = logdet(G)\nhvp L wrt X, lam\n';
+
+  it('a subexpression an HVP repeats is named once, and the lines read back', async () => {
+    const { derive: deriveText } = await import('../../src/index.js');
+    const lines = deriveText(GRAM);
+    expect(lines).toEqual([
+      'v_X : matrix(n, d)',
+      'v_lam : scalar',
+      't = -inv(G) v_X^T (inv(G) X^T)^T - inv(G) (X^T v_X + v_lam eye(d)) inv(G)',
+      'HvL_X = v_X inv(G) + X t + (inv(G) v_X^T + t X^T)^T',
+      'HvL_lam = tr(t)',
+    ]);
+    expect(() => checkFormula(`${GRAM.replace(/^hvp.*$/m, '')}${lines.join('\n')}\n`)).not.toThrow();
+  });
+
+  it('LaTeX names the same subexpression on a where line', () => {
+    expect(latex(GRAM).at(-1)).toMatch(/^\\text\{where \} t = /);
+  });
+});
