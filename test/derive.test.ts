@@ -159,7 +159,7 @@ K = sf2 exp(-D / (2 ell^2)) + sn2 eye(N)
 nlml = 1/2 y^T inv(K) y + 1/2 logdet(K)
 grad nlml wrt sf2, sn2
 `);
-    expect(d.dnlml_dsf2).toBe('0.5 sum((inv(K) - inv(K) y (inv(K) y)^T) .* exp(-D / (2 ell^2)))');
-    expect(d.dnlml_dsn2).toBe('0.5 tr(inv(K) - inv(K) y (inv(K) y)^T)');
+    expect(d.dnlml_dsf2).toBe('0.5 sum((inv(K) - inv(K) y y^T inv(K)) .* exp(-D / (2 ell^2)))');
+    expect(d.dnlml_dsn2).toBe('0.5 tr(inv(K) - inv(K) y y^T inv(K))');
   });
 });

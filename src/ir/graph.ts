@@ -272,6 +272,8 @@ export class Graph implements Builder {
       const v = UNARY[fn].eval(ca);
       if (exactValue(v)) return this.fill(v, a.shape);
     }
+    // |a| of a nonnegative a is a: |exp(x)|, |x^T x|.
+    if (fn === 'abs' && isScalar(a.shape) && this.nonnegative(a)) return a;
     if (fn === 'log') {
       const stable = this.stableLog(a);
       if (stable !== undefined) return stable;
@@ -375,7 +377,30 @@ export class Graph implements Builder {
   }
 
   norm2(a: Node): Node {
+    // The norm of a nonnegative scalar is itself: ||x^T x|| is x^T x.
+    if (isScalar(a.shape) && this.nonnegative(a)) return a;
     return this.make('norm2', [a]);
+  }
+
+  /**
+   * Whether a scalar is nonnegative by construction: a nonnegative number, xᵀ x, a norm, a
+   * square, exp, softplus, sqrt, abs, sigmoid, and sums, products and quotients of such.
+   */
+  nonnegative(n: Node, depth = 0): boolean {
+    if (depth > 16) return false;
+    const c = constValue(n);
+    if (c !== undefined) return c >= 0;
+    const nn = (m: Node) => this.nonnegative(m, depth + 1);
+    const op = this.opOf(n);
+    if (op === 'norm2' || op === 'dim') return true;
+    if (op === 'matmul') return this.opOf(n.args[0]!) === 'transpose' && n.args[0]!.args[0] === n.args[1] && isColumn(n.args[1]!.shape);
+    if (op === 'unary') return ['exp', 'softplus', 'sqrt', 'abs', 'sigmoid', 'relu'].includes(n.attrs.fn!);
+    if (op === 'pow') {
+      const e = constValue(n.args[1]!);
+      return (e !== undefined && Number.isInteger(e) && e % 2 === 0) || nn(n.args[0]!);
+    }
+    if (op === 'add' || op === 'mul' || op === 'div') return isScalar(n.shape) && nn(n.args[0]!) && nn(n.args[1]!);
+    return false;
   }
 
   logsumexp(a: Node): Node {

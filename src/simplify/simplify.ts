@@ -15,6 +15,7 @@ import { canonicalMonomial } from './monomial.js';
 import { multiplyOut } from './rational.js';
 import { centredMean, commonScalar, definitionQuotient } from './quotients.js';
 import { MATRIX_RULES } from './matrix.js';
+import { INVERSE_RULES } from './inverses.js';
 
 /** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
 export type Rule = (n: Node, g: Graph) => Node | undefined;
@@ -236,6 +237,8 @@ export const RULES: readonly Rule[] = [
   multiplyOut,
   // Symmetric matrices are their own transposes; sum(M ⊙ I) is tr(M) (matrix.ts).
   ...MATRIX_RULES,
+  // Factors that cancel their inverses, solves against I, transposed sums (inverses.ts).
+  ...INVERSE_RULES,
 ];
 
 export interface SimplifyOptions {

@@ -99,14 +99,34 @@ describe('Jacobians, Hessians and HVPs printed like gradients', () => {
     expect(lines).toEqual([
       'v_X : matrix(n, d)',
       'v_lam : scalar',
-      't = -inv(G) v_X^T (inv(G) X^T)^T - inv(G) (X^T v_X + v_lam eye(d)) inv(G)',
-      'HvL_X = v_X inv(G) + X t + (inv(G) v_X^T + t X^T)^T',
-      'HvL_lam = tr(t)',
+      't = 2 X^T v_X + v_lam eye(d)',
+      'HvL_X = 2 v_X inv(G) - X inv(G) t inv(G) - X inv(G) t^T inv(G)',
+      'HvL_lam = -tr(inv(G) t inv(G))',
     ]);
     expect(() => checkFormula(`${GRAM.replace(/^hvp.*$/m, '')}${lines.join('\n')}\n`)).not.toThrow();
   });
 
   it('LaTeX names the same subexpression on a where line', () => {
     expect(latex(GRAM).at(-1)).toMatch(/^\\text\{where \} t = /);
+  });
+});
+
+describe('factors, inverses and transposes a book cancels by sight', () => {
+  it.each([
+    ['A, X, B : matrix(n, n)\nf = logdet(A X B)\ngrad f wrt X\n', 'df_dX', 'inv(X)^T'],
+    ['A, X, B : matrix(n, n)\nf = det(A X B)\ngrad f wrt X\n', 'df_dX', 'f inv(X)^T'],
+    ['X : matrix(n, n)\nf = det(inv(X))\ngrad f wrt X\n', 'df_dX', '-f inv(X)^T'],
+    ['X : matrix(m, n)\nf = logdet(X^T X)\ngrad f wrt X\n', 'df_dX', '2 X inv(X^T X)'],
+    ['X, B : matrix(n, n)\nf = tr(X X B)\ngrad f wrt X\n', 'df_dX', '(X B + B X)^T'],
+    ['x : vector(n)\nf = ||x^T x||\ngrad f wrt x\n', 'df_dx', '2 x'],
+    ['x : vector(n)\nf = abs(exp(x^T x))\ngrad f wrt x\n', 'df_dx', '2 f x'],
+  ])('%s', (text, name, expected) => {
+    expect(derive(text)[name]).toBe(expected);
+  });
+
+  it('the Hessian of a Gaussian NLL in mu has no eye and no double negation', async () => {
+    const { derive: deriveText } = await import('../../src/index.js');
+    const text = 'x, mu : vector(n)\nS : matrix(n, n)\nnll = 1/2 (x - mu)^T inv(S) (x - mu) + 1/2 logdet(S)\nhessian nll wrt mu\n';
+    expect(deriveText(text)).toEqual(['Hnll_mu_mu = 0.5 (inv(S)^T + inv(S))']);
   });
 });
