@@ -4,22 +4,18 @@
  *
  * The formula:
  *   # Gaussian-process regression (Rasmussen & Williams, eq. 5.8): the negative log marginal
- *   # likelihood of targets y at inputs X (one per column) under an RBF kernel with lengthscale ell,
- *   # signal variance sf2 and noise variance sn2 (without the constant N/2 log(2 pi)), and its
- *   # gradient with respect to all three.
- *   X : matrix(d, N)
+ *   # likelihood of targets y under the kernel matrix K (without the constant N/2 log(2 pi)), and its
+ *   # gradient with respect to K. K is declared spd, as a kernel matrix with noise is: the generated
+ *   # code factorises it once by Cholesky (R&W Algorithm 2.1) for both the solve and the
+ *   # log-determinant, and the gradient is the symmetric one, 1/2 (inv(K) - alpha alpha^T) with
+ *   # alpha = inv(K) y (R&W eq. 5.9). examples/gp_hyperparameters.ts builds K from an RBF kernel and
+ *   # takes the derivative with respect to each hyperparameter theta as sum(dnlml_dK .* dK/dtheta).
+ *   K : spd(N)
  *   y : vector(N)
- *   ell : scalar
- *   sf2 : scalar
- *   sn2 : scalar
  *
- *   # Pairwise squared distances ||x_i - x_j||^2 from the Gram matrix.
- *   G = X^T X
- *   D = diag(G) ones(N)^T + ones(N) diag(G)^T - 2 G
- *   K = sf2 exp(-D / (2 ell^2)) + sn2 eye(N)
  *   nlml = 1/2 y^T inv(K) y + 1/2 logdet(K)
  *
- *   grad nlml wrt ell, sf2, sn2
+ *   grad nlml wrt K
  */
 
 /** A row-major matrix: entry (i, j) is data[i * cols + j]. */
@@ -29,144 +25,66 @@ export interface Matrix {
   data: Float64Array;
 }
 
-export interface GInputs {
-  X: { rows: number; cols: number; data: ArrayLike<number> };
-}
-
-export type DInputs = GInputs;
-
-export interface KInputs extends DInputs {
-  ell: number;
-  sf2: number;
-  sn2: number;
-}
-
-export interface NlmlInputs extends KInputs {
+export interface NlmlInputs {
+  K: { rows: number; cols: number; data: ArrayLike<number> };
   y: ArrayLike<number>;
 }
 
 export interface NlmlGradient {
   value: number;
-  ell: number;
-  sf2: number;
-  sn2: number;
+  K: Matrix;
 }
 
 /** Every input of every function: what the shared forward pass may read. */
 interface Inputs$ {
-  X: { rows: number; cols: number; data: ArrayLike<number> };
+  K: { rows: number; cols: number; data: ArrayLike<number> };
   y: ArrayLike<number>;
-  ell: number;
-  sf2: number;
-  sn2: number;
-  d: number;
   N: number;
-}
-
-/** G = X^T X */
-export function G(input$: GInputs): Matrix {
-  if (typeof input$ !== "object" || input$ === null) notInputs$("G", "X");
-  return forward$(input$ as Inputs$, "G", 0) as Matrix;
-}
-
-/** D = diag(G) ones(N)^T + ones(N) diag(G)^T - 2 G */
-export function D(input$: DInputs): Matrix {
-  if (typeof input$ !== "object" || input$ === null) notInputs$("D", "X");
-  return forward$(input$ as Inputs$, "D", 1) as Matrix;
-}
-
-/** K = sf2 exp(-D / (2 ell^2)) + sn2 eye(N) */
-export function K(input$: KInputs): Matrix {
-  if (typeof input$ !== "object" || input$ === null) notInputs$("K", "X, ell, sf2, sn2");
-  return forward$(input$ as Inputs$, "K", 2) as Matrix;
 }
 
 /** nlml = 0.5 y^T inv(K) y + 0.5 logdet(K) */
 export function nlml(input$: NlmlInputs): number {
-  if (typeof input$ !== "object" || input$ === null) notInputs$("nlml", "X, y, ell, sf2, sn2");
-  return forward$(input$ as Inputs$, "nlml", 3) as number;
+  if (typeof input$ !== "object" || input$ === null) notInputs$("nlml", "K, y");
+  return forward$(input$ as Inputs$, "nlml", 0) as number;
 }
 
 /** The body of nlmlGrad and nlmlGradInto. */
 function nlmlGrad$(input$: NlmlInputs, out$: NlmlGradient | undefined): NlmlGradient {
-  if (typeof input$ !== "object" || input$ === null) notInputs$("nlmlGrad", "X, y, ell, sf2, sn2");
-  const v$X$m = input$.X;
-  if (!isMatrix$(v$X$m)) notMatrix$("nlmlGrad", "X", "d x N", v$X$m);
-  const d$d = v$X$m.rows;
-  if (!(d$d >= 1))
-    throw new RangeError(
-      "nlmlGrad: dimension d is " + d$d + " (from X.rows); every dimension must be at least 1",
-    );
-  const d$N = v$X$m.cols;
+  if (typeof input$ !== "object" || input$ === null) notInputs$("nlmlGrad", "K, y");
+  const v$K$m = input$.K;
+  if (!isMatrix$(v$K$m)) notMatrix$("nlmlGrad", "K", "N x N", v$K$m);
+  const d$N = v$K$m.rows;
   if (!(d$N >= 1))
     throw new RangeError(
-      "nlmlGrad: dimension N is " + d$N + " (from X.cols); every dimension must be at least 1",
+      "nlmlGrad: dimension N is " + d$N + " (from K.rows); every dimension must be at least 1",
     );
-  const v$X = v$X$m.data;
-  if (v$X.length !== v$X$m.rows * v$X$m.cols)
+  if (v$K$m.cols !== d$N)
     throw new RangeError(
-      "nlmlGrad: X.data has length " + v$X.length + " but X is " + v$X$m.rows + " x " + v$X$m.cols,
+      "nlmlGrad: K has " + v$K$m.cols + " columns" + " but dimension N is " + d$N + " (from K.rows)",
+    );
+  const v$K = v$K$m.data;
+  if (v$K.length !== v$K$m.rows * v$K$m.cols)
+    throw new RangeError(
+      "nlmlGrad: K.data has length " + v$K.length + " but K is " + v$K$m.rows + " x " + v$K$m.cols,
     );
   const v$y = input$.y;
   if (!isVector$(v$y)) notVector$("nlmlGrad", "y", "N", v$y);
   if (v$y.length !== d$N)
     throw new RangeError(
-      "nlmlGrad: y has length " + v$y.length + " but dimension N is " + d$N + " (from X.cols)",
+      "nlmlGrad: y has length " + v$y.length + " but dimension N is " + d$N + " (from K.rows)",
     );
-  const v$ell = input$.ell;
-  if (typeof v$ell !== "number") notNumber$("nlmlGrad", "ell", v$ell);
-  const v$sf2 = input$.sf2;
-  if (typeof v$sf2 !== "number") notNumber$("nlmlGrad", "sf2", v$sf2);
-  const v$sn2 = input$.sn2;
-  if (typeof v$sn2 !== "number") notNumber$("nlmlGrad", "sn2", v$sn2);
-  const t$0 = scratch$(8, d$N * d$N);
-  matMul$(v$X, 1, d$N, v$X, d$N, d$d, d$N, 1, t$0);
-  const t$1 = scratch$(9, d$N);
-  for (let i = 0; i < d$N; i++) t$1[i] = t$0[i * d$N + i];
-  const t$2 = scratch$(10, d$N * d$N);
-  const t$3 = scratch$(11, d$N);
-  for (let j = 0; j < d$N; j++) {
-    t$3[j] = 1;
+  const v$K$chol = cholesky$("nlmlGrad", "K", v$K, v$K$m.rows);
+  if (out$ !== undefined) {
+    if (!isVector$(out$.K?.data)) notOut$("nlmlGradInto", "out.K", out$.K, true);
   }
-  outer$(t$1, t$3, d$N, d$N, 1, t$2);
-  const t$4 = scratch$(12, d$N * d$N);
-  const t$5 = scratch$(13, d$N);
+  const t$0 = scratch$(1, d$N * d$N);
+  cholInverse$(v$K$chol, d$N, t$0);
+  const t$1 = scratch$(2, d$N);
   for (let i = 0; i < d$N; i++) {
-    t$5[i] = 1;
+    t$1[i] = v$y[i];
   }
-  outer$(t$5, t$1, d$N, d$N, 1, t$4);
-  const s$0 = sq$(v$ell);
-  const s$1 = 2 * s$0;
-  const t$6 = scratch$(14, d$N * d$N);
-  for (let k = 0; k < d$N * d$N; k++) {
-    t$6[k] = (t$2[k] + t$4[k] + -2 * t$0[k]) / s$1;
-  }
-  const t$7 = scratch$(15, d$N * d$N);
-  for (let k = 0; k < d$N * d$N; k++) {
-    t$7[k] = Math.exp(-t$6[k]);
-  }
-  const t$8 = scratch$(16, d$N * d$N);
-  for (let i = 0; i < d$N; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$8[i * d$N + j] = v$sf2 * t$7[i * d$N + j] + v$sn2 * (i === j ? 1 : 0);
-    }
-  }
-  const t$10 = scratch$(18, d$N * d$N);
-  const t$11 = scratch$(19, d$N);
-  for (let i = 0; i < d$N; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$10[i * d$N + j] = t$8[i * d$N + j];
-    }
-  }
-  if (!lu$(t$10, d$N, t$11)) throw new RangeError("nlmlGrad" + ": K is singular");
-  const t$9 = scratch$(17, d$N * d$N);
-  luInverse$(t$10, d$N, t$11, t$9, false);
-  const t$12 = scratch$(20, d$N);
-  for (let i = 0; i < d$N; i++) {
-    t$12[i] = v$y[i];
-  }
-  luSolve$(t$10, d$N, t$11, t$12, 1, false);
-  let s$2 = 0;
+  cholSolve$(v$K$chol, d$N, t$1, 1);
+  let s$0 = 0;
   {
     let acc0 = 0,
       acc1 = 0,
@@ -174,59 +92,42 @@ function nlmlGrad$(input$: NlmlInputs, out$: NlmlGradient | undefined): NlmlGrad
       acc3 = 0;
     let k = 0;
     for (; k + 3 < d$N; k += 4) {
-      acc0 += v$y[k] * t$12[k];
-      acc1 += v$y[k + 1] * t$12[k + 1];
-      acc2 += v$y[k + 2] * t$12[k + 2];
-      acc3 += v$y[k + 3] * t$12[k + 3];
+      acc0 += v$y[k] * t$1[k];
+      acc1 += v$y[k + 1] * t$1[k + 1];
+      acc2 += v$y[k + 2] * t$1[k + 2];
+      acc3 += v$y[k + 3] * t$1[k + 3];
     }
-    for (; k < d$N; k++) acc0 += v$y[k] * t$12[k];
+    for (; k < d$N; k++) acc0 += v$y[k] * t$1[k];
     let acc = acc0 + acc1 + (acc2 + acc3);
-    s$2 = acc;
+    s$0 = acc;
   }
+  const s$1 = 0.5 * s$0;
+  let s$2 = 0;
+  for (let i = 0; i < d$N; i++) s$2 += Math.log(v$K$chol[i * d$N + i]);
+  s$2 *= 2;
   const s$3 = 0.5 * s$2;
-  let s$4 = 0;
-  for (let i = 0; i < d$N; i++) s$4 += Math.log(Math.abs(t$10[i * d$N + i]));
-  const s$5 = 0.5 * s$4;
-  const s$6 = s$3 + s$5;
-  const t$13 = scratch$(21, d$N * d$N);
-  outer$(t$12, t$12, d$N, d$N, -1, t$13);
-  const t$14 = scratch$(22, d$N * d$N);
+  const s$4 = s$1 + s$3;
+  const t$2 = scratch$(3, d$N * d$N);
+  outer$(t$1, t$1, d$N, d$N, -1, t$2);
+  const t$3 = out$ === undefined ? new Float64Array(d$N * d$N) : out$.K.data;
+  if (t$3.length !== d$N * d$N)
+    throw new RangeError(
+      "nlmlGradInto: out.K.data has length " + t$3.length + " but must have length " + d$N * d$N,
+    );
   for (let k = 0; k < d$N * d$N; k++) {
-    t$14[k] = t$9[k] + t$13[k];
+    t$3[k] = 0.5 * (t$0[k] + t$2[k]);
   }
-  const t$15 = scratch$(23, d$N * d$N);
-  for (let k = 0; k < d$N * d$N; k++) {
-    t$15[k] = t$14[k] * t$7[k];
-  }
-  let s$7 = 0;
-  for (let k = 0; k < d$N * d$N; k++) {
-    s$7 += t$15[k];
-  }
-  const s$8 = 0.5 * s$7;
-  let s$9 = 0;
-  for (let i = 0; i < d$N; i++) {
-    s$9 += t$14[i * d$N + i];
-  }
-  const s$10 = 0.5 * s$9;
-  let s$11 = 0;
-  for (let k = 0; k < d$N * d$N; k++) {
-    s$11 += t$15[k] * t$6[k];
-  }
-  const s$12 = v$sf2 * s$11;
-  const s$13 = s$12 / v$ell;
-  if (out$ === undefined) return { value: s$6, ell: s$13, sf2: s$8, sn2: s$10 };
-  out$.value = s$6;
-  out$.ell = s$13;
-  out$.sf2 = s$8;
-  out$.sn2 = s$10;
+  if (out$ === undefined) return { value: s$4, K: { rows: d$N, cols: d$N, data: symmetrise$(t$3, d$N) } };
+  out$.value = s$4;
+  symmetrise$(out$.K.data, d$N);
+  out$.K.rows = d$N;
+  out$.K.cols = d$N;
   return out$;
 }
 
 /**
- * The value of nlml and its gradient with respect to ell, sf2, sn2:
- *   dnlml_dell = sf2 sum((inv(K) - inv(K) y (inv(K) y)^T) .* exp(-D / (2 ell^2)) .* (D / (2 ell^2))) / ell
- *   dnlml_dsf2 = 0.5 sum((inv(K) - inv(K) y (inv(K) y)^T) .* exp(-D / (2 ell^2)))
- *   dnlml_dsn2 = 0.5 tr(inv(K) - inv(K) y (inv(K) y)^T)
+ * The value of nlml and its gradient with respect to K:
+ *   dnlml_dK = 0.5 (inv(K) - inv(K) y (y^T inv(K)))
  */
 export function nlmlGrad(input$: NlmlInputs): NlmlGradient {
   return nlmlGrad$(input$, undefined);
@@ -239,9 +140,9 @@ export function nlmlGradInto(input$: NlmlInputs, out$: NlmlGradient): NlmlGradie
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */
-const DEFINITIONS$: readonly (readonly number[])[] = [[], [0], [1], [2]];
-const VARIABLES$: readonly (readonly number[])[] = [[0], [], [2, 3, 4], [1]];
-const DIMENSIONS$: readonly (readonly number[])[] = [[0, 1], [1], [1], [1]];
+const DEFINITIONS$: readonly (readonly number[])[] = [[]];
+const VARIABLES$: readonly (readonly number[])[] = [[0, 1]];
+const DIMENSIONS$: readonly (readonly number[])[] = [[0]];
 /** What computing one definition needs: worked out once per definition, then reused. */
 interface Plan$ {
   need: Uint8Array;
@@ -250,9 +151,9 @@ interface Plan$ {
 }
 const PLANS$: (Plan$ | undefined)[] = [];
 function plan$(target: number): Plan$ {
-  const need = new Uint8Array(4);
-  const needVariable = new Uint8Array(5);
-  const needDimension = new Uint8Array(2);
+  const need = new Uint8Array(1);
+  const needVariable = new Uint8Array(2);
+  const needDimension = new Uint8Array(1);
   need[target] = 1;
   for (let i = target; i >= 0; i--) {
     if (need[i] === 0) continue;
@@ -265,41 +166,41 @@ function plan$(target: number): Plan$ {
 /** The forward pass shared by every definition's function: computes definition `target` and what it needs. */
 function forward$(input$: Inputs$, fn: string, target: number): number | Float64Array | Matrix {
   const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));
-  let d$d = 0;
-  let d$d$from = "";
   let d$N = 0;
   let d$N$from = "";
-  let v$X!: ArrayLike<number>;
+  let v$K!: ArrayLike<number>;
+  let v$K$chol!: Float64Array;
   if (plan.needVariable[0] === 1) {
-    const m = input$.X;
-    if (!isMatrix$(m)) notMatrix$(fn, "X", "d x N", m);
-    if (d$d$from === "") {
-      d$d = m.rows;
-      d$d$from = "X.rows";
-      if (!(d$d >= 1))
+    const m = input$.K;
+    if (!isMatrix$(m)) notMatrix$(fn, "K", "N x N", m);
+    if (d$N$from === "") {
+      d$N = m.rows;
+      d$N$from = "K.rows";
+      if (!(d$N >= 1))
         throw new RangeError(
-          fn + ": dimension d is " + d$d + " (from X.rows); every dimension must be at least 1",
+          fn + ": dimension N is " + d$N + " (from K.rows); every dimension must be at least 1",
         );
-    } else if (m.rows !== d$d) {
+    } else if (m.rows !== d$N) {
       throw new RangeError(
-        fn + ": X has " + m.rows + " rows" + " but dimension d is " + d$d + " (from " + d$d$from + ")",
+        fn + ": K has " + m.rows + " rows" + " but dimension N is " + d$N + " (from " + d$N$from + ")",
       );
     }
     if (d$N$from === "") {
       d$N = m.cols;
-      d$N$from = "X.cols";
+      d$N$from = "K.cols";
       if (!(d$N >= 1))
         throw new RangeError(
-          fn + ": dimension N is " + d$N + " (from X.cols); every dimension must be at least 1",
+          fn + ": dimension N is " + d$N + " (from K.cols); every dimension must be at least 1",
         );
     } else if (m.cols !== d$N) {
       throw new RangeError(
-        fn + ": X has " + m.cols + " columns" + " but dimension N is " + d$N + " (from " + d$N$from + ")",
+        fn + ": K has " + m.cols + " columns" + " but dimension N is " + d$N + " (from " + d$N$from + ")",
       );
     }
-    v$X = m.data;
-    if (v$X.length !== m.rows * m.cols)
-      throw new RangeError(fn + ": X.data has length " + v$X.length + " but X is " + m.rows + " x " + m.cols);
+    v$K = m.data;
+    if (v$K.length !== m.rows * m.cols)
+      throw new RangeError(fn + ": K.data has length " + v$K.length + " but K is " + m.rows + " x " + m.cols);
+    v$K$chol = cholesky$(fn, "K", v$K, m.rows);
   }
   let v$y!: ArrayLike<number>;
   if (plan.needVariable[1] === 1) {
@@ -318,86 +219,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
       );
     }
   }
-  let v$ell!: number;
-  if (plan.needVariable[2] === 1) {
-    v$ell = input$.ell;
-    if (typeof v$ell !== "number") notNumber$(fn, "ell", v$ell);
-  }
-  let v$sf2!: number;
-  if (plan.needVariable[3] === 1) {
-    v$sf2 = input$.sf2;
-    if (typeof v$sf2 !== "number") notNumber$(fn, "sf2", v$sf2);
-  }
-  let v$sn2!: number;
-  if (plan.needVariable[4] === 1) {
-    v$sn2 = input$.sn2;
-    if (typeof v$sn2 !== "number") notNumber$(fn, "sn2", v$sn2);
-  }
-  if (plan.needDimension[0] === 1 && d$d$from === "") {
-    d$d = input$.d;
-    if (!isSize$(d$d)) notDimension$(fn, "d", d$d);
-  }
-  if (plan.needDimension[1] === 1 && d$N$from === "") {
+  if (plan.needDimension[0] === 1 && d$N$from === "") {
     d$N = input$.N;
     if (!isSize$(d$N)) notDimension$(fn, "N", d$N);
   }
-  let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
-    const t$0 = new Float64Array(d$N * d$N);
-    matMul$(v$X, 1, d$N, v$X, d$N, d$d, d$N, 1, t$0);
-    value$0 = t$0;
-    if (target === 0) return { rows: d$N, cols: d$N, data: t$0 };
-  }
-  let value$1!: ArrayLike<number>;
-  if (plan.need[1] === 1) {
     const t$0 = scratch$(0, d$N);
-    for (let i = 0; i < d$N; i++) t$0[i] = value$0[i * d$N + i];
-    const t$1 = scratch$(1, d$N * d$N);
-    const t$2 = scratch$(2, d$N);
-    for (let j = 0; j < d$N; j++) {
-      t$2[j] = 1;
-    }
-    outer$(t$0, t$2, d$N, d$N, 1, t$1);
-    const t$3 = scratch$(3, d$N * d$N);
-    const t$4 = scratch$(4, d$N);
-    for (let i = 0; i < d$N; i++) {
-      t$4[i] = 1;
-    }
-    outer$(t$4, t$0, d$N, d$N, 1, t$3);
-    const t$5 = new Float64Array(d$N * d$N);
-    for (let k = 0; k < d$N * d$N; k++) {
-      t$5[k] = t$1[k] + t$3[k] + -2 * value$0[k];
-    }
-    value$1 = t$5;
-    if (target === 1) return { rows: d$N, cols: d$N, data: t$5 };
-  }
-  let value$2!: ArrayLike<number>;
-  if (plan.need[2] === 1) {
-    const s$0 = sq$(v$ell);
-    const s$1 = 2 * s$0;
-    const t$0 = new Float64Array(d$N * d$N);
-    for (let i = 0; i < d$N; i++) {
-      for (let j = 0; j < d$N; j++) {
-        t$0[i * d$N + j] = v$sf2 * Math.exp(-(value$1[i * d$N + j] / s$1)) + v$sn2 * (i === j ? 1 : 0);
-      }
-    }
-    value$2 = t$0;
-    if (target === 2) return { rows: d$N, cols: d$N, data: t$0 };
-  }
-  if (plan.need[3] === 1) {
-    const t$1 = scratch$(6, d$N * d$N);
-    const t$2 = scratch$(7, d$N);
-    for (let i = 0; i < d$N; i++) {
-      for (let j = 0; j < d$N; j++) {
-        t$1[i * d$N + j] = value$2[i * d$N + j];
-      }
-    }
-    if (!lu$(t$1, d$N, t$2)) throw new RangeError(fn + ": K is singular");
-    const t$0 = scratch$(5, d$N);
     for (let i = 0; i < d$N; i++) {
       t$0[i] = v$y[i];
     }
-    luSolve$(t$1, d$N, t$2, t$0, 1, false);
+    cholSolve$(v$K$chol, d$N, t$0, 1);
     let s$0 = 0;
     {
       let acc0 = 0,
@@ -417,159 +248,84 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     }
     const s$1 = 0.5 * s$0;
     let s$2 = 0;
-    for (let i = 0; i < d$N; i++) s$2 += Math.log(Math.abs(t$1[i * d$N + i]));
+    for (let i = 0; i < d$N; i++) s$2 += Math.log(v$K$chol[i * d$N + i]);
+    s$2 *= 2;
     const s$3 = 0.5 * s$2;
     const s$4 = s$1 + s$3;
-    if (target === 3) return s$4;
+    if (target === 0) return s$4;
   }
   throw new RangeError(fn + ": no such definition");
 }
 
+/** S^-1 into out (n x n), from S = L L^T: the identity solved in place, then made exactly symmetric. */
+function cholInverse$(l: Float64Array, n: number, out: Float64Array): void {
+  out.fill(0);
+  for (let i = 0; i < n; i++) out[i * n + i] = 1;
+  cholSolve$(l, n, out, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = 0.5 * (out[i * n + j] + out[j * n + i]);
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+}
+
 /**
- * out[cOff + i * ldc + j] += scale * sum_{q < depth} a[aOff + i * ars + q * acs] * b[bOff + q * ldb + j]
- * for i < rows, j < cols: eight rows and four steps of q per pass over a row of b.
+ * Solves S b' = b in place for the n x m row-major b, with S = L L^T from cholesky$: L z = b row by
+ * row from the top, then L^T b' = z from the bottom (row k of L scales row k of b into the rows above).
  */
-function gemm$(
-  a: ArrayLike<number>,
-  aOff: number,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  bOff: number,
-  ldb: number,
-  depth: number,
-  rows: number,
-  cols: number,
-  scale: number,
-  out: Float64Array,
-  cOff: number,
-  ldc: number,
-): void {
-  let i = 0;
-  for (; i + 7 < rows; i += 8) {
-    const r0 = aOff + i * ars,
-      r1 = r0 + ars,
-      r2 = r1 + ars,
-      r3 = r2 + ars,
-      r4 = r3 + ars,
-      r5 = r4 + ars,
-      r6 = r5 + ars,
-      r7 = r6 + ars;
-    const c0 = cOff + i * ldc,
-      c1 = c0 + ldc,
-      c2 = c1 + ldc,
-      c3 = c2 + ldc,
-      c4 = c3 + ldc,
-      c5 = c4 + ldc,
-      c6 = c5 + ldc,
-      c7 = c6 + ldc;
-    let q = 0;
-    for (; q + 3 < depth; q += 4) {
-      const o0 = q * acs,
-        o1 = o0 + acs,
-        o2 = o1 + acs,
-        o3 = o2 + acs;
-      const x00 = scale * a[r0 + o0],
-        x01 = scale * a[r0 + o1],
-        x02 = scale * a[r0 + o2],
-        x03 = scale * a[r0 + o3];
-      const x10 = scale * a[r1 + o0],
-        x11 = scale * a[r1 + o1],
-        x12 = scale * a[r1 + o2],
-        x13 = scale * a[r1 + o3];
-      const x20 = scale * a[r2 + o0],
-        x21 = scale * a[r2 + o1],
-        x22 = scale * a[r2 + o2],
-        x23 = scale * a[r2 + o3];
-      const x30 = scale * a[r3 + o0],
-        x31 = scale * a[r3 + o1],
-        x32 = scale * a[r3 + o2],
-        x33 = scale * a[r3 + o3];
-      const x40 = scale * a[r4 + o0],
-        x41 = scale * a[r4 + o1],
-        x42 = scale * a[r4 + o2],
-        x43 = scale * a[r4 + o3];
-      const x50 = scale * a[r5 + o0],
-        x51 = scale * a[r5 + o1],
-        x52 = scale * a[r5 + o2],
-        x53 = scale * a[r5 + o3];
-      const x60 = scale * a[r6 + o0],
-        x61 = scale * a[r6 + o1],
-        x62 = scale * a[r6 + o2],
-        x63 = scale * a[r6 + o3];
-      const x70 = scale * a[r7 + o0],
-        x71 = scale * a[r7 + o1],
-        x72 = scale * a[r7 + o2],
-        x73 = scale * a[r7 + o3];
-      const p0 = bOff + q * ldb,
-        p1 = p0 + ldb,
-        p2 = p1 + ldb,
-        p3 = p2 + ldb;
-      for (let j = 0; j < cols; j++) {
-        const b0 = b[p0 + j],
-          b1 = b[p1 + j],
-          b2 = b[p2 + j],
-          b3 = b[p3 + j];
-        out[c0 + j] += x00 * b0 + x01 * b1 + (x02 * b2 + x03 * b3);
-        out[c1 + j] += x10 * b0 + x11 * b1 + (x12 * b2 + x13 * b3);
-        out[c2 + j] += x20 * b0 + x21 * b1 + (x22 * b2 + x23 * b3);
-        out[c3 + j] += x30 * b0 + x31 * b1 + (x32 * b2 + x33 * b3);
-        out[c4 + j] += x40 * b0 + x41 * b1 + (x42 * b2 + x43 * b3);
-        out[c5 + j] += x50 * b0 + x51 * b1 + (x52 * b2 + x53 * b3);
-        out[c6 + j] += x60 * b0 + x61 * b1 + (x62 * b2 + x63 * b3);
-        out[c7 + j] += x70 * b0 + x71 * b1 + (x72 * b2 + x73 * b3);
-      }
+function cholSolve$(l: Float64Array, n: number, b: Float64Array, m: number): void {
+  for (let i = 0; i < n; i++) {
+    const li = i * n;
+    const bi = i * m;
+    for (let k = 0; k < i; k++) {
+      const x = l[li + k];
+      if (x === 0) continue;
+      const bk = k * m;
+      for (let j = 0; j < m; j++) b[bi + j] -= x * b[bk + j];
     }
-    for (; q < depth; q++) {
-      const o0 = q * acs;
-      const x0 = scale * a[r0 + o0],
-        x1 = scale * a[r1 + o0],
-        x2 = scale * a[r2 + o0],
-        x3 = scale * a[r3 + o0];
-      const x4 = scale * a[r4 + o0],
-        x5 = scale * a[r5 + o0],
-        x6 = scale * a[r6 + o0],
-        x7 = scale * a[r7 + o0];
-      const p0 = bOff + q * ldb;
-      for (let j = 0; j < cols; j++) {
-        const b0 = b[p0 + j];
-        out[c0 + j] += x0 * b0;
-        out[c1 + j] += x1 * b0;
-        out[c2 + j] += x2 * b0;
-        out[c3 + j] += x3 * b0;
-        out[c4 + j] += x4 * b0;
-        out[c5 + j] += x5 * b0;
-        out[c6 + j] += x6 * b0;
-        out[c7 + j] += x7 * b0;
+    const d = 1 / l[li + i];
+    for (let j = 0; j < m; j++) b[bi + j] *= d;
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    const lk = k * n;
+    const bk = k * m;
+    const d = 1 / l[lk + k];
+    for (let j = 0; j < m; j++) b[bk + j] *= d;
+    for (let i = 0; i < k; i++) {
+      const x = l[lk + i];
+      if (x === 0) continue;
+      const bi = i * m;
+      for (let j = 0; j < m; j++) b[bi + j] -= x * b[bk + j];
+    }
+  }
+}
+
+/**
+ * The Cholesky factor of the symmetric positive definite n x n row-major a (a = L L^T, L lower
+ * triangular, row-major, upper triangle zero), row by row (Cholesky-Crout: every inner loop runs
+ * along two rows of L). Throws unless a is symmetric (symmetric$), and unless it is positive
+ * definite (a pivot that is not positive), before anything is computed from it.
+ */
+function cholesky$(fn: string, name: string, a: ArrayLike<number>, n: number): Float64Array {
+  symmetric$(fn, name, a, n);
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const li = i * n;
+    for (let j = 0; j <= i; j++) {
+      const lj = j * n;
+      let s = a[li + j];
+      for (let k = 0; k < j; k++) s -= l[li + k] * l[lj + k];
+      if (j < i) {
+        l[li + j] = s / l[lj + j];
+      } else {
+        if (!(s > 0)) throw new RangeError(`${fn}: ${name} is not positive definite`);
+        l[li + i] = Math.sqrt(s);
       }
     }
   }
-  for (; i < rows; i++) {
-    const r0 = aOff + i * ars;
-    const c0 = cOff + i * ldc;
-    let q = 0;
-    for (; q + 3 < depth; q += 4) {
-      const o0 = q * acs,
-        o1 = o0 + acs,
-        o2 = o1 + acs,
-        o3 = o2 + acs;
-      const x0 = scale * a[r0 + o0],
-        x1 = scale * a[r0 + o1],
-        x2 = scale * a[r0 + o2],
-        x3 = scale * a[r0 + o3];
-      const p0 = bOff + q * ldb,
-        p1 = p0 + ldb,
-        p2 = p1 + ldb,
-        p3 = p2 + ldb;
-      for (let j = 0; j < cols; j++)
-        out[c0 + j] += x0 * b[p0 + j] + x1 * b[p1 + j] + (x2 * b[p2 + j] + x3 * b[p3 + j]);
-    }
-    for (; q < depth; q++) {
-      const x0 = scale * a[r0 + q * acs];
-      const p0 = bOff + q * ldb;
-      for (let j = 0; j < cols; j++) out[c0 + j] += x0 * b[p0 + j];
-    }
-  }
+  return l;
 }
 
 /** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
@@ -601,214 +357,6 @@ function kindOf$(value: unknown): string {
   if (typeof value === "symbol") return "a symbol";
   // undefined, numbers, booleans, bigints
   return String(value);
-}
-
-/**
- * In-place LU factorisation with partial pivoting of the n x n row-major a: P a = L U, with L
- * (unit diagonal) below the diagonal and U on and above it; piv[k] is the row swapped with row k
- * at step k. Returns false at an exact zero pivot (a singular matrix).
- */
-function lu$(a: Float64Array, n: number, piv: Float64Array): boolean {
-  for (let k = 0; k < n; k++) {
-    const pk = k * n;
-    let p = k;
-    let max = Math.abs(a[pk + k]);
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(a[i * n + k]);
-      if (v > max) {
-        max = v;
-        p = i;
-      }
-    }
-    piv[k] = p;
-    if (max === 0) return false;
-    if (p !== k) {
-      const pp = p * n;
-      for (let j = 0; j < n; j++) {
-        const t = a[pk + j];
-        a[pk + j] = a[pp + j];
-        a[pp + j] = t;
-      }
-    }
-    const d = a[pk + k];
-    for (let i = k + 1; i < n; i++) {
-      const pi = i * n;
-      const l = a[pi + k] / d;
-      a[pi + k] = l;
-      if (l !== 0) for (let j = k + 1; j < n; j++) a[pi + j] -= l * a[pk + j];
-    }
-  }
-  return true;
-}
-
-/**
- * The inverse of X (of X^T when transposed) into out, from X's factors (P X = L U), as LAPACK's
- * getri: L^-1 (lower triangular), then U^-1 L^-1 = X^-1 P^T row by row from the bottom, then
- * the columns swapped back; 4/3 n^3 flops, where solving against the identity takes 2 n^3.
- */
-function luInverse$(
-  a: Float64Array,
-  n: number,
-  piv: Float64Array,
-  out: Float64Array,
-  transposed: boolean,
-): void {
-  out.fill(0);
-  for (let i = 0; i < n; i++) {
-    const pi = i * n;
-    out[pi + i] = 1;
-    for (let k = 0; k < i; k++) {
-      const l = a[pi + k];
-      if (l === 0) continue;
-      const pk = k * n;
-      for (let j = 0; j <= k; j++) out[pi + j] -= l * out[pk + j];
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    const pi = i * n;
-    for (let k = i + 1; k < n; k++) {
-      const u = a[pi + k];
-      if (u === 0) continue;
-      const pk = k * n;
-      for (let j = 0; j < n; j++) out[pi + j] -= u * out[pk + j];
-    }
-    const d = 1 / a[pi + i];
-    for (let j = 0; j < n; j++) out[pi + j] *= d;
-  }
-  for (let k = n - 1; k >= 0; k--) {
-    const p = piv[k];
-    if (p === k) continue;
-    for (let i = 0; i < n; i++) {
-      const t = out[i * n + k];
-      out[i * n + k] = out[i * n + p];
-      out[i * n + p] = t;
-    }
-  }
-  if (!transposed) return;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const t = out[i * n + j];
-      out[i * n + j] = out[j * n + i];
-      out[j * n + i] = t;
-    }
-  }
-}
-
-/**
- * Solves X b' = b in place for the n x m row-major b, with X's factors from lu$ (X^T b' = b
- * when transposed), row by row: each step subtracts a multiple of one row of b from another.
- */
-function luSolve$(
-  a: Float64Array,
-  n: number,
-  piv: Float64Array,
-  b: Float64Array,
-  m: number,
-  transposed: boolean,
-): void {
-  const swap = (k: number) => {
-    const p = piv[k];
-    if (p === k) return;
-    const pk = k * m,
-      pp = p * m;
-    for (let j = 0; j < m; j++) {
-      const t = b[pk + j];
-      b[pk + j] = b[pp + j];
-      b[pp + j] = t;
-    }
-  };
-  if (!transposed) {
-    // P X = L U: L U b' = P b.
-    for (let k = 0; k < n; k++) swap(k);
-    for (let i = 1; i < n; i++) {
-      const pi = i * m;
-      for (let k = 0; k < i; k++) {
-        const l = a[i * n + k];
-        if (l === 0) continue;
-        const pk = k * m;
-        for (let j = 0; j < m; j++) b[pi + j] -= l * b[pk + j];
-      }
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      const pi = i * m;
-      for (let k = i + 1; k < n; k++) {
-        const u = a[i * n + k];
-        if (u === 0) continue;
-        const pk = k * m;
-        for (let j = 0; j < m; j++) b[pi + j] -= u * b[pk + j];
-      }
-      const d = 1 / a[i * n + i];
-      for (let j = 0; j < m; j++) b[pi + j] *= d;
-    }
-    return;
-  }
-  // X^T = U^T L^T P: U^T z = b, then L^T w = z, then b' = P^T w.
-  for (let i = 0; i < n; i++) {
-    const pi = i * m;
-    for (let k = 0; k < i; k++) {
-      const u = a[k * n + i];
-      if (u === 0) continue;
-      const pk = k * m;
-      for (let j = 0; j < m; j++) b[pi + j] -= u * b[pk + j];
-    }
-    const d = 1 / a[i * n + i];
-    for (let j = 0; j < m; j++) b[pi + j] *= d;
-  }
-  for (let i = n - 2; i >= 0; i--) {
-    const pi = i * m;
-    for (let k = i + 1; k < n; k++) {
-      const l = a[k * n + i];
-      if (l === 0) continue;
-      const pk = k * m;
-      for (let j = 0; j < m; j++) b[pi + j] -= l * b[pk + j];
-    }
-  }
-  for (let k = n - 1; k >= 0; k--) swap(k);
-}
-
-/**
- * out = scale * A B (rows x cols), with A's element (i, p) at a[i * ars + p * acs] (A: ars = inner,
- * acs = 1; Aᵀ of a stored inner x rows matrix: ars = 1, acs = rows) and b row-major inner x cols.
- */
-function matMul$(
-  a: ArrayLike<number>,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  rows: number,
-  inner: number,
-  cols: number,
-  scale: number,
-  out: Float64Array,
-): void {
-  if (
-    rows >= 4 &&
-    rows * inner * cols >= 32768 &&
-    wasmMul$(a, ars, acs, b, false, rows, inner, cols, scale, out)
-  )
-    return;
-  out.fill(0);
-  for (let j0 = 0; j0 < cols; j0 += 256) {
-    const width = Math.min(256, cols - j0);
-    for (let p0 = 0; p0 < inner; p0 += 128) {
-      gemm$(
-        a,
-        p0 * acs,
-        ars,
-        acs,
-        b,
-        p0 * cols + j0,
-        cols,
-        Math.min(128, inner - p0),
-        rows,
-        width,
-        scale,
-        out,
-        j0,
-        cols,
-      );
-    }
-  }
 }
 
 /** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */
@@ -846,10 +394,18 @@ function notMatrix$(fn: string, name: string, size: string, m: unknown): never {
   );
 }
 
-/** Throws for scalar input `name` that is missing or not a number. */
-function notNumber$(fn: string, name: string, value: unknown): never {
-  if (value === undefined) throw new TypeError(`${fn}: missing input ${name}`);
-  throw new TypeError(`${fn}: ${name} must be a number, not ${kindOf$(value)}`);
+/** Throws for `out.<key>` of `fn` (an ...Into function) that is not the array a result has there. */
+function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
+  const reuse = `; pass a result of ${fn.slice(0, -"Into".length)} to reuse`;
+  if (value === undefined) throw new TypeError(`${fn}: ${field} is missing${reuse}`);
+  if (!matrix) throw new TypeError(`${fn}: ${field} must be a Float64Array, not ${kindOf$(value)}${reuse}`);
+  if (typeof value !== "object" || value === null)
+    throw new TypeError(
+      `${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`,
+    );
+  throw new TypeError(
+    `${fn}: ${field}.data must be a Float64Array, not ${kindOf$((value as { data?: unknown }).data)}${reuse}`,
+  );
 }
 
 /** Throws for vector input `name` (of `length` entries) that is missing or not array-like. */
@@ -935,139 +491,47 @@ function scratch$(slot: number, length: number): Float64Array {
   return (scratch$pool[slot] = new Float64Array(length));
 }
 
-function sq$(x: number): number {
-  return x * x;
-}
-
-/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
-const wasm$hex =
-  "0061736d01000000010e01600a7f7f7f7f7f7f7f7f7f7f000302010005030100010711020467656d6d0000066d656d6f727902000afc0501f905020e7f0a7b4100210a02400340200a41046a20064a0d012000200a41006a20016c6a21102008200a41006a20096c6a21142000200a41016a20016c6a21112008200a41016a20096c6a21152000200a41026a20016c6a21122008200a41026a20096c6a21162000200a41036a20016c6a21132008200a41036a20096c6a21174100210b4100210d02400340200b41026a20054a0d012010200d6a2b0300fd1421182010200d6a200241016c6a2b0300fd1421192011200d6a2b0300fd14211a2011200d6a200241016c6a2b0300fd14211b2012200d6a2b0300fd14211c2012200d6a200241016c6a2b0300fd14211d2013200d6a2b0300fd14211e2013200d6a200241016c6a2b0300fd14211f2003200b20046c6a210e200e20046a210f4100210c02400340200c20074e0d01200e200c6afd0003002120200f200c6afd00030021212014200c6a2014200c6afd00030020182020fdf20120192021fdf201fdf001fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201201b2021fdf201fdf001fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201201d2021fdf201fdf001fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201201f2021fdf201fdf001fdf001fd0b0300200c41106a210c0c000b0b200b41026a210b200d200241026c6a210d0c000b0b02400340200b41016a20054a0d012010200d6a2b0300fd1421182011200d6a2b0300fd14211a2012200d6a2b0300fd14211c2013200d6a2b0300fd14211e2003200b20046c6a210e4100210c02400340200c20074e0d01200e200c6afd00030021202014200c6a2014200c6afd00030020182020fdf201fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201fdf001fd0b0300200c41106a210c0c000b0b200b41016a210b200d200241016c6a210d0c000b0b200a41046a210a0c000b0b0b";
-
-interface Wasm$ {
-  readonly gemm: (
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    ldb: number,
-    depth: number,
-    rows: number,
-    colBytes: number,
-    out: number,
-    ldc: number,
-  ) => void;
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  heap: Float64Array;
-}
-
-/** The instantiated kernel (undefined before the first use; null where WebAssembly SIMD is unavailable). */
-let wasm$state: Wasm$ | null | undefined;
-
-/** The wasm kernel with memory for at least `doubles` numbers, or null where it cannot run. */
-function wasm$(doubles: number): Wasm$ | null {
-  if (wasm$state === undefined) {
-    wasm$state = null;
-    // Through globalThis: the module needs no declarations of WebAssembly, and runs without it.
-    const api = (
-      globalThis as {
-        WebAssembly?: {
-          validate(bytes: Uint8Array): boolean;
-          Module: new (bytes: Uint8Array) => object;
-          Instance: new (m: object) => { exports: Record<string, unknown> };
-        };
+/**
+ * Throws unless the n x n row-major a is symmetric to within a relative 1e-12 of its largest
+ * entry: the message names the function, the matrix and its largest asymmetry.
+ */
+function symmetric$(fn: string, name: string, a: ArrayLike<number>, n: number): void {
+  let scale = 0;
+  let worst = 0;
+  let wi = 0;
+  let wj = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const x = a[i * n + j];
+      const y = a[j * n + i];
+      const d = Math.abs(x - y);
+      if (d > worst) {
+        worst = d;
+        wi = i;
+        wj = j;
       }
-    ).WebAssembly;
-    const bytes = new Uint8Array(wasm$hex.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(wasm$hex.slice(2 * i, 2 * i + 2), 16);
-    if (api !== undefined && api.validate(bytes)) {
-      const exports = new api.Instance(new api.Module(bytes)).exports;
-      const memory = exports.memory as Wasm$["memory"];
-      wasm$state = { gemm: exports.gemm as Wasm$["gemm"], memory, heap: new Float64Array(memory.buffer) };
+      const m = Math.max(Math.abs(x), Math.abs(y));
+      if (m > scale) scale = m;
     }
   }
-  const state = wasm$state;
-  if (state === null || state.heap.length >= doubles) return state;
-  try {
-    state.memory.grow(Math.ceil(((doubles - state.heap.length) * 8) / 65536));
-  } catch {
-    return null; // out of memory for the copies: the JavaScript loops need none
+  if (worst > 1e-12 * scale) {
+    throw new RangeError(
+      `${fn}: ${name} is not symmetric: ${name}[${wi}, ${wj}] - ${name}[${wj}, ${wi}] is ${a[wi * n + wj] - a[wj * n + wi]} (largest entry ${scale})`,
+    );
   }
-  state.heap = new Float64Array(state.memory.buffer);
-  return state;
 }
 
 /**
- * out = scale * A B (or A Bᵀ when `transposedB`, b then cols x inner) on the WebAssembly SIMD kernel.
- * The left operand L is copied into the kernel's memory as it is (read there through strides),
- * the right one R with its rows padded to an even length; rows of L in fours there, the last
- * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
- * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
+ * (a + a^T) / 2 of the n x n row-major a, in place, and a: a gradient with respect to a symmetric
+ * matrix, symmetric by construction up to rounding, made exactly symmetric.
  */
-function wasmMul$(
-  a: ArrayLike<number>,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  transposedB: boolean,
-  rows: number,
-  inner: number,
-  cols: number,
-  scale: number,
-  out: Float64Array,
-): boolean {
-  const swap = transposedB && rows < cols;
-  const m = swap ? cols : rows;
-  const n = swap ? rows : cols;
-  const left = swap ? b : a;
-  const lrs = swap ? inner : ars;
-  const lcs = swap ? 1 : acs;
-  const ldr = n + (n & 1);
-  const blockRows = m - (m % 4);
-  const rAt = m * inner + ((m * inner) & 1);
-  const cAt = rAt + inner * ldr;
-  const w = wasm$(cAt + m * ldr);
-  if (w === null) return false;
-  const heap = w.heap;
-  heap.set(left, 0);
-  if (swap) {
-    for (let i = 0; i < rows; i++)
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + i] = a[i * ars + q * acs];
-  } else if (transposedB) {
-    for (let j = 0; j < cols; j++) {
-      const from = j * inner;
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + j] = b[from + q];
-    }
-  } else if (ldr === cols) heap.set(b, rAt);
-  else
-    for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
-  heap.fill(0, cAt, cAt + m * ldr);
-  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
-  if (blockRows < m)
-    gemm$(
-      left,
-      blockRows * lrs,
-      lrs,
-      lcs,
-      heap,
-      rAt,
-      ldr,
-      inner,
-      m - blockRows,
-      n,
-      1,
-      heap,
-      cAt + blockRows * ldr,
-      ldr,
-    );
-  if (swap) {
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const from = cAt + i * ldr;
-      const to = i * cols;
-      for (let j = 0; j < cols; j++) out[to + j] = scale * heap[from + j];
+function symmetrise$(a: Float64Array, n: number): Float64Array {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = 0.5 * (a[i * n + j] + a[j * n + i]);
+      a[i * n + j] = v;
+      a[j * n + i] = v;
     }
   }
-  return true;
+  return a;
 }

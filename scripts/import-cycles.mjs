@@ -35,6 +35,7 @@ const LAYERS = [
   ['codegen', ['codegen/']],
   ['check', ['check/']],
   ['pipeline', ['front.ts', 'compile.ts', 'from-text.ts']],
+  ['service', ['service/']],
   ['bundler', ['bundler/']],
   ['cli', ['cli/']],
   ['library', ['index.ts']],

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newtonCg, truncatedCg } from '../examples/cg_least_squares.js';
+import { fitCovariance, sampleCovariance, samples } from '../examples/covariance_mle.js';
 import { train } from '../examples/domke_momentum.js';
 import { fitHyperparameters } from '../examples/gp_hyperparameters.js';
+import { nllGrad } from '../generated/covariance_mle.js';
 import { descend } from '../examples/inf264_descent.js';
 import { choleskySolve, newton } from '../examples/newton_logistic.js';
 
@@ -131,5 +133,35 @@ describe('examples/gp_hyperparameters.ts: Gaussian-process hyperparameters by gr
 
   it('shrinks the noise variance towards the small noise of the data', () => {
     expect(history.at(-1)!.sn2).toBeLessThan(0.05);
+  });
+});
+
+describe('examples/covariance_mle.ts: maximum likelihood of an spd covariance by gradient steps', () => {
+  const X = samples();
+  const fit = fitCovariance(X);
+  const C = sampleCovariance(X);
+
+  it('reaches a gradient norm below 1e-7 N within 1000 steps', () => {
+    expect(fit.nll.length).toBeLessThan(1000);
+    expect(fit.gradientNorm).toBeLessThan(1e-7 * X.cols);
+  });
+
+  it('agrees with the closed form X X^T / N to 1e-6', () => {
+    fit.S.data.forEach((x, k) => expect(Math.abs(x - C.data[k]!)).toBeLessThan(1e-6));
+  });
+
+  it('lowers the negative log-likelihood every step, to its value at the closed form', () => {
+    for (let i = 1; i < fit.nll.length; i++) expect(fit.nll[i]).toBeLessThanOrEqual(fit.nll[i - 1]!);
+    expect(fit.nll.at(-1)!).toBeCloseTo(nllGrad({ X, S: C }).value, 9);
+  });
+
+  it('keeps S exactly symmetric', () => {
+    const d = fit.S.rows;
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expect(fit.S.data[i * d + j]).toBe(fit.S.data[j * d + i]);
+  });
+
+  it('the gradient is 0 at the sample covariance, to rounding', () => {
+    const g = nllGrad({ X, S: C }).S.data;
+    g.forEach((x) => expect(Math.abs(x)).toBeLessThan(1e-9 * X.cols));
   });
 });

@@ -5,7 +5,7 @@
 import { StreamLanguage, type StringStream } from '@codemirror/language';
 
 const REQUESTS = new Set(['grad', 'jacobian', 'hessian', 'hvp', 'wrt']);
-const TYPES = new Set(['scalar', 'vector', 'matrix']);
+const TYPES = new Set(['scalar', 'vector', 'matrix', 'symmetric', 'spd']);
 const NAME = /^[\p{L}_][\p{L}\p{M}\p{Nd}_]*/u;
 const NUMBER = /^(?:\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/;
 const OPERATOR = /^(?:\.\*|\.\/|\.\^|\|\||[-+*/^'=:,⊙ᵀ|])/;

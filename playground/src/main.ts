@@ -4,7 +4,7 @@
  * the panes the workers' replies fill (derivatives, `derive` text, generated TypeScript, check).
  */
 import type { EditorView } from '@codemirror/view';
-import { formulaEditor, replaceText, setProblems } from './editor.js';
+import { formulaEditor, replaceText } from './editor.js';
 import { EXAMPLES } from './examples.js';
 import { showMath } from './math-pane.js';
 import type { MathView, Problem, Reply, Request } from './protocol.js';
@@ -137,8 +137,8 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
 
   // ---------------------------------------------------------------- the workers' replies
 
+  /** The problem list under the editor; the squiggles come from the language service (language.ts). */
   function showProblems(problems: readonly Problem[]): void {
-    setProblems(editor, problems);
     const text = editor.state.doc;
     problemsElement.hidden = problems.length === 0;
     problemsElement.textContent = problems

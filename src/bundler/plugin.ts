@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { createUnplugin, type UnpluginInstance, type UnpluginMessage } from 'unplugin';
 import { compile } from '../compile.js';
-import { GradcError } from '../diagnostics/errors.js';
+import { formatDiagnostic, GradcError } from '../diagnostics/errors.js';
 import { declarationPath } from './declaration-path.js';
 import { moduleDeclaration, moduleJavaScript } from './transpile.js';
 import { writeIfChanged } from './write.js';
@@ -66,9 +66,15 @@ function locatedMessage(e: GradcError, id: string, withLocation: boolean): Unplu
   // No stack: the message is about the user's formula, not about gradc's code.
   const message = { message: e.message, id, stack: '' };
   if (!withLocation) return message;
-  const { line, column } = e.source.position(e.diagnostics[0]!.span.start);
-  // Rollup's convention, which Vite follows when it draws the frame: lines from 1, columns from 0.
-  return { ...message, loc: { file: id, line, column: column - 1 } };
+  const first = e.diagnostics[0]!;
+  const { line, column } = e.source.position(first.span.start);
+  // Lines and columns from 1, as gradc's message counts them: Vite's overlay prints `file:line:col`
+  // from `loc` as it stands, and its link opens the editor there (launch-editor counts from 1).
+  // The frame is gradc's own (the line and the caret), so Vite does not draw one from a column
+  // it would count from 0.
+  const frame = formatDiagnostic(e.source, first).split('\n').slice(1).join('\n');
+  const located: UnpluginMessage & { frame: string } = { ...message, loc: { file: id, line, column }, frame };
+  return located;
 }
 
 /** The formula's path in messages: relative to the working directory when inside it, as a user typed it. */

@@ -7,6 +7,7 @@
 import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
+import { alongSymmetric, symmetrise } from './symmetric.js';
 import { DEFAULT_STEP, differenceNoise, numericGradient } from './numeric.js';
 import { mulberry32 } from './random.js';
 import { concreteShape, evaluateScalar, ReferenceEvaluator, tabulate, type InputValue, type Value } from './reference.js';
@@ -70,7 +71,9 @@ function directions(model: Model, h: DerivedHigher, dims: ReadonlyMap<string, nu
   for (const d of h.directions) {
     const variable = model.variables.find((v) => v.name === d.of)!;
     const [r, c] = concreteShape(variable.shape, dims);
-    result.set(d.of, tabulate(r, c, () => 2 * rng() - 1));
+    const v = tabulate(r, c, () => 2 * rng() - 1);
+    // The direction of a symmetric matrix is symmetric (HVPs act on the space of symmetric matrices).
+    result.set(d.of, d.structure !== undefined ? symmetrise(v) : v);
   }
   return result;
 }
@@ -118,7 +121,7 @@ export function higherComparisons(
     }
     const f = value[0]![0]!;
     for (const g of h.gradient) {
-      const expected = numericGradient((vals) => evaluateScalar(target, { values: vals, dims }), values, g.name);
+      const expected = numericGradient(alongSymmetric(model, g.name, (vals) => evaluateScalar(target, { values: vals, dims })), values, g.name);
       comparisons.push({ functionName: fn, variable: `grad.${g.name}`, actual: result.grad![g.name], expected, noise: differenceNoise(f) });
     }
     const gradientOf = new Map(h.gradient.map((g) => [g.name, g.node]));

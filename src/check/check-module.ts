@@ -132,6 +132,8 @@ export function inferDomains(model: Model): Record<string, Domain> {
     });
   };
   for (const d of model.definitions) visit(d.node);
+  // A matrix declared spd(n) is always sampled symmetric positive definite (src/check/random.ts).
+  for (const v of model.variables) if (v.structure === 'spd') domains[v.name] = 'positive-definite';
   return domains;
 }
 
@@ -261,7 +263,13 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
     row(c.functionName, c.variable, toValue(c.actual), c.expected, c.noise);
   }
   const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
-  const structuredMatrices = Object.entries(domains).flatMap(([name, d]) => (d === 'invertible' || d === 'positive-definite' ? [`${name} ${MATRIX_DOMAINS[d]}`] : []));
+  const symmetric = new Set(model.variables.filter((v) => v.structure === 'symmetric').map((v) => v.name));
+  const structuredMatrices = [
+    ...Object.entries(domains).flatMap(([name, d]) =>
+      d === 'invertible' || d === 'positive-definite' ? [`${name} ${symmetric.has(name) && d === 'invertible' ? 'symmetric, diagonally dominant' : MATRIX_DOMAINS[d]}`] : [],
+    ),
+    ...[...symmetric].filter((name) => domains[name] !== 'invertible' && domains[name] !== 'positive-definite').map((name) => `${name} symmetric`),
+  ];
   return {
     dims: report.dims,
     structuredMatrices,

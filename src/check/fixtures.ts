@@ -116,6 +116,11 @@ function randomDirection(model: Model, wrt: readonly string[], dims: ReadonlyMap
     const v = model.variables.find((x) => x.name === name)!;
     const size = (d: string | number) => (typeof d === 'number' ? d : dims.get(d)!);
     const data = Array.from({ length: size(v.shape.rows) * size(v.shape.cols) }, () => 2 * rng() - 1);
+    // The direction of a symmetric matrix is symmetric: the lower triangle mirrors the upper.
+    if (v.structure !== undefined) {
+      const n = size(v.shape.rows);
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) data[i * n + j] = data[j * n + i]!;
+    }
     direction[name] = v.kind === 'scalar' ? data[0]! : v.kind === 'vector' ? data : { rows: size(v.shape.rows), cols: size(v.shape.cols), data };
   }
   return direction;

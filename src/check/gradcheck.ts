@@ -8,6 +8,7 @@ import type { OpName } from '../ir/node.js';
 import { OPS } from '../ops/index.js';
 import { compareValues, centralDifferences, differenceNoise, numericGradient, type Comparison } from './numeric.js';
 import { randomDims, randomInputs, mulberry32, type InputOptions } from './random.js';
+import { alongSymmetric } from './symmetric.js';
 import { ReferenceEvaluator, evaluateScalar, type Env, type InputValue, type Value } from './reference.js';
 
 export interface GradientCheckOptions extends InputOptions {
@@ -72,7 +73,7 @@ export function checkGradients(model: Model, options: GradientCheckOptions = {})
       const result = d.results[k]!;
       const value = analytic.value(result.node);
       const numeric = w.isVariable
-        ? numericGradient((values) => evaluateScalar(target, { values, dims }), inputs, w.name, difference)
+        ? numericGradient(alongSymmetric(model, w.name, (values) => evaluateScalar(target, { values, dims })), inputs, w.name, difference)
         : // An intermediate value: perturb the node itself wherever the forward uses it.
           centralDifferences(
             (v) => evaluateScalar(target, { values: inputs, dims, overrides: new Map([[w.node.id, v]]) }),

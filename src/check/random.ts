@@ -119,10 +119,25 @@ export function randomInputs(
     const domain = own(options.domains, v.name) ?? options.defaultDomain ?? 'real';
     const rows = dimSize(v.shape.rows, dims);
     const cols = dimSize(v.shape.cols, dims);
+    if (v.structure !== undefined) {
+      values.set(v.name, structuredMatrix(v.structure, domain, rows, rng));
+      continue;
+    }
     const structured = (domain === 'invertible' || domain === 'positive-definite') && v.kind === 'matrix' && rows === cols;
     values.set(v.name, v.kind === 'scalar' ? sample(domain, rng) : structured ? squareMatrix(domain, rows, rng) : tabulate(rows, cols, () => sample(domain, rng)));
   }
   return values;
+}
+
+/**
+ * A matrix declared `spd(n)` (always sampled symmetric positive definite, B Bᵀ / n + I) or
+ * `symmetric(n)`: its domain's entries on and above the diagonal, mirrored below (a diagonally
+ * dominant one stays diagonally dominant, so invertible).
+ */
+function structuredMatrix(structure: 'symmetric' | 'spd', domain: Domain, n: number, rng: Rng): number[][] {
+  if (structure === 'spd') return squareMatrix('positive-definite', n, rng);
+  const m = domain === 'invertible' || domain === 'positive-definite' ? squareMatrix(domain, n, rng) : tabulate(n, n, () => sample(domain, rng));
+  return m.map((row, i) => row.map((x, j) => (j < i ? m[j]![i]! : x)));
 }
 
 /**

@@ -160,6 +160,10 @@ const RULES: Readonly<Record<OpName, Rule>> = {
     return out;
   },
   tr: toScalar((a) => math.trace(a)),
+  max: toScalar((a) => math.max(a) as number),
+  min: toScalar((a) => math.min(a) as number),
+  maximum: elementwise((a, b) => tabulate(a.length, a[0]!.length, (i, j) => math.max(a[i]![j]!, b[i]![j]!) as number)),
+  minimum: elementwise((a, b) => tabulate(a.length, a[0]!.length, (i, j) => math.min(a[i]![j]!, b[i]![j]!) as number)),
   diag: ([v]) => math.diag(math.flatten(v!)) as unknown as Value,
   diagpart: ([m]) => (math.diag(m!) as unknown as number[]).map((x) => [x]),
   index: ([target, i, j]) => {
@@ -167,6 +171,11 @@ const RULES: Readonly<Record<OpName, Rule>> = {
     if (j !== undefined) return scalar(target![indexValue(i!, r, 'row index')]![indexValue(j, c, 'column index')]!);
     if (c === 1) return scalar(target![indexValue(i!, r, 'index')]![0]!);
     return scalar(target![0]![indexValue(i!, c, 'index')]!);
+  },
+  rowslice: ([m, i]) => [[...m![indexValue(i!, shapeOf(m!)[0], 'row index')]!]],
+  colslice: ([m, j]) => {
+    const k = indexValue(j!, shapeOf(m!)[1], 'column index');
+    return m!.map((row) => [row[k]!]);
   },
   inv: ([m]) => math.inv(m!),
   det: toScalar((m) => math.det(m)),

@@ -22,6 +22,7 @@ const COMMAND_OPTIONS: Readonly<Record<CommandName, OptionSpecs>> = {
   derive: { ...HELP, json: { type: 'boolean' } },
   check: { ...HELP, ...DIMS_SEED, tol: { type: 'string' }, json: { type: 'boolean' } },
   fixtures: { ...HELP, ...DIMS_SEED, count: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  lsp: { ...HELP, stdio: { type: 'boolean' } },
 };
 
 const GLOBAL_OPTIONS: OptionSpecs = { ...HELP, version: { type: 'boolean', short: 'v' } };
@@ -74,6 +75,8 @@ function parseCommand(command: CommandName, args: readonly string[]): CommandLin
   if (values['help'] === true) return { kind: 'help', command };
   if (command === 'compile') {
     if (positionals.length === 0) throw new UsageError('compile takes at least one formula file', command);
+  } else if (command === 'lsp') {
+    if (positionals.length > 0) throw new UsageError('lsp takes no files: the editor sends them over the protocol', command);
   } else if (positionals.length !== 1) {
     throw new UsageError(`${command} takes one formula file`, command);
   }

@@ -27,6 +27,9 @@ function runCommand(command: CommandName, files: readonly string[], options: Com
       return checkCommand(invocation);
     case 'fixtures':
       return fixturesCommand(invocation);
+    case 'lsp':
+      // Loaded only here: the server's protocol library is not needed by the other commands.
+      return import('./lsp.js').then((m) => m.runLanguageServer());
   }
 }
 

@@ -1,6 +1,6 @@
 /** The usage texts: `gradc --help` and `gradc <command> --help`. */
 
-export const COMMAND_NAMES = ['compile', 'latex', 'derive', 'check', 'fixtures'] as const;
+export const COMMAND_NAMES = ['compile', 'latex', 'derive', 'check', 'fixtures', 'lsp'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export function isCommandName(word: string): word is CommandName {
@@ -15,6 +15,7 @@ export const USAGE = `usage:
   gradc derive  <file.formula> [--json]      gradients in formula syntax: dL_dA = ...
   gradc check   <file.formula> [--dims h=3,m=4] [--seed N] [--tol T] [--json]
   gradc fixtures <file.formula> [--dims ...] [--seed N] [--count K] [-o FILE.json]
+  gradc lsp                                  a language server for .formula files (LSP over stdio)
   gradc --version                            the version of gradc
 
 '-' as the file reads the formula from standard input.
@@ -129,6 +130,18 @@ ${HELP}
 
 ${STDIN}
 A formula with no definitions has no values to write: exit 1.`,
+
+  lsp: `usage: gradc lsp [--stdio]
+
+Runs a language server for .formula files: the Language Server Protocol over standard input and
+output, for any editor with an LSP client (VS Code: editors/vscode; Neovim, Helix, Emacs: see the
+README). Errors as you type, with quick fixes for the suggestions they make; the shape of the
+expression under the cursor on hover; a grad, jacobian or hessian line's derivative; go to
+definition, references, rename, document symbols, completion and signature help. It runs until
+the client asks it to exit.
+
+${option('--stdio', 'accepted for clients that pass it; standard input and output is the only transport')}
+${HELP}`,
 };
 
 /** The hint printed under a usage error. */

@@ -37,6 +37,7 @@ export class Access implements LowerContext {
       copy: (m, into) => this.loop(m, (at) => [`${into}[${this.flatIndex(m, at)}] = ${this.elem(m, at)};`]),
       // Named as the formula names it: a variable, a definition, or the printed expression.
       singular: (m) => this.fail('RangeError', [this.nameExpr, str(`: ${new Printer('formula', definitionNames(model)).text(m)} is singular`)]),
+      cholesky: (m) => storage.factors.get(m.id),
       useHelper: (name) => this.useHelper(name),
     });
   }

@@ -9,8 +9,8 @@
 import type { Model } from '../ir/model.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Dim } from '../ir/shape.js';
-import { lowerBlock } from './lower.js';
-import { checkDimension, checkMatrix, checkNumber, checkVector, inputTypeOf } from './inputs.js';
+import { keepFactorsRead, lowerBlock } from './lower.js';
+import { checkDimension, checkStructure, checkMatrix, checkNumber, checkVector, inputTypeOf } from './inputs.js';
 import { localName, propertyAccess, propertyKey, str } from './names.js';
 import { dimensionsOf, isLeafValue } from './plan.js';
 import { valueKindOfShape, type ScratchSlots } from './spec.js';
@@ -169,6 +169,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
   };
 
   const locals = new Map<number, string>();
+  const factors = new Map<number, string>();
   const helpers = new Set<string>();
   variables.forEach((v, i) => {
     if (!usedVariables.has(i)) return;
@@ -176,7 +177,12 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     locals.set(v.node.id, local);
     const read = `input$${propertyAccess(v.name)}`;
     const type = v.kind === 'scalar' || v.kind === 'index' ? 'number' : 'ArrayLike<number>';
-    body.push(`let ${local}!: ${type};`, `if (plan.needVariable[${i}] === 1) {`);
+    body.push(`let ${local}!: ${type};`);
+    if (v.structure === 'spd') {
+      factors.set(v.node.id, `${local}$chol`);
+      body.push(`let ${local}$chol!: Float64Array;`);
+    }
+    body.push(`if (plan.needVariable[${i}] === 1) {`);
     switch (v.kind) {
       case 'scalar':
       case 'index':
@@ -198,6 +204,8 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
           `${local} = m.data;`,
           `if (${local}.length !== m.rows * m.cols) throw new RangeError(${msg(str(`: ${v.name}.data has length `), `${local}.length`, str(` but ${v.name} is `), 'm.rows', str(' x '), 'm.cols')});`,
         );
+        // Symmetric (and positive definite) before anything is computed: its rows are checked above.
+        if (v.structure !== undefined) body.push(checkStructure(fn, local, v, 'm.rows', `${local}$chol`, helpers));
         break;
     }
     body.push('}');
@@ -231,7 +239,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     const valueLocal = `value$${i}`;
     const blockLocals = new Map(locals);
     for (const [id, j] of firstDefinition) if (j < i && readLater.has(j)) blockLocals.set(id, `value$${j}`);
-    const block = lowerBlock(model, { nameExpr: fn, output: { key: undefined, node: d.node, kind }, locals: blockLocals, dims: dimLocals, ...(scratch !== undefined ? { scratch } : {}) });
+    const block = lowerBlock(model, { nameExpr: fn, output: { key: undefined, node: d.node, kind }, locals: blockLocals, dims: dimLocals, factors, ...(scratch !== undefined ? { scratch } : {}) });
     for (const h of block.helpers) helpers.add(h);
     if (readLater.has(i)) body.push(isScalar(d.node.shape) ? `let ${valueLocal} = 0;` : `let ${valueLocal}!: ArrayLike<number>;`);
     body.push(`if (plan.need[${i}] === 1) {`, ...block.statements);
@@ -239,6 +247,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     body.push(`if (target === ${i}) return ${block.result};`, '}');
   });
   body.push(`throw new RangeError(${msg(str(': no such definition'))});`);
+  keepFactorsRead(body, factors.values());
 
   out.push(
     '/** The forward pass shared by every definition\'s function: computes definition `target` and what it needs. */',

@@ -55,14 +55,22 @@ export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): 
     return variable !== undefined ? valueKindOfVariable(variable) : valueKindOfShape(model.definitions.find((d) => d.name === name)!.node);
   };
   const outputs: FunctionOutput[] = [{ key: 'value', node: target.node, kind: valueKindOfShape(target.node) }];
-  for (const g of h.gradient) outputs.push({ key: `grad.${g.name}`, node: g.node, kind: kindOf(g.name) });
+  const symmetric = (name: string) => (model.variables.find((v) => v.name === name)?.structure !== undefined ? { symmetric: true } : {});
+  for (const g of h.gradient) outputs.push({ key: `grad.${g.name}`, node: g.node, kind: kindOf(g.name), ...symmetric(g.name) });
   for (const b of h.blocks) {
     const key = request.kind === 'jacobian' ? b.wrt[0]! : `${request.kind === 'hessian' ? 'hess' : 'hvp'}.${b.wrt.join('.')}`;
-    outputs.push({ key, node: b.node, kind: request.kind === 'hvp' ? kindOf(b.wrt[0]!) : 'matrix' });
+    outputs.push({ key, node: b.node, kind: request.kind === 'hvp' ? kindOf(b.wrt[0]!) : 'matrix', ...(request.kind === 'hvp' ? symmetric(b.wrt[0]!) : {}) });
   }
   const name = request.functionName;
   // The direction variables are inputs of the body only.
-  const directionVariables = h.directions.map((d) => ({ name: d.name, kind: d.kind, shape: d.node.shape, node: d.node, span: request.span }));
+  const directionVariables = h.directions.map((d) => ({
+    name: d.name,
+    kind: d.kind,
+    shape: d.node.shape,
+    node: d.node,
+    span: request.span,
+    ...(d.structure !== undefined ? { structure: d.structure } : {}),
+  }));
   const lowered = lowerFunction({ ...model, variables: [...model.variables, ...directionVariables] }, { name, outputs, into: true, scratch: ctx.scratch });
   for (const helper of lowered.helpers) ctx.helpers.add(helper);
 

@@ -83,6 +83,58 @@ function notMatrix$(fn: string, name: string, size: string, m: unknown): never {
   }
   throw new TypeError(\`\${fn}: \${name}.data must be an array of numbers (\${size}, row-major), not \${kindOf$(data)}\`);
 }`,
+  symmetric$: `/**
+ * Throws unless the n x n row-major a is symmetric to within a relative 1e-12 of its largest
+ * entry: the message names the function, the matrix and its largest asymmetry.
+ */
+function symmetric$(fn: string, name: string, a: ArrayLike<number>, n: number): void {
+  let scale = 0;
+  let worst = 0;
+  let wi = 0;
+  let wj = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const x = a[i * n + j];
+      const y = a[j * n + i];
+      const d = Math.abs(x - y);
+      if (d > worst) {
+        worst = d;
+        wi = i;
+        wj = j;
+      }
+      const m = Math.max(Math.abs(x), Math.abs(y));
+      if (m > scale) scale = m;
+    }
+  }
+  if (worst > 1e-12 * scale) {
+    throw new RangeError(\`\${fn}: \${name} is not symmetric: \${name}[\${wi}, \${wj}] - \${name}[\${wj}, \${wi}] is \${a[wi * n + wj] - a[wj * n + wi]} (largest entry \${scale})\`);
+  }
+}`,
+  cholesky$: `/**
+ * The Cholesky factor of the symmetric positive definite n x n row-major a (a = L L^T, L lower
+ * triangular, row-major, upper triangle zero), row by row (Cholesky-Crout: every inner loop runs
+ * along two rows of L). Throws unless a is symmetric (symmetric$), and unless it is positive
+ * definite (a pivot that is not positive), before anything is computed from it.
+ */
+function cholesky$(fn: string, name: string, a: ArrayLike<number>, n: number): Float64Array {
+  symmetric$(fn, name, a, n);
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const li = i * n;
+    for (let j = 0; j <= i; j++) {
+      const lj = j * n;
+      let s = a[li + j];
+      for (let k = 0; k < j; k++) s -= l[li + k] * l[lj + k];
+      if (j < i) {
+        l[li + j] = s / l[lj + j];
+      } else {
+        if (!(s > 0)) throw new RangeError(\`\${fn}: \${name} is not positive definite\`);
+        l[li + i] = Math.sqrt(s);
+      }
+    }
+  }
+  return l;
+}`,
   notOut$: `/** Throws for \`out.<key>\` of \`fn\` (an ...Into function) that is not the array a result has there. */
 function notOut$(fn: string, field: string, value: unknown, matrix: boolean): never {
   const reuse = \`; pass a result of \${fn.slice(0, -"Into".length)} to reuse\`;
@@ -101,6 +153,7 @@ const CALLS: Record<string, readonly string[]> = {
   notVector$: ['kindOf$'],
   notMatrix$: ['kindOf$', 'isVector$'],
   notOut$: ['kindOf$'],
+  cholesky$: ['symmetric$'],
 };
 
 /** Records that the code calls helper `name` (and what it calls); returns the name. */
@@ -128,6 +181,17 @@ export function checkVector(fnExpr: string, local: string, name: string, length:
 /** Throws unless `local` holds { rows, cols, data } with integer sizes: a matrix input. */
 export function checkMatrix(fnExpr: string, local: string, name: string, rows: Dim, cols: Dim, helpers: Set<string>): string {
   return `if (!${use(helpers, 'isMatrix$')}(${local})) ${use(helpers, 'notMatrix$')}(${fnExpr}, ${literal(name)}, ${literal(`${rows} x ${cols}`)}, ${local});`;
+}
+
+/**
+ * For a matrix input declared `symmetric(n)` or `spd(n)` (LANGUAGE.md 2), read into `local`
+ * (its data) with size `size`: the statement that throws unless it is symmetric; for spd, the
+ * statement that assigns `factor` its Cholesky factor (`const ` + it to declare), which throws
+ * unless it is also positive definite.
+ */
+export function checkStructure(fnExpr: string, local: string, v: Variable, size: string, factor: string, helpers: Set<string>): string {
+  if (v.structure === 'spd') return `${factor} = ${use(helpers, 'cholesky$')}(${fnExpr}, ${literal(v.name)}, ${local}, ${size});`;
+  return `${use(helpers, 'symmetric$')}(${fnExpr}, ${literal(v.name)}, ${local}, ${size});`;
 }
 
 /** Throws unless `local` holds a positive integer: a dimension that is an input of its own. */
@@ -172,6 +236,8 @@ export interface InputBinding {
   readonly locals: Map<number, string>;
   /** Filled in: the local of each dimension's size. */
   readonly dimLocals: Map<string, string>;
+  /** Filled in: the local of the Cholesky factor of each spd input, by node id (src/codegen/cholesky.ts). */
+  readonly factors: Map<number, string>;
   readonly helpers: Set<string>;
 }
 
@@ -252,6 +318,12 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
             `${m}.cols`,
           ])}`,
         );
+        if (v.structure !== undefined) {
+          const factor = `${local}$chol`;
+          if (v.structure === 'spd') b.factors.set(v.node.id, factor);
+          // After every size is checked: the deferred checks run before anything is computed.
+          deferred.push(() => checkStructure(name, local, v, `${m}.rows`, `const ${factor}`, b.helpers));
+        }
         break;
       }
     }

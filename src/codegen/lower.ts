@@ -27,6 +27,23 @@ export function lowerBlock(model: Model, block: BlockSpec): LoweredBlock {
   return new FunctionLowering(model, { name: '', outputs: [block.output] }, block).runBlock();
 }
 
+/**
+ * The Cholesky factor of an spd input is computed by its input check (which it must pass); where
+ * nothing reads the factor, the check stays and the unread local goes (strict mode refuses it).
+ */
+export function keepFactorsRead(statements: string[], factors: Iterable<string>): void {
+  for (const factor of factors) {
+    const declaration = new RegExp(String.raw`^(?:const |)${factor.replaceAll('$', '\\$')} = `);
+    const at = statements.findIndex((line) => declaration.test(line));
+    if (at < 0) continue;
+    const pattern = new RegExp(String.raw`(?<![\w$])${factor.replaceAll('$', '\\$')}(?![\w$])`);
+    if (statements.some((line, i) => i !== at && pattern.test(line) && !line.startsWith(`let ${factor}!`))) continue;
+    statements[at] = statements[at]!.replace(declaration, '');
+    const letAt = statements.indexOf(`let ${factor}!: Float64Array;`);
+    if (letAt >= 0) statements.splice(letAt, 1);
+  }
+}
+
 class FunctionLowering {
   private readonly nodes: Node[];
   private readonly variables: Variable[];
@@ -47,6 +64,7 @@ class FunctionLowering {
     if (block !== undefined) {
       for (const [id, local] of block.locals) this.storage.locals.set(id, local);
       for (const [d, local] of block.dims) this.storage.dimLocals.set(d, local);
+      for (const [id, local] of block.factors ?? []) this.storage.factors.set(id, local);
     }
     const ids = new Set(this.nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
@@ -76,6 +94,7 @@ class FunctionLowering {
     }
     for (const n of this.nodes) this.emit(n);
     this.statements.push(new Results(this.spec, this.access, this.plan, this.storage).returnStatement());
+    keepFactorsRead(this.statements, this.storage.factors.values());
     return { name: this.spec.name, inputs, statements: this.statements, helpers: this.storage.helpers };
   }
 
@@ -89,6 +108,7 @@ class FunctionLowering {
       dims: this.usedDims(),
       locals: this.storage.locals,
       dimLocals: this.storage.dimLocals,
+      factors: this.storage.factors,
       helpers: this.storage.helpers,
     });
     this.statements.push(...statements);

@@ -174,7 +174,48 @@ export interface FactorSite {
   copy(m: Node, into: string): string[];
   /** The statement that throws when the matrix is singular. */
   singular(m: Node): string;
+  /** The local holding the Cholesky factor of `m`, an spd input, if it is one (made by the input checks). */
+  cholesky(m: Node): string | undefined;
   useHelper(name: string): void;
+}
+
+/** X's LU factors (P X = L U packed in `lu`, row swaps in `pivots`), read as X or Xᵀ. */
+function luFactorisation(site: FactorSite, statements: string[], lu: string, pivots: string, size: string, transposed: boolean): Factorisation {
+  return {
+    statements,
+    size,
+    solve: (b, cols) => {
+      site.useHelper('luSolve$');
+      return [`luSolve$(${lu}, ${size}, ${pivots}, ${b}, ${cols}, ${transposed});`];
+    },
+    inverse: (out) => {
+      site.useHelper('luInverse$');
+      return [`luInverse$(${lu}, ${size}, ${pivots}, ${out}, ${transposed});`];
+    },
+    // The product of U's diagonal, its sign flipped by each row swap.
+    det: (acc) => [`let ${acc} = 1;`, `for (let i = 0; i < ${size}; i++) {`, `${acc} *= ${lu}[i * ${size} + i];`, `if (${pivots}[i] !== i) ${acc} = -${acc};`, '}'],
+    logAbsDet: (acc) => [`let ${acc} = 0;`, `for (let i = 0; i < ${size}; i++) ${acc} += Math.log(Math.abs(${lu}[i * ${size} + i]));`],
+  };
+}
+
+/** S = L Lᵀ from cholesky$ (src/codegen/cholesky.ts): S is symmetric, so Sᵀ reads the same factor. */
+function choleskyFactorisation(site: FactorSite, l: string, size: string): Factorisation {
+  return {
+    statements: [],
+    size,
+    solve: (b, cols) => {
+      site.useHelper('cholSolve$');
+      return [`cholSolve$(${l}, ${size}, ${b}, ${cols});`];
+    },
+    inverse: (out) => {
+      site.useHelper('cholInverse$');
+      site.useHelper('cholSolve$');
+      return [`cholInverse$(${l}, ${size}, ${out});`];
+    },
+    // det S = (Π L_ii)², log det S = 2 Σ log L_ii (L_ii > 0).
+    det: (acc) => [`let ${acc} = 1;`, `for (let i = 0; i < ${size}; i++) ${acc} *= ${l}[i * ${size} + i];`, `${acc} *= ${acc};`],
+    logAbsDet: (acc) => [`let ${acc} = 0;`, `for (let i = 0; i < ${size}; i++) ${acc} += Math.log(${l}[i * ${size} + i]);`, `${acc} *= 2;`],
+  };
 }
 
 /** The factorisations of one generated function, by the node factorised. */
@@ -187,8 +228,10 @@ export class Factorisations {
     const transposed = this.site.transposes(m);
     const x = transposed ? m.args[0]! : m;
     const size = this.site.rows(x);
+    const cholesky = this.site.cholesky(x);
+    if (cholesky !== undefined) return choleskyFactorisation(this.site, cholesky, size);
     const known = this.done.get(x.id);
-    if (known !== undefined) return { statements: [], ...known, size, transposed };
+    if (known !== undefined) return luFactorisation(this.site, [], known.lu, known.pivots, size, transposed);
     const lu = this.site.newTemporary();
     const pivots = this.site.newTemporary();
     this.done.set(x.id, { lu, pivots });
@@ -199,6 +242,6 @@ export class Factorisations {
       ...this.site.copy(x, lu),
       `if (!lu$(${lu}, ${size}, ${pivots})) ${this.site.singular(x)}`,
     ];
-    return { statements, lu, pivots, size, transposed };
+    return luFactorisation(this.site, statements, lu, pivots, size, transposed);
   }
 }

@@ -10,6 +10,7 @@ import { toFormulaHigher } from '../print/higher.js';
 import { HELPERS } from '../ops/elementwise.js';
 import { KERNELS } from './kernels.js';
 import { LU_KERNELS } from './lu.js';
+import { CHOLESKY_KERNELS } from './cholesky.js';
 import { CHECKS, checkInputsObject } from './inputs.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
@@ -221,7 +222,7 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
     for (const r of g.results) {
       const variable = model.variables.find((v) => v.name === r.name);
       const kind = variable !== undefined ? valueKindOfVariable(variable) : valueKindOfShape(model.definitions.find((x) => x.name === r.name)!.node);
-      outputs.push({ key: r.name, node: r.node, kind });
+      outputs.push({ key: r.name, node: r.node, kind, ...(variable?.structure !== undefined ? { symmetric: true } : {}) });
     }
     const name = g.request.functionName;
     // One body serves fGrad (fresh results) and fGradInto (the caller's result, reused).
@@ -322,7 +323,7 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
     });
   }
   if (engine !== undefined) declarations.push({ kind: 'code', text: engine.code });
-  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: HELPERS[h] ?? KERNELS[h] ?? LU_KERNELS[h] ?? CHECKS[h]! });
+  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: HELPERS[h] ?? KERNELS[h] ?? LU_KERNELS[h] ?? CHOLESKY_KERNELS[h] ?? CHECKS[h]! });
   // The header goes on after formatting: prettier would only copy it, in time that grows with
   // the square of its lines (a formula of a million blank lines took minutes).
   const code = `${header(model, options.sourceName)}\n\n${await printModule(declarations)}`;

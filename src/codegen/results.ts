@@ -17,6 +17,12 @@ export class Results {
     private readonly storage: Storage,
   ) {}
 
+  /** The kernel that makes a gradient with respect to a symmetric matrix exactly symmetric (src/codegen/cholesky.ts). */
+  private symmetrise(): string {
+    this.storage.helpers.add('symmetrise$');
+    return 'symmetrise$';
+  }
+
   /** The function's last statement. */
   returnStatement(): string {
     return this.spec.into === true ? this.intoStatements() : this.freshReturn();
@@ -35,6 +41,7 @@ export class Results {
       returned.add(local);
     }
     if (o.kind === 'vector') return data;
+    if (o.symmetric === true && !isScalar(n.shape)) data = `${this.symmetrise()}(${data}, ${this.storage.rows(n)})`;
     const rows = isScalar(n.shape) ? '1' : isRow(n.shape) ? '1' : this.storage.rows(n);
     const cols = isScalar(n.shape) ? '1' : this.storage.cols(n);
     return `{ rows: ${rows}, cols: ${cols}, data: ${data} }`;
@@ -82,6 +89,7 @@ export class Results {
           isScalar(n.shape) ? `${data}[0] = ${this.access.scalar(n)};` : `${data}.set(${this.storage.locals.get(n.id)!});`,
         );
       }
+      if (o.symmetric === true && o.kind === 'matrix' && !isScalar(n.shape)) lines.push(`${this.symmetrise()}(${data}, ${this.storage.rows(n)});`);
       if (o.kind === 'matrix') {
         lines.push(`${field}.rows = ${isScalar(n.shape) || isRow(n.shape) ? '1' : this.storage.rows(n)};`, `${field}.cols = ${isScalar(n.shape) ? '1' : this.storage.cols(n)};`);
       }

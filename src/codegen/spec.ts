@@ -24,6 +24,8 @@ export interface FunctionOutput {
   readonly key: string | undefined;
   readonly node: Node;
   readonly kind: ValueKind;
+  /** A gradient (or HVP) with respect to a symmetric matrix: returned exactly symmetric. */
+  readonly symmetric?: boolean;
 }
 
 export interface FunctionSpec {
@@ -63,6 +65,8 @@ export interface BlockSpec {
   readonly scratch?: ScratchSlots;
   /** Locals of dimension sizes, by dimension name. */
   readonly dims: ReadonlyMap<string, string>;
+  /** Locals of the Cholesky factors of spd inputs, by node id. */
+  readonly factors?: ReadonlyMap<number, string>;
 }
 
 export interface LoweredBlock {

@@ -19,6 +19,8 @@ export class Storage {
   readonly locals = new Map<number, string>();
   /** The local holding each dimension's size, by name. */
   readonly dimLocals = new Map<string, string>();
+  /** The Cholesky factor of each spd input, by node id: made by the input checks (src/codegen/inputs.ts). */
+  readonly factors = new Map<number, string>();
   /** Helper functions the statements call. */
   readonly helpers = new Set<string>();
   readonly intoTargets = new Map<number, IntoTarget>();

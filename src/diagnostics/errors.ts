@@ -1,10 +1,21 @@
 /** Diagnostics: every error gradc reports about a formula carries the span of the user's text it is about. */
 import type { Source, Span } from './source.js';
 
-/** One problem with a formula: what is wrong (`message`) and where (`span`, into the source text). */
+/** A suggested edit that fixes a problem: replace the text at `span` with `text` (`sigmod` → `sigmoid`, `.T` → `^T`). */
+export interface Fix {
+  readonly span: Span;
+  readonly text: string;
+}
+
+/**
+ * One problem with a formula: what is wrong (`message`) and where (`span`, into the source text);
+ * `fix`, when the message suggests a replacement that is certain to be what it says (editors
+ * offer it as a quick fix; the command line prints only the message).
+ */
 export interface Diagnostic {
   readonly message: string;
   readonly span: Span;
+  readonly fix?: Fix;
 }
 
 /**
@@ -102,8 +113,8 @@ export class Diagnostics {
   static readonly LIMIT = 20;
   readonly list: Diagnostic[] = [];
 
-  report(message: string, span: Span): void {
-    if (this.list.length < Diagnostics.LIMIT) this.list.push({ message, span });
+  report(message: string, span: Span, fix?: Fix): void {
+    if (this.list.length < Diagnostics.LIMIT) this.list.push(fix === undefined ? { message, span } : { message, span, fix });
   }
 
   get count(): number {

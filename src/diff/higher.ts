@@ -4,7 +4,7 @@
  * ⟨∇L, v⟩ and never builds a Hessian.
  */
 import type { HigherRequest, Model } from '../ir/model.js';
-import type { Node, VarKind } from '../ir/node.js';
+import type { Node, Structure, VarKind } from '../ir/node.js';
 import { simplify } from '../simplify/simplify.js';
 import { GradcError } from '../diagnostics/errors.js';
 import { jacobian, MatrixFlow } from './jacobian.js';
@@ -24,6 +24,8 @@ export interface Direction {
   /** The direction's name in printed formulas: `v_W` (with a suffix if that name is taken). */
   readonly name: string;
   readonly kind: VarKind;
+  /** `symmetric` for the direction of a symmetric or spd matrix: HVPs act on symmetric directions. */
+  readonly structure?: Structure;
   readonly node: Node;
 }
 
@@ -113,8 +115,16 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
       let name = `v_${w.name}`;
       for (let s = 2; taken.has(name); s++) name = `v_${w.name}_${s}`;
       taken.add(name);
-      const kind: VarKind = model.variables.find((v) => v.name === w.name)!.kind;
-      return { of: w.name, name, kind, node: graph.variable(name, kind, wrtNodes[i]!.shape) };
+      const variable = model.variables.find((v) => v.name === w.name)!;
+      const kind: VarKind = variable.kind;
+      const structure: Structure | undefined = variable.structure !== undefined ? 'symmetric' : undefined;
+      return {
+        of: w.name,
+        name,
+        kind,
+        ...(structure !== undefined ? { structure } : {}),
+        node: graph.variable(name, kind, wrtNodes[i]!.shape, structure),
+      };
     });
     let inner: Node | undefined;
     gradient.forEach((g, i) => {

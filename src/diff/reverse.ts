@@ -12,6 +12,7 @@ import type { Node } from '../ir/node.js';
 import { describeShape, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import { reachable } from '../ir/walk.js';
+import { isSymmetric } from '../simplify/matrix.js';
 
 export { reachable };
 
@@ -77,5 +78,23 @@ export function gradients(graph: Graph, output: Node, wrt: readonly Node[]): Nod
   if (output.shape.rows !== 1 || output.shape.cols !== 1) {
     throw new Error(`internal: a gradient needs a scalar output, not ${describeShape(output.shape)}; use vjp with a seed of that shape`);
   }
-  return vjp(graph, output, graph.constant(1), wrt).map((a, i) => a ?? graph.zeros(wrt[i]!.shape));
+  return vjp(graph, output, graph.constant(1), wrt).map((a, i) => {
+    const w = wrt[i]!;
+    if (a === undefined) return graph.zeros(w.shape);
+    return w.op === 'var' && w.attrs.structure !== undefined ? symmetrised(graph, a) : a;
+  });
+}
+
+/**
+ * The gradient with respect to a symmetric matrix S, from the unconstrained gradient G: in the
+ * space of symmetric matrices with the Frobenius inner product ⟨A, B⟩ = tr(Aᵀ B) it is
+ * sym(G) = (G + Gᵀ) / 2, the matrix of that space whose inner product with every symmetric
+ * direction E is the directional derivative ⟨G, E⟩ (Srinivasan & Panda, 2023). G itself when it
+ * is symmetric by construction (x xᵀ, S⁻¹), so printed results read as a textbook writes them.
+ * The common G + Gᵀ - G ⊙ I counts each off-diagonal entry twice: it is the derivative with
+ * respect to the n (n + 1) / 2 free entries, not a gradient in the matrix space.
+ */
+export function symmetrised(graph: Graph, g: Node): Node {
+  if (isSymmetric(g, graph)) return g;
+  return graph.mul(graph.constant(0.5), graph.add(g, graph.transpose(g)));
 }

@@ -4,19 +4,29 @@
  * Every error is reported with the span of the user's text, and checking goes on after an
  * error so one run lists every independent problem.
  */
-import type { Expr, Program, Statement, TypeExpr } from '../syntax/ast.js';
-import { Diagnostics, ShapeError } from '../diagnostics/errors.js';
+import type { Expr, IndexItem, Program, Statement, TypeExpr } from '../syntax/ast.js';
+import { Diagnostics, ShapeError, type Fix } from '../diagnostics/errors.js';
 import type { Source, Span } from '../diagnostics/source.js';
 import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
-import { operandText, operatorMistake, suggestedType, unknownFunctionMessage, unknownNameMessage, type Scope } from './hints.js';
+import {
+  axisMessage,
+  operandText,
+  operatorMistake,
+  suggestedType,
+  unknownFunctionFix,
+  unknownFunctionMessage,
+  unknownNameMessage,
+  unknownNameReplacement,
+  type Scope,
+} from './hints.js';
 import { Graph } from './graph.js';
 import type { Definition, GradRequest, HigherRequest, Model, Variable } from './model.js';
 import { checkRequest, RequestCounter, type Entity, type RequestScope } from './requests.js';
-import type { Node } from './node.js';
+import type { Node, Structure } from './node.js';
 import { describeShape, isColumn, isRow, isScalar, shape, type Dim, type Shape } from './shape.js';
 
-const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'hvp', 'scalar', 'vector', 'matrix', 'index', 'pi', 'T'];
+const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'hvp', 'scalar', 'vector', 'matrix', 'symmetric', 'spd', 'index', 'pi'];
 const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
 
 export function isReserved(name: string): boolean {
@@ -53,6 +63,7 @@ class Elaborator {
   constructor(
     private readonly source: Source,
     private readonly diagnostics: Diagnostics,
+    private readonly observe: ExprObserver | undefined,
   ) {}
 
   run(program: Program): Model {
@@ -61,7 +72,8 @@ class Elaborator {
       if (s.kind === 'decl') {
         for (const n of s.names) if (!this.introduced.has(n.name)) this.introduced.set(n.name, { span: n.span, kind: 'declared' });
         const t = s.type;
-        const dims = t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : [];
+        const dims =
+          t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : t.kind === 'structured' ? [t.n] : [];
         for (const d of dims) {
           if (typeof d.value === 'string' && !this.introduced.has(d.value)) this.introduced.set(d.value, { span: d.span, kind: 'dimension' });
         }
@@ -90,8 +102,8 @@ class Elaborator {
     };
   }
 
-  private fail(message: string, span: Span): never {
-    this.diagnostics.report(message, span);
+  private fail(message: string, span: Span, fix?: Fix): never {
+    this.diagnostics.report(message, span, fix);
     throw new Reported();
   }
 
@@ -150,7 +162,7 @@ class Elaborator {
     return value;
   }
 
-  private declaredShape(type: TypeExpr): { kind: Variable['kind']; shape: Shape; bound?: Dim } {
+  private declaredShape(type: TypeExpr): { kind: Variable['kind']; shape: Shape; bound?: Dim; structure?: Structure } {
     switch (type.kind) {
       case 'scalar':
         return { kind: 'scalar', shape: shape(1, 1) };
@@ -163,6 +175,20 @@ class Elaborator {
         };
       case 'index':
         return { kind: 'index', shape: shape(1, 1), bound: this.dimension(type.bound.value, type.bound.span) };
+      case 'structured': {
+        const extra = type.extra[0];
+        if (extra !== undefined) {
+          const last = type.extra[type.extra.length - 1]!;
+          const what = type.structure === 'spd' ? 'a symmetric positive definite' : 'a symmetric';
+          this.fail(
+            `${type.structure}(n) takes one dimension: ${what} matrix is square, n x n` +
+              (type.extra.length === 1 ? `; for a rectangular matrix write matrix(${type.n.text}, ${extra.text})` : ''),
+            { start: type.n.span.end, end: last.span.end },
+          );
+        }
+        const n = this.dimension(type.n.value, type.n.span);
+        return { kind: 'matrix', shape: shape(n, n), structure: type.structure };
+      }
       default: {
         const never: never = type;
         throw new Error(`internal: unknown type ${(never as TypeExpr).kind}`);
@@ -189,8 +215,16 @@ class Elaborator {
         continue;
       }
       this.graph.span = n.span;
-      const node = this.graph.variable(n.name, declared.kind, declared.shape);
-      const variable: Variable = { name: n.name, kind: declared.kind, shape: declared.shape, node, span: n.span, ...(declared.bound !== undefined ? { bound: declared.bound } : {}) };
+      const node = this.graph.variable(n.name, declared.kind, declared.shape, declared.structure);
+      const variable: Variable = {
+        name: n.name,
+        kind: declared.kind,
+        shape: declared.shape,
+        node,
+        span: n.span,
+        ...(declared.bound !== undefined ? { bound: declared.bound } : {}),
+        ...(declared.structure !== undefined ? { structure: declared.structure } : {}),
+      };
       this.variables.push(variable);
       this.names.set(n.name, { kind: 'variable', variable });
     }
@@ -259,14 +293,15 @@ class Elaborator {
     // Past the limit the message is not shown, and its suggestions cost time on a long line of unknown names.
     if (this.diagnostics.full) throw new Reported();
     const later = this.introduced.get(name);
-    const message = unknownNameMessage({
+    const unknown = {
       name,
       ...(later !== undefined && later.span.start > span.start ? { later: { kind: later.kind, line: this.source.position(later.span.start).line } } : {}),
       reserved: RESERVED.has(name),
       candidates: [...this.names.keys()].filter((n) => n !== this.defining),
       type: () => type ?? (this.definingExpr !== undefined ? suggestedType(this.definingExpr, name, span, this.scope) : 'scalar'),
-    });
-    this.fail(message, span);
+    };
+    const replacement = unknownNameReplacement(unknown);
+    this.fail(unknownNameMessage(unknown), span, replacement === undefined ? undefined : { span, text: replacement });
   }
 
   /** Builds with the graph, turning a shape error into a located diagnostic. */
@@ -281,6 +316,12 @@ class Elaborator {
   }
 
   private expr(e: Expr): Node {
+    const node = this.checkedExpr(e);
+    this.observe?.(e, node);
+    return node;
+  }
+
+  private checkedExpr(e: Expr): Node {
     switch (e.kind) {
       case 'num':
         if (!Number.isFinite(e.value)) this.fail(`the number ${shortNumber(e.text)} is too large`, e.span);
@@ -432,15 +473,31 @@ class Elaborator {
     let indices: Node[];
     if (isColumn(s) || isRow(s)) {
       if (e.indices.length !== 1) this.fail(`${what} is ${describeShape(s)}; index it with one index, like ${what}[0]`, e.span);
-      indices = [this.indexArg(e.indices[0]!, isColumn(s) ? s.rows : s.cols, (n) => `${what} has ${n} entries`)];
+      const item = this.notColon(e.indices[0]!, `${what} is ${describeShape(s)}, not a matrix: ${what}[:] is ${what} itself`);
+      indices = [this.indexArg(item, isColumn(s) ? s.rows : s.cols, (n) => `${what} has ${n} entries`)];
     } else {
       if (e.indices.length !== 2) this.fail(`${what} is ${describeShape(s)}; index it with two indices, like ${what}[i, j]`, e.span);
-      indices = [
-        this.indexArg(e.indices[0]!, s.rows, (n) => `${what} has ${n} rows`),
-        this.indexArg(e.indices[1]!, s.cols, (n) => `${what} has ${n} columns`),
-      ];
+      const [i, j] = e.indices as [IndexItem, IndexItem];
+      const rowIndex = () => this.indexArg(this.notColon(i, `${what}[:, :] is ${what} itself`), s.rows, (n) => `${what} has ${n} rows`);
+      const colIndex = () => this.indexArg(this.notColon(j, `${what}[:, :] is ${what} itself`), s.cols, (n) => `${what} has ${n} columns`);
+      // A slice (LANGUAGE.md 1.5): row i, 1 x n, or column j, m x 1.
+      if (j.kind === 'colon') {
+        const k = rowIndex();
+        return this.build(e.span, () => this.graph.rowslice(target, k));
+      }
+      if (i.kind === 'colon') {
+        const k = colIndex();
+        return this.build(e.span, () => this.graph.colslice(target, k));
+      }
+      indices = [rowIndex(), colIndex()];
     }
     return this.build(e.span, () => this.graph.index(target, indices));
+  }
+
+  /** An index that must be an expression: a `:` there is reported with `message`. */
+  private notColon(item: IndexItem, message: string): Expr {
+    if (item.kind === 'colon') this.fail(message, item.span);
+    return item;
   }
 
   /** A dimension argument of ones, eye or onehot. */
@@ -467,11 +524,11 @@ class Elaborator {
     }
     if (isFutureFunction(fn)) this.fail(`${fn} is not supported yet`, e.calleeSpan);
     const f = FUNCTIONS.get(fn);
-    if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan);
+    if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan, unknownFunctionFix(this.source.text, e));
     const n = f.arity;
     if (typeof n === 'number' ? e.args.length !== n : !n.includes(e.args.length)) {
       const want = typeof n === 'number' ? `${n} argument${n === 1 ? '' : 's'}` : `${n.join(' or ')} arguments`;
-      this.fail(`${fn} takes ${want}, not ${e.args.length}`, e.span);
+      this.fail(axisMessage(this.source.text, e, this.scope) ?? `${fn} takes ${want}, not ${e.args.length}`, e.span);
     }
     // Nodes the entry builds carry the call's span; checking an argument sets its own, so it is put back.
     const argument = <T>(check: () => T): T => {
@@ -515,7 +572,13 @@ function shortNumber(text: string): string {
   return text.length > 20 ? `${text.slice(0, 20)}…` : text;
 }
 
-/** Checks a parsed program; errors go to `diagnostics`, and the model holds what checked. */
-export function elaborate(source: Source, program: Program, diagnostics: Diagnostics): Model {
-  return new Elaborator(source, diagnostics).run(program);
+/** Told of every expression that checked, with its node (for editors: the shape under the cursor). */
+export type ExprObserver = (e: Expr, node: Node) => void;
+
+/**
+ * Checks a parsed program; errors go to `diagnostics`, and the model holds what checked.
+ * `observe`, if given, is called with every expression that checked and its node.
+ */
+export function elaborate(source: Source, program: Program, diagnostics: Diagnostics, observe?: ExprObserver): Model {
+  return new Elaborator(source, diagnostics, observe).run(program);
 }

@@ -2,7 +2,8 @@
  * Suggestions in error messages: the nearest name for a typo, what to write instead of a
  * function from NumPy or PyTorch habits, and the declaration an undeclared name's use implies.
  */
-import type { BinaryOp, Expr } from '../syntax/ast.js';
+import { indexExprs, type BinaryOp, type Expr } from '../syntax/ast.js';
+import type { Fix } from '../diagnostics/errors.js';
 import type { Span } from '../diagnostics/source.js';
 import { estimateCall as estimateFunctionCall, FUNCTION_NAMES, isFunctionName, keepsShape } from '../ops/functions.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
@@ -55,6 +56,12 @@ export interface UnknownName {
   readonly candidates: readonly string[];
   /** The type a declaration of the name would have. */
   readonly type: () => string;
+}
+
+/** The name an unknown name is a typo of, when its message says "did you mean" (the quick fix). */
+export function unknownNameReplacement(u: UnknownName): string | undefined {
+  if (u.later !== undefined || u.name === 'pi' || isFunctionName(u.name) || u.reserved) return undefined;
+  return nearest(u.name, u.candidates);
 }
 
 export function unknownNameMessage(u: UnknownName): string {
@@ -192,8 +199,16 @@ const INSTEAD: Readonly<Record<string, (args: readonly Argument[], matrix: boole
     return `norm2(${x}) or ||${x}|| for the Euclidean norm, norm1(${x}) for the 1-norm`;
   },
   transpose: (args) => `${arg(args, 0, 'A').operand}^T`,
-  max: (args) => reluOf(args),
-  maximum: (args) => reluOf(args),
+  // np.max, torch.max, np.amax: one argument is gradc's max(x); with a second (an axis there), the
+  // largest entry is still max(x), since gradc's max(a, b) is elementwise, as np.maximum.
+  max: (args) => extremumOf('max', args, false),
+  amax: (args) => extremumOf('max', args, false),
+  min: (args) => extremumOf('min', args, false),
+  amin: (args) => extremumOf('min', args, false),
+  maximum: (args) => extremumOf('max', args, true),
+  minimum: (args) => extremumOf('min', args, true),
+  fmax: (args) => extremumOf('max', args, true),
+  fmin: (args) => extremumOf('min', args, true),
   log_softmax: (args, matrix) => logSoftmaxOf(args, matrix),
   logsoftmax: (args, matrix) => logSoftmaxOf(args, matrix),
   matmul: (args) => `${arg(args, 0, 'A').operand} ${arg(args, 1, 'x').operand}`,
@@ -205,12 +220,47 @@ const INSTEAD: Readonly<Record<string, (args: readonly Argument[], matrix: boole
   solve: (args) => `inv(${arg(args, 0, 'A').text}) ${arg(args, 1, 'b').operand}`,
 };
 
-/** max(0, x) and max(x, 0) are relu(x); a max of anything else has no equivalent. */
+/** max(0, x) and max(x, 0) are relu(x). */
 function reluOf(args: readonly Argument[]): string | undefined {
   if (args.length !== 2) return undefined;
   const zero = (a: Argument) => /^0(?:\.0*)?$/.test(a.text);
   const x = zero(args[0]!) ? args[1]! : zero(args[1]!) ? args[0]! : undefined;
   return x === undefined ? undefined : `relu(${x.text})`;
+}
+
+/** gradc's max or min for another library's: elementwise of two arguments (`pairwise`), else the largest or smallest entry. */
+function extremumOf(kind: 'max' | 'min', args: readonly Argument[], pairwise: boolean): string | undefined {
+  if (!pairwise) {
+    const x = arg(args, 0, 'x').text;
+    return args.length <= 1 ? `${kind}(${x})` : `${kind}(${x}) for the ${kind === 'max' ? 'largest' : 'smallest'} entry (gradc's ${kind}(a, b) is elementwise)`;
+  }
+  if (args.length !== 2) return undefined;
+  const relu = kind === 'max' ? reluOf(args) : undefined;
+  const call = `${kind}(${args[0]!.text}, ${args[1]!.text})`;
+  return relu === undefined ? call : `${call} or ${relu}`;
+}
+
+/**
+ * NumPy's sum(X, axis) and mean(X, axis), which gradc writes as products with ones: axis 0 gives
+ * a row of the columns' sums, ones(m)^T X, and axis 1 a column of the rows' sums, X ones(n).
+ * Undefined unless the call is sum or mean of two arguments, the second 0 or 1.
+ */
+export function axisMessage(source: string, call: Extract<Expr, { kind: 'call' }>, scope: Scope): string | undefined {
+  const fn = call.callee;
+  const axis = call.args[1];
+  if ((fn !== 'sum' && fn !== 'mean') || call.args.length !== 2 || axis?.kind !== 'num' || (axis.value !== 0 && axis.value !== 1)) return undefined;
+  const x = argumentOf(source, call.args[0]!, 'X').operand;
+  const s = estimate(call.args[0]!, scope);
+  return `${fn} takes 1 argument (all the entries); ${axisProduct(fn, x, axis.value, s?.rows ?? 'm', s?.cols ?? 'n')}`;
+}
+
+/** `for sum(X, axis=0) write ones(m)^T X (the sum of each column, a row)`. */
+export function axisProduct(fn: 'sum' | 'mean', x: string, axis: 0 | 1, rows: Dim, cols: Dim): string {
+  const what = fn === 'sum' ? 'sum' : 'mean';
+  const product = axis === 0 ? `ones(${rows})^T ${x}` : `${x} ones(${cols})`;
+  const scaled = fn === 'sum' ? product : `${product} / ${axis === 0 ? rows : cols}`;
+  const result = axis === 0 ? `the ${what} of each column, a row` : `the ${what} of each row, a column`;
+  return `for NumPy's ${fn}(X, axis=${axis}) write ${scaled} (${result})`;
 }
 
 function logSoftmaxOf(args: readonly Argument[], matrix: boolean): string {
@@ -251,6 +301,28 @@ export function unknownFunctionMessage(source: string, call: Extract<Expr, { kin
   if (suggestion !== undefined) return `unknown function '${fn}'; write ${suggestion}`;
   const close = nearest(fn, FUNCTION_NAMES);
   return close !== undefined ? `unknown function '${fn}'; did you mean '${close}'?` : `unknown function '${fn}'`;
+}
+
+/** Functions whose suggestion (`INSTEAD`) is an expression that replaces the whole call. */
+const REPLACES_CALL = new Set(['transpose', 'matmul', 'inverse', 'determinant', 'logabsdet', 'solve']);
+
+/**
+ * The edit that fixes a call of an unknown function, when the message names one certain
+ * replacement: `sigmod(x)` → `sigmoid(x)`, `norm(x)` → `norm2(x)` (the Euclidean norm, the
+ * suggestion the message puts first), `transpose(A)` → `A^T`.
+ */
+export function unknownFunctionFix(source: string, call: Extract<Expr, { kind: 'call' }>): Fix | undefined {
+  const fn = call.callee;
+  if (fn === 'norm') return { span: call.calleeSpan, text: 'norm2' };
+  if (REPLACES_CALL.has(fn)) {
+    const suggestion = instead(fn, call.args.map((a) => argumentOf(source, a, 'x')));
+    // A long argument is a placeholder in the message; the fix needs the real text.
+    if (suggestion === undefined || call.args.some((a) => argumentOf(source, a, '\u0000').text === '\u0000')) return undefined;
+    return { span: call.span, text: suggestion };
+  }
+  if (Object.hasOwn(INSTEAD, fn)) return undefined;
+  const close = nearest(fn, FUNCTION_NAMES);
+  return close === undefined ? undefined : { span: call.calleeSpan, text: close };
 }
 
 // ------------------------------------------- the declaration an undeclared name's use implies
@@ -392,7 +464,7 @@ function operandsOf(e: Expr): readonly Expr[] {
     case 'binary':
       return [e.left, e.right];
     case 'index':
-      return [e.target, ...e.indices];
+      return [e.target, ...indexExprs(e.indices)];
     case 'call':
       return e.args;
   }

@@ -1,7 +1,7 @@
 /** A checked formula file: its variables, definitions and requests over one IR graph. */
 import type { Source, Span } from '../diagnostics/source.js';
 import type { Graph } from './graph.js';
-import type { Node, VarKind } from './node.js';
+import type { Node, Structure, VarKind } from './node.js';
 import type { Dim, Shape } from './shape.js';
 
 /**
@@ -14,6 +14,8 @@ export interface Variable {
   readonly shape: Shape;
   /** index(K): the bound K. */
   readonly bound?: Dim;
+  /** symmetric(n), spd(n): a matrix (kind `matrix`, n x n) with that structure. */
+  readonly structure?: Structure;
   readonly node: Node;
   readonly span: Span;
 }

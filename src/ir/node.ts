@@ -1,6 +1,9 @@
 /** The typed IR: an immutable, hash-consed DAG of primitive applications with symbolic shapes. */
 import type { Span } from '../diagnostics/source.js';
 import type { Shape } from './shape.js';
+import type { Structure } from '../syntax/ast.js';
+
+export type { Structure };
 
 /** Every primitive of the IR. Each has exactly one entry in the table of src/ops/. */
 export type OpName =
@@ -21,11 +24,17 @@ export type OpName =
   | 'mean'
   | 'norm2'
   | 'logsumexp'
+  | 'max'
+  | 'min'
+  | 'maximum'
+  | 'minimum'
   | 'softmax'
   | 'tr'
   | 'diag'
   | 'diagpart'
   | 'index'
+  | 'rowslice'
+  | 'colslice'
   | 'inv'
   | 'det'
   | 'logdet'
@@ -40,6 +49,8 @@ export interface Attrs {
   readonly name?: string;
   /** var: how it was declared. */
   readonly varKind?: VarKind;
+  /** var: `symmetric(n)` or `spd(n)` (a matrix; its value is promised symmetric, or positive definite). */
+  readonly structure?: Structure;
   /** const and fill: the value. */
   readonly value?: number;
   /**

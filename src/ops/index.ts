@@ -3,8 +3,10 @@ import type { OpName } from '../ir/node.js';
 import { add, div, mul, pow, unary } from './arithmetic.js';
 import { constant, dim, eye, fill, onehot, variable } from './leaves.js';
 import { diag, diagpart, index, matmul, tr, transpose } from './linear.js';
+import { max, maximum, min, minimum } from './extrema.js';
 import { det, inv, logdet, solve } from './matrix.js';
 import { logsumexp, mean, norm2, softmax, sum } from './reductions.js';
+import { colslice, rowslice } from './slices.js';
 import type { OpDef } from './types.js';
 
 export const OPS: Readonly<Record<OpName, OpDef>> = {
@@ -25,11 +27,17 @@ export const OPS: Readonly<Record<OpName, OpDef>> = {
   mean,
   norm2,
   logsumexp,
+  max,
+  min,
+  maximum,
+  minimum,
   softmax,
   tr,
   diag,
   diagpart,
   index,
+  rowslice,
+  colslice,
   inv,
   det,
   logdet,

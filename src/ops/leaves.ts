@@ -82,6 +82,8 @@ export const fill: OpDef = {
     },
   ],
   build: (g, _args, attrs) => g.fill(attrs.value!, attrs.shape!),
+  // A 1 x 1 fill is a constant.
+  identities: (_args, g, attrs) => (isScalar(attrs.shape!) ? g.constant(attrs.value!) : undefined),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
   jvp: leafJvp,
@@ -140,6 +142,8 @@ export const eye: OpDef = {
     },
   ],
   build: (g, _args, attrs) => g.eye(attrs.shape!.rows),
+  // The 1 x 1 identity is 1.
+  identities: (_args, g, attrs) => (attrs.shape!.rows === 1 ? g.constant(1) : undefined),
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
   jvp: leafJvp,

@@ -1,11 +1,13 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
+import { isOne, isZero } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index } from './lowering.js';
 import { column, entries, total } from './jvp.js';
-import { anywhere, type OpDef } from './types.js';
+import { anywhere, type Builder, type OpDef } from './types.js';
+import { scaling } from './identities.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
 export function matmulShape(a: Shape, b: Shape): Shape {
@@ -91,6 +93,7 @@ export const matmul: OpDef = {
     },
   ],
   build: (g, args) => g.matmul(args[0]!, args[1]!),
+  identities: matmulIdentities,
   shape: (args) => matmulShape(args[0]!, args[1]!),
   // C = A B: dA = dC Bᵀ, dB = Aᵀ dC.
   vjp: (n, adj, g, needed) => {
@@ -150,11 +153,14 @@ export const transpose: OpDef = {
   name: 'transpose',
   functions: [],
   build: (g, args) => g.transpose(args[0]!),
+  identities: transposeIdentities,
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   jvp: (_n, [j]) => j,
-  formula: (_n, a, ctx) => ({ text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix }),
+  formula: (n, a, ctx) => symmetricSolveTransposed(n, a[0]!, ctx, false) ?? { text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix },
   latex: (n, a, ctx) => {
+    const symmetric = symmetricSolveTransposed(n, a[0]!, ctx, true);
+    if (symmetric !== undefined) return symmetric;
     // inv(X)ᵀ is X^{-\top}, unless the inverse prints as a name of its own.
     const x = n.args[0]!;
     if (x.op === 'inv') {
@@ -167,6 +173,20 @@ export const transpose: OpDef = {
   lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
 };
 
+/**
+ * (inv(S) B)ᵀ = Bᵀ inv(S) for S declared symmetric or spd: the Matrix Cookbook's S⁻¹ r rᵀ S⁻¹
+ * rather than S⁻¹ r (S⁻¹ r)ᵀ. Undefined unless the solve prints as a product (not a name).
+ */
+function symmetricSolveTransposed(n: Node, arg: Printed, ctx: PrintContext, latex: boolean): Printed | undefined {
+  const x = n.args[0]!;
+  if (x.op !== 'solve' || arg.prec !== Prec.Product) return undefined;
+  const [a, b] = x.args as [Node, Node];
+  if (a.op !== 'var' || a.attrs.structure === undefined) return undefined;
+  const s = ctx.node(a);
+  const bt = latex ? `${supBase(ctx.node(b))}^\\top` : `${ctx.wrap(ctx.node(b), Prec.Postfix)}^T`;
+  return { text: `${bt} ${latex ? `${supBase(s)}^{-1}` : `inv(${s.text})`}`, prec: Prec.Product };
+}
+
 export function squareShape(what: string, s: Shape): void {
   if (s.rows !== s.cols) throw new ShapeError(`${what} needs a square matrix, not ${describeShape(s)}`);
 }
@@ -175,6 +195,7 @@ export const tr: OpDef = {
   name: 'tr',
   functions: [{ names: ['tr', 'trace'], arity: 1, build: (a, g) => g.tr(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.tr(args[0]!),
+  identities: ofScalarItself,
   shape: (args) => {
     squareShape('tr', args[0]!);
     return shape(1, 1);
@@ -214,6 +235,7 @@ export const diag: OpDef = {
     },
   ],
   build: (g, args) => g.diag(args[0]!),
+  identities: ofScalarItself,
   shape: (args) => {
     const v = args[0]!;
     if (!isColumn(v) && !isRow(v)) throw new ShapeError(`diag needs a vector or a square matrix, not ${describeShape(v)}`);
@@ -248,6 +270,7 @@ export const diagpart: OpDef = {
   name: 'diagpart',
   functions: [], // written diag(M): see diag
   build: (g, args) => g.diagpart(args[0]!),
+  identities: diagpartIdentities,
   shape: (args) => {
     squareShape('diag', args[0]!);
     return shape(args[0]!.rows, 1);
@@ -334,3 +357,61 @@ export const index: OpDef = {
     },
   },
 };
+
+/** Matrix product; a 1 x 1 factor scales the other; eye and zeros vanish; inv(X) B is a solve. */
+function matmulIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const [a, b] = args as [Node, Node];
+  const s = matmul.shape([a.shape, b.shape], {});
+  if (isScalar(a.shape) || isScalar(b.shape)) return g.mul(a, b);
+  if (isZero(a) || isZero(b)) return g.zeros(s);
+  if (a.op === 'eye') return b;
+  if (b.op === 'eye') return a;
+  // Summing the rows or columns of diag(v) gives v back: 1ᵀ diag(v) = vᵀ, diag(v) 1 = v.
+  if (isOne(a) && a.shape.rows === 1 && g.opOf(b) === 'diag' && isColumn(b.args[0]!.shape)) return g.transpose(b.args[0]!);
+  if (isOne(b) && b.shape.cols === 1 && g.opOf(a) === 'diag' && isColumn(a.args[0]!.shape)) return a.args[0]!;
+  const left = scaling(g, a);
+  if (left !== undefined) return g.mul(left.factor, g.matmul(left.rest, b));
+  const right = scaling(g, b);
+  if (right !== undefined) return g.mul(right.factor, g.matmul(a, right.rest));
+  // inv(X) B and inv(X)ᵀ B are solves; (P inv(X)) B is P (inv(X) B), so x^T inv(S) x solves once.
+  const inverse = inverseOf(a, g);
+  if (inverse !== undefined) return g.solve(inverse, b);
+  if (g.opOf(a) === 'matmul' && inverseOf(a.args[1]!, g) !== undefined) return g.matmul(a.args[0]!, g.matmul(a.args[1]!, b));
+  return undefined;
+}
+
+/** X for inv(X), Xᵀ for inv(X)ᵀ, when rewrites may look into them; else undefined. */
+function inverseOf(n: Node, g: Builder): Node | undefined {
+  if (g.opOf(n) === 'inv') return n.args[0]!;
+  if (g.opOf(n) === 'transpose' && g.opOf(n.args[0]!) === 'inv') return g.transpose(n.args[0]!.args[0]!);
+  return undefined;
+}
+
+/** Double transpose, transposes of scalars, fills, eye and diagonal matrices, of scalings and of products. */
+function transposeIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const a = args[0]!;
+  if (isScalar(a.shape)) return a;
+  if (g.opOf(a) === 'transpose') return a.args[0]!;
+  if (a.op === 'fill') return g.fill(a.attrs.value!, transposeShape(a.shape));
+  if (a.op === 'eye') return a;
+  if (g.opOf(a) === 'diag') return a;
+  // Sᵀ = S of a variable declared symmetric(n) or spd(n).
+  if (a.op === 'var' && a.attrs.structure !== undefined) return a;
+  const scaled = scaling(g, a);
+  if (scaled !== undefined) return g.mul(scaled.factor, g.transpose(scaled.rest));
+  if (g.opOf(a) === 'matmul') return g.matmul(g.transpose(a.args[1]!), g.transpose(a.args[0]!));
+  return undefined;
+}
+
+/** The scalar itself for anything 1 x 1. */
+function ofScalarItself(args: readonly Node[]): Node | undefined {
+  return isScalar(args[0]!.shape) ? args[0]! : undefined;
+}
+
+/** diag(diag(v)) is v as a column, also when v is a row. */
+function diagpartIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const m = args[0]!;
+  if (isScalar(m.shape)) return m;
+  if (g.opOf(m) === 'diag') return m.args[0]!.shape.cols === 1 ? m.args[0]! : g.transpose(m.args[0]!);
+  return undefined;
+}

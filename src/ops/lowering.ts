@@ -43,25 +43,31 @@ export interface LowerContext {
   /** The statements of a matrix product `n` into array `into` (kernels where they apply, else loops). */
   product(n: Node, into: string): string[];
   /**
-   * The LU factorisation of square matrix `m` (of its argument when `m` is a transpose), made
-   * once per function: the first request's `statements` compute it (and throw a RangeError
-   * naming the function and the matrix when it is singular); later requests get none.
+   * The factorisation of square matrix `m` (of its argument when `m` is a transpose), made once
+   * per function: LU with partial pivoting, or Cholesky for a matrix declared spd (made by the
+   * input checks). The first request's `statements` compute it (and throw a RangeError naming
+   * the function and the matrix when it is singular); later requests get none.
    */
   factor(m: Node): Factorisation;
 }
 
-/** A matrix's LU factorisation with partial pivoting in generated code (kernels in src/codegen/lu.ts). */
+/**
+ * A matrix's factorisation in generated code (kernels in src/codegen/lu.ts and cholesky.ts),
+ * read through what it computes: an op's lowering never depends on which one it is.
+ */
 export interface Factorisation {
-  /** Statements to emit before reading the locals: empty when the matrix is factorised already. */
+  /** Statements to emit before the others: empty when the matrix is factorised already. */
   readonly statements: readonly string[];
-  /** P X = L U packed row-major: L (unit diagonal) below the diagonal, U on and above. */
-  readonly lu: string;
-  /** The row swapped with row k at step k. */
-  readonly pivots: string;
   /** The matrix's size. */
   readonly size: string;
-  /** Whether the matrix asked for is the transpose of the one factorised: solves use Xᵀ. */
-  readonly transposed: boolean;
+  /** Statements solving X b' = b in place for the row-major array `b` with `cols` columns (Xᵀ for a transpose). */
+  solve(b: string, cols: string): string[];
+  /** Statements writing X⁻¹ (of the matrix asked for) into the n x n array `out`. */
+  inverse(out: string): string[];
+  /** Statements declaring `acc` as det X. */
+  det(acc: string): string[];
+  /** Statements declaring `acc` as log |det X|. */
+  logAbsDet(acc: string): string[];
 }
 
 /** The array a buffer lowering fills. */

@@ -3,15 +3,17 @@
  * solve inv(A) B that products with an inverse become. Generated code factorises each matrix
  * once per call (LU with partial pivoting, `ctx.factor`) and reads every one of these from it.
  */
+import { isZero } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
-import { SCALAR, shape, type Shape } from '../ir/shape.js';
+import { isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { squareShape } from './linear.js';
 import type { LowerContext } from './lowering.js';
 import { atom, delimit, factor, fcall, supBase } from './print.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 import { column, total } from './jvp.js';
-import type { ArgumentDomain, OpDef } from './types.js';
+import type { ArgumentDomain, Builder, OpDef } from './types.js';
+import { scaling } from './identities.js';
 
 /** A matrix read directly by these functions is sampled invertible (src/check/random.ts). */
 const invertible = (): readonly (ArgumentDomain | undefined)[] => ['invertible'];
@@ -36,6 +38,7 @@ export const inv: OpDef = {
   name: 'inv',
   functions: [{ names: ['inv'], arity: 1, build: (a, g) => g.inv(a.value(0)), estimate: (a) => a.shape(0) }],
   build: (g, args) => g.inv(args[0]!),
+  identities: invIdentities,
   shape: (args) => {
     squareShape('inv', args[0]!);
     return args[0]!;
@@ -59,8 +62,7 @@ export const inv: OpDef = {
     // From the factors, as LAPACK's getri (src/codegen/lu.ts).
     buffer: (n, t, ctx) => {
       const f = factorised(n.args[0]!, ctx);
-      ctx.useHelper('luInverse$');
-      return [...f.statements, t.allocation, `luInverse$(${f.lu}, ${f.size}, ${f.pivots}, ${t.name}, ${f.transposed});`];
+      return [...f.statements, t.allocation, ...f.inverse(t.name)];
     },
   },
 };
@@ -70,6 +72,7 @@ export const solve: OpDef = {
   name: 'solve',
   functions: [], // written inv(A) B
   build: (g, args) => g.solve(args[0]!, args[1]!),
+  identities: solveIdentities,
   shape: (args): Shape => {
     const [a, b] = args as [Shape, Shape];
     squareShape('inv', a);
@@ -101,12 +104,11 @@ export const solve: OpDef = {
     buffer: (n, t, ctx) => {
       const b = n.args[1]!;
       const f = factorised(n.args[0]!, ctx);
-      ctx.useHelper('luSolve$');
       return [
         ...f.statements,
         t.allocation,
         ...ctx.loop(b, (at) => [`${t.name}[${at.flat ?? `${at.row} * ${ctx.cols(b)} + ${at.col}`}] = ${ctx.elem(b, at)};`]),
-        `luSolve$(${f.lu}, ${f.size}, ${f.pivots}, ${t.name}, ${ctx.cols(b)}, ${f.transposed});`,
+        ...f.solve(t.name, ctx.cols(b)),
       ];
     },
   },
@@ -121,6 +123,7 @@ export const det: OpDef = {
   name: 'det',
   functions: [{ names: ['det'], arity: 1, build: (a, g) => g.det(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.det(args[0]!),
+  identities: detIdentities,
   shape: (args) => {
     squareShape('det', args[0]!);
     return SCALAR;
@@ -141,17 +144,10 @@ export const det: OpDef = {
   lower: {
     kind: 'reduction',
     readsOnce: true,
-    // The product of U's diagonal, its sign flipped by each row swap.
+    // From the factors' diagonal (src/codegen/lu.ts, cholesky.ts).
     emit: (n, acc, ctx) => {
       const f = factorised(n.args[0]!, ctx);
-      return [
-        ...f.statements,
-        `let ${acc} = 1;`,
-        `for (let i = 0; i < ${f.size}; i++) {`,
-        `${acc} *= ${f.lu}[i * ${f.size} + i];`,
-        `if (${f.pivots}[i] !== i) ${acc} = -${acc};`,
-        '}',
-      ];
+      return [...f.statements, ...f.det(acc)];
     },
   },
 };
@@ -160,6 +156,7 @@ export const logdet: OpDef = {
   name: 'logdet',
   functions: [{ names: ['logdet'], arity: 1, build: (a, g) => g.logdet(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.logdet(args[0]!),
+  identities: logdetIdentities,
   shape: (args) => {
     squareShape('logdet', args[0]!);
     return SCALAR;
@@ -174,10 +171,49 @@ export const logdet: OpDef = {
   lower: {
     kind: 'reduction',
     readsOnce: true,
-    // A sum of logarithms, which does not overflow where the determinant would.
+    // A sum of logarithms of the factors' diagonal, which does not overflow where the determinant would.
     emit: (n, acc, ctx) => {
       const f = factorised(n.args[0]!, ctx);
-      return [...f.statements, `let ${acc} = 0;`, `for (let i = 0; i < ${f.size}; i++) ${acc} += Math.log(Math.abs(${f.lu}[i * ${f.size} + i]));`];
+      return [...f.statements, ...f.logAbsDet(acc)];
     },
   },
 };
+
+/** Of a scalar, 1 / s; inv(I) = I, inv(Xᵀ) = inv(X)ᵀ and inv(inv(X)) = X. */
+function invIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const m = args[0]!;
+  if (isScalar(m.shape)) return g.div(g.constant(1), m);
+  if (m.op === 'eye') return m;
+  if (g.opOf(m) === 'transpose') return g.transpose(g.inv(m.args[0]!));
+  if (g.opOf(m) === 'inv') return m.args[0]!;
+  return undefined;
+}
+
+/** inv(a) b with a or b scalar is a product; of zeros, zeros; inv(I) b = b; a scaling of b scales the solve. */
+function solveIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const [a, b] = args as [Node, Node];
+  if (isScalar(a.shape) || isScalar(b.shape)) return g.matmul(g.inv(a), b);
+  if (isZero(b)) return g.zeros(solve.shape([a.shape, b.shape], {}));
+  if (a.op === 'eye') return b;
+  // inv(A) I = inv(A): a Hessian's inv(S) eye(n) reads inv(S).
+  if (b.op === 'eye') return g.inv(a);
+  const scaled = scaling(g, b);
+  if (scaled !== undefined) return g.mul(scaled.factor, g.solve(a, scaled.rest));
+  return undefined;
+}
+
+/** Of a scalar, itself; det(Xᵀ) = det(X). */
+function detIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const m = args[0]!;
+  if (isScalar(m.shape)) return m;
+  if (g.opOf(m) === 'transpose') return g.det(m.args[0]!);
+  return undefined;
+}
+
+/** Of a scalar, log |s|; of Xᵀ, of X. */
+function logdetIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const m = args[0]!;
+  if (isScalar(m.shape)) return g.unary('log', g.unary('abs', m));
+  if (g.opOf(m) === 'transpose') return g.logdet(m.args[0]!);
+  return undefined;
+}

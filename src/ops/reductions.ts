@@ -5,7 +5,8 @@ import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
 import { fold } from './lowering.js';
-import { anywhere, type OpDef } from './types.js';
+import { anywhere, type Builder, type OpDef } from './types.js';
+import { nonnegative, scaling } from './identities.js';
 import { Prec } from './printed.js';
 import { column, entries, weighted } from './jvp.js';
 
@@ -18,6 +19,7 @@ export const sum: OpDef = {
     { names: ['norm1'], arity: 1, build: (a, g) => g.sum(g.unary('abs', a.value(0))), estimate: () => SCALAR },
   ],
   build: (g, args) => g.sum(args[0]!),
+  identities: sumIdentities,
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.ones(n.args[0]!.shape)) : undefined],
   jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, g.ones(shape(entries(n.args[0]!.shape), 1)), j)),
@@ -41,6 +43,7 @@ export const mean: OpDef = {
   name: 'mean',
   functions: [{ names: ['mean'], arity: 1, build: (a, g) => g.mean(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.mean(args[0]!),
+  identities: (args) => (isScalar(args[0]!.shape) ? args[0]! : undefined),
   shape: toScalar,
   vjp: (n, adj, g, needed) => {
     if (!needed[0]) return [undefined];
@@ -63,6 +66,8 @@ export const norm2: OpDef = {
   name: 'norm2',
   functions: [{ names: ['norm2'], arity: 1, build: (a, g) => g.norm2(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.norm2(args[0]!),
+  // The norm of a nonnegative scalar is itself: ||x^T x|| is x^T x.
+  identities: (args, g) => (nonnegative(args[0]!, g) ? args[0]! : undefined),
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.div(adj, n), n.args[0]!) : undefined],
   // A norm inside a norm is written norm2(...): `||||y|| y||` would not read back.
@@ -196,3 +201,13 @@ export const softmax: OpDef = {
     },
   },
 };
+
+/** The sum of a scalar is itself; of a one-hot vector, 1 (its index is checked in range at run time); of a scaling, scaled. */
+function sumIdentities(args: readonly Node[], g: Builder): Node | undefined {
+  const a = args[0]!;
+  if (isScalar(a.shape)) return a;
+  if (g.opOf(a) === 'onehot') return g.constant(1);
+  const scaled = scaling(g, a);
+  if (scaled !== undefined) return g.mul(scaled.factor, g.sum(scaled.rest));
+  return undefined;
+}

@@ -1,5 +1,5 @@
 /** What every primitive defines, in one place: shape rule, derivative rule, printed forms. */
-import type { Attrs, Node, OpName, VarKind } from '../ir/node.js';
+import type { Attrs, Node, OpName, Structure, VarKind } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
 import type { UnaryBuilder, UnaryDomain } from './elementwise.js';
 import type { Lowering } from './lowering.js';
@@ -10,7 +10,7 @@ import type { PrintRule } from './printed.js';
  * Graph implements it. Declared here, so the op table never imports the graph that reads it.
  */
 export interface Builder extends UnaryBuilder {
-  variable(name: string, varKind: VarKind, s: Shape): Node;
+  variable(name: string, varKind: VarKind, s: Shape, structure?: Structure): Node;
   dimValue(d: Dim): Node;
   fill(value: number, s: Shape): Node;
   zeros(s: Shape): Node;
@@ -23,11 +23,20 @@ export interface Builder extends UnaryBuilder {
   mean(a: Node): Node;
   norm2(a: Node): Node;
   logsumexp(a: Node): Node;
+  /** The largest (smallest) entry. */
+  max(a: Node): Node;
+  min(a: Node): Node;
+  /** Elementwise max(a, b), min(a, b), with broadcasting. */
+  maximum(a: Node, b: Node): Node;
+  minimum(a: Node, b: Node): Node;
   softmax(a: Node): Node;
   tr(a: Node): Node;
   diag(v: Node): Node;
   diagpart(m: Node): Node;
   index(target: Node, indices: readonly Node[]): Node;
+  /** Row i of a matrix, M[i, :] (1 x n), and column j, M[:, j] (m x 1). */
+  rowslice(m: Node, i: Node): Node;
+  colslice(m: Node, j: Node): Node;
   inv(m: Node): Node;
   det(m: Node): Node;
   logdet(m: Node): Node;
@@ -35,7 +44,18 @@ export interface Builder extends UnaryBuilder {
   solve(a: Node, b: Node): Node;
   /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */
   unbroadcast(adjoint: Node, target: Shape): Node;
+  /** The node's op if rewrites may look into it, or 'sealed' for a user's definition (a rewrite through it would lose its derivative). */
+  opOf(n: Node): OpName | 'sealed';
 }
+
+/**
+ * The cheap local identities of an op's smart constructor (constant folding, 0, 1 and eye
+ * eliminated, double transpose, scalar factors pulled to the front, `inv(X) B` as a solve):
+ * the node that `op(args)` with `attrs` equals, built through `g`, or undefined to build the op
+ * as it is. Read an argument's op with `g.opOf`, which does not look into a user's definition.
+ * Canonicalisation proper is src/simplify's job.
+ */
+export type Identities = (args: readonly Node[], g: Builder, attrs: Attrs) => Node | undefined;
 
 /**
  * The vector-Jacobian product: given the node and the adjoint of its value, the adjoint
@@ -101,6 +121,8 @@ export interface OpDef {
   readonly jvp: JvpRule;
   /** Rebuilds the node from (possibly rewritten) arguments through the graph's smart constructor. */
   readonly build: (g: Builder, args: readonly Node[], attrs: Attrs) => Node;
+  /** The identities the graph applies when it builds the op (see `Identities`); absent when there are none. */
+  readonly identities?: Identities;
   /** Formula syntax: what `gradc derive` prints, and what the parser reads back. */
   readonly formula: PrintRule;
   /** Textbook LaTeX. */

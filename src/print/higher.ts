@@ -62,7 +62,8 @@ export function toFormulaHigher(
     if (h.request.kind === 'hvp') {
       for (const d of h.directions) {
         const variable = model.variables.find((v) => v.name === d.of)!;
-        lines.push({ request, kind: 'direction', name: d.name, of, wrt: [d.of], text: `${d.name} : ${declaration(variable.kind, variable.shape)}` });
+        const type = d.structure !== undefined ? `${d.structure}(${dimText(variable.shape.rows)})` : declaration(variable.kind, variable.shape);
+        lines.push({ request, kind: 'direction', name: d.name, of, wrt: [d.of], text: `${d.name} : ${type}` });
       }
     }
     const blockNames = new Map<string, string>();

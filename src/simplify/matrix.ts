@@ -12,10 +12,12 @@ import { isScalar, sameShape } from '../ir/shape.js';
 const MAX_DEPTH = 64;
 
 /**
- * Whether `n` is symmetric by construction: the identity, ones, a diagonal matrix, Xᵀ X and
- * X Xᵀ, A + Aᵀ, and sums, scalings, elementwise functions, products of symmetric matrices taken
- * elementwise, inverses and transposes of symmetric ones. Definitions are looked into (reading
- * them rewrites nothing). A variable is not known to be symmetric.
+ * Whether `n` is symmetric by construction: a variable declared `symmetric(n)` or `spd(n)`, the
+ * identity, ones, a diagonal matrix, A + Aᵀ, and sums, scalings, elementwise functions, products
+ * of symmetric matrices taken elementwise, inverses and transposes of symmetric ones, and every
+ * matrix product that reads the same backwards transposed: Xᵀ X, X Xᵀ, Xᵀ S X, X S Xᵀ,
+ * S⁻¹ r rᵀ S⁻¹, Xᵀ S⁻¹ X (S symmetric). Definitions are looked into (reading them rewrites
+ * nothing). A matrix variable declared `matrix(n, n)` is not known to be symmetric.
  */
 export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>(), depth = 0): boolean {
   if (isScalar(n.shape) || n.shape.rows !== n.shape.cols) return false;
@@ -39,16 +41,19 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'div':
     case 'pow':
     case 'unary':
+    case 'maximum':
+    case 'minimum':
     case 'inv':
     case 'transpose':
       result = n.args.every(sym);
       break;
-    case 'matmul': {
-      const [a, b] = n.args as [Node, Node];
-      result = isTransposeOf(b, a, g);
-      break;
-    }
     case 'var':
+      result = n.attrs.structure !== undefined;
+      break;
+    case 'matmul':
+    case 'solve':
+      result = palindrome(n, (m) => isSymmetric(m, g, memo, depth + 1));
+      break;
     case 'const':
     case 'dim':
     case 'onehot':
@@ -56,18 +61,72 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'mean':
     case 'norm2':
     case 'logsumexp':
+    case 'max':
+    case 'min':
     case 'softmax':
     case 'tr':
     case 'diagpart':
     case 'index':
+    case 'rowslice':
+    case 'colslice':
     case 'det':
     case 'logdet':
-    case 'solve':
       result = false;
       break;
   }
   memo.set(n.id, result);
   return result;
+}
+
+/** A factor of a matrix product: `node`, transposed when `t`, inverted when `inv`. */
+interface Factor {
+  readonly node: Node;
+  readonly t: boolean;
+  readonly inv: boolean;
+}
+
+/** The factors of a product, left to right: through products, solves (A⁻¹ B), scalings and transposes. */
+function factors(n: Node, depth = 0): Factor[] {
+  if (depth <= MAX_DEPTH) {
+    switch (n.op) {
+      case 'matmul':
+        return [...factors(n.args[0]!, depth + 1), ...factors(n.args[1]!, depth + 1)];
+      case 'solve':
+        return [{ node: n.args[0]!, t: false, inv: true }, ...factors(n.args[1]!, depth + 1)];
+      case 'inv':
+        return [{ node: n.args[0]!, t: false, inv: true }];
+      case 'transpose':
+        return factors(n.args[0]!, depth + 1)
+          .reverse()
+          .map((f) => ({ ...f, t: !f.t }));
+      case 'mul':
+        if (isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape)) return factors(n.args[1]!, depth + 1);
+        break;
+      default:
+        break;
+    }
+  }
+  return [{ node: n, t: false, inv: false }];
+}
+
+/**
+ * Whether the product `n` equals its own transpose factor by factor: the i-th factor from the
+ * left is the transpose of the i-th from the right (or both are one symmetric matrix), and a
+ * middle factor is symmetric.
+ */
+function palindrome(n: Node, sym: (m: Node) => boolean): boolean {
+  const f = factors(n);
+  if (f.length < 2) return false;
+  for (let i = 0, j = f.length - 1; i <= j; i++, j--) {
+    const p = f[i]!;
+    const q = f[j]!;
+    if (i === j) {
+      if (!(isScalar(p.node.shape) || sym(p.node))) return false;
+    } else if (p.node !== q.node || p.inv !== q.inv || (p.t === q.t && !sym(p.node))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Whether `b` is `a`ᵀ, as the graph builds it (a transpose of a product is the product of the transposes). */

@@ -21,7 +21,8 @@ export type Expr =
     }
   | { readonly kind: 'unary'; readonly op: '-' | '+'; readonly arg: Expr; readonly span: Span }
   | { readonly kind: 'transpose'; readonly arg: Expr; readonly span: Span }
-  | { readonly kind: 'index'; readonly target: Expr; readonly indices: readonly Expr[]; readonly span: Span }
+  /** `v[i]`, `M[i, j]`, and the slices `M[i, :]`, `M[:, j]` (a `:` is a colon item). */
+  | { readonly kind: 'index'; readonly target: Expr; readonly indices: readonly IndexItem[]; readonly span: Span }
   | {
       readonly kind: 'call';
       readonly callee: string;
@@ -31,6 +32,20 @@ export type Expr =
     }
   /** `||a||`, `||a||_2` (p = 2) or `||a||_1` (p = 1). */
   | { readonly kind: 'norm'; readonly p: 1 | 2; readonly arg: Expr; readonly span: Span };
+
+/** The `:` of a slice, `M[i, :]`: every row or every column. */
+export interface Colon {
+  readonly kind: 'colon';
+  readonly span: Span;
+}
+
+/** An index: an expression, or `:`. */
+export type IndexItem = Expr | Colon;
+
+/** The expressions among indices (a `:` is none). */
+export function indexExprs(items: readonly IndexItem[]): Expr[] {
+  return items.filter((i): i is Expr => i.kind !== 'colon');
+}
 
 export interface DimExpr {
   readonly kind: 'dim';
@@ -44,7 +59,21 @@ export type TypeExpr =
   | { readonly kind: 'scalar'; readonly span: Span }
   | { readonly kind: 'vector'; readonly n: DimExpr; readonly span: Span }
   | { readonly kind: 'matrix'; readonly rows: DimExpr; readonly cols: DimExpr; readonly span: Span }
-  | { readonly kind: 'index'; readonly bound: DimExpr; readonly span: Span };
+  | { readonly kind: 'index'; readonly bound: DimExpr; readonly span: Span }
+  /**
+   * `symmetric(n)` or `spd(n)`: an n x n matrix with that structure. `extra` holds any further
+   * dimensions written (`symmetric(n, m)`), which the elaborator reports.
+   */
+  | {
+      readonly kind: 'structured';
+      readonly structure: Structure;
+      readonly n: DimExpr;
+      readonly extra: readonly DimExpr[];
+      readonly span: Span;
+    };
+
+/** A structured square matrix: symmetric, or symmetric positive definite. */
+export type Structure = 'symmetric' | 'spd';
 
 export type Statement =
   | { readonly kind: 'decl'; readonly names: readonly NameRef[]; readonly type: TypeExpr; readonly span: Span }

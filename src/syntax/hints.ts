@@ -2,6 +2,7 @@
  * Syntax errors that come from the habits of other notations (NumPy, PyTorch, C), with what
  * gradc writes instead: `A @ x`, `A.T`, `np.exp(x)`, `// a comment`.
  */
+import type { Fix } from '../diagnostics/errors.js';
 import type { Span } from '../diagnostics/source.js';
 
 /**
@@ -14,6 +15,8 @@ export type LibraryCall = (fn: string, args: readonly string[] | undefined) => s
 export interface Hint {
   readonly message: string;
   readonly span: Span;
+  /** The edit that makes the text gradc's notation, when it is certain. */
+  readonly fix?: Fix;
 }
 
 /** Prefixes of library functions: `np.exp(x)` is `exp(x)` in gradc. */
@@ -39,22 +42,90 @@ export function foreignSyntax(text: string, at: number, start: number, end: numb
   const before = text.slice(start, at);
   if (c === '/' && (text[at + 1] === '/' || (at > start && text[at - 1] === '/'))) {
     const from = text[at + 1] === '/' ? at : at - 1;
-    return { message: `'//' does not start a comment; a comment starts with #`, span: { start: from, end: from + 2 } };
+    const span = { start: from, end: from + 2 };
+    return { message: `'//' does not start a comment; a comment starts with #`, span, fix: { span, text: '#' } };
   }
   if (c === '@') {
     const a = trailingOperand(before) ?? 'A';
     const x = leadingOperand(text.slice(at + 1, end)) ?? 'x';
-    return { message: `'@' is not an operator; write the matrix product as ${a} ${x} or ${a} * ${x}`, span: { start: at, end: at + 1 } };
+    // The fix writes juxtaposition: `A @ x` becomes `A x`, `A@x` becomes `A x`.
+    let [from, to] = [at, at + 1];
+    while (from > start && /[ \t]/.test(text[from - 1]!)) from--;
+    while (to < end && /[ \t]/.test(text[to]!)) to++;
+    const fix = { span: { start: from, end: to }, text: ' ' };
+    return { message: `'@' is not an operator; write the matrix product as ${a} ${x} or ${a} * ${x}`, span: { start: at, end: at + 1 }, fix };
   }
+  if (c === '=') return keywordArgument(text, at, start);
   if (c !== '.') return undefined;
   // `.T` first: `tf.T` is more likely the transpose of a matrix named tf than a TensorFlow function.
   if (text[at + 1] === 'T' && !IDENT_CHAR.test(text[at + 2] ?? '')) {
     const a = trailingOperand(before) ?? 'A';
-    return { message: `'.T' is not a transpose; write ${a}^T`, span: { start: at, end: at + 2 } };
+    const span = { start: at, end: at + 2 };
+    return { message: `'.T' is not a transpose; write ${a}^T`, span, fix: { span, text: '^T' } };
   }
   const libraryStart = runStart(before, before.length);
   if (LIBRARIES.has(before.slice(libraryStart)) && before[libraryStart - 1] !== '.') return libraryHint(text, start + libraryStart, at, end, libraryCall);
-  return undefined;
+  return methodHint(text, at, start, end);
+}
+
+/** Reductions that NumPy and PyTorch also call as methods, `X.sum(0)`. */
+const METHODS = new Set(['sum', 'mean', 'max', 'min']);
+
+/**
+ * NumPy's sum and mean along an axis as gradc writes them, products with ones: axis 0 gives a
+ * row of the columns' sums, `ones(m)^T X` (m the rows of X), axis 1 a column of the rows' sums.
+ */
+function alongAxis(fn: string, x: string, axis: string | undefined): string {
+  if (fn !== 'sum' && fn !== 'mean') return axis === undefined ? `${fn}(${x})` : `${fn}(${x}) for the ${fn === 'max' ? 'largest' : 'smallest'} entry`;
+  const rows = fn === 'sum' ? `ones(m)^T ${x}` : `ones(m)^T ${x} / m`;
+  const cols = fn === 'sum' ? `${x} ones(n)` : `${x} ones(n) / n`;
+  const each = fn === 'sum' ? 'sum' : 'mean';
+  if (axis === '0') return `${rows} for the ${each} of each column (a row; m is the number of rows of ${x})`;
+  if (axis === '1' || axis === '-1') return `${cols} for the ${each} of each row (a column; n is the number of columns of ${x})`;
+  return `${fn}(${x}) for all the entries, ${rows} for each column's, ${cols} for each row's (X m x n)`;
+}
+
+/** `X.sum(0)`, `X.mean(axis=1)`, `x.max()`: NumPy and PyTorch methods, as gradc's functions. */
+function methodHint(text: string, dot: number, start: number, end: number): Hint | undefined {
+  const fn = MEMBERS.exec(text.slice(dot + 1, end))?.[0];
+  if (fn === undefined || !METHODS.has(fn)) return undefined;
+  const args = callArguments(text, dot + 1 + fn.length, end, true);
+  if (args === undefined) return undefined;
+  const x = trailingOperand(text.slice(start, dot)) ?? 'X';
+  const axis = args[0]?.replace(/^(?:axis|dim)\s*=\s*/, '');
+  return { message: `'.${fn}(...)' is not a function call here; write ${alongAxis(fn, x, axis)}`, span: { start: dot, end: dot + 1 + fn.length } };
+}
+
+/** `sum(X, axis=0)`: keyword arguments; sum and mean along an axis are products with ones. */
+function keywordArgument(text: string, at: number, start: number): Hint | undefined {
+  const before = text.slice(start, at);
+  const keyStart = runStart(before, before.trimEnd().length);
+  const key = before.slice(keyStart).trim();
+  if (key === '') return undefined;
+  // The call the keyword is in: the name before the innermost open parenthesis.
+  let depth = 0;
+  let open = -1;
+  for (let i = keyStart - 1; i >= 0; i--) {
+    if (before[i] === ')') depth++;
+    else if (before[i] === '(') {
+      if (depth === 0) {
+        open = i;
+        break;
+      }
+      depth--;
+    }
+  }
+  if (open < 0) return undefined;
+  const fn = before.slice(runStart(before, open), open);
+  const span = { start: start + keyStart, end: at + 1 };
+  const args = callArguments(text, start + open, text.length, true) ?? [];
+  const x = args[0] !== undefined && !/=/.test(args[0]) && args[0].length <= 40 ? args[0] : 'X';
+  const operand = /^[\p{L}_][\p{L}\p{M}\p{Nd}_]*$/u.test(x) ? x : `(${x})`;
+  const value = /^\s*(-?[0-9]+)/.exec(text.slice(at + 1))?.[1];
+  if ((key === 'axis' || key === 'dim') && METHODS.has(fn)) {
+    return { message: `functions take no keyword arguments ('${key}='); write ${alongAxis(fn, operand, value)}`, span };
+  }
+  return { message: `functions take no keyword arguments ('${key}=')`, span };
 }
 
 /** `np.exp(x)`, `np.linalg.norm(x)`, `torch.sigmoid(x)`: the library's prefix goes, and the function is gradc's or has an equivalent. */
@@ -68,14 +139,14 @@ function libraryHint(text: string, from: number, dot: number, end: number, libra
   if (fn === '') return { message: `functions take no '${prefix}' prefix`, span };
   const args = callArguments(text, prefixEnd + fn.length, end);
   const suggestion = libraryCall(fn, args);
-  return {
-    message: suggestion !== undefined ? `functions take no '${prefix}' prefix; write ${suggestion}` : `functions take no '${prefix}' prefix, and gradc has no function '${fn}'`,
-    span,
-  };
+  const message = suggestion !== undefined ? `functions take no '${prefix}' prefix; write ${suggestion}` : `functions take no '${prefix}' prefix, and gradc has no function '${fn}'`;
+  // `np.exp(x)`: gradc has the function itself, so dropping the prefix is the whole fix.
+  const own = suggestion !== undefined && suggestion.startsWith(`${fn}(`);
+  return own ? { message, span, fix: { span, text: '' } } : { message, span };
 }
 
-/** The positional arguments of a call whose name ends at `from` (keyword arguments such as `dim=0` left out), or undefined if no `(` follows. */
-function callArguments(text: string, from: number, end: number): string[] | undefined {
+/** The positional arguments of a call whose name ends at `from` (keyword arguments such as `dim=0` left out unless `keywords`), or undefined if no `(` follows. */
+function callArguments(text: string, from: number, end: number, keywords = false): string[] | undefined {
   let i = from;
   while (i < end && /[ \t]/.test(text[i]!)) i++;
   if (text[i] !== '(') return undefined;
@@ -92,7 +163,7 @@ function callArguments(text: string, from: number, end: number): string[] | unde
     }
     if (depth === 0) break;
   }
-  return args.map((a) => a.trim()).filter((a) => a !== '' && !KEYWORD_ARGUMENT.test(a));
+  return args.map((a) => a.trim()).filter((a) => a !== '' && (keywords || !KEYWORD_ARGUMENT.test(a)));
 }
 
 /** Where the run of identifier characters (letters, marks, digits, `_`) that ends at `end` of `s` starts; scanned backwards, in linear time. */

@@ -2,7 +2,7 @@
  * Source text → AST. The file is split into statements (a line, continued while a bracket
  * is open) and each is parsed on its own, so every syntactically bad line is reported.
  */
-import type { Expr, Program, Statement } from './ast.js';
+import { indexExprs, type Expr, type Program, type Statement } from './ast.js';
 import { Diagnostics } from '../diagnostics/errors.js';
 import { foreignSyntax, type LibraryCall } from './hints.js';
 import { Source, type Span } from '../diagnostics/source.js';
@@ -206,6 +206,9 @@ export function describeFound(text: string, at: number, end: number): string {
   return quote(c);
 }
 
+/** Words other notations use for a symmetric or positive definite matrix, where a type is expected. */
+const STRUCTURE_WORD = /^((?:sym|symm|symmetrical|symmetric|spd|pd|psd|posdef|positive_definite|cov|covariance)(?=[^\p{L}\p{M}\p{Nd}_]|$))/iu;
+
 /** The message for a syntax error at `at` in the statement chunk. */
 function syntaxMessage(text: string, chunk: Chunk, at: number, expected: readonly PeggyExpectation[]): string {
   const found = describeFound(text, at, chunk.end);
@@ -216,6 +219,10 @@ function syntaxMessage(text: string, chunk: Chunk, at: number, expected: readonl
   }
   if (c === '=' && before.endsWith(':') && /^\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*\s*:$/u.test(before)) {
     return `expected a type after ':', but found '='; a definition is written with '=' alone, like y = ...`;
+  }
+  const structured = STRUCTURE_WORD.exec(text.slice(at, chunk.end));
+  if (structured !== null && /:$/.test(before)) {
+    return `expected ${describeExpected(expected)}, but found '${structured[1]}'; declare a symmetric matrix as symmetric(n), a symmetric positive definite one (a covariance, a kernel matrix) as spd(n)`;
   }
   if (c === '.' && (/[0-9]$/.test(before) || /[0-9]/.test(text[at + 1] ?? ''))) {
     return `expected ${describeExpected(expected)}, but found '.'; a decimal number has digits on both sides of the point, like 0.5`;
@@ -252,7 +259,7 @@ function tooDeep(statement: Statement): Span | undefined {
         stack.push([e.arg, depth + 1]);
         break;
       case 'index':
-        stack.push([e.target, depth + 1], ...e.indices.map((i): [Expr, number] => [i, depth + 1]));
+        stack.push([e.target, depth + 1], ...indexExprs(e.indices).map((i): [Expr, number] => [i, depth + 1]));
         break;
       case 'call':
         stack.push(...e.args.map((a): [Expr, number] => [a, depth + 1]));
@@ -361,7 +368,7 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, options: 
       }
       const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end, libraryCall);
       if (hint !== undefined) {
-        diagnostics.report(hint.message, hint.span);
+        diagnostics.report(hint.message, hint.span, hint.fix);
         continue;
       }
       const length = at < chunk.end ? String.fromCodePoint(text.codePointAt(at)!).length : 1;

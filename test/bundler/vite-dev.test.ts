@@ -63,16 +63,19 @@ describe('gradc/vite in the dev server', () => {
     const failedRequest = () =>
       server.transformRequest('/model.formula').then(
         () => undefined,
-        (e: unknown) => e as { message: string; plugin: string; id: string; loc: unknown; stack: string },
+        (e: unknown) => e as { message: string; plugin: string; id: string; loc: unknown; stack: string; frame?: string },
       );
     await expect.poll(failedRequest, { timeout: 30_000 }).toBeDefined();
     const error = await failedRequest();
     const formula = fixture.path('model.formula');
-    expect(error && { message: error.message, plugin: error.plugin, id: error.id, loc: error.loc, stack: error.stack }).toEqual({
+    const { message, plugin, id, loc, stack, frame } = error!;
+    expect({ message, plugin, id, loc, stack, frame }).toEqual({
       message: `${formula}:3:9: unknown name 'q'; declare it first, for example 'q : vector(n)'\n  L = w^T q\n          ^`,
       plugin: 'gradc',
       id: formula,
-      loc: { file: formula, line: 3, column: 8 },
+      // The overlay prints `${loc.file}:${loc.line}:${loc.column}`: the position gradc's message gives.
+      loc: { file: formula, line: 3, column: 9 },
+      frame: '  L = w^T q\n          ^', // the caret under q, not one column after it
       stack: '', // the overlay shows no trace of gradc's code
     });
   });

@@ -55,8 +55,8 @@ describe('gradc/vite: a bad formula', () => {
       );
       const formula = fixture.path('model.formula');
       expect(error?.message).toContain(`${formula}:3:9: unknown name 'q'; declare it first, for example 'q : vector(n)'\n  L = w^T q\n          ^`);
-      // The plugin, the file and the position (column from 0, as Rollup counts) for the bundler's own report.
-      expect(error?.errors.map(({ plugin, id, loc }) => ({ plugin, id, loc }))).toEqual([{ plugin: 'gradc', id: formula, loc: { file: formula, line: 3, column: 8 } }]);
+      // The plugin, the file and the position for the bundler's own report, counted as gradc's message counts it.
+      expect(error?.errors.map(({ plugin, id, loc }) => ({ plugin, id, loc }))).toEqual([{ plugin: 'gradc', id: formula, loc: { file: formula, line: 3, column: 9 } }]);
     } finally {
       fixture.remove();
     }

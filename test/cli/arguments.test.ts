@@ -21,7 +21,16 @@ describe('--help', () => {
   it.each(COMMAND_NAMES)('gradc %s --help prints that command’s usage and exits 0', async (command) => {
     const r = await runCli([command, '--help']);
     expect(r).toEqual({ status: 0, stdout: `${COMMAND_USAGE[command]}\n`, stderr: '' });
-    expect(r.stdout.startsWith(`usage: gradc ${command} <file.formula`)).toBe(true);
+    // Every command but the language server takes formula files; the server gets them from the editor.
+    expect(r.stdout.startsWith(command === 'lsp' ? 'usage: gradc lsp [--stdio]' : `usage: gradc ${command} <file.formula`)).toBe(true);
+  });
+
+  it('gradc lsp takes no files', async () => {
+    expect(await runCli(['lsp', 'model.formula'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: "gradc: lsp takes no files: the editor sends them over the protocol\nrun 'gradc lsp --help' for usage\n",
+    });
   });
 
   it('-h and help <command> print the same text', async () => {

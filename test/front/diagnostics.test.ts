@@ -103,9 +103,9 @@ grad z wrt x
   });
 
   it('errors in one declaration list are each reported', () => {
-    expect(errors('x : scalar\nx, T : scalar')).toEqual([
+    expect(errors('x : scalar\nx, pi : scalar')).toEqual([
       "2:1: 'x' is already a variable; choose another name",
-      "2:4: 'T' is a reserved word and cannot name a variable",
+      "2:4: 'pi' is a reserved word and cannot name a variable",
     ]);
   });
 

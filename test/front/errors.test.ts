@@ -154,27 +154,27 @@ describe('definitions in file order (LANGUAGE.md 1.2)', () => {
 });
 
 describe('reserved words (LANGUAGE.md 1.7)', () => {
-  it.each(['T', 'pi', 'scalar', 'vector', 'matrix', 'index', 'wrt', 'grad', 'jacobian', 'hessian', 'exp', 'sigma', 'σ', 'sum', 'inv'])(
+  it.each(['pi', 'scalar', 'vector', 'matrix', 'symmetric', 'spd', 'index', 'wrt', 'grad', 'jacobian', 'hessian', 'exp', 'sigma', 'σ', 'sum', 'inv'])(
     '%s cannot name a variable',
     (word) => {
       expect(error(`${word} : scalar`)).toBe(`1:1: '${word}' is a reserved word and cannot name a variable`);
     },
   );
 
-  it.each(['T', 'pi', 'wrt', 'grad', 'log', 'ReLU'])('%s cannot be defined', (word) => {
+  it.each(['pi', 'wrt', 'grad', 'log', 'ReLU'])('%s cannot be defined', (word) => {
     expect(error(`${word} = 1`)).toBe(`1:1: '${word}' is a reserved word and cannot be defined`);
   });
 
-  it('T cannot name a dimension', () => {
-    expect(error('x : vector(T)')).toBe("1:12: 'T' is a reserved word and cannot name a dimension");
+  it('pi cannot name a dimension', () => {
+    expect(error('x : vector(pi)')).toBe("1:12: 'pi' is a reserved word and cannot name a dimension");
   });
 
-  it('T is not a value', () => {
-    expect(error('x : scalar\ny = T')).toBe("2:5: 'T' is a reserved word, not a value");
+  it('pi is not a value to define', () => {
+    expect(error('x : scalar\npi = x')).toBe("2:1: 'pi' is a reserved word and cannot be defined");
   });
 
   it('one reserved name in a list does not stop the others', () => {
-    expect(error('a, T, b : scalar\ny = a b')).toBe("1:4: 'T' is a reserved word and cannot name a variable");
+    expect(error('a, pi, b : scalar\ny = a b')).toBe("1:4: 'pi' is a reserved word and cannot name a variable");
   });
 });
 

@@ -111,14 +111,14 @@ const CHARS = [
 
 const TOKENS = [
   'x', 'A', 'b', 'y', 'k', 'n', 'T', 'pi', 'grad', 'wrt', 'jacobian', 'hessian', 'scalar', 'vector(n)', 'matrix(n, n)',
-  'index(n)', 'vector', 'matrix', 'index', 'exp', 'log', 'sum', 'dot', 'onehot', 'ones', 'eye', 'diag', 'inv', 'softmax',
+  'index(n)', 'symmetric(n)', 'spd(n)', 'symmetric(n, m)', 'vector', 'matrix', 'index', 'spd', 'exp', 'log', 'sum', 'dot', 'onehot', 'ones', 'eye', 'diag', 'inv', 'softmax',
   '+', '-', '*', '/', '.*', './', '.^', '^', '^T', "'", 'ᵀ', '⊙', '(', ')', '[', ']', ',', ':', '=', '||', '||_2', '||_1',
   '#', '\n', ' ', '0', '1', '2.5', '1e-3', '1e999', '9'.repeat(400), '-1', '1.5', 'θ_01', 'ŷ', 'y\u0302', 'φ', 'σ',
 ];
 
 const LINES = [
   'x : scalar', 'y = x', 'grad y wrt x', 'A : matrix(n, m)', 'v : vector(m)', 'z = A v', 'L = sum(z)', 'grad L wrt A, v',
-  'k : index(m)', 'e = v[k]', 'q = v^2', 'u v', '', '# comment', 'w = (', ')', 'n : scalar',
+  'k : index(m)', 'S : spd(n)', 'Q = inv(S) A', 'grad L wrt S', 'e = v[k]', 'q = v^2', 'u v', '', '# comment', 'w = (', ')', 'n : scalar',
 ];
 
 type Rng = () => number;

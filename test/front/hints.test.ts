@@ -21,6 +21,41 @@ function rendered(text: string): string[] {
 const X = 'x : vector(n)\n';
 const AX = 'A : matrix(n, n)\nx : vector(n)\n';
 
+const XM = 'X : matrix(m, n)\nx, y : vector(n)\n';
+
+describe('sums, means and extrema as NumPy and PyTorch write them', () => {
+  it.each([
+    ['sum(X, 1)', '3:5', "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=1) write X ones(n) (the sum of each row, a column)"],
+    ['sum(X, 0)', '3:5', "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=0) write ones(m)^T X (the sum of each column, a row)"],
+    ['mean(X, 0)', '3:5', "mean takes 1 argument (all the entries); for NumPy's mean(X, axis=0) write ones(m)^T X / m (the mean of each column, a row)"],
+    ['sum(2 X, 1)', '3:5', "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=1) write (2 X) ones(n) (the sum of each row, a column)"],
+    [
+      'sum(X, axis=0)',
+      '3:12',
+      "functions take no keyword arguments ('axis='); write ones(m)^T X for the sum of each column (a row; m is the number of rows of X)",
+    ],
+    [
+      'mean(X, dim=1)',
+      '3:13',
+      "functions take no keyword arguments ('dim='); write X ones(n) / n for the mean of each row (a column; n is the number of columns of X)",
+    ],
+    ['X.sum(0)', '3:6', "'.sum(...)' is not a function call here; write ones(m)^T X for the sum of each column (a row; m is the number of rows of X)"],
+    ['X.mean(axis=1)', '3:6', "'.mean(...)' is not a function call here; write X ones(n) / n for the mean of each row (a column; n is the number of columns of X)"],
+    ['x.max()', '3:6', "'.max(...)' is not a function call here; write max(x)"],
+    ['np.maximum(x, 0)', '3:5', "functions take no 'np.' prefix; write max(x, 0) or relu(x)"],
+    ['torch.max(x)', '3:5', "functions take no 'torch.' prefix; write max(x)"],
+    ['np.max(X, 0)', '3:5', "functions take no 'np.' prefix; write max(X) for the largest entry (gradc's max(a, b) is elementwise)"],
+    ['torch.minimum(x, y)', '3:5', "functions take no 'torch.' prefix; write min(x, y)"],
+    ['softmax(x, dim=0)', '3:16', "functions take no keyword arguments ('dim=')"],
+  ])('%s: %s %s', (expression, at, message) => {
+    expect(rendered(`${XM}L = ${expression}`)[0]).toBe(`model.formula:${at}: ${message}`);
+  });
+
+  it('sum(X, 2) is an ordinary arity error: there is no axis 2', () => {
+    expect(rendered(`${XM}L = sum(X, 2)`)[0]).toBe('model.formula:3:5: sum takes 1 argument, not 2');
+  });
+});
+
 describe('functions and operators of other notations', () => {
   it('norm(x) suggests norm2(x) or ||x|| before norm1(x)', () => {
     expect(rendered(`${X}y = norm(x)`)).toEqual([
@@ -88,9 +123,14 @@ describe('functions and operators of other notations', () => {
     expect(rendered(`S : matrix(n, n)\nb : vector(n)\ny = ${expression}`)[0]).toBe(`model.formula:3:5: ${message}`);
   });
 
-  it('max(0, x) suggests relu(x)', () => {
-    expect(rendered(`${X}y = max(0, x)`)).toEqual(["model.formula:2:5: unknown function 'max'; write relu(x)", '  y = max(0, x)', '      ^~~']);
+  it('np.maximum(0, x) suggests max(0, x) and relu(x)', () => {
+    expect(rendered(`${X}y = np.maximum(0, x)`)).toEqual([
+      "model.formula:2:5: functions take no 'np.' prefix; write max(0, x) or relu(x)",
+      '  y = np.maximum(0, x)',
+      '      ^~~',
+    ]);
   });
+
 
   it('log_softmax(z) of a vector suggests z - logsumexp(z) or log(softmax(z))', () => {
     expect(rendered('z : vector(k)\ny = log_softmax(z)')).toEqual([

@@ -90,6 +90,8 @@ describe('reductions to a scalar (LANGUAGE.md 1.6)', () => {
     ['||A||', 'norm2'],
     ['||A||_2', 'norm2'],
     ['logsumexp(u)', 'logsumexp'],
+    ['max(A)', 'max'],
+    ['min(u)', 'min'],
     ['tr(S)', 'tr'],
     ['trace(S)', 'tr'],
   ])('%s is a scalar (%s)', (expression, op) => {
@@ -132,6 +134,28 @@ describe('reductions to a scalar (LANGUAGE.md 1.6)', () => {
 
   it('tr of a non-square matrix refuses', () => {
     expect(refused('tr(A)')).toBe('8:5: tr needs a square matrix, not matrix(n, m)');
+  });
+
+  it('max(s) of a scalar is s', () => {
+    expect(opOf('max(s)')).toBe('var');
+  });
+
+  it.each([
+    ['max(u, v)', 'n x 1', 'maximum'],
+    ['min(A, w^T)', 'n x m', 'minimum'],
+    ['max(u, 0)', 'n x 1', 'maximum'],
+    ['max(s, A)', 'n x m', 'maximum'],
+  ])('%s is elementwise, with broadcasting: %s', (expression, shape, op) => {
+    expect(shapeOfExpr(expression)).toBe(shape);
+    expect(opOf(expression)).toBe(op);
+  });
+
+  it('max of shapes that do not broadcast refuses', () => {
+    expect(refused('max(u, w)')).toBe('8:5: cannot take the elementwise max of vector(n) and vector(m): the shapes differ and do not broadcast');
+  });
+
+  it('max takes one or two arguments', () => {
+    expect(refused('max(u, v, u)')).toBe('8:5: max takes 1 or 2 arguments, not 3');
   });
 
   it('logsumexp of a scalar refuses', () => {

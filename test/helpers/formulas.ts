@@ -273,6 +273,8 @@ export class FormulaArbitraries {
     add(fc.oneof(...ps.map((p) => swapped(sub(s), sub(p), fc.constantFrom<BinOp>('.*', '⊙')))), 3);
     add(fc.oneof(...ps.map((p) => fc.tuple(sub(s), pos(p)).map(([x, y]) => bin('./', x, y)))), 1);
     if (ps.length > 1) add(fc.oneof(...ps.slice(1).map((p) => fc.tuple(sub(p), pos(s)).map(([x, y]) => bin('./', x, y)))), 1);
+    // Elementwise max and min, with broadcasting (a tie splits the derivative; ties are rare at random inputs).
+    add(fc.oneof(...ps.map((p) => fc.tuple(fc.constantFrom('max', 'min'), sub(s), sub(p)).map(([fn, x, y]) => call(fn, x, y)))), 1);
     // `/` divides by a scalar or between equal shapes.
     add(
       fc.tuple(sub(s), fc.oneof(pos('1x1'), pos(s))).map(([x, y]) => bin('/', x, y)),
@@ -395,6 +397,10 @@ export class FormulaArbitraries {
       add(
         of(sub).map((a) => call('logsumexp', a)),
         2,
+      );
+      add(
+        fc.tuple(fc.constantFrom('max', 'min'), of(sub)).map(([fn, a]) => call(fn, a)),
+        1,
       );
       add(
         fc.tuple(fc.constantFrom(...BIG), fc.constantFrom('tr', 'trace')).chain(([n, fn]) => sub(key(n, n)).map((a) => call(fn, a))),

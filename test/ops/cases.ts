@@ -124,6 +124,26 @@ export const OP_CASES = {
     op('of a row', ['x : vector(n)', 'L = logsumexp(x^T)']),
     op('of a product', ['A : matrix(m, n)', 'x : vector(n)', 'L = logsumexp(A x) * 2']),
   ],
+  max: [
+    op('max of a vector', ['x : vector(n)', 'L = max(x) + 2 max(tanh(x))']),
+    op('max of a matrix', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = max(X .* W)^2']),
+    op('max of a row', ['x : vector(n)', 'L = sin(max(x^T))']),
+  ],
+  min: [
+    op('min of a vector', ['x : vector(n)', 'L = min(x) + 2 min(tanh(x))']),
+    op('min of a matrix', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = min(X .* W)^2']),
+  ],
+  maximum: [
+    op('max(x, y) of vectors', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(max(x, y))']),
+    op('max(x, 0) of a vector (a relu)', ['x : vector(n)', 'w : vector(n)', 'L = w^T max(x, 0)']),
+    op('max(X, b), a column broadcast', ['X : matrix(m, n)', 'b : vector(m)', 'W : matrix(m, n)', 'L = sum(max(X, b) .* W)']),
+    op('max(a, x), a scalar broadcast', ['a : scalar', 'x : vector(n)', 'w : vector(n)', 'L = w^T max(a, x)']),
+  ],
+  minimum: [
+    op('min(x, y) of vectors', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(min(x, y))']),
+    op('min(X, r^T), a row broadcast', ['X : matrix(m, n)', 'r : vector(n)', 'W : matrix(m, n)', 'L = sum(min(X, r^T) .* W)']),
+    op('min of scalars', ['a : scalar', 'b : scalar', 'L = min(a, b)^2 + a']),
+  ],
   softmax: [
     op('of a vector', ['x : vector(n)', 'w : vector(n)', 'L = w^T softmax(x)']),
     op('of a matrix, column by column', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = sum(softmax(X) .* W)']),
@@ -145,6 +165,18 @@ export const OP_CASES = {
     op('x[k], an index variable', ['x : vector(n)', 'k : index(n)', 'L = tanh(x[k])']),
     op('A[i, j], index variables', ['A : matrix(m, n)', 'i : index(m)', 'j : index(n)', 'L = sin(A[i, j])']),
     op('an entry of a product', ['A : matrix(m, n)', 'x : vector(n)', 'k : index(m)', 'L = tanh((A x)[k])']),
+  ],
+  rowslice: [
+    op('W[i, :] x, a row of a matrix', ['W : matrix(m, n)', 'x : vector(n)', 'i : index(m)', 'L = tanh(W[i, :] x)']),
+    op('W[0, :]^T, a literal row, as a column', ['W : matrix(m, n)', 'w : vector(n)', 'L = w^T sin(W[0, :]^T)']),
+    op('a row of a product', ['A : matrix(m, k)', 'B : matrix(k, n)', 'w : vector(n)', 'L = (A B)[1, :] w']),
+    op('a row of an elementwise sum', ['A : matrix(m, n)', 'B : matrix(m, n)', 'w : vector(n)', 'L = tanh((A + 2 B)[2, :]) w']),
+  ],
+  colslice: [
+    op('a column of a product, an index variable', ['A : matrix(m, k)', 'B : matrix(k, n)', 'j : index(n)', 'w : vector(m)', 'L = w^T tanh((A B)[:, j])']),
+    op('W[:, j], a column of a matrix', ['W : matrix(m, n)', 'j : index(n)', 'w : vector(m)', 'L = w^T tanh(W[:, j])']),
+    op('X[:, 1] in a squared norm', ['X : matrix(m, n)', 'y : vector(m)', 'L = ||X[:, 1] - y||^2']),
+    op('a column of an elementwise matrix', ['X : matrix(m, n)', 'w : vector(m)', 'L = w^T exp(X .* X)[:, 0]']),
   ],
   // Matrix functions: a square variable read directly is sampled diagonally dominant; one under
   // log(det(.)) symmetric positive definite.

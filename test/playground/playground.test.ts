@@ -189,3 +189,86 @@ describe('the playground, in Chromium', () => {
     await page.context().close();
   });
 });
+
+/** Moves the mouse over character `index` of the editor line whose text is `line`. */
+async function hoverCharacter(page: Page, line: string, index: number): Promise<void> {
+  await page.locator('#editor .cm-line', { hasText: line }).first().waitFor(WAIT);
+  // The page's code as text: the tests are type-checked without the DOM's types.
+  const box = (await page.evaluate(`(() => {
+    const target = [...document.querySelectorAll('#editor .cm-line')].find((l) => l.textContent === ${JSON.stringify(line)});
+    const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+    let left = ${index};
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      if (left < node.length) {
+        const range = document.createRange();
+        range.setStart(node, left);
+        range.setEnd(node, left + 1);
+        const r = range.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }
+      left -= node.length;
+    }
+    return null;
+  })()`)) as { x: number; y: number };
+  await page.mouse.move(box.x, box.y);
+}
+
+describe('the playground’s editor, with the language service of gradc lsp', () => {
+  it('shows the shape of the expression under the pointer: a product’s space, an operator, a name', async () => {
+    const { page, errors } = await openPage(server.url);
+    await page.locator('#math .katex').first().waitFor(WAIT);
+    const tooltip = page.locator('.cm-gradc-hover');
+    await hoverCharacter(page, 'z1 = A x', 6);
+    await expect.poll(() => tooltip.textContent(), WAIT).toBe('A x : vector(h)');
+    await page.mouse.move(0, 0);
+    await tooltip.waitFor({ state: 'detached', ...WAIT });
+    await hoverCharacter(page, 'z3 = b^T z2', 6);
+    await expect.poll(() => tooltip.textContent(), WAIT).toBe('b^T : vector(h)^T');
+    await page.mouse.move(0, 0);
+    await tooltip.waitFor({ state: 'detached', ...WAIT });
+    await hoverCharacter(page, 'z4 = y - z3', 9);
+    await expect.poll(() => tooltip.textContent(), WAIT).toBe('z3 : scalar\nz3 = b^T z2definition on line 12');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('completes names in scope with their shapes, and functions with their signatures', async () => {
+    const { page, errors } = await openPage(server.url);
+    await page.locator('#math .katex').first().waitFor(WAIT);
+    await page.locator('#editor .cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('q = z');
+    const options = page.locator('.cm-tooltip-autocomplete li');
+    await expect.poll(() => options.allTextContents(), WAIT).toEqual(['z1vector(h)', 'z2vector(h)', 'z3scalar', 'z4scalar']);
+    await page.keyboard.press('Escape');
+    await page.keyboard.type(' + sigmo');
+    await expect.poll(() => options.allTextContents(), WAIT).toEqual(['sigmoidsigmoid(x)']);
+    // CodeMirror ignores Enter for 75 ms after the list opens (interactionDelay), against accidental picks.
+    await page.waitForTimeout(150);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('x))');
+    await expect.poll(() => editorText(page), WAIT).toBe(`${DS102}q = z + sigmoid(x))`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('offers a hint’s fix as a quick fix on the squiggle, and applying it clears the error', async () => {
+    const { page, errors } = await openPage(server.url);
+    await page.locator('#math .katex').first().waitFor(WAIT);
+    await page.locator('#editor .cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('w = A.T b');
+    const squiggle = page.locator('#editor .cm-lintRange-error');
+    await squiggle.waitFor(WAIT);
+    expect(await squiggle.allTextContents()).toEqual(['.T']);
+    await squiggle.hover();
+    const action = page.locator('.cm-tooltip-lint .cm-diagnosticAction');
+    await expect.poll(() => action.textContent(), WAIT).toBe("Replace '.T' with '^T'");
+    await action.click();
+    await expect.poll(() => editorText(page), WAIT).toBe(`${DS102}w = A^T b`);
+    await squiggle.waitFor({ state: 'detached', ...WAIT });
+    await expect.poll(() => page.locator('#problems').isHidden(), WAIT).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});

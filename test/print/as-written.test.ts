@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkFormula, differentiate, toFormula, toLatex } from '../../src/index.js';
-import { exactPower, exactProduct, exactQuotient, exactSum } from '../../src/ir/exact.js';
+import { exactPower, exactProduct, exactQuotient, exactSum } from '../../src/ir/constants.js';
 import { displayMath, rendered } from './katex.js';
 
 function derive(text: string): Record<string, string> {

@@ -142,6 +142,10 @@ describe('each op in LaTeX', () => {
     ['norm1(x)', '\\lVert x\\rVert_1'],
     ['sum(abs(x))', '\\lVert x\\rVert_1'],
     ['logsumexp(x)', '\\operatorname{logsumexp}(x)'],
+    ['max(x)', '\\max(x)'],
+    ['min(A)', '\\min(A)'],
+    ['max(x, y)', '\\max(x, y)'],
+    ['min(x, 0)', '\\min(x, 0)'],
     ['softmax(x)', '\\operatorname{softmax}(x)'],
     ['softmax(A)', '\\operatorname{softmax}(A)'],
     ['tr(B)', '\\operatorname{tr}(B)'],
@@ -183,6 +187,7 @@ describe('each op in LaTeX', () => {
     'x^T', 'x ./ y', 'x / s', 's^t', 'x .^ 3', 'sqrt(x)', 'abs(x)', 'sign(relu(x))', 'asin(x)', 'norm1(x)', '||A x||',
     'logsumexp(A x)', 'softmax(A)', 'softmax(A x)', 'tr(B B)', 'diag(x)', 'diag(B)', 'mean(A)', '(B x)[k]', 'A[0, k]',
     'r[1]', 'x^T B x / 2', 'exp(r x)', 'u^T A x', 'x .* y - y', 'log1p(x .* x)', 'expm1(A x)', 'cosh(x)', 'sinh(B x)',
+    'max(x, y)', 'min(A x, s)', 'max(B)',
   ])("the gradient of sum(%s) renders, plain and step by step", (expr) => {
     const text = `${DECLS}e = ${expr}\nL = sum(e)\ngrad L wrt x, y, u, A, B, r, s, t, e\n`;
     expect(latex(text).length).toBeGreaterThan(2);

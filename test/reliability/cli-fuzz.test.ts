@@ -254,7 +254,7 @@ function tokenize(text: string): string[] {
 }
 
 const IDENTIFIER = /^[\p{L}_][\p{L}\p{M}\p{Nd}_]*$/u;
-const KEYWORDS = new Set(['grad', 'wrt', 'scalar', 'vector', 'matrix', 'index', 'pi', 'T', 'jacobian', 'hessian']);
+const KEYWORDS = new Set(['grad', 'wrt', 'scalar', 'vector', 'matrix', 'symmetric', 'spd', 'index', 'pi', 'T', 'jacobian', 'hessian']);
 
 /** A megabyte on one line: a comment, a sum too deep to accept, a huge name, spaces. */
 function longLine(what: number): string {

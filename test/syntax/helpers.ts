@@ -25,7 +25,7 @@ export function showTree(e: Expr): string {
     case 'transpose':
       return `${showTree(e.arg)}^T`;
     case 'index':
-      return `${showTree(e.target)}[${e.indices.map(showTree).join(', ')}]`;
+      return `${showTree(e.target)}[${e.indices.map((i) => (i.kind === 'colon' ? ':' : showTree(i))).join(', ')}]`;
     case 'call':
       return `${e.callee}(${e.args.map(showTree).join(', ')})`;
     case 'norm':

@@ -1,5 +1,6 @@
 /** LANGUAGE.md 1, 1.6, 1.7: names, numbers, comments, blank lines, continuation lines, spans. */
 import { describe, expect, it } from 'vitest';
+import { derive } from '../../src/index.js';
 import { check, definition, error, parseOk, shapeOf, tree } from './helpers.js';
 
 describe('names (LANGUAGE.md 1.7)', () => {
@@ -53,6 +54,44 @@ describe('names (LANGUAGE.md 1.7)', () => {
 
   it('the dimension names of a file are listed in order of first appearance', () => {
     expect(check('A : matrix(h, m)\nx : vector(m)\nk : index(K)').dims).toEqual(['h', 'm', 'K']);
+  });
+});
+
+describe('T is a name, except after ^ (LANGUAGE.md 1.7)', () => {
+  it('T names a dimension: a sequence length', () => {
+    const model = check('X : matrix(d, T)\nm = 1/T X ones(T)');
+    expect(model.dims).toEqual(['d', 'T']);
+    expect(shapeOf(definition(model, 'm'))).toBe('d x 1');
+  });
+
+  it('T names a variable', () => {
+    expect(shapeOf(definition(check('T : matrix(n, n)\nS = T + T^T'), 'S'))).toBe('n x n');
+  });
+
+  it('T names a definition', () => {
+    expect(check('x : vector(n)\nT = x x^T').definitions[0]!.name).toBe('T');
+  });
+
+  it('x^T is the transpose even when T is declared', () => {
+    expect(tree('x^T')).toBe('x^T');
+    expect(shapeOf(definition(check('T : scalar\nx : vector(n)\ny = x^T'), 'y'))).toBe('1 x n');
+  });
+
+  it('x^ T with spaces is the transpose too', () => {
+    expect(tree('x ^ T')).toBe('x^T');
+  });
+
+  it('s^(T) is a power of a scalar T', () => {
+    expect(tree('s^(T)')).toBe('(s ^ T)');
+  });
+
+  it('T_1 after ^ is an exponent, not a transpose', () => {
+    expect(tree('s^T_1')).toBe('(s ^ T_1)');
+  });
+
+  it('a derivative with a power by T prints it parenthesised, so it reads back as a power', () => {
+    expect(derive('s : scalar\nT : scalar\nL = s^(T)\ngrad L wrt s')).toEqual(['dL_ds = T s^(T - 1)']);
+    expect(definition(check('s : scalar\nT : scalar\ndL_ds = T s^(T - 1)'), 'dL_ds').op).toBe('mul');
   });
 });
 

@@ -26,7 +26,7 @@ describe('what was expected, in words', () => {
   });
 
   it('an empty index', () => {
-    expect(error(`${X}y = x[]`)).toBe("2:7: expected an expression, but found ']'");
+    expect(error(`${X}y = x[]`)).toBe("2:7: expected an expression or ':', but found ']'");
   });
 
   it('== is not an operator', () => {
@@ -50,7 +50,7 @@ describe('what was expected, in words', () => {
 
 describe('declarations', () => {
   it('an unknown type', () => {
-    expect(error('x : vec(n)')).toBe("1:5: expected a type (scalar, vector(n), matrix(m, n) or index(K)), but found 'v'");
+    expect(error('x : vec(n)')).toBe("1:5: expected a type (scalar, vector(n), matrix(m, n), symmetric(n), spd(n) or index(K)), but found 'v'");
   });
 
   it('a type word without its dimensions', () => {
