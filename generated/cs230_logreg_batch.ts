@@ -255,7 +255,7 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
 
 /**
  * The value of J and its gradient with respect to yhat, z:
- *   dJ_dyhat = 1 / m ((1 - y^T) / (1 - yhat) - y^T / yhat)
+ *   dJ_dyhat = 1 / m ((1 - y^T) ./ (1 - yhat) - y^T ./ yhat)
  *   dJ_dz = 1 / m (yhat - y^T)
  */
 export function JGrad2(input$: JInputs): JGradient2 {
