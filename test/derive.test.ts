@@ -97,10 +97,10 @@ describe('derive: quotients that later factors cancel (simplify/rational.ts)', (
     expect(d.dL_dw).toBe('(yhat - y) x');
   });
 
-  it('CS 230, a batch: dJ/dz = 1 / m (yhat - y^T) and dJ/dw = 1 / m X (yhat - y^T)^T', () => {
+  it('CS 230, a batch: dJ/dz = 1 / m (yhat - y^T) and dJ/dw = 1 / m X (yhat^T - y)', () => {
     const d = derive(CS230_BATCH);
     expect(d.dJ_dz).toBe('1 / m (yhat - y^T)');
-    expect(d.dJ_dw).toBe('1 / m X (yhat - y^T)^T');
+    expect(d.dJ_dw).toBe('1 / m X (yhat^T - y)');
   });
 
   it('leaves quotients where nothing cancels as the chain rule wrote them', () => {

@@ -97,6 +97,20 @@ export const INVERSE_RULES: readonly ((n: Node, g: Graph) => Node | undefined)[]
     if (transposes(ta, g) + transposes(tb, g) + 1 >= transposes(a, g) + transposes(b, g)) return undefined;
     return g.transpose(g.add(ta, tb));
   },
+  // (pᵀ + qᵀ)ᵀ → p + q of vectors, when that has fewer transposes: (λ xᵀ + c wᵀ)ᵀ is λ x + c w, whose
+  // terms then merge with the others of their sum.
+  function transposeIntoSum(n, g) {
+    if (n.op !== 'transpose' || g.isSealed(n)) return undefined;
+    const sum = n.args[0]!;
+    if (sum.op !== 'add' || g.isSealed(sum) || !sameShape(sum.args[0]!.shape, sum.shape) || !sameShape(sum.args[1]!.shape, sum.shape)) return undefined;
+    // Vectors only: a matrix sum stays one block (a Hessian's t and tᵀ share a local name).
+    if (sum.shape.rows !== 1 && sum.shape.cols !== 1) return undefined;
+    const [a, b] = sum.args as [Node, Node];
+    const ta = g.transpose(a);
+    const tb = g.transpose(b);
+    if (transposes(ta, g) + transposes(tb, g) >= 1 + transposes(a, g) + transposes(b, g)) return undefined;
+    return g.add(ta, tb);
+  },
   // c (-P - Q) → -c (P + Q): -0.5 (-A - B) is 0.5 (A + B).
   function negatedTerms(n, g) {
     if (n.op !== 'mul' || g.isSealed(n) || !isNumber(n.args[0]!)) return undefined;

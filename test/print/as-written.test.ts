@@ -130,3 +130,9 @@ describe('factors, inverses and transposes a book cancels by sight', () => {
     expect(deriveText(text)).toEqual(['Hnll_mu_mu = 0.5 (inv(S)^T + inv(S))']);
   });
 });
+
+describe('transposed vector sums', () => {
+  it('(lam x^T + c w^T)^T is pushed in, so like terms merge: 2 lam / sigma_2 w + lam x', () => {
+    expect(derive('x, w : vector(n)\nlam, sigma_2 : scalar\nR = lam / sigma_2 w^T w + lam w^T x\ngrad R wrt w\n').dR_dw).toBe('2 lam / sigma_2 w + lam x');
+  });
+});
