@@ -36,9 +36,14 @@ function percentile(xs: number[], p: number): number {
 
 async function main(): Promise<void> {
   const child = spawn(process.execPath, ['bin/gradc.js', 'lsp'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
   const waiting = new Map<number, () => void>();
-  connection.onNotification('textDocument/publishDiagnostics', (p: { version?: number }) => waiting.get(p.version ?? -1)?.());
+  connection.onNotification('textDocument/publishDiagnostics', (p: { version?: number }) =>
+    waiting.get(p.version ?? -1)?.(),
+  );
   connection.listen();
   await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
   await connection.sendNotification('initialized', {});
@@ -48,7 +53,9 @@ async function main(): Promise<void> {
   const published = (version: number) => new Promise<void>((resolve) => waiting.set(version, resolve));
   let version = 1;
   let ready = published(version);
-  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'formula', version, text } });
+  await connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'formula', version, text },
+  });
   await ready;
   const middle = lines.findIndex((l, i) => i > 240 && l.startsWith('Z'));
   const column = lines[middle]!.indexOf('+') - 1;
@@ -62,7 +69,10 @@ async function main(): Promise<void> {
       version++;
       ready = published(version);
       const start = performance.now();
-      await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      await connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [change],
+      });
       await ready;
       diagnostics.push(performance.now() - start);
     }
@@ -72,7 +82,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < ROUNDS; i++) {
     const position = targets[(i * 7) % targets.length]!;
     const start = performance.now();
-    const h = await connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position });
+    const h = await connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position,
+    });
     hover.push(performance.now() - start);
     if (h === null) throw new Error('no hover');
   }
@@ -84,9 +97,13 @@ async function main(): Promise<void> {
   }
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   console.log(`${lines.length - 1}-line file, ${ROUNDS * 2} edits, ${ROUNDS} hovers (node ${process.version})`);
-  console.log(`diagnostics after an edit: median ${ms(percentile(diagnostics, 0.5))}, p95 ${ms(percentile(diagnostics, 0.95))}`);
+  console.log(
+    `diagnostics after an edit: median ${ms(percentile(diagnostics, 0.5))}, p95 ${ms(percentile(diagnostics, 0.95))}`,
+  );
   console.log(`hover: median ${ms(percentile(hover, 0.5))}, p95 ${ms(percentile(hover, 0.95))}`);
-  console.log(`the service alone, diagnostics of the whole file: median ${ms(percentile(inProcess, 0.5))}, p95 ${ms(percentile(inProcess, 0.95))}`);
+  console.log(
+    `the service alone, diagnostics of the whole file: median ${ms(percentile(inProcess, 0.5))}, p95 ${ms(percentile(inProcess, 0.95))}`,
+  );
   await connection.sendRequest('shutdown');
   await connection.sendNotification('exit');
   connection.dispose();

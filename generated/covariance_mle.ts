@@ -5,9 +5,10 @@
  * The formula:
  *   # The Matrix Cookbook, section 8 (Gaussians): maximum likelihood of a covariance, the negative
  *   # log-likelihood of N centred samples (the columns of X) under covariance S (without the constant
- *   # N d/2 log(2 pi)), and its gradient with respect to S (eqs. 57 and 61 with S symmetric). S is declared spd: the generated code checks it and factorises it by
- *   # Cholesky, and the gradient is the symmetric one, N/2 inv(S) - 1/2 inv(S) X X^T inv(S), which is
- *   # 0 at the sample covariance S = X X^T / N.
+ *   # N d/2 log(2 pi)), and its gradient with respect to S (eqs. 57 and 61 with S symmetric). S is
+ *   # declared spd: the generated code checks it and factorises it by Cholesky, and the gradient is
+ *   # the symmetric one, N/2 inv(S) - 1/2 inv(S) X X^T inv(S), which is 0 at the sample covariance
+ *   # S = X X^T / N.
  *   X : matrix(d, N)
  *   S : spd(d)
  *

@@ -4,7 +4,12 @@
  * expression under the pointer (a name's declaration, a grad line's derivative), and completion
  * of names in scope, functions with their signatures and keywords.
  */
-import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import {
+  autocompletion,
+  type Completion,
+  type CompletionContext,
+  type CompletionResult,
+} from '@codemirror/autocomplete';
 import { linter, type Action, type Diagnostic } from '@codemirror/lint';
 import type { Extension } from '@codemirror/state';
 import { EditorView, hoverTooltip, type Tooltip } from '@codemirror/view';
@@ -24,7 +29,11 @@ const COMPLETION_TYPES: Readonly<Record<CompletionKind, string>> = {
   constant: 'constant',
 };
 
-type Ask = <Q extends LanguageRequest['question']>(question: Q, text: string, offset: number) => Promise<Extract<LanguageReply, { question: Q }> | undefined>;
+type Ask = <Q extends LanguageRequest['question']>(
+  question: Q,
+  text: string,
+  offset: number,
+) => Promise<Extract<LanguageReply, { question: Q }> | undefined>;
 
 function startWorker(): Ask {
   const worker = new Worker(new URL('./language-worker.ts', import.meta.url), { type: 'module' });
@@ -40,7 +49,9 @@ function startWorker(): Ask {
       const id = ++next;
       pending.set(id, (reply) => {
         if (reply.question === 'failure') console.warn(`gradc's language service failed: ${reply.message}`);
-        resolve(reply.question === question ? (reply as Extract<LanguageReply, { question: typeof question }>) : undefined);
+        resolve(
+          reply.question === question ? (reply as Extract<LanguageReply, { question: typeof question }>) : undefined,
+        );
       });
       worker.postMessage({ id, question, text, offset } satisfies LanguageRequest);
     });
@@ -56,7 +67,13 @@ function fixAction(d: ServiceDiagnostic): Action[] {
   const fix = d.fix;
   if (fix === undefined) return [];
   const [shift, length] = [fix.span.start - d.span.start, fix.span.end - fix.span.start];
-  return [{ name: fix.title, apply: (view, from) => view.dispatch({ changes: { from: from + shift, to: from + shift + length, insert: fix.text } }) }];
+  return [
+    {
+      name: fix.title,
+      apply: (view, from) =>
+        view.dispatch({ changes: { from: from + shift, to: from + shift + length, insert: fix.text } }),
+    },
+  ];
 }
 
 function hoverDom(code: readonly string[], notes: readonly string[]): HTMLElement {
@@ -75,7 +92,14 @@ export function languageFeatures(): Extension[] {
     const length = view.state.doc.length;
     return (reply?.diagnostics ?? []).map((d) => {
       const from = Math.min(d.span.start, length);
-      return { from, to: Math.max(from, Math.min(d.span.end, length)), severity: 'error', source: 'gradc', message: d.message, actions: fixAction(d) };
+      return {
+        from,
+        to: Math.max(from, Math.min(d.span.end, length)),
+        severity: 'error',
+        source: 'gradc',
+        message: d.message,
+        actions: fixAction(d),
+      };
     });
   };
   const hover = async (view: EditorView, pos: number, side: -1 | 1): Promise<Tooltip | null> => {
@@ -90,8 +114,18 @@ export function languageFeatures(): Extension[] {
     const reply = await ask('completion', context.state.doc.toString(), context.pos);
     if (reply === undefined || context.aborted) return null;
     const { span, items } = reply.completions;
-    const options: Completion[] = items.map((i) => ({ label: i.label, type: COMPLETION_TYPES[i.kind], detail: i.detail, apply: i.insert ?? i.label }));
+    const options: Completion[] = items.map((i) => ({
+      label: i.label,
+      type: COMPLETION_TYPES[i.kind],
+      detail: i.detail,
+      apply: i.insert ?? i.label,
+    }));
     return { from: span.start, to: span.end, options, validFor: /^[\p{L}_][\p{L}\p{M}\p{Nd}_]*$/u };
   };
-  return [linter(lint, { delay: LINT_DELAY_MS }), hoverTooltip(hover, { hoverTime: 200 }), autocompletion({ override: [complete] }), HOVER_THEME];
+  return [
+    linter(lint, { delay: LINT_DELAY_MS }),
+    hoverTooltip(hover, { hoverTime: 200 }),
+    autocompletion({ override: [complete] }),
+    HOVER_THEME,
+  ];
 }

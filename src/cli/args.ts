@@ -17,7 +17,7 @@ const HELP: OptionSpecs = { help: { type: 'boolean', short: 'h' } };
 const DIMS_SEED: OptionSpecs = { dims: { type: 'string', multiple: true }, seed: { type: 'string' } };
 
 const COMMAND_OPTIONS: Readonly<Record<CommandName, OptionSpecs>> = {
-  compile: { ...HELP, output: { type: 'string', short: 'o' }, dts: { type: 'boolean' }, watch: { type: 'boolean' } },
+  compile: { ...HELP, output: { type: 'string', short: 'o' }, dts: { type: 'boolean' }, js: { type: 'boolean' }, watch: { type: 'boolean' } },
   latex: { ...HELP, steps: { type: 'boolean' }, shapes: { type: 'boolean' }, layout: { type: 'string' } },
   derive: { ...HELP, json: { type: 'boolean' } },
   check: { ...HELP, ...DIMS_SEED, tol: { type: 'string' }, json: { type: 'boolean' } },
@@ -38,6 +38,8 @@ export interface CommandOptions {
   readonly json: boolean;
   /** compile: also `<name>.d.formula.ts` beside each formula. */
   readonly dts: boolean;
+  /** compile: write `<name>.js` and `<name>.d.ts` instead of `<name>.ts`. */
+  readonly js: boolean;
   /** compile: recompile each formula when it changes, until interrupted. */
   readonly watch: boolean;
   /** Every `--dims`, merged. */
@@ -88,6 +90,7 @@ function parseCommand(command: CommandName, args: readonly string[]): CommandLin
     layout: layoutOption(text('layout'), command),
     json: values['json'] === true,
     dts: values['dts'] === true,
+    js: values['js'] === true,
     watch: values['watch'] === true,
     dims: mergeDims(values['dims'] as string[] | undefined, command),
     seed: wholeNumber('--seed', text('seed'), 0, 2 ** 32 - 1, command),

@@ -35,7 +35,8 @@ export async function compileCommand({ files, options, io }: Invocation): Promis
   if (options.dts && files.includes(STANDARD_STREAM)) throw new UsageError('--dts writes <name>.d.formula.ts beside the formula file; a formula from standard input has no file', 'compile');
   if (options.watch && (toStdout || files.includes(STANDARD_STREAM))) throw new UsageError('--watch recompiles files when they change: it takes neither - nor -o -', 'compile');
   const dir = options.output ?? 'generated';
-  const targets = compileTargets(files, dir, options.dts);
+  if (options.js && toStdout) throw new UsageError('--js writes two files, DIR/<name>.js and DIR/<name>.d.ts; give a directory with -o DIR', 'compile');
+  const targets = compileTargets(files, dir, options.dts, options.js);
   if (options.watch) {
     const { watchCompile } = await import('./watch.js');
     return watchCompile(targets, dir, io);

@@ -12,8 +12,10 @@ import type { FormulaText } from './files.js';
 export interface CompileTarget {
   /** The formula file as given (`-` for standard input). */
   readonly file: string;
-  /** DIR/<name>.ts. */
+  /** DIR/<name>.ts, or DIR/<name>.js with --js. */
   readonly modulePath: string;
+  /** DIR/<name>.d.ts, the module's types, with --js. */
+  readonly typesPath: string | undefined;
   /** `<name>.d.formula.ts` beside the formula, with --dts. */
   readonly declarationPath: string | undefined;
 }
@@ -25,12 +27,16 @@ export interface Output {
 }
 
 /** Where each formula's outputs go; two inputs that would write one module are refused. */
-export function compileTargets(files: readonly string[], dir: string, declarations: boolean): CompileTarget[] {
-  const targets = files.map((file) => ({
-    file,
-    modulePath: join(dir, `${basename(file).replace(/\.formula$/, '')}.ts`),
-    declarationPath: declarations ? declarationPath(file) : undefined,
-  }));
+export function compileTargets(files: readonly string[], dir: string, declarations: boolean, javascript = false): CompileTarget[] {
+  const targets = files.map((file) => {
+    const name = basename(file).replace(/\.formula$/, '');
+    return {
+      file,
+      modulePath: join(dir, `${name}.${javascript ? 'js' : 'ts'}`),
+      typesPath: javascript ? join(dir, `${name}.d.ts`) : undefined,
+      declarationPath: declarations ? declarationPath(file) : undefined,
+    };
+  });
   refuseSharedOutputs(targets);
   return targets;
 }
@@ -50,7 +56,10 @@ function refuseSharedOutputs(targets: readonly CompileTarget[]): void {
   }
 }
 
-/** The module (first) and the declaration of one formula; throws a located error for a bad formula. */
+/**
+ * The module (first: TypeScript, or with --js its JavaScript and then its types, `<name>.d.ts`)
+ * and the declaration of one formula; throws a located error for a bad formula.
+ */
 export async function compileOutputs(target: CompileTarget, formula: FormulaText): Promise<Output[]> {
   const model = checkFormula(formula.text, formula.path);
   if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to compile: no definitions');
@@ -59,10 +68,15 @@ export async function compileOutputs(target: CompileTarget, formula: FormulaText
   // As compile() does: the header names the base name only, so output does not depend on the directory.
   const sourceName = model.source.path.split(/[\\/]/).pop() ?? model.source.path;
   const code = await generateModule(model, differentiate(model), { sourceName });
-  const outputs: Output[] = [{ path: target.modulePath, text: code }];
-  if (target.declarationPath !== undefined) {
-    const { moduleDeclaration } = await import('../bundler/transpile.js');
-    outputs.push({ path: target.declarationPath, text: moduleDeclaration(code, sourceName) });
-  }
+  const transpile = target.typesPath !== undefined || target.declarationPath !== undefined ? await import('../bundler/transpile.js') : undefined;
+  const outputs: Output[] =
+    target.typesPath !== undefined
+      ? [
+          // The same code with its types stripped (TypeScript's transpileModule: deterministic), and its declarations.
+          { path: target.modulePath, text: transpile!.moduleJavaScript(code, sourceName) },
+          { path: target.typesPath, text: transpile!.moduleDeclaration(code, sourceName) },
+        ]
+      : [{ path: target.modulePath, text: code }];
+  if (target.declarationPath !== undefined) outputs.push({ path: target.declarationPath, text: transpile!.moduleDeclaration(code, sourceName) });
   return outputs;
 }

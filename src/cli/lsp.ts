@@ -107,7 +107,11 @@ function publishDiagnostics(connection: Connection, workspace: Workspace): void 
       guarded(connection, 'diagnostics', () => {
         const open = workspace.service(uri);
         if (open === undefined) return;
-        void connection.sendDiagnostics({ uri, version: open.document.version, diagnostics: diagnosticsOf(open.document, open.service) });
+        void connection.sendDiagnostics({
+          uri,
+          version: open.document.version,
+          diagnostics: diagnosticsOf(open.document, open.service),
+        });
       })(undefined);
     });
   };
@@ -128,21 +132,28 @@ function answerQuestions(connection: Connection, workspace: Workspace): void {
       if (h === undefined) return null;
       const code = h.code.length > 0 ? `\`\`\`gradc\n${h.code.join('\n')}\n\`\`\`` : '';
       const notes = h.notes.map((n) => (n.startsWith('    ') ? `\`${n.trim()}\`` : n)).join('  \n');
-      return { contents: { kind: MarkupKind.Markdown, value: [code, notes].filter((s) => s !== '').join('\n\n') }, range: range(open.document, h.span) };
+      return {
+        contents: { kind: MarkupKind.Markdown, value: [code, notes].filter((s) => s !== '').join('\n\n') },
+        range: range(open.document, h.span),
+      };
     }),
   );
   connection.onDefinition(
     guarded(connection, 'definition', ({ textDocument, position }) => {
       const open = workspace.service(textDocument.uri);
       const span = open?.service.definition(open.document.offsetAt(position));
-      return open === undefined || span === undefined ? null : { uri: textDocument.uri, range: range(open.document, span) };
+      return open === undefined || span === undefined
+        ? null
+        : { uri: textDocument.uri, range: range(open.document, span) };
     }),
   );
   connection.onReferences(
     guarded(connection, 'references', ({ textDocument, position, context }) => {
       const open = workspace.service(textDocument.uri);
       if (open === undefined) return null;
-      return open.service.references(open.document.offsetAt(position), context.includeDeclaration).map((s) => ({ uri: textDocument.uri, range: range(open.document, s) }));
+      return open.service
+        .references(open.document.offsetAt(position), context.includeDeclaration)
+        .map((s) => ({ uri: textDocument.uri, range: range(open.document, s) }));
     }),
   );
   connection.onDocumentHighlight(
@@ -168,7 +179,9 @@ function answerEdits(connection: Connection, workspace: Workspace): void {
     if (open === undefined) return null;
     const edits = open.service.rename(open.document.offsetAt(position), newName);
     if ('error' in edits) return new ResponseError(ErrorCodes.InvalidParams, edits.error);
-    return { changes: { [textDocument.uri]: edits.map((e) => ({ range: range(open.document, e.span), newText: e.text })) } };
+    return {
+      changes: { [textDocument.uri]: edits.map((e) => ({ range: range(open.document, e.span), newText: e.text })) },
+    };
   });
   connection.onDocumentSymbol(
     guarded(connection, 'symbols', ({ textDocument }) => {
@@ -189,15 +202,13 @@ function answerEdits(connection: Connection, workspace: Workspace): void {
       if (open === undefined) return null;
       const c = open.service.completion(open.document.offsetAt(position));
       const replace = range(open.document, c.span);
-      return c.items.map(
-        (item, i): CompletionItem => ({
-          label: item.label,
-          kind: COMPLETION_KINDS[item.kind],
-          detail: item.detail,
-          sortText: String(i).padStart(4, '0'),
-          textEdit: { range: replace, newText: item.insert ?? item.label },
-        }),
-      );
+      return c.items.map((item, i): CompletionItem => ({
+        label: item.label,
+        kind: COMPLETION_KINDS[item.kind],
+        detail: item.detail,
+        sortText: String(i).padStart(4, '0'),
+        textEdit: { range: replace, newText: item.insert ?? item.label },
+      }));
     }),
   );
   connection.onSignatureHelp(
@@ -206,7 +217,11 @@ function answerEdits(connection: Connection, workspace: Workspace): void {
       const help = open?.service.signatureHelp(open.document.offsetAt(position));
       if (help === undefined) return null;
       return {
-        signatures: help.signatures.map((s) => ({ label: s.label, documentation: s.documentation, parameters: s.parameters.map((p) => ({ label: p })) })),
+        signatures: help.signatures.map((s) => ({
+          label: s.label,
+          documentation: s.documentation,
+          parameters: s.parameters.map((p) => ({ label: p })),
+        })),
         activeSignature: help.activeSignature,
         activeParameter: help.activeParameter,
       };
@@ -221,7 +236,12 @@ function answerEdits(connection: Connection, workspace: Workspace): void {
       for (const d of open.service.diagnostics()) {
         if (d.fix === undefined || d.span.end < from || d.span.start > to) continue;
         const r = range(open.document, d.span);
-        const diagnostic = context.diagnostics.find((c) => c.message === d.message && c.range.start.line === r.start.line && c.range.start.character === r.start.character);
+        const diagnostic = context.diagnostics.find(
+          (c) =>
+            c.message === d.message &&
+            c.range.start.line === r.start.line &&
+            c.range.start.character === r.start.character,
+        );
         actions.push({
           title: d.fix.title,
           kind: CodeActionKind.QuickFix,

@@ -9,7 +9,8 @@ export function isCommandName(word: string): word is CommandName {
 
 export const USAGE = `usage:
   gradc compile <file.formula...> [-o DIR]   write DIR/<name>.ts for each file (default DIR: generated/)
-                [--dts] [--watch]           also <name>.d.formula.ts beside it; recompile on changes
+                [--js] [--dts] [--watch]    <name>.js and <name>.d.ts instead; also <name>.d.formula.ts
+                                            beside it; recompile on changes
   gradc latex   <file.formula> [--steps] [--shapes] [--layout numerator|denominator]
                                             LaTeX of every definition and requested derivative
   gradc derive  <file.formula> [--json]      gradients in formula syntax: dL_dA = ...
@@ -42,13 +43,19 @@ const HELP = option('-h, --help', 'this text');
 const STDIN = `'-' as the file reads the formula from standard input (named <stdin> in messages).`;
 
 export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
-  compile: `usage: gradc compile <file.formula...> [-o DIR] [--dts] [--watch]
+  compile: `usage: gradc compile <file.formula...> [-o DIR] [--js] [--dts] [--watch]
 
 Compiles each formula to a standalone TypeScript module, DIR/<name>.ts for <name>.formula.
 Every file is checked before any is written, and each module is written through a temporary
 file and a rename. Two files with one name are refused: the second would replace the first.
 
 ${option('-o, --output DIR', 'the directory to write into, created if needed (default generated/);', "'-' writes the module to standard output (one formula file only)")}
+${option(
+  '--js',
+  'write DIR/<name>.js (an ES module: the same code with its types stripped)',
+  'and DIR/<name>.d.ts (its types) instead of DIR/<name>.ts, for projects',
+  'that run plain Node without a TypeScript step',
+)}
 ${option(
   '--dts',
   'also write <name>.d.formula.ts beside each formula: the declaration the',

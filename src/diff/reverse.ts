@@ -96,5 +96,12 @@ export function gradients(graph: Graph, output: Node, wrt: readonly Node[]): Nod
  */
 export function symmetrised(graph: Graph, g: Node): Node {
   if (isSymmetric(g, graph)) return g;
+  // sym(P + Q) = sym(P) + Q for Q symmetric, and sym(c P) = c sym(P): only the part that needs it.
+  if (g.op === 'add' && !graph.isSealed(g)) {
+    const [p, q] = g.args as [Node, Node];
+    if (isSymmetric(q, graph) && sameShape(p.shape, g.shape)) return graph.add(symmetrised(graph, p), q);
+    if (isSymmetric(p, graph) && sameShape(q.shape, g.shape)) return graph.add(p, symmetrised(graph, q));
+  }
+  if (g.op === 'mul' && !graph.isSealed(g) && g.args[0]!.op === 'const') return graph.mul(g.args[0]!, symmetrised(graph, g.args[1]!));
   return graph.mul(graph.constant(0.5), graph.add(g, graph.transpose(g)));
 }

@@ -42,7 +42,15 @@ export function analyze(text: string, path = '<input>'): Analysis {
     diagnostics.report(`internal error in gradc: ${e instanceof Error ? e.message : String(e)}`, { start: 0, end: 0 });
   }
   const sorted = [...diagnostics.list].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { source, program, model, diagnostics: sorted, truncated: diagnostics.full, shapes, names: collectNames(program) };
+  return {
+    source,
+    program,
+    model,
+    diagnostics: sorted,
+    truncated: diagnostics.full,
+    shapes,
+    names: collectNames(program),
+  };
 }
 
 /** Whether `offset` is inside `span`; the end counts too, so a cursor right after a word is on it. */

@@ -27,7 +27,11 @@ export interface Completions {
 
 export interface SignatureHelp {
   /** Every form of the function: `ones(n)`, `ones(m, n)`. */
-  readonly signatures: readonly { readonly label: string; readonly parameters: readonly string[]; readonly documentation: string }[];
+  readonly signatures: readonly {
+    readonly label: string;
+    readonly parameters: readonly string[];
+    readonly documentation: string;
+  }[];
   readonly activeSignature: number;
   readonly activeParameter: number;
 }
@@ -38,6 +42,8 @@ const TYPES: readonly CompletionItem[] = [
   { label: 'vector', kind: 'type', detail: 'vector(n): a column, n x 1', insert: 'vector()' },
   { label: 'matrix', kind: 'type', detail: 'matrix(m, n): m x n', insert: 'matrix()' },
   { label: 'index', kind: 'type', detail: 'index(K): an integer 0 <= k < K', insert: 'index()' },
+  { label: 'symmetric', kind: 'type', detail: 'symmetric(n): a symmetric n x n matrix', insert: 'symmetric()' },
+  { label: 'spd', kind: 'type', detail: 'spd(n): a symmetric positive definite n x n matrix', insert: 'spd()' },
 ];
 const IDENT_CHAR = /[\p{L}\p{M}\p{Nd}_]/u;
 /** Longest line prefix whose context (a declaration, a request) is looked at. */
@@ -83,7 +89,11 @@ export function signatures(name: string): SignatureHelp['signatures'] {
     const params = parameters(n);
     const result = returns(f, params);
     const aliases = f.names.length > 1 ? ` (also ${f.names.filter((x) => x !== name).join(', ')})` : '';
-    return { label: `${name}(${params.join(', ')})`, parameters: params, documentation: `${result === '' ? '' : `→ ${result}`}${aliases}`.trim() };
+    return {
+      label: `${name}(${params.join(', ')})`,
+      parameters: params,
+      documentation: `${result === '' ? '' : `→ ${result}`}${aliases}`.trim(),
+    };
   });
 }
 
@@ -102,13 +112,24 @@ function namesInScope(a: Analysis, offset: number): CompletionItem[] {
         : kind === 'definition'
           ? a.model?.definitions.find((d) => d.name === o.name)?.node.shape
           : undefined;
-    items.push({ label: o.name, kind, detail: kind === 'dimension' ? 'dimension' : s === undefined ? kind : describeShape(s) });
+    items.push({
+      label: o.name,
+      kind,
+      detail: kind === 'dimension' ? 'dimension' : s === undefined ? kind : describeShape(s),
+    });
   }
   return items;
 }
 
 function functionItems(): CompletionItem[] {
-  return [...FUNCTIONS.keys()].sort().map((name) => ({ label: name, kind: 'function', detail: signatures(name).map((s) => s.label).join(' | '), insert: `${name}(` }));
+  return [...FUNCTIONS.keys()].sort().map((name) => ({
+    label: name,
+    kind: 'function',
+    detail: signatures(name)
+      .map((s) => s.label)
+      .join(' | '),
+    insert: `${name}(`,
+  }));
 }
 
 /** Completions at `offset`. */
@@ -119,17 +140,25 @@ export function completeAt(a: Analysis, offset: number): Completions {
   // The contexts below are read off the start of the line: a long line is an expression's.
   const before = text.slice(lineStart, offset);
   const typed = wordBefore(before);
-  const span = { start: offset - typed.length, end: offset + IDENT_AFTER.exec(text.slice(offset, offset + 1000))![0].length };
+  const span = {
+    start: offset - typed.length,
+    end: offset + IDENT_AFTER.exec(text.slice(offset, offset + 1000))![0].length,
+  };
   const head = before.length > MAX_CONTEXT ? 'x = ' : before.slice(0, before.length - typed.length);
   const scope = () => namesInScope(a, span.start);
   let items: CompletionItem[];
   if (/#/.test(head)) items = [];
-  else if (/^\s*$/.test(head)) items = REQUESTS.map((k) => ({ label: k, kind: 'keyword', detail: `${k} f wrt x`, insert: `${k} ` }));
-  else if (/^\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*(\s*,\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*)*\s*:\s*$/u.test(head)) items = [...TYPES];
-  else if (/^\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*(\s*,\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*)*\s*:\s*\w+\s*\([^)]*$/u.test(head)) items = scope().filter((i) => i.kind === 'dimension');
+  else if (/^\s*$/.test(head))
+    items = REQUESTS.map((k) => ({ label: k, kind: 'keyword', detail: `${k} f wrt x`, insert: `${k} ` }));
+  else if (/^\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*(\s*,\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*)*\s*:\s*$/u.test(head))
+    items = [...TYPES];
+  else if (/^\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*(\s*,\s*[\p{L}_][\p{L}\p{M}\p{Nd}_]*)*\s*:\s*\w+\s*\([^)]*$/u.test(head))
+    items = scope().filter((i) => i.kind === 'dimension');
   else if (/^\s*(grad|jacobian|hessian|hvp)\s+$/.test(head)) items = scope().filter((i) => i.kind === 'definition');
-  else if (/^\s*(grad|jacobian|hessian|hvp)\s+\S+\s+$/.test(head)) items = [{ label: 'wrt', kind: 'keyword', detail: 'with respect to' }];
-  else if (/^\s*(grad|jacobian|hessian|hvp)\s+\S+\s+wrt\b/.test(head)) items = scope().filter((i) => i.kind !== 'dimension');
+  else if (/^\s*(grad|jacobian|hessian|hvp)\s+\S+\s+$/.test(head))
+    items = [{ label: 'wrt', kind: 'keyword', detail: 'with respect to' }];
+  else if (/^\s*(grad|jacobian|hessian|hvp)\s+\S+\s+wrt\b/.test(head))
+    items = scope().filter((i) => i.kind !== 'dimension');
   else items = [...scope(), ...functionItems(), { label: 'pi', kind: 'constant', detail: 'scalar' }];
   return { span, items };
 }
@@ -156,7 +185,10 @@ export function signatureAt(a: Analysis, offset: number): SignatureHelp | undefi
         commas = 0;
         continue;
       }
-      const active = Math.max(0, sigs.findIndex((s) => s.parameters.length > commas));
+      const active = Math.max(
+        0,
+        sigs.findIndex((s) => s.parameters.length > commas),
+      );
       return { signatures: sigs, activeSignature: active, activeParameter: commas };
     } else if (c === '\n') break;
     if (depth < 0) return undefined;

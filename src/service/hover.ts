@@ -20,7 +20,11 @@ const MAX_QUOTED = 60;
 
 /** The user's text of a span on one line, whitespace collapsed, cut if long. */
 export function quoted(text: string, span: Span): string {
-  const t = text.slice(span.start, span.end).replace(/#[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+  const t = text
+    .slice(span.start, span.end)
+    .replace(/#[^\n]*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > MAX_QUOTED ? `${t.slice(0, MAX_QUOTED / 2 - 2)} … ${t.slice(t.length - MAX_QUOTED / 2 + 2)}` : t;
 }
 
@@ -30,10 +34,10 @@ export interface DerivativeLine {
   readonly wrt: readonly string[];
 }
 
-/** The derivative lines of a request, or why there are none; computed on demand (the caller caches them per text). */
-export type DerivativeLines = (statement: Extract<Statement, { kind: 'request' }>) => readonly DerivativeLine[] | string;
-
 type Request = Extract<Statement, { kind: 'request' }>;
+
+/** The derivative lines of a request, or why there are none; computed on demand (the caller caches them per text). */
+export type DerivativeLines = (statement: Request) => readonly DerivativeLine[] | string;
 
 /** A request line's derivatives: all of them, or (`wrt`) those with respect to one name. */
 function requestHover(statement: Request, derivatives: DerivativeLines, span: Span, wrt?: string): Hover {
@@ -56,26 +60,39 @@ function nameHover(a: Analysis, offset: number): Hover | undefined {
   const text = a.source.text;
   switch (kind) {
     case 'variable': {
-      const decl = a.program.statements.find((s) => s.kind === 'decl' && s.names.some((n) => n.span.start === intro.span.start));
+      const decl = a.program.statements.find(
+        (s) => s.kind === 'decl' && s.names.some((n) => n.span.start === intro.span.start),
+      );
       const type = decl?.kind === 'decl' ? quoted(text, decl.type.span) : '?';
-      return { span: at.span, code: [`${at.name} : ${type}`], notes: [`variable, declared on line ${lineOf(a, intro.span)}`] };
+      return {
+        span: at.span,
+        code: [`${at.name} : ${type}`],
+        notes: [`variable, declared on line ${lineOf(a, intro.span)}`],
+      };
     }
     case 'definition': {
       const def = a.program.statements.find((s) => s.kind === 'def' && s.name.span.start === intro.span.start);
       const node = a.model?.definitions.find((d) => d.name === at.name)?.node;
-      const code = [`${at.name} : ${node === undefined ? 'unknown (its definition has an error)' : describeShape(node.shape)}`];
+      const code = [
+        `${at.name} : ${node === undefined ? 'unknown (its definition has an error)' : describeShape(node.shape)}`,
+      ];
       if (def?.kind === 'def') code.push(`${at.name} = ${quoted(text, def.expr.span)}`);
       return { span: at.span, code, notes: [`definition on line ${lineOf(a, intro.span)}`] };
     }
     case 'dimension': {
       const uses = occurrencesOf(a.names, at.name);
       const lines = [...new Set(uses.map((u) => lineOf(a, u.span)))];
-      const shown = lines.slice(0, 12).map((l) => `${a.source.lineText(l - 1).replace(/#.*$/, '').trim()}`);
+      const withoutComment = (l: number) => a.source.lineText(l - 1).replace(/#.*$/, '');
+      const shown = lines.slice(0, 12).map((l) => withoutComment(l).trim());
       const more = lines.length > 12 ? [`… and ${lines.length - 12} more lines`] : [];
       return {
         span: at.span,
         code: [`${at.name} : dimension`],
-        notes: [`dimension used on ${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')}:`, ...shown.map((l) => `    ${l}`), ...more],
+        notes: [
+          `dimension used on ${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')}:`,
+          ...shown.map((l) => `    ${l}`),
+          ...more,
+        ],
       };
     }
   }

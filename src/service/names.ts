@@ -4,7 +4,7 @@
  * A name means one thing in the whole file (redefinition is an error), so occurrences are
  * grouped by their text.
  */
-import { indexExprs, type Expr, type Program, type TypeExpr } from '../syntax/ast.js';
+import { indexExprs, type DimExpr, type Expr, type Program, type TypeExpr } from '../syntax/ast.js';
 import type { Span } from '../diagnostics/source.js';
 import { isFunctionName } from '../ops/functions.js';
 
@@ -25,7 +25,26 @@ export interface NameTable {
 }
 
 function typeDims(t: TypeExpr): { name: string; span: Span }[] {
-  const dims = t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : [];
+  let dims: readonly DimExpr[];
+  switch (t.kind) {
+    case 'scalar':
+      dims = [];
+      break;
+    case 'vector':
+    case 'structured':
+      dims = [t.n];
+      break;
+    case 'matrix':
+      dims = [t.rows, t.cols];
+      break;
+    case 'index':
+      dims = [t.bound];
+      break;
+    default: {
+      const never: never = t;
+      throw new Error(`internal: unknown type ${(never as TypeExpr).kind}`);
+    }
+  }
   return dims.flatMap((d) => (typeof d.value === 'string' ? [{ name: d.value, span: d.span }] : []));
 }
 

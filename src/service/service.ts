@@ -85,9 +85,15 @@ export class FormulaDocument {
   diagnostics(): ServiceDiagnostic[] {
     const a = this.analysis;
     const list: ServiceDiagnostic[] = a.diagnostics.map((d) =>
-      d.fix === undefined ? { span: d.span, message: d.message } : { span: d.span, message: d.message, fix: { ...d.fix, title: fixTitle(a.source.text, d.fix) } },
+      d.fix === undefined
+        ? { span: d.span, message: d.message }
+        : { span: d.span, message: d.message, fix: { ...d.fix, title: fixTitle(a.source.text, d.fix) } },
     );
-    if (a.truncated) list.push({ span: { start: 0, end: 0 }, message: `stopped after ${a.diagnostics.length} errors; fix these to see more` });
+    if (a.truncated)
+      list.push({
+        span: { start: 0, end: 0 },
+        message: `stopped after ${a.diagnostics.length} errors; fix these to see more`,
+      });
     return list;
   }
 
@@ -110,9 +116,19 @@ export class FormulaDocument {
     try {
       const derived = differentiate(model);
       for (const g of derived.gradients) {
-        lines.set(g.request.span.start, toFormula(model, { gradients: [g], higher: [] }).map((l) => ({ text: `${l.name} = ${l.expression}`, wrt: [l.wrt] })));
+        lines.set(
+          g.request.span.start,
+          toFormula(model, { gradients: [g], higher: [] }).map((l) => ({
+            text: `${l.name} = ${l.expression}`,
+            wrt: [l.wrt],
+          })),
+        );
       }
-      for (const h of derived.higher) lines.set(h.request.span.start, toFormulaHigher(model, [h]).map((l) => ({ text: l.text, wrt: l.wrt })));
+      for (const h of derived.higher)
+        lines.set(
+          h.request.span.start,
+          toFormulaHigher(model, [h]).map((l) => ({ text: l.text, wrt: l.wrt })),
+        );
     } catch (e) {
       const message = `no derivative: ${e instanceof Error ? e.message : String(e)}`;
       for (const r of [...model.requests, ...model.higherRequests]) lines.set(r.span.start, message);
@@ -149,8 +165,10 @@ export class FormulaDocument {
   rename(offset: number, newName: string): Edit[] | { readonly error: string } {
     const a = this.analysis;
     const at = occurrenceAt(a.names, offset, true);
-    if (at === undefined || !a.names.kinds.has(at.name)) return { error: 'there is no variable, definition or dimension here to rename' };
-    if (!IDENTIFIER.test(newName)) return { error: `'${newName}' is not a name: letters, digits and _, not starting with a digit` };
+    if (at === undefined || !a.names.kinds.has(at.name))
+      return { error: 'there is no variable, definition or dimension here to rename' };
+    if (!IDENTIFIER.test(newName))
+      return { error: `'${newName}' is not a name: letters, digits and _, not starting with a digit` };
     if (isReserved(newName)) return { error: `'${newName}' is a reserved word` };
     if (newName !== at.name && (a.names.kinds.has(newName) || a.names.occurrences.some((o) => o.name === newName))) {
       return { error: `'${newName}' is already used in this file` };
@@ -168,20 +186,43 @@ export class FormulaDocument {
       switch (s.kind) {
         case 'decl':
           for (const o of a.names.occurrences) {
-            if (o.introduces && a.names.kinds.get(o.name) === 'dimension' && !dims.has(o.name) && o.span.start >= s.span.start && o.span.end <= s.span.end) {
+            if (
+              o.introduces &&
+              a.names.kinds.get(o.name) === 'dimension' &&
+              !dims.has(o.name) &&
+              o.span.start >= s.span.start &&
+              o.span.end <= s.span.end
+            ) {
               dims.add(o.name);
               out.push({ name: o.name, kind: 'dimension', detail: 'dimension', span: o.span, nameSpan: o.span });
             }
           }
-          for (const n of s.names) out.push({ name: n.name, kind: 'variable', detail: quoted(text, s.type.span), span: s.span, nameSpan: n.span });
+          for (const n of s.names)
+            out.push({
+              name: n.name,
+              kind: 'variable',
+              detail: quoted(text, s.type.span),
+              span: s.span,
+              nameSpan: n.span,
+            });
           break;
         case 'def': {
-          const node = a.model?.definitions.find((d) => d.name === s.name.name && d.span.start === s.name.span.start)?.node;
-          out.push({ name: s.name.name, kind: 'definition', detail: node === undefined ? '' : describeShape(node.shape), span: s.span, nameSpan: s.name.span });
+          const node = a.model?.definitions.find(
+            (d) => d.name === s.name.name && d.span.start === s.name.span.start,
+          )?.node;
+          out.push({
+            name: s.name.name,
+            kind: 'definition',
+            detail: node === undefined ? '' : describeShape(node.shape),
+            span: s.span,
+            nameSpan: s.name.span,
+          });
           break;
         }
         case 'request': {
-          const fn = [...(a.model?.requests ?? []), ...(a.model?.higherRequests ?? [])].find((r) => r.span.start === s.span.start)?.functionName;
+          const fn = [...(a.model?.requests ?? []), ...(a.model?.higherRequests ?? [])].find(
+            (r) => r.span.start === s.span.start,
+          )?.functionName;
           const name = `${s.request} ${s.target.name} wrt ${s.wrt.map((w) => w.name).join(', ')}`;
           out.push({ name, kind: 'request', detail: fn ?? '', span: s.span, nameSpan: s.target.span });
           break;

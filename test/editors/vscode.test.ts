@@ -49,7 +49,11 @@ describe('the VS Code extension', () => {
   it('vsce package builds a .vsix (a zip) with the grammar, the language configuration and the entry', () => {
     const out = join(dir, 'gradc.vsix');
     // No network: the language client is a dependency of the published extension, not of this package.
-    const r = spawnSync(VSCE, ['package', '--no-dependencies', '--out', out], { cwd: EXTENSION, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(VSCE, ['package', '--no-dependencies', '--out', out], {
+      cwd: EXTENSION,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const zip = readFileSync(out);
     expect(zip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
@@ -62,15 +66,24 @@ describe('the VS Code extension', () => {
       'extension/readme.md',
       'extension/syntaxes/formula.tmLanguage.json',
     ]);
-    expect(files.get('extension/syntaxes/formula.tmLanguage.json')!.toString('utf8')).toBe(readFileSync(join(EXTENSION, 'syntaxes/formula.tmLanguage.json'), 'utf8'));
+    expect(files.get('extension/syntaxes/formula.tmLanguage.json')!.toString('utf8')).toBe(
+      readFileSync(join(EXTENSION, 'syntaxes/formula.tmLanguage.json'), 'utf8'),
+    );
   }, 150_000);
 
   it('contributes the formula language for .formula files, with the grammar and the configuration', () => {
     const manifest = JSON.parse(readFileSync(join(EXTENSION, 'package.json'), 'utf8'));
     expect(manifest.contributes.languages).toEqual([
-      { id: 'formula', aliases: ['gradc formula', 'formula'], extensions: ['.formula'], configuration: './language-configuration.json' },
+      {
+        id: 'formula',
+        aliases: ['gradc formula', 'formula'],
+        extensions: ['.formula'],
+        configuration: './language-configuration.json',
+      },
     ]);
-    expect(manifest.contributes.grammars).toEqual([{ language: 'formula', scopeName: grammar.scopeName, path: './syntaxes/formula.tmLanguage.json' }]);
+    expect(manifest.contributes.grammars).toEqual([
+      { language: 'formula', scopeName: grammar.scopeName, path: './syntaxes/formula.tmLanguage.json' },
+    ]);
     const configuration = JSON.parse(readFileSync(join(EXTENSION, 'language-configuration.json'), 'utf8'));
     expect(configuration.comments).toEqual({ lineComment: '#' });
     expect(configuration.brackets).toEqual([

@@ -108,7 +108,9 @@ type Node =
   | { readonly k: 'T'; readonly style: number; readonly a: F }
   | { readonly k: 'call'; readonly fn: string; readonly args: readonly F[] }
   | { readonly k: 'norm'; readonly p: 1 | 2; readonly style: number; readonly a: F }
-  | { readonly k: 'index'; readonly a: F; readonly s: ShapeKey; readonly i: Idx; readonly j?: Idx };
+  | { readonly k: 'index'; readonly a: F; readonly s: ShapeKey; readonly i: Idx; readonly j?: Idx }
+  /** A row `a[i, :]` or a column `a[:, i]` of the matrix `a` of shape `s`. */
+  | { readonly k: 'slice'; readonly axis: 'row' | 'column'; readonly a: F; readonly s: ShapeKey; readonly i: Idx };
 
 export type BinOp = '+' | '-' | '*' | 'juxt' | '/' | '.*' | '⊙' | './' | '^' | '.^';
 
@@ -273,6 +275,14 @@ export class FormulaArbitraries {
     add(fc.oneof(...ps.map((p) => swapped(sub(s), sub(p), fc.constantFrom<BinOp>('.*', '⊙')))), 3);
     add(fc.oneof(...ps.map((p) => fc.tuple(sub(s), pos(p)).map(([x, y]) => bin('./', x, y)))), 1);
     if (ps.length > 1) add(fc.oneof(...ps.slice(1).map((p) => fc.tuple(sub(p), pos(s)).map(([x, y]) => bin('./', x, y)))), 1);
+    // A row of a matrix (a row result) or a column (a column result).
+    const matrixDims = DIMS.filter((x) => x !== '1');
+    if (r === '1' && c !== '1') {
+      add(fc.oneof(...matrixDims.map((k) => fc.tuple(sub(key(k, c)), idxArb(k)).map(([a, i]): F => ({ k: 'slice', axis: 'row', a, s: key(k, c), i })))), 1);
+    }
+    if (c === '1' && r !== '1') {
+      add(fc.oneof(...matrixDims.map((k) => fc.tuple(sub(key(r, k)), idxArb(k)).map(([a, i]): F => ({ k: 'slice', axis: 'column', a, s: key(r, k), i })))), 1);
+    }
     // Elementwise max and min, with broadcasting (a tie splits the derivative; ties are rare at random inputs).
     add(fc.oneof(...ps.map((p) => fc.tuple(fc.constantFrom('max', 'min'), sub(s), sub(p)).map(([fn, x, y]) => call(fn, x, y)))), 1);
     // `/` divides by a scalar or between equal shapes.
@@ -620,6 +630,11 @@ class FormulaPrinter {
         if (f.j !== undefined) return { t: `${target}[${this.index(f.i, r)}, ${this.index(f.j, c)}]`, level: 4 };
         return { t: `${target}[${this.index(f.i, r === '1' ? c : r)}]`, level: 4 };
       }
+      case 'slice': {
+        const [r, c] = dimsOf(f.s);
+        const target = this.at(f.a, 4);
+        return { t: f.axis === 'row' ? `${target}[${this.index(f.i, r)}, :]` : `${target}[:, ${this.index(f.i, c)}]`, level: 4 };
+      }
       default: {
         const never: never = f;
         throw new Error(`unknown node ${JSON.stringify(never)}`);
@@ -749,6 +764,7 @@ function children(f: F): { kids: readonly F[]; rebuild: (kids: readonly F[]) => 
     case 'T':
     case 'norm':
     case 'index':
+    case 'slice':
       return { kids: [f.a], rebuild: ([a]) => ({ ...f, a: a! }) };
     case 'bin':
       return { kids: [f.a, f.b], rebuild: ([a, b]) => ({ ...f, a: a!, b: b! }) };

@@ -5,7 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 
 const GRADC = fileURLToPath(new URL('../cli/gradc-from-source.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -38,7 +43,10 @@ export class LspClient {
   private exited: number | null | undefined;
 
   private constructor(readonly child: ChildProcess) {
-    this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     child.on('exit', (code) => (this.exited = code));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
@@ -58,7 +66,9 @@ export class LspClient {
 
   /** Starts the server and completes the initialize handshake. */
   static async start(): Promise<LspClient> {
-    const child = spawn(process.execPath, ['--import', TSX, GRADC, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, GRADC, 'lsp', '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const client = new LspClient(child);
     await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
     await client.connection.sendNotification('initialized', {});
@@ -80,13 +90,18 @@ export class LspClient {
 
   async open(uri: string, text: string, version = 1): Promise<Diagnostic[]> {
     const published = this.diagnostics(uri, version);
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'formula', version, text } });
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'formula', version, text },
+    });
     return published;
   }
 
   async change(uri: string, version: number, changes: { range: Range; text: string }[]): Promise<Diagnostic[]> {
     const published = this.diagnostics(uri, version);
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
     return published;
   }
 
@@ -95,7 +110,9 @@ export class LspClient {
   }
 
   async stop(): Promise<number | null> {
-    const exited = new Promise<number | null>((resolve) => (this.running ? this.child.on('exit', (code) => resolve(code)) : resolve(this.exited ?? null)));
+    const exited = new Promise<number | null>((resolve) =>
+      this.running ? this.child.on('exit', (code) => resolve(code)) : resolve(this.exited ?? null),
+    );
     await this.connection.sendRequest('shutdown');
     await this.connection.sendNotification('exit');
     const code = await exited;

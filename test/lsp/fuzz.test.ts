@@ -28,8 +28,12 @@ const EXAMPLES = readdirSync('examples')
   .map((f) => readFileSync(`examples/${f}`, 'utf8'));
 
 /** What a random insertion types: pieces of the language, its mistakes, and odd characters. */
-const PIECES = [' ', '\n', '(', ')', '[', ']', '||', '^T', "'", ' x', 'A ', '+', '-', '*', '/', '.*', '^', '2', '0.5', ',', ':', '=', '#',
-  'grad ', ' wrt ', 'sum(', 'sigmoid(', 'sigmod(', '.T', '@', 'norm(', 'vector(n)', 'matrix(h, m)', 'hessian L wrt ', 'é', 'σ', '😀', '\t', 'ᵀ'];
+// prettier-ignore
+const PIECES = [
+  ' ', '\n', '(', ')', '[', ']', '||', '^T', "'", ' x', 'A ', '+', '-', '*', '/', '.*', '^', '2', '0.5', ',', ':', '=', '#',
+  'grad ', ' wrt ', 'sum(', 'sigmoid(', 'sigmod(', '.T', '@', 'norm(', 'vector(n)', 'matrix(h, m)', 'hessian L wrt ', 'é', 'σ',
+  '😀', '\t', 'ᵀ',
+];
 
 function positionAt(text: string, offset: number): Position {
   const before = text.slice(0, offset).split('\n');
@@ -106,7 +110,11 @@ describe('gradc lsp under random edits', () => {
           : method === 'textDocument/rename'
             ? { ...at, newName: pick(['q', 'grad', '1x', 'W']) }
             : method === 'textDocument/codeAction'
-              ? { textDocument: at.textDocument, range: { start: position, end: position }, context: { diagnostics: [] } }
+              ? {
+                  textDocument: at.textDocument,
+                  range: { start: position, end: position },
+                  context: { diagnostics: [] },
+                }
               : at;
       try {
         await client.request(method, params);
@@ -130,7 +138,9 @@ describe('gradc lsp under random edits', () => {
     expect(Object.keys(answered)).toHaveLength(9);
     // Flat: after the first quarter (caches warm), the rest of the run adds less than 60 MB.
     const [warm, last] = memory as [number, number];
-    console.log(`gradc lsp fuzz: ${total} requests over ${EDITS} edits, ${errors} answered with an error; memory ${warm.toFixed(0)} MB → ${last.toFixed(0)} MB`);
+    console.log(
+      `gradc lsp fuzz: ${total} requests over ${EDITS} edits, ${errors} answered with an error; memory ${warm.toFixed(0)} MB → ${last.toFixed(0)} MB`,
+    );
     expect(last - warm).toBeLessThan(60);
     // The only errors are renames refused with a reason.
     expect([...refusals.keys()].filter((k) => !k.startsWith('textDocument/rename: '))).toEqual([]);

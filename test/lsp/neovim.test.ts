@@ -40,7 +40,11 @@ interface Result {
   definition: { uri: string; range: Range } | { uri: string; range: Range }[];
 }
 
-function runNeovim(file: string, hover: { line: number; character: number }, definition: { line: number; character: number }): Result {
+function runNeovim(
+  file: string,
+  hover: { line: number; character: number },
+  definition: { line: number; character: number },
+): Result {
   const out = join(dir, 'result.json');
   const r = spawnSync('nvim', ['--headless', '--clean', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${SCRIPT}`], {
     cwd: dir,
@@ -66,10 +70,16 @@ describe('Neovim as the client of gradc lsp', () => {
     const result = runNeovim(file, positionOf(FORMULA, 'A x', 1), positionOf(FORMULA, '+ b', 2));
     expect(result.error).toBeUndefined();
     expect(result.diagnostics.map((d) => [d.range, d.message])).toEqual([
-      [{ start: { line: 4, character: 4 }, end: { line: 4, character: 10 } }, "unknown function 'sigmod'; did you mean 'sigmoid'?"],
+      [
+        { start: { line: 4, character: 4 }, end: { line: 4, character: 10 } },
+        "unknown function 'sigmod'; did you mean 'sigmoid'?",
+      ],
     ]);
     expect(result.hover.contents.value).toBe('```gradc\nA x : vector(h)\n```');
     const definition = Array.isArray(result.definition) ? result.definition[0]! : result.definition;
-    expect(definition).toEqual({ uri: result.uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } } });
+    expect(definition).toEqual({
+      uri: result.uri,
+      range: { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } },
+    });
   }, 150_000);
 });

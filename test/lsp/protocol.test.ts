@@ -43,14 +43,18 @@ afterAll(async () => {
 /** Applies LSP text edits to a text (edits do not overlap). */
 function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const offset = (p: { line: number; character: number }) =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   return [...edits]
     .sort((a, b) => offset(b.range.start) - offset(a.range.start))
     .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
 }
 
 async function hover(uri: string, text: string, needle: string, shift = 0, nth = 0): Promise<string | null> {
-  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, needle, shift, nth) });
+  const h = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri },
+    position: positionOf(text, needle, shift, nth),
+  });
   return h === null ? null : h.contents.value;
 }
 
@@ -65,8 +69,16 @@ describe('gradc lsp: documents and diagnostics', () => {
     const text = 'x : vector(n)\nA : matrix(m, k)\nz = A x\nw = sigmod(x)\n';
     const diagnostics = await client.open(freshUri(), text);
     expect(diagnostics.map((d) => [d.range, d.message, d.severity])).toEqual([
-      [{ start: { line: 2, character: 4 }, end: { line: 2, character: 7 } }, 'cannot multiply matrix(m, k) by vector(n): k != n', 1],
-      [{ start: { line: 3, character: 4 }, end: { line: 3, character: 10 } }, "unknown function 'sigmod'; did you mean 'sigmoid'?", 1],
+      [
+        { start: { line: 2, character: 4 }, end: { line: 2, character: 7 } },
+        'cannot multiply matrix(m, k) by vector(n): k != n',
+        1,
+      ],
+      [
+        { start: { line: 3, character: 4 }, end: { line: 3, character: 10 } },
+        "unknown function 'sigmod'; did you mean 'sigmoid'?",
+        1,
+      ],
     ]);
   });
 
@@ -74,9 +86,14 @@ describe('gradc lsp: documents and diagnostics', () => {
     const uri = freshUri();
     await client.open(uri, MODEL);
     // `b1` → `b1q` on line 7, an edit in the middle of a line.
-    const broken = await client.change(uri, 2, [{ range: { start: { line: 6, character: 18 }, end: { line: 6, character: 18 } }, text: 'q' }]);
+    const broken = await client.change(uri, 2, [
+      { range: { start: { line: 6, character: 18 }, end: { line: 6, character: 18 } }, text: 'q' },
+    ]);
     expect(broken.map((d) => [d.range, d.message])).toEqual([
-      [{ start: { line: 6, character: 16 }, end: { line: 6, character: 19 } }, "unknown name 'b1q'; did you mean 'b1'?"],
+      [
+        { start: { line: 6, character: 16 }, end: { line: 6, character: 19 } },
+        "unknown name 'b1q'; did you mean 'b1'?",
+      ],
     ]);
     // Two changes in one notification: delete the q, then add a line after the grad line.
     const fixed = await client.change(uri, 3, [
@@ -113,12 +130,16 @@ describe('gradc lsp: hover', () => {
   });
 
   it('a definition shows its shape and its expression', async () => {
-    expect(await hover(uri, text, 'H^T')).toBe(`${code('H : matrix(h, N)', 'H = relu(W1 X + b1)')}\n\ndefinition on line 7`);
+    expect(await hover(uri, text, 'H^T')).toBe(
+      `${code('H : matrix(h, N)', 'H = relu(W1 X + b1)')}\n\ndefinition on line 7`,
+    );
   });
 
   it('a dimension shows the lines that use it', async () => {
     const value = await hover(uri, text, 'N)');
-    expect(value).toBe(`${code('N : dimension')}\n\ndimension used on lines 4, 6, 9:  \n\`X : matrix(d, N)\`  \n\`y : vector(N)\`  \n\`L = 1/N ||f - y||^2\``);
+    expect(value).toBe(
+      `${code('N : dimension')}\n\ndimension used on lines 4, 6, 9:  \n\`X : matrix(d, N)\`  \n\`y : vector(N)\`  \n\`L = 1/N ||f - y||^2\``,
+    );
   });
 
   it('a grad line shows its derivatives in formula syntax, as gradc derive prints them', async () => {
@@ -133,7 +154,10 @@ describe('gradc lsp: hover', () => {
 describe('gradc lsp: navigation and rename', () => {
   const uri = freshUri();
   beforeAll(() => client.open(uri, MODEL));
-  const at = (needle: string, shift = 0, nth = 0) => ({ textDocument: { uri }, position: positionOf(MODEL, needle, shift, nth) });
+  const at = (needle: string, shift = 0, nth = 0) => ({
+    textDocument: { uri },
+    position: positionOf(MODEL, needle, shift, nth),
+  });
   const range = (needle: string, length: number, nth = 0): Range => {
     const start = positionOf(MODEL, needle, 0, nth);
     return { start, end: { line: start.line, character: start.character + length } };
@@ -148,35 +172,56 @@ describe('gradc lsp: navigation and rename', () => {
   });
 
   it('references of a dimension are every use of it, in types and expressions', async () => {
-    const refs = await client.request<{ range: Range }[]>('textDocument/references', { ...at('N)'), context: { includeDeclaration: true } });
+    const refs = await client.request<{ range: Range }[]>('textDocument/references', {
+      ...at('N)'),
+      context: { includeDeclaration: true },
+    });
     expect(refs.map((r) => r.range)).toEqual([range('N)', 1), range('N)', 1, 1), range('N ||', 1)]);
   });
 
   it('references without the declaration', async () => {
-    const refs = await client.request<{ range: Range }[]>('textDocument/references', { ...at('W1 :'), context: { includeDeclaration: false } });
+    const refs = await client.request<{ range: Range }[]>('textDocument/references', {
+      ...at('W1 :'),
+      context: { includeDeclaration: false },
+    });
     expect(refs.map((r) => r.range)).toEqual([range('W1 X', 2), range('W1,', 2)]);
   });
 
   it('rename changes every use of a variable, and the result checks', async () => {
-    const edit = await client.request<{ changes: Record<string, TextEdit[]> }>('textDocument/rename', { ...at('w2 :'), newName: 'v' });
+    const edit = await client.request<{ changes: Record<string, TextEdit[]> }>('textDocument/rename', {
+      ...at('w2 :'),
+      newName: 'v',
+    });
     const renamed = applyEdits(MODEL, edit.changes[uri]!);
     expect(renamed).toBe(MODEL.replace('w2 :', 'v :').replace('H^T w2', 'H^T v'));
     expect(await client.open(freshUri(), renamed)).toEqual([]);
   });
 
   it('rename of a dimension changes it in every type and expression', async () => {
-    const edit = await client.request<{ changes: Record<string, TextEdit[]> }>('textDocument/rename', { ...at('N)'), newName: 'batch' });
-    expect(applyEdits(MODEL, edit.changes[uri]!)).toBe(MODEL.replace('d, N)', 'd, batch)').replace('vector(N)', 'vector(batch)').replace('1/N', '1/batch'));
+    const edit = await client.request<{ changes: Record<string, TextEdit[]> }>('textDocument/rename', {
+      ...at('N)'),
+      newName: 'batch',
+    });
+    expect(applyEdits(MODEL, edit.changes[uri]!)).toBe(
+      MODEL.replace('d, N)', 'd, batch)').replace('vector(N)', 'vector(batch)').replace('1/N', '1/batch'),
+    );
   });
 
   it('prepareRename gives the name’s range; rename to a reserved word is refused with a message', async () => {
     expect(await client.request('textDocument/prepareRename', at('H^T'))).toEqual(range('H^T', 1));
-    await expect(client.request('textDocument/rename', { ...at('H^T'), newName: 'grad' })).rejects.toThrow("'grad' is a reserved word");
-    await expect(client.request('textDocument/rename', { ...at('H^T'), newName: 'f' })).rejects.toThrow("'f' is already used in this file");
+    await expect(client.request('textDocument/rename', { ...at('H^T'), newName: 'grad' })).rejects.toThrow(
+      "'grad' is a reserved word",
+    );
+    await expect(client.request('textDocument/rename', { ...at('H^T'), newName: 'f' })).rejects.toThrow(
+      "'f' is already used in this file",
+    );
   });
 
   it('document symbols list dimensions, declarations, definitions and requests with their types and shapes', async () => {
-    const symbols = await client.request<{ name: string; kind: number; detail: string }[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    const symbols = await client.request<{ name: string; kind: number; detail: string }[]>(
+      'textDocument/documentSymbol',
+      { textDocument: { uri } },
+    );
     expect(symbols.map((s) => [s.name, s.detail])).toEqual([
       ['W1', 'matrix(h, d)'],
       ['h', 'dimension'],
@@ -205,7 +250,10 @@ describe('gradc lsp: completion, signature help and quick fixes', () => {
     const text = `${MODEL}g = W1 b1 + s`;
     const uri = freshUri();
     await client.open(uri, text);
-    const items = await client.request<Item[]>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '+ s', 3) });
+    const items = await client.request<Item[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: positionOf(text, '+ s', 3),
+    });
     const byLabel = new Map(items.map((i) => [i.label, i]));
     expect(byLabel.get('W1')?.detail).toBe('matrix(h, d)');
     expect(byLabel.get('L')?.detail).toBe('scalar');
@@ -215,16 +263,25 @@ describe('gradc lsp: completion, signature help and quick fixes', () => {
     expect(byLabel.get('pi')?.detail).toBe('scalar');
     expect(byLabel.has('g')).toBe(false);
     // The typed prefix `s` is replaced.
-    expect(byLabel.get('sum')?.textEdit).toEqual({ range: { start: positionOf(text, '+ s', 2), end: positionOf(text, '+ s', 3) }, newText: 'sum(' });
+    expect(byLabel.get('sum')?.textEdit).toEqual({
+      range: { start: positionOf(text, '+ s', 2), end: positionOf(text, '+ s', 3) },
+      newText: 'sum(',
+    });
   });
 
   it('completion at the start of a line offers the request keywords; after wrt, the names', async () => {
     const text = `${MODEL}gr`;
     const uri = freshUri();
     await client.open(uri, text);
-    const start = await client.request<Item[]>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, 'gr', 2, 1) });
+    const start = await client.request<Item[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: positionOf(text, 'gr', 2, 1),
+    });
     expect(start.map((i) => i.label)).toEqual(['grad', 'jacobian', 'hessian', 'hvp']);
-    const wrt = await client.request<Item[]>('textDocument/completion', { textDocument: { uri }, position: positionOf(MODEL, 'wrt ', 4) });
+    const wrt = await client.request<Item[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: positionOf(MODEL, 'wrt ', 4),
+    });
     expect(wrt.map((i) => i.label)).toEqual(['W1', 'b1', 'X', 'w2', 'y', 'H', 'f', 'L']);
   });
 
@@ -232,10 +289,13 @@ describe('gradc lsp: completion, signature help and quick fixes', () => {
     const text = `${MODEL}g = dot(w2, b1)`;
     const uri = freshUri();
     await client.open(uri, text);
-    const help = await client.request<{ signatures: { label: string }[]; activeParameter: number }>('textDocument/signatureHelp', {
-      textDocument: { uri },
-      position: positionOf(text, '(w2, b1', 5),
-    });
+    const help = await client.request<{ signatures: { label: string }[]; activeParameter: number }>(
+      'textDocument/signatureHelp',
+      {
+        textDocument: { uri },
+        position: positionOf(text, '(w2, b1', 5),
+      },
+    );
     expect(help.signatures.map((s) => s.label)).toEqual(['dot(a, b)']);
     expect(help.activeParameter).toBe(1);
   });
@@ -249,7 +309,9 @@ describe('gradc lsp: completion, signature help and quick fixes', () => {
     const uri = freshUri();
     const diagnostics: Diagnostic[] = await client.open(uri, text);
     expect(diagnostics).toHaveLength(1);
-    const actions = await client.request<{ title: string; kind: string; edit: { changes: Record<string, TextEdit[]> } }[]>('textDocument/codeAction', {
+    const actions = await client.request<
+      { title: string; kind: string; edit: { changes: Record<string, TextEdit[]> } }[]
+    >('textDocument/codeAction', {
       textDocument: { uri },
       range: diagnostics[0]!.range,
       context: { diagnostics },
@@ -258,10 +320,29 @@ describe('gradc lsp: completion, signature help and quick fixes', () => {
     expect(actions[0]!.kind).toBe('quickfix');
     const fixed = applyEdits(text, actions[0]!.edit.changes[uri]!);
     expect(fixed.split('\n')).toContain(fixedLine);
-    expect(await client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } }, text: fixed }])).toEqual([]);
+    expect(
+      await client.change(uri, 2, [
+        { range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } }, text: fixed },
+      ]),
+    ).toEqual([]);
   });
 
   it('requests about a document that is not open are answered with null', async () => {
-    expect(await client.request('textDocument/hover', { textDocument: { uri: 'file:///nowhere.formula' }, position: { line: 0, character: 0 } })).toBeNull();
+    expect(
+      await client.request('textDocument/hover', {
+        textDocument: { uri: 'file:///nowhere.formula' },
+        position: { line: 0, character: 0 },
+      }),
+    ).toBeNull();
   });
+});
+
+describe('gradc lsp: the end of a session', () => {
+  it('exits when the client goes away without shutting it down (status 1, as the protocol says)', async () => {
+    const orphan = await LspClient.start();
+    const exited = new Promise<number | null>((resolve) => orphan.child.on('exit', (code) => resolve(code)));
+    orphan.child.stdin!.end();
+    expect(await exited).toBe(1);
+    orphan.connection.dispose();
+  }, 60_000);
 });

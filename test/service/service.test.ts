@@ -27,7 +27,9 @@ describe('the language service', () => {
   it('hovers a checked part of a line whose other part has an error', () => {
     const text = 'A : matrix(h, m)\nx : vector(m)\nz = A x + q\n';
     const doc = new FormulaDocument(text);
-    expect(doc.diagnostics().map((d) => d.message)).toEqual(["unknown name 'q'; declare it first, for example 'q : vector(h)'"]);
+    expect(doc.diagnostics().map((d) => d.message)).toEqual([
+      "unknown name 'q'; declare it first, for example 'q : vector(h)'",
+    ]);
     expect(doc.hover(at(text, 'A x', 1))?.code).toEqual(['A x : vector(h)']);
     expect(doc.hover(at(text, '+ q'))).toBeUndefined();
   });
@@ -41,7 +43,7 @@ describe('the language service', () => {
     const text = 'A : matrix(h, m)\nL = sum(A)\nx : \ny : vector()\ngrad \ngrad L \n';
     const doc = new FormulaDocument(text);
     const labels = (offset: number) => doc.completion(offset).items.map((i) => i.label);
-    expect(labels(at(text, 'x : ', 4))).toEqual(['scalar', 'vector', 'matrix', 'index']);
+    expect(labels(at(text, 'x : ', 4))).toEqual(['scalar', 'vector', 'matrix', 'index', 'symmetric', 'spd']);
     expect(labels(at(text, 'vector()', 7))).toEqual(['h', 'm']);
     expect(labels(at(text, 'grad \n', 5))).toEqual(['L']);
     expect(labels(at(text, 'grad L \n', 7))).toEqual(['wrt']);
@@ -50,7 +52,9 @@ describe('the language service', () => {
 
   it('refuses to rename to something that is not a name', () => {
     const text = 'x : vector(n)\nL = x^T x\n';
-    expect(new FormulaDocument(text).rename(0, '1x')).toEqual({ error: "'1x' is not a name: letters, digits and _, not starting with a digit" });
+    expect(new FormulaDocument(text).rename(0, '1x')).toEqual({
+      error: "'1x' is not a name: letters, digits and _, not starting with a digit",
+    });
   });
 
   it('says so when it stopped at the limit of errors', () => {
@@ -65,7 +69,8 @@ describe('the language service', () => {
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
-      for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)\.js'/g)) visit(normalize(join(dirname(file), `${m[1]}.ts`)));
+      for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)\.js'/g))
+        visit(normalize(join(dirname(file), `${m[1]}.ts`)));
     };
     visit('src/service/service.ts');
     expect([...seen].filter((f) => /src\/(codegen|check|cli)\//.test(f))).toEqual([]);
@@ -73,8 +78,19 @@ describe('the language service', () => {
   });
 });
 
+describe('structured declarations', () => {
+  it('a dimension of symmetric(n) and spd(n) is one of the file’s dimensions, renamed with the rest', () => {
+    const text = 'S : symmetric(n)\nP : spd(n)\nx : vector(n)\nL = x^T S x + x^T P x\n';
+    const doc = new FormulaDocument(text);
+    expect(doc.diagnostics()).toEqual([]);
+    expect(doc.references(at(text, 'n)'))).toHaveLength(3);
+    expect(doc.hover(at(text, 'S :'))?.code).toEqual(['S : symmetric(n)']);
+  });
+});
+
 describe('hover on a request line', () => {
-  const text = 'A : matrix(h, m)\nx : vector(m)\nb : vector(h)\nL = sum(exp(A x + b))\ngrad L wrt A, b\nhessian L wrt x\n';
+  const text =
+    'A : matrix(h, m)\nx : vector(m)\nb : vector(h)\nL = sum(exp(A x + b))\ngrad L wrt A, b\nhessian L wrt x\n';
   const doc = new FormulaDocument(text);
   const lines = derive(text);
 
@@ -83,8 +99,14 @@ describe('hover on a request line', () => {
   });
 
   it('a wrt name shows the name and the derivative with respect to it', () => {
-    expect(doc.hover(at(text, 'b\nhessian'))?.code).toEqual(['b : vector(h)', ...lines.filter((l) => l.startsWith('dL_db'))]);
-    expect(doc.hover(text.lastIndexOf('x\n'))?.code).toEqual(['x : vector(m)', ...lines.filter((l) => l.startsWith('HL_x_x'))]);
+    expect(doc.hover(at(text, 'b\nhessian'))?.code).toEqual([
+      'b : vector(h)',
+      ...lines.filter((l) => l.startsWith('dL_db')),
+    ]);
+    expect(doc.hover(text.lastIndexOf('x\n'))?.code).toEqual([
+      'x : vector(m)',
+      ...lines.filter((l) => l.startsWith('HL_x_x')),
+    ]);
     expect(lines.filter((l) => l.startsWith('HL_x_x') || l.startsWith('dL_db'))).toHaveLength(2);
   });
 });

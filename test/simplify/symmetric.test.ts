@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFormula, derive, differentiate } from '../../src/index.js';
 import { isSymmetric } from '../../src/simplify/matrix.js';
+import { expectRoundTripMatches } from '../check/harness.js';
 
 const gradients = (text: string) => derive(text).filter((l) => /^(d|H|Hv|v_)/.test(l));
 
@@ -99,5 +100,15 @@ describe('the derivation is unchanged where no structure is declared', () => {
     const model = checkFormula('A : matrix(n, n)\nl = logdet(A)\ngrad l wrt A\n');
     expect(isSymmetric(differentiate(model).gradients[0]!.results[0]!.node, model.graph)).toBe(false);
     expect(gradients('A : matrix(n, n)\nl = logdet(A)\ngrad l wrt A\n')).toEqual(['dl_dA = inv(A)^T']);
+  });
+});
+
+describe('derive output with respect to a symmetric matrix reads back', () => {
+  it.each([
+    ['the Gaussian NLL', 'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\n'],
+    ['tr(A S)', 'S : symmetric(n)\nA : matrix(n, n)\nt = tr(A S)\ngrad t wrt S\n'],
+    ['the covariance likelihood', 'X : matrix(d, N)\nS : spd(d)\nnll = N/2 logdet(S) + 1/2 tr(X^T inv(S) X)\ngrad nll wrt S\n'],
+  ])('%s: each dL_dS line evaluates to the derived gradient', (_name, text) => {
+    expectRoundTripMatches(text, { seeds: [1, 2] });
   });
 });
