@@ -873,6 +873,17 @@ function h1Jac$(input$: H1Inputs, out$: H1Jacobian | undefined): H1Jacobian {
     if (!isVector$(out$.value)) notOut$("h1JacInto", "out.value", out$.value, false);
     if (!isVector$(out$.f0?.data)) notOut$("h1JacInto", "out.f0", out$.f0, true);
   }
+  if (d$D1 * d$D1 > 10000000)
+    throw new RangeError(
+      "h1Jac: the Jacobian block of h1 with respect to f0 would have " +
+        d$D1 * d$D1 +
+        " entries (" +
+        d$D1 +
+        " x " +
+        d$D1 +
+        ")" +
+        ", over the limit of 10^7; ask for grad of a scalar function of h1, or hvp, instead",
+    );
   const t$0 = scratch$(35, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
   const t$1 = scratch$(36, d$D1);
@@ -1000,6 +1011,17 @@ function f1Jac$(input$: F1Inputs, out$: F1Jacobian | undefined): F1Jacobian {
     if (!isVector$(out$.value)) notOut$("f1JacInto", "out.value", out$.value, false);
     if (!isVector$(out$.h1?.data)) notOut$("f1JacInto", "out.h1", out$.h1, true);
   }
+  if (d$D2 * d$D1 > 10000000)
+    throw new RangeError(
+      "f1Jac: the Jacobian block of f1 with respect to h1 would have " +
+        d$D2 * d$D1 +
+        " entries (" +
+        d$D2 +
+        " x " +
+        d$D1 +
+        ")" +
+        ", over the limit of 10^7; ask for grad of a scalar function of f1, or hvp, instead",
+    );
   const t$0 = scratch$(37, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
   const t$1 = scratch$(38, d$D1);
@@ -1128,6 +1150,17 @@ function h2Jac$(input$: H2Inputs, out$: H2Jacobian | undefined): H2Jacobian {
     if (!isVector$(out$.value)) notOut$("h2JacInto", "out.value", out$.value, false);
     if (!isVector$(out$.f1?.data)) notOut$("h2JacInto", "out.f1", out$.f1, true);
   }
+  if (d$D2 * d$D2 > 10000000)
+    throw new RangeError(
+      "h2Jac: the Jacobian block of h2 with respect to f1 would have " +
+        d$D2 * d$D2 +
+        " entries (" +
+        d$D2 +
+        " x " +
+        d$D2 +
+        ")" +
+        ", over the limit of 10^7; ask for grad of a scalar function of h2, or hvp, instead",
+    );
   const t$0 = scratch$(40, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
   const t$1 = scratch$(41, d$D1);
@@ -1295,6 +1328,17 @@ function f2Jac$(input$: F2Inputs, out$: F2Jacobian | undefined): F2Jacobian {
     if (!isVector$(out$.value)) notOut$("f2JacInto", "out.value", out$.value, false);
     if (!isVector$(out$.h2?.data)) notOut$("f2JacInto", "out.h2", out$.h2, true);
   }
+  if (d$D3 * d$D2 > 10000000)
+    throw new RangeError(
+      "f2Jac: the Jacobian block of f2 with respect to h2 would have " +
+        d$D3 * d$D2 +
+        " entries (" +
+        d$D3 +
+        " x " +
+        d$D2 +
+        ")" +
+        ", over the limit of 10^7; ask for grad of a scalar function of f2, or hvp, instead",
+    );
   const t$0 = scratch$(43, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
   const t$1 = scratch$(44, d$D1);
@@ -1467,6 +1511,17 @@ function h3Jac$(input$: H3Inputs, out$: H3Jacobian | undefined): H3Jacobian {
     if (!isVector$(out$.value)) notOut$("h3JacInto", "out.value", out$.value, false);
     if (!isVector$(out$.f2?.data)) notOut$("h3JacInto", "out.f2", out$.f2, true);
   }
+  if (d$D3 * d$D3 > 10000000)
+    throw new RangeError(
+      "h3Jac: the Jacobian block of h3 with respect to f2 would have " +
+        d$D3 * d$D3 +
+        " entries (" +
+        d$D3 +
+        " x " +
+        d$D3 +
+        ")" +
+        ", over the limit of 10^7; ask for grad of a scalar function of h3, or hvp, instead",
+    );
   const t$0 = scratch$(48, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
   const t$1 = scratch$(49, d$D1);
@@ -1681,6 +1736,17 @@ function f3Jac$(input$: F3Inputs, out$: F3Jacobian | undefined): F3Jacobian {
     if (!isVector$(out$.value)) notOut$("f3JacInto", "out.value", out$.value, false);
     if (!isVector$(out$.h3?.data)) notOut$("f3JacInto", "out.h3", out$.h3, true);
   }
+  if (d$D_f * d$D3 > 10000000)
+    throw new RangeError(
+      "f3Jac: the Jacobian block of f3 with respect to h3 would have " +
+        d$D_f * d$D3 +
+        " entries (" +
+        d$D_f +
+        " x " +
+        d$D3 +
+        ")" +
+        ", over the limit of 10^7; ask for grad of a scalar function of f3, or hvp, instead",
+    );
   const t$0 = scratch$(54, d$D1);
   matVec$(v$Omega0, v$x_i, d$D1, d$D_i, 1, t$0);
   const t$1 = scratch$(55, d$D1);

@@ -210,6 +210,17 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
     if (!isVector$(out$.grad?.w)) notOut$("LHessInto", "out.grad.w", out$.grad?.w, false);
     if (!isVector$(out$.hess?.w?.w?.data)) notOut$("LHessInto", "out.hess.w.w", out$.hess?.w?.w, true);
   }
+  if (d$d * d$d > 10000000)
+    throw new RangeError(
+      "LHess: the Hessian block hess.w.w of L would have " +
+        d$d * d$d +
+        " entries (" +
+        d$d +
+        " x " +
+        d$d +
+        ")" +
+        ", over the limit of 10^7; ask for hvp L wrt w (Hessian-vector products) instead",
+    );
   const t$0 = scratch$(6, d$N);
   matVec$(v$X, v$w, d$N, d$d, 1, t$0);
   const t$1 = scratch$(7, d$N);

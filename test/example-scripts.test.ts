@@ -6,6 +6,7 @@ import { fitHyperparameters } from '../examples/gp_hyperparameters.js';
 import { nllGrad } from '../generated/covariance_mle.js';
 import { descend } from '../examples/inf264_descent.js';
 import { choleskySolve, newton } from '../examples/newton_logistic.js';
+import { newton as newtonSoftmax } from '../examples/newton_softmax.js';
 
 describe('examples/inf264_descent.ts: INF264 Homework 4 with the generated module', () => {
   const r = descend(0.01);
@@ -133,6 +134,27 @@ describe('examples/gp_hyperparameters.ts: Gaussian-process hyperparameters by gr
 
   it('shrinks the noise variance towards the small noise of the data', () => {
     expect(history.at(-1)!.sn2).toBeLessThan(0.05);
+  });
+});
+
+describe('examples/newton_softmax.ts: Newton\'s method on multinomial logistic regression, W (K x p) the variable', () => {
+  const iterates = newtonSoftmax();
+  const norms = iterates.map((it) => it.gradientNorm);
+
+  it('reaches a gradient norm below 1e-12 within 8 Newton steps of the (K p) x (K p) Hessian', () => {
+    expect(iterates.length).toBeLessThanOrEqual(9);
+    expect(norms[norms.length - 1]!).toBeLessThan(1e-12);
+  });
+
+  it('converges quadratically: once the norm is below 0.01, each step until rounding level gives norm <= 10 norm^2', () => {
+    const steps = norms.slice(1).map((next, k) => ({ previous: norms[k]!, next }));
+    const nearMinimum = steps.filter(({ previous }) => previous < 0.01 && previous > 1e-9);
+    expect(nearMinimum.length).toBeGreaterThanOrEqual(3);
+    for (const { previous, next } of nearMinimum) expect(next).toBeLessThanOrEqual(10 * previous ** 2);
+  });
+
+  it('lowers the loss at every step above rounding level', () => {
+    for (let k = 1; k < iterates.length; k++) if (norms[k - 1]! > 1e-6) expect(iterates[k]!.loss).toBeLessThan(iterates[k - 1]!.loss);
   });
 });
 

@@ -13,7 +13,7 @@ const files = readdirSync(EXAMPLES)
 
 /**
  * The five handouts of the project's seed material, and the two references of the matrix
- * functions' examples (issue 13), each recognised by how an example's first comment names it.
+ * functions' examples (issue 13) and of the vec convention (issue 24), each recognised by how an example's first comment names it.
  */
 const HANDOUTS: readonly { readonly handout: string; readonly pattern: RegExp }[] = [
   { handout: 'DS 102 Discussion 12', pattern: /\bDS 102\b/ },
@@ -23,6 +23,7 @@ const HANDOUTS: readonly { readonly handout: string; readonly pattern: RegExp }[
   { handout: 'CS230 hands-on session 3', pattern: /\bCS230\b/ },
   { handout: 'Rasmussen & Williams, Gaussian Processes for Machine Learning', pattern: /\bRasmussen & Williams\b/ },
   { handout: 'The Matrix Cookbook', pattern: /\bMatrix Cookbook\b/ },
+  { handout: 'Magnus & Neudecker, Matrix Differential Calculus (issue 24)', pattern: /\bMagnus & Neudecker\b/ },
 ];
 
 /** The file's opening comment line (the one that names the handout and the part). */

@@ -26,6 +26,8 @@ export interface HigherComparison {
 type Evaluate = (values: ReadonlyMap<string, InputValue>, overrides: ReadonlyMap<number, Value>) => number[];
 
 const flat = (v: Value): number[] => v.flat();
+/** The entries of a value in vec order (columns stacked), as Jacobian and Hessian blocks number them. */
+const vecEntries = (v: Value): number[] => (v[0] ?? []).flatMap((_, j) => v.map((row) => row[j]!));
 
 /** A central difference with Richardson extrapolation, as numeric.ts takes them. */
 function difference(at: (t: number) => number[], h: number): number[] {
@@ -39,19 +41,19 @@ function difference(at: (t: number) => number[], h: number): number[] {
   return fine.map((f, i) => (4 * f - coarse[i]!) / 3);
 }
 
-/** The Jacobian of `f` with respect to one variable or definition, column by column: entries(f) x entries(wrt). */
+/** The Jacobian of `f` with respect to one variable or definition, column by column: entries(f) x entries(wrt), both in vec order. */
 function jacobianByDifferences(
   f: Evaluate,
   values: ReadonlyMap<string, InputValue>,
   wrt: { readonly name: string; readonly isVariable: boolean; readonly node: Node },
   base: Value,
 ): Value {
-  const entries = flat(base);
+  const entries = vecEntries(base);
   const [rows, cols] = [base.length, base[0]!.length];
   const columns: number[][] = entries.map((x0, j) =>
     difference((t) => {
       const moved: Value = base.map((row) => [...row]);
-      moved[Math.floor(j / cols)]![j % cols] = x0 + t;
+      moved[j % rows]![Math.floor(j / rows)] = x0 + t;
       if (wrt.isVariable) {
         const next = new Map(values);
         next.set(wrt.name, rows === 1 && cols === 1 ? moved[0]![0]! : moved);
@@ -102,7 +104,7 @@ export function higherComparisons(
   seed: number,
 ): HigherComparison[] {
   const comparisons: HigherComparison[] = [];
-  const at = (node: Node): Evaluate => (vals, overrides) => flat(new ReferenceEvaluator({ values: vals, dims, overrides }).value(node));
+  const at = (node: Node): Evaluate => (vals, overrides) => vecEntries(new ReferenceEvaluator({ values: vals, dims, overrides }).value(node));
   const reference = new ReferenceEvaluator({ values, dims });
   for (const h of higher) {
     const fn = h.request.functionName;

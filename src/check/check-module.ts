@@ -12,7 +12,7 @@ import { OPS } from '../ops/index.js';
 import { checkGradients, type GradientCheckReport } from './gradcheck.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, differenceNoise, type Comparison } from './numeric.js';
-import { MATRIX_DOMAINS, type Domain } from './random.js';
+import { MATRIX_DOMAINS, structureOf, type Domain } from './random.js';
 import { ReferenceEvaluator, type Value } from './reference.js';
 import { moduleInputs, toValue } from './run-module.js';
 
@@ -107,8 +107,9 @@ export function inferDomains(model: Model): Record<string, Domain> {
    */
   const combined = (old: Domain | undefined, domain: Domain): Domain => {
     if (old === undefined) return domain;
-    if (old === 'positive-definite' || domain === 'positive-definite') return 'positive-definite';
-    if (old === 'invertible' || domain === 'invertible') return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
+    const structures = [structureOf(old), structureOf(domain)];
+    if (structures.includes('positive-definite')) return 'positive-definite';
+    if (structures.includes('invertible')) return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
     return old;
   };
   // No prototype: a variable may be named constructor or __proto__.
@@ -128,7 +129,11 @@ export function inferDomains(model: Model): Record<string, Domain> {
       direct(n.args[i], domain);
       // A value that must be positive (log(det(S))): the domains that make it so, where its op knows them.
       const arg = n.args[i];
-      if (domain === 'positive' && arg !== undefined) OPS[arg.op].positiveWhen?.(arg).forEach((d, j) => d !== undefined && direct(arg.args[j], d));
+      if (domain === 'positive' && arg !== undefined) {
+        OPS[arg.op].positiveWhen?.(arg).forEach((d, j) => {
+          if (d !== undefined) direct(arg.args[j], d);
+        });
+      }
     });
   };
   for (const d of model.definitions) visit(d.node);
@@ -262,13 +267,22 @@ export async function checkModel(model: Model, options: CheckOptions = {}, gener
   for (const c of higherComparisons(model, derived.higher, callWith, inputs, report.inputs, report.dims, seed)) {
     row(c.functionName, c.variable, toValue(c.actual), c.expected, c.noise);
   }
-  const ok = typeErrors.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
+  // A report of no rows for a model that requests derivatives checked nothing: it is not ok.
+  const checkedSomething = rows.length > 0 || model.requests.length + model.higherRequests.length === 0;
+  const ok = typeErrors.length === 0 && checkedSomething && rows.every((r) => r.pass) && notFinite === undefined;
   const symmetric = new Set(model.variables.filter((v) => v.structure === 'symmetric').map((v) => v.name));
   const structuredMatrices = [
-    ...Object.entries(domains).flatMap(([name, d]) =>
-      d === 'invertible' || d === 'positive-definite' ? [`${name} ${symmetric.has(name) && d === 'invertible' ? 'symmetric, diagonally dominant' : MATRIX_DOMAINS[d]}`] : [],
-    ),
-    ...[...symmetric].filter((name) => domains[name] !== 'invertible' && domains[name] !== 'positive-definite').map((name) => `${name} symmetric`),
+    ...Object.entries(domains).flatMap(([name, d]) => {
+      const structure = structureOf(d);
+      if (structure === undefined) return [];
+      return [`${name} ${symmetric.has(name) && structure === 'invertible' ? 'symmetric, diagonally dominant' : MATRIX_DOMAINS[structure]}`];
+    }),
+    ...[...symmetric]
+      .filter((name) => {
+        const d = domains[name];
+        return d === undefined || structureOf(d) === undefined;
+      })
+      .map((name) => `${name} symmetric`),
   ];
   return {
     dims: report.dims,

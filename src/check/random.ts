@@ -69,6 +69,39 @@ export type Domain = ArgumentDomain | readonly [number, number];
 /** What `check` says of a matrix sampled with a structure (the line `sampled: K diagonally dominant`). */
 export const MATRIX_DOMAINS = { invertible: 'diagonally dominant', 'positive-definite': 'symmetric positive definite' } as const;
 
+/** A domain that gives a square matrix a structure. */
+export type MatrixDomain = keyof typeof MATRIX_DOMAINS;
+
+/** The structure each domain gives a square matrix, if any: a new domain must say. */
+const STRUCTURE: Readonly<Record<ArgumentDomain, MatrixDomain | undefined>> = {
+  real: undefined,
+  positive: undefined,
+  'open-unit': undefined,
+  nonzero: undefined,
+  invertible: 'invertible',
+  'positive-definite': 'positive-definite',
+};
+
+/** The structure a domain gives a square matrix: undefined for entries drawn one by one. */
+export function structureOf(domain: Domain): MatrixDomain | undefined {
+  return typeof domain === 'string' ? STRUCTURE[domain] : undefined;
+}
+
+/** How one entry is drawn, by domain (a structured matrix's scalars and vectors included). */
+const SAMPLERS: Readonly<Record<ArgumentDomain, (uniform: (lo: number, hi: number) => number, rng: Rng) => number>> = {
+  real: (uniform) => uniform(-1, 1),
+  positive: (uniform) => uniform(0.5, 2),
+  'open-unit': (uniform) => uniform(-0.8, 0.8),
+  'positive-definite': (uniform) => uniform(0.5, 2),
+  invertible: awayFromZero,
+  nonzero: awayFromZero,
+};
+
+function awayFromZero(uniform: (lo: number, hi: number) => number, rng: Rng): number {
+  const m = uniform(0.2, 1);
+  return rng() < 0.5 ? -m : m;
+}
+
 export interface InputOptions {
   /** Domains by variable name; the others use `defaultDomain`. */
   readonly domains?: Readonly<Record<string, Domain>>;
@@ -78,25 +111,7 @@ export interface InputOptions {
 export function sample(domain: Domain, rng: Rng): number {
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rng();
   if (typeof domain !== 'string') return uniform(domain[0], domain[1]);
-  switch (domain) {
-    case 'real':
-      return uniform(-1, 1);
-    case 'positive':
-      return uniform(0.5, 2);
-    case 'open-unit':
-      return uniform(-0.8, 0.8);
-    case 'positive-definite':
-      return uniform(0.5, 2);
-    case 'invertible':
-    case 'nonzero': {
-      const m = uniform(0.2, 1);
-      return rng() < 0.5 ? -m : m;
-    }
-    default: {
-      const never: never = domain;
-      throw new Error(`unknown domain ${String(never)}`);
-    }
-  }
+  return SAMPLERS[domain](uniform, rng);
 }
 
 /**
@@ -123,8 +138,8 @@ export function randomInputs(
       values.set(v.name, structuredMatrix(v.structure, domain, rows, rng));
       continue;
     }
-    const structured = (domain === 'invertible' || domain === 'positive-definite') && v.kind === 'matrix' && rows === cols;
-    values.set(v.name, v.kind === 'scalar' ? sample(domain, rng) : structured ? squareMatrix(domain, rows, rng) : tabulate(rows, cols, () => sample(domain, rng)));
+    const structure = v.kind === 'matrix' && rows === cols ? structureOf(domain) : undefined;
+    values.set(v.name, v.kind === 'scalar' ? sample(domain, rng) : structure !== undefined ? squareMatrix(structure, rows, rng) : tabulate(rows, cols, () => sample(domain, rng)));
   }
   return values;
 }
@@ -146,7 +161,7 @@ function structuredMatrix(structure: 'symmetric' | 'spd', domain: Domain, n: num
  * diagonal 1 plus one of them), or
  * symmetric positive definite with positive entries (B Bᵀ / n + I, B's entries in [0.2, 1]).
  */
-function squareMatrix(domain: 'invertible' | 'positive-definite', n: number, rng: Rng): number[][] {
+function squareMatrix(domain: MatrixDomain, n: number, rng: Rng): number[][] {
   if (domain === 'invertible') {
     return tabulate(n, n, (i, j) => {
       const x = sample('nonzero', rng) / n;

@@ -7,11 +7,12 @@
  */
 import { all, create } from 'mathjs';
 import type { Node, OpName } from '../ir/node.js';
-import type { Dim, Shape } from '../ir/shape.js';
+import { dimFactors, type Dim, type Shape } from '../ir/shape.js';
 import { UNARY, unaryFn, type UnaryFn } from '../ops/elementwise.js';
 
 /** `predictable`: sqrt, log, asin, ... of values outside their real domain give NaN, not complex numbers. */
-const math = create(all, { matrix: 'Array', predictable: true });
+// mathjs declares `all` as an index signature's value, so TypeScript reads it as possibly undefined.
+const math = create(all!, { matrix: 'Array', predictable: true });
 
 /** A value: rows of numbers; a scalar is 1 x 1, a vector(n) is n x 1. */
 export type Value = number[][];
@@ -36,9 +37,12 @@ export class EvaluationError extends Error {}
 /** The concrete size of a dimension. */
 export function dimSize(d: Dim, dims: ReadonlyMap<string, number>): number {
   if (typeof d === 'number') return d;
-  const size = dims.get(d);
-  if (size === undefined) throw new EvaluationError(`no size given for dimension ${d}`);
-  return size;
+  const { coefficient, names } = dimFactors(d);
+  return names.reduce((product, name) => {
+    const size = dims.get(name);
+    if (size === undefined) throw new EvaluationError(`no size given for dimension ${name}`);
+    return product * size;
+  }, coefficient);
 }
 
 export function concreteShape(s: Shape, dims: ReadonlyMap<string, number>): [number, number] {
@@ -58,7 +62,7 @@ export function tabulate(rows: number, cols: number, f: (i: number, j: number) =
   return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
 }
 
-/** `v` repeated to `rows` x `cols` by the broadcasting of LANGUAGE.md 1.4 (scalar, column, row). */
+/** `v` repeated to `rows` x `cols` by broadcasting (scalar, column, row: README, "The formula language"). */
 export function broadcastTo(v: Value, rows: number, cols: number): Value {
   const [r, c] = shapeOf(v);
   if (r === rows && c === cols) return v;
@@ -182,6 +186,18 @@ const RULES: Readonly<Record<OpName, Rule>> = {
   logdet: toScalar((m) => Math.log(Math.abs(math.det(m)))),
   // The reference may form the inverse: it is slow and simple on purpose.
   solve: ([a, b]) => math.multiply(math.inv(a!), b!) as Value,
+  // Columns stacked: entry i + j m is a[i][j].
+  vec: ([a]) => (math.transpose(a!) as Value).flat().map((x) => [x]),
+  kron: ([a, b]) => {
+    const [p, q] = shapeOf(b!);
+    const [m, n] = shapeOf(a!);
+    return tabulate(m * p, n * q, (r, c) => a![Math.floor(r / p)]![Math.floor(c / q)]! * b![r % p]![c % q]!);
+  },
+  // K vec(A) = vec(Aᵀ) for A m x n: row j + i n has its 1 in column i + j m.
+  commutation: (_args, { node, env }) => {
+    const [m, n] = concreteShape(node.attrs.shape!, env.dims);
+    return tabulate(m * n, m * n, (r, c) => (r === (c % m) * n + Math.floor(c / m) ? 1 : 0));
+  },
 };
 
 /** Evaluates nodes of one graph in one environment, each node once. */

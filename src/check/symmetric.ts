@@ -1,5 +1,5 @@
 /**
- * Numeric checks of variables declared `symmetric(n)` or `spd(n)` (LANGUAGE.md 1.1): their
+ * Numeric checks of variables declared `symmetric(n)` or `spd(n)` (README, "The formula language"): their
  * gradient lives in the space of symmetric matrices, so it is checked along symmetric
  * directions only, and every point evaluated is symmetric.
  */

@@ -111,7 +111,7 @@ function strictParse(args: readonly string[], options: OptionSpecs, command: Com
   const joined = joinNegativeNumbers(args, options);
   try {
     const { values, positionals } = parseArgs({ args: joined, options, strict: true, allowPositionals: command !== undefined });
-    return { values: values as ParsedValues, positionals };
+    return { values: values, positionals };
   } catch (e) {
     // parseArgs' own messages suggest shell quoting; say what is wrong in gradc's words.
     const message = explainRefusal(joined, options, command) ?? (e instanceof Error ? e.message.split('\n')[0]! : String(e));

@@ -36,7 +36,7 @@ export async function watchCompile(targets: readonly CompileTarget[], dir: strin
     try {
       watchers.push(
         watch(directory, (_event, name) => {
-          const target = name === null ? undefined : inIt.get(name.toString());
+          const target = name === null ? undefined : inIt.get(name);
           if (target !== undefined) rebuildSoon(target);
         }),
       );

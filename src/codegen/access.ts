@@ -3,6 +3,7 @@
  * computed where it is read, and the loops that walk a shape. This is the `LowerContext` the op
  * table's lowering entries are written against.
  */
+import type { HelperName } from './helpers.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isScalar, sameShape, type Dim } from '../ir/shape.js';
@@ -38,7 +39,9 @@ export class Access implements LowerContext {
       // Named as the formula names it: a variable, a definition, or the printed expression.
       singular: (m) => this.fail('RangeError', [this.nameExpr, str(`: ${new Printer('formula', definitionNames(model)).text(m)} is singular`)]),
       cholesky: (m) => storage.factors.get(m.id),
-      useHelper: (name) => this.useHelper(name),
+      useHelper: (name) => {
+        this.useHelper(name);
+      },
     });
   }
 
@@ -62,7 +65,7 @@ export class Access implements LowerContext {
     return this.storage.size(n);
   }
 
-  useHelper(name: string): void {
+  useHelper(name: HelperName): void {
     this.storage.helpers.add(name);
   }
 

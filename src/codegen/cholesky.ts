@@ -1,5 +1,5 @@
 /**
- * Cholesky factorisation in generated modules, for matrices declared `spd(n)` (LANGUAGE.md 1.1):
+ * Cholesky factorisation in generated modules, for matrices declared `spd(n)` (README, "The formula language"):
  * the input check `cholesky$` (src/codegen/inputs.ts) factorises an spd input once per call,
  * S = L Lᵀ, and solves, inverses, det and logdet read L through these kernels (emitted once per
  * module that uses them), with n³/3 flops against LU's 2n³/3 and no pivoting.
@@ -8,7 +8,7 @@
  * of the right-hand sides.
  */
 
-export const CHOLESKY_KERNELS: Record<string, string> = {
+export const CHOLESKY_KERNELS = {
   symmetrise$: `/**
  * (a + a^T) / 2 of the n x n row-major a, in place, and a: a gradient with respect to a symmetric
  * matrix, symmetric by construction up to rounding, made exactly symmetric.
@@ -66,4 +66,4 @@ function cholInverse$(l: Float64Array, n: number, out: Float64Array): void {
     }
   }
 }`,
-};
+} satisfies Record<string, string>;

@@ -6,6 +6,7 @@
  * block. Code size is therefore linear in the number of definitions, where one standalone
  * function per definition would repeat every earlier layer: quadratic for a deep network.
  */
+import type { HelperName } from './helpers.js';
 import type { Model } from '../ir/model.js';
 import { reachable } from '../ir/walk.js';
 import { isScalar, type Dim } from '../ir/shape.js';
@@ -18,7 +19,7 @@ import { valueKindOfShape, type ScratchSlots } from './spec.js';
 export interface ForwardEngine {
   /** Declarations of the dependency tables and of `forward$`. */
   readonly code: string;
-  readonly helpers: ReadonlySet<string>;
+  readonly helpers: ReadonlySet<HelperName>;
   /** The input fields of each definition's function, in declaration order. */
   readonly fields: readonly (readonly InputField[])[];
   /** Fields of the engine's own argument: every variable and every dimension. */
@@ -38,8 +39,6 @@ export const ENGINE_INPUTS = 'Inputs$';
 export function buildForwardEngine(model: Model, scratch?: ScratchSlots): ForwardEngine {
   const definitions = model.definitions;
   const variables = model.variables;
-  const varIndex = new Map(variables.map((v, i) => [v.node.id, i]));
-  const dimIndex = new Map(model.dims.map((d, i) => [d, i]));
   // The first definition of each node: later definitions with the same node read it
   // (variables, literals and constant matrices are read or recomputed where they are needed).
   const firstDefinition = new Map<number, number>();
@@ -47,58 +46,8 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     if (!firstDefinition.has(d.node.id) && !isLeafValue(d.node)) firstDefinition.set(d.node.id, i);
   });
 
-  // What each definition reads directly.
-  const deps: number[][] = [];
-  const vars: number[][] = [];
-  const dims: number[][] = [];
-  definitions.forEach((d, i) => {
-    const earlier = new Map([...firstDefinition].filter(([, j]) => j < i));
-    // The definition's own expression: down to variables and earlier definitions.
-    const nodes = reachable([d.node], (n) => !earlier.has(n.id));
-    const depSet = new Set<number>();
-    const varSet = new Set<number>();
-    const dimSet = new Set<string>();
-    for (const n of nodes) {
-      const j = earlier.get(n.id);
-      if (j !== undefined) depSet.add(j);
-      const v = varIndex.get(n.id);
-      if (v !== undefined) {
-        varSet.add(v);
-        const bound = variables[v]!.bound;
-        if (typeof bound === 'string') dimSet.add(bound);
-      }
-      for (const x of dimensionsOf(n)) dimSet.add(x);
-    }
-    deps.push([...depSet].sort((a, b) => a - b));
-    vars.push([...varSet].sort((a, b) => a - b));
-    dims.push([...dimSet].map((x) => dimIndex.get(x)!).sort((a, b) => a - b));
-  });
-
-  // Each definition's function fields: the variables it needs, then dimensions no such variable determines.
-  const fields: InputField[][] = definitions.map((_, i) => {
-    const needDefs = new Set<number>([i]);
-    for (let k = i; k >= 0; k--) if (needDefs.has(k)) for (const j of deps[k]!) needDefs.add(j);
-    const needVars = new Set<number>();
-    const needDims = new Set<number>();
-    for (const k of needDefs) {
-      for (const v of vars[k]!) needVars.add(v);
-      for (const x of dims[k]!) needDims.add(x);
-    }
-    const determined = new Set<string>();
-    for (const v of needVars) {
-      const s = variables[v]!.shape;
-      for (const d of [s.rows, s.cols]) if (typeof d === 'string') determined.add(d);
-    }
-    const varFields = [...needVars]
-      .sort((a, b) => a - b)
-      .map((v) => ({ name: variables[v]!.name, key: propertyKey(variables[v]!.name), type: inputTypeOf(variables[v]!) }));
-    const dimFields = [...needDims]
-      .sort((a, b) => a - b)
-      .map((x) => model.dims[x]!)
-      .filter((d) => !determined.has(d))
-      .map((d) => ({ name: d, key: propertyKey(d), type: 'number' }));
-    return [...varFields, ...dimFields];
-  });
+  const { deps, vars, dims } = directReads(model, firstDefinition);
+  const fields = inputFields(model, { deps, vars, dims });
 
   const out: string[] = [];
   const table = (name: string, rows: number[][]) =>
@@ -170,7 +119,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
 
   const locals = new Map<number, string>();
   const factors = new Map<number, string>();
-  const helpers = new Set<string>();
+  const helpers = new Set<HelperName>();
   variables.forEach((v, i) => {
     if (!usedVariables.has(i)) return;
     const local = localName('v', v.name, i);
@@ -261,4 +210,76 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     ...model.dims.map((d) => ({ name: d, key: propertyKey(d), type: 'number' })),
   ];
   return { code: out.join('\n'), helpers, fields, allFields, deps };
+}
+
+/** What each definition's own expression reads directly, by index: earlier definitions, variables and dimensions, each sorted. */
+interface DirectReads {
+  readonly deps: number[][];
+  readonly vars: number[][];
+  readonly dims: number[][];
+}
+
+/** The direct reads of every definition; `firstDefinition` gives the definition that computes a node first. */
+function directReads(model: Model, firstDefinition: ReadonlyMap<number, number>): DirectReads {
+  const definitions = model.definitions;
+  const variables = model.variables;
+  const varIndex = new Map(variables.map((v, i) => [v.node.id, i]));
+  const dimIndex = new Map(model.dims.map((d, i) => [d, i]));
+  // What each definition reads directly.
+  const deps: number[][] = [];
+  const vars: number[][] = [];
+  const dims: number[][] = [];
+  definitions.forEach((d, i) => {
+    const earlier = new Map([...firstDefinition].filter(([, j]) => j < i));
+    // The definition's own expression: down to variables and earlier definitions.
+    const nodes = reachable([d.node], (n) => !earlier.has(n.id));
+    const depSet = new Set<number>();
+    const varSet = new Set<number>();
+    const dimSet = new Set<string>();
+    for (const n of nodes) {
+      const j = earlier.get(n.id);
+      if (j !== undefined) depSet.add(j);
+      const v = varIndex.get(n.id);
+      if (v !== undefined) {
+        varSet.add(v);
+        const bound = variables[v]!.bound;
+        if (typeof bound === 'string') dimSet.add(bound);
+      }
+      for (const x of dimensionsOf(n)) dimSet.add(x);
+    }
+    deps.push([...depSet].sort((a, b) => a - b));
+    vars.push([...varSet].sort((a, b) => a - b));
+    dims.push([...dimSet].map((x) => dimIndex.get(x)!).sort((a, b) => a - b));
+  });
+  return { deps, vars, dims };
+}
+
+/** The input fields of each definition's function, from what it reads directly and through earlier definitions. */
+function inputFields(model: Model, { deps, vars, dims }: DirectReads): InputField[][] {
+  const variables = model.variables;
+  // Each definition's function fields: the variables it needs, then dimensions no such variable determines.
+  return model.definitions.map((_, i) => {
+    const needDefs = new Set<number>([i]);
+    for (let k = i; k >= 0; k--) if (needDefs.has(k)) for (const j of deps[k]!) needDefs.add(j);
+    const needVars = new Set<number>();
+    const needDims = new Set<number>();
+    for (const k of needDefs) {
+      for (const v of vars[k]!) needVars.add(v);
+      for (const x of dims[k]!) needDims.add(x);
+    }
+    const determined = new Set<string>();
+    for (const v of needVars) {
+      const s = variables[v]!.shape;
+      for (const d of [s.rows, s.cols]) if (typeof d === 'string') determined.add(d);
+    }
+    const varFields = [...needVars]
+      .sort((a, b) => a - b)
+      .map((v) => ({ name: variables[v]!.name, key: propertyKey(variables[v]!.name), type: inputTypeOf(variables[v]!) }));
+    const dimFields = [...needDims]
+      .sort((a, b) => a - b)
+      .map((x) => model.dims[x]!)
+      .filter((d) => !determined.has(d))
+      .map((d) => ({ name: d, key: propertyKey(d), type: 'number' }));
+    return [...varFields, ...dimFields];
+  });
 }

@@ -1,9 +1,10 @@
 /**
- * The functions of `jacobian`, `hessian` and `hvp` lines (LANGUAGE.md 2): `fJac`, `LHess`,
+ * The functions of `jacobian`, `hessian` and `hvp` lines (README, "Generated modules"): `fJac`, `LHess`,
  * `LHvp`, each with its `...Into` twin, lowered like gradients from their derived blocks.
  * Results nest by key path (`hess.x.y`); an HVP's direction arrives as a second argument and
  * is passed to the body as the inputs of its direction variables.
  */
+import type { HelperName } from './helpers.js';
 import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import { lowerFunction } from './lower.js';
@@ -21,7 +22,7 @@ export interface HigherTypeNames {
 
 export interface HigherContext {
   readonly scratch: ScratchSlots;
-  readonly helpers: Set<string>;
+  readonly helpers: Set<HelperName>;
   /** The inputs type of each definition's forward function, and its key (setKey of its fields). */
   readonly forwardInputs: ReadonlyMap<string, { type: string; key: string }>;
   readonly types: HigherTypeNames;
@@ -45,6 +46,26 @@ function nestedType(entries: readonly { path: readonly string[]; type: string }[
   }
   const print = (t: Tree): string => `{ ${[...t].map(([k, v]) => `${propertyKey(k)}: ${typeof v === 'string' ? v : print(v)}`).join('; ')} }`;
   return print(tree);
+}
+
+/**
+ * The most entries a generated Jacobian or Hessian block may have (README: "Second-order
+ * derivatives"): 10^7 (80 MB of doubles). A larger block throws a RangeError that names it and
+ * its size, and suggests hvp, before anything is computed.
+ */
+export const BLOCK_LIMIT = 1e7;
+
+function blockLimit(fn: string, kind: 'jacobian' | 'hessian', of: string, wrt: readonly string[], b: DerivedHigher['blocks'][number]) {
+  const block = kind === 'jacobian' ? `the Jacobian block of ${of} with respect to ${b.wrt[0]}` : `the Hessian block hess.${b.wrt.join('.')} of ${of}`;
+  return {
+    node: b.node,
+    limit: BLOCK_LIMIT,
+    message: `${fn}: ${block} would have `,
+    advice:
+      kind === 'hessian'
+        ? `, over the limit of 10^7; ask for hvp ${of} wrt ${wrt.join(', ')} (Hessian-vector products) instead`
+        : `, over the limit of 10^7; ask for grad of a scalar function of ${of}, or hvp, instead`,
+  };
 }
 
 export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): { functions: PlannedFunction[]; interfaces: PlannedInterface[] } {
@@ -71,7 +92,9 @@ export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): 
     span: request.span,
     ...(d.structure !== undefined ? { structure: d.structure } : {}),
   }));
-  const lowered = lowerFunction({ ...model, variables: [...model.variables, ...directionVariables] }, { name, outputs, into: true, scratch: ctx.scratch });
+  const kind = request.kind;
+  const sizeLimits = kind === 'hvp' ? [] : h.blocks.map((b) => blockLimit(name, kind, target.name, request.wrt.map((w) => w.name), b));
+  const lowered = lowerFunction({ ...model, variables: [...model.variables, ...directionVariables] }, { name, outputs, into: true, scratch: ctx.scratch, sizeLimits });
   for (const helper of lowered.helpers) ctx.helpers.add(helper);
 
   const interfaces: PlannedInterface[] = [];

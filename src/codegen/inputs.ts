@@ -1,5 +1,5 @@
 /**
- * Reading and checking the inputs of generated functions (LANGUAGE.md 2): the statements that
+ * Reading and checking the inputs of generated functions (README, "Generated modules"): the statements that
  * take each variable out of the caller's object, bind symbolic dimensions to the sizes they
  * find, and check everything else against them, before any loop runs.
  *
@@ -20,7 +20,7 @@ function literal(text: string): string {
 }
 
 /** Source of each helper, by name. */
-export const CHECKS: Record<string, string> = {
+export const CHECKS = {
   kindOf$: `/** A value of the wrong kind, as messages name it: \`an array\`, \`the string "2"\`, \`undefined\`, \`2.5\`. */
 function kindOf$(value: unknown): string {
   if (value === null) return "null";
@@ -143,10 +143,18 @@ function notOut$(fn: string, field: string, value: unknown, matrix: boolean): ne
   if (typeof value !== "object" || value === null) throw new TypeError(\`\${fn}: \${field} must be a Matrix { rows, cols, data }, not \${kindOf$(value)}\${reuse}\`);
   throw new TypeError(\`\${fn}: \${field}.data must be a Float64Array, not \${kindOf$((value as { data?: unknown }).data)}\${reuse}\`);
 }`,
-};
+} satisfies Record<string, string>;
+
+/** A helper of CHECKS. */
+type CheckHelper = keyof typeof CHECKS;
+
+/** Where the helpers a module calls are collected (a set of every helper's name, src/codegen/helpers.ts). */
+interface HelperUse {
+  add(name: CheckHelper): unknown;
+}
 
 /** The helpers each helper calls. */
-const CALLS: Record<string, readonly string[]> = {
+const CALLS: Partial<Record<CheckHelper, readonly CheckHelper[]>> = {
   isMatrix$: ['isVector$'],
   notNumber$: ['kindOf$'],
   notDimension$: ['kindOf$'],
@@ -157,50 +165,50 @@ const CALLS: Record<string, readonly string[]> = {
 };
 
 /** Records that the code calls helper `name` (and what it calls); returns the name. */
-function use(helpers: Set<string>, name: string): string {
+function use(helpers: HelperUse, name: CheckHelper): string {
   helpers.add(name);
   for (const callee of CALLS[name] ?? []) helpers.add(callee);
   return name;
 }
 
 /** Throws unless the inputs are an object: the first statement of function `fn` (its name), which reads inputs `names`. */
-export function checkInputsObject(fn: string, names: readonly string[], helpers: Set<string>): string {
+export function checkInputsObject(fn: string, names: readonly string[], helpers: HelperUse): string {
   return `if (typeof input$ !== "object" || input$ === null) ${use(helpers, 'notInputs$')}(${literal(fn)}, ${literal(names.join(', '))});`;
 }
 
 /** Throws unless `local` holds a number: a scalar or an index input. `fnExpr`, here and below, is the function's name as a TypeScript expression. */
-export function checkNumber(fnExpr: string, local: string, name: string, helpers: Set<string>): string {
+export function checkNumber(fnExpr: string, local: string, name: string, helpers: HelperUse): string {
   return `if (typeof ${local} !== "number") ${use(helpers, 'notNumber$')}(${fnExpr}, ${literal(name)}, ${local});`;
 }
 
 /** Throws unless `local` holds something array-like: a vector input of `length` entries. */
-export function checkVector(fnExpr: string, local: string, name: string, length: Dim, helpers: Set<string>): string {
+export function checkVector(fnExpr: string, local: string, name: string, length: Dim, helpers: HelperUse): string {
   return `if (!${use(helpers, 'isVector$')}(${local})) ${use(helpers, 'notVector$')}(${fnExpr}, ${literal(name)}, ${literal(String(length))}, ${local});`;
 }
 
 /** Throws unless `local` holds { rows, cols, data } with integer sizes: a matrix input. */
-export function checkMatrix(fnExpr: string, local: string, name: string, rows: Dim, cols: Dim, helpers: Set<string>): string {
+export function checkMatrix(fnExpr: string, local: string, name: string, rows: Dim, cols: Dim, helpers: HelperUse): string {
   return `if (!${use(helpers, 'isMatrix$')}(${local})) ${use(helpers, 'notMatrix$')}(${fnExpr}, ${literal(name)}, ${literal(`${rows} x ${cols}`)}, ${local});`;
 }
 
 /**
- * For a matrix input declared `symmetric(n)` or `spd(n)` (LANGUAGE.md 2), read into `local`
+ * For a matrix input declared `symmetric(n)` or `spd(n)` (README, "Generated modules"), read into `local`
  * (its data) with size `size`: the statement that throws unless it is symmetric; for spd, the
  * statement that assigns `factor` its Cholesky factor (`const ` + it to declare), which throws
  * unless it is also positive definite.
  */
-export function checkStructure(fnExpr: string, local: string, v: Variable, size: string, factor: string, helpers: Set<string>): string {
+export function checkStructure(fnExpr: string, local: string, v: Variable, size: string, factor: string, helpers: HelperUse): string {
   if (v.structure === 'spd') return `${factor} = ${use(helpers, 'cholesky$')}(${fnExpr}, ${literal(v.name)}, ${local}, ${size});`;
   return `${use(helpers, 'symmetric$')}(${fnExpr}, ${literal(v.name)}, ${local}, ${size});`;
 }
 
 /** Throws unless `local` holds a positive integer: a dimension that is an input of its own. */
-export function checkDimension(fnExpr: string, local: string, name: string, helpers: Set<string>): string {
+export function checkDimension(fnExpr: string, local: string, name: string, helpers: HelperUse): string {
   return `if (!${use(helpers, 'isSize$')}(${local})) ${use(helpers, 'notDimension$')}(${fnExpr}, ${literal(name)}, ${local});`;
 }
 
 /** For `fn` (the name of an ...Into function): throws unless `out$` has an array for every array result, before anything is computed. */
-export function checkOutFields(fn: string, outputs: readonly { key: string; kind: 'scalar' | 'vector' | 'matrix' }[], helpers: Set<string>): string[] {
+export function checkOutFields(fn: string, outputs: readonly { key: string; kind: 'scalar' | 'vector' | 'matrix' }[], helpers: HelperUse): string[] {
   const lines: string[] = [];
   for (const o of outputs) {
     if (o.kind === 'scalar') continue;
@@ -211,7 +219,7 @@ export function checkOutFields(fn: string, outputs: readonly { key: string; kind
   return lines.length === 0 ? [] : ['if (out$ !== undefined) {', ...lines, '}'];
 }
 
-/** The type of a variable's input field (LANGUAGE.md 2). */
+/** The type of a variable's input field (README, "Generated modules"). */
 export function inputTypeOf(v: Variable): string {
   switch (v.kind) {
     case 'scalar':
@@ -238,7 +246,7 @@ export interface InputBinding {
   readonly dimLocals: Map<string, string>;
   /** Filled in: the local of the Cholesky factor of each spd input, by node id (src/codegen/cholesky.ts). */
   readonly factors: Map<number, string>;
-  readonly helpers: Set<string>;
+  readonly helpers: HelperUse;
 }
 
 /**
@@ -328,7 +336,7 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
       }
     }
   });
-  // Dimensions no input determines are inputs themselves (LANGUAGE.md 2).
+  // Dimensions no input determines are inputs themselves (README, "Generated modules").
   for (const d of b.dims) {
     if (b.dimLocals.has(d)) continue;
     const dimLocal = localName('d', d, b.dimLocals.size);

@@ -18,7 +18,7 @@ import { MATRIX_KERNELS } from './matrix-kernels.js';
  * into a Float64Array the caller owns. Names end in `$`, which formula names cannot. The
  * matrix-matrix kernels live in matrix-kernels.ts and are part of this table.
  */
-export const KERNELS: Record<string, string> = {
+export const KERNELS = {
   ...MATRIX_KERNELS,
   scratch$: `/** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
 const scratch$pool: Float64Array[] = [];
@@ -136,4 +136,4 @@ function outer$(d: ArrayLike<number>, x: ArrayLike<number>, rows: number, cols: 
     for (let j = 0; j < cols; j++) out[p0 + j] = a0 * x[j];
   }
 }`,
-};
+} satisfies Record<string, string>;

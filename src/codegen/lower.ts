@@ -8,7 +8,7 @@
  */
 import type { Model, Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { isScalar, type Dim } from '../ir/shape.js';
+import { dimNames, isScalar, type Dim } from '../ir/shape.js';
 import { reachable } from '../ir/walk.js';
 import { Access } from './access.js';
 import { bindInputs, checkOutFields } from './inputs.js';
@@ -84,6 +84,13 @@ class FunctionLowering {
 
   run(): LoweredFunction {
     const inputs = this.bindInputs();
+    for (const l of this.spec.sizeLimits ?? []) {
+      const [rows, cols] = [this.storage.rows(l.node), this.storage.cols(l.node)];
+      if (/^\d+$/.test(rows) && /^\d+$/.test(cols)) continue;
+      this.statements.push(
+        `if (${rows} * ${cols} > ${l.limit}) throw new RangeError(${str(l.message)} + ${rows} * ${cols} + " entries (" + ${rows} + " x " + ${cols} + ")" + ${str(l.advice)});`,
+      );
+    }
     if (this.spec.into === true) {
       for (const o of this.spec.outputs) {
         if (o.kind === 'scalar' || isScalar(o.node.shape) || this.storage.intoTargets.has(o.node.id)) continue;
@@ -120,7 +127,7 @@ class FunctionLowering {
   private usedDims(): string[] {
     const dims = new Set<string>();
     const add = (d: Dim | undefined) => {
-      if (typeof d === 'string') dims.add(d);
+      if (d !== undefined) for (const name of dimNames(d)) dims.add(name);
     };
     for (const v of this.variables) {
       add(v.shape.rows);

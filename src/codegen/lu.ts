@@ -10,8 +10,9 @@
  */
 import type { Node } from '../ir/node.js';
 import type { Factorisation } from '../ops/lowering.js';
+import type { CHOLESKY_KERNELS } from './cholesky.js';
 
-export const LU_KERNELS: Record<string, string> = {
+export const LU_KERNELS = {
   lu$: `/**
  * In-place LU factorisation with partial pivoting of the n x n row-major a: P a = L U, with L
  * (unit diagonal) below the diagonal and U on and above it; piv[k] is the row swapped with row k
@@ -158,7 +159,7 @@ function luInverse$(a: Float64Array, n: number, piv: Float64Array, out: Float64A
     }
   }
 }`,
-};
+} satisfies Record<string, string>;
 
 /** What Factorisations needs of the function being lowered. */
 export interface FactorSite {
@@ -176,7 +177,7 @@ export interface FactorSite {
   singular(m: Node): string;
   /** The local holding the Cholesky factor of `m`, an spd input, if it is one (made by the input checks). */
   cholesky(m: Node): string | undefined;
-  useHelper(name: string): void;
+  useHelper(name: keyof typeof LU_KERNELS | keyof typeof CHOLESKY_KERNELS): void;
 }
 
 /** X's LU factors (P X = L U packed in `lu`, row swaps in `pivots`), read as X or Xᵀ. */

@@ -42,7 +42,7 @@ function toHex(bytes: Uint8Array): string {
   return [...bytes].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-export const MATRIX_KERNELS: Record<string, string> = {
+export const MATRIX_KERNELS = {
   gemm$: `/**
  * out[cOff + i * ldc + j] += scale * sum_{q < depth} a[aOff + i * ars + q * acs] * b[bOff + q * ldb + j]
  * for i < rows, j < cols: eight rows and four steps of q per pass over a row of b.
@@ -293,10 +293,10 @@ function wasmMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<n
   }
   return true;
 }`,
-};
+} satisfies Record<string, string>;
 
 /** The kernels each matrix-matrix kernel calls. */
-export const MATRIX_KERNEL_NEEDS: Record<string, readonly string[]> = {
+export const MATRIX_KERNEL_NEEDS: Readonly<Record<keyof typeof MATRIX_KERNELS, readonly (keyof typeof MATRIX_KERNELS)[]>> = {
   gemm$: [],
   matMul$: ['gemm$', 'wasmMul$'],
   matMulT$: ['gemm$', 'dotRows$', 'wasmMul$'],

@@ -7,15 +7,13 @@ import type { Derivatives } from '../diff/differentiate.js';
 import type { HigherKind, Model } from '../ir/model.js';
 import { planHigher } from './higher.js';
 import { toFormulaHigher } from '../print/higher.js';
-import { HELPERS } from '../ops/elementwise.js';
-import { KERNELS } from './kernels.js';
-import { LU_KERNELS } from './lu.js';
-import { CHOLESKY_KERNELS } from './cholesky.js';
-import { CHECKS, checkInputsObject } from './inputs.js';
+import { helperSource, type HelperName } from './helpers.js';
+import { checkInputsObject } from './inputs.js';
 import { definitionNames, toFormula } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
 import { GradcError } from '../diagnostics/errors.js';
-import { buildForwardEngine, ENGINE_INPUTS } from './forward.js';
+import { moduleNameClash } from '../ir/requests.js';
+import { buildForwardEngine, ENGINE_INPUTS, type ForwardEngine } from './forward.js';
 import { lowerFunction } from './lower.js';
 import { printModule, type ModuleDeclaration } from './print-module.js';
 import { commentSafe, exportedName, propertyKey, typeNames, type TypeRequest } from './names.js';
@@ -138,43 +136,80 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
   const printer = new Printer('formula', definitionNames(model));
   const planned: PlannedFunction[] = [];
 
-  // Gradient function names are fixed by the spec; a definition may not take one.
-  const allRequests = [...model.requests, ...model.higherRequests];
-  const gradNames = new Set(allRequests.flatMap((r) => [r.functionName, `${r.functionName}Into`]));
-  for (const d of model.definitions) {
-    if (gradNames.has(d.name)) {
-      const request = allRequests.find((r) => r.functionName === d.name || `${r.functionName}Into` === d.name)!;
-      const higher = model.higherRequests.find((r) => r === request);
-      const what = higher === undefined ? 'gradient' : { jacobian: 'Jacobian', hessian: 'Hessian', hvp: 'Hessian-vector product' }[higher.kind];
-      throw new GradcError(model.source, [
-        { message: `the ${what} function of this line would be named ${d.name}, which is already a definition; rename the definition`, span: request.span },
-      ]);
-    }
-  }
+  const clash = moduleNameClash(model);
+  if (clash !== undefined) throw new GradcError(model.source, [clash]);
+  // Gradient function names are fixed by the spec: the forward functions take other names.
+  const gradNames = new Set([...model.requests, ...model.higherRequests].flatMap((r) => [r.functionName, `${r.functionName}Into`]));
   for (const name of gradNames) valueNames.add(name);
   const functionNames = model.definitions.map((d) => exportedName(d.name, valueNames));
   const types = functionTypeNames(model, functionNames);
-  // A gradient result is { value, <wrt names> }: a wrt target named value would replace the value.
-  for (const r of [...model.requests, ...model.higherRequests.filter((h) => h.kind === 'jacobian')]) {
-    if (r.wrt.some((w) => w.name === 'value')) {
-      throw new GradcError(model.source, [
-        {
-          message: `the result of ${r.functionName} holds the value of ${r.target.name} as 'value', so it cannot also hold the gradient with respect to 'value'; rename the ${r.wrt.find((w) => w.name === 'value')!.isVariable ? 'variable' : 'definition'} value`,
-          span: r.span,
-        },
-      ]);
-    }
-  }
 
   const interfaces: PlannedInterface[] = [];
-  const helpers = new Set<string>();
+  const helpers = new Set<HelperName>();
 
-  // Forward functions: thin wrappers around the shared forward pass.
-  const manifestDefinitions: { definition: string; functionName: string }[] = [];
   // One numbering of scratch arrays for the whole module (see ScratchSlots).
   const scratch = { next: 0 };
   const engine = model.definitions.length > 0 ? buildForwardEngine(model, scratch) : undefined;
   const inputsTypeByDefinition = new Map<string, { type: string; key: string }>();
+  const parts: ModuleParts = { interfaces, planned, helpers, scratch, inputsTypeByDefinition };
+  const manifestDefinitions = planForwardFunctions(model, parts, engine, functionNames, types, printer);
+  if (engine !== undefined) for (const h of engine.helpers) helpers.add(h);
+
+  planGradientFunctions(model, derived, parts, types);
+
+  const higher = derived.higher;
+  const higherLines = toFormulaHigher(model, higher);
+  higher.forEach((h, i) => {
+    const lines = higherLines.filter((l) => l.request === i).map((l) => l.text);
+    const plannedHigher = planHigher(model, h, { scratch, helpers, forwardInputs: inputsTypeByDefinition, types: types.higherTypes[i]!, lines });
+    interfaces.push(...plannedHigher.interfaces);
+    planned.push(...plannedHigher.functions);
+  });
+
+  const declarations = moduleDeclarations(parts, engine);
+  // The header goes on after formatting: prettier would only copy it, in time that grows with
+  // the square of its lines (a formula of a million blank lines took minutes).
+  const code = `${header(model, options.sourceName)}\n\n${await printModule(declarations)}`;
+  return {
+    code,
+    manifest: {
+      definitions: manifestDefinitions,
+      gradients: derived.gradients.map((g) => ({ functionName: g.request.functionName, of: g.request.target.name, wrt: g.results.map((r) => r.name) })),
+      higher: higher.map((h) => ({
+        functionName: h.request.functionName,
+        kind: h.request.kind,
+        of: h.request.target.name,
+        wrt: h.request.wrt.map((w) => w.name),
+        directions: h.directions.map((d) => ({ of: d.of, name: d.name })),
+      })),
+    },
+  };
+}
+
+/** What the steps of `generate` fill in, in module order. */
+interface ModuleParts {
+  readonly interfaces: PlannedInterface[];
+  readonly planned: PlannedFunction[];
+  readonly helpers: Set<HelperName>;
+  /** One numbering of scratch arrays for the whole module (see ScratchSlots). */
+  readonly scratch: { next: number };
+  /** The inputs type of each definition's forward function, with the key of its fields. */
+  readonly inputsTypeByDefinition: Map<string, { type: string; key: string }>;
+}
+
+type TypeNames = ReturnType<typeof functionTypeNames>;
+
+/** The forward function of each definition (a thin wrapper around the shared forward pass) and its inputs interface; returns the manifest's definitions. */
+function planForwardFunctions(
+  model: Model,
+  parts: ModuleParts,
+  engine: ForwardEngine | undefined,
+  functionNames: readonly string[],
+  types: TypeNames,
+  printer: Printer,
+): { definition: string; functionName: string }[] {
+  const { interfaces, planned, helpers, inputsTypeByDefinition } = parts;
+  const manifestDefinitions: { definition: string; functionName: string }[] = [];
   model.definitions.forEach((d, i) => {
     const name = functionNames[i]!;
     manifestDefinitions.push({ definition: d.name, functionName: name });
@@ -212,8 +247,12 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
       doc: `${d.name} = ${printer.expand(d.node).text}`,
     });
   });
-  if (engine !== undefined) for (const h of engine.helpers) helpers.add(h);
+  return manifestDefinitions;
+}
 
+/** Each `grad` line's functions: the shared body, fGrad and fGradInto, with their interfaces. */
+function planGradientFunctions(model: Model, derived: Derivatives, parts: ModuleParts, types: TypeNames): void {
+  const { interfaces, planned, helpers, scratch, inputsTypeByDefinition } = parts;
   const derivedLines = toFormula(model, derived, { higher: false });
   let lineIndex = 0;
   for (const g of derived.gradients) {
@@ -267,16 +306,11 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
       doc: `${name} without allocating its results: fills the arrays of \`out\` (a result of ${name}, reused) in place, sets its numbers, and returns it. The arrays of \`out\` must not be arrays of the inputs.`,
     });
   }
+}
 
-  const higher = derived.higher;
-  const higherLines = toFormulaHigher(model, higher);
-  higher.forEach((h, i) => {
-    const lines = higherLines.filter((l) => l.request === i).map((l) => l.text);
-    const plannedHigher = planHigher(model, h, { scratch, helpers, forwardInputs: inputsTypeByDefinition, types: types.higherTypes[i]!, lines });
-    interfaces.push(...plannedHigher.interfaces);
-    planned.push(...plannedHigher.functions);
-  });
-
+/** The module's declarations: Matrix, the interfaces, the engine's inputs, the functions, the engine and the helpers. */
+function moduleDeclarations(parts: ModuleParts, engine: ForwardEngine | undefined): ModuleDeclaration[] {
+  const { interfaces, planned, helpers } = parts;
   const declarations: ModuleDeclaration[] = [
     {
       kind: 'interface',
@@ -323,22 +357,6 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
     });
   }
   if (engine !== undefined) declarations.push({ kind: 'code', text: engine.code });
-  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: HELPERS[h] ?? KERNELS[h] ?? LU_KERNELS[h] ?? CHOLESKY_KERNELS[h] ?? CHECKS[h]! });
-  // The header goes on after formatting: prettier would only copy it, in time that grows with
-  // the square of its lines (a formula of a million blank lines took minutes).
-  const code = `${header(model, options.sourceName)}\n\n${await printModule(declarations)}`;
-  return {
-    code,
-    manifest: {
-      definitions: manifestDefinitions,
-      gradients: derived.gradients.map((g) => ({ functionName: g.request.functionName, of: g.request.target.name, wrt: g.results.map((r) => r.name) })),
-      higher: higher.map((h) => ({
-        functionName: h.request.functionName,
-        kind: h.request.kind,
-        of: h.request.target.name,
-        wrt: h.request.wrt.map((w) => w.name),
-        directions: h.directions.map((d) => ({ of: d.of, name: d.name })),
-      })),
-    },
-  };
+  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: helperSource(h) });
+  return declarations;
 }

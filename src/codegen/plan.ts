@@ -9,7 +9,7 @@
  *              products absorb the elementwise expression that feeds them.
  */
 import type { Node } from '../ir/node.js';
-import { isScalar, sameShape } from '../ir/shape.js';
+import { dimNames, isScalar, sameShape } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import type { Lowering } from '../ops/lowering.js';
 
@@ -37,7 +37,7 @@ export function isLeafValue(n: Node): boolean {
 /** Dimensions `n` reads: those of its shape, and those its value is (`dim`). */
 export function dimensionsOf(n: Node): string[] {
   const dims: string[] = [];
-  for (const d of [n.shape.rows, n.shape.cols]) if (typeof d === 'string') dims.push(d);
+  for (const d of [n.shape.rows, n.shape.cols]) dims.push(...dimNames(d));
   const lowering = loweringOf(n);
   if (lowering.kind === 'leaf') dims.push(...lowering.dimensions(n));
   return dims;
@@ -149,7 +149,7 @@ export class Plan {
   /** A matrix product whose only use is `s (A B)`: the scaling is folded into the product's loop. */
   absorbedProduct(n: Node): boolean {
     const lowering = loweringOf(n);
-    if (lowering.kind !== 'buffer' || !lowering.product) return false;
+    if (lowering.kind !== 'buffer' || !lowering.product || lowering.ownLoops?.(n) === true) return false;
     if (isScalar(n.shape) || this.outputs.has(n.id) || this.uses.get(n.id) !== 1 || this.computed.has(n.id)) return false;
     const consumer = (this.consumers.get(n.id) ?? [])[0];
     if (consumer === undefined) return false;

@@ -6,7 +6,7 @@
 import type { Node } from '../ir/node.js';
 import { isScalar } from '../ir/shape.js';
 import type { Access } from './access.js';
-import { MATRIX_KERNEL_NEEDS } from './matrix-kernels.js';
+import { MATRIX_KERNEL_NEEDS, type MATRIX_KERNELS } from './matrix-kernels.js';
 import type { Plan } from './plan.js';
 import type { Storage } from './storage.js';
 
@@ -47,7 +47,7 @@ export class Products {
       prelude.push(this.storage.temporaryArray(name, this.storage.size(x)), ...this.access.loopWith(x, false, (at) => [`${name}[${at.flat}] = ${this.access.elem(x, at)};`]));
       return name;
     };
-    const call = (name: string, matrix: string | undefined, vectors: () => (string | undefined)[], rows: string, cols: string) => {
+    const call = (name: 'outer$' | 'matVec$' | 'matTVec$', matrix: string | undefined, vectors: () => (string | undefined)[], rows: string, cols: string) => {
       if (matrix === undefined && name !== 'outer$') return undefined;
       const args = [...(matrix === undefined ? [] : [matrix]), ...vectors()];
       if (args.some((x) => x === undefined)) return undefined;
@@ -91,9 +91,9 @@ export class Products {
     // Element (i, p) of A at i * ars + p * acs: A stored rows x inner, or Aᵀ stored inner x rows.
     const [ars, acs] = aTransposed ? ['1', r] : [inner, '1'];
     const name = bTransposed ? 'matMulT$' : 'matMul$';
-    const add = (k: string): void => {
+    const add = (k: keyof typeof MATRIX_KERNELS): void => {
       this.storage.helpers.add(k);
-      for (const needed of MATRIX_KERNEL_NEEDS[k]!) add(needed);
+      for (const needed of MATRIX_KERNEL_NEEDS[k]) add(needed);
     };
     add(name);
     return [`${name}(${aData}, ${ars}, ${acs}, ${bData}, ${r}, ${inner}, ${c}, ${scale ?? '1'}, ${t});`];

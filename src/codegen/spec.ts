@@ -1,4 +1,5 @@
 /** What a caller asks the lowering for (a function, or a block of the shared forward pass), and how values cross the module boundary. */
+import type { HelperName } from './helpers.js';
 import type { Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isScalar } from '../ir/shape.js';
@@ -40,6 +41,12 @@ export interface FunctionSpec {
   readonly into?: boolean;
   /** Slots of the module's scratch arrays (see ScratchSlots); without it, every buffer is allocated per call. */
   readonly scratch?: ScratchSlots;
+  /**
+   * Results whose size is checked once the dimensions are known, before anything is computed:
+   * over `limit` entries the function throws a RangeError with `message` (text before the sizes)
+   * and `advice` (after them). Jacobian and Hessian blocks (LANGUAGE.md 2).
+   */
+  readonly sizeLimits?: readonly { readonly node: Node; readonly message: string; readonly advice: string; readonly limit: number }[];
 }
 
 /**
@@ -75,7 +82,7 @@ export interface LoweredBlock {
   readonly value: string;
   /** The block's value as a fresh result to return (copied where it is not fresh). */
   readonly result: string;
-  readonly helpers: ReadonlySet<string>;
+  readonly helpers: ReadonlySet<HelperName>;
 }
 
 export interface LoweredFunction {
@@ -84,5 +91,5 @@ export interface LoweredFunction {
   readonly inputs: readonly { readonly key: string; readonly type: string }[];
   readonly statements: readonly string[];
   /** Helper functions the statements call. */
-  readonly helpers: ReadonlySet<string>;
+  readonly helpers: ReadonlySet<HelperName>;
 }

@@ -2,8 +2,9 @@
  * Where a function's values are kept: the locals of nodes and dimension sizes, the names of new
  * locals, and the arrays of buffers (new, scratch, or in `into` mode the caller's).
  */
+import type { HelperName } from './helpers.js';
 import type { Node } from '../ir/node.js';
-import type { Dim } from '../ir/shape.js';
+import { dimFactors, type Dim } from '../ir/shape.js';
 import { propertyAccess, str } from './names.js';
 import type { ScratchSlots } from './spec.js';
 
@@ -22,7 +23,7 @@ export class Storage {
   /** The Cholesky factor of each spd input, by node id: made by the input checks (src/codegen/inputs.ts). */
   readonly factors = new Map<number, string>();
   /** Helper functions the statements call. */
-  readonly helpers = new Set<string>();
+  readonly helpers = new Set<HelperName>();
   readonly intoTargets = new Map<number, IntoTarget>();
   private scalarCount = 0;
   private bufferCount = 0;
@@ -40,6 +41,9 @@ export class Storage {
 
   dim(d: Dim): string {
     if (typeof d === 'number') return String(d);
+    const { coefficient, names } = dimFactors(d);
+    // A product of dimensions (the entries of a matrix): the product of their locals.
+    if (names.length > 1 || coefficient !== 1) return `(${[...(coefficient === 1 ? [] : [String(coefficient)]), ...names.map((x) => this.dim(x))].join(' * ')})`;
     const local = this.dimLocals.get(d);
     if (local === undefined) throw new Error(`internal: dimension ${d} is not bound`);
     return local;

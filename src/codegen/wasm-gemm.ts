@@ -78,7 +78,9 @@ function localsOf(block: GemmBlock) {
 function pass(block: GemmBlock, steps: number): number[] {
   const L = localsOf(block);
   const code: number[] = [];
-  const e = (...xs: number[][]) => xs.forEach((x) => code.push(...x));
+  const e = (...xs: number[][]) => {
+    for (const x of xs) code.push(...x);
+  };
   for (let r = 0; r < block.rows; r++) {
     for (let t = 0; t < steps; t++) {
       const at = t === 0 ? add(get(L.ra + r), get(L.qa)) : add(add(get(L.ra + r), get(L.qa)), [...get(P.acs), ...i32(t), op.i32Mul]);
@@ -113,7 +115,9 @@ function gemmBody(block: GemmBlock): number[] {
   const L = localsOf(block);
   const { rows: R, steps: S } = block;
   const code: number[] = [];
-  const e = (...xs: number[][]) => xs.forEach((x) => code.push(...x));
+  const e = (...xs: number[][]) => {
+    for (const x of xs) code.push(...x);
+  };
   e(i32(0), set(L.i));
   e([op.block, 0x40, op.loop, 0x40]);
   e(add(get(L.i), i32(R)), get(P.rows), [op.i32GtS, op.brIf, 1]);

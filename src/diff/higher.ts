@@ -6,8 +6,7 @@
 import type { HigherRequest, Model } from '../ir/model.js';
 import type { Node, Structure, VarKind } from '../ir/node.js';
 import { simplify } from '../simplify/simplify.js';
-import { GradcError } from '../diagnostics/errors.js';
-import { jacobian, MatrixFlow } from './jacobian.js';
+import { jacobian } from './jacobian.js';
 import { forwardNodes, gradients, reachable } from './reverse.js';
 
 /** A derivative with respect to one or two wrt names, in the order written. */
@@ -39,25 +38,6 @@ export interface DerivedHigher {
   readonly blocks: readonly DerivedBlock[];
 }
 
-function located(model: Model, request: HigherRequest, e: unknown, of: Node): never {
-  if (!(e instanceof MatrixFlow)) throw e;
-  const n = e.node;
-  const definition = model.definitions.find((d) => d.node === n);
-  const what =
-    definition !== undefined
-      ? `'${definition.name}'`
-      : n.span !== undefined
-        ? `'${model.source.text.slice(n.span.start, n.span.end)}'`
-        : 'an intermediate value';
-  const ofName = model.definitions.find((d) => d.node === of)?.name ?? request.target.name;
-  throw new GradcError(model.source, [
-    {
-      message: `the ${request.kind === 'jacobian' ? 'Jacobian' : 'Hessian'} of ${ofName} passes through ${what}, a matrix(${n.shape.rows}, ${n.shape.cols}) that depends on the wrt value; gradc writes Jacobians through scalars and vectors only: ask for hvp ${request.target.name} wrt ... (Hessian-vector products) or grad of a scalar`,
-      span: request.span,
-    },
-  ]);
-}
-
 /** Every name the model's text uses, so a direction takes a fresh one. */
 function takenNames(model: Model): Set<string> {
   return new Set([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
@@ -71,12 +51,7 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
     const target = request.target.node;
     const wrtNodes = request.wrt.map((w) => w.node);
     if (request.kind === 'jacobian') {
-      let raw: Node[];
-      try {
-        raw = wrtNodes.map((x) => jacobian(graph, target, x));
-      } catch (e) {
-        located(model, request, e, target);
-      }
+      const raw = wrtNodes.map((x) => jacobian(graph, target, x));
       const blocks = simplify(graph, raw, { frozen });
       return { request, gradient: [], directions: [], blocks: request.wrt.map((w, i) => ({ wrt: [w.name], node: blocks[i]! })) };
     }
@@ -90,11 +65,7 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
       const upper = new Map<string, Node>();
       for (let a = 0; a < k; a++) {
         for (let b = a; b < k; b++) {
-          try {
-            upper.set(`${a},${b}`, jacobian(graph, gradient[a]!, wrtNodes[b]!));
-          } catch (e) {
-            located(model, request, e, target);
-          }
+          upper.set(`${a},${b}`, jacobian(graph, gradient[a]!, wrtNodes[b]!));
         }
       }
       const keys = [...upper.keys()];

@@ -7,7 +7,7 @@
 import type { Expr, IndexItem, Program, Statement, TypeExpr } from '../syntax/ast.js';
 import { Diagnostics, ShapeError, type Fix } from '../diagnostics/errors.js';
 import type { Source, Span } from '../diagnostics/source.js';
-import { FUNCTION_NAMES, FUNCTIONS, isFunctionName, isFutureFunction } from '../ops/functions.js';
+import { FUNCTION_NAMES, FUNCTIONS, isFunctionName } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
 import {
   axisMessage,
@@ -114,11 +114,14 @@ class Elaborator {
   private statement(s: Statement): void {
     switch (s.kind) {
       case 'decl':
-        return this.declaration(s);
+        this.declaration(s);
+        return;
       case 'def':
-        return this.definition(s);
+        this.definition(s);
+        return;
       case 'request':
-        return this.request(s);
+        this.request(s);
+        return;
       default: {
         const never: never = s;
         throw new Error(`internal: unknown statement ${(never as Statement).kind}`);
@@ -265,7 +268,9 @@ class Elaborator {
   private request(s: Extract<Statement, { kind: 'request' }>): void {
     const scope: RequestScope = {
       lookup: (name) => this.names.get(name),
-      report: (message, span) => this.diagnostics.report(message, span),
+      report: (message, span) => {
+        this.diagnostics.report(message, span);
+      },
       fail: (message, span) => this.fail(message, span),
       abandon: () => {
         throw new Reported();
@@ -401,6 +406,8 @@ class Elaborator {
         return this.build(e.span, () => g.mul(left, right));
       case './':
         return this.build(e.span, () => g.div(left, right));
+      case 'kron':
+        return this.build(e.span, () => g.kron(left, right));
       case '^':
       case '.^':
         return this.build(e.span, () => g.pow(left, right));
@@ -480,7 +487,7 @@ class Elaborator {
       const [i, j] = e.indices as [IndexItem, IndexItem];
       const rowIndex = () => this.indexArg(this.notColon(i, `${what}[:, :] is ${what} itself`), s.rows, (n) => `${what} has ${n} rows`);
       const colIndex = () => this.indexArg(this.notColon(j, `${what}[:, :] is ${what} itself`), s.cols, (n) => `${what} has ${n} columns`);
-      // A slice (LANGUAGE.md 1.5): row i, 1 x n, or column j, m x 1.
+      // A slice (README, "The formula language"): row i, 1 x n, or column j, m x 1.
       if (j.kind === 'colon') {
         const k = rowIndex();
         return this.build(e.span, () => this.graph.rowslice(target, k));
@@ -522,7 +529,6 @@ class Elaborator {
       if (e.args.length !== 1) this.fail(`'${fn}' is ${this.describeEntity(fn)}, not a function`, e.calleeSpan);
       return this.binary({ kind: 'binary', op: 'juxt', left: { kind: 'name', name: fn, span: e.calleeSpan }, right: e.args[0]!, opSpan: e.calleeSpan, span: e.span });
     }
-    if (isFutureFunction(fn)) this.fail(`${fn} is not supported yet`, e.calleeSpan);
     const f = FUNCTIONS.get(fn);
     if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan, unknownFunctionFix(this.source.text, e));
     const n = f.arity;

@@ -10,7 +10,7 @@ import type { Builder } from '../ops/types.js';
 import type { UnaryFn } from '../ops/elementwise.js';
 import type { Span } from '../diagnostics/source.js';
 import type { Attrs, Node, OpName, Structure, VarKind } from './node.js';
-import { SCALAR, isScalar, sameShape, shape, shapeKey, type Dim, type Shape } from './shape.js';
+import { SCALAR, dimFactors, isScalar, sameShape, shape, shapeKey, type Dim, type Shape } from './shape.js';
 
 function attrsKey(a: Attrs): string {
   let k = '';
@@ -109,7 +109,11 @@ export class Graph implements Builder {
 
   /** The run-time size of a dimension, as a scalar. */
   dimValue(d: Dim): Node {
-    return typeof d === 'number' ? this.constant(d) : this.build('dim', [], { name: d });
+    if (typeof d === 'number') return this.constant(d);
+    const { coefficient, names } = dimFactors(d);
+    // A product of dimensions (the entries of a matrix) is the product of their sizes.
+    if (names.length > 1 || coefficient !== 1) return names.reduce((p, name) => this.mul(p, this.make('dim', [], { name })), this.constant(coefficient));
+    return this.build('dim', [], { name: d });
   }
 
   /** A matrix of one repeated value (`ones`, zeros); a scalar when the shape is 1 x 1. */
@@ -263,6 +267,23 @@ export class Graph implements Builder {
   /** inv(a) b, solved; b scalar scales the inverse. */
   solve(a: Node, b: Node): Node {
     return this.build('solve', [a, b]);
+  }
+
+  // --------------------------------------------------------------- Kronecker
+
+  /** vec(a): the columns stacked (identities in src/ops/kronecker.ts). */
+  vec(a: Node): Node {
+    return this.build('vec', [a]);
+  }
+
+  /** a ⊗ b (identities in src/ops/kronecker.ts). */
+  kron(a: Node, b: Node): Node {
+    return this.build('kron', [a, b]);
+  }
+
+  /** K_{m,n}: K vec(A) = vec(Aᵀ) for A m x n; the identity when m or n is 1. */
+  commutation(m: Dim, n: Dim): Node {
+    return this.build('commutation', [], { shape: shape(m, n) });
   }
 
   /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */

@@ -6,7 +6,7 @@ import { indexExprs, type BinaryOp, type Expr } from '../syntax/ast.js';
 import type { Fix } from '../diagnostics/errors.js';
 import type { Span } from '../diagnostics/source.js';
 import { estimateCall as estimateFunctionCall, FUNCTION_NAMES, isFunctionName, keepsShape } from '../ops/functions.js';
-import { broadcastShapes, describeShape, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
+import { broadcastShapes, describeShape, dimProduct, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
 
 /** Edit distance (with transpositions), for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
@@ -137,6 +137,8 @@ export function operatorMistake(source: string, e: Extract<Expr, { kind: 'binary
     case './':
     case '.^':
       return broadcastMistake(e, a, b, text);
+    case 'kron':
+      return undefined;
     case '*':
     case 'juxt':
       if (isScalar(a) || isScalar(b)) return undefined;
@@ -161,7 +163,7 @@ export function operatorMistake(source: string, e: Extract<Expr, { kind: 'binary
   }
 }
 
-/** Refuses an elementwise operation whose operand shapes do not broadcast (LANGUAGE.md 1.4). */
+/** Refuses an elementwise operation whose operand shapes do not broadcast (README, "The formula language"). */
 function broadcastMistake(e: Extract<Expr, { kind: 'binary' }>, a: Shape, b: Shape, text: (x: Expr, placeholder: string) => string): { message: string; span: Span } | undefined {
   if (broadcastShapes(a, b) !== undefined) return undefined;
   const [sa, sb] = [describeShape(a), describeShape(b)];
@@ -377,6 +379,8 @@ function combined(op: BinaryOp, a: Shape, b: Shape): Shape | undefined {
       return broadcastShapes(a, b);
     case '^':
       return SCALAR;
+    case 'kron':
+      return shape(dimProduct(a.rows, b.rows), dimProduct(a.cols, b.cols));
     case '/':
       return isScalar(b) || sameShape(a, b) ? a : undefined;
     case '*':
@@ -395,7 +399,7 @@ function estimateCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Shape |
   // table); of a call of anything else nothing is known.
   return estimateFunctionCall(e.callee, {
     count: e.args.length,
-    shape: (i) => (e.args[i] === undefined ? undefined : estimate(e.args[i]!, scope)),
+    shape: (i) => (e.args[i] === undefined ? undefined : estimate(e.args[i], scope)),
     dim: (i) => dim(e.args[i]),
   });
 }
@@ -439,6 +443,8 @@ function expectedOfOperand(left: boolean, parent: Extract<Expr, { kind: 'binary'
       return !left ? SCALAR : matters ? sibling : required;
     case '^':
       return SCALAR;
+    case 'kron':
+      return UNKNOWN;
     case '*':
     case 'juxt': {
       if (sibling !== undefined && isScalar(sibling)) return required;

@@ -44,7 +44,7 @@ export interface GradRequest {
   readonly span: Span;
 }
 
-/** The derivative lines beyond `grad` (LANGUAGE.md 1.3). */
+/** The derivative lines beyond `grad` (README, "The formula language"). */
 export type HigherKind = 'jacobian' | 'hessian' | 'hvp';
 
 /**

@@ -38,7 +38,10 @@ export type OpName =
   | 'inv'
   | 'det'
   | 'logdet'
-  | 'solve';
+  | 'solve'
+  | 'vec'
+  | 'kron'
+  | 'commutation';
 
 /** How a variable was declared: `scalar`, `vector(n)`, `matrix(m, n)` or `index(K)`. */
 export type VarKind = 'scalar' | 'vector' | 'matrix' | 'index';
@@ -58,7 +61,7 @@ export interface Attrs {
    * A string here, so that the IR's vocabulary does not depend on the table built over it.
    */
   readonly fn?: string;
-  /** var, fill, eye, onehot: the shape (leaves carry their shape). */
+  /** var, fill, eye, onehot: the shape (leaves carry their shape); commutation(m, n): m x n, the shape of the matrix it transposes. */
   readonly shape?: Shape;
 }
 

@@ -1,9 +1,10 @@
 /**
  * Checking request lines (`grad`, `jacobian`, `hessian`, `hvp`): what each may differentiate and
- * with respect to what (LANGUAGE.md 1.3), with errors that name the request that fits instead.
+ * with respect to what (README, "The formula language"), with errors that name the request that fits instead.
  */
 import type { Span } from '../diagnostics/source.js';
-import type { Definition, GradRequest, HigherKind, HigherRequest, Variable } from './model.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
+import type { Definition, GradRequest, HigherKind, HigherRequest, Model, Variable } from './model.js';
 import { describeShape, isColumn, isRow, isScalar, type Shape } from './shape.js';
 
 /** What a name in scope is. */
@@ -72,12 +73,7 @@ function target(s: RequestLine, scope: RequestScope): Definition {
       }
       break;
     case 'jacobian':
-      if (!isVectorLike(shape)) {
-        scope.fail(
-          `jacobian needs a scalar or a vector, but '${name}' is ${describeShape(shape)}; a matrix-valued function has no 2-D Jacobian: take grad of a scalar function of it (for example grad of sum(${name} .* G) is the product of the Jacobian with G)`,
-          s.target.span,
-        );
-      }
+      // Of any shape: a matrix's Jacobian has a row per entry of vec(F).
       break;
     case 'hessian':
     case 'hvp':
@@ -108,11 +104,8 @@ function wrtProblem(request: RequestLine['request'], name: string, entity: Entit
       }
       break;
   }
-  const shape = entity.kind === 'variable' ? entity.variable.shape : entity.definition.node.shape;
-  if (isVectorLike(shape) || request === 'grad' || request === 'hvp') return undefined;
-  return request === 'jacobian'
-    ? `jacobian is taken with respect to scalars and vectors, but '${name}' is ${describeShape(shape)}; for a matrix, ask for grad of a scalar (or hvp)`
-    : `a Hessian with respect to a matrix is not a 2-D matrix, and '${name}' is ${describeShape(shape)}; ask for hvp (Hessian-vector products) instead`;
+  // Every shape: a block with respect to a matrix X has a column per entry of vec(X).
+  return undefined;
 }
 
 /** Checks a request line; undefined when an error was reported. */
@@ -147,4 +140,33 @@ export function checkRequest(s: RequestLine, scope: RequestScope, counter: Reque
   const functionName = counter.functionName(s.request, definition.name);
   if (s.request === 'grad') return { functionName, target: definition, wrt, span: s.span };
   return { kind: s.request, functionName, target: definition, wrt, span: s.span };
+}
+
+/**
+ * The first name clash in the module a model compiles to, as a located diagnostic, or undefined:
+ * a definition named like the function of a request (`fGrad`, `fGradInto`: those names are fixed),
+ * or a wrt value named `value` where the result already holds the target's value as `value`.
+ */
+export function moduleNameClash(model: Model): Diagnostic | undefined {
+  const allRequests = [...model.requests, ...model.higherRequests];
+  const gradNames = new Set(allRequests.flatMap((r) => [r.functionName, `${r.functionName}Into`]));
+  for (const d of model.definitions) {
+    if (gradNames.has(d.name)) {
+      const request = allRequests.find((r) => r.functionName === d.name || `${r.functionName}Into` === d.name)!;
+      const higher = model.higherRequests.find((r) => r === request);
+      const what = higher === undefined ? 'gradient' : { jacobian: 'Jacobian', hessian: 'Hessian', hvp: 'Hessian-vector product' }[higher.kind];
+      return { message: `the ${what} function of this line would be named ${d.name}, which is already a definition; rename the definition`, span: request.span };
+    }
+  }
+  // A gradient result is { value, <wrt names> }: a wrt target named value would replace the value.
+  for (const r of [...model.requests, ...model.higherRequests.filter((h) => h.kind === 'jacobian')]) {
+    const value = r.wrt.find((w) => w.name === 'value');
+    if (value !== undefined) {
+      return {
+        message: `the result of ${r.functionName} holds the value of ${r.target.name} as 'value', so it cannot also hold the gradient with respect to 'value'; rename the ${value.isVariable ? 'variable' : 'definition'} value`,
+        span: r.span,
+      };
+    }
+  }
+  return undefined;
 }

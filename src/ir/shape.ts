@@ -46,7 +46,7 @@ export function describeShape(s: Shape): string {
 }
 
 /**
- * The result of combining two shapes elementwise (LANGUAGE.md 1.4), or undefined:
+ * The result of combining two shapes elementwise (README, "The formula language"), or undefined:
  * a scalar goes with anything; an n x 1 column repeats across the columns of an n x c
  * matrix; a 1 x c row repeats down its rows. Nothing else broadcasts.
  */
@@ -67,4 +67,40 @@ export function dimKey(d: Dim): string {
 
 export function shapeKey(s: Shape): string {
   return `${dimKey(s.rows)}x${dimKey(s.cols)}`;
+}
+
+/**
+ * The factors of a dimension: a literal coefficient and names. A product of dimensions (the
+ * entries m n of a matrix(m, n), the rows of a Jacobian block with respect to it) is written
+ * `m*n`: names sorted, a literal coefficient other than 1 first; no formula name contains `*`.
+ */
+export function dimFactors(d: Dim): { readonly coefficient: number; readonly names: readonly string[] } {
+  if (typeof d === 'number') return { coefficient: d, names: [] };
+  const parts = d.split('*');
+  const coefficient = /^\d+$/.test(parts[0]!) ? Number(parts.shift()) : 1;
+  return { coefficient, names: parts };
+}
+
+/** The product of dimensions, in the canonical form of `dimFactors`: a number when every factor is one. */
+export function dimProduct(...ds: readonly Dim[]): Dim {
+  let coefficient = 1;
+  const names: string[] = [];
+  for (const d of ds) {
+    const f = dimFactors(d);
+    coefficient *= f.coefficient;
+    names.push(...f.names);
+  }
+  if (names.length === 0) return coefficient;
+  names.sort();
+  return [...(coefficient === 1 ? [] : [String(coefficient)]), ...names].join('*');
+}
+
+/** The dimension names a dimension is made of (none for a literal). */
+export function dimNames(d: Dim): readonly string[] {
+  return dimFactors(d).names;
+}
+
+/** The number of entries of a value of shape `s`: rows x cols, as a dimension. */
+export function entryCount(s: Shape): Dim {
+  return dimProduct(s.rows, s.cols);
 }

@@ -1,4 +1,4 @@
-/** Elementwise arithmetic with broadcasting (LANGUAGE.md 1.4), and elementwise functions. */
+/** Elementwise arithmetic with broadcasting (README, "The formula language"), and elementwise functions. */
 import { constValue, exactPower, exactProduct, exactQuotient, exactSum, exactValue, isNumber, isOne } from '../ir/constants.js';
 import type { Attrs, Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, sameShape, type Shape } from '../ir/shape.js';
@@ -294,7 +294,7 @@ export const pow: OpDef = {
   formula: (n, a, ctx) => {
     // `^` only between scalars: a scalar base with a vector exponent is elementwise too.
     const op = isScalar(n.shape) ? '^' : ' .^ ';
-    // `s^T` always reads as a transpose (LANGUAGE.md 1.5), so an exponent named T is parenthesised.
+    // `s^T` always reads as a transpose (README, "The formula language"), so an exponent named T is parenthesised.
     const e = factor(a[1]!, ctx, Prec.Power);
     const exponent = op === '^' && /^T(?![\p{L}\p{M}\p{Nd}_])/u.test(e) ? `(${e})` : e;
     return { text: `${ctx.wrap(a[0]!, Prec.Postfix)}${op}${exponent}`, prec: Prec.Power };

@@ -26,7 +26,7 @@ export type UnaryDomain = 'real' | 'positive' | 'open-unit';
 export type MathjsFunction = 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'tanh' | 'abs' | 'log1p' | 'expm1' | 'cosh' | 'sinh';
 
 export interface UnaryDef {
-  /** Other names users write for the function (LANGUAGE.md 1.6); its own name is its key in UNARY. */
+  /** Other names users write for the function (README, "The formula language"); its own name is its key in UNARY. */
   readonly aliases: readonly string[];
   /** Scalar semantics (constant folding). */
   readonly eval: (x: number) => number;
@@ -35,7 +35,7 @@ export interface UnaryDef {
   readonly latex: (arg: Printed, ctx: PrintContext, node: Node) => Printed;
   /** A TypeScript expression for f(x), with the helper functions it calls. */
   readonly ts: (x: string) => string;
-  readonly helpers?: readonly string[];
+  readonly helpers?: readonly ElementwiseHelper[];
   /**
    * f as the reference evaluator computes it, independently of `eval` and `ts`: the name of a
    * mathjs function, or a plain definition where mathjs has none.
@@ -63,7 +63,7 @@ function onePlus(arg: Printed, ctx: PrintContext): string {
  * Helper functions of generated modules; each is emitted once into a module that needs it.
  * Their names contain `$`, which formula names cannot, so they never collide.
  */
-export const HELPERS: Record<string, string> = {
+export const HELPERS = {
   sigmoid$: `function sigmoid$(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
@@ -75,7 +75,10 @@ export const HELPERS: Record<string, string> = {
   sq$: `function sq$(x: number): number {
   return x * x;
 }`,
-};
+} satisfies Record<string, string>;
+
+/** A helper function of HELPERS. */
+export type ElementwiseHelper = keyof typeof HELPERS;
 
 /**
  * The reference evaluator's σ and softplus (mathjs has neither), written apart from the
@@ -256,7 +259,7 @@ const table = {
   relu: {
     aliases: ['ReLU'],
     eval: (x) => (x > 0 ? x : 0),
-    // relu'(0) = 0 (LANGUAGE.md 1.6): sign(relu(x)) is 1 where x > 0 and 0 elsewhere,
+    // relu'(0) = 0 (README, "The formula language"): sign(relu(x)) is 1 where x > 0 and 0 elsewhere,
     // and reuses the forward value.
     derivative: (g, _x, y): Node => g.unary('sign', y),
     latex: call('\\operatorname{relu}'),
@@ -279,7 +282,7 @@ const table = {
   abs: {
     aliases: [],
     eval: Math.abs,
-    // abs'(0) = 0 (LANGUAGE.md 1.6).
+    // abs'(0) = 0 (README, "The formula language").
     derivative: (g, x): Node => g.unary('sign', x),
     latex: (arg, ctx) => ({ text: delimit('\\lvert ', '\\rvert', ctx.wrap(arg, Prec.Sum)), prec: Prec.Atom }),
     ts: (x) => `Math.abs(${x})`,

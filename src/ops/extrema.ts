@@ -1,5 +1,5 @@
 /**
- * `max` and `min` (LANGUAGE.md 1.6): elementwise of two arguments, with broadcasting, and
+ * `max` and `min` (README, "The formula language"): elementwise of two arguments, with broadcasting, and
  * reductions of one argument to a scalar. Derivatives at a tie: elementwise, each argument gets
  * half (the weights (1 ± sign(a - b)) / 2); a reduction shares its adjoint equally among the
  * entries that attain it (the weights 1 - |sign(a - m)|, normalised to sum to 1).

@@ -1,5 +1,5 @@
 /**
- * The functions of the formula language (LANGUAGE.md 1.6), by every name users write: gathered
+ * The functions of the formula language (README, "The formula language"), by every name users write: gathered
  * from the op table (each op declares the functions that build it) and the elementwise table.
  * Nothing else lists function names; the parser receives them from src/front.ts.
  */
@@ -7,18 +7,6 @@ import { sameShape, shape, type Shape } from '../ir/shape.js';
 import { UNARY, type UnaryFn } from './elementwise.js';
 import { OPS } from './index.js';
 import type { EstimatedArguments, SurfaceFunction } from './types.js';
-
-/**
- * Names reserved for primitives to come (LANGUAGE.md 1.6): calls of them are refused as not
- * supported yet. With the shape of their value, for suggestions in messages around them.
- */
-const FUTURE: Readonly<Record<string, SurfaceFunction['estimate']>> = {};
-
-export const FUTURE_FUNCTIONS: readonly string[] = Object.keys(FUTURE);
-
-export function isFutureFunction(name: string): boolean {
-  return Object.hasOwn(FUTURE, name);
-}
 
 function elementwise(fn: UnaryFn): SurfaceFunction {
   return { names: [fn, ...UNARY[fn].aliases], arity: 1, build: (a, g) => g.unary(fn, a.value(0)), estimate: (a) => a.shape(0) };
@@ -30,7 +18,7 @@ function byName(): ReadonlyMap<string, SurfaceFunction> {
   for (const f of all) {
     for (const name of f.names) {
       // Two entries claiming one name would make the language depend on table order.
-      if (map.has(name) || isFutureFunction(name)) throw new Error(`internal: the function name '${name}' is declared twice`);
+      if (map.has(name)) throw new Error(`internal: the function name '${name}' is declared twice`);
       map.set(name, f);
     }
   }
@@ -40,8 +28,8 @@ function byName(): ReadonlyMap<string, SurfaceFunction> {
 /** Every function by each of its names. */
 export const FUNCTIONS: ReadonlyMap<string, SurfaceFunction> = byName();
 
-/** Every function name, those reserved for the future included, sorted. */
-export const FUNCTION_NAMES: readonly string[] = [...FUNCTIONS.keys(), ...FUTURE_FUNCTIONS].sort();
+/** Every function name, sorted. */
+export const FUNCTION_NAMES: readonly string[] = [...FUNCTIONS.keys()].sort();
 
 const NAMES = new Set(FUNCTION_NAMES);
 
@@ -49,10 +37,9 @@ export function isFunctionName(name: string): boolean {
   return NAMES.has(name);
 }
 
-/** The shape of a call of `name` (a function, or one reserved for the future), or undefined when unknown. */
+/** The shape of a call of the function `name`, or undefined when unknown. */
 export function estimateCall(name: string, args: EstimatedArguments): Shape | undefined {
-  const estimate = FUNCTIONS.get(name)?.estimate ?? (isFutureFunction(name) ? FUTURE[name] : undefined);
-  return estimate?.(args);
+  return FUNCTIONS.get(name)?.estimate(args);
 }
 
 /** A matrix of dimensions no formula can name. */

@@ -4,6 +4,7 @@ import { add, div, mul, pow, unary } from './arithmetic.js';
 import { constant, dim, eye, fill, onehot, variable } from './leaves.js';
 import { diag, diagpart, index, matmul, tr, transpose } from './linear.js';
 import { max, maximum, min, minimum } from './extrema.js';
+import { commutation, kron, vec } from './kronecker.js';
 import { det, inv, logdet, solve } from './matrix.js';
 import { logsumexp, mean, norm2, softmax, sum } from './reductions.js';
 import { colslice, rowslice } from './slices.js';
@@ -42,6 +43,9 @@ export const OPS: Readonly<Record<OpName, OpDef>> = {
   det,
   logdet,
   solve,
+  vec,
+  kron,
+  commutation,
 };
 
 export type { OpDef } from './types.js';

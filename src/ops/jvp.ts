@@ -1,23 +1,37 @@
 /**
- * Forward-mode Jacobians of vector-shaped values, for `jacobian` and `hessian` requests: each
- * op's `jvp` rule takes the Jacobians of its arguments with respect to one wrt value (entries
- * of the argument x entries of the wrt, undefined where the argument does not depend on it) and
- * returns the node's. A vector's Jacobian numbers its entries whether it is a column or a row, so
- * a transpose of a vector passes its Jacobian through; the engine (src/diff/jacobian.ts) stops
- * at a matrix-valued intermediate, which has no 2-D Jacobian.
+ * Forward-mode Jacobians in the vec convention, for `jacobian` and `hessian` requests: each op's
+ * `jvp` rule takes the Jacobians of its arguments with respect to one wrt value X, d vec(arg) /
+ * d vec(X)ᵀ (entries of the argument x entries of X, columns stacked as in Magnus & Neudecker;
+ * undefined where the argument does not depend on X) and returns the node's. A vector's entries
+ * are numbered alike as a column or a row, so a transpose of a vector passes its Jacobian
+ * through; a matrix's transpose is a commutation matrix K times it.
  */
 import type { Node } from '../ir/node.js';
-import { isRow, isScalar, shape, type Dim, type Shape } from '../ir/shape.js';
+import { entryCount, isColumn, isRow, isScalar, sameShape, shape, type Dim, type Shape } from '../ir/shape.js';
 import type { Builder, JvpRule } from './types.js';
 
-/** The number of entries of a scalar, column or row. */
+/** The number of entries of a value: rows x cols (a product of dimensions for a matrix). */
 export function entries(s: Shape): Dim {
-  return isRow(s) ? s.cols : s.rows;
+  return entryCount(s);
 }
 
-/** A scalar, column or row as the column of its entries. */
+/** A value as the column of its entries, vec(v): a row transposed, a matrix's columns stacked. */
 export function column(g: Builder, v: Node): Node {
-  return isRow(v.shape) ? g.transpose(v) : v;
+  return g.vec(v);
+}
+
+const isVectorLike = (s: Shape): boolean => isScalar(s) || isColumn(s) || isRow(s);
+
+/**
+ * The Jacobian of a value of shape `from` broadcast to `to` (LANGUAGE.md 1.4), from the Jacobian
+ * J of the value: a scalar repeated (1 J); a column repeated across c columns ((1_c ⊗ I_r) J);
+ * a row repeated down r rows ((I_c ⊗ 1_r) J).
+ */
+export function broadcastJacobian(g: Builder, from: Shape, to: Shape, J: Node): Node {
+  if (sameShape(from, to)) return J;
+  if (isScalar(from)) return g.matmul(g.ones(shape(entries(to), 1)), J);
+  if (from.cols === 1) return g.matmul(g.kron(g.ones(shape(to.cols, 1)), g.eye(to.rows)), J);
+  return g.matmul(g.kron(g.eye(to.cols), g.ones(shape(to.rows, 1))), J);
 }
 
 /** Sums contributions, skipping those that are absent. */
@@ -34,8 +48,9 @@ export const leafJvp: JvpRule = (n) => {
 
 /**
  * The rule of an elementwise op (with broadcasting) from its partial derivatives: the Jacobian is
- * Σ_k diag(∂node/∂arg_k) J_k, written as a column times J_k (broadcast across its columns), and an
- * argument broadcast from a scalar contributes the outer product of the partials with its row J_k.
+ * Σ_k diag(vec ∂node/∂arg_k) E_k J_k (E_k the broadcast of arg k, broadcastJacobian), written as a
+ * column times a matrix (broadcast across its columns); an argument broadcast from a scalar
+ * contributes the outer product of the partials with its row J_k.
  */
 export function elementwiseJvp(partials: (n: Node, g: Builder, needed: readonly boolean[]) => readonly (Node | undefined)[]): JvpRule {
   return (n, jacobians, g) => {
@@ -46,11 +61,14 @@ export function elementwiseJvp(partials: (n: Node, g: Builder, needed: readonly 
         const J = jacobians[k];
         const p = ps[k];
         if (J === undefined || p === undefined) return undefined;
+        // The partial spread to the node's shape, as the column of its entries.
+        const spread = isScalar(p.shape) || sameShape(p.shape, n.shape) ? p : g.mul(p, g.ones(n.shape));
         if (isScalar(arg.shape) && !isScalar(n.shape)) {
-          const c = isScalar(p.shape) ? g.mul(p, g.ones(shape(entries(n.shape), 1))) : column(g, p);
+          const c = isScalar(spread.shape) ? g.mul(spread, g.ones(shape(entries(n.shape), 1))) : column(g, spread);
           return g.matmul(c, J);
         }
-        return g.mul(column(g, p), J);
+        if (isVectorLike(n.shape)) return g.mul(column(g, p), J);
+        return g.mul(column(g, spread), broadcastJacobian(g, arg.shape, n.shape, J));
       }),
     );
   };

@@ -1,5 +1,5 @@
 /** Leaves: variables, constants, dimension sizes, and constant matrices (ones, eye, onehot). */
-import { isScalar, shape, type Shape } from '../ir/shape.js';
+import { dimFactors, isScalar, shape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { atom, fcall, fraction, sub } from './print.js';
 import { indicator, num } from './lowering.js';
@@ -13,6 +13,34 @@ const noArgs = () => [];
 function latexNumber(v: number, ctx: PrintContext): string {
   const f = fraction(v);
   return f === undefined ? ctx.number(v) : `\\frac{${f[0]}}{${f[1]}}`;
+}
+
+/**
+ * A shape with a product of dimensions (a Jacobian block's m n rows) as pairs of plain
+ * dimensions whose Kronecker product has it: ones(m n, p) = kron(ones(m, p), ones(n)), eye(m n)
+ * = kron(eye(m), eye(n)), as formula syntax writes them; undefined when no dimension is a product.
+ */
+function kronFactors(s: Shape): [Dim, Dim][] | undefined {
+  const parts = (d: Dim): Dim[] => {
+    const { coefficient, names } = dimFactors(d);
+    return [...(coefficient === 1 ? [] : [coefficient]), ...names];
+  };
+  const [rows, cols] = [parts(s.rows), parts(s.cols)];
+  if (rows.length <= 1 && cols.length <= 1) return undefined;
+  const count = Math.max(rows.length, cols.length);
+  return Array.from({ length: count }, (_, i) => [rows[i] ?? 1, cols[i] ?? 1]);
+}
+
+/** `kron(a, kron(b, c))` of formula texts. */
+function kronText(parts: readonly string[]): string {
+  return parts.length === 1 ? parts[0]! : `kron(${parts[0]}, ${kronText(parts.slice(1))})`;
+}
+
+/** `ones(m, n)`, `ones(n)`, `ones(n)^T` in formula syntax, with plain dimensions. */
+function onesText(rows: Dim, cols: Dim, ctx: PrintContext): string {
+  if (cols === 1) return `ones(${ctx.dim(rows)})`;
+  if (rows === 1) return `ones(${ctx.dim(cols)})^T`;
+  return `ones(${ctx.dim(rows)}, ${ctx.dim(cols)})`;
 }
 
 function leafShape(s: Shape | undefined): Shape {
@@ -89,14 +117,10 @@ export const fill: OpDef = {
   jvp: leafJvp,
   formula: (n, _a, ctx) => {
     const s = n.shape;
-    const ones =
-      s.cols === 1
-        ? `ones(${ctx.dim(s.rows)})`
-        : s.rows === 1
-          ? `ones(${ctx.dim(s.cols)})^T`
-          : `ones(${ctx.dim(s.rows)}, ${ctx.dim(s.cols)})`;
+    const factors = kronFactors(s);
+    const ones = factors === undefined ? onesText(s.rows, s.cols, ctx) : kronText(factors.map(([r, c]) => onesText(r, c, ctx)));
     const v = n.attrs.value!;
-    if (v === 1) return { text: ones, prec: s.rows === 1 ? Prec.Postfix : Prec.Atom };
+    if (v === 1) return { text: ones, prec: s.rows === 1 && factors === undefined ? Prec.Postfix : Prec.Atom };
     const c = v < 0 ? `(-${ctx.number(-v)})` : ctx.number(v);
     return { text: `${c} ${ones}`, prec: Prec.Product };
   },
@@ -147,7 +171,10 @@ export const eye: OpDef = {
   shape: (_args, attrs) => leafShape(attrs.shape),
   vjp: noArgs,
   jvp: leafJvp,
-  formula: (n, _a, ctx) => atom(`eye(${ctx.dim(n.shape.rows)})`),
+  formula: (n, _a, ctx) => {
+    const factors = kronFactors(n.shape);
+    return atom(factors === undefined ? `eye(${ctx.dim(n.shape.rows)})` : kronText(factors.map(([d]) => `eye(${ctx.dim(d)})`)));
+  },
   latex: (n, _a, ctx) => atom(`I${sub(ctx.dim(n.shape.rows))}`),
   argumentDomains: anywhere,
   lower: {

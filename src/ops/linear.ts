@@ -4,10 +4,11 @@ import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
-import { num, type Index } from './lowering.js';
-import { column, entries, total } from './jvp.js';
+import { num, type Index, type LowerContext } from './lowering.js';
+import { column, entries, total, weighted } from './jvp.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
 import { scaling } from './identities.js';
+import { kroneckerProduct as kroneckerProductIdentity, kroneckerTranspose } from './kronecker.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
 export function matmulShape(a: Shape, b: Shape): Shape {
@@ -103,6 +104,7 @@ export const matmul: OpDef = {
       needed[1] ? g.matmul(g.transpose(a), adj) : undefined,
     ];
   },
+  // d vec(A B) = (Bᵀ ⊗ I) d vec(A) + (I ⊗ A) d vec(B); of a row a, Bᵀ J; of a column b, A J.
   jvp: (n, [ja, jb], g) => {
     const [a, b] = n.args as [Node, Node];
     const fromA =
@@ -112,10 +114,15 @@ export const matmul: OpDef = {
           ? g.matmul(column(g, b), ja)
           : isScalar(b.shape)
             ? g.mul(b, ja)
-            : // a row: vec(a B) = Bᵀ vec(a)
-              g.matmul(g.transpose(b), ja);
+            : g.matmul(g.kron(g.transpose(b), g.eye(a.shape.rows)), ja);
     const fromB =
-      jb === undefined ? undefined : isScalar(b.shape) ? g.matmul(column(g, a), jb) : isScalar(a.shape) ? g.mul(a, jb) : g.matmul(a, jb);
+      jb === undefined
+        ? undefined
+        : isScalar(b.shape)
+          ? g.matmul(column(g, a), jb)
+          : isScalar(a.shape)
+            ? g.mul(a, jb)
+            : g.matmul(g.kron(g.eye(b.shape.cols), a), jb);
     return total(g, [fromA, fromB]);
   },
   formula: (n, a, ctx) => printMatmul(n, a, ctx),
@@ -126,6 +133,7 @@ export const matmul: OpDef = {
     readsOnce: (n, position) => {
       const [a, b] = n.args as [Node, Node];
       const s = n.shape;
+      if (kroneckerFactor(n) !== undefined) return false;
       if (isScalar(s)) return true; // a dot product
       if (a.shape.cols === 1) return position === 0; // an outer product: the left entry once per row
       if (s.cols === 1) return position === 1 && a.op === 'transpose'; // k-outer loop over a transposed matrix
@@ -134,7 +142,8 @@ export const matmul: OpDef = {
     },
     assignsAll: true,
     product: true,
-    buffer: (n, t, ctx) => [t.allocation, ...ctx.product(n, t.name)],
+    ownLoops: (n) => kroneckerFactor(n) !== undefined,
+    buffer: (n, t, ctx) => [t.allocation, ...(kroneckerFactor(n) !== undefined ? kroneckerProduct(n, t.name, ctx) : ctx.product(n, t.name))],
     // A dot product: a row times a column.
     scalar: (n, acc, ctx) => {
       const [a, b] = n.args as [Node, Node];
@@ -149,6 +158,47 @@ export const matmul: OpDef = {
   },
 };
 
+/**
+ * A product (I ⊗ B) M or (A ⊗ I) M, whose Kronecker factor with an identity is never formed
+ * densely: 'left-identity' or 'right-identity', else undefined.
+ */
+function kroneckerFactor(n: Node): 'left-identity' | 'right-identity' | undefined {
+  const a = n.args[0]!;
+  if (a.op !== 'kron' || isScalar(n.args[1]!.shape)) return undefined;
+  if (a.args[0]!.op === 'eye') return 'left-identity';
+  if (a.args[1]!.op === 'eye') return 'right-identity';
+  return undefined;
+}
+
+/**
+ * (I_n ⊗ B) M: row i p + k of the result is Σ_l B[k, l] M[i q + l, :] (n p q w operations, not
+ * (n p)(n q) w); (A ⊗ I_p) M: row i p + k is Σ_j A[i, j] M[j p + k, :].
+ */
+function kroneckerProduct(n: Node, into: string, ctx: LowerContext): string[] {
+  const [k, m] = n.args as [Node, Node];
+  const [left, right] = k.args as [Node, Node];
+  const w = ctx.cols(n);
+  const M = (row: string) => ctx.elem(m, { row, col: 'c' });
+  if (kroneckerFactor(n) === 'left-identity') {
+    const [p, q] = [ctx.rows(right), ctx.cols(right)];
+    return [
+      `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) for (let c = 0; c < ${w}; c++) {`,
+      'let acc = 0;',
+      `for (let l = 0; l < ${q}; l++) acc += ${ctx.elem(right, { row: 'k', col: 'l' })} * ${M(`i * ${q} + l`)};`,
+      `${into}[(i * ${p} + k) * ${w} + c] = acc;`,
+      '}',
+    ];
+  }
+  const p = ctx.rows(right);
+  return [
+    `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) for (let c = 0; c < ${w}; c++) {`,
+    'let acc = 0;',
+    `for (let j = 0; j < ${ctx.cols(left)}; j++) acc += ${ctx.elem(left, { row: 'i', col: 'j' })} * ${M(`j * ${p} + k`)};`,
+    `${into}[(i * ${p} + k) * ${w} + c] = acc;`,
+    '}',
+  ];
+}
+
 export const transpose: OpDef = {
   name: 'transpose',
   functions: [],
@@ -156,7 +206,8 @@ export const transpose: OpDef = {
   identities: transposeIdentities,
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
-  jvp: (_n, [j]) => j,
+  // d vec(Xᵀ) = K d vec(X); K is the identity for a vector.
+  jvp: (n, [j], g) => (j === undefined ? undefined : g.matmul(g.commutation(n.args[0]!.shape.rows, n.args[0]!.shape.cols), j)),
   formula: (n, a, ctx) => symmetricSolveTransposed(n, a[0]!, ctx, false) ?? { text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix },
   latex: (n, a, ctx) => {
     const symmetric = symmetricSolveTransposed(n, a[0]!, ctx, true);
@@ -201,7 +252,8 @@ export const tr: OpDef = {
     return shape(1, 1);
   },
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.eye(n.args[0]!.shape.rows)) : undefined],
-  jvp: (_n, [j]) => j,
+  // d tr(X) = vec(I)ᵀ d vec(X).
+  jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, g.eye(n.args[0]!.shape.rows)), j)),
   formula: (_n, a, ctx) => fcall('tr', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{tr}', a, ctx),
   argumentDomains: anywhere,
@@ -247,7 +299,12 @@ export const diag: OpDef = {
     const d = g.diagpart(adj);
     return [isRow(n.args[0]!.shape) ? g.transpose(d) : d];
   },
-  jvp: (_n, [j]) => j,
+  // vec(diag(v)) = S v with S = diag(vec I) (1_n ⊗ I_n), which picks entry i of v into (i, i).
+  jvp: (n, [j], g) => {
+    if (j === undefined) return undefined;
+    const size = n.shape.rows;
+    return g.mul(column(g, g.eye(size)), g.matmul(g.kron(g.ones(shape(size, 1)), g.eye(size)), j));
+  },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
   argumentDomains: anywhere,
@@ -276,7 +333,12 @@ export const diagpart: OpDef = {
     return shape(args[0]!.rows, 1);
   },
   vjp: (_n, adj, g, needed) => [needed[0] ? g.diag(adj) : undefined],
-  jvp: (_n, [j]) => j,
+  // diag(M) = Sᵀ vec(M), S as for diag(v).
+  jvp: (n, [j], g) => {
+    if (j === undefined) return undefined;
+    const size = n.shape.rows;
+    return g.matmul(g.kron(g.ones(shape(1, size)), g.eye(size)), g.mul(column(g, g.eye(size)), j));
+  },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
   argumentDomains: anywhere,
@@ -315,9 +377,14 @@ export const index: OpDef = {
   jvp: (n, [j], g) => {
     const [target, i, k] = n.args as [Node, Node, Node | undefined];
     if (j === undefined || isScalar(target.shape)) return j;
+    const s = target.shape;
+    if (k !== undefined && s.rows !== 1 && s.cols !== 1) {
+      // M[i, k] is entry i + k m of vec(M): the row e_kᵀ ⊗ e_iᵀ of its Jacobian.
+      return g.matmul(g.transpose(g.kron(g.onehot(k, s.cols), g.onehot(i, s.rows))), j);
+    }
     // A vector's entry: the row of its Jacobian (M[i, j] of a row is entry j).
-    const at = k !== undefined && isRow(target.shape) ? k : i;
-    return g.matmul(g.transpose(g.onehot(at, entries(target.shape))), j);
+    const at = k !== undefined && isRow(s) ? k : i;
+    return g.matmul(g.transpose(g.onehot(at, entries(s))), j);
   },
   formula: (_n, a, ctx) =>
     atom(`${ctx.wrap(a[0]!, Prec.Postfix)}[${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(', ')}]`),
@@ -373,6 +440,8 @@ function matmulIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (left !== undefined) return g.mul(left.factor, g.matmul(left.rest, b));
   const right = scaling(g, b);
   if (right !== undefined) return g.mul(right.factor, g.matmul(a, right.rest));
+  const kronecker = kroneckerProductIdentity(a, b, g);
+  if (kronecker !== undefined) return kronecker;
   // inv(X) B and inv(X)ᵀ B are solves; (P inv(X)) B is P (inv(X) B), so x^T inv(S) x solves once.
   const inverse = inverseOf(a, g);
   if (inverse !== undefined) return g.solve(inverse, b);
@@ -391,6 +460,8 @@ function inverseOf(n: Node, g: Builder): Node | undefined {
 function transposeIdentities(args: readonly Node[], g: Builder): Node | undefined {
   const a = args[0]!;
   if (isScalar(a.shape)) return a;
+  const kronecker = kroneckerTranspose(a, g);
+  if (kronecker !== undefined) return kronecker;
   if (g.opOf(a) === 'transpose') return a.args[0]!;
   if (a.op === 'fill') return g.fill(a.attrs.value!, transposeShape(a.shape));
   if (a.op === 'eye') return a;

@@ -8,6 +8,14 @@
  */
 import type { Node } from '../ir/node.js';
 import type { Dim } from '../ir/shape.js';
+import type { ElementwiseHelper } from './elementwise.js';
+
+/**
+ * The helper functions an op's lowering may call: the elementwise helpers (`HELPERS`,
+ * src/ops/elementwise.ts); factorisations call their kernels through `ctx.factor`. The code
+ * generator's helper registry (src/codegen/helpers.ts) must define every one, or it does not compile.
+ */
+export type OpHelper = ElementwiseHelper;
 
 /** An element position inside a loop: its row and column, and its flat index when it has one. */
 export interface Index {
@@ -34,8 +42,8 @@ export interface LowerContext {
   loop(over: Node, body: (at: Index) => string[]): string[];
   /** `let acc = Σ_k term(k)` over k < extent, unrolled into four partial sums. */
   dotLoop(acc: string, extent: string, term: (k: string) => string): string[];
-  /** Records that the emitted code calls a helper function (HELPERS, KERNELS). */
-  useHelper(name: string): void;
+  /** Records that the emitted code calls a helper function (`OpHelper`): emitted once into the module. */
+  useHelper(name: OpHelper): void;
   /** `throw new kind(parts joined by +);` */
   fail(kind: 'RangeError' | 'TypeError', parts: readonly string[]): string;
   /** A string literal for generated code. */
@@ -138,6 +146,8 @@ export interface BufferLowering {
   readonly assignsAll: boolean;
   /** A product: the buffer comes from the context's product service, which folds in a scaling (`s (A B)`). */
   readonly product: boolean;
+  /** For a product: whether this one is computed by `buffer`'s own loops instead (a Kronecker-structured factor). */
+  readonly ownLoops?: (n: Node) => boolean;
   /** Statements that declare and fill the array. */
   readonly buffer: (n: Node, target: BufferTarget, ctx: LowerContext) => string[];
   /** Statements that leave a 1 x 1 result in a new local `acc`, for ops that can produce one. */

@@ -1,5 +1,5 @@
 /**
- * Matrix functions of a square matrix (LANGUAGE.md 1.6): inv, det, logdet = log |det|, and the
+ * Matrix functions of a square matrix (README, "The formula language"): inv, det, logdet = log |det|, and the
  * solve inv(A) B that products with an inverse become. Generated code factorises each matrix
  * once per call (LU with partial pivoting, `ctx.factor`) and reads every one of these from it.
  */
@@ -11,9 +11,10 @@ import { squareShape } from './linear.js';
 import type { LowerContext } from './lowering.js';
 import { atom, delimit, factor, fcall, supBase } from './print.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
-import { column, total } from './jvp.js';
+import { column, total, weighted } from './jvp.js';
 import type { ArgumentDomain, Builder, OpDef } from './types.js';
 import { scaling } from './identities.js';
+import { kroneckerInverse } from './kronecker.js';
 
 /** A matrix read directly by these functions is sampled invertible (src/check/random.ts). */
 const invertible = (): readonly (ArgumentDomain | undefined)[] => ['invertible'];
@@ -49,8 +50,12 @@ export const inv: OpDef = {
     const t = g.transpose(n);
     return [g.neg(g.matmul(g.matmul(t, adj), t))];
   },
-  // A Jacobian passes through a 1 x 1 inverse only (a larger one is a matrix): d(1/a) = -(1/a)² da.
-  jvp: (n, [j], g) => (j === undefined ? undefined : g.neg(g.mul(g.mul(n, n), j))),
+  // d vec(X⁻¹) = -(X⁻ᵀ ⊗ X⁻¹) d vec(X); of a 1 x 1 value, d(1/a) = -(1/a)² da.
+  jvp: (n, [j], g) => {
+    if (j === undefined) return undefined;
+    if (isScalar(n.shape)) return g.neg(g.mul(g.mul(n, n), j));
+    return g.neg(g.matmul(g.kron(g.transpose(n), n), j));
+  },
   formula: (n, a, ctx) => inverseOf(n.args[0]!, a[0]!, ctx, false),
   latex: (n, a, ctx) => inverseOf(n.args[0]!, a[0]!, ctx, true),
   argumentDomains: invertible,
@@ -85,11 +90,13 @@ export const solve: OpDef = {
     const back = g.solve(g.transpose(a), adj);
     return [needed[0] ? g.neg(g.matmul(back, g.transpose(n))) : undefined, needed[1] ? back : undefined];
   },
-  // inv(A) b for a column or row b: inv(A) J_b; A on a Jacobian's path is 1 x 1: -(node / a) J_a.
+  // C = A⁻¹ B: d vec(C) = -(Cᵀ ⊗ A⁻¹) d vec(A) + (I ⊗ A⁻¹) d vec(B); of a column b, A⁻¹ J_b;
+  // of a 1 x 1 A, -(C / a) J_a.
   jvp: (n, [ja, jb], g) => {
-    const a = n.args[0]!;
-    const fromB = jb === undefined ? undefined : g.solve(a, jb);
-    const fromA = ja === undefined ? undefined : g.matmul(column(g, g.neg(g.div(n, a))), ja);
+    const [a, b] = n.args as [Node, Node];
+    const fromB = jb === undefined ? undefined : b.shape.cols === 1 ? g.solve(a, jb) : g.matmul(g.kron(g.eye(b.shape.cols), g.inv(a)), jb);
+    const fromA =
+      ja === undefined ? undefined : isScalar(a.shape) ? g.matmul(column(g, g.neg(g.div(n, a))), ja) : g.neg(g.matmul(g.kron(g.transpose(n), g.inv(a)), ja));
     return total(g, [fromA, fromB]);
   },
   formula: (n, a, ctx) => ({ text: `${inverseOf(n.args[0]!, a[0]!, ctx, false).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product }),
@@ -130,8 +137,8 @@ export const det: OpDef = {
   },
   // ∂ det X / ∂X = det(X) X⁻ᵀ.
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.mul(adj, n), g.transpose(g.inv(n.args[0]!))) : undefined],
-  // det of a 1 x 1 value is the value.
-  jvp: (_n, [j]) => j,
+  // d det(X) = det(X) vec(X⁻ᵀ)ᵀ d vec(X); det of a 1 x 1 value is the value.
+  jvp: (n, [j], g) => (j === undefined ? undefined : g.mul(n, weighted(g, column(g, g.transpose(g.inv(n.args[0]!))), j))),
   formula: (_n, a, ctx) => fcall('det', a, ctx),
   // `\det X` binds like a sum: in a product it is parenthesised, `(\det X) X^{-\top}`, which
   // cannot be read as the determinant of the product.
@@ -163,8 +170,8 @@ export const logdet: OpDef = {
   },
   // ∂ log|det X| / ∂X = X⁻ᵀ.
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.transpose(g.inv(n.args[0]!))) : undefined],
-  // logdet of a 1 x 1 value a is log |a|: d = da / a.
-  jvp: (n, [j], g) => (j === undefined ? undefined : g.div(j, n.args[0]!)),
+  // d log|det X| = vec(X⁻ᵀ)ᵀ d vec(X); of a 1 x 1 value a, log |a|: da / a.
+  jvp: (n, [j], g) => (j === undefined ? undefined : isScalar(n.args[0]!.shape) ? g.div(j, n.args[0]!) : weighted(g, column(g, g.transpose(g.inv(n.args[0]!))), j)),
   formula: (_n, a, ctx) => fcall('logdet', a, ctx),
   latex: (_n, a, ctx) => atom(`\\log\\lvert ${latexDet({ text: ctx.wrap(a[0]!, Prec.Sum), prec: a[0]!.prec })}\\rvert`),
   argumentDomains: invertible,
@@ -186,7 +193,7 @@ function invIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (m.op === 'eye') return m;
   if (g.opOf(m) === 'transpose') return g.transpose(g.inv(m.args[0]!));
   if (g.opOf(m) === 'inv') return m.args[0]!;
-  return undefined;
+  return kroneckerInverse(m, g);
 }
 
 /** inv(a) b with a or b scalar is a product; of zeros, zeros; inv(I) b = b; a scaling of b scales the solve. */

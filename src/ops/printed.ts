@@ -1,7 +1,7 @@
 /** What print rules produce and what printers offer them: shared by the op table and src/print. */
 import type { Node } from '../ir/node.js';
 
-/** Binding strength of printed expressions, loosest first (LANGUAGE.md 1.5). */
+/** Binding strength of printed expressions, loosest first (README, "The formula language"). */
 export const enum Prec {
   Sum = 1,
   Product = 2,

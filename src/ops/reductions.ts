@@ -1,6 +1,6 @@
 /** Reductions to a scalar, and softmax. */
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isRow, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
+import { describeShape, isColumn, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
@@ -105,8 +105,8 @@ export const logsumexp: OpDef = {
   jvp: (n, [j], g) => {
     if (j === undefined) return undefined;
     const v = n.args[0]!;
-    // softmax is column by column: the weights of a row's entries are exp(v - logsumexp(v)).
-    return weighted(g, isRow(v.shape) ? column(g, g.unary('exp', g.sub(v, n))) : g.softmax(v), j);
+    // softmax is column by column: the weights of a row's or a matrix's entries are exp(v - logsumexp(v)).
+    return weighted(g, isColumn(v.shape) ? g.softmax(v) : column(g, g.unary('exp', g.sub(v, n))), j);
   },
   formula: (_n, a, ctx) => fcall('logsumexp', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{logsumexp}', a, ctx),
@@ -164,8 +164,12 @@ export const softmax: OpDef = {
   },
   jvp: (n, [j], g) => {
     // A column p: (diag(p) - p pᵀ) J. Softmax of a row normalises each 1-entry column: constant.
-    if (j === undefined || !isColumn(n.shape)) return undefined;
-    return g.sub(g.mul(n, j), g.matmul(n, weighted(g, n, j)));
+    if (j === undefined || n.shape.rows === 1) return undefined;
+    if (isColumn(n.shape)) return g.sub(g.mul(n, j), g.matmul(n, weighted(g, n, j)));
+    // Column by column, P r x c: diag(vec P) J - diag(vec P) (I_c ⊗ 1 1ᵀ) diag(vec P) J.
+    const p = column(g, n);
+    const pj = g.mul(p, j);
+    return g.sub(pj, g.mul(p, g.matmul(g.kron(g.eye(n.shape.cols), g.ones(shape(n.shape.rows, n.shape.rows))), pj)));
   },
   formula: (_n, a, ctx) => fcall('softmax', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{softmax}', a, ctx),

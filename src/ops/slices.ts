@@ -1,5 +1,5 @@
 /**
- * Row and column slices (LANGUAGE.md 1.5): `M[i, :]` is row i of a matrix, 1 x n, and `M[:, j]`
+ * Row and column slices (README, "The formula language"): `M[i, :]` is row i of a matrix, 1 x n, and `M[:, j]`
  * column j, m x 1. The index is an integer literal or an index variable, as for an entry; it is
  * not differentiated. The adjoint scatters into a zero matrix: onehot(i, m) g for a row,
  * g onehot(j, n)ᵀ for a column.
@@ -47,10 +47,13 @@ function slice(axis: Axis): OpDef {
       const [m, k] = n.args as [Node, Node];
       return [isRowSlice ? g.matmul(g.onehot(k, m.shape.rows), adj) : g.matmul(adj, g.transpose(g.onehot(k, m.shape.cols)))];
     },
-    // The argument is a matrix, which has no Jacobian in matrix form: the engine never asks.
-    jvp: (n, [j]) => {
+    // In the vec convention: row k of M (m x n) is entries k + j m, (I_n ⊗ e_kᵀ) J; column k is (e_kᵀ ⊗ I_m) J.
+    jvp: (n, [j], g) => {
       if (j === undefined) return undefined;
-      throw new Error(`internal: the Jacobian of a ${n.op} of a matrix is not a matrix`);
+      const [m, k] = n.args as [Node, Node];
+      const [rows, cols] = [m.shape.rows, m.shape.cols];
+      const select = isRowSlice ? g.kron(g.eye(cols), g.transpose(g.onehot(k, rows))) : g.kron(g.transpose(g.onehot(k, cols)), g.eye(rows));
+      return g.matmul(select, j);
     },
     formula: (_n, [m, k], ctx) => atom(`${ctx.wrap(m!, Prec.Postfix)}[${isRowSlice ? `${k!.text}, :` : `:, ${k!.text}`}]`),
     latex: (_n, [m, k], ctx) => atom(entry(m!, isRowSlice ? `${ctx.wrap(k!, Prec.Sum)},:` : `:,${ctx.wrap(k!, Prec.Sum)}`)),

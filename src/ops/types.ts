@@ -42,6 +42,12 @@ export interface Builder extends UnaryBuilder {
   logdet(m: Node): Node;
   /** inv(a) b, solved with a's LU factorisation. */
   solve(a: Node, b: Node): Node;
+  /** vec(a): the columns of a stacked (a column or a scalar is itself, a row its transpose). */
+  vec(a: Node): Node;
+  /** The Kronecker product a ⊗ b (a scalar factor scales). */
+  kron(a: Node, b: Node): Node;
+  /** K_{m,n}: K vec(A) = vec(Aᵀ) for A m x n; the identity when m or n is 1. */
+  commutation(m: Dim, n: Dim): Node;
   /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */
   unbroadcast(adjoint: Node, target: Shape): Node;
   /** The node's op if rewrites may look into it, or 'sealed' for a user's definition (a rewrite through it would lose its derivative). */
@@ -64,11 +70,10 @@ export type Identities = (args: readonly Node[], g: Builder, attrs: Attrs) => No
 export type VjpRule = (node: Node, adjoint: Node, g: Builder, needed: readonly boolean[]) => readonly (Node | undefined)[];
 
 /**
- * The forward-mode Jacobian of a vector-shaped node (jacobian and hessian requests, src/ops/jvp.ts):
- * given the Jacobian of each argument with respect to one wrt value (entries x wrt entries, a
- * vector's entries numbered alike as a column or a row; undefined where the argument does not
- * depend on it), the node's. Only called for a scalar, column or row node whose dependent
- * arguments are scalars, columns or rows.
+ * The forward-mode Jacobian of a node in the vec convention (jacobian and hessian requests,
+ * src/ops/jvp.ts): given the Jacobian of each argument with respect to one wrt value, d vec(arg) /
+ * d vec(wrt)ᵀ (entries x wrt entries, columns stacked; undefined where the argument does not
+ * depend on it), the node's, d vec(node) / d vec(wrt)ᵀ.
  */
 export type JvpRule = (node: Node, jacobians: readonly (Node | undefined)[], g: Builder) => Node | undefined;
 
@@ -99,7 +104,7 @@ export interface EstimatedArguments {
   dim(i: number): Dim | undefined;
 }
 
-/** A function of the formula language (LANGUAGE.md 1.6), declared with the primitive it builds. */
+/** A function of the formula language (README, "The formula language"), declared with the primitive it builds. */
 export interface SurfaceFunction {
   /** The names users write for it: its own name first, then aliases. */
   readonly names: readonly string[];

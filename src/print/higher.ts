@@ -6,7 +6,9 @@
 import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { transposeShape, type Dim, type Shape } from '../ir/shape.js';
+import { dimFactors, isColumn, isRow, isScalar, transposeShape, type Dim, type Shape } from '../ir/shape.js';
+
+const isMatrixShape = (s: Shape) => !(isScalar(s) || isColumn(s) || isRow(s));
 import { definitionNames } from './definitions.js';
 import { latexName, spaceWords } from './names.js';
 import { Printer } from './printer.js';
@@ -87,9 +89,13 @@ export interface HigherLatexOptions {
   readonly layout?: 'numerator' | 'denominator';
 }
 
-/** `\in \mathbb{R}^{m \times n}` (a scalar: `\in \mathbb{R}`). */
+/** `\in \mathbb{R}^{m \times n}` (a scalar: `\in \mathbb{R}`); a block with respect to matrices `\mathbb{R}^{m p \times n q}`. */
 export function shapeSuffix(s: Shape): string {
-  const dim = (d: Dim) => (typeof d === 'number' ? String(d) : latexName(d));
+  const dim = (d: Dim) => {
+    if (typeof d === 'number') return String(d);
+    const { coefficient, names } = dimFactors(d);
+    return [...(coefficient === 1 ? [] : [String(coefficient)]), ...names.map(latexName)].join(' ');
+  };
   if (s.rows === 1 && s.cols === 1) return ' \\in \\mathbb{R}';
   return ` \\in \\mathbb{R}^{${dim(s.rows)} \\times ${dim(s.cols)}}`;
 }
@@ -105,20 +111,26 @@ export function toLatexHigher(
   const lines: string[] = [];
   const denominator = options.layout === 'denominator';
   for (const h of higher) {
-    const of = latexName(h.request.target.name);
+    const target = h.request.target;
+    // A matrix is differentiated as vec of it (Magnus & Neudecker): ∂ vec F / ∂ (vec X)ᵀ.
+    const shapeOf = (name: string) => h.request.wrt.find((w) => w.name === name)!.node.shape;
+    const vecOf = (name: string, s: Shape) => (isMatrixShape(s) ? `\\operatorname{vec} ${latexName(name)}` : latexName(name));
+    const row = (name: string) => (isMatrixShape(shapeOf(name)) ? `(${vecOf(name, shapeOf(name))})^\\top` : `${latexName(name)}^\\top`);
+    const of = vecOf(target.name, target.node.shape);
     for (const b of h.blocks) {
       let lhs: string;
       let node: Node = b.node;
       let s = b.node.shape;
       if (h.request.kind === 'jacobian') {
-        lhs = `\\frac{\\partial ${of}}{\\partial ${latexName(b.wrt[0]!)}}`;
+        const x = b.wrt[0]!;
+        lhs = `\\frac{\\partial ${of}}{\\partial ${isMatrixShape(shapeOf(x)) ? row(x) : latexName(x)}}`;
         if (denominator) {
           node = model.graph.transpose(b.node);
           s = transposeShape(s);
         }
       } else if (h.request.kind === 'hessian') {
         const [x, y] = b.wrt as [string, string];
-        lhs = x === y ? `\\frac{\\partial^2 ${of}}{\\partial ${latexName(x)}\\, \\partial ${latexName(x)}^\\top}` : `\\frac{\\partial^2 ${of}}{\\partial ${latexName(x)}\\, \\partial ${latexName(y)}^\\top}`;
+        lhs = `\\frac{\\partial^2 ${of}}{\\partial ${vecOf(x, shapeOf(x))}\\, \\partial ${row(y)}}`;
       } else {
         lhs = `\\nabla^2_{${latexName(b.wrt[0]!)}} ${of}\\,[v]`;
       }

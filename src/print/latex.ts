@@ -141,13 +141,10 @@ function backwardLines(model: Model, backprop: Backprop, closedPrinter: Printer,
   const printer = new SymbolPrinter(definitionNames(model), symbols);
   const lines: string[] = [];
   for (const step of backprop.steps) {
-    const sides = [partial(target, step.name), printer.text(step.adjoint)];
-    if (step.closed !== undefined) {
-      const closed = closedPrinter.text(step.closed);
-      if (closed !== sides[1]) sides.push(closed);
-    }
-    sides[sides.length - 1] += size(step.node);
-    lines.push(display(...sides));
+    const adjoint = printer.text(step.adjoint);
+    const closed = step.closed !== undefined ? closedPrinter.text(step.closed) : adjoint;
+    const right = closed !== adjoint ? [adjoint, closed] : [adjoint];
+    lines.push(display(partial(target, step.name), ...right.slice(0, -1), `${right[right.length - 1]!}${size(step.node)}`));
   }
   // Requested nodes the target does not pass through (zero), or the target itself (one).
   for (const r of backprop.rest) lines.push(display(partial(target, r.name), `${closedPrinter.text(r.closed)}${size(r.closed)}`));

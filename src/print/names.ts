@@ -40,7 +40,7 @@ const COMBINING_ACCENTS: Readonly<Record<string, string>> = {
 };
 
 /** Combining diacritics KaTeX would read as accents it does not know: left out. */
-const OTHER_DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/u;
+const OTHER_DIACRITICS = /[\u0300-\u036f]|[\u1ab0-\u1aff]|[\u1dc0-\u1dff]|[\u20d0-\u20ff]|[\ufe20-\ufe2f]/u;
 
 /** A word's letters, each with the combining marks that follow it. */
 const letters = (word: string): string[] => word.normalize('NFC').match(/\P{M}\p{M}*/gu) ?? [];

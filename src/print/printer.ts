@@ -4,6 +4,7 @@
  * Nodes that are the user's definitions print as their names.
  */
 import type { Node } from '../ir/node.js';
+import { dimFactors } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
 import { delimit } from '../ops/print.js';
 import { Prec, type PrintContext, type Printed } from '../ops/printed.js';
@@ -36,7 +37,13 @@ export class Printer {
     this.ctx = {
       diagonalScaling: options.diagonalScaling === true,
       wrap: (p, min) => (p.prec >= min ? p.text : latex ? delimit('(', ')', p.text) : `(${p.text})`),
-      dim: (d) => (typeof d === 'number' ? String(d) : latex ? latexName(d) : d),
+      // A product of dimensions reads `m n` in LaTeX; formula rules write it with kron (never `m*n`).
+      dim: (d) => {
+        if (typeof d === 'number') return String(d);
+        const { coefficient, names } = dimFactors(d);
+        const parts = [...(coefficient === 1 ? [] : [String(coefficient)]), ...names.map((x) => (latex ? latexName(x) : x))];
+        return parts.join(latex ? ' ' : '*');
+      },
       name: (n) => (latex ? latexName(n) : n),
       number: (v) => formatNumber(v, style),
       node: (n) => this.print(n),

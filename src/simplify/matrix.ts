@@ -71,6 +71,9 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'colslice':
     case 'det':
     case 'logdet':
+    case 'vec':
+    case 'kron':
+    case 'commutation':
       result = false;
       break;
   }

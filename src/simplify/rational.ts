@@ -36,6 +36,9 @@ class TooLarge extends Error {}
  */
 let cancelled = false;
 
+/** `cancelled` as it is now: set by the multiplications a read runs, which TypeScript's narrowing does not follow. */
+const anythingCancelled = (): boolean => cancelled;
+
 function keyOf(m: Monomial): string {
   return [...m.entries()]
     .sort((a, b) => a[0] - b[0])
@@ -270,7 +273,7 @@ export function multiplyOut(n: Node, g: Graph): Node | undefined {
     reader.collectDenominators(n);
     if (!reader.hasQuotient) return undefined;
     const p = reader.expandLeftovers(reader.read(n));
-    if (!cancelled) return undefined;
+    if (!anythingCancelled()) return undefined;
     let result: Node;
     try {
       result = build(g, p, reader.atoms, n.shape);

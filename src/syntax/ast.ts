@@ -6,7 +6,7 @@ export interface NameRef {
   readonly span: Span;
 }
 
-export type BinaryOp = '+' | '-' | '*' | 'juxt' | '/' | '.*' | './' | '^' | '.^';
+export type BinaryOp = '+' | '-' | '*' | 'juxt' | '/' | '.*' | './' | 'kron' | '^' | '.^';
 
 export type Expr =
   | { readonly kind: 'num'; readonly value: number; readonly text: string; readonly span: Span }

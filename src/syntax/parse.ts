@@ -109,7 +109,7 @@ function isPeggySyntaxError(e: unknown): e is PeggySyntaxError {
   return typeof e === 'object' && e !== null && 'location' in e && 'expected' in e;
 }
 
-const OPERATORS = new Set(['+', '-', '*', '/', '.*', './', '.^', '^', '⊙', "'", 'ᵀ', '[']);
+const OPERATORS = new Set(['+', '-', '*', '/', '.*', './', '.^', '^', '⊙', '⊗', "'", 'ᵀ', '[']);
 /** What may start an expression besides a number; listed as such only where a number may be too. */
 const EXPRESSION_STARTS = new Set(["'('", "'||'"]);
 

@@ -13,37 +13,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkFormula } from '../../src/front.js';
 import { GradcError } from '../../src/diagnostics/errors.js';
+import { mulberry32 } from '../../src/check/random.js';
+import { DS102 } from '../helpers/models.js';
 
 const INPUTS = 10_000;
 // A bound against super-linear blow-ups (a hang, a quadratic scan), not a speed measurement: the
 // slowest input takes about 40 ms alone, and the test shares two cores with other test files.
 const LIMIT_MS = 100;
 
-/** mulberry32: a small, fast, seeded PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: readonly string[] = [
-  `# DS 102: a two-layer network
-A : matrix(h, m)
-b : vector(h)
-x : vector(m)
-y : scalar
-z1 = A x
-z2 = sigma(z1)
-z3 = b^T z2
-z4 = y - z3
-L = z4^2
-grad L wrt A, b, z4
-`,
+  `# DS 102: a two-layer network\n${DS102.trimEnd()}, z4\n`,
   `W : matrix(M, p)
 V : matrix(K, M)
 b : vector(M)
@@ -93,14 +73,11 @@ grad f wrt x, A, c
 
 function examples(): string[] {
   const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
-  try {
-    return readdirSync(dir)
-      .filter((n) => n.endsWith('.formula'))
-      .sort()
-      .map((n) => readFileSync(join(dir, n), 'utf8'));
-  } catch {
-    return [];
-  }
+  // No try: a missing examples directory must fail the test, not silently drop its seeds.
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.formula'))
+    .sort()
+    .map((n) => readFileSync(join(dir, n), 'utf8'));
 }
 
 const CHARS = [

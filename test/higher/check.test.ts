@@ -5,9 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkModel, checkFormula, formatCheckReport } from '../../src/index.js';
 
+/** The rows of a passing check, which has rows for every function of a request (a report of no rows passes nothing). */
 async function passes(text: string, dims?: Record<string, number>) {
-  const report = await checkModel(checkFormula(text), { seed: 3, ...(dims === undefined ? {} : { dims }) });
+  const model = checkFormula(text);
+  const report = await checkModel(model, { seed: 3, ...(dims === undefined ? {} : { dims }) });
   if (!report.ok) throw new Error(formatCheckReport(report));
+  const checked = new Set(report.rows.map((r) => r.functionName));
+  expect([...model.requests, ...model.higherRequests].map((r) => r.functionName).filter((f) => !checked.has(f))).toEqual([]);
   return report.rows.map((r) => `${r.functionName} ${r.variable}`);
 }
 

@@ -199,6 +199,18 @@ export const OP_CASES = {
     op('x^T inv(S) x, with logdet(S)', ['S : matrix(n, n)', 'x : vector(n)', 'L = 1/2 x^T inv(S) x + 1/2 logdet(S)']),
     op('inv(A) B, a matrix right-hand side', ['A : matrix(n, n)', 'B : matrix(n, m)', 'W : matrix(n, m)', 'L = sum(inv(A) B .* W)']),
   ],
+  vec: [
+    op('vec of a matrix, weighted', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = sum(tanh(vec(X)) .* vec(W))']),
+    op('vec of a product', ['A : matrix(m, n)', 'B : matrix(n, m)', 'L = sum(vec(A B) .^ 2)']),
+  ],
+  kron: [
+    op('kron(A, B), weighted', ['A : matrix(m, n)', 'B : matrix(n, k)', 'W : matrix(m, n)', 'V : matrix(n, k)', 'L = sum(tanh(kron(A, B)) .* kron(W, V))']),
+    op('A ⊗ x of a matrix and a vector', ['A : matrix(m, n)', 'x : vector(k)', 'W : matrix(m, n)', 'y : vector(k)', 'L = sum(tanh(A ⊗ x) .* kron(W, y))']),
+  ],
+  commutation: [
+    op('K (u ⊗ v), weighted', ['u : vector(m)', 'v : vector(n)', 'a : vector(m)', 'b : vector(n)', 'L = sum(tanh(commutation(m, n) kron(u, v)) .* kron(a, b))']),
+    op('K times a matrix', ['X : matrix(n, m)', 'A : matrix(m, n)', 'L = sum(tanh(commutation(n, m) kron(X, A)) .^ 2)']),
+  ],
 } as const satisfies Record<OpName, OpCases>;
 
 /** `L = w^T f(x)` on a vector and `L = sum(f(X) .* W)` on a matrix: x and X read directly, so they are sampled in f's domain. */

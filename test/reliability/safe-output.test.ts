@@ -220,7 +220,9 @@ describe('comments and file names that try to escape', () => {
       expect(() => checkFormula(`${bad} : scalar\nL = ${bad}^2\ngrad L wrt ${bad}\n`, 'bad.formula'), bad).toThrow(GradcError);
       try {
         checkFormula(`${bad} : scalar\n`, 'bad.formula');
+        expect.unreachable(`${JSON.stringify(bad)} was accepted as a name`);
       } catch (e) {
+        if (!(e instanceof GradcError)) throw e;
         expect((e as GradcError).message).toMatch(/^bad\.formula:1:\d+: /);
         // The caret line shows the character as a replacement, never raw.
         expect((e as GradcError).message).not.toMatch(/[\u202e\u2028]/);

@@ -1,0 +1,21 @@
+/**
+ * Every helper function a generated module may contain, by name: one typed registry, so a
+ * helper that is used and not defined does not compile. Names end in `$`, which formula names
+ * cannot, so they never collide; each is emitted once into a module that calls it.
+ */
+import { HELPERS } from '../ops/elementwise.js';
+import type { OpHelper } from '../ops/lowering.js';
+import { CHOLESKY_KERNELS } from './cholesky.js';
+import { CHECKS } from './inputs.js';
+import { KERNELS } from './kernels.js';
+import { LU_KERNELS } from './lu.js';
+
+const SOURCES = { ...HELPERS, ...KERNELS, ...LU_KERNELS, ...CHOLESKY_KERNELS, ...CHECKS } satisfies Record<OpHelper, string>;
+
+/** The name of a helper function of generated modules. */
+export type HelperName = keyof typeof SOURCES;
+
+/** The source text of a helper. */
+export function helperSource(name: HelperName): string {
+  return SOURCES[name];
+}
