@@ -399,43 +399,51 @@ function LHvp$(
   matVec$(t$14, t$3, d$h, d$n, 1, t$15);
   const t$16 = scratch$(24, d$n);
   matTVec$(t$14, v$b, d$h, d$n, 1, t$16);
-  const t$17 = scratch$(25, d$h * d$n);
-  outer$(v$v_b, t$3, d$h, d$n, 1, t$17);
-  const t$18 = scratch$(26, d$n);
-  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$18);
+  const t$17 = scratch$(25, d$n);
+  matTVec$(t$14, v$b, d$h, d$n, 1, t$17);
+  const t$18 = scratch$(26, d$h * d$n);
+  outer$(v$v_b, t$3, d$h, d$n, 1, t$18);
   const t$19 = scratch$(27, d$n);
+  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$19);
+  const t$20 = scratch$(28, d$n);
   for (let i = 0; i < d$n; i++) {
-    t$19[i] = t$16[i] + t$18[i];
+    t$20[i] = t$17[i] + t$19[i];
   }
-  const t$20 = scratch$(28, d$h);
-  matVec$(t$1, t$19, d$h, d$n, 1, t$20);
-  const t$21 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
-  if (t$21.length !== d$h)
-    throw new RangeError("LHvpInto: out.hvp.b has length " + t$21.length + " but must have length " + d$h);
+  const t$21 = scratch$(29, d$h);
+  matVec$(t$1, t$20, d$h, d$n, 1, t$21);
+  const t$22 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
+  if (t$22.length !== d$h)
+    throw new RangeError("LHvpInto: out.hvp.b has length " + t$22.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
-    t$21[i] = v$lambda * v$v_b[i] + t$15[i] + t$20[i];
+    t$22[i] = v$lambda * v$v_b[i] + t$15[i] + t$21[i];
   }
-  const t$22 = scratch$(29, d$h * d$n);
-  outer$(v$b, t$19, d$h, d$n, 1, t$22);
-  const t$23 = scratch$(30, d$h * d$n);
+  const t$23 = scratch$(30, d$n);
+  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$23);
+  const t$24 = scratch$(31, d$n);
+  for (let j = 0; j < d$n; j++) {
+    t$24[j] = t$16[j] + t$23[j];
+  }
+  const t$25 = scratch$(32, d$h * d$n);
+  outer$(v$b, t$24, d$h, d$n, 1, t$25);
+  const t$26 = scratch$(33, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
-    t$23[k] = (t$13[k] * t$5[k] * (t$7[k] + t$6[k]) + t$17[k] + t$22[k]) * t$8[k];
+    t$26[k] = (t$13[k] * t$5[k] * (t$7[k] + t$6[k]) + t$18[k] + t$25[k]) * t$8[k];
   }
-  const t$24 = scratch$(31, d$h * d$m);
-  matMulT$(t$23, d$n, 1, v$X, d$h, d$n, d$m, 1, t$24);
-  const t$25 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.hvp.A.data;
-  if (t$25.length !== d$h * d$m)
+  const t$27 = scratch$(34, d$h * d$m);
+  matMulT$(t$26, d$n, 1, v$X, d$h, d$n, d$m, 1, t$27);
+  const t$28 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.hvp.A.data;
+  if (t$28.length !== d$h * d$m)
     throw new RangeError(
-      "LHvpInto: out.hvp.A.data has length " + t$25.length + " but must have length " + d$h * d$m,
+      "LHvpInto: out.hvp.A.data has length " + t$28.length + " but must have length " + d$h * d$m,
     );
   for (let k = 0; k < d$h * d$m; k++) {
-    t$25[k] = v$lambda * v$v_A[k] + t$24[k];
+    t$28[k] = v$lambda * v$v_A[k] + t$27[k];
   }
   if (out$ === undefined)
     return {
       value: s$7,
       grad: { A: { rows: d$h, cols: d$m, data: t$11 }, b: t$12 },
-      hvp: { A: { rows: d$h, cols: d$m, data: t$25 }, b: t$21 },
+      hvp: { A: { rows: d$h, cols: d$m, data: t$28 }, b: t$22 },
     };
   out$.value = s$7;
   out$.grad.A.rows = d$h;
@@ -449,7 +457,7 @@ function LHvp$(
  * The value of L, its gradient with respect to A, b, and the product of its Hessian with the direction v:
  *   v_A : matrix(h, m)
  *   v_b : vector(h)
- *   HvL_A = lambda v_A + ((v_A X .* (b r^T) .* (1 - Z - Z) + v_b r^T + b ((v_A X .* Z .* (1 - Z))^T b + Z^T v_b)^T) .* Z .* (1 - Z)) X^T
+ *   HvL_A = lambda v_A + ((v_A X .* (b r^T) .* (1 - Z - Z) + v_b r^T + b (b^T (v_A X .* Z .* (1 - Z)) + v_b^T Z)) .* Z .* (1 - Z)) X^T
  *   HvL_b = lambda v_b + (v_A X .* Z .* (1 - Z)) r + Z ((v_A X .* Z .* (1 - Z))^T b + Z^T v_b)
  */
 export function LHvp(input$: LInputs, v$: LHvpDirection): LHvp {

@@ -94,30 +94,32 @@ function nllGrad$(input$: NllInputs, out$: NllGradient | undefined): NllGradient
   const s$2 = s$0 * s$1;
   const t$0 = scratch$(2, d$d * d$d);
   cholInverse$(v$S$chol, d$d, t$0);
-  const t$1 = scratch$(3, d$d * d$N);
+  const t$1 = scratch$(3, d$N * d$d);
+  matMul$(v$X, 1, d$N, t$0, d$N, d$d, d$d, 1, t$1);
+  const t$2 = scratch$(4, d$d * d$N);
   for (let k = 0; k < d$d * d$N; k++) {
-    t$1[k] = v$X[k];
+    t$2[k] = v$X[k];
   }
-  cholSolve$(v$S$chol, d$d, t$1, d$N);
-  const t$2 = scratch$(4, d$N * d$N);
-  matMul$(v$X, 1, d$N, t$1, d$N, d$d, d$N, 1, t$2);
+  cholSolve$(v$S$chol, d$d, t$2, d$N);
+  const t$3 = scratch$(5, d$N * d$N);
+  matMul$(v$X, 1, d$N, t$2, d$N, d$d, d$N, 1, t$3);
   let s$3 = 0;
   for (let i = 0; i < d$N; i++) {
-    s$3 += t$2[i * d$N + i];
+    s$3 += t$3[i * d$N + i];
   }
   const s$4 = 0.5 * s$3;
   const s$5 = s$2 + s$4;
-  const t$3 = scratch$(5, d$d * d$d);
-  matMulT$(t$1, d$N, 1, t$1, d$d, d$N, d$d, -0.5, t$3);
-  const t$4 = out$ === undefined ? new Float64Array(d$d * d$d) : out$.S.data;
-  if (t$4.length !== d$d * d$d)
+  const t$4 = scratch$(6, d$d * d$d);
+  matMul$(t$2, d$N, 1, t$1, d$d, d$N, d$d, -0.5, t$4);
+  const t$5 = out$ === undefined ? new Float64Array(d$d * d$d) : out$.S.data;
+  if (t$5.length !== d$d * d$d)
     throw new RangeError(
-      "nllGradInto: out.S.data has length " + t$4.length + " but must have length " + d$d * d$d,
+      "nllGradInto: out.S.data has length " + t$5.length + " but must have length " + d$d * d$d,
     );
   for (let k = 0; k < d$d * d$d; k++) {
-    t$4[k] = s$0 * t$0[k] + t$3[k];
+    t$5[k] = s$0 * t$0[k] + t$4[k];
   }
-  if (out$ === undefined) return { value: s$5, S: { rows: d$d, cols: d$d, data: symmetrise$(t$4, d$d) } };
+  if (out$ === undefined) return { value: s$5, S: { rows: d$d, cols: d$d, data: symmetrise$(t$5, d$d) } };
   out$.value = s$5;
   symmetrise$(out$.S.data, d$d);
   out$.S.rows = d$d;
@@ -127,7 +129,7 @@ function nllGrad$(input$: NllInputs, out$: NllGradient | undefined): NllGradient
 
 /**
  * The value of nll and its gradient with respect to S:
- *   dnll_dS = N / 2 inv(S) - 0.5 inv(S) X (X^T inv(S))
+ *   dnll_dS = N / 2 inv(S) - 0.5 inv(S) X X^T inv(S)
  */
 export function nllGrad(input$: NllInputs): NllGradient {
   return nllGrad$(input$, undefined);
@@ -337,91 +339,6 @@ function cholesky$(fn: string, name: string, a: ArrayLike<number>, n: number): F
     }
   }
   return l;
-}
-
-/**
- * out = scale * A Bᵀ as in matMulT$, by dot products of rows: two rows of A against four rows of b
- * per pass, eight running sums. For results of few rows, where packing Bᵀ would cost as much as
- * the products.
- */
-function dotRows$(
-  a: ArrayLike<number>,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  rows: number,
-  inner: number,
-  cols: number,
-  scale: number,
-  out: Float64Array,
-): void {
-  let i = 0;
-  for (; i + 1 < rows; i += 2) {
-    const r0 = i * ars,
-      r1 = r0 + ars;
-    let j = 0;
-    for (; j + 3 < cols; j += 4) {
-      const p0 = j * inner,
-        p1 = p0 + inner,
-        p2 = p1 + inner,
-        p3 = p2 + inner;
-      let s00 = 0,
-        s01 = 0,
-        s02 = 0,
-        s03 = 0,
-        s10 = 0,
-        s11 = 0,
-        s12 = 0,
-        s13 = 0;
-      for (let q = 0; q < inner; q++) {
-        const x0 = a[r0 + q * acs],
-          x1 = a[r1 + q * acs];
-        const y0 = b[p0 + q],
-          y1 = b[p1 + q],
-          y2 = b[p2 + q],
-          y3 = b[p3 + q];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-      }
-      const c0 = i * cols + j,
-        c1 = c0 + cols;
-      out[c0] = scale * s00;
-      out[c0 + 1] = scale * s01;
-      out[c0 + 2] = scale * s02;
-      out[c0 + 3] = scale * s03;
-      out[c1] = scale * s10;
-      out[c1 + 1] = scale * s11;
-      out[c1 + 2] = scale * s12;
-      out[c1 + 3] = scale * s13;
-    }
-    for (; j < cols; j++) {
-      const p0 = j * inner;
-      let s0 = 0,
-        s1 = 0;
-      for (let q = 0; q < inner; q++) {
-        const y0 = b[p0 + q];
-        s0 += a[r0 + q * acs] * y0;
-        s1 += a[r1 + q * acs] * y0;
-      }
-      out[i * cols + j] = scale * s0;
-      out[(i + 1) * cols + j] = scale * s1;
-    }
-  }
-  for (; i < rows; i++) {
-    const r0 = i * ars;
-    for (let j = 0; j < cols; j++) {
-      const p0 = j * inner;
-      let s0 = 0;
-      for (let q = 0; q < inner; q++) s0 += a[r0 + q * acs] * b[p0 + q];
-      out[i * cols + j] = scale * s0;
-    }
-  }
 }
 
 /**
@@ -643,47 +560,6 @@ function matMul$(
         j0,
         cols,
       );
-    }
-  }
-}
-
-/** The tile of Bᵀ that matMulT$ multiplies by: kept between calls. */
-let matMulT$panel = new Float64Array(0);
-
-/**
- * out = scale * A Bᵀ (rows x cols), A read through strides as in matMul$, b row-major cols x inner:
- * each tile of Bᵀ (at most 128 x 256) is copied into a panel, which gemm$ then streams by rows.
- */
-function matMulT$(
-  a: ArrayLike<number>,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  rows: number,
-  inner: number,
-  cols: number,
-  scale: number,
-  out: Float64Array,
-): void {
-  if (
-    rows >= 4 &&
-    rows * inner * cols >= 32768 &&
-    wasmMul$(a, ars, acs, b, true, rows, inner, cols, scale, out)
-  )
-    return;
-  if (rows < 16) return dotRows$(a, ars, acs, b, rows, inner, cols, scale, out);
-  out.fill(0);
-  if (matMulT$panel.length < 128 * 256) matMulT$panel = new Float64Array(128 * 256);
-  const panel = matMulT$panel;
-  for (let j0 = 0; j0 < cols; j0 += 256) {
-    const width = Math.min(256, cols - j0);
-    for (let p0 = 0; p0 < inner; p0 += 128) {
-      const depth = Math.min(128, inner - p0);
-      for (let j = 0; j < width; j++) {
-        const from = (j0 + j) * inner + p0;
-        for (let q = 0; q < depth; q++) panel[q * width + j] = b[from + q];
-      }
-      gemm$(a, p0 * acs, ars, acs, panel, 0, width, depth, rows, width, scale, out, j0, cols);
     }
   }
 }

@@ -132,15 +132,15 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
   }
   const s$2 = s$1 / d$m;
   const s$3 = -s$2;
-  const t$3 = scratch$(4, d$m);
-  for (let j = 0; j < d$m; j++) {
-    t$3[j] = t$1[j] + t$2[j];
-  }
   let s$4 = 0;
   for (let j = 0; j < d$m; j++) {
-    s$4 += t$3[j];
+    s$4 += t$1[j] + t$2[j];
   }
   s$4 /= d$m;
+  const t$3 = scratch$(4, d$m);
+  for (let i = 0; i < d$m; i++) {
+    t$3[i] = t$1[i] - v$y[i];
+  }
   const t$4 = out$ === undefined ? new Float64Array(d$n) : out$.w;
   if (t$4.length !== d$n)
     throw new RangeError("JGradInto: out.w has length " + t$4.length + " but must have length " + d$n);
@@ -153,7 +153,7 @@ function JGrad$(input$: JInputs, out$: JGradient | undefined): JGradient {
 
 /**
  * The value of J and its gradient with respect to w, b:
- *   dJ_dw = 1 / m X (yhat - y^T)^T
+ *   dJ_dw = 1 / m X (yhat^T - y)
  *   dJ_db = mean(yhat - y^T)
  */
 export function JGrad(input$: JInputs): JGradient {
@@ -255,7 +255,7 @@ function JGrad2$(input$: JInputs, out$: JGradient2 | undefined): JGradient2 {
 
 /**
  * The value of J and its gradient with respect to yhat, z:
- *   dJ_dyhat = 1 / m ((1 - y^T) / (1 - yhat) - y^T / yhat)
+ *   dJ_dyhat = 1 / m ((1 - y^T) ./ (1 - yhat) - y^T ./ yhat)
  *   dJ_dz = 1 / m (yhat - y^T)
  */
 export function JGrad2(input$: JInputs): JGradient2 {

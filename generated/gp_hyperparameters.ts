@@ -80,10 +80,12 @@ function nlmlGrad$(input$: NlmlInputs, out$: NlmlGradient | undefined): NlmlGrad
   const t$0 = scratch$(1, d$N * d$N);
   cholInverse$(v$K$chol, d$N, t$0);
   const t$1 = scratch$(2, d$N);
+  matTVec$(t$0, v$y, d$N, d$N, 1, t$1);
+  const t$2 = scratch$(3, d$N);
   for (let i = 0; i < d$N; i++) {
-    t$1[i] = v$y[i];
+    t$2[i] = v$y[i];
   }
-  cholSolve$(v$K$chol, d$N, t$1, 1);
+  cholSolve$(v$K$chol, d$N, t$2, 1);
   let s$0 = 0;
   {
     let acc0 = 0,
@@ -92,12 +94,12 @@ function nlmlGrad$(input$: NlmlInputs, out$: NlmlGradient | undefined): NlmlGrad
       acc3 = 0;
     let k = 0;
     for (; k + 3 < d$N; k += 4) {
-      acc0 += v$y[k] * t$1[k];
-      acc1 += v$y[k + 1] * t$1[k + 1];
-      acc2 += v$y[k + 2] * t$1[k + 2];
-      acc3 += v$y[k + 3] * t$1[k + 3];
+      acc0 += v$y[k] * t$2[k];
+      acc1 += v$y[k + 1] * t$2[k + 1];
+      acc2 += v$y[k + 2] * t$2[k + 2];
+      acc3 += v$y[k + 3] * t$2[k + 3];
     }
-    for (; k < d$N; k++) acc0 += v$y[k] * t$1[k];
+    for (; k < d$N; k++) acc0 += v$y[k] * t$2[k];
     let acc = acc0 + acc1 + (acc2 + acc3);
     s$0 = acc;
   }
@@ -107,17 +109,17 @@ function nlmlGrad$(input$: NlmlInputs, out$: NlmlGradient | undefined): NlmlGrad
   s$2 *= 2;
   const s$3 = 0.5 * s$2;
   const s$4 = s$1 + s$3;
-  const t$2 = scratch$(3, d$N * d$N);
-  outer$(t$1, t$1, d$N, d$N, -1, t$2);
-  const t$3 = out$ === undefined ? new Float64Array(d$N * d$N) : out$.K.data;
-  if (t$3.length !== d$N * d$N)
+  const t$3 = scratch$(4, d$N * d$N);
+  outer$(t$2, t$1, d$N, d$N, -1, t$3);
+  const t$4 = out$ === undefined ? new Float64Array(d$N * d$N) : out$.K.data;
+  if (t$4.length !== d$N * d$N)
     throw new RangeError(
-      "nlmlGradInto: out.K.data has length " + t$3.length + " but must have length " + d$N * d$N,
+      "nlmlGradInto: out.K.data has length " + t$4.length + " but must have length " + d$N * d$N,
     );
   for (let k = 0; k < d$N * d$N; k++) {
-    t$3[k] = 0.5 * (t$0[k] + t$2[k]);
+    t$4[k] = 0.5 * (t$0[k] + t$3[k]);
   }
-  if (out$ === undefined) return { value: s$4, K: { rows: d$N, cols: d$N, data: symmetrise$(t$3, d$N) } };
+  if (out$ === undefined) return { value: s$4, K: { rows: d$N, cols: d$N, data: symmetrise$(t$4, d$N) } };
   out$.value = s$4;
   symmetrise$(out$.K.data, d$N);
   out$.K.rows = d$N;
@@ -127,7 +129,7 @@ function nlmlGrad$(input$: NlmlInputs, out$: NlmlGradient | undefined): NlmlGrad
 
 /**
  * The value of nlml and its gradient with respect to K:
- *   dnlml_dK = 0.5 (inv(K) - inv(K) y (y^T inv(K)))
+ *   dnlml_dK = 0.5 (inv(K) - inv(K) y y^T inv(K))
  */
 export function nlmlGrad(input$: NlmlInputs): NlmlGradient {
   return nlmlGrad$(input$, undefined);
@@ -357,6 +359,49 @@ function kindOf$(value: unknown): string {
   if (typeof value === "symbol") return "a symbol";
   // undefined, numbers, booleans, bigints
   return String(value);
+}
+
+/** out[j] = scale * sum_k a[k, j] b[k] (a^T b), a row-major rows x cols. */
+function matTVec$(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = scale * b[k],
+      b1 = scale * b[k + 1],
+      b2 = scale * b[k + 2],
+      b3 = scale * b[k + 3];
+    const b4 = scale * b[k + 4],
+      b5 = scale * b[k + 5],
+      b6 = scale * b[k + 6],
+      b7 = scale * b[k + 7];
+    const p0 = k * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      out[j] +=
+        a[p0 + j] * b0 +
+        a[p1 + j] * b1 +
+        (a[p2 + j] * b2 + a[p3 + j] * b3) +
+        (a[p4 + j] * b4 + a[p5 + j] * b5 + (a[p6 + j] * b6 + a[p7 + j] * b7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = scale * b[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) out[j] += a[p0 + j] * b0;
+  }
 }
 
 /** Throws for dimension input `name` that is missing or not a positive integer (a missing size is a RangeError, LANGUAGE.md 2). */

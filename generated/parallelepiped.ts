@@ -158,26 +158,14 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
   }
   const t$3 = scratch$(11, 2 * 2);
   luInverse$(t$1, 2, t$2, t$3, false);
-  const t$4 = scratch$(12, 2 * d$n);
-  for (let i = 0; i < 2; i++) {
-    for (let j = 0; j < d$n; j++) {
-      t$4[i * d$n + j] = v$B[j * 2 + i];
-    }
-  }
-  luSolve$(t$1, 2, t$2, t$4, d$n, false);
-  const t$5 = scratch$(13, d$n * 2);
-  matMul$(v$B, 2, 1, t$3, d$n, 2, 2, 1, t$5);
-  const t$6 = out$ === undefined ? new Float64Array(d$n * 2) : out$.B.data;
-  if (t$6.length !== d$n * 2)
+  const s$1 = 2 * s$0;
+  const t$4 = out$ === undefined ? new Float64Array(d$n * 2) : out$.B.data;
+  if (t$4.length !== d$n * 2)
     throw new RangeError(
-      "gramGradInto: out.B.data has length " + t$6.length + " but must have length " + d$n * 2,
+      "gramGradInto: out.B.data has length " + t$4.length + " but must have length " + d$n * 2,
     );
-  for (let i = 0; i < d$n; i++) {
-    for (let j = 0; j < 2; j++) {
-      t$6[i * 2 + j] = s$0 * (t$5[i * 2 + j] + t$4[j * d$n + i]);
-    }
-  }
-  if (out$ === undefined) return { value: s$0, B: { rows: d$n, cols: 2, data: t$6 } };
+  matMul$(v$B, 2, 1, t$3, d$n, 2, 2, s$1, t$4);
+  if (out$ === undefined) return { value: s$0, B: { rows: d$n, cols: 2, data: t$4 } };
   out$.value = s$0;
   out$.B.rows = d$n;
   out$.B.cols = 2;
@@ -186,7 +174,7 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
 
 /**
  * The value of gram and its gradient with respect to B:
- *   dgram_dB = gram (B inv(B^T B) + (inv(B^T B) B^T)^T)
+ *   dgram_dB = 2 gram B inv(B^T B)
  */
 export function gramGrad(input$: GramInputs): GramGradient {
   return gramGrad$(input$, undefined);
@@ -566,78 +554,6 @@ function luInverse$(
       out[j * n + i] = t;
     }
   }
-}
-
-/**
- * Solves X b' = b in place for the n x m row-major b, with X's factors from lu$ (X^T b' = b
- * when transposed), row by row: each step subtracts a multiple of one row of b from another.
- */
-function luSolve$(
-  a: Float64Array,
-  n: number,
-  piv: Float64Array,
-  b: Float64Array,
-  m: number,
-  transposed: boolean,
-): void {
-  const swap = (k: number) => {
-    const p = piv[k];
-    if (p === k) return;
-    const pk = k * m,
-      pp = p * m;
-    for (let j = 0; j < m; j++) {
-      const t = b[pk + j];
-      b[pk + j] = b[pp + j];
-      b[pp + j] = t;
-    }
-  };
-  if (!transposed) {
-    // P X = L U: L U b' = P b.
-    for (let k = 0; k < n; k++) swap(k);
-    for (let i = 1; i < n; i++) {
-      const pi = i * m;
-      for (let k = 0; k < i; k++) {
-        const l = a[i * n + k];
-        if (l === 0) continue;
-        const pk = k * m;
-        for (let j = 0; j < m; j++) b[pi + j] -= l * b[pk + j];
-      }
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      const pi = i * m;
-      for (let k = i + 1; k < n; k++) {
-        const u = a[i * n + k];
-        if (u === 0) continue;
-        const pk = k * m;
-        for (let j = 0; j < m; j++) b[pi + j] -= u * b[pk + j];
-      }
-      const d = 1 / a[i * n + i];
-      for (let j = 0; j < m; j++) b[pi + j] *= d;
-    }
-    return;
-  }
-  // X^T = U^T L^T P: U^T z = b, then L^T w = z, then b' = P^T w.
-  for (let i = 0; i < n; i++) {
-    const pi = i * m;
-    for (let k = 0; k < i; k++) {
-      const u = a[k * n + i];
-      if (u === 0) continue;
-      const pk = k * m;
-      for (let j = 0; j < m; j++) b[pi + j] -= u * b[pk + j];
-    }
-    const d = 1 / a[i * n + i];
-    for (let j = 0; j < m; j++) b[pi + j] *= d;
-  }
-  for (let i = n - 2; i >= 0; i--) {
-    const pi = i * m;
-    for (let k = i + 1; k < n; k++) {
-      const l = a[k * n + i];
-      if (l === 0) continue;
-      const pk = k * m;
-      for (let j = 0; j < m; j++) b[pi + j] -= l * b[pk + j];
-    }
-  }
-  for (let k = n - 1; k >= 0; k--) swap(k);
 }
 
 /**

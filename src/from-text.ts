@@ -5,7 +5,6 @@
 import { differentiate, type DifferentiateOptions } from './diff/differentiate.js';
 import { checkFormula } from './front.js';
 import { toFormula } from './print/formula.js';
-import { toFormulaHigher } from './print/higher.js';
 import { toLatex, type LatexOptions } from './print/latex.js';
 
 /**
@@ -24,10 +23,7 @@ import { toLatex, type LatexOptions } from './print/latex.js';
  */
 export function derive(text: string, path?: string): string[] {
   const model = checkFormula(text, path);
-  const derived = differentiate(model);
-  const lines = toFormula(model, derived, { share: true });
-  const higher = toFormulaHigher(model, derived.higher, new Set(lines.map((l) => l.name)));
-  return [...lines.map((line) => `${line.name} = ${line.expression}`), ...higher.map((line) => line.text)];
+  return toFormula(model, differentiate(model), { share: true }).map((line) => line.text);
 }
 
 /**

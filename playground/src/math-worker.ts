@@ -9,7 +9,6 @@ import { backprops } from '../../src/diff/steps.js';
 import { checkFormula } from '../../src/front.js';
 import type { Model } from '../../src/ir/model.js';
 import { toFormula } from '../../src/print/formula.js';
-import { toFormulaHigher } from '../../src/print/higher.js';
 import { toLatex } from '../../src/print/latex.js';
 import { GradcError } from '../../src/diagnostics/errors.js';
 import { problemsOf, type MathView, type Reply, type Request } from './protocol.js';
@@ -29,9 +28,7 @@ function latexLines(model: Model, derived: Derivatives, view: MathView): string[
 
 /** What `gradc derive` prints: the gradients, then Jacobians, Hessian blocks and HVPs. */
 function deriveLines(model: Model, derived: Derivatives): string[] {
-  const lines = toFormula(model, derived, { share: true });
-  const higher = toFormulaHigher(model, derived.higher, new Set(lines.map((l) => l.name)));
-  return [...lines.map((line) => `${line.name} = ${line.expression}`), ...higher.map((line) => line.text)];
+  return toFormula(model, derived, { share: true }).map((line) => line.text);
 }
 
 /** Rendered displays by their LaTeX: a keystroke usually changes one display, or none. */

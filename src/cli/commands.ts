@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
 import type { Model } from '../ir/model.js';
-import { toFormulaHigher } from '../print/higher.js';
 import { toFormula } from '../print/formula.js';
 import { toLatex } from '../print/latex.js';
 import type { CommandOptions } from './args.js';
@@ -81,16 +80,15 @@ export interface DeriveDocument {
 
 export async function deriveCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
   const model = await loadModel(files[0]!, io);
-  const derived = differentiate(model);
-  const derivatives = toFormula(model, derived, { share: true }).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
-  const higher = toFormulaHigher(model, derived.higher, new Set(derivatives.map((d) => d.name))).map(({ kind, name, of, wrt, text }) => ({ kind, name, of, wrt, text }));
+  const lines = toFormula(model, differentiate(model), { share: true });
+  const derivatives = lines.filter((l) => l.kind === undefined).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
+  const higher = lines.flatMap(({ kind, name, of, wrt, text }) => (kind === undefined ? [] : [{ kind, name, of, wrt: wrt.split(', '), text }]));
   if (model.requests.length === 0 && model.higherRequests.length === 0) io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
   if (options.json) {
     const document: DeriveDocument = { formula: model.source.path, derivatives, higher };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
   } else {
-    for (const d of derivatives) io.stdout(`${d.name} = ${d.expression}\n`);
-    for (const h of higher) io.stdout(`${h.text}\n`);
+    for (const l of lines) io.stdout(`${l.text}\n`);
   }
   return 0;
 }

@@ -253,7 +253,7 @@ function planForwardFunctions(
 /** Each `grad` line's functions: the shared body, fGrad and fGradInto, with their interfaces. */
 function planGradientFunctions(model: Model, derived: Derivatives, parts: ModuleParts, types: TypeNames): void {
   const { interfaces, planned, helpers, scratch, inputsTypeByDefinition } = parts;
-  const derivedLines = toFormula(model, derived);
+  const derivedLines = toFormula(model, derived, { higher: false });
   let lineIndex = 0;
   for (const g of derived.gradients) {
     const target = g.request.target;

@@ -359,7 +359,7 @@ class Elaborator {
   }
 
   private name(name: string, span: Span): Node {
-    if (name === 'pi') return this.build(span, () => this.graph.constant(Math.PI));
+    if (name === 'pi') return this.build(span, () => this.graph.namedConstant('pi', Math.PI));
     const e = this.names.get(name);
     if (e === undefined) {
       if (isFunctionName(name)) this.fail(`'${name}' is a function; call it with parentheses, like ${name}(x)`, span);

@@ -102,6 +102,11 @@ export class Graph implements Builder {
     return this.build('const', [], { value });
   }
 
+  /** A named constant (`pi`): a scalar of known value that prints by its name and never folds. */
+  namedConstant(name: string, value: number): Node {
+    return this.build('const', [], { name, value });
+  }
+
   /** The run-time size of a dimension, as a scalar. */
   dimValue(d: Dim): Node {
     if (typeof d === 'number') return this.constant(d);

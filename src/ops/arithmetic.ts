@@ -1,10 +1,10 @@
 /** Elementwise arithmetic with broadcasting (README, "The formula language"), and elementwise functions. */
-import { constValue, isOne } from '../ir/constants.js';
+import { constValue, exactPower, exactProduct, exactQuotient, exactSum, exactValue, isNumber, isOne } from '../ir/constants.js';
 import type { Attrs, Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, sameShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY, unaryFn, type UnaryFn } from './elementwise.js';
-import { scaling } from './identities.js';
+import { nonnegative, scaling } from './identities.js';
 import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print.js';
 import { elementwiseJvp } from './jvp.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
@@ -117,6 +117,26 @@ function isReciprocal(n: Node): boolean {
   return n.op === 'div' && isScalar(n.shape) && n.args[0]!.op === 'const' && constValue(n.args[0]!) === 1;
 }
 
+/**
+ * A number times a scalar quotient joins its fraction, as a book writes it: 2 (λ / σ) is
+ * \frac{2 \lambda}{\sigma}, 0.5 (a / b) is \frac{a}{2 b}.
+ */
+function numberIntoFraction(n: Node, ctx: PrintContext): Printed | undefined {
+  const [x, y] = n.args as [Node, Node];
+  const c = constValue(x);
+  if (x.op !== 'const' || c === undefined || c <= 0 || c === 1 || !isScalar(y.shape) || y.op !== 'div' || !ctx.node(y).text.startsWith('\\frac{')) return undefined;
+  const ratio = Number.isInteger(c) ? ([c, 1] as [number, number]) : fraction(c);
+  if (ratio === undefined) return undefined;
+  const [p, q] = ratio;
+  const top = y.args[0]!;
+  const bottom = y.args[1]!;
+  if (!isScalar(top.shape) || !isScalar(bottom.shape) || top.op === 'div' || bottom.op === 'div' || constValue(bottom) !== undefined) return undefined;
+  if (constValue(top) !== undefined && constValue(top) !== 1) return undefined;
+  const numerator = constValue(top) === 1 ? String(p) : p === 1 ? ctx.wrap(ctx.node(top), Prec.Sum) : `${p} ${factor(ctx.node(top), ctx, Prec.Product)}`;
+  const denominator = q === 1 ? ctx.wrap(ctx.node(bottom), Prec.Sum) : `${q} ${factor(ctx.node(bottom), ctx, Prec.Product)}`;
+  return { text: `\\frac{${numerator}}{${denominator}}`, prec: Prec.Atom };
+}
+
 /** `-x`, `c x` (a scalar scales), or `a .* b` / `a \odot b`. */
 function printProduct(hadamard: string) {
   return (n: Node, a: readonly Printed[], ctx: PrintContext): Printed => {
@@ -183,6 +203,8 @@ export const mul: OpDef = {
     if (isReciprocal(x) && !isScalar(y.shape) && a[0]!.text.startsWith('\\frac{1}{') && a[1]!.prec >= Prec.Postfix) {
       return { text: `\\frac{${a[1]!.text}}{${ctx.wrap(ctx.node(x.args[1]!), Prec.Sum)}}`, prec: Prec.Atom };
     }
+    const joined = numberIntoFraction(n, ctx);
+    if (joined !== undefined) return joined;
     if (isScalar(x.shape)) {
       // A number followed by a number would read as one: 2 \cdot 10^{-3}.
       const left = ctx.wrap(a[0]!, Prec.Product);
@@ -219,8 +241,9 @@ export const div: OpDef = {
     return [needed[0] ? g.div(g.constant(1), b) : undefined, needed[1] ? g.neg(g.div(n, b)) : undefined];
   }),
   formula: (n, a, ctx) => {
-    const [x, y] = n.args as [Node, Node];
-    const op = isScalar(y.shape) || sameShape(x.shape, y.shape) ? '/' : './';
+    const y = n.args[1]!;
+    // A quotient of matrices is elementwise: written ./ as a book writes x ./ sqrt(1 + x .* x).
+    const op = isScalar(y.shape) ? '/' : './';
     return { text: `${ctx.wrap(a[0]!, Prec.Product)} ${op} ${factor(a[1]!, ctx, Prec.Unary)}`, prec: Prec.Product };
   },
   latex: (n, a, ctx) => {
@@ -338,7 +361,10 @@ function addIdentities(args: readonly Node[], g: Builder): Node | undefined {
   const s = add.shape([a.shape, b.shape], {});
   const ca = constValue(a);
   const cb = constValue(b);
-  if (ca !== undefined && cb !== undefined) return g.fill(ca + cb, s);
+  if (ca !== undefined && cb !== undefined) {
+    const v = exactSum(ca, cb);
+    if (v !== undefined) return g.fill(v, s);
+  }
   if (ca === 0 && sameShape(b.shape, s)) return b;
   if (cb === 0 && sameShape(a.shape, s)) return a;
   return undefined;
@@ -350,7 +376,10 @@ function mulIdentities(args: readonly Node[], g: Builder): Node | undefined {
   const s = mul.shape([a.shape, b.shape], {});
   const ca = constValue(a);
   const cb = constValue(b);
-  if (ca !== undefined && cb !== undefined) return g.fill(ca * cb, s);
+  if (ca !== undefined && cb !== undefined) {
+    const v = exactProduct(ca, cb);
+    if (v !== undefined) return g.fill(v, s);
+  }
   if (ca === 0 || cb === 0) return g.zeros(s);
   if (ca === 1 && sameShape(b.shape, s)) return b;
   if (cb === 1 && sameShape(a.shape, s)) return a;
@@ -364,9 +393,10 @@ function mulIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (b.op === 'eye' && isColumn(a.shape)) return g.diag(a);
   // Scalars to the front; among scalars, constants to the front.
   if ((bScalar && !aScalar) || (aScalar && bScalar && cb !== undefined && ca === undefined)) return g.mul(b, a);
-  // x ⊙ (1 / y) is x / y, unless it is a scaling (1 / y) X, which keeps its factor in front.
-  if (ca === undefined && g.opOf(b) === 'div' && isOne(b.args[0]!) && isScalar(b.args[0]!.shape) && (aScalar || !bScalar)) return g.div(a, b.args[1]!);
-  if (cb === undefined && g.opOf(a) === 'div' && isOne(a.args[0]!) && isScalar(a.args[0]!.shape) && (bScalar || !aScalar)) return g.div(b, a.args[1]!);
+  // x ⊙ (1 / y) is x / y, unless it is a scaling (1 / y) X, which keeps its factor in front,
+  // or y is a number: 1/3 s stays a coefficient, as written.
+  if (ca === undefined && g.opOf(b) === 'div' && isOne(b.args[0]!) && !isNumber(b.args[1]!) && isScalar(b.args[0]!.shape) && (aScalar || !bScalar)) return g.div(a, b.args[1]!);
+  if (cb === undefined && g.opOf(a) === 'div' && isOne(a.args[0]!) && !isNumber(a.args[1]!) && isScalar(a.args[0]!.shape) && (bScalar || !aScalar)) return g.div(b, a.args[1]!);
   if (aScalar && !bScalar) {
     const inner = scaling(g, b);
     if (inner !== undefined) return g.mul(g.mul(a, inner.factor), inner.rest);
@@ -385,7 +415,8 @@ function mulIdentities(args: readonly Node[], g: Builder): Node | undefined {
 function scalarProduct(a: Node, b: Node, ca: number | undefined, g: Builder): Node | undefined {
   if (ca !== undefined && g.opOf(b) === 'mul') {
     const cb0 = constValue(b.args[0]!);
-    if (cb0 !== undefined) return g.mul(g.constant(ca * cb0), b.args[1]!);
+    const v = cb0 === undefined ? undefined : exactProduct(ca, cb0);
+    if (v !== undefined) return g.mul(g.constant(v), b.args[1]!);
   }
   if (ca === undefined && g.opOf(b) === 'mul' && constValue(b.args[0]!) !== undefined) {
     return g.mul(b.args[0]!, g.mul(a, b.args[1]!));
@@ -393,7 +424,7 @@ function scalarProduct(a: Node, b: Node, ca: number | undefined, g: Builder): No
   if (ca === undefined && g.opOf(a) === 'mul' && constValue(a.args[0]!) !== undefined) {
     return g.mul(a.args[0]!, g.mul(a.args[1]!, b));
   }
-  const coefficientLike = (n: Node) => g.opOf(n) === 'div' && n.args[0]!.op === 'const';
+  const coefficientLike = (n: Node) => g.opOf(n) === 'div' && isNumber(n.args[0]!);
   if (ca === undefined && !coefficientLike(a)) {
     if (coefficientLike(b)) return g.mul(b, a);
     if (g.opOf(b) === 'mul' && coefficientLike(b.args[0]!)) return g.mul(b.args[0]!, g.mul(a, b.args[1]!));
@@ -407,16 +438,22 @@ function divIdentities(args: readonly Node[], g: Builder): Node | undefined {
   const s = div.shape([a.shape, b.shape], {});
   const ca = constValue(a);
   const cb = constValue(b);
-  if (ca !== undefined && cb !== undefined && cb !== 0) return g.fill(ca / cb, s);
+  if (ca !== undefined && cb !== undefined && cb !== 0) {
+    const v = exactQuotient(ca, cb);
+    if (v !== undefined) return g.fill(v, s);
+  }
   if (ca === 0 && cb !== 0) return g.zeros(s);
   if (cb === 1 && sameShape(a.shape, s)) return a;
+  // c ./ Y (a number over a matrix) is c (1 ./ Y): the number joins the other scalar factors,
+  // so 2 (0.5 ./ y) .* x reads x ./ y.
+  if (ca !== undefined && ca !== 1 && isNumber(a) && !isScalar(s) && cb === undefined) return g.mul(a, g.div(g.constant(1), b));
   // (s X) / y is s (X / y): keep scalar factors in front.
   const left = scaling(g, a);
   if (left !== undefined) return g.mul(left.factor, g.div(left.rest, b));
   // -c / y is -(c / y): the sign becomes a constant factor that can merge with others.
-  if (ca !== undefined && ca < 0 && a.op === 'const') return g.neg(g.div(g.constant(-ca), b));
+  if (ca !== undefined && ca < 0 && isNumber(a)) return g.neg(g.div(g.constant(-ca), b));
   // (c x) / y is c (x / y): constants, signs above all, stay in front where they can merge.
-  if (g.opOf(a) === 'mul' && a.args[0]!.op === 'const' && isScalar(a.args[0]!.shape)) {
+  if (g.opOf(a) === 'mul' && isNumber(a.args[0]!) && isScalar(a.args[0]!.shape)) {
     return g.mul(a.args[0]!, g.div(a.args[1]!, b));
   }
   return undefined;
@@ -429,8 +466,8 @@ function powIdentities(args: readonly Node[], g: Builder): Node | undefined {
   const ca = constValue(a);
   const cb = constValue(b);
   if (ca !== undefined && cb !== undefined) {
-    const v = Math.pow(ca, cb);
-    if (Number.isFinite(v)) return g.fill(v, s);
+    const v = exactPower(ca, cb);
+    if (v !== undefined) return g.fill(v, s);
   }
   if (cb === 1 && sameShape(a.shape, s)) return a;
   if (cb === 0) return g.ones(s);
@@ -443,9 +480,12 @@ function unaryIdentities(args: readonly Node[], g: Builder, attrs: Attrs): Node 
   const a = args[0]!;
   const ca = constValue(a);
   if (ca !== undefined) {
+    // Only a short value: exp(0) is 1, but log(2) stays log(2) rather than 16 digits.
     const v = UNARY[fn].eval(ca);
-    if (Number.isFinite(v)) return g.fill(v, a.shape);
+    if (exactValue(v)) return g.fill(v, a.shape);
   }
+  // |a| of a nonnegative a is a: |exp(x)|, |x^T x|.
+  if (fn === 'abs' && isScalar(a.shape) && nonnegative(a, g)) return a;
   return fn === 'log' ? stableLog(a, g) : undefined;
 }
 

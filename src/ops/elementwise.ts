@@ -294,14 +294,9 @@ const table = {
     aliases: [],
     eval: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
     derivative: () => undefined,
-    latex: (arg, ctx, node) => {
-      // sign(relu(z)) is how relu' is written; show it as the indicator the handouts use.
-      const inner = node.args[0]!;
-      if (inner.op === 'unary' && inner.attrs.fn === 'relu') {
-        return { text: `\\mathbb{1}${delimit('[', ']', `${ctx.wrap(ctx.node(inner.args[0]!), Prec.Sum)} > 0`)}`, prec: Prec.Atom };
-      }
-      return call('\\operatorname{sign}')(arg, ctx);
-    },
+    // One notation for relu' everywhere (issue 26): sign(h) of h = relu(z), in LaTeX as in
+    // `gradc derive` and the playground, rather than an indicator the formula language cannot write.
+    latex: call('\\operatorname{sign}'),
     ts: (x) => `Math.sign(${x})`,
     reference: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
     domain: 'real',

@@ -69,10 +69,12 @@ export const constant: OpDef = {
   vjp: noArgs,
   jvp: leafJvp,
   formula: (n, _a, ctx) => {
+    if (n.attrs.name !== undefined) return atom(n.attrs.name);
     const v = n.attrs.value!;
     return v < 0 || Object.is(v, -0) ? { text: `-${ctx.number(-v)}`, prec: Prec.Unary } : atom(ctx.number(v));
   },
   latex: (n, _a, ctx) => {
+    if (n.attrs.name !== undefined) return atom(ctx.name(n.attrs.name));
     const v = n.attrs.value!;
     return v < 0 ? { text: `-${latexNumber(-v, ctx)}`, prec: Prec.Unary } : atom(latexNumber(v, ctx));
   },

@@ -6,7 +6,7 @@ import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print.js';
 import { fold } from './lowering.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
-import { scaling } from './identities.js';
+import { nonnegative, scaling } from './identities.js';
 import { Prec } from './printed.js';
 import { column, entries, weighted } from './jvp.js';
 
@@ -66,6 +66,8 @@ export const norm2: OpDef = {
   name: 'norm2',
   functions: [{ names: ['norm2'], arity: 1, build: (a, g) => g.norm2(a.value(0)), estimate: () => SCALAR }],
   build: (g, args) => g.norm2(args[0]!),
+  // The norm of a nonnegative scalar is itself: ||x^T x|| is x^T x.
+  identities: (args, g) => (nonnegative(args[0]!, g) ? args[0]! : undefined),
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.div(adj, n), n.args[0]!) : undefined],
   // A norm inside a norm is written norm2(...): `||||y|| y||` would not read back.

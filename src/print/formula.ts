@@ -2,26 +2,12 @@
 import type { Derivatives } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
+import { definitionNames, derivativeName } from './definitions.js';
+import { toFormulaHigher, type HigherLine } from './higher.js';
 import { Printer } from './printer.js';
 import { shareSubexpressions } from './shared.js';
 
-/** Definition nodes by id → name (the first definition wins), for printing by name. */
-export function definitionNames(model: Model): Map<number, string> {
-  const names = new Map<number, string>();
-  for (const d of model.definitions) {
-    if (d.node.op !== 'var' && !names.has(d.node.id)) names.set(d.node.id, d.name);
-  }
-  return names;
-}
-
-/** `dL_dA`, made unique against the model's names and those already given out. */
-export function derivativeName(of: string, wrt: string, taken: Set<string>): string {
-  const base = `d${of}_d${wrt}`;
-  let name = base;
-  for (let k = 2; taken.has(name); k++) name = `${base}_${k}`;
-  taken.add(name);
-  return name;
-}
+export { definitionNames, derivativeName } from './definitions.js';
 
 /**
  * One derived gradient in formula syntax: `name = expression` is a valid definition. `name` is
@@ -34,6 +20,14 @@ export interface FormulaLine {
   readonly expression: string;
   /** A local name for a subexpression the gradients share (`of` and `wrt` are empty). */
   readonly local?: boolean;
+  /**
+   * The line of a `jacobian`, `hessian` or `hvp` request (`wrt` lists its variables, comma
+   * separated), or the declaration of an HVP's direction (`expression` is its type, `text`
+   * `v_W : matrix(h, n)`); absent on gradient and local lines.
+   */
+  readonly kind?: HigherLine['kind'];
+  /** The line as a statement of the formula language: `dL_dA = ...`, `v_W : matrix(h, n)`. */
+  readonly text: string;
 }
 
 /** Options of `toFormula`. */
@@ -44,6 +38,11 @@ export interface FormulaOptions {
    * line per gradient, each on its own.
    */
   readonly share?: boolean;
+  /**
+   * The lines of `jacobian`, `hessian` and `hvp` requests after the gradients, as `gradc derive`
+   * prints them (default true).
+   */
+  readonly higher?: boolean;
 }
 
 /**
@@ -52,9 +51,10 @@ export interface FormulaOptions {
  * valid definitions of the gradients.
  *
  * @param model - The checked model.
- * @param derived - Its derivatives, from `differentiate(model)` (the gradients are printed; higher lines: toFormulaHigher).
+ * @param derived - Its derivatives, from `differentiate(model)`.
  * @param options - `share: true` to name shared subexpressions once, in local lines first.
- * @returns One line per `wrt` name of each `grad` line, in file order (after the local lines).
+ * @returns One line per `wrt` name of each `grad` line, in file order (after the local lines),
+ *   then the lines of the `jacobian`, `hessian` and `hvp` requests (unless `higher: false`).
  * @example
  * ```ts
  * const model = checkFormula('x : vector(n)\nL = x^T x\ngrad L wrt x\n');
@@ -67,15 +67,35 @@ export function toFormula(model: Model, derived: Derivatives, options: FormulaOp
   for (const d of derived.gradients) {
     for (const r of d.results) named.push({ name: derivativeName(d.request.target.name, r.name, taken), of: d.request.target.name, wrt: r.name, node: r.node });
   }
+  const withHigher = options.higher !== false && derived.higher.length > 0;
   let names: ReadonlyMap<number, string> = definitionNames(model);
-  const lines: FormulaLine[] = [];
+  const locals: FormulaLine[] = [];
   if (options.share === true) {
-    const shared = shareSubexpressions(named.map((l) => l.node), names, taken);
+    // Named once across every request of the file: gradients, Jacobians, Hessian blocks, HVPs.
+    const roots = [...named.map((l) => l.node), ...(withHigher ? derived.higher.flatMap((h) => h.blocks.map((b) => b.node)) : [])];
+    const shared = shareSubexpressions(roots, names, taken);
     names = shared.names;
     const printer = new Printer('formula', names);
-    for (const l of shared.locals) lines.push({ name: l.name, of: '', wrt: '', expression: printer.expand(l.node).text, local: true });
+    for (const l of shared.locals) {
+      const expression = printer.expand(l.node).text;
+      locals.push({ name: l.name, of: '', wrt: '', expression, local: true, text: `${l.name} = ${expression}` });
+    }
   }
   const printer = new Printer('formula', names);
-  for (const l of named) lines.push({ name: l.name, of: l.of, wrt: l.wrt, expression: printer.text(l.node) });
-  return lines;
+  const gradients: FormulaLine[] = named.map((l) => {
+    const expression = printer.text(l.node);
+    return { name: l.name, of: l.of, wrt: l.wrt, expression, text: `${l.name} = ${expression}` };
+  });
+  if (!withHigher) return [...locals, ...gradients];
+  const reserved = new Set([...locals, ...gradients].map((l) => l.name));
+  const higher: FormulaLine[] = toFormulaHigher(model, derived.higher, reserved, names).map((h) => {
+    const expression = h.kind === 'direction' ? h.text.slice(`${h.name} : `.length) : h.text.slice(`${h.name} = `.length);
+    return { name: h.name, of: h.of, wrt: h.wrt.join(', '), expression, kind: h.kind, text: h.text };
+  });
+  // An HVP's direction is declared before a local line that uses it.
+  const directions = higher.filter((l) => l.kind === 'direction');
+  const directionNames = new Set(directions.map((d) => d.name));
+  const usesDirection = locals.some((l) => (l.expression.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).some((t) => directionNames.has(t)));
+  if (!usesDirection) return [...locals, ...gradients, ...higher];
+  return [...directions, ...locals, ...gradients, ...higher.filter((l) => l.kind !== 'direction')];
 }

@@ -9,8 +9,8 @@ import type { Node } from '../ir/node.js';
 import { dimFactors, isColumn, isRow, isScalar, transposeShape, type Dim, type Shape } from '../ir/shape.js';
 
 const isMatrixShape = (s: Shape) => !(isScalar(s) || isColumn(s) || isRow(s));
-import { definitionNames } from './formula.js';
-import { latexName } from './names.js';
+import { definitionNames } from './definitions.js';
+import { latexName, spaceWords } from './names.js';
 import { Printer } from './printer.js';
 
 /** One printed line of a higher request: a derivative, or the declaration of an HVP's direction. */
@@ -48,10 +48,16 @@ function declaration(kind: string, s: Shape): string {
  * its request lines) they are valid statements, and each defined name evaluates to its block.
  * A Hessian block below the diagonal is written as the transpose of the one above it.
  */
-export function toFormulaHigher(model: Model, higher: readonly DerivedHigher[], reserved: ReadonlySet<string> = new Set()): HigherLine[] {
+export function toFormulaHigher(
+  model: Model,
+  higher: readonly DerivedHigher[],
+  reserved: ReadonlySet<string> = new Set(),
+  /** Nodes printed by name: the definitions, and any local names shared with the gradients. */
+  printedNames: ReadonlyMap<number, string> = definitionNames(model),
+): HigherLine[] {
   const names = taken(model);
   for (const r of reserved) names.add(r);
-  const printer = new Printer('formula', definitionNames(model), { diagonalScaling: true });
+  const printer = new Printer('formula', printedNames, { diagonalScaling: true });
   const lines: HigherLine[] = [];
   higher.forEach((h, request) => {
     const of = h.request.target.name;
@@ -95,8 +101,13 @@ export function shapeSuffix(s: Shape): string {
 }
 
 /** The display lines of every higher request's derivatives. */
-export function toLatexHigher(model: Model, higher: readonly DerivedHigher[], options: HigherLatexOptions = {}): string[] {
-  const printer = new Printer('latex', definitionNames(model), { diagonalScaling: true });
+export function toLatexHigher(
+  model: Model,
+  higher: readonly DerivedHigher[],
+  options: HigherLatexOptions = {},
+  printedNames: ReadonlyMap<number, string> = definitionNames(model),
+): string[] {
+  const printer = new Printer('latex', printedNames, { diagonalScaling: true });
   const lines: string[] = [];
   const denominator = options.layout === 'denominator';
   for (const h of higher) {
@@ -123,7 +134,7 @@ export function toLatexHigher(model: Model, higher: readonly DerivedHigher[], op
       } else {
         lhs = `\\nabla^2_{${latexName(b.wrt[0]!)}} ${of}\\,[v]`;
       }
-      lines.push(`\\[ ${lhs} = ${printer.text(node)}${options.shapes === true ? shapeSuffix(s) : ''} \\]`);
+      lines.push(`\\[ ${spaceWords(`${lhs} = ${printer.text(node)}`)}${options.shapes === true ? shapeSuffix(s) : ''} \\]`);
     }
   }
   return lines;

@@ -11,7 +11,7 @@ import { Prec, type Printed } from '../ops/printed.js';
 import { definitionNames, derivativeName } from './formula.js';
 import { shapeSuffix, toLatexHigher } from './higher.js';
 import { shareSubexpressions, type SharedNames } from './shared.js';
-import { latexName } from './names.js';
+import { latexName, spaceWords } from './names.js';
 import { Printer } from './printer.js';
 
 /** Options of `toLatex` (and of `latex`). */
@@ -28,7 +28,7 @@ export function partial(of: string, wrt: string): string {
 }
 
 /** One display: `\[ lhs = rhs = ... \]`. */
-const display = (...sides: readonly string[]): string => `\\[ ${sides.join(' = ')} \\]`;
+const display = (...sides: readonly string[]): string => `\\[ ${spaceWords(sides.join(' = '))} \\]`;
 
 /**
  * Prints the model as LaTeX display math, one `\[ ... \]` per line, as `gradc latex` does: the
@@ -49,27 +49,27 @@ const display = (...sides: readonly string[]): string => `\\[ ${sides.join(' = '
  * ```
  */
 export function toLatex(model: Model, derived: Derivatives, options: LatexOptions = {}): string[] {
-  const higher = toLatexHigher(model, derived.higher, options);
-  if (derived.steps !== undefined) return [...latexSteps(model, derived.gradients, derived.steps, options), ...higher];
-  // Subexpressions a gradient repeats get a local name, defined on a "where" line after the
-  // gradients (the names `gradc derive` gives them).
-  const shared = sharedNames(model, derived.gradients);
+  if (derived.steps !== undefined) return [...latexSteps(model, derived.gradients, derived.steps, options, derived.higher), ...toLatexHigher(model, derived.higher, options)];
+  // Subexpressions a derivative repeats get a local name, defined on a "where" line after the
+  // derivatives (the names `gradc derive` gives them, across gradients and higher requests).
+  const shared = sharedNames(model, derived);
+  const higher = toLatexHigher(model, derived.higher, options, shared.names);
   const printer = new Printer('latex', shared.names);
   const lines = forwardLines(model);
   for (const g of derived.gradients) {
     for (const r of g.results) lines.push(display(partial(g.request.target.name, r.name), `${printer.text(r.node)}${options.shapes === true ? shapeSuffix(r.node.shape) : ''}`));
   }
-  lines.push(...whereLine(shared, printer));
   lines.push(...higher);
+  lines.push(...whereLine(shared, printer));
   return lines;
 }
 
-/** The local names of the gradients' shared subexpressions, as `gradc derive` gives them. */
-function sharedNames(model: Model, derived: readonly DerivedGradient[]): SharedNames {
+/** The local names of the derivatives' shared subexpressions, as `gradc derive` gives them. */
+function sharedNames(model: Model, derived: Derivatives): SharedNames {
   const taken = new Set<string>([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
-  for (const g of derived) for (const r of g.results) derivativeName(g.request.target.name, r.name, taken);
+  for (const g of derived.gradients) for (const r of g.results) derivativeName(g.request.target.name, r.name, taken);
   return shareSubexpressions(
-    derived.flatMap((g) => g.results.map((r) => r.node)),
+    [...derived.gradients.flatMap((g) => g.results.map((r) => r.node)), ...derived.higher.flatMap((h) => h.blocks.map((b) => b.node))],
     definitionNames(model),
     taken,
   );
@@ -115,10 +115,17 @@ class SymbolPrinter extends Printer {
  * (in forward quantities only) when that reads differently. Requests of the same target
  * share one backward pass.
  */
-export function latexSteps(model: Model, gradients: readonly DerivedGradient[], steps: readonly Backprop[], options: LatexOptions = {}): string[] {
+export function latexSteps(
+  model: Model,
+  gradients: readonly DerivedGradient[],
+  steps: readonly Backprop[],
+  options: LatexOptions = {},
+  /** The higher requests' derivatives, whose shared subexpressions are named with the gradients'. */
+  higher: Derivatives['higher'] = [],
+): string[] {
   const lines = forwardLines(model);
   // Closed forms as the plain output prints them, with its local names.
-  const shared = sharedNames(model, gradients);
+  const shared = sharedNames(model, { gradients, higher });
   const closedPrinter = new Printer('latex', shared.names);
   for (const b of steps) lines.push(...backwardLines(model, b, closedPrinter, options.shapes === true));
   lines.push(...whereLine(shared, closedPrinter));

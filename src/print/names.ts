@@ -182,3 +182,18 @@ export function latexName(name: string): string {
   if (digits !== null) return `${base(digits[1]!)}${sub(digits[2]!)}`;
   return base(trimmed);
 }
+
+/** A name printed as an upright word (`\mathrm{lam}`, `\mathrm{lr}_{2}`), with any subscript and superscript. */
+const WORD = String.raw`\\mathrm\{[^{}]{2,}\}(?:_\{[^{}]*\}|_[A-Za-z0-9])?(?:\^(?:\{[^{}]*\}|\\top|[A-Za-z0-9]))?`;
+/** What may follow a factor in a product: a letter, digit, group, or a command that is not an operator. */
+const NEXT_FACTOR = String.raw`(?=[A-Za-z0-9(]|\\(?!odot|oslash|otimes|cdot|quad|qquad|in\b|right|times|le\b|ge\b|text\b|\]|,|;|!))`;
+const AFTER_WORD = new RegExp(`(${WORD}) ${NEXT_FACTOR}`, 'g');
+const BEFORE_WORD = new RegExp(String.raw`(?<=[A-Za-z})])(?<!\\[A-Za-z]*) (?=${WORD})`, 'g');
+
+/**
+ * Thin spaces around upright words in a product: `\mathrm{lam} w` renders as "lamw" in math
+ * mode (spaces are ignored), so it is written `\mathrm{lam}\, w`, as a book sets it.
+ */
+export function spaceWords(latex: string): string {
+  return latex.replace(AFTER_WORD, '$1\\, ').replace(BEFORE_WORD, '\\, ');
+}

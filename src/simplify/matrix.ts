@@ -3,6 +3,7 @@
  * (so the gradient of 1/2 yᵀ K⁻¹ y + 1/2 log|det K| with K a kernel matrix reads K⁻¹, not
  * K⁻ᵀ), a coefficient two matrix terms share is taken out, and the sum of M ⊙ I is tr(M).
  */
+import { isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isScalar, sameShape } from '../ir/shape.js';
@@ -151,7 +152,7 @@ export const MATRIX_RULES: readonly ((n: Node, g: Graph) => Node | undefined)[] 
     if (n.op !== 'add' || isScalar(n.shape) || g.isSealed(n)) return undefined;
     const [a, b] = n.args as [Node, Node];
     const split = (t: Node): [number, Node] | undefined => {
-      if (t.op !== 'mul' || g.isSealed(t) || t.args[0]!.op !== 'const' || !sameShape(t.args[1]!.shape, n.shape)) return undefined;
+      if (t.op !== 'mul' || g.isSealed(t) || !isNumber(t.args[0]!) || !sameShape(t.args[1]!.shape, n.shape)) return undefined;
       return [t.args[0]!.attrs.value!, t.args[1]!];
     };
     const pa = split(a);

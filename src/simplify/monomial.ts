@@ -7,7 +7,7 @@
  * Atoms are everything that is not a product, a quotient, or a power with a numeric exponent:
  * sums, functions, reductions, and the user's definitions (never looked into).
  */
-import { constValue } from '../ir/constants.js';
+import { constValue, isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isScalar } from '../ir/shape.js';
@@ -31,12 +31,12 @@ interface Monomial {
 function structural(n: Node, g: Graph): boolean {
   if (g.isSealed(n) || !isScalar(n.shape)) return false;
   if (n.op === 'mul' || n.op === 'div') return true;
-  return n.op === 'pow' && n.args[1]!.op === 'const' && Number.isFinite(constValue(n.args[1]!));
+  return n.op === 'pow' && isNumber(n.args[1]!) && Number.isFinite(constValue(n.args[1]!));
 }
 
 function read(n: Node, g: Graph, exponent: number, m: Monomial): void {
   if (++m.nodes > MAX_REGION) throw new Abort();
-  if (n.op === 'const') {
+  if (isNumber(n)) {
     const c = constValue(n)!;
     if (exponent < 0 && c === 0) throw new Abort();
     m.coefficient *= c ** exponent;

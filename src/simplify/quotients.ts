@@ -12,6 +12,7 @@
  * Forward values are never rewritten (the simplifier does not call rules on them); they are
  * only read: to find a definition `u / s`, and to see that a definition is centred.
  */
+import { isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isScalar, sameShape } from '../ir/shape.js';
@@ -153,7 +154,7 @@ export function centred(n: Node, depth = 0): boolean {
   const [a, b] = n.args as [Node, Node];
   if (n.op === 'add') {
     const minusMeanOf = (m: Node, u: Node) =>
-      m.op === 'mul' && m.args[0]!.op === 'const' && m.args[0]!.attrs.value === -1 && m.args[1]!.op === 'mean' && m.args[1]!.args[0] === u;
+      m.op === 'mul' && isNumber(m.args[0]!) && m.args[0]!.attrs.value === -1 && m.args[1]!.op === 'mean' && m.args[1]!.args[0] === u;
     if (minusMeanOf(b, a) || minusMeanOf(a, b)) return true;
     return sameShape(a.shape, n.shape) && sameShape(b.shape, n.shape) && centred(a, depth + 1) && centred(b, depth + 1);
   }

@@ -11,7 +11,7 @@
  * denominator, so names stay wherever they do not cancel). Every atom is a scalar or
  * has the expression's shape, so products and sums of them in any order are well-shaped.
  */
-import { constValue } from '../ir/constants.js';
+import { constValue, isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import type { Node } from '../ir/node.js';
@@ -85,7 +85,7 @@ function times(a: Polynomial, b: Polynomial): Polynomial {
 
 /** A small integer exponent, or undefined. */
 function smallInteger(n: Node): number | undefined {
-  const c = n.op === 'const' ? constValue(n) : undefined;
+  const c = isNumber(n) ? constValue(n) : undefined;
   return c !== undefined && Number.isInteger(c) && Math.abs(c) <= MAX_POWER ? c : undefined;
 }
 
@@ -132,7 +132,7 @@ class Reader {
     if (!this.structural(n)) return;
     if (n.op === 'div') {
       const q = n.args[1]!;
-      if (q.op !== 'const') this.hasQuotient = true;
+      if (!isNumber(q)) this.hasQuotient = true;
       if (q.op === 'add') this.denominators.add(q.id);
     }
     for (const a of n.args) this.collectDenominators(a);
@@ -149,7 +149,7 @@ class Reader {
    * `q = 1 - yhat` cancels against the `1 - yhat` of σ').
    */
   read(n: Node, whole: ReadonlySet<number> = this.denominators, open = false): Polynomial {
-    if (n.op === 'const') return term(constValue(n)!, new Map());
+    if (isNumber(n)) return term(constValue(n)!, new Map());
     if (!(open && n.op === 'add') && (!this.structural(n) || whole.has(n.id))) return this.atom(n, 1);
     const [a, b] = n.args as [Node, Node];
     switch (n.op) {
@@ -176,7 +176,7 @@ class Reader {
 
   /** 1 / n: constants inverted, products and powers taken apart, anything else an atom to the -1. */
   private inverse(n: Node): Polynomial {
-    if (n.op === 'const') {
+    if (isNumber(n)) {
       const c = constValue(n)!;
       if (c === 0) throw new TooLarge();
       return term(1 / c, new Map());

@@ -5,7 +5,7 @@
  * Forward values (the user's definitions and what they are built from) are never rewritten,
  * so derivatives keep referring to them, and printers can show them by name.
  */
-import { constValue } from '../ir/constants.js';
+import { constValue, isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isColumn, isScalar, sameShape } from '../ir/shape.js';
@@ -15,6 +15,7 @@ import { canonicalMonomial } from './monomial.js';
 import { multiplyOut } from './rational.js';
 import { centredMean, commonScalar, definitionQuotient } from './quotients.js';
 import { MATRIX_RULES } from './matrix.js';
+import { INVERSE_RULES } from './inverses.js';
 
 /** A rewrite: the replacement for `n` (built with `g`), or undefined when it does not apply. */
 export type Rule = (n: Node, g: Graph) => Node | undefined;
@@ -26,9 +27,9 @@ export type Rule = (n: Node, g: Graph) => Node | undefined;
 function coefficient(n: Node, g?: Graph): [number, Node] {
   if (n.op === 'mul') {
     const c = constValue(n.args[0]!);
-    if (c !== undefined && n.args[0]!.op === 'const') return [c, n.args[1]!];
+    if (c !== undefined && isNumber(n.args[0]!)) return [c, n.args[1]!];
     const s = n.args[0]!;
-    if (s.op === 'mul' && isScalar(s.shape) && !isScalar(n.shape) && s.args[0]!.op === 'const') {
+    if (s.op === 'mul' && isScalar(s.shape) && !isScalar(n.shape) && isNumber(s.args[0]!)) {
       return [constValue(s.args[0]!)!, g === undefined ? n : g.mul(s.args[1]!, n.args[1]!)];
     }
   }
@@ -202,7 +203,7 @@ export const RULES: readonly Rule[] = [
     for (const i of [0, 1]) {
       for (const j of [0, 1]) {
         const u = pa.args[i]!;
-        if (u !== pb.args[j] || u.op === 'const') continue;
+        if (u !== pb.args[j] || isNumber(u)) continue;
         const p = pa.args[1 - i]!;
         const q = pb.args[1 - j]!;
         if (!sameShape(p.shape, q.shape) || (!isScalar(u.shape) && !sameShape(u.shape, n.shape))) continue;
@@ -236,6 +237,8 @@ export const RULES: readonly Rule[] = [
   multiplyOut,
   // Symmetric matrices are their own transposes; sum(M ⊙ I) is tr(M) (matrix.ts).
   ...MATRIX_RULES,
+  // Factors that cancel their inverses, solves against I, transposed sums (inverses.ts).
+  ...INVERSE_RULES,
 ];
 
 export interface SimplifyOptions {

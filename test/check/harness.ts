@@ -50,7 +50,7 @@ export function deriveRoundTrip(text: string): RoundTrip {
   const original = checkFormula(text);
   // With the shared subexpressions named, as `gradc derive` prints: the local lines become definitions too.
   const lines = toFormula(original, differentiate(original), { share: true });
-  const appended = `${withoutGradLines(text).replace(/\s*$/, '')}\n${lines.map((l) => `${l.name} = ${l.expression}`).join('\n')}\n`;
+  const appended = `${withoutGradLines(text).replace(/\s*$/, '')}\n${lines.map((l) => l.text).join('\n')}\n`;
   let reread: Model;
   try {
     reread = checkFormula(appended, 'derived.formula');
@@ -72,7 +72,7 @@ export function expectRoundTripMatches(text: string, options: InputOptions & { d
     const values = randomInputs(original, dims, mulberry32(seed), options);
     const before = new ReferenceEvaluator({ values, dims });
     const after = new ReferenceEvaluator({ values, dims });
-    const gradientLines = lines.filter((l) => l.local !== true);
+    const gradientLines = lines.filter((l) => l.local !== true && l.kind === undefined);
     let k = 0;
     for (const d of derived.gradients) {
       d.request.wrt.forEach((w, i) => {

@@ -131,7 +131,7 @@ describe('each op in LaTeX', () => {
     ['2 expm1(s)', '2 (\\exp(s) - 1)'],
     ['expm1(s)^2', '(\\exp(s) - 1)^2'],
     ['sign(x)', '\\operatorname{sign}(x)'],
-    ['sign(relu(A x))', '\\mathbb{1}[A x > 0]'],
+    ['sign(relu(A x))', '\\operatorname{sign}(\\operatorname{relu}(A x))'],
     // reductions, softmax
     ['sum(x)', '\\operatorname{sum}(x)'],
     ['mean(x)', '\\operatorname{mean}(x)'],
@@ -178,9 +178,9 @@ describe('each op in LaTeX', () => {
     );
   });
 
-  it('writes the derivative of relu as an indicator', () => {
+  it('writes the derivative of relu as gradc derive does: sign(relu(z))', () => {
     const lines = latex('w, x : vector(n)\nL = relu(w^T x)\ngrad L wrt w\n');
-    expect(lines.at(-1)).toBe('\\[ \\frac{\\partial L}{\\partial w} = \\mathbb{1}[w^\\top x > 0] x \\]');
+    expect(lines.at(-1)).toBe('\\[ \\frac{\\partial L}{\\partial w} = \\operatorname{sign}(L) x \\]');
   });
 
   it.each([
