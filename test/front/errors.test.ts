@@ -349,22 +349,13 @@ describe('requests (LANGUAGE.md 1.3)', () => {
     ]);
   });
 
-  it('jacobian of a matrix names grad of a scalar instead', () => {
-    expect(error('A : matrix(m, n)\nF = 2 A\njacobian F wrt A')).toBe(
-      "3:10: jacobian needs a scalar or a vector, but 'F' is matrix(m, n); a matrix-valued function has no 2-D Jacobian: take grad of a scalar function of it (for example grad of sum(F .* G) is the product of the Jacobian with G)",
-    );
-  });
-
-  it('jacobian with respect to a matrix names grad and hvp', () => {
-    expect(error('A : matrix(m, n)\nx : vector(n)\nf = A x\njacobian f wrt A')).toBe(
-      "4:16: jacobian is taken with respect to scalars and vectors, but 'A' is matrix(m, n); for a matrix, ask for grad of a scalar (or hvp)",
-    );
-  });
-
-  it('a Hessian with respect to a matrix names hvp', () => {
-    expect(error('A : matrix(m, n)\nL = sum(A .* A)\nhessian L wrt A')).toBe(
-      "3:15: a Hessian with respect to a matrix is not a 2-D matrix, and 'A' is matrix(m, n); ask for hvp (Hessian-vector products) instead",
-    );
+  it('jacobian and hessian take matrices, as functions and as variables (blocks in the vec convention)', () => {
+    const m = check('A : matrix(m, n)\nx : vector(n)\nF = 2 A\nf = A x\nL = sum(A .* A)\njacobian F wrt A\njacobian f wrt A\nhessian L wrt A\n');
+    expect(m.higherRequests.map((r) => [r.kind, r.functionName, r.wrt.map((w) => w.name).join(',')])).toEqual([
+      ['jacobian', 'FJac', 'A'],
+      ['jacobian', 'fJac', 'A'],
+      ['hessian', 'LHess', 'A'],
+    ]);
   });
 
   it('a Hessian of a vector names jacobian', () => {

@@ -108,7 +108,7 @@ describe('stable forms at extreme arguments', () => {
   });
 });
 
-describe('NaN and infinities propagate as IEEE says, without throwing', () => {
+describe('NaN and infinities propagate as IEEE says, without throwing (structured inputs are refused)', () => {
   let m: Exports;
   beforeAll(async () => {
     m = await load(STABLE);
@@ -155,19 +155,42 @@ describe('NaN and infinities propagate as IEEE says, without throwing', () => {
       return f.endsWith('Into') && base !== undefined ? exports[f]!(...args, base(...args)) : exports[f]!(...args);
     };
     const shapes = new Map(Object.keys(exports).map((f) => [f, JSON.stringify(shape(call(f, finite)))]));
+    // A symmetric or spd input is checked before anything is computed from it (LANGUAGE.md 2):
+    // special entries there are refused with a RangeError that names it; elsewhere they propagate.
+    const structured = new Set(model.variables.filter((v) => v.structure !== undefined).map((v) => v.name));
     for (const special of [NaN, Infinity, -Infinity]) {
-      // Every real entry special (index variables stay valid integers).
-      const values = new Map(
-        [...sample].map(([k, v]) => [
-          k,
-          model.variables.find((x) => x.name === k)!.kind === 'index' ? v : typeof v === 'number' ? special : v.map((row) => row.map(() => special)),
-        ]),
-      );
-      const inputs = moduleInputs(model, values, dims);
+      const specialValues = (keep: (name: string) => boolean) =>
+        new Map(
+          [...sample].map(([k, v]) => [
+            k,
+            keep(k) || model.variables.find((x) => x.name === k)!.kind === 'index' ? v : typeof v === 'number' ? special : v.map((row) => row.map(() => special)),
+          ]),
+        );
+      // Every real entry special (index variables stay valid integers), structured inputs kept valid.
+      const inputs = moduleInputs(model, specialValues((k) => structured.has(k)), dims);
       for (const f of Object.keys(exports)) {
         let result: unknown;
         expect(() => (result = call(f, inputs)), `${f} on ${special}`).not.toThrow();
         expect(JSON.stringify(shape(result)), `${f} on ${special}`).toBe(shapes.get(f));
+      }
+      for (const name of structured) {
+        const refused = moduleInputs(model, specialValues((k) => k !== name), dims);
+        let refusals = 0;
+        for (const f of Object.keys(exports)) {
+          let thrown: unknown;
+          try {
+            call(f, refused);
+          } catch (e) {
+            thrown = e;
+          }
+          // A function that reads the input refuses it; one that does not is unaffected.
+          if (thrown !== undefined) {
+            refusals++;
+            expect(thrown, `${f} on ${name} = ${special}`).toBeInstanceOf(RangeError);
+            expect((thrown as Error).message, `${f} on ${name} = ${special}`).toMatch(new RegExp(`: ${name} is not (symmetric|positive definite)`));
+          }
+        }
+        expect(refusals, `functions that refuse ${name} = ${special}`).toBeGreaterThan(0);
       }
     }
   });
