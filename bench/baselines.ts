@@ -95,7 +95,15 @@ function outer(d: Vec, x: Vec, rows: number, cols: number, out: Float64Array): v
  * One backward step through a linear layer a (rows x cols), four rows per pass:
  * grad[i, j] = d[i] below[j] and back = a^T d, reading each row of a once.
  */
-function outerAndTransposed(a: Vec, d: Vec, below: Vec, rows: number, cols: number, grad: Float64Array, back: Float64Array): void {
+function outerAndTransposed(
+  a: Vec,
+  d: Vec,
+  below: Vec,
+  rows: number,
+  cols: number,
+  grad: Float64Array,
+  back: Float64Array,
+): void {
   back.fill(0);
   let i = 0;
   for (; i + 3 < rows; i += 4) {

@@ -23,26 +23,77 @@ type MatrixIn = { rows: number; cols: number; data: ArrayLike<number> };
 type Vec = ArrayLike<number>;
 
 /** out[i * n + j] += sum_{q < depth} a[i * ars + q * acs] * b[q * n + j], for i < rows, j < n. */
-function gemm(a: Vec, ars: number, acs: number, b: Vec, depth: number, rows: number, n: number, out: Float64Array): void {
+function gemm(
+  a: Vec,
+  ars: number,
+  acs: number,
+  b: Vec,
+  depth: number,
+  rows: number,
+  n: number,
+  out: Float64Array,
+): void {
   let i = 0;
   for (; i + 7 < rows; i += 8) {
     const r = i * ars;
-    const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n, c4 = c3 + n, c5 = c4 + n, c6 = c5 + n, c7 = c6 + n;
+    const c0 = i * n,
+      c1 = c0 + n,
+      c2 = c1 + n,
+      c3 = c2 + n,
+      c4 = c3 + n,
+      c5 = c4 + n,
+      c6 = c5 + n,
+      c7 = c6 + n;
     let q = 0;
     for (; q + 3 < depth; q += 4) {
       const o = r + q * acs;
-      const x00 = a[o], x01 = a[o + acs], x02 = a[o + 2 * acs], x03 = a[o + 3 * acs];
-      const x10 = a[o + ars], x11 = a[o + ars + acs], x12 = a[o + ars + 2 * acs], x13 = a[o + ars + 3 * acs];
-      const o2 = o + 2 * ars, o3 = o + 3 * ars, o4 = o + 4 * ars, o5 = o + 5 * ars, o6 = o + 6 * ars, o7 = o + 7 * ars;
-      const x20 = a[o2], x21 = a[o2 + acs], x22 = a[o2 + 2 * acs], x23 = a[o2 + 3 * acs];
-      const x30 = a[o3], x31 = a[o3 + acs], x32 = a[o3 + 2 * acs], x33 = a[o3 + 3 * acs];
-      const x40 = a[o4], x41 = a[o4 + acs], x42 = a[o4 + 2 * acs], x43 = a[o4 + 3 * acs];
-      const x50 = a[o5], x51 = a[o5 + acs], x52 = a[o5 + 2 * acs], x53 = a[o5 + 3 * acs];
-      const x60 = a[o6], x61 = a[o6 + acs], x62 = a[o6 + 2 * acs], x63 = a[o6 + 3 * acs];
-      const x70 = a[o7], x71 = a[o7 + acs], x72 = a[o7 + 2 * acs], x73 = a[o7 + 3 * acs];
-      const p0 = q * n, p1 = p0 + n, p2 = p1 + n, p3 = p2 + n;
+      const x00 = a[o],
+        x01 = a[o + acs],
+        x02 = a[o + 2 * acs],
+        x03 = a[o + 3 * acs];
+      const x10 = a[o + ars],
+        x11 = a[o + ars + acs],
+        x12 = a[o + ars + 2 * acs],
+        x13 = a[o + ars + 3 * acs];
+      const o2 = o + 2 * ars,
+        o3 = o + 3 * ars,
+        o4 = o + 4 * ars,
+        o5 = o + 5 * ars,
+        o6 = o + 6 * ars,
+        o7 = o + 7 * ars;
+      const x20 = a[o2],
+        x21 = a[o2 + acs],
+        x22 = a[o2 + 2 * acs],
+        x23 = a[o2 + 3 * acs];
+      const x30 = a[o3],
+        x31 = a[o3 + acs],
+        x32 = a[o3 + 2 * acs],
+        x33 = a[o3 + 3 * acs];
+      const x40 = a[o4],
+        x41 = a[o4 + acs],
+        x42 = a[o4 + 2 * acs],
+        x43 = a[o4 + 3 * acs];
+      const x50 = a[o5],
+        x51 = a[o5 + acs],
+        x52 = a[o5 + 2 * acs],
+        x53 = a[o5 + 3 * acs];
+      const x60 = a[o6],
+        x61 = a[o6 + acs],
+        x62 = a[o6 + 2 * acs],
+        x63 = a[o6 + 3 * acs];
+      const x70 = a[o7],
+        x71 = a[o7 + acs],
+        x72 = a[o7 + 2 * acs],
+        x73 = a[o7 + 3 * acs];
+      const p0 = q * n,
+        p1 = p0 + n,
+        p2 = p1 + n,
+        p3 = p2 + n;
       for (let j = 0; j < n; j++) {
-        const b0 = b[p0 + j], b1 = b[p1 + j], b2 = b[p2 + j], b3 = b[p3 + j];
+        const b0 = b[p0 + j],
+          b1 = b[p1 + j],
+          b2 = b[p2 + j],
+          b3 = b[p3 + j];
         out[c0 + j] += x00 * b0 + x01 * b1 + (x02 * b2 + x03 * b3);
         out[c1 + j] += x10 * b0 + x11 * b1 + (x12 * b2 + x13 * b3);
         out[c2 + j] += x20 * b0 + x21 * b1 + (x22 * b2 + x23 * b3);
@@ -77,14 +128,29 @@ function gemm(a: Vec, ars: number, acs: number, b: Vec, depth: number, rows: num
 function dotRows(a: Vec, b: Vec, rows: number, inner: number, cols: number, scale: number, out: Float64Array): void {
   let i = 0;
   for (; i + 1 < rows; i += 2) {
-    const r0 = i * inner, r1 = r0 + inner;
+    const r0 = i * inner,
+      r1 = r0 + inner;
     let j = 0;
     for (; j + 3 < cols; j += 4) {
-      const p0 = j * inner, p1 = p0 + inner, p2 = p1 + inner, p3 = p2 + inner;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      const p0 = j * inner,
+        p1 = p0 + inner,
+        p2 = p1 + inner,
+        p3 = p2 + inner;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       for (let q = 0; q < inner; q++) {
-        const x0 = a[r0 + q], x1 = a[r1 + q];
-        const y0 = b[p0 + q], y1 = b[p1 + q], y2 = b[p2 + q], y3 = b[p3 + q];
+        const x0 = a[r0 + q],
+          x1 = a[r1 + q];
+        const y0 = b[p0 + q],
+          y1 = b[p1 + q],
+          y2 = b[p2 + q],
+          y3 = b[p3 + q];
         s00 += x0 * y0;
         s01 += x0 * y1;
         s02 += x0 * y2;
@@ -94,7 +160,8 @@ function dotRows(a: Vec, b: Vec, rows: number, inner: number, cols: number, scal
         s12 += x1 * y2;
         s13 += x1 * y3;
       }
-      const c0 = i * cols + j, c1 = c0 + cols;
+      const c0 = i * cols + j,
+        c1 = c0 + cols;
       out[c0] = scale * s00;
       out[c0 + 1] = scale * s01;
       out[c0 + 2] = scale * s02;
@@ -105,7 +172,8 @@ function dotRows(a: Vec, b: Vec, rows: number, inner: number, cols: number, scal
       out[c1 + 3] = scale * s13;
     }
     for (; j < cols; j++) {
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       for (let q = 0; q < inner; q++) {
         s0 += a[r0 + q] * b[j * inner + q];
         s1 += a[r1 + q] * b[j * inner + q];
@@ -144,7 +212,17 @@ function transposed(name: string, x: Vec, rows: number, cols: number): Float64Ar
 }
 
 /** out = A B + bias (broadcast down the columns): A rows x inner read through strides, B inner x cols. */
-function affine(a: Vec, ars: number, acs: number, b: Vec, bias: Vec, rows: number, inner: number, cols: number, out: Float64Array): void {
+function affine(
+  a: Vec,
+  ars: number,
+  acs: number,
+  b: Vec,
+  bias: Vec,
+  rows: number,
+  inner: number,
+  cols: number,
+  out: Float64Array,
+): void {
   for (let i = 0; i < rows; i++) out.fill(bias[i]!, i * cols, (i + 1) * cols);
   gemm(a, ars, acs, b, inner, rows, cols, out);
 }
@@ -162,9 +240,15 @@ export interface Mlp2Gradient {
 }
 
 /** Two-layer tanh MLP on a batch: H = tanh(W1 X + b1), F = W2 H + b2, L = 1/N sum((F - Y) .^ 2). */
-export function mlp2Grad(input: { X: MatrixIn; Y: MatrixIn; W1: MatrixIn; b1: Vec; W2: MatrixIn; b2: Vec }, out?: Mlp2Gradient): Mlp2Gradient {
+export function mlp2Grad(
+  input: { X: MatrixIn; Y: MatrixIn; W1: MatrixIn; b1: Vec; W2: MatrixIn; b2: Vec },
+  out?: Mlp2Gradient,
+): Mlp2Gradient {
   const { X, Y, W1, b1, W2, b2 } = input;
-  const d = X.rows, N = X.cols, h = W1.rows, K = W2.rows;
+  const d = X.rows,
+    N = X.cols,
+    h = W1.rows,
+    K = W2.rows;
   const H = scratch('mlp2.H', h * N);
   affine(W1.data, d, 1, X.data, b1, h, d, N, H);
   for (let k = 0; k < h * N; k++) H[k] = Math.tanh(H[k]!);
@@ -217,9 +301,14 @@ export interface SoftmaxGradient {
 }
 
 /** Softmax regression on a batch: P = softmax(W X + b) by columns, L = -1/N sum(Y .* log(P)). */
-export function softmaxGrad(input: { X: MatrixIn; Y: MatrixIn; W: MatrixIn; b: Vec }, out?: SoftmaxGradient): SoftmaxGradient {
+export function softmaxGrad(
+  input: { X: MatrixIn; Y: MatrixIn; W: MatrixIn; b: Vec },
+  out?: SoftmaxGradient,
+): SoftmaxGradient {
   const { X, Y, W, b } = input;
-  const p = X.rows, N = X.cols, K = W.rows;
+  const p = X.rows,
+    N = X.cols,
+    K = W.rows;
   const Z = scratch('softmax.Z', K * N);
   affine(W.data, p, 1, X.data, b, K, p, N, Z);
   // Column by column: the log-softmax for the loss, then dZ = (P sum(Y) - Y) / N in place.
@@ -265,9 +354,15 @@ export interface DomkeBatchGradient {
 }
 
 /** Domke's risk over a batch: H = tanh(b + W X), F = c + V H, L = sum over columns of logsumexp(F) - Y .* F. */
-export function domkeBatchGrad(input: { W: MatrixIn; V: MatrixIn; b: Vec; c: Vec; X: MatrixIn; Y: MatrixIn }, out?: DomkeBatchGradient): DomkeBatchGradient {
+export function domkeBatchGrad(
+  input: { W: MatrixIn; V: MatrixIn; b: Vec; c: Vec; X: MatrixIn; Y: MatrixIn },
+  out?: DomkeBatchGradient,
+): DomkeBatchGradient {
   const { W, V, b, c, X, Y } = input;
-  const p = X.rows, N = X.cols, M = W.rows, K = V.rows;
+  const p = X.rows,
+    N = X.cols,
+    M = W.rows,
+    K = V.rows;
   const H = scratch('domke.H', M * N);
   affine(W.data, p, 1, X.data, b, M, p, N, H);
   for (let k = 0; k < M * N; k++) H[k] = Math.tanh(H[k]!);

@@ -83,7 +83,10 @@ interface Row {
 }
 
 const load = loadavg()[0]!;
-if (load > 0.5) process.stderr.write(`warning: load average ${load.toFixed(2)}: other processes are running, timings will be noisy\n`);
+if (load > 0.5)
+  process.stderr.write(
+    `warning: load average ${load.toFixed(2)}: other processes are running, timings will be noisy\n`,
+  );
 const dir = mkdtempSync(join(tmpdir(), 'gradc-bench-'));
 const rows: Row[] = [];
 try {
@@ -133,8 +136,17 @@ console.log(`${machine.cpu}, ${machine.cores} cores, Node ${process.version}; ${
 console.log('| layers | generated lines | compile s (median of 5, whole process) | LGradInto µs | µs per layer |');
 console.log('|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.layers} | ${r.lines} | ${r.seconds.toFixed(2)} | ${r.gradIntoMicroseconds} | ${r.gradIntoMicrosecondsPerLayer} |`);
+  console.log(
+    `| ${r.layers} | ${r.lines} | ${r.seconds.toFixed(2)} | ${r.gradIntoMicroseconds} | ${r.gradIntoMicrosecondsPerLayer} |`,
+  );
 }
-console.log(`\n${Object.entries(ratios).map(([k, v]) => `${k} = ${v}`).join('; ')} (linear in L: 4; L = 64 compiles in ${l64.seconds.toFixed(2)} s, target < 3 s)`);
+console.log(
+  `\n${Object.entries(ratios)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join('; ')} (linear in L: 4; L = 64 compiles in ${l64.seconds.toFixed(2)} s, target < 3 s)`,
+);
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'compile.json'), `${JSON.stringify({ machine, date, width: WIDTH, rows, ratios }, null, 2)}\n`);
+writeFileSync(
+  join(here, 'results', 'compile.json'),
+  `${JSON.stringify({ machine, date, width: WIDTH, rows, ratios }, null, 2)}\n`,
+);

@@ -103,7 +103,10 @@ function solve(a: Float64Array, n: number, p: Int32Array, b: Float64Array, m: nu
   }
 }
 
-export function gpGrad(input: { X: MatrixIn; y: ArrayLike<number>; ell: number; sf2: number; sn2: number }, out?: GpGradient): GpGradient {
+export function gpGrad(
+  input: { X: MatrixIn; y: ArrayLike<number>; ell: number; sf2: number; sn2: number },
+  out?: GpGradient,
+): GpGradient {
   const { X, y, ell, sf2, sn2 } = input;
   const d = X.rows;
   const n = X.cols;

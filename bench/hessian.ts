@@ -95,12 +95,22 @@ function time(f: () => unknown): number {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
-const code = await compile(readFileSync(join(here, '..', 'examples', 'newton_softmax.formula'), 'utf8'), 'newton_softmax.formula');
+const code = await compile(
+  readFileSync(join(here, '..', 'examples', 'newton_softmax.formula'), 'utf8'),
+  'newton_softmax.formula',
+);
 const dir = join(here, '.generated', 'js');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, 'newton_softmax.js');
-writeFileSync(file, ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
-const generated = (await import(pathToFileURL(file).href)) as { LHess: (i: unknown) => Result; LHessInto: (i: unknown, o: Result) => Result };
+writeFileSync(
+  file,
+  ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } })
+    .outputText,
+);
+const generated = (await import(pathToFileURL(file).href)) as {
+  LHess: (i: unknown) => Result;
+  LHessInto: (i: unknown, o: Result) => Result;
+};
 
 const mine = generated.LHess(inputs);
 const theirs = baseline(generated.LHess(inputs));
@@ -132,9 +142,13 @@ const Yt = tf.transpose(tf.tensor2d(Array.from(Y.data), [K, N]));
 // log softmax by rows written out: tf.logSoftmax's gradient is not differentiated again correctly.
 const logSoftmax = (z: import('@tensorflow/tfjs').Tensor) => tf.sub(z, tf.log(tf.sum(tf.exp(z), 1, true)));
 const loss = (w: import('@tensorflow/tfjs').Tensor) =>
-  tf.add(tf.div(tf.neg(tf.sum(tf.mul(Yt, logSoftmax(tf.matMul(Xt, w, true, true))))), N), tf.mul(lambda / 2, tf.sum(tf.square(w))));
+  tf.add(
+    tf.div(tf.neg(tf.sum(tf.mul(Yt, logSoftmax(tf.matMul(Xt, w, true, true))))), N),
+    tf.mul(lambda / 2, tf.sum(tf.square(w))),
+  );
 const gradient = tf.grad(loss);
-const rowOf = (e: number) => tf.grad((w: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.mul(gradient(w), tf.oneHot([e], K * p).reshape([K, p]))));
+const rowOf = (e: number) =>
+  tf.grad((w: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.mul(gradient(w), tf.oneHot([e], K * p).reshape([K, p]))));
 function tfHessian(rows: number): Float32Array[] {
   const out: Float32Array[] = [];
   for (let e = 0; e < rows; e++) out.push(tf.tidy(() => rowOf(e)(Wt).dataSync() as Float32Array));
@@ -162,4 +176,6 @@ tfHessian(ROWS);
 const tTf = ((performance.now() - start) / ROWS) * K * p;
 
 const ms = (t: number) => `${t.toFixed(1)} ms`;
-console.log(`| Hessian wrt W (${K * p} x ${K * p}), K = ${K}, p = ${p}, N = ${N} | generated LHessInto ${ms(tGenerated)} | hand-written ${ms(tBaseline)} (${(tGenerated / tBaseline).toFixed(2)}x) | TensorFlow.js nested gradients (cpu, f32; ${ROWS} of ${K * p} rows timed, scaled) ${ms(tTf)} (${(tTf / tGenerated).toFixed(0)}x slower; its rows differ from the baseline by ${tfError.toExponential(1)} relative) |`);
+console.log(
+  `| Hessian wrt W (${K * p} x ${K * p}), K = ${K}, p = ${p}, N = ${N} | generated LHessInto ${ms(tGenerated)} | hand-written ${ms(tBaseline)} (${(tGenerated / tBaseline).toFixed(2)}x) | TensorFlow.js nested gradients (cpu, f32; ${ROWS} of ${K * p} rows timed, scaled) ${ms(tTf)} (${(tTf / tGenerated).toFixed(0)}x slower; its rows differ from the baseline by ${tfError.toExponential(1)} relative) |`,
+);

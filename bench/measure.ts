@@ -91,7 +91,14 @@ function mlp2(N: number): Model {
     id: `mlp2-${N}`,
     file: 'mlp2',
     sizes: 'd = h = 256, K = 10',
-    inputs: { X: matrix(d, N), Y: matrix(K, N), W1: matrix(h, d, 2 / Math.sqrt(d)), b1: vector(h, 0.1), W2: matrix(K, h, 2 / Math.sqrt(h)), b2: vector(K, 0.1) },
+    inputs: {
+      X: matrix(d, N),
+      Y: matrix(K, N),
+      W1: matrix(h, d, 2 / Math.sqrt(d)),
+      b1: vector(h, 0.1),
+      W2: matrix(K, h, 2 / Math.sqrt(h)),
+      b2: vector(K, 0.1),
+    },
     baseline: batchBaselines.mlp2Grad as Model['baseline'],
     tf: (i) => tfjs!.mlp2(i as never),
     // W1 X and dZ Xᵀ; W2 H, W2ᵀ dF and dF Hᵀ.
@@ -119,7 +126,14 @@ function models(): Model[] {
       id: 'domke',
       file: 'domke',
       sizes: 'p = 784, M = 128, K = 10',
-      inputs: { W: matrix(128, 784, 0.1), V: matrix(10, 128, 0.3), b: vector(128, 0.1), c: vector(10, 0.1), x: vector(784), y: 3 },
+      inputs: {
+        W: matrix(128, 784, 0.1),
+        V: matrix(10, 128, 0.3),
+        b: vector(128, 0.1),
+        c: vector(10, 0.1),
+        x: vector(784),
+        y: 3,
+      },
       baseline: baselines.domkeGrad as Model['baseline'],
       tf: (i) => tfjs!.domke(i as never),
     },
@@ -137,7 +151,11 @@ function models(): Model[] {
       id: 'logreg',
       file: 'logreg',
       sizes: 'N = 512, d = 64',
-      inputs: { X: matrix(512, 64), w: vector(64, 0.3), y: Float64Array.from({ length: 512 }, () => (rand() > 0 ? 1 : -1)) },
+      inputs: {
+        X: matrix(512, 64),
+        w: vector(64, 0.3),
+        y: Float64Array.from({ length: 512 }, () => (rand() > 0 ? 1 : -1)),
+      },
       baseline: baselines.logregGrad as Model['baseline'],
       tf: (i) => tfjs!.logreg(i as never),
     },
@@ -168,22 +186,27 @@ function models(): Model[] {
       id: 'domkebatch',
       file: 'domkebatch',
       sizes: 'p = 784, M = 128, K = 10, N = 64',
-      inputs: { W: matrix(128, 784, 0.1), V: matrix(10, 128, 0.3), b: vector(128, 0.1), c: vector(10, 0.1), X: matrix(784, 64), Y: oneHot(10, 64) },
+      inputs: {
+        W: matrix(128, 784, 0.1),
+        V: matrix(10, 128, 0.3),
+        b: vector(128, 0.1),
+        c: vector(10, 0.1),
+        X: matrix(784, 64),
+        Y: oneHot(10, 64),
+      },
       baseline: batchBaselines.domkeBatchGrad as Model['baseline'],
       tf: (i) => tfjs!.domkeBatch(i as never),
       // W X and dS Xᵀ; V H, Vᵀ dF and dF Hᵀ.
       flops: 2 * (2 * 128 * 784 * 64 + 3 * 10 * 128 * 64),
     },
-    ...[64, 256].map(
-      (n): Model => ({
-        name: 'GP marginal likelihood',
-        id: 'gp',
-        file: 'gp',
-        sizes: `N = ${n}, d = 2`,
-        inputs: { X: matrix(2, n, 2), y: vector(n), ell: 0.5, sf2: 1.2, sn2: 0.1 },
-        baseline: gpGrad as Model['baseline'],
-      }),
-    ),
+    ...[64, 256].map((n): Model => ({
+      name: 'GP marginal likelihood',
+      id: 'gp',
+      file: 'gp',
+      sizes: `N = ${n}, d = 2`,
+      inputs: { X: matrix(2, n, 2), y: vector(n), ell: 0.5, sf2: 1.2, sn2: 0.1 },
+      baseline: gpGrad as Model['baseline'],
+    })),
   ];
   return ONLY === undefined ? all : all.filter((m) => ONLY.includes(m.id));
 }
@@ -204,7 +227,11 @@ function entries(result: unknown): Map<string, ArrayLike<number>> {
 }
 
 /** max |a - e| / max |e| over each field of `expected`, worst field first; Infinity if a field is missing. */
-function maxRelativeError(actual: unknown, expected: unknown, fields?: readonly string[]): { error: number; field: string } {
+function maxRelativeError(
+  actual: unknown,
+  expected: unknown,
+  fields?: readonly string[],
+): { error: number; field: string } {
   const a = entries(actual);
   const e = entries(expected);
   let worst = { error: 0, field: '' };
@@ -224,10 +251,19 @@ function maxRelativeError(actual: unknown, expected: unknown, fields?: readonly 
   return worst;
 }
 
-function check(model: string, contender: string, actual: unknown, expected: unknown, tolerance: number, fields?: readonly string[]): void {
+function check(
+  model: string,
+  contender: string,
+  actual: unknown,
+  expected: unknown,
+  tolerance: number,
+  fields?: readonly string[],
+): void {
   const { error, field } = maxRelativeError(actual, expected, fields);
   if (!(error <= tolerance)) {
-    throw new Error(`${model}: ${contender} differs from the hand-written gradient in '${field}' (relative error ${error}, allowed ${tolerance})`);
+    throw new Error(
+      `${model}: ${contender} differs from the hand-written gradient in '${field}' (relative error ${error}, allowed ${tolerance})`,
+    );
   }
 }
 
@@ -274,7 +310,16 @@ function median(xs: readonly number[]): number {
 /** Four significant digits: enough for timings, stable enough to commit. */
 const round4 = (x: number) => Number(x.toPrecision(4));
 
-const CONTENDERS = ['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'allocate', 'tfjs-cpu', 'tfjs-wasm'] as const;
+const CONTENDERS = [
+  'baseline',
+  'baselineInto',
+  'forward',
+  'grad',
+  'gradInto',
+  'allocate',
+  'tfjs-cpu',
+  'tfjs-wasm',
+] as const;
 /** Measured for the batched models only: the generated gradient (into) with its JavaScript kernels alone. */
 const BATCHED_CONTENDERS = [...CONTENDERS, 'gradIntoJs'] as const;
 
@@ -357,7 +402,15 @@ async function benchModel(m: Model): Promise<Row> {
     us[name] = round4(median(t));
     range[name] = [round4(Math.min(...t)), round4(Math.max(...t))];
   }
-  const gflops = m.flops === undefined ? undefined : Object.fromEntries(['baseline', 'baselineInto', 'grad', 'gradInto', 'gradIntoJs', 'tfjs-cpu', 'tfjs-wasm'].map((c) => [c, Number((m.flops! / us[c]! / 1000).toFixed(2))]));
+  const gflops =
+    m.flops === undefined
+      ? undefined
+      : Object.fromEntries(
+          ['baseline', 'baselineInto', 'grad', 'gradInto', 'gradIntoJs', 'tfjs-cpu', 'tfjs-wasm'].map((c) => [
+            c,
+            Number((m.flops! / us[c]! / 1000).toFixed(2)),
+          ]),
+        );
   const ratio = (a: string, b: string) => Number((us[a]! / us[b]!).toFixed(a.startsWith('tfjs') ? 1 : 3));
   return {
     model: m.name,
@@ -379,7 +432,8 @@ async function benchModel(m: Model): Promise<Row> {
   };
 }
 
-const fmt = (x: number) => (Number.isNaN(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
+const fmt = (x: number) =>
+  Number.isNaN(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2);
 
 function table(rows: readonly Row[]): string {
   const header = [
@@ -422,14 +476,34 @@ function table(rows: readonly Row[]): string {
 
 /** The batched models: times with GFLOP/s of the gradient's matrix products beside them. */
 function batchedTable(rows: readonly Row[]): string {
-  const header = ['model', 'hand-written', 'hand into', 'forward', 'grad', 'gradInto', 'gradInto, JS only', 'tfjs-cpu', 'tfjs-wasm', 'GFLOP/s: hand into', 'gradInto', 'gradInto, JS only', 'tfjs-wasm', 'grad / hand', 'gradInto / hand into', 'JS only / hand into', 'wasm / grad'];
+  const header = [
+    'model',
+    'hand-written',
+    'hand into',
+    'forward',
+    'grad',
+    'gradInto',
+    'gradInto, JS only',
+    'tfjs-cpu',
+    'tfjs-wasm',
+    'GFLOP/s: hand into',
+    'gradInto',
+    'gradInto, JS only',
+    'tfjs-wasm',
+    'grad / hand',
+    'gradInto / hand into',
+    'JS only / hand into',
+    'wasm / grad',
+  ];
   const body = rows.map((r) => {
     const u = r.microseconds;
     const g = r.gflops!;
     const q = r.ratios;
     return [
       `${r.model}, ${r.sizes}`,
-      ...(['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'gradIntoJs', 'tfjs-cpu', 'tfjs-wasm'] as const).map((c) => fmt(u[c]!)),
+      ...(
+        ['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'gradIntoJs', 'tfjs-cpu', 'tfjs-wasm'] as const
+      ).map((c) => fmt(u[c]!)),
       ...(['baselineInto', 'gradInto', 'gradIntoJs', 'tfjs-wasm'] as const).map((c) => fmt(g[c]!)),
       q['grad / baseline']!.toFixed(2),
       q['gradInto / baselineInto']!.toFixed(2),
@@ -455,20 +529,55 @@ function targets(rows: readonly Row[]): Target[] {
     const q = r.ratios;
     if (r.file === 'gp') {
       // Issue 13. No forward ratio: the value needs one LU (2/3 N^3 flops), the gradient the inverse as well (2 N^3 more).
-      out.push({ target: 'grad / baseline <= 1.3', model: `${r.model}, ${r.sizes}`, measured: q['grad / baseline']!, pass: q['grad / baseline']! <= 1.3 });
-      out.push({ target: 'gradInto / baselineInto <= 1.3', model: `${r.model}, ${r.sizes}`, measured: q['gradInto / baselineInto']!, pass: q['gradInto / baselineInto']! <= 1.3 });
+      out.push({
+        target: 'grad / baseline <= 1.3',
+        model: `${r.model}, ${r.sizes}`,
+        measured: q['grad / baseline']!,
+        pass: q['grad / baseline']! <= 1.3,
+      });
+      out.push({
+        target: 'gradInto / baselineInto <= 1.3',
+        model: `${r.model}, ${r.sizes}`,
+        measured: q['gradInto / baselineInto']!,
+        pass: q['gradInto / baselineInto']! <= 1.3,
+      });
       continue;
     }
-    out.push({ target: 'grad / baseline <= 1.15', model: r.model, measured: q['grad / baseline']!, pass: q['grad / baseline']! <= 1.15 });
+    out.push({
+      target: 'grad / baseline <= 1.15',
+      model: r.model,
+      measured: q['grad / baseline']!,
+      pass: q['grad / baseline']! <= 1.15,
+    });
     if (r.gflops === undefined) {
       // Issue 5's targets, for the per-example models.
-      out.push({ target: 'grad / forward <= 3', model: r.model, measured: q['grad / forward']!, pass: q['grad / forward']! <= 3 });
+      out.push({
+        target: 'grad / forward <= 3',
+        model: r.model,
+        measured: q['grad / forward']!,
+        pass: q['grad / forward']! <= 3,
+      });
       // The same without allocating the result (LGradInto): what the generated loops cost.
-      out.push({ target: 'gradInto / forward <= 3', model: r.model, measured: q['gradInto / forward']!, pass: q['gradInto / forward']! <= 3 });
+      out.push({
+        target: 'gradInto / forward <= 3',
+        model: r.model,
+        measured: q['gradInto / forward']!,
+        pass: q['gradInto / forward']! <= 3,
+      });
     }
     if ((r.file === 'ds102' || r.file === 'domke') && !Number.isNaN(q['tfjs-wasm / grad']!)) {
-      out.push({ target: 'tfjs-wasm / grad >= 5', model: r.model, measured: q['tfjs-wasm / grad']!, pass: q['tfjs-wasm / grad']! >= 5 });
-      out.push({ target: 'tfjs-wasm / gradInto >= 5', model: r.model, measured: q['tfjs-wasm / gradInto']!, pass: q['tfjs-wasm / gradInto']! >= 5 });
+      out.push({
+        target: 'tfjs-wasm / grad >= 5',
+        model: r.model,
+        measured: q['tfjs-wasm / grad']!,
+        pass: q['tfjs-wasm / grad']! >= 5,
+      });
+      out.push({
+        target: 'tfjs-wasm / gradInto >= 5',
+        model: r.model,
+        measured: q['tfjs-wasm / gradInto']!,
+        pass: q['tfjs-wasm / gradInto']! >= 5,
+      });
     }
     if (r.gflops !== undefined) {
       const js = q['gradIntoJs / baselineInto']!;
@@ -477,14 +586,23 @@ function targets(rows: readonly Row[]): Target[] {
     if (r.file.startsWith('mlp2-')) {
       const model = r.model;
       out.push({ target: 'grad GFLOP/s >= 3', model, measured: r.gflops!.grad!, pass: r.gflops!.grad! >= 3 });
-      if (!Number.isNaN(q['tfjs-wasm / grad']!)) out.push({ target: 'tfjs-wasm / grad >= 1.5', model, measured: q['tfjs-wasm / grad']!, pass: q['tfjs-wasm / grad']! >= 1.5 });
+      if (!Number.isNaN(q['tfjs-wasm / grad']!))
+        out.push({
+          target: 'tfjs-wasm / grad >= 1.5',
+          model,
+          measured: q['tfjs-wasm / grad']!,
+          pass: q['tfjs-wasm / grad']! >= 1.5,
+        });
     }
   }
   return out;
 }
 
 const load = loadavg()[0]!;
-if (load > 0.5) process.stderr.write(`warning: load average ${load.toFixed(2)}: other processes are running, timings will be noisy\n`);
+if (load > 0.5)
+  process.stderr.write(
+    `warning: load average ${load.toFixed(2)}: other processes are running, timings will be noisy\n`,
+  );
 const started = performance.now();
 const rows: Row[] = [];
 for (const m of models()) {
@@ -505,9 +623,13 @@ const machine = {
 const date = new Date().toISOString().slice(0, 10);
 const wasm = tfjs?.wasmFeatures();
 const describe = `${cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${process.version}; ${date}`;
-console.log(`${describe}; median of ${ROUNDS} interleaved rounds of ~${ROUND_MS} ms per contender; microseconds per call`);
+console.log(
+  `${describe}; median of ${ROUNDS} interleaved rounds of ~${ROUND_MS} ms per contender; microseconds per call`,
+);
 if (tfjs !== undefined && wasm !== undefined) {
-  console.log(`TensorFlow.js ${tfjs.version} (float32); wasm backend: SIMD ${wasm.simd ? 'on' : 'off'}, threads ${wasm.threads ? 'on' : 'off'}`);
+  console.log(
+    `TensorFlow.js ${tfjs.version} (float32); wasm backend: SIMD ${wasm.simd ? 'on' : 'off'}, threads ${wasm.threads ? 'on' : 'off'}`,
+  );
 }
 console.log('');
 const perExample = rows.filter((r) => r.gflops === undefined);
@@ -517,7 +639,8 @@ if (perExample.length > 0 && batched.length > 0) console.log('');
 if (batched.length > 0) console.log(batchedTable(batched));
 const results = targets(rows);
 console.log('\ntargets:');
-for (const t of results) console.log(`  ${t.pass ? 'pass' : 'FAIL'}  ${t.target.padEnd(38)} ${t.model.padEnd(32)} ${t.measured}`);
+for (const t of results)
+  console.log(`  ${t.pass ? 'pass' : 'FAIL'}  ${t.target.padEnd(38)} ${t.model.padEnd(32)} ${t.measured}`);
 if (resultsPath === undefined) throw new Error('usage: node measure.js RESULTS.json');
 mkdirSync(dirname(resultsPath), { recursive: true });
 writeFileSync(
@@ -532,7 +655,8 @@ writeFileSync(
         roundMilliseconds: ROUND_MS,
         warmupMilliseconds: WARMUP_MS,
         statistic: 'median over rounds of the mean time per call within a round (mitata measure)',
-        correctness: 'max |a - e| / max |e| per result field against the hand-written gradient: 1e-8 (float64), 1e-3 (tfjs)',
+        correctness:
+          'max |a - e| / max |e| per result field against the hand-written gradient: 1e-8 (float64), 1e-3 (tfjs)',
       },
       rows,
       targets: results,

@@ -46,8 +46,11 @@ for (const file of readdirSync(join(here, 'models')).sort()) {
   writeFileSync(join(generated, `${name}.ts`), code);
   transpile(code, `${name}.ts`);
 }
-for (const file of ['measure.ts', 'baselines.ts', 'batch-baselines.ts', 'gp-baseline.ts', 'tfjs.ts']) transpile(readFileSync(join(here, file), 'utf8'), file);
+for (const file of ['measure.ts', 'baselines.ts', 'batch-baselines.ts', 'gp-baseline.ts', 'tfjs.ts'])
+  transpile(readFileSync(join(here, file), 'utf8'), file);
 
 const results = process.env.BENCH_RESULTS ?? join(here, 'results', 'latest.json');
-const run = spawnSync(process.execPath, [join(js, 'measure.js'), results, ...process.argv.slice(2)], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, [join(js, 'measure.js'), results, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

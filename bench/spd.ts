@@ -37,7 +37,7 @@ async function generated(type: string): Promise<Fn> {
 /** A seeded symmetric positive definite n x n matrix B B^T / n + I, and a vector. */
 function inputs(n: number): { P: { rows: number; cols: number; data: Float64Array }; b: Float64Array } {
   let s = 7;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) - 0.5;
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296 - 0.5;
   const B = Float64Array.from({ length: n * n }, rand);
   const P = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -59,7 +59,8 @@ const x = inputs(N);
 const reference = logdetSolve(x);
 for (const [name, f] of contenders) {
   const v = f(x);
-  if (!(Math.abs(v - reference) <= 1e-10 * Math.abs(reference))) throw new Error(`${name} computes ${v}, the hand-written Cholesky ${reference}`);
+  if (!(Math.abs(v - reference) <= 1e-10 * Math.abs(reference)))
+    throw new Error(`${name} computes ${v}, the hand-written Cholesky ${reference}`);
 }
 
 /** Mean time per call (ms) over calls lasting about `ms` milliseconds. */
@@ -86,7 +87,9 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 const ms = Object.fromEntries([...samples].map(([name, v]) => [name, median(v)]));
 const ratios = { luOverCholesky: ms.lu! / ms.cholesky!, choleskyOverHand: ms.cholesky! / ms.hand! };
-console.log(`logdet(P) + b^T inv(P) b, n = ${N}: median of ${ROUNDS} rounds of ~${ROUND_MS} ms (load ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores)`);
+console.log(
+  `logdet(P) + b^T inv(P) b, n = ${N}: median of ${ROUNDS} rounds of ~${ROUND_MS} ms (load ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores)`,
+);
 for (const [name, t] of Object.entries(ms)) console.log(`  ${name.padEnd(9)} ${t.toFixed(3)} ms`);
 console.log(`  generated LU / generated Cholesky: ${ratios.luOverCholesky.toFixed(2)}x`);
 console.log(`  generated Cholesky / hand-written Cholesky: ${ratios.choleskyOverHand.toFixed(2)}x`);

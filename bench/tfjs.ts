@@ -38,7 +38,10 @@ export type TfGradient = () => Record<string, Float32Array | number>;
 
 function runner(params: Record<string, Tensor>, loss: (p: Record<string, Tensor>) => Tensor): TfGradient {
   const names = Object.keys(params);
-  const f = tf.valueAndGrads((...xs: Tensor[]) => loss(Object.fromEntries(names.map((n, i) => [n, xs[i]!]))) as import('@tensorflow/tfjs').Scalar);
+  const f = tf.valueAndGrads(
+    (...xs: Tensor[]) =>
+      loss(Object.fromEntries(names.map((n, i) => [n, xs[i]!]))) as import('@tensorflow/tfjs').Scalar,
+  );
   const inputs = names.map((n) => params[n]!);
   return () => {
     const { value, grads } = f(inputs);
@@ -70,18 +73,39 @@ export function ds102(input: { A: MatrixIn; b: ArrayLike<number>; x: ArrayLike<n
   );
 }
 
-export function domke(input: { W: MatrixIn; V: MatrixIn; b: ArrayLike<number>; c: ArrayLike<number>; x: ArrayLike<number>; y: number }): TfGradient {
+export function domke(input: {
+  W: MatrixIn;
+  V: MatrixIn;
+  b: ArrayLike<number>;
+  c: ArrayLike<number>;
+  x: ArrayLike<number>;
+  y: number;
+}): TfGradient {
   const x = column(input.x);
   const K = input.V.rows;
   const e = tf.oneHot(tf.tensor1d([input.y], 'int32'), K).reshape([K, 1]);
-  return runner({ W: matrix(input.W), V: matrix(input.V), b: column(input.b), c: column(input.c) }, ({ W, V, b, c }) => {
-    const h = tf.tanh(tf.add(b!, tf.matMul(W as import('@tensorflow/tfjs').Tensor2D, x)));
-    const f = tf.add(c!, tf.matMul(V as import('@tensorflow/tfjs').Tensor2D, h as import('@tensorflow/tfjs').Tensor2D));
-    return tf.sub(tf.logSumExp(f), tf.sum(tf.mul(f, e)));
-  });
+  return runner(
+    { W: matrix(input.W), V: matrix(input.V), b: column(input.b), c: column(input.c) },
+    ({ W, V, b, c }) => {
+      const h = tf.tanh(tf.add(b!, tf.matMul(W as import('@tensorflow/tfjs').Tensor2D, x)));
+      const f = tf.add(
+        c!,
+        tf.matMul(V as import('@tensorflow/tfjs').Tensor2D, h as import('@tensorflow/tfjs').Tensor2D),
+      );
+      return tf.sub(tf.logSumExp(f), tf.sum(tf.mul(f, e)));
+    },
+  );
 }
 
-export function inf264(input: { x: ArrayLike<number>; y: number; w0: number; w1: number; w2: number; w3: number; w4: number }): TfGradient {
+export function inf264(input: {
+  x: ArrayLike<number>;
+  y: number;
+  w0: number;
+  w1: number;
+  w2: number;
+  w3: number;
+  w4: number;
+}): TfGradient {
   const [x0, x1] = [tf.scalar(input.x[0]!), tf.scalar(input.x[1]!)];
   const y = tf.scalar(input.y);
   const params = Object.fromEntries(['w0', 'w1', 'w2', 'w3', 'w4'].map((k) => [k, tf.scalar(input[k as 'w0'])]));
@@ -94,7 +118,9 @@ export function inf264(input: { x: ArrayLike<number>; y: number; w0: number; w1:
 export function logreg(input: { X: MatrixIn; w: ArrayLike<number>; y: ArrayLike<number> }): TfGradient {
   const X = matrix(input.X);
   const y = column(input.y);
-  return runner({ w: column(input.w) }, ({ w }) => tf.sum(tf.softplus(tf.neg(tf.mul(y, tf.matMul(X, w as import('@tensorflow/tfjs').Tensor2D))))));
+  return runner({ w: column(input.w) }, ({ w }) =>
+    tf.sum(tf.softplus(tf.neg(tf.mul(y, tf.matMul(X, w as import('@tensorflow/tfjs').Tensor2D))))),
+  );
 }
 
 export function mlp(input: Record<string, MatrixIn | ArrayLike<number>>, layers = 16): TfGradient {
@@ -107,7 +133,13 @@ export function mlp(input: Record<string, MatrixIn | ArrayLike<number>>, layers 
   }
   return runner(params, (p) => {
     let h: Tensor = x;
-    for (let l = 1; l <= layers; l++) h = tf.tanh(tf.add(tf.matMul(p[`W${l}`] as import('@tensorflow/tfjs').Tensor2D, h as import('@tensorflow/tfjs').Tensor2D), p[`b${l}`]!));
+    for (let l = 1; l <= layers; l++)
+      h = tf.tanh(
+        tf.add(
+          tf.matMul(p[`W${l}`] as import('@tensorflow/tfjs').Tensor2D, h as import('@tensorflow/tfjs').Tensor2D),
+          p[`b${l}`]!,
+        ),
+      );
     return tf.sum(tf.square(tf.sub(h, y)));
   });
 }
@@ -115,15 +147,25 @@ export function mlp(input: Record<string, MatrixIn | ArrayLike<number>>, layers 
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 
 /** The two-layer tanh MLP on a batch (examples in the columns of X), mean squared error. */
-export function mlp2(input: { X: MatrixIn; Y: MatrixIn; W1: MatrixIn; b1: ArrayLike<number>; W2: MatrixIn; b2: ArrayLike<number> }): TfGradient {
+export function mlp2(input: {
+  X: MatrixIn;
+  Y: MatrixIn;
+  W1: MatrixIn;
+  b1: ArrayLike<number>;
+  W2: MatrixIn;
+  b2: ArrayLike<number>;
+}): TfGradient {
   const X = matrix(input.X) as Tensor2D;
   const Y = matrix(input.Y);
   const N = input.X.cols;
-  return runner({ W1: matrix(input.W1), b1: column(input.b1), W2: matrix(input.W2), b2: column(input.b2) }, ({ W1, b1, W2, b2 }) => {
-    const H = tf.tanh(tf.add(tf.matMul(W1 as Tensor2D, X), b1!)) as Tensor2D;
-    const F = tf.add(tf.matMul(W2 as Tensor2D, H), b2!);
-    return tf.div(tf.sum(tf.square(tf.sub(F, Y))), N);
-  });
+  return runner(
+    { W1: matrix(input.W1), b1: column(input.b1), W2: matrix(input.W2), b2: column(input.b2) },
+    ({ W1, b1, W2, b2 }) => {
+      const H = tf.tanh(tf.add(tf.matMul(W1 as Tensor2D, X), b1!)) as Tensor2D;
+      const F = tf.add(tf.matMul(W2 as Tensor2D, H), b2!);
+      return tf.div(tf.sum(tf.square(tf.sub(F, Y))), N);
+    },
+  );
 }
 
 /** Softmax regression on a batch: the mean cross-entropy of softmax(W X + b) by columns. */
@@ -139,12 +181,22 @@ export function softmax(input: { X: MatrixIn; Y: MatrixIn; W: MatrixIn; b: Array
 }
 
 /** Domke's risk over a batch: the multiclass logistic loss of c + V tanh(b + W X), summed over the columns. */
-export function domkeBatch(input: { W: MatrixIn; V: MatrixIn; b: ArrayLike<number>; c: ArrayLike<number>; X: MatrixIn; Y: MatrixIn }): TfGradient {
+export function domkeBatch(input: {
+  W: MatrixIn;
+  V: MatrixIn;
+  b: ArrayLike<number>;
+  c: ArrayLike<number>;
+  X: MatrixIn;
+  Y: MatrixIn;
+}): TfGradient {
   const X = matrix(input.X) as Tensor2D;
   const Y = matrix(input.Y);
-  return runner({ W: matrix(input.W), V: matrix(input.V), b: column(input.b), c: column(input.c) }, ({ W, V, b, c }) => {
-    const H = tf.tanh(tf.add(b!, tf.matMul(W as Tensor2D, X))) as Tensor2D;
-    const F = tf.add(c!, tf.matMul(V as Tensor2D, H));
-    return tf.sub(tf.sum(tf.logSumExp(F, 0)), tf.sum(tf.mul(Y, F)));
-  });
+  return runner(
+    { W: matrix(input.W), V: matrix(input.V), b: column(input.b), c: column(input.c) },
+    ({ W, V, b, c }) => {
+      const H = tf.tanh(tf.add(b!, tf.matMul(W as Tensor2D, X))) as Tensor2D;
+      const F = tf.add(c!, tf.matMul(V as Tensor2D, H));
+      return tf.sub(tf.sum(tf.logSumExp(F, 0)), tf.sum(tf.mul(Y, F)));
+    },
+  );
 }

@@ -21,8 +21,25 @@ import { GEMM_BLOCK, wasmGemmModule, type GemmBlock } from '../src/codegen/wasm-
 
 // --- the JavaScript kernel, as generated modules have it --------------------------------------
 
-type Gemm = (a: ArrayLike<number>, aOff: number, ars: number, acs: number, b: ArrayLike<number>, bOff: number, ldb: number, depth: number, rows: number, cols: number, scale: number, out: Float64Array, cOff: number, ldc: number) => void;
-const jsGemm = new Function(`${ts.transpile(MATRIX_KERNELS.gemm$!, { target: ts.ScriptTarget.ES2022 })}\nreturn gemm$;`)() as Gemm;
+type Gemm = (
+  a: ArrayLike<number>,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  bOff: number,
+  ldb: number,
+  depth: number,
+  rows: number,
+  cols: number,
+  scale: number,
+  out: Float64Array,
+  cOff: number,
+  ldc: number,
+) => void;
+const jsGemm = new Function(
+  `${ts.transpile(MATRIX_KERNELS.gemm$!, { target: ts.ScriptTarget.ES2022 })}\nreturn gemm$;`,
+)() as Gemm;
 
 // --- measurement ------------------------------------------------------------------------------
 
@@ -53,20 +70,46 @@ function time(f: () => void, ms: number): number {
 }
 
 const rounds = Number(process.argv[2] ?? 7);
-const BLOCKS: GemmBlock[] = [GEMM_BLOCK, { rows: 4, steps: 1 }, { rows: 4, steps: 4 }, { rows: 2, steps: 4 }, { rows: 8, steps: 2 }, { rows: 8, steps: 1 }, { rows: 2, steps: 2 }];
+const BLOCKS: GemmBlock[] = [
+  GEMM_BLOCK,
+  { rows: 4, steps: 1 },
+  { rows: 4, steps: 4 },
+  { rows: 2, steps: 4 },
+  { rows: 8, steps: 2 },
+  { rows: 8, steps: 1 },
+  { rows: 2, steps: 2 },
+];
 // Through globalThis: the project's type-checking libraries (ES2022) do not declare WebAssembly.
-const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: new (b: Uint8Array) => object;
+      Instance: new (m: object) => { exports: Record<string, unknown> };
+    };
+  }
+).WebAssembly;
 const kernels = BLOCKS.map((block) => {
   const t0 = performance.now();
   const bytes = wasmGemmModule(256, block); // 16 MiB: the largest operands below fit
   const instance = new wasm.Instance(new wasm.Module(bytes));
   const ready = performance.now() - t0;
-  return { block, bytes: bytes.length, ready, gemm: instance.exports.gemm as (...args: number[]) => void, heap: new Float64Array((instance.exports.memory as { buffer: ArrayBuffer }).buffer) };
+  return {
+    block,
+    bytes: bytes.length,
+    ready,
+    gemm: instance.exports.gemm as (...args: number[]) => void,
+    heap: new Float64Array((instance.exports.memory as { buffer: ArrayBuffer }).buffer),
+  };
 });
 const label = (b: GemmBlock) => `${b.rows} x ${b.steps}`;
-for (const k of kernels) console.log(`wasm kernel ${label(k.block)}: ${k.bytes} bytes; encode, compile and instantiate: ${k.ready.toFixed(2)} ms`);
+for (const k of kernels)
+  console.log(
+    `wasm kernel ${label(k.block)}: ${k.bytes} bytes; encode, compile and instantiate: ${k.ready.toFixed(2)} ms`,
+  );
 console.log('');
-console.log(`| product (rows x inner x cols) | JS gemm$ µs (GFLOP/s) | ${kernels.map((k) => `wasm ${label(k.block)} µs (GFLOP/s)`).join(' | ')} | wasm ${label(GEMM_BLOCK)} with copies µs (GFLOP/s) | with copies / JS |`);
+console.log(
+  `| product (rows x inner x cols) | JS gemm$ µs (GFLOP/s) | ${kernels.map((k) => `wasm ${label(k.block)} µs (GFLOP/s)`).join(' | ')} | wasm ${label(GEMM_BLOCK)} with copies µs (GFLOP/s) | with copies / JS |`,
+);
 console.log(`|---|---:|${kernels.map(() => '---:|').join('')}---:|---:|`);
 const rand = random(5);
 for (const [rows, inner, cols, what] of [
@@ -115,5 +158,7 @@ for (const [rows, inner, cols, what] of [
   for (let r = 0; r < rounds; r++) runs.forEach((f, k) => times[k]!.push(time(f, 40)));
   const us = times.map(median);
   const cell = (t: number) => `${t.toFixed(0)} (${(flops / t / 1000).toFixed(2)})`;
-  console.log(`| ${what}: ${rows} x ${inner} x ${cols} | ${us.map(cell).join(' | ')} | ${(us[us.length - 1]! / us[0]!).toFixed(2)} |`);
+  console.log(
+    `| ${what}: ${rows} x ${inner} x ${cols} | ${us.map(cell).join(' | ')} | ${(us[us.length - 1]! / us[0]!).toFixed(2)} |`,
+  );
 }

@@ -75,11 +75,18 @@ function imports(file) {
   const out = [];
   const statement = /^(import|export)\s+(type\s+)?([^;]*?)\s+from\s+'(\.[^']+)'/gms;
   for (const m of text.matchAll(statement)) {
-    const typeOnly = m[2] !== undefined || /^\{[^}]*\}$/s.test(m[3]) && m[3].slice(1, -1).split(',').every((s) => s.trim() === '' || s.trim().startsWith('type '));
+    const typeOnly =
+      m[2] !== undefined ||
+      (/^\{[^}]*\}$/s.test(m[3]) &&
+        m[3]
+          .slice(1, -1)
+          .split(',')
+          .every((s) => s.trim() === '' || s.trim().startsWith('type ')));
     if (typeOnly && !withTypes) continue;
     out.push(resolve(dirname(file), m[4].replace(/\.js$/, '.ts')));
   }
-  for (const m of text.matchAll(/^import\s+'(\.[^']+)'/gm)) out.push(resolve(dirname(file), m[1].replace(/\.js$/, '.ts')));
+  for (const m of text.matchAll(/^import\s+'(\.[^']+)'/gm))
+    out.push(resolve(dirname(file), m[1].replace(/\.js$/, '.ts')));
   return out;
 }
 
@@ -96,7 +103,8 @@ if (layersMode) {
     }
     for (const to of edges.get(f)) {
       const l = layerOf(to);
-      if (l > from) problems.push(`${relative(root, f)} (${LAYERS[from][0]}) imports ${relative(root, to)} (${LAYERS[l][0]})`);
+      if (l > from)
+        problems.push(`${relative(root, f)} (${LAYERS[from][0]}) imports ${relative(root, to)} (${LAYERS[l][0]})`);
     }
   }
   if (problems.length === 0) {
@@ -148,6 +156,12 @@ if (components.length === 0) {
   console.log(`no ${kind} among ${files.length} modules of src/`);
 } else {
   console.log(`${components.length} ${kind}:`);
-  for (const c of components) console.log(`  ${c.map((f) => relative(root, f)).sort().join(' <-> ')}`);
+  for (const c of components)
+    console.log(
+      `  ${c
+        .map((f) => relative(root, f))
+        .sort()
+        .join(' <-> ')}`,
+    );
 }
 process.exitCode = components.length > 0 && !withTypes ? 1 : 0;

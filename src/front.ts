@@ -13,7 +13,12 @@ import { Source } from './diagnostics/source.js';
  */
 export const PARSE_OPTIONS: ParseOptions = {
   functionNames: new Set(FUNCTION_NAMES),
-  libraryCall: (fn, args) => instead(fn, args?.map((a) => argumentFromText(a, 'x')), { prefixed: true }),
+  libraryCall: (fn, args) =>
+    instead(
+      fn,
+      args?.map((a) => argumentFromText(a, 'x')),
+      { prefixed: true },
+    ),
 };
 
 /**

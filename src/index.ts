@@ -10,7 +10,12 @@ export { derive, latex } from './from-text.js';
 
 // Step by step: text → checked model → derived gradients → formulas, LaTeX, a module.
 export { checkFormula } from './front.js';
-export { differentiate, type DerivedGradient, type Derivatives, type DifferentiateOptions } from './diff/differentiate.js';
+export {
+  differentiate,
+  type DerivedGradient,
+  type Derivatives,
+  type DifferentiateOptions,
+} from './diff/differentiate.js';
 export type { DerivedHigher } from './diff/higher.js';
 export { toFormula, type FormulaLine, type FormulaOptions } from './print/formula.js';
 export { toLatex, type LatexOptions } from './print/latex.js';
@@ -18,7 +23,14 @@ export { latexName } from './print/names.js';
 export { generate, type GeneratedModule, type ModuleManifest, type ModuleOptions } from './codegen/module.js';
 
 // Numbers: the check against a reference and central differences, and fixtures.
-export { checkModel, formatCheckReport, type CheckOptions, type CheckReport, type CheckRow, type NotFinite } from './check/check-module.js';
+export {
+  checkModel,
+  formatCheckReport,
+  type CheckOptions,
+  type CheckReport,
+  type CheckRow,
+  type NotFinite,
+} from './check/check-module.js';
 export type { Comparison } from './check/numeric.js';
 export { makeFixtures, type Fixtures, type FixtureOptions } from './check/fixtures.js';
 

@@ -10,7 +10,6 @@ function capture() {
   return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t) } };
 }
 
-
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'gradc-cli-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -30,7 +29,10 @@ describe('gradc compile', () => {
   it('writes nothing when any file has an error, and exits 1 with the located error', async () => {
     const dir = workspace({ 'good.formula': DS102, 'bad.formula': 'x : vector(n)\nf = x x\n' });
     const { out, io } = capture();
-    const status = await main(['compile', join(dir, 'good.formula'), join(dir, 'bad.formula'), '-o', join(dir, 'out')], io);
+    const status = await main(
+      ['compile', join(dir, 'good.formula'), join(dir, 'bad.formula'), '-o', join(dir, 'out')],
+      io,
+    );
     expect(status).toBe(1);
     expect(out.stderr).toBe(
       `${join(dir, 'bad.formula')}:2:5: cannot multiply vector(n) by vector(n); did you mean x^T x or x .* x?\n  f = x x\n      ^~~\n`,
@@ -69,7 +71,9 @@ describe('gradc check: sizes', () => {
     const dir = workspace({ 'ds102.formula': DS102 });
     const { out, io } = capture();
     expect(await main(['check', join(dir, 'ds102.formula'), '--dims', 'h=100000,m=100000'], io)).toBe(2);
-    expect(out.stderr).toContain('gradc: --dims: A would have 10000000000 entries; check works with at most 1000000 per variable');
+    expect(out.stderr).toContain(
+      'gradc: --dims: A would have 10000000000 entries; check works with at most 1000000 per variable',
+    );
   });
 });
 
@@ -78,7 +82,23 @@ describe('gradc fixtures', () => {
     const dir = workspace({ 'ds102.formula': DS102 });
     const run = async (name: string) => {
       const { io } = capture();
-      expect(await main(['fixtures', join(dir, 'ds102.formula'), '--seed', '9', '--count', '2', '--dims', 'h=2,m=3', '-o', join(dir, name)], io)).toBe(0);
+      expect(
+        await main(
+          [
+            'fixtures',
+            join(dir, 'ds102.formula'),
+            '--seed',
+            '9',
+            '--count',
+            '2',
+            '--dims',
+            'h=2,m=3',
+            '-o',
+            join(dir, name),
+          ],
+          io,
+        ),
+      ).toBe(0);
       return readFileSync(join(dir, name), 'utf8');
     };
     const first = await run('a.json');

@@ -71,13 +71,16 @@ describe('derive: signs and coefficients', () => {
 
 describe('derive: recognised forms', () => {
   it('a column softmax written out by hand becomes softmax (Domke, batched)', () => {
-    const d = derive('F : matrix(K, N)\nY : matrix(K, N)\nR = sum(log(ones(K)^T exp(F))) - sum(Y .* F)\ngrad R wrt F\n');
+    const d = derive(
+      'F : matrix(K, N)\nY : matrix(K, N)\nR = sum(log(ones(K)^T exp(F))) - sum(Y .* F)\ngrad R wrt F\n',
+    );
     expect(d.dR_dF).toBe('softmax(F) - Y');
   });
 });
 
 describe('derive: quotients that later factors cancel (simplify/rational.ts)', () => {
-  const CS230 = 'x, w : vector(n)\nb, y : scalar\nz = w^T x + b\nyhat = sigma(z)\nL = -(y log(yhat) + (1 - y) log(1 - yhat))\ngrad L wrt w, b, yhat, z\n';
+  const CS230 =
+    'x, w : vector(n)\nb, y : scalar\nz = w^T x + b\nyhat = sigma(z)\nL = -(y log(yhat) + (1 - y) log(1 - yhat))\ngrad L wrt w, b, yhat, z\n';
   const CS230_BATCH =
     'X : matrix(n, m)\nw : vector(n)\nb : scalar\ny : vector(m)\nz = w^T X + b\nyhat = sigma(z)\nJ = -1/m sum(y^T .* log(yhat) + (1 - y^T) .* log(1 - yhat))\ngrad J wrt w, z, yhat\n';
 
@@ -100,7 +103,9 @@ describe('derive: quotients that later factors cancel (simplify/rational.ts)', (
   });
 
   it('cancels against a definition without looking into it', () => {
-    const d = derive('z, y : scalar\nyhat = sigma(z)\nq = 1 - yhat\nL = -(y log(yhat) + (1 - y) log(q))\ngrad L wrt z, q\n');
+    const d = derive(
+      'z, y : scalar\nyhat = sigma(z)\nq = 1 - yhat\nL = -(y log(yhat) + (1 - y) log(q))\ngrad L wrt z, q\n',
+    );
     expect(d.dL_dz).toBe('yhat - y');
     expect(d.dL_dq).toBe('-(1 - y) / q');
   });
@@ -132,11 +137,15 @@ describe('derive: matrix functions as the Matrix Cookbook and Rasmussen & Willia
   });
 
   it('∂ aᵀ inv(X) b/∂X = -inv(X)^T a (inv(X) b)^T (Cookbook eq. 61), with inv(X) b a solve', () => {
-    expect(derive('X : matrix(n, n)\na, b : vector(n)\nL = a^T inv(X) b\ngrad L wrt X\n').dL_dX).toBe('-inv(X)^T a (inv(X) b)^T');
+    expect(derive('X : matrix(n, n)\na, b : vector(n)\nL = a^T inv(X) b\ngrad L wrt X\n').dL_dX).toBe(
+      '-inv(X)^T a (inv(X) b)^T',
+    );
   });
 
   it('∂ tr(A inv(X) B)/∂X = -(inv(X) B A inv(X))^T (Cookbook eq. 63): a product of transposes printed as the transpose of the product', () => {
-    expect(derive('A : matrix(m, n)\nB : matrix(n, m)\nX : matrix(n, n)\nf = tr(A inv(X) B)\ngrad f wrt X\n').df_dX).toBe('-(inv(X) B A inv(X))^T');
+    expect(
+      derive('A : matrix(m, n)\nB : matrix(n, m)\nX : matrix(n, n)\nf = tr(A inv(X) B)\ngrad f wrt X\n').df_dX,
+    ).toBe('-(inv(X) B A inv(X))^T');
   });
 
   it('the GP negative log marginal likelihood: 1/2 tr((inv(K) - α αᵀ) ∂K/∂θ) (R&W eq. 5.9), K symmetric', () => {

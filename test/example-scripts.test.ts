@@ -32,7 +32,7 @@ describe('examples/inf264_descent.ts: INF264 Homework 4 with the generated modul
   });
 });
 
-describe('examples/domke_momentum.ts: gradient descent with momentum on Domke\'s network', () => {
+describe("examples/domke_momentum.ts: gradient descent with momentum on Domke's network", () => {
   it('lowers the risk every epoch', () => {
     const risks = train(30);
     for (let i = 1; i < risks.length; i++) expect(risks[i]).toBeLessThan(risks[i - 1]!);
@@ -40,7 +40,7 @@ describe('examples/domke_momentum.ts: gradient descent with momentum on Domke\'s
   });
 });
 
-describe('examples/newton_logistic.ts: Newton\'s method with the generated LHess', () => {
+describe("examples/newton_logistic.ts: Newton's method with the generated LHess", () => {
   it('solves a positive definite system by Cholesky: [[4, 2], [2, 3]] p = (2, 1) gives p = (0.5, 0)', () => {
     const H = { rows: 2, cols: 2, data: Float64Array.of(4, 2, 2, 3) };
     expect(Array.from(choleskySolve(H, Float64Array.of(2, 1)))).toEqual([0.5, 0]);
@@ -76,7 +76,7 @@ describe('examples/newton_logistic.ts: Newton\'s method with the generated LHess
   });
 });
 
-describe('examples/cg_least_squares.ts: Newton-CG on DS 102\'s network with the generated LHvp', () => {
+describe("examples/cg_least_squares.ts: Newton-CG on DS 102's network with the generated LHvp", () => {
   it('truncated CG solves a positive definite system exactly in two steps: [[4, 1], [1, 3]] p = -(1, 2)', () => {
     const times = (d: Float64Array) => Float64Array.of(4 * d[0]! + d[1]!, d[0]! + 3 * d[1]!);
     const { p, iterations } = truncatedCg(times, Float64Array.of(1, 2), 1e-14, 10);
@@ -111,7 +111,10 @@ describe('examples/cg_least_squares.ts: Newton-CG on DS 102\'s network with the 
   });
 
   it('converges superlinearly: over the last five steps the ratio of successive gradient norms shrinks every step', () => {
-    const ratios = norms.slice(-6).slice(1).map((next, k) => next / norms[norms.length - 6 + k]!);
+    const ratios = norms
+      .slice(-6)
+      .slice(1)
+      .map((next, k) => next / norms[norms.length - 6 + k]!);
     for (let k = 1; k < ratios.length; k++) expect(ratios[k]!).toBeLessThan(ratios[k - 1]!);
     expect(ratios[ratios.length - 1]!).toBeLessThan(1e-3);
   });
@@ -137,7 +140,7 @@ describe('examples/gp_hyperparameters.ts: Gaussian-process hyperparameters by gr
   });
 });
 
-describe('examples/newton_softmax.ts: Newton\'s method on multinomial logistic regression, W (K x p) the variable', () => {
+describe("examples/newton_softmax.ts: Newton's method on multinomial logistic regression, W (K x p) the variable", () => {
   const iterates = newtonSoftmax();
   const norms = iterates.map((it) => it.gradientNorm);
 
@@ -154,7 +157,8 @@ describe('examples/newton_softmax.ts: Newton\'s method on multinomial logistic r
   });
 
   it('lowers the loss at every step above rounding level', () => {
-    for (let k = 1; k < iterates.length; k++) if (norms[k - 1]! > 1e-6) expect(iterates[k]!.loss).toBeLessThan(iterates[k - 1]!.loss);
+    for (let k = 1; k < iterates.length; k++)
+      if (norms[k - 1]! > 1e-6) expect(iterates[k]!.loss).toBeLessThan(iterates[k - 1]!.loss);
   });
 });
 

@@ -3,11 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compile.js';
 
-const examples = readdirSync('examples').filter((f) => f.endsWith('.formula')).sort();
+const examples = readdirSync('examples')
+  .filter((f) => f.endsWith('.formula'))
+  .sort();
 
 describe('generated/ holds the compiled examples, up to date', () => {
   it('has one module per example', () => {
-    const modules = readdirSync('generated').filter((f) => f.endsWith('.ts')).sort();
+    const modules = readdirSync('generated')
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     expect(modules).toEqual(examples.map((f) => f.replace(/\.formula$/, '.ts')));
   });
 

@@ -56,8 +56,14 @@ function pointImportsAtCheckout(code: string, dir: string): string {
     return path.startsWith('.') ? path : `./${path}`;
   };
   return code
-    .replace(/(from\s+|import\s*\(\s*)(['"])gradc\2/g, (_, keyword: string, quote: string) => `${keyword}${quote}${specifier(join(root, 'src/index.js'))}${quote}`)
-    .replace(/(from\s+|import\s*\(\s*)(['"])\.\/generated\//g, (_, keyword: string, quote: string) => `${keyword}${quote}${specifier(join(root, 'generated'))}/`);
+    .replace(
+      /(from\s+|import\s*\(\s*)(['"])gradc\2/g,
+      (_, keyword: string, quote: string) => `${keyword}${quote}${specifier(join(root, 'src/index.js'))}${quote}`,
+    )
+    .replace(
+      /(from\s+|import\s*\(\s*)(['"])\.\/generated\//g,
+      (_, keyword: string, quote: string) => `${keyword}${quote}${specifier(join(root, 'generated'))}/`,
+    );
 }
 
 /** TypeScript's complaints about each file, as `line:col message` (lines of the file as written). */
@@ -77,7 +83,11 @@ function typeCheck(files: readonly string[]): Map<string, string[]> {
   const byFile = new Map<string, string[]>();
   for (const file of files) {
     const source = program.getSourceFile(file)!;
-    const diagnostics = [...global, ...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+    const diagnostics = [
+      ...global,
+      ...program.getSyntacticDiagnostics(source),
+      ...program.getSemanticDiagnostics(source),
+    ];
     byFile.set(
       file,
       diagnostics.map((d) => {

@@ -15,11 +15,23 @@ import { initialState } from './share.js';
 
 // The fonts nearly every formula uses, fetched beside the worker rather than after the math arrives.
 for (const href of [mainFont, mathFont, size1Font]) {
-  document.head.append(Object.assign(document.createElement('link'), { rel: 'preload', as: 'font', type: 'font/woff2', crossOrigin: 'anonymous', href }));
+  document.head.append(
+    Object.assign(document.createElement('link'), {
+      rel: 'preload',
+      as: 'font',
+      type: 'font/woff2',
+      crossOrigin: 'anonymous',
+      href,
+    }),
+  );
 }
 
 const start = initialState();
-const state = { formula: start?.formula ?? DEFAULT_EXAMPLE.text, view: start?.view ?? 'plain', dims: { ...(start?.dims ?? {}) } } as const;
+const state = {
+  formula: start?.formula ?? DEFAULT_EXAMPLE.text,
+  view: start?.view ?? 'plain',
+  dims: { ...(start?.dims ?? {}) },
+} as const;
 const worker = new Worker(new URL('./math-worker.ts', import.meta.url), { type: 'module' });
 /** Replies that came before main.ts took over, in order. */
 const early: Reply[] = [];

@@ -114,8 +114,10 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
 
   for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
     tab.addEventListener('click', () => {
-      for (const t of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) t.setAttribute('aria-selected', String(t === tab));
-      for (const panel of document.querySelectorAll<HTMLElement>('[data-panel]')) panel.hidden = panel.dataset.panel !== tab.dataset.tab;
+      for (const t of document.querySelectorAll<HTMLButtonElement>('[role="tab"]'))
+        t.setAttribute('aria-selected', String(t === tab));
+      for (const panel of document.querySelectorAll<HTMLElement>('[data-panel]'))
+        panel.hidden = panel.dataset.panel !== tab.dataset.tab;
     });
   }
 
@@ -170,7 +172,16 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
     dimsForm.replaceChildren(
       ...used.map(([d, n]) => {
         const label = document.createElement('label');
-        label.append(`${d} `, Object.assign(document.createElement('input'), { type: 'number', name: d, min: '1', max: '1000', value: String(n) }));
+        label.append(
+          `${d} `,
+          Object.assign(document.createElement('input'), {
+            type: 'number',
+            name: d,
+            min: '1',
+            max: '1000',
+            value: String(n),
+          }),
+        );
         return label;
       }),
     );

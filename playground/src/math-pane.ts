@@ -39,7 +39,11 @@ export function showMath(reply: Extract<Reply, { kind: 'math' }>, editedAt: numb
   math.classList.remove('stale');
   const now = performance.now();
   const when =
-    editedAt !== undefined ? ` ${(now - editedAt).toFixed(0)} ms after the edit` : timings.firstMath === undefined ? ` ${now.toFixed(0)} ms after load` : '';
+    editedAt !== undefined
+      ? ` ${(now - editedAt).toFixed(0)} ms after the edit`
+      : timings.firstMath === undefined
+        ? ` ${now.toFixed(0)} ms after load`
+        : '';
   if (timings.firstMath === undefined) {
     timings.firstMath = now;
     void document.fonts.ready.then(() => (timings.firstMathInFonts = performance.now()));

@@ -40,7 +40,14 @@ async function answer(request: Request): Promise<void> {
   try {
     const dims = Object.fromEntries(Object.entries(request.dims).filter(([d]) => model.dims.includes(d)));
     const report = await checkModel(model, { dims, seed: request.seed, typeCheck: false }, generated);
-    post({ kind: 'check', id: request.id, table: formatCheckReport(report), ok: report.ok, dims: [...report.dims], workerMs: performance.now() - start });
+    post({
+      kind: 'check',
+      id: request.id,
+      table: formatCheckReport(report),
+      ok: report.ok,
+      dims: [...report.dims],
+      workerMs: performance.now() - start,
+    });
   } catch (e) {
     post({ kind: 'failure', id: request.id, stage: 'check', message: message(e) });
   }
@@ -48,5 +55,7 @@ async function answer(request: Request): Promise<void> {
 
 self.onmessage = (event: MessageEvent<Request>) => {
   latest = event.data;
-  void answer(event.data).catch((e: unknown) => post({ kind: 'failure', id: event.data.id, stage: 'code', message: message(e) }));
+  void answer(event.data).catch((e: unknown) =>
+    post({ kind: 'failure', id: event.data.id, stage: 'code', message: message(e) }),
+  );
 };

@@ -60,4 +60,9 @@ export type Reply =
       readonly workerMs: number;
     }
   /** A stage that failed for a reason other than the formula (a bug): shown, never swallowed. */
-  | { readonly kind: 'failure'; readonly id: number; readonly stage: 'math' | 'code' | 'check'; readonly message: string };
+  | {
+      readonly kind: 'failure';
+      readonly id: number;
+      readonly stage: 'math' | 'code' | 'check';
+      readonly message: string;
+    };

@@ -23,7 +23,11 @@ function parseState(json: string | null): PlaygroundState | undefined {
     if (typeof value.formula !== 'string') return undefined;
     const dims: Record<string, number> = {};
     for (const [d, n] of Object.entries(value.dims ?? {})) if (Number.isInteger(n) && n > 0) dims[d] = n;
-    return { formula: value.formula, view: VIEWS.includes(value.view as MathView) ? (value.view as MathView) : 'plain', dims };
+    return {
+      formula: value.formula,
+      view: VIEWS.includes(value.view as MathView) ? (value.view as MathView) : 'plain',
+      dims,
+    };
   } catch {
     return undefined;
   }

@@ -18,7 +18,8 @@ export function moduleDeclaration(code: string, fileName: string): string {
   });
   const problem = result.diagnostics?.[0];
   // A generated module that needs inference is a bug in the code generator, not in the formula.
-  if (problem !== undefined) throw new Error(`no declaration for ${fileName}: ${ts.flattenDiagnosticMessageText(problem.messageText, '\n')}`);
+  if (problem !== undefined)
+    throw new Error(`no declaration for ${fileName}: ${ts.flattenDiagnosticMessageText(problem.messageText, '\n')}`);
   return result.outputText;
 }
 

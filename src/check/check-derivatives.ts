@@ -55,11 +55,13 @@ function flatten(v: unknown): Float64Array {
   if (typeof v === 'number') return Float64Array.of(v);
   if (v instanceof Float64Array) return v;
   if (Array.isArray(v)) return Float64Array.from(v as number[]);
-  if (typeof v === 'object' && v !== null && 'data' in v) return Float64Array.from((v as { data: ArrayLike<number> }).data);
+  if (typeof v === 'object' && v !== null && 'data' in v)
+    return Float64Array.from((v as { data: ArrayLike<number> }).data);
   return Float64Array.from(toValue(v).flat());
 }
 
-const flatValue = (v: InputValue): Float64Array => (typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v.flat()));
+const flatValue = (v: InputValue): Float64Array =>
+  typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v.flat());
 
 /**
  * Entries in the order a block indexes them. A gradient is shaped like its variable and compared
@@ -116,14 +118,18 @@ function moduleValue(model: Model, name: string, x: ArrayLike<number>, dims: Rea
   const [rows, cols] = concreteShape(v.shape, dims);
   if (v.structure !== undefined) {
     const data = new Float64Array(rows * cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = (x[i * cols + j]! + x[j * cols + i]!) / 2;
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) data[i * cols + j] = (x[i * cols + j]! + x[j * cols + i]!) / 2;
     return { rows, cols, data };
   }
   return { rows, cols, data: x };
 }
 
 /** The inputs with some variables replaced. */
-function replaced(inputs: Readonly<Record<string, unknown>>, changes: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function replaced(
+  inputs: Readonly<Record<string, unknown>>,
+  changes: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const next = Object.create(null) as Record<string, unknown>;
   for (const k of Object.keys(inputs)) next[k] = inputs[k];
   for (const k of Object.keys(changes)) next[k] = changes[k];
@@ -152,7 +158,14 @@ function blockFunction(
     const [rows, cols] = valueShape(value);
     const x0 = order === 'vec' ? reorder(flatValue(value), rows, cols, 'vec') : flatValue(value);
     const entries = (x: Float64Array) => (order === 'vec' ? reorder(x, rows, cols, 'entries') : x);
-    return { x0, F: (x) => entriesOf(module(replaced(cx.inputs, { [wrt.name]: moduleValue(cx.model, wrt.name, entries(x), cx.dims) })), order) };
+    return {
+      x0,
+      F: (x) =>
+        entriesOf(
+          module(replaced(cx.inputs, { [wrt.name]: moduleValue(cx.model, wrt.name, entries(x), cx.dims) })),
+          order,
+        ),
+    };
   }
   const base = new ReferenceEvaluator({ values: cx.values, dims: cx.dims }).value(wrt.node);
   const [rows, cols] = [base.length, base[0]!.length];
@@ -160,12 +173,24 @@ function blockFunction(
   const overrides = (x: Float64Array) => new Map([[wrt.node.id, reshape(entries(x), base)]]);
   return {
     x0: entriesOf(base, order),
-    F: (x) => entriesOf(new ReferenceEvaluator({ values: cx.values, dims: cx.dims, overrides: overrides(x) }).value(node), order),
+    F: (x) =>
+      entriesOf(
+        new ReferenceEvaluator({ values: cx.values, dims: cx.dims, overrides: overrides(x) }).value(node),
+        order,
+      ),
   };
 }
 
 /** One block's row: J against F, or the mismatch of J's size. */
-function blockRow(cx: DerivativeContext, functionName: string, variable: string, what: string, F: BlockFunction, x0: Float64Array, actual: unknown): DerivativeRow {
+function blockRow(
+  cx: DerivativeContext,
+  functionName: string,
+  variable: string,
+  what: string,
+  F: BlockFunction,
+  x0: Float64Array,
+  actual: unknown,
+): DerivativeRow {
   const J = flatten(actual);
   const n = x0.length;
   const m = n === 0 ? 0 : J.length / n;
@@ -175,11 +200,21 @@ function blockRow(cx: DerivativeContext, functionName: string, variable: string,
   }
   const rng = mulberry32((cx.seed ^ hash(`${functionName} ${variable}`)) >>> 0);
   const shown = toValue(actual);
-  return { functionName, variable, what, check: checkBlock(F, x0, J, m, rng), shape: [shown.length, shown[0]?.length ?? 1] };
+  return {
+    functionName,
+    variable,
+    what,
+    check: checkBlock(F, x0, J, m, rng),
+    shape: [shown.length, shown[0]?.length ?? 1],
+  };
 }
 
 /** The rows of every gradient function. */
-export function gradientRows(cx: DerivativeContext, derived: readonly DerivedGradient[], results: ReadonlyMap<string, Record<string, unknown>>): DerivativeRow[] {
+export function gradientRows(
+  cx: DerivativeContext,
+  derived: readonly DerivedGradient[],
+  results: ReadonlyMap<string, Record<string, unknown>>,
+): DerivativeRow[] {
   const rows: DerivativeRow[] = [];
   for (const d of derived) {
     const fn = d.request.functionName;
@@ -220,7 +255,10 @@ function hvpDirection(cx: DerivativeContext, h: DerivedHigher): Map<string, Floa
  * The rows of every jacobian, hessian and hvp function: its value (to be compared with the
  * reference by the caller), its gradient blocks, and its Jacobian, Hessian or HVP blocks.
  */
-export function higherRows(cx: DerivativeContext, higher: readonly DerivedHigher[]): { values: HigherValue[]; rows: DerivativeRow[] } {
+export function higherRows(
+  cx: DerivativeContext,
+  higher: readonly DerivedHigher[],
+): { values: HigherValue[]; rows: DerivativeRow[] } {
   const values: HigherValue[] = [];
   const rows: DerivativeRow[] = [];
   for (const h of higher) {
@@ -233,7 +271,10 @@ export function higherRows(cx: DerivativeContext, higher: readonly DerivedHigher
       return argument;
     };
     const run = (inputs: Record<string, unknown>) =>
-      (direction === undefined ? cx.call(fn, inputs) : cx.call(fn, inputs, directionArgument(direction))) as Record<string, unknown>;
+      (direction === undefined ? cx.call(fn, inputs) : cx.call(fn, inputs, directionArgument(direction))) as Record<
+        string,
+        unknown
+      >;
     const result = run(replaced(cx.inputs, {}));
     values.push({ functionName: fn, actual: result.value, target: target.node });
     const forward = (inputs: Record<string, unknown>) => cx.call(cx.forward.get(target.name)!, inputs);
@@ -251,7 +292,8 @@ export function higherRows(cx: DerivativeContext, higher: readonly DerivedHigher
       rows.push(blockRow(cx, fn, `grad.${g.name}`, `d${target.name}/d${g.name}`, F, x0, grad[g.name]));
     }
     // The module's own gradient, moved: checked by the rows above.
-    const gradientOf = (name: string) => (inputs: Record<string, unknown>) => (run(inputs).grad as Record<string, unknown>)[name];
+    const gradientOf = (name: string) => (inputs: Record<string, unknown>) =>
+      (run(inputs).grad as Record<string, unknown>)[name];
     if (h.request.kind === 'hessian') {
       const hess = result.hess as Record<string, Record<string, unknown>>;
       for (const b of h.blocks) {
@@ -271,7 +313,12 @@ export function higherRows(cx: DerivativeContext, higher: readonly DerivedHigher
         const changes = Object.create(null) as Record<string, unknown>;
         for (const [name, v] of direction!) {
           const x = flatValue(cx.values.get(name)!);
-          changes[name] = moduleValue(cx.model, name, x.map((e, i) => e + t[0]! * v[i]!), cx.dims);
+          changes[name] = moduleValue(
+            cx.model,
+            name,
+            x.map((e, i) => e + t[0]! * v[i]!),
+            cx.dims,
+          );
         }
         return flatten(gradientOf(a)(replaced(cx.inputs, changes)));
       };

@@ -123,7 +123,8 @@ export function inferDomains(model: Model): Record<string, Domain> {
     if (old === undefined) return domain;
     const structures = [structureOf(old), structureOf(domain)];
     if (structures.includes('positive-definite')) return 'positive-definite';
-    if (structures.includes('invertible')) return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
+    if (structures.includes('invertible'))
+      return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
     return old;
   };
   // No prototype: a variable may be named constructor or __proto__.
@@ -164,7 +165,8 @@ function firstNotFinite(value: Value): { value: number; entry: NotFinite['entry'
   for (let i = 0; i < value.length; i++) {
     for (let j = 0; j < value[i]!.length; j++) {
       const x = value[i]![j]!;
-      if (!Number.isFinite(x)) return { value: x, entry: value.length === 1 && value[i]!.length === 1 ? undefined : { row: i, col: j } };
+      if (!Number.isFinite(x))
+        return { value: x, entry: value.length === 1 && value[i]!.length === 1 ? undefined : { row: i, col: j } };
     }
   }
   return undefined;
@@ -201,13 +203,24 @@ export function describeNotFinite(n: NotFinite): string {
  * report.ok; // true
  * ```
  */
-export async function checkModel(model: Model, options: CheckOptions = {}, generated?: GeneratedModule): Promise<CheckReport> {
+export async function checkModel(
+  model: Model,
+  options: CheckOptions = {},
+  generated?: GeneratedModule,
+): Promise<CheckReport> {
   const derivatives = differentiate(model);
-  const module = generated ?? (await generate(model, derivatives, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula' }));
+  const module =
+    generated ??
+    (await generate(model, derivatives, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula' }));
   const typeChecked = options.typeCheck ?? true;
   const typeErrors = typeChecked ? typeCheckModule(module.code) : [];
   const exports = await loadModule(module.code);
-  return checkExports(model, exports, module.manifest, options, { derived: derivatives.gradients, higher: derivatives.higher, typeErrors, typeChecked });
+  return checkExports(model, exports, module.manifest, options, {
+    derived: derivatives.gradients,
+    higher: derivatives.higher,
+    typeErrors,
+    typeChecked,
+  });
 }
 
 /**
@@ -219,7 +232,12 @@ export function checkExports(
   exports: Readonly<Record<string, unknown>>,
   manifest: ModuleManifest,
   options: CheckOptions = {},
-  known: { derived?: readonly DerivedGradient[]; higher?: readonly DerivedHigher[]; typeErrors?: readonly string[]; typeChecked?: boolean } = {},
+  known: {
+    derived?: readonly DerivedGradient[];
+    higher?: readonly DerivedHigher[];
+    typeErrors?: readonly string[];
+    typeChecked?: boolean;
+  } = {},
 ): CheckReport {
   const derivatives = known.derived === undefined || known.higher === undefined ? differentiate(model) : undefined;
   const derived = known.derived ?? derivatives!.gradients;
@@ -244,15 +262,24 @@ export function checkExports(
   }
   const { rows, notFinite } = found;
   // Every function of the module must have been compared: a report without rows proves nothing.
-  const functions = [...manifest.definitions, ...manifest.gradients, ...manifest.higher].map((f) => f.functionName).filter(wanted(options));
+  const functions = [...manifest.definitions, ...manifest.gradients, ...manifest.higher]
+    .map((f) => f.functionName)
+    .filter(wanted(options));
   const unchecked = functions.filter((f) => !rows.some((r) => r.functionName === f && r.skipped === undefined));
-  const ok = typeErrors.length === 0 && rows.length > 0 && unchecked.length === 0 && rows.every((r) => r.pass) && notFinite === undefined;
+  const ok =
+    typeErrors.length === 0 &&
+    rows.length > 0 &&
+    unchecked.length === 0 &&
+    rows.every((r) => r.pass) &&
+    notFinite === undefined;
   const symmetric = new Set(model.variables.filter((v) => v.structure === 'symmetric').map((v) => v.name));
   const structuredMatrices = [
     ...Object.entries(domains).flatMap(([name, d]) => {
       const structure = structureOf(d);
       if (structure === undefined) return [];
-      return [`${name} ${symmetric.has(name) && structure === 'invertible' ? 'symmetric, diagonally dominant' : MATRIX_DOMAINS[structure]}`];
+      return [
+        `${name} ${symmetric.has(name) && structure === 'invertible' ? 'symmetric, diagonally dominant' : MATRIX_DOMAINS[structure]}`,
+      ];
     }),
     ...[...symmetric]
       .filter((name) => {
@@ -301,7 +328,10 @@ function checkAt(
     const base = toValue(call(fn, inputs)).flat();
     // And the rounding of the value itself: a few ε of its largest entry.
     let most = 4 * Number.EPSILON * base.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    for (const at of nudged) toValue(call(fn, at)).flat().forEach((x, i) => (most = Math.max(most, Math.abs(x - base[i]!))));
+    for (const at of nudged)
+      toValue(call(fn, at))
+        .flat()
+        .forEach((x, i) => (most = Math.max(most, Math.abs(x - base[i]!))));
     const allowance = Number.isFinite(most) ? VALUE_SAFETY * most : 0;
     sensitivity.set(definition, allowance);
     return allowance;
@@ -311,7 +341,14 @@ function checkAt(
     const comparison = compareValues(actual, expected, { noise: allowance });
     const measured = compareValues(actual, expected);
     const pass = comparison.mismatch === undefined && comparison.maxRel <= tol;
-    rows.push({ functionName, variable: 'value', comparison, measured: { maxAbs: measured.maxAbs, maxRel: measured.maxRel }, allowance, pass });
+    rows.push({
+      functionName,
+      variable: 'value',
+      comparison,
+      measured: { maxAbs: measured.maxAbs, maxRel: measured.maxRel },
+      allowance,
+      pass,
+    });
   };
   let notFinite: Omit<NotFinite, 'seeds'> | undefined;
   for (const d of model.definitions) {
@@ -328,15 +365,36 @@ function checkAt(
     const node = model.definitions.find((d) => d.name === definition)!.node;
     valueRow(functionName, definition, toValue(call(functionName, inputs)), reference.value(node));
     if (!differenced.has(definition)) continue;
-    const slope = slopeCheck(model, node, (at) => call(functionName, at), values, dims, seed, sensitivityOf(definition));
+    const slope = slopeCheck(
+      model,
+      node,
+      (at) => call(functionName, at),
+      values,
+      dims,
+      seed,
+      sensitivityOf(definition),
+    );
     if (slope.pass) continue;
     const last = rows.pop()!;
     const mismatch = `its slope along a random direction differs from the reference's by ${slope.error.toExponential(2)} (allowed ${slope.allowance.toExponential(2)})`;
-    rows.push({ ...last, comparison: { ...last.comparison, mismatch: last.comparison.mismatch ?? mismatch }, pass: false });
+    rows.push({
+      ...last,
+      comparison: { ...last.comparison, mismatch: last.comparison.mismatch ?? mismatch },
+      pass: false,
+    });
   }
-  const cx: DerivativeContext = { model, call, inputs, values, dims, seed, forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])) };
+  const cx: DerivativeContext = {
+    model,
+    call,
+    inputs,
+    values,
+    dims,
+    seed,
+    forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])),
+  };
   const results = new Map<string, Record<string, unknown>>();
-  for (const g of manifest.gradients.filter((x) => derived.some((d) => d.request.functionName === x.functionName))) results.set(g.functionName, call(g.functionName, inputs) as Record<string, unknown>);
+  for (const g of manifest.gradients.filter((x) => derived.some((d) => d.request.functionName === x.functionName)))
+    results.set(g.functionName, call(g.functionName, inputs) as Record<string, unknown>);
   const derivativeRows: DerivativeRow[] = [];
   for (const d of derived) {
     const fn = d.request.functionName;
@@ -348,7 +406,8 @@ function checkAt(
   }
   for (const one of higher) {
     const h = higherRows(cx, [one]);
-    for (const v of h.values) valueRow(v.functionName, one.request.target.name, toValue(v.actual), reference.value(v.target));
+    for (const v of h.values)
+      valueRow(v.functionName, one.request.target.name, toValue(v.actual), reference.value(v.target));
     for (const r of h.rows) {
       derivativeRows.push(r);
       rows.push(derivativeRow(r));
@@ -359,8 +418,15 @@ function checkAt(
     const bad = r.check?.notFinite;
     if (bad === undefined) continue;
     const [rowsOf, cols] = r.shape ?? [1, 1];
-    const entry = bad.where === 'differences' || rowsOf * cols === 1 ? undefined : { row: Math.floor(bad.entry / cols), col: bad.entry % cols };
-    notFinite = { what: bad.where === 'derivative' ? r.what : `${r.what} by finite differences`, value: bad.value, entry };
+    const entry =
+      bad.where === 'differences' || rowsOf * cols === 1
+        ? undefined
+        : { row: Math.floor(bad.entry / cols), col: bad.entry % cols };
+    notFinite = {
+      what: bad.where === 'derivative' ? r.what : `${r.what} by finite differences`,
+      value: bad.value,
+      entry,
+    };
   }
   return { rows, notFinite };
 }
@@ -396,7 +462,15 @@ function nudge(model: Model, values: ReadonlyMap<string, InputValue>, rng: () =>
 function derivativeRow(r: DerivativeRow): CheckRow {
   const none: Comparison = { maxAbs: 0, maxRel: 0, worst: undefined, mismatch: undefined };
   if (r.check === undefined) {
-    return { functionName: r.functionName, variable: r.variable, comparison: none, measured: none, allowance: 0, pass: true, skipped: r.skipped ?? 'not checked' };
+    return {
+      functionName: r.functionName,
+      variable: r.variable,
+      comparison: none,
+      measured: none,
+      allowance: 0,
+      pass: true,
+      skipped: r.skipped ?? 'not checked',
+    };
   }
   const c = r.check;
   const bad = c.notFinite;
@@ -408,7 +482,12 @@ function derivativeRow(r: DerivativeRow): CheckRow {
         ? `not finite: ${bad.value} at entry (${Math.floor(bad.entry / (r.shape?.[1] ?? 1))}, ${bad.entry % (r.shape?.[1] ?? 1)})`
         : 'not finite: the finite differences');
   const relative = c.scale > 0 ? c.error / c.scale : c.error === 0 ? 0 : Infinity;
-  const comparison: Comparison = { maxAbs: Math.max(0, c.error - c.allowance), maxRel: relative, worst: undefined, mismatch };
+  const comparison: Comparison = {
+    maxAbs: Math.max(0, c.error - c.allowance),
+    maxRel: relative,
+    worst: undefined,
+    mismatch,
+  };
   return {
     functionName: r.functionName,
     variable: r.variable,
@@ -447,18 +526,26 @@ export function formatCheckReport(report: CheckReport): string {
   const dims = [...report.dims].map(([d, n]) => `${d}=${n}`).join(', ');
   lines.push(`dimensions: ${dims === '' ? '(none)' : dims}; seed ${report.seed}`);
   if (report.structuredMatrices.length > 0) lines.push(`sampled: ${report.structuredMatrices.join(', ')}`);
-  lines.push(`tolerance: values within relative error ${report.tol === 0 ? '0' : report.tol.toExponential()} beyond their rounding; derivatives within their allowance`);
+  lines.push(
+    `tolerance: values within relative error ${report.tol === 0 ? '0' : report.tol.toExponential()} beyond their rounding; derivatives within their allowance`,
+  );
   for (const e of report.typeErrors) lines.push(`type error in the generated module: ${e}`);
   const header = ['function', 'variable', 'probes', 'error', 'rel error', 'allowance', 'result'];
   const body = report.rows.map((r) => [
     r.functionName,
     r.variable,
-    r.probes === undefined || r.probes.count === 0 ? '-' : `${r.probes.count} ${r.probes.method === 'entries' ? (r.probes.count === 1 ? 'entry' : 'entries') : 'directions'}`,
+    r.probes === undefined || r.probes.count === 0
+      ? '-'
+      : `${r.probes.count} ${r.probes.method === 'entries' ? (r.probes.count === 1 ? 'entry' : 'entries') : 'directions'}`,
     measuredErrors(r) ? scientific(r.measured.maxAbs) : '-',
     measuredErrors(r) ? scientific(r.measured.maxRel) : '-',
     // Left empty for a skipped row: nothing was compared, so nothing was allowed.
     r.skipped === undefined ? scientific(r.allowance) : '',
-    r.skipped !== undefined ? `skipped (${r.skipped})` : r.pass ? 'pass' : `FAIL${r.comparison.mismatch !== undefined ? ` (${r.comparison.mismatch})` : ''}`,
+    r.skipped !== undefined
+      ? `skipped (${r.skipped})`
+      : r.pass
+        ? 'pass'
+        : `FAIL${r.comparison.mismatch !== undefined ? ` (${r.comparison.mismatch})` : ''}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
@@ -467,7 +554,11 @@ export function formatCheckReport(report: CheckReport): string {
   const skipped = report.rows.filter((r) => r.skipped !== undefined).length;
   const checked = report.rows.length - skipped;
   if (report.notFinite !== undefined) lines.push(describeNotFinite(report.notFinite));
-  lines.push(report.ok ? `all ${checked} checks passed${skipped > 0 ? `; ${skipped} not checked` : ''}` : `${failed} of ${report.rows.length} checks failed${report.typeErrors.length > 0 ? '; the module does not type-check' : ''}`);
+  lines.push(
+    report.ok
+      ? `all ${checked} checks passed${skipped > 0 ? `; ${skipped} not checked` : ''}`
+      : `${failed} of ${report.rows.length} checks failed${report.typeErrors.length > 0 ? '; the module does not type-check' : ''}`,
+  );
   return lines.join('\n');
 }
 

@@ -75,19 +75,34 @@ export async function makeFixtures(model: Model, options: FixtureOptions = {}): 
     const call = (name: string) => (exports[name] as (i: unknown) => unknown)(inputs);
     // Built with fromEntries: a name may be __proto__, which an assignment would not store.
     const shownInputs: Record<string, unknown> = Object.fromEntries(
-      model.variables.map((v) => [v.name, toJson(inputs[v.name] instanceof Array ? Float64Array.from(inputs[v.name] as number[]) : inputs[v.name])]),
+      model.variables.map((v) => [
+        v.name,
+        toJson(inputs[v.name] instanceof Array ? Float64Array.from(inputs[v.name] as number[]) : inputs[v.name]),
+      ]),
     );
-    const definitionValues: Record<string, unknown> = Object.fromEntries(module.manifest.definitions.map((d) => [d.definition, toJson(call(d.functionName))]));
+    const definitionValues: Record<string, unknown> = Object.fromEntries(
+      module.manifest.definitions.map((d) => [d.definition, toJson(call(d.functionName))]),
+    );
     const gradients: Record<string, Record<string, unknown>> = {};
     for (const g of module.manifest.gradients) {
       const result = call(g.functionName) as Record<string, unknown>;
       gradients[g.functionName] = Object.fromEntries(['value', ...g.wrt].map((key) => [key, toJson(result[key])]));
     }
-    const higher = { jacobian: {} as Record<string, unknown>, hessian: {} as Record<string, unknown>, hvp: {} as Record<string, unknown> };
+    const higher = {
+      jacobian: {} as Record<string, unknown>,
+      hessian: {} as Record<string, unknown>,
+      hvp: {} as Record<string, unknown>,
+    };
     for (const h of module.manifest.higher) {
       const direction = h.kind === 'hvp' ? randomDirection(model, h.wrt, dims, rng) : undefined;
-      const result = (exports[h.functionName] as (...a: unknown[]) => unknown)(inputs, ...(direction === undefined ? [] : [direction])) as Record<string, unknown>;
-      higher[h.kind][h.functionName] = { ...(direction === undefined ? {} : { v: jsonTree(direction) }), ...(jsonTree(result) as Record<string, unknown>) };
+      const result = (exports[h.functionName] as (...a: unknown[]) => unknown)(
+        inputs,
+        ...(direction === undefined ? [] : [direction]),
+      ) as Record<string, unknown>;
+      higher[h.kind][h.functionName] = {
+        ...(direction === undefined ? {} : { v: jsonTree(direction) }),
+        ...(jsonTree(result) as Record<string, unknown>),
+      };
     }
     cases.push({
       inputs: shownInputs,
@@ -110,7 +125,12 @@ function jsonTree(v: unknown): unknown {
 }
 
 /** A direction for an HVP: entries in [-1, 1], shaped like each wrt variable, as module inputs. */
-function randomDirection(model: Model, wrt: readonly string[], dims: ReadonlyMap<string, number>, rng: () => number): Record<string, unknown> {
+function randomDirection(
+  model: Model,
+  wrt: readonly string[],
+  dims: ReadonlyMap<string, number>,
+  rng: () => number,
+): Record<string, unknown> {
   const direction: Record<string, unknown> = {};
   for (const name of wrt) {
     const v = model.variables.find((x) => x.name === name)!;
@@ -121,7 +141,12 @@ function randomDirection(model: Model, wrt: readonly string[], dims: ReadonlyMap
       const n = size(v.shape.rows);
       for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) data[i * n + j] = data[j * n + i]!;
     }
-    direction[name] = v.kind === 'scalar' ? data[0]! : v.kind === 'vector' ? data : { rows: size(v.shape.rows), cols: size(v.shape.cols), data };
+    direction[name] =
+      v.kind === 'scalar'
+        ? data[0]!
+        : v.kind === 'vector'
+          ? data
+          : { rows: size(v.shape.rows), cols: size(v.shape.cols), data };
   }
   return direction;
 }

@@ -73,7 +73,12 @@ export function checkGradients(model: Model, options: GradientCheckOptions = {})
       const result = d.results[k]!;
       const value = analytic.value(result.node);
       const numeric = w.isVariable
-        ? numericGradient(alongSymmetric(model, w.name, (values) => evaluateScalar(target, { values, dims })), inputs, w.name, difference)
+        ? numericGradient(
+            alongSymmetric(model, w.name, (values) => evaluateScalar(target, { values, dims })),
+            inputs,
+            w.name,
+            difference,
+          )
         : // An intermediate value: perturb the node itself wherever the forward uses it.
           centralDifferences(
             (v) => evaluateScalar(target, { values: inputs, dims, overrides: new Map([[w.node.id, v]]) }),
@@ -86,7 +91,10 @@ export function checkGradients(model: Model, options: GradientCheckOptions = {})
         wrt: w.name,
         analytic: value,
         numeric,
-        comparison: compareValues(value, numeric, { noise, ...(options.floor === undefined ? {} : { floor: options.floor }) }),
+        comparison: compareValues(value, numeric, {
+          noise,
+          ...(options.floor === undefined ? {} : { floor: options.floor }),
+        }),
       });
     });
   }

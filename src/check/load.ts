@@ -32,7 +32,10 @@ export function typeCheckModule(code: string, fileName = 'module.ts'): string[] 
   try {
     return project.getPreEmitDiagnostics().map((d) => {
       const start = d.getStart();
-      const where = start === undefined ? '' : `${file.getLineAndColumnAtPos(start).line}:${file.getLineAndColumnAtPos(start).column} `;
+      const where =
+        start === undefined
+          ? ''
+          : `${file.getLineAndColumnAtPos(start).line}:${file.getLineAndColumnAtPos(start).column} `;
       const text = d.getMessageText();
       return `${where}${typeof text === 'string' ? text : text.getMessageText()}`;
     });
@@ -46,5 +49,8 @@ export async function loadModule(code: string): Promise<Record<string, unknown>>
   const js = ts.transpileModule(code, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
   }).outputText;
-  return (await import(`data:text/javascript;base64,${Buffer.from(js, 'utf8').toString('base64')}`)) as Record<string, unknown>;
+  return (await import(`data:text/javascript;base64,${Buffer.from(js, 'utf8').toString('base64')}`)) as Record<
+    string,
+    unknown
+  >;
 }

@@ -83,7 +83,8 @@ export interface Comparison {
   /** Largest |actual − expected| / max(|actual|, |expected|, floor) (see CompareOptions). */
   readonly maxRel: number;
   /** Where maxRel is reached. */
-  readonly worst: { readonly row: number; readonly col: number; readonly actual: number; readonly expected: number } | undefined;
+  readonly worst:
+    { readonly row: number; readonly col: number; readonly actual: number; readonly expected: number } | undefined;
   /**
    * Shapes differ, or an entry is NaN or infinite in either (`not finite: NaN at entry (0, 1)`
    * when both are, `not finite at entry (0, 1): NaN vs 0.5` when they differ).
@@ -117,7 +118,12 @@ export function compareValues(actual: Value, expected: Value, options: CompareOp
   const [ra, ca] = shapeOf(actual);
   const [re, ce] = shapeOf(expected);
   if (ra !== re || ca !== ce) {
-    return { maxAbs: Infinity, maxRel: Infinity, worst: undefined, mismatch: `shapes differ: ${ra}x${ca} vs ${re}x${ce}` };
+    return {
+      maxAbs: Infinity,
+      maxRel: Infinity,
+      worst: undefined,
+      mismatch: `shapes differ: ${ra}x${ca} vs ${re}x${ce}`,
+    };
   }
   let maxAbs = 0;
   let maxRel = 0;
@@ -130,7 +136,9 @@ export function compareValues(actual: Value, expected: Value, options: CompareOp
       // NaN and infinities are not close to anything, not even to themselves: a check that
       // let NaN agree with NaN would pass a formula evaluated outside its domain.
       if (!Number.isFinite(a) || !Number.isFinite(e)) {
-        mismatch ??= Object.is(a, e) ? `not finite: ${a} at entry (${i}, ${j})` : `not finite at entry (${i}, ${j}): ${a} vs ${e}`;
+        mismatch ??= Object.is(a, e)
+          ? `not finite: ${a} at entry (${i}, ${j})`
+          : `not finite at entry (${i}, ${j}): ${a} vs ${e}`;
         continue;
       }
       const abs = a === e ? 0 : Math.max(0, Math.abs(a - e) - noise);

@@ -135,7 +135,16 @@ function firstNotFinite(a: ArrayLike<number>): number {
  * |(D₊ − D₋)(h/2) − (D₊ − D₋)(h)/2| cancels that and is left with the jump of F' when a kink
  * lies near x (where no step size agrees with a one-sided derivative).
  */
-function runProbe(F: BlockFunction, f0: ArrayLike<number>, noise: Float64Array, J: ArrayLike<number>, m: number, n: number, x0: Float64Array, probe: Probe) {
+function runProbe(
+  F: BlockFunction,
+  f0: ArrayLike<number>,
+  noise: Float64Array,
+  J: ArrayLike<number>,
+  m: number,
+  n: number,
+  x0: Float64Array,
+  probe: Probe,
+) {
   const { v, step } = probe;
   const at = (t: number) => {
     const x = new Float64Array(n);
@@ -148,14 +157,23 @@ function runProbe(F: BlockFunction, f0: ArrayLike<number>, noise: Float64Array, 
   let notFinite: number | undefined;
   let error = 0;
   for (let i = 0; i < m; i++) {
-    const [d1, d2, d3] = points.map(([up, down], k) => (up[i]! - down[i]!) / ((2 * step) / 2 ** k)) as [number, number, number];
+    const [d1, d2, d3] = points.map(([up, down], k) => (up[i]! - down[i]!) / ((2 * step) / 2 ** k)) as [
+      number,
+      number,
+      number,
+    ];
     const r1 = (4 * d2 - d1) / 3;
     const numeric = (4 * d3 - d2) / 3;
     let size = Math.abs(f0[i]!);
     for (const [up, down] of points) size = Math.max(size, Math.abs(up[i]!), Math.abs(down[i]!));
     const rounding = (8 * Math.max(ROUNDING * Number.EPSILON * size, 2 * noise[i]!)) / step;
-    const [[up1, down1], [up2, down2]] = points as [[ArrayLike<number>, ArrayLike<number>], [ArrayLike<number>, ArrayLike<number>]];
-    const kink = Math.abs((up2[i]! - 2 * f0[i]! + down2[i]!) / (step / 2) - (up1[i]! - 2 * f0[i]! + down1[i]!) / (2 * step));
+    const [[up1, down1], [up2, down2]] = points as [
+      [ArrayLike<number>, ArrayLike<number>],
+      [ArrayLike<number>, ArrayLike<number>],
+    ];
+    const kink = Math.abs(
+      (up2[i]! - 2 * f0[i]! + down2[i]!) / (step / 2) - (up1[i]! - 2 * f0[i]! + down1[i]!) / (2 * step),
+    );
     estimate[i] = Math.abs(numeric - r1) + rounding + kink;
     if (notFinite === undefined && !Number.isFinite(numeric + estimate[i]!)) notFinite = i;
     error += (analytic[i]! - numeric) ** 2;
@@ -200,7 +218,16 @@ export function checkBlock(F: BlockFunction, x0: Float64Array, J: ArrayLike<numb
   const n = x0.length;
   const method = n <= ENTRYWISE_COLUMNS ? 'entries' : 'directions';
   const bad = firstNotFinite(J);
-  if (bad >= 0) return { error: NaN, allowance: 0, scale: NaN, probes: 0, method, notFinite: { where: 'derivative', value: J[bad]!, entry: bad }, pass: false };
+  if (bad >= 0)
+    return {
+      error: NaN,
+      allowance: 0,
+      scale: NaN,
+      probes: 0,
+      method,
+      notFinite: { where: 'derivative', value: J[bad]!, entry: bad },
+      pass: false,
+    };
   const f0 = F(x0);
   const noise = roundingNoise(F, f0, x0, rng);
   let worst = { error: 0, allowance: 0, scale: 0, ratio: -1 };
@@ -208,10 +235,25 @@ export function checkBlock(F: BlockFunction, x0: Float64Array, J: ArrayLike<numb
   for (const probe of list) {
     const r = runProbe(F, f0, noise, J, m, n, x0, probe);
     if (r.notFinite !== undefined) {
-      return { error: NaN, allowance: 0, scale: r.scale, probes: list.length, method, notFinite: { where: 'differences', value: NaN, entry: r.notFinite }, pass: false };
+      return {
+        error: NaN,
+        allowance: 0,
+        scale: r.scale,
+        probes: list.length,
+        method,
+        notFinite: { where: 'differences', value: NaN, entry: r.notFinite },
+        pass: false,
+      };
     }
     const ratio = r.error === 0 ? 0 : r.error / r.allowance;
     if (ratio > worst.ratio) worst = { ...r, ratio };
   }
-  return { error: worst.error, allowance: worst.allowance, scale: worst.scale, probes: list.length, method, pass: worst.ratio <= 1 };
+  return {
+    error: worst.error,
+    allowance: worst.allowance,
+    scale: worst.scale,
+    probes: list.length,
+    method,
+    pass: worst.ratio <= 1,
+  };
 }

@@ -67,7 +67,10 @@ export function randomDims(model: Model, overrides: Readonly<Record<string, numb
 export type Domain = ArgumentDomain | readonly [number, number];
 
 /** What `check` says of a matrix sampled with a structure (the line `sampled: K diagonally dominant`). */
-export const MATRIX_DOMAINS = { invertible: 'diagonally dominant', 'positive-definite': 'symmetric positive definite' } as const;
+export const MATRIX_DOMAINS = {
+  invertible: 'diagonally dominant',
+  'positive-definite': 'symmetric positive definite',
+} as const;
 
 /** A domain that gives a square matrix a structure. */
 export type MatrixDomain = keyof typeof MATRIX_DOMAINS;
@@ -139,7 +142,14 @@ export function randomInputs(
       continue;
     }
     const structure = v.kind === 'matrix' && rows === cols ? structureOf(domain) : undefined;
-    values.set(v.name, v.kind === 'scalar' ? sample(domain, rng) : structure !== undefined ? squareMatrix(structure, rows, rng) : tabulate(rows, cols, () => sample(domain, rng)));
+    values.set(
+      v.name,
+      v.kind === 'scalar'
+        ? sample(domain, rng)
+        : structure !== undefined
+          ? squareMatrix(structure, rows, rng)
+          : tabulate(rows, cols, () => sample(domain, rng)),
+    );
   }
   return values;
 }
@@ -151,7 +161,10 @@ export function randomInputs(
  */
 function structuredMatrix(structure: 'symmetric' | 'spd', domain: Domain, n: number, rng: Rng): number[][] {
   if (structure === 'spd') return squareMatrix('positive-definite', n, rng);
-  const m = domain === 'invertible' || domain === 'positive-definite' ? squareMatrix(domain, n, rng) : tabulate(n, n, () => sample(domain, rng));
+  const m =
+    domain === 'invertible' || domain === 'positive-definite'
+      ? squareMatrix(domain, n, rng)
+      : tabulate(n, n, () => sample(domain, rng));
   return m.map((row, i) => row.map((x, j) => (j < i ? m[j]![i]! : x)));
 }
 

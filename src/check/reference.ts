@@ -72,7 +72,10 @@ export function broadcastTo(v: Value, rows: number, cols: number): Value {
   throw new EvaluationError(`cannot broadcast ${r}x${c} to ${rows}x${cols}`);
 }
 
-const map = (f: (x: number) => number) => (x: Value): Value => math.map(x, f) as Value;
+const map =
+  (f: (x: number) => number) =>
+  (x: Value): Value =>
+    math.map(x, f) as Value;
 
 /**
  * An elementwise function as its table entry's `reference` says: a mathjs scalar function by
@@ -277,6 +280,7 @@ export function evaluateNodes(nodes: readonly Node[], env: Env): Value[] {
 /** The value of a scalar node as a number. */
 export function evaluateScalar(node: Node, env: Env): number {
   const v = new ReferenceEvaluator(env).value(node);
-  if (v.length !== 1 || v[0]!.length !== 1) throw new EvaluationError(`expected a scalar, got ${v.length}x${v[0]!.length}`);
+  if (v.length !== 1 || v[0]!.length !== 1)
+    throw new EvaluationError(`expected a scalar, got ${v.length}x${v[0]!.length}`);
   return v[0]![0]!;
 }

@@ -6,7 +6,11 @@ import { dimSize, type InputValue, type Value } from './reference.js';
 export type ModuleValue = number | Float64Array | { rows: number; cols: number; data: Float64Array };
 
 /** The argument object of a generated function: every variable, and every dimension as a number. */
-export function moduleInputs(model: Model, values: ReadonlyMap<string, InputValue>, dims: ReadonlyMap<string, number>): Record<string, unknown> {
+export function moduleInputs(
+  model: Model,
+  values: ReadonlyMap<string, InputValue>,
+  dims: ReadonlyMap<string, number>,
+): Record<string, unknown> {
   const inputs: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [d, size] of dims) inputs[d] = size;
   for (const v of model.variables) {

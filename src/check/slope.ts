@@ -56,7 +56,11 @@ export function slopeCheck(
     const rows = typeof x === 'number' ? [[x]] : x;
     const step = rows.map((row) => row.map((e) => (rng() < 0.5 ? -1 : 1) * STEP * Math.max(1, Math.abs(e))));
     // A symmetric matrix moves along a symmetric direction (the module accepts only symmetric ones).
-    if (v.structure !== undefined) step.forEach((row, i) => row.forEach((_, j) => j < i && (row[j] = step[j]![i]!)));
+    if (v.structure !== undefined) {
+      step.forEach((row, i) => {
+        for (let j = 0; j < i; j++) row[j] = step[j]![i]!;
+      });
+    }
     const moved = (sign: number) => rows.map((row, i) => row.map((e, j) => e + sign * step[i]![j]!));
     plus.set(v.name, typeof x === 'number' ? moved(1)[0]![0]! : moved(1));
     minus.set(v.name, typeof x === 'number' ? moved(-1)[0]![0]! : moved(-1));

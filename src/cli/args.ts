@@ -17,7 +17,13 @@ const HELP: OptionSpecs = { help: { type: 'boolean', short: 'h' } };
 const DIMS_SEED: OptionSpecs = { dims: { type: 'string', multiple: true }, seed: { type: 'string' } };
 
 const COMMAND_OPTIONS: Readonly<Record<CommandName, OptionSpecs>> = {
-  compile: { ...HELP, output: { type: 'string', short: 'o' }, dts: { type: 'boolean' }, js: { type: 'boolean' }, watch: { type: 'boolean' } },
+  compile: {
+    ...HELP,
+    output: { type: 'string', short: 'o' },
+    dts: { type: 'boolean' },
+    js: { type: 'boolean' },
+    watch: { type: 'boolean' },
+  },
   latex: { ...HELP, steps: { type: 'boolean' }, shapes: { type: 'boolean' }, layout: { type: 'string' } },
   derive: { ...HELP, json: { type: 'boolean' } },
   check: { ...HELP, ...DIMS_SEED, tol: { type: 'string' }, json: { type: 'boolean' } },
@@ -52,7 +58,12 @@ export interface CommandOptions {
 export type CommandLine =
   | { readonly kind: 'help'; readonly command: CommandName | undefined }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly command: CommandName; readonly files: readonly string[]; readonly options: CommandOptions };
+  | {
+      readonly kind: 'run';
+      readonly command: CommandName;
+      readonly files: readonly string[];
+      readonly options: CommandOptions;
+    };
 
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [first, ...rest] = argv;
@@ -61,7 +72,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (first === 'help') {
     const [topic, ...more] = rest;
     if (topic === undefined) return { kind: 'help', command: undefined };
-    if (!isCommandName(topic) || more.length > 0) throw new UsageError(`help takes one command: ${COMMAND_NAMES.join(', ')}`);
+    if (!isCommandName(topic) || more.length > 0)
+      throw new UsageError(`help takes one command: ${COMMAND_NAMES.join(', ')}`);
     return { kind: 'help', command: topic };
   }
   if (first.startsWith('-') && first !== '-') {
@@ -78,7 +90,8 @@ function parseCommand(command: CommandName, args: readonly string[]): CommandLin
   if (command === 'compile') {
     if (positionals.length === 0) throw new UsageError('compile takes at least one formula file', command);
   } else if (command === 'lsp') {
-    if (positionals.length > 0) throw new UsageError('lsp takes no files: the editor sends them over the protocol', command);
+    if (positionals.length > 0)
+      throw new UsageError('lsp takes no files: the editor sends them over the protocol', command);
   } else if (positionals.length !== 1) {
     throw new UsageError(`${command} takes one formula file`, command);
   }
@@ -107,14 +120,24 @@ function layoutOption(value: string | undefined, command: CommandName): 'numerat
 
 type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-function strictParse(args: readonly string[], options: OptionSpecs, command: CommandName | undefined): { values: ParsedValues; positionals: string[] } {
+function strictParse(
+  args: readonly string[],
+  options: OptionSpecs,
+  command: CommandName | undefined,
+): { values: ParsedValues; positionals: string[] } {
   const joined = joinNegativeNumbers(args, options);
   try {
-    const { values, positionals } = parseArgs({ args: joined, options, strict: true, allowPositionals: command !== undefined });
+    const { values, positionals } = parseArgs({
+      args: joined,
+      options,
+      strict: true,
+      allowPositionals: command !== undefined,
+    });
     return { values: values, positionals };
   } catch (e) {
     // parseArgs' own messages suggest shell quoting; say what is wrong in gradc's words.
-    const message = explainRefusal(joined, options, command) ?? (e instanceof Error ? e.message.split('\n')[0]! : String(e));
+    const message =
+      explainRefusal(joined, options, command) ?? (e instanceof Error ? e.message.split('\n')[0]! : String(e));
     throw new UsageError(message, command);
   }
 }
@@ -141,14 +164,19 @@ function joinNegativeNumbers(args: readonly string[], options: OptionSpecs): str
 }
 
 /** What is wrong with arguments that strict parsing refused, from a lenient parse of them. */
-function explainRefusal(args: readonly string[], options: OptionSpecs, command: CommandName | undefined): string | undefined {
+function explainRefusal(
+  args: readonly string[],
+  options: OptionSpecs,
+  command: CommandName | undefined,
+): string | undefined {
   const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
   for (const token of tokens) {
     if (token.kind === 'positional' && command === undefined) return `unexpected argument '${token.value}'`;
     if (token.kind !== 'option') continue;
     const spec = options[token.name];
     if (spec === undefined) {
-      const elsewhere = command !== undefined && COMMAND_NAMES.some((c) => COMMAND_OPTIONS[c][token.name] !== undefined);
+      const elsewhere =
+        command !== undefined && COMMAND_NAMES.some((c) => COMMAND_OPTIONS[c][token.name] !== undefined);
       return elsewhere ? `${command} does not take ${token.rawName}` : `unknown option ${token.rawName}`;
     }
     if (spec.type === 'boolean' && token.value !== undefined) return `${token.rawName} does not take a value`;
@@ -161,7 +189,10 @@ function explainRefusal(args: readonly string[], options: OptionSpecs, command: 
 }
 
 /** Every `--dims h=3,m=4`, merged; a name given twice must have one size. */
-function mergeDims(occurrences: readonly string[] | undefined, command: CommandName): Record<string, number> | undefined {
+function mergeDims(
+  occurrences: readonly string[] | undefined,
+  command: CommandName,
+): Record<string, number> | undefined {
   if (occurrences === undefined) return undefined;
   const dims = Object.create(null) as Record<string, number>; // a dimension may be named __proto__
   for (const occurrence of occurrences) {
@@ -169,27 +200,39 @@ function mergeDims(occurrences: readonly string[] | undefined, command: CommandN
       const m = /^\s*([^=\s]+)\s*=\s*([0-9]+)\s*$/u.exec(part);
       const size = Number(m?.[2]);
       if (m === null || size < 1 || size > 1_000_000) {
-        throw new UsageError(`--dims takes name=size pairs with sizes from 1 to 1000000, like --dims h=3,m=4; not '${part}'`, command);
+        throw new UsageError(
+          `--dims takes name=size pairs with sizes from 1 to 1000000, like --dims h=3,m=4; not '${part}'`,
+          command,
+        );
       }
       const name = m[1]!;
       const earlier = dims[name];
-      if (earlier !== undefined && earlier !== size) throw new UsageError(`--dims gives ${name} two sizes: ${name}=${earlier} and ${name}=${size}`, command);
+      if (earlier !== undefined && earlier !== size)
+        throw new UsageError(`--dims gives ${name} two sizes: ${name}=${earlier} and ${name}=${size}`, command);
       dims[name] = size;
     }
   }
   return dims;
 }
 
-function wholeNumber(option: string, text: string | undefined, min: number, max: number, command: CommandName): number | undefined {
+function wholeNumber(
+  option: string,
+  text: string | undefined,
+  min: number,
+  max: number,
+  command: CommandName,
+): number | undefined {
   if (text === undefined) return undefined;
   const n = /^\s*[0-9]+\s*$/.test(text) ? Number(text) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`${option} takes a whole number from ${min} to ${max}, not '${text}'`, command);
+  if (!(n >= min && n <= max))
+    throw new UsageError(`${option} takes a whole number from ${min} to ${max}, not '${text}'`, command);
   return n;
 }
 
 function nonNegativeNumber(option: string, text: string | undefined, command: CommandName): number | undefined {
   if (text === undefined) return undefined;
   const n = text.trim() === '' ? NaN : Number(text);
-  if (!(Number.isFinite(n) && n >= 0)) throw new UsageError(`${option} takes a non-negative number such as 1e-6, not '${text}'`, command);
+  if (!(Number.isFinite(n) && n >= 0))
+    throw new UsageError(`${option} takes a non-negative number such as 1e-6, not '${text}'`, command);
   return n;
 }

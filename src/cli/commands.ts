@@ -28,14 +28,30 @@ async function loadModel(file: string, io: Io): Promise<Model> {
 
 export async function compileCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
   const toStdout = options.output === STANDARD_STREAM;
-  if (toStdout && files.length > 1) throw new UsageError(`-o - writes one module to standard output, but ${files.length} formula files were given`, 'compile');
+  if (toStdout && files.length > 1)
+    throw new UsageError(
+      `-o - writes one module to standard output, but ${files.length} formula files were given`,
+      'compile',
+    );
   if (!toStdout && files.includes(STANDARD_STREAM)) {
-    throw new UsageError('a formula from standard input has no name to write DIR/<name>.ts under; add -o - to write the module to standard output', 'compile');
+    throw new UsageError(
+      'a formula from standard input has no name to write DIR/<name>.ts under; add -o - to write the module to standard output',
+      'compile',
+    );
   }
-  if (options.dts && files.includes(STANDARD_STREAM)) throw new UsageError('--dts writes <name>.d.formula.ts beside the formula file; a formula from standard input has no file', 'compile');
-  if (options.watch && (toStdout || files.includes(STANDARD_STREAM))) throw new UsageError('--watch recompiles files when they change: it takes neither - nor -o -', 'compile');
+  if (options.dts && files.includes(STANDARD_STREAM))
+    throw new UsageError(
+      '--dts writes <name>.d.formula.ts beside the formula file; a formula from standard input has no file',
+      'compile',
+    );
+  if (options.watch && (toStdout || files.includes(STANDARD_STREAM)))
+    throw new UsageError('--watch recompiles files when they change: it takes neither - nor -o -', 'compile');
   const dir = options.output ?? 'generated';
-  if (options.js && toStdout) throw new UsageError('--js writes two files, DIR/<name>.js and DIR/<name>.d.ts; give a directory with -o DIR', 'compile');
+  if (options.js && toStdout)
+    throw new UsageError(
+      '--js writes two files, DIR/<name>.js and DIR/<name>.d.ts; give a directory with -o DIR',
+      'compile',
+    );
   const targets = compileTargets(files, dir, options.dts, options.js);
   if (options.watch) {
     const { watchCompile } = await import('./watch.js');
@@ -62,7 +78,11 @@ export async function latexCommand({ files, options, io }: Invocation): Promise<
     io.stderr(`${model.source.path}: no definitions; nothing to print\n`);
     return 0;
   }
-  for (const line of toLatex(model, differentiate(model, { steps: options.steps }), { shapes: options.shapes, layout: options.layout })) io.stdout(`${line}\n`);
+  for (const line of toLatex(model, differentiate(model, { steps: options.steps }), {
+    shapes: options.shapes,
+    layout: options.layout,
+  }))
+    io.stdout(`${line}\n`);
   return 0;
 }
 
@@ -70,20 +90,36 @@ export async function latexCommand({ files, options, io }: Invocation): Promise<
 export interface DeriveDocument {
   readonly formula: string;
   /** One per variable of each grad request, in the order written: `dL_dA` is ∂L/∂A. */
-  readonly derivatives: readonly { readonly name: string; readonly of: string; readonly wrt: string; readonly expression: string }[];
+  readonly derivatives: readonly {
+    readonly name: string;
+    readonly of: string;
+    readonly wrt: string;
+    readonly expression: string;
+  }[];
   /**
    * The lines of jacobian, hessian and hvp requests, in file order: `Jf_x = ...`, `HL_x_y = ...`,
    * and for an HVP the declaration of each direction (`v_W : matrix(h, n)`) before `HvL_W = ...`.
    */
-  readonly higher: readonly { readonly kind: 'jacobian' | 'hessian' | 'hvp' | 'direction'; readonly name: string; readonly of: string; readonly wrt: readonly string[]; readonly text: string }[];
+  readonly higher: readonly {
+    readonly kind: 'jacobian' | 'hessian' | 'hvp' | 'direction';
+    readonly name: string;
+    readonly of: string;
+    readonly wrt: readonly string[];
+    readonly text: string;
+  }[];
 }
 
 export async function deriveCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
   const model = await loadModel(files[0]!, io);
   const lines = toFormula(model, differentiate(model), { share: true });
-  const derivatives = lines.filter((l) => l.kind === undefined).map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
-  const higher = lines.flatMap(({ kind, name, of, wrt, text }) => (kind === undefined ? [] : [{ kind, name, of, wrt: wrt.split(', '), text }]));
-  if (model.requests.length === 0 && model.higherRequests.length === 0) io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
+  const derivatives = lines
+    .filter((l) => l.kind === undefined)
+    .map(({ name, of, wrt, expression }) => ({ name, of, wrt, expression }));
+  const higher = lines.flatMap(({ kind, name, of, wrt, text }) =>
+    kind === undefined ? [] : [{ kind, name, of, wrt: wrt.split(', '), text }],
+  );
+  if (model.requests.length === 0 && model.higherRequests.length === 0)
+    io.stderr(`${model.source.path}: no grad requests; nothing to derive\n`);
   if (options.json) {
     const document: DeriveDocument = { formula: model.source.path, derivatives, higher };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
@@ -99,7 +135,11 @@ export async function checkCommand({ files, options, io }: Invocation): Promise<
   const dims = modelDims(model, options, 'check');
   const { checkModel, checkReportDocument, formatCheckReport } = await import('../check/check-module.js');
   const report = await checkModel(model, { dims, seed: options.seed ?? 1, tol: options.tol ?? 1e-6 });
-  io.stdout(options.json ? `${JSON.stringify(checkReportDocument(report, model.source.path), null, 2)}\n` : `${formatCheckReport(report)}\n`);
+  io.stdout(
+    options.json
+      ? `${JSON.stringify(checkReportDocument(report, model.source.path), null, 2)}\n`
+      : `${formatCheckReport(report)}\n`,
+  );
   return report.ok ? 0 : 1;
 }
 
@@ -110,7 +150,8 @@ export async function fixturesCommand({ files, options, io }: Invocation): Promi
     throw new InvocationError(`-o ${out} is the formula file itself`);
   }
   const model = await loadModel(file, io);
-  if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to make fixtures of: no definitions');
+  if (model.definitions.length === 0)
+    throw new NothingToDoError(model.source.path, 'nothing to make fixtures of: no definitions');
   const dims = modelDims(model, options, 'fixtures');
   const { makeFixtures } = await import('../check/fixtures.js');
   const fixtures = await makeFixtures(model, { dims, seed: options.seed ?? 1, count: options.count ?? 1 });
@@ -128,7 +169,11 @@ export async function fixturesCommand({ files, options, io }: Invocation): Promi
 const MAX_CHECK_ENTRIES = 1_000_000;
 
 /** `--dims`, each name a dimension of the model, and no variable too large to sample. */
-function modelDims(model: Model, options: CommandOptions, command: CommandName): Readonly<Record<string, number>> | undefined {
+function modelDims(
+  model: Model,
+  options: CommandOptions,
+  command: CommandName,
+): Readonly<Record<string, number>> | undefined {
   const dims = options.dims;
   for (const name of Object.keys(dims ?? {})) {
     if (!model.dims.includes(name)) {
@@ -141,7 +186,9 @@ function modelDims(model: Model, options: CommandOptions, command: CommandName):
   for (const v of model.variables) {
     const entries = size(v.shape.rows) * size(v.shape.cols);
     if (entries > MAX_CHECK_ENTRIES) {
-      throw new InvocationError(`--dims: ${v.name} would have ${entries} entries; ${command} works with at most ${MAX_CHECK_ENTRIES} per variable`);
+      throw new InvocationError(
+        `--dims: ${v.name} would have ${entries} entries; ${command} works with at most ${MAX_CHECK_ENTRIES} per variable`,
+      );
     }
   }
   return dims;

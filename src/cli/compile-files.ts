@@ -27,7 +27,12 @@ export interface Output {
 }
 
 /** Where each formula's outputs go; two inputs that would write one module are refused. */
-export function compileTargets(files: readonly string[], dir: string, declarations: boolean, javascript = false): CompileTarget[] {
+export function compileTargets(
+  files: readonly string[],
+  dir: string,
+  declarations: boolean,
+  javascript = false,
+): CompileTarget[] {
   const targets = files.map((file) => {
     const name = basename(file).replace(/\.formula$/, '');
     return {
@@ -51,7 +56,9 @@ function refuseSharedOutputs(targets: readonly CompileTarget[]): void {
     } else if (resolve(earlier) === resolve(file)) {
       throw new InvocationError(`${file} is given twice`);
     } else {
-      throw new InvocationError(`${earlier} and ${file} would both be written to ${modulePath}; compile them in separate runs with different -o directories`);
+      throw new InvocationError(
+        `${earlier} and ${file} would both be written to ${modulePath}; compile them in separate runs with different -o directories`,
+      );
     }
   }
 }
@@ -62,13 +69,17 @@ function refuseSharedOutputs(targets: readonly CompileTarget[]): void {
  */
 export async function compileOutputs(target: CompileTarget, formula: FormulaText): Promise<Output[]> {
   const model = checkFormula(formula.text, formula.path);
-  if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to compile: no definitions');
+  if (model.definitions.length === 0)
+    throw new NothingToDoError(model.source.path, 'nothing to compile: no definitions');
   // Loaded on first use: each command pays only for the libraries it needs.
   const { generateModule } = await import('../codegen/module.js');
   // As compile() does: the header names the base name only, so output does not depend on the directory.
   const sourceName = model.source.path.split(/[\\/]/).pop() ?? model.source.path;
   const code = await generateModule(model, differentiate(model), { sourceName });
-  const transpile = target.typesPath !== undefined || target.declarationPath !== undefined ? await import('../bundler/transpile.js') : undefined;
+  const transpile =
+    target.typesPath !== undefined || target.declarationPath !== undefined
+      ? await import('../bundler/transpile.js')
+      : undefined;
   const outputs: Output[] =
     target.typesPath !== undefined
       ? [
@@ -77,6 +88,7 @@ export async function compileOutputs(target: CompileTarget, formula: FormulaText
           { path: target.typesPath, text: transpile!.moduleDeclaration(code, sourceName) },
         ]
       : [{ path: target.modulePath, text: code }];
-  if (target.declarationPath !== undefined) outputs.push({ path: target.declarationPath, text: transpile!.moduleDeclaration(code, sourceName) });
+  if (target.declarationPath !== undefined)
+    outputs.push({ path: target.declarationPath, text: transpile!.moduleDeclaration(code, sourceName) });
   return outputs;
 }

@@ -14,7 +14,8 @@ export const processIo: Io = {
 
 async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   // Decoded once at the end, as readFileSync does, so a character split across chunks survives.
   return Buffer.concat(chunks).toString('utf8');
 }

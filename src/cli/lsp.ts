@@ -115,7 +115,9 @@ function publishDiagnostics(connection: Connection, workspace: Workspace): void 
       })(undefined);
     });
   };
-  documents.onDidChangeContent((e) => { publish(e.document.uri); });
+  documents.onDidChangeContent((e) => {
+    publish(e.document.uri);
+  });
   documents.onDidClose((e) => {
     workspace.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -259,7 +261,9 @@ function answerEdits(connection: Connection, workspace: Workspace): void {
 export function runLanguageServer(): Promise<0> {
   const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
   // Nothing else may write to stdout: it carries the protocol.
-  console.log = (...args: unknown[]) => { connection.console.log(args.map(String).join(' ')); };
+  console.log = (...args: unknown[]) => {
+    connection.console.log(args.map(String).join(' '));
+  };
   const workspace = new Workspace();
   connection.onInitialize(() => ({
     capabilities: {
@@ -281,7 +285,9 @@ export function runLanguageServer(): Promise<0> {
   answerEdits(connection, workspace);
   workspace.documents.listen(connection);
   return new Promise((resolve) => {
-    connection.onExit(() => { resolve(0); });
+    connection.onExit(() => {
+      resolve(0);
+    });
     connection.listen();
   });
 }

@@ -1,7 +1,14 @@
 /** The gradc command: parses the command line, runs one command, and turns errors into exit statuses. */
 import { GradcError } from '../diagnostics/errors.js';
 import { parseCommandLine, type CommandOptions } from './args.js';
-import { checkCommand, compileCommand, deriveCommand, fixturesCommand, latexCommand, type CommandStatus } from './commands.js';
+import {
+  checkCommand,
+  compileCommand,
+  deriveCommand,
+  fixturesCommand,
+  latexCommand,
+  type CommandStatus,
+} from './commands.js';
 import { InvocationError, NothingToDoError, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { COMMAND_USAGE, USAGE, usageHint, type CommandName } from './usage.js';
@@ -14,7 +21,12 @@ export type { Io } from './io.js';
 const BAD_USAGE = 2;
 const INTERNAL_ERROR = 70;
 
-function runCommand(command: CommandName, files: readonly string[], options: CommandOptions, io: Io): Promise<CommandStatus> {
+function runCommand(
+  command: CommandName,
+  files: readonly string[],
+  options: CommandOptions,
+  io: Io,
+): Promise<CommandStatus> {
   const invocation = { files, options, io };
   switch (command) {
     case 'compile':
@@ -60,7 +72,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.stderr(`gradc: ${e.message}\n`);
       return BAD_USAGE;
     }
-    io.stderr(`gradc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report this with the formula file.\n`);
+    io.stderr(
+      `gradc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report this with the formula file.\n`,
+    );
     return INTERNAL_ERROR;
   }
 }

@@ -43,7 +43,9 @@ export async function watchCompile(targets: readonly CompileTarget[], dir: strin
     } catch (e) {
       for (const w of watchers) w.close();
       const code = (e as NodeJS.ErrnoException).code;
-      throw new InvocationError(`cannot watch ${dirname([...inIt.values()][0]!.file)}: ${code === 'ENOENT' ? 'no such directory' : e instanceof Error ? e.message : String(e)}`);
+      throw new InvocationError(
+        `cannot watch ${dirname([...inIt.values()][0]!.file)}: ${code === 'ENOENT' ? 'no such directory' : e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   for (const target of targets) queue = queue.then(() => rebuild(target, lastText, dir, io));
@@ -72,7 +74,12 @@ function groupByDirectory(targets: readonly CompileTarget[]): Map<string, Map<st
 }
 
 /** Compiles one formula and writes its outputs, or prints why not; a formula that has not changed since the last rebuild is skipped. */
-async function rebuild(target: CompileTarget, lastText: Map<CompileTarget, string>, dir: string, io: Io): Promise<void> {
+async function rebuild(
+  target: CompileTarget,
+  lastText: Map<CompileTarget, string>,
+  dir: string,
+  io: Io,
+): Promise<void> {
   const started = performance.now();
   const elapsed = () => `${Math.round(performance.now() - started)} ms`;
   try {
@@ -87,7 +94,11 @@ async function rebuild(target: CompileTarget, lastText: Map<CompileTarget, strin
     const reported = e instanceof GradcError || e instanceof NothingToDoError || e instanceof InvocationError;
     // Unless the formula itself is wrong, the same text is tried again on its next change.
     if (!(e instanceof GradcError || e instanceof NothingToDoError)) lastText.delete(target);
-    io.stderr(reported ? `${e.message}\n` : `gradc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report this with the formula file.\n`);
+    io.stderr(
+      reported
+        ? `${e.message}\n`
+        : `gradc: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report this with the formula file.\n`,
+    );
     io.stdout(`${clock()} ${target.file}: not compiled, nothing written, in ${elapsed()}\n`);
   }
 }

@@ -37,7 +37,11 @@ export class Access implements LowerContext {
       transposes: (m) => plan.transposes(m),
       copy: (m, into) => this.loop(m, (at) => [`${into}[${this.flatIndex(m, at)}] = ${this.elem(m, at)};`]),
       // Named as the formula names it: a variable, a definition, or the printed expression.
-      singular: (m) => this.fail('RangeError', [this.nameExpr, str(`: ${new Printer('formula', definitionNames(model)).text(m)} is singular`)]),
+      singular: (m) =>
+        this.fail('RangeError', [
+          this.nameExpr,
+          str(`: ${new Printer('formula', definitionNames(model)).text(m)} is singular`),
+        ]),
       cholesky: (m) => storage.factors.get(m.id),
       useHelper: (name) => {
         this.useHelper(name);
@@ -108,7 +112,11 @@ export class Access implements LowerContext {
       case 'structural':
         return lowering.element(n, at, this);
       case 'elementwise':
-        return lowering.scalar(n, n.args.map((a) => this.elem(a, this.argIndex(a, n, at))), this);
+        return lowering.scalar(
+          n,
+          n.args.map((a) => this.elem(a, this.argIndex(a, n, at))),
+          this,
+        );
       case 'leaf':
       case 'reduction':
       case 'index':
@@ -142,9 +150,12 @@ export class Access implements LowerContext {
    */
   loopWith(shapeOf: Node, rowCol: boolean, body: (at: Index) => string[]): string[] {
     const s = shapeOf.shape;
-    if (s.cols === 1) return [`for (let i = 0; i < ${this.rows(shapeOf)}; i++) {`, ...body({ row: 'i', col: '0', flat: 'i' }), '}'];
-    if (s.rows === 1) return [`for (let j = 0; j < ${this.cols(shapeOf)}; j++) {`, ...body({ row: '0', col: 'j', flat: 'j' }), '}'];
-    if (!rowCol) return [`for (let k = 0; k < ${this.size(shapeOf)}; k++) {`, ...body({ row: '', col: '', flat: 'k' }), '}'];
+    if (s.cols === 1)
+      return [`for (let i = 0; i < ${this.rows(shapeOf)}; i++) {`, ...body({ row: 'i', col: '0', flat: 'i' }), '}'];
+    if (s.rows === 1)
+      return [`for (let j = 0; j < ${this.cols(shapeOf)}; j++) {`, ...body({ row: '0', col: 'j', flat: 'j' }), '}'];
+    if (!rowCol)
+      return [`for (let k = 0; k < ${this.size(shapeOf)}; k++) {`, ...body({ row: '', col: '', flat: 'k' }), '}'];
     const cols = this.cols(shapeOf);
     return [
       `for (let i = 0; i < ${this.rows(shapeOf)}; i++) {`,

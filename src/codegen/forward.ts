@@ -99,10 +99,19 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
   });
   const fn = 'fn';
   const msg = (...parts: string[]) => [fn, ...parts].join(' + ');
-  const bind = (d: Dim, size: string, what: string, unit: 'length' | 'rows' | 'columns', variable: string): string[] => {
-    const has = unit === 'length' ? [str(`: ${variable} has length `), size] : [str(`: ${variable} has `), size, str(` ${unit}`)];
+  const bind = (
+    d: Dim,
+    size: string,
+    what: string,
+    unit: 'length' | 'rows' | 'columns',
+    variable: string,
+  ): string[] => {
+    const has =
+      unit === 'length' ? [str(`: ${variable} has length `), size] : [str(`: ${variable} has `), size, str(` ${unit}`)];
     if (typeof d === 'number') {
-      return [`if (${size} !== ${d}) throw new RangeError(${msg(...has, str(` but must have ${unit === 'length' ? `length ${d}` : `${d} ${unit}`}`))});`];
+      return [
+        `if (${size} !== ${d}) throw new RangeError(${msg(...has, str(` but must have ${unit === 'length' ? `length ${d}` : `${d} ${unit}`}`))});`,
+      ];
     }
     const local = dimLocals.get(d)!;
     const from = fromLocals.get(d)!;
@@ -188,9 +197,17 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     const valueLocal = `value$${i}`;
     const blockLocals = new Map(locals);
     for (const [id, j] of firstDefinition) if (j < i && readLater.has(j)) blockLocals.set(id, `value$${j}`);
-    const block = lowerBlock(model, { nameExpr: fn, output: { key: undefined, node: d.node, kind }, locals: blockLocals, dims: dimLocals, factors, ...(scratch !== undefined ? { scratch } : {}) });
+    const block = lowerBlock(model, {
+      nameExpr: fn,
+      output: { key: undefined, node: d.node, kind },
+      locals: blockLocals,
+      dims: dimLocals,
+      factors,
+      ...(scratch !== undefined ? { scratch } : {}),
+    });
     for (const h of block.helpers) helpers.add(h);
-    if (readLater.has(i)) body.push(isScalar(d.node.shape) ? `let ${valueLocal} = 0;` : `let ${valueLocal}!: ArrayLike<number>;`);
+    if (readLater.has(i))
+      body.push(isScalar(d.node.shape) ? `let ${valueLocal} = 0;` : `let ${valueLocal}!: ArrayLike<number>;`);
     body.push(`if (plan.need[${i}] === 1) {`, ...block.statements);
     if (readLater.has(i)) body.push(`${valueLocal} = ${block.value};`);
     body.push(`if (target === ${i}) return ${block.result};`, '}');
@@ -199,7 +216,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
   keepFactorsRead(body, factors.values());
 
   out.push(
-    '/** The forward pass shared by every definition\'s function: computes definition `target` and what it needs. */',
+    "/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */",
     `function forward$(${body.some((line) => line.includes('input$')) ? 'input$' : '_input$'}: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
     ...body,
     '}',
@@ -274,7 +291,11 @@ function inputFields(model: Model, { deps, vars, dims }: DirectReads): InputFiel
     }
     const varFields = [...needVars]
       .sort((a, b) => a - b)
-      .map((v) => ({ name: variables[v]!.name, key: propertyKey(variables[v]!.name), type: inputTypeOf(variables[v]!) }));
+      .map((v) => ({
+        name: variables[v]!.name,
+        key: propertyKey(variables[v]!.name),
+        type: inputTypeOf(variables[v]!),
+      }));
     const dimFields = [...needDims]
       .sort((a, b) => a - b)
       .map((x) => model.dims[x]!)

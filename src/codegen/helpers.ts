@@ -10,7 +10,10 @@ import { CHECKS } from './inputs.js';
 import { KERNELS } from './kernels.js';
 import { LU_KERNELS } from './lu.js';
 
-const SOURCES = { ...HELPERS, ...KERNELS, ...LU_KERNELS, ...CHOLESKY_KERNELS, ...CHECKS } satisfies Record<OpHelper, string>;
+const SOURCES = { ...HELPERS, ...KERNELS, ...LU_KERNELS, ...CHOLESKY_KERNELS, ...CHECKS } satisfies Record<
+  OpHelper,
+  string
+>;
 
 /** The name of a helper function of generated modules. */
 export type HelperName = keyof typeof SOURCES;

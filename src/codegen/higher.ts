@@ -44,7 +44,8 @@ function nestedType(entries: readonly { path: readonly string[]; type: string }[
     }
     level.set(e.path[e.path.length - 1]!, e.type);
   }
-  const print = (t: Tree): string => `{ ${[...t].map(([k, v]) => `${propertyKey(k)}: ${typeof v === 'string' ? v : print(v)}`).join('; ')} }`;
+  const print = (t: Tree): string =>
+    `{ ${[...t].map(([k, v]) => `${propertyKey(k)}: ${typeof v === 'string' ? v : print(v)}`).join('; ')} }`;
   return print(tree);
 }
 
@@ -55,8 +56,17 @@ function nestedType(entries: readonly { path: readonly string[]; type: string }[
  */
 export const BLOCK_LIMIT = 1e7;
 
-function blockLimit(fn: string, kind: 'jacobian' | 'hessian', of: string, wrt: readonly string[], b: DerivedHigher['blocks'][number]) {
-  const block = kind === 'jacobian' ? `the Jacobian block of ${of} with respect to ${b.wrt[0]}` : `the Hessian block hess.${b.wrt.join('.')} of ${of}`;
+function blockLimit(
+  fn: string,
+  kind: 'jacobian' | 'hessian',
+  of: string,
+  wrt: readonly string[],
+  b: DerivedHigher['blocks'][number],
+) {
+  const block =
+    kind === 'jacobian'
+      ? `the Jacobian block of ${of} with respect to ${b.wrt[0]}`
+      : `the Hessian block hess.${b.wrt.join('.')} of ${of}`;
   return {
     node: b.node,
     limit: BLOCK_LIMIT,
@@ -68,19 +78,33 @@ function blockLimit(fn: string, kind: 'jacobian' | 'hessian', of: string, wrt: r
   };
 }
 
-export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): { functions: PlannedFunction[]; interfaces: PlannedInterface[] } {
+export function planHigher(
+  model: Model,
+  h: DerivedHigher,
+  ctx: HigherContext,
+): { functions: PlannedFunction[]; interfaces: PlannedInterface[] } {
   const request = h.request;
   const target = request.target;
   const kindOf = (name: string) => {
     const variable = model.variables.find((v) => v.name === name);
-    return variable !== undefined ? valueKindOfVariable(variable) : valueKindOfShape(model.definitions.find((d) => d.name === name)!.node);
+    return variable !== undefined
+      ? valueKindOfVariable(variable)
+      : valueKindOfShape(model.definitions.find((d) => d.name === name)!.node);
   };
   const outputs: FunctionOutput[] = [{ key: 'value', node: target.node, kind: valueKindOfShape(target.node) }];
-  const symmetric = (name: string) => (model.variables.find((v) => v.name === name)?.structure !== undefined ? { symmetric: true } : {});
-  for (const g of h.gradient) outputs.push({ key: `grad.${g.name}`, node: g.node, kind: kindOf(g.name), ...symmetric(g.name) });
+  const symmetric = (name: string) =>
+    model.variables.find((v) => v.name === name)?.structure !== undefined ? { symmetric: true } : {};
+  for (const g of h.gradient)
+    outputs.push({ key: `grad.${g.name}`, node: g.node, kind: kindOf(g.name), ...symmetric(g.name) });
   for (const b of h.blocks) {
-    const key = request.kind === 'jacobian' ? b.wrt[0]! : `${request.kind === 'hessian' ? 'hess' : 'hvp'}.${b.wrt.join('.')}`;
-    outputs.push({ key, node: b.node, kind: request.kind === 'hvp' ? kindOf(b.wrt[0]!) : 'matrix', ...(request.kind === 'hvp' ? symmetric(b.wrt[0]!) : {}) });
+    const key =
+      request.kind === 'jacobian' ? b.wrt[0]! : `${request.kind === 'hessian' ? 'hess' : 'hvp'}.${b.wrt.join('.')}`;
+    outputs.push({
+      key,
+      node: b.node,
+      kind: request.kind === 'hvp' ? kindOf(b.wrt[0]!) : 'matrix',
+      ...(request.kind === 'hvp' ? symmetric(b.wrt[0]!) : {}),
+    });
   }
   const name = request.functionName;
   // The direction variables are inputs of the body only.
@@ -93,8 +117,22 @@ export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): 
     ...(d.structure !== undefined ? { structure: d.structure } : {}),
   }));
   const kind = request.kind;
-  const sizeLimits = kind === 'hvp' ? [] : h.blocks.map((b) => blockLimit(name, kind, target.name, request.wrt.map((w) => w.name), b));
-  const lowered = lowerFunction({ ...model, variables: [...model.variables, ...directionVariables] }, { name, outputs, into: true, scratch: ctx.scratch, sizeLimits });
+  const sizeLimits =
+    kind === 'hvp'
+      ? []
+      : h.blocks.map((b) =>
+          blockLimit(
+            name,
+            kind,
+            target.name,
+            request.wrt.map((w) => w.name),
+            b,
+          ),
+        );
+  const lowered = lowerFunction(
+    { ...model, variables: [...model.variables, ...directionVariables] },
+    { name, outputs, into: true, scratch: ctx.scratch, sizeLimits },
+  );
   for (const helper of lowered.helpers) ctx.helpers.add(helper);
 
   const interfaces: PlannedInterface[] = [];
@@ -112,7 +150,10 @@ export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): 
     bodyInputsType = `${inputsType} & { ${h.directions.map((d) => `${propertyKey(d.name)}: ${lowered.inputs.find((f) => f.key === propertyKey(d.name))?.type ?? 'unknown'}`).join('; ')} }`;
     interfaces.push({
       name: ctx.types.direction,
-      fields: h.directions.map((d) => ({ key: propertyKey(d.of), type: lowered.inputs.find((f) => f.key === propertyKey(d.name))?.type ?? 'unknown' })),
+      fields: h.directions.map((d) => ({
+        key: propertyKey(d.of),
+        type: lowered.inputs.find((f) => f.key === propertyKey(d.name))?.type ?? 'unknown',
+      })),
     });
   }
   interfaces.push({
@@ -124,7 +165,10 @@ export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): 
       ...['grad', 'hess', 'hvp']
         .map((group) => ({ group, entries: outputs.filter((o) => o.key!.startsWith(`${group}.`)) }))
         .filter((g) => g.entries.length > 0)
-        .map((g) => ({ key: g.group, type: nestedType(g.entries.map((o) => ({ path: o.key!.split('.').slice(1), type: typeOfKind(o.kind) }))) })),
+        .map((g) => ({
+          key: g.group,
+          type: nestedType(g.entries.map((o) => ({ path: o.key!.split('.').slice(1), type: typeOfKind(o.kind) }))),
+        })),
     ],
   });
 
@@ -137,7 +181,11 @@ export function planHigher(model: Model, h: DerivedHigher, ctx: HigherContext): 
     ? `{ ...input$, ${h.directions.map((d) => `${propertyKey(d.name)}: v$${propertyAccess(d.of)}`).join(', ')} }`
     : 'input$';
   const checkDirection = (fn: string) =>
-    direction ? [`if (v$ == null) throw new TypeError(${str(`${fn}: the direction v is missing; pass { ${h.directions.map((d) => d.of).join(', ')} }`)});`] : [];
+    direction
+      ? [
+          `if (v$ == null) throw new TypeError(${str(`${fn}: the direction v is missing; pass { ${h.directions.map((d) => d.of).join(', ')} }`)});`,
+        ]
+      : [];
   const wrt = request.wrt.map((w) => w.name).join(', ');
   const functions: PlannedFunction[] = [
     {

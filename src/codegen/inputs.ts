@@ -187,7 +187,14 @@ export function checkVector(fnExpr: string, local: string, name: string, length:
 }
 
 /** Throws unless `local` holds { rows, cols, data } with integer sizes: a matrix input. */
-export function checkMatrix(fnExpr: string, local: string, name: string, rows: Dim, cols: Dim, helpers: HelperUse): string {
+export function checkMatrix(
+  fnExpr: string,
+  local: string,
+  name: string,
+  rows: Dim,
+  cols: Dim,
+  helpers: HelperUse,
+): string {
   return `if (!${use(helpers, 'isMatrix$')}(${local})) ${use(helpers, 'notMatrix$')}(${fnExpr}, ${literal(name)}, ${literal(`${rows} x ${cols}`)}, ${local});`;
 }
 
@@ -197,8 +204,16 @@ export function checkMatrix(fnExpr: string, local: string, name: string, rows: D
  * statement that assigns `factor` its Cholesky factor (`const ` + it to declare), which throws
  * unless it is also positive definite.
  */
-export function checkStructure(fnExpr: string, local: string, v: Variable, size: string, factor: string, helpers: HelperUse): string {
-  if (v.structure === 'spd') return `${factor} = ${use(helpers, 'cholesky$')}(${fnExpr}, ${literal(v.name)}, ${local}, ${size});`;
+export function checkStructure(
+  fnExpr: string,
+  local: string,
+  v: Variable,
+  size: string,
+  factor: string,
+  helpers: HelperUse,
+): string {
+  if (v.structure === 'spd')
+    return `${factor} = ${use(helpers, 'cholesky$')}(${fnExpr}, ${literal(v.name)}, ${local}, ${size});`;
   return `${use(helpers, 'symmetric$')}(${fnExpr}, ${literal(v.name)}, ${local}, ${size});`;
 }
 
@@ -208,13 +223,19 @@ export function checkDimension(fnExpr: string, local: string, name: string, help
 }
 
 /** For `fn` (the name of an ...Into function): throws unless `out$` has an array for every array result, before anything is computed. */
-export function checkOutFields(fn: string, outputs: readonly { key: string; kind: 'scalar' | 'vector' | 'matrix' }[], helpers: HelperUse): string[] {
+export function checkOutFields(
+  fn: string,
+  outputs: readonly { key: string; kind: 'scalar' | 'vector' | 'matrix' }[],
+  helpers: HelperUse,
+): string[] {
   const lines: string[] = [];
   for (const o of outputs) {
     if (o.kind === 'scalar') continue;
     const field = `out$${propertyAccess(o.key, true)}`;
     const array = o.kind === 'matrix' ? `${field}?.data` : field;
-    lines.push(`if (!${use(helpers, 'isVector$')}(${array})) ${use(helpers, 'notOut$')}(${literal(fn)}, ${literal(`out${propertyAccess(o.key)}`)}, ${field}, ${o.kind === 'matrix'});`);
+    lines.push(
+      `if (!${use(helpers, 'isVector$')}(${array})) ${use(helpers, 'notOut$')}(${literal(fn)}, ${literal(`out${propertyAccess(o.key)}`)}, ${field}, ${o.kind === 'matrix'});`,
+    );
   }
   return lines.length === 0 ? [] : ['if (out$ !== undefined) {', ...lines, '}'];
 }
@@ -260,14 +281,19 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
   const fields: { key: string; type: string }[] = [];
   const names: string[] = [];
   const origin = new Map<string, string>();
-  const fail = (kind: 'RangeError' | 'TypeError', parts: readonly string[]) => `throw new ${kind}(${parts.join(' + ')});`;
+  const fail = (kind: 'RangeError' | 'TypeError', parts: readonly string[]) =>
+    `throw new ${kind}(${parts.join(' + ')});`;
   /** `b has length 3`, `W has 3 rows`: the size as part of a message. */
   const sizeText = (what: string, sizeExpr: string, unit: 'length' | 'rows' | 'columns'): string[] =>
-    unit === 'length' ? [literal(`${fn}: ${what} has length `), sizeExpr] : [literal(`${fn}: ${what} has `), sizeExpr, literal(` ${unit}`)];
+    unit === 'length'
+      ? [literal(`${fn}: ${what} has length `), sizeExpr]
+      : [literal(`${fn}: ${what} has `), sizeExpr, literal(` ${unit}`)];
   const bindOrCheck = (d: Dim, sizeExpr: string, unit: 'length' | 'rows' | 'columns', variable: string) => {
     const what = `${variable}.${unit === 'length' ? 'length' : unit === 'rows' ? 'rows' : 'cols'}`;
     if (typeof d === 'number') {
-      out.push(`if (${sizeExpr} !== ${d}) ${fail('RangeError', [...sizeText(variable, sizeExpr, unit), literal(` but must have ${unit === 'length' ? 'length ' : ''}${d}${unit === 'length' ? '' : ` ${unit}`}`)])}`);
+      out.push(
+        `if (${sizeExpr} !== ${d}) ${fail('RangeError', [...sizeText(variable, sizeExpr, unit), literal(` but must have ${unit === 'length' ? 'length ' : ''}${d}${unit === 'length' ? '' : ` ${unit}`}`)])}`,
+      );
       return;
     }
     const local = b.dimLocals.get(d);
@@ -276,7 +302,9 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
       b.dimLocals.set(d, dimLocal);
       origin.set(d, what);
       out.push(`const ${dimLocal} = ${sizeExpr};`);
-      out.push(`if (!(${dimLocal} >= 1)) ${fail('RangeError', [literal(`${fn}: dimension ${d} is `), dimLocal, literal(` (from ${what}); every dimension must be at least 1`)])}`);
+      out.push(
+        `if (!(${dimLocal} >= 1)) ${fail('RangeError', [literal(`${fn}: dimension ${d} is `), dimLocal, literal(` (from ${what}); every dimension must be at least 1`)])}`,
+      );
     } else {
       out.push(
         `if (${sizeExpr} !== ${local}) ${fail('RangeError', [...sizeText(variable, sizeExpr, unit), literal(` but dimension ${d} is `), local, literal(` (from ${origin.get(d)})`)])}`,

@@ -58,7 +58,10 @@ class FunctionLowering {
     private readonly spec: FunctionSpec,
     block?: BlockSpec,
   ) {
-    this.nodes = block === undefined ? reachable(spec.outputs.map((o) => o.node)) : reachable([block.output.node], (n) => !block.locals.has(n.id));
+    this.nodes =
+      block === undefined
+        ? reachable(spec.outputs.map((o) => o.node))
+        : reachable([block.output.node], (n) => !block.locals.has(n.id));
     const outputs = new Set(spec.outputs.map((o) => o.node.id));
     this.storage = new Storage(spec.name, block?.nameExpr ?? str(spec.name), spec.scratch ?? block?.scratch, outputs);
     if (block !== undefined) {
@@ -69,7 +72,12 @@ class FunctionLowering {
     const ids = new Set(this.nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
     this.plan = new Plan(this.nodes, outputs, new Set(block?.locals.keys() ?? []));
-    this.access = new Access(model, this.plan, this.storage, () => (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)));
+    this.access = new Access(
+      model,
+      this.plan,
+      this.storage,
+      () => (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
+    );
     this.products = new Products(this.access, this.plan, this.storage);
   }
 
@@ -96,7 +104,11 @@ class FunctionLowering {
         if (o.kind === 'scalar' || isScalar(o.node.shape) || this.storage.intoTargets.has(o.node.id)) continue;
         if (this.plan.placementOf(o.node) !== 'buffer') continue;
         const field = `out$${propertyAccess(o.key!)}`;
-        this.storage.intoTargets.set(o.node.id, { key: o.key!, data: o.kind === 'matrix' ? `${field}.data` : field, matrix: o.kind === 'matrix' });
+        this.storage.intoTargets.set(o.node.id, {
+          key: o.key!,
+          data: o.kind === 'matrix' ? `${field}.data` : field,
+          matrix: o.kind === 'matrix',
+        });
       }
     }
     for (const n of this.nodes) this.emit(n);
@@ -119,7 +131,14 @@ class FunctionLowering {
       helpers: this.storage.helpers,
     });
     this.statements.push(...statements);
-    if (this.spec.into === true) this.statements.push(...checkOutFields(`${this.spec.name}Into`, this.spec.outputs.map((o) => ({ key: o.key!, kind: o.kind })), this.storage.helpers));
+    if (this.spec.into === true)
+      this.statements.push(
+        ...checkOutFields(
+          `${this.spec.name}Into`,
+          this.spec.outputs.map((o) => ({ key: o.key!, kind: o.kind })),
+          this.storage.helpers,
+        ),
+      );
     return fields;
   }
 
@@ -152,7 +171,11 @@ class FunctionLowering {
     const lowering = loweringOf(n);
     switch (lowering.kind) {
       case 'elementwise': {
-        const expr = lowering.scalar(n, n.args.map((a) => this.access.scalar(a)), this.access);
+        const expr = lowering.scalar(
+          n,
+          n.args.map((a) => this.access.scalar(a)),
+          this.access,
+        );
         out.push(`const ${this.storage.newScalar(n)} = ${expr};`);
         return;
       }
@@ -164,7 +187,9 @@ class FunctionLowering {
         out.push(`const ${this.storage.newScalar(n)} = ${lowering.scalar(n, this.access)};`);
         return;
       case 'structural':
-        out.push(`const ${this.storage.newScalar(n)} = ${lowering.element(n, { row: '0', col: '0', flat: '0' }, this.access)};`);
+        out.push(
+          `const ${this.storage.newScalar(n)} = ${lowering.element(n, { row: '0', col: '0', flat: '0' }, this.access)};`,
+        );
         return;
       case 'buffer':
         if (lowering.scalar === undefined) throw new Error(`internal: no scalar lowering for ${n.op}`);
@@ -189,7 +214,10 @@ class FunctionLowering {
       case 'elementwise':
         if (this.plan.scalesAbsorbedProduct(n)) {
           // `s (A B)`: the product's loops, scaled, into this buffer.
-          out.push(allocation, ...this.products.matmul(n.args[1]!, t, this.access.scalar(n.args[0]!), this.storage.clearing(n, t)));
+          out.push(
+            allocation,
+            ...this.products.matmul(n.args[1]!, t, this.access.scalar(n.args[0]!), this.storage.clearing(n, t)),
+          );
         } else {
           out.push(allocation, ...this.fusedLoop(n, t));
         }
@@ -207,6 +235,8 @@ class FunctionLowering {
 
   /** Elementwise chains and views: one loop computing every element of `n` into `t`. */
   private fusedLoop(n: Node, t: string): string[] {
-    return this.access.loopWith(n, this.plan.needsRowCol(n), (at) => [`${t}[${this.access.flatIndex(n, at)}] = ${this.access.computedElem(n, at)};`]);
+    return this.access.loopWith(n, this.plan.needsRowCol(n), (at) => [
+      `${t}[${this.access.flatIndex(n, at)}] = ${this.access.computedElem(n, at)};`,
+    ]);
   }
 }

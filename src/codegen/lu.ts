@@ -181,7 +181,14 @@ export interface FactorSite {
 }
 
 /** X's LU factors (P X = L U packed in `lu`, row swaps in `pivots`), read as X or Xᵀ. */
-function luFactorisation(site: FactorSite, statements: string[], lu: string, pivots: string, size: string, transposed: boolean): Factorisation {
+function luFactorisation(
+  site: FactorSite,
+  statements: string[],
+  lu: string,
+  pivots: string,
+  size: string,
+  transposed: boolean,
+): Factorisation {
   return {
     statements,
     size,
@@ -194,8 +201,17 @@ function luFactorisation(site: FactorSite, statements: string[], lu: string, piv
       return [`luInverse$(${lu}, ${size}, ${pivots}, ${out}, ${transposed});`];
     },
     // The product of U's diagonal, its sign flipped by each row swap.
-    det: (acc) => [`let ${acc} = 1;`, `for (let i = 0; i < ${size}; i++) {`, `${acc} *= ${lu}[i * ${size} + i];`, `if (${pivots}[i] !== i) ${acc} = -${acc};`, '}'],
-    logAbsDet: (acc) => [`let ${acc} = 0;`, `for (let i = 0; i < ${size}; i++) ${acc} += Math.log(Math.abs(${lu}[i * ${size} + i]));`],
+    det: (acc) => [
+      `let ${acc} = 1;`,
+      `for (let i = 0; i < ${size}; i++) {`,
+      `${acc} *= ${lu}[i * ${size} + i];`,
+      `if (${pivots}[i] !== i) ${acc} = -${acc};`,
+      '}',
+    ],
+    logAbsDet: (acc) => [
+      `let ${acc} = 0;`,
+      `for (let i = 0; i < ${size}; i++) ${acc} += Math.log(Math.abs(${lu}[i * ${size} + i]));`,
+    ],
   };
 }
 
@@ -214,8 +230,16 @@ function choleskyFactorisation(site: FactorSite, l: string, size: string): Facto
       return [`cholInverse$(${l}, ${size}, ${out});`];
     },
     // det S = (Π L_ii)², log det S = 2 Σ log L_ii (L_ii > 0).
-    det: (acc) => [`let ${acc} = 1;`, `for (let i = 0; i < ${size}; i++) ${acc} *= ${l}[i * ${size} + i];`, `${acc} *= ${acc};`],
-    logAbsDet: (acc) => [`let ${acc} = 0;`, `for (let i = 0; i < ${size}; i++) ${acc} += Math.log(${l}[i * ${size} + i]);`, `${acc} *= 2;`],
+    det: (acc) => [
+      `let ${acc} = 1;`,
+      `for (let i = 0; i < ${size}; i++) ${acc} *= ${l}[i * ${size} + i];`,
+      `${acc} *= ${acc};`,
+    ],
+    logAbsDet: (acc) => [
+      `let ${acc} = 0;`,
+      `for (let i = 0; i < ${size}; i++) ${acc} += Math.log(${l}[i * ${size} + i]);`,
+      `${acc} *= 2;`,
+    ],
   };
 }
 

@@ -296,7 +296,9 @@ function wasmMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<n
 } satisfies Record<string, string>;
 
 /** The kernels each matrix-matrix kernel calls. */
-export const MATRIX_KERNEL_NEEDS: Readonly<Record<keyof typeof MATRIX_KERNELS, readonly (keyof typeof MATRIX_KERNELS)[]>> = {
+export const MATRIX_KERNEL_NEEDS: Readonly<
+  Record<keyof typeof MATRIX_KERNELS, readonly (keyof typeof MATRIX_KERNELS)[]>
+> = {
   gemm$: [],
   matMul$: ['gemm$', 'wasmMul$'],
   matMulT$: ['gemm$', 'dotRows$', 'wasmMul$'],

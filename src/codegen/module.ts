@@ -41,7 +41,6 @@ function header(model: Model, sourceName: string): string {
   ].join('\n');
 }
 
-
 /**
  * What a generated module exports, by formula name: the function of each definition (its name,
  * or a mangled one such as `new_` for a name JavaScript would misread) and of each `grad` line
@@ -51,7 +50,11 @@ export interface ModuleManifest {
   /** Forward function of each definition, in file order. */
   readonly definitions: readonly { readonly definition: string; readonly functionName: string }[];
   /** Gradient function of each grad line, in file order. */
-  readonly gradients: readonly { readonly functionName: string; readonly of: string; readonly wrt: readonly string[] }[];
+  readonly gradients: readonly {
+    readonly functionName: string;
+    readonly of: string;
+    readonly wrt: readonly string[];
+  }[];
   /** Function of each jacobian, hessian and hvp line, in file order; an HVP's direction variables by the wrt they belong to. */
   readonly higher: readonly {
     readonly functionName: string;
@@ -75,7 +78,8 @@ export interface GeneratedModule {
  */
 function functionTypeNames(model: Model, functionNames: readonly string[]) {
   const higherSuffix = { jacobian: 'Jacobian', hessian: 'Hessian', hvp: 'Hvp' } as const;
-  const functionName = (definition: string) => functionNames[model.definitions.findIndex((d) => d.name === definition)]!;
+  const functionName = (definition: string) =>
+    functionNames[model.definitions.findIndex((d) => d.name === definition)]!;
   const count = new Map<string, number>();
   const results = model.requests.map((r): TypeRequest => {
     const k = (count.get(r.target.name) ?? 0) + 1;
@@ -105,8 +109,17 @@ function functionTypeNames(model: Model, functionNames: readonly string[]) {
   const d = model.definitions.length;
   const byFunction = (from: number) => new Map(model.requests.map((r, i) => [r.functionName, names[from + i]!]));
   const from = d + 2 * model.requests.length;
-  const higherTypes = model.higherRequests.map((_, i) => ({ inputs: names[from + 3 * i]!, result: names[from + 3 * i + 1]!, direction: names[from + 3 * i + 2]! }));
-  return { definitionInputs: names.slice(0, d), gradientInputs: byFunction(d), gradientResults: byFunction(d + model.requests.length), higherTypes };
+  const higherTypes = model.higherRequests.map((_, i) => ({
+    inputs: names[from + 3 * i]!,
+    result: names[from + 3 * i + 1]!,
+    direction: names[from + 3 * i + 2]!,
+  }));
+  return {
+    definitionInputs: names.slice(0, d),
+    gradientInputs: byFunction(d),
+    gradientResults: byFunction(d + model.requests.length),
+    higherTypes,
+  };
 }
 
 /** The TypeScript module for a checked model and its derived gradients. */
@@ -139,7 +152,9 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
   const clash = moduleNameClash(model);
   if (clash !== undefined) throw new GradcError(model.source, [clash]);
   // Gradient function names are fixed by the spec: the forward functions take other names.
-  const gradNames = new Set([...model.requests, ...model.higherRequests].flatMap((r) => [r.functionName, `${r.functionName}Into`]));
+  const gradNames = new Set(
+    [...model.requests, ...model.higherRequests].flatMap((r) => [r.functionName, `${r.functionName}Into`]),
+  );
   for (const name of gradNames) valueNames.add(name);
   const functionNames = model.definitions.map((d) => exportedName(d.name, valueNames));
   const types = functionTypeNames(model, functionNames);
@@ -161,7 +176,13 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
   const higherLines = toFormulaHigher(model, higher);
   higher.forEach((h, i) => {
     const lines = higherLines.filter((l) => l.request === i).map((l) => l.text);
-    const plannedHigher = planHigher(model, h, { scratch, helpers, forwardInputs: inputsTypeByDefinition, types: types.higherTypes[i]!, lines });
+    const plannedHigher = planHigher(model, h, {
+      scratch,
+      helpers,
+      forwardInputs: inputsTypeByDefinition,
+      types: types.higherTypes[i]!,
+      lines,
+    });
     interfaces.push(...plannedHigher.interfaces);
     planned.push(...plannedHigher.functions);
   });
@@ -174,7 +195,11 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
     code,
     manifest: {
       definitions: manifestDefinitions,
-      gradients: derived.gradients.map((g) => ({ functionName: g.request.functionName, of: g.request.target.name, wrt: g.results.map((r) => r.name) })),
+      gradients: derived.gradients.map((g) => ({
+        functionName: g.request.functionName,
+        of: g.request.target.name,
+        wrt: g.results.map((r) => r.name),
+      })),
       higher: higher.map((h) => ({
         functionName: h.request.functionName,
         kind: h.request.kind,
@@ -230,7 +255,11 @@ function planForwardFunctions(
       interfaces.push({ name: inputsType, alias: base.type, fields: [] });
     } else if (base !== undefined) {
       const inherited = new Set(base.fields.map(fieldKey));
-      interfaces.push({ name: inputsType, extends: base.type, fields: fields.filter((f) => !inherited.has(fieldKey(f))) });
+      interfaces.push({
+        name: inputsType,
+        extends: base.type,
+        fields: fields.filter((f) => !inherited.has(fieldKey(f))),
+      });
     } else {
       interfaces.push({ name: inputsType, fields });
     }
@@ -239,7 +268,15 @@ function planForwardFunctions(
     planned.push({
       name,
       statements: [
-        ...(fields.length > 0 ? [checkInputsObject(name, fields.map((f) => f.name), helpers)] : []),
+        ...(fields.length > 0
+          ? [
+              checkInputsObject(
+                name,
+                fields.map((f) => f.name),
+                helpers,
+              ),
+            ]
+          : []),
         `return forward$(input$ as ${ENGINE_INPUTS}, ${JSON.stringify(name)}, ${i}) as ${returnType};`,
       ],
       inputsType,
@@ -260,8 +297,16 @@ function planGradientFunctions(model: Model, derived: Derivatives, parts: Module
     const outputs: FunctionOutput[] = [{ key: 'value', node: target.node, kind: valueKindOfShape(target.node) }];
     for (const r of g.results) {
       const variable = model.variables.find((v) => v.name === r.name);
-      const kind = variable !== undefined ? valueKindOfVariable(variable) : valueKindOfShape(model.definitions.find((x) => x.name === r.name)!.node);
-      outputs.push({ key: r.name, node: r.node, kind, ...(variable?.structure !== undefined ? { symmetric: true } : {}) });
+      const kind =
+        variable !== undefined
+          ? valueKindOfVariable(variable)
+          : valueKindOfShape(model.definitions.find((x) => x.name === r.name)!.node);
+      outputs.push({
+        key: r.name,
+        node: r.node,
+        kind,
+        ...(variable?.structure !== undefined ? { symmetric: true } : {}),
+      });
     }
     const name = g.request.functionName;
     // One body serves fGrad (fresh results) and fGradInto (the caller's result, reused).
@@ -274,7 +319,10 @@ function planGradientFunctions(model: Model, derived: Derivatives, parts: Module
       interfaces.push({ name: inputsType, fields: lowered.inputs });
     }
     const resultName = types.gradientResults.get(name)!;
-    interfaces.push({ name: resultName, fields: outputs.map((o) => ({ key: propertyKey(o.key!), type: typeOfKind(o.kind) })) });
+    interfaces.push({
+      name: resultName,
+      fields: outputs.map((o) => ({ key: propertyKey(o.key!), type: typeOfKind(o.kind) })),
+    });
     const lines = g.results.map(() => derivedLines[lineIndex++]!);
     const core = `${name}$`;
     planned.push({
@@ -291,7 +339,10 @@ function planGradientFunctions(model: Model, derived: Derivatives, parts: Module
       statements: [`return ${core}(input$, undefined);`],
       inputsType,
       returnType: resultName,
-      doc: [`The value of ${target.name} and its gradient with respect to ${g.results.map((r) => r.name).join(', ')}:`, ...lines.map((l) => `  ${l.name} = ${l.expression}`)].join('\n'),
+      doc: [
+        `The value of ${target.name} and its gradient with respect to ${g.results.map((r) => r.name).join(', ')}:`,
+        ...lines.map((l) => `  ${l.name} = ${l.expression}`),
+      ].join('\n'),
     });
     const intoName = `${name}Into`;
     planned.push({
@@ -328,7 +379,13 @@ function moduleDeclarations(parts: ModuleParts, engine: ForwardEngine | undefine
     if (i.alias !== undefined) {
       declarations.push({ kind: 'alias', name: i.name, exported: true, type: i.alias });
     } else {
-      declarations.push({ kind: 'interface', name: i.name, exported: true, ...(i.extends !== undefined ? { extends: i.extends } : {}), properties: i.fields });
+      declarations.push({
+        kind: 'interface',
+        name: i.name,
+        exported: true,
+        ...(i.extends !== undefined ? { extends: i.extends } : {}),
+        properties: i.fields,
+      });
     }
   }
   if (engine !== undefined) {

@@ -71,9 +71,15 @@ export function typeNames(requests: readonly TypeRequest[], reserved: ReadonlySe
   const usual = requests.map((r) => identifierBase(`${capitalize(r.name)}${r.suffix}`));
   const owners = new Map<string, Set<string>>();
   requests.forEach((r, i) => owners.set(usual[i]!, (owners.get(usual[i]!) ?? new Set()).add(r.owner)));
-  const sharing = new Set(requests.filter((_, i) => owners.get(usual[i]!)!.size > 1 || reserved.has(usual[i]!)).map((r) => r.owner));
+  const sharing = new Set(
+    requests.filter((_, i) => owners.get(usual[i]!)!.size > 1 || reserved.has(usual[i]!)).map((r) => r.owner),
+  );
   const taken = new Set([...reserved, ...usual]);
-  const dollar = new Set(requests.filter((r) => sharing.has(r.owner) && taken.has(`${identifierBase(r.owner)}_${r.suffix}`)).map((r) => r.owner));
+  const dollar = new Set(
+    requests
+      .filter((r) => sharing.has(r.owner) && taken.has(`${identifierBase(r.owner)}_${r.suffix}`))
+      .map((r) => r.owner),
+  );
   return requests.map((r, i) => {
     if (!sharing.has(r.owner)) return usual[i]!;
     // Distinct owners give distinct names, so the numbering never applies to a formula's names.
@@ -105,7 +111,12 @@ export function localName(prefix: string, name: string, index: number): string {
 
 /** Text of a string for a message inside generated code (a JS string literal's body). */
 export function quoteForString(text: string): string {
-  return JSON.stringify(text).slice(1, -1).replace(/[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069`$]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text)
+    .slice(1, -1)
+    .replace(
+      /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069`$]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
 }
 
 /** A string literal for generated code (quotes, control and bidi characters escaped). */
@@ -117,5 +128,8 @@ export function str(text: string): string {
 export function commentSafe(text: string): string {
   return text
     .replace(/\*\//g, '*\\/')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(
+      /[\u0000-\u0008\u000b-\u001f\u007f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
 }

@@ -150,11 +150,14 @@ export class Plan {
   absorbedProduct(n: Node): boolean {
     const lowering = loweringOf(n);
     if (lowering.kind !== 'buffer' || !lowering.product || lowering.ownLoops?.(n) === true) return false;
-    if (isScalar(n.shape) || this.outputs.has(n.id) || this.uses.get(n.id) !== 1 || this.computed.has(n.id)) return false;
+    if (isScalar(n.shape) || this.outputs.has(n.id) || this.uses.get(n.id) !== 1 || this.computed.has(n.id))
+      return false;
     const consumer = (this.consumers.get(n.id) ?? [])[0];
     if (consumer === undefined) return false;
     const scaling = loweringOf(consumer);
-    return scaling.kind === 'elementwise' && scaling.scales && isScalar(consumer.args[0]!.shape) && consumer.args[1] === n;
+    return (
+      scaling.kind === 'elementwise' && scaling.scales && isScalar(consumer.args[0]!.shape) && consumer.args[1] === n
+    );
   }
 
   /** Whether `n` is `s (A B)` with the product absorbed: its buffer is the product's. */

@@ -44,10 +44,19 @@ export class Products {
       const stored = this.vectorData(x);
       if (stored !== undefined || isScalar(x.shape) || (x.shape.rows !== 1 && x.shape.cols !== 1)) return stored;
       const name = this.storage.newTemporary();
-      prelude.push(this.storage.temporaryArray(name, this.storage.size(x)), ...this.access.loopWith(x, false, (at) => [`${name}[${at.flat}] = ${this.access.elem(x, at)};`]));
+      prelude.push(
+        this.storage.temporaryArray(name, this.storage.size(x)),
+        ...this.access.loopWith(x, false, (at) => [`${name}[${at.flat}] = ${this.access.elem(x, at)};`]),
+      );
       return name;
     };
-    const call = (name: 'outer$' | 'matVec$' | 'matTVec$', matrix: string | undefined, vectors: () => (string | undefined)[], rows: string, cols: string) => {
+    const call = (
+      name: 'outer$' | 'matVec$' | 'matTVec$',
+      matrix: string | undefined,
+      vectors: () => (string | undefined)[],
+      rows: string,
+      cols: string,
+    ) => {
       if (matrix === undefined && name !== 'outer$') return undefined;
       const args = [...(matrix === undefined ? [] : [matrix]), ...vectors()];
       if (args.some((x) => x === undefined)) return undefined;
@@ -60,12 +69,14 @@ export class Products {
     if (a.shape.cols === 1) return call('outer$', undefined, () => [vector(a), vector(b)], r, c);
     if (n.shape.cols === 1) {
       // Aᵀ b reads A's rows; A b its rows too.
-      if (this.plan.isInlineTranspose(a)) return call('matTVec$', this.matrixData(a.args[0]!), () => [vector(b)], inner, r);
+      if (this.plan.isInlineTranspose(a))
+        return call('matTVec$', this.matrixData(a.args[0]!), () => [vector(b)], inner, r);
       return call('matVec$', this.matrixData(a), () => [vector(b)], r, inner);
     }
     if (n.shape.rows === 1) {
       // aᵀ Bᵀ = (B a)ᵀ and aᵀ B = (Bᵀ a)ᵀ: a row has a column's layout.
-      if (this.plan.isInlineTranspose(b)) return call('matVec$', this.matrixData(b.args[0]!), () => [vector(a)], c, inner);
+      if (this.plan.isInlineTranspose(b))
+        return call('matVec$', this.matrixData(b.args[0]!), () => [vector(a)], c, inner);
       return call('matTVec$', this.matrixData(b), () => [vector(a)], inner, c);
     }
     return undefined;
@@ -79,7 +90,8 @@ export class Products {
    */
   private matrixKernel(n: Node, t: string, scale: string | undefined): string[] | undefined {
     const [a, b] = n.args as [Node, Node];
-    if (isScalar(a.shape) || isScalar(b.shape) || a.shape.cols === 1 || n.shape.rows === 1 || n.shape.cols === 1) return undefined;
+    if (isScalar(a.shape) || isScalar(b.shape) || a.shape.cols === 1 || n.shape.rows === 1 || n.shape.cols === 1)
+      return undefined;
     const r = this.storage.rows(n);
     const c = this.storage.cols(n);
     const inner = this.storage.dim(a.shape.cols);
@@ -117,14 +129,27 @@ export class Products {
     // computed where it is read (eye, ones, onehot), which are rare and get plain loops.
     if (a.shape.cols === 1) {
       // Outer product: each entry of the left vector once per row.
-      return [`for (let i = 0; i < ${r}; i++) {`, `const ai = ${scaled(A('i', '0'))};`, `for (let j = 0; j < ${c}; j++) {`, `${t}[i * ${c} + j] = ai * ${B('0', 'j')};`, '}', '}'];
+      return [
+        `for (let i = 0; i < ${r}; i++) {`,
+        `const ai = ${scaled(A('i', '0'))};`,
+        `for (let j = 0; j < ${c}; j++) {`,
+        `${t}[i * ${c} + j] = ai * ${B('0', 'j')};`,
+        '}',
+        '}',
+      ];
     }
     if (n.shape.cols === 1 && !this.plan.transposes(a)) {
-      return [`for (let i = 0; i < ${r}; i++) {`, ...this.access.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`), `${t}[i] = ${scaled('acc')};`, '}'];
+      return [
+        `for (let i = 0; i < ${r}; i++) {`,
+        ...this.access.dotLoop('acc', inner, (k) => `${A('i', k)} * ${B(k, '0')}`),
+        `${t}[i] = ${scaled('acc')};`,
+        '}',
+      ];
     }
     if (n.shape.cols === 1 || (n.shape.rows === 1 && !this.plan.transposes(b))) {
       // Aᵀ b, and aᵀ B: walk the stored matrix's rows, each scaled by its entry of the vector.
-      const term = n.shape.cols === 1 ? (k: string, i: string) => `${A(i, k)} * bk` : (k: string, i: string) => `bk * ${B(k, i)}`;
+      const term =
+        n.shape.cols === 1 ? (k: string, i: string) => `${A(i, k)} * bk` : (k: string, i: string) => `bk * ${B(k, i)}`;
       const vector = n.shape.cols === 1 ? (k: string) => B(k, '0') : (k: string) => A('0', k);
       const extent = n.shape.cols === 1 ? r : c;
       return [

@@ -63,7 +63,8 @@ export class Results {
       }
       level.set(path[path.length - 1]!, this.value(o, returned));
     }
-    const literal = (t: Tree): string => `{ ${[...t].map(([k, v]) => `${propertyKey(k)}: ${typeof v === 'string' ? v : literal(v)}`).join(', ')} }`;
+    const literal = (t: Tree): string =>
+      `{ ${[...t].map(([k, v]) => `${propertyKey(k)}: ${typeof v === 'string' ? v : literal(v)}`).join(', ')} }`;
     return `return ${literal(tree)};`;
   }
 
@@ -86,12 +87,18 @@ export class Results {
         const size = isScalar(n.shape) ? '1' : this.storage.size(n);
         lines.push(
           `if (${data}.length !== ${size}) ${this.storage.fail('RangeError', [str(`${this.spec.name}Into: out${propertyAccess(o.key!)}${o.kind === 'matrix' ? '.data' : ''} has length `), `${data}.length`, str(' but must have length '), size])}`,
-          isScalar(n.shape) ? `${data}[0] = ${this.access.scalar(n)};` : `${data}.set(${this.storage.locals.get(n.id)!});`,
+          isScalar(n.shape)
+            ? `${data}[0] = ${this.access.scalar(n)};`
+            : `${data}.set(${this.storage.locals.get(n.id)!});`,
         );
       }
-      if (o.symmetric === true && o.kind === 'matrix' && !isScalar(n.shape)) lines.push(`${this.symmetrise()}(${data}, ${this.storage.rows(n)});`);
+      if (o.symmetric === true && o.kind === 'matrix' && !isScalar(n.shape))
+        lines.push(`${this.symmetrise()}(${data}, ${this.storage.rows(n)});`);
       if (o.kind === 'matrix') {
-        lines.push(`${field}.rows = ${isScalar(n.shape) || isRow(n.shape) ? '1' : this.storage.rows(n)};`, `${field}.cols = ${isScalar(n.shape) ? '1' : this.storage.cols(n)};`);
+        lines.push(
+          `${field}.rows = ${isScalar(n.shape) || isRow(n.shape) ? '1' : this.storage.rows(n)};`,
+          `${field}.cols = ${isScalar(n.shape) ? '1' : this.storage.cols(n)};`,
+        );
       }
     }
     lines.push('return out$;');

@@ -46,7 +46,12 @@ export interface FunctionSpec {
    * over `limit` entries the function throws a RangeError with `message` (text before the sizes)
    * and `advice` (after them). Jacobian and Hessian blocks (LANGUAGE.md 2).
    */
-  readonly sizeLimits?: readonly { readonly node: Node; readonly message: string; readonly advice: string; readonly limit: number }[];
+  readonly sizeLimits?: readonly {
+    readonly node: Node;
+    readonly message: string;
+    readonly advice: string;
+    readonly limit: number;
+  }[];
 }
 
 /**

@@ -43,7 +43,8 @@ export class Storage {
     if (typeof d === 'number') return String(d);
     const { coefficient, names } = dimFactors(d);
     // A product of dimensions (the entries of a matrix): the product of their locals.
-    if (names.length > 1 || coefficient !== 1) return `(${[...(coefficient === 1 ? [] : [String(coefficient)]), ...names.map((x) => this.dim(x))].join(' * ')})`;
+    if (names.length > 1 || coefficient !== 1)
+      return `(${[...(coefficient === 1 ? [] : [String(coefficient)]), ...names.map((x) => this.dim(x))].join(' * ')})`;
     const local = this.dimLocals.get(d);
     if (local === undefined) throw new Error(`internal: dimension ${d} is not bound`);
     return local;
@@ -119,7 +120,8 @@ export class Storage {
   allocation(n: Node, t: string, assignsAll: boolean): string {
     // Outputs that are constant matrices or views still get a buffer of their own.
     const target = this.intoTargets.get(n.id);
-    if (this.pooled(n)) return [this.scratchArray(t, this.size(n)), ...(assignsAll ? [] : [`${t}.fill(0);`])].join('\n');
+    if (this.pooled(n))
+      return [this.scratchArray(t, this.size(n)), ...(assignsAll ? [] : [`${t}.fill(0);`])].join('\n');
     if (target === undefined) return `const ${t} = new Float64Array(${this.size(n)});`;
     return [
       `const ${t} = out$ === undefined ? new Float64Array(${this.size(n)}) : ${target.data};`,

@@ -42,9 +42,20 @@ const name = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeA
 const I32 = 0x7f;
 const V128 = 0x7b;
 const op = {
-  block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  f64Load: 0x2b, i32Const: 0x41, i32GeS: 0x4e, i32GtS: 0x4a, i32Add: 0x6a, i32Mul: 0x6c,
+  block: 0x02,
+  loop: 0x03,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  f64Load: 0x2b,
+  i32Const: 0x41,
+  i32GeS: 0x4e,
+  i32GtS: 0x4a,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
 };
 const simd = (code: number) => [0xfd, ...uleb(code)];
 const v128Load = (offset = 0) => [...simd(0), 3, ...uleb(offset)];
@@ -83,7 +94,10 @@ function pass(block: GemmBlock, steps: number): number[] {
   };
   for (let r = 0; r < block.rows; r++) {
     for (let t = 0; t < steps; t++) {
-      const at = t === 0 ? add(get(L.ra + r), get(L.qa)) : add(add(get(L.ra + r), get(L.qa)), [...get(P.acs), ...i32(t), op.i32Mul]);
+      const at =
+        t === 0
+          ? add(get(L.ra + r), get(L.qa))
+          : add(add(get(L.ra + r), get(L.qa)), [...get(P.acs), ...i32(t), op.i32Mul]);
       e(at, [op.f64Load, 3, 0], f64x2Splat, set(L.x + r * block.steps + t));
     }
   }
@@ -97,11 +111,16 @@ function pass(block: GemmBlock, steps: number): number[] {
     e(add(get(L.rc + r), get(L.j))); // the store's address
     e(add(get(L.rc + r), get(L.j)), v128Load());
     // Products summed in pairs, then added to the result: (x0 b0 + x1 b1) + (x2 b2 + x3 b3).
-    const terms = Array.from({ length: steps }, (_, t) => [...get(L.x + r * block.steps + t), ...get(L.bv + t), ...f64x2Mul]);
+    const terms = Array.from({ length: steps }, (_, t) => [
+      ...get(L.x + r * block.steps + t),
+      ...get(L.bv + t),
+      ...f64x2Mul,
+    ]);
     let level = terms;
     while (level.length > 1) {
       const next: number[][] = [];
-      for (let k = 0; k < level.length; k += 2) next.push(k + 1 < level.length ? [...level[k]!, ...level[k + 1]!, ...f64x2Add] : level[k]!);
+      for (let k = 0; k < level.length; k += 2)
+        next.push(k + 1 < level.length ? [...level[k]!, ...level[k + 1]!, ...f64x2Add] : level[k]!);
       level = next;
     }
     e(level[0]!, f64x2Add, v128Store());
@@ -131,7 +150,12 @@ function gemmBody(block: GemmBlock): number[] {
     e([op.block, 0x40, op.loop, 0x40]);
     e(add(get(L.q), i32(steps)), get(P.depth), [op.i32GtS, op.brIf, 1]);
     e(pass(block, steps));
-    e(add(get(L.q), i32(steps)), set(L.q), add(get(L.qa), [...get(P.acs), ...i32(steps), op.i32Mul]), set(L.qa), [op.br, 0, op.end, op.end]);
+    e(add(get(L.q), i32(steps)), set(L.q), add(get(L.qa), [...get(P.acs), ...i32(steps), op.i32Mul]), set(L.qa), [
+      op.br,
+      0,
+      op.end,
+      op.end,
+    ]);
   }
   e(add(get(L.i), i32(R)), set(L.i), [op.br, 0, op.end, op.end]);
   return code;
@@ -147,11 +171,24 @@ export function wasmGemmModule(pages = 1, block: GemmBlock = GEMM_BLOCK): Uint8A
   const locals = [...uleb(2), ...uleb(L.i32Count), I32, ...uleb(L.v128Count), V128];
   const body = [...locals, ...gemmBody(block), op.end];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([type])),
     ...section(3, vec([[0]])),
     ...section(5, vec([[0x00, ...uleb(pages)]])),
-    ...section(7, vec([[...name('gemm'), 0x00, 0], [...name('memory'), 0x02, 0]])),
+    ...section(
+      7,
+      vec([
+        [...name('gemm'), 0x00, 0],
+        [...name('memory'), 0x02, 0],
+      ]),
+    ),
     ...section(10, vec([[...uleb(body.length), ...body]])),
   ]);
 }

@@ -100,7 +100,8 @@ export function formatDiagnostic(source: Source, d: Diagnostic): string {
     .map((c) => (c === '\t' ? '\t' : ' '))
     .join('');
   const underline = '^' + '~'.repeat(Math.min(spanChars, MAX_CARET) - 1);
-  const printable = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+  const printable = (s: string) =>
+    s.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
   return (
     `${source.path}:${at.line}:${at.column}: ${d.message}\n` +
     `  ${prefix}${printable(shown.join(''))}\n` +
@@ -114,7 +115,8 @@ export class Diagnostics {
   readonly list: Diagnostic[] = [];
 
   report(message: string, span: Span, fix?: Fix): void {
-    if (this.list.length < Diagnostics.LIMIT) this.list.push(fix === undefined ? { message, span } : { message, span, fix });
+    if (this.list.length < Diagnostics.LIMIT)
+      this.list.push(fix === undefined ? { message, span } : { message, span, fix });
   }
 
   get count(): number {

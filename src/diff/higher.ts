@@ -64,7 +64,12 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
     if (request.kind === 'jacobian') {
       const raw = wrtNodes.map((x) => alongSymmetric(graph, jacobian(graph, target, x), x));
       const blocks = simplify(graph, raw, { frozen });
-      return { request, gradient: [], directions: [], blocks: request.wrt.map((w, i) => ({ wrt: [w.name], node: blocks[i]! })) };
+      return {
+        request,
+        gradient: [],
+        directions: [],
+        blocks: request.wrt.map((w, i) => ({ wrt: [w.name], node: blocks[i]! })),
+      };
     }
     const gradient = simplify(graph, gradients(graph, target, wrtNodes), { frozen });
     // The backward values are shared too: the second derivatives read them, never rewrite them.
@@ -114,7 +119,12 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
       inner = inner === undefined ? term : graph.add(inner, term);
     });
     const hv = simplify(graph, gradients(graph, inner!, wrtNodes), { frozen: shared });
-    return { request, gradient: named, directions, blocks: request.wrt.map((w, i) => ({ wrt: [w.name], node: hv[i]! })) };
+    return {
+      request,
+      gradient: named,
+      directions,
+      blocks: request.wrt.map((w, i) => ({ wrt: [w.name], node: hv[i]! })),
+    };
   } finally {
     graph.span = previous;
   }

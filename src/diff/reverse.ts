@@ -37,9 +37,17 @@ export interface BackwardOptions {
  * to it. One walk serves every caller: gradients (a scalar output, seed 1), the steps of
  * `latex --steps` (seeded with the adjoint symbol of a definition), and higher orders.
  */
-export function vjp(graph: Graph, output: Node, seed: Node, wrt: readonly Node[], options: BackwardOptions = {}): (Node | undefined)[] {
+export function vjp(
+  graph: Graph,
+  output: Node,
+  seed: Node,
+  wrt: readonly Node[],
+  options: BackwardOptions = {},
+): (Node | undefined)[] {
   if (!sameShape(seed.shape, output.shape)) {
-    throw new Error(`internal: the seed of a vector-Jacobian product is ${describeShape(seed.shape)} but the output is ${describeShape(output.shape)}`);
+    throw new Error(
+      `internal: the seed of a vector-Jacobian product is ${describeShape(seed.shape)} but the output is ${describeShape(output.shape)}`,
+    );
   }
   const stopAt = options.stopAt ?? (() => false);
   const enters = (n: Node): boolean => n === output || !stopAt(n);
@@ -76,7 +84,9 @@ export function vjp(graph: Graph, output: Node, seed: Node, wrt: readonly Node[]
  */
 export function gradients(graph: Graph, output: Node, wrt: readonly Node[]): Node[] {
   if (output.shape.rows !== 1 || output.shape.cols !== 1) {
-    throw new Error(`internal: a gradient needs a scalar output, not ${describeShape(output.shape)}; use vjp with a seed of that shape`);
+    throw new Error(
+      `internal: a gradient needs a scalar output, not ${describeShape(output.shape)}; use vjp with a seed of that shape`,
+    );
   }
   return vjp(graph, output, graph.constant(1), wrt).map((a, i) => {
     const w = wrt[i]!;
@@ -102,6 +112,7 @@ export function symmetrised(graph: Graph, g: Node): Node {
     if (isSymmetric(q, graph) && sameShape(p.shape, g.shape)) return graph.add(symmetrised(graph, p), q);
     if (isSymmetric(p, graph) && sameShape(q.shape, g.shape)) return graph.add(p, symmetrised(graph, q));
   }
-  if (g.op === 'mul' && !graph.isSealed(g) && g.args[0]!.op === 'const') return graph.mul(g.args[0]!, symmetrised(graph, g.args[1]!));
+  if (g.op === 'mul' && !graph.isSealed(g) && g.args[0]!.op === 'const')
+    return graph.mul(g.args[0]!, symmetrised(graph, g.args[1]!));
   return graph.mul(graph.constant(0.5), graph.add(g, graph.transpose(g)));
 }

@@ -90,7 +90,14 @@ function plan(model: Model, target: Definition, requested: Requested) {
   const consumers = below.filter((n) => leads.has(n.id) && (n === root || defs.has(n.id)));
   const leaves = new Map<number, Set<number>>();
   for (const c of consumers) {
-    leaves.set(c.id, new Set(reachable([c], (n) => n === c || !isBoundary(n)).filter((n) => n !== c && isBoundary(n)).map((n) => n.id)));
+    leaves.set(
+      c.id,
+      new Set(
+        reachable([c], (n) => n === c || !isBoundary(n))
+          .filter((n) => n !== c && isBoundary(n))
+          .map((n) => n.id),
+      ),
+    );
   }
   const consumersOf = (n: Node): Node[] => consumers.filter((c) => leaves.get(c.id)!.has(n.id));
 
@@ -132,7 +139,13 @@ function backprop(model: Model, frozen: ReadonlySet<number>, target: Definition,
       symbol = g.variable(`∂${target.name}/∂${item.name}`, varKind(item.node.shape), item.node.shape);
       seeds.set(item.node.id, symbol);
     }
-    steps.push({ name: item.name, node: item.node, adjoint, ...(closed !== undefined ? { closed } : {}), ...(symbol !== undefined ? { symbol } : {}) });
+    steps.push({
+      name: item.name,
+      node: item.node,
+      adjoint,
+      ...(closed !== undefined ? { closed } : {}),
+      ...(symbol !== undefined ? { symbol } : {}),
+    });
   }
   const rest = [...requested].filter(([id]) => !stepped.has(id)).map(([, r]) => r);
   return { target, steps, rest };

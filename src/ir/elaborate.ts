@@ -26,7 +26,20 @@ import { checkRequest, RequestCounter, type Entity, type RequestScope } from './
 import type { Node, Structure } from './node.js';
 import { describeShape, isColumn, isRow, isScalar, shape, type Dim, type Shape } from './shape.js';
 
-const KEYWORDS = ['grad', 'wrt', 'jacobian', 'hessian', 'hvp', 'scalar', 'vector', 'matrix', 'symmetric', 'spd', 'index', 'pi'];
+const KEYWORDS = [
+  'grad',
+  'wrt',
+  'jacobian',
+  'hessian',
+  'hvp',
+  'scalar',
+  'vector',
+  'matrix',
+  'symmetric',
+  'spd',
+  'index',
+  'pi',
+];
 const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
 
 export function isReserved(name: string): boolean {
@@ -35,7 +48,6 @@ export function isReserved(name: string): boolean {
 
 /** Thrown inside expression checking after the error has been reported; unwinds one statement. */
 class Reported extends Error {}
-
 
 class Elaborator {
   readonly graph = new Graph();
@@ -55,7 +67,13 @@ class Elaborator {
   private readonly scope: Scope = {
     shapeOf: (name) => {
       const e = this.names.get(name);
-      return e?.kind === 'variable' ? e.variable.shape : e?.kind === 'definition' ? e.definition.node.shape : e?.kind === 'dim' ? shape(1, 1) : undefined;
+      return e?.kind === 'variable'
+        ? e.variable.shape
+        : e?.kind === 'definition'
+          ? e.definition.node.shape
+          : e?.kind === 'dim'
+            ? shape(1, 1)
+            : undefined;
     },
     isUsed: (name) => this.names.has(name) || this.introduced.has(name),
   };
@@ -70,12 +88,22 @@ class Elaborator {
     for (const name of program.brokenNames) if (!this.names.has(name)) this.names.set(name, { kind: 'poisoned' });
     for (const s of program.statements) {
       if (s.kind === 'decl') {
-        for (const n of s.names) if (!this.introduced.has(n.name)) this.introduced.set(n.name, { span: n.span, kind: 'declared' });
+        for (const n of s.names)
+          if (!this.introduced.has(n.name)) this.introduced.set(n.name, { span: n.span, kind: 'declared' });
         const t = s.type;
         const dims =
-          t.kind === 'vector' ? [t.n] : t.kind === 'matrix' ? [t.rows, t.cols] : t.kind === 'index' ? [t.bound] : t.kind === 'structured' ? [t.n] : [];
+          t.kind === 'vector'
+            ? [t.n]
+            : t.kind === 'matrix'
+              ? [t.rows, t.cols]
+              : t.kind === 'index'
+                ? [t.bound]
+                : t.kind === 'structured'
+                  ? [t.n]
+                  : [];
         for (const d of dims) {
-          if (typeof d.value === 'string' && !this.introduced.has(d.value)) this.introduced.set(d.value, { span: d.span, kind: 'dimension' });
+          if (typeof d.value === 'string' && !this.introduced.has(d.value))
+            this.introduced.set(d.value, { span: d.span, kind: 'dimension' });
         }
       } else if (s.kind === 'def' && !this.introduced.has(s.name.name)) {
         this.introduced.set(s.name.name, { span: s.name.span, kind: 'defined' });
@@ -150,8 +178,10 @@ class Elaborator {
   private dimension(value: number | string, span: Span): Dim {
     if (typeof value === 'number') {
       const text = this.text(span);
-      if (/^[0-9]+$/.test(text) && !Number.isSafeInteger(value)) this.fail(`the dimension ${shortNumber(text)} is too large`, span);
-      if (!/^[0-9]+$/.test(text) || value < 1) this.fail(`a dimension must be a positive integer, not ${shortNumber(text)}`, span);
+      if (/^[0-9]+$/.test(text) && !Number.isSafeInteger(value))
+        this.fail(`the dimension ${shortNumber(text)} is too large`, span);
+      if (!/^[0-9]+$/.test(text) || value < 1)
+        this.fail(`a dimension must be a positive integer, not ${shortNumber(text)}`, span);
       return value;
     }
     if (isReserved(value)) this.fail(`'${value}' is a reserved word and cannot name a dimension`, span);
@@ -174,7 +204,10 @@ class Elaborator {
       case 'matrix':
         return {
           kind: 'matrix',
-          shape: shape(this.dimension(type.rows.value, type.rows.span), this.dimension(type.cols.value, type.cols.span)),
+          shape: shape(
+            this.dimension(type.rows.value, type.rows.span),
+            this.dimension(type.cols.value, type.cols.span),
+          ),
         };
       case 'index':
         return { kind: 'index', shape: shape(1, 1), bound: this.dimension(type.bound.value, type.bound.span) };
@@ -205,7 +238,8 @@ class Elaborator {
       declared = this.declaredShape(s.type);
     } catch (e) {
       // The type was reported; its names exist, so later uses are not reported again.
-      if (e instanceof Reported) for (const n of s.names) if (!this.names.has(n.name)) this.names.set(n.name, { kind: 'poisoned' });
+      if (e instanceof Reported)
+        for (const n of s.names) if (!this.names.has(n.name)) this.names.set(n.name, { kind: 'poisoned' });
       throw e;
     }
     for (const n of s.names) {
@@ -241,7 +275,9 @@ class Elaborator {
     if (this.names.has(name) && this.names.get(name)!.kind !== 'poisoned') {
       const what = this.describeEntity(name);
       this.fail(
-        what === 'a definition' ? `'${name}' is already defined; each name is defined once` : `'${name}' is already ${what}; choose another name`,
+        what === 'a definition'
+          ? `'${name}' is already defined; each name is defined once`
+          : `'${name}' is already ${what}; choose another name`,
         s.name.span,
       );
     }
@@ -300,10 +336,13 @@ class Elaborator {
     const later = this.introduced.get(name);
     const unknown = {
       name,
-      ...(later !== undefined && later.span.start > span.start ? { later: { kind: later.kind, line: this.source.position(later.span.start).line } } : {}),
+      ...(later !== undefined && later.span.start > span.start
+        ? { later: { kind: later.kind, line: this.source.position(later.span.start).line } }
+        : {}),
       reserved: RESERVED.has(name),
       candidates: [...this.names.keys()].filter((n) => n !== this.defining),
-      type: () => type ?? (this.definingExpr !== undefined ? suggestedType(this.definingExpr, name, span, this.scope) : 'scalar'),
+      type: () =>
+        type ?? (this.definingExpr !== undefined ? suggestedType(this.definingExpr, name, span, this.scope) : 'scalar'),
     };
     const replacement = unknownNameReplacement(unknown);
     this.fail(unknownNameMessage(unknown), span, replacement === undefined ? undefined : { span, text: replacement });
@@ -343,7 +382,9 @@ class Elaborator {
       }
       case 'norm': {
         const arg = this.expr(e.arg);
-        return this.build(e.span, () => (e.p === 1 ? this.graph.sum(this.graph.unary('abs', arg)) : this.graph.norm2(arg)));
+        return this.build(e.span, () =>
+          e.p === 1 ? this.graph.sum(this.graph.unary('abs', arg)) : this.graph.norm2(arg),
+        );
       }
       case 'binary':
         return this.binary(e);
@@ -369,7 +410,10 @@ class Elaborator {
     switch (e.kind) {
       case 'variable':
         if (e.variable.kind === 'index') {
-          this.fail(`'${name}' is an index(${e.variable.bound}); use it as an index, like v[${name}], or in onehot(${name}, ${e.variable.bound})`, span);
+          this.fail(
+            `'${name}' is an index(${e.variable.bound}); use it as an index, like v[${name}], or in onehot(${name}, ${e.variable.bound})`,
+            span,
+          );
         }
         return e.variable.node;
       case 'definition':
@@ -446,7 +490,8 @@ class Elaborator {
     const literal = e.kind === 'num' ? e : e.kind === 'unary' && e.arg.kind === 'num' ? e.arg : undefined;
     if (literal !== undefined) {
       const text = this.text(e.span).replace(/\s+/g, '');
-      if (e.kind === 'unary' || !/^[0-9]+$/.test(literal.text)) this.fail(`an index is a non-negative integer (indices start at 0), not ${shortNumber(text)}`, e.span);
+      if (e.kind === 'unary' || !/^[0-9]+$/.test(literal.text))
+        this.fail(`an index is a non-negative integer (indices start at 0), not ${shortNumber(text)}`, e.span);
       if (!Number.isSafeInteger(literal.value)) this.fail(`index ${shortNumber(text)} is too large`, e.span);
       if (typeof extent === 'number' && literal.value >= extent) {
         this.fail(`index ${literal.value} is out of range: ${axis(extent)}, numbered from 0`, e.span);
@@ -479,14 +524,21 @@ class Elaborator {
     if (isScalar(s)) this.fail(`${what} is a scalar; it has no entries to index`, e.span);
     let indices: Node[];
     if (isColumn(s) || isRow(s)) {
-      if (e.indices.length !== 1) this.fail(`${what} is ${describeShape(s)}; index it with one index, like ${what}[0]`, e.span);
-      const item = this.notColon(e.indices[0]!, `${what} is ${describeShape(s)}, not a matrix: ${what}[:] is ${what} itself`);
+      if (e.indices.length !== 1)
+        this.fail(`${what} is ${describeShape(s)}; index it with one index, like ${what}[0]`, e.span);
+      const item = this.notColon(
+        e.indices[0]!,
+        `${what} is ${describeShape(s)}, not a matrix: ${what}[:] is ${what} itself`,
+      );
       indices = [this.indexArg(item, isColumn(s) ? s.rows : s.cols, (n) => `${what} has ${n} entries`)];
     } else {
-      if (e.indices.length !== 2) this.fail(`${what} is ${describeShape(s)}; index it with two indices, like ${what}[i, j]`, e.span);
+      if (e.indices.length !== 2)
+        this.fail(`${what} is ${describeShape(s)}; index it with two indices, like ${what}[i, j]`, e.span);
       const [i, j] = e.indices as [IndexItem, IndexItem];
-      const rowIndex = () => this.indexArg(this.notColon(i, `${what}[:, :] is ${what} itself`), s.rows, (n) => `${what} has ${n} rows`);
-      const colIndex = () => this.indexArg(this.notColon(j, `${what}[:, :] is ${what} itself`), s.cols, (n) => `${what} has ${n} columns`);
+      const rowIndex = () =>
+        this.indexArg(this.notColon(i, `${what}[:, :] is ${what} itself`), s.rows, (n) => `${what} has ${n} rows`);
+      const colIndex = () =>
+        this.indexArg(this.notColon(j, `${what}[:, :] is ${what} itself`), s.cols, (n) => `${what} has ${n} columns`);
       // A slice (README, "The formula language"): row i, 1 x n, or column j, m x 1.
       if (j.kind === 'colon') {
         const k = rowIndex();
@@ -513,7 +565,10 @@ class Elaborator {
     if (e.kind === 'name') {
       const entity = this.names.get(e.name);
       if (entity !== undefined && entity.kind !== 'dim') {
-        this.fail(`${fn} takes a dimension (a name like n or a positive integer), but '${e.name}' is ${this.describeEntity(e.name)}`, e.span);
+        this.fail(
+          `${fn} takes a dimension (a name like n or a positive integer), but '${e.name}' is ${this.describeEntity(e.name)}`,
+          e.span,
+        );
       }
       return this.dimension(e.name, e.span);
     }
@@ -527,10 +582,22 @@ class Elaborator {
     if (entity !== undefined && !isFunctionName(fn)) {
       // `A(x + y)`: a value before parentheses multiplies them.
       if (e.args.length !== 1) this.fail(`'${fn}' is ${this.describeEntity(fn)}, not a function`, e.calleeSpan);
-      return this.binary({ kind: 'binary', op: 'juxt', left: { kind: 'name', name: fn, span: e.calleeSpan }, right: e.args[0]!, opSpan: e.calleeSpan, span: e.span });
+      return this.binary({
+        kind: 'binary',
+        op: 'juxt',
+        left: { kind: 'name', name: fn, span: e.calleeSpan },
+        right: e.args[0]!,
+        opSpan: e.calleeSpan,
+        span: e.span,
+      });
     }
     const f = FUNCTIONS.get(fn);
-    if (f === undefined) this.fail(unknownFunctionMessage(this.source.text, e, this.scope), e.calleeSpan, unknownFunctionFix(this.source.text, e));
+    if (f === undefined)
+      this.fail(
+        unknownFunctionMessage(this.source.text, e, this.scope),
+        e.calleeSpan,
+        unknownFunctionFix(this.source.text, e),
+      );
     const n = f.arity;
     if (typeof n === 'number' ? e.args.length !== n : !n.includes(e.args.length)) {
       const want = typeof n === 'number' ? `${n} argument${n === 1 ? '' : 's'}` : `${n.join(' or ')} arguments`;

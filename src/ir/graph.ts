@@ -112,7 +112,8 @@ export class Graph implements Builder {
     if (typeof d === 'number') return this.constant(d);
     const { coefficient, names } = dimFactors(d);
     // A product of dimensions (the entries of a matrix) is the product of their sizes.
-    if (names.length > 1 || coefficient !== 1) return names.reduce((p, name) => this.mul(p, this.make('dim', [], { name })), this.constant(coefficient));
+    if (names.length > 1 || coefficient !== 1)
+      return names.reduce((p, name) => this.mul(p, this.make('dim', [], { name })), this.constant(coefficient));
     return this.build('dim', [], { name: d });
   }
 

@@ -6,7 +6,19 @@ import { indexExprs, type BinaryOp, type Expr } from '../syntax/ast.js';
 import type { Fix } from '../diagnostics/errors.js';
 import type { Span } from '../diagnostics/source.js';
 import { estimateCall as estimateFunctionCall, FUNCTION_NAMES, isFunctionName, keepsShape } from '../ops/functions.js';
-import { broadcastShapes, describeShape, dimProduct, isColumn, isScalar, SCALAR, sameShape, shape, transposeShape, type Dim, type Shape } from './shape.js';
+import {
+  broadcastShapes,
+  describeShape,
+  dimProduct,
+  isColumn,
+  isScalar,
+  SCALAR,
+  sameShape,
+  shape,
+  transposeShape,
+  type Dim,
+  type Shape,
+} from './shape.js';
 
 /** Edit distance (with transpositions), for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
@@ -93,7 +105,14 @@ const MAX_QUOTED = 24;
 export function operandText(source: string, e: Expr, placeholder: string): string {
   const t = source.slice(e.span.start, e.span.end).replace(/\s+/g, ' ');
   if (t.length > MAX_QUOTED) return placeholder;
-  const simple = e.kind === 'name' || e.kind === 'num' || e.kind === 'call' || e.kind === 'norm' || e.kind === 'index' || e.kind === 'transpose' || t.startsWith('(');
+  const simple =
+    e.kind === 'name' ||
+    e.kind === 'num' ||
+    e.kind === 'call' ||
+    e.kind === 'norm' ||
+    e.kind === 'index' ||
+    e.kind === 'transpose' ||
+    t.startsWith('(');
   return simple ? t : `(${t})`;
 }
 
@@ -106,7 +125,9 @@ export interface Argument {
 /** An argument from the syntax tree. */
 export function argumentOf(source: string, e: Expr, placeholder: string): Argument {
   const text = source.slice(e.span.start, e.span.end).replace(/\s+/g, ' ');
-  return text.length > MAX_QUOTED ? { text: placeholder, operand: placeholder } : { text, operand: operandText(source, e, placeholder) };
+  return text.length > MAX_QUOTED
+    ? { text: placeholder, operand: placeholder }
+    : { text, operand: operandText(source, e, placeholder) };
 }
 
 /** An argument from text that did not parse (`np.exp(W x)`): parenthesized beside an operator unless it is one name, number or call. */
@@ -126,7 +147,12 @@ const isMatrixShape = (s: Shape) => s.rows !== 1 && s.cols !== 1;
  * with a likely fix (`u v` of two vectors: `u^T v`); undefined when the operator takes them or
  * the graph's own shape error says enough.
  */
-export function operatorMistake(source: string, e: Extract<Expr, { kind: 'binary' }>, a: Shape, b: Shape): { message: string; span: Span } | undefined {
+export function operatorMistake(
+  source: string,
+  e: Extract<Expr, { kind: 'binary' }>,
+  a: Shape,
+  b: Shape,
+): { message: string; span: Span } | undefined {
   const text = (x: Expr, placeholder: string) => operandText(source, x, placeholder);
   const [sa, sb] = [describeShape(a), describeShape(b)];
   const at = (message: string, span = e.span) => ({ message, span });
@@ -147,16 +173,25 @@ export function operatorMistake(source: string, e: Extract<Expr, { kind: 'binary
         return at(`cannot multiply ${sa} by ${sb}; did you mean ${u}^T ${v} or ${u} .* ${v}?`);
       }
       // `u A` with u a column that fits the rows of A: u^T A was meant.
-      if (isColumn(a) && !isColumn(b) && a.rows === b.rows) return at(`cannot multiply ${sa} by ${sb}: 1 != ${String(b.rows)}; did you mean ${text(e.left, 'u')}^T ${text(e.right, 'A')}?`);
+      if (isColumn(a) && !isColumn(b) && a.rows === b.rows)
+        return at(
+          `cannot multiply ${sa} by ${sb}: 1 != ${String(b.rows)}; did you mean ${text(e.left, 'u')}^T ${text(e.right, 'A')}?`,
+        );
       return undefined;
     case '/':
       if (isScalar(b) || sameShape(a, b)) return undefined;
-      return at(`cannot divide ${sa} by ${sb}: '/' divides by a scalar or between equal shapes; for a broadcast quotient use './'`);
+      return at(
+        `cannot divide ${sa} by ${sb}: '/' divides by a scalar or between equal shapes; for a broadcast quotient use './'`,
+      );
     case '^': {
       const elementwise = `for an elementwise power use ${text(e.left, 'x')} .^ ${text(e.right, 'p')}`;
       // A^-1 of a square matrix: the inverse was meant, most likely.
-      const inverse = !isScalar(a) && a.rows === a.cols && text(e.right, 'p').replace(/[()\s]/g, '') === '-1' ? `for the inverse use inv(${text(e.left, 'A')}), ` : '';
-      if (!isScalar(a)) return at(`'^' is the power of a scalar, but ${text(e.left, 'the base')} is ${sa}; ${inverse}${elementwise}`);
+      const inverse =
+        !isScalar(a) && a.rows === a.cols && text(e.right, 'p').replace(/[()\s]/g, '') === '-1'
+          ? `for the inverse use inv(${text(e.left, 'A')}), `
+          : '';
+      if (!isScalar(a))
+        return at(`'^' is the power of a scalar, but ${text(e.left, 'the base')} is ${sa}; ${inverse}${elementwise}`);
       if (!isScalar(b)) return at(`the exponent of '^' must be a scalar, not ${sb}; ${elementwise}`, e.right.span);
       return undefined;
     }
@@ -164,7 +199,12 @@ export function operatorMistake(source: string, e: Extract<Expr, { kind: 'binary
 }
 
 /** Refuses an elementwise operation whose operand shapes do not broadcast (README, "The formula language"). */
-function broadcastMistake(e: Extract<Expr, { kind: 'binary' }>, a: Shape, b: Shape, text: (x: Expr, placeholder: string) => string): { message: string; span: Span } | undefined {
+function broadcastMistake(
+  e: Extract<Expr, { kind: 'binary' }>,
+  a: Shape,
+  b: Shape,
+  text: (x: Expr, placeholder: string) => string,
+): { message: string; span: Span } | undefined {
   if (broadcastShapes(a, b) !== undefined) return undefined;
   const [sa, sb] = [describeShape(a), describeShape(b)];
   const what =
@@ -178,16 +218,20 @@ function broadcastMistake(e: Extract<Expr, { kind: 'binary' }>, a: Shape, b: Sha
             ? `divide ${sa} by ${sb} elementwise`
             : `raise ${sa} to the power ${sb} elementwise`;
   // A vector that would repeat across a matrix if it were transposed.
-  const transposed = (x: Expr, placeholder: string) => (x.kind === 'transpose' ? text(x.arg, placeholder) : `${text(x, placeholder)}^T`);
+  const transposed = (x: Expr, placeholder: string) =>
+    x.kind === 'transpose' ? text(x.arg, placeholder) : `${text(x, placeholder)}^T`;
   let hint = '';
-  if (isMatrixShape(b) && !isMatrixShape(a) && broadcastShapes(transposeShape(a), b) !== undefined) hint = `; did you mean ${transposed(e.left, 'the transpose')}?`;
-  else if (isMatrixShape(a) && !isMatrixShape(b) && broadcastShapes(a, transposeShape(b)) !== undefined) hint = `; did you mean ${transposed(e.right, 'the transpose')}?`;
+  if (isMatrixShape(b) && !isMatrixShape(a) && broadcastShapes(transposeShape(a), b) !== undefined)
+    hint = `; did you mean ${transposed(e.left, 'the transpose')}?`;
+  else if (isMatrixShape(a) && !isMatrixShape(b) && broadcastShapes(a, transposeShape(b)) !== undefined)
+    hint = `; did you mean ${transposed(e.right, 'the transpose')}?`;
   return { message: `cannot ${what}: the shapes differ and do not broadcast${hint}`, span: e.span };
 }
 
 // --------------------------------------------------- functions gradc writes otherwise
 
-const arg = (args: readonly Argument[], i: number, placeholder: string) => args[i] ?? { text: placeholder, operand: placeholder };
+const arg = (args: readonly Argument[], i: number, placeholder: string) =>
+  args[i] ?? { text: placeholder, operand: placeholder };
 
 /**
  * Functions of NumPy, PyTorch and textbooks that gradc writes otherwise, with what to write
@@ -234,7 +278,9 @@ function reluOf(args: readonly Argument[]): string | undefined {
 function extremumOf(kind: 'max' | 'min', args: readonly Argument[], pairwise: boolean): string | undefined {
   if (!pairwise) {
     const x = arg(args, 0, 'x').text;
-    return args.length <= 1 ? `${kind}(${x})` : `${kind}(${x}) for the ${kind === 'max' ? 'largest' : 'smallest'} entry (gradc's ${kind}(a, b) is elementwise)`;
+    return args.length <= 1
+      ? `${kind}(${x})`
+      : `${kind}(${x}) for the ${kind === 'max' ? 'largest' : 'smallest'} entry (gradc's ${kind}(a, b) is elementwise)`;
   }
   if (args.length !== 2) return undefined;
   const relu = kind === 'max' ? reluOf(args) : undefined;
@@ -250,7 +296,13 @@ function extremumOf(kind: 'max' | 'min', args: readonly Argument[], pairwise: bo
 export function axisMessage(source: string, call: Extract<Expr, { kind: 'call' }>, scope: Scope): string | undefined {
   const fn = call.callee;
   const axis = call.args[1];
-  if ((fn !== 'sum' && fn !== 'mean') || call.args.length !== 2 || axis?.kind !== 'num' || (axis.value !== 0 && axis.value !== 1)) return undefined;
+  if (
+    (fn !== 'sum' && fn !== 'mean') ||
+    call.args.length !== 2 ||
+    axis?.kind !== 'num' ||
+    (axis.value !== 0 && axis.value !== 1)
+  )
+    return undefined;
   const x = argumentOf(source, call.args[0]!, 'X').operand;
   const s = estimate(call.args[0]!, scope);
   return `${fn} takes 1 argument (all the entries); ${axisProduct(fn, x, axis.value, s?.rows ?? 'm', s?.cols ?? 'n')}`;
@@ -268,7 +320,9 @@ export function axisProduct(fn: 'sum' | 'mean', x: string, axis: 0 | 1, rows: Di
 function logSoftmaxOf(args: readonly Argument[], matrix: boolean): string {
   const z = arg(args, 0, matrix ? 'Z' : 'z');
   // logsumexp of a matrix sums all its entries, while softmax works column by column.
-  return matrix ? `log(softmax(${z.text})) (softmax works column by column)` : `${z.operand} - logsumexp(${z.text}) or log(softmax(${z.text}))`;
+  return matrix
+    ? `log(softmax(${z.text})) (softmax works column by column)`
+    : `${z.operand} - logsumexp(${z.text}) or log(softmax(${z.text}))`;
 }
 
 /**
@@ -276,7 +330,11 @@ function logSoftmaxOf(args: readonly Argument[], matrix: boolean): string {
  * `args` is undefined for a name that is not called (`np.pi`). `prefixed` says that a library
  * prefix came off the name, so a function gradc has is its own suggestion (`np.exp(x)`: `exp(x)`).
  */
-export function instead(fn: string, args: readonly Argument[] | undefined, options: { matrix?: boolean; prefixed?: boolean } = {}): string | undefined {
+export function instead(
+  fn: string,
+  args: readonly Argument[] | undefined,
+  options: { matrix?: boolean; prefixed?: boolean } = {},
+): string | undefined {
   const rule = Object.hasOwn(INSTEAD, fn) ? INSTEAD[fn] : undefined;
   if (rule !== undefined) return rule(args ?? [], options.matrix ?? false);
   if (options.prefixed !== true) return undefined;
@@ -299,7 +357,11 @@ export function unknownFunctionMessage(source: string, call: Extract<Expr, { kin
   const first = call.args[0];
   const shapeOfFirst = first === undefined ? undefined : estimate(first, scope);
   const matrix = shapeOfFirst !== undefined && isMatrixShape(shapeOfFirst);
-  const suggestion = instead(fn, call.args.map((a) => argumentOf(source, a, 'x')), { matrix });
+  const suggestion = instead(
+    fn,
+    call.args.map((a) => argumentOf(source, a, 'x')),
+    { matrix },
+  );
   if (suggestion !== undefined) return `unknown function '${fn}'; write ${suggestion}`;
   const close = nearest(fn, FUNCTION_NAMES);
   return close !== undefined ? `unknown function '${fn}'; did you mean '${close}'?` : `unknown function '${fn}'`;
@@ -317,9 +379,13 @@ export function unknownFunctionFix(source: string, call: Extract<Expr, { kind: '
   const fn = call.callee;
   if (fn === 'norm') return { span: call.calleeSpan, text: 'norm2' };
   if (REPLACES_CALL.has(fn)) {
-    const suggestion = instead(fn, call.args.map((a) => argumentOf(source, a, 'x')));
+    const suggestion = instead(
+      fn,
+      call.args.map((a) => argumentOf(source, a, 'x')),
+    );
     // A long argument is a placeholder in the message; the fix needs the real text.
-    if (suggestion === undefined || call.args.some((a) => argumentOf(source, a, '\u0000').text === '\u0000')) return undefined;
+    if (suggestion === undefined || call.args.some((a) => argumentOf(source, a, '\u0000').text === '\u0000'))
+      return undefined;
     return { span: call.span, text: suggestion };
   }
   if (Object.hasOwn(INSTEAD, fn)) return undefined;
@@ -340,7 +406,14 @@ const UNKNOWN: PartialShape = {};
 /** A call of a value, `A(x + y)`, is the product `A (x + y)` (as elaborate.ts reads it). */
 function asProduct(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Extract<Expr, { kind: 'binary' }> | undefined {
   if (isFunctionName(e.callee) || e.args.length !== 1 || scope.shapeOf(e.callee) === undefined) return undefined;
-  return { kind: 'binary', op: 'juxt', left: { kind: 'name', name: e.callee, span: e.calleeSpan }, right: e.args[0]!, opSpan: e.calleeSpan, span: e.span };
+  return {
+    kind: 'binary',
+    op: 'juxt',
+    left: { kind: 'name', name: e.callee, span: e.calleeSpan },
+    right: e.args[0]!,
+    opSpan: e.calleeSpan,
+    span: e.span,
+  };
 }
 
 /** The shape of an expression from the names in scope, without checking it; undefined when unknown. */
@@ -394,7 +467,8 @@ function combined(op: BinaryOp, a: Shape, b: Shape): Shape | undefined {
 function estimateCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Shape | undefined {
   const product = asProduct(e, scope);
   if (product !== undefined) return estimate(product, scope);
-  const dim = (a: Expr | undefined): Dim | undefined => (a?.kind === 'num' ? a.value : a?.kind === 'name' ? a.name : undefined);
+  const dim = (a: Expr | undefined): Dim | undefined =>
+    a?.kind === 'num' ? a.value : a?.kind === 'name' ? a.name : undefined;
   // A function of the language estimates its value from its arguments (its entry in the op
   // table); of a call of anything else nothing is known.
   return estimateFunctionCall(e.callee, {
@@ -415,12 +489,17 @@ function expectedOf(child: Expr, parent: Expr, required: PartialShape, scope: Sc
     case 'unary':
       return required;
     case 'transpose':
-      return { ...(required.cols !== undefined ? { rows: required.cols } : {}), ...(required.rows !== undefined ? { cols: required.rows } : {}) };
+      return {
+        ...(required.cols !== undefined ? { rows: required.cols } : {}),
+        ...(required.rows !== undefined ? { cols: required.rows } : {}),
+      };
     case 'call': {
       const product = asProduct(parent, scope);
-      if (product !== undefined) return expectedOf(child === parent.args[0] ? product.right : product.left, product, required, scope);
+      if (product !== undefined)
+        return expectedOf(child === parent.args[0] ? product.right : product.left, product, required, scope);
       if (keepsShape(parent.callee)) return required;
-      if (parent.callee === 'dot' && parent.args.length === 2) return estimate(parent.args[child === parent.args[0] ? 1 : 0]!, scope) ?? UNKNOWN;
+      if (parent.callee === 'dot' && parent.args.length === 2)
+        return estimate(parent.args[child === parent.args[0] ? 1 : 0]!, scope) ?? UNKNOWN;
       return UNKNOWN;
     }
     case 'binary':
@@ -429,7 +508,12 @@ function expectedOf(child: Expr, parent: Expr, required: PartialShape, scope: Sc
 }
 
 /** What `parent` requires of its left or right operand. */
-function expectedOfOperand(left: boolean, parent: Extract<Expr, { kind: 'binary' }>, required: PartialShape, scope: Scope): PartialShape {
+function expectedOfOperand(
+  left: boolean,
+  parent: Extract<Expr, { kind: 'binary' }>,
+  required: PartialShape,
+  scope: Scope,
+): PartialShape {
   const sibling = estimate(left ? parent.right : parent.left, scope);
   const matters = sibling !== undefined && !isScalar(sibling);
   switch (parent.op) {
@@ -509,6 +593,7 @@ export function suggestedType(root: Expr, name: string, at: Span, scope: Scope):
   }
   // Known rows: a column, as in `A w`. Known columns: a matrix with rows of a new dimension, as in `W x`.
   if (p.rows !== undefined && p.rows !== 1) return `vector(${p.rows})`;
-  if (p.cols !== undefined && p.cols !== 1) return `matrix(${freshDimension(scope, [name, String(p.cols)])}, ${p.cols})`;
+  if (p.cols !== undefined && p.cols !== 1)
+    return `matrix(${freshDimension(scope, [name, String(p.cols)])}, ${p.cols})`;
   return 'scalar';
 }

@@ -58,7 +58,10 @@ function target(s: RequestLine, scope: RequestScope): Definition {
   if (entity?.kind === 'poisoned') scope.abandon();
   if (entity?.kind !== 'definition') {
     if (entity === undefined) scope.unknownName(s.target.name, s.target.span);
-    scope.fail(`${s.request} needs a definition to differentiate, but '${s.target.name}' is ${scope.describeEntity(s.target.name)}`, s.target.span);
+    scope.fail(
+      `${s.request} needs a definition to differentiate, but '${s.target.name}' is ${scope.describeEntity(s.target.name)}`,
+      s.target.span,
+    );
   }
   const definition = entity.definition;
   const shape = definition.node.shape;
@@ -109,7 +112,11 @@ function wrtProblem(request: RequestLine['request'], name: string, entity: Entit
 }
 
 /** Checks a request line; undefined when an error was reported. */
-export function checkRequest(s: RequestLine, scope: RequestScope, counter: RequestCounter): GradRequest | HigherRequest | undefined {
+export function checkRequest(
+  s: RequestLine,
+  scope: RequestScope,
+  counter: RequestCounter,
+): GradRequest | HigherRequest | undefined {
   const definition = target(s, scope);
   const wrt: GradRequest['wrt'][number][] = [];
   const seen = new Set<string>();
@@ -154,8 +161,14 @@ export function moduleNameClash(model: Model): Diagnostic | undefined {
     if (gradNames.has(d.name)) {
       const request = allRequests.find((r) => r.functionName === d.name || `${r.functionName}Into` === d.name)!;
       const higher = model.higherRequests.find((r) => r === request);
-      const what = higher === undefined ? 'gradient' : { jacobian: 'Jacobian', hessian: 'Hessian', hvp: 'Hessian-vector product' }[higher.kind];
-      return { message: `the ${what} function of this line would be named ${d.name}, which is already a definition; rename the definition`, span: request.span };
+      const what =
+        higher === undefined
+          ? 'gradient'
+          : { jacobian: 'Jacobian', hessian: 'Hessian', hvp: 'Hessian-vector product' }[higher.kind];
+      return {
+        message: `the ${what} function of this line would be named ${d.name}, which is already a definition; rename the definition`,
+        span: request.span,
+      };
     }
   }
   // A gradient result is { value, <wrt names> }: a wrt target named value would replace the value.

@@ -1,5 +1,14 @@
 /** Elementwise arithmetic with broadcasting (README, "The formula language"), and elementwise functions. */
-import { constValue, exactPower, exactProduct, exactQuotient, exactSum, exactValue, isNumber, isOne } from '../ir/constants.js';
+import {
+  constValue,
+  exactPower,
+  exactProduct,
+  exactQuotient,
+  exactSum,
+  exactValue,
+  isNumber,
+  isOne,
+} from '../ir/constants.js';
 import type { Attrs, Node } from '../ir/node.js';
 import { broadcastShapes, describeShape, isColumn, isScalar, sameShape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
@@ -90,7 +99,12 @@ export const add: OpDef = {
     scalar: (n, [a, b]) => {
       // a + (-b) reads better, and runs no slower, as a - b.
       const right = n.args[1]!;
-      if (right.op === 'mul' && right.args[0]!.op === 'const' && right.args[0]!.attrs.value === -1 && b!.startsWith('(-')) {
+      if (
+        right.op === 'mul' &&
+        right.args[0]!.op === 'const' &&
+        right.args[0]!.attrs.value === -1 &&
+        b!.startsWith('(-')
+      ) {
         return `(${a} - ${b!.slice(2, -1)})`;
       }
       return `(${a} + ${b})`;
@@ -124,16 +138,38 @@ function isReciprocal(n: Node): boolean {
 function numberIntoFraction(n: Node, ctx: PrintContext): Printed | undefined {
   const [x, y] = n.args as [Node, Node];
   const c = constValue(x);
-  if (x.op !== 'const' || c === undefined || c <= 0 || c === 1 || !isScalar(y.shape) || y.op !== 'div' || !ctx.node(y).text.startsWith('\\frac{')) return undefined;
+  if (
+    x.op !== 'const' ||
+    c === undefined ||
+    c <= 0 ||
+    c === 1 ||
+    !isScalar(y.shape) ||
+    y.op !== 'div' ||
+    !ctx.node(y).text.startsWith('\\frac{')
+  )
+    return undefined;
   const ratio = Number.isInteger(c) ? ([c, 1] as [number, number]) : fraction(c);
   if (ratio === undefined) return undefined;
   const [p, q] = ratio;
   const top = y.args[0]!;
   const bottom = y.args[1]!;
-  if (!isScalar(top.shape) || !isScalar(bottom.shape) || top.op === 'div' || bottom.op === 'div' || constValue(bottom) !== undefined) return undefined;
+  if (
+    !isScalar(top.shape) ||
+    !isScalar(bottom.shape) ||
+    top.op === 'div' ||
+    bottom.op === 'div' ||
+    constValue(bottom) !== undefined
+  )
+    return undefined;
   if (constValue(top) !== undefined && constValue(top) !== 1) return undefined;
-  const numerator = constValue(top) === 1 ? String(p) : p === 1 ? ctx.wrap(ctx.node(top), Prec.Sum) : `${p} ${factor(ctx.node(top), ctx, Prec.Product)}`;
-  const denominator = q === 1 ? ctx.wrap(ctx.node(bottom), Prec.Sum) : `${q} ${factor(ctx.node(bottom), ctx, Prec.Product)}`;
+  const numerator =
+    constValue(top) === 1
+      ? String(p)
+      : p === 1
+        ? ctx.wrap(ctx.node(top), Prec.Sum)
+        : `${p} ${factor(ctx.node(top), ctx, Prec.Product)}`;
+  const denominator =
+    q === 1 ? ctx.wrap(ctx.node(bottom), Prec.Sum) : `${q} ${factor(ctx.node(bottom), ctx, Prec.Product)}`;
   return { text: `\\frac{${numerator}}{${denominator}}`, prec: Prec.Atom };
 }
 
@@ -171,7 +207,10 @@ function diagonalScaling(name: string) {
     const k = ctx.diagonalScaling ? diagonalScalingColumn(n) : undefined;
     if (k === undefined) return undefined;
     const rest = n.args[1 - k]!;
-    return { text: `${name}(${ctx.wrap(a[k]!, Prec.Sum)}) ${factor(a[1 - k]!, ctx, rest.op === 'matmul' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product };
+    return {
+      text: `${name}(${ctx.wrap(a[k]!, Prec.Sum)}) ${factor(a[1 - k]!, ctx, rest.op === 'matmul' ? Prec.Product : Prec.Unary)}`,
+      prec: Prec.Product,
+    };
   };
 }
 
@@ -196,7 +235,9 @@ export const mul: OpDef = {
       // -(y \sigma(z)) is (-y) \sigma(z): a product needs no parentheses after the sign;
       // and -(-x) is x (LaTeX text that starts with a sign is `-` and a product).
       const text = ctx.wrap(a[1]!, Prec.Product);
-      return text.startsWith('-') ? { text: text.slice(1), prec: Prec.Product } : { text: `-${text}`, prec: Prec.Unary };
+      return text.startsWith('-')
+        ? { text: text.slice(1), prec: Prec.Product }
+        : { text: `-${text}`, prec: Prec.Unary };
     }
     // \frac{1}{s} x is \frac{x}{s} when x is a name or a call: \frac{x}{\lVert x\rVert}.
     const y = n.args[1]!;
@@ -256,7 +297,11 @@ export const div: OpDef = {
       const f = c === undefined ? undefined : fraction(Math.abs(c));
       // (p / q) / y is \frac{p}{q y}: no fraction over a fraction.
       const inner = n.args[0]!;
-      const nested = negated === undefined && inner.op === 'div' && isScalar(inner.args[1]!.shape) && numerator.text.startsWith('\\frac');
+      const nested =
+        negated === undefined &&
+        inner.op === 'div' &&
+        isScalar(inner.args[1]!.shape) &&
+        numerator.text.startsWith('\\frac');
       const text = nested
         ? `\\frac{${ctx.wrap(ctx.node(inner.args[0]!), Prec.Sum)}}{${factor(ctx.node(inner.args[1]!), ctx, Prec.Product)} ${factor(a[1]!, ctx, Prec.Product)}}`
         : f !== undefined && n.args[0]!.op === 'const'
@@ -264,7 +309,10 @@ export const div: OpDef = {
           : `\\frac{${ctx.wrap(numerator, Prec.Sum)}}{${ctx.wrap(a[1]!, Prec.Sum)}}`;
       return negated === undefined ? { text, prec: Prec.Atom } : { text: `-${text}`, prec: Prec.Unary };
     }
-    return { text: `${ctx.wrap(groupMatmul(n, a)[0]!, Prec.Product)} \\oslash ${factor(a[1]!, ctx, Prec.Unary)}`, prec: Prec.Product };
+    return {
+      text: `${ctx.wrap(groupMatmul(n, a)[0]!, Prec.Product)} \\oslash ${factor(a[1]!, ctx, Prec.Unary)}`,
+      prec: Prec.Product,
+    };
   },
   // A divisor away from 0.
   argumentDomains: () => [undefined, 'nonzero'],
@@ -395,8 +443,24 @@ function mulIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if ((bScalar && !aScalar) || (aScalar && bScalar && cb !== undefined && ca === undefined)) return g.mul(b, a);
   // x ⊙ (1 / y) is x / y, unless it is a scaling (1 / y) X, which keeps its factor in front,
   // or y is a number: 1/3 s stays a coefficient, as written.
-  if (ca === undefined && g.opOf(b) === 'div' && isOne(b.args[0]!) && !isNumber(b.args[1]!) && isScalar(b.args[0]!.shape) && (aScalar || !bScalar)) return g.div(a, b.args[1]!);
-  if (cb === undefined && g.opOf(a) === 'div' && isOne(a.args[0]!) && !isNumber(a.args[1]!) && isScalar(a.args[0]!.shape) && (bScalar || !aScalar)) return g.div(b, a.args[1]!);
+  if (
+    ca === undefined &&
+    g.opOf(b) === 'div' &&
+    isOne(b.args[0]!) &&
+    !isNumber(b.args[1]!) &&
+    isScalar(b.args[0]!.shape) &&
+    (aScalar || !bScalar)
+  )
+    return g.div(a, b.args[1]!);
+  if (
+    cb === undefined &&
+    g.opOf(a) === 'div' &&
+    isOne(a.args[0]!) &&
+    !isNumber(a.args[1]!) &&
+    isScalar(a.args[0]!.shape) &&
+    (bScalar || !aScalar)
+  )
+    return g.div(b, a.args[1]!);
   if (aScalar && !bScalar) {
     const inner = scaling(g, b);
     if (inner !== undefined) return g.mul(g.mul(a, inner.factor), inner.rest);
@@ -446,7 +510,8 @@ function divIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (cb === 1 && sameShape(a.shape, s)) return a;
   // c ./ Y (a number over a matrix) is c (1 ./ Y): the number joins the other scalar factors,
   // so 2 (0.5 ./ y) .* x reads x ./ y.
-  if (ca !== undefined && ca !== 1 && isNumber(a) && !isScalar(s) && cb === undefined) return g.mul(a, g.div(g.constant(1), b));
+  if (ca !== undefined && ca !== 1 && isNumber(a) && !isScalar(s) && cb === undefined)
+    return g.mul(a, g.div(g.constant(1), b));
   // (s X) / y is s (X / y): keep scalar factors in front.
   const left = scaling(g, a);
   if (left !== undefined) return g.mul(left.factor, g.div(left.rest, b));
@@ -509,9 +574,13 @@ function stableLog(a: Node, g: Builder): Node | undefined {
       [q, p],
     ] as const) {
       // A 1 that does not change the shape of the sum: a scalar, or ones of the same shape.
-      if (!isOne(one) || !(isScalar(one.shape) || sameShape(one.shape, a.shape)) || !sameShape(other.shape, a.shape)) continue;
+      if (!isOne(one) || !(isScalar(one.shape) || sameShape(one.shape, a.shape)) || !sameShape(other.shape, a.shape))
+        continue;
       if (isUnary(other, 'exp')) return g.unary('softplus', other.args[0]!);
-      const negated = g.opOf(other) === 'mul' && constValue(other.args[0]!) === -1 && isScalar(other.args[0]!.shape) ? other.args[1]! : undefined;
+      const negated =
+        g.opOf(other) === 'mul' && constValue(other.args[0]!) === -1 && isScalar(other.args[0]!.shape)
+          ? other.args[1]!
+          : undefined;
       if (negated !== undefined && isUnary(negated, 'sigmoid')) return g.neg(g.unary('softplus', negated.args[0]!));
     }
   }

@@ -23,7 +23,22 @@ export interface UnaryBuilder {
 export type UnaryDomain = 'real' | 'positive' | 'open-unit';
 
 /** mathjs's scalar functions that the reference evaluator (src/check/reference.ts) may name. */
-export type MathjsFunction = 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'tanh' | 'abs' | 'log1p' | 'expm1' | 'cosh' | 'sinh';
+export type MathjsFunction =
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'sin'
+  | 'cos'
+  | 'tan'
+  | 'asin'
+  | 'acos'
+  | 'atan'
+  | 'tanh'
+  | 'abs'
+  | 'log1p'
+  | 'expm1'
+  | 'cosh'
+  | 'sinh';
 
 export interface UnaryDef {
   /** Other names users write for the function (README, "The formula language"); its own name is its key in UNARY. */
@@ -47,10 +62,12 @@ export interface UnaryDef {
   readonly kinkAtZero: boolean;
 }
 
-const call = (op: string) => (arg: Printed, ctx: PrintContext): Printed => ({
-  text: `${op}${delimit('(', ')', ctx.wrap(arg, Prec.Sum))}`,
-  prec: Prec.Atom,
-});
+const call =
+  (op: string) =>
+  (arg: Printed, ctx: PrintContext): Printed => ({
+    text: `${op}${delimit('(', ')', ctx.wrap(arg, Prec.Sum))}`,
+    prec: Prec.Atom,
+  });
 
 /** `1 + x` in LaTeX: `1 - y` when x prints with a leading minus (`-y`, `-2 y`), `1 + (-a + b)` for a sum that does. */
 function onePlus(arg: Printed, ctx: PrintContext): string {
@@ -311,6 +328,7 @@ export const UNARY: Readonly<Record<UnaryFn, UnaryDef>> = table;
 
 /** The elementwise function a `unary` node applies (its `attrs.fn`), typed. */
 export function unaryFn(fn: string | undefined): UnaryFn {
-  if (fn === undefined || !Object.hasOwn(UNARY, fn)) throw new Error(`internal: ${String(fn)} is not an elementwise function`);
+  if (fn === undefined || !Object.hasOwn(UNARY, fn))
+    throw new Error(`internal: ${String(fn)} is not an elementwise function`);
   return fn as UnaryFn;
 }

@@ -101,7 +101,10 @@ function reduction(kind: Extremum): OpDef {
         const x = n.args[0]!;
         return [
           `let ${acc} = ${kind === 'max' ? '-Infinity' : 'Infinity'};`,
-          ...ctx.loop(x, (at) => [`const x = ${ctx.elem(x, at)};`, `if (x ${better} ${acc} || Number.isNaN(x)) ${acc} = x;`]),
+          ...ctx.loop(x, (at) => [
+            `const x = ${ctx.elem(x, at)};`,
+            `if (x ${better} ${acc} || Number.isNaN(x)) ${acc} = x;`,
+          ]),
         ];
       },
     },

@@ -9,11 +9,19 @@ import { OPS } from './index.js';
 import type { EstimatedArguments, SurfaceFunction } from './types.js';
 
 function elementwise(fn: UnaryFn): SurfaceFunction {
-  return { names: [fn, ...UNARY[fn].aliases], arity: 1, build: (a, g) => g.unary(fn, a.value(0)), estimate: (a) => a.shape(0) };
+  return {
+    names: [fn, ...UNARY[fn].aliases],
+    arity: 1,
+    build: (a, g) => g.unary(fn, a.value(0)),
+    estimate: (a) => a.shape(0),
+  };
 }
 
 function byName(): ReadonlyMap<string, SurfaceFunction> {
-  const all = [...Object.values(OPS).flatMap((op) => op.functions), ...(Object.keys(UNARY) as UnaryFn[]).map(elementwise)];
+  const all = [
+    ...Object.values(OPS).flatMap((op) => op.functions),
+    ...(Object.keys(UNARY) as UnaryFn[]).map(elementwise),
+  ];
   const map = new Map<string, SurfaceFunction>();
   for (const f of all) {
     for (const name of f.names) {

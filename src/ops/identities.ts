@@ -28,7 +28,8 @@ export function nonnegative(n: Node, g: Builder, depth = 0): boolean {
   const nn = (m: Node) => nonnegative(m, g, depth + 1);
   const op = g.opOf(n);
   if (op === 'norm2' || op === 'dim') return true;
-  if (op === 'matmul') return g.opOf(n.args[0]!) === 'transpose' && n.args[0]!.args[0] === n.args[1] && isColumn(n.args[1]!.shape);
+  if (op === 'matmul')
+    return g.opOf(n.args[0]!) === 'transpose' && n.args[0]!.args[0] === n.args[1] && isColumn(n.args[1]!.shape);
   if (op === 'unary') return ['exp', 'softplus', 'sqrt', 'abs', 'sigmoid', 'relu'].includes(n.attrs.fn!);
   if (op === 'pow') {
     const e = constValue(n.args[1]!);

@@ -52,9 +52,15 @@ export const leafJvp: JvpRule = (n) => {
  * column times a matrix (broadcast across its columns); an argument broadcast from a scalar
  * contributes the outer product of the partials with its row J_k.
  */
-export function elementwiseJvp(partials: (n: Node, g: Builder, needed: readonly boolean[]) => readonly (Node | undefined)[]): JvpRule {
+export function elementwiseJvp(
+  partials: (n: Node, g: Builder, needed: readonly boolean[]) => readonly (Node | undefined)[],
+): JvpRule {
   return (n, jacobians, g) => {
-    const ps = partials(n, g, jacobians.map((j) => j !== undefined));
+    const ps = partials(
+      n,
+      g,
+      jacobians.map((j) => j !== undefined),
+    );
     return total(
       g,
       n.args.map((arg, k) => {

@@ -52,17 +52,25 @@ export function kroneckerProduct(a: Node, b: Node, g: Builder): Node | undefined
   if (g.opOf(a) === 'kron' && g.opOf(b) === 'kron') {
     const [p, q] = a.args as [Node, Node];
     const [c, d] = b.args as [Node, Node];
-    if (same(p.shape.cols, c.shape.rows) && same(q.shape.cols, d.shape.rows)) return g.kron(g.matmul(p, c), g.matmul(q, d));
+    if (same(p.shape.cols, c.shape.rows) && same(q.shape.cols, d.shape.rows))
+      return g.kron(g.matmul(p, c), g.matmul(q, d));
   }
   if (b.shape.cols === 1) {
     const x = g.opOf(b) === 'vec' ? b.args[0]! : b;
     if (g.opOf(a) === 'kron') {
       const [p, q] = a.args as [Node, Node];
-      if (same(q.shape.cols, x.shape.rows) && same(p.shape.cols, x.shape.cols)) return g.vec(g.matmul(g.matmul(q, x), g.transpose(p)));
+      if (same(q.shape.cols, x.shape.rows) && same(p.shape.cols, x.shape.cols))
+        return g.vec(g.matmul(g.matmul(q, x), g.transpose(p)));
     }
-    if (a.op === 'commutation' && same(a.attrs.shape!.rows, x.shape.rows) && same(a.attrs.shape!.cols, x.shape.cols)) return g.vec(g.transpose(x));
+    if (a.op === 'commutation' && same(a.attrs.shape!.rows, x.shape.rows) && same(a.attrs.shape!.cols, x.shape.cols))
+      return g.vec(g.transpose(x));
   }
-  if (a.op === 'commutation' && b.op === 'commutation' && same(a.attrs.shape!.rows, b.attrs.shape!.cols) && same(a.attrs.shape!.cols, b.attrs.shape!.rows)) {
+  if (
+    a.op === 'commutation' &&
+    b.op === 'commutation' &&
+    same(a.attrs.shape!.rows, b.attrs.shape!.cols) &&
+    same(a.attrs.shape!.cols, b.attrs.shape!.rows)
+  ) {
     return g.eye(a.shape.rows);
   }
   return undefined;
@@ -77,7 +85,8 @@ export function kroneckerTranspose(a: Node, g: Builder): Node | undefined {
 
 /** inv(A ⊗ B) = inv(A) ⊗ inv(B) for square factors; inv(K_{m,n}) = K_{n,m} (the inv entry's identities call it). */
 export function kroneckerInverse(m: Node, g: Builder): Node | undefined {
-  if (g.opOf(m) === 'kron' && m.args.every((f) => f.shape.rows === f.shape.cols)) return g.kron(g.inv(m.args[0]!), g.inv(m.args[1]!));
+  if (g.opOf(m) === 'kron' && m.args.every((f) => f.shape.rows === f.shape.cols))
+    return g.kron(g.inv(m.args[0]!), g.inv(m.args[1]!));
   if (m.op === 'commutation') return g.commutation(m.attrs.shape!.cols, m.attrs.shape!.rows);
   return undefined;
 }
@@ -124,7 +133,10 @@ export const vec: OpDef = {
     buffer: (n, t, ctx) => {
       const x = n.args[0]!;
       const r = ctx.rows(x);
-      return [t.allocation, `for (let j = 0; j < ${ctx.cols(x)}; j++) for (let i = 0; i < ${r}; i++) ${t.name}[j * ${r} + i] = ${ctx.elem(x, { row: 'i', col: 'j' })};`];
+      return [
+        t.allocation,
+        `for (let j = 0; j < ${ctx.cols(x)}; j++) for (let i = 0; i < ${r}; i++) ${t.name}[j * ${r} + i] = ${ctx.elem(x, { row: 'i', col: 'j' })};`,
+      ];
     },
   },
 };
@@ -141,7 +153,9 @@ export const kron: OpDef = {
       },
       estimate: (a) => {
         const [x, y] = [a.shape(0), a.shape(1)];
-        return x === undefined || y === undefined ? undefined : shape(dimProduct(x.rows, y.rows), dimProduct(x.cols, y.cols));
+        return x === undefined || y === undefined
+          ? undefined
+          : shape(dimProduct(x.rows, y.rows), dimProduct(x.cols, y.cols));
       },
     },
   ],
@@ -154,7 +168,10 @@ export const kron: OpDef = {
   // C = A ⊗ B: C[i p + k, j q + l] = A[i, j] B[k, l] (see kronAdjoint).
   vjp: (n, adj, g, needed) => {
     const [a, b] = n.args as [Node, Node];
-    return [needed[0] ? kronAdjoint(g, adj, a, b, 'left') : undefined, needed[1] ? kronAdjoint(g, adj, a, b, 'right') : undefined];
+    return [
+      needed[0] ? kronAdjoint(g, adj, a, b, 'left') : undefined,
+      needed[1] ? kronAdjoint(g, adj, a, b, 'right') : undefined,
+    ];
   },
   // vec(A ⊗ B) = (I_n ⊗ K_{q,m} ⊗ I_p)(vec A ⊗ vec B) (Magnus & Neudecker, Theorem 3.10), so
   // d vec(A ⊗ B) = P (J_A ⊗ vec B + vec A ⊗ J_B).
@@ -171,7 +188,10 @@ export const kron: OpDef = {
   latex: (n, a, ctx) => {
     const [x, y] = n.args as [Node, Node];
     const left = ctx.wrap(a[0]!, x.op === 'kron' ? Prec.Product : Prec.Unary);
-    return { text: `${left} \\otimes ${factor(a[1]!, ctx, y.op === 'kron' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product };
+    return {
+      text: `${left} \\otimes ${factor(a[1]!, ctx, y.op === 'kron' ? Prec.Product : Prec.Unary)}`,
+      prec: Prec.Product,
+    };
   },
   argumentDomains: anywhere,
   lower: {
@@ -229,7 +249,10 @@ export const commutation: OpDef = {
   ],
   build: (g, _args, attrs) => g.commutation(attrs.shape!.rows, attrs.shape!.cols),
   // K_{m,1} and K_{1,n} are identities.
-  identities: (_args, g, attrs) => (attrs.shape!.rows === 1 || attrs.shape!.cols === 1 ? g.eye(dimProduct(attrs.shape!.rows, attrs.shape!.cols)) : undefined),
+  identities: (_args, g, attrs) =>
+    attrs.shape!.rows === 1 || attrs.shape!.cols === 1
+      ? g.eye(dimProduct(attrs.shape!.rows, attrs.shape!.cols))
+      : undefined,
   shape: (_args, attrs) => {
     const s = attrs.shape;
     if (s === undefined) throw new Error('internal: commutation without its shape');
@@ -245,15 +268,18 @@ export const commutation: OpDef = {
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',
-    element: (n, at, ctx) => commutationEntry(ctx.dim(n.attrs.shape!.rows), ctx.dim(n.attrs.shape!.cols), at.row, at.col),
+    element: (n, at, ctx) =>
+      commutationEntry(ctx.dim(n.attrs.shape!.rows), ctx.dim(n.attrs.shape!.cols), at.row, at.col),
     scalar: () => '1',
     rowCol: true,
     assignsAll: false,
     buffer: (n, t, ctx) => {
       const [m, c] = [ctx.dim(n.attrs.shape!.rows), ctx.dim(n.attrs.shape!.cols)];
       const size = ctx.rows(n);
-      return [t.allocation, `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${c}; j++) ${t.name}[(j + i * ${c}) * ${size} + i + j * ${m}] = 1;`];
+      return [
+        t.allocation,
+        `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${c}; j++) ${t.name}[(j + i * ${c}) * ${size} + i + j * ${m}] = 1;`,
+      ];
     },
   },
 };
-

@@ -118,7 +118,8 @@ export const fill: OpDef = {
   formula: (n, _a, ctx) => {
     const s = n.shape;
     const factors = kronFactors(s);
-    const ones = factors === undefined ? onesText(s.rows, s.cols, ctx) : kronText(factors.map(([r, c]) => onesText(r, c, ctx)));
+    const ones =
+      factors === undefined ? onesText(s.rows, s.cols, ctx) : kronText(factors.map(([r, c]) => onesText(r, c, ctx)));
     const v = n.attrs.value!;
     if (v === 1) return { text: ones, prec: s.rows === 1 && factors === undefined ? Prec.Postfix : Prec.Atom };
     const c = v < 0 ? `(-${ctx.number(-v)})` : ctx.number(v);
@@ -135,7 +136,10 @@ export const fill: OpDef = {
           ? `\\mathbf{1}${sub(ctx.dim(s.cols))}^\\top`
           : `\\mathbf{1}${sub(`${ctx.dim(s.rows)} \\times ${ctx.dim(s.cols)}`)}`;
     if (v === 1) return atom(ones);
-    return { text: `${v < 0 ? '-' : ''}${latexNumber(Math.abs(v), ctx)} ${ones}`, prec: v < 0 ? Prec.Unary : Prec.Product };
+    return {
+      text: `${v < 0 ? '-' : ''}${latexNumber(Math.abs(v), ctx)} ${ones}`,
+      prec: v < 0 ? Prec.Unary : Prec.Product,
+    };
   },
   argumentDomains: anywhere,
   lower: {
@@ -173,7 +177,9 @@ export const eye: OpDef = {
   jvp: leafJvp,
   formula: (n, _a, ctx) => {
     const factors = kronFactors(n.shape);
-    return atom(factors === undefined ? `eye(${ctx.dim(n.shape.rows)})` : kronText(factors.map(([d]) => `eye(${ctx.dim(d)})`)));
+    return atom(
+      factors === undefined ? `eye(${ctx.dim(n.shape.rows)})` : kronText(factors.map(([d]) => `eye(${ctx.dim(d)})`)),
+    );
   },
   latex: (n, _a, ctx) => atom(`I${sub(ctx.dim(n.shape.rows))}`),
   argumentDomains: anywhere,
@@ -183,7 +189,10 @@ export const eye: OpDef = {
     scalar: () => '1',
     rowCol: true,
     assignsAll: false,
-    buffer: (n, t, ctx) => [t.allocation, `for (let i = 0; i < ${ctx.rows(n)}; i++) ${t.name}[i * ${ctx.cols(n)} + i] = 1;`],
+    buffer: (n, t, ctx) => [
+      t.allocation,
+      `for (let i = 0; i < ${ctx.rows(n)}; i++) ${t.name}[i * ${ctx.cols(n)} + i] = 1;`,
+    ],
   },
 };
 
@@ -196,7 +205,10 @@ export const onehot: OpDef = {
       arity: 2,
       build: (a, g) => {
         const k = a.dim(1);
-        return g.onehot(a.index(0, k, (n) => `onehot(…, ${n}) has ${n} entries`), k);
+        return g.onehot(
+          a.index(0, k, (n) => `onehot(…, ${n}) has ${n} entries`),
+          k,
+        );
       },
       estimate: (a) => {
         const k = a.dim(1);

@@ -1,7 +1,18 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
 import { isOne, isZero } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isRow, isScalar, sameShape, SCALAR, shape, transposeShape, type Dim, type Shape } from '../ir/shape.js';
+import {
+  describeShape,
+  isColumn,
+  isRow,
+  isScalar,
+  sameShape,
+  SCALAR,
+  shape,
+  transposeShape,
+  type Dim,
+  type Shape,
+} from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
 import { num, type Index, type LowerContext } from './lowering.js';
@@ -29,11 +40,15 @@ function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed
   const [x, y] = n.args as [Node, Node];
   const leftMin = isElementwiseProduct(x) ? Prec.Unary : Prec.Product;
   // Matrix products associate, so a product on the right needs no parentheses.
-  const rightMin = y.op === 'matmul' || y.op === 'solve' || (ctx.diagonalScaling && diagonalScalingColumn(y) !== undefined) ? Prec.Product : Prec.Unary;
+  const rightMin =
+    y.op === 'matmul' || y.op === 'solve' || (ctx.diagonalScaling && diagonalScalingColumn(y) !== undefined)
+      ? Prec.Product
+      : Prec.Unary;
   const plain: Printed = { text: `${ctx.wrap(a[0]!, leftMin)} ${factor(a[1]!, ctx, rightMin)}`, prec: Prec.Product };
   const compact = transposedProduct(n, ctx);
   // Compared as formula syntax would write them, so LaTeX and derive agree.
-  const size = (p: Printed) => p.text.replaceAll('^\\top', '^T').replaceAll('\\left', '').replaceAll('\\right', '').length;
+  const size = (p: Printed) =>
+    p.text.replaceAll('^\\top', '^T').replaceAll('\\left', '').replaceAll('\\right', '').length;
   return compact !== undefined && size(compact) < size(plain) ? compact : plain;
 }
 
@@ -55,20 +70,29 @@ function transposedProduct(n: Node, ctx: PrintContext): Printed | undefined {
   for (const f of factors.reverse()) {
     const printed = ctx.node(f);
     // inv(X)^T P^T, a solve with Xᵀ, is (P inv(X))^T.
-    if (f.op === 'solve' && printed.prec === Prec.Product && f.args[0]!.op === 'transpose' && f.args[1]!.op === 'transpose') {
+    if (
+      f.op === 'solve' &&
+      printed.prec === Prec.Product &&
+      f.args[0]!.op === 'transpose' &&
+      f.args[1]!.op === 'transpose'
+    ) {
       const own = printed.text.startsWith('inv(') ? '^T' : '^\\top';
       if (suffix !== undefined && own !== suffix) return undefined;
       suffix = own;
       const x = ctx.node(f.args[0]!.args[0]!);
       const inverse = own === '^T' ? `inv(${ctx.wrap(x, Prec.Sum)})` : `${supBase(x)}^{-1}`;
-      inner.push({ p: { text: `${ctx.wrap(ctx.node(f.args[1]!.args[0]!), Prec.Product)} ${inverse}`, prec: Prec.Product }, min: Prec.Product });
+      inner.push({
+        p: { text: `${ctx.wrap(ctx.node(f.args[1]!.args[0]!), Prec.Product)} ${inverse}`, prec: Prec.Product },
+        min: Prec.Product,
+      });
       continue;
     }
     if (f.op !== 'transpose') return undefined;
     const whole = printed.text;
     const arg = ctx.node(f.args[0]!);
     // Printed as the transpose of its argument: not a name of its own, nor X^{-\\top}.
-    const own = whole === `${ctx.wrap(arg, Prec.Postfix)}^T` ? '^T' : whole === `${supBase(arg)}^\\top` ? '^\\top' : undefined;
+    const own =
+      whole === `${ctx.wrap(arg, Prec.Postfix)}^T` ? '^T' : whole === `${supBase(arg)}^\\top` ? '^\\top' : undefined;
     if (own === undefined || (suffix !== undefined && own !== suffix)) return undefined;
     suffix = own;
     inner.push({ p: arg, min: isElementwiseProduct(f.args[0]!) ? Prec.Unary : Prec.Product });
@@ -87,7 +111,8 @@ export const matmul: OpDef = {
       arity: 2,
       build: (a, g) => {
         const [u, v] = a.values() as [Node, Node];
-        if (!sameShape(u.shape, v.shape)) a.fail(`dot needs two values of the same shape, not ${describeShape(u.shape)} and ${describeShape(v.shape)}`);
+        if (!sameShape(u.shape, v.shape))
+          a.fail(`dot needs two values of the same shape, not ${describeShape(u.shape)} and ${describeShape(v.shape)}`);
         return isColumn(u.shape) ? g.matmul(g.transpose(u), v) : g.sum(g.mul(u, v));
       },
       estimate: () => SCALAR,
@@ -143,14 +168,21 @@ export const matmul: OpDef = {
     assignsAll: true,
     product: true,
     ownLoops: (n) => kroneckerFactor(n) !== undefined,
-    buffer: (n, t, ctx) => [t.allocation, ...(kroneckerFactor(n) !== undefined ? kroneckerProduct(n, t.name, ctx) : ctx.product(n, t.name))],
+    buffer: (n, t, ctx) => [
+      t.allocation,
+      ...(kroneckerFactor(n) !== undefined ? kroneckerProduct(n, t.name, ctx) : ctx.product(n, t.name)),
+    ],
     // A dot product: a row times a column.
     scalar: (n, acc, ctx) => {
       const [a, b] = n.args as [Node, Node];
       return [
         `let ${acc} = 0;`,
         '{',
-        ...ctx.dotLoop('acc', ctx.dim(a.shape.cols), (k) => `${ctx.elem(a, { row: '0', col: k, flat: k })} * ${ctx.elem(b, { row: k, col: '0', flat: k })}`),
+        ...ctx.dotLoop(
+          'acc',
+          ctx.dim(a.shape.cols),
+          (k) => `${ctx.elem(a, { row: '0', col: k, flat: k })} * ${ctx.elem(b, { row: k, col: '0', flat: k })}`,
+        ),
         `${acc} = acc;`,
         '}',
       ];
@@ -207,8 +239,13 @@ export const transpose: OpDef = {
   shape: (args) => transposeShape(args[0]!),
   vjp: (_n, adj, g, needed) => [needed[0] ? g.transpose(adj) : undefined],
   // d vec(Xᵀ) = K d vec(X); K is the identity for a vector.
-  jvp: (n, [j], g) => (j === undefined ? undefined : g.matmul(g.commutation(n.args[0]!.shape.rows, n.args[0]!.shape.cols), j)),
-  formula: (n, a, ctx) => symmetricSolveTransposed(n, a[0]!, ctx, false) ?? { text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`, prec: Prec.Postfix },
+  jvp: (n, [j], g) =>
+    j === undefined ? undefined : g.matmul(g.commutation(n.args[0]!.shape.rows, n.args[0]!.shape.cols), j),
+  formula: (n, a, ctx) =>
+    symmetricSolveTransposed(n, a[0]!, ctx, false) ?? {
+      text: `${ctx.wrap(a[0]!, Prec.Postfix)}^T`,
+      prec: Prec.Postfix,
+    },
   latex: (n, a, ctx) => {
     const symmetric = symmetricSolveTransposed(n, a[0]!, ctx, true);
     if (symmetric !== undefined) return symmetric;
@@ -221,7 +258,11 @@ export const transpose: OpDef = {
     return { text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix };
   },
   argumentDomains: anywhere,
-  lower: { kind: 'structural', element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }), transposes: true },
+  lower: {
+    kind: 'structural',
+    element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }),
+    transposes: true,
+  },
 };
 
 /**
@@ -263,7 +304,12 @@ export const tr: OpDef = {
     // A walk down the diagonal.
     emit: (n, acc, ctx) => {
       const m = n.args[0]!;
-      return [`let ${acc} = 0;`, `for (let i = 0; i < ${ctx.rows(m)}; i++) {`, `${acc} += ${ctx.elem(m, { row: 'i', col: 'i' })};`, '}'];
+      return [
+        `let ${acc} = 0;`,
+        `for (let i = 0; i < ${ctx.rows(m)}; i++) {`,
+        `${acc} += ${ctx.elem(m, { row: 'i', col: 'i' })};`,
+        '}',
+      ];
     },
   },
 };
@@ -290,7 +336,8 @@ export const diag: OpDef = {
   identities: ofScalarItself,
   shape: (args) => {
     const v = args[0]!;
-    if (!isColumn(v) && !isRow(v)) throw new ShapeError(`diag needs a vector or a square matrix, not ${describeShape(v)}`);
+    if (!isColumn(v) && !isRow(v))
+      throw new ShapeError(`diag needs a vector or a square matrix, not ${describeShape(v)}`);
     const n = isColumn(v) ? v.rows : v.cols;
     return shape(n, n);
   },
@@ -347,7 +394,10 @@ export const diagpart: OpDef = {
     readsOnce: () => true,
     assignsAll: true,
     product: false,
-    buffer: (n, t, ctx) => [t.allocation, `for (let i = 0; i < ${ctx.rows(n)}; i++) ${t.name}[i] = ${ctx.elem(n.args[0]!, { row: 'i', col: 'i' })};`],
+    buffer: (n, t, ctx) => [
+      t.allocation,
+      `for (let i = 0; i < ${ctx.rows(n)}; i++) ${t.name}[i] = ${ctx.elem(n.args[0]!, { row: 'i', col: 'i' })};`,
+    ],
   },
 };
 
@@ -387,8 +437,22 @@ export const index: OpDef = {
     return g.matmul(g.transpose(g.onehot(at, entries(s))), j);
   },
   formula: (_n, a, ctx) =>
-    atom(`${ctx.wrap(a[0]!, Prec.Postfix)}[${a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(', ')}]`),
-  latex: (_n, a, ctx) => atom(entry(a[0]!, a.slice(1).map((x) => ctx.wrap(x, Prec.Sum)).join(','))),
+    atom(
+      `${ctx.wrap(a[0]!, Prec.Postfix)}[${a
+        .slice(1)
+        .map((x) => ctx.wrap(x, Prec.Sum))
+        .join(', ')}]`,
+    ),
+  latex: (_n, a, ctx) =>
+    atom(
+      entry(
+        a[0]!,
+        a
+          .slice(1)
+          .map((x) => ctx.wrap(x, Prec.Sum))
+          .join(','),
+      ),
+    ),
   argumentDomains: anywhere,
   lower: {
     kind: 'index',
@@ -434,7 +498,8 @@ function matmulIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (a.op === 'eye') return b;
   if (b.op === 'eye') return a;
   // Summing the rows or columns of diag(v) gives v back: 1ᵀ diag(v) = vᵀ, diag(v) 1 = v.
-  if (isOne(a) && a.shape.rows === 1 && g.opOf(b) === 'diag' && isColumn(b.args[0]!.shape)) return g.transpose(b.args[0]!);
+  if (isOne(a) && a.shape.rows === 1 && g.opOf(b) === 'diag' && isColumn(b.args[0]!.shape))
+    return g.transpose(b.args[0]!);
   if (isOne(b) && b.shape.cols === 1 && g.opOf(a) === 'diag' && isColumn(a.args[0]!.shape)) return a.args[0]!;
   const left = scaling(g, a);
   if (left !== undefined) return g.mul(left.factor, g.matmul(left.rest, b));
@@ -445,7 +510,8 @@ function matmulIdentities(args: readonly Node[], g: Builder): Node | undefined {
   // inv(X) B and inv(X)ᵀ B are solves; (P inv(X)) B is P (inv(X) B), so x^T inv(S) x solves once.
   const inverse = inverseOf(a, g);
   if (inverse !== undefined) return g.solve(inverse, b);
-  if (g.opOf(a) === 'matmul' && inverseOf(a.args[1]!, g) !== undefined) return g.matmul(a.args[0]!, g.matmul(a.args[1]!, b));
+  if (g.opOf(a) === 'matmul' && inverseOf(a.args[1]!, g) !== undefined)
+    return g.matmul(a.args[0]!, g.matmul(a.args[1]!, b));
   return undefined;
 }
 

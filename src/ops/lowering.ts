@@ -185,7 +185,10 @@ export function indicator(a: string, b: string): string {
 }
 
 /** A reduction that folds every element of its argument into one accumulator, starting at 0. */
-export function fold(step: (acc: string, element: string, ctx: LowerContext) => string, finish: (acc: string, n: Node, ctx: LowerContext) => string[] = () => []): ReductionLowering {
+export function fold(
+  step: (acc: string, element: string, ctx: LowerContext) => string,
+  finish: (acc: string, n: Node, ctx: LowerContext) => string[] = () => [],
+): ReductionLowering {
   return {
     kind: 'reduction',
     readsOnce: true,

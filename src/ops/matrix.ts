@@ -25,7 +25,10 @@ function inverseOf(m: Node, printed: Printed, ctx: PrintContext, latex: boolean)
     const x = ctx.node(m.args[0]!);
     // Only when the transpose prints as one (not as a name of its own).
     const transposed = latex ? `${supBase(x)}^\\top` : `${ctx.wrap(x, Prec.Postfix)}^T`;
-    if (printed.text === transposed) return latex ? { text: `${supBase(x)}^{-\\top}`, prec: Prec.Postfix } : { text: `inv(${ctx.wrap(x, Prec.Sum)})^T`, prec: Prec.Postfix };
+    if (printed.text === transposed)
+      return latex
+        ? { text: `${supBase(x)}^{-\\top}`, prec: Prec.Postfix }
+        : { text: `inv(${ctx.wrap(x, Prec.Sum)})^T`, prec: Prec.Postfix };
   }
   return latex ? { text: `${supBase(printed)}^{-1}`, prec: Prec.Postfix } : fcall('inv', [printed], ctx);
 }
@@ -81,7 +84,10 @@ export const solve: OpDef = {
   shape: (args): Shape => {
     const [a, b] = args as [Shape, Shape];
     squareShape('inv', a);
-    if (a.cols !== b.rows) throw new ShapeError(`cannot multiply matrix(${a.rows}, ${a.cols}) by ${b.cols === 1 ? `vector(${b.rows})` : `matrix(${b.rows}, ${b.cols})`}: ${a.cols} != ${b.rows}`);
+    if (a.cols !== b.rows)
+      throw new ShapeError(
+        `cannot multiply matrix(${a.rows}, ${a.cols}) by ${b.cols === 1 ? `vector(${b.rows})` : `matrix(${b.rows}, ${b.cols})`}: ${a.cols} != ${b.rows}`,
+      );
     return shape(a.rows, b.cols);
   },
   // C = A⁻¹ B: dB = A⁻ᵀ G, dA = -A⁻ᵀ G Cᵀ.
@@ -94,13 +100,28 @@ export const solve: OpDef = {
   // of a 1 x 1 A, -(C / a) J_a.
   jvp: (n, [ja, jb], g) => {
     const [a, b] = n.args as [Node, Node];
-    const fromB = jb === undefined ? undefined : b.shape.cols === 1 ? g.solve(a, jb) : g.matmul(g.kron(g.eye(b.shape.cols), g.inv(a)), jb);
+    const fromB =
+      jb === undefined
+        ? undefined
+        : b.shape.cols === 1
+          ? g.solve(a, jb)
+          : g.matmul(g.kron(g.eye(b.shape.cols), g.inv(a)), jb);
     const fromA =
-      ja === undefined ? undefined : isScalar(a.shape) ? g.matmul(column(g, g.neg(g.div(n, a))), ja) : g.neg(g.matmul(g.kron(g.transpose(n), g.inv(a)), ja));
+      ja === undefined
+        ? undefined
+        : isScalar(a.shape)
+          ? g.matmul(column(g, g.neg(g.div(n, a))), ja)
+          : g.neg(g.matmul(g.kron(g.transpose(n), g.inv(a)), ja));
     return total(g, [fromA, fromB]);
   },
-  formula: (n, a, ctx) => ({ text: `${inverseOf(n.args[0]!, a[0]!, ctx, false).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product }),
-  latex: (n, a, ctx) => ({ text: `${inverseOf(n.args[0]!, a[0]!, ctx, true).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`, prec: Prec.Product }),
+  formula: (n, a, ctx) => ({
+    text: `${inverseOf(n.args[0]!, a[0]!, ctx, false).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`,
+    prec: Prec.Product,
+  }),
+  latex: (n, a, ctx) => ({
+    text: `${inverseOf(n.args[0]!, a[0]!, ctx, true).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`,
+    prec: Prec.Product,
+  }),
   argumentDomains: invertible,
   lower: {
     kind: 'buffer',
@@ -114,7 +135,9 @@ export const solve: OpDef = {
       return [
         ...f.statements,
         t.allocation,
-        ...ctx.loop(b, (at) => [`${t.name}[${at.flat ?? `${at.row} * ${ctx.cols(b)} + ${at.col}`}] = ${ctx.elem(b, at)};`]),
+        ...ctx.loop(b, (at) => [
+          `${t.name}[${at.flat ?? `${at.row} * ${ctx.cols(b)} + ${at.col}`}] = ${ctx.elem(b, at)};`,
+        ]),
         ...f.solve(t.name, ctx.cols(b)),
       ];
     },
@@ -123,7 +146,9 @@ export const solve: OpDef = {
 
 /** `\det X` of a plain symbol, `\det(A + B)` of anything else. */
 function latexDet(a: Printed): string {
-  return a.prec >= Prec.Atom && /^[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?$|^\\[A-Za-z]+$/.test(a.text) ? `\\det ${a.text}` : `\\det${delimit('(', ')', a.text)}`;
+  return a.prec >= Prec.Atom && /^[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?$|^\\[A-Za-z]+$/.test(a.text)
+    ? `\\det ${a.text}`
+    : `\\det${delimit('(', ')', a.text)}`;
 }
 
 export const det: OpDef = {
@@ -138,7 +163,8 @@ export const det: OpDef = {
   // ∂ det X / ∂X = det(X) X⁻ᵀ.
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.mul(adj, n), g.transpose(g.inv(n.args[0]!))) : undefined],
   // d det(X) = det(X) vec(X⁻ᵀ)ᵀ d vec(X); det of a 1 x 1 value is the value.
-  jvp: (n, [j], g) => (j === undefined ? undefined : g.mul(n, weighted(g, column(g, g.transpose(g.inv(n.args[0]!))), j))),
+  jvp: (n, [j], g) =>
+    j === undefined ? undefined : g.mul(n, weighted(g, column(g, g.transpose(g.inv(n.args[0]!))), j)),
   formula: (_n, a, ctx) => fcall('det', a, ctx),
   // `\det X` binds like a sum: in a product it is parenthesised, `(\det X) X^{-\top}`, which
   // cannot be read as the determinant of the product.
@@ -171,7 +197,12 @@ export const logdet: OpDef = {
   // ∂ log|det X| / ∂X = X⁻ᵀ.
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, g.transpose(g.inv(n.args[0]!))) : undefined],
   // d log|det X| = vec(X⁻ᵀ)ᵀ d vec(X); of a 1 x 1 value a, log |a|: da / a.
-  jvp: (n, [j], g) => (j === undefined ? undefined : isScalar(n.args[0]!.shape) ? g.div(j, n.args[0]!) : weighted(g, column(g, g.transpose(g.inv(n.args[0]!))), j)),
+  jvp: (n, [j], g) =>
+    j === undefined
+      ? undefined
+      : isScalar(n.args[0]!.shape)
+        ? g.div(j, n.args[0]!)
+        : weighted(g, column(g, g.transpose(g.inv(n.args[0]!))), j),
   formula: (_n, a, ctx) => fcall('logdet', a, ctx),
   latex: (_n, a, ctx) => atom(`\\log\\lvert ${latexDet({ text: ctx.wrap(a[0]!, Prec.Sum), prec: a[0]!.prec })}\\rvert`),
   argumentDomains: invertible,

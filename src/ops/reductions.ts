@@ -51,7 +51,10 @@ export const mean: OpDef = {
     const count = g.mul(g.dimValue(s.rows), g.dimValue(s.cols));
     return [g.mul(g.div(adj, count), g.ones(s))];
   },
-  jvp: (n, [j], g) => (j === undefined ? undefined : g.div(weighted(g, g.ones(shape(entries(n.args[0]!.shape), 1)), j), g.dimValue(entries(n.args[0]!.shape)))),
+  jvp: (n, [j], g) =>
+    j === undefined
+      ? undefined
+      : g.div(weighted(g, g.ones(shape(entries(n.args[0]!.shape), 1)), j), g.dimValue(entries(n.args[0]!.shape))),
   formula: (_n, a, ctx) => fcall('mean', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{mean}', a, ctx),
   argumentDomains: anywhere,
@@ -151,7 +154,8 @@ export const softmax: OpDef = {
   build: (g, args) => g.softmax(args[0]!),
   shape: (args) => {
     const s = args[0]!;
-    if (isScalar(s) || s.rows === 1) throw new ShapeError(`softmax needs a vector or a matrix, not ${describeShape(s)}`);
+    if (isScalar(s) || s.rows === 1)
+      throw new ShapeError(`softmax needs a vector or a matrix, not ${describeShape(s)}`);
     return s;
   },
   // y = softmax(v) per column: dv = y ⊙ (dy - 1ᵀ(dy ⊙ y)), the row of column sums repeated down.
@@ -184,7 +188,8 @@ export const softmax: OpDef = {
       const x = n.args[0]!;
       const r = ctx.rows(n);
       const c = n.shape.cols === 1 ? '1' : ctx.cols(n);
-      const X = (row: string, col: string) => ctx.elem(x, n.shape.cols === 1 ? { row, col: '0', flat: row } : { row, col });
+      const X = (row: string, col: string) =>
+        ctx.elem(x, n.shape.cols === 1 ? { row, col: '0', flat: row } : { row, col });
       return [
         t.allocation,
         `for (let j = 0; j < ${c}; j++) {`,

@@ -17,7 +17,8 @@ type Axis = 'row' | 'column';
 function sliceShape(axis: Axis) {
   return (args: readonly Shape[]): Shape => {
     const m = args[0]!;
-    if (isColumn(m) || isRow(m)) throw new ShapeError(`${describeShape(m)} has no ${axis}s to slice; index a vector with one index, like v[i]`);
+    if (isColumn(m) || isRow(m))
+      throw new ShapeError(`${describeShape(m)} has no ${axis}s to slice; index a vector with one index, like v[i]`);
     return axis === 'row' ? shape(1, m.cols) : shape(m.rows, 1);
   };
 }
@@ -26,7 +27,9 @@ function sliceShape(axis: Axis) {
 function rangeCheck(index: Node, extent: Dim, axis: Axis, ctx: LowerContext): string[] {
   if (index.op !== 'const' || typeof extent !== 'string') return [];
   const message = ctx.quote(`: index ${index.attrs.value} is out of range for the ${axis}s, which have ${extent} = `);
-  return [`if (${num(index.attrs.value!)} >= ${ctx.dim(extent)}) ${ctx.fail('RangeError', [ctx.nameExpr, message, ctx.dim(extent)])}`];
+  return [
+    `if (${num(index.attrs.value!)} >= ${ctx.dim(extent)}) ${ctx.fail('RangeError', [ctx.nameExpr, message, ctx.dim(extent)])}`,
+  ];
 }
 
 function slice(axis: Axis): OpDef {
@@ -45,18 +48,24 @@ function slice(axis: Axis): OpDef {
     vjp: (n, adj, g, needed) => {
       if (!needed[0]) return [];
       const [m, k] = n.args as [Node, Node];
-      return [isRowSlice ? g.matmul(g.onehot(k, m.shape.rows), adj) : g.matmul(adj, g.transpose(g.onehot(k, m.shape.cols)))];
+      return [
+        isRowSlice ? g.matmul(g.onehot(k, m.shape.rows), adj) : g.matmul(adj, g.transpose(g.onehot(k, m.shape.cols))),
+      ];
     },
     // In the vec convention: row k of M (m x n) is entries k + j m, (I_n ⊗ e_kᵀ) J; column k is (e_kᵀ ⊗ I_m) J.
     jvp: (n, [j], g) => {
       if (j === undefined) return undefined;
       const [m, k] = n.args as [Node, Node];
       const [rows, cols] = [m.shape.rows, m.shape.cols];
-      const select = isRowSlice ? g.kron(g.eye(cols), g.transpose(g.onehot(k, rows))) : g.kron(g.transpose(g.onehot(k, cols)), g.eye(rows));
+      const select = isRowSlice
+        ? g.kron(g.eye(cols), g.transpose(g.onehot(k, rows)))
+        : g.kron(g.transpose(g.onehot(k, cols)), g.eye(rows));
       return g.matmul(select, j);
     },
-    formula: (_n, [m, k], ctx) => atom(`${ctx.wrap(m!, Prec.Postfix)}[${isRowSlice ? `${k!.text}, :` : `:, ${k!.text}`}]`),
-    latex: (_n, [m, k], ctx) => atom(entry(m!, isRowSlice ? `${ctx.wrap(k!, Prec.Sum)},:` : `:,${ctx.wrap(k!, Prec.Sum)}`)),
+    formula: (_n, [m, k], ctx) =>
+      atom(`${ctx.wrap(m!, Prec.Postfix)}[${isRowSlice ? `${k!.text}, :` : `:, ${k!.text}`}]`),
+    latex: (_n, [m, k], ctx) =>
+      atom(entry(m!, isRowSlice ? `${ctx.wrap(k!, Prec.Sum)},:` : `:,${ctx.wrap(k!, Prec.Sum)}`)),
     argumentDomains: anywhere,
     lower: {
       kind: 'buffer',

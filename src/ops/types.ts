@@ -67,7 +67,12 @@ export type Identities = (args: readonly Node[], g: Builder, attrs: Attrs) => No
  * The vector-Jacobian product: given the node and the adjoint of its value, the adjoint
  * contribution to each argument, or undefined where `needed[i]` is false or there is none.
  */
-export type VjpRule = (node: Node, adjoint: Node, g: Builder, needed: readonly boolean[]) => readonly (Node | undefined)[];
+export type VjpRule = (
+  node: Node,
+  adjoint: Node,
+  g: Builder,
+  needed: readonly boolean[],
+) => readonly (Node | undefined)[];
 
 /**
  * The forward-mode Jacobian of a node in the vec convention (jacobian and hessian requests,

@@ -62,17 +62,30 @@ export interface FormulaOptions {
  * ```
  */
 export function toFormula(model: Model, derived: Derivatives, options: FormulaOptions = {}): FormulaLine[] {
-  const taken = new Set<string>([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
+  const taken = new Set<string>([
+    ...model.variables.map((v) => v.name),
+    ...model.definitions.map((d) => d.name),
+    ...model.dims,
+  ]);
   const named: { name: string; of: string; wrt: string; node: Node }[] = [];
   for (const d of derived.gradients) {
-    for (const r of d.results) named.push({ name: derivativeName(d.request.target.name, r.name, taken), of: d.request.target.name, wrt: r.name, node: r.node });
+    for (const r of d.results)
+      named.push({
+        name: derivativeName(d.request.target.name, r.name, taken),
+        of: d.request.target.name,
+        wrt: r.name,
+        node: r.node,
+      });
   }
   const withHigher = options.higher !== false && derived.higher.length > 0;
   let names: ReadonlyMap<number, string> = definitionNames(model);
   const locals: FormulaLine[] = [];
   if (options.share === true) {
     // Named once across every request of the file: gradients, Jacobians, Hessian blocks, HVPs.
-    const roots = [...named.map((l) => l.node), ...(withHigher ? derived.higher.flatMap((h) => h.blocks.map((b) => b.node)) : [])];
+    const roots = [
+      ...named.map((l) => l.node),
+      ...(withHigher ? derived.higher.flatMap((h) => h.blocks.map((b) => b.node)) : []),
+    ];
     const shared = shareSubexpressions(roots, names, taken);
     names = shared.names;
     const printer = new Printer('formula', names);
@@ -89,13 +102,16 @@ export function toFormula(model: Model, derived: Derivatives, options: FormulaOp
   if (!withHigher) return [...locals, ...gradients];
   const reserved = new Set([...locals, ...gradients].map((l) => l.name));
   const higher: FormulaLine[] = toFormulaHigher(model, derived.higher, reserved, names).map((h) => {
-    const expression = h.kind === 'direction' ? h.text.slice(`${h.name} : `.length) : h.text.slice(`${h.name} = `.length);
+    const expression =
+      h.kind === 'direction' ? h.text.slice(`${h.name} : `.length) : h.text.slice(`${h.name} = `.length);
     return { name: h.name, of: h.of, wrt: h.wrt.join(', '), expression, kind: h.kind, text: h.text };
   });
   // An HVP's direction is declared before a local line that uses it.
   const directions = higher.filter((l) => l.kind === 'direction');
   const directionNames = new Set(directions.map((d) => d.name));
-  const usesDirection = locals.some((l) => (l.expression.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).some((t) => directionNames.has(t)));
+  const usesDirection = locals.some((l) =>
+    (l.expression.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).some((t) => directionNames.has(t)),
+  );
   if (!usesDirection) return [...locals, ...gradients, ...higher];
   return [...directions, ...locals, ...gradients, ...higher.filter((l) => l.kind !== 'direction')];
 }

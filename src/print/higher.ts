@@ -40,7 +40,11 @@ function fresh(base: string, names: Set<string>): string {
 const dimText = (d: Dim) => String(d);
 
 function declaration(kind: string, s: Shape): string {
-  return kind === 'scalar' ? 'scalar' : kind === 'vector' ? `vector(${dimText(s.rows)})` : `matrix(${dimText(s.rows)}, ${dimText(s.cols)})`;
+  return kind === 'scalar'
+    ? 'scalar'
+    : kind === 'vector'
+      ? `vector(${dimText(s.rows)})`
+      : `matrix(${dimText(s.rows)}, ${dimText(s.cols)})`;
 }
 
 /**
@@ -64,7 +68,10 @@ export function toFormulaHigher(
     if (h.request.kind === 'hvp') {
       for (const d of h.directions) {
         const variable = model.variables.find((v) => v.name === d.of)!;
-        const type = d.structure !== undefined ? `${d.structure}(${dimText(variable.shape.rows)})` : declaration(variable.kind, variable.shape);
+        const type =
+          d.structure !== undefined
+            ? `${d.structure}(${dimText(variable.shape.rows)})`
+            : declaration(variable.kind, variable.shape);
         lines.push({ request, kind: 'direction', name: d.name, of, wrt: [d.of], text: `${d.name} : ${type}` });
       }
     }
@@ -73,7 +80,10 @@ export function toFormulaHigher(
       const prefix = h.request.kind === 'jacobian' ? 'J' : h.request.kind === 'hessian' ? 'H' : 'Hv';
       const name = fresh(`${prefix}${of}_${b.wrt.join('_')}`, names);
       blockNames.set(b.wrt.join('\u0000'), name);
-      const mirror = h.request.kind === 'hessian' && b.wrt[0] !== b.wrt[1] ? blockNames.get(`${b.wrt[1]}\u0000${b.wrt[0]}`) : undefined;
+      const mirror =
+        h.request.kind === 'hessian' && b.wrt[0] !== b.wrt[1]
+          ? blockNames.get(`${b.wrt[1]}\u0000${b.wrt[0]}`)
+          : undefined;
       const expression = mirror !== undefined ? `${mirror}^T` : printer.text(b.node);
       lines.push({ request, kind: h.request.kind, name, of, wrt: b.wrt, text: `${name} = ${expression}` });
     }
@@ -114,8 +124,10 @@ export function toLatexHigher(
     const target = h.request.target;
     // A matrix is differentiated as vec of it (Magnus & Neudecker): ∂ vec F / ∂ (vec X)ᵀ.
     const shapeOf = (name: string) => h.request.wrt.find((w) => w.name === name)!.node.shape;
-    const vecOf = (name: string, s: Shape) => (isMatrixShape(s) ? `\\operatorname{vec} ${latexName(name)}` : latexName(name));
-    const row = (name: string) => (isMatrixShape(shapeOf(name)) ? `(${vecOf(name, shapeOf(name))})^\\top` : `${latexName(name)}^\\top`);
+    const vecOf = (name: string, s: Shape) =>
+      isMatrixShape(s) ? `\\operatorname{vec} ${latexName(name)}` : latexName(name);
+    const row = (name: string) =>
+      isMatrixShape(shapeOf(name)) ? `(${vecOf(name, shapeOf(name))})^\\top` : `${latexName(name)}^\\top`;
     const of = vecOf(target.name, target.node.shape);
     for (const b of h.blocks) {
       let lhs: string;
@@ -134,7 +146,9 @@ export function toLatexHigher(
       } else {
         lhs = `\\nabla^2_{${latexName(b.wrt[0]!)}} ${of}\\,[v]`;
       }
-      lines.push(`\\[ ${spaceWords(`${lhs} = ${printer.text(node)}`)}${options.shapes === true ? shapeSuffix(s) : ''} \\]`);
+      lines.push(
+        `\\[ ${spaceWords(`${lhs} = ${printer.text(node)}`)}${options.shapes === true ? shapeSuffix(s) : ''} \\]`,
+      );
     }
   }
   return lines;

@@ -49,7 +49,11 @@ const display = (...sides: readonly string[]): string => `\\[ ${spaceWords(sides
  * ```
  */
 export function toLatex(model: Model, derived: Derivatives, options: LatexOptions = {}): string[] {
-  if (derived.steps !== undefined) return [...latexSteps(model, derived.gradients, derived.steps, options, derived.higher), ...toLatexHigher(model, derived.higher, options)];
+  if (derived.steps !== undefined)
+    return [
+      ...latexSteps(model, derived.gradients, derived.steps, options, derived.higher),
+      ...toLatexHigher(model, derived.higher, options),
+    ];
   // Subexpressions a derivative repeats get a local name, defined on a "where" line after the
   // derivatives (the names `gradc derive` gives them, across gradients and higher requests).
   const shared = sharedNames(model, derived);
@@ -57,7 +61,13 @@ export function toLatex(model: Model, derived: Derivatives, options: LatexOption
   const printer = new Printer('latex', shared.names);
   const lines = forwardLines(model);
   for (const g of derived.gradients) {
-    for (const r of g.results) lines.push(display(partial(g.request.target.name, r.name), `${printer.text(r.node)}${options.shapes === true ? shapeSuffix(r.node.shape) : ''}`));
+    for (const r of g.results)
+      lines.push(
+        display(
+          partial(g.request.target.name, r.name),
+          `${printer.text(r.node)}${options.shapes === true ? shapeSuffix(r.node.shape) : ''}`,
+        ),
+      );
   }
   lines.push(...higher);
   lines.push(...whereLine(shared, printer));
@@ -66,10 +76,17 @@ export function toLatex(model: Model, derived: Derivatives, options: LatexOption
 
 /** The local names of the derivatives' shared subexpressions, as `gradc derive` gives them. */
 function sharedNames(model: Model, derived: Derivatives): SharedNames {
-  const taken = new Set<string>([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
+  const taken = new Set<string>([
+    ...model.variables.map((v) => v.name),
+    ...model.definitions.map((d) => d.name),
+    ...model.dims,
+  ]);
   for (const g of derived.gradients) for (const r of g.results) derivativeName(g.request.target.name, r.name, taken);
   return shareSubexpressions(
-    [...derived.gradients.flatMap((g) => g.results.map((r) => r.node)), ...derived.higher.flatMap((h) => h.blocks.map((b) => b.node))],
+    [
+      ...derived.gradients.flatMap((g) => g.results.map((r) => r.node)),
+      ...derived.higher.flatMap((h) => h.blocks.map((b) => b.node)),
+    ],
     definitionNames(model),
     taken,
   );
@@ -78,7 +95,11 @@ function sharedNames(model: Model, derived: Derivatives): SharedNames {
 /** `\[ \text{where } t = ..., \quad u = ... \]`, or nothing when there are no local names. */
 function whereLine(shared: SharedNames, printer: Printer): string[] {
   if (shared.locals.length === 0) return [];
-  return [display(`\\text{where } ${shared.locals.map((l) => `${latexName(l.name)} = ${printer.expand(l.node).text}`).join(', \\quad ')}`)];
+  return [
+    display(
+      `\\text{where } ${shared.locals.map((l) => `${latexName(l.name)} = ${printer.expand(l.node).text}`).join(', \\quad ')}`,
+    ),
+  ];
 }
 
 function forwardLines(model: Model): string[] {
@@ -137,16 +158,20 @@ function backwardLines(model: Model, backprop: Backprop, closedPrinter: Printer,
   const target = backprop.target.name;
   // An adjoint reads only the symbols of the steps before it.
   const symbols = new Map<number, string>();
-  for (const step of backprop.steps) if (step.symbol !== undefined) symbols.set(step.symbol.id, partial(target, step.name));
+  for (const step of backprop.steps)
+    if (step.symbol !== undefined) symbols.set(step.symbol.id, partial(target, step.name));
   const printer = new SymbolPrinter(definitionNames(model), symbols);
   const lines: string[] = [];
   for (const step of backprop.steps) {
     const adjoint = printer.text(step.adjoint);
     const closed = step.closed !== undefined ? closedPrinter.text(step.closed) : adjoint;
     const right = closed !== adjoint ? [adjoint, closed] : [adjoint];
-    lines.push(display(partial(target, step.name), ...right.slice(0, -1), `${right[right.length - 1]!}${size(step.node)}`));
+    lines.push(
+      display(partial(target, step.name), ...right.slice(0, -1), `${right[right.length - 1]!}${size(step.node)}`),
+    );
   }
   // Requested nodes the target does not pass through (zero), or the target itself (one).
-  for (const r of backprop.rest) lines.push(display(partial(target, r.name), `${closedPrinter.text(r.closed)}${size(r.closed)}`));
+  for (const r of backprop.rest)
+    lines.push(display(partial(target, r.name), `${closedPrinter.text(r.closed)}${size(r.closed)}`));
   return lines;
 }

@@ -41,7 +41,10 @@ export class Printer {
       dim: (d) => {
         if (typeof d === 'number') return String(d);
         const { coefficient, names } = dimFactors(d);
-        const parts = [...(coefficient === 1 ? [] : [String(coefficient)]), ...names.map((x) => (latex ? latexName(x) : x))];
+        const parts = [
+          ...(coefficient === 1 ? [] : [String(coefficient)]),
+          ...names.map((x) => (latex ? latexName(x) : x)),
+        ];
         return parts.join(latex ? ' ' : '*');
       },
       name: (n) => (latex ? latexName(n) : n),

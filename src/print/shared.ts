@@ -40,7 +40,11 @@ function* candidates(): Generator<string> {
  * named one counts once per occurrence in that definition. Names avoid `taken` (and are added
  * to it).
  */
-export function shareSubexpressions(roots: readonly Node[], names: ReadonlyMap<number, string>, taken: Set<string>): SharedNames {
+export function shareSubexpressions(
+  roots: readonly Node[],
+  names: ReadonlyMap<number, string>,
+  taken: Set<string>,
+): SharedNames {
   const stops = (n: Node) => n.args.length === 0 || names.has(n.id);
   // The nodes printed (below the roots, down to names and leaves), in id order.
   const nodes = new Map<number, Node>();

@@ -34,7 +34,8 @@ function product(g: Graph, list: readonly Node[], size: Node['shape']['rows']): 
 function inverted(n: Node, g: Graph): Node | undefined {
   if (g.isSealed(n)) return undefined;
   if (n.op === 'inv') return n.args[0]!;
-  if (n.op === 'transpose' && n.args[0]!.op === 'inv' && !g.isSealed(n.args[0]!)) return g.transpose(n.args[0]!.args[0]!);
+  if (n.op === 'transpose' && n.args[0]!.op === 'inv' && !g.isSealed(n.args[0]!))
+    return g.transpose(n.args[0]!.args[0]!);
   return undefined;
 }
 
@@ -91,7 +92,8 @@ export const INVERSE_RULES: readonly ((n: Node, g: Graph) => Node | undefined)[]
   function transposedSum(n, g) {
     if (n.op !== 'add' || isScalar(n.shape) || g.isSealed(n)) return undefined;
     const [a, b] = n.args as [Node, Node];
-    if (!sameShape(a.shape, n.shape) || !sameShape(b.shape, n.shape) || n.shape.rows === 1 || n.shape.cols === 1) return undefined;
+    if (!sameShape(a.shape, n.shape) || !sameShape(b.shape, n.shape) || n.shape.rows === 1 || n.shape.cols === 1)
+      return undefined;
     const ta = g.transpose(a);
     const tb = g.transpose(b);
     if (transposes(ta, g) + transposes(tb, g) + 1 >= transposes(a, g) + transposes(b, g)) return undefined;
@@ -102,7 +104,13 @@ export const INVERSE_RULES: readonly ((n: Node, g: Graph) => Node | undefined)[]
   function transposeIntoSum(n, g) {
     if (n.op !== 'transpose' || g.isSealed(n)) return undefined;
     const sum = n.args[0]!;
-    if (sum.op !== 'add' || g.isSealed(sum) || !sameShape(sum.args[0]!.shape, sum.shape) || !sameShape(sum.args[1]!.shape, sum.shape)) return undefined;
+    if (
+      sum.op !== 'add' ||
+      g.isSealed(sum) ||
+      !sameShape(sum.args[0]!.shape, sum.shape) ||
+      !sameShape(sum.args[1]!.shape, sum.shape)
+    )
+      return undefined;
     // Vectors only: a matrix sum stays one block (a Hessian's t and tᵀ share a local name).
     if (sum.shape.rows !== 1 && sum.shape.cols !== 1) return undefined;
     const [a, b] = sum.args as [Node, Node];
@@ -116,8 +124,17 @@ export const INVERSE_RULES: readonly ((n: Node, g: Graph) => Node | undefined)[]
     if (n.op !== 'mul' || g.isSealed(n) || !isNumber(n.args[0]!)) return undefined;
     const c = constValue(n.args[0]!)!;
     const sum = n.args[1]!;
-    if (sum.op !== 'add' || g.isSealed(sum) || !sameShape(sum.args[0]!.shape, sum.shape) || !sameShape(sum.args[1]!.shape, sum.shape)) return undefined;
-    const negated = (t: Node) => (t.op === 'mul' && !g.isSealed(t) && constValue(t.args[0]!) === -1 && isNumber(t.args[0]!) ? t.args[1]! : undefined);
+    if (
+      sum.op !== 'add' ||
+      g.isSealed(sum) ||
+      !sameShape(sum.args[0]!.shape, sum.shape) ||
+      !sameShape(sum.args[1]!.shape, sum.shape)
+    )
+      return undefined;
+    const negated = (t: Node) =>
+      t.op === 'mul' && !g.isSealed(t) && constValue(t.args[0]!) === -1 && isNumber(t.args[0]!)
+        ? t.args[1]!
+        : undefined;
     const p = negated(sum.args[0]!);
     const q = negated(sum.args[1]!);
     if (p === undefined || q === undefined) return undefined;

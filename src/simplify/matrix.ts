@@ -136,7 +136,9 @@ function palindrome(n: Node, sym: (m: Node) => boolean): boolean {
 function isTransposeOf(b: Node, a: Node, g: Graph): boolean {
   if (b.op === 'transpose' && b.args[0] === a) return true;
   if (a.op === 'transpose' && a.args[0] === b) return true;
-  return a.op === 'matmul' && b.op === 'matmul' && g.find('matmul', [g.transpose(a.args[1]!), g.transpose(a.args[0]!)]) === b;
+  return (
+    a.op === 'matmul' && b.op === 'matmul' && g.find('matmul', [g.transpose(a.args[1]!), g.transpose(a.args[0]!)]) === b
+  );
 }
 
 /** Rules of the simplifier's form (simplify.ts `Rule`): the replacement, or undefined. */
@@ -152,12 +154,14 @@ export const MATRIX_RULES: readonly ((n: Node, g: Graph) => Node | undefined)[] 
     if (n.op !== 'add' || isScalar(n.shape) || g.isSealed(n)) return undefined;
     const [a, b] = n.args as [Node, Node];
     const split = (t: Node): [number, Node] | undefined => {
-      if (t.op !== 'mul' || g.isSealed(t) || !isNumber(t.args[0]!) || !sameShape(t.args[1]!.shape, n.shape)) return undefined;
+      if (t.op !== 'mul' || g.isSealed(t) || !isNumber(t.args[0]!) || !sameShape(t.args[1]!.shape, n.shape))
+        return undefined;
       return [t.args[0]!.attrs.value!, t.args[1]!];
     };
     const pa = split(a);
     const pb = split(b);
-    if (pa === undefined || pb === undefined || Math.abs(pa[0]) !== Math.abs(pb[0]) || Math.abs(pa[0]) === 1) return undefined;
+    if (pa === undefined || pb === undefined || Math.abs(pa[0]) !== Math.abs(pb[0]) || Math.abs(pa[0]) === 1)
+      return undefined;
     return g.mul(g.constant(pa[0]), g.add(pa[1], pa[0] === pb[0] ? pb[1] : g.neg(pb[1])));
   },
   // sum(M ⊙ I) → tr(M).

@@ -85,7 +85,9 @@ function meanOfSums(g: Graph, exponents: Map<number, number>, atoms: Map<number,
     const x = atom.args[0]!;
     const length = x.shape.cols === 1 ? x.shape.rows : x.shape.rows === 1 ? x.shape.cols : undefined;
     if (length === undefined || typeof length === 'number') continue;
-    const count = [...atoms.values()].find((a) => a.op === 'dim' && a.attrs.name === length && exponents.get(a.id) === -1);
+    const count = [...atoms.values()].find(
+      (a) => a.op === 'dim' && a.attrs.name === length && exponents.get(a.id) === -1,
+    );
     if (count === undefined) continue;
     const mean = g.mean(x);
     exponents.delete(id);
@@ -101,13 +103,22 @@ function hasMean(m: Monomial): boolean {
     if (atom.op !== 'sum' || m.exponents.get(id) !== 1) continue;
     const x = atom.args[0]!;
     const length = x.shape.cols === 1 ? x.shape.rows : x.shape.rows === 1 ? x.shape.cols : undefined;
-    if (typeof length === 'string' && [...m.atoms.values()].some((a) => a.op === 'dim' && a.attrs.name === length && m.exponents.get(a.id) === -1)) return true;
+    if (
+      typeof length === 'string' &&
+      [...m.atoms.values()].some((a) => a.op === 'dim' && a.attrs.name === length && m.exponents.get(a.id) === -1)
+    )
+      return true;
   }
   return false;
 }
 
 /** The canonical form: `c num / den`, atoms in order of id, with `c = p / q` split over the line. */
-export function buildMonomial(g: Graph, coefficient: number, exponents: Map<number, number>, atoms: Map<number, Node>): Node {
+export function buildMonomial(
+  g: Graph,
+  coefficient: number,
+  exponents: Map<number, number>,
+  atoms: Map<number, Node>,
+): Node {
   if (coefficient === 0) return g.constant(0);
   meanOfSums(g, exponents, atoms);
   // Names first (k ||x - c||^2, n sqrt(v)), then the rest, each in order of creation.
@@ -115,10 +126,18 @@ export function buildMonomial(g: Graph, coefficient: number, exponents: Map<numb
     const a = atoms.get(id)!;
     return a.op === 'var' || a.op === 'dim' || g.isSealed(a) ? 0 : 1;
   };
-  const ids = [...exponents.keys()].filter((id) => exponents.get(id) !== 0).sort((a, b) => simple(a) - simple(b) || a - b);
+  const ids = [...exponents.keys()]
+    .filter((id) => exponents.get(id) !== 0)
+    .sort((a, b) => simple(a) - simple(b) || a - b);
   const power = (id: number, e: number) => (e === 1 ? atoms.get(id)! : g.pow(atoms.get(id)!, g.constant(e)));
-  const numerator = product(g, ids.filter((id) => exponents.get(id)! > 0).map((id) => power(id, exponents.get(id)!)));
-  const denominator = product(g, ids.filter((id) => exponents.get(id)! < 0).map((id) => power(id, -exponents.get(id)!)));
+  const numerator = product(
+    g,
+    ids.filter((id) => exponents.get(id)! > 0).map((id) => power(id, exponents.get(id)!)),
+  );
+  const denominator = product(
+    g,
+    ids.filter((id) => exponents.get(id)! < 0).map((id) => power(id, -exponents.get(id)!)),
+  );
   const [p, q] = ratio(Math.abs(coefficient));
   const sign = coefficient < 0 ? -1 : 1;
   const den = q === 1 ? denominator : denominator === undefined ? g.constant(q) : g.mul(g.constant(q), denominator);
@@ -135,7 +154,11 @@ export function buildMonomial(g: Graph, coefficient: number, exponents: Map<numb
  * A scalar `n` read as `coefficient Π atom^exponent` (raised to `exponent`), or undefined when
  * it is too large to read.
  */
-export function readMonomial(n: Node, g: Graph, exponent = 1): Pick<Monomial, 'coefficient' | 'exponents' | 'atoms'> | undefined {
+export function readMonomial(
+  n: Node,
+  g: Graph,
+  exponent = 1,
+): Pick<Monomial, 'coefficient' | 'exponents' | 'atoms'> | undefined {
   const m: Monomial = { coefficient: 1, exponents: new Map(), atoms: new Map(), nodes: 0, constants: 0, repeats: 0 };
   try {
     read(n, g, exponent, m);

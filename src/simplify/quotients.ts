@@ -30,7 +30,10 @@ interface Scaled {
   readonly rest: Node | undefined;
 }
 
-function merge(a: Scaled, m: { coefficient: number; exponents: Map<number, number>; atoms: Map<number, Node> }): Scaled {
+function merge(
+  a: Scaled,
+  m: { coefficient: number; exponents: Map<number, number>; atoms: Map<number, Node> },
+): Scaled {
   const exponents = new Map(a.exponents);
   const atoms = new Map(a.atoms);
   for (const [id, e] of m.exponents) {
@@ -60,7 +63,13 @@ function decompose(n: Node, g: Graph): Scaled | undefined {
   return { coefficient: 1, exponents: new Map(), atoms: new Map(), rest: n };
 }
 
-function rebuild(g: Graph, coefficient: number, exponents: ReadonlyMap<number, number>, atoms: ReadonlyMap<number, Node>, rest: Node | undefined): Node {
+function rebuild(
+  g: Graph,
+  coefficient: number,
+  exponents: ReadonlyMap<number, number>,
+  atoms: ReadonlyMap<number, Node>,
+  rest: Node | undefined,
+): Node {
   const live = new Map([...exponents].filter(([, e]) => e !== 0));
   const scalar = buildMonomial(g, coefficient, live, new Map(atoms));
   return rest === undefined ? scalar : g.mul(scalar, rest);
@@ -118,7 +127,8 @@ export function commonScalar(n: Node, g: Graph): Node | undefined {
   for (const [id, e] of parts[0]!.exponents) {
     if (e === 0) continue;
     const shared = parts.map((p) => p.exponents.get(id) ?? 0);
-    if (shared.every((x) => Math.sign(x) === Math.sign(e))) common.set(id, Math.sign(e) * Math.min(...shared.map(Math.abs)));
+    if (shared.every((x) => Math.sign(x) === Math.sign(e)))
+      common.set(id, Math.sign(e) * Math.min(...shared.map(Math.abs)));
   }
   if (common.size === 0) return undefined;
   // Only when what is left divides by nothing, so the sum is one fraction (no nested fractions):
@@ -154,7 +164,11 @@ export function centred(n: Node, depth = 0): boolean {
   const [a, b] = n.args as [Node, Node];
   if (n.op === 'add') {
     const minusMeanOf = (m: Node, u: Node) =>
-      m.op === 'mul' && isNumber(m.args[0]!) && m.args[0]!.attrs.value === -1 && m.args[1]!.op === 'mean' && m.args[1]!.args[0] === u;
+      m.op === 'mul' &&
+      isNumber(m.args[0]!) &&
+      m.args[0]!.attrs.value === -1 &&
+      m.args[1]!.op === 'mean' &&
+      m.args[1]!.args[0] === u;
     if (minusMeanOf(b, a) || minusMeanOf(a, b)) return true;
     return sameShape(a.shape, n.shape) && sameShape(b.shape, n.shape) && centred(a, depth + 1) && centred(b, depth + 1);
   }

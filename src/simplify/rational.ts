@@ -59,8 +59,7 @@ function plus(a: Polynomial, b: Polynomial): Polynomial {
     if (c === 0) {
       if (out.has(k)) cancelled = true;
       out.delete(k);
-    }
-    else out.set(k, { coefficient: c, monomial: t.monomial });
+    } else out.set(k, { coefficient: c, monomial: t.monomial });
   }
   if (out.size > MAX_TERMS) throw new TooLarge();
   return out;
@@ -104,7 +103,11 @@ class Reader {
   private fits(n: Node): boolean {
     // Also a row or a column that broadcasts to the shape (the 1ᵀ Y of a batch softmax): every
     // operation is entrywise, so any order of the factors computes the same entries.
-    return isScalar(n.shape) || broadcastShapes(n.shape, this.shape) !== undefined && sameShape(broadcastShapes(n.shape, this.shape)!, this.shape);
+    return (
+      isScalar(n.shape) ||
+      (broadcastShapes(n.shape, this.shape) !== undefined &&
+        sameShape(broadcastShapes(n.shape, this.shape)!, this.shape))
+    );
   }
 
   /**
@@ -196,7 +199,10 @@ class Reader {
     for (const t of p.values()) {
       let product = term(t.coefficient, new Map());
       for (const [id, e] of t.monomial) {
-        const factor = e > 0 && this.denominators.has(id) ? this.power(this.read(this.atoms.get(id)!, new Set(), true), e) : term(1, new Map([[id, e]]));
+        const factor =
+          e > 0 && this.denominators.has(id)
+            ? this.power(this.read(this.atoms.get(id)!, new Set(), true), e)
+            : term(1, new Map([[id, e]]));
         product = times(product, factor);
       }
       out = plus(out, product);
@@ -232,7 +238,8 @@ function build(g: Graph, p: Polynomial, atoms: ReadonlyMap<number, Node>, shape:
   for (const [id, e] of all[0]!.monomial) {
     if (!isScalar(atoms.get(id)!.shape)) continue;
     const shared = all.map((t) => t.monomial.get(id) ?? 0);
-    if (shared.every((x) => Math.sign(x) === Math.sign(e))) common.set(id, Math.sign(e) * Math.min(...shared.map(Math.abs)));
+    if (shared.every((x) => Math.sign(x) === Math.sign(e)))
+      common.set(id, Math.sign(e) * Math.min(...shared.map(Math.abs)));
   }
   const magnitudes = all.map((t) => Math.abs(t.coefficient));
   const shift = all.length > 1 && magnitudes.every((x) => x === magnitudes[0]) ? magnitudes[0]! : 1;
@@ -244,7 +251,9 @@ function build(g: Graph, p: Polynomial, atoms: ReadonlyMap<number, Node>, shape:
     const factor = (positive: boolean): Node | undefined =>
       ids
         .filter((id) => exponent(id) !== 0 && exponent(id) > 0 === positive)
-        .map((id) => (Math.abs(exponent(id)) === 1 ? atoms.get(id)! : g.pow(atoms.get(id)!, g.constant(Math.abs(exponent(id))))))
+        .map((id) =>
+          Math.abs(exponent(id)) === 1 ? atoms.get(id)! : g.pow(atoms.get(id)!, g.constant(Math.abs(exponent(id)))),
+        )
         .reduce<Node | undefined>((acc, x) => (acc === undefined ? x : g.mul(acc, x)), undefined);
     const numerator = factor(true);
     const denominator = factor(false);

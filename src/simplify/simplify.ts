@@ -38,7 +38,12 @@ function coefficient(n: Node, g?: Graph): [number, Node] {
 
 /** Terms of a sum of one shape, flattened; a user's definition (`r = X w - y`) is one term. */
 function terms(n: Node, out: Node[], g: Graph, top = true): Node[] {
-  if (n.op === 'add' && (top || !g.isSealed(n)) && sameShape(n.args[0]!.shape, n.shape) && sameShape(n.args[1]!.shape, n.shape)) {
+  if (
+    n.op === 'add' &&
+    (top || !g.isSealed(n)) &&
+    sameShape(n.args[0]!.shape, n.shape) &&
+    sameShape(n.args[1]!.shape, n.shape)
+  ) {
     terms(n.args[0]!, out, g, false);
     terms(n.args[1]!, out, g, false);
   } else {
@@ -57,7 +62,8 @@ function columnSoftmaxOf(n: Node): Node | undefined {
   ] as const) {
     if (e.op !== 'unary' || e.attrs.fn !== 'exp' || p.op !== 'matmul') continue;
     const [ones, inverse] = p.args as [Node, Node];
-    if (ones.op !== 'fill' || ones.attrs.value !== 1 || inverse.op !== 'div' || constValue(inverse.args[0]!) !== 1) continue;
+    if (ones.op !== 'fill' || ones.attrs.value !== 1 || inverse.op !== 'div' || constValue(inverse.args[0]!) !== 1)
+      continue;
     const sums = inverse.args[1]!;
     if (sums.op !== 'matmul') continue;
     const [onesT, exps] = sums.args as [Node, Node];
@@ -134,7 +140,12 @@ export const RULES: readonly Rule[] = [
       if (a.op === 'pow' && a.args[0] === b && constValue(a.args[1]!) !== undefined) {
         return g.pow(b, g.constant(constValue(a.args[1]!)! - 1));
       }
-      if (a.op === 'mul' && a.args[1]!.op === 'pow' && a.args[1]!.args[0] === b && constValue(a.args[1]!.args[1]!) !== undefined) {
+      if (
+        a.op === 'mul' &&
+        a.args[1]!.op === 'pow' &&
+        a.args[1]!.args[0] === b &&
+        constValue(a.args[1]!.args[1]!) !== undefined
+      ) {
         return g.mul(a.args[0]!, g.pow(b, g.constant(constValue(a.args[1]!.args[1]!)! - 1)));
       }
     }
@@ -159,7 +170,12 @@ export const RULES: readonly Rule[] = [
     if (n.op !== 'add' || isScalar(n.shape)) return undefined;
     const [a, b] = n.args as [Node, Node];
     const scalarOfOnes = (t: Node): Node | undefined =>
-      t.op === 'mul' && !g.isSealed(t) && isScalar(t.args[0]!.shape) && t.args[1]!.op === 'fill' && t.args[1]!.attrs.value === 1 && sameShape(t.shape, n.shape)
+      t.op === 'mul' &&
+      !g.isSealed(t) &&
+      isScalar(t.args[0]!.shape) &&
+      t.args[1]!.op === 'fill' &&
+      t.args[1]!.attrs.value === 1 &&
+      sameShape(t.shape, n.shape)
         ? t.args[0]!
         : undefined;
     const sb = scalarOfOnes(b);
@@ -195,8 +211,10 @@ export const RULES: readonly Rule[] = [
     if (pa.op === 'matmul' && pb.op === 'matmul') {
       const [p1, u1] = pa.args as [Node, Node];
       const [q1, u2] = pb.args as [Node, Node];
-      if (u1 === u2 && sameShape(p1.shape, q1.shape)) return g.matmul(g.add(g.mul(g.constant(ca), p1), g.mul(g.constant(cb), q1)), u1);
-      if (p1 === q1 && sameShape(u1.shape, u2.shape)) return g.matmul(p1, g.add(g.mul(g.constant(ca), u1), g.mul(g.constant(cb), u2)));
+      if (u1 === u2 && sameShape(p1.shape, q1.shape))
+        return g.matmul(g.add(g.mul(g.constant(ca), p1), g.mul(g.constant(cb), q1)), u1);
+      if (p1 === q1 && sameShape(u1.shape, u2.shape))
+        return g.matmul(p1, g.add(g.mul(g.constant(ca), u1), g.mul(g.constant(cb), u2)));
       return undefined;
     }
     if (pa.op !== 'mul' || pb.op !== 'mul') return undefined;

@@ -37,7 +37,13 @@ const MAX_QUOTED = 24;
  * The hint for a syntax error at offset `at` of `text`, in the statement [start, end), when
  * the text there is another notation's: undefined otherwise.
  */
-export function foreignSyntax(text: string, at: number, start: number, end: number, libraryCall: LibraryCall): Hint | undefined {
+export function foreignSyntax(
+  text: string,
+  at: number,
+  start: number,
+  end: number,
+  libraryCall: LibraryCall,
+): Hint | undefined {
   const c = text[at];
   const before = text.slice(start, at);
   if (c === '/' && (text[at + 1] === '/' || (at > start && text[at - 1] === '/'))) {
@@ -53,7 +59,11 @@ export function foreignSyntax(text: string, at: number, start: number, end: numb
     while (from > start && /[ \t]/.test(text[from - 1]!)) from--;
     while (to < end && /[ \t]/.test(text[to]!)) to++;
     const fix = { span: { start: from, end: to }, text: ' ' };
-    return { message: `'@' is not an operator; write the matrix product as ${a} ${x} or ${a} * ${x}`, span: { start: at, end: at + 1 }, fix };
+    return {
+      message: `'@' is not an operator; write the matrix product as ${a} ${x} or ${a} * ${x}`,
+      span: { start: at, end: at + 1 },
+      fix,
+    };
   }
   if (c === '=') return keywordArgument(text, at, start);
   if (c !== '.') return undefined;
@@ -64,7 +74,8 @@ export function foreignSyntax(text: string, at: number, start: number, end: numb
     return { message: `'.T' is not a transpose; write ${a}^T`, span, fix: { span, text: '^T' } };
   }
   const libraryStart = runStart(before, before.length);
-  if (LIBRARIES.has(before.slice(libraryStart)) && before[libraryStart - 1] !== '.') return libraryHint(text, start + libraryStart, at, end, libraryCall);
+  if (LIBRARIES.has(before.slice(libraryStart)) && before[libraryStart - 1] !== '.')
+    return libraryHint(text, start + libraryStart, at, end, libraryCall);
   return methodHint(text, at, start, end);
 }
 
@@ -76,12 +87,14 @@ const METHODS = new Set(['sum', 'mean', 'max', 'min']);
  * row of the columns' sums, `ones(m)^T X` (m the rows of X), axis 1 a column of the rows' sums.
  */
 function alongAxis(fn: string, x: string, axis: string | undefined): string {
-  if (fn !== 'sum' && fn !== 'mean') return axis === undefined ? `${fn}(${x})` : `${fn}(${x}) for the ${fn === 'max' ? 'largest' : 'smallest'} entry`;
+  if (fn !== 'sum' && fn !== 'mean')
+    return axis === undefined ? `${fn}(${x})` : `${fn}(${x}) for the ${fn === 'max' ? 'largest' : 'smallest'} entry`;
   const rows = fn === 'sum' ? `ones(m)^T ${x}` : `ones(m)^T ${x} / m`;
   const cols = fn === 'sum' ? `${x} ones(n)` : `${x} ones(n) / n`;
   const each = fn === 'sum' ? 'sum' : 'mean';
   if (axis === '0') return `${rows} for the ${each} of each column (a row; m is the number of rows of ${x})`;
-  if (axis === '1' || axis === '-1') return `${cols} for the ${each} of each row (a column; n is the number of columns of ${x})`;
+  if (axis === '1' || axis === '-1')
+    return `${cols} for the ${each} of each row (a column; n is the number of columns of ${x})`;
   return `${fn}(${x}) for all the entries, ${rows} for each column's, ${cols} for each row's (X m x n)`;
 }
 
@@ -93,7 +106,10 @@ function methodHint(text: string, dot: number, start: number, end: number): Hint
   if (args === undefined) return undefined;
   const x = trailingOperand(text.slice(start, dot)) ?? 'X';
   const axis = args[0]?.replace(/^(?:axis|dim)\s*=\s*/, '');
-  return { message: `'.${fn}(...)' is not a function call here; write ${alongAxis(fn, x, axis)}`, span: { start: dot, end: dot + 1 + fn.length } };
+  return {
+    message: `'.${fn}(...)' is not a function call here; write ${alongAxis(fn, x, axis)}`,
+    span: { start: dot, end: dot + 1 + fn.length },
+  };
 }
 
 /** `sum(X, axis=0)`: keyword arguments; sum and mean along an axis are products with ones. */
@@ -139,7 +155,10 @@ function libraryHint(text: string, from: number, dot: number, end: number, libra
   if (fn === '') return { message: `functions take no '${prefix}' prefix`, span };
   const args = callArguments(text, prefixEnd + fn.length, end);
   const suggestion = libraryCall(fn, args);
-  const message = suggestion !== undefined ? `functions take no '${prefix}' prefix; write ${suggestion}` : `functions take no '${prefix}' prefix, and gradc has no function '${fn}'`;
+  const message =
+    suggestion !== undefined
+      ? `functions take no '${prefix}' prefix; write ${suggestion}`
+      : `functions take no '${prefix}' prefix, and gradc has no function '${fn}'`;
   // `np.exp(x)`: gradc has the function itself, so dropping the prefix is the whole fix.
   const own = suggestion !== undefined && suggestion.startsWith(`${fn}(`);
   return own ? { message, span, fix: { span, text: '' } } : { message, span };

@@ -125,7 +125,10 @@ export function describeExpected(expected: readonly PeggyExpectation[]): string 
   let operator = false;
   let statement = false;
   for (const e of expected) {
-    if (e.type === 'literal' && (e.text === 'grad' || e.text === 'jacobian' || e.text === 'hessian' || e.text === 'hvp')) {
+    if (
+      e.type === 'literal' &&
+      (e.text === 'grad' || e.text === 'jacobian' || e.text === 'hessian' || e.text === 'hvp')
+    ) {
       statement = true;
       continue;
     }
@@ -207,7 +210,8 @@ export function describeFound(text: string, at: number, end: number): string {
 }
 
 /** Words other notations use for a symmetric or positive definite matrix, where a type is expected. */
-const STRUCTURE_WORD = /^((?:sym|symm|symmetrical|symmetric|spd|pd|psd|posdef|positive_definite|cov|covariance)(?=[^\p{L}\p{M}\p{Nd}_]|$))/iu;
+const STRUCTURE_WORD =
+  /^((?:sym|symm|symmetrical|symmetric|spd|pd|psd|posdef|positive_definite|cov|covariance)(?=[^\p{L}\p{M}\p{Nd}_]|$))/iu;
 
 /** The message for a syntax error at `at` in the statement chunk. */
 function syntaxMessage(text: string, chunk: Chunk, at: number, expected: readonly PeggyExpectation[]): string {
@@ -335,7 +339,9 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, options: 
       broken();
       const bars = text.startsWith('||', chunk.tooDeep);
       diagnostics.report(
-        bars ? `more than ${MAX_NORM_BARS} '||' in one statement; split it into several definitions` : `brackets nested more than ${MAX_NESTING} deep`,
+        bars
+          ? `more than ${MAX_NORM_BARS} '||' in one statement; split it into several definitions`
+          : `brackets nested more than ${MAX_NESTING} deep`,
         { start: chunk.tooDeep, end: chunk.tooDeep + (bars ? 2 : 1) },
       );
       continue;
@@ -344,7 +350,12 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, options: 
     let statement: Statement;
     const bars = classifyBars(body);
     try {
-      statement = statementParser().parse(body, { startRule, base: chunk.start, closingBars: bars.closing, functionNames });
+      statement = statementParser().parse(body, {
+        startRule,
+        base: chunk.start,
+        closingBars: bars.closing,
+        functionNames,
+      });
     } catch (e) {
       if (!isPeggySyntaxError(e)) throw e;
       broken();
@@ -357,13 +368,19 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, options: 
       if (bars.unclosed !== undefined && at >= chunk.start + bars.unclosed) {
         const bar = chunk.start + bars.unclosed;
         // With a closing bar before it, the user may have meant a norm inside a norm.
-        const hint = bars.closing.size > 0 ? ` (inside a norm, a '||' after an operand closes it: write a norm inside a norm in parentheses, like ||a (||b||)||)` : '';
+        const hint =
+          bars.closing.size > 0
+            ? ` (inside a norm, a '||' after an operand closes it: write a norm inside a norm in parentheses, like ||a (||b||)||)`
+            : '';
         diagnostics.report(`this '||' is never closed${hint}`, { start: bar, end: bar + 2 });
         continue;
       }
       if (chunk.unmatched !== undefined && at >= chunk.unmatched) {
         const bracket = text[chunk.unmatched]!;
-        diagnostics.report(`this '${bracket}' has no matching '${bracket === ')' ? '(' : '['}'`, { start: chunk.unmatched, end: chunk.unmatched + 1 });
+        diagnostics.report(`this '${bracket}' has no matching '${bracket === ')' ? '(' : '['}'`, {
+          start: chunk.unmatched,
+          end: chunk.unmatched + 1,
+        });
         continue;
       }
       const hint = e.expected === null ? undefined : foreignSyntax(text, at, chunk.start, chunk.end, libraryCall);
@@ -375,13 +392,21 @@ export function parseProgram(source: Source, diagnostics: Diagnostics, options: 
       const span: Span = { start: at, end: at + length };
       // A message of the grammar's own (error() in an action) is already in words.
       const message = e.expected === null ? e.message : syntaxMessage(text, chunk, at, e.expected);
-      diagnostics.report(message, e.expected === null ? { start: chunk.start + e.location.start.offset, end: chunk.start + e.location.end.offset } : span);
+      diagnostics.report(
+        message,
+        e.expected === null
+          ? { start: chunk.start + e.location.start.offset, end: chunk.start + e.location.end.offset }
+          : span,
+      );
       continue;
     }
     const deep = tooDeep(statement);
     if (deep !== undefined) {
       broken();
-      diagnostics.report(`this expression has more than ${MAX_DEPTH} nested operations; split it into several definitions`, deep);
+      diagnostics.report(
+        `this expression has more than ${MAX_DEPTH} nested operations; split it into several definitions`,
+        deep,
+      );
       continue;
     }
     statements.push(statement);

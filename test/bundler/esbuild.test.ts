@@ -51,7 +51,14 @@ describe('gradc/esbuild', () => {
       );
       const formula = fixture.path('model.formula');
       // The message carries the location and its frame; esbuild's location is the import of the formula.
-      expect(failure?.errors.map((e) => ({ text: e.text, plugin: e.pluginName, file: e.location?.file, line: e.location?.lineText }))).toEqual([
+      expect(
+        failure?.errors.map((e) => ({
+          text: e.text,
+          plugin: e.pluginName,
+          file: e.location?.file,
+          line: e.location?.lineText,
+        })),
+      ).toEqual([
         {
           text: `${formula}:3:9: unknown name 'q'; declare it first, for example 'q : vector(n)'\n  L = w^T q\n          ^`,
           plugin: 'gradc',

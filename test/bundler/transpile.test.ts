@@ -13,7 +13,9 @@ const modules = readdirSync(generated).filter((f) => f.endsWith('.ts'));
 
 /** The names a text exports: `export function f`, `export declare function f`, `export interface I`, `export type T`. */
 function exportedNames(text: string, kinds: RegExp): string[] {
-  return [...text.matchAll(new RegExp(`^export (?:declare )?(${kinds.source}) ([\\w$]+)`, 'gm'))].map((m) => `${m[1]} ${m[2]}`);
+  return [...text.matchAll(new RegExp(`^export (?:declare )?(${kinds.source}) ([\\w$]+)`, 'gm'))].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
 }
 
 describe('declarations and JavaScript of the generated modules', () => {

@@ -46,15 +46,21 @@ describe('gradc/vite in the dev server', () => {
   it('serves the formula as JavaScript, writes its declaration, and a formula edit updates main.ts, which imports it', async () => {
     expect((await server.transformRequest('/main.ts'))?.code).toContain('from "/model.formula?import"');
     expect((await server.transformRequest('/model.formula'))?.code).toContain('function LGrad(input$) {');
-    expect(readFileSync(fixture.path('model.d.formula.ts'), 'utf8')).toContain('export declare function LGrad(input$: LInputs): LGradient;');
+    expect(readFileSync(fixture.path('model.d.formula.ts'), 'utf8')).toContain(
+      'export declare function LGrad(input$: LInputs): LGradient;',
+    );
 
     writeFileSync(fixture.path('model.formula'), MODEL.replace('L = r^2', 'L = 1/2 r^2'));
-    await expect.poll(() => updates.find((u) => u.file === fixture.path('model.formula')), { timeout: 30_000 }).toEqual({
-      file: fixture.path('model.formula'),
-      modules: [{ id: fixture.path('model.formula'), importers: [fixture.path('main.ts')] }],
-    });
+    await expect
+      .poll(() => updates.find((u) => u.file === fixture.path('model.formula')), { timeout: 30_000 })
+      .toEqual({
+        file: fixture.path('model.formula'),
+        modules: [{ id: fixture.path('model.formula'), importers: [fixture.path('main.ts')] }],
+      });
     // The module is invalidated once the hooks have run: the next request compiles the new formula.
-    await expect.poll(async () => (await server.transformRequest('/model.formula'))?.code, { timeout: 30_000 }).toContain(' *   L = 1/2 r^2\n');
+    await expect
+      .poll(async () => (await server.transformRequest('/model.formula'))?.code, { timeout: 30_000 })
+      .toContain(' *   L = 1/2 r^2\n');
     expect(readFileSync(fixture.path('model.d.formula.ts'), 'utf8')).toContain(' *   L = 1/2 r^2\n');
   });
 
@@ -63,7 +69,8 @@ describe('gradc/vite in the dev server', () => {
     const failedRequest = () =>
       server.transformRequest('/model.formula').then(
         () => undefined,
-        (e: unknown) => e as { message: string; plugin: string; id: string; loc: unknown; stack: string; frame?: string },
+        (e: unknown) =>
+          e as { message: string; plugin: string; id: string; loc: unknown; stack: string; frame?: string },
       );
     await expect.poll(failedRequest, { timeout: 30_000 }).toBeDefined();
     const error = await failedRequest();

@@ -40,7 +40,9 @@ describe('gradc/vite: a project importing model.formula', () => {
   it('the declaration types the import: tsc passes the right call and refuses a wrong input name', () => {
     expect(typeCheck(fixture.dir, ['main.ts', 'wrong.ts'])).toEqual({
       'main.ts': [],
-      'wrong.ts': ["3:31: Object literal may only specify known properties, and 'why' does not exist in type 'RInputs'."],
+      'wrong.ts': [
+        "3:31: Object literal may only specify known properties, and 'why' does not exist in type 'RInputs'.",
+      ],
     });
   });
 });
@@ -54,9 +56,13 @@ describe('gradc/vite: a bad formula', () => {
         (e: unknown) => e as { message: string; errors: { plugin: string; id: string; loc: unknown }[] },
       );
       const formula = fixture.path('model.formula');
-      expect(error?.message).toContain(`${formula}:3:9: unknown name 'q'; declare it first, for example 'q : vector(n)'\n  L = w^T q\n          ^`);
+      expect(error?.message).toContain(
+        `${formula}:3:9: unknown name 'q'; declare it first, for example 'q : vector(n)'\n  L = w^T q\n          ^`,
+      );
       // The plugin, the file and the position for the bundler's own report, counted as gradc's message counts it.
-      expect(error?.errors.map(({ plugin, id, loc }) => ({ plugin, id, loc }))).toEqual([{ plugin: 'gradc', id: formula, loc: { file: formula, line: 3, column: 9 } }]);
+      expect(error?.errors.map(({ plugin, id, loc }) => ({ plugin, id, loc }))).toEqual([
+        { plugin: 'gradc', id: formula, loc: { file: formula, line: 3, column: 9 } },
+      ]);
     } finally {
       fixture.remove();
     }

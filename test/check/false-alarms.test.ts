@@ -20,7 +20,11 @@ const PER_MODULE = 10;
 const SEED = 2022;
 
 /** A formula with its second-order lines, prefixed so that ten share a module, and sizes from 1 to 64. */
-function randomCase(spec: Parameters<typeof renderFormula>[0], prefix: string, rng: () => number): { text: string; dims: Record<string, number> } {
+function randomCase(
+  spec: Parameters<typeof renderFormula>[0],
+  prefix: string,
+  rng: () => number,
+): { text: string; dims: Record<string, number> } {
   const { text, dims } = renderFormula(spec, prefix);
   let lines: string[] = [];
   try {
@@ -47,10 +51,15 @@ describe('the check raises no false alarm', () => {
       rows += report.rows.length;
       if (report.ok) continue;
       for (const b of batch) {
-        const alone = await checkModel(checkFormula(b.text, 'alone.formula'), { dims: b.dims, seed: from + 1, typeCheck: false });
+        const alone = await checkModel(checkFormula(b.text, 'alone.formula'), {
+          dims: b.dims,
+          seed: from + 1,
+          typeCheck: false,
+        });
         if (!alone.ok) alarms.push(`${b.text}${JSON.stringify(b.dims)}\n${formatCheckReport(alone)}`);
       }
-      if (alarms.length === 0) alarms.push(`a batch fails that no formula fails alone:\n${text}${formatCheckReport(report)}`);
+      if (alarms.length === 0)
+        alarms.push(`a batch fails that no formula fails alone:\n${text}${formatCheckReport(report)}`);
     }
     console.log(`false-alarm suite: ${specs.length} random formulas, ${rows} rows, ${alarms.length} false alarms`);
     expect(rows).toBeGreaterThan(specs.length);
@@ -73,7 +82,10 @@ describe('the check raises no false alarm', () => {
   ];
   for (const [model, dims] of BENCH) {
     it(`bench model ${model} at ${JSON.stringify(dims)}`, async () => {
-      const report = await checkModel(checkFormula(readFileSync(`bench/models/${model}.formula`, 'utf8'), `${model}.formula`), { dims, typeCheck: false });
+      const report = await checkModel(
+        checkFormula(readFileSync(`bench/models/${model}.formula`, 'utf8'), `${model}.formula`),
+        { dims, typeCheck: false },
+      );
       expect(report.rows.length).toBeGreaterThan(0);
       expect(report.ok, formatCheckReport(report)).toBe(true);
     }, 120_000);

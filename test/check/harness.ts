@@ -15,7 +15,10 @@ export const NUMERIC_TOLERANCE = 1e-5;
 export const SYMBOLIC_TOLERANCE = 1e-9;
 
 /** Checks every requested gradient of `text` against central differences, for each seed. */
-export function expectGradientsMatch(text: string, options: GradientCheckOptions & { seeds?: readonly number[] } = {}): void {
+export function expectGradientsMatch(
+  text: string,
+  options: GradientCheckOptions & { seeds?: readonly number[] } = {},
+): void {
   const model = checkFormula(text);
   const derived = differentiate(model);
   for (const seed of options.seeds ?? [1, 2]) {
@@ -23,9 +26,15 @@ export function expectGradientsMatch(text: string, options: GradientCheckOptions
     for (const c of report.checks) {
       const where = `d${c.of}/d${c.wrt} (seed ${seed}, dims ${JSON.stringify(Object.fromEntries(report.dims))})`;
       const ok = c.comparison.mismatch === undefined && c.comparison.maxRel <= NUMERIC_TOLERANCE;
-      expect(ok, `${where}: ${describeComparison(c.comparison)}\nanalytic ${JSON.stringify(c.analytic)}\nnumeric  ${JSON.stringify(c.numeric)}`).toBe(true);
+      expect(
+        ok,
+        `${where}: ${describeComparison(c.comparison)}\nanalytic ${JSON.stringify(c.analytic)}\nnumeric  ${JSON.stringify(c.numeric)}`,
+      ).toBe(true);
       // A NaN on both sides would compare equal: the inputs are meant to be inside the domain.
-      expect(c.analytic.flat().every(Number.isFinite), `${where}: the gradient is not finite: ${JSON.stringify(c.analytic)}`).toBe(true);
+      expect(
+        c.analytic.flat().every(Number.isFinite),
+        `${where}: the gradient is not finite: ${JSON.stringify(c.analytic)}`,
+      ).toBe(true);
     }
   }
 }
@@ -55,7 +64,9 @@ export function deriveRoundTrip(text: string): RoundTrip {
   try {
     reread = checkFormula(appended, 'derived.formula');
   } catch (e) {
-    throw new Error(`the derive output does not read back:\n${appended}\n${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(
+      `the derive output does not read back:\n${appended}\n${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   return { lines, text: appended, original, reread };
 }
@@ -64,7 +75,10 @@ export function deriveRoundTrip(text: string): RoundTrip {
  * Each `dL_dx` definition read back evaluates to the derived gradient (on random inputs), and
  * has the shape of `x`.
  */
-export function expectRoundTripMatches(text: string, options: InputOptions & { dims?: Record<string, number>; seeds?: readonly number[] } = {}): void {
+export function expectRoundTripMatches(
+  text: string,
+  options: InputOptions & { dims?: Record<string, number>; seeds?: readonly number[] } = {},
+): void {
   const { lines, text: appended, original, reread } = deriveRoundTrip(text);
   const derived = differentiate(original);
   for (const seed of options.seeds ?? [1]) {
@@ -81,7 +95,9 @@ export function expectRoundTripMatches(text: string, options: InputOptions & { d
         expect(definition, `${line.name} is defined in the appended text`).toBeDefined();
         const expected: Value = before.value(d.results[i]!.node);
         const node = definition!.node;
-        expect(node.shape, `${line.name} = ${line.expression} has the shape of ${w.name}\n${appended}`).toEqual(w.node.shape);
+        expect(node.shape, `${line.name} = ${line.expression} has the shape of ${w.name}\n${appended}`).toEqual(
+          w.node.shape,
+        );
         const actual = after.value(node);
         const c = compareValues(actual, expected);
         expect(

@@ -16,7 +16,8 @@ import { acceptedSecondOrder } from '../helpers/second-order.js';
 
 const RANDOM = Number(process.env.GRADC_MUTATION_FORMULAS ?? 6);
 /** Dropped-term variants per formula (each is one more compile); GRADC_MUTATION_VARIANTS=all for every occurrence of every variable. */
-const VARIANTS = process.env.GRADC_MUTATION_VARIANTS === 'all' ? Infinity : Number(process.env.GRADC_MUTATION_VARIANTS ?? 2);
+const VARIANTS =
+  process.env.GRADC_MUTATION_VARIANTS === 'all' ? Infinity : Number(process.env.GRADC_MUTATION_VARIANTS ?? 2);
 
 /** Bench models at sizes with blocks of more than 16 entries (probed along directions), and a few entry by entry. */
 const BENCH: Record<string, Record<string, number>> = {
@@ -33,9 +34,18 @@ const BENCH: Record<string, Record<string, number>> = {
 
 /** Second-order formulas at sizes where Hessian blocks and Jacobians are probed along directions. */
 const SECOND_ORDER: Record<string, { text: string; dims: Record<string, number> }> = {
-  hessian: { text: 'x : vector(n)\nB : matrix(n, n)\nc : vector(n)\nL = sum(softplus(B x)) + c^T tanh(x) + 0.5 x^T B x\nhessian L wrt x, c\n', dims: { n: 20 } },
-  hvp: { text: 'W : matrix(h, n)\nb : vector(h)\nx : vector(n)\na : scalar\nL = sum(softplus(a W x + b) .^ 2)\nhvp L wrt W, b, a\n', dims: { h: 6, n: 5 } },
-  jacobian: { text: 'W : matrix(h, n)\nb : vector(h)\nx : vector(n)\nc : scalar\nf = sigma(c W x + b)\njacobian f wrt x, b, c\n', dims: { h: 18, n: 20 } },
+  hessian: {
+    text: 'x : vector(n)\nB : matrix(n, n)\nc : vector(n)\nL = sum(softplus(B x)) + c^T tanh(x) + 0.5 x^T B x\nhessian L wrt x, c\n',
+    dims: { n: 20 },
+  },
+  hvp: {
+    text: 'W : matrix(h, n)\nb : vector(h)\nx : vector(n)\na : scalar\nL = sum(softplus(a W x + b) .^ 2)\nhvp L wrt W, b, a\n',
+    dims: { h: 6, n: 5 },
+  },
+  jacobian: {
+    text: 'W : matrix(h, n)\nb : vector(h)\nx : vector(n)\nc : scalar\nf = sigma(c W x + b)\njacobian f wrt x, b, c\n',
+    dims: { h: 18, n: 20 },
+  },
 };
 
 interface Case {
@@ -46,8 +56,11 @@ interface Case {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const [model, dims] of Object.entries(BENCH)) out.push({ name: `bench/${model}`, text: readFileSync(`bench/models/${model}.formula`, 'utf8'), dims });
-  for (const file of readdirSync('examples').filter((f) => f.endsWith('.formula')).sort()) {
+  for (const [model, dims] of Object.entries(BENCH))
+    out.push({ name: `bench/${model}`, text: readFileSync(`bench/models/${model}.formula`, 'utf8'), dims });
+  for (const file of readdirSync('examples')
+    .filter((f) => f.endsWith('.formula'))
+    .sort()) {
     out.push({ name: `examples/${file}`, text: readFileSync(`examples/${file}`, 'utf8'), dims: {} });
   }
   for (const [name, c] of Object.entries(SECOND_ORDER)) out.push({ name: `second-order/${name}`, ...c });
@@ -79,7 +92,12 @@ describe('the check fails every injected fault', () => {
     );
     expect(list.length).toBeGreaterThanOrEqual(20);
     for (const kind of ['gradient', 'jacobian', 'hessian', 'hvp'] as const) {
-      const of = all.filter((m) => (kind === 'gradient' ? /^[^.]+$/.test(m.block) && !m.functionName.match(/J|Hess|Hvp/) : m.block.startsWith({ jacobian: '', hessian: 'hess.', hvp: 'hvp.' }[kind]) && m.functionName.includes({ jacobian: 'Jac', hessian: 'Hess', hvp: 'Hvp' }[kind])));
+      const of = all.filter((m) =>
+        kind === 'gradient'
+          ? /^[^.]+$/.test(m.block) && !m.functionName.match(/J|Hess|Hvp/)
+          : m.block.startsWith({ jacobian: '', hessian: 'hess.', hvp: 'hvp.' }[kind]) &&
+            m.functionName.includes({ jacobian: 'Jac', hessian: 'Hess', hvp: 'Hvp' }[kind]),
+      );
       expect(of.length, `${kind} mutants`).toBeGreaterThan(0);
     }
     expect(byFault('dropped term')).toBeGreaterThan(0);

@@ -55,10 +55,18 @@ const CASES: readonly Case[] = [
   // Wide inputs: the stable forms of sigmoid, softplus and their derivatives.
   c('sigmoid, wide inputs', 'x : vector(n); w : vector(n); L = sum(sigmoid(x) .* w)', [-30, 30]),
   c('softplus, wide inputs', 'x : vector(n); w : vector(n); L = sum(softplus(x) .* w)', [-30, 30]),
-  c('log(sigmoid(x)) (rewritten to -softplus(-x))', 'x : vector(n); w : vector(n); L = sum(log(sigmoid(x)) .* w)', [-5, 5]),
+  c(
+    'log(sigmoid(x)) (rewritten to -softplus(-x))',
+    'x : vector(n); w : vector(n); L = sum(log(sigmoid(x)) .* w)',
+    [-5, 5],
+  ),
   c('log(1 + exp(x)) (rewritten to softplus)', 'x : vector(n); w : vector(n); L = sum(log(1 + exp(x)) .* w)'),
   c('log1p down to -0.5', 'x : vector(n); w : vector(n); L = sum(log1p(x) .* w)', [-0.5, 2]),
-  c('log1p and expm1 near 0', 'x : vector(n); w : vector(n); L = sum(log1p(x) .* w + expm1(x) .* w .* w)', [-1e-3, 1e-3]),
+  c(
+    'log1p and expm1 near 0',
+    'x : vector(n); w : vector(n); L = sum(log1p(x) .* w + expm1(x) .* w .* w)',
+    [-1e-3, 1e-3],
+  ),
   c('cosh^2 - sinh^2 = 1', 'x : vector(n); w : vector(n); L = sum((cosh(x) .^ 2 - sinh(x) .^ 2) .* w) + sum(sinh(x))'),
   c('log(exp(x))', 'x : vector(n); w : vector(n); L = sum(log(exp(x)) .* w)'),
 
@@ -68,7 +76,10 @@ const CASES: readonly Case[] = [
   c('vector - scalar', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(x - a)'),
   c('column - matrix', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(b - X) .* W)'),
   c('matrix + row', 'X : matrix(m, n); r : vector(n); W : matrix(m, n); L = sum(tanh(X + r^T) .* W)'),
-  c('W X + b on a batch', 'W : matrix(h, m); X : matrix(m, n); b : vector(h); V : matrix(h, n); L = sum(sigma(W X + b) .* V)'),
+  c(
+    'W X + b on a batch',
+    'W : matrix(h, m); X : matrix(m, n); b : vector(h); V : matrix(h, n); L = sum(sigma(W X + b) .* V)',
+  ),
   c('negation', 'x : vector(n); w : vector(n); L = w^T tanh(-x)'),
   c('unary plus', 'x : vector(n); w : vector(n); L = w^T tanh(+x)'),
   c('-x^2 is -(x^2)', 'a : scalar; L = -a^2 + 3 a'),
@@ -81,7 +92,10 @@ const CASES: readonly Case[] = [
   c('inner product x^T y', 'x : vector(n); y : vector(n); L = (x^T y)^2'),
   c('A^T B', 'A : matrix(k, m); B : matrix(k, n); W : matrix(m, n); L = sum(tanh(A^T B) .* W)'),
   c('A B^T', 'A : matrix(m, k); B : matrix(n, k); W : matrix(m, n); L = sum(tanh(A B^T) .* W)'),
-  c('A(x + y): a value before parentheses', 'A : matrix(m, n); x : vector(n); y : vector(n); w : vector(m); L = w^T tanh(A(x + y))'),
+  c(
+    'A(x + y): a value before parentheses',
+    'A : matrix(m, n); x : vector(n); y : vector(n); w : vector(m); L = w^T tanh(A(x + y))',
+  ),
   c('chain of products', 'A : matrix(m, k); B : matrix(k, n); x : vector(n); w : vector(m); L = w^T A B x'),
 
   // Elementwise products and quotients.
@@ -90,10 +104,16 @@ const CASES: readonly Case[] = [
   c('column .* matrix', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(b .* X) .* W)'),
   c('scalar .* vector', 'a : scalar; x : vector(n); w : vector(n); L = w^T tanh(a .* x)'),
   c('a / b of scalars', 'a : scalar; b : scalar; L = a / b', 'real', { b: 'positive' }),
-  c('X / Y (equal shapes)', 'X : matrix(m, n); Y : matrix(m, n); W : matrix(m, n); L = sum(tanh(X / Y) .* W)', 'real', { Y: 'positive' }),
+  c('X / Y (equal shapes)', 'X : matrix(m, n); Y : matrix(m, n); W : matrix(m, n); L = sum(tanh(X / Y) .* W)', 'real', {
+    Y: 'positive',
+  }),
   c('1 ./ x', 'x : vector(n); w : vector(n); L = w^T (1 ./ x)', 'positive', { w: 'real' }),
-  c('column ./ matrix', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(b ./ X) .* W)', 'real', { X: 'positive' }),
-  c('matrix ./ row', 'X : matrix(m, n); r : vector(n); W : matrix(m, n); L = sum(tanh(X ./ r^T) .* W)', 'real', { r: 'positive' }),
+  c('column ./ matrix', 'X : matrix(m, n); b : vector(m); W : matrix(m, n); L = sum(tanh(b ./ X) .* W)', 'real', {
+    X: 'positive',
+  }),
+  c('matrix ./ row', 'X : matrix(m, n); r : vector(n); W : matrix(m, n); L = sum(tanh(X ./ r^T) .* W)', 'real', {
+    r: 'positive',
+  }),
 
   // Powers.
   c('a^2', 'a : scalar; L = a^2'),
@@ -105,7 +125,9 @@ const CASES: readonly Case[] = [
   c('^ is right-associative', 'a : scalar; b : scalar; L = a^b^2', 'positive'),
   c('(x^T y)^2', 'x : vector(n); y : vector(n); L = (x^T y)^3'),
   c('X .^ 3', 'X : matrix(m, n); W : matrix(m, n); L = sum((X .^ 3) .* W)'),
-  c('x .^ a, scalar variable exponent', 'x : vector(n); a : scalar; w : vector(n); L = w^T (x .^ a)', 'positive', { w: 'real' }),
+  c('x .^ a, scalar variable exponent', 'x : vector(n); a : scalar; w : vector(n); L = w^T (x .^ a)', 'positive', {
+    w: 'real',
+  }),
 
   // Transposes.
   c("x'", "x : vector(n); w : vector(n); L = tanh(x') w"),
@@ -152,15 +174,33 @@ const CASES: readonly Case[] = [
   c('diag(diag(x^T)) is a column', 'x : vector(n); w : vector(n); L = w^T tanh(diag(diag(x^T)))'),
 
   // Printer regressions: shapes of derivatives that once did not read back.
-  c('a Hadamard product with a matrix product inside, on the right of .*', 'A : matrix(m, n); u : vector(m); y : vector(n); Q : matrix(n, n); t1 = Q .* eye(n); t2 = (ones(n) y^T .* t1) .* diag((A^T u)^T); L = tr(t2)'),
-  c('a scalar base with a vector exponent', 'x : vector(n); a : scalar; w : vector(n); L = sum(a .^ x .* w)', 'positive', { w: 'real' }),
+  c(
+    'a Hadamard product with a matrix product inside, on the right of .*',
+    'A : matrix(m, n); u : vector(m); y : vector(n); Q : matrix(n, n); t1 = Q .* eye(n); t2 = (ones(n) y^T .* t1) .* diag((A^T u)^T); L = tr(t2)',
+  ),
+  c(
+    'a scalar base with a vector exponent',
+    'x : vector(n); a : scalar; w : vector(n); L = sum(a .^ x .* w)',
+    'positive',
+    { w: 'real' },
+  ),
   c('nested norms', 'x : vector(n); y : vector(n); L = ||x - (||y|| y)||^3 + ||x||^2'),
   c('a norm inside a norm inside a call', 'x : vector(n); y : vector(n); L = exp(||(||x|| + ||y||) y||)'),
-  c('a matrix of ones times a Hadamard column (simplifier regression)', 'x : vector(n); u : vector(m); A : matrix(m, n); B : matrix(m, n); t3 = (A x)^T (A .* u); L = mean((A x .* atan(B x)) t3)'),
-  c('a definition that is a constant, also used as an index', 'x : vector(n); t = 0.5 + 0.5; L = exp(x[1]) + t sum(x .^ 2)'),
+  c(
+    'a matrix of ones times a Hadamard column (simplifier regression)',
+    'x : vector(n); u : vector(m); A : matrix(m, n); B : matrix(m, n); t3 = (A x)^T (A .* u); L = mean((A x .* atan(B x)) t3)',
+  ),
+  c(
+    'a definition that is a constant, also used as an index',
+    'x : vector(n); t = 0.5 + 0.5; L = exp(x[1]) + t sum(x .^ 2)',
+  ),
   c('a norm of a vector scaled by a norm', 'x : vector(n); y : vector(n); L = exp(||(||y|| y)||) + ||x||'),
   c('negative constants and powers', 'a : scalar; b : scalar; L = (-a)^3 - a^-2 + 2^-b + (-2)^2 a - -a', 'positive'),
-  c('quotient chains', 'a : scalar; b : scalar; c : scalar; L = a / (b / c) + (a / b) / c + a / (b c) - (a - (b - c))', 'positive'),
+  c(
+    'quotient chains',
+    'a : scalar; b : scalar; c : scalar; L = a / (b / c) + (a / b) / c + a / (b c) - (a - (b - c))',
+    'positive',
+  ),
 
   // Dimensions and constants as values.
   c('1/N sum(x)', 'x : vector(N); L = 1/N sum(x .^ 2)'),
@@ -169,11 +209,17 @@ const CASES: readonly Case[] = [
   c('numbers', 'x : vector(n); L = 0.5 sum(x .^ 2) + 1e-3 sum(x) + 2'),
 
   // Gradients with respect to definitions (the handouts' deltas).
-  c('wrt an intermediate definition', 'A : matrix(m, n); x : vector(n); w : vector(m); z = A x; h = tanh(z); L = w^T h; grad L wrt z, h, A, x'),
+  c(
+    'wrt an intermediate definition',
+    'A : matrix(m, n); x : vector(n); w : vector(m); z = A x; h = tanh(z); L = w^T h; grad L wrt z, h, A, x',
+  ),
   c('wrt a definition used twice', 'x : vector(n); z = tanh(x); L = z^T z + sum(z); grad L wrt z, x'),
   c('wrt a definition and through another path', 'x : vector(n); z = 2 x; L = sum(z .* x); grad L wrt z, x'),
   c('wrt a scalar definition', 'a : scalar; b : scalar; p = a b; q = sin(p); L = q^2 + p; grad L wrt p, q, a, b'),
-  c('DS 102', 'A : matrix(h, m); b : vector(h); x : vector(m); y : scalar; z1 = A x; z2 = sigma(z1); z3 = b^T z2; z4 = y - z3; L = z4^2; grad L wrt A, b, x, y, z1, z2, z3, z4'),
+  c(
+    'DS 102',
+    'A : matrix(h, m); b : vector(h); x : vector(m); y : scalar; z1 = A x; z2 = sigma(z1); z3 = b^T z2; z4 = y - z3; L = z4^2; grad L wrt A, b, x, y, z1, z2, z3, z4',
+  ),
   c('two grad lines', 'x : vector(n); y : vector(n); L = sum(exp(x) .* y); grad L wrt x; grad L wrt y'),
   c('unused variable', 'x : vector(n); y : vector(n); L = sum(exp(x)); grad L wrt x, y'),
 ];
@@ -189,7 +235,10 @@ function formula(k: Case): string {
   return lines.join('\n') + '\n';
 }
 
-const options = (k: Case) => ({ defaultDomain: k.domain ?? 'real', ...(k.domains !== undefined ? { domains: k.domains } : {}) });
+const options = (k: Case) => ({
+  defaultDomain: k.domain ?? 'real',
+  ...(k.domains !== undefined ? { domains: k.domains } : {}),
+});
 
 describe('each operation in isolation: derived gradient = central differences (mathjs reference)', () => {
   it('covers every other spelling of an elementwise function in the table', () => {

@@ -2,11 +2,22 @@
 import { describe, expect, it } from 'vitest';
 import { compareValues, centralDifferences, numericGradient } from '../../src/check/numeric.js';
 import { mulberry32, randomDims, randomInputs, sample } from '../../src/check/random.js';
-import { EvaluationError, evaluateNodes, evaluateScalar, type InputValue, type Value } from '../../src/check/reference.js';
+import {
+  EvaluationError,
+  evaluateNodes,
+  evaluateScalar,
+  type InputValue,
+  type Value,
+} from '../../src/check/reference.js';
 import { checkFormula } from '../../src/front.js';
 
 /** The value of definition `name` of `text` on the given inputs and sizes. */
-function value(text: string, name: string, values: Record<string, InputValue>, dims: Record<string, number> = {}): Value {
+function value(
+  text: string,
+  name: string,
+  values: Record<string, InputValue>,
+  dims: Record<string, number> = {},
+): Value {
   const model = checkFormula(text);
   const d = model.definitions.find((x) => x.name === name)!;
   return evaluateNodes([d.node], { values: new Map(Object.entries(values)), dims: new Map(Object.entries(dims)) })[0]!;
@@ -16,7 +27,8 @@ const col = (...v: number[]): Value => v.map((x) => [x]);
 
 describe('reference evaluator', () => {
   it('matrix products, transposes and broadcasting', () => {
-    const text = 'A : matrix(m, n)\nx : vector(n)\nb : vector(m)\nr : vector(n)\nz = A x + b\nY = A + r^T\nZ = A .* b\nW = x^T A^T\n';
+    const text =
+      'A : matrix(m, n)\nx : vector(n)\nb : vector(m)\nr : vector(n)\nz = A x + b\nY = A + r^T\nZ = A .* b\nW = x^T A^T\n';
     const A = [
       [1, 2],
       [3, 4],

@@ -8,7 +8,8 @@ import { checkModel } from '../../src/check/check-module.js';
 import { makeFixtures } from '../../src/check/fixtures.js';
 import { checkFormula } from '../../src/front.js';
 
-const NLL = 'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\nhvp nll wrt S\n';
+const NLL =
+  'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\nhvp nll wrt S\n';
 
 const symmetric = (m: { rows: number; data: readonly number[] }) =>
   m.data.every((x, k) => x === m.data[(k % m.rows) * m.rows + Math.floor(k / m.rows)]);
@@ -31,9 +32,14 @@ describe('gradc check with structured matrices', () => {
   });
 
   it('says how structured variables were sampled', async () => {
-    const text = 'P : spd(n)\nS : symmetric(n)\nA : symmetric(n)\nf = logdet(P) + sum(S .* S) + logdet(A)\ngrad f wrt P, S, A\n';
+    const text =
+      'P : spd(n)\nS : symmetric(n)\nA : symmetric(n)\nf = logdet(P) + sum(S .* S) + logdet(A)\ngrad f wrt P, S, A\n';
     const report = await checkModel(checkFormula(text, 'f.formula'), { typeCheck: false });
-    expect(report.structuredMatrices).toEqual(['P symmetric positive definite', 'A symmetric, diagonally dominant', 'S symmetric']);
+    expect(report.structuredMatrices).toEqual([
+      'P symmetric positive definite',
+      'A symmetric, diagonally dominant',
+      'S symmetric',
+    ]);
     expect(report.ok).toBe(true);
   });
 });
@@ -44,7 +50,10 @@ describe('gradc fixtures with structured matrices', () => {
     for (const c of fixtures.cases) {
       const S = c.inputs.S as { rows: number; data: number[] };
       expect(symmetric(S)).toBe(true);
-      const hvp = c.hvps!.nllHvp as { v: { S: { rows: number; data: number[] } }; hvp: { S: { rows: number; data: number[] } } };
+      const hvp = c.hvps!.nllHvp as {
+        v: { S: { rows: number; data: number[] } };
+        hvp: { S: { rows: number; data: number[] } };
+      };
       expect(symmetric(hvp.v.S)).toBe(true);
       expect(symmetric(hvp.hvp.S)).toBe(true);
     }

@@ -22,7 +22,9 @@ describe('--help', () => {
     const r = await runCli([command, '--help']);
     expect(r).toEqual({ status: 0, stdout: `${COMMAND_USAGE[command]}\n`, stderr: '' });
     // Every command but the language server takes formula files; the server gets them from the editor.
-    expect(r.stdout.startsWith(command === 'lsp' ? 'usage: gradc lsp [--stdio]' : `usage: gradc ${command} <file.formula`)).toBe(true);
+    expect(
+      r.stdout.startsWith(command === 'lsp' ? 'usage: gradc lsp [--stdio]' : `usage: gradc ${command} <file.formula`),
+    ).toBe(true);
   });
 
   it('gradc lsp takes no files', async () => {
@@ -53,15 +55,23 @@ describe('malformed command lines: one message and a one-line hint', () => {
   });
 
   it('an option of another command', async () => {
-    expect((await runCli(['compile', 'x.formula', '--seed', '3'])).stderr).toBe("gradc: compile does not take --seed\nrun 'gradc compile --help' for usage\n");
+    expect((await runCli(['compile', 'x.formula', '--seed', '3'])).stderr).toBe(
+      "gradc: compile does not take --seed\nrun 'gradc compile --help' for usage\n",
+    );
   });
 
   it('an unknown option before any command', async () => {
-    expect(await runCli(['--frob'])).toEqual({ status: 2, stdout: '', stderr: "gradc: unknown option --frob\nrun 'gradc --help' for usage\n" });
+    expect(await runCli(['--frob'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: "gradc: unknown option --frob\nrun 'gradc --help' for usage\n",
+    });
   });
 
   it('a flag given a value', async () => {
-    expect((await runCli(['derive', 'x.formula', '--json=yes'])).stderr).toBe("gradc: --json does not take a value\nrun 'gradc derive --help' for usage\n");
+    expect((await runCli(['derive', 'x.formula', '--json=yes'])).stderr).toBe(
+      "gradc: --json does not take a value\nrun 'gradc derive --help' for usage\n",
+    );
   });
 
   it('an option followed by another option instead of its value', async () => {
@@ -71,7 +81,11 @@ describe('malformed command lines: one message and a one-line hint', () => {
   });
 
   it('files after -- are files, even when they start with -', async () => {
-    expect(await runCli(['derive', '--', '--odd.formula'])).toEqual({ status: 2, stdout: '', stderr: 'gradc: no such file: --odd.formula\n' });
+    expect(await runCli(['derive', '--', '--odd.formula'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'gradc: no such file: --odd.formula\n',
+    });
   });
 });
 

@@ -39,7 +39,12 @@ describe('check shows its margin', () => {
     expect(row.measured.maxAbs).toBeGreaterThan(0);
     expect(row.measured.maxAbs).toBeLessThanOrEqual(row.allowance);
     const [, , probes, error, rel, allowance] = cells(formatCheckReport(report), 'LGrad', 'a');
-    expect([probes, error, rel, allowance]).toEqual(['1 entry', row.measured.maxAbs.toExponential(2), row.measured.maxRel.toExponential(2), row.allowance.toExponential(2)]);
+    expect([probes, error, rel, allowance]).toEqual([
+      '1 entry',
+      row.measured.maxAbs.toExponential(2),
+      row.measured.maxRel.toExponential(2),
+      row.allowance.toExponential(2),
+    ]);
   });
 
   it('the allowance of a gradient of a large value covers the rounding of its differences', async () => {
@@ -69,6 +74,8 @@ describe('--tol and forward values', () => {
     expect(error).not.toBe('0.00e+0');
     expect(Number(error)).toBeLessThanOrEqual(Number(allowance));
     expect(result).toBe('pass');
-    expect(r.stdout).toContain('tolerance: values within relative error 0 beyond their rounding; derivatives within their allowance');
+    expect(r.stdout).toContain(
+      'tolerance: values within relative error 0 beyond their rounding; derivatives within their allowance',
+    );
   });
 });

@@ -37,7 +37,12 @@ describe('checkModel on a formula that is not finite at any sampled point', () =
   it('names a derived gradient that is not finite where the value is, and its first bad entry', async () => {
     const report = await checkModel(checkFormula(NAN_GRADIENT, 'grad.formula'), { seed: 3, typeCheck: false });
     expect(report.ok).toBe(false);
-    expect(report.notFinite).toEqual({ what: 'dL/dx', value: NaN, entry: { row: 0, col: 0 }, seeds: [3, 3 + SEED_ATTEMPTS - 1] });
+    expect(report.notFinite).toEqual({
+      what: 'dL/dx',
+      value: NaN,
+      entry: { row: 0, col: 0 },
+      seeds: [3, 3 + SEED_ATTEMPTS - 1],
+    });
     expect(report.rows.find((r) => r.variable === 'x')?.comparison.mismatch).toBe('not finite: NaN at entry (0, 0)');
   });
 
@@ -67,7 +72,9 @@ describe('gradc check on a formula that is not finite at any sampled point', () 
   it('names the seeds tried from the one given', async () => {
     const r = await runCli(['check', scratch.file('grad.formula', NAN_GRADIENT), '--seed', '5', '--dims', 'n=2']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('\ndL/dx is not finite at any sampled point (tried seeds 5-24): NaN at entry (0, 0)\n1 of 3 checks failed\n');
+    expect(r.stdout).toContain(
+      '\ndL/dx is not finite at any sampled point (tried seeds 5-24): NaN at entry (0, 0)\n1 of 3 checks failed\n',
+    );
   });
 
   it('with --json, fails the rows and carries the summary', async () => {

@@ -29,7 +29,9 @@ describe('gradc compile --dts', () => {
     const file = scratch.file('squares.formula', SQUARES);
     const module = await compile(SQUARES, 'squares.formula');
     expect(await runCli(['compile', file, '-o', '-', '--dts'])).toEqual({ status: 0, stdout: module, stderr: '' });
-    expect(readFileSync(join(scratch.path, 'squares.d.formula.ts'), 'utf8')).toBe(moduleDeclaration(module, 'squares.formula'));
+    expect(readFileSync(join(scratch.path, 'squares.d.formula.ts'), 'utf8')).toBe(
+      moduleDeclaration(module, 'squares.formula'),
+    );
   });
 
   it('a bad formula among several writes nothing at all', async () => {
@@ -44,7 +46,8 @@ describe('gradc compile --dts', () => {
     expect(await runCli(['compile', '-', '-o', '-', '--dts'], SQUARES)).toEqual({
       status: 2,
       stdout: '',
-      stderr: "gradc: --dts writes <name>.d.formula.ts beside the formula file; a formula from standard input has no file\nrun 'gradc compile --help' for usage\n",
+      stderr:
+        "gradc: --dts writes <name>.d.formula.ts beside the formula file; a formula from standard input has no file\nrun 'gradc compile --help' for usage\n",
     });
   });
 
@@ -53,7 +56,8 @@ describe('gradc compile --dts', () => {
     expect(await runCli(['compile', file, '-o', '-', '--watch'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: "gradc: --watch recompiles files when they change: it takes neither - nor -o -\nrun 'gradc compile --help' for usage\n",
+      stderr:
+        "gradc: --watch recompiles files when they change: it takes neither - nor -o -\nrun 'gradc compile --help' for usage\n",
     });
     expect(existsSync(join(scratch.path, 'squares.d.formula.ts'))).toBe(false);
   });
@@ -62,7 +66,11 @@ describe('gradc compile --dts', () => {
 describe('gradc compile --watch, refused before watching', () => {
   it('a formula in a directory that does not exist', async () => {
     const dir = join(scratch.path, 'nodir');
-    expect(await runCli(['compile', '--watch', join(dir, 'model.formula')])).toEqual({ status: 2, stdout: '', stderr: `gradc: cannot watch ${dir}: no such directory\n` });
+    expect(await runCli(['compile', '--watch', join(dir, 'model.formula')])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `gradc: cannot watch ${dir}: no such directory\n`,
+    });
   });
 });
 

@@ -55,15 +55,22 @@ describe('gradc compile --js', () => {
       stderr: '',
     });
     expect(existsSync(join(out, 'ds102.ts'))).toBe(false);
-    expect(readFileSync(join(out, 'ds102.d.ts'), 'utf8')).toContain('export declare function LGrad(input$: LInputs): LGradient;');
+    expect(readFileSync(join(out, 'ds102.d.ts'), 'utf8')).toContain(
+      'export declare function LGrad(input$: LInputs): LGradient;',
+    );
   });
 
   it('the .js runs in plain Node and gives what the TypeScript module gives', async () => {
     const formula = dir.file('ds102.formula', DS102);
     expect((await runCli(['compile', '--js', formula, '-o', dir.path])).status).toBe(0);
-    const script = dir.file('run.mjs', `import { LGrad } from './ds102.js';\nconst g = LGrad(${JSON.stringify(INPUTS)});\nconsole.log(JSON.stringify({ value: g.value, A: [...g.A.data], b: [...g.b] }));\n`);
+    const script = dir.file(
+      'run.mjs',
+      `import { LGrad } from './ds102.js';\nconst g = LGrad(${JSON.stringify(INPUTS)});\nconsole.log(JSON.stringify({ value: g.value, A: [...g.A.data], b: [...g.b] }));\n`,
+    );
     const fromNode = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8' })) as unknown;
-    const typescript = (await loadModule(await compile(DS102, 'ds102.formula'))) as { LGrad: (i: unknown) => { value: number; A: { data: Float64Array }; b: Float64Array } };
+    const typescript = (await loadModule(await compile(DS102, 'ds102.formula'))) as {
+      LGrad: (i: unknown) => { value: number; A: { data: Float64Array }; b: Float64Array };
+    };
     const g = typescript.LGrad(INPUTS);
     expect(fromNode).toEqual({ value: g.value, A: [...g.A.data], b: [...g.b] });
   });
@@ -83,12 +90,16 @@ describe('gradc compile --js', () => {
     const formula = dir.file('ds102.formula', DS102);
     await runCli(['compile', '--js', formula, '-o', join(dir.path, 'a')]);
     await runCli(['compile', '--js', formula, '-o', join(dir.path, 'b')]);
-    for (const f of ['ds102.js', 'ds102.d.ts']) expect(readFileSync(join(dir.path, 'a', f), 'utf8')).toBe(readFileSync(join(dir.path, 'b', f), 'utf8'));
+    for (const f of ['ds102.js', 'ds102.d.ts'])
+      expect(readFileSync(join(dir.path, 'a', f), 'utf8')).toBe(readFileSync(join(dir.path, 'b', f), 'utf8'));
   });
 
   it('refuses -o -: it writes two files', async () => {
     const formula = dir.file('ds102.formula', DS102);
     const r = await runCli(['compile', '--js', formula, '-o', '-']);
-    expect([r.status, r.stderr.split('\n')[0]]).toEqual([2, 'gradc: --js writes two files, DIR/<name>.js and DIR/<name>.d.ts; give a directory with -o DIR']);
+    expect([r.status, r.stderr.split('\n')[0]]).toEqual([
+      2,
+      'gradc: --js writes two files, DIR/<name>.js and DIR/<name>.d.ts; give a directory with -o DIR',
+    ]);
   });
 });

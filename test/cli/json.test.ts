@@ -21,7 +21,10 @@ describe('derive --json', () => {
   });
 
   it('lists jacobian, hessian and hvp lines, directions declared first', async () => {
-    const file = scratch.file('second.formula', 'x : vector(n)\nA : matrix(n, n)\nf = A x\nL = 1/2 x^T A x\njacobian f wrt x\nhvp L wrt x\n');
+    const file = scratch.file(
+      'second.formula',
+      'x : vector(n)\nA : matrix(n, n)\nf = A x\nL = 1/2 x^T A x\njacobian f wrt x\nhvp L wrt x\n',
+    );
     const document = JSON.parse((await runCli(['derive', file, '--json'])).stdout) as unknown;
     expect(document).toEqual({
       formula: file,
@@ -37,7 +40,9 @@ describe('derive --json', () => {
   it('holds the same lines as the text output', async () => {
     const file = scratch.file('ds102.formula', DS102);
     const text = (await runCli(['derive', file])).stdout;
-    const document = JSON.parse((await runCli(['derive', file, '--json'])).stdout) as { derivatives: { name: string; expression: string }[] };
+    const document = JSON.parse((await runCli(['derive', file, '--json'])).stdout) as {
+      derivatives: { name: string; expression: string }[];
+    };
     expect(document.derivatives.map((d) => `${d.name} = ${d.expression}\n`).join('')).toBe(text);
   });
 });
@@ -51,9 +56,32 @@ describe('check --json', () => {
     const r = await runCli(['check', file, '--dims', 'n=3', '--seed', '5', '--json']);
     expect(r.status).toBe(0);
     const document = JSON.parse(r.stdout);
-    expect(Object.keys(document)).toEqual(['formula', 'dims', 'seed', 'tolerance', 'typeChecked', 'typeErrors', 'rows', 'ok']);
-    expect(document).toMatchObject({ formula: file, dims: { n: 3 }, seed: 5, tolerance: 1e-6, typeChecked: true, typeErrors: [], ok: true });
-    expect(document.rows.map((row: { function: string; variable: string; result: string }) => [row.function, row.variable, row.result])).toEqual([
+    expect(Object.keys(document)).toEqual([
+      'formula',
+      'dims',
+      'seed',
+      'tolerance',
+      'typeChecked',
+      'typeErrors',
+      'rows',
+      'ok',
+    ]);
+    expect(document).toMatchObject({
+      formula: file,
+      dims: { n: 3 },
+      seed: 5,
+      tolerance: 1e-6,
+      typeChecked: true,
+      typeErrors: [],
+      ok: true,
+    });
+    expect(
+      document.rows.map((row: { function: string; variable: string; result: string }) => [
+        row.function,
+        row.variable,
+        row.result,
+      ]),
+    ).toEqual([
       ['t', 'value', 'pass'],
       ['L', 'value', 'pass'],
       ['LGrad', 'value', 'pass'],
@@ -65,8 +93,21 @@ describe('check --json', () => {
   it('a row carries its probes, the measured errors and the allowance; a skipped row carries nulls and its reason', async () => {
     const file = scratch.file('constant.formula', CONSTANT);
     const { rows } = JSON.parse((await runCli(['check', file, '--dims', 'n=3', '--seed', '5', '--json'])).stdout);
-    expect(Object.keys(rows[3])).toEqual(['function', 'variable', 'probes', 'error', 'relError', 'allowance', 'result']);
-    expect(rows[3]).toMatchObject({ function: 'LGrad', variable: 'x', probes: { count: 3, method: 'entries' }, result: 'pass' });
+    expect(Object.keys(rows[3])).toEqual([
+      'function',
+      'variable',
+      'probes',
+      'error',
+      'relError',
+      'allowance',
+      'result',
+    ]);
+    expect(rows[3]).toMatchObject({
+      function: 'LGrad',
+      variable: 'x',
+      probes: { count: 3, method: 'entries' },
+      result: 'pass',
+    });
     expect(rows[3].error).toBeGreaterThan(0);
     expect(rows[3].error).toBeLessThanOrEqual(rows[3].allowance);
     expect(rows[1]).toMatchObject({ function: 'L', variable: 'value', probes: null, result: 'pass' });

@@ -27,15 +27,27 @@ describe('a formula file that cannot be read', () => {
   });
 
   it('no such file', async () => {
-    expect(await runCli(['latex', 'x.formula'])).toEqual({ status: 2, stdout: '', stderr: 'gradc: no such file: x.formula\n' });
+    expect(await runCli(['latex', 'x.formula'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'gradc: no such file: x.formula\n',
+    });
   });
 
   it('permission denied', async () => {
-    expect(await runCli(['check', 'locked.formula'])).toEqual({ status: 2, stdout: '', stderr: 'gradc: permission denied: locked.formula\n' });
+    expect(await runCli(['check', 'locked.formula'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'gradc: permission denied: locked.formula\n',
+    });
   });
 
   it('another error is said in words, without its code', async () => {
-    expect(await runCli(['derive', 'broken.formula'])).toEqual({ status: 2, stdout: '', stderr: 'gradc: cannot read broken.formula: i/o error\n' });
+    expect(await runCli(['derive', 'broken.formula'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'gradc: cannot read broken.formula: i/o error\n',
+    });
   });
 });
 
@@ -69,17 +81,29 @@ describe('a formula with nothing to do', () => {
   it('compile: an error, and no file', async () => {
     const file = scratch.file('empty.formula', DECLARATIONS);
     const out = join(scratch.path, 'out');
-    expect(await runCli(['compile', file, '-o', out])).toEqual({ status: 1, stdout: '', stderr: `${file}: nothing to compile: no definitions\n` });
+    expect(await runCli(['compile', file, '-o', out])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `${file}: nothing to compile: no definitions\n`,
+    });
     expect(readdirSync(scratch.path)).toEqual(['empty.formula']);
   });
 
   it('compile of an empty file from standard input', async () => {
-    expect(await runCli(['compile', '-', '-o', '-'], '')).toEqual({ status: 1, stdout: '', stderr: '<stdin>: nothing to compile: no definitions\n' });
+    expect(await runCli(['compile', '-', '-o', '-'], '')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: '<stdin>: nothing to compile: no definitions\n',
+    });
   });
 
   it('derive without grad requests: nothing on stdout, a note on stderr, exit 0', async () => {
     const file = scratch.file('forward.formula', 'x : vector(n)\nL = sum(x)\n');
-    expect(await runCli(['derive', file])).toEqual({ status: 0, stdout: '', stderr: `${file}: no grad requests; nothing to derive\n` });
+    expect(await runCli(['derive', file])).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: `${file}: no grad requests; nothing to derive\n`,
+    });
   });
 
   it('derive --json without grad requests: an empty list, and the note', async () => {
@@ -93,16 +117,28 @@ describe('a formula with nothing to do', () => {
 
   it('latex without definitions: nothing on stdout, a note on stderr, exit 0', async () => {
     const file = scratch.file('empty.formula', DECLARATIONS);
-    expect(await runCli(['latex', file])).toEqual({ status: 0, stdout: '', stderr: `${file}: no definitions; nothing to print\n` });
+    expect(await runCli(['latex', file])).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: `${file}: no definitions; nothing to print\n`,
+    });
   });
 
   it('check without definitions: exit 1, not "all 0 checks passed"', async () => {
     const file = scratch.file('empty.formula', DECLARATIONS);
-    expect(await runCli(['check', file])).toEqual({ status: 1, stdout: '', stderr: `${file}: nothing to check: no definitions\n` });
+    expect(await runCli(['check', file])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `${file}: nothing to check: no definitions\n`,
+    });
   });
 
   it('fixtures without definitions: exit 1', async () => {
     const file = scratch.file('empty.formula', DECLARATIONS);
-    expect(await runCli(['fixtures', file])).toEqual({ status: 1, stdout: '', stderr: `${file}: nothing to make fixtures of: no definitions\n` });
+    expect(await runCli(['fixtures', file])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `${file}: nothing to make fixtures of: no definitions\n`,
+    });
   });
 });

@@ -15,7 +15,8 @@ describe('- as the formula file', () => {
     expect(await runCli(['latex', '-'], 'x : vector(n)\nf = x x\n')).toEqual({
       status: 1,
       stdout: '',
-      stderr: '<stdin>:2:5: cannot multiply vector(n) by vector(n); did you mean x^T x or x .* x?\n  f = x x\n      ^~~\n',
+      stderr:
+        '<stdin>:2:5: cannot multiply vector(n) by vector(n); did you mean x^T x or x .* x?\n  f = x x\n      ^~~\n',
     });
   });
 
@@ -50,7 +51,8 @@ describe('compile -o -', () => {
     expect(await runCli(['compile', first, second, '-o', '-'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: "gradc: -o - writes one module to standard output, but 2 formula files were given\nrun 'gradc compile --help' for usage\n",
+      stderr:
+        "gradc: -o - writes one module to standard output, but 2 formula files were given\nrun 'gradc compile --help' for usage\n",
     });
   });
 

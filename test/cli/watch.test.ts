@@ -31,10 +31,14 @@ interface Watcher {
 }
 
 function startWatch(dir: string): Watcher {
-  const child = spawn(process.execPath, ['--import', TSX, GRADC, 'compile', '--watch', '--dts', 'model.formula', '-o', 'out'], {
-    cwd: dir,
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, GRADC, 'compile', '--watch', '--dts', 'model.formula', '-o', 'out'],
+    {
+      cwd: dir,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -68,36 +72,46 @@ afterEach(() => {
 });
 
 describe('gradc compile --watch', () => {
-  it('compiles, recompiles on each change with one line and its time, keeps going after a bad formula, and stops on SIGTERM', { timeout: 4 * PATIENCE_MS }, async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gradc-watch-'));
-    writeFileSync(join(dir, 'model.formula'), FIRST);
-    const watcher = startWatch(dir);
-    running = watcher.child;
+  it(
+    'compiles, recompiles on each change with one line and its time, keeps going after a bad formula, and stops on SIGTERM',
+    { timeout: 4 * PATIENCE_MS },
+    async () => {
+      dir = mkdtempSync(join(tmpdir(), 'gradc-watch-'));
+      writeFileSync(join(dir, 'model.formula'), FIRST);
+      const watcher = startWatch(dir);
+      running = watcher.child;
 
-    expect((await watcher.lines(1))[0]).toMatch(WROTE);
-    const firstModule = await compile(FIRST, 'model.formula');
-    expect(readFileSync(join(dir, 'out/model.ts'), 'utf8')).toBe(firstModule);
-    expect(readFileSync(join(dir, 'model.d.formula.ts'), 'utf8')).toBe(moduleDeclaration(firstModule, 'model.formula'));
+      expect((await watcher.lines(1))[0]).toMatch(WROTE);
+      const firstModule = await compile(FIRST, 'model.formula');
+      expect(readFileSync(join(dir, 'out/model.ts'), 'utf8')).toBe(firstModule);
+      expect(readFileSync(join(dir, 'model.d.formula.ts'), 'utf8')).toBe(
+        moduleDeclaration(firstModule, 'model.formula'),
+      );
 
-    // A bad formula: its located error on stderr, one line on stdout, and the last good outputs stay.
-    writeFileSync(join(dir, 'model.formula'), BAD);
-    expect((await watcher.lines(2))[1]).toMatch(FAILED);
-    expect(watcher.stderr()).toContain("model.formula:2:9: unknown name 'q'; declare it first, for example 'q : vector(n)'\n  L = w^T q\n          ^\n");
-    expect(readFileSync(join(dir, 'out/model.ts'), 'utf8')).toBe(firstModule);
+      // A bad formula: its located error on stderr, one line on stdout, and the last good outputs stay.
+      writeFileSync(join(dir, 'model.formula'), BAD);
+      expect((await watcher.lines(2))[1]).toMatch(FAILED);
+      expect(watcher.stderr()).toContain(
+        "model.formula:2:9: unknown name 'q'; declare it first, for example 'q : vector(n)'\n  L = w^T q\n          ^\n",
+      );
+      expect(readFileSync(join(dir, 'out/model.ts'), 'utf8')).toBe(firstModule);
 
-    writeFileSync(join(dir, 'model.formula'), SECOND);
-    expect((await watcher.lines(3))[2]).toMatch(WROTE);
-    const secondModule = await compile(SECOND, 'model.formula');
-    expect(readFileSync(join(dir, 'out/model.ts'), 'utf8')).toBe(secondModule);
-    expect(readFileSync(join(dir, 'model.d.formula.ts'), 'utf8')).toBe(moduleDeclaration(secondModule, 'model.formula'));
-    // Nothing partial: no temporary files are left beside the outputs.
-    expect(readdirSync(join(dir, 'out'))).toEqual(['model.ts']);
-    expect(readdirSync(dir).sort()).toEqual(['model.d.formula.ts', 'model.formula', 'out']);
+      writeFileSync(join(dir, 'model.formula'), SECOND);
+      expect((await watcher.lines(3))[2]).toMatch(WROTE);
+      const secondModule = await compile(SECOND, 'model.formula');
+      expect(readFileSync(join(dir, 'out/model.ts'), 'utf8')).toBe(secondModule);
+      expect(readFileSync(join(dir, 'model.d.formula.ts'), 'utf8')).toBe(
+        moduleDeclaration(secondModule, 'model.formula'),
+      );
+      // Nothing partial: no temporary files are left beside the outputs.
+      expect(readdirSync(join(dir, 'out'))).toEqual(['model.ts']);
+      expect(readdirSync(dir).sort()).toEqual(['model.d.formula.ts', 'model.formula', 'out']);
 
-    const exit = new Promise<number | null>((done) => watcher.child.once('exit', (code) => done(code)));
-    watcher.child.kill('SIGTERM');
-    expect(await exit).toBe(0);
-    expect(watcher.stdoutLines()).toHaveLength(3);
-    expect(existsSync(join(dir, 'out/model.ts'))).toBe(true);
-  });
+      const exit = new Promise<number | null>((done) => watcher.child.once('exit', (code) => done(code)));
+      watcher.child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      expect(watcher.stdoutLines()).toHaveLength(3);
+      expect(existsSync(join(dir, 'out/model.ts'))).toBe(true);
+    },
+  );
 });

@@ -44,7 +44,12 @@ const CASES: readonly [name: string, declarations: string, expression: string, w
   ['entries', 'X : matrix(m, n)\nx : vector(n)', 'X[1, 0] x + X[0, 1] x .* x', 'X, x'],
   ['matrix products', 'A : matrix(m, n)\nB : matrix(n, m)\nx : vector(n)', 'B A x + A^T A x', 'A, B, x'],
   ['transposes', 'A : matrix(m, n)\nx : vector(m)', "(x^T A)' + (xᵀ A)^T", 'A, x'],
-  ['broadcasting', 'X : matrix(n, m)\nb : vector(n)\nr : matrix(1, m)\nc : scalar', '(X + b - r .* c) ones(m)', 'X, b, r, c'],
+  [
+    'broadcasting',
+    'X : matrix(n, m)\nb : vector(n)\nr : matrix(1, m)\nc : scalar',
+    '(X + b - r .* c) ones(m)',
+    'X, b, r, c',
+  ],
   ['quotients', 'x, y : vector(n)\nc : scalar', 'x ./ (1 + y .^ 2) + x / (1 + c^2) + c ./ (2 + x .^ 2)', 'x, y, c'],
   ['powers', 'x : vector(n)\nc : scalar', 'x .^ 3 + exp(x) .^ c + c^2 x + 2^c x', 'x, c'],
   ['ones', 'X : matrix(m, n)', 'X ones(n) + ones(m, n) ones(n)', 'X'],
@@ -67,7 +72,9 @@ describe('every function through compile and check', () => {
     const model = checkFormula(text, 'functions.formula');
     const report = await checkModel(model, { dims: { n: 3, m: 4 }, seed: 11 });
     expect(report.typeErrors).toEqual([]);
-    const failures = report.rows.filter((r) => !r.pass).map((r) => `${r.functionName} ${r.variable}: ${JSON.stringify(r.comparison)}`);
+    const failures = report.rows
+      .filter((r) => !r.pass)
+      .map((r) => `${r.functionName} ${r.variable}: ${JSON.stringify(r.comparison)}`);
     expect(failures).toEqual([]);
     // One value row per definition, one value and one row per wrt name per gradient.
     expect(report.rows.length).toBe(CASES.length * 2 + CASES.reduce((s, c) => s + 1 + c[3].split(',').length, 0));

@@ -4,7 +4,10 @@ import { loadModule, typeCheckModule } from '../../src/check/load.js';
 export type Fn = (inputs: Record<string, unknown>, out?: Record<string, unknown>) => unknown;
 
 /** Compiles formula text, asserts the module type-checks strictly, and loads it. */
-export async function compileAndLoad(text: string, path = 'test.formula'): Promise<{ code: string; exports: Record<string, Fn> }> {
+export async function compileAndLoad(
+  text: string,
+  path = 'test.formula',
+): Promise<{ code: string; exports: Record<string, Fn> }> {
   const code = await compile(text, path);
   const errors = typeCheckModule(code);
   if (errors.length > 0) throw new Error(`generated module does not type-check:\n${errors.join('\n')}\n${code}`);

@@ -8,7 +8,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileAndLoad, type Fn } from './helpers.js';
 import { DS102 } from '../helpers/models.js';
 
-
 let m: Record<string, Fn>;
 beforeAll(async () => {
   m = (await compileAndLoad(DS102)).exports;
@@ -21,7 +20,9 @@ const result = () => ({ value: 0, A: { rows: 2, cols: 3, data: new Float64Array(
 
 describe('the inputs object', () => {
   it('LGrad() with no argument names the inputs it wants', () => {
-    expect(() => (m.LGrad as unknown as () => unknown)()).toThrow(new TypeError('LGrad: inputs must be an object with A, b, x, y'));
+    expect(() => (m.LGrad as unknown as () => unknown)()).toThrow(
+      new TypeError('LGrad: inputs must be an object with A, b, x, y'),
+    );
   });
 
   it('a forward function with no argument names only its own inputs', () => {
@@ -29,7 +30,9 @@ describe('the inputs object', () => {
   });
 
   it('a number instead of the inputs object is a TypeError too', () => {
-    expect(() => m.LGrad!(3 as unknown as Record<string, unknown>)).toThrow(new TypeError('LGrad: inputs must be an object with A, b, x, y'));
+    expect(() => m.LGrad!(3 as unknown as Record<string, unknown>)).toThrow(
+      new TypeError('LGrad: inputs must be an object with A, b, x, y'),
+    );
   });
 
   it('a missing field is named', () => {
@@ -44,18 +47,30 @@ describe('the inputs object', () => {
 
 describe('matrices', () => {
   it('nested arrays are refused with the layout to use', () => {
-    const inputs = { ...good(), A: [[1, 2, 3], [4, 5, 6]] };
-    expect(() => m.LGrad!(inputs)).toThrow(new TypeError('LGrad: A must be { rows, cols, data } (row-major), not an array of rows'));
+    const inputs = {
+      ...good(),
+      A: [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    };
+    expect(() => m.LGrad!(inputs)).toThrow(
+      new TypeError('LGrad: A must be { rows, cols, data } (row-major), not an array of rows'),
+    );
   });
 
   it('a flat array is refused with the layout to use', () => {
     const inputs = { ...good(), A: [1, 2, 3, 4, 5, 6] };
-    expect(() => m.LGrad!(inputs)).toThrow(new TypeError('LGrad: A must be { rows, cols, data } (row-major), not an array'));
+    expect(() => m.LGrad!(inputs)).toThrow(
+      new TypeError('LGrad: A must be { rows, cols, data } (row-major), not an array'),
+    );
   });
 
   it('rows given as a string is a TypeError, not a size mismatch', () => {
     const inputs = { ...good(), A: { rows: '2', cols: 3, data: [1, 2, 3, 4, 5, 6] } };
-    expect(() => m.LGrad!(inputs)).toThrow(new TypeError('LGrad: A.rows must be a positive integer, not the string "2"'));
+    expect(() => m.LGrad!(inputs)).toThrow(
+      new TypeError('LGrad: A.rows must be a positive integer, not the string "2"'),
+    );
   });
 
   it('rows that are not an integer are a RangeError', () => {
@@ -75,22 +90,30 @@ describe('matrices', () => {
 
   it('zero rows keep the message that names the dimension', () => {
     const inputs = { ...good(), A: { rows: 0, cols: 3, data: [] } };
-    expect(() => m.LGrad!(inputs)).toThrow(new RangeError('LGrad: dimension h is 0 (from A.rows); every dimension must be at least 1'));
+    expect(() => m.LGrad!(inputs)).toThrow(
+      new RangeError('LGrad: dimension h is 0 (from A.rows); every dimension must be at least 1'),
+    );
   });
 
   it('negative rows keep the message that names the dimension', () => {
     const inputs = { ...good(), A: { rows: -1, cols: 3, data: [] } };
-    expect(() => m.LGrad!(inputs)).toThrow(new RangeError('LGrad: dimension h is -1 (from A.rows); every dimension must be at least 1'));
+    expect(() => m.LGrad!(inputs)).toThrow(
+      new RangeError('LGrad: dimension h is -1 (from A.rows); every dimension must be at least 1'),
+    );
   });
 
   it('missing data says what data must hold', () => {
     const inputs = { ...good(), A: { rows: 2, cols: 3 } };
-    expect(() => m.LGrad!(inputs)).toThrow(new TypeError('LGrad: A.data must be an array of numbers (h x m, row-major), not undefined'));
+    expect(() => m.LGrad!(inputs)).toThrow(
+      new TypeError('LGrad: A.data must be an array of numbers (h x m, row-major), not undefined'),
+    );
   });
 
   it('data that is not array-like says what data must hold', () => {
     const inputs = { ...good(), A: { rows: 2, cols: 3, data: 'abc' } };
-    expect(() => m.LGrad!(inputs)).toThrow(new TypeError('LGrad: A.data must be an array of numbers (h x m, row-major), not the string "abc"'));
+    expect(() => m.LGrad!(inputs)).toThrow(
+      new TypeError('LGrad: A.data must be an array of numbers (h x m, row-major), not the string "abc"'),
+    );
   });
 
   it('a forward function says the same as the gradient function', () => {
@@ -106,30 +129,42 @@ describe('matrices', () => {
 
 describe('vectors', () => {
   it('a number instead of a vector names the length it must have', () => {
-    expect(() => m.LGrad!({ ...good(), b: 5 })).toThrow(new TypeError('LGrad: b must be an array of numbers (length h), not 5'));
+    expect(() => m.LGrad!({ ...good(), b: 5 })).toThrow(
+      new TypeError('LGrad: b must be an array of numbers (length h), not 5'),
+    );
   });
 
   it('a string is not a vector', () => {
-    expect(() => m.LGrad!({ ...good(), b: '12' })).toThrow(new TypeError('LGrad: b must be an array of numbers (length h), not the string "12"'));
+    expect(() => m.LGrad!({ ...good(), b: '12' })).toThrow(
+      new TypeError('LGrad: b must be an array of numbers (length h), not the string "12"'),
+    );
   });
 
   it('null is not a vector', () => {
-    expect(() => m.z1!({ ...good(), x: null })).toThrow(new TypeError('z1: x must be an array of numbers (length m), not null'));
+    expect(() => m.z1!({ ...good(), x: null })).toThrow(
+      new TypeError('z1: x must be an array of numbers (length m), not null'),
+    );
   });
 
   it('a literal length is named as a number', async () => {
     const { exports } = await compileAndLoad('x : vector(3)\nf = sum(x)\n');
-    expect(() => exports.f!({ x: {} })).toThrow(new TypeError('f: x must be an array of numbers (length 3), not an object'));
+    expect(() => exports.f!({ x: {} })).toThrow(
+      new TypeError('f: x must be an array of numbers (length 3), not an object'),
+    );
   });
 
   it('a typed array is a vector', () => {
-    expect((m.LGrad!({ ...good(), b: new Float32Array([1, 2]) }) as { value: number }).value).toBe((m.LGrad!(good()) as { value: number }).value);
+    expect((m.LGrad!({ ...good(), b: new Float32Array([1, 2]) }) as { value: number }).value).toBe(
+      (m.LGrad!(good()) as { value: number }).value,
+    );
   });
 });
 
 describe('scalars, indices and dimensions', () => {
   it('a string for a scalar is a TypeError that shows it', () => {
-    expect(() => m.LGrad!({ ...good(), y: '0.5' })).toThrow(new TypeError('LGrad: y must be a number, not the string "0.5"'));
+    expect(() => m.LGrad!({ ...good(), y: '0.5' })).toThrow(
+      new TypeError('LGrad: y must be a number, not the string "0.5"'),
+    );
   });
 
   it('a one-entry array for a scalar is a TypeError', () => {
@@ -143,7 +178,9 @@ describe('scalars, indices and dimensions', () => {
 
   it('an index out of range keeps its RangeError', async () => {
     const { exports } = await compileAndLoad('f : vector(K)\nk : index(K)\nL = f[k]\n');
-    expect(() => exports.L!({ f: [1, 2], k: 2 })).toThrow(new RangeError('L: k is 2 but must be an integer with 0 <= k < K = 2'));
+    expect(() => exports.L!({ f: [1, 2], k: 2 })).toThrow(
+      new RangeError('L: k is 2 but must be an integer with 0 <= k < K = 2'),
+    );
   });
 
   it('a missing dimension input is a missing size: a RangeError naming it', async () => {
@@ -153,33 +190,45 @@ describe('scalars, indices and dimensions', () => {
 
   it('a dimension given as a string is a TypeError', async () => {
     const { exports } = await compileAndLoad('c : scalar\nf = c ones(n)\n');
-    expect(() => exports.f!({ c: 2, n: '3' })).toThrow(new TypeError('f: dimension n must be a positive integer, not the string "3"'));
+    expect(() => exports.f!({ c: 2, n: '3' })).toThrow(
+      new TypeError('f: dimension n must be a positive integer, not the string "3"'),
+    );
   });
 });
 
 describe('...Into(inputs, out)', () => {
   it('a missing out keeps its message', () => {
-    expect(() => m.LGradInto!(good())).toThrow(new TypeError('LGradInto: out is missing; pass a result of LGrad to reuse'));
+    expect(() => m.LGradInto!(good())).toThrow(
+      new TypeError('LGradInto: out is missing; pass a result of LGrad to reuse'),
+    );
   });
 
   it('a missing vector of out is named', () => {
     const { b: _, ...noB } = result();
-    expect(() => m.LGradInto!(good(), noB)).toThrow(new TypeError('LGradInto: out.b is missing; pass a result of LGrad to reuse'));
+    expect(() => m.LGradInto!(good(), noB)).toThrow(
+      new TypeError('LGradInto: out.b is missing; pass a result of LGrad to reuse'),
+    );
   });
 
   it('a missing matrix of out is named', () => {
     const { A: _, ...noA } = result();
-    expect(() => m.LGradInto!(good(), noA)).toThrow(new TypeError('LGradInto: out.A is missing; pass a result of LGrad to reuse'));
+    expect(() => m.LGradInto!(good(), noA)).toThrow(
+      new TypeError('LGradInto: out.A is missing; pass a result of LGrad to reuse'),
+    );
   });
 
   it('a matrix of out without data is named', () => {
     const out = { ...result(), A: { rows: 2, cols: 3 } };
-    expect(() => m.LGradInto!(good(), out)).toThrow(new TypeError('LGradInto: out.A.data must be a Float64Array, not undefined; pass a result of LGrad to reuse'));
+    expect(() => m.LGradInto!(good(), out)).toThrow(
+      new TypeError('LGradInto: out.A.data must be a Float64Array, not undefined; pass a result of LGrad to reuse'),
+    );
   });
 
   it('a number in place of a vector of out is named', () => {
     const out = { ...result(), b: 0 };
-    expect(() => m.LGradInto!(good(), out)).toThrow(new TypeError('LGradInto: out.b must be a Float64Array, not 0; pass a result of LGrad to reuse'));
+    expect(() => m.LGradInto!(good(), out)).toThrow(
+      new TypeError('LGradInto: out.b must be a Float64Array, not 0; pass a result of LGrad to reuse'),
+    );
   });
 
   it('checks out before it writes anything into it', () => {
@@ -190,6 +239,8 @@ describe('...Into(inputs, out)', () => {
 
   it('a wrong length in out keeps its RangeError', () => {
     const out = { ...result(), b: new Float64Array(3) };
-    expect(() => m.LGradInto!(good(), out)).toThrow(new RangeError('LGradInto: out.b has length 3 but must have length 2'));
+    expect(() => m.LGradInto!(good(), out)).toThrow(
+      new RangeError('LGradInto: out.b has length 3 but must have length 2'),
+    );
   });
 });

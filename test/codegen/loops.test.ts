@@ -49,7 +49,14 @@ describe('products and fused backward passes', () => {
       'A : matrix(n, m)\nu : vector(n)\nv : vector(m)\nr = u^T A\nL = sum(sigma(r)) + u^T (A v) + sum(exp(A^T u)) + sum(tanh(v^T A^T))\ngrad L wrt A, u, v\n',
       'rows.formula',
     );
-    for (const [n, m] of [[1, 1], [3, 2], [8, 8], [9, 17], [17, 5], [16, 9]] as const) {
+    for (const [n, m] of [
+      [1, 1],
+      [3, 2],
+      [8, 8],
+      [9, 17],
+      [17, 5],
+      [16, 9],
+    ] as const) {
       const report = await checkModel(model, { dims: { n, m }, seed: 5 });
       expect(report.ok, `n = ${n}, m = ${m}\n${formatCheckReport(report)}`).toBe(true);
     }
@@ -60,7 +67,13 @@ describe('products and fused backward passes', () => {
       'A : matrix(n, m)\nu : vector(n)\nv : vector(m)\nL = sum(sigma((u .* u) v^T)) + sum(tanh(A^T tanh(u))) + sum(sin(exp(u)^T A)) + sum(cos((A .* A) v)) + sum(sin(eye(n) u))\ngrad L wrt A, u, v\n',
       'inline.formula',
     );
-    for (const [n, m] of [[1, 1], [3, 2], [8, 8], [9, 17], [17, 5]] as const) {
+    for (const [n, m] of [
+      [1, 1],
+      [3, 2],
+      [8, 8],
+      [9, 17],
+      [17, 5],
+    ] as const) {
       const report = await checkModel(model, { dims: { n, m }, seed: 7 });
       expect(report.ok, `n = ${n}, m = ${m}\n${formatCheckReport(report)}`).toBe(true);
     }
@@ -68,11 +81,21 @@ describe('products and fused backward passes', () => {
 
   it('LGradInto fills a used result with exactly what LGrad returns', async () => {
     const { exports } = await compileAndLoad(LAYER('W, V, x', '2 * '));
-    const rand = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3));
+    const rand = (n: number, seed: number) =>
+      Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3));
     const [h, m, k] = [17, 9, 11];
-    const inputs = { W: { rows: h, cols: m, data: rand(h * m, 1) }, V: { rows: k, cols: h, data: rand(k * h, 2) }, x: rand(m, 3), y: rand(k, 4) };
+    const inputs = {
+      W: { rows: h, cols: m, data: rand(h * m, 1) },
+      V: { rows: k, cols: h, data: rand(k * h, 2) },
+      x: rand(m, 3),
+      y: rand(k, 4),
+    };
     const fresh = exports.LGrad!(inputs) as Record<string, unknown>;
-    const used = exports.LGrad!({ ...inputs, x: rand(m, 5) }) as { W: { data: Float64Array }; V: { data: Float64Array }; x: Float64Array };
+    const used = exports.LGrad!({ ...inputs, x: rand(m, 5) }) as {
+      W: { data: Float64Array };
+      V: { data: Float64Array };
+      x: Float64Array;
+    };
     used.W.data.fill(123);
     used.V.data.fill(-4);
     used.x.fill(9);
@@ -81,7 +104,8 @@ describe('products and fused backward passes', () => {
 });
 
 describe('scratch arrays (values that never leave a function, kept between calls)', () => {
-  const NET = 'W : matrix(h, m)\nV : matrix(k, h)\nx : vector(m)\ny : vector(k)\nz = tanh(W x)\nf = V z\nL = sum((f - y) .^ 2)\ngrad L wrt W, V, x\n';
+  const NET =
+    'W : matrix(h, m)\nV : matrix(k, h)\nx : vector(m)\ny : vector(k)\nz = tanh(W x)\nf = V z\nL = sum((f - y) .^ 2)\ngrad L wrt W, V, x\n';
   const rand = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 0.9));
   const inputsOf = (h: number, m: number, k: number, seed: number) => ({
     W: { rows: h, cols: m, data: rand(h * m, seed) },
@@ -104,7 +128,13 @@ describe('scratch arrays (values that never leave a function, kept between calls
 
   it('calls at different sizes, in turn, give what a fresh module gives', async () => {
     const reused = (await compileAndLoad(NET)).exports;
-    const sizes: [number, number, number][] = [[9, 5, 3], [2, 17, 8], [9, 5, 3], [1, 1, 1], [2, 17, 8]];
+    const sizes: [number, number, number][] = [
+      [9, 5, 3],
+      [2, 17, 8],
+      [9, 5, 3],
+      [1, 1, 1],
+      [2, 17, 8],
+    ];
     for (const [i, [h, m, k]] of sizes.entries()) {
       const fresh = (await compileAndLoad(NET)).exports;
       const inputs = inputsOf(h, m, k, 10 + i);

@@ -10,7 +10,8 @@ const m = (rows: number, cols: number, data: number[]) => ({ rows, cols, data })
 const values = (x: unknown) => Array.from((x as { data: Float64Array }).data ?? (x as Float64Array));
 
 describe('values of the matrix functions', () => {
-  const formula = 'S : matrix(n, n)\nb : vector(n)\nI = inv(S)\nd = det(S)\nl = logdet(S)\nx = inv(S) b\nq = b^T inv(S) b\n';
+  const formula =
+    'S : matrix(n, n)\nb : vector(n)\nI = inv(S)\nd = det(S)\nl = logdet(S)\nx = inv(S) b\nq = b^T inv(S) b\n';
   // S = [[0, 2], [1, 1]]: a row swap is needed, det = -2.
   const S = m(2, 2, [0, 2, 1, 1]);
   const b = [2, 4];
@@ -35,7 +36,11 @@ describe('values of the matrix functions', () => {
   it('logdet stays finite where det overflows', async () => {
     const { exports } = await compileAndLoad(formula);
     const n = 200;
-    const big = m(n, n, Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1e3 : 0)));
+    const big = m(
+      n,
+      n,
+      Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1e3 : 0)),
+    );
     expect(exports.d!({ S: big })).toBe(Infinity);
     expect(exports.l!({ S: big })).toBeCloseTo(n * Math.log(1e3), 9);
   });
@@ -43,8 +48,11 @@ describe('values of the matrix functions', () => {
 
 describe('one factorisation per matrix per function, solves instead of inverses', () => {
   it('the GP negative log marginal likelihood factorises K once in its gradient, and its value solves', async () => {
-    const { code } = await compileAndLoad('K : matrix(n, n)\ny : vector(n)\nL = 1/2 y^T inv(K) y + 1/2 logdet(K)\ngrad L wrt K\n');
-    const body = (name: string) => code.slice(code.indexOf(`function ${name}(`), code.indexOf('\n}\n', code.indexOf(`function ${name}(`)));
+    const { code } = await compileAndLoad(
+      'K : matrix(n, n)\ny : vector(n)\nL = 1/2 y^T inv(K) y + 1/2 logdet(K)\ngrad L wrt K\n',
+    );
+    const body = (name: string) =>
+      code.slice(code.indexOf(`function ${name}(`), code.indexOf('\n}\n', code.indexOf(`function ${name}(`)));
     expect(body('LGrad$').match(/lu\$\(/g)).toHaveLength(1);
     expect(body('LGrad$').match(/luInverse\$\(/g)).toHaveLength(1);
     // The value alone: one factorisation and a solve, no inverse.
@@ -54,7 +62,9 @@ describe('one factorisation per matrix per function, solves instead of inverses'
   });
 
   it('the kernels are emitted once per module', async () => {
-    const { code } = await compileAndLoad('A, B : matrix(n, n)\nL = logdet(A) + det(B) + sum(inv(A))\ngrad L wrt A, B\n');
+    const { code } = await compileAndLoad(
+      'A, B : matrix(n, n)\nL = logdet(A) + det(B) + sum(inv(A))\ngrad L wrt A, B\n',
+    );
     expect(code.match(/^function lu\$\(/gm)).toHaveLength(1);
     expect(code.match(/^function luInverse\$\(/gm)).toHaveLength(1);
   });

@@ -36,13 +36,20 @@ function matrix(rows: number, cols: number, rand: () => number): Matrix {
   return { rows, cols, data: Float64Array.from({ length: rows * cols }, rand) };
 }
 
-function product(rows: number, inner: number, cols: number, left: (i: number, p: number) => number, right: (p: number, j: number) => number): Float64Array {
+function product(
+  rows: number,
+  inner: number,
+  cols: number,
+  left: (i: number, p: number) => number,
+  right: (p: number, j: number) => number,
+): Float64Array {
   const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
-    let s = 0;
-    for (let p = 0; p < inner; p++) s += left(i, p) * right(p, j);
-    out[i * cols + j] = s;
-  }
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let p = 0; p < inner; p++) s += left(i, p) * right(p, j);
+      out[i * cols + j] = s;
+    }
   return out;
 }
 
@@ -77,48 +84,56 @@ describe('matrix-matrix products', () => {
   it.each([
     ['on the WebAssembly SIMD kernel above its size', true],
     ['in JavaScript where WebAssembly is unavailable', false],
-  ])('A B, A Cᵀ, Dᵀ B and Dᵀ Cᵀ equal the plain sums at every size around the blocks and tiles, %s', async (_, wasm) => {
-    // Another file name, another module text: a fresh module, which looks for WebAssembly at its first large product.
-    const { code, exports } = await compileAndLoad(PRODUCTS, wasm ? 'products.formula' : 'products-js.formula');
-    const global = globalThis as { WebAssembly?: unknown };
-    const saved = global.WebAssembly;
-    if (!wasm) global.WebAssembly = undefined;
-    expect(code).toContain('matMul$(v$A, d$k, 1, v$B, d$m, d$k, d$n, 1, t$0);');
-    expect(code).toContain('matMulT$(v$A, d$k, 1, v$C, d$m, d$k, d$n, 1, t$0);');
-    expect(code).toContain('matMul$(v$D, 1, d$m, v$B, d$m, d$k, d$n, 1, t$0);');
-    expect(code).toContain('matMulT$(v$D, 1, d$m, v$C, d$m, d$k, d$n, 1, t$0);');
-    const rand = random(11);
-    for (const [m, k, n] of SIZES) {
-      const A = matrix(m, k, rand);
-      const B = matrix(k, n, rand);
-      const C = matrix(n, k, rand);
-      const D = matrix(k, m, rand);
-      const a = (i: number, p: number) => A.data[i * k + p]!;
-      const dt = (i: number, p: number) => D.data[p * m + i]!;
-      const b = (p: number, j: number) => B.data[p * n + j]!;
-      const ct = (p: number, j: number) => C.data[j * k + p]!;
-      const cases: [string, Float64Array][] = [
-        ['AB', product(m, k, n, a, b)],
-        ['ACt', product(m, k, n, a, ct)],
-        ['DtB', product(m, k, n, dt, b)],
-        ['DtCt', product(m, k, n, dt, ct)],
-      ];
-      for (const [name, expected] of cases) {
-        const result = exports[name]!({ A, B, C, D }) as Matrix;
-        expect([result.rows, result.cols], `${name} at ${m} x ${k} x ${n}`).toEqual([m, n]);
-        // The kernels sum in another order than the plain loop: rounding differences only.
-        expect(maxError(result.data, expected), `${name} at ${m} x ${k} x ${n}`).toBeLessThan(1e-13 * k);
+  ])(
+    'A B, A Cᵀ, Dᵀ B and Dᵀ Cᵀ equal the plain sums at every size around the blocks and tiles, %s',
+    async (_, wasm) => {
+      // Another file name, another module text: a fresh module, which looks for WebAssembly at its first large product.
+      const { code, exports } = await compileAndLoad(PRODUCTS, wasm ? 'products.formula' : 'products-js.formula');
+      const global = globalThis as { WebAssembly?: unknown };
+      const saved = global.WebAssembly;
+      if (!wasm) global.WebAssembly = undefined;
+      expect(code).toContain('matMul$(v$A, d$k, 1, v$B, d$m, d$k, d$n, 1, t$0);');
+      expect(code).toContain('matMulT$(v$A, d$k, 1, v$C, d$m, d$k, d$n, 1, t$0);');
+      expect(code).toContain('matMul$(v$D, 1, d$m, v$B, d$m, d$k, d$n, 1, t$0);');
+      expect(code).toContain('matMulT$(v$D, 1, d$m, v$C, d$m, d$k, d$n, 1, t$0);');
+      const rand = random(11);
+      for (const [m, k, n] of SIZES) {
+        const A = matrix(m, k, rand);
+        const B = matrix(k, n, rand);
+        const C = matrix(n, k, rand);
+        const D = matrix(k, m, rand);
+        const a = (i: number, p: number) => A.data[i * k + p]!;
+        const dt = (i: number, p: number) => D.data[p * m + i]!;
+        const b = (p: number, j: number) => B.data[p * n + j]!;
+        const ct = (p: number, j: number) => C.data[j * k + p]!;
+        const cases: [string, Float64Array][] = [
+          ['AB', product(m, k, n, a, b)],
+          ['ACt', product(m, k, n, a, ct)],
+          ['DtB', product(m, k, n, dt, b)],
+          ['DtCt', product(m, k, n, dt, ct)],
+        ];
+        for (const [name, expected] of cases) {
+          const result = exports[name]!({ A, B, C, D }) as Matrix;
+          expect([result.rows, result.cols], `${name} at ${m} x ${k} x ${n}`).toEqual([m, n]);
+          // The kernels sum in another order than the plain loop: rounding differences only.
+          expect(maxError(result.data, expected), `${name} at ${m} x ${k} x ${n}`).toBeLessThan(1e-13 * k);
+        }
       }
-    }
-    global.WebAssembly = saved;
-  });
+      global.WebAssembly = saved;
+    },
+  );
 
   it('gradients through the four products check against central differences', async () => {
     const model = checkFormula(
       `${PRODUCTS}L = sum(tanh(AB) .* sin(ACt)) + sum(DtB .* DtB) + sum(exp(DtCt / 8))\ngrad L wrt A, B, C, D\n`,
       'products.formula',
     );
-    for (const [m, k, n] of [[3, 2, 5], [9, 5, 4], [17, 6, 3], [16, 9, 10]] as const) {
+    for (const [m, k, n] of [
+      [3, 2, 5],
+      [9, 5, 4],
+      [17, 6, 3],
+      [16, 9, 10],
+    ] as const) {
       const report = await checkModel(model, { dims: { m, k, n }, seed: 7 });
       expect(report.ok, `m = ${m}, k = ${k}, n = ${n}\n${formatCheckReport(report)}`).toBe(true);
     }

@@ -34,7 +34,11 @@ describe('generated modules: the API of LANGUAGE.md section 2', () => {
     expect(exports.z1!(inputs)).toEqual(new Float64Array([0, 0]));
     expect(exports.z3!(inputs)).toBe(1.5);
     expect(exports.L!(inputs)).toBe(0.25);
-    const g = exports.LGrad!(inputs) as { value: number; A: { rows: number; cols: number; data: Float64Array }; b: Float64Array };
+    const g = exports.LGrad!(inputs) as {
+      value: number;
+      A: { rows: number; cols: number; data: Float64Array };
+      b: Float64Array;
+    };
     expect(g.value).toBe(0.25);
     // dL/db = -2 z4 z2 = (1/2, 1/2); dL/dA = -2 z4 (b .* z2 .* (1 - z2)) x^T = 0 since x = 0
     expect(g.b).toEqual(new Float64Array([0.5, 0.5]));
@@ -45,7 +49,9 @@ describe('generated modules: the API of LANGUAGE.md section 2', () => {
 
   it('takes only the inputs a function depends on', async () => {
     const code = await compile(DS102);
-    expect(code).toContain('export interface Z1Inputs {\n  A: { rows: number; cols: number; data: ArrayLike<number> };\n  x: ArrayLike<number>;\n}');
+    expect(code).toContain(
+      'export interface Z1Inputs {\n  A: { rows: number; cols: number; data: ArrayLike<number> };\n  x: ArrayLike<number>;\n}',
+    );
   });
 
   it('names a second grad line of the same target LGrad2', async () => {
@@ -63,7 +69,9 @@ describe('generated modules: sizes are read from the inputs and checked', () => 
 
   it('names the function, the variable, the dimension and both sizes', async () => {
     const { exports } = await compileAndLoad(DS102);
-    expect(() => exports.LGrad!(inputs())).toThrow(new RangeError('LGrad: b has length 3 but dimension h is 4 (from A.rows)'));
+    expect(() => exports.LGrad!(inputs())).toThrow(
+      new RangeError('LGrad: b has length 3 but dimension h is 4 (from A.rows)'),
+    );
   });
 
   it('checks matrix data against rows x cols', async () => {
@@ -75,7 +83,9 @@ describe('generated modules: sizes are read from the inputs and checked', () => 
   it('refuses zero-size dimensions', async () => {
     const { exports } = await compileAndLoad(DS102);
     const empty = { A: { rows: 0, cols: 2, data: [] }, b: [], x: [1, 1], y: 0 };
-    expect(() => exports.L!(empty)).toThrow(new RangeError('L: dimension h is 0 (from A.rows); every dimension must be at least 1'));
+    expect(() => exports.L!(empty)).toThrow(
+      new RangeError('L: dimension h is 0 (from A.rows); every dimension must be at least 1'),
+    );
   });
 
   it('checks literal dimensions', async () => {
@@ -93,7 +103,9 @@ describe('generated modules: sizes are read from the inputs and checked', () => 
   it('checks index inputs are integers in range', async () => {
     const { exports } = await compileAndLoad('f : vector(K)\nk : index(K)\nL = f[k]\n');
     expect(exports.L!({ f: [5, 6, 7], k: 2 })).toBe(7);
-    expect(() => exports.L!({ f: [5, 6, 7], k: 3 })).toThrow(new RangeError('L: k is 3 but must be an integer with 0 <= k < K = 3'));
+    expect(() => exports.L!({ f: [5, 6, 7], k: 3 })).toThrow(
+      new RangeError('L: k is 3 but must be an integer with 0 <= k < K = 3'),
+    );
     expect(() => exports.L!({ f: [5, 6, 7], k: 0.5 })).toThrow(RangeError);
   });
 
@@ -106,13 +118,17 @@ describe('generated modules: sizes are read from the inputs and checked', () => 
     const { code, exports } = await compileAndLoad('c : scalar\nf = c ones(n)\n');
     expect(code).toContain('n: number;');
     expect(exports.f!({ c: 2, n: 3 })).toEqual(new Float64Array([2, 2, 2]));
-    expect(() => exports.f!({ c: 2, n: 0 })).toThrow(new RangeError('f: dimension n is 0; it must be a positive integer'));
+    expect(() => exports.f!({ c: 2, n: 0 })).toThrow(
+      new RangeError('f: dimension n is 0; it must be a positive integer'),
+    );
   });
 
   it('checks a literal index against a symbolic dimension at run time', async () => {
     const { exports } = await compileAndLoad('x : vector(n)\nf = x[2]\n');
     expect(exports.f!({ x: [1, 2, 3] })).toBe(3);
-    expect(() => exports.f!({ x: [1, 2] })).toThrow(new RangeError('f: index 2 is out of range for a vector, which has n = 2'));
+    expect(() => exports.f!({ x: [1, 2] })).toThrow(
+      new RangeError('f: index 2 is out of range for a vector, which has n = 2'),
+    );
   });
 });
 
@@ -150,9 +166,15 @@ describe('generated modules: numerically stable forms', () => {
 
 describe('generated modules: safe names and text', () => {
   it('mangles TypeScript reserved words and keeps the input field names', async () => {
-    const { code, exports } = await compileAndLoad('new : vector(n)\nfunction : scalar\nconstructor = function sum(new)\ngrad constructor wrt new, function\n');
+    const { code, exports } = await compileAndLoad(
+      'new : vector(n)\nfunction : scalar\nconstructor = function sum(new)\ngrad constructor wrt new, function\n',
+    );
     expect(code).toContain('  new: ArrayLike<number>;');
-    const g = exports.constructorGrad!({ new: [1, 2], function: 3 }) as { value: number; new: Float64Array; function: number };
+    const g = exports.constructorGrad!({ new: [1, 2], function: 3 }) as {
+      value: number;
+      new: Float64Array;
+      function: number;
+    };
     expect(g.value).toBe(9);
     expect(g.new).toEqual(new Float64Array([3, 3]));
     expect(g.function).toBe(3);
@@ -167,7 +189,12 @@ describe('generated modules: safe names and text', () => {
 });
 
 describe('generated modules: fGradInto fills a result in place', () => {
-  const inputs = { A: { rows: 2, cols: 3, data: [0.1, -0.2, 0.3, 0.4, 0.5, -0.6] }, b: [1, -2], x: [0.5, 1, -1], y: 0.25 };
+  const inputs = {
+    A: { rows: 2, cols: 3, data: [0.1, -0.2, 0.3, 0.4, 0.5, -0.6] },
+    b: [1, -2],
+    x: [0.5, 1, -1],
+    y: 0.25,
+  };
 
   it('gives the same numbers as fGrad, in the same arrays it was given', async () => {
     const { exports } = await compileAndLoad(`${DS102}grad L wrt z1, x, y\n`);
@@ -188,7 +215,9 @@ describe('generated modules: fGradInto fills a result in place', () => {
   it('checks the lengths of the arrays it fills', async () => {
     const { exports } = await compileAndLoad(DS102);
     const out = { value: 0, A: { rows: 2, cols: 3, data: new Float64Array(5) }, b: new Float64Array(2) };
-    expect(() => exports.LGradInto!(inputs, out)).toThrow(new RangeError('LGradInto: out.A.data has length 5 but must have length 6'));
+    expect(() => exports.LGradInto!(inputs, out)).toThrow(
+      new RangeError('LGradInto: out.A.data has length 5 but must have length 6'),
+    );
   });
 });
 

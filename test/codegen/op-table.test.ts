@@ -36,7 +36,9 @@ describe('the code generator and the op table', () => {
   it('src/codegen has no import cycle', () => {
     const files = new Map(sources('src/codegen').map(({ path, text }) => [path, text]));
     const deps = (path: string) =>
-      [...files.get(path)!.matchAll(/^import (?!type )[^']*from '\.\/([\w-]+)\.js'/gm)].map((m) => `src/codegen/${m[1]}.ts`);
+      [...files.get(path)!.matchAll(/^import (?!type )[^']*from '\.\/([\w-]+)\.js'/gm)].map(
+        (m) => `src/codegen/${m[1]}.ts`,
+      );
     const visiting = new Set<string>();
     const done = new Set<string>();
     const visit = (path: string, chain: string[]): void => {

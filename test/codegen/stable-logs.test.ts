@@ -42,7 +42,9 @@ describe('-log(softmax(z)[k]) at a logit gap of 2000', () => {
   });
 
   it('the derived formula, compiled, is finite at the same gap', async () => {
-    const { exports } = await compileAndLoad(`${CROSS_ENTROPY}dL_dz = ${derive(`${CROSS_ENTROPY}grad L wrt z\n`).dL_dz}\n`);
+    const { exports } = await compileAndLoad(
+      `${CROSS_ENTROPY}dL_dz = ${derive(`${CROSS_ENTROPY}grad L wrt z\n`).dL_dz}\n`,
+    );
     expect(Array.from(exports.dL_dz!({ z: [1000, -1000, 0], k: 1 }) as Float64Array)).toEqual([1, -1, 0]);
   });
 });
@@ -101,7 +103,9 @@ describe('log(σ(x)) and log(1 - σ(x)), elementwise on a vector', () => {
   });
 
   it('ones(n) - σ(x) and -σ(x) + 1 are rewritten the same way', () => {
-    const d = derive('x : vector(n)\nu = sum(log(ones(n) - sigmoid(x)))\nv = sum(log(-sigmoid(x) + 1))\ngrad u wrt x\ngrad v wrt x\n');
+    const d = derive(
+      'x : vector(n)\nu = sum(log(ones(n) - sigmoid(x)))\nv = sum(log(-sigmoid(x) + 1))\ngrad u wrt x\ngrad v wrt x\n',
+    );
     expect([d.du_dx, d.dv_dx]).toEqual(['-sigmoid(x)', '-sigmoid(x)']);
   });
 

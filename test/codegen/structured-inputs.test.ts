@@ -14,10 +14,11 @@ const NLL = 'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r +
 /** A random symmetric positive definite n x n matrix, B B^T / n + I. */
 function spd(n: number, seed: number): number[] {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const b = Array.from({ length: n * n }, () => rand() - 0.5);
   const a = new Array<number>(n * n).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j]! += (b[i * n + k]! * b[j * n + k]!) / n;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j]! += (b[i * n + k]! * b[j * n + k]!) / n;
   for (let i = 0; i < n; i++) a[i * n + i]! += 1;
   return a;
 }
@@ -40,7 +41,9 @@ describe('input checks', () => {
     const { exports } = await compileAndLoad(NLL);
     const S = m(2, 2, [1, 2, 2, 1]);
     expect(() => exports.nll!({ S, x: [1, 2], mu: [0, 0] })).toThrow(new RangeError('nll: S is not positive definite'));
-    expect(() => exports.nllGrad!({ S, x: [1, 2], mu: [0, 0] })).toThrow(new RangeError('nllGrad: S is not positive definite'));
+    expect(() => exports.nllGrad!({ S, x: [1, 2], mu: [0, 0] })).toThrow(
+      new RangeError('nllGrad: S is not positive definite'),
+    );
   });
 
   it('an spd input is checked even where it is only read elementwise', async () => {
@@ -51,9 +54,13 @@ describe('input checks', () => {
 
   it('nothing is written into out$ when the input is refused', async () => {
     const { exports } = await compileAndLoad(NLL);
-    const first = exports.nllGrad!({ S: m(2, 2, [2, 1, 1, 2]), x: [1, 2], mu: [0, 0] }) as { S: { data: Float64Array } };
+    const first = exports.nllGrad!({ S: m(2, 2, [2, 1, 1, 2]), x: [1, 2], mu: [0, 0] }) as {
+      S: { data: Float64Array };
+    };
     const before = values(first.S);
-    expect(() => exports.nllGradInto!({ S: m(2, 2, [1, 2, 3, 1]), x: [1, 2], mu: [0, 0] }, first)).toThrow(/^nllGrad: S is not symmetric/);
+    expect(() => exports.nllGradInto!({ S: m(2, 2, [1, 2, 3, 1]), x: [1, 2], mu: [0, 0] }, first)).toThrow(
+      /^nllGrad: S is not symmetric/,
+    );
     expect(values(first.S)).toEqual(before);
   });
 });
@@ -94,7 +101,11 @@ describe('Cholesky for spd matrices', () => {
   it('logdet of an spd matrix whose determinant overflows stays finite', async () => {
     const { exports } = await compileAndLoad('S : spd(n)\nl = logdet(S)\n');
     const n = 200;
-    const S = m(n, n, Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1e3 : 0)));
+    const S = m(
+      n,
+      n,
+      Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1e3 : 0)),
+    );
     expect(exports.l!({ S })).toBeCloseTo(n * Math.log(1e3), 9);
   });
 });
@@ -107,7 +118,11 @@ describe('gradients with respect to a symmetric matrix are exactly symmetric', (
   it('the NLL gradient, fresh and Into', async () => {
     const { exports } = await compileAndLoad(NLL);
     const n = 7;
-    const inputs = { S: m(n, n, spd(n, 3)), x: Array.from({ length: n }, (_, i) => Math.sin(i)), mu: new Array<number>(n).fill(0.1) };
+    const inputs = {
+      S: m(n, n, spd(n, 3)),
+      x: Array.from({ length: n }, (_, i) => Math.sin(i)),
+      mu: new Array<number>(n).fill(0.1),
+    };
     const g = exports.nllGrad!(inputs) as { S: { data: Float64Array } };
     exactlySymmetric(values(g.S), n);
     const out = exports.nllGrad!(inputs) as { S: { data: Float64Array } };
@@ -118,7 +133,9 @@ describe('gradients with respect to a symmetric matrix are exactly symmetric', (
   });
 
   it('X^T S X, symmetric only up to rounding as computed, is returned exactly symmetric', async () => {
-    const { exports } = await compileAndLoad('S : symmetric(n)\nX : matrix(n, n)\nA : matrix(n, n)\nf = tr(A X^T S X)\ngrad f wrt S\n');
+    const { exports } = await compileAndLoad(
+      'S : symmetric(n)\nX : matrix(n, n)\nA : matrix(n, n)\nf = tr(A X^T S X)\ngrad f wrt S\n',
+    );
     const n = 9;
     const S = spd(n, 5);
     const X = Array.from({ length: n * n }, (_, k) => Math.cos(k * 1.3));

@@ -62,7 +62,10 @@ describe('type names', () => {
   it('a definition LGrad and the gradient function lGrad, whose inputs would both be LGradInputs, get LGrad_Inputs and lGrad_Inputs', async () => {
     // lGrad reads y, which l does not, so its inputs get an interface of their own.
     const formula = 'x : vector(n)\ny : scalar\nl = sum(x)\nLGrad = 2 l\ngrad l wrt x, y\n';
-    expect(await signatures(formula)).toMatchObject({ LGrad: '(input$: LGrad_Inputs): number', lGrad: '(input$: LInputs): LGradient' });
+    expect(await signatures(formula)).toMatchObject({
+      LGrad: '(input$: LGrad_Inputs): number',
+      lGrad: '(input$: LInputs): LGradient',
+    });
   });
 
   it("a name after its owner never takes another type's usual name: with l_ defined, L's types use $", async () => {

@@ -29,9 +29,12 @@ describe('differentiation does not swell expressions', () => {
     const n = sizes.length;
     const mx = sizes.reduce((s, p) => s + p.layers, 0) / n;
     const my = sizes.reduce((s, p) => s + p.nodes, 0) / n;
-    const slope = sizes.reduce((s, p) => s + (p.layers - mx) * (p.nodes - my), 0) / sizes.reduce((s, p) => s + (p.layers - mx) ** 2, 0);
+    const slope =
+      sizes.reduce((s, p) => s + (p.layers - mx) * (p.nodes - my), 0) /
+      sizes.reduce((s, p) => s + (p.layers - mx) ** 2, 0);
     const intercept = my - slope * mx;
-    for (const p of sizes) expect(Math.abs(p.nodes - (slope * p.layers + intercept))).toBeLessThanOrEqual(0.02 * p.nodes + 2);
+    for (const p of sizes)
+      expect(Math.abs(p.nodes - (slope * p.layers + intercept))).toBeLessThanOrEqual(0.02 * p.nodes + 2);
     expect(slope).toBeLessThan(20);
     // Doubling the depth doubles the work, not more.
     expect(sizes[6]!.nodes / sizes[5]!.nodes).toBeLessThan(2.1);

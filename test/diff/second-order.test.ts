@@ -41,6 +41,9 @@ describe('second order: the derivative graph differentiates again', () => {
       { seed: SEED, numRuns: COUNT },
     );
     const shrunk = result.failed ? renderFormula(result.counterexample![0]).text : '';
-    expect(result.failed, `fast-check seed ${SEED}, path ${result.counterexamplePath}; shrunk formula:\n${shrunk}\n${String(result.errorInstance)}`).toBe(false);
+    expect(
+      result.failed,
+      `fast-check seed ${SEED}, path ${result.counterexamplePath}; shrunk formula:\n${shrunk}\n${String(result.errorInstance)}`,
+    ).toBe(false);
   }, 120_000);
 });

@@ -24,13 +24,18 @@ function alongRandomSymmetric(text: string, seed: number): { gradient: Value; di
   const rng = mulberry32(seed);
   const inputs = randomInputs(model, dims, rng);
   const request = differentiate(model).gradients[0]!;
-  const gradient = new ReferenceEvaluator({ values: inputs, dims }).value(request.results.find((r) => r.name === 'S')!.node);
+  const gradient = new ReferenceEvaluator({ values: inputs, dims }).value(
+    request.results.find((r) => r.name === 'S')!.node,
+  );
   const S = inputs.get('S') as Value;
   const direction = symmetrise(S.map((row) => row.map(() => 2 * rng() - 1)));
   const t = 1e-5;
   const at = (sign: number) => {
     const moved = new Map(inputs);
-    moved.set('S', S.map((row, i) => row.map((x, j) => x + sign * t * direction[i]![j]!)));
+    moved.set(
+      'S',
+      S.map((row, i) => row.map((x, j) => x + sign * t * direction[i]![j]!)),
+    );
     return evaluateScalar(request.request.target.node, { values: moved, dims });
   };
   return { gradient, directional: (at(1) - at(-1)) / (2 * t), direction };
@@ -40,21 +45,27 @@ const FORMULAS: Record<string, string> = {
   'tr(A S), used unsymmetrically': 'S : symmetric(n)\nA : matrix(n, n)\nt = tr(A S)\ngrad t wrt S\n',
   'a^T S b': 'S : symmetric(n)\na, b : vector(n)\nq = a^T S b\ngrad q wrt S\n',
   'logdet of an spd matrix': 'S : spd(n)\nl = logdet(S)\ngrad l wrt S\n',
-  'the Gaussian negative log-likelihood': 'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt S\n',
-  'an elementwise function of S against a matrix': 'S : symmetric(n)\nA : matrix(n, n)\nv = sum(tanh(S) .* A)\ngrad v wrt S\n',
+  'the Gaussian negative log-likelihood':
+    'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt S\n',
+  'an elementwise function of S against a matrix':
+    'S : symmetric(n)\nA : matrix(n, n)\nv = sum(tanh(S) .* A)\ngrad v wrt S\n',
 };
 
 describe('sym(G) against the directional derivative along a symmetric direction', () => {
   it.each(Object.entries(FORMULAS))('%s: <G, E> equals d/dt f(S + t E)', (_name, text) => {
     for (const seed of [1, 2, 3]) {
       const { gradient, directional, direction } = alongRandomSymmetric(text, seed);
-      expect(Math.abs(inner(gradient, direction) - directional)).toBeLessThan(1e-7 * Math.max(1, Math.abs(directional)));
+      expect(Math.abs(inner(gradient, direction) - directional)).toBeLessThan(
+        1e-7 * Math.max(1, Math.abs(directional)),
+      );
     }
   });
 
   it.each(Object.entries(FORMULAS))('%s: the gradient is symmetric', (_name, text) => {
     const { gradient } = alongRandomSymmetric(text, 1);
-    gradient.forEach((row, i) => row.forEach((x, j) => expect(Math.abs(x - gradient[j]![i]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(x)))));
+    gradient.forEach((row, i) =>
+      row.forEach((x, j) => expect(Math.abs(x - gradient[j]![i]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(x)))),
+    );
   });
 
   it.each(Object.entries(FORMULAS))('%s: entry by entry against central differences (gradc check)', (_name, text) => {

@@ -9,7 +9,10 @@ import { consoleDocument, matchesWithEllipses } from '../helpers/console-blocks.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+const section = readme.slice(
+  readme.indexOf('## Quick start'),
+  readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1),
+);
 const doc = consoleDocument(section, readme.slice(0, readme.indexOf('## Quick start')).split('\n').length);
 
 describe('README.md quick start', () => {

@@ -68,25 +68,33 @@ describe('accepted', () => {
   });
 });
 
-describe('refused, with the shapes in the user\'s terms', () => {
+describe("refused, with the shapes in the user's terms", () => {
   it('vector(n) + vector(m)', () => {
     expect(refused('u + w')).toBe('8:5: cannot add vector(n) and vector(m): the shapes differ and do not broadcast');
   });
 
   it('vector(n) - vector(m)', () => {
-    expect(refused('u - w')).toBe('8:5: cannot subtract vector(m) from vector(n): the shapes differ and do not broadcast');
+    expect(refused('u - w')).toBe(
+      '8:5: cannot subtract vector(m) from vector(n): the shapes differ and do not broadcast',
+    );
   });
 
   it('vector(n) .* vector(m)', () => {
-    expect(refused('u .* w')).toBe('8:5: cannot multiply vector(n) and vector(m) elementwise: the shapes differ and do not broadcast');
+    expect(refused('u .* w')).toBe(
+      '8:5: cannot multiply vector(n) and vector(m) elementwise: the shapes differ and do not broadcast',
+    );
   });
 
   it('vector(n) ⊙ vector(m)', () => {
-    expect(refused('u ⊙ w')).toBe('8:5: cannot multiply vector(n) and vector(m) elementwise: the shapes differ and do not broadcast');
+    expect(refused('u ⊙ w')).toBe(
+      '8:5: cannot multiply vector(n) and vector(m) elementwise: the shapes differ and do not broadcast',
+    );
   });
 
   it('vector(n) ./ vector(m)', () => {
-    expect(refused('u ./ w')).toBe('8:5: cannot divide vector(n) by vector(m) elementwise: the shapes differ and do not broadcast');
+    expect(refused('u ./ w')).toBe(
+      '8:5: cannot divide vector(n) by vector(m) elementwise: the shapes differ and do not broadcast',
+    );
   });
 
   it('vector(n) .^ vector(m)', () => {
@@ -100,26 +108,38 @@ describe('refused, with the shapes in the user\'s terms', () => {
   });
 
   it('a column and its own transpose do not broadcast', () => {
-    expect(refused('u + u^T')).toBe('8:5: cannot add vector(n) and vector(n)^T: the shapes differ and do not broadcast');
+    expect(refused('u + u^T')).toBe(
+      '8:5: cannot add vector(n) and vector(n)^T: the shapes differ and do not broadcast',
+    );
   });
 
   it('an n x 1 column and a 1 x c row do not multiply elementwise', () => {
-    expect(refused('u .* r')).toBe('8:5: cannot multiply vector(n) and vector(c)^T elementwise: the shapes differ and do not broadcast');
+    expect(refused('u .* r')).toBe(
+      '8:5: cannot multiply vector(n) and vector(c)^T elementwise: the shapes differ and do not broadcast',
+    );
   });
 
   it('a matrix and its transpose', () => {
-    expect(refused('C + D')).toBe('8:5: cannot add matrix(n, c) and matrix(c, n): the shapes differ and do not broadcast');
+    expect(refused('C + D')).toBe(
+      '8:5: cannot add matrix(n, c) and matrix(c, n): the shapes differ and do not broadcast',
+    );
   });
 
   it('a column whose length is the matrix width suggests its transpose', () => {
-    expect(refused('q + C')).toBe('8:5: cannot add vector(c) and matrix(n, c): the shapes differ and do not broadcast; did you mean q^T?');
+    expect(refused('q + C')).toBe(
+      '8:5: cannot add vector(c) and matrix(n, c): the shapes differ and do not broadcast; did you mean q^T?',
+    );
   });
 
   it('a transposed row whose length is the matrix width suggests the row', () => {
-    expect(refused('C + r^T')).toBe('8:5: cannot add matrix(n, c) and vector(c): the shapes differ and do not broadcast; did you mean r?');
+    expect(refused('C + r^T')).toBe(
+      '8:5: cannot add matrix(n, c) and vector(c): the shapes differ and do not broadcast; did you mean r?',
+    );
   });
 
   it('the error points at the whole operation, its parentheses included', () => {
-    expect(error(`${DECLS}y = 2 + (u + w)`)).toBe('8:9: cannot add vector(n) and vector(m): the shapes differ and do not broadcast');
+    expect(error(`${DECLS}y = 2 + (u + w)`)).toBe(
+      '8:9: cannot add vector(n) and vector(m): the shapes differ and do not broadcast',
+    );
   });
 });

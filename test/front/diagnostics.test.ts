@@ -27,7 +27,11 @@ describe('rendering', () => {
 
   it('a one-character span is a lone caret', () => {
     expect(rendered('x : scalar\ny = 2 q')).toBe(
-      ["model.formula:2:7: unknown name 'q'; declare it first, for example 'q : scalar'", '  y = 2 q', '        ^'].join('\n'),
+      [
+        "model.formula:2:7: unknown name 'q'; declare it first, for example 'q : scalar'",
+        '  y = 2 q',
+        '        ^',
+      ].join('\n'),
     );
   });
 
@@ -160,6 +164,8 @@ describe('no cascading errors', () => {
   });
 
   it('a redefinition is reported once, and the first definition stays usable', () => {
-    expect(errors('x : scalar\ny = x\ny = 2 x\nz = y\ngrad z wrt y')).toEqual(["3:1: 'y' is already defined; each name is defined once"]);
+    expect(errors('x : scalar\ny = x\ny = 2 x\nz = y\ngrad z wrt y')).toEqual([
+      "3:1: 'y' is already defined; each name is defined once",
+    ]);
   });
 });

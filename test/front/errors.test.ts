@@ -55,25 +55,36 @@ describe('unknown names and functions', () => {
   });
 
   it('a variable before parentheses multiplies them: A(x + x)', () => {
-    expect(check('A : matrix(n, n)\nx : vector(n)\ny = A(x + x)').definitions[0]!.node.shape).toEqual({ rows: 'n', cols: 1 });
+    expect(check('A : matrix(n, n)\nx : vector(n)\ny = A(x + x)').definitions[0]!.node.shape).toEqual({
+      rows: 'n',
+      cols: 1,
+    });
   });
 });
 
 describe('products', () => {
   it('matrix times vector of the wrong length, symbolically', () => {
-    expect(error('A : matrix(h, m)\nk2 : vector(k)\nz = A k2')).toBe('3:5: cannot multiply matrix(h, m) by vector(k): m != k');
+    expect(error('A : matrix(h, m)\nk2 : vector(k)\nz = A k2')).toBe(
+      '3:5: cannot multiply matrix(h, m) by vector(k): m != k',
+    );
   });
 
   it('literal dimensions that differ', () => {
-    expect(error('A : matrix(2, 3)\nx : vector(2)\nz = A x')).toBe('3:5: cannot multiply matrix(2, 3) by vector(2): 3 != 2');
+    expect(error('A : matrix(2, 3)\nx : vector(2)\nz = A x')).toBe(
+      '3:5: cannot multiply matrix(2, 3) by vector(2): 3 != 2',
+    );
   });
 
   it('u v of two vectors suggests u^T v or u .* v', () => {
-    expect(error('u, v : vector(n)\ny = u v')).toBe('2:5: cannot multiply vector(n) by vector(n); did you mean u^T v or u .* v?');
+    expect(error('u, v : vector(n)\ny = u v')).toBe(
+      '2:5: cannot multiply vector(n) by vector(n); did you mean u^T v or u .* v?',
+    );
   });
 
   it('u * v of two vectors suggests the same', () => {
-    expect(error('u, v : vector(n)\ny = u * v')).toBe('2:5: cannot multiply vector(n) by vector(n); did you mean u^T v or u .* v?');
+    expect(error('u, v : vector(n)\ny = u * v')).toBe(
+      '2:5: cannot multiply vector(n) by vector(n); did you mean u^T v or u .* v?',
+    );
   });
 
   it('the suggestion keeps parenthesized operands', () => {
@@ -83,17 +94,23 @@ describe('products', () => {
   });
 
   it('u A with u the length of the rows of A suggests u^T A', () => {
-    expect(error('A : matrix(n, m)\nu : vector(n)\ny = u A')).toBe('3:5: cannot multiply vector(n) by matrix(n, m): 1 != n; did you mean u^T A?');
+    expect(error('A : matrix(n, m)\nu : vector(n)\ny = u A')).toBe(
+      '3:5: cannot multiply vector(n) by matrix(n, m): 1 != n; did you mean u^T A?',
+    );
   });
 
   it('a row times a matrix of the wrong height', () => {
-    expect(error('A : matrix(n, m)\nu : vector(m)\ny = u^T A')).toBe('3:5: cannot multiply vector(m)^T by matrix(n, m): m != n');
+    expect(error('A : matrix(n, m)\nu : vector(m)\ny = u^T A')).toBe(
+      '3:5: cannot multiply vector(m)^T by matrix(n, m): m != n',
+    );
   });
 });
 
 describe('powers', () => {
   it('^ on a vector suggests .^', () => {
-    expect(error('x : vector(n)\ny = x^2')).toBe("2:5: '^' is the power of a scalar, but x is vector(n); for an elementwise power use x .^ 2");
+    expect(error('x : vector(n)\ny = x^2')).toBe(
+      "2:5: '^' is the power of a scalar, but x is vector(n); for an elementwise power use x .^ 2",
+    );
   });
 
   it('^ on a matrix suggests .^ with the exponent as written', () => {
@@ -131,11 +148,15 @@ describe('definitions in file order (LANGUAGE.md 1.2)', () => {
   });
 
   it('use before the definition', () => {
-    expect(error('x : scalar\nz = 2 y\ny = x')).toBe("2:7: 'y' is used before its definition on line 3; define it above this line");
+    expect(error('x : scalar\nz = 2 y\ny = x')).toBe(
+      "2:7: 'y' is used before its definition on line 3; define it above this line",
+    );
   });
 
   it('use before the declaration', () => {
-    expect(error('y = 2 x\nx : scalar')).toBe("1:7: 'x' is used before its declaration on line 2; declare it above this line");
+    expect(error('y = 2 x\nx : scalar')).toBe(
+      "1:7: 'x' is used before its declaration on line 2; declare it above this line",
+    );
   });
 
   it('a dimension used before it is named', () => {
@@ -149,17 +170,33 @@ describe('definitions in file order (LANGUAGE.md 1.2)', () => {
   });
 
   it('grad of a name defined later', () => {
-    expect(error('x : scalar\ngrad y wrt x\ny = x')).toBe("2:6: 'y' is used before its definition on line 3; define it above this line");
+    expect(error('x : scalar\ngrad y wrt x\ny = x')).toBe(
+      "2:6: 'y' is used before its definition on line 3; define it above this line",
+    );
   });
 });
 
 describe('reserved words (LANGUAGE.md 1.7)', () => {
-  it.each(['pi', 'scalar', 'vector', 'matrix', 'symmetric', 'spd', 'index', 'wrt', 'grad', 'jacobian', 'hessian', 'exp', 'sigma', 'σ', 'sum', 'inv'])(
-    '%s cannot name a variable',
-    (word) => {
-      expect(error(`${word} : scalar`)).toBe(`1:1: '${word}' is a reserved word and cannot name a variable`);
-    },
-  );
+  it.each([
+    'pi',
+    'scalar',
+    'vector',
+    'matrix',
+    'symmetric',
+    'spd',
+    'index',
+    'wrt',
+    'grad',
+    'jacobian',
+    'hessian',
+    'exp',
+    'sigma',
+    'σ',
+    'sum',
+    'inv',
+  ])('%s cannot name a variable', (word) => {
+    expect(error(`${word} : scalar`)).toBe(`1:1: '${word}' is a reserved word and cannot name a variable`);
+  });
 
   it.each(['pi', 'wrt', 'grad', 'log', 'ReLU'])('%s cannot be defined', (word) => {
     expect(error(`${word} = 1`)).toBe(`1:1: '${word}' is a reserved word and cannot be defined`);
@@ -212,7 +249,9 @@ describe('dimensions (LANGUAGE.md 1.1, 2)', () => {
   });
 
   it('a variable as the dimension of ones', () => {
-    expect(error('s : scalar\ny = ones(s)')).toBe("2:10: ones takes a dimension (a name like n or a positive integer), but 's' is a variable");
+    expect(error('s : scalar\ny = ones(s)')).toBe(
+      "2:10: ones takes a dimension (a name like n or a positive integer), but 's' is a variable",
+    );
   });
 
   it('an expression as the dimension of eye', () => {
@@ -222,7 +261,9 @@ describe('dimensions (LANGUAGE.md 1.1, 2)', () => {
 
 describe('index variables (LANGUAGE.md 1.1, 1.5)', () => {
   it('an index used as a value', () => {
-    expect(error('k : index(K)\ny = k + 1')).toBe("2:5: 'k' is an index(K); use it as an index, like v[k], or in onehot(k, K)");
+    expect(error('k : index(K)\ny = k + 1')).toBe(
+      "2:5: 'k' is an index(K); use it as an index, like v[k], or in onehot(k, K)",
+    );
   });
 
   it('an index with another bound than the vector length', () => {
@@ -230,15 +271,21 @@ describe('index variables (LANGUAGE.md 1.1, 1.5)', () => {
   });
 
   it('an index with another bound than the rows', () => {
-    expect(error('A : matrix(n, m)\nk : index(m)\ny = A[k, 0]')).toBe("3:7: 'k' ranges over m values, but A has n rows");
+    expect(error('A : matrix(n, m)\nk : index(m)\ny = A[k, 0]')).toBe(
+      "3:7: 'k' ranges over m values, but A has n rows",
+    );
   });
 
   it('an index with another bound than the columns', () => {
-    expect(error('A : matrix(n, m)\nk : index(n)\ny = A[0, k]')).toBe("3:10: 'k' ranges over n values, but A has m columns");
+    expect(error('A : matrix(n, m)\nk : index(n)\ny = A[0, k]')).toBe(
+      "3:10: 'k' ranges over n values, but A has m columns",
+    );
   });
 
   it('an index with another bound than onehot', () => {
-    expect(error('k : index(K)\ny = onehot(k, n)')).toBe("2:12: 'k' ranges over K values, but onehot(…, n) has n entries");
+    expect(error('k : index(K)\ny = onehot(k, n)')).toBe(
+      "2:12: 'k' ranges over K values, but onehot(…, n) has n entries",
+    );
   });
 
   it('a scalar variable as an index', () => {
@@ -270,23 +317,33 @@ describe('literal indices', () => {
   });
 
   it('out of range of the columns of a literal matrix', () => {
-    expect(error('A : matrix(3, 4)\ny = A[0, 4]')).toBe('2:10: index 4 is out of range: A has 4 columns, numbered from 0');
+    expect(error('A : matrix(3, 4)\ny = A[0, 4]')).toBe(
+      '2:10: index 4 is out of range: A has 4 columns, numbered from 0',
+    );
   });
 
   it('out of range of onehot', () => {
-    expect(error('y = onehot(3, 3)')).toBe('1:12: index 3 is out of range: onehot(…, 3) has 3 entries, numbered from 0');
+    expect(error('y = onehot(3, 3)')).toBe(
+      '1:12: index 3 is out of range: onehot(…, 3) has 3 entries, numbered from 0',
+    );
   });
 
   it('a negative index', () => {
-    expect(error('x : vector(n)\ny = x[-1]')).toBe('2:7: an index is a non-negative integer (indices start at 0), not -1');
+    expect(error('x : vector(n)\ny = x[-1]')).toBe(
+      '2:7: an index is a non-negative integer (indices start at 0), not -1',
+    );
   });
 
   it('a fractional index', () => {
-    expect(error('x : vector(n)\ny = x[1.5]')).toBe('2:7: an index is a non-negative integer (indices start at 0), not 1.5');
+    expect(error('x : vector(n)\ny = x[1.5]')).toBe(
+      '2:7: an index is a non-negative integer (indices start at 0), not 1.5',
+    );
   });
 
   it('an index too large to be an integer', () => {
-    expect(error('x : vector(n)\ny = x[10000000000000000000000]')).toBe('2:7: index 10000000000000000000… is too large');
+    expect(error('x : vector(n)\ny = x[10000000000000000000000]')).toBe(
+      '2:7: index 10000000000000000000… is too large',
+    );
   });
 
   it('a vector takes one index', () => {
@@ -350,7 +407,9 @@ describe('requests (LANGUAGE.md 1.3)', () => {
   });
 
   it('jacobian and hessian take matrices, as functions and as variables (blocks in the vec convention)', () => {
-    const m = check('A : matrix(m, n)\nx : vector(n)\nF = 2 A\nf = A x\nL = sum(A .* A)\njacobian F wrt A\njacobian f wrt A\nhessian L wrt A\n');
+    const m = check(
+      'A : matrix(m, n)\nx : vector(n)\nF = 2 A\nf = A x\nL = sum(A .* A)\njacobian F wrt A\njacobian f wrt A\nhessian L wrt A\n',
+    );
     expect(m.higherRequests.map((r) => [r.kind, r.functionName, r.wrt.map((w) => w.name).join(',')])).toEqual([
       ['jacobian', 'FJac', 'A'],
       ['jacobian', 'fJac', 'A'],
@@ -359,7 +418,9 @@ describe('requests (LANGUAGE.md 1.3)', () => {
   });
 
   it('a Hessian of a vector names jacobian', () => {
-    expect(error(`${model}hessian f wrt x`)).toBe("5:9: hessian needs a scalar, but 'f' is vector(n); for its first derivatives ask for jacobian f wrt ...");
+    expect(error(`${model}hessian f wrt x`)).toBe(
+      "5:9: hessian needs a scalar, but 'f' is vector(n); for its first derivatives ask for jacobian f wrt ...",
+    );
   });
 
   it('an HVP with respect to a definition names grad', () => {

@@ -19,7 +19,8 @@ describe('function names from the op table', () => {
   });
 
   it('every elementwise function and alias of the elementwise table is a function', () => {
-    for (const [fn, f] of Object.entries(UNARY)) for (const name of [fn, ...f.aliases]) expect(FUNCTIONS.has(name), name).toBe(true);
+    for (const [fn, f] of Object.entries(UNARY))
+      for (const name of [fn, ...f.aliases]) expect(FUNCTIONS.has(name), name).toBe(true);
   });
 
   it('an alias builds the same node as the name it stands for', () => {

@@ -21,7 +21,6 @@ const INPUTS = 10_000;
 // slowest input takes about 40 ms alone, and the test shares two cores with other test files.
 const LIMIT_MS = 100;
 
-
 const SEEDS: readonly string[] = [
   `# DS 102: a two-layer network\n${DS102.trimEnd()}, z4\n`,
   `W : matrix(M, p)
@@ -81,21 +80,133 @@ function examples(): string[] {
 }
 
 const CHARS = [
-  ...'abcxyzATWk_019 \t\n()[],:=+-*/^.\'#|',
-  '\0', '\r', '\u00a0', '\u200b', '\u202e', '\ufeff', '\ud835', '\udc65',
-  '−', '–', '×', '·', '’', '′', '‖', 'ᵀ', '⊙', 'θ', 'φ', 'ŷ', '\u0302', 'σ', '𝑥', '∑', '√', '²', '（', '）', '＝',
+  ..."abcxyzATWk_019 \t\n()[],:=+-*/^.'#|",
+  '\0',
+  '\r',
+  '\u00a0',
+  '\u200b',
+  '\u202e',
+  '\ufeff',
+  '\ud835',
+  '\udc65',
+  '−',
+  '–',
+  '×',
+  '·',
+  '’',
+  '′',
+  '‖',
+  'ᵀ',
+  '⊙',
+  'θ',
+  'φ',
+  'ŷ',
+  '\u0302',
+  'σ',
+  '𝑥',
+  '∑',
+  '√',
+  '²',
+  '（',
+  '）',
+  '＝',
 ];
 
 const TOKENS = [
-  'x', 'A', 'b', 'y', 'k', 'n', 'T', 'pi', 'grad', 'wrt', 'jacobian', 'hessian', 'scalar', 'vector(n)', 'matrix(n, n)',
-  'index(n)', 'symmetric(n)', 'spd(n)', 'symmetric(n, m)', 'vector', 'matrix', 'index', 'spd', 'exp', 'log', 'sum', 'dot', 'onehot', 'ones', 'eye', 'diag', 'inv', 'softmax',
-  '+', '-', '*', '/', '.*', './', '.^', '^', '^T', "'", 'ᵀ', '⊙', '(', ')', '[', ']', ',', ':', '=', '||', '||_2', '||_1',
-  '#', '\n', ' ', '0', '1', '2.5', '1e-3', '1e999', '9'.repeat(400), '-1', '1.5', 'θ_01', 'ŷ', 'y\u0302', 'φ', 'σ',
+  'x',
+  'A',
+  'b',
+  'y',
+  'k',
+  'n',
+  'T',
+  'pi',
+  'grad',
+  'wrt',
+  'jacobian',
+  'hessian',
+  'scalar',
+  'vector(n)',
+  'matrix(n, n)',
+  'index(n)',
+  'symmetric(n)',
+  'spd(n)',
+  'symmetric(n, m)',
+  'vector',
+  'matrix',
+  'index',
+  'spd',
+  'exp',
+  'log',
+  'sum',
+  'dot',
+  'onehot',
+  'ones',
+  'eye',
+  'diag',
+  'inv',
+  'softmax',
+  '+',
+  '-',
+  '*',
+  '/',
+  '.*',
+  './',
+  '.^',
+  '^',
+  '^T',
+  "'",
+  'ᵀ',
+  '⊙',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ':',
+  '=',
+  '||',
+  '||_2',
+  '||_1',
+  '#',
+  '\n',
+  ' ',
+  '0',
+  '1',
+  '2.5',
+  '1e-3',
+  '1e999',
+  '9'.repeat(400),
+  '-1',
+  '1.5',
+  'θ_01',
+  'ŷ',
+  'y\u0302',
+  'φ',
+  'σ',
 ];
 
 const LINES = [
-  'x : scalar', 'y = x', 'grad y wrt x', 'A : matrix(n, m)', 'v : vector(m)', 'z = A v', 'L = sum(z)', 'grad L wrt A, v',
-  'k : index(m)', 'S : spd(n)', 'Q = inv(S) A', 'grad L wrt S', 'e = v[k]', 'q = v^2', 'u v', '', '# comment', 'w = (', ')', 'n : scalar',
+  'x : scalar',
+  'y = x',
+  'grad y wrt x',
+  'A : matrix(n, m)',
+  'v : vector(m)',
+  'z = A v',
+  'L = sum(z)',
+  'grad L wrt A, v',
+  'k : index(m)',
+  'S : spd(n)',
+  'Q = inv(S) A',
+  'grad L wrt S',
+  'e = v[k]',
+  'q = v^2',
+  'u v',
+  '',
+  '# comment',
+  'w = (',
+  ')',
+  'n : scalar',
 ];
 
 type Rng = () => number;
@@ -104,7 +215,10 @@ const int = (rng: Rng, n: number) => Math.floor(rng() * n);
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)]!;
 
 function tokenize(text: string): string[] {
-  return text.match(/[\p{L}_][\p{L}\p{M}\p{Nd}_]*|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|\.\*|\.\/|\.\^|\|\||\s+|./gsu) ?? [];
+  return (
+    text.match(/[\p{L}_][\p{L}\p{M}\p{Nd}_]*|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|\.\*|\.\/|\.\^|\|\||\s+|./gsu) ??
+    []
+  );
 }
 
 /** One mutation of `text`, and its name (for the report). */
@@ -144,7 +258,13 @@ function mutate(rng: Rng, text: string): [string, string] {
     case 7:
       return ['insert a token', text.slice(0, at) + pick(rng, TOKENS) + text.slice(at)];
     case 8: {
-      const huge = pick(rng, ['1e309', '9'.repeat(1 + int(rng, 2000)), '0.' + '0'.repeat(400) + '1', '1e-400', '123456789012345678901234567890']);
+      const huge = pick(rng, [
+        '1e309',
+        '9'.repeat(1 + int(rng, 2000)),
+        '0.' + '0'.repeat(400) + '1',
+        '1e-400',
+        '123456789012345678901234567890',
+      ]);
       return ['insert a huge number', text.slice(0, at) + huge + text.slice(at)];
     }
     case 9: {
@@ -181,14 +301,28 @@ function mutate(rng: Rng, text: string): [string, string] {
     case 13:
       return ['truncate', text.slice(0, at)];
     case 14: {
-      const map: Record<string, string> = { '-': '−', '*': '×', "'": '’', '||': '‖', '(': '（', '=': '＝', ' ': '\u00a0', x: 'х' };
+      const map: Record<string, string> = {
+        '-': '−',
+        '*': '×',
+        "'": '’',
+        '||': '‖',
+        '(': '（',
+        '=': '＝',
+        ' ': '\u00a0',
+        x: 'х',
+      };
       const from = pick(rng, Object.keys(map));
       return ['unicode look-alikes', text.split(from).join(map[from]!)];
     }
     case 15:
       return ['insert NUL bytes', text.slice(0, at) + '\0'.repeat(1 + int(rng, 3)) + text.slice(at)];
     default:
-      return ['decompose and strip', text.normalize(pick(rng, ['NFD', 'NFKC', 'NFKD'] as const)).replace(/\n/g, pick(rng, ['\n', '\r\n', ' ', '\n\n']))];
+      return [
+        'decompose and strip',
+        text
+          .normalize(pick(rng, ['NFD', 'NFKC', 'NFKD'] as const))
+          .replace(/\n/g, pick(rng, ['\n', '\r\n', ' ', '\n\n'])),
+      ];
   }
 }
 
@@ -235,7 +369,8 @@ function outcome(text: string): string {
     if (!(e instanceof GradcError)) return `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
     if (e.diagnostics.length === 0) return 'GradcError without diagnostics';
     for (const d of e.diagnostics) {
-      if (!(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length + 1)) return `span out of range: ${JSON.stringify(d)}`;
+      if (!(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length + 1))
+        return `span out of range: ${JSON.stringify(d)}`;
       if (/undefined|NaN|\[object|peg\$|Expected "/.test(d.message)) return `message with internals: ${d.message}`;
     }
     if (!/^fuzz\.formula:\d+:\d+: /.test(e.message)) return `unlocated message: ${e.message.slice(0, 200)}`;

@@ -25,10 +25,26 @@ const XM = 'X : matrix(m, n)\nx, y : vector(n)\n';
 
 describe('sums, means and extrema as NumPy and PyTorch write them', () => {
   it.each([
-    ['sum(X, 1)', '3:5', "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=1) write X ones(n) (the sum of each row, a column)"],
-    ['sum(X, 0)', '3:5', "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=0) write ones(m)^T X (the sum of each column, a row)"],
-    ['mean(X, 0)', '3:5', "mean takes 1 argument (all the entries); for NumPy's mean(X, axis=0) write ones(m)^T X / m (the mean of each column, a row)"],
-    ['sum(2 X, 1)', '3:5', "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=1) write (2 X) ones(n) (the sum of each row, a column)"],
+    [
+      'sum(X, 1)',
+      '3:5',
+      "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=1) write X ones(n) (the sum of each row, a column)",
+    ],
+    [
+      'sum(X, 0)',
+      '3:5',
+      "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=0) write ones(m)^T X (the sum of each column, a row)",
+    ],
+    [
+      'mean(X, 0)',
+      '3:5',
+      "mean takes 1 argument (all the entries); for NumPy's mean(X, axis=0) write ones(m)^T X / m (the mean of each column, a row)",
+    ],
+    [
+      'sum(2 X, 1)',
+      '3:5',
+      "sum takes 1 argument (all the entries); for NumPy's sum(X, axis=1) write (2 X) ones(n) (the sum of each row, a column)",
+    ],
     [
       'sum(X, axis=0)',
       '3:12',
@@ -39,12 +55,24 @@ describe('sums, means and extrema as NumPy and PyTorch write them', () => {
       '3:13',
       "functions take no keyword arguments ('dim='); write X ones(n) / n for the mean of each row (a column; n is the number of columns of X)",
     ],
-    ['X.sum(0)', '3:6', "'.sum(...)' is not a function call here; write ones(m)^T X for the sum of each column (a row; m is the number of rows of X)"],
-    ['X.mean(axis=1)', '3:6', "'.mean(...)' is not a function call here; write X ones(n) / n for the mean of each row (a column; n is the number of columns of X)"],
+    [
+      'X.sum(0)',
+      '3:6',
+      "'.sum(...)' is not a function call here; write ones(m)^T X for the sum of each column (a row; m is the number of rows of X)",
+    ],
+    [
+      'X.mean(axis=1)',
+      '3:6',
+      "'.mean(...)' is not a function call here; write X ones(n) / n for the mean of each row (a column; n is the number of columns of X)",
+    ],
     ['x.max()', '3:6', "'.max(...)' is not a function call here; write max(x)"],
     ['np.maximum(x, 0)', '3:5', "functions take no 'np.' prefix; write max(x, 0) or relu(x)"],
     ['torch.max(x)', '3:5', "functions take no 'torch.' prefix; write max(x)"],
-    ['np.max(X, 0)', '3:5', "functions take no 'np.' prefix; write max(X) for the largest entry (gradc's max(a, b) is elementwise)"],
+    [
+      'np.max(X, 0)',
+      '3:5',
+      "functions take no 'np.' prefix; write max(X) for the largest entry (gradc's max(a, b) is elementwise)",
+    ],
     ['torch.minimum(x, y)', '3:5', "functions take no 'torch.' prefix; write min(x, y)"],
     ['softmax(x, dim=0)', '3:16', "functions take no keyword arguments ('dim=')"],
   ])('%s: %s %s', (expression, at, message) => {
@@ -90,11 +118,15 @@ describe('functions and operators of other notations', () => {
   });
 
   it('np.dot(u, v) suggests dot(u, v)', () => {
-    expect(rendered(`u, v : vector(n)\ny = np.dot(u, v)`)[0]).toBe("model.formula:2:5: functions take no 'np.' prefix; write dot(u, v)");
+    expect(rendered(`u, v : vector(n)\ny = np.dot(u, v)`)[0]).toBe(
+      "model.formula:2:5: functions take no 'np.' prefix; write dot(u, v)",
+    );
   });
 
   it('torch.sigmoid(x) suggests sigmoid(x)', () => {
-    expect(rendered(`${X}y = sum(torch.sigmoid(x))`)[0]).toBe("model.formula:2:9: functions take no 'torch.' prefix; write sigmoid(x)");
+    expect(rendered(`${X}y = sum(torch.sigmoid(x))`)[0]).toBe(
+      "model.formula:2:9: functions take no 'torch.' prefix; write sigmoid(x)",
+    );
   });
 
   it('np.linalg.norm(x) drops the whole prefix and suggests the Euclidean norm', () => {
@@ -118,7 +150,10 @@ describe('functions and operators of other notations', () => {
     ['determinant(S + S^T)', "unknown function 'determinant'; write det(S + S^T)"],
     ['slogdet(S)', "unknown function 'slogdet'; write logdet(S) for log |det|"],
     ['np.linalg.solve(S, b)', "functions take no 'np.linalg.' prefix; write inv(S) b"],
-    ['S^-1', "'^' is the power of a scalar, but S is matrix(n, n); for the inverse use inv(S), for an elementwise power use S .^ (-1)"],
+    [
+      'S^-1',
+      "'^' is the power of a scalar, but S is matrix(n, n); for the inverse use inv(S), for an elementwise power use S .^ (-1)",
+    ],
   ])('%s suggests the matrix function: %s', (expression, message) => {
     expect(rendered(`S : matrix(n, n)\nb : vector(n)\ny = ${expression}`)[0]).toBe(`model.formula:3:5: ${message}`);
   });
@@ -130,7 +165,6 @@ describe('functions and operators of other notations', () => {
       '      ^~~',
     ]);
   });
-
 
   it('log_softmax(z) of a vector suggests z - logsumexp(z) or log(softmax(z))', () => {
     expect(rendered('z : vector(k)\ny = log_softmax(z)')).toEqual([
@@ -173,19 +207,27 @@ describe('the suggested declaration of an undeclared name follows its use', () =
   });
 
   it('A u with A a matrix(m, n) suggests u : vector(n)', () => {
-    expect(rendered('A : matrix(m, n)\nz = A u')[0]).toBe("model.formula:2:7: unknown name 'u'; declare it first, for example 'u : vector(n)'");
+    expect(rendered('A : matrix(m, n)\nz = A u')[0]).toBe(
+      "model.formula:2:7: unknown name 'u'; declare it first, for example 'u : vector(n)'",
+    );
   });
 
   it('u .* x with x a vector(n) suggests u : vector(n)', () => {
-    expect(rendered(`${X}z = u .* x`)[0]).toBe("model.formula:2:5: unknown name 'u'; declare it first, for example 'u : vector(n)'");
+    expect(rendered(`${X}z = u .* x`)[0]).toBe(
+      "model.formula:2:5: unknown name 'u'; declare it first, for example 'u : vector(n)'",
+    );
   });
 
   it('W x + b with x a vector(n) and b a vector(h) suggests W : matrix(h, n)', () => {
-    expect(rendered(`${X}b : vector(h)\nz = W x + b`)[0]).toBe("model.formula:3:5: unknown name 'W'; declare it first, for example 'W : matrix(h, n)'");
+    expect(rendered(`${X}b : vector(h)\nz = W x + b`)[0]).toBe(
+      "model.formula:3:5: unknown name 'W'; declare it first, for example 'W : matrix(h, n)'",
+    );
   });
 
   it('W x alone suggests a matrix whose rows are a dimension the file does not use', () => {
-    expect(rendered('x : vector(m)\nz = W x')[0]).toBe("model.formula:2:5: unknown name 'W'; declare it first, for example 'W : matrix(n, m)'");
+    expect(rendered('x : vector(m)\nz = W x')[0]).toBe(
+      "model.formula:2:5: unknown name 'W'; declare it first, for example 'W : matrix(n, m)'",
+    );
   });
 
   it('a use through a function and a scalar: (y - b^T sigma(u))^2 suggests u : vector(h)', () => {
@@ -195,10 +237,14 @@ describe('the suggested declaration of an undeclared name follows its use', () =
   });
 
   it('an undeclared index suggests an index over the indexed axis', () => {
-    expect(rendered(`${X}z = x[k]`)[0]).toBe("model.formula:2:7: unknown name 'k'; declare it first, for example 'k : index(n)'");
+    expect(rendered(`${X}z = x[k]`)[0]).toBe(
+      "model.formula:2:7: unknown name 'k'; declare it first, for example 'k : index(n)'",
+    );
   });
 
   it('a use that says nothing of the shape suggests a scalar, as before', () => {
-    expect(rendered(`${X}z = sum(q)`)[0]).toBe("model.formula:2:9: unknown name 'q'; declare it first, for example 'q : scalar'");
+    expect(rendered(`${X}z = sum(q)`)[0]).toBe(
+      "model.formula:2:9: unknown name 'q'; declare it first, for example 'q : scalar'",
+    );
   });
 });

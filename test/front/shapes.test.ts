@@ -40,7 +40,10 @@ describe('declared shapes (LANGUAGE.md 1.1)', () => {
 
   it('several names share one type', () => {
     const model = check('W, V : matrix(n, n)');
-    expect(model.variables.map((x) => `${x.name}: ${x.shape.rows} x ${x.shape.cols}`)).toEqual(['W: n x n', 'V: n x n']);
+    expect(model.variables.map((x) => `${x.name}: ${x.shape.rows} x ${x.shape.cols}`)).toEqual([
+      'W: n x n',
+      'V: n x n',
+    ]);
   });
 
   it('an index variable is an integer label with its bound', () => {
@@ -51,8 +54,27 @@ describe('declared shapes (LANGUAGE.md 1.1)', () => {
 
 describe('elementwise functions keep the shape (LANGUAGE.md 1.6)', () => {
   const names = [
-    'exp', 'log', 'sqrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'tanh',
-    'sigmoid', 'sigma', 'σ', 'relu', 'ReLU', 'softplus', 'abs', 'sign', 'arcsin', 'arccos', 'arctan',
+    'exp',
+    'log',
+    'sqrt',
+    'sin',
+    'cos',
+    'tan',
+    'asin',
+    'acos',
+    'atan',
+    'tanh',
+    'sigmoid',
+    'sigma',
+    'σ',
+    'relu',
+    'ReLU',
+    'softplus',
+    'abs',
+    'sign',
+    'arcsin',
+    'arccos',
+    'arctan',
   ];
   it.each(names)('%s of a matrix is a matrix of the same shape', (fn) => {
     expect(shapeOfExpr(`${fn}(A)`)).toBe('n x m');
@@ -151,7 +173,9 @@ describe('reductions to a scalar (LANGUAGE.md 1.6)', () => {
   });
 
   it('max of shapes that do not broadcast refuses', () => {
-    expect(refused('max(u, w)')).toBe('8:5: cannot take the elementwise max of vector(n) and vector(m): the shapes differ and do not broadcast');
+    expect(refused('max(u, w)')).toBe(
+      '8:5: cannot take the elementwise max of vector(n) and vector(m): the shapes differ and do not broadcast',
+    );
   });
 
   it('max takes one or two arguments', () => {
@@ -234,7 +258,11 @@ describe('vector and matrix valued functions (LANGUAGE.md 1.6)', () => {
 
 describe('matrix functions of a square matrix (LANGUAGE.md 1.6)', () => {
   it('inv(S) is a square matrix of the same size; det(S) and logdet(S) are scalars', () => {
-    expect([shapeOfExpr('inv(S)'), shapeOfExpr('det(S)'), shapeOfExpr('logdet(S)')]).toEqual(['n x n', '1 x 1', '1 x 1']);
+    expect([shapeOfExpr('inv(S)'), shapeOfExpr('det(S)'), shapeOfExpr('logdet(S)')]).toEqual([
+      'n x n',
+      '1 x 1',
+      '1 x 1',
+    ]);
   });
 
   it.each(['inv', 'det', 'logdet'])('%s of a matrix that is not square refuses, giving the sizes', (fn) => {

@@ -43,7 +43,9 @@ describe('malformed structured types', () => {
   });
 
   it('spd with three dimensions points at the extra ones', () => {
-    expect(error('P : spd(n, m, k)')).toBe('1:10: spd(n) takes one dimension: a symmetric positive definite matrix is square, n x n');
+    expect(error('P : spd(n, m, k)')).toBe(
+      '1:10: spd(n) takes one dimension: a symmetric positive definite matrix is square, n x n',
+    );
   });
 
   it('a dimension of a structured type is checked like any other', () => {

@@ -39,9 +39,14 @@ export function consoleDocument(markdown: string, firstLine = 1): ConsoleDocumen
       body.forEach((l, k) => {
         if (!l.startsWith('$ ')) return;
         const words = l.slice(2).split(/\s+/);
-        if (words[0] !== 'npx' || words[1] !== 'gradc') throw new Error(`line ${firstLine + i + 1 + k}: not a gradc command: ${l}`);
+        if (words[0] !== 'npx' || words[1] !== 'gradc')
+          throw new Error(`line ${firstLine + i + 1 + k}: not a gradc command: ${l}`);
         const next = body.findIndex((m, j) => j > k && m.startsWith('$ '));
-        commands.push({ line: firstLine + i + 1 + k, argv: words.slice(2), expected: body.slice(k + 1, next < 0 ? undefined : next) });
+        commands.push({
+          line: firstLine + i + 1 + k,
+          argv: words.slice(2),
+          expected: body.slice(k + 1, next < 0 ? undefined : next),
+        });
       });
     }
     i = end;

@@ -57,7 +57,16 @@ const VARIABLES: Readonly<Record<string, readonly string[]>> = {
 const INDEX_VARIABLES: Readonly<Record<string, string>> = { n: 'k', m: 'l', '3': 'q' };
 
 /** Every base name, in a fixed order (the display-name permutation maps these). */
-export const BASE_NAMES: readonly string[] = [...Object.values(VARIABLES).flat(), ...Object.values(INDEX_VARIABLES), 'n', 'm', 't1', 't2', 't3', 'L'];
+export const BASE_NAMES: readonly string[] = [
+  ...Object.values(VARIABLES).flat(),
+  ...Object.values(INDEX_VARIABLES),
+  'n',
+  'm',
+  't1',
+  't2',
+  't3',
+  'L',
+];
 export const MAX_DEFINITIONS = 3;
 
 /**
@@ -274,17 +283,39 @@ export class FormulaArbitraries {
     add(fc.oneof(...ps.map((p) => swapped(sub(s), sub(p), fc.constantFrom<BinOp>('+', '-')))), 6);
     add(fc.oneof(...ps.map((p) => swapped(sub(s), sub(p), fc.constantFrom<BinOp>('.*', '⊙')))), 3);
     add(fc.oneof(...ps.map((p) => fc.tuple(sub(s), pos(p)).map(([x, y]) => bin('./', x, y)))), 1);
-    if (ps.length > 1) add(fc.oneof(...ps.slice(1).map((p) => fc.tuple(sub(p), pos(s)).map(([x, y]) => bin('./', x, y)))), 1);
+    if (ps.length > 1)
+      add(fc.oneof(...ps.slice(1).map((p) => fc.tuple(sub(p), pos(s)).map(([x, y]) => bin('./', x, y)))), 1);
     // A row of a matrix (a row result) or a column (a column result).
     const matrixDims = DIMS.filter((x) => x !== '1');
     if (r === '1' && c !== '1') {
-      add(fc.oneof(...matrixDims.map((k) => fc.tuple(sub(key(k, c)), idxArb(k)).map(([a, i]): F => ({ k: 'slice', axis: 'row', a, s: key(k, c), i })))), 1);
+      add(
+        fc.oneof(
+          ...matrixDims.map((k) =>
+            fc.tuple(sub(key(k, c)), idxArb(k)).map(([a, i]): F => ({ k: 'slice', axis: 'row', a, s: key(k, c), i })),
+          ),
+        ),
+        1,
+      );
     }
     if (c === '1' && r !== '1') {
-      add(fc.oneof(...matrixDims.map((k) => fc.tuple(sub(key(r, k)), idxArb(k)).map(([a, i]): F => ({ k: 'slice', axis: 'column', a, s: key(r, k), i })))), 1);
+      add(
+        fc.oneof(
+          ...matrixDims.map((k) =>
+            fc
+              .tuple(sub(key(r, k)), idxArb(k))
+              .map(([a, i]): F => ({ k: 'slice', axis: 'column', a, s: key(r, k), i })),
+          ),
+        ),
+        1,
+      );
     }
     // Elementwise max and min, with broadcasting (a tie splits the derivative; ties are rare at random inputs).
-    add(fc.oneof(...ps.map((p) => fc.tuple(fc.constantFrom('max', 'min'), sub(s), sub(p)).map(([fn, x, y]) => call(fn, x, y)))), 1);
+    add(
+      fc.oneof(
+        ...ps.map((p) => fc.tuple(fc.constantFrom('max', 'min'), sub(s), sub(p)).map(([fn, x, y]) => call(fn, x, y))),
+      ),
+      1,
+    );
     // `/` divides by a scalar or between equal shapes.
     add(
       fc.tuple(sub(s), fc.oneof(pos('1x1'), pos(s))).map(([x, y]) => bin('/', x, y)),
@@ -293,7 +324,13 @@ export class FormulaArbitraries {
     // Scaling, and matrix products through every inner dimension.
     if (!isScalar(s)) add(swapped(sub('1x1'), sub(s), fc.constantFrom<BinOp>('*', 'juxt')), 2);
     add(
-      fc.oneof(...DIMS.map((k) => fc.tuple(sub(key(r, k)), sub(key(k, c)), fc.constantFrom<BinOp>('*', 'juxt')).map(([x, y, o]) => bin(o, x, y)))),
+      fc.oneof(
+        ...DIMS.map((k) =>
+          fc
+            .tuple(sub(key(r, k)), sub(key(k, c)), fc.constantFrom<BinOp>('*', 'juxt'))
+            .map(([x, y, o]) => bin(o, x, y)),
+        ),
+      ),
       5,
     );
     // Transpose (^T, ' and ᵀ), signs.
@@ -315,12 +352,16 @@ export class FormulaArbitraries {
       2,
     );
     add(
-      fc.tuple(fc.constantFrom(...OPEN_UNIT), sub(s)).map(([fn, a]) => call(fn, bin('juxt', num(0.5), call('tanh', a)))),
+      fc
+        .tuple(fc.constantFrom(...OPEN_UNIT), sub(s))
+        .map(([fn, a]) => call(fn, bin('juxt', num(0.5), call('tanh', a)))),
       2,
     );
     if (hasVariable(s)) {
       add(
-        fc.tuple(fc.constantFrom(...KINKS), fc.nat(VARIABLES[s]!.length - 1)).map(([fn, i]) => call(fn, { k: 'var', s, i })),
+        fc
+          .tuple(fc.constantFrom(...KINKS), fc.nat(VARIABLES[s]!.length - 1))
+          .map(([fn, i]) => call(fn, { k: 'var', s, i })),
         2,
       );
     }
@@ -352,7 +393,10 @@ export class FormulaArbitraries {
         1,
       );
       add(fc.oneof(...ps.map((p) => fc.tuple(pos(s), sub(p)).map(([a, e]) => bin('.^', a, call('atan', e))))), 1);
-      add(fc.oneof(...ps.slice(1).map((p) => fc.tuple(pos(p), sub(s)).map(([a, e]) => bin('.^', a, call('sin', e))))), 1);
+      add(
+        fc.oneof(...ps.slice(1).map((p) => fc.tuple(pos(p), sub(s)).map(([a, e]) => bin('.^', a, call('sin', e))))),
+        1,
+      );
     }
     // Shape-changing functions.
     if (!isScalar(s) && !isRow(s))
@@ -367,7 +411,11 @@ export class FormulaArbitraries {
       );
     }
     // Matrix functions of well-conditioned matrices: the inverse (and, through products, solves).
-    if (r === c && r !== '1') add(this.wellConditioned(r, d - 1).map((a) => call('inv', a)), 3);
+    if (r === c && r !== '1')
+      add(
+        this.wellConditioned(r, d - 1).map((a) => call('inv', a)),
+        3,
+      );
     if (c === '1' && r !== '1') {
       add(
         sub(key(r, r)).map((a) => call('diag', a)),
@@ -397,7 +445,11 @@ export class FormulaArbitraries {
       );
       add(
         fc
-          .tuple(fc.constantFrom(...(Object.keys(VARIABLES).filter((t) => t !== '1x1') as ShapeKey[])), fc.nat(1), fc.nat(1))
+          .tuple(
+            fc.constantFrom(...(Object.keys(VARIABLES).filter((t) => t !== '1x1') as ShapeKey[])),
+            fc.nat(1),
+            fc.nat(1),
+          )
           .map(([t, i, style]): F => {
             const v: F = { k: 'var', s: t, i: i % VARIABLES[t]!.length };
             return style === 0 ? call('norm1', v) : { k: 'norm', p: 1, style: 0, a: v };
@@ -413,7 +465,9 @@ export class FormulaArbitraries {
         1,
       );
       add(
-        fc.tuple(fc.constantFrom(...BIG), fc.constantFrom('tr', 'trace')).chain(([n, fn]) => sub(key(n, n)).map((a) => call(fn, a))),
+        fc
+          .tuple(fc.constantFrom(...BIG), fc.constantFrom('tr', 'trace'))
+          .chain(([n, fn]) => sub(key(n, n)).map((a) => call(fn, a))),
         1,
       );
       add(
@@ -430,7 +484,9 @@ export class FormulaArbitraries {
         1,
       );
       add(
-        fc.tuple(fc.constantFrom('det', 'logdet'), fc.constantFrom(...BIG)).chain(([fn, n]) => this.wellConditioned(n, d - 1).map((a) => call(fn, a))),
+        fc
+          .tuple(fc.constantFrom('det', 'logdet'), fc.constantFrom(...BIG))
+          .chain(([fn, n]) => this.wellConditioned(n, d - 1).map((a) => call(fn, a))),
         5,
       );
     }
@@ -457,7 +513,8 @@ export class FormulaArbitraries {
       fc.constant(call('logsumexp', hole)),
       this.expr(s, 1).map((e) => call('sum', bin('.*', hole, e))),
     ];
-    if (r !== '1' && c !== '1') alts.push(fc.tuple(idxArb(r), idxArb(c)).map(([i, jj]): F => ({ k: 'index', a: hole, s, i, j: jj })));
+    if (r !== '1' && c !== '1')
+      alts.push(fc.tuple(idxArb(r), idxArb(c)).map(([i, jj]): F => ({ k: 'index', a: hole, s, i, j: jj })));
     else alts.push(idxArb(r === '1' ? c : r).map((i): F => ({ k: 'index', a: hole, s, i })));
     if (r === c) alts.push(fc.constant(call('tr', hole)));
     if (c === '1') alts.push(this.expr(key('1', r), 1).map((e) => bin('juxt', e, hole)));
@@ -465,7 +522,9 @@ export class FormulaArbitraries {
   }
 
   definition(j: number, depth: number): fc.Arbitrary<Definition> {
-    return fc.constantFrom(...SHAPES).chain((s) => fc.record({ s: fc.constant(s), e: this.expr(s, depth), use: this.use(s, j) }));
+    return fc
+      .constantFrom(...SHAPES)
+      .chain((s) => fc.record({ s: fc.constant(s), e: this.expr(s, depth), use: this.use(s, j) }));
   }
 
   formula(options: { depth?: number; definitionDepth?: number } = {}): fc.Arbitrary<FormulaSpec> {
@@ -477,10 +536,13 @@ export class FormulaArbitraries {
       .map((t): Definition[] => [...t]);
     return fc.record({
       sizes: fc.record({ n: fc.integer({ min: 1, max: 4 }), m: fc.integer({ min: 1, max: 4 }) }),
-      names: fc.option(fc.shuffledSubarray([...NAME_POOL], { minLength: BASE_NAMES.length, maxLength: BASE_NAMES.length }), {
-        nil: undefined,
-        freq: 3,
-      }),
+      names: fc.option(
+        fc.shuffledSubarray([...NAME_POOL], { minLength: BASE_NAMES.length, maxLength: BASE_NAMES.length }),
+        {
+          nil: undefined,
+          freq: 3,
+        },
+      ),
       defs,
       loss: this.expr('1x1', depth),
       wrt: fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
@@ -492,7 +554,9 @@ export class FormulaArbitraries {
 }
 
 /** The generator of whole formulas, with the default depths. */
-export function formulaArbitrary(options: { depth?: number; definitionDepth?: number } = {}): fc.Arbitrary<FormulaSpec> {
+export function formulaArbitrary(
+  options: { depth?: number; definitionDepth?: number } = {},
+): fc.Arbitrary<FormulaSpec> {
   return new FormulaArbitraries().formula(options);
 }
 
@@ -633,7 +697,10 @@ class FormulaPrinter {
       case 'slice': {
         const [r, c] = dimsOf(f.s);
         const target = this.at(f.a, 4);
-        return { t: f.axis === 'row' ? `${target}[${this.index(f.i, r)}, :]` : `${target}[:, ${this.index(f.i, c)}]`, level: 4 };
+        return {
+          t: f.axis === 'row' ? `${target}[${this.index(f.i, r)}, :]` : `${target}[:, ${this.index(f.i, c)}]`,
+          level: 4,
+        };
       }
       default: {
         const never: never = f;
@@ -652,7 +719,10 @@ class FormulaPrinter {
         const left = this.at(a, 1);
         const right = this.at(b, 3);
         // Two numbers side by side read as one product, but print them with `*` for clarity.
-        return { t: /[0-9.]$/.test(left) && /^[0-9.]/.test(right) ? `${left} * ${right}` : `${left} ${right}`, level: 1 };
+        return {
+          t: /[0-9.]$/.test(left) && /^[0-9.]/.test(right) ? `${left} * ${right}` : `${left} ${right}`,
+          level: 1,
+        };
       }
       case '*':
       case '/':
@@ -714,7 +784,11 @@ export function renderFormula(spec: FormulaSpec, prefix = ''): RenderedFormula {
 
   // A dimension used as a value is introduced by a declaration, even of an unused variable.
   for (const d of p.dimValues) {
-    if (![...p.used].some((b) => !Object.values(INDEX_VARIABLES).includes(b) && new RegExp(`\\b${d}\\b`).test(declaration(b))))
+    if (
+      ![...p.used].some(
+        (b) => !Object.values(INDEX_VARIABLES).includes(b) && new RegExp(`\\b${d}\\b`).test(declaration(b)),
+      )
+    )
       p.used.add(d === 'n' ? 'x' : 'u');
   }
   // Declarations of the variables used, in BASE_NAMES order, grouped by type when asked.
@@ -818,7 +892,10 @@ export function* simplerFormulas(spec: FormulaSpec): Generator<FormulaSpec> {
   const trees: { get: (s: FormulaSpec) => F; set: (s: FormulaSpec, f: F) => FormulaSpec }[] = [
     { get: (s) => s.loss, set: (s, loss) => ({ ...s, loss }) },
     ...spec.defs.flatMap((_, j) => [
-      { get: (s: FormulaSpec) => s.defs[j]!.e, set: (s: FormulaSpec, e: F) => ({ ...s, defs: s.defs.map((d, i) => (i === j ? { ...d, e } : d)) }) },
+      {
+        get: (s: FormulaSpec) => s.defs[j]!.e,
+        set: (s: FormulaSpec, e: F) => ({ ...s, defs: s.defs.map((d, i) => (i === j ? { ...d, e } : d)) }),
+      },
       {
         get: (s: FormulaSpec) => s.defs[j]!.use,
         set: (s: FormulaSpec, use: F) => ({ ...s, defs: s.defs.map((d, i) => (i === j ? { ...d, use } : d)) }),
@@ -829,19 +906,24 @@ export function* simplerFormulas(spec: FormulaSpec): Generator<FormulaSpec> {
     const candidates: { by: F; replace: (by: F) => F; saved: number }[] = [];
     for (const { node, replace } of positions(t.get(spec))) {
       if (node.sh === undefined) continue;
-      for (const d of descendants(node)) if (d.sh === node.sh) candidates.push({ by: d, replace, saved: size(node) - size(d) });
+      for (const d of descendants(node))
+        if (d.sh === node.sh) candidates.push({ by: d, replace, saved: size(node) - size(d) });
       const leaf: F = { k: 'var', s: node.sh, i: 0, sh: node.sh };
-      if (node.k !== 'var' && (VARIABLES[node.sh] !== undefined || isRow(node.sh))) candidates.push({ by: leaf, replace, saved: size(node) - 1 });
+      if (node.k !== 'var' && (VARIABLES[node.sh] !== undefined || isRow(node.sh)))
+        candidates.push({ by: leaf, replace, saved: size(node) - 1 });
     }
     candidates.sort((a, b) => b.saved - a.saved);
     for (const c of candidates) yield t.set(spec, c.replace(c.by));
   }
   const flips = (mask: readonly boolean[], field: 'wrt' | 'wrtDefs' | 'defGrads') =>
-    mask.flatMap((on, i) => (on ? [{ ...spec, [field]: mask.map((x, j) => (j === i ? false : x)) } as FormulaSpec] : []));
+    mask.flatMap((on, i) =>
+      on ? [{ ...spec, [field]: mask.map((x, j) => (j === i ? false : x)) } as FormulaSpec] : [],
+    );
   yield* flips(spec.defGrads, 'defGrads');
   yield* flips(spec.wrtDefs, 'wrtDefs');
   yield* flips(spec.wrt, 'wrt');
   if (spec.names !== undefined) yield { ...spec, names: undefined };
   if (spec.group) yield { ...spec, group: false };
-  for (const d of ['n', 'm'] as const) if (spec.sizes[d] > 1) yield { ...spec, sizes: { ...spec.sizes, [d]: spec.sizes[d] - 1 } };
+  for (const d of ['n', 'm'] as const)
+    if (spec.sizes[d] > 1) yield { ...spec, sizes: { ...spec.sizes, [d]: spec.sizes[d] - 1 } };
 }

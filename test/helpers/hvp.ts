@@ -34,7 +34,10 @@ export function expectHvpsMatchDifferences(model: Model, dims: Readonly<Record<s
       const inner = g.sum(g.mul(gradient, direction));
       const [hvp] = simplify(g, gradients(g, inner, [x]), { frozen });
       const base = values.get(w.name);
-      const v: Value = typeof base === 'number' ? [[sample('real', rng)]] : (base as Value).map((row) => row.map(() => sample('real', rng)));
+      const v: Value =
+        typeof base === 'number'
+          ? [[sample('real', rng)]]
+          : (base as Value).map((row) => row.map(() => sample('real', rng)));
       const withDirection = new Map(values).set('direction$', x.attrs.varKind === 'scalar' ? v[0]![0]! : v);
       const analytic = new ReferenceEvaluator({ values: withDirection, dims: dimSizes }).value(hvp!);
       const x0: Value = typeof base === 'number' ? [[base]] : (base as Value);
@@ -50,7 +53,10 @@ export function expectHvpsMatchDifferences(model: Model, dims: Readonly<Record<s
       const comparison = compareValues(analytic, numeric, { noise: 1e-9 });
       const where = `H v of ${d.request.target.name} with respect to ${w.name}`;
       expect(analytic.flat().every(Number.isFinite), `${where} is not finite: ${JSON.stringify(analytic)}`).toBe(true);
-      expect(comparison.mismatch === undefined && comparison.maxRel <= NUMERIC_TOLERANCE, `${where}: ${describeComparison(comparison)}`).toBe(true);
+      expect(
+        comparison.mismatch === undefined && comparison.maxRel <= NUMERIC_TOLERANCE,
+        `${where}: ${describeComparison(comparison)}`,
+      ).toBe(true);
     });
   }
 }

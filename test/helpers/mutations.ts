@@ -105,7 +105,11 @@ export function faulty(block: Block, fault: Exclude<Fault, 'dropped term'>, entr
 }
 
 /** The exports with one function's results changed by `change` (given the arguments and the true result). */
-export function wrapped(exports: Record<string, unknown>, functionName: string, change: (result: unknown, args: unknown[]) => unknown): Record<string, unknown> {
+export function wrapped(
+  exports: Record<string, unknown>,
+  functionName: string,
+  change: (result: unknown, args: unknown[]) => unknown,
+): Record<string, unknown> {
   const original = exports[functionName] as (...a: unknown[]) => unknown;
   return { ...exports, [functionName]: (...args: unknown[]) => change(original(...args), args) };
 }
@@ -121,7 +125,11 @@ export interface Mutant {
 }
 
 /** Every effective single-block fault of every derivative function of `c`, checked. */
-export function blockMutants(c: Compiled, name: string, options: { dims: Record<string, number>; seed: number }): Mutant[] {
+export function blockMutants(
+  c: Compiled,
+  name: string,
+  options: { dims: Record<string, number>; seed: number },
+): Mutant[] {
   const { gradients: derived, higher } = differentiate(c.model);
   const manifest = c.module.manifest;
   const functions = [...manifest.gradients.map((g) => g.functionName), ...manifest.higher.map((h) => h.functionName)];
@@ -130,11 +138,14 @@ export function blockMutants(c: Compiled, name: string, options: { dims: Record<
   // The blocks as the check will see them: learned from one call during a clean check.
   const seen = new Map<string, Block[]>();
   const spy = Object.fromEntries(
-    functions.map((f) => [f, (...args: unknown[]) => {
-      const r = (c.exports[f] as (...a: unknown[]) => unknown)(...args) as Record<string, unknown>;
-      if (!seen.has(f)) seen.set(f, blocks(r));
-      return r;
-    }]),
+    functions.map((f) => [
+      f,
+      (...args: unknown[]) => {
+        const r = (c.exports[f] as (...a: unknown[]) => unknown)(...args) as Record<string, unknown>;
+        if (!seen.has(f)) seen.set(f, blocks(r));
+        return r;
+      },
+    ]),
   );
   const clean = checkExports(c.model, { ...c.exports, ...spy }, manifest, options, { derived, higher });
   if (!clean.ok) throw new Error(`${name}: the clean module does not pass`);
@@ -163,7 +174,15 @@ export function blockMutants(c: Compiled, name: string, options: { dims: Record<
  */
 export function frozenVariant(text: string, variable: string, k: number): string | undefined {
   const lines = text.split('\n');
-  const declaration = lines.findIndex((l) => /^[^=#]*:/.test(l) && l.split(':')[0]!.split(',').map((s) => s.trim()).includes(variable));
+  const declaration = lines.findIndex(
+    (l) =>
+      /^[^=#]*:/.test(l) &&
+      l
+        .split(':')[0]!
+        .split(',')
+        .map((s) => s.trim())
+        .includes(variable),
+  );
   if (declaration < 0) return undefined;
   const type = lines[declaration]!.split(':').slice(1).join(':').trim();
   let seen = 0;
@@ -171,12 +190,14 @@ export function frozenVariant(text: string, variable: string, k: number): string
   let done = false;
   const changed = lines.map((l, i) => {
     if (i === declaration || !/^\s*[\w]+\s*=/.test(l) || done) return l;
-    return l.replace(/=(.*)$/, (_all, rhs: string) =>
-      `=${rhs.replace(pattern, (m) => {
-        if (done || seen++ !== k) return m;
-        done = true;
-        return `${variable}Frozen`;
-      })}`,
+    return l.replace(
+      /=(.*)$/,
+      (_all, rhs: string) =>
+        `=${rhs.replace(pattern, (m) => {
+          if (done || seen++ !== k) return m;
+          done = true;
+          return `${variable}Frozen`;
+        })}`,
     );
   });
   if (!done) return undefined;
@@ -198,7 +219,11 @@ export async function droppedTermMutants(
 ): Promise<Mutant[]> {
   const { gradients: derived, higher } = differentiate(c.model);
   const manifest = c.module.manifest;
-  const wrtVariables = new Set([...c.model.requests.flatMap((r) => r.wrt), ...c.model.higherRequests.flatMap((r) => r.wrt)].filter((w) => w.isVariable).map((w) => w.name));
+  const wrtVariables = new Set(
+    [...c.model.requests.flatMap((r) => r.wrt), ...c.model.higherRequests.flatMap((r) => r.wrt)]
+      .filter((w) => w.isVariable)
+      .map((w) => w.name),
+  );
   const functions = [...manifest.gradients.map((g) => g.functionName), ...manifest.higher.map((h) => h.functionName)];
   const mutants: Mutant[] = [];
   // Every occurrence of every variable, in turns: the first occurrence of each, then the second, ...
@@ -221,7 +246,10 @@ export async function droppedTermMutants(
         let differs = false;
         const exports = wrapped(c.exports, f, (result, args) => {
           const [inputs, ...rest] = args as [Record<string, unknown>, ...unknown[]];
-          const other = (variant.exports[f] as (...a: unknown[]) => unknown)({ ...inputs, [`${variable}Frozen`]: inputs[variable] }, ...rest) as Record<string, unknown>;
+          const other = (variant.exports[f] as (...a: unknown[]) => unknown)(
+            { ...inputs, [`${variable}Frozen`]: inputs[variable] },
+            ...rest,
+          ) as Record<string, unknown>;
           let next = result;
           const mine = blocks(result as Record<string, unknown>);
           for (const b of blocks(other)) {
@@ -235,7 +263,14 @@ export async function droppedTermMutants(
         const report = checkExports(c.model, exports, manifest, { ...options, functions: [f] }, { derived, higher });
         if (!differs) continue;
         const detected = report.rows.some((r) => r.functionName === f && !r.pass);
-        mutants.push({ formula: name, functionName: f, block: `${variable} occurrence ${k + 1}`, fault: 'dropped term', report, detected });
+        mutants.push({
+          formula: name,
+          functionName: f,
+          block: `${variable} occurrence ${k + 1}`,
+          fault: 'dropped term',
+          report,
+          detected,
+        });
       }
     }
   }

@@ -47,7 +47,11 @@ export interface Failure {
  * One formula through every stage, as `gradc check` would run it: undefined when it passes,
  * else where and how it failed. `typeCheck: false` leaves out the (slowest) stage.
  */
-export async function checkOneFormula(spec: FormulaSpec, seed = 1, options: { typeCheck?: boolean } = {}): Promise<Failure | undefined> {
+export async function checkOneFormula(
+  spec: FormulaSpec,
+  seed = 1,
+  options: { typeCheck?: boolean } = {},
+): Promise<Failure | undefined> {
   const { text, dims } = renderFormula(spec);
   let stage: Failure['kind'] = 'rejected';
   try {
@@ -57,7 +61,8 @@ export async function checkOneFormula(spec: FormulaSpec, seed = 1, options: { ty
     const module = await generate(model, differentiate(model), { sourceName: 'random.formula' });
     if (options.typeCheck ?? true) {
       const typeErrors = typeCheckModule(module.code);
-      if (typeErrors.length > 0) return { kind: 'type-check', message: `the module does not type-check:\n${typeErrors.join('\n')}` };
+      if (typeErrors.length > 0)
+        return { kind: 'type-check', message: `the module does not type-check:\n${typeErrors.join('\n')}` };
     }
     stage = 'load';
     await loadModule(module.code);
@@ -130,7 +135,10 @@ function formulaOfTypeError(error: string, code: string, model: Model): number |
 }
 
 /** Checks formulas together in one module; failures are confirmed one formula at a time. */
-export async function checkBatch(specs: readonly FormulaSpec[], options: { seed: number; typeCheck: boolean }): Promise<BatchResult> {
+export async function checkBatch(
+  specs: readonly FormulaSpec[],
+  options: { seed: number; typeCheck: boolean },
+): Promise<BatchResult> {
   const rendered = specs.map((s, i) => renderFormula(s, `f${i}_`));
   const text = rendered.map((r) => r.text).join('\n');
   const dims = Object.assign({}, ...rendered.map((r) => r.dims)) as Record<string, number>;
@@ -140,12 +148,17 @@ export async function checkBatch(specs: readonly FormulaSpec[], options: { seed:
   try {
     const model = checkFormula(text, 'batch.formula');
     const module = await generate(model, differentiate(model), { sourceName: 'batch.formula' });
-    const report = await checkModel(model, { dims, seed: options.seed, tol: PIPELINE_TOLERANCE, typeCheck: options.typeCheck }, module);
+    const report = await checkModel(
+      model,
+      { dims, seed: options.seed, tol: PIPELINE_TOLERANCE, typeCheck: options.typeCheck },
+      module,
+    );
     if (!report.ok) {
       // A value or gradient that is not finite fails its rows too (checkModel compares no NaN).
-      batchFailure = report.rows.every((r) => r.pass) && report.notFinite === undefined
-        ? { kind: 'type-check', message: `the module does not type-check:\n${report.typeErrors.join('\n')}` }
-        : { kind: 'mismatch', message: describeReport(report) };
+      batchFailure =
+        report.rows.every((r) => r.pass) && report.notFinite === undefined
+          ? { kind: 'type-check', message: `the module does not type-check:\n${report.typeErrors.join('\n')}` }
+          : { kind: 'mismatch', message: describeReport(report) };
       for (const r of report.rows) {
         if (r.pass) continue;
         const m = /^f(\d+)_/.exec(r.functionName);
@@ -184,7 +197,9 @@ export interface RandomRunOptions {
 }
 
 function arbitraryOf(depth: number | undefined): fc.Arbitrary<FormulaSpec> {
-  return depth === undefined ? formulaArbitrary() : formulaArbitrary({ depth, definitionDepth: Math.max(1, depth - 1) });
+  return depth === undefined
+    ? formulaArbitrary()
+    : formulaArbitrary({ depth, definitionDepth: Math.max(1, depth - 1) });
 }
 
 export interface RandomRunResult {
@@ -219,13 +234,23 @@ export async function runRandomFormulas(options: RandomRunOptions): Promise<Rand
     if (typeCheck) typeCheckedFormulas += batch.length;
     if (result.batchFailure !== undefined) {
       const { failure, text } = result.batchFailure;
-      reports.push(`formulas ${start0 + from}..${start0 + from + batch.length - 1} fail together but not alone:\n${failure.message}\n${text}`);
+      reports.push(
+        `formulas ${start0 + from}..${start0 + from + batch.length - 1} fail together but not alone:\n${failure.message}\n${text}`,
+      );
     }
     for (const f of result.failures) {
-      reports.push(await shrinkFailure(arbitrary, options, start0 + from + f.index, specs[from + f.index]!, f.failure, checkSeed));
+      reports.push(
+        await shrinkFailure(arbitrary, options, start0 + from + f.index, specs[from + f.index]!, f.failure, checkSeed),
+      );
     }
   }
-  return { formulas: specs.length, batches, typeCheckedFormulas, milliseconds: performance.now() - start, report: reports.join('\n\n') };
+  return {
+    formulas: specs.length,
+    batches,
+    typeCheckedFormulas,
+    milliseconds: performance.now() - start,
+    report: reports.join('\n\n'),
+  };
 }
 
 /**
@@ -241,7 +266,11 @@ async function shrinkFailure(
   checkSeed: number,
 ): Promise<string> {
   const sameStage = async (s: FormulaSpec) => (await checkOneFormula(s, checkSeed))?.kind !== failure.kind;
-  const shrunk = await fc.check(fc.asyncProperty(arbitrary, sameStage), { seed: options.seed, path: String(index), numRuns: index + 1 });
+  const shrunk = await fc.check(fc.asyncProperty(arbitrary, sameStage), {
+    seed: options.seed,
+    path: String(index),
+    numRuns: index + 1,
+  });
   let minimal = spec;
   let why = failure;
   if (shrunk.failed) {

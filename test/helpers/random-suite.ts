@@ -16,8 +16,11 @@ import { runRandomFormulas } from './pipeline.js';
 
 export const RANDOM_FORMULA_COUNT = Number(process.env.GRADC_RANDOM_FORMULAS ?? 2000);
 export const RANDOM_FORMULA_SEED =
-  process.env.GRADC_FC_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.GRADC_FC_SEED ?? 20_261_122);
-export const RANDOM_FORMULA_DEPTH = process.env.GRADC_FORMULA_DEPTH === undefined ? undefined : Number(process.env.GRADC_FORMULA_DEPTH);
+  process.env.GRADC_FC_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.GRADC_FC_SEED ?? 20_261_122);
+export const RANDOM_FORMULA_DEPTH =
+  process.env.GRADC_FORMULA_DEPTH === undefined ? undefined : Number(process.env.GRADC_FORMULA_DEPTH);
 /** Formulas per module: the type checker's flow analysis of the shared forward pass grows faster than its length. */
 export const RANDOM_FORMULA_BATCH = 8;
 const TYPECHECK_EVERY = Number(process.env.GRADC_TYPECHECK_EVERY ?? 1);

@@ -19,7 +19,6 @@ export const isMatrix = (s: Shape) => !(isScalar(s) || isColumn(s) || isRow(s));
 import { formulaArbitrary, renderFormula } from './formulas.js';
 import { PIPELINE_TOLERANCE } from './pipeline.js';
 
-
 /** The second-order request lines for a formula's text (whose first grad line differentiates a scalar). */
 export function secondOrderRequests(text: string): string[] {
   const model = checkFormula(text, 'random.formula');
@@ -48,7 +47,8 @@ export function acceptedSecondOrder(text: string): { lines: string[]; withMatric
     if (r.wrt.some((w) => isMatrix(w.node.shape))) return true;
     const wrtIds = new Set(r.wrt.map((w) => w.node.id));
     const depends = new Map<number, boolean>();
-    for (const n of reachable([r.target.node])) depends.set(n.id, wrtIds.has(n.id) || n.args.some((a) => depends.get(a.id) === true));
+    for (const n of reachable([r.target.node]))
+      depends.set(n.id, wrtIds.has(n.id) || n.args.some((a) => depends.get(a.id) === true));
     return reachable([r.target.node]).some((n) => depends.get(n.id) === true && isMatrix(n.shape));
   }).length;
   return { lines, withMatrices };
@@ -64,8 +64,15 @@ export interface SecondOrderRun {
 }
 
 /** Runs `count` formulas from index `start` of the stream `seed`, `batchSize` to a module. */
-export async function runSecondOrder(options: { seed: number; start: number; count: number; batchSize: number }): Promise<SecondOrderRun> {
-  const specs = fc.sample(formulaArbitrary(), { seed: options.seed, numRuns: options.start + options.count }).slice(options.start);
+export async function runSecondOrder(options: {
+  seed: number;
+  start: number;
+  count: number;
+  batchSize: number;
+}): Promise<SecondOrderRun> {
+  const specs = fc
+    .sample(formulaArbitrary(), { seed: options.seed, numRuns: options.start + options.count })
+    .slice(options.start);
   let requests = 0;
   let withMatrices = 0;
   const reports: string[] = [];
@@ -91,9 +98,20 @@ export async function runSecondOrder(options: { seed: number; start: number; cou
       const model = checkFormula(text, 'batch.formula');
       const report = await checkModel(model, { dims, seed: options.seed + from, tol: PIPELINE_TOLERANCE });
       if (!report.ok) {
-        const failed = report.rows.filter((r) => !r.pass).map((r) => `${r.functionName} ${r.variable}: ${r.comparison.mismatch ?? `max rel error ${r.comparison.maxRel.toExponential(2)}`}`);
+        const failed = report.rows
+          .filter((r) => !r.pass)
+          .map(
+            (r) =>
+              `${r.functionName} ${r.variable}: ${r.comparison.mismatch ?? `max rel error ${r.comparison.maxRel.toExponential(2)}`}`,
+          );
         reports.push(
-          [...report.typeErrors.map((e) => `type error: ${e}`), ...failed, ...(report.notFinite ? [describeNotFinite(report.notFinite)] : []), `dims ${JSON.stringify(dims)}`, text].join('\n'),
+          [
+            ...report.typeErrors.map((e) => `type error: ${e}`),
+            ...failed,
+            ...(report.notFinite ? [describeNotFinite(report.notFinite)] : []),
+            `dims ${JSON.stringify(dims)}`,
+            text,
+          ].join('\n'),
         );
       }
     } catch (e) {
@@ -116,7 +134,9 @@ export function secondOrderShard(shard: number, shards: number): void {
     `formulas ${start}..${end - 1} of ${COUNT} with second-order requests pass the check (fast-check seed ${SEED})`,
     async () => {
       const run = await runSecondOrder({ seed: SEED, start, count: end - start, batchSize: BATCH });
-      console.log(`second-order requests: ${run.requests} checked in ${run.formulas} formulas, ${run.withMatrices} with a matrix on the path or as the variable; 0 refused`);
+      console.log(
+        `second-order requests: ${run.requests} checked in ${run.formulas} formulas, ${run.withMatrices} with a matrix on the path or as the variable; 0 refused`,
+      );
       expect(run.report).toBe('');
       // About 3.5 requests a formula (a jacobian, a hessian and an hvp line for most): about 590 in
       // the default run, some 410 of them with a matrix on the path or as the variable.

@@ -21,15 +21,24 @@ async function passes(text: string, dims?: Record<string, number>) {
     const blocks =
       h.kind === 'jacobian'
         ? wrt
-        : [...wrt.map((w) => `grad.${w}`), ...(h.kind === 'hessian' ? wrt.flatMap((x) => wrt.map((y) => `hess.${x}.${y}`)) : wrt.map((w) => `hvp.${w}`))];
-    expect(compared.filter((r) => r.startsWith(`${h.functionName} `))).toEqual(['value', ...blocks].map((b) => `${h.functionName} ${b}`));
+        : [
+            ...wrt.map((w) => `grad.${w}`),
+            ...(h.kind === 'hessian'
+              ? wrt.flatMap((x) => wrt.map((y) => `hess.${x}.${y}`))
+              : wrt.map((w) => `hvp.${w}`)),
+          ];
+    expect(compared.filter((r) => r.startsWith(`${h.functionName} `))).toEqual(
+      ['value', ...blocks].map((b) => `${h.functionName} ${b}`),
+    );
   }
   return report.rows.map((r) => `${r.functionName} ${r.variable}`);
 }
 
 describe('gradc check of second-order requests', () => {
   it('a layer Jacobian with respect to a vector, a bias and a scalar', async () => {
-    const rows = await passes('W : matrix(h, n)\nb : vector(h)\nx : vector(n)\nc : scalar\nf = sigma(c W x + b)\njacobian f wrt x, b, c\n');
+    const rows = await passes(
+      'W : matrix(h, n)\nb : vector(h)\nx : vector(n)\nc : scalar\nf = sigma(c W x + b)\njacobian f wrt x, b, c\n',
+    );
     expect(rows.filter((r) => r.startsWith('fJac'))).toEqual(['fJac value', 'fJac x', 'fJac b', 'fJac c']);
   });
 
@@ -38,15 +47,21 @@ describe('gradc check of second-order requests', () => {
   });
 
   it('a row-valued function and reductions on the way', async () => {
-    await passes('A : matrix(n, m)\nx : vector(n)\nr = x^T A\nf = r / norm2(r) + mean(x) + logsumexp(x)\njacobian f wrt x\n');
+    await passes(
+      'A : matrix(n, m)\nx : vector(n)\nr = x^T A\nf = r / norm2(r) + mean(x) + logsumexp(x)\njacobian f wrt x\n',
+    );
   });
 
   it('entries, divisions and powers', async () => {
-    await passes('x : vector(n)\nk : index(n)\ny : vector(n)\nf = (x ./ (2 + y .* y)) .^ 3 + x[k] + x[0]\njacobian f wrt x, y\n');
+    await passes(
+      'x : vector(n)\nk : index(n)\ny : vector(n)\nf = (x ./ (2 + y .* y)) .^ 3 + x[k] + x[0]\njacobian f wrt x, y\n',
+    );
   });
 
   it('every ordered Hessian block of two vectors and a scalar', async () => {
-    const rows = await passes('x : vector(n)\ny : vector(m)\nB : matrix(n, m)\nt : scalar\nL = tanh(x)^T B sigma(t y) + t^2 sum(exp(x))\nhessian L wrt x, y, t\n');
+    const rows = await passes(
+      'x : vector(n)\ny : vector(m)\nB : matrix(n, m)\nt : scalar\nL = tanh(x)^T B sigma(t y) + t^2 sum(exp(x))\nhessian L wrt x, y, t\n',
+    );
     expect(rows.filter((r) => r.includes('hess'))).toEqual(
       ['x', 'y', 't'].flatMap((a) => ['x', 'y', 't'].map((b) => `LHess hess.${a}.${b}`)),
     );
@@ -68,19 +83,27 @@ describe('gradc check of second-order requests', () => {
   });
 
   it('blocks with respect to a symmetric matrix are taken along symmetric directions (composed with N = (I + K) / 2)', async () => {
-    await passes('x : vector(n)\nS : symmetric(n)\nf = S x\nq = x^T S x + logdet(S)\njacobian f wrt S\nhessian q wrt S\n');
+    await passes(
+      'x : vector(n)\nS : symmetric(n)\nf = S x\nq = x^T S x + logdet(S)\njacobian f wrt S\nhessian q wrt S\n',
+    );
   });
 
   it('the logistic-regression Hessian', async () => {
-    await passes('X : matrix(N, d)\ny : vector(N)\nw : vector(d)\ns = sigma(X w)\nL = -sum(y .* log(s) + (1 - y) .* log(1 - s))\nhessian L wrt w\n');
+    await passes(
+      'X : matrix(N, d)\ny : vector(N)\nw : vector(d)\ns = sigma(X w)\nL = -sum(y .* log(s) + (1 - y) .* log(1 - s))\nhessian L wrt w\n',
+    );
   });
 
   it('HVPs with respect to a matrix, a vector and a scalar', async () => {
-    const rows = await passes('W : matrix(h, n)\nb : vector(h)\nx : vector(n)\na : scalar\nL = sum(softplus(a W x + b) .^ 2)\nhvp L wrt W, b, a\n');
+    const rows = await passes(
+      'W : matrix(h, n)\nb : vector(h)\nx : vector(n)\na : scalar\nL = sum(softplus(a W x + b) .^ 2)\nhvp L wrt W, b, a\n',
+    );
     expect(rows.filter((r) => r.includes('hvp'))).toEqual(['LHvp hvp.W', 'LHvp hvp.b', 'LHvp hvp.a']);
   });
 
   it('an HVP through softmax cross-entropy', async () => {
-    await passes('W : matrix(K, d)\nx : vector(d)\nk : index(K)\nL = logsumexp(W x) - (W x)[k]\nhvp L wrt W\nhessian L wrt x\n');
+    await passes(
+      'W : matrix(K, d)\nx : vector(d)\nk : index(K)\nL = logsumexp(W x) - (W x)[k]\nhvp L wrt W\nhessian L wrt x\n',
+    );
   });
 });

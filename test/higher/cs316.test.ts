@@ -34,14 +34,16 @@ describe('the CS 316 chain of Jacobians, denominator layout', () => {
   });
 
   it('writes each layer Jacobian as the handout does: a diagonal of the derivative, or a transposed weight', () => {
-    expect(lines.filter((l) => /^\\\[ \\frac\{\\partial [hf]_/.test(l)).map((l) => l.replace(/ \\in .*$/, ''))).toEqual([
-      '\\[ \\frac{\\partial h_1}{\\partial f_0} = \\operatorname{diag}(\\cos(f_0))',
-      '\\[ \\frac{\\partial f_1}{\\partial h_1} = \\Omega_1^\\top',
-      '\\[ \\frac{\\partial h_2}{\\partial f_1} = \\operatorname{diag}(h_2)',
-      '\\[ \\frac{\\partial f_2}{\\partial h_2} = \\Omega_2^\\top',
-      '\\[ \\frac{\\partial h_3}{\\partial f_2} = \\operatorname{diag}(-\\sin(f_2))',
-      '\\[ \\frac{\\partial f_3}{\\partial h_3} = \\Omega_3^\\top',
-    ]);
+    expect(lines.filter((l) => /^\\\[ \\frac\{\\partial [hf]_/.test(l)).map((l) => l.replace(/ \\in .*$/, ''))).toEqual(
+      [
+        '\\[ \\frac{\\partial h_1}{\\partial f_0} = \\operatorname{diag}(\\cos(f_0))',
+        '\\[ \\frac{\\partial f_1}{\\partial h_1} = \\Omega_1^\\top',
+        '\\[ \\frac{\\partial h_2}{\\partial f_1} = \\operatorname{diag}(h_2)',
+        '\\[ \\frac{\\partial f_2}{\\partial h_2} = \\Omega_2^\\top',
+        '\\[ \\frac{\\partial h_3}{\\partial f_2} = \\operatorname{diag}(-\\sin(f_2))',
+        '\\[ \\frac{\\partial f_3}{\\partial h_3} = \\Omega_3^\\top',
+      ],
+    );
   });
 
   it('numerator layout prints the same Jacobians untransposed', () => {

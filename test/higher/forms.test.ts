@@ -17,11 +17,14 @@ describe('derivatives in matrix form', () => {
   });
 
   it('the Hessian of a quadratic form is the symmetric part of its matrix', () => {
-    expect(lines('x : vector(n)\nA : matrix(n, n)\nq = 1/2 x^T A x\nhessian q wrt x\n')).toEqual(['Hq_x_x = 0.5 (A^T + A)']);
+    expect(lines('x : vector(n)\nA : matrix(n, n)\nq = 1/2 x^T A x\nhessian q wrt x\n')).toEqual([
+      'Hq_x_x = 0.5 (A^T + A)',
+    ]);
   });
 
   it('the logistic-regression Hessian is X^T diag(s .* (1 - s)) X', () => {
-    const text = 'X : matrix(N, d)\ny : vector(N)\nw : vector(d)\ns = sigma(X w)\nL = -sum(y .* log(s) + (1 - y) .* log(1 - s))\nhessian L wrt w\n';
+    const text =
+      'X : matrix(N, d)\ny : vector(N)\nw : vector(d)\ns = sigma(X w)\nL = -sum(y .* log(s) + (1 - y) .* log(1 - s))\nhessian L wrt w\n';
     expect(lines(text)).toEqual(['HL_w_w = X^T diag(s .* (1 - s)) X']);
   });
 
@@ -40,13 +43,17 @@ describe('derivatives in matrix form', () => {
   });
 
   it('a Jacobian through a matrix-valued intermediate is taken in the vec convention: J = (b^T ⊗ I) J_M', () => {
-    expect(lines('x : vector(n)\nb : vector(n)\nM = x x^T\nf = M b\njacobian f wrt x\n')).toEqual(['Jf_x = kron(b^T, eye(n)) (kron(x, eye(n)) + kron(eye(n), x))']);
+    expect(lines('x : vector(n)\nb : vector(n)\nM = x x^T\nf = M b\njacobian f wrt x\n')).toEqual([
+      'Jf_x = kron(b^T, eye(n)) (kron(x, eye(n)) + kron(eye(n), x))',
+    ]);
   });
 });
 
 describe('derivatives through and with respect to matrices (vec convention, Kronecker form)', () => {
   it('F = A X B: the Jacobian with respect to X is kron(B^T, A)', () => {
-    expect(lines('A : matrix(m, n)\nX : matrix(n, q)\nB : matrix(q, p)\nF = A X B\njacobian F wrt X\n')).toEqual(['JF_X = kron(B^T, A)']);
+    expect(lines('A : matrix(m, n)\nX : matrix(n, q)\nB : matrix(q, p)\nF = A X B\njacobian F wrt X\n')).toEqual([
+      'JF_X = kron(B^T, A)',
+    ]);
   });
 
   it('M = X^T X + lam eye(d), f = M w: the Jacobian with respect to lam is w', () => {
@@ -55,11 +62,15 @@ describe('derivatives through and with respect to matrices (vec convention, Kron
   });
 
   it('the Hessian of ||W x - y||^2 with respect to W is 2 kron(x x^T, eye(h))', () => {
-    expect(lines('W : matrix(h, d)\nx : vector(d)\ny : vector(h)\nL = ||W x - y||^2\nhessian L wrt W\n')).toEqual(['HL_W_W = 2 kron(x x^T, eye(h))']);
+    expect(lines('W : matrix(h, d)\nx : vector(d)\ny : vector(h)\nL = ||W x - y||^2\nhessian L wrt W\n')).toEqual([
+      'HL_W_W = 2 kron(x x^T, eye(h))',
+    ]);
   });
 
   it('the Hessian of tr(X^T A X) with respect to X is kron(eye(k), A^T + A)', () => {
-    expect(lines('X : matrix(n, k)\nA : matrix(n, n)\nL = tr(X^T A X)\nhessian L wrt X\n')).toEqual(['HL_X_X = kron(eye(k), A^T + A)']);
+    expect(lines('X : matrix(n, k)\nA : matrix(n, n)\nL = tr(X^T A X)\nhessian L wrt X\n')).toEqual([
+      'HL_X_X = kron(eye(k), A^T + A)',
+    ]);
   });
 
   it('the Jacobian of a transpose is the commutation matrix', () => {

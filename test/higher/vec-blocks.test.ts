@@ -21,7 +21,9 @@ const at = (m: Matrix, i: number, j: number) => m.data[i * m.cols + j]!;
 
 describe('generated blocks in the vec convention', () => {
   it('the Jacobian of A X B with respect to X is kron(B^T, A): entry (i + k m, j + l n) = B[l, k] A[i, j]', async () => {
-    const { exports, code } = await compileAndLoad('A : matrix(m, n)\nX : matrix(n, q)\nB : matrix(q, p)\nF = A X B\njacobian F wrt X\n');
+    const { exports, code } = await compileAndLoad(
+      'A : matrix(m, n)\nX : matrix(n, q)\nB : matrix(q, p)\nF = A X B\njacobian F wrt X\n',
+    );
     // Filled from its factors: no dense product with an identity's Kronecker product.
     expect(code).not.toMatch(/eye|I_/);
     const [m, n, q, p] = [2, 3, 4, 5];
@@ -32,11 +34,14 @@ describe('generated blocks in the vec convention', () => {
     expect([result.X.rows, result.X.cols]).toEqual([m * p, n * q]);
     for (let i = 0; i < m; i++)
       for (let k = 0; k < p; k++)
-        for (let j = 0; j < n; j++) for (let l = 0; l < q; l++) expect(at(result.X, i + k * m, j + l * n)).toBe(at(B, l, k) * at(A, i, j));
+        for (let j = 0; j < n; j++)
+          for (let l = 0; l < q; l++) expect(at(result.X, i + k * m, j + l * n)).toBe(at(B, l, k) * at(A, i, j));
   });
 
   it('the Hessian of ||W x - y||^2 with respect to W (h x d) is the (h d) x (h d) matrix 2 kron(x x^T, eye(h)), and LHessInto fills it in place', async () => {
-    const { exports } = await compileAndLoad('W : matrix(h, d)\nx : vector(d)\ny : vector(h)\nL = ||W x - y||^2\nhessian L wrt W\n');
+    const { exports } = await compileAndLoad(
+      'W : matrix(h, d)\nx : vector(d)\ny : vector(h)\nL = ||W x - y||^2\nhessian L wrt W\n',
+    );
     const [h, d] = [3, 2];
     const inputs = { W: matrix(h, d, (i, j) => i + j), x: [0.5, -2], y: [1, 2, 3] };
     const result = exports.LHess!(inputs) as { hess: { W: { W: Matrix } } };
@@ -56,7 +61,9 @@ describe('generated blocks in the vec convention', () => {
   });
 
   it('a block over 10^7 entries throws a RangeError that names it, its size and hvp, before computing', async () => {
-    const { exports } = await compileAndLoad('W : matrix(h, d)\nx : vector(d)\ny : vector(h)\nL = ||W x - y||^2\nhessian L wrt W\n');
+    const { exports } = await compileAndLoad(
+      'W : matrix(h, d)\nx : vector(d)\ny : vector(h)\nL = ||W x - y||^2\nhessian L wrt W\n',
+    );
     const [h, d] = [100, 40];
     const call = () => exports.LHess!({ W: matrix(h, d, () => 0), x: new Float64Array(d), y: new Float64Array(h) });
     expect(call).toThrow(RangeError);

@@ -30,14 +30,24 @@ export interface OpCase {
 export type OpCases = readonly [OpCase, ...OpCase[]];
 
 /** A case: `lines` are the formula's statements, one per line. */
-function op(name: string, lines: readonly string[], dims: Readonly<Record<string, number>> = { n: 3, m: 4, k: 2 }): OpCase {
+function op(
+  name: string,
+  lines: readonly string[],
+  dims: Readonly<Record<string, number>> = { n: 3, m: 4, k: 2 },
+): OpCase {
   return { name, formula: `${lines.join('\n')}\n`, dims };
 }
 
 export const OP_CASES = {
   // Leaves, each in a differentiable context.
   var: [
-    op('a scalar, a vector and a matrix variable', ['a : scalar', 'x : vector(n)', 'A : matrix(m, n)', 'w : vector(m)', 'L = a w^T tanh(A x)']),
+    op('a scalar, a vector and a matrix variable', [
+      'a : scalar',
+      'x : vector(n)',
+      'A : matrix(m, n)',
+      'w : vector(m)',
+      'L = a w^T tanh(A x)',
+    ]),
     op('a variable used twice', ['x : vector(n)', 'L = x^T x + sum(x)']),
   ],
   const: [op('constants scaling and shifting', ['x : vector(n)', 'L = 0.5 x^T x + 3 sum(x) - 2'])],
@@ -47,7 +57,11 @@ export const OP_CASES = {
   ],
   fill: [
     op('ones(n)^T x', ['x : vector(n)', 'L = ones(n)^T tanh(x)']),
-    op('ones(m, n) added to a matrix', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = sum(tanh(X + 2 ones(m, n)) .* W)']),
+    op('ones(m, n) added to a matrix', [
+      'X : matrix(m, n)',
+      'W : matrix(m, n)',
+      'L = sum(tanh(X + 2 ones(m, n)) .* W)',
+    ]),
   ],
   eye: [
     op('eye(n) + A in a quadratic form', ['A : matrix(n, n)', 'x : vector(n)', 'L = x^T (eye(n) + A) x']),
@@ -55,29 +69,68 @@ export const OP_CASES = {
   ],
   onehot: [
     op('cross-entropy with onehot(k, n)', ['x : vector(n)', 'k : index(n)', 'L = -onehot(k, n)^T log(softmax(x))']),
-    op('onehot with a literal, added to a vector', ['x : vector(n)', 'w : vector(n)', 'L = w^T tanh(x + onehot(1, n))']),
+    op('onehot with a literal, added to a vector', [
+      'x : vector(n)',
+      'w : vector(n)',
+      'L = w^T tanh(x + onehot(1, n))',
+    ]),
   ],
 
   add: [
     op('vector + vector', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(x + y)']),
     op('scalar + vector (broadcast)', ['a : scalar', 'x : vector(n)', 'w : vector(n)', 'L = w^T tanh(a + x)']),
-    op('matrix + column (broadcast)', ['X : matrix(m, n)', 'b : vector(m)', 'W : matrix(m, n)', 'L = sum(tanh(X + b) .* W)']),
-    op('row - matrix (broadcast)', ['X : matrix(m, n)', 'r : vector(n)', 'W : matrix(m, n)', 'L = sum(tanh(r^T - X) .* W)']),
-    op('scalar - matrix (broadcast)', ['a : scalar', 'X : matrix(m, n)', 'W : matrix(m, n)', 'L = sum(tanh(a - X) .* W)']),
+    op('matrix + column (broadcast)', [
+      'X : matrix(m, n)',
+      'b : vector(m)',
+      'W : matrix(m, n)',
+      'L = sum(tanh(X + b) .* W)',
+    ]),
+    op('row - matrix (broadcast)', [
+      'X : matrix(m, n)',
+      'r : vector(n)',
+      'W : matrix(m, n)',
+      'L = sum(tanh(r^T - X) .* W)',
+    ]),
+    op('scalar - matrix (broadcast)', [
+      'a : scalar',
+      'X : matrix(m, n)',
+      'W : matrix(m, n)',
+      'L = sum(tanh(a - X) .* W)',
+    ]),
   ],
   mul: [
     op('scalar times vector', ['a : scalar', 'x : vector(n)', 'w : vector(n)', 'L = w^T tanh(a x)']),
     op('vector .* vector', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(x .* y)']),
-    op('matrix .* column (broadcast)', ['X : matrix(m, n)', 'b : vector(m)', 'W : matrix(m, n)', 'L = sum(tanh(X .* b) .* W)']),
-    op('matrix .* row (broadcast)', ['X : matrix(m, n)', 'r : vector(n)', 'W : matrix(m, n)', 'L = sum(tanh(X .* r^T) .* W)']),
+    op('matrix .* column (broadcast)', [
+      'X : matrix(m, n)',
+      'b : vector(m)',
+      'W : matrix(m, n)',
+      'L = sum(tanh(X .* b) .* W)',
+    ]),
+    op('matrix .* row (broadcast)', [
+      'X : matrix(m, n)',
+      'r : vector(n)',
+      'W : matrix(m, n)',
+      'L = sum(tanh(X .* r^T) .* W)',
+    ]),
     op('scalar times scalar', ['a : scalar', 'b : scalar', 'L = sin(a b) + a * b * b']),
   ],
   div: [
     op('vector ./ vector', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(x ./ y)']),
     op('vector / scalar', ['a : scalar', 'x : vector(n)', 'w : vector(n)', 'L = w^T tanh(x / a)']),
     op('scalar ./ vector (broadcast)', ['a : scalar', 'x : vector(n)', 'w : vector(n)', 'L = w^T tanh(a ./ x)']),
-    op('matrix ./ column (broadcast)', ['X : matrix(m, n)', 'b : vector(m)', 'W : matrix(m, n)', 'L = sum(tanh(X ./ b) .* W)']),
-    op('row ./ matrix (broadcast)', ['X : matrix(m, n)', 'r : vector(n)', 'W : matrix(m, n)', 'L = sum(tanh(r^T ./ X) .* W)']),
+    op('matrix ./ column (broadcast)', [
+      'X : matrix(m, n)',
+      'b : vector(m)',
+      'W : matrix(m, n)',
+      'L = sum(tanh(X ./ b) .* W)',
+    ]),
+    op('row ./ matrix (broadcast)', [
+      'X : matrix(m, n)',
+      'r : vector(n)',
+      'W : matrix(m, n)',
+      'L = sum(tanh(r^T ./ X) .* W)',
+    ]),
   ],
   pow: [
     op('integer powers of a scalar', ['a : scalar', 'L = a^3 - 2 a^2']),
@@ -85,10 +138,20 @@ export const OP_CASES = {
     op('x .^ 0.5 (positive base)', ['x : vector(n)', 'w : vector(n)', 'L = w^T (x .^ 0.5)']),
     op('x .^ y, variable exponents', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T (x .^ y)']),
     op('a .^ x, scalar base (broadcast)', ['x : vector(n)', 'a : scalar', 'w : vector(n)', 'L = w^T (a .^ x)']),
-    op('X .^ b, column exponents (broadcast)', ['X : matrix(m, n)', 'b : vector(m)', 'W : matrix(m, n)', 'L = sum((X .^ b) .* W)']),
+    op('X .^ b, column exponents (broadcast)', [
+      'X : matrix(m, n)',
+      'b : vector(m)',
+      'W : matrix(m, n)',
+      'L = sum((X .^ b) .* W)',
+    ]),
   ],
   unary: [
-    op('an elementwise function of a product', ['A : matrix(m, n)', 'x : vector(n)', 'w : vector(m)', 'L = w^T exp(A x)']),
+    op('an elementwise function of a product', [
+      'A : matrix(m, n)',
+      'x : vector(n)',
+      'w : vector(m)',
+      'L = w^T exp(A x)',
+    ]),
     op('elementwise functions composed', ['x : vector(n)', 'w : vector(n)', 'L = w^T sin(tanh(x))']),
   ],
 
@@ -136,12 +199,22 @@ export const OP_CASES = {
   maximum: [
     op('max(x, y) of vectors', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(max(x, y))']),
     op('max(x, 0) of a vector (a relu)', ['x : vector(n)', 'w : vector(n)', 'L = w^T max(x, 0)']),
-    op('max(X, b), a column broadcast', ['X : matrix(m, n)', 'b : vector(m)', 'W : matrix(m, n)', 'L = sum(max(X, b) .* W)']),
+    op('max(X, b), a column broadcast', [
+      'X : matrix(m, n)',
+      'b : vector(m)',
+      'W : matrix(m, n)',
+      'L = sum(max(X, b) .* W)',
+    ]),
     op('max(a, x), a scalar broadcast', ['a : scalar', 'x : vector(n)', 'w : vector(n)', 'L = w^T max(a, x)']),
   ],
   minimum: [
     op('min(x, y) of vectors', ['x : vector(n)', 'y : vector(n)', 'w : vector(n)', 'L = w^T tanh(min(x, y))']),
-    op('min(X, r^T), a row broadcast', ['X : matrix(m, n)', 'r : vector(n)', 'W : matrix(m, n)', 'L = sum(min(X, r^T) .* W)']),
+    op('min(X, r^T), a row broadcast', [
+      'X : matrix(m, n)',
+      'r : vector(n)',
+      'W : matrix(m, n)',
+      'L = sum(min(X, r^T) .* W)',
+    ]),
     op('min of scalars', ['a : scalar', 'b : scalar', 'L = min(a, b)^2 + a']),
   ],
   softmax: [
@@ -170,10 +243,21 @@ export const OP_CASES = {
     op('W[i, :] x, a row of a matrix', ['W : matrix(m, n)', 'x : vector(n)', 'i : index(m)', 'L = tanh(W[i, :] x)']),
     op('W[0, :]^T, a literal row, as a column', ['W : matrix(m, n)', 'w : vector(n)', 'L = w^T sin(W[0, :]^T)']),
     op('a row of a product', ['A : matrix(m, k)', 'B : matrix(k, n)', 'w : vector(n)', 'L = (A B)[1, :] w']),
-    op('a row of an elementwise sum', ['A : matrix(m, n)', 'B : matrix(m, n)', 'w : vector(n)', 'L = tanh((A + 2 B)[2, :]) w']),
+    op('a row of an elementwise sum', [
+      'A : matrix(m, n)',
+      'B : matrix(m, n)',
+      'w : vector(n)',
+      'L = tanh((A + 2 B)[2, :]) w',
+    ]),
   ],
   colslice: [
-    op('a column of a product, an index variable', ['A : matrix(m, k)', 'B : matrix(k, n)', 'j : index(n)', 'w : vector(m)', 'L = w^T tanh((A B)[:, j])']),
+    op('a column of a product, an index variable', [
+      'A : matrix(m, k)',
+      'B : matrix(k, n)',
+      'j : index(n)',
+      'w : vector(m)',
+      'L = w^T tanh((A B)[:, j])',
+    ]),
     op('W[:, j], a column of a matrix', ['W : matrix(m, n)', 'j : index(n)', 'w : vector(m)', 'L = w^T tanh(W[:, j])']),
     op('X[:, 1] in a squared norm', ['X : matrix(m, n)', 'y : vector(m)', 'L = ||X[:, 1] - y||^2']),
     op('a column of an elementwise matrix', ['X : matrix(m, n)', 'w : vector(m)', 'L = w^T exp(X .* X)[:, 0]']),
@@ -182,8 +266,16 @@ export const OP_CASES = {
   // log(det(.)) symmetric positive definite.
   inv: [
     op('inv(X), weighted', ['X : matrix(n, n)', 'W : matrix(n, n)', 'L = sum(inv(X) .* W)']),
-    op('inv of a composite matrix, A A^T + I', ['A : matrix(n, m)', 'W : matrix(n, n)', 'L = sum(tanh(inv(A A^T + eye(n))) .* W)']),
-    op('inv(X^T) and inv(inv(X))', ['X : matrix(n, n)', 'W : matrix(n, n)', 'L = sum(inv(X^T) .* W) + sum(inv(inv(X)) .* W)']),
+    op('inv of a composite matrix, A A^T + I', [
+      'A : matrix(n, m)',
+      'W : matrix(n, n)',
+      'L = sum(tanh(inv(A A^T + eye(n))) .* W)',
+    ]),
+    op('inv(X^T) and inv(inv(X))', [
+      'X : matrix(n, n)',
+      'W : matrix(n, n)',
+      'L = sum(inv(X^T) .* W) + sum(inv(inv(X)) .* W)',
+    ]),
   ],
   det: [
     op('det(X) times a scalar', ['X : matrix(n, n)', 'a : scalar', 'L = a det(X)']),
@@ -197,19 +289,46 @@ export const OP_CASES = {
   solve: [
     op('inv(A) b', ['A : matrix(n, n)', 'b : vector(n)', 'w : vector(n)', 'L = w^T tanh(inv(A) b)']),
     op('x^T inv(S) x, with logdet(S)', ['S : matrix(n, n)', 'x : vector(n)', 'L = 1/2 x^T inv(S) x + 1/2 logdet(S)']),
-    op('inv(A) B, a matrix right-hand side', ['A : matrix(n, n)', 'B : matrix(n, m)', 'W : matrix(n, m)', 'L = sum(inv(A) B .* W)']),
+    op('inv(A) B, a matrix right-hand side', [
+      'A : matrix(n, n)',
+      'B : matrix(n, m)',
+      'W : matrix(n, m)',
+      'L = sum(inv(A) B .* W)',
+    ]),
   ],
   vec: [
     op('vec of a matrix, weighted', ['X : matrix(m, n)', 'W : matrix(m, n)', 'L = sum(tanh(vec(X)) .* vec(W))']),
     op('vec of a product', ['A : matrix(m, n)', 'B : matrix(n, m)', 'L = sum(vec(A B) .^ 2)']),
   ],
   kron: [
-    op('kron(A, B), weighted', ['A : matrix(m, n)', 'B : matrix(n, k)', 'W : matrix(m, n)', 'V : matrix(n, k)', 'L = sum(tanh(kron(A, B)) .* kron(W, V))']),
-    op('A ⊗ x of a matrix and a vector', ['A : matrix(m, n)', 'x : vector(k)', 'W : matrix(m, n)', 'y : vector(k)', 'L = sum(tanh(A ⊗ x) .* kron(W, y))']),
+    op('kron(A, B), weighted', [
+      'A : matrix(m, n)',
+      'B : matrix(n, k)',
+      'W : matrix(m, n)',
+      'V : matrix(n, k)',
+      'L = sum(tanh(kron(A, B)) .* kron(W, V))',
+    ]),
+    op('A ⊗ x of a matrix and a vector', [
+      'A : matrix(m, n)',
+      'x : vector(k)',
+      'W : matrix(m, n)',
+      'y : vector(k)',
+      'L = sum(tanh(A ⊗ x) .* kron(W, y))',
+    ]),
   ],
   commutation: [
-    op('K (u ⊗ v), weighted', ['u : vector(m)', 'v : vector(n)', 'a : vector(m)', 'b : vector(n)', 'L = sum(tanh(commutation(m, n) kron(u, v)) .* kron(a, b))']),
-    op('K times a matrix', ['X : matrix(n, m)', 'A : matrix(m, n)', 'L = sum(tanh(commutation(n, m) kron(X, A)) .^ 2)']),
+    op('K (u ⊗ v), weighted', [
+      'u : vector(m)',
+      'v : vector(n)',
+      'a : vector(m)',
+      'b : vector(n)',
+      'L = sum(tanh(commutation(m, n) kron(u, v)) .* kron(a, b))',
+    ]),
+    op('K times a matrix', [
+      'X : matrix(n, m)',
+      'A : matrix(m, n)',
+      'L = sum(tanh(commutation(n, m) kron(X, A)) .^ 2)',
+    ]),
   ],
 } as const satisfies Record<OpName, OpCases>;
 
@@ -245,9 +364,16 @@ export const UNARY_CASES = {
 } as const satisfies Record<UnaryFn, OpCases>;
 
 /** Every case of the table, named `op: case` (`unary tanh: tanh of a vector` for a function). */
-export function allCases(): { readonly key: string; readonly op: OpName; readonly fn?: UnaryFn; readonly case: OpCase }[] {
+export function allCases(): {
+  readonly key: string;
+  readonly op: OpName;
+  readonly fn?: UnaryFn;
+  readonly case: OpCase;
+}[] {
   return [
-    ...Object.entries(OP_CASES).flatMap(([name, cases]) => cases.map((c) => ({ key: `${name}: ${c.name}`, op: name as OpName, case: c }))),
+    ...Object.entries(OP_CASES).flatMap(([name, cases]) =>
+      cases.map((c) => ({ key: `${name}: ${c.name}`, op: name as OpName, case: c })),
+    ),
     ...Object.entries(UNARY_CASES).flatMap(([fn, cases]) =>
       cases.map((c) => ({ key: `unary ${fn}: ${c.name}`, op: 'unary' as const, fn: fn as UnaryFn, case: c })),
     ),

@@ -79,7 +79,11 @@ const NAME = /(?<![\p{L}\p{N}_])[\p{L}_][\p{L}\p{N}_]*/gu;
 function prefixed(c: OpCase, prefix: string): { text: string; dims: Record<string, number> } {
   const text = formulaOf(c);
   const model = checkFormula(text);
-  const names = new Set([...model.variables.map((v) => v.name), ...model.definitions.map((d) => d.name), ...model.dims]);
+  const names = new Set([
+    ...model.variables.map((v) => v.name),
+    ...model.definitions.map((d) => d.name),
+    ...model.dims,
+  ]);
   const dims: Record<string, number> = {};
   for (const d of model.dims) if (Object.hasOwn(c.dims, d)) dims[prefix + d] = c.dims[d]!;
   return { text: text.replace(NAME, (name) => (names.has(name) ? prefix + name : name)), dims };
@@ -91,15 +95,24 @@ const batches: (typeof CASES)[] = [];
 for (let i = 0; i < CASES.length; i += BATCH) batches.push(CASES.slice(i, i + BATCH));
 
 describe('generated code: checkModel (strict type check, values against the reference, gradients against central differences)', () => {
-  it.each(batches.map((b) => [`${b[0]!.key} … ${b.at(-1)!.key}`, b] as const))('%s', async (_name, batch) => {
-    const parts = batch.map((c, i) => prefixed(c.case, `c${i}_`));
-    const model = checkFormula(parts.map((p) => p.text).join('\n'), 'ops.formula');
-    const report = await checkModel(model, { dims: Object.assign({}, ...parts.map((p) => p.dims)) as Record<string, number>, seed: 1 });
-    const failing = new Set(report.rows.filter((r) => !r.pass).map((r) => batch[Number(/^c(\d+)_/.exec(r.functionName)![1])]!.key));
-    expect(report.typeErrors).toEqual([]);
-    expect([...failing], formatCheckReport(report)).toEqual([]);
-    expect(report.ok, formatCheckReport(report)).toBe(true);
-  }, 120_000);
+  it.each(batches.map((b) => [`${b[0]!.key} … ${b.at(-1)!.key}`, b] as const))(
+    '%s',
+    async (_name, batch) => {
+      const parts = batch.map((c, i) => prefixed(c.case, `c${i}_`));
+      const model = checkFormula(parts.map((p) => p.text).join('\n'), 'ops.formula');
+      const report = await checkModel(model, {
+        dims: Object.assign({}, ...parts.map((p) => p.dims)) as Record<string, number>,
+        seed: 1,
+      });
+      const failing = new Set(
+        report.rows.filter((r) => !r.pass).map((r) => batch[Number(/^c(\d+)_/.exec(r.functionName)![1])]!.key),
+      );
+      expect(report.typeErrors).toEqual([]);
+      expect([...failing], formatCheckReport(report)).toEqual([]);
+      expect(report.ok, formatCheckReport(report)).toBe(true);
+    },
+    120_000,
+  );
 });
 
 /**
@@ -120,16 +133,23 @@ describe('second order, generated code: Jacobians, Hessian blocks and HVPs again
 
   const secondBatches: (typeof secondOrder)[] = [];
   for (let i = 0; i < secondOrder.length; i += BATCH) secondBatches.push(secondOrder.slice(i, i + BATCH));
-  it.each(secondBatches.map((b) => [`${b[0]!.key} … ${b.at(-1)!.key}`, b] as const))('%s', async (_name, batch) => {
-    const parts = batch.map((c, i) => {
-      const p = prefixed(c.case, `c${i}_`);
-      return { text: `${p.text}${prefixLines(c.lines, formulaOf(c.case), `c${i}_`).join('\n')}\n`, dims: p.dims };
-    });
-    const model = checkFormula(parts.map((p) => p.text).join('\n'), 'ops.formula');
-    const report = await checkModel(model, { dims: Object.assign({}, ...parts.map((p) => p.dims)) as Record<string, number>, seed: 1 });
-    expect(report.typeErrors).toEqual([]);
-    expect(report.ok, formatCheckReport(report)).toBe(true);
-  }, 180_000);
+  it.each(secondBatches.map((b) => [`${b[0]!.key} … ${b.at(-1)!.key}`, b] as const))(
+    '%s',
+    async (_name, batch) => {
+      const parts = batch.map((c, i) => {
+        const p = prefixed(c.case, `c${i}_`);
+        return { text: `${p.text}${prefixLines(c.lines, formulaOf(c.case), `c${i}_`).join('\n')}\n`, dims: p.dims };
+      });
+      const model = checkFormula(parts.map((p) => p.text).join('\n'), 'ops.formula');
+      const report = await checkModel(model, {
+        dims: Object.assign({}, ...parts.map((p) => p.dims)) as Record<string, number>,
+        seed: 1,
+      });
+      expect(report.typeErrors).toEqual([]);
+      expect(report.ok, formatCheckReport(report)).toBe(true);
+    },
+    180_000,
+  );
 });
 
 /** Request lines with the case's names prefixed, as `prefixed` does to the formula. */

@@ -15,7 +15,10 @@ const NODE_ONLY = /from '(?:node:[^']+|ts-morph|prettier)'|\bBuffer\.|\bprocess\
 describe('the compiler runs in a browser (playground/)', () => {
   it('uses Node only in the command line, the bundler plugins and the two modules the playground build replaces', () => {
     const nodeOnly = sources('src').filter(
-      (f) => !f.startsWith(join('src', 'cli')) && !f.startsWith(join('src', 'bundler')) && NODE_ONLY.test(readFileSync(f, 'utf8')),
+      (f) =>
+        !f.startsWith(join('src', 'cli')) &&
+        !f.startsWith(join('src', 'bundler')) &&
+        NODE_ONLY.test(readFileSync(f, 'utf8')),
     );
     expect(nodeOnly.sort()).toEqual([join('src', 'check', 'load.ts'), join('src', 'syntax', 'statement-parser.ts')]);
   });

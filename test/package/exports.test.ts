@@ -15,12 +15,15 @@ describe('package.json exports', () => {
   });
 
   // tsc -p tsconfig.build.json compiles src/X.ts to dist/X.js and dist/X.d.ts.
-  it.each(Object.entries(manifest.exports))('%s: types and code are the build of one source file in src/', (_name, entry) => {
-    const source = entry.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
-    expect(entry.types).toBe(entry.default.replace(/\.js$/, '.d.ts'));
-    expect(entry.default.startsWith('./dist/')).toBe(true);
-    expect(existsSync(`${root}${source}`)).toBe(true);
-  });
+  it.each(Object.entries(manifest.exports))(
+    '%s: types and code are the build of one source file in src/',
+    (_name, entry) => {
+      const source = entry.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
+      expect(entry.types).toBe(entry.default.replace(/\.js$/, '.d.ts'));
+      expect(entry.default.startsWith('./dist/')).toBe(true);
+      expect(existsSync(`${root}${source}`)).toBe(true);
+    },
+  );
 
   it('ships dist/', () => {
     expect(manifest.files).toContain('dist');

@@ -22,12 +22,18 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 function installLines(): string[] {
   const section = readme.slice(readme.indexOf('## Install'), readme.indexOf('\n## ', readme.indexOf('## Install') + 1));
   const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
-  return block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l !== '');
+  return block
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l !== '');
 }
 
 /** The packages a package directory needs at run time, found as Node resolves them from `dir`, transitively. */
 function dependencyClosure(dir: string, seen = new Set<string>()): Set<string> {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+  };
   for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
     let at = dir;
     let found: string | undefined;
@@ -48,7 +54,12 @@ function dependencyClosure(dir: string, seen = new Set<string>()): Set<string> {
 }
 
 const run = (cwd: string, command: string, args: readonly string[]) =>
-  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 
 describe('installing from a packed tarball (README.md, Install)', () => {
   let work = '';
@@ -60,10 +71,18 @@ describe('installing from a packed tarball (README.md, Install)', () => {
     project = join(work, 'my-project');
     mkdirSync(gradc);
     mkdirSync(project);
-    for (const f of ['package.json', 'README.md', 'bin', 'grammar']) cpSync(join(root, f), join(gradc, f), { recursive: true });
-    run(root, process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(gradc, 'dist')]);
+    for (const f of ['package.json', 'README.md', 'bin', 'grammar'])
+      cpSync(join(root, f), join(gradc, f), { recursive: true });
+    run(root, process.execPath, [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      join(gradc, 'dist'),
+    ]);
     writeFileSync(join(project, 'package.json'), '{ "name": "my-project", "version": "1.0.0", "type": "module" }\n');
-    for (const dep of dependencyClosure(root)) cpSync(dep, join(project, dep.slice(root.length)), { recursive: true, dereference: true });
+    for (const dep of dependencyClosure(root))
+      cpSync(dep, join(project, dep.slice(root.length)), { recursive: true, dereference: true });
     tarball = join(gradc, `gradc-${manifest.version}.tgz`);
   }, 180_000);
   afterAll(() => {
@@ -82,7 +101,14 @@ describe('installing from a packed tarball (README.md, Install)', () => {
     // `npm pack` with its prepare script already run (the staging copy's dist is fresh).
     run(join(work, 'gradc'), 'npm', ['pack', '--ignore-scripts', '--silent']);
     expect(existsSync(tarball)).toBe(true);
-    run(project, 'npm', ['install', `../gradc/gradc-${manifest.version}.tgz`, '--offline', '--no-audit', '--no-fund', '--ignore-scripts']);
+    run(project, 'npm', [
+      'install',
+      `../gradc/gradc-${manifest.version}.tgz`,
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+    ]);
     expect(run(project, 'npx', ['--offline', 'gradc', '--version'])).toBe(`${manifest.version}\n`);
   }, 120_000);
 

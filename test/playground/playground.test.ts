@@ -69,12 +69,16 @@ async function nextMath(page: Page, id: string | null): Promise<void> {
 }
 
 /** A time the page measured (math-pane.ts: Timings), in milliseconds. */
-function timing(page: Page, name: 'firstMath' | 'firstMathInFonts' | 'lastEditToMath' | 'lastWorkerMs'): Promise<number> {
+function timing(
+  page: Page,
+  name: 'firstMath' | 'firstMathInFonts' | 'lastEditToMath' | 'lastWorkerMs',
+): Promise<number> {
   return page.evaluate(`window.gradcPlayground.timings.${name}`);
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no ${CHROMIUM}: install Debian's chromium package (apt-get install chromium); .ci/run does`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no ${CHROMIUM}: install Debian's chromium package (apt-get install chromium); .ci/run does`);
   // Chromium starts while the site builds.
   [browser] = await Promise.all([
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS }),
@@ -95,7 +99,9 @@ describe('the playground, in Chromium', () => {
     await page.locator('#math .katex').first().waitFor(WAIT);
     const wall = Date.now() - started;
     expect(await renderedLatex(page)).toEqual(displays(latex(DS102)));
-    expect(await renderedLatex(page)).toContain('\\frac{\\partial L}{\\partial A} = -2 z_4 (b \\odot z_2 \\odot (1 - z_2)) x^\\top');
+    expect(await renderedLatex(page)).toContain(
+      '\\frac{\\partial L}{\\partial A} = -2 z_4 (b \\odot z_2 \\odot (1 - z_2)) x^\\top',
+    );
     const firstMath = await timing(page, 'firstMath');
     await expect.poll(() => timing(page, 'firstMathInFonts'), WAIT).toBeGreaterThan(0);
     const inFonts = await timing(page, 'firstMathInFonts');
@@ -103,12 +109,14 @@ describe('the playground, in Chromium', () => {
       `load to rendered math: ${firstMath.toFixed(0)} ms in the page (navigation start to KaTeX's HTML in the DOM), ${inFonts.toFixed(0)} ms to its fonts loaded; ${wall} ms from page.goto`,
     );
     await page.locator('#derive').waitFor(WAIT);
-    await expect.poll(() => page.locator('#derive').textContent(), WAIT).toContain('dL_dA = -2 z4 (b .* z2 .* (1 - z2)) x^T');
+    await expect
+      .poll(() => page.locator('#derive').textContent(), WAIT)
+      .toContain('dL_dA = -2 z4 (b .* z2 .* (1 - z2)) x^T');
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
-  it('squiggles an error under the text it is about, with gradc\'s message on hover, and clears it when fixed', async () => {
+  it("squiggles an error under the text it is about, with gradc's message on hover, and clears it when fixed", async () => {
     const { page, errors } = await openPage(server.url);
     await page.locator('#math .katex').first().waitFor(WAIT);
     await page.locator('#editor .cm-content').click();
@@ -117,9 +125,13 @@ describe('the playground, in Chromium', () => {
     const squiggle = page.locator('#editor .cm-lintRange-error');
     await squiggle.waitFor(WAIT);
     expect(await squiggle.allTextContents()).toEqual(['A b']);
-    await expect.poll(() => page.locator('#problems').textContent(), WAIT).toBe('line 18, column 5: cannot multiply matrix(h, m) by vector(h): m != h');
+    await expect
+      .poll(() => page.locator('#problems').textContent(), WAIT)
+      .toBe('line 18, column 5: cannot multiply matrix(h, m) by vector(h): m != h');
     await squiggle.hover();
-    await expect.poll(() => page.locator('.cm-tooltip-lint').textContent(), WAIT).toContain('cannot multiply matrix(h, m) by vector(h): m != h');
+    await expect
+      .poll(() => page.locator('.cm-tooltip-lint').textContent(), WAIT)
+      .toContain('cannot multiply matrix(h, m) by vector(h): m != h');
     // The fix: x has the length A's columns need.
     await page.keyboard.press('Backspace');
     await page.keyboard.type('x');
@@ -145,7 +157,9 @@ describe('the playground, in Chromium', () => {
       workerTimes.push(await timing(page, 'lastWorkerMs'));
     }
     const sorted = [...times].sort((a, b) => a - b);
-    console.log(`keystroke to re-rendered math (DS 102, ${times.length} keystrokes, 25 ms debounce included): median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms; each: ${times.map((t) => t.toFixed(0)).join(', ')}; in the worker: ${workerTimes.map((t) => t.toFixed(0)).join(', ')}`);
+    console.log(
+      `keystroke to re-rendered math (DS 102, ${times.length} keystrokes, 25 ms debounce included): median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms; each: ${times.map((t) => t.toFixed(0)).join(', ')}; in the worker: ${workerTimes.map((t) => t.toFixed(0)).join(', ')}`,
+    );
     expect(await renderedLatex(page)).toEqual(displays(latex(DS102)));
     await page.context().close();
   });
@@ -195,7 +209,9 @@ describe('the playground, in Chromium', () => {
     const { page } = await openPage(server.url);
     const badge = page.locator('#check-badge');
     await expect.poll(() => badge.textContent(), WAIT).toBe('pass');
-    const names = await page.locator('#examples option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value).filter((v) => v !== ''));
+    const names = await page
+      .locator('#examples option')
+      .evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value).filter((v) => v !== ''));
     const times: [string, number][] = [];
     for (const name of names) {
       await page.selectOption('#examples', name);
@@ -206,7 +222,9 @@ describe('the playground, in Chromium', () => {
       const ms = Number(await page.evaluate(`window.gradcPlayground.timings.lastCheckMs`));
       times.push([name, ms]);
     }
-    console.log(`check in the module worker, per example: ${times.map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')}`);
+    console.log(
+      `check in the module worker, per example: ${times.map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')}`,
+    );
     // Generous for a machine shared with other work: the goal is a second.
     expect(times.filter(([, ms]) => ms >= LOADED_MACHINE_SECOND)).toEqual([]);
     await page.context().close();
@@ -219,12 +237,19 @@ describe('the playground, in Chromium', () => {
     expect((await table.textContent())!.split('\n')[0]).toBe('dimensions: h=3, m=4; seed 1');
     expect(await page.locator('#check-badge').textContent()).toBe('pass');
     await page.locator('#dims input[name="h"]').fill('5');
-    await expect.poll(async () => (await table.textContent())!.split('\n')[0], WAIT).toBe('dimensions: h=5, m=4; seed 1');
+    await expect
+      .poll(async () => (await table.textContent())!.split('\n')[0], WAIT)
+      .toBe('dimensions: h=5, m=4; seed 1');
     expect(await table.textContent()).toMatch(/all 13 checks passed$/);
 
     await page.getByRole('tab', { name: 'TypeScript' }).click();
-    await expect.poll(() => page.locator('#code .cm-content').textContent(), WAIT).toContain('export type LInputs = Z4Inputs;');
-    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: 'Download .ts' }).click()]);
+    await expect
+      .poll(() => page.locator('#code .cm-content').textContent(), WAIT)
+      .toContain('export type LInputs = Z4Inputs;');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', WAIT),
+      page.getByRole('button', { name: 'Download .ts' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('ds102_two_layer.ts');
     expect(readFileSync(await download.path(), 'utf8')).toBe(await compile(DS102, 'playground.formula'));
     const screenshot = process.env.GRADC_SCREENSHOT;
@@ -287,7 +312,9 @@ describe('the playground’s editor, with the language service of gradc lsp', ()
     await page.keyboard.press('Control+End');
     await page.keyboard.type('q = z');
     const options = page.locator('.cm-tooltip-autocomplete li');
-    await expect.poll(() => options.allTextContents(), WAIT).toEqual(['z1vector(h)', 'z2vector(h)', 'z3scalar', 'z4scalar']);
+    await expect
+      .poll(() => options.allTextContents(), WAIT)
+      .toEqual(['z1vector(h)', 'z2vector(h)', 'z3scalar', 'z4scalar']);
     await page.keyboard.press('Escape');
     await page.keyboard.type(' + sigmo');
     await expect.poll(() => options.allTextContents(), WAIT).toEqual(['sigmoidsigmoid(x)']);

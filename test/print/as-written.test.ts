@@ -57,7 +57,9 @@ describe('constants as written', () => {
 
 describe('LaTeX names a reader expects', () => {
   it('a multi-letter name is upright and spaced from the next factor', () => {
-    expect(latex('w : vector(n)\nlam : scalar\nL = lam w^T w\ngrad L wrt w\n')[1]).toBe('\\frac{\\partial L}{\\partial w} = 2 \\mathrm{lam}\\, w');
+    expect(latex('w : vector(n)\nlam : scalar\nL = lam w^T w\ngrad L wrt w\n')[1]).toBe(
+      '\\frac{\\partial L}{\\partial w} = 2 \\mathrm{lam}\\, w',
+    );
   });
 
   it('a Greek name is Greek, and a number joins the fraction it multiplies', () => {
@@ -67,12 +69,15 @@ describe('LaTeX names a reader expects', () => {
   });
 
   it('two upright words in a product are spaced apart', () => {
-    expect(latex('w : vector(n)\nlam, lr : scalar\nL = lr lam sum(w)\n')[0]).toBe('L = \\mathrm{lr}\\, \\mathrm{lam}\\, \\operatorname{sum}(w)');
+    expect(latex('w : vector(n)\nlam, lr : scalar\nL = lr lam sum(w)\n')[0]).toBe(
+      'L = \\mathrm{lr}\\, \\mathrm{lam}\\, \\operatorname{sum}(w)',
+    );
   });
 });
 
 describe('one notation per derivative', () => {
-  const RELU = 'W1 : matrix(h, d)\nX : matrix(d, N)\nb1 : vector(h)\nu : vector(h)\nH = relu(W1 X + b1)\nL = sum(u^T H)\ngrad L wrt W1\n';
+  const RELU =
+    'W1 : matrix(h, d)\nX : matrix(d, N)\nb1 : vector(h)\nu : vector(h)\nH = relu(W1 X + b1)\nL = sum(u^T H)\ngrad L wrt W1\n';
 
   it("relu' is sign(H) in derive and \\operatorname{sign}(H) in LaTeX", () => {
     expect(derive(RELU).dL_dW1).toBe('(u ones(N)^T .* sign(H)) X^T');
@@ -126,13 +131,16 @@ describe('factors, inverses and transposes a book cancels by sight', () => {
 
   it('the Hessian of a Gaussian NLL in mu has no eye and no double negation', async () => {
     const { derive: deriveText } = await import('../../src/index.js');
-    const text = 'x, mu : vector(n)\nS : matrix(n, n)\nnll = 1/2 (x - mu)^T inv(S) (x - mu) + 1/2 logdet(S)\nhessian nll wrt mu\n';
+    const text =
+      'x, mu : vector(n)\nS : matrix(n, n)\nnll = 1/2 (x - mu)^T inv(S) (x - mu) + 1/2 logdet(S)\nhessian nll wrt mu\n';
     expect(deriveText(text)).toEqual(['Hnll_mu_mu = 0.5 (inv(S)^T + inv(S))']);
   });
 });
 
 describe('transposed vector sums', () => {
   it('(lam x^T + c w^T)^T is pushed in, so like terms merge: 2 lam / sigma_2 w + lam x', () => {
-    expect(derive('x, w : vector(n)\nlam, sigma_2 : scalar\nR = lam / sigma_2 w^T w + lam w^T x\ngrad R wrt w\n').dR_dw).toBe('2 lam / sigma_2 w + lam x');
+    expect(
+      derive('x, w : vector(n)\nlam, sigma_2 : scalar\nR = lam / sigma_2 w^T w + lam w^T x\ngrad R wrt w\n').dR_dw,
+    ).toBe('2 lam / sigma_2 w + lam x');
   });
 });

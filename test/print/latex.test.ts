@@ -184,17 +184,44 @@ describe('each op in LaTeX', () => {
   });
 
   it.each([
-    'x^T', 'x ./ y', 'x / s', 's^t', 'x .^ 3', 'sqrt(x)', 'abs(x)', 'sign(relu(x))', 'asin(x)', 'norm1(x)', '||A x||',
-    'logsumexp(A x)', 'softmax(A)', 'softmax(A x)', 'tr(B B)', 'diag(x)', 'diag(B)', 'mean(A)', '(B x)[k]', 'A[0, k]',
-    'r[1]', 'x^T B x / 2', 'exp(r x)', 'u^T A x', 'x .* y - y', 'log1p(x .* x)', 'expm1(A x)', 'cosh(x)', 'sinh(B x)',
-    'max(x, y)', 'min(A x, s)', 'max(B)',
-  ])("the gradient of sum(%s) renders, plain and step by step", (expr) => {
+    'x^T',
+    'x ./ y',
+    'x / s',
+    's^t',
+    'x .^ 3',
+    'sqrt(x)',
+    'abs(x)',
+    'sign(relu(x))',
+    'asin(x)',
+    'norm1(x)',
+    '||A x||',
+    'logsumexp(A x)',
+    'softmax(A)',
+    'softmax(A x)',
+    'tr(B B)',
+    'diag(x)',
+    'diag(B)',
+    'mean(A)',
+    '(B x)[k]',
+    'A[0, k]',
+    'r[1]',
+    'x^T B x / 2',
+    'exp(r x)',
+    'u^T A x',
+    'x .* y - y',
+    'log1p(x .* x)',
+    'expm1(A x)',
+    'cosh(x)',
+    'sinh(B x)',
+    'max(x, y)',
+    'min(A x, s)',
+    'max(B)',
+  ])('the gradient of sum(%s) renders, plain and step by step', (expr) => {
     const text = `${DECLS}e = ${expr}\nL = sum(e)\ngrad L wrt x, y, u, A, B, r, s, t, e\n`;
     expect(latex(text).length).toBeGreaterThan(2);
     expect(latex(text, true).length).toBeGreaterThan(2);
   });
 });
-
 
 const DOMKE = `
 W : matrix(M, p)
@@ -268,7 +295,9 @@ describe('--steps: backprop the way the handouts teach it', () => {
 
   it('requests of one target share a backward pass; requested intermediates appear once', () => {
     const lines = latex(`${DS102}grad L wrt z4, z1\n`, true);
-    expect(lines.filter((l) => l.startsWith('\\[ \\frac{\\partial L}{\\partial z_4}'))).toEqual(['\\[ \\frac{\\partial L}{\\partial z_4} = 2 z_4 \\]']);
+    expect(lines.filter((l) => l.startsWith('\\[ \\frac{\\partial L}{\\partial z_4}'))).toEqual([
+      '\\[ \\frac{\\partial L}{\\partial z_4} = 2 z_4 \\]',
+    ]);
     expect(lines.filter((l) => l.startsWith('\\[ \\frac{\\partial L}{\\partial z_1}'))).toEqual([
       '\\[ \\frac{\\partial L}{\\partial z_1} = \\frac{\\partial L}{\\partial z_2} \\odot z_2 \\odot (1 - z_2) = -2 z_4 b \\odot z_2 \\odot (1 - z_2) \\]',
     ]);
@@ -309,7 +338,9 @@ describe('gradc latex', () => {
 
 describe('every example in LaTeX', () => {
   const dir = join(import.meta.dirname, '../../examples');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.formula')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.formula'))
+    .sort();
 
   it('has examples to print', () => {
     expect(files.length).toBeGreaterThan(0);

@@ -79,7 +79,10 @@ describe('latexName', () => {
     const rest = fc.constantFrom(...'abhatbarxy0123456789_θωŷé\u0302\u0330ж'.match(/./gu)!);
     const identifier = fc.tuple(start, fc.array(rest, { maxLength: 8 })).map(([s, r]) => s + r.join(''));
     const words = fc.constantFrom('theta', 'alpha', 'hat', 'bar', 'loss', 'x', 'W', '_', '1', '01', 'ŷ');
-    const composed = fc.array(words, { minLength: 1, maxLength: 4 }).map((w) => w.join('')).filter((s) => !/^[0-9]/.test(s));
+    const composed = fc
+      .array(words, { minLength: 1, maxLength: 4 })
+      .map((w) => w.join(''))
+      .filter((s) => !/^[0-9]/.test(s));
     fc.assert(
       fc.property(fc.oneof(identifier, composed), (n) => {
         name(n);

@@ -3,13 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { derive, latex } from '../../src/from-text.js';
 import { expectRoundTripMatches } from '../check/harness.js';
 
-const LAYERNORM = 'x, d : vector(n)\neps : scalar\nmu = mean(x)\nv = mean((x - mu) .^ 2)\nxhat = (x - mu) / sqrt(v + eps)\nL = d^T xhat\ngrad L wrt x\n';
+const LAYERNORM =
+  'x, d : vector(n)\neps : scalar\nmu = mean(x)\nv = mean((x - mu) .^ 2)\nxhat = (x - mu) / sqrt(v + eps)\nL = d^T xhat\ngrad L wrt x\n';
 /** Layer normalisation without the name xhat: the derivative divides by sqrt(v + eps) four times. */
-const UNNAMED = 'x, d : vector(n)\neps : scalar\nmu = mean(x)\nv = mean((x - mu) .^ 2)\nL = d^T ((x - mu) / sqrt(v + eps))\ngrad L wrt x\n';
+const UNNAMED =
+  'x, d : vector(n)\neps : scalar\nmu = mean(x)\nv = mean((x - mu) .^ 2)\nL = d^T ((x - mu) / sqrt(v + eps))\ngrad L wrt x\n';
 
 describe('shared subexpressions', () => {
   it('layer normalisation without xhat: the repeated term is named once, before the gradient', () => {
-    expect(derive(UNNAMED)).toEqual(['t = sqrt(v + eps)', 'dL_dx = d / t - mean(d .* ((x - mu) / t)) / t^2 (x - mu) - mean(d) / t']);
+    expect(derive(UNNAMED)).toEqual([
+      't = sqrt(v + eps)',
+      'dL_dx = d / t - mean(d .* ((x - mu) / t)) / t^2 (x - mu) - mean(d) / t',
+    ]);
   });
 
   it('layer normalisation with xhat needs no local name: one fraction, as the book writes it', () => {

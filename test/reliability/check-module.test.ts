@@ -41,12 +41,9 @@ describe('a report proves only what it compared (issue 22, item 6)', () => {
   it('a check of a gradient function whose every block is skipped still compares its value, and is ok by that row', async () => {
     const model = checkFormula('x : vector(n)\nt = 2\nL = t sum(x)\ngrad L wrt t\n', 'constant.formula');
     const report = await checkModel(model, { seed: 1, typeCheck: false });
-    expect(report.rows.map((r) => `${r.functionName} ${r.variable} ${r.skipped === undefined ? 'compared' : 'skipped'}`)).toEqual([
-      't value compared',
-      'L value compared',
-      'LGrad value compared',
-      'LGrad t skipped',
-    ]);
+    expect(
+      report.rows.map((r) => `${r.functionName} ${r.variable} ${r.skipped === undefined ? 'compared' : 'skipped'}`),
+    ).toEqual(['t value compared', 'L value compared', 'LGrad value compared', 'LGrad t skipped']);
     expect(report.ok).toBe(true);
   });
 });
@@ -54,7 +51,10 @@ describe('a report proves only what it compared (issue 22, item 6)', () => {
 describe('checkModel tolerances', () => {
   it('allows for the rounding noise of central differences of a large value', async () => {
     // ε·|L| / step ≈ 2e-5 here: a correct gradient must not fail by that much.
-    for (const text of ['a : scalar\nL = 1000000 + a^2\ngrad L wrt a\n', 'x : vector(n)\nL = 1000000 + sum(x .* x)\ngrad L wrt x\n']) {
+    for (const text of [
+      'a : scalar\nL = 1000000 + a^2\ngrad L wrt a\n',
+      'x : vector(n)\nL = 1000000 + sum(x .* x)\ngrad L wrt x\n',
+    ]) {
       const report = await checkModel(checkFormula(text, 'large.formula'), { seed: 1 });
       expect(report.ok, formatCheckReport(report)).toBe(true);
     }
@@ -66,11 +66,16 @@ describe('checkModel tolerances', () => {
     // below --tol of 1000000, so the gradient agrees with differences of that forward: the
     // slope of the forward against the reference's is what catches it.
     const model = checkFormula('x : vector(n)\nL = 1000000 + sum(x .* x)\ngrad L wrt x\n', 'large.formula');
-    const other = checkFormula('x : vector(n)\nL = 1000000 + sum(x .* x) + 0.001 sum(x)\ngrad L wrt x\n', 'large.formula');
+    const other = checkFormula(
+      'x : vector(n)\nL = 1000000 + sum(x .* x) + 0.001 sum(x)\ngrad L wrt x\n',
+      'large.formula',
+    );
     const wrong = await generate(other, differentiate(other), { sourceName: 'large.formula' });
     const report = await checkModel(model, { seed: 1 }, wrong);
     expect(report.ok).toBe(false);
-    expect(report.rows.find((r) => r.functionName === 'L' && r.variable === 'value')?.comparison.mismatch).toMatch(/^its slope along a random direction differs/);
+    expect(report.rows.find((r) => r.functionName === 'L' && r.variable === 'value')?.comparison.mismatch).toMatch(
+      /^its slope along a random direction differs/,
+    );
   });
 });
 
@@ -81,7 +86,10 @@ describe('names that are properties of Object.prototype', () => {
   it.each(['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'])(
     'checkModel samples a variable named %s like any other',
     async (name) => {
-      const model = checkFormula(`${name}, x : vector(n)\nL = sum(sin(${name})) + 2 sum(sin(x))\ngrad L wrt ${name}, x\n`, 'proto.formula');
+      const model = checkFormula(
+        `${name}, x : vector(n)\nL = sum(sin(${name})) + 2 sum(sin(x))\ngrad L wrt ${name}, x\n`,
+        'proto.formula',
+      );
       const report = await checkModel(model, { seed: 1 });
       expect(report.ok, formatCheckReport(report)).toBe(true);
       // The first seed's inputs were finite: no retries.
@@ -89,20 +97,28 @@ describe('names that are properties of Object.prototype', () => {
     },
   );
 
-  it.each(['constructor', '__proto__', 'toString'])('a dimension named %s takes the size given for it', async (name) => {
-    const model = checkFormula(`x : vector(${name})\nL = sum(x .* x)\ngrad L wrt x\n`, 'proto.formula');
-    const report = await checkModel(model, { seed: 1, dims: JSON.parse(`{"${name}": 5}`) as Record<string, number> });
-    expect(report.ok, formatCheckReport(report)).toBe(true);
-    expect(report.dims.get(name)).toBe(5);
-    const defaults = await checkModel(model, { seed: 1 });
-    expect(defaults.ok, formatCheckReport(defaults)).toBe(true);
-    expect(defaults.dims.get(name)).toBe(3);
-  });
+  it.each(['constructor', '__proto__', 'toString'])(
+    'a dimension named %s takes the size given for it',
+    async (name) => {
+      const model = checkFormula(`x : vector(${name})\nL = sum(x .* x)\ngrad L wrt x\n`, 'proto.formula');
+      const report = await checkModel(model, { seed: 1, dims: JSON.parse(`{"${name}": 5}`) as Record<string, number> });
+      expect(report.ok, formatCheckReport(report)).toBe(true);
+      expect(report.dims.get(name)).toBe(5);
+      const defaults = await checkModel(model, { seed: 1 });
+      expect(defaults.ok, formatCheckReport(defaults)).toBe(true);
+      expect(defaults.dims.get(name)).toBe(3);
+    },
+  );
 
   it('fixtures keep inputs and values named __proto__ as data', async () => {
-    const model = checkFormula('__proto__ : vector(n)\nconstructor = sum(__proto__ .* __proto__)\ngrad constructor wrt __proto__\n', 'proto.formula');
+    const model = checkFormula(
+      '__proto__ : vector(n)\nconstructor = sum(__proto__ .* __proto__)\ngrad constructor wrt __proto__\n',
+      'proto.formula',
+    );
     const fixtures = await makeFixtures(model, { seed: 1, dims: { n: 2 } });
-    const json = JSON.parse(JSON.stringify(fixtures)) as { cases: { inputs: Record<string, number[]>; values: Record<string, number> }[] };
+    const json = JSON.parse(JSON.stringify(fixtures)) as {
+      cases: { inputs: Record<string, number[]>; values: Record<string, number> }[];
+    };
     const [c] = json.cases;
     expect(Object.keys(c!.inputs)).toEqual(['__proto__']);
     expect(c!.inputs['__proto__']).toHaveLength(2);

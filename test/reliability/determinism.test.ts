@@ -29,7 +29,15 @@ function cliCompile(cwd: string, args: readonly string[]): void {
   const script = `import { main } from ${JSON.stringify(join(ROOT, 'src', 'cli', 'main.ts'))}; process.exitCode = await main(process.argv.slice(1));`;
   execFileSync(
     process.execPath,
-    ['--import', join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'), '--input-type=module', '-e', script, 'compile', ...args],
+    [
+      '--import',
+      join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'),
+      '--input-type=module',
+      '-e',
+      script,
+      'compile',
+      ...args,
+    ],
     {
       cwd,
       stdio: 'pipe',
@@ -69,7 +77,9 @@ describe('byte-identical modules', () => {
   });
 
   it('with LF or CRLF line endings', async () => {
-    expect(await compile(EXAMPLE.replace(/\n/g, '\r\n'), 'model.formula')).toBe(await compile(EXAMPLE, 'model.formula'));
+    expect(await compile(EXAMPLE.replace(/\n/g, '\r\n'), 'model.formula')).toBe(
+      await compile(EXAMPLE, 'model.formula'),
+    );
   });
 
   it('after compiling other formulas in the same process', async () => {

@@ -16,7 +16,16 @@ function withInv(spec: FormulaSpec): FormulaSpec {
   const q: F = { k: 'var', s: 'nxn', i: 0, sh: 'nxn' };
   const inv: F = { k: 'call', fn: 'inverse', args: [q], sh: 'nxn' };
   const term: F = { k: 'call', fn: 'sum', args: [{ k: 'call', fn: 'sin', args: [inv], sh: 'nxn' }], sh: '1x1' };
-  return { ...spec, loss: { k: 'bin', op: '+', a: spec.loss, b: { k: 'bin', op: '*', a: term, b: { k: 'num', v: 2 }, sh: '1x1' }, sh: '1x1' } };
+  return {
+    ...spec,
+    loss: {
+      k: 'bin',
+      op: '+',
+      a: spec.loss,
+      b: { k: 'bin', op: '*', a: term, b: { k: 'num', v: 2 }, sh: '1x1' },
+      sh: '1x1',
+    },
+  };
 }
 
 /** A formula whose loss adds `sum(sqrt(-1 - x .* x))`: NaN at every point. */
@@ -47,7 +56,10 @@ describe('the random-formula harness', () => {
     expect(result.failures[0]!.failure.kind).toBe('rejected');
     expect(result.failures[0]!.failure.message).toMatch(/unknown function 'inverse'/);
     expect(result.batchFailure).toBeUndefined();
-    expect(await checkBatch([specs[4]!, specs[5]!], { seed: 1, typeCheck: true })).toEqual({ failures: [], typeChecked: true });
+    expect(await checkBatch([specs[4]!, specs[5]!], { seed: 1, typeCheck: true })).toEqual({
+      failures: [],
+      typeChecked: true,
+    });
   }, 60_000);
 
   it('fails a formula that is not finite at any sampled point (NaN does not agree with NaN)', async () => {

@@ -140,60 +140,77 @@ describe('NaN and infinities propagate as IEEE says, without throwing (structure
     .filter((f) => f.endsWith('.formula'))
     .sort();
 
-  it.each(examples)('%s: every function on NaN, +Infinity and -Infinity inputs returns values of the right shapes', async (name) => {
-    const text = readFileSync(join('examples', name), 'utf8');
-    const model = checkFormula(text, name);
-    const exports = (await loadModule(await compile(text, name))) as Exports;
-    const dims = randomDims(model);
-    const sample = randomInputs(model, dims, mulberry32(1));
-    const finite = moduleInputs(model, sample, dims);
-    // fGradInto(inputs, out) fills a result of fGrad. An HVP also takes a direction shaped like its
-    // variables: the inputs themselves are one (the function reads only the keys it needs).
-    const call = (f: string, inputs: Record<string, unknown>) => {
-      const args: [Record<string, unknown>, ...unknown[]] = /Hvp\d*(Into)?$/.test(f) ? [inputs, inputs] : [inputs];
-      const base = exports[f.slice(0, -4)];
-      return f.endsWith('Into') && base !== undefined ? exports[f]!(...args, base(...args)) : exports[f]!(...args);
-    };
-    const shapes = new Map(Object.keys(exports).map((f) => [f, JSON.stringify(shape(call(f, finite)))]));
-    // A symmetric or spd input is checked before anything is computed from it (LANGUAGE.md 2):
-    // special entries there are refused with a RangeError that names it; elsewhere they propagate.
-    const structured = new Set(model.variables.filter((v) => v.structure !== undefined).map((v) => v.name));
-    for (const special of [NaN, Infinity, -Infinity]) {
-      const specialValues = (keep: (name: string) => boolean) =>
-        new Map(
-          [...sample].map(([k, v]) => [
-            k,
-            keep(k) || model.variables.find((x) => x.name === k)!.kind === 'index' ? v : typeof v === 'number' ? special : v.map((row) => row.map(() => special)),
-          ]),
+  it.each(examples)(
+    '%s: every function on NaN, +Infinity and -Infinity inputs returns values of the right shapes',
+    async (name) => {
+      const text = readFileSync(join('examples', name), 'utf8');
+      const model = checkFormula(text, name);
+      const exports = (await loadModule(await compile(text, name))) as Exports;
+      const dims = randomDims(model);
+      const sample = randomInputs(model, dims, mulberry32(1));
+      const finite = moduleInputs(model, sample, dims);
+      // fGradInto(inputs, out) fills a result of fGrad. An HVP also takes a direction shaped like its
+      // variables: the inputs themselves are one (the function reads only the keys it needs).
+      const call = (f: string, inputs: Record<string, unknown>) => {
+        const args: [Record<string, unknown>, ...unknown[]] = /Hvp\d*(Into)?$/.test(f) ? [inputs, inputs] : [inputs];
+        const base = exports[f.slice(0, -4)];
+        return f.endsWith('Into') && base !== undefined ? exports[f]!(...args, base(...args)) : exports[f]!(...args);
+      };
+      const shapes = new Map(Object.keys(exports).map((f) => [f, JSON.stringify(shape(call(f, finite)))]));
+      // A symmetric or spd input is checked before anything is computed from it (LANGUAGE.md 2):
+      // special entries there are refused with a RangeError that names it; elsewhere they propagate.
+      const structured = new Set(model.variables.filter((v) => v.structure !== undefined).map((v) => v.name));
+      for (const special of [NaN, Infinity, -Infinity]) {
+        const specialValues = (keep: (name: string) => boolean) =>
+          new Map(
+            [...sample].map(([k, v]) => [
+              k,
+              keep(k) || model.variables.find((x) => x.name === k)!.kind === 'index'
+                ? v
+                : typeof v === 'number'
+                  ? special
+                  : v.map((row) => row.map(() => special)),
+            ]),
+          );
+        // Every real entry special (index variables stay valid integers), structured inputs kept valid.
+        const inputs = moduleInputs(
+          model,
+          specialValues((k) => structured.has(k)),
+          dims,
         );
-      // Every real entry special (index variables stay valid integers), structured inputs kept valid.
-      const inputs = moduleInputs(model, specialValues((k) => structured.has(k)), dims);
-      for (const f of Object.keys(exports)) {
-        let result: unknown;
-        expect(() => (result = call(f, inputs)), `${f} on ${special}`).not.toThrow();
-        expect(JSON.stringify(shape(result)), `${f} on ${special}`).toBe(shapes.get(f));
-      }
-      for (const name of structured) {
-        const refused = moduleInputs(model, specialValues((k) => k !== name), dims);
-        let refusals = 0;
         for (const f of Object.keys(exports)) {
-          let thrown: unknown;
-          try {
-            call(f, refused);
-          } catch (e) {
-            thrown = e;
-          }
-          // A function that reads the input refuses it; one that does not is unaffected.
-          if (thrown !== undefined) {
-            refusals++;
-            expect(thrown, `${f} on ${name} = ${special}`).toBeInstanceOf(RangeError);
-            expect((thrown as Error).message, `${f} on ${name} = ${special}`).toMatch(new RegExp(`: ${name} is not (symmetric|positive definite)`));
-          }
+          let result: unknown;
+          expect(() => (result = call(f, inputs)), `${f} on ${special}`).not.toThrow();
+          expect(JSON.stringify(shape(result)), `${f} on ${special}`).toBe(shapes.get(f));
         }
-        expect(refusals, `functions that refuse ${name} = ${special}`).toBeGreaterThan(0);
+        for (const name of structured) {
+          const refused = moduleInputs(
+            model,
+            specialValues((k) => k !== name),
+            dims,
+          );
+          let refusals = 0;
+          for (const f of Object.keys(exports)) {
+            let thrown: unknown;
+            try {
+              call(f, refused);
+            } catch (e) {
+              thrown = e;
+            }
+            // A function that reads the input refuses it; one that does not is unaffected.
+            if (thrown !== undefined) {
+              refusals++;
+              expect(thrown, `${f} on ${name} = ${special}`).toBeInstanceOf(RangeError);
+              expect((thrown as Error).message, `${f} on ${name} = ${special}`).toMatch(
+                new RegExp(`: ${name} is not (symmetric|positive definite)`),
+              );
+            }
+          }
+          expect(refusals, `functions that refuse ${name} = ${special}`).toBeGreaterThan(0);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 /** The shape of a result: number, length of a Float64Array, rows x cols of a matrix, per field. */
@@ -264,11 +281,27 @@ describe('sizes', () => {
       { ...ok, A: { rows: 1e9, cols: 1e9, data: [1, 2, 3] } },
       /A\.data has length 3 but A is 1000000000 x 1000000000/,
     ],
-    ['a vector far longer than its dimension', { ...ok, x: { length: 1e12 } }, /x has length 1000000000000 but dimension m is 3 \(from A\.cols\)/],
-    ['a vector far shorter than its dimension', { ...ok, y: [1] }, /y has length 1 but dimension h is 2 \(from A\.rows\)/],
+    [
+      'a vector far longer than its dimension',
+      { ...ok, x: { length: 1e12 } },
+      /x has length 1000000000000 but dimension m is 3 \(from A\.cols\)/,
+    ],
+    [
+      'a vector far shorter than its dimension',
+      { ...ok, y: [1] },
+      /y has length 1 but dimension h is 2 \(from A\.rows\)/,
+    ],
     ['an index far out of range', { ...ok, k: 1e12 }, /k is 1000000000000 but must be an integer with 0 <= k < h = 2/],
-    ['a free dimension that is not an integer', { ...ok, p: 0.5 }, /dimension p is 0\.5; it must be a positive integer/],
-    ['an infinite size', { ...ok, A: { rows: Infinity, cols: 3, data: [1, 2, 3] } }, /^LGrad: A\.rows must be a positive integer, not Infinity$/],
+    [
+      'a free dimension that is not an integer',
+      { ...ok, p: 0.5 },
+      /dimension p is 0\.5; it must be a positive integer/,
+    ],
+    [
+      'an infinite size',
+      { ...ok, A: { rows: Infinity, cols: 3, data: [1, 2, 3] } },
+      /^LGrad: A\.rows must be a positive integer, not Infinity$/,
+    ],
   ];
 
   it.each(HUGE)('reports %s before allocating anything', (_name, inputs, message) => {

@@ -6,6 +6,9 @@ import { describe } from 'vitest';
 import { randomFormulaShard } from '../helpers/random-suite.js';
 
 // Replaying one formula (GRADC_FC_PATH) happens in random-formulas.test.ts alone.
-describe.skipIf(process.env.GRADC_FC_PATH !== undefined)('random formulas through compile, strict type check, load and checkModel', () => {
-  randomFormulaShard(1, 2);
-});
+describe.skipIf(process.env.GRADC_FC_PATH !== undefined)(
+  'random formulas through compile, strict type check, load and checkModel',
+  () => {
+    randomFormulaShard(1, 2);
+  },
+);

@@ -17,7 +17,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';
 import { replayFormula } from '../helpers/pipeline.js';
-import { RANDOM_FORMULA_BATCH, RANDOM_FORMULA_DEPTH, RANDOM_FORMULA_SEED, randomFormulaShard } from '../helpers/random-suite.js';
+import {
+  RANDOM_FORMULA_BATCH,
+  RANDOM_FORMULA_DEPTH,
+  RANDOM_FORMULA_SEED,
+  randomFormulaShard,
+} from '../helpers/random-suite.js';
 
 const PATH = process.env.GRADC_FC_PATH;
 const CHECK_SEED = process.env.GRADC_CHECK_SEED === undefined ? undefined : Number(process.env.GRADC_CHECK_SEED);
@@ -29,7 +34,8 @@ describe('random formulas through compile, strict type check, load and checkMode
     it(`replays formula ${PATH} of the stream ${RANDOM_FORMULA_SEED}`, async () => {
       const index = Number(PATH.split(':')[0]);
       const depth = RANDOM_FORMULA_DEPTH;
-      const arbitrary = depth === undefined ? formulaArbitrary() : formulaArbitrary({ depth, definitionDepth: Math.max(1, depth - 1) });
+      const arbitrary =
+        depth === undefined ? formulaArbitrary() : formulaArbitrary({ depth, definitionDepth: Math.max(1, depth - 1) });
       const spec = fc.sample(arbitrary, { seed: RANDOM_FORMULA_SEED, numRuns: index + 1 })[index]!;
       console.log(renderFormula(spec).text);
       const checkSeed = CHECK_SEED ?? RANDOM_FORMULA_SEED + Math.floor(index / RANDOM_FORMULA_BATCH);

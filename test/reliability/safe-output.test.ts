@@ -73,7 +73,9 @@ describe('JavaScript-hostile names', () => {
 
   it('as scalar variables', async () => {
     const names = HOSTILE_NAMES.filter((n) => n !== 'L');
-    await expectChecks(`${names.join(', ')} : scalar\nL = ${names.map((n, i) => `${n}^2 / ${i + 1}`).join(' + ')}\ngrad L wrt ${names.join(', ')}\n`);
+    await expectChecks(
+      `${names.join(', ')} : scalar\nL = ${names.map((n, i) => `${n}^2 / ${i + 1}`).join(' + ')}\ngrad L wrt ${names.join(', ')}\n`,
+    );
   });
 
   it('as matrices', async () => {
@@ -99,7 +101,9 @@ describe('JavaScript-hostile names', () => {
     // The last dimension is read by no input: a number field of that name.
     const free = HOSTILE_NAMES[HOSTILE_NAMES.length - 1];
     const terms = HOSTILE_NAMES.slice(0, -1).map((n, i) => `sum(exp(x${i})) / ${n}`);
-    await expectChecks(`${vectors.slice(0, -1).join('\n')}\nc : scalar\nL = ${terms.join(' + ')} + c^2 sum(ones(${free}))\ngrad L wrt x0, x1, c\n`);
+    await expectChecks(
+      `${vectors.slice(0, -1).join('\n')}\nc : scalar\nL = ${terms.join(' + ')} + c^2 sum(ones(${free}))\ngrad L wrt x0, x1, c\n`,
+    );
   });
 
   it('as index variables', async () => {
@@ -110,7 +114,10 @@ describe('JavaScript-hostile names', () => {
   });
 
   it('keeps __proto__ an own property of results and inputs, never the prototype', async () => {
-    const code = await compile('__proto__ : vector(n)\nconstructor = sum(__proto__ .* __proto__)\ngrad constructor wrt __proto__\n', 'proto.formula');
+    const code = await compile(
+      '__proto__ : vector(n)\nconstructor = sum(__proto__ .* __proto__)\ngrad constructor wrt __proto__\n',
+      'proto.formula',
+    );
     expect(typeCheckModule(code)).toEqual([]);
     const m = (await loadModule(code)) as Record<string, (i: unknown) => unknown>;
     const inputs = JSON.parse('{"__proto__": [1, 2, 3]}') as unknown;
@@ -131,7 +138,10 @@ describe('the command line with such names', () => {
       const file = join(dir, 'proto.formula');
       writeFileSync(file, 'x : vector(__proto__)\nL = sum(x .* x)\ngrad L wrt x\n');
       let stdout = '';
-      const status = await main(['check', file, '--dims', '__proto__=5'], { stdout: (t) => void (stdout += t), stderr: () => {} });
+      const status = await main(['check', file, '--dims', '__proto__=5'], {
+        stdout: (t) => void (stdout += t),
+        stderr: () => {},
+      });
       expect(status).toBe(0);
       expect(stdout).toMatch(/^dimensions: __proto__=5; seed 1$/m);
     } finally {
@@ -217,7 +227,9 @@ describe('comments and file names that try to escape', () => {
 
   it('refuses names with invisible or bidi characters, with a located error', () => {
     for (const bad of ['a\u202eb', 'a\u200bb', 'a\u2028b', 'a$b', 'a`b']) {
-      expect(() => checkFormula(`${bad} : scalar\nL = ${bad}^2\ngrad L wrt ${bad}\n`, 'bad.formula'), bad).toThrow(GradcError);
+      expect(() => checkFormula(`${bad} : scalar\nL = ${bad}^2\ngrad L wrt ${bad}\n`, 'bad.formula'), bad).toThrow(
+        GradcError,
+      );
       try {
         checkFormula(`${bad} : scalar\n`, 'bad.formula');
         expect.unreachable(`${JSON.stringify(bad)} was accepted as a name`);

@@ -28,7 +28,8 @@ function normalised(g: Graph, x: Node, s: Node) {
 }
 
 const names = (...pairs: [Node, string][]) => new Map(pairs.map(([n, s]) => [n.id, s]));
-const print = (n: Node | undefined, named = new Map<number, string>()) => (n === undefined ? 'unchanged' : new Printer('formula', named).print(n).text);
+const print = (n: Node | undefined, named = new Map<number, string>()) =>
+  n === undefined ? 'unchanged' : new Printer('formula', named).print(n).text;
 
 describe('definitionQuotient', () => {
   it('reads c / s^2 (x - mu) as c / s xhat when xhat = (x - mu) / s', () => {
@@ -43,7 +44,9 @@ describe('definitionQuotient', () => {
     const { g, v, vec } = setup();
     const [x, s] = [vec('x'), v('s')];
     const { mu, centredX, xhat } = normalised(g, x, s);
-    expect(print(definitionQuotient(g.div(centredX, g.pow(s, g.constant(3))), g), names([mu, 'mu'], [xhat, 'xhat']))).toBe('xhat / s^2');
+    expect(
+      print(definitionQuotient(g.div(centredX, g.pow(s, g.constant(3))), g), names([mu, 'mu'], [xhat, 'xhat'])),
+    ).toBe('xhat / s^2');
   });
 
   it('leaves a quotient no definition names: c / s^2 (x - mu) without xhat', () => {

@@ -21,7 +21,9 @@ describe('the Matrix Cookbook forms with respect to a symmetric matrix', () => {
   });
 
   it('d x^T inv(S) x / dS = -inv(S) x x^T inv(S)', () => {
-    expect(gradients('S : spd(n)\nx : vector(n)\nq = x^T inv(S) x\ngrad q wrt S\n')).toEqual(['dq_dS = -inv(S) x x^T inv(S)']);
+    expect(gradients('S : spd(n)\nx : vector(n)\nq = x^T inv(S) x\ngrad q wrt S\n')).toEqual([
+      'dq_dS = -inv(S) x x^T inv(S)',
+    ]);
   });
 
   it('d tr(X^T S X) / dS = X X^T', () => {
@@ -29,12 +31,18 @@ describe('the Matrix Cookbook forms with respect to a symmetric matrix', () => {
   });
 
   it('the Gaussian negative log-likelihood: -inv(S) r, 0.5 (inv(S) - inv(S) r r^T inv(S)), and the Hessian inv(S)', () => {
-    const text = 'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\nhessian nll wrt mu\n';
-    expect(gradients(text)).toEqual(['dnll_dmu = -inv(S) r', 'dnll_dS = 0.5 (inv(S) - inv(S) r r^T inv(S))', 'Hnll_mu_mu = inv(S)']);
+    const text =
+      'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\nhessian nll wrt mu\n';
+    expect(gradients(text)).toEqual([
+      'dnll_dmu = -inv(S) r',
+      'dnll_dS = 0.5 (inv(S) - inv(S) r r^T inv(S))',
+      'Hnll_mu_mu = inv(S)',
+    ]);
   });
 
   it('the same model with a plain square matrix keeps the transposes (nothing is assumed)', () => {
-    const text = 'S : matrix(n, n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\n';
+    const text =
+      'S : matrix(n, n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\n';
     const [dmu, dS] = gradients(text);
     expect(dmu).toBe('dnll_dmu = -0.5 (inv(S)^T r + inv(S) r)');
     expect(dS).toContain('inv(S)^T');
@@ -43,11 +51,15 @@ describe('the Matrix Cookbook forms with respect to a symmetric matrix', () => {
 
 describe('a use that is not symmetric still gets sym(G)', () => {
   it('d tr(A S) / dS = (A + A^T) / 2, not A^T', () => {
-    expect(gradients('S : symmetric(n)\nA : matrix(n, n)\nt = tr(A S)\ngrad t wrt S\n')).toEqual(['dt_dS = 0.5 (A^T + A)']);
+    expect(gradients('S : symmetric(n)\nA : matrix(n, n)\nt = tr(A S)\ngrad t wrt S\n')).toEqual([
+      'dt_dS = 0.5 (A^T + A)',
+    ]);
   });
 
   it('d a^T S b / dS = (a b^T + b a^T) / 2', () => {
-    expect(gradients('S : symmetric(n)\na, b : vector(n)\nq = a^T S b\ngrad q wrt S\n')).toEqual(['dq_dS = 0.5 (a b^T + b a^T)']);
+    expect(gradients('S : symmetric(n)\na, b : vector(n)\nq = a^T S b\ngrad q wrt S\n')).toEqual([
+      'dq_dS = 0.5 (a b^T + b a^T)',
+    ]);
   });
 
   it('an HVP with respect to S declares a symmetric direction', () => {
@@ -56,7 +68,9 @@ describe('a use that is not symmetric still gets sym(G)', () => {
   });
 
   it('Jacobian and Hessian blocks with respect to S are composed with the symmetriser N = (I + K) / 2 on vec(S)', () => {
-    const lines = derive('x : vector(n)\nS : symmetric(n)\nf = S x\nq = x^T S x + logdet(S)\njacobian f wrt S\nhessian q wrt S\n').filter((l) => /^(t|J|H)/.test(l));
+    const lines = derive(
+      'x : vector(n)\nS : symmetric(n)\nf = S x\nq = x^T S x + logdet(S)\njacobian f wrt S\nhessian q wrt S\n',
+    ).filter((l) => /^(t|J|H)/.test(l));
     expect(lines).toEqual([
       't = kron(inv(S), inv(S))',
       'Jf_S = 0.5 (kron(x^T, eye(n)) + kron(x^T, eye(n)) commutation(n, n))',
@@ -114,9 +128,15 @@ describe('the derivation is unchanged where no structure is declared', () => {
 
 describe('derive output with respect to a symmetric matrix reads back', () => {
   it.each([
-    ['the Gaussian NLL', 'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\n'],
+    [
+      'the Gaussian NLL',
+      'S : spd(n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\n',
+    ],
     ['tr(A S)', 'S : symmetric(n)\nA : matrix(n, n)\nt = tr(A S)\ngrad t wrt S\n'],
-    ['the covariance likelihood', 'X : matrix(d, N)\nS : spd(d)\nnll = N/2 logdet(S) + 1/2 tr(X^T inv(S) X)\ngrad nll wrt S\n'],
+    [
+      'the covariance likelihood',
+      'X : matrix(d, N)\nS : spd(d)\nnll = N/2 logdet(S) + 1/2 tr(X^T inv(S) X)\ngrad nll wrt S\n',
+    ],
   ])('%s: each dL_dS line evaluates to the derived gradient', (_name, text) => {
     expectRoundTripMatches(text, { seeds: [1, 2] });
   });

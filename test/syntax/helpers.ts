@@ -19,7 +19,9 @@ export function showTree(e: Expr): string {
     case 'name':
       return e.name;
     case 'binary':
-      return e.op === 'juxt' ? `(${showTree(e.left)} ${showTree(e.right)})` : `(${showTree(e.left)} ${e.op} ${showTree(e.right)})`;
+      return e.op === 'juxt'
+        ? `(${showTree(e.left)} ${showTree(e.right)})`
+        : `(${showTree(e.left)} ${e.op} ${showTree(e.right)})`;
     case 'unary':
       return `(${e.op}${showTree(e.arg)})`;
     case 'transpose':

@@ -27,7 +27,7 @@ describe('the product level: *, /, juxtaposition and the elementwise products', 
     expect(tree('a * b c * d')).toBe('(((a * b) c) * d)');
   });
 
-  it('.* binds like *, and the transpose binds tighter: a .* b\' is a .* (b^T)', () => {
+  it(".* binds like *, and the transpose binds tighter: a .* b' is a .* (b^T)", () => {
     expect(tree("a .* b'")).toBe('(a .* b^T)');
   });
 
@@ -171,7 +171,7 @@ describe('postfix operators', () => {
     expect(tree('x^T^T')).toBe('x^T^T');
   });
 
-  it('indexing binds tightest: v[k]\' is (v[k])^T', () => {
+  it("indexing binds tightest: v[k]' is (v[k])^T", () => {
     expect(tree("v[k]'")).toBe('v[k]^T');
   });
 

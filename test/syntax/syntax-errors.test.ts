@@ -50,7 +50,9 @@ describe('what was expected, in words', () => {
 
 describe('declarations', () => {
   it('an unknown type', () => {
-    expect(error('x : vec(n)')).toBe("1:5: expected a type (scalar, vector(n), matrix(m, n), symmetric(n), spd(n) or index(K)), but found 'v'");
+    expect(error('x : vec(n)')).toBe(
+      "1:5: expected a type (scalar, vector(n), matrix(m, n), symmetric(n), spd(n) or index(K)), but found 'v'",
+    );
   });
 
   it('a type word without its dimensions', () => {
@@ -82,7 +84,9 @@ describe('declarations', () => {
   });
 
   it(':= is not a definition', () => {
-    expect(error('y := 2')).toBe("1:4: expected a type after ':', but found '='; a definition is written with '=' alone, like y = ...");
+    expect(error('y := 2')).toBe(
+      "1:4: expected a type after ':', but found '='; a definition is written with '=' alone, like y = ...",
+    );
   });
 });
 
@@ -160,7 +164,9 @@ describe('brackets', () => {
 
   it(`${MAX_NESTING} nested brackets are fine`, () => {
     const deep = '('.repeat(MAX_NESTING) + 'x' + ')'.repeat(MAX_NESTING);
-    expect(errors(`${X}y = ${deep}\nz = q`)).toEqual(["3:5: unknown name 'q'; declare it first, for example 'q : scalar'"]);
+    expect(errors(`${X}y = ${deep}\nz = q`)).toEqual([
+      "3:5: unknown name 'q'; declare it first, for example 'q : scalar'",
+    ]);
   });
 });
 
@@ -182,19 +188,25 @@ describe('norms', () => {
   });
 
   it('|x| suggests abs(x)', () => {
-    expect(error(`${X}y = |x|`)).toBe("2:5: expected an expression, but found '|'; write abs(x) for an absolute value, ||x|| for a norm");
+    expect(error(`${X}y = |x|`)).toBe(
+      "2:5: expected an expression, but found '|'; write abs(x) for an absolute value, ||x|| for a norm",
+    );
   });
 
   it(`more than ${MAX_NORM_BARS} '||' in one statement are refused before parsing`, () => {
     const bars = '||'.repeat(300);
     // The 401st '||' is the 101st after the x.
-    expect(error(`${X}y = ${bars}x${bars}`)).toBe(`2:806: more than ${MAX_NORM_BARS} '||' in one statement; split it into several definitions`);
+    expect(error(`${X}y = ${bars}x${bars}`)).toBe(
+      `2:806: more than ${MAX_NORM_BARS} '||' in one statement; split it into several definitions`,
+    );
   });
 });
 
 describe('likely slips get a hint', () => {
   it('** suggests ^ and .^', () => {
-    expect(error(`${X}y = x ** 2`)).toBe("2:8: '**' is not an operator; write ^ for the power of a scalar, or .^ for an elementwise power");
+    expect(error(`${X}y = x ** 2`)).toBe(
+      "2:8: '**' is not an operator; write ^ for the power of a scalar, or .^ for an elementwise power",
+    );
   });
 
   it('a number with a trailing point', () => {
@@ -210,7 +222,9 @@ describe('likely slips get a hint', () => {
   });
 
   it('a semicolon at the end of a statement', () => {
-    expect(error(`${X}y = x;`)).toBe("2:6: expected an operator, but found ';'; a statement ends at the end of its line, without ';'");
+    expect(error(`${X}y = x;`)).toBe(
+      "2:6: expected an operator, but found ';'; a statement ends at the end of its line, without ';'",
+    );
   });
 
   it('a line that starts with an operator says how statements continue', () => {
@@ -246,7 +260,9 @@ describe('unicode look-alikes and invisible characters', () => {
   });
 
   it('a non-breaking space is a space', () => {
-    expect(errors(`${X}y = x\u00a0+\u00a01\nz = q`)).toEqual(["3:5: unknown name 'q'; declare it first, for example 'q : scalar'"]);
+    expect(errors(`${X}y = x\u00a0+\u00a01\nz = q`)).toEqual([
+      "3:5: unknown name 'q'; declare it first, for example 'q : scalar'",
+    ]);
   });
 
   it('columns count characters, not UTF-16 units: 𝑥 is one column', () => {
@@ -287,7 +303,19 @@ describe('limits that keep every input fast', () => {
 });
 
 describe('no grammar internals in any message', () => {
-  const broken = ['y = x +', 'y = (', 'x : matrix(', 'grad', 'y = x^', 'y = a[', '= 1', 'x :', 'y = ||', 'y = x ]', ': scalar'];
+  const broken = [
+    'y = x +',
+    'y = (',
+    'x : matrix(',
+    'grad',
+    'y = x^',
+    'y = a[',
+    '= 1',
+    'x :',
+    'y = ||',
+    'y = x ]',
+    ': scalar',
+  ];
   it.each(broken)('%s', (line) => {
     for (const message of errors(`${X}${line}`)) {
       expect(message).not.toMatch(/Expected "|peg\$|\[object|undefined|\[\^|\\n/);
