@@ -30,7 +30,8 @@ export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | und
   const declarations = options?.declarations ?? true;
   // esbuild would print its own frame under the message from a location, with an empty line
   // (unplugin passes no line text): the message's own frame is the better one there.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access -- unplugin declares meta with bundlers' types that are not installed (skipLibCheck reads them as any)
+  // unplugin declares meta with bundlers' types that are not installed (skipLibCheck reads them as any):
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access -- meta.framework is a string
   const withLocation = meta.framework !== 'esbuild';
   return {
     name: 'gradc',

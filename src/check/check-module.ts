@@ -376,7 +376,9 @@ function checkAt(
     );
     if (slope.pass) continue;
     const last = rows.pop()!;
-    const mismatch = `its slope along a random direction differs from the reference's by ${slope.error.toExponential(2)} (allowed ${slope.allowance.toExponential(2)})`;
+    const mismatch =
+      `its slope along a random direction differs from the reference's by ${slope.error.toExponential(2)} ` +
+      `(allowed ${slope.allowance.toExponential(2)})`;
     rows.push({
       ...last,
       comparison: { ...last.comparison, mismatch: last.comparison.mismatch ?? mismatch },

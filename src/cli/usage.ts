@@ -49,7 +49,11 @@ Compiles each formula to a standalone TypeScript module, DIR/<name>.ts for <name
 Every file is checked before any is written, and each module is written through a temporary
 file and a rename. Two files with one name are refused: the second would replace the first.
 
-${option('-o, --output DIR', 'the directory to write into, created if needed (default generated/);', "'-' writes the module to standard output (one formula file only)")}
+${option(
+  '-o, --output DIR',
+  'the directory to write into, created if needed (default generated/);',
+  "'-' writes the module to standard output (one formula file only)",
+)}
 ${option(
   '--js',
   'write DIR/<name>.js (an ES module: the same code with its types stripped)',
@@ -81,7 +85,11 @@ Hessian-vector products) as LaTeX display math, one \\[ ... \\] per line.
 
 ${option('--steps', 'the derivation step by step: each adjoint from the loss down, in terms', 'of the one before')}
 ${option('--shapes', 'append the size of every derivative: \\in \\mathbb{R}^{m \\times n}')}
-${option('--layout L', 'numerator (the default): the Jacobian of f (m entries) by x (n entries)', 'is m x n; denominator: Jacobians transposed, n x m, as the CS 316 notes write them')}
+${option(
+  '--layout L',
+  'numerator (the default): the Jacobian of f (m entries) by x (n entries)',
+  'is m x n; denominator: Jacobians transposed, n x m, as the CS 316 notes write them',
+)}
 ${HELP}
 
 ${STDIN}

@@ -99,6 +99,8 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
   });
   const fn = 'fn';
   const msg = (...parts: string[]) => [fn, ...parts].join(' + ');
+  const dataLengthMessage = (name: string, local: string) =>
+    msg(str(`: ${name}.data has length `), `${local}.length`, str(` but ${name} is `), 'm.rows', str(' x '), 'm.cols');
   const bind = (
     d: Dim,
     size: string,
@@ -160,7 +162,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
           ...bind(v.shape.rows, 'm.rows', `${v.name}.rows`, 'rows', v.name),
           ...bind(v.shape.cols, 'm.cols', `${v.name}.cols`, 'columns', v.name),
           `${local} = m.data;`,
-          `if (${local}.length !== m.rows * m.cols) throw new RangeError(${msg(str(`: ${v.name}.data has length `), `${local}.length`, str(` but ${v.name} is `), 'm.rows', str(' x '), 'm.cols')});`,
+          `if (${local}.length !== m.rows * m.cols) throw new RangeError(${dataLengthMessage(v.name, local)});`,
         );
         // Symmetric (and positive definite) before anything is computed: its rows are checked above.
         if (v.structure !== undefined) body.push(checkStructure(fn, local, v, 'm.rows', `${local}$chol`, helpers));
@@ -215,9 +217,10 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
   body.push(`throw new RangeError(${msg(str(': no such definition'))});`);
   keepFactorsRead(body, factors.values());
 
+  const inputParameter = body.some((line) => line.includes('input$')) ? 'input$' : '_input$';
   out.push(
     "/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */",
-    `function forward$(${body.some((line) => line.includes('input$')) ? 'input$' : '_input$'}: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
+    `function forward$(${inputParameter}: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
     ...body,
     '}',
   );

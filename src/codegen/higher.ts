@@ -147,7 +147,9 @@ export function planHigher(
   // The body reads the direction as inputs: its own inputs type when there is a direction.
   let bodyInputsType = inputsType;
   if (h.directions.length > 0) {
-    bodyInputsType = `${inputsType} & { ${h.directions.map((d) => `${propertyKey(d.name)}: ${lowered.inputs.find((f) => f.key === propertyKey(d.name))?.type ?? 'unknown'}`).join('; ')} }`;
+    const directionField = (d: (typeof h.directions)[number]): string =>
+      `${propertyKey(d.name)}: ${lowered.inputs.find((f) => f.key === propertyKey(d.name))?.type ?? 'unknown'}`;
+    bodyInputsType = `${inputsType} & { ${h.directions.map(directionField).join('; ')} }`;
     interfaces.push({
       name: ctx.types.direction,
       fields: h.directions.map((d) => ({
@@ -206,7 +208,10 @@ export function planHigher(
       doc: [
         request.kind === 'hvp'
           ? `The value of ${target.name}, its gradient with respect to ${wrt}, and the product of its Hessian with the direction v:`
-          : `The value of ${target.name}${request.kind === 'hessian' ? ', its gradient' : ''} and its ${describe[request.kind]} with respect to ${wrt} (numerator layout: rows follow ${request.kind === 'hessian' ? 'the first' : target.name}, columns the ${request.kind === 'hessian' ? 'second' : 'wrt'} variable):`,
+          : `The value of ${target.name}${request.kind === 'hessian' ? ', its gradient' : ''} ` +
+            `and its ${describe[request.kind]} with respect to ${wrt} ` +
+            `(numerator layout: rows follow ${request.kind === 'hessian' ? 'the first' : target.name}, ` +
+            `columns the ${request.kind === 'hessian' ? 'second' : 'wrt'} variable):`,
         ...ctx.lines.map((l) => `  ${l}`),
       ].join('\n'),
     },
@@ -221,7 +226,9 @@ export function planHigher(
       inputsType,
       extraParameters: directionParameter,
       returnType: ctx.types.result,
-      doc: `${name} without allocating its results: fills the arrays of \`out\` (a result of ${name}, reused) in place, sets its numbers, and returns it. The arrays of \`out\` must not be arrays of the inputs.`,
+      doc:
+        `${name} without allocating its results: fills the arrays of \`out\` (a result of ${name}, reused) in place, ` +
+        'sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs.',
     },
   ];
   return { functions, interfaces };

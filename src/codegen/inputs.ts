@@ -19,6 +19,14 @@ function literal(text: string): string {
   return `"${quoteForString(text)}"`;
 }
 
+/** The message of `symmetric$` (a template literal of emitted code). */
+const NOT_SYMMETRIC =
+  '`${fn}: ${name} is not symmetric: ${name}[${wi}, ${wj}] - ${name}[${wj}, ${wi}] is ' +
+  '${a[wi * n + wj] - a[wj * n + wi]} (largest entry ${scale})`';
+
+/** The message of `notOut$` for a value that is not an object (a template literal of emitted code). */
+const NOT_A_MATRIX = '`${fn}: ${field} must be a Matrix { rows, cols, data }, not ${kindOf$(value)}${reuse}`';
+
 /** Source of each helper, by name. */
 export const CHECKS = {
   kindOf$: `/** A value of the wrong kind, as messages name it: \`an array\`, \`the string "2"\`, \`undefined\`, \`2.5\`. */
@@ -107,7 +115,7 @@ function symmetric$(fn: string, name: string, a: ArrayLike<number>, n: number): 
     }
   }
   if (worst > 1e-12 * scale) {
-    throw new RangeError(\`\${fn}: \${name} is not symmetric: \${name}[\${wi}, \${wj}] - \${name}[\${wj}, \${wi}] is \${a[wi * n + wj] - a[wj * n + wi]} (largest entry \${scale})\`);
+    throw new RangeError(${NOT_SYMMETRIC});
   }
 }`,
   cholesky$: `/**
@@ -140,7 +148,7 @@ function notOut$(fn: string, field: string, value: unknown, matrix: boolean): ne
   const reuse = \`; pass a result of \${fn.slice(0, -"Into".length)} to reuse\`;
   if (value === undefined) throw new TypeError(\`\${fn}: \${field} is missing\${reuse}\`);
   if (!matrix) throw new TypeError(\`\${fn}: \${field} must be a Float64Array, not \${kindOf$(value)}\${reuse}\`);
-  if (typeof value !== "object" || value === null) throw new TypeError(\`\${fn}: \${field} must be a Matrix { rows, cols, data }, not \${kindOf$(value)}\${reuse}\`);
+  if (typeof value !== "object" || value === null) throw new TypeError(${NOT_A_MATRIX});
   throw new TypeError(\`\${fn}: \${field}.data must be a Float64Array, not \${kindOf$((value as { data?: unknown }).data)}\${reuse}\`);
 }`,
 } satisfies Record<string, string>;
@@ -233,8 +241,9 @@ export function checkOutFields(
     if (o.kind === 'scalar') continue;
     const field = `out$${propertyAccess(o.key, true)}`;
     const array = o.kind === 'matrix' ? `${field}?.data` : field;
+    const name = literal(`out${propertyAccess(o.key)}`);
     lines.push(
-      `if (!${use(helpers, 'isVector$')}(${array})) ${use(helpers, 'notOut$')}(${literal(fn)}, ${literal(`out${propertyAccess(o.key)}`)}, ${field}, ${o.kind === 'matrix'});`,
+      `if (!${use(helpers, 'isVector$')}(${array})) ${use(helpers, 'notOut$')}(${literal(fn)}, ${name}, ${field}, ${o.kind === 'matrix'});`,
     );
   }
   return lines.length === 0 ? [] : ['if (out$ !== undefined) {', ...lines, '}'];
@@ -291,8 +300,9 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
   const bindOrCheck = (d: Dim, sizeExpr: string, unit: 'length' | 'rows' | 'columns', variable: string) => {
     const what = `${variable}.${unit === 'length' ? 'length' : unit === 'rows' ? 'rows' : 'cols'}`;
     if (typeof d === 'number') {
+      const must = unit === 'length' ? `length ${d}` : `${d} ${unit}`;
       out.push(
-        `if (${sizeExpr} !== ${d}) ${fail('RangeError', [...sizeText(variable, sizeExpr, unit), literal(` but must have ${unit === 'length' ? 'length ' : ''}${d}${unit === 'length' ? '' : ` ${unit}`}`)])}`,
+        `if (${sizeExpr} !== ${d}) ${fail('RangeError', [...sizeText(variable, sizeExpr, unit), literal(` but must have ${must}`)])}`,
       );
       return;
     }
@@ -302,13 +312,20 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
       b.dimLocals.set(d, dimLocal);
       origin.set(d, what);
       out.push(`const ${dimLocal} = ${sizeExpr};`);
-      out.push(
-        `if (!(${dimLocal} >= 1)) ${fail('RangeError', [literal(`${fn}: dimension ${d} is `), dimLocal, literal(` (from ${what}); every dimension must be at least 1`)])}`,
-      );
+      const parts = [
+        literal(`${fn}: dimension ${d} is `),
+        dimLocal,
+        literal(` (from ${what}); every dimension must be at least 1`),
+      ];
+      out.push(`if (!(${dimLocal} >= 1)) ${fail('RangeError', parts)}`);
     } else {
-      out.push(
-        `if (${sizeExpr} !== ${local}) ${fail('RangeError', [...sizeText(variable, sizeExpr, unit), literal(` but dimension ${d} is `), local, literal(` (from ${origin.get(d)})`)])}`,
-      );
+      const parts = [
+        ...sizeText(variable, sizeExpr, unit),
+        literal(` but dimension ${d} is `),
+        local,
+        literal(` (from ${origin.get(d)})`),
+      ];
+      out.push(`if (${sizeExpr} !== ${local}) ${fail('RangeError', parts)}`);
     }
   };
   const deferred: (() => string)[] = [];

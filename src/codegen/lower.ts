@@ -96,7 +96,8 @@ class FunctionLowering {
       const [rows, cols] = [this.storage.rows(l.node), this.storage.cols(l.node)];
       if (/^\d+$/.test(rows) && /^\d+$/.test(cols)) continue;
       this.statements.push(
-        `if (${rows} * ${cols} > ${l.limit}) throw new RangeError(${str(l.message)} + ${rows} * ${cols} + " entries (" + ${rows} + " x " + ${cols} + ")" + ${str(l.advice)});`,
+        `if (${rows} * ${cols} > ${l.limit}) ` +
+          `throw new RangeError(${str(l.message)} + ${rows} * ${cols} + " entries (" + ${rows} + " x " + ${cols} + ")" + ${str(l.advice)});`,
       );
     }
     if (this.spec.into === true) {

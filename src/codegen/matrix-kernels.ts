@@ -38,6 +38,21 @@ import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
  */
 const WASM_MIN_PRODUCT = 32768;
 
+/** The parameters of the product kernels (emitted code; one line there). */
+const PRODUCT_PARAMS =
+  'a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, ' +
+  'rows: number, inner: number, cols: number, scale: number, out: Float64Array';
+
+/** The parameters of `wasmMul$` (emitted code; one line there). */
+const WASM_MUL_PARAMS =
+  'a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, transposedB: boolean, ' +
+  'rows: number, inner: number, cols: number, scale: number, out: Float64Array';
+
+/** The part of WebAssembly's API that `wasm$` uses, as a type (emitted code; one line there). */
+const WASM_API =
+  '{ WebAssembly?: { validate(bytes: Uint8Array): boolean; Module: new (bytes: Uint8Array) => object; ' +
+  'Instance: new (m: object) => { exports: Record<string, unknown> } } }';
+
 function toHex(bytes: Uint8Array): string {
   return [...bytes].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
@@ -120,7 +135,7 @@ function gemm$(
  * out = scale * A B (rows x cols), with A's element (i, p) at a[i * ars + p * acs] (A: ars = inner,
  * acs = 1; Aᵀ of a stored inner x rows matrix: ars = 1, acs = rows) and b row-major inner x cols.
  */
-function matMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, rows: number, inner: number, cols: number, scale: number, out: Float64Array): void {
+function matMul$(${PRODUCT_PARAMS}): void {
   if (rows >= 4 && rows * inner * cols >= ${WASM_MIN_PRODUCT} && wasmMul$(a, ars, acs, b, false, rows, inner, cols, scale, out)) return;
   out.fill(0);
   for (let j0 = 0; j0 < cols; j0 += 256) {
@@ -137,7 +152,7 @@ let matMulT$panel = new Float64Array(0);
  * out = scale * A Bᵀ (rows x cols), A read through strides as in matMul$, b row-major cols x inner:
  * each tile of Bᵀ (at most 128 x 256) is copied into a panel, which gemm$ then streams by rows.
  */
-function matMulT$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, rows: number, inner: number, cols: number, scale: number, out: Float64Array): void {
+function matMulT$(${PRODUCT_PARAMS}): void {
   if (rows >= 4 && rows * inner * cols >= ${WASM_MIN_PRODUCT} && wasmMul$(a, ars, acs, b, true, rows, inner, cols, scale, out)) return;
   if (rows < 16) return dotRows$(a, ars, acs, b, rows, inner, cols, scale, out);
   out.fill(0);
@@ -160,7 +175,7 @@ function matMulT$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<n
  * per pass, eight running sums. For results of few rows, where packing Bᵀ would cost as much as
  * the products.
  */
-function dotRows$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, rows: number, inner: number, cols: number, scale: number, out: Float64Array): void {
+function dotRows$(${PRODUCT_PARAMS}): void {
   let i = 0;
   for (; i + 1 < rows; i += 2) {
     const r0 = i * ars, r1 = r0 + ars;
@@ -229,7 +244,7 @@ function wasm$(doubles: number): Wasm$ | null {
   if (wasm$state === undefined) {
     wasm$state = null;
     // Through globalThis: the module needs no declarations of WebAssembly, and runs without it.
-    const api = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean; Module: new (bytes: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+    const api = (globalThis as ${WASM_API}).WebAssembly;
     const bytes = new Uint8Array(wasm$hex.length / 2);
     for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(wasm$hex.slice(2 * i, 2 * i + 2), 16);
     if (api !== undefined && api.validate(bytes)) {
@@ -255,7 +270,7 @@ function wasm$(doubles: number): Wasm$ | null {
  * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
  * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
  */
-function wasmMul$(a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, transposedB: boolean, rows: number, inner: number, cols: number, scale: number, out: Float64Array): boolean {
+function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   const swap = transposedB && rows < cols;
   const m = swap ? cols : rows;
   const n = swap ? rows : cols;

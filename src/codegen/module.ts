@@ -354,7 +354,9 @@ function planGradientFunctions(model: Model, derived: Derivatives, parts: Module
       ],
       inputsType,
       returnType: resultName,
-      doc: `${name} without allocating its results: fills the arrays of \`out\` (a result of ${name}, reused) in place, sets its numbers, and returns it. The arrays of \`out\` must not be arrays of the inputs.`,
+      doc:
+        `${name} without allocating its results: fills the arrays of \`out\` (a result of ${name}, reused) in place, ` +
+        'sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs.',
     });
   }
 }

@@ -17,9 +17,10 @@ const RESERVED_WORDS = new Set(
 
 /** Globals that generated code uses, or whose shadowing would confuse readers and tools. */
 const GLOBALS = new Set(
-  'Math Float64Array RangeError TypeError Number Array Object String JSON NaN Infinity eval arguments globalThis Error Symbol Function Boolean Reflect Proxy Promise Map Set'.split(
-    ' ',
-  ),
+  (
+    'Math Float64Array RangeError TypeError Number Array Object String JSON NaN Infinity eval arguments globalThis ' +
+    'Error Symbol Function Boolean Reflect Proxy Promise Map Set'
+  ).split(' '),
 );
 
 export function isIdentifier(name: string): boolean {

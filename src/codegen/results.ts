@@ -85,8 +85,15 @@ export class Results {
         filled.add(n.id);
       } else {
         const size = isScalar(n.shape) ? '1' : this.storage.size(n);
+        const field = `out${propertyAccess(o.key!)}${o.kind === 'matrix' ? '.data' : ''}`;
+        const parts = [
+          str(`${this.spec.name}Into: ${field} has length `),
+          `${data}.length`,
+          str(' but must have length '),
+          size,
+        ];
         lines.push(
-          `if (${data}.length !== ${size}) ${this.storage.fail('RangeError', [str(`${this.spec.name}Into: out${propertyAccess(o.key!)}${o.kind === 'matrix' ? '.data' : ''} has length `), `${data}.length`, str(' but must have length '), size])}`,
+          `if (${data}.length !== ${size}) ${this.storage.fail('RangeError', parts)}`,
           isScalar(n.shape)
             ? `${data}[0] = ${this.access.scalar(n)};`
             : `${data}.set(${this.storage.locals.get(n.id)!});`,

@@ -123,9 +123,16 @@ export class Storage {
     if (this.pooled(n))
       return [this.scratchArray(t, this.size(n)), ...(assignsAll ? [] : [`${t}.fill(0);`])].join('\n');
     if (target === undefined) return `const ${t} = new Float64Array(${this.size(n)});`;
+    const field = `out${propertyAccess(target.key)}${target.matrix ? '.data' : ''}`;
+    const parts = [
+      str(`${this.fn}Into: ${field} has length `),
+      `${t}.length`,
+      str(' but must have length '),
+      this.size(n),
+    ];
     return [
       `const ${t} = out$ === undefined ? new Float64Array(${this.size(n)}) : ${target.data};`,
-      `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', [str(`${this.fn}Into: out${propertyAccess(target.key)}${target.matrix ? '.data' : ''} has length `), `${t}.length`, str(' but must have length '), this.size(n)])}`,
+      `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', parts)}`,
       ...(assignsAll ? [] : [`if (out$ !== undefined) ${t}.fill(0);`]),
     ].join('\n');
   }

@@ -82,7 +82,10 @@ function target(s: RequestLine, scope: RequestScope): Definition {
     case 'hvp':
       if (!isScalar(shape)) {
         scope.fail(
-          `${s.request} needs a scalar, but '${name}' is ${describeShape(shape)}; ${isVectorLike(shape) ? `for its first derivatives ask for jacobian ${name} wrt ...` : `take ${s.request} of a scalar function of it`}`,
+          `${s.request} needs a scalar, but '${name}' is ${describeShape(shape)}; ` +
+            (isVectorLike(shape)
+              ? `for its first derivatives ask for jacobian ${name} wrt ...`
+              : `take ${s.request} of a scalar function of it`),
           s.target.span,
         );
       }
@@ -103,7 +106,10 @@ function wrtProblem(request: RequestLine['request'], name: string, entity: Entit
       break;
     case 'definition':
       if (request === 'hessian' || request === 'hvp') {
-        return `${request} is taken with respect to variables, but '${name}' is a definition; for derivatives with respect to an intermediate value ask for grad or jacobian`;
+        return (
+          `${request} is taken with respect to variables, but '${name}' is a definition; ` +
+          'for derivatives with respect to an intermediate value ask for grad or jacobian'
+        );
       }
       break;
   }
@@ -176,7 +182,10 @@ export function moduleNameClash(model: Model): Diagnostic | undefined {
     const value = r.wrt.find((w) => w.name === 'value');
     if (value !== undefined) {
       return {
-        message: `the result of ${r.functionName} holds the value of ${r.target.name} as 'value', so it cannot also hold the gradient with respect to 'value'; rename the ${value.isVariable ? 'variable' : 'definition'} value`,
+        message:
+          `the result of ${r.functionName} holds the value of ${r.target.name} as 'value', ` +
+          `so it cannot also hold the gradient with respect to 'value'; ` +
+          `rename the ${value.isVariable ? 'variable' : 'definition'} value`,
         span: r.span,
       };
     }

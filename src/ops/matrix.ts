@@ -33,6 +33,15 @@ function inverseOf(m: Node, printed: Printed, ctx: PrintContext, latex: boolean)
   return latex ? { text: `${supBase(printed)}^{-1}`, prec: Prec.Postfix } : fcall('inv', [printed], ctx);
 }
 
+/** `solve(A, B)` printed as `inv(A) B` (A⁻¹ B in LaTeX): the inverse, then B as a factor of the product. */
+function solvePrinted(n: Node, a: readonly Printed[], ctx: PrintContext, latex: boolean): Printed {
+  const rightPrec = n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary;
+  return {
+    text: `${inverseOf(n.args[0]!, a[0]!, ctx, latex).text} ${factor(a[1]!, ctx, rightPrec)}`,
+    prec: Prec.Product,
+  };
+}
+
 /** The statements that leave the LU factorisation of `m` available, and its locals. */
 function factorised(m: Node, ctx: LowerContext) {
   return ctx.factor(m);
@@ -114,14 +123,8 @@ export const solve: OpDef = {
           : g.neg(g.matmul(g.kron(g.transpose(n), g.inv(a)), ja));
     return total(g, [fromA, fromB]);
   },
-  formula: (n, a, ctx) => ({
-    text: `${inverseOf(n.args[0]!, a[0]!, ctx, false).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`,
-    prec: Prec.Product,
-  }),
-  latex: (n, a, ctx) => ({
-    text: `${inverseOf(n.args[0]!, a[0]!, ctx, true).text} ${factor(a[1]!, ctx, n.args[1]!.op === 'matmul' || n.args[1]!.op === 'solve' ? Prec.Product : Prec.Unary)}`,
-    prec: Prec.Product,
-  }),
+  formula: (n, a, ctx) => solvePrinted(n, a, ctx, false),
+  latex: (n, a, ctx) => solvePrinted(n, a, ctx, true),
   argumentDomains: invertible,
   lower: {
     kind: 'buffer',

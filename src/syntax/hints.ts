@@ -164,7 +164,10 @@ function libraryHint(text: string, from: number, dot: number, end: number, libra
   return own ? { message, span, fix: { span, text: '' } } : { message, span };
 }
 
-/** The positional arguments of a call whose name ends at `from` (keyword arguments such as `dim=0` left out unless `keywords`), or undefined if no `(` follows. */
+/**
+ * The positional arguments of a call whose name ends at `from` (keyword arguments such as `dim=0`
+ * left out unless `keywords`), or undefined if no `(` follows.
+ */
 function callArguments(text: string, from: number, end: number, keywords = false): string[] | undefined {
   let i = from;
   while (i < end && /[ \t]/.test(text[i]!)) i++;

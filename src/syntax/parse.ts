@@ -226,7 +226,10 @@ function syntaxMessage(text: string, chunk: Chunk, at: number, expected: readonl
   }
   const structured = STRUCTURE_WORD.exec(text.slice(at, chunk.end));
   if (structured !== null && /:$/.test(before)) {
-    return `expected ${describeExpected(expected)}, but found '${structured[1]}'; declare a symmetric matrix as symmetric(n), a symmetric positive definite one (a covariance, a kernel matrix) as spd(n)`;
+    return (
+      `expected ${describeExpected(expected)}, but found '${structured[1]}'; declare a symmetric matrix as symmetric(n), ` +
+      'a symmetric positive definite one (a covariance, a kernel matrix) as spd(n)'
+    );
   }
   if (c === '.' && (/[0-9]$/.test(before) || /[0-9]/.test(text[at + 1] ?? ''))) {
     return `expected ${describeExpected(expected)}, but found '.'; a decimal number has digits on both sides of the point, like 0.5`;
