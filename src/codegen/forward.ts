@@ -48,15 +48,46 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
 
   const { deps, vars, dims } = directReads(model, firstDefinition);
   const fields = inputFields(model, { deps, vars, dims });
+  const out = planTables(model, { deps, vars, dims });
 
+  const body: string[] = ['const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));'];
+  const { usedVariables, usedDims } = usedInputs(model, vars, dims);
+  const bound = declareDimensions(model, usedDims, body);
+  const { locals, factors, helpers } = readVariables(model, usedVariables, bound, body);
+  checkDimensionsAndIndices(model, usedVariables, bound, locals, helpers, body);
+  computeDefinitions(
+    model,
+    { deps, firstDefinition, locals, dimLocals: bound.dimLocals, factors, helpers, scratch },
+    body,
+  );
+  body.push(`throw new RangeError(${msg(str(': no such definition'))});`);
+  keepFactorsRead(body, factors.values());
+
+  const inputParameter = body.some((line) => line.includes('input$')) ? 'input$' : '_input$';
+  out.push(
+    "/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */",
+    `function forward$(${inputParameter}: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
+    ...body,
+    '}',
+  );
+
+  const allFields: InputField[] = [
+    ...variables.map((v) => ({ name: v.name, key: propertyKey(v.name), type: inputTypeOf(v) })),
+    ...model.dims.map((d) => ({ name: d, key: propertyKey(d), type: 'number' })),
+  ];
+  return { code: out.join('\n'), helpers, fields, allFields, deps };
+}
+
+/** The dependency tables, and `plan$`, which works out from them what computing one definition needs. */
+function planTables(model: Model, reads: DirectReads): string[] {
+  const { deps, vars, dims } = reads;
+  const definitions = model.definitions;
+  const variables = model.variables;
   const out: string[] = [];
   const table = (name: string, rows: number[][]) =>
     `const ${name}: readonly (readonly number[])[] = [${rows.map((r) => `[${r.join(', ')}]`).join(', ')}];`;
   out.push('/** For each definition: the definitions, variables and dimensions its own expression reads. */');
   out.push(table('DEFINITIONS$', deps), table('VARIABLES$', vars), table('DIMENSIONS$', dims));
-
-  const body: string[] = [];
-  body.push('const plan = PLANS$[target] ?? (PLANS$[target] = plan$(target));');
   out.push(
     '/** What computing one definition needs: worked out once per definition, then reused. */',
     'interface Plan$ {',
@@ -79,15 +110,29 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     'return { need, needVariable, needDimension };',
     '}',
   );
+  return out;
+}
 
-  // Only variables and dimensions some definition reads get locals (strict mode refuses unread ones).
+/** The variables and dimensions some definition reads: only they get locals (strict mode refuses unread ones). */
+function usedInputs(model: Model, vars: number[][], dims: number[][]) {
+  const variables = model.variables;
   const usedVariables = new Set(vars.flat());
   const usedDims = new Set(dims.flat().map((x) => model.dims[x]!));
   for (const v of usedVariables) {
     const s = variables[v]!.shape;
     for (const d of [s.rows, s.cols]) if (typeof d === 'string') usedDims.add(d);
   }
-  // Dimensions are bound at run time by the first needed input that has them.
+  return { usedVariables, usedDims };
+}
+
+/** Locals of the bound dimensions, and of the input each was bound from (for messages). */
+interface DimensionLocals {
+  readonly dimLocals: Map<string, string>;
+  readonly fromLocals: Map<string, string>;
+}
+
+/** Declares a local for every used dimension, bound at run time by the first needed input that has it. */
+function declareDimensions(model: Model, usedDims: ReadonlySet<string>, body: string[]): DimensionLocals {
   const dimLocals = new Map<string, string>();
   const fromLocals = new Map<string, string>();
   model.dims.forEach((d, i) => {
@@ -97,37 +142,53 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     fromLocals.set(d, `${local}$from`);
     body.push(`let ${local} = 0;`, `let ${local}$from = "";`);
   });
-  const fn = 'fn';
-  const msg = (...parts: string[]) => [fn, ...parts].join(' + ');
-  const dataLengthMessage = (name: string, local: string) =>
-    msg(str(`: ${name}.data has length `), `${local}.length`, str(` but ${name} is `), 'm.rows', str(' x '), 'm.cols');
-  const bind = (
-    d: Dim,
-    size: string,
-    what: string,
-    unit: 'length' | 'rows' | 'columns',
-    variable: string,
-  ): string[] => {
-    const has =
-      unit === 'length' ? [str(`: ${variable} has length `), size] : [str(`: ${variable} has `), size, str(` ${unit}`)];
-    if (typeof d === 'number') {
-      return [
-        `if (${size} !== ${d}) throw new RangeError(${msg(...has, str(` but must have ${unit === 'length' ? `length ${d}` : `${d} ${unit}`}`))});`,
-      ];
-    }
-    const local = dimLocals.get(d)!;
-    const from = fromLocals.get(d)!;
-    return [
-      `if (${from} === "") {`,
-      `${local} = ${size};`,
-      `${from} = ${str(what)};`,
-      `if (!(${local} >= 1)) throw new RangeError(${msg(str(`: dimension ${d} is `), local, str(` (from ${what}); every dimension must be at least 1`))});`,
-      `} else if (${size} !== ${local}) {`,
-      `throw new RangeError(${msg(...has, str(` but dimension ${d} is `), local, str(' (from '), from, str(')'))});`,
-      '}',
-    ];
-  };
+  return { dimLocals, fromLocals };
+}
 
+/** The generated parameter that names the calling function in messages. */
+const fn = 'fn';
+
+/** A message of generated code: the calling function's name followed by `parts`. */
+const msg = (...parts: string[]) => [fn, ...parts].join(' + ');
+
+/** The message for a matrix input `name` whose data (in `local`) has the wrong length. */
+const dataLengthMessage = (name: string, local: string) =>
+  msg(str(`: ${name}.data has length `), `${local}.length`, str(` but ${name} is `), 'm.rows', str(' x '), 'm.cols');
+
+/** Checks size `size` of input `variable` against dimension `d`, binding `d` if no input has yet. */
+function bindSize(
+  { dimLocals, fromLocals }: DimensionLocals,
+  d: Dim,
+  size: string,
+  what: string,
+  unit: 'length' | 'rows' | 'columns',
+  variable: string,
+): string[] {
+  const has =
+    unit === 'length' ? [str(`: ${variable} has length `), size] : [str(`: ${variable} has `), size, str(` ${unit}`)];
+  if (typeof d === 'number') {
+    return [
+      `if (${size} !== ${d}) throw new RangeError(${msg(...has, str(` but must have ${unit === 'length' ? `length ${d}` : `${d} ${unit}`}`))});`,
+    ];
+  }
+  const local = dimLocals.get(d)!;
+  const from = fromLocals.get(d)!;
+  return [
+    `if (${from} === "") {`,
+    `${local} = ${size};`,
+    `${from} = ${str(what)};`,
+    `if (!(${local} >= 1)) throw new RangeError(${msg(str(`: dimension ${d} is `), local, str(` (from ${what}); every dimension must be at least 1`))});`,
+    `} else if (${size} !== ${local}) {`,
+    `throw new RangeError(${msg(...has, str(` but dimension ${d} is `), local, str(' (from '), from, str(')'))});`,
+    '}',
+  ];
+}
+
+/** Reads and checks every used variable that the plan needs, binding the dimensions of its shape. */
+function readVariables(model: Model, usedVariables: ReadonlySet<number>, bound: DimensionLocals, body: string[]) {
+  const variables = model.variables;
+  const bind = (d: Dim, size: string, what: string, unit: 'length' | 'rows' | 'columns', variable: string) =>
+    bindSize(bound, d, size, what, unit, variable);
   const locals = new Map<number, string>();
   const factors = new Map<number, string>();
   const helpers = new Set<HelperName>();
@@ -170,7 +231,19 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     }
     body.push('}');
   });
-  // Dimensions no needed input determined are inputs of their own.
+  return { locals, factors, helpers };
+}
+
+/** Dimensions no needed input determined are read as inputs; index variables are checked against their bound. */
+function checkDimensionsAndIndices(
+  model: Model,
+  usedVariables: ReadonlySet<number>,
+  { dimLocals, fromLocals }: DimensionLocals,
+  locals: ReadonlyMap<number, string>,
+  helpers: Set<HelperName>,
+  body: string[],
+): void {
+  const variables = model.variables;
   model.dims.forEach((d, i) => {
     const local = dimLocals.get(d);
     if (local === undefined) return;
@@ -191,8 +264,23 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
       '}',
     );
   });
+}
 
-  // Definitions that later definitions read keep their value in a local.
+/** What the definitions' blocks read: the locals of inputs and dimensions, and where each node is first computed. */
+interface BlockContext {
+  readonly deps: readonly (readonly number[])[];
+  readonly firstDefinition: ReadonlyMap<number, number>;
+  readonly locals: ReadonlyMap<number, string>;
+  readonly dimLocals: Map<string, string>;
+  readonly factors: Map<number, string>;
+  readonly helpers: Set<HelperName>;
+  readonly scratch: ScratchSlots | undefined;
+}
+
+/** One block per definition, run when the plan needs it; definitions that later ones read keep their value in a local. */
+function computeDefinitions(model: Model, c: BlockContext, body: string[]): void {
+  const { deps, firstDefinition, locals, dimLocals, factors, helpers, scratch } = c;
+  const definitions = model.definitions;
   const readLater = new Set(deps.flat());
   definitions.forEach((d, i) => {
     const kind = valueKindOfShape(d.node);
@@ -214,22 +302,6 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
     if (readLater.has(i)) body.push(`${valueLocal} = ${block.value};`);
     body.push(`if (target === ${i}) return ${block.result};`, '}');
   });
-  body.push(`throw new RangeError(${msg(str(': no such definition'))});`);
-  keepFactorsRead(body, factors.values());
-
-  const inputParameter = body.some((line) => line.includes('input$')) ? 'input$' : '_input$';
-  out.push(
-    "/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */",
-    `function forward$(${inputParameter}: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
-    ...body,
-    '}',
-  );
-
-  const allFields: InputField[] = [
-    ...variables.map((v) => ({ name: v.name, key: propertyKey(v.name), type: inputTypeOf(v) })),
-    ...model.dims.map((d) => ({ name: d, key: propertyKey(d), type: 'number' })),
-  ];
-  return { code: out.join('\n'), helpers, fields, allFields, deps };
 }
 
 /** What each definition's own expression reads directly, by index: earlier definitions, variables and dimensions, each sorted. */

@@ -78,11 +78,8 @@ function blockLimit(
   };
 }
 
-export function planHigher(
-  model: Model,
-  h: DerivedHigher,
-  ctx: HigherContext,
-): { functions: PlannedFunction[]; interfaces: PlannedInterface[] } {
+/** The results of a higher-order request's function: the value, the gradient, and the blocks. */
+function higherOutputs(model: Model, h: DerivedHigher): FunctionOutput[] {
   const request = h.request;
   const target = request.target;
   const kindOf = (name: string) => {
@@ -106,6 +103,13 @@ export function planHigher(
       ...(request.kind === 'hvp' ? symmetric(b.wrt[0]!) : {}),
     });
   }
+  return outputs;
+}
+
+/** The body of the request's function, lowered with the direction variables as inputs of their own. */
+function lowerHigher(model: Model, h: DerivedHigher, outputs: FunctionOutput[], ctx: HigherContext) {
+  const request = h.request;
+  const target = request.target;
   const name = request.functionName;
   // The direction variables are inputs of the body only.
   const directionVariables = h.directions.map((d) => ({
@@ -134,7 +138,14 @@ export function planHigher(
     { name, outputs, into: true, scratch: ctx.scratch, sizeLimits },
   );
   for (const helper of lowered.helpers) ctx.helpers.add(helper);
+  return lowered;
+}
 
+type Lowered = ReturnType<typeof lowerFunction>;
+
+/** The inputs, direction and result types of the function, and the type of the inputs its body reads. */
+function higherInterfaces(h: DerivedHigher, lowered: Lowered, outputs: FunctionOutput[], ctx: HigherContext) {
+  const target = h.request.target;
   const interfaces: PlannedInterface[] = [];
   const directionKeys = new Set(h.directions.map((d) => d.name));
   const userInputs = lowered.inputs.filter((f) => !directionKeys.has(f.key));
@@ -173,7 +184,20 @@ export function planHigher(
         })),
     ],
   });
+  return { interfaces, inputsType, bodyInputsType };
+}
 
+/** The body, the exported function and its ...Into variant. */
+function higherFunctions(
+  h: DerivedHigher,
+  lowered: Lowered,
+  ctx: HigherContext,
+  inputsType: string,
+  bodyInputsType: string,
+): PlannedFunction[] {
+  const request = h.request;
+  const target = request.target;
+  const name = request.functionName;
   const core = `${name}$`;
   const into = `${name}Into`;
   const direction = h.directions.length > 0;
@@ -189,7 +213,7 @@ export function planHigher(
         ]
       : [];
   const wrt = request.wrt.map((w) => w.name).join(', ');
-  const functions: PlannedFunction[] = [
+  return [
     {
       name: core,
       exported: false,
@@ -231,5 +255,16 @@ export function planHigher(
         'sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs.',
     },
   ];
+}
+
+export function planHigher(
+  model: Model,
+  h: DerivedHigher,
+  ctx: HigherContext,
+): { functions: PlannedFunction[]; interfaces: PlannedInterface[] } {
+  const outputs = higherOutputs(model, h);
+  const lowered = lowerHigher(model, h, outputs, ctx);
+  const { interfaces, inputsType, bodyInputsType } = higherInterfaces(h, lowered, outputs, ctx);
+  const functions = higherFunctions(h, lowered, ctx, inputsType, bodyInputsType);
   return { functions, interfaces };
 }
