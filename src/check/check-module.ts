@@ -301,6 +301,69 @@ export function checkExports(
   };
 }
 
+/**
+ * How far the module's value of a definition moves when every input entry is moved by a few hundred ε,
+ * relatively: what rounding alone can do to an ill-conditioned value (an inverse of a nearly singular
+ * matrix). Computed once per definition.
+ */
+function sensitivities(
+  model: Model,
+  manifest: ModuleManifest,
+  call: (name: string, ...args: unknown[]) => unknown,
+  inputs: unknown,
+  values: Parameters<typeof nudge>[1],
+  dims: ReadonlyMap<string, number>,
+  seed: number,
+): (definition: string) => number {
+  const nudged = [1, 2].map((k) => moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k)), dims));
+  const sensitivity = new Map<string, number>();
+  return (definition: string): number => {
+    const cached = sensitivity.get(definition);
+    if (cached !== undefined) return cached;
+    const fn = manifest.definitions.find((d) => d.definition === definition)!.functionName;
+    const base = toValue(call(fn, inputs)).flat();
+    // And the rounding of the value itself: a few ε of its largest entry.
+    let most = 4 * Number.EPSILON * base.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    for (const at of nudged)
+      toValue(call(fn, at))
+        .flat()
+        .forEach((x, i) => (most = Math.max(most, Math.abs(x - base[i]!))));
+    const allowance = Number.isFinite(most) ? VALUE_SAFETY * most : 0;
+    sensitivity.set(definition, allowance);
+    return allowance;
+  };
+}
+
+/** The first definition whose reference value is not finite at the sampled point. */
+function referenceNotFinite(model: Model, reference: ReferenceEvaluator): Omit<NotFinite, 'seeds'> | undefined {
+  for (const d of model.definitions) {
+    const found = firstNotFinite(reference.value(d.node));
+    if (found !== undefined) {
+      return { what: d.name, ...found };
+    }
+  }
+  return undefined;
+}
+
+/** The first derivative row with an entry not finite, in the module or in its finite differences. */
+function derivativeNotFinite(derivativeRows: readonly DerivativeRow[]): Omit<NotFinite, 'seeds'> | undefined {
+  for (const r of derivativeRows) {
+    const bad = r.check?.notFinite;
+    if (bad === undefined) continue;
+    const [rowsOf, cols] = r.shape ?? [1, 1];
+    const entry =
+      bad.where === 'differences' || rowsOf * cols === 1
+        ? undefined
+        : { row: Math.floor(bad.entry / cols), col: bad.entry % cols };
+    return {
+      what: bad.where === 'derivative' ? r.what : `${r.what} by finite differences`,
+      value: bad.value,
+      entry,
+    };
+  }
+  return undefined;
+}
+
 /** Every row at one sampled point, and the first thing not finite there. */
 function checkAt(
   model: Model,
@@ -317,25 +380,7 @@ function checkAt(
   const reference = new ReferenceEvaluator({ values, dims });
   const call = (name: string, ...args: unknown[]): unknown => (exports[name] as (...a: unknown[]) => unknown)(...args);
   const rows: CheckRow[] = [];
-  // How far the module's value moves when every input entry is moved by a few hundred ε, relatively:
-  // what rounding alone can do to an ill-conditioned value (an inverse of a nearly singular matrix).
-  const nudged = [1, 2].map((k) => moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k)), dims));
-  const sensitivity = new Map<string, number>();
-  const sensitivityOf = (definition: string): number => {
-    const cached = sensitivity.get(definition);
-    if (cached !== undefined) return cached;
-    const fn = manifest.definitions.find((d) => d.definition === definition)!.functionName;
-    const base = toValue(call(fn, inputs)).flat();
-    // And the rounding of the value itself: a few ε of its largest entry.
-    let most = 4 * Number.EPSILON * base.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    for (const at of nudged)
-      toValue(call(fn, at))
-        .flat()
-        .forEach((x, i) => (most = Math.max(most, Math.abs(x - base[i]!))));
-    const allowance = Number.isFinite(most) ? VALUE_SAFETY * most : 0;
-    sensitivity.set(definition, allowance);
-    return allowance;
-  };
+  const sensitivityOf = sensitivities(model, manifest, call, inputs, values, dims, seed);
   const valueRow = (functionName: string, definition: string, actual: Value, expected: Value) => {
     const allowance = sensitivityOf(definition);
     const comparison = compareValues(actual, expected, { noise: allowance });
@@ -350,14 +395,7 @@ function checkAt(
       pass,
     });
   };
-  let notFinite: Omit<NotFinite, 'seeds'> | undefined;
-  for (const d of model.definitions) {
-    const found = firstNotFinite(reference.value(d.node));
-    if (found !== undefined) {
-      notFinite = { what: d.name, ...found };
-      break;
-    }
-  }
+  let notFinite = referenceNotFinite(model, reference);
   const { derived, higher } = only;
   // The definitions whose forward functions the derivative rows difference: their slopes too.
   const differenced = new Set([...derived, ...higher].map((d) => d.request.target.name));
@@ -415,21 +453,7 @@ function checkAt(
       rows.push(derivativeRow(r));
     }
   }
-  for (const r of derivativeRows) {
-    if (notFinite !== undefined) break;
-    const bad = r.check?.notFinite;
-    if (bad === undefined) continue;
-    const [rowsOf, cols] = r.shape ?? [1, 1];
-    const entry =
-      bad.where === 'differences' || rowsOf * cols === 1
-        ? undefined
-        : { row: Math.floor(bad.entry / cols), col: bad.entry % cols };
-    notFinite = {
-      what: bad.where === 'derivative' ? r.what : `${r.what} by finite differences`,
-      value: bad.value,
-      entry,
-    };
-  }
+  notFinite ??= derivativeNotFinite(derivativeRows);
   return { rows, notFinite };
 }
 

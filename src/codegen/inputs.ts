@@ -279,6 +279,30 @@ export interface InputBinding {
   readonly helpers: HelperUse;
 }
 
+/** A statement of generated code that throws a `kind` error with the message `parts` (expressions) joined. */
+function fail(kind: 'RangeError' | 'TypeError', parts: readonly string[]): string {
+  return `throw new ${kind}(${parts.join(' + ')});`;
+}
+
+/** `b has length 3`, `W has 3 rows`: the size as part of a message of `fn`. */
+function sizeText(fn: string, what: string, sizeExpr: string, unit: 'length' | 'rows' | 'columns'): string[] {
+  return unit === 'length'
+    ? [literal(`${fn}: ${what} has length `), sizeExpr]
+    : [literal(`${fn}: ${what} has `), sizeExpr, literal(` ${unit}`)];
+}
+
+/** Throws unless matrix input `name` (read into `m`) has as many entries in `local` (its data) as its sizes say. */
+function dataLengthCheck(fn: string, name: string, local: string, m: string): string {
+  return `if (${local}.length !== ${m}.rows * ${m}.cols) ${fail('RangeError', [
+    literal(`${fn}: ${name}.data has length `),
+    `${local}.length`,
+    literal(` but ${name} is `),
+    `${m}.rows`,
+    literal(' x '),
+    `${m}.cols`,
+  ])}`;
+}
+
 /**
  * The statements that read every input of a function, bind each dimension to the first size
  * that determines it and check the rest; and the function's input fields.
@@ -290,19 +314,12 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
   const fields: { key: string; type: string }[] = [];
   const names: string[] = [];
   const origin = new Map<string, string>();
-  const fail = (kind: 'RangeError' | 'TypeError', parts: readonly string[]) =>
-    `throw new ${kind}(${parts.join(' + ')});`;
-  /** `b has length 3`, `W has 3 rows`: the size as part of a message. */
-  const sizeText = (what: string, sizeExpr: string, unit: 'length' | 'rows' | 'columns'): string[] =>
-    unit === 'length'
-      ? [literal(`${fn}: ${what} has length `), sizeExpr]
-      : [literal(`${fn}: ${what} has `), sizeExpr, literal(` ${unit}`)];
   const bindOrCheck = (d: Dim, sizeExpr: string, unit: 'length' | 'rows' | 'columns', variable: string) => {
     const what = `${variable}.${unit === 'length' ? 'length' : unit === 'rows' ? 'rows' : 'cols'}`;
     if (typeof d === 'number') {
       const must = unit === 'length' ? `length ${d}` : `${d} ${unit}`;
       out.push(
-        `if (${sizeExpr} !== ${d}) ${fail('RangeError', [...sizeText(variable, sizeExpr, unit), literal(` but must have ${must}`)])}`,
+        `if (${sizeExpr} !== ${d}) ${fail('RangeError', [...sizeText(fn, variable, sizeExpr, unit), literal(` but must have ${must}`)])}`,
       );
       return;
     }
@@ -320,7 +337,7 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
       out.push(`if (!(${dimLocal} >= 1)) ${fail('RangeError', parts)}`);
     } else {
       const parts = [
-        ...sizeText(variable, sizeExpr, unit),
+        ...sizeText(fn, variable, sizeExpr, unit),
         literal(` but dimension ${d} is `),
         local,
         literal(` (from ${origin.get(d)})`),
@@ -361,16 +378,7 @@ export function bindInputs(b: InputBinding): { statements: string[]; fields: { k
         bindOrCheck(v.shape.rows, `${m}.rows`, 'rows', v.name);
         bindOrCheck(v.shape.cols, `${m}.cols`, 'columns', v.name);
         out.push(`const ${local} = ${m}.data;`);
-        out.push(
-          `if (${local}.length !== ${m}.rows * ${m}.cols) ${fail('RangeError', [
-            literal(`${fn}: ${v.name}.data has length `),
-            `${local}.length`,
-            literal(` but ${v.name} is `),
-            `${m}.rows`,
-            literal(' x '),
-            `${m}.cols`,
-          ])}`,
-        );
+        out.push(dataLengthCheck(fn, v.name, local, m));
         if (v.structure !== undefined) {
           const factor = `${local}$chol`;
           if (v.structure === 'spd') b.factors.set(v.node.id, factor);
