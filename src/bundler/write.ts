@@ -1,4 +1,4 @@
-/** Writing generated files beside the user's sources without disturbing file watchers. */
+/** Writing generated files whole (the CLI's and the bundler plugins'), and without disturbing file watchers. */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
@@ -14,6 +14,15 @@ export function writeIfChanged(path: string, text: string): boolean {
     current = undefined;
   }
   if (current === text) return false;
+  writeAtomically(path, text);
+  return true;
+}
+
+/**
+ * Writes through a temporary file and a rename, so a reader never sees half a file; on failure
+ * the temporary file is removed and the file system's error thrown (the CLI words it).
+ */
+export function writeAtomically(path: string, text: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, text);
@@ -22,5 +31,4 @@ export function writeIfChanged(path: string, text: string): boolean {
     rmSync(temporary, { force: true });
     throw e;
   }
-  return true;
 }

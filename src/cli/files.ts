@@ -1,5 +1,6 @@
 /** Reading formulas and writing results, with plain messages instead of errno codes. */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeAtomically as writeWhole } from '../bundler/write.js';
 import { InvocationError } from './errors.js';
 import { readStdin, type Io } from './io.js';
 
@@ -27,14 +28,11 @@ export async function readFormula(file: string, io: Io): Promise<FormulaText> {
   }
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half a file. */
+/** Writes through a temporary file and a rename (src/bundler/write.ts), so a reader never sees half a file. */
 export function writeAtomically(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    writeWhole(path, text);
   } catch (e) {
-    rmSync(temporary, { force: true });
     throw new InvocationError(`cannot write ${path}: ${reason(e)}`);
   }
 }
