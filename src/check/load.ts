@@ -2,7 +2,7 @@
 import { Project, ts } from 'ts-morph';
 
 /** The compiler options every generated module must pass. */
-export const STRICT_OPTIONS: ts.CompilerOptions = {
+const STRICT_OPTIONS: ts.CompilerOptions = {
   strict: true,
   noUnusedLocals: true,
   noUnusedParameters: true,

@@ -15,7 +15,7 @@ export interface DifferenceOptions {
   readonly richardson?: boolean;
 }
 
-export const DEFAULT_STEP = 1e-5;
+const DEFAULT_STEP = 1e-5;
 
 /** The rounding noise of a central difference of f with the given relative step. */
 export function differenceNoise(fValue: number, step = DEFAULT_STEP): number {

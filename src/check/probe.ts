@@ -20,11 +20,11 @@ export const STEP = 1e-5;
 /** How many times the estimated error of the differences a probe's error may be. */
 export const SAFETY = 4;
 /** Relative rounding allowed for the derived block itself: GAMMA · ‖|J| |v|‖₂. */
-export const GAMMA = 1e-10;
+const GAMMA = 1e-10;
 /** Rounding of one evaluation of F, in units of ε · |F|. */
 const ROUNDING = 4;
 /** Blocks with at most this many columns are probed column by column (every entry). */
-export const ENTRYWISE_COLUMNS = 16;
+const ENTRYWISE_COLUMNS = 16;
 /** Dense random (Rademacher) directions of a larger block. */
 const DENSE_PROBES = 3;
 /** Columns probed in a larger block: at the largest entries, and at random. */

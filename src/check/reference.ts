@@ -63,7 +63,7 @@ export function tabulate(rows: number, cols: number, f: (i: number, j: number) =
 }
 
 /** `v` repeated to `rows` x `cols` by broadcasting (scalar, column, row: README, "The formula language"). */
-export function broadcastTo(v: Value, rows: number, cols: number): Value {
+function broadcastTo(v: Value, rows: number, cols: number): Value {
   const [r, c] = shapeOf(v);
   if (r === rows && c === cols) return v;
   if ((r === 1 || r === rows) && (c === 1 || c === cols)) {

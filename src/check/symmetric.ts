@@ -12,7 +12,7 @@ export function symmetrise(m: readonly (readonly number[])[]): number[][] {
 }
 
 /** The names of the model's variables declared symmetric or spd. */
-export function structuredNames(model: Model): Set<string> {
+function structuredNames(model: Model): Set<string> {
   return new Set(model.variables.filter((v) => v.structure !== undefined).map((v) => v.name));
 }
 

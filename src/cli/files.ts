@@ -7,7 +7,7 @@ import { readStdin, type Io } from './io.js';
 /** The file name that means standard input (as the formula) or standard output (as -o). */
 export const STANDARD_STREAM = '-';
 /** How standard input is named in messages and generated headers. */
-export const STDIN_PATH = '<stdin>';
+const STDIN_PATH = '<stdin>';
 
 export interface FormulaText {
   /** The path shown in messages: the file's, or `<stdin>`. */

@@ -54,7 +54,7 @@ function nestedType(entries: readonly { path: readonly string[]; type: string }[
  * derivatives"): 10^7 (80 MB of doubles). A larger block throws a RangeError that names it and
  * its size, and suggests hvp, before anything is computed.
  */
-export const BLOCK_LIMIT = 1e7;
+const BLOCK_LIMIT = 1e7;
 
 function blockLimit(
   fn: string,

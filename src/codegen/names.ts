@@ -23,7 +23,7 @@ const GLOBALS = new Set(
   ).split(' '),
 );
 
-export function isIdentifier(name: string): boolean {
+function isIdentifier(name: string): boolean {
   return /^[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*$/u.test(name);
 }
 
@@ -44,7 +44,7 @@ export function exportedName(name: string, taken: Set<string>): string {
   return candidate;
 }
 
-export function capitalize(name: string): string {
+function capitalize(name: string): string {
   const [first = '', ...rest] = [...name];
   return first.toLocaleUpperCase('en-US') + rest.join('');
 }

@@ -104,7 +104,7 @@ export function gradients(graph: Graph, output: Node, wrt: readonly Node[]): Nod
  * The common G + Gᵀ - G ⊙ I counts each off-diagonal entry twice: it is the derivative with
  * respect to the n (n + 1) / 2 free entries, not a gradient in the matrix space.
  */
-export function symmetrised(graph: Graph, g: Node): Node {
+function symmetrised(graph: Graph, g: Node): Node {
   if (isSymmetric(g, graph)) return g;
   // sym(P + Q) = sym(P) + Q for Q symmetric, and sym(c P) = c sym(P): only the part that needs it.
   if (g.op === 'add' && !graph.isSealed(g)) {

@@ -21,7 +21,7 @@ import {
 } from './shape.js';
 
 /** Edit distance (with transpositions), for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const d: number[][] = [];
   for (let i = 0; i <= a.length; i++) d.push([i, ...new Array<number>(b.length).fill(0)]);
   for (let j = 0; j <= b.length; j++) d[0]![j] = j;
@@ -123,7 +123,7 @@ export interface Argument {
 }
 
 /** An argument from the syntax tree. */
-export function argumentOf(source: string, e: Expr, placeholder: string): Argument {
+function argumentOf(source: string, e: Expr, placeholder: string): Argument {
   const text = source.slice(e.span.start, e.span.end).replace(/\s+/g, ' ');
   return text.length > MAX_QUOTED
     ? { text: placeholder, operand: placeholder }
@@ -309,7 +309,7 @@ export function axisMessage(source: string, call: Extract<Expr, { kind: 'call' }
 }
 
 /** `for sum(X, axis=0) write ones(m)^T X (the sum of each column, a row)`. */
-export function axisProduct(fn: 'sum' | 'mean', x: string, axis: 0 | 1, rows: Dim, cols: Dim): string {
+function axisProduct(fn: 'sum' | 'mean', x: string, axis: 0 | 1, rows: Dim, cols: Dim): string {
   const what = fn === 'sum' ? 'sum' : 'mean';
   const product = axis === 0 ? `ones(${rows})^T ${x}` : `${x} ones(${cols})`;
   const scaled = fn === 'sum' ? product : `${product} / ${axis === 0 ? rows : cols}`;

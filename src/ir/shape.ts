@@ -61,7 +61,7 @@ export function broadcastShapes(a: Shape, b: Shape): Shape | undefined {
   return undefined;
 }
 
-export function dimKey(d: Dim): string {
+function dimKey(d: Dim): string {
   return typeof d === 'number' ? String(d) : `$${d}`;
 }
 

@@ -27,7 +27,7 @@ const isVectorLike = (s: Shape): boolean => isScalar(s) || isColumn(s) || isRow(
  * J of the value: a scalar repeated (1 J); a column repeated across c columns ((1_c ⊗ I_r) J);
  * a row repeated down r rows ((I_c ⊗ 1_r) J).
  */
-export function broadcastJacobian(g: Builder, from: Shape, to: Shape, J: Node): Node {
+function broadcastJacobian(g: Builder, from: Shape, to: Shape, J: Node): Node {
   if (sameShape(from, to)) return J;
   if (isScalar(from)) return g.matmul(g.ones(shape(entries(to), 1)), J);
   if (from.cols === 1) return g.matmul(g.kron(g.ones(shape(to.cols, 1)), g.eye(to.rows)), J);

@@ -92,7 +92,7 @@ export function kroneckerInverse(m: Node, g: Builder): Node | undefined {
 }
 
 /** Element (row, col) of K_{m,n}: 1 where vec(A)'s entry col, A[i, j] with col = i + j m, lands in vec(Aᵀ) at row = j + i n. */
-export function commutationEntry(m: string, n: string, row: string, col: string): string {
+function commutationEntry(m: string, n: string, row: string, col: string): string {
   return indicator(row, `((${col}) % ${m}) * ${n} + Math.floor((${col}) / ${m})`);
 }
 

@@ -22,7 +22,7 @@ import { scaling } from './identities.js';
 import { kroneckerProduct as kroneckerProductIdentity, kroneckerTranspose } from './kronecker.js';
 import { Prec, type PrintContext, type Printed } from './printed.js';
 
-export function matmulShape(a: Shape, b: Shape): Shape {
+function matmulShape(a: Shape, b: Shape): Shape {
   if (isScalar(a)) return b;
   if (isScalar(b)) return a;
   if (a.cols !== b.rows) {

@@ -17,7 +17,7 @@ export function fcall(name: string, args: readonly Printed[], ctx: PrintContext)
 }
 
 /** LaTeX taller than a line of text (fractions, big operators): delimiters around it should grow. */
-export function isTall(text: string): boolean {
+function isTall(text: string): boolean {
   return /\\(?:frac|dfrac|left|sum|prod|int|binom|begin)(?![A-Za-z])/.test(text);
 }
 

@@ -13,7 +13,7 @@ import { latexName } from './names.js';
 export type Style = 'formula' | 'latex';
 
 /** Shortest text that reads back as the same number. */
-export function formatNumber(v: number, style: Style): string {
+function formatNumber(v: number, style: Style): string {
   if (v === Math.PI) return style === 'latex' ? '\\pi' : 'pi';
   const text = String(v);
   if (style === 'latex') {

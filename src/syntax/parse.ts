@@ -44,7 +44,7 @@ const STATEMENT_START = new RegExp(
  * and a line that starts like a statement (`x :`, `y =`, `grad y`) always starts one, so
  * a bracket that is never closed is reported once and the rest of the file is still checked.
  */
-export function splitStatements(text: string): Chunk[] {
+function splitStatements(text: string): Chunk[] {
   const chunks: Chunk[] = [];
   let start = 0;
   while (start <= text.length) {
@@ -118,7 +118,7 @@ const EXPRESSION_STARTS = new Set(["'('", "'||'"]);
  * operand anything may follow (juxtaposition multiplies), but "an operator" is what a
  * user would add there, so it is named instead of "an expression".
  */
-export function describeExpected(expected: readonly PeggyExpectation[]): string {
+function describeExpected(expected: readonly PeggyExpectation[]): string {
   const words = new Set<string>();
   let expression = false;
   let name = false;
@@ -199,7 +199,7 @@ function codePoint(c: string): string {
 }
 
 /** What the parser found at `at`, in words; control and invisible characters by code point. */
-export function describeFound(text: string, at: number, end: number): string {
+function describeFound(text: string, at: number, end: number): string {
   if (at >= end) return 'the end of the statement';
   const c = String.fromCodePoint(text.codePointAt(at)!);
   if (c === '\n' || c === '\r') return 'the end of the line';
@@ -288,7 +288,7 @@ const DECLARES = new RegExp(String.raw`^\s*(${NAME}(?:\s*,\s*${NAME})*)\s*:`, 'u
  * closing `||`); otherwise it opens one. So `||a|| ||b||` is two norms, and `||a ||b||||`
  * (a norm right after an operand, inside a norm) must be written `||a (||b||)||`.
  */
-export function classifyBars(body: string): { closing: Set<number>; unclosed?: number } {
+function classifyBars(body: string): { closing: Set<number>; unclosed?: number } {
   const closing = new Set<number>();
   const open: number[] = [];
   let afterOperand = false;
