@@ -112,29 +112,9 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
     });
   }
 
-  for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
-    tab.addEventListener('click', () => {
-      for (const t of document.querySelectorAll<HTMLButtonElement>('[role="tab"]'))
-        t.setAttribute('aria-selected', String(t === tab));
-      for (const panel of document.querySelectorAll<HTMLElement>('[data-panel]'))
-        panel.hidden = panel.dataset.panel !== tab.dataset.tab;
-    });
-  }
+  wireTabs();
 
-  element('share').addEventListener('click', () => {
-    navigator.clipboard.writeText(location.href).then(
-      () => (statusElement.textContent = 'link copied'),
-      () => (statusElement.textContent = 'copy the address bar to share'),
-    );
-  });
-  element('copy-code').addEventListener('click', () => void navigator.clipboard.writeText(code));
-  element('download-code').addEventListener('click', () => {
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([code], { type: 'text/typescript' }));
-    link.download = `${examplesMenu.value || 'model'}.ts`;
-    link.click();
-    URL.revokeObjectURL(link.href);
-  });
+  wireCodeButtons(statusElement, examplesMenu, () => code);
   element('reseed').addEventListener('click', () => {
     seed++;
     send();
@@ -164,29 +144,6 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
     if (problems.length > 0) checkIsStale('stale: the formula has an error');
   }
 
-  /** The dimension inputs, rebuilt only when the formula's dimensions change (typing keeps focus). */
-  function showDims(used: readonly (readonly [string, number])[]): void {
-    const names = used.map(([d]) => d).join(',');
-    if (dimsForm.dataset.names === names) return;
-    dimsForm.dataset.names = names;
-    dimsForm.replaceChildren(
-      ...used.map(([d, n]) => {
-        const label = document.createElement('label');
-        label.append(
-          `${d} `,
-          Object.assign(document.createElement('input'), {
-            type: 'number',
-            name: d,
-            min: '1',
-            max: '1000',
-            value: String(n),
-          }),
-        );
-        return label;
-      }),
-    );
-  }
-
   function showCode(text: string): void {
     code = text;
     codeView ??= import('./code-viewer.js').then((m) => ({ view: m.codeViewer(element('code')), show: m.showCode }));
@@ -210,7 +167,7 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
           checkTable.textContent = 'No definitions: nothing to check.';
           checkTable.classList.remove('stale');
           checkBadge.textContent = '';
-          showDims([]);
+          showDims(dimsForm, []);
         }
         break;
       case 'problems':
@@ -225,7 +182,7 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
         checkBadge.textContent = reply.ok ? 'pass' : 'FAIL';
         checkBadge.className = reply.ok ? 'pass' : 'fail';
         timings.lastCheckMs = reply.workerMs;
-        showDims(reply.dims);
+        showDims(dimsForm, reply.dims);
         break;
       case 'failure':
         problemsElement.hidden = false;
@@ -237,4 +194,57 @@ export function startPlayground({ mathWorker, first, early }: Started): void {
   for (const reply of early) onReply(reply);
   mathWorker.onmessage = (event: MessageEvent<Reply>) => onReply(event.data);
   moduleWorker.onmessage = (event: MessageEvent<Reply>) => onReply(event.data);
+}
+
+/** The tabs above the panels: each shows its panel and hides the others. */
+function wireTabs(): void {
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
+    tab.addEventListener('click', () => {
+      for (const t of document.querySelectorAll<HTMLButtonElement>('[role="tab"]'))
+        t.setAttribute('aria-selected', String(t === tab));
+      for (const panel of document.querySelectorAll<HTMLElement>('[data-panel]'))
+        panel.hidden = panel.dataset.panel !== tab.dataset.tab;
+    });
+  }
+}
+
+/** Share (copies the link), copy and download of the generated module (`code()`, the latest). */
+function wireCodeButtons(statusElement: HTMLElement, examplesMenu: HTMLSelectElement, code: () => string): void {
+  element('share').addEventListener('click', () => {
+    navigator.clipboard.writeText(location.href).then(
+      () => (statusElement.textContent = 'link copied'),
+      () => (statusElement.textContent = 'copy the address bar to share'),
+    );
+  });
+  element('copy-code').addEventListener('click', () => void navigator.clipboard.writeText(code()));
+  element('download-code').addEventListener('click', () => {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([code()], { type: 'text/typescript' }));
+    link.download = `${examplesMenu.value || 'model'}.ts`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+}
+
+/** The dimension inputs, rebuilt only when the formula's dimensions change (typing keeps focus). */
+function showDims(dimsForm: HTMLFormElement, used: readonly (readonly [string, number])[]): void {
+  const names = used.map(([d]) => d).join(',');
+  if (dimsForm.dataset.names === names) return;
+  dimsForm.dataset.names = names;
+  dimsForm.replaceChildren(
+    ...used.map(([d, n]) => {
+      const label = document.createElement('label');
+      label.append(
+        `${d} `,
+        Object.assign(document.createElement('input'), {
+          type: 'number',
+          name: d,
+          min: '1',
+          max: '1000',
+          value: String(n),
+        }),
+      );
+      return label;
+    }),
+  );
 }
