@@ -84,13 +84,18 @@ function reorder(x: ArrayLike<number>, rows: number, cols: number, to: Order): F
 
 /** A module value's entries in the given order. */
 function entriesOf(v: unknown, order: Order): Float64Array {
+  // A reference value is rows of numbers: row-major entries first (flatten reads flat arrays only).
+  if (Array.isArray(v) && Array.isArray(v[0])) {
+    const rows = v as number[][];
+    const flat = Float64Array.from(rows.flat());
+    return order === 'vec' ? reorder(flat, rows.length, rows[0]!.length, 'vec') : flat;
+  }
   const flat = flatten(v);
   if (order === 'entries') return flat;
   if (typeof v === 'object' && v !== null && 'rows' in v && 'cols' in v) {
     const m = v as { rows: number; cols: number };
     return reorder(flat, m.rows, m.cols, 'vec');
   }
-  if (Array.isArray(v) && Array.isArray(v[0])) return reorder(flat, v.length, (v[0] as unknown[]).length, 'vec');
   return flat;
 }
 

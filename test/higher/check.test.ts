@@ -82,6 +82,10 @@ describe('gradc check of second-order requests', () => {
     ]);
   });
 
+  it('a Jacobian with respect to a matrix-valued definition is differenced through the reference in vec order', async () => {
+    await passes('F : matrix(m, n)\nA : matrix(n, p)\nG = tanh(F)\nH = G A\njacobian H wrt G\n');
+  });
+
   it('blocks with respect to a symmetric matrix are taken along symmetric directions (composed with N = (I + K) / 2)', async () => {
     await passes(
       'x : vector(n)\nS : symmetric(n)\nf = S x\nq = x^T S x + logdet(S)\njacobian f wrt S\nhessian q wrt S\n',
