@@ -32,7 +32,17 @@ function randomCase(
   } catch {
     lines = [];
   }
-  const sizes = Object.fromEntries(Object.keys(dims).map((d) => [d, 1 + Math.floor(rng() * 64)]));
+  const sizes: Record<string, number> = Object.fromEntries(
+    Object.keys(dims).map((d) => [d, 1 + Math.floor(rng() * 64)]),
+  );
+  // Jacobian and Hessian blocks with respect to matrices have (entries)² entries: where the formula has
+  // second-order lines, its sizes are halved (largest first) until their product is at most 256, so a
+  // block stays at most 65,536 entries (at 64 x 64 one would be 16.8 million, over the module's limit).
+  const product = () => Object.values(sizes).reduce((a, b) => a * b, 1);
+  while (lines.length > 0 && product() > 256) {
+    const largest = Object.keys(sizes).reduce((a, b) => (sizes[b]! > sizes[a]! ? b : a));
+    sizes[largest] = Math.ceil(sizes[largest]! / 2);
+  }
   return { text: `${text}${lines.map((l) => `${l}\n`).join('')}`, dims: sizes };
 }
 
