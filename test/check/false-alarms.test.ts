@@ -2,7 +2,7 @@
  * Issue 22, no false alarm: correct derivatives pass the check at any size. Random formulas of
  * the shared generator (every operator and function), with their Hessians, HVPs and Jacobians
  * where gradc writes them, at dimensions drawn from 1 to 64; and every bench model at its bench
- * size. GRADC_FALSE_ALARM_FORMULAS sets the count (default 100; `npm run test:long` runs 1000); the formulas are checked ten to a
+ * size. GRADC_FALSE_ALARM_FORMULAS sets the count (default 30; `npm run test:long` runs 1000); the formulas are checked ten to a
  * module, and a failing module is checked again formula by formula to name the culprit.
  */
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';
 import { compile } from '../helpers/mutations.js';
 import { acceptedSecondOrder } from '../helpers/second-order.js';
 
-const COUNT = Number(process.env.GRADC_FALSE_ALARM_FORMULAS ?? 100);
+const COUNT = Number(process.env.GRADC_FALSE_ALARM_FORMULAS ?? 30);
 const PER_MODULE = 10;
 const SEED = 2022;
 
