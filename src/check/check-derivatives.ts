@@ -48,12 +48,43 @@ export interface DerivativeContext {
   readonly seed: number;
   /** The forward function of each definition, by definition name. */
   readonly forward: ReadonlyMap<string, string>;
+  /**
+   * The module whose forward functions and gradients are differenced, when not the one checked:
+   * for a single-precision module, the double-precision module of the same model (differences
+   * of float32 values would be mostly rounding).
+   */
+  readonly differenced?: (name: string, ...args: unknown[]) => unknown;
+  /**
+   * The module's argument object at points nudged from the sampled one by a few hundred units of
+   * rounding, when the derived blocks round more than probe.ts allows by default (f32): how far
+   * each entry moves there, ROUNDING_SAFETY times, is allowed for as rounding.
+   */
+  readonly nudged?: readonly Readonly<Record<string, unknown>>[];
+}
+
+/** How many times the movement of a derived entry under nudged inputs is allowed as its rounding. */
+const ROUNDING_SAFETY = 10;
+
+/** Entry by entry, ROUNDING_SAFETY times how far the block moved at the nudged points (undefined without them). */
+function derivedRounding(actual: unknown, moved: readonly unknown[] | undefined): Float64Array | undefined {
+  if (moved === undefined) return undefined;
+  const base = flatten(actual);
+  const most = new Float64Array(base.length);
+  for (const other of moved) {
+    const at = flatten(other);
+    for (let i = 0; i < base.length; i++) {
+      const d = Math.abs(at[i]! - base[i]!);
+      most[i] = Math.max(most[i]!, Number.isFinite(d) ? ROUNDING_SAFETY * d : 0);
+    }
+  }
+  return most;
 }
 
 /** A module value's entries, row-major. */
 function flatten(v: unknown): Float64Array {
   if (typeof v === 'number') return Float64Array.of(v);
   if (v instanceof Float64Array) return v;
+  if (v instanceof Float32Array) return Float64Array.from(v);
   if (Array.isArray(v)) return Float64Array.from(v as number[]);
   if (typeof v === 'object' && v !== null && 'data' in v)
     return Float64Array.from((v as { data: ArrayLike<number> }).data);
@@ -195,6 +226,7 @@ function blockRow(
   F: BlockFunction,
   x0: Float64Array,
   actual: unknown,
+  moved?: readonly unknown[],
 ): DerivativeRow {
   const J = flatten(actual);
   const n = x0.length;
@@ -209,7 +241,7 @@ function blockRow(
     functionName,
     variable,
     what,
-    check: checkBlock(F, x0, J, m, rng),
+    check: checkBlock(F, x0, J, m, rng, derivedRounding(actual, moved)),
     shape: [shown.length, shown[0]?.length ?? 1],
   };
 }
@@ -225,7 +257,9 @@ export function gradientRows(
     const fn = d.request.functionName;
     const target = d.request.target;
     const result = results.get(fn)!;
-    const forward = (inputs: Record<string, unknown>) => cx.call(cx.forward.get(target.name)!, inputs);
+    const differenced = cx.differenced ?? cx.call;
+    const forward = (inputs: Record<string, unknown>) => differenced(cx.forward.get(target.name)!, inputs);
+    const nudged = cx.nudged?.map((at) => cx.call(fn, at) as Record<string, unknown>);
     for (const w of d.request.wrt) {
       const what = `d${target.name}/d${w.name}`;
       if (!w.isVariable && isConstantLeaf(w.node.op)) {
@@ -233,7 +267,18 @@ export function gradientRows(
         continue;
       }
       const { F, x0 } = blockFunction(cx, w, forward, target.node);
-      rows.push(blockRow(cx, fn, w.name, what, F, x0, result[w.name]));
+      rows.push(
+        blockRow(
+          cx,
+          fn,
+          w.name,
+          what,
+          F,
+          x0,
+          result[w.name],
+          nudged?.map((r) => r[w.name]),
+        ),
+      );
     }
   }
   return rows;
@@ -275,18 +320,36 @@ export function higherRows(
       for (const [name, v] of d) argument[name] = moduleValue(cx.model, name, Float64Array.from(v), cx.dims);
       return argument;
     };
-    const run = (inputs: Record<string, unknown>) =>
-      (direction === undefined ? cx.call(fn, inputs) : cx.call(fn, inputs, directionArgument(direction))) as Record<
-        string,
-        unknown
-      >;
-    const result = run(replaced(cx.inputs, {}));
+    const runOn =
+      (module: (name: string, ...args: unknown[]) => unknown) =>
+      (inputs: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+        (direction === undefined ? module(fn, inputs) : module(fn, inputs, directionArgument(direction))) as Record<
+          string,
+          unknown
+        >;
+    const run = runOn(cx.differenced ?? cx.call);
+    const result = runOn(cx.call)(replaced(cx.inputs, {}));
+    const nudged = cx.nudged?.map(runOn(cx.call));
+    /** The same part of each result at the nudged points. */
+    const moved = (part: (r: Record<string, unknown>) => unknown) => nudged?.map(part);
     values.push({ functionName: fn, actual: result.value, target: target.node });
-    const forward = (inputs: Record<string, unknown>) => cx.call(cx.forward.get(target.name)!, inputs);
+    const differenced = cx.differenced ?? cx.call;
+    const forward = (inputs: Record<string, unknown>) => differenced(cx.forward.get(target.name)!, inputs);
     if (h.request.kind === 'jacobian') {
       for (const w of h.request.wrt) {
         const { F, x0 } = blockFunction(cx, w, forward, target.node, 'vec');
-        rows.push(blockRow(cx, fn, w.name, `d${target.name}/d${w.name}`, F, x0, result[w.name]));
+        rows.push(
+          blockRow(
+            cx,
+            fn,
+            w.name,
+            `d${target.name}/d${w.name}`,
+            F,
+            x0,
+            result[w.name],
+            moved((r) => r[w.name]),
+          ),
+        );
       }
       continue;
     }
@@ -294,7 +357,8 @@ export function higherRows(
     for (const g of h.gradient) {
       const w = h.request.wrt.find((x) => x.name === g.name)!;
       const { F, x0 } = blockFunction(cx, w, forward, target.node);
-      rows.push(blockRow(cx, fn, `grad.${g.name}`, `d${target.name}/d${g.name}`, F, x0, grad[g.name]));
+      const part = (r: Record<string, unknown>) => (r.grad as Record<string, unknown>)[g.name];
+      rows.push(blockRow(cx, fn, `grad.${g.name}`, `d${target.name}/d${g.name}`, F, x0, grad[g.name], moved(part)));
     }
     // The module's own gradient, moved: checked by the rows above.
     const gradientOf = (name: string) => (inputs: Record<string, unknown>) =>
@@ -306,7 +370,8 @@ export function higherRows(
         const w = h.request.wrt.find((r) => r.name === y)!;
         const node = h.gradient.find((g) => g.name === x)!.node;
         const { F, x0 } = blockFunction(cx, w, gradientOf(x), node, 'vec');
-        rows.push(blockRow(cx, fn, `hess.${x}.${y}`, `d²${target.name}/d${x}d${y}`, F, x0, hess[x]![y]));
+        const part = (r: Record<string, unknown>) => (r.hess as Record<string, Record<string, unknown>>)[x]![y];
+        rows.push(blockRow(cx, fn, `hess.${x}.${y}`, `d²${target.name}/d${x}d${y}`, F, x0, hess[x]![y], moved(part)));
       }
       continue;
     }
@@ -327,7 +392,8 @@ export function higherRows(
         }
         return flatten(gradientOf(a)(replaced(cx.inputs, changes)));
       };
-      rows.push(blockRow(cx, fn, `hvp.${a}`, `(H${target.name} v)_${a}`, F, Float64Array.of(0), hvp[a]));
+      const part = (r: Record<string, unknown>) => (r.hvp as Record<string, unknown>)[a];
+      rows.push(blockRow(cx, fn, `hvp.${a}`, `(H${target.name} v)_${a}`, F, Float64Array.of(0), hvp[a], moved(part)));
     }
   }
   return { values, rows };

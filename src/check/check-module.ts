@@ -16,6 +16,8 @@ import { MATRIX_DOMAINS, mulberry32, randomDims, randomInputs, structureOf, type
 import { ReferenceEvaluator, type InputValue, type Value } from './reference.js';
 import { slopeCheck } from './slope.js';
 import { moduleInputs, toValue } from './run-module.js';
+import { nudgeSize, resultRounding, roundedInputs } from './precision.js';
+import type { Precision } from '../codegen/precision.js';
 
 /**
  * Options of `checkModel`: `dims`, sizes of dimensions (the others get 3, 4, 2, 5, ...); `seed`
@@ -37,7 +39,16 @@ export interface CheckOptions {
    * function (a test injecting a fault) need not check the others again.
    */
   readonly functions?: readonly string[];
+  /**
+   * The number format of the module `checkModel` generates (default f64). An f32 module is run on
+   * float32 inputs; its derivatives are compared with differences of the f64 module of the same
+   * model, allowing for how far rounding moves them (see check-derivatives.ts).
+   */
+  readonly precision?: Precision;
 }
+
+/** A module's exported functions, by name. */
+type Exports = Readonly<Record<string, unknown>>;
 
 /**
  * One comparison of a check: a function's value against the reference evaluator, or a block of
@@ -209,23 +220,30 @@ export async function checkModel(
   generated?: GeneratedModule,
 ): Promise<CheckReport> {
   const derivatives = differentiate(model);
-  const module =
-    generated ??
-    (await generate(model, derivatives, { sourceName: model.source.path.split(/[\\/]/).pop() ?? 'model.formula' }));
+  const sourceName = model.source.path.split(/[\\/]/).pop() ?? 'model.formula';
+  const module = generated ?? (await generate(model, derivatives, { sourceName, precision: options.precision }));
   const typeChecked = options.typeCheck ?? true;
   const typeErrors = typeChecked ? typeCheckModule(module.code) : [];
   const exports = await loadModule(module.code);
+  const differenced =
+    module.manifest.precision === 'f64'
+      ? undefined
+      : await loadModule((await generate(model, derivatives, { sourceName })).code);
   return checkExports(model, exports, module.manifest, options, {
     derived: derivatives.gradients,
     higher: derivatives.higher,
     typeErrors,
     typeChecked,
+    ...(differenced === undefined ? {} : { differenced }),
   });
 }
 
 /**
  * The numeric half of `checkModel`, on a module already loaded: `exports` are its functions
  * (a test may wrap them to inject faults). `typeErrors` and `typeChecked` are reported as given.
+ * A module of single precision (manifest.precision f32) needs `differenced`: the functions of
+ * the same model's f64 module, whose forward values and gradients its derivatives are compared
+ * with differences of.
  */
 export function checkExports(
   model: Model,
@@ -237,8 +255,11 @@ export function checkExports(
     higher?: readonly DerivedHigher[];
     typeErrors?: readonly string[];
     typeChecked?: boolean;
+    differenced?: Exports;
   } = {},
 ): CheckReport {
+  if (manifest.precision !== 'f64' && known.differenced === undefined)
+    throw new Error('checkExports: a module of precision f32 is checked against its f64 module: pass differenced');
   const derivatives = known.derived === undefined || known.higher === undefined ? differentiate(model) : undefined;
   const derived = known.derived ?? derivatives!.gradients;
   const higher = known.higher ?? derivatives!.higher;
@@ -254,7 +275,8 @@ export function checkExports(
     derived: derived.filter((d) => chosen(d.request.functionName)),
     higher: higher.filter((h) => chosen(h.request.functionName)),
   };
-  const at = (s: number) => checkAt(model, exports, manifest, only, dims, domains, s, tol);
+  const modules = { exports, differenced: known.differenced };
+  const at = (s: number) => checkAt(model, modules, manifest, only, { dims, domains, seed: s, tol });
   let found = at(seed);
   for (let attempt = 1; attempt < SEED_ATTEMPTS && found.notFinite !== undefined; attempt++) {
     seed = firstSeed + attempt;
@@ -307,15 +329,11 @@ export function checkExports(
  * matrix). Computed once per definition.
  */
 function sensitivities(
-  model: Model,
   manifest: ModuleManifest,
   call: (name: string, ...args: unknown[]) => unknown,
   inputs: unknown,
-  values: Parameters<typeof nudge>[1],
-  dims: ReadonlyMap<string, number>,
-  seed: number,
+  nudged: readonly Record<string, unknown>[],
 ): (definition: string) => number {
-  const nudged = [1, 2].map((k) => moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k)), dims));
   const sensitivity = new Map<string, number>();
   return (definition: string): number => {
     const cached = sensitivity.get(definition);
@@ -323,7 +341,7 @@ function sensitivities(
     const fn = manifest.definitions.find((d) => d.definition === definition)!.functionName;
     const base = toValue(call(fn, inputs)).flat();
     // And the rounding of the value itself: a few ε of its largest entry.
-    let most = 4 * Number.EPSILON * base.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    let most = resultRounding(manifest.precision) * base.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     for (const at of nudged)
       toValue(call(fn, at))
         .flat()
@@ -367,20 +385,28 @@ function derivativeNotFinite(derivativeRows: readonly DerivativeRow[]): Omit<Not
 /** Every row at one sampled point, and the first thing not finite there. */
 function checkAt(
   model: Model,
-  exports: Readonly<Record<string, unknown>>,
+  modules: { readonly exports: Exports; readonly differenced: Exports | undefined },
   manifest: ModuleManifest,
   only: { manifest: ModuleManifest; derived: readonly DerivedGradient[]; higher: readonly DerivedHigher[] },
-  dims: ReadonlyMap<string, number>,
-  domains: Record<string, Domain>,
-  seed: number,
-  tol: number,
+  point: { dims: ReadonlyMap<string, number>; domains: Record<string, Domain>; seed: number; tol: number },
 ): { rows: CheckRow[]; notFinite: Omit<NotFinite, 'seeds'> | undefined } {
-  const values = randomInputs(model, dims, mulberry32(seed), { domains });
+  const { dims, domains, seed, tol } = point;
+  const precision = manifest.precision;
+  const values = roundedInputs(randomInputs(model, dims, mulberry32(seed), { domains }), precision);
   const inputs = moduleInputs(model, values, dims);
   const reference = new ReferenceEvaluator({ values, dims });
-  const call = (name: string, ...args: unknown[]): unknown => (exports[name] as (...a: unknown[]) => unknown)(...args);
+  const caller =
+    (exports: Exports) =>
+    (name: string, ...args: unknown[]): unknown =>
+      (exports[name] as (...a: unknown[]) => unknown)(...args);
+  const call = caller(modules.exports);
+  // The module whose functions are differenced, when not this one (an f32 module's: its f64 module).
+  const differenced = modules.differenced === undefined ? undefined : caller(modules.differenced);
   const rows: CheckRow[] = [];
-  const sensitivityOf = sensitivities(model, manifest, call, inputs, values, dims, seed);
+  const nudged = [1, 2].map((k) =>
+    moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k), nudgeSize(precision)), dims),
+  );
+  const sensitivityOf = sensitivities(manifest, call, inputs, nudged);
   const valueRow = (functionName: string, definition: string, actual: Value, expected: Value) => {
     const allowance = sensitivityOf(definition);
     const comparison = compareValues(actual, expected, { noise: allowance });
@@ -398,15 +424,15 @@ function checkAt(
   let notFinite = referenceNotFinite(model, reference);
   const { derived, higher } = only;
   // The definitions whose forward functions the derivative rows difference: their slopes too.
-  const differenced = new Set([...derived, ...higher].map((d) => d.request.target.name));
+  const differencedDefinitions = new Set([...derived, ...higher].map((d) => d.request.target.name));
   for (const { definition, functionName } of only.manifest.definitions) {
     const node = model.definitions.find((d) => d.name === definition)!.node;
     valueRow(functionName, definition, toValue(call(functionName, inputs)), reference.value(node));
-    if (!differenced.has(definition)) continue;
+    if (!differencedDefinitions.has(definition)) continue;
     const slope = slopeCheck(
       model,
       node,
-      (at) => call(functionName, at),
+      (at) => (differenced ?? call)(functionName, at),
       values,
       dims,
       seed,
@@ -431,6 +457,7 @@ function checkAt(
     dims,
     seed,
     forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])),
+    ...(differenced === undefined ? {} : { differenced, nudged }),
   };
   const results = new Map<string, Record<string, unknown>>();
   for (const g of manifest.gradients.filter((x) => derived.some((d) => d.request.functionName === x.functionName)))
@@ -463,14 +490,17 @@ function wanted(options: CheckOptions): (functionName: string) => boolean {
   return (f) => list === undefined || list.includes(f);
 }
 
-/** Relative size of the input nudges that measure a value's sensitivity to rounding. */
-const NUDGE = 256 * Number.EPSILON;
 /** How many times that sensitivity a value may differ from the reference by, before `tol` applies. */
 const VALUE_SAFETY = 10;
 
 /** Every input entry times 1 ± NUDGE (index variables as they are; symmetric matrices stay symmetric). */
-function nudge(model: Model, values: ReadonlyMap<string, InputValue>, rng: () => number): Map<string, InputValue> {
-  const moved = (x: number) => x * (1 + (rng() < 0.5 ? -NUDGE : NUDGE));
+function nudge(
+  model: Model,
+  values: ReadonlyMap<string, InputValue>,
+  rng: () => number,
+  size: number,
+): Map<string, InputValue> {
+  const moved = (x: number) => x * (1 + (rng() < 0.5 ? -size : size));
   const structured = new Set(model.variables.filter((v) => v.structure !== undefined).map((v) => v.name));
   const result = new Map<string, InputValue>();
   for (const [name, v] of values) {

@@ -9,7 +9,9 @@ import type { Model } from '../ir/model.js';
 import { inferDomains } from './check-module.js';
 import { loadModule } from './load.js';
 import { mulberry32, randomDims, randomInputs } from './random.js';
-import { moduleInputs, toJson } from './run-module.js';
+import { isFloatArray, moduleInputs, toJson } from './run-module.js';
+import { roundedInputs, roundedNumber } from './precision.js';
+import type { Precision } from '../codegen/precision.js';
 
 /**
  * Options of `makeFixtures`: `dims`, sizes of dimensions (the others get 3, 4, 2, 5, ...);
@@ -19,6 +21,8 @@ export interface FixtureOptions {
   readonly dims?: Readonly<Record<string, number>>;
   readonly seed?: number;
   readonly count?: number;
+  /** The module's number format (default f64); an f32 module's inputs are sampled as float32 numbers. */
+  readonly precision?: Precision;
 }
 
 /**
@@ -29,6 +33,8 @@ export interface FixtureOptions {
  */
 export interface Fixtures {
   readonly formula: string;
+  /** The number format of the module that computed the values (`gradc fixtures --precision`). */
+  readonly precision: Precision;
   readonly seed: number;
   readonly dims: Record<string, number>;
   readonly cases: {
@@ -63,14 +69,15 @@ export async function makeFixtures(model: Model, options: FixtureOptions = {}): 
   const seed = options.seed ?? 1;
   const derived = differentiate(model);
   const sourceName = model.source.path.split(/[\\/]/).pop() ?? 'model.formula';
-  const module = await generate(model, derived, { sourceName });
+  const precision = options.precision ?? 'f64';
+  const module = await generate(model, derived, { sourceName, precision });
   const exports = await loadModule(module.code);
   const dims = randomDims(model, options.dims);
   const rng = mulberry32(seed);
   const domains = inferDomains(model);
   const cases: Fixtures['cases'] = [];
   for (let k = 0; k < (options.count ?? 1); k++) {
-    const values = randomInputs(model, dims, rng, { domains });
+    const values = roundedInputs(randomInputs(model, dims, rng, { domains }), precision);
     const inputs = moduleInputs(model, values, dims);
     const call = (name: string) => (exports[name] as (i: unknown) => unknown)(inputs);
     // Built with fromEntries: a name may be __proto__, which an assignment would not store.
@@ -94,7 +101,8 @@ export async function makeFixtures(model: Model, options: FixtureOptions = {}): 
       hvp: {} as Record<string, unknown>,
     };
     for (const h of module.manifest.higher) {
-      const direction = h.kind === 'hvp' ? randomDirection(model, h.wrt, dims, rng) : undefined;
+      const direction =
+        h.kind === 'hvp' ? randomDirection(model, h.wrt, dims, () => roundedNumber(rng(), precision)) : undefined;
       const result = (exports[h.functionName] as (...a: unknown[]) => unknown)(
         inputs,
         ...(direction === undefined ? [] : [direction]),
@@ -113,12 +121,12 @@ export async function makeFixtures(model: Model, options: FixtureOptions = {}): 
       ...(Object.keys(higher.hvp).length > 0 ? { hvps: higher.hvp } : {}),
     });
   }
-  return { formula: sourceName, seed, dims: Object.fromEntries(dims), cases };
+  return { formula: sourceName, precision, seed, dims: Object.fromEntries(dims), cases };
 }
 
 /** A module result as JSON, nested objects (`grad`, `hess`) included. */
 function jsonTree(v: unknown): unknown {
-  if (typeof v === 'object' && v !== null && !(v instanceof Float64Array) && !('data' in v)) {
+  if (typeof v === 'object' && v !== null && !isFloatArray(v) && !('data' in v)) {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonTree(x)]));
   }
   return toJson(v instanceof Array ? Float64Array.from(v as number[]) : v);

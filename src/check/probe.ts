@@ -144,6 +144,7 @@ function runProbe(
   n: number,
   x0: Float64Array,
   probe: Probe,
+  derivedRounding: ArrayLike<number> | undefined,
 ) {
   const { v, step } = probe;
   const at = (t: number) => {
@@ -179,7 +180,8 @@ function runProbe(
     error += (analytic[i]! - numeric) ** 2;
   }
   error = Math.sqrt(error);
-  const allowance = SAFETY * norm(estimate) + GAMMA * norm(absolute);
+  const ownRounding = derivedRounding === undefined ? 0 : norm(apply(derivedRounding, m, n, v)[1]);
+  const allowance = SAFETY * norm(estimate) + GAMMA * norm(absolute) + ownRounding;
   return { error, allowance, scale: norm(analytic), notFinite };
 }
 
@@ -213,8 +215,17 @@ function roundingNoise(F: BlockFunction, f0: ArrayLike<number>, x0: Float64Array
  * @param J - The derived block: J[i * n + j] = ∂Fᵢ/∂xⱼ.
  * @param m - F's outputs.
  * @param rng - Directions and random columns.
+ * @param derivedRounding - How far rounding may move each entry of J, where that is more than
+ *   GAMMA allows (a single-precision module's block): a probe along v is allowed ‖|R| |v|‖₂ more.
  */
-export function checkBlock(F: BlockFunction, x0: Float64Array, J: ArrayLike<number>, m: number, rng: Rng): BlockCheck {
+export function checkBlock(
+  F: BlockFunction,
+  x0: Float64Array,
+  J: ArrayLike<number>,
+  m: number,
+  rng: Rng,
+  derivedRounding?: ArrayLike<number>,
+): BlockCheck {
   const n = x0.length;
   const method = n <= ENTRYWISE_COLUMNS ? 'entries' : 'directions';
   const bad = firstNotFinite(J);
@@ -233,7 +244,7 @@ export function checkBlock(F: BlockFunction, x0: Float64Array, J: ArrayLike<numb
   let worst = { error: 0, allowance: 0, scale: 0, ratio: -1 };
   const list = probes(J, m, n, x0, rng);
   for (const probe of list) {
-    const r = runProbe(F, f0, noise, J, m, n, x0, probe);
+    const r = runProbe(F, f0, noise, J, m, n, x0, probe, derivedRounding);
     if (r.notFinite !== undefined) {
       return {
         error: NaN,

@@ -2,8 +2,15 @@
 import type { Model, Variable } from '../ir/model.js';
 import { dimSize, type InputValue, type Value } from './reference.js';
 
-/** A generated module's value: number, Float64Array (a column), or a row-major matrix. */
-export type ModuleValue = number | Float64Array | { rows: number; cols: number; data: Float64Array };
+/** A generated module's value: number, Float64Array (a column; Float32Array in an f32 module), or a row-major matrix. */
+export type ModuleValue = number | FloatArray | { rows: number; cols: number; data: FloatArray };
+
+/** The arrays of a generated module's results: Float64Array, or Float32Array in an f32 module. */
+export type FloatArray = Float64Array | Float32Array;
+
+export function isFloatArray(v: unknown): v is FloatArray {
+  return v instanceof Float64Array || v instanceof Float32Array;
+}
 
 /** The argument object of a generated function: every variable, and every dimension as a number. */
 export function moduleInputs(
@@ -31,7 +38,7 @@ function toModuleInput(v: Variable, value: InputValue, dims: ReadonlyMap<string,
 /** A module value as rows (a scalar is 1 x 1, a Float64Array a column). */
 export function toValue(v: unknown): Value {
   if (typeof v === 'number') return [[v]];
-  if (v instanceof Float64Array) return Array.from(v, (x) => [x]);
+  if (isFloatArray(v)) return Array.from(v, (x) => [x]);
   if (typeof v === 'object' && v !== null && 'rows' in v && 'cols' in v && 'data' in v) {
     const m = v as { rows: number; cols: number; data: ArrayLike<number> };
     const out: Value = [];
@@ -44,7 +51,7 @@ export function toValue(v: unknown): Value {
 /** A module value as JSON data: numbers, arrays, and { rows, cols, data } matrices. */
 export function toJson(v: unknown): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-  if (v instanceof Float64Array) return Array.from(v, (x) => toJson(x));
+  if (isFloatArray(v)) return Array.from(v, (x) => toJson(x));
   if (typeof v === 'object' && v !== null && 'rows' in v && 'data' in v) {
     const m = v as { rows: number; cols: number; data: ArrayLike<number> };
     return { rows: m.rows, cols: m.cols, data: Array.from(m.data, (x) => toJson(x)) };

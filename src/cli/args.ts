@@ -3,6 +3,7 @@
  * options, every value checked before any file is read.
  */
 import { parseArgs } from 'node:util';
+import { isPrecision, PRECISIONS, type Precision } from '../codegen/precision.js';
 import { UsageError } from './errors.js';
 import { COMMAND_NAMES, isCommandName, type CommandName } from './usage.js';
 
@@ -15,10 +16,12 @@ type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 const HELP: OptionSpecs = { help: { type: 'boolean', short: 'h' } };
 const DIMS_SEED: OptionSpecs = { dims: { type: 'string', multiple: true }, seed: { type: 'string' } };
+const PRECISION: OptionSpecs = { precision: { type: 'string' } };
 
 const COMMAND_OPTIONS: Readonly<Record<CommandName, OptionSpecs>> = {
   compile: {
     ...HELP,
+    ...PRECISION,
     output: { type: 'string', short: 'o' },
     dts: { type: 'boolean' },
     js: { type: 'boolean' },
@@ -26,8 +29,8 @@ const COMMAND_OPTIONS: Readonly<Record<CommandName, OptionSpecs>> = {
   },
   latex: { ...HELP, steps: { type: 'boolean' }, shapes: { type: 'boolean' }, layout: { type: 'string' } },
   derive: { ...HELP, json: { type: 'boolean' } },
-  check: { ...HELP, ...DIMS_SEED, tol: { type: 'string' }, json: { type: 'boolean' } },
-  fixtures: { ...HELP, ...DIMS_SEED, count: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  check: { ...HELP, ...DIMS_SEED, ...PRECISION, tol: { type: 'string' }, json: { type: 'boolean' } },
+  fixtures: { ...HELP, ...DIMS_SEED, ...PRECISION, count: { type: 'string' }, output: { type: 'string', short: 'o' } },
   lsp: { ...HELP, stdio: { type: 'boolean' } },
 };
 
@@ -53,6 +56,8 @@ export interface CommandOptions {
   readonly seed: number | undefined;
   readonly tol: number | undefined;
   readonly count: number | undefined;
+  /** compile, check, fixtures: the generated module's number format (default f64). */
+  readonly precision: Precision;
 }
 
 export type CommandLine =
@@ -109,6 +114,7 @@ function parseCommand(command: CommandName, args: readonly string[]): CommandLin
     seed: wholeNumber('--seed', text('seed'), 0, 2 ** 32 - 1, command),
     tol: nonNegativeNumber('--tol', text('tol'), command),
     count: wholeNumber('--count', text('count'), 1, 10_000, command),
+    precision: precisionOption(text('precision'), command),
   };
   return { kind: 'run', command, files: positionals, options };
 }
@@ -116,6 +122,12 @@ function parseCommand(command: CommandName, args: readonly string[]): CommandLin
 function layoutOption(value: string | undefined, command: CommandName): 'numerator' | 'denominator' {
   if (value === undefined || value === 'numerator' || value === 'denominator') return value ?? 'numerator';
   throw new UsageError(`--layout takes numerator or denominator, not '${value}'`, command);
+}
+
+function precisionOption(value: string | undefined, command: CommandName): Precision {
+  if (value === undefined) return 'f64';
+  if (isPrecision(value)) return value;
+  throw new UsageError(`--precision takes ${PRECISIONS.join(' or ')}, not '${value}'`, command);
 }
 
 type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;

@@ -52,7 +52,7 @@ export async function compileCommand({ files, options, io }: Invocation): Promis
       '--js writes two files, DIR/<name>.js and DIR/<name>.d.ts; give a directory with -o DIR',
       'compile',
     );
-  const targets = compileTargets(files, dir, options.dts, options.js);
+  const targets = compileTargets(files, dir, options.dts, options.js, options.precision);
   if (options.watch) {
     const { watchCompile } = await import('./watch.js');
     return watchCompile(targets, dir, io);
@@ -134,7 +134,12 @@ export async function checkCommand({ files, options, io }: Invocation): Promise<
   if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to check: no definitions');
   const dims = modelDims(model, options, 'check');
   const { checkModel, checkReportDocument, formatCheckReport } = await import('../check/check-module.js');
-  const report = await checkModel(model, { dims, seed: options.seed ?? 1, tol: options.tol ?? 1e-6 });
+  const report = await checkModel(model, {
+    dims,
+    seed: options.seed ?? 1,
+    tol: options.tol ?? 1e-6,
+    precision: options.precision,
+  });
   io.stdout(
     options.json
       ? `${JSON.stringify(checkReportDocument(report, model.source.path), null, 2)}\n`
@@ -154,7 +159,12 @@ export async function fixturesCommand({ files, options, io }: Invocation): Promi
     throw new NothingToDoError(model.source.path, 'nothing to make fixtures of: no definitions');
   const dims = modelDims(model, options, 'fixtures');
   const { makeFixtures } = await import('../check/fixtures.js');
-  const fixtures = await makeFixtures(model, { dims, seed: options.seed ?? 1, count: options.count ?? 1 });
+  const fixtures = await makeFixtures(model, {
+    dims,
+    seed: options.seed ?? 1,
+    count: options.count ?? 1,
+    precision: options.precision,
+  });
   const json = `${JSON.stringify(fixtures, null, 2)}\n`;
   if (out === undefined || out === STANDARD_STREAM) {
     io.stdout(json);

@@ -6,6 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { declarationPath } from '../bundler/declaration-path.js';
 import { differentiate } from '../diff/differentiate.js';
 import { checkFormula } from '../front.js';
+import type { Precision } from '../codegen/precision.js';
 import { InvocationError, NothingToDoError } from './errors.js';
 import type { FormulaText } from './files.js';
 
@@ -18,6 +19,8 @@ export interface CompileTarget {
   readonly typesPath: string | undefined;
   /** `<name>.d.formula.ts` beside the formula, with --dts. */
   readonly declarationPath: string | undefined;
+  /** --precision: the module's number format. */
+  readonly precision: Precision;
 }
 
 /** A file to write and its text. */
@@ -32,6 +35,7 @@ export function compileTargets(
   dir: string,
   declarations: boolean,
   javascript = false,
+  precision: Precision = 'f64',
 ): CompileTarget[] {
   const targets = files.map((file) => {
     const name = basename(file).replace(/\.formula$/, '');
@@ -40,6 +44,7 @@ export function compileTargets(
       modulePath: join(dir, `${name}.${javascript ? 'js' : 'ts'}`),
       typesPath: javascript ? join(dir, `${name}.d.ts`) : undefined,
       declarationPath: declarations ? declarationPath(file) : undefined,
+      precision,
     };
   });
   refuseSharedOutputs(targets);
@@ -75,7 +80,7 @@ export async function compileOutputs(target: CompileTarget, formula: FormulaText
   const { generateModule } = await import('../codegen/module.js');
   // As compile() does: the header names the base name only, so output does not depend on the directory.
   const sourceName = model.source.path.split(/[\\/]/).pop() ?? model.source.path;
-  const code = await generateModule(model, differentiate(model), { sourceName });
+  const code = await generateModule(model, differentiate(model), { sourceName, precision: target.precision });
   const transpile =
     target.typesPath !== undefined || target.declarationPath !== undefined
       ? await import('../bundler/transpile.js')

@@ -9,6 +9,8 @@ import { CHOLESKY_KERNELS } from './cholesky.js';
 import { CHECKS } from './inputs.js';
 import { KERNELS } from './kernels.js';
 import { LU_KERNELS } from './lu.js';
+import { wasmKernels } from './matrix-kernels.js';
+import type { Precision } from './precision.js';
 
 const SOURCES = { ...HELPERS, ...KERNELS, ...LU_KERNELS, ...CHOLESKY_KERNELS, ...CHECKS } satisfies Record<
   OpHelper,
@@ -18,7 +20,12 @@ const SOURCES = { ...HELPERS, ...KERNELS, ...LU_KERNELS, ...CHOLESKY_KERNELS, ..
 /** The name of a helper function of generated modules. */
 export type HelperName = keyof typeof SOURCES;
 
-/** The source text of a helper. */
-export function helperSource(name: HelperName): string {
-  return SOURCES[name];
+/**
+ * The source text of a helper in a module of `precision`, written against Float64Array as all
+ * generated code is (precision.ts: retype); the WebAssembly kernel and its caller differ in more.
+ */
+export function helperSource(name: HelperName, precision: Precision = 'f64'): string {
+  return precision !== 'f64' && (name === 'wasm$' || name === 'wasmMul$')
+    ? wasmKernels(precision)[name]
+    : SOURCES[name];
 }

@@ -8,6 +8,7 @@ import type { HelperName } from './helpers.js';
 import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import { lowerFunction } from './lower.js';
+import type { Precision } from './precision.js';
 import { propertyAccess, propertyKey, str } from './names.js';
 import { setKey, type PlannedFunction, type PlannedInterface } from './planned.js';
 import { typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput, type ScratchSlots } from './spec.js';
@@ -28,6 +29,8 @@ export interface HigherContext {
   readonly types: HigherTypeNames;
   /** The derive lines of the request, for the doc comment. */
   readonly lines: readonly string[];
+  /** The module's number format (default f64). */
+  readonly precision?: Precision;
 }
 
 const describe = { jacobian: 'Jacobian', hessian: 'Hessian', hvp: 'Hessian-vector product' } as const;
@@ -135,7 +138,7 @@ function lowerHigher(model: Model, h: DerivedHigher, outputs: FunctionOutput[], 
         );
   const lowered = lowerFunction(
     { ...model, variables: [...model.variables, ...directionVariables] },
-    { name, outputs, into: true, scratch: ctx.scratch, sizeLimits },
+    { name, outputs, into: true, scratch: ctx.scratch, sizeLimits, precision: ctx.precision },
   );
   for (const helper of lowered.helpers) ctx.helpers.add(helper);
   return lowered;

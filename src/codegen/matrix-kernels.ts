@@ -28,6 +28,7 @@
  * copies of the operands into its memory (bench/wasm-simd.ts). Where WebAssembly is missing,
  * the JavaScript kernels above do the work.
  */
+import { elementFormat, type Precision } from './precision.js';
 import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
 
 /**
@@ -227,8 +228,23 @@ function dotRows$(${PRODUCT_PARAMS}): void {
     }
   }
 }`,
-  wasm$: `/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
-const wasm$hex = "${toHex(wasmGemmModule())}";
+  wasm$: wasmKernels('f64').wasm$,
+  wasmMul$: wasmKernels('f64').wasmMul$,
+} satisfies Record<string, string>;
+
+/**
+ * The WebAssembly kernels of a module of `precision`: its bytes, and `wasmMul$`, which pads B's
+ * rows to whole vectors (two f64 or four f32 entries) and counts addresses in bytes per entry.
+ */
+export function wasmKernels(precision: Precision): { readonly wasm$: string; readonly wasmMul$: string } {
+  const { bytes, lanes } = elementFormat(precision);
+  const count = precision === 'f64' ? 'doubles' : 'floats';
+  const padded = lanes === 2 ? 'an even length' : 'a multiple of four';
+  // x rounded up to a whole number of vectors (for f64 as modules have always written it).
+  const pad = (x: string) => (lanes === 2 ? (x === 'n' ? 'n + (n & 1)' : `${x} + ((${x}) & 1)`) : `(${x} + 3) & -4`);
+  return {
+    wasm$: `/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
+const wasm$hex = "${toHex(wasmGemmModule(1, GEMM_BLOCK, precision))}";
 
 interface Wasm$ {
   readonly gemm: (a: number, ars: number, acs: number, b: number, ldb: number, depth: number, rows: number, colBytes: number, out: number, ldc: number) => void;
@@ -239,8 +255,8 @@ interface Wasm$ {
 /** The instantiated kernel (undefined before the first use; null where WebAssembly SIMD is unavailable). */
 let wasm$state: Wasm$ | null | undefined;
 
-/** The wasm kernel with memory for at least \`doubles\` numbers, or null where it cannot run. */
-function wasm$(doubles: number): Wasm$ | null {
+/** The wasm kernel with memory for at least \`${count}\` numbers, or null where it cannot run. */
+function wasm$(${count}: number): Wasm$ | null {
   if (wasm$state === undefined) {
     wasm$state = null;
     // Through globalThis: the module needs no declarations of WebAssembly, and runs without it.
@@ -254,19 +270,19 @@ function wasm$(doubles: number): Wasm$ | null {
     }
   }
   const state = wasm$state;
-  if (state === null || state.heap.length >= doubles) return state;
+  if (state === null || state.heap.length >= ${count}) return state;
   try {
-    state.memory.grow(Math.ceil(((doubles - state.heap.length) * 8) / 65536));
+    state.memory.grow(Math.ceil(((${count} - state.heap.length) * ${bytes}) / 65536));
   } catch {
     return null; // out of memory for the copies: the JavaScript loops need none
   }
   state.heap = new Float64Array(state.memory.buffer);
   return state;
 }`,
-  wasmMul$: `/**
+    wasmMul$: `/**
  * out = scale * A B (or A Bᵀ when \`transposedB\`, b then cols x inner) on the WebAssembly SIMD kernel.
  * The left operand L is copied into the kernel's memory as it is (read there through strides),
- * the right one R with its rows padded to an even length; rows of L in fours there, the last
+ * the right one R with its rows padded to ${padded}; rows of L in fours there, the last
  * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
  * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
  */
@@ -277,9 +293,9 @@ function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   const left = swap ? b : a;
   const lrs = swap ? inner : ars;
   const lcs = swap ? 1 : acs;
-  const ldr = n + (n & 1);
+  const ldr = ${pad('n')};
   const blockRows = m - (m % ${GEMM_BLOCK.rows});
-  const rAt = m * inner + ((m * inner) & 1);
+  const rAt = ${pad('m * inner')};
   const cAt = rAt + inner * ldr;
   const w = wasm$(cAt + m * ldr);
   if (w === null) return false;
@@ -295,7 +311,7 @@ function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   } else if (ldr === cols) heap.set(b, rAt);
   else for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
   heap.fill(0, cAt, cAt + m * ldr);
-  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
+  w.gemm(0, lrs * ${bytes}, lcs * ${bytes}, rAt * ${bytes}, ldr * ${bytes}, inner, blockRows, ldr * ${bytes}, cAt * ${bytes}, ldr * ${bytes});
   if (blockRows < m) gemm$(left, blockRows * lrs, lrs, lcs, heap, rAt, ldr, inner, m - blockRows, n, 1, heap, cAt + blockRows * ldr, ldr);
   if (swap) {
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
@@ -308,7 +324,8 @@ function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   }
   return true;
 }`,
-} satisfies Record<string, string>;
+  };
+}
 
 /** The kernels each matrix-matrix kernel calls. */
 export const MATRIX_KERNEL_NEEDS: Readonly<

@@ -6,6 +6,7 @@ import { isRow, isScalar } from '../ir/shape.js';
 import type { Access } from './access.js';
 import { propertyAccess, propertyKey, str } from './names.js';
 import type { Plan } from './plan.js';
+import { roundedScalar } from './precision.js';
 import type { FunctionOutput, FunctionSpec } from './spec.js';
 import type { Storage } from './storage.js';
 
@@ -23,6 +24,12 @@ export class Results {
     return 'symmetrise$';
   }
 
+  /** A scalar result: rounded to single precision in an f32 module (precision.ts). */
+  private scalar(n: FunctionOutput['node']): string {
+    const value = isScalar(n.shape) ? this.access.scalar(n) : `${this.storage.locals.get(n.id)!}[0]`;
+    return roundedScalar(value, this.spec.precision);
+  }
+
   /** The function's last statement. */
   returnStatement(): string {
     return this.spec.into === true ? this.intoStatements() : this.freshReturn();
@@ -31,7 +38,7 @@ export class Results {
   /** A stored value as a fresh result: copies inputs and values already returned once. */
   value(o: FunctionOutput, returned: Set<string>): string {
     const n = o.node;
-    if (o.kind === 'scalar') return isScalar(n.shape) ? this.access.scalar(n) : `${this.storage.locals.get(n.id)!}[0]`;
+    if (o.kind === 'scalar') return this.scalar(n);
     let data: string;
     if (isScalar(n.shape)) {
       data = `Float64Array.of(${this.access.scalar(n)})`;
@@ -76,7 +83,7 @@ export class Results {
       const n = o.node;
       const field = `out$${propertyAccess(o.key!)}`;
       if (o.kind === 'scalar') {
-        lines.push(`${field} = ${isScalar(n.shape) ? this.access.scalar(n) : `${this.storage.locals.get(n.id)!}[0]`};`);
+        lines.push(`${field} = ${this.scalar(n)};`);
         continue;
       }
       const data = o.kind === 'matrix' ? `${field}.data` : field;

@@ -3,6 +3,7 @@ import type { HelperName } from './helpers.js';
 import type { Variable } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isScalar } from '../ir/shape.js';
+import type { Precision } from './precision.js';
 
 /** How a value crosses the module boundary. */
 export type ValueKind = 'scalar' | 'vector' | 'matrix';
@@ -41,6 +42,8 @@ export interface FunctionSpec {
   readonly into?: boolean;
   /** Slots of the module's scratch arrays (see ScratchSlots); without it, every buffer is allocated per call. */
   readonly scratch?: ScratchSlots;
+  /** The module's number format: f32 rounds scalar results to single precision (default f64). */
+  readonly precision?: Precision;
   /**
    * Results whose size is checked once the dimensions are known, before anything is computed:
    * over `limit` entries the function throws a RangeError with `message` (text before the sizes)

@@ -10,7 +10,13 @@
  * of four and the columns even in number: the caller pads B's rows and runs the last rows in
  * JavaScript. Plain multiplies and adds (no fused multiply-add), so each term rounds as in
  * JavaScript; only the order of the sums differs.
+ *
+ * The same encoder emits the single-precision kernel of `--precision f32` modules (`ELEMENT_CODES`):
+ * four columns per f32x4 vector (B's (q, j) at b + q ldb + 4 j, the columns a multiple of four),
+ * every multiply and add rounded to single precision, exactly as IEEE 754 specifies, on every engine.
  */
+import type { Precision } from './precision.js';
+
 function uleb(n: number): number[] {
   const out: number[] = [];
   do {
@@ -50,7 +56,6 @@ const op = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
-  f64Load: 0x2b,
   i32Const: 0x41,
   i32GeS: 0x4e,
   i32GtS: 0x4a,
@@ -60,9 +65,19 @@ const op = {
 const simd = (code: number) => [0xfd, ...uleb(code)];
 const v128Load = (offset = 0) => [...simd(0), 3, ...uleb(offset)];
 const v128Store = (offset = 0) => [...simd(11), 3, ...uleb(offset)];
-const f64x2Splat = simd(20);
-const f64x2Add = simd(240);
-const f64x2Mul = simd(242);
+
+/** The instructions that differ between the kernels of each precision: a scalar load (with its alignment), splat, add, multiply. */
+interface ElementCodes {
+  readonly load: readonly number[];
+  readonly splat: readonly number[];
+  readonly add: readonly number[];
+  readonly mul: readonly number[];
+}
+
+const ELEMENT_CODES: Readonly<Record<Precision, ElementCodes>> = {
+  f64: { load: [0x2b, 3], splat: simd(20), add: simd(240), mul: simd(242) },
+  f32: { load: [0x2a, 2], splat: simd(19), add: simd(228), mul: simd(230) },
+};
 
 // Parameters (byte addresses and byte strides).
 const P = { a: 0, ars: 1, acs: 2, b: 3, ldb: 4, depth: 5, rows: 6, colBytes: 7, out: 8, ldc: 9 };
@@ -86,7 +101,7 @@ function localsOf(block: GemmBlock) {
 }
 
 /** Statements of one pass over B's rows with `steps` inner steps: splat A's entries, then out[i, j:j+2] += sum x b. */
-function pass(block: GemmBlock, steps: number): number[] {
+function pass(block: GemmBlock, steps: number, codes: ElementCodes): number[] {
   const L = localsOf(block);
   const code: number[] = [];
   const e = (...xs: number[][]) => {
@@ -98,7 +113,7 @@ function pass(block: GemmBlock, steps: number): number[] {
         t === 0
           ? add(get(L.ra + r), get(L.qa))
           : add(add(get(L.ra + r), get(L.qa)), [...get(P.acs), ...i32(t), op.i32Mul]);
-      e(at, [op.f64Load, 3, 0], f64x2Splat, set(L.x + r * block.steps + t));
+      e(at, [...codes.load, 0], [...codes.splat], set(L.x + r * block.steps + t));
     }
   }
   e(get(P.b), get(L.q), get(P.ldb), [op.i32Mul, op.i32Add], set(L.pb));
@@ -114,23 +129,23 @@ function pass(block: GemmBlock, steps: number): number[] {
     const terms = Array.from({ length: steps }, (_, t) => [
       ...get(L.x + r * block.steps + t),
       ...get(L.bv + t),
-      ...f64x2Mul,
+      ...codes.mul,
     ]);
     let level = terms;
     while (level.length > 1) {
       const next: number[][] = [];
       for (let k = 0; k < level.length; k += 2)
-        next.push(k + 1 < level.length ? [...level[k]!, ...level[k + 1]!, ...f64x2Add] : level[k]!);
+        next.push(k + 1 < level.length ? [...level[k]!, ...level[k + 1]!, ...codes.add] : level[k]!);
       level = next;
     }
-    e(level[0]!, f64x2Add, v128Store());
+    e(level[0]!, [...codes.add], v128Store());
   }
   e(add(get(L.j), i32(16)), set(L.j), [op.br, 0, op.end, op.end]);
   return code;
 }
 
 /** The body of `gemm` (see above) for `block`: rows a multiple of block.rows, any depth. */
-function gemmBody(block: GemmBlock): number[] {
+function gemmBody(block: GemmBlock, codes: ElementCodes): number[] {
   const L = localsOf(block);
   const { rows: R, steps: S } = block;
   const code: number[] = [];
@@ -149,7 +164,7 @@ function gemmBody(block: GemmBlock): number[] {
   for (const steps of S === 1 ? [1] : [S, 1]) {
     e([op.block, 0x40, op.loop, 0x40]);
     e(add(get(L.q), i32(steps)), get(P.depth), [op.i32GtS, op.brIf, 1]);
-    e(pass(block, steps));
+    e(pass(block, steps, codes));
     e(add(get(L.q), i32(steps)), set(L.q), add(get(L.qa), [...get(P.acs), ...i32(steps), op.i32Mul]), set(L.qa), [
       op.br,
       0,
@@ -164,12 +179,15 @@ function gemmBody(block: GemmBlock): number[] {
 /** The kernel's block: four rows and two inner steps per pass (bench/wasm-simd.ts measures the others). */
 export const GEMM_BLOCK: GemmBlock = { rows: 4, steps: 2 };
 
-/** The module: one memory of `pages` 64 KiB pages (exported, growable), one function `gemm` (exported). */
-export function wasmGemmModule(pages = 1, block: GemmBlock = GEMM_BLOCK): Uint8Array {
+/**
+ * The module: one memory of `pages` 64 KiB pages (exported, growable), one function `gemm`
+ * (exported) on numbers of `precision` (f64x2 or f32x4 vectors).
+ */
+export function wasmGemmModule(pages = 1, block: GemmBlock = GEMM_BLOCK, precision: Precision = 'f64'): Uint8Array {
   const type = [0x60, ...vec(Array.from({ length: 10 }, () => [I32])), 0];
   const L = localsOf(block);
   const locals = [...uleb(2), ...uleb(L.i32Count), I32, ...uleb(L.v128Count), V128];
-  const body = [...locals, ...gemmBody(block), op.end];
+  const body = [...locals, ...gemmBody(block, ELEMENT_CODES[precision]), op.end];
   return Uint8Array.from([
     0x00,
     0x61,
