@@ -16,7 +16,7 @@ import { MATRIX_DOMAINS, mulberry32, randomDims, randomInputs, structureOf, type
 import { ReferenceEvaluator, type InputValue, type Value } from './reference.js';
 import { slopeCheck } from './slope.js';
 import { moduleInputs, toValue } from './run-module.js';
-import { nudgeSize, resultRounding, roundedInputs } from './precision.js';
+import { derivativeNudgeSize, nudgeSize, resultRounding, roundedInputs } from './precision.js';
 import type { Precision } from '../codegen/precision.js';
 
 /**
@@ -457,7 +457,14 @@ function checkAt(
     dims,
     seed,
     forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])),
-    ...(differenced === undefined ? {} : { differenced, nudged }),
+    ...(differenced === undefined
+      ? {}
+      : {
+          differenced,
+          nudged: [3, 4].map((k) =>
+            moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k), derivativeNudgeSize(precision)), dims),
+          ),
+        }),
   };
   const results = new Map<string, Record<string, unknown>>();
   for (const g of manifest.gradients.filter((x) => derived.some((d) => d.request.functionName === x.functionName)))

@@ -26,6 +26,16 @@ export function nudgeSize(precision: Precision): number {
   return 512 * elementFormat(precision).unitRoundoff;
 }
 
+/**
+ * Relative size of the input nudges that measure how far rounding moves a derived block of an
+ * f32 module: 16 u (about 1e-6), well above the rounding of the inputs themselves, and small
+ * enough that the block's own change along the nudge (its derivative times 1e-6) stays below
+ * its rounding in all but very curved functions.
+ */
+export function derivativeNudgeSize(precision: Precision): number {
+  return 16 * elementFormat(precision).unitRoundoff;
+}
+
 /** The rounding of a module's result itself: a few u of its largest entry. */
 export function resultRounding(precision: Precision): number {
   return 8 * elementFormat(precision).unitRoundoff;
