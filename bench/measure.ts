@@ -26,7 +26,8 @@
  * giving its mean time per call in that round. The table shows the median over the rounds.
  *
  * Environment: BENCH_ROUNDS (default 9), BENCH_ROUND_MS (default 40), BENCH_MODELS (a comma
- * separated subset of ds102, domke, inf264, logreg, mlp16, gp), BENCH_NO_TFJS=1 (leave
+ * separated subset of ds102, domke, inf264, logreg, mlp16, gp; the single-precision rows of
+ * bench/single.ts are mlp2-64-f32, softmax-f32, domkebatch-f32), BENCH_NO_TFJS=1 (leave
  * TensorFlow.js out: a quicker run while working on the generator).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,7 @@ import { do_not_optimize, measure } from 'mitata';
 import * as batchBaselines from './batch-baselines.js';
 import * as baselines from './baselines.js';
 import { gpGrad } from './gp-baseline.js';
+import { float32Inputs, SINGLE_CONTENDERS, singleTable, singleTargets, type SingleRow } from './single.js';
 
 const resultsPath = process.argv[2];
 const NO_TFJS = process.env.BENCH_NO_TFJS === '1';
@@ -105,7 +107,7 @@ function mlp2(N: number): Model {
     flops: 2 * (2 * h * d * N + 3 * K * h * N),
   };
 }
-function models(): Model[] {
+function models(selected = true): Model[] {
   const mlp: Inputs = { x: vector(128), y: vector(128) };
   for (let l = 1; l <= 16; l++) {
     mlp[`W${l}`] = matrix(128, 128, 2 / Math.sqrt(128));
@@ -208,7 +210,66 @@ function models(): Model[] {
       baseline: gpGrad as Model['baseline'],
     })),
   ];
-  return ONLY === undefined ? all : all.filter((m) => ONLY.includes(m.id));
+  return ONLY === undefined || !selected ? all : all.filter((m) => ONLY.includes(m.id));
+}
+
+/** The batched models measured in single precision too (bench/single.ts): ids with -f32. */
+const SINGLE = ['mlp2-64', 'softmax', 'domkebatch'];
+function singleModels(): Model[] {
+  const wanted = (id: string) => SINGLE.includes(id) && (ONLY === undefined || ONLY.includes(`${id}-f32`));
+  return models(false).filter((m) => wanted(m.id));
+}
+
+/** A model's single-precision row (bench/single.ts). */
+async function benchSingle(m: Model): Promise<SingleRow> {
+  const f64 = (await import(`./${m.file}.js`)) as Record<string, Fn>;
+  const f32 = (await import(`./${m.file}-f32.js`)) as Record<string, Fn>;
+  const inputs32 = float32Inputs(m.inputs);
+  const reference = m.baseline(m.inputs);
+  const out64 = f64.LGrad!(m.inputs);
+  check(m.name, 'f64 gradInto', f64.LGradInto!(m.inputs, out64), reference, 1e-8);
+  check(m.name, 'f32 grad', f32.LGrad!(inputs32), reference, 1e-4);
+  const out32 = f32.LGrad!(inputs32);
+  check(m.name, 'f32 gradInto', f32.LGradInto!(inputs32, out32), reference, 1e-4);
+  const contenders: Contender[] = [
+    { name: 'f64 gradInto', run: () => do_not_optimize(f64.LGradInto!(m.inputs, out64)) },
+    { name: 'f32 grad', run: () => do_not_optimize(f32.LGrad!(inputs32)) },
+    { name: 'f32 gradInto', run: () => do_not_optimize(f32.LGradInto!(inputs32, out32)) },
+  ];
+  if (tfjs !== undefined && m.tf !== undefined) {
+    await tfjs.useBackend('wasm');
+    const run = m.tf(m.inputs);
+    check(m.name, 'tfjs-wasm', run(), reference, 1e-3);
+    contenders.push({ name: 'tfjs-wasm', run: () => do_not_optimize(run()), backend: 'wasm' });
+  }
+  for (const c of contenders) await time(c, WARMUP_MS);
+  const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(k + r) % contenders.length]!;
+      times.get(c.name)!.push((await time(c, ROUND_MS)) / 1000);
+    }
+  }
+  const us: Record<string, number> = {};
+  const range: Record<string, [number, number]> = {};
+  for (const name of SINGLE_CONTENDERS) {
+    const t = times.get(name) ?? [NaN];
+    us[name] = round4(median(t));
+    range[name] = [round4(Math.min(...t)), round4(Math.max(...t))];
+  }
+  const gflops = Object.fromEntries(SINGLE_CONTENDERS.map((c) => [c, Number((m.flops! / us[c]! / 1000).toFixed(2))]));
+  return {
+    model: m.name,
+    file: `${m.id}-f32`,
+    sizes: m.sizes,
+    microseconds: us,
+    range,
+    gflops,
+    ratios: {
+      'f64 gradInto / f32 gradInto': Number((us['f64 gradInto']! / us['f32 gradInto']!).toFixed(3)),
+      'tfjs-wasm / f32 grad': Number((us['tfjs-wasm']! / us['f32 grad']!).toFixed(2)),
+    },
+  };
 }
 
 /** The flat entries of a result, by field ('value' included). */
@@ -605,9 +666,15 @@ if (load > 0.5)
   );
 const started = performance.now();
 const rows: Row[] = [];
-for (const m of models()) {
+const onlySingle = ONLY !== undefined && ONLY.every((id) => id.endsWith('-f32'));
+for (const m of onlySingle ? [] : models()) {
   rows.push(await benchModel(m));
   process.stderr.write(`measured ${m.name} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+}
+const singleRows: SingleRow[] = [];
+for (const m of singleModels()) {
+  singleRows.push(await benchSingle(m));
+  process.stderr.write(`measured ${m.name} in f32 (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 }
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
 const machine = {
@@ -637,7 +704,8 @@ const batched = rows.filter((r) => r.gflops !== undefined);
 if (perExample.length > 0) console.log(table(perExample));
 if (perExample.length > 0 && batched.length > 0) console.log('');
 if (batched.length > 0) console.log(batchedTable(batched));
-const results = targets(rows);
+if (singleRows.length > 0) console.log(`\n${singleTable(singleRows)}`);
+const results = [...targets(rows), ...singleTargets(singleRows)];
 console.log('\ntargets:');
 for (const t of results)
   console.log(`  ${t.pass ? 'pass' : 'FAIL'}  ${t.target.padEnd(38)} ${t.model.padEnd(32)} ${t.measured}`);
@@ -659,6 +727,7 @@ writeFileSync(
           'max |a - e| / max |e| per result field against the hand-written gradient: 1e-8 (float64), 1e-3 (tfjs)',
       },
       rows,
+      singlePrecisionRows: singleRows,
       targets: results,
     },
     null,

@@ -42,11 +42,17 @@ for (const file of readdirSync(join(here, 'models')).sort()) {
   const name = basename(file, '.formula');
   // A batched model is selected with its batch size (mlp2-64).
   if (only !== undefined && !only.some((o) => o === name || o.startsWith(`${name}-`))) continue;
-  const code = await compile(readFileSync(join(here, 'models', file), 'utf8'), file);
+  const text = readFileSync(join(here, 'models', file), 'utf8');
+  const code = await compile(text, file);
   writeFileSync(join(generated, `${name}.ts`), code);
   transpile(code, `${name}.ts`);
+  // The batched models' single-precision modules, for bench/single.ts.
+  if (!['mlp2', 'softmax', 'domkebatch'].includes(name)) continue;
+  const single = await compile(text, file, { precision: 'f32' });
+  writeFileSync(join(generated, `${name}-f32.ts`), single);
+  transpile(single, `${name}-f32.ts`);
 }
-for (const file of ['measure.ts', 'baselines.ts', 'batch-baselines.ts', 'gp-baseline.ts', 'tfjs.ts'])
+for (const file of ['measure.ts', 'single.ts', 'baselines.ts', 'batch-baselines.ts', 'gp-baseline.ts', 'tfjs.ts'])
   transpile(readFileSync(join(here, file), 'utf8'), file);
 
 const results = process.env.BENCH_RESULTS ?? join(here, 'results', 'latest.json');

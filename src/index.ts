@@ -5,7 +5,8 @@
  */
 
 // One call from formula text to what the command line prints or writes.
-export { compile } from './compile.js';
+export { compile, type CompileOptions } from './compile.js';
+export type { Precision } from './codegen/precision.js';
 export { derive, latex } from './from-text.js';
 
 // Step by step: text → checked model → derived gradients → formulas, LaTeX, a module.
