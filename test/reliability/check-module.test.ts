@@ -3,7 +3,8 @@
  * (src/check/check-module.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { makeFixtures } from '../../src/check/fixtures.js';
 import { generate } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
