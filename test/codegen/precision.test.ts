@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkExports, checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkExports, checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { makeFixtures } from '../../src/check/fixtures.js';
 import { loadModule, typeCheckModule } from '../../src/check/load.js';
 import { generate } from '../../src/codegen/module.js';
@@ -19,7 +20,7 @@ const MLP = read('bench/models/mlp2.formula');
 
 describe('f32 modules pass check', () => {
   // d = h = N = 32: W1 X has 32768 multiply-adds, so it runs on the f32x4 WebAssembly kernel.
-  const cases = [
+  const cases: { name: string; text: string; dims: Record<string, number> }[] = [
     { name: 'the bench MLP', text: MLP, dims: { d: 32, h: 32, N: 32, K: 4 } },
     { name: 'softmax regression', text: read('bench/models/softmax.formula'), dims: { p: 6, N: 5, K: 3 } },
     {
