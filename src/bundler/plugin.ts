@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { createUnplugin, type UnpluginInstance, type UnpluginMessage } from 'unplugin';
 import { compile } from '../compile.js';
+import type { Precision } from '../codegen/precision.js';
 import { formatDiagnostic, GradcError } from '../diagnostics/errors.js';
 import { declarationPath } from './declaration-path.js';
 import { moduleDeclaration, moduleJavaScript } from './transpile.js';
@@ -18,6 +19,11 @@ export interface GradcPluginOptions {
    * project declares `*.formula` modules itself, or runs `gradc compile --dts`.
    */
   readonly declarations?: boolean;
+  /**
+   * The number format of every imported module, as `gradc compile --precision`: `f64` (default)
+   * or `f32` (Float32Array storage and results; its declaration says Float32Array).
+   */
+  readonly precision?: Precision;
 }
 
 /** Only plain file ids: `model.formula?raw` and other queries are left to the bundler. */
@@ -28,6 +34,7 @@ export type GradcPlugins = UnpluginInstance<GradcPluginOptions | undefined, fals
 
 export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | undefined, false>((options, meta) => {
   const declarations = options?.declarations ?? true;
+  const precision = options?.precision ?? 'f64';
   // esbuild would print its own frame under the message from a location, with an empty line
   // (unplugin passes no line text): the message's own frame is the better one there.
   // unplugin declares meta with bundlers' types that are not installed (skipLibCheck reads them as any):
@@ -43,7 +50,7 @@ export const gradcPlugin: GradcPlugins = createUnplugin<GradcPluginOptions | und
         const text = readFileSync(id, 'utf8');
         let code: string;
         try {
-          code = await compile(text, shownPath(id));
+          code = await compile(text, shownPath(id), { precision });
         } catch (e) {
           if (!(e instanceof GradcError)) throw e;
           // Rollup and Vite throw here; esbuild and webpack collect the error and fail the build

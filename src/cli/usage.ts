@@ -10,12 +10,12 @@ export function isCommandName(word: string): word is CommandName {
 export const USAGE = `usage:
   gradc compile <file.formula...> [-o DIR]   write DIR/<name>.ts for each file (default DIR: generated/)
                 [--js] [--dts] [--watch]    <name>.js and <name>.d.ts instead; also <name>.d.formula.ts
-                                            beside it; recompile on changes
+                [--precision f64|f32]       beside it; recompile on changes; Float32Array modules
   gradc latex   <file.formula> [--steps] [--shapes] [--layout numerator|denominator]
                                             LaTeX of every definition and requested derivative
   gradc derive  <file.formula> [--json]      gradients in formula syntax: dL_dA = ...
-  gradc check   <file.formula> [--dims h=3,m=4] [--seed N] [--tol T] [--json]
-  gradc fixtures <file.formula> [--dims ...] [--seed N] [--count K] [-o FILE.json]
+  gradc check   <file.formula> [--dims h=3,m=4] [--seed N] [--tol T] [--precision P] [--json]
+  gradc fixtures <file.formula> [--dims ...] [--seed N] [--count K] [--precision P] [-o FILE.json]
   gradc lsp                                  a language server for .formula files (LSP over stdio)
   gradc --version                            the version of gradc
 
@@ -40,10 +40,15 @@ const DIMS = option(
 );
 const SEED = option('--seed N', 'seed of the random inputs, a whole number from 0 to 4294967295', '(default 1)');
 const HELP = option('-h, --help', 'this text');
+const PRECISION = option(
+  '--precision P',
+  'f64 (the default): the module stores and returns Float64Array; f32: Float32Array,',
+  'f32x4 WebAssembly kernels, numbers rounded to single precision (about 1e-7 relative)',
+);
 const STDIN = `'-' as the file reads the formula from standard input (named <stdin> in messages).`;
 
 export const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
-  compile: `usage: gradc compile <file.formula...> [-o DIR] [--js] [--dts] [--watch]
+  compile: `usage: gradc compile <file.formula...> [-o DIR] [--js] [--dts] [--watch] [--precision f64|f32]
 
 Compiles each formula to a standalone TypeScript module, DIR/<name>.ts for <name>.formula.
 Every file is checked before any is written, and each module is written through a temporary
@@ -72,6 +77,7 @@ ${option(
   'line per rebuild, with its time; a bad formula prints its errors and',
   'writes nothing',
 )}
+${PRECISION}
 ${HELP}
 
 ${STDIN}
@@ -107,7 +113,7 @@ ${STDIN}
 A formula with no grad requests prints nothing (with --json, an empty list) and says so on
 stderr (exit 0).`,
 
-  check: `usage: gradc check <file.formula> [--dims h=3,m=4] [--seed N] [--tol T] [--json]
+  check: `usage: gradc check <file.formula> [--dims h=3,m=4] [--seed N] [--tol T] [--precision P] [--json]
 
 Compiles the module in memory, type-checks it strictly, runs it on random inputs, and compares
 every value with an independent mathjs evaluation and every gradient with central differences.
@@ -127,19 +133,27 @@ ${option(
   'mathjs, with no noise allowed: the two round differently (by up to about',
   '1e-14), so a T below about 1e-12 can fail correct values',
 )}
+${option(
+  '--precision P',
+  'check the module of that precision (default f64). An f32 module runs on',
+  'float32 inputs; its values are compared with mathjs beyond how far rounding',
+  'moves them, its derivatives with differences of the f64 module, beyond how',
+  'far inputs nudged by about 1e-6 move them',
+)}
 ${option('--json', 'the report as one JSON document')}
 ${HELP}
 
 ${STDIN}
 A formula with no definitions has nothing to check: exit 1.`,
 
-  fixtures: `usage: gradc fixtures <file.formula> [--dims h=3,m=4] [--seed N] [--count K] [-o FILE.json]
+  fixtures: `usage: gradc fixtures <file.formula> [--dims h=3,m=4] [--seed N] [--count K] [--precision P] [-o FILE.json]
 
 Writes random inputs with every definition's value and every requested gradient, as JSON.
 
 ${DIMS}
 ${SEED}
 ${option('--count K', 'the number of cases, a whole number from 1 to 10000 (default 1)')}
+${option('--precision P', 'the module that computes the values: f64 (default) or f32 (inputs', 'sampled as float32 numbers); the JSON records it as "precision"')}
 ${option('-o, --output FILE', 'the file to write, through a temporary file and a rename; without', "-o, or with '-', the JSON goes to standard output")}
 ${HELP}
 

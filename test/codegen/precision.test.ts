@@ -3,17 +3,22 @@
  * WebAssembly kernels) check against the f64 reference with single precision's criterion, and a
  * fault in them is still found.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkExports, checkModel } from '../../src/check/check-module.js';
 import { formatCheckReport } from '../../src/check/check-report.js';
 import { makeFixtures } from '../../src/check/fixtures.js';
 import { loadModule, typeCheckModule } from '../../src/check/load.js';
 import { generate } from '../../src/codegen/module.js';
+import { build } from 'esbuild';
+import gradcEsbuild from '../../src/bundler/esbuild.js';
 import { moduleDeclaration } from '../../src/bundler/transpile.js';
 import { compile } from '../../src/compile.js';
 import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
+import { runCli } from '../cli/run-cli.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const MLP = read('bench/models/mlp2.formula');
@@ -133,5 +138,55 @@ describe('f32 fixtures', () => {
     const W = fixtures.cases[0]!.inputs.W as { data: number[] };
     expect(W.data.every((x) => Math.fround(x) === x)).toBe(true);
     expect((await makeFixtures(model, { dims: { p: 3, N: 2, K: 2 } })).precision).toBe('f64');
+  });
+});
+
+describe('--precision on the command line and in the bundler plugin', () => {
+  it('compile --precision f32 writes the f32 module, and --dts its Float32Array declaration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradc-f32-'));
+    try {
+      const file = join(dir, 'softmax.formula');
+      const text = read('bench/models/softmax.formula');
+      writeFileSync(file, text);
+      const r = await runCli(['compile', file, '-o', join(dir, 'out'), '--dts', '--precision', 'f32']);
+      expect(r.status).toBe(0);
+      const module = await compile(text, 'softmax.formula', { precision: 'f32' });
+      expect(readFileSync(join(dir, 'out', 'softmax.ts'), 'utf8')).toBe(module);
+      const declaration = readFileSync(join(dir, 'softmax.d.formula.ts'), 'utf8');
+      expect(declaration).toBe(moduleDeclaration(module, 'softmax.formula'));
+      expect(declaration).toContain('data: Float32Array;');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a precision it does not know, with exit status 2', async () => {
+    const r = await runCli(['compile', 'model.formula', '--precision', 'f16']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--precision takes f64 or f32, not 'f16'");
+  });
+
+  it('the bundler plugin compiles with the precision it is given, and declares Float32Array', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradc-f32-'));
+    try {
+      writeFileSync(join(dir, 'model.formula'), read('bench/models/softmax.formula'));
+      writeFileSync(join(dir, 'main.ts'), "import { LGrad } from './model.formula';\nexport { LGrad };\n");
+      await build({
+        absWorkingDir: dir,
+        entryPoints: ['./main.ts'],
+        outfile: 'out.mjs',
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        logLevel: 'silent',
+        plugins: [gradcEsbuild({ precision: 'f32' })],
+      });
+      const bundle = readFileSync(join(dir, 'out.mjs'), 'utf8');
+      expect(bundle).toContain('new Float32Array');
+      expect(bundle).not.toContain('Float64Array');
+      expect(readFileSync(join(dir, 'model.d.formula.ts'), 'utf8')).toContain('data: Float32Array;');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
