@@ -8,6 +8,7 @@ import { formulaEditor, replaceText } from './editor.js';
 import { EXAMPLES } from './examples.js';
 import { showMath, timings } from './math-pane.js';
 import type { MathView, Problem, Reply, Request } from './protocol.js';
+import type { Precision } from '../../src/codegen/precision.js';
 import { saveState } from './share.js';
 
 /** Milliseconds between the last keystroke and the request to the math worker. */
@@ -78,6 +79,7 @@ class Playground {
   private view: MathView;
   private dims: Record<string, number>;
   private seed: number;
+  private precision: Precision = 'f64';
   private code = '';
   private codeView: Promise<{ view: EditorView; show: (view: EditorView, code: string) => void }> | undefined;
   private lastEditAt: number | undefined;
@@ -114,8 +116,8 @@ class Playground {
   private send(): void {
     this.timer = undefined;
     this.checkIsStale('checking…');
-    const { view, dims, seed } = this;
-    this.latest = { id: this.latest.id + 1, text: this.editor.state.doc.toString(), view, dims, seed };
+    const { view, dims, seed, precision } = this;
+    this.latest = { id: this.latest.id + 1, text: this.editor.state.doc.toString(), view, dims, seed, precision };
     this.mathWorker.postMessage(this.latest);
     saveState({ formula: this.latest.text, view, dims });
   }
@@ -165,6 +167,12 @@ class Playground {
     wireCodeButtons(this.panes.status, this.panes.examplesMenu, () => this.code);
     element('reseed').addEventListener('click', () => {
       this.seed++;
+      this.send();
+    });
+    const precision = element<HTMLSelectElement>('precision');
+    precision.value = this.precision;
+    precision.addEventListener('change', () => {
+      this.precision = precision.value === 'f32' ? 'f32' : 'f64';
       this.send();
     });
     const form = this.panes.dimsForm;

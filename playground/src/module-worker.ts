@@ -29,7 +29,10 @@ async function answer(request: Request): Promise<void> {
   const derived = differentiate(model);
   let generated: GeneratedModule;
   try {
-    generated = await generate(model, derived, { sourceName: 'playground.formula' });
+    generated = await generate(model, derived, {
+      sourceName: 'playground.formula',
+      precision: request.precision ?? 'f64',
+    });
   } catch (e) {
     // A name the module cannot have (grad f wrt value, a definition named fGrad) is the formula's problem.
     if (e instanceof GradcError) post({ kind: 'problems', id: request.id, problems: problemsOf(e) });

@@ -3,6 +3,7 @@
  * (derivatives) and module-worker.ts (generated module, check).
  */
 import type { GradcError } from '../../src/diagnostics/errors.js';
+import type { Precision } from '../../src/codegen/precision.js';
 
 /** What the derivatives pane shows: the gradients, the backprop derivation, or every shape. */
 export type MathView = 'plain' | 'steps' | 'shapes';
@@ -15,6 +16,8 @@ export interface Request {
   /** Sizes the user gave the check (the others get the check's defaults). */
   readonly dims: Readonly<Record<string, number>>;
   readonly seed: number;
+  /** The generated module's number format (`gradc compile --precision`); f64 when absent. */
+  readonly precision?: Precision;
 }
 
 /** A located problem with the formula, as offsets into the text. */

@@ -261,6 +261,28 @@ describe('the playground, in Chromium', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('compiles and checks the module in single precision when the precision is set to f32', async () => {
+    const { page, errors } = await openPage(server.url);
+    const table = page.locator('#check-table');
+    await expect.poll(() => table.textContent(), WAIT).toMatch(/all 13 checks passed$/);
+    await page.getByRole('tab', { name: 'TypeScript' }).click();
+    await page.locator('#precision').selectOption('f32');
+    await expect
+      .poll(() => page.locator('#code .cm-content').textContent(), WAIT)
+      .toContain('Single precision (--precision f32)');
+    await expect.poll(() => page.locator('#check-badge').textContent(), WAIT).toBe('pass');
+    expect(await table.textContent()).toMatch(/all 13 checks passed$/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', WAIT),
+      page.getByRole('button', { name: 'Download .ts' }).click(),
+    ]);
+    expect(readFileSync(await download.path(), 'utf8')).toBe(
+      await compile(DS102, 'playground.formula', { precision: 'f32' }),
+    );
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });
 
 /** Moves the mouse over character `index` of the editor line whose text is `line`. */
