@@ -171,6 +171,7 @@ export function checkExports(
     structuredMatrices: structuredMatrices(model, domains),
     seed,
     tol,
+    precision: manifest.precision,
     typeErrors,
     typeChecked: known.typeChecked ?? false,
     rows,

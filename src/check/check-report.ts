@@ -3,6 +3,7 @@
  * JSON document of `check --json`.
  */
 import type { Comparison } from './numeric.js';
+import type { Precision } from '../codegen/precision.js';
 
 /**
  * One comparison of a check: a function's value against the reference evaluator, or a block of
@@ -62,6 +63,8 @@ export interface CheckReport {
   readonly seed: number;
   /** The tolerance the rows were judged by (CheckOptions.tol). */
   readonly tol: number;
+  /** The checked module's number format (f32: judged as README's "What pass means" says of single precision). */
+  readonly precision: Precision;
   readonly typeErrors: readonly string[];
   /** Whether the module was type-checked (see CheckOptions.typeCheck). */
   readonly typeChecked: boolean;
@@ -108,6 +111,8 @@ export function formatCheckReport(report: CheckReport): string {
   const lines: string[] = [];
   const dims = [...report.dims].map(([d, n]) => `${d}=${n}`).join(', ');
   lines.push(`dimensions: ${dims === '' ? '(none)' : dims}; seed ${report.seed}`);
+  if (report.precision === 'f32')
+    lines.push('precision: f32 (float32 inputs; derivatives against differences of the f64 module)');
   if (report.structuredMatrices.length > 0) lines.push(`sampled: ${report.structuredMatrices.join(', ')}`);
   lines.push(
     `tolerance: values within relative error ${report.tol === 0 ? '0' : report.tol.toExponential()} beyond their rounding; derivatives within their allowance`,

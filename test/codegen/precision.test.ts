@@ -46,6 +46,9 @@ describe('f32 modules pass check', () => {
       expect(report.typeErrors).toEqual([]);
       expect(report.rows.filter((r) => r.probes !== undefined).length).toBeGreaterThan(0);
       expect(report.ok, formatCheckReport(report)).toBe(true);
+      expect(formatCheckReport(report).split('\n')[1]).toBe(
+        'precision: f32 (float32 inputs; derivatives against differences of the f64 module)',
+      );
     });
   }
 });
