@@ -7,16 +7,16 @@ import { generate, type GeneratedModule, type ModuleManifest } from '../codegen/
 import { differentiate, type DerivedGradient } from '../diff/differentiate.js';
 import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
-import type { Node } from '../ir/node.js';
-import { OPS } from '../ops/index.js';
 import { gradientRows, higherRows, type DerivativeContext, type DerivativeRow } from './check-derivatives.js';
+import type { CheckReport, CheckRow, NotFinite } from './check-report.js';
+import { inferDomains, structuredMatrices } from './domains.js';
 import { loadModule, typeCheckModule } from './load.js';
 import { compareValues, type Comparison } from './numeric.js';
-import type { CheckReport, CheckRow, NotFinite } from './report.js';
-import { MATRIX_DOMAINS, mulberry32, randomDims, randomInputs, structureOf, type Domain } from './random.js';
-import { ReferenceEvaluator, type InputValue, type Value } from './reference.js';
-import { slopeCheck } from './slope.js';
+import { mulberry32, randomDims, randomInputs, type Domain } from './random.js';
+import { ReferenceEvaluator, type Value } from './reference.js';
 import { moduleInputs, toValue } from './run-module.js';
+import { slopeCheck } from './slope.js';
+import { sensitivities } from './value-rounding.js';
 
 /**
  * Options of `checkModel`: `dims`, sizes of dimensions (the others get 3, 4, 2, 5, ...); `seed`
@@ -38,57 +38,6 @@ export interface CheckOptions {
    * function (a test injecting a fault) need not check the others again.
    */
   readonly functions?: readonly string[];
-}
-
-/**
- * Domains that keep random inputs where the formula is smooth: a variable read directly as an
- * argument of an op is drawn from the domain the op's `argumentDomains` gives it (an elementwise
- * function's `domain`: positive under log and sqrt, well inside (-1, 1) under asin, acos and
- * tan; away from 0 under relu, abs and sign; positive under a fractional power, away from 0 as a
- * divisor).
- */
-export function inferDomains(model: Model): Record<string, Domain> {
-  /**
-   * The first domain a variable is read in, except that a matrix structure wins: its entries
-   * are away from 0 (so a kink there is no concern), and positive definite ones are positive, so
-   * a matrix read both as an inverse and under log is sampled positive definite.
-   */
-  const combined = (old: Domain | undefined, domain: Domain): Domain => {
-    if (old === undefined) return domain;
-    const structures = [structureOf(old), structureOf(domain)];
-    if (structures.includes('positive-definite')) return 'positive-definite';
-    if (structures.includes('invertible'))
-      return old === 'positive' || domain === 'positive' ? 'positive-definite' : 'invertible';
-    return old;
-  };
-  // No prototype: a variable may be named constructor or __proto__.
-  const domains = Object.create(null) as Record<string, Domain>;
-  const seen = new Set<number>();
-  const visit = (n: Node) => {
-    if (seen.has(n.id)) return;
-    seen.add(n.id);
-    n.args.forEach(visit);
-    const direct = (arg: Node | undefined, domain: Domain) => {
-      if (arg?.op !== 'var') return;
-      const name = arg.attrs.name!;
-      domains[name] = combined(domains[name], domain);
-    };
-    OPS[n.op].argumentDomains(n).forEach((domain, i) => {
-      if (domain === undefined) return;
-      direct(n.args[i], domain);
-      // A value that must be positive (log(det(S))): the domains that make it so, where its op knows them.
-      const arg = n.args[i];
-      if (domain === 'positive' && arg !== undefined) {
-        OPS[arg.op].positiveWhen?.(arg).forEach((d, j) => {
-          if (d !== undefined) direct(arg.args[j], d);
-        });
-      }
-    });
-  };
-  for (const d of model.definitions) visit(d.node);
-  // A matrix declared spd(n) is always sampled symmetric positive definite (src/check/random.ts).
-  for (const v of model.variables) if (v.structure === 'spd') domains[v.name] = 'positive-definite';
-  return domains;
 }
 
 /** Seeds tried, from the given one, until the formula and its gradients are finite at the sampled inputs. */
@@ -195,25 +144,9 @@ export function checkExports(
     unchecked.length === 0 &&
     rows.every((r) => r.pass) &&
     notFinite === undefined;
-  const symmetric = new Set(model.variables.filter((v) => v.structure === 'symmetric').map((v) => v.name));
-  const structuredMatrices = [
-    ...Object.entries(domains).flatMap(([name, d]) => {
-      const structure = structureOf(d);
-      if (structure === undefined) return [];
-      return [
-        `${name} ${symmetric.has(name) && structure === 'invertible' ? 'symmetric, diagonally dominant' : MATRIX_DOMAINS[structure]}`,
-      ];
-    }),
-    ...[...symmetric]
-      .filter((name) => {
-        const d = domains[name];
-        return d === undefined || structureOf(d) === undefined;
-      })
-      .map((name) => `${name} symmetric`),
-  ];
   return {
     dims,
-    structuredMatrices,
+    structuredMatrices: structuredMatrices(model, domains),
     seed,
     tol,
     typeErrors,
@@ -221,39 +154,6 @@ export function checkExports(
     rows,
     ...(notFinite !== undefined ? { notFinite: { ...notFinite, seeds: [firstSeed, seed] as const } } : {}),
     ok,
-  };
-}
-
-/**
- * How far the module's value of a definition moves when every input entry is moved by a few hundred ε,
- * relatively: what rounding alone can do to an ill-conditioned value (an inverse of a nearly singular
- * matrix). Computed once per definition.
- */
-function sensitivities(
-  model: Model,
-  manifest: ModuleManifest,
-  call: (name: string, ...args: unknown[]) => unknown,
-  inputs: unknown,
-  values: Parameters<typeof nudge>[1],
-  dims: ReadonlyMap<string, number>,
-  seed: number,
-): (definition: string) => number {
-  const nudged = [1, 2].map((k) => moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k)), dims));
-  const sensitivity = new Map<string, number>();
-  return (definition: string): number => {
-    const cached = sensitivity.get(definition);
-    if (cached !== undefined) return cached;
-    const fn = manifest.definitions.find((d) => d.definition === definition)!.functionName;
-    const base = toValue(call(fn, inputs)).flat();
-    // And the rounding of the value itself: a few ε of its largest entry.
-    let most = 4 * Number.EPSILON * base.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    for (const at of nudged)
-      toValue(call(fn, at))
-        .flat()
-        .forEach((x, i) => (most = Math.max(most, Math.abs(x - base[i]!))));
-    const allowance = Number.isFinite(most) ? VALUE_SAFETY * most : 0;
-    sensitivity.set(definition, allowance);
-    return allowance;
   };
 }
 
@@ -386,27 +286,6 @@ function wanted(options: CheckOptions): (functionName: string) => boolean {
   return (f) => list === undefined || list.includes(f);
 }
 
-/** Relative size of the input nudges that measure a value's sensitivity to rounding. */
-const NUDGE = 256 * Number.EPSILON;
-/** How many times that sensitivity a value may differ from the reference by, before `tol` applies. */
-const VALUE_SAFETY = 10;
-
-/** Every input entry times 1 ± NUDGE (index variables as they are; symmetric matrices stay symmetric). */
-function nudge(model: Model, values: ReadonlyMap<string, InputValue>, rng: () => number): Map<string, InputValue> {
-  const moved = (x: number) => x * (1 + (rng() < 0.5 ? -NUDGE : NUDGE));
-  const structured = new Set(model.variables.filter((v) => v.structure !== undefined).map((v) => v.name));
-  const result = new Map<string, InputValue>();
-  for (const [name, v] of values) {
-    if (typeof v === 'number') {
-      result.set(name, Number.isInteger(v) ? v : moved(v));
-      continue;
-    }
-    const m = v.map((row) => row.map(moved));
-    result.set(name, structured.has(name) ? m.map((row, i) => row.map((x, j) => (j < i ? m[j]![i]! : x))) : m);
-  }
-  return result;
-}
-
 /** A derivative row of the report. */
 function derivativeRow(r: DerivativeRow): CheckRow {
   const none: Comparison = { maxAbs: 0, maxRel: 0, worst: undefined, mismatch: undefined };
@@ -447,16 +326,3 @@ function derivativeRow(r: DerivativeRow): CheckRow {
     pass: c.pass && mismatch === undefined,
   };
 }
-
-// The report's types and formatting, for callers of checkModel.
-export {
-  checkReportDocument,
-  describeNotFinite,
-  formatCheckReport,
-  type CheckReport,
-  type CheckReportDocument,
-  type CheckRow,
-  type CheckRowDocument,
-  type JsonNumber,
-  type NotFinite,
-} from './report.js';

@@ -1,6 +1,6 @@
 /**
- * What `gradc check` found (CheckReport: one row per value and derivative block), and the report
- * as the table printed for a terminal and as the JSON document of `gradc check --json`.
+ * The report of `gradc check`: its rows and verdict, the table printed for a terminal, and the
+ * JSON document of `check --json`.
  */
 import type { Comparison } from './numeric.js';
 
