@@ -5,7 +5,7 @@ import type { Node } from '../ir/node.js';
 import { definitionNames, derivativeName, readable } from './definitions.js';
 import { toFormulaHigher, type HigherLine } from './higher.js';
 import { Printer } from './printer.js';
-import { shareSubexpressions } from './shared.js';
+import { shareSubexpressions } from './common-subexpressions.js';
 
 export { definitionNames, derivativeName } from './definitions.js';
 

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkExports, checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkExports, checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { mulberry32 } from '../../src/check/random.js';
 import { checkFormula } from '../../src/front.js';
 import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';

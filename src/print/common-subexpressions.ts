@@ -5,7 +5,7 @@
  * print in terms of it (`t = sqrt(v + eps)`, then `dL_dx = d / t - ... - mean(d) / t`).
  */
 import type { Node } from '../ir/node.js';
-import { isReserved } from '../ir/elaborate.js';
+import { isReserved } from '../ir/declarations.js';
 import { Printer } from './printer.js';
 
 /** Tokens of formula text: names, numbers, `.*`-like operators and `||` one each, any other character one. */
