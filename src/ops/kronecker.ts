@@ -1,5 +1,5 @@
 /**
- * Vectorisation and Kronecker products (LANGUAGE.md 1.6): `vec(M)` stacks the columns of M,
+ * Vectorisation and Kronecker products (README, "The formula language"): `vec(M)` stacks the columns of M,
  * `kron(A, B)` (also `A ⊗ B`) is the Kronecker product, `commutation(m, n)` the (m n) x (m n)
  * matrix K with K vec(A) = vec(Aᵀ) for A m x n. Jacobian and Hessian blocks in the vec
  * convention are written with them (Magnus & Neudecker, "Matrix Differential Calculus").
