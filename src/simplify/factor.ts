@@ -144,9 +144,26 @@ export const factorProducts: Rule = (n, g) => {
 };
 
 /**
- * The derivatives `roots` in the form printers show: the simplifier's rules and common factors
- * of products taken out (`factorProducts`). `frozen` nodes (the forward values) are kept.
+ * Pᵀ Qᵀ → (Q P)ᵀ where the graph keeps the transpose outside (a solve: inv(X)ᵀ (inv(X) A)ᵀ is
+ * (inv(X) A inv(X))ᵀ, as the book writes it); elsewhere it distributes it again.
+ */
+export const transposeOutside: Rule = (n, g) => {
+  if ((n.op !== 'matmul' && n.op !== 'solve') || g.isSealed(n)) return undefined;
+  const [a, b] = n.args as [Node, Node];
+  if (a.op !== 'transpose' || b.op !== 'transpose' || g.isSealed(a) || g.isSealed(b)) return undefined;
+  // A solve is inv(P)ᵀ Qᵀ = (Q inv(P))ᵀ, and Q = inv(S) R keeps its solve: inv(S) (R inv(P)).
+  const p = n.op === 'solve' ? g.inv(a.args[0]!) : a.args[0]!;
+  const q = b.args[0]!;
+  const inner = q.op === 'solve' && !g.isSealed(q) ? g.solve(q.args[0]!, g.matmul(q.args[1]!, p)) : g.matmul(q, p);
+  const folded = g.transpose(inner);
+  return folded.op === 'transpose' ? folded : undefined;
+};
+
+/**
+ * The derivatives `roots` in the form printers show: the simplifier's rules, common factors
+ * of products taken out (`factorProducts`) and transposes
+ * of products outside (`transposeOutside`). `frozen` nodes (the forward values) are kept.
  */
 export function factorForReading(g: Graph, roots: readonly Node[], frozen: ReadonlySet<number>): Node[] {
-  return simplify(g, roots, { frozen, rules: [...RULES, factorProducts] });
+  return simplify(g, roots, { frozen, rules: [...RULES, factorProducts, transposeOutside] });
 }

@@ -111,6 +111,14 @@ describe('Jacobians, Hessians and HVPs printed like gradients', () => {
     expect(() => checkFormula(`${GRAM.replace(/^hvp.*$/m, '')}${lines.join('\n')}\n`)).not.toThrow();
   });
 
+  it('two HVPs with respect to one variable declare its direction once (the lines read back)', async () => {
+    const { derive: deriveText } = await import('../../src/index.js');
+    const text = 'b : vector(n)\nL = b^T b\nM = sum(exp(b))\nhvp L wrt b\nhvp M wrt b\n';
+    const lines = deriveText(text);
+    expect(lines).toEqual(['v_b : vector(n)', 'HvL_b = 2 v_b', 'HvM_b = v_b .* exp(b)']);
+    expect(() => checkFormula(`${text.replace(/^hvp.*\n/gm, '')}${lines.join('\n')}\n`)).not.toThrow();
+  });
+
   it('LaTeX names the same subexpression on a where line', () => {
     expect(latex(GRAM).at(-1)).toMatch(/^\\text\{where \} t = /);
   });
