@@ -31,9 +31,13 @@ function matmulShape(a: Shape, b: Shape): Shape {
   return shape(a.rows, b.cols);
 }
 
-/** An elementwise product or quotient of matrices: parenthesised as a factor of a matrix product. */
+/**
+ * An elementwise product or quotient of matrices, or a scalar over a matrix (`s ./ v`):
+ * parenthesised as a factor of a matrix product.
+ */
 function isElementwiseProduct(n: Node): boolean {
-  return (n.op === 'mul' || n.op === 'div') && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape);
+  if (n.op === 'div') return !isScalar(n.args[1]!.shape);
+  return n.op === 'mul' && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape);
 }
 
 function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed {
