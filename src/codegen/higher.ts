@@ -272,10 +272,11 @@ export function planHigher(
   const outputs = higherOutputs(model, h);
   const lowered = lowerHigher(model, h, outputs, ctx);
   const { interfaces, inputsType, bodyInputsType } = higherInterfaces(h, lowered, outputs, ctx);
-  // The names of the inputs the body reads besides the direction, in the order it reads them.
-  const keys = new Set(lowered.inputs.map((f) => f.key));
-  const directionNames = new Set(h.directions.map((d) => d.name));
-  const userInputs = model.variables.map((v) => v.name).filter((n) => keys.has(propertyKey(n)) && !directionNames.has(n));
+  // The names of the inputs the body reads besides the direction (variables, and dimensions no
+  // variable determines), in the order it reads them.
+  const byKey = new Map([...model.variables.map((v) => v.name), ...model.dims].map((n) => [propertyKey(n), n]));
+  const directionKeys = new Set(h.directions.map((d) => propertyKey(d.name)));
+  const userInputs = lowered.inputs.filter((f) => !directionKeys.has(f.key)).map((f) => byKey.get(f.key)!);
   const functions = higherFunctions(h, userInputs, lowered, ctx, inputsType, bodyInputsType);
   return { functions, interfaces };
 }
