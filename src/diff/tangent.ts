@@ -48,7 +48,11 @@ function tangentOf(graph: Graph, n: Node, dots: readonly (Node | undefined)[]): 
  * → a node of that node's shape): a node of the output's shape, or undefined where no seeded
  * node reaches it (its tangent is zero).
  */
-export function tangents(graph: Graph, outputs: readonly Node[], seeds: ReadonlyMap<number, Node>): (Node | undefined)[] {
+export function tangents(
+  graph: Graph,
+  outputs: readonly Node[],
+  seeds: ReadonlyMap<number, Node>,
+): (Node | undefined)[] {
   const dots = new Map<number, Node>(seeds);
   for (const n of reachable(outputs)) {
     if (dots.has(n.id) || n.args.length === 0) continue;
