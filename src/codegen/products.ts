@@ -108,6 +108,7 @@ export class Products {
       for (const needed of MATRIX_KERNEL_NEEDS[k]) add(needed);
     };
     add(name);
+    this.storage.noteProduct(r, inner, c);
     return [`${name}(${aData}, ${ars}, ${acs}, ${bData}, ${r}, ${inner}, ${c}, ${scale ?? '1'}, ${t});`];
   }
 
