@@ -4,7 +4,8 @@
  * math for it is shown and typing has paused; a request replaced while this worker was busy is
  * dropped between the two stages.
  */
-import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { generate, type GeneratedModule } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';

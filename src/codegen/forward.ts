@@ -13,7 +13,7 @@ import { isScalar, type Dim } from '../ir/shape.js';
 import { keepFactorsRead, lowerBlock } from './lower.js';
 import { checkDimension, checkStructure, checkMatrix, checkNumber, checkVector, inputTypeOf } from './inputs.js';
 import { localName, propertyAccess, propertyKey, str } from './names.js';
-import { dimensionsOf, isLeafValue } from './plan.js';
+import { dimensionsOf, isLeafValue } from './placement.js';
 import { valueKindOfShape, type HeapFrame, type ScratchSlots } from './spec.js';
 import { frameStatement } from './storage.js';
 

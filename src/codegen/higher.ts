@@ -9,7 +9,7 @@ import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
 import { lowerFunction } from './lower.js';
 import { propertyAccess, propertyKey, str } from './names.js';
-import { setKey, type PlannedFunction, type PlannedInterface } from './planned.js';
+import { setKey, type PlannedFunction, type PlannedInterface } from './module-parts.js';
 import { typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput, type ScratchSlots } from './spec.js';
 
 /** The exported type names of one higher request's function. */

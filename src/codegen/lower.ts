@@ -1,7 +1,7 @@
 /**
  * IR → the statements of one generated function: plain loops over Float64Array.
  *
- * Planning (plan.ts) decides, per node, where its value lives; emission then walks the nodes in
+ * Planning (placement.ts) decides, per node, where its value lives; emission then walks the nodes in
  * topological order and writes each stored value's loop, from the op table's lowering entries
  * (src/ops/lowering.ts) through the element access they are written against (access.ts).
  * Dimension sizes are read from the inputs and checked first; code size never depends on them.
@@ -13,7 +13,7 @@ import { reachable } from '../ir/walk.js';
 import { Access } from './access.js';
 import { bindInputs, checkOutFields } from './inputs.js';
 import { propertyAccess, str } from './names.js';
-import { dimensionsOf, loweringOf, Plan, unreachable } from './plan.js';
+import { dimensionsOf, loweringOf, Plan, unreachable } from './placement.js';
 import { Products } from './products.js';
 import { Results } from './results.js';
 import type { BlockSpec, FunctionSpec, LoweredBlock, LoweredFunction } from './spec.js';

@@ -18,7 +18,7 @@ import { lowerFunction } from './lower.js';
 import { printModule, type ModuleDeclaration } from './print-module.js';
 import { commentSafe, exportedName, propertyKey, typeNames, type TypeRequest } from './names.js';
 import { typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput } from './spec.js';
-import { fieldKey, setKey, type PlannedFunction, type PlannedInterface } from './planned.js';
+import { fieldKey, setKey, type PlannedFunction, type PlannedInterface } from './module-parts.js';
 
 /** Options of `generate`. */
 export interface ModuleOptions {

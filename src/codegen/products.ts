@@ -7,7 +7,7 @@ import type { Node } from '../ir/node.js';
 import { isScalar } from '../ir/shape.js';
 import type { Access } from './access.js';
 import { MATRIX_KERNEL_NEEDS, type MATRIX_KERNELS } from './matrix-kernels.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './placement.js';
 import type { Storage } from './storage.js';
 
 export class Products {

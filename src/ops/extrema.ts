@@ -9,7 +9,7 @@ import type { Node } from '../ir/node.js';
 import { broadcastShapes, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { elementwiseShape } from './arithmetic.js';
 import { column, elementwiseJvp, weighted } from './jvp.js';
-import { fcall, lcall } from './print.js';
+import { fcall, lcall } from './print-helpers.js';
 import type { ArgumentDomain, Builder, OpDef, SurfaceFunction } from './types.js';
 
 type Extremum = 'max' | 'min';

@@ -7,8 +7,8 @@
 import type { Node } from '../ir/node.js';
 import { dimProduct, entryCount, isScalar, shape, type Shape } from '../ir/shape.js';
 import { column } from './jvp.js';
-import { atom, factor, fcall, lcall, sub } from './print.js';
-import { Prec } from './printed.js';
+import { atom, factor, fcall, lcall, sub } from './print-helpers.js';
+import { Prec } from './print-types.js';
 import { indicator } from './lowering.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
 import { scaling } from './identities.js';

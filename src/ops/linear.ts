@@ -14,13 +14,13 @@ import {
   type Shape,
 } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
-import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
+import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print-helpers.js';
 import { num, type Index, type LowerContext } from './lowering.js';
 import { column, entries, total, weighted } from './jvp.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
 import { scaling } from './identities.js';
 import { kroneckerProduct as kroneckerProductIdentity, kroneckerTranspose } from './kronecker.js';
-import { Prec, type PrintContext, type Printed } from './printed.js';
+import { Prec, type PrintContext, type Printed } from './print-types.js';
 
 function matmulShape(a: Shape, b: Shape): Shape {
   if (isScalar(a)) return b;

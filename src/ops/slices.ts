@@ -8,8 +8,8 @@ import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isRow, shape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { num, type LowerContext } from './lowering.js';
-import { atom, entry } from './print.js';
-import { Prec } from './printed.js';
+import { atom, entry } from './print-helpers.js';
+import { Prec } from './print-types.js';
 import { anywhere, type OpDef } from './types.js';
 
 type Axis = 'row' | 'column';

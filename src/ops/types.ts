@@ -3,7 +3,7 @@ import type { Attrs, Node, OpName, Structure, VarKind } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
 import type { UnaryBuilder, UnaryDomain } from './elementwise.js';
 import type { Lowering } from './lowering.js';
-import type { PrintRule } from './printed.js';
+import type { PrintRule } from './print-types.js';
 
 /**
  * The smart constructors that derivative rules and builds are written with: src/ir/graph.ts's

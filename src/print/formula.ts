@@ -2,10 +2,10 @@
 import type { Derivatives } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { definitionNames, derivativeName } from './definitions.js';
+import { definitionNames, derivativeName, readable } from './definitions.js';
 import { toFormulaHigher, type HigherLine } from './higher.js';
 import { Printer } from './printer.js';
-import { shareSubexpressions } from './shared.js';
+import { shareSubexpressions } from './common-subexpressions.js';
 
 export { definitionNames, derivativeName } from './definitions.js';
 
@@ -61,7 +61,8 @@ export interface FormulaOptions {
  * toFormula(model, differentiate(model)); // [{ name: 'dL_dx', of: 'L', wrt: 'x', expression: '2 x' }]
  * ```
  */
-export function toFormula(model: Model, derived: Derivatives, options: FormulaOptions = {}): FormulaLine[] {
+export function toFormula(model: Model, derivatives: Derivatives, options: FormulaOptions = {}): FormulaLine[] {
+  const derived = readable(derivatives);
   const taken = new Set<string>([
     ...model.variables.map((v) => v.name),
     ...model.definitions.map((d) => d.name),

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkExports, checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkExports, checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { mulberry32 } from '../../src/check/random.js';
 import { checkFormula } from '../../src/front.js';
 import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';
@@ -75,6 +76,22 @@ describe('the check raises no false alarm', () => {
     expect(rows).toBeGreaterThan(specs.length);
     expect(alarms).toEqual([]);
   }, 900_000);
+
+  it('the Hessian of asin(0.5 tanh(uᵀu)) at m = 34, where the gradient rounds in steps far above its size', async () => {
+    // uᵀu is about 10: 1 − tanh² is 9e-9 and moves in steps of ε, so the gradient's differences are
+    // resolved to 1e-4 of the Hessian; the rounding-noise estimate must see that grid (probe.ts).
+    const text = 'u : vector(m)\nL = asin(0.5 tanh(u^T u))\nhessian L wrt u\n';
+    const report = await checkModel(checkFormula(text, 'saturated.formula'), {
+      dims: { m: 34 },
+      seed: 1,
+      typeCheck: false,
+    });
+    expect(
+      report.rows.map((r) => `${r.functionName} ${r.variable} ${r.pass ? 'pass' : 'FAIL'}`),
+      formatCheckReport(report),
+    ).toEqual(['L value pass', 'LHess value pass', 'LHess grad.u pass', 'LHess hess.u.u pass']);
+    expect(report.ok).toBe(true);
+  });
 
   /** The bench models at the sizes `npm run bench` measures them. */
   const BENCH: [string, Record<string, number>][] = [

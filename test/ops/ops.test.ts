@@ -10,7 +10,9 @@
  * test/check/ops.test.ts adds the language's other spellings, compositions and regressions.
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel, formatCheckReport, inferDomains } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
+import { inferDomains } from '../../src/check/domains.js';
 import { checkFormula } from '../../src/front.js';
 import type { Node } from '../../src/ir/node.js';
 import { reachable } from '../../src/ir/walk.js';

@@ -98,14 +98,14 @@ describe('one notation per derivative', () => {
 describe('Jacobians, Hessians and HVPs printed like gradients', () => {
   const GRAM = 'X : matrix(n, d)\nlam : scalar\nG = X^T X + lam eye(d)\nL = logdet(G)\nhvp L wrt X, lam\n';
 
-  it('a subexpression an HVP repeats is named once, and the lines read back', async () => {
+  it('a subexpression an HVP repeats is named once, common factors come out, and the lines read back', async () => {
     const { derive: deriveText } = await import('../../src/index.js');
     const lines = deriveText(GRAM);
     expect(lines).toEqual([
       'v_X : matrix(n, d)',
       'v_lam : scalar',
       't = 2 X^T v_X + v_lam eye(d)',
-      'HvL_X = 2 v_X inv(G) - X inv(G) t inv(G) - X inv(G) t^T inv(G)',
+      'HvL_X = (2 v_X - X inv(G) (t + t^T)) inv(G)',
       'HvL_lam = -tr(inv(G) t inv(G))',
     ]);
     expect(() => checkFormula(`${GRAM.replace(/^hvp.*$/m, '')}${lines.join('\n')}\n`)).not.toThrow();

@@ -14,7 +14,7 @@ import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
 import type { Node } from '../../src/ir/node.js';
 import { toFormula, type FormulaLine } from '../../src/print/formula.js';
-import { tokenCount } from '../../src/print/shared.js';
+import { tokenCount } from '../../src/print/common-subexpressions.js';
 
 interface Case {
   readonly title: string;
