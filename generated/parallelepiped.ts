@@ -724,7 +724,23 @@ function stageTransposed$(
   scale: number,
   at: number,
 ): void {
-  for (let i = 0; i < rows; i++) {
+  // Four rows at a time: each step writes four neighbours of a row of the copy.
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const f0 = i * rs,
+      f1 = f0 + rs,
+      f2 = f1 + rs,
+      f3 = f2 + rs;
+    for (let q = 0; q < cols; q++) {
+      const to = at + q * rows + i;
+      const o = q * cs;
+      heap[to] = scale * x[f0 + o];
+      heap[to + 1] = scale * x[f1 + o];
+      heap[to + 2] = scale * x[f2 + o];
+      heap[to + 3] = scale * x[f3 + o];
+    }
+  }
+  for (; i < rows; i++) {
     const from = i * rs;
     for (let q = 0; q < cols; q++) heap[at + q * rows + i] = scale * x[from + q * cs];
   }

@@ -25,8 +25,9 @@
  *
  * Large products run on a WebAssembly SIMD kernel instead (`wasmMul$`, wasm-gemm.ts): two
  * multiply-adds an instruction and no bounds checks, 2 to 3 times as fast as `gemm$` with the
- * copies of the operands into its memory (bench/wasm-simd.ts). Where WebAssembly is missing,
- * the JavaScript kernels above do the work.
+ * copies of the operands into its memory (bench/wasm-simd.ts). Operands and results that are
+ * scratch arrays live in that memory already and are not copied (heap-kernels.ts). Where
+ * WebAssembly is missing, the JavaScript kernels above do the work.
  */
 import { HEAP_KERNELS, stagingBound } from './heap-kernels.js';
 import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
