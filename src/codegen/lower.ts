@@ -17,7 +17,7 @@ import { dimensionsOf, loweringOf, Plan, unreachable } from './placement.js';
 import { Products } from './products.js';
 import { Results } from './results.js';
 import type { BlockSpec, FunctionSpec, LoweredBlock, LoweredFunction } from './spec.js';
-import { Storage } from './storage.js';
+import { frameStatement, Storage } from './storage.js';
 
 export function lowerFunction(model: Model, spec: FunctionSpec): LoweredFunction {
   return new FunctionLowering(model, spec).run();
@@ -85,7 +85,14 @@ class FunctionLowering {
     const n = output.node;
     const value = isScalar(n.shape) ? this.access.scalar(n) : this.storage.local(n);
     const result = new Results(this.spec, this.access, this.plan, this.storage).value(output, new Set());
-    return { statements: this.statements, value, result, helpers: this.storage.helpers };
+    const frame = this.storage.moveScratchToHeap(this.statements);
+    return {
+      statements: this.statements,
+      value,
+      result,
+      helpers: this.storage.helpers,
+      ...(frame !== undefined ? { frame } : {}),
+    };
   }
 
   run(): LoweredFunction {
@@ -110,8 +117,11 @@ class FunctionLowering {
         });
       }
     }
+    const frameAt = this.statements.length;
     for (const n of this.nodes) this.emit(n);
     this.statements.push(new Results(this.spec, this.access, this.plan, this.storage).returnStatement());
+    const frame = this.storage.moveScratchToHeap(this.statements);
+    if (frame !== undefined) this.statements.splice(frameAt, 0, frameStatement([frame]));
     keepFactorsRead(this.statements, this.storage.factors.values());
     return { name: this.spec.name, inputs, statements: this.statements, helpers: this.storage.helpers };
   }
