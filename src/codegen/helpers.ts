@@ -10,6 +10,7 @@ import { CHECKS } from './inputs.js';
 import { KERNELS } from './kernels.js';
 import { LU_KERNELS } from './lu.js';
 import { wasmKernels } from './matrix-kernels.js';
+import { byteKernels } from './heap-kernels.js';
 import type { Precision } from './precision.js';
 
 const SOURCES = { ...HELPERS, ...KERNELS, ...LU_KERNELS, ...CHOLESKY_KERNELS, ...CHECKS } satisfies Record<
@@ -22,10 +23,12 @@ export type HelperName = keyof typeof SOURCES;
 
 /**
  * The source text of a helper in a module of `precision`, written against Float64Array as all
- * generated code is (precision.ts: retype); the WebAssembly kernel and its caller differ in more.
+ * generated code is (precision.ts: retype); the WebAssembly kernel, its caller and the views of
+ * its memory differ in more.
  */
 export function helperSource(name: HelperName, precision: Precision = 'f64'): string {
-  return precision !== 'f64' && (name === 'wasm$' || name === 'wasmMul$')
-    ? wasmKernels(precision)[name]
-    : SOURCES[name];
+  if (precision === 'f64') return SOURCES[name];
+  if (name === 'wasm$' || name === 'wasmMul$') return wasmKernels(precision)[name];
+  if (name === 'heap$' || name === 'stage$') return byteKernels(precision)[name];
+  return SOURCES[name];
 }
