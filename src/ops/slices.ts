@@ -161,6 +161,8 @@ function scatter(axis: Axis): OpDef {
         return `(${where} === ${index} ? ${entry} : 0)`;
       },
       transposes: false,
+      // Only the sliced row or column reads the argument, each entry once.
+      readsOnce: true,
     },
   };
 }
