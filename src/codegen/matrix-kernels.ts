@@ -243,6 +243,31 @@ export function wasmKernels(precision: Precision): { readonly wasm$: string; rea
   const { bytes, lanes } = elementFormat(precision);
   const count = precision === 'f64' ? 'doubles' : 'floats';
   const columns = lanes === 2 ? 'twos' : 'fours';
+  // The rows and columns beyond whole blocks: in JavaScript (f64, as modules have always done).
+  const remaindersInJavaScript = [
+    '  if (blockRows > 0 && even > 0) w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);',
+    '  if (blockRows > 0 && even < n) gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);',
+    '  if (blockRows < m) gemm$(heap, lAt + blockRows * lrs, lrs, lcs, heap, rAt, n, inner, m - blockRows, n, 1, heap, cAt + blockRows * n, n);',
+  ].join('\n');
+  // f32: on the kernel too, so every entry rounds alike and few-row products stay fast: the last
+  // four rows (columns) first, then the part they share with the whole blocks cleared, then the
+  // blocks (m >= 4 always; fewer than four columns run in JavaScript).
+  const remaindersOnKernel = `  const run = (r0: number, count: number, c0: number, width: number): void =>
+    w.gemm((lAt + r0 * lrs) * ${bytes}, lrs * ${bytes}, lcs * ${bytes}, (rAt + c0) * ${bytes}, n * ${bytes}, inner, count, width * ${bytes}, (cAt + r0 * n + c0) * ${bytes}, n * ${bytes});
+  const rowsFrom = (r0: number, count: number): void => {
+    if (n < 4) gemm$(heap, lAt + r0 * lrs, lrs, lcs, heap, rAt, n, inner, count, n, 1, heap, cAt + r0 * n, n);
+    if (n < 4) return;
+    if (even < n) {
+      run(r0, count, n - 4, 4);
+      for (let i = r0; i < r0 + count; i++) heap.fill(0, cAt + i * n + n - 4, cAt + i * n + even);
+    }
+    run(r0, count, 0, even);
+  };
+  if (blockRows < m) {
+    rowsFrom(m - 4, 4);
+    heap.fill(0, cAt + (m - 4) * n, cAt + blockRows * n);
+  }
+  rowsFrom(0, blockRows);`;
   return {
     wasm$: `/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
 const wasm$hex = "${toHex(wasmGemmModule(1, GEMM_BLOCK, precision))}";
@@ -327,9 +352,7 @@ function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   heap.fill(0, cAt, cAt + m * n);
   const even = n - (n & ${lanes - 1});
   const blockRows = m - (m % ${GEMM_BLOCK.rows});
-  if (blockRows > 0 && even > 0) w.gemm(lAt * ${bytes}, lrs * ${bytes}, lcs * ${bytes}, rAt * ${bytes}, n * ${bytes}, inner, blockRows, even * ${bytes}, cAt * ${bytes}, n * ${bytes});
-  if (blockRows > 0 && even < n) gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, ${lanes === 2 ? '1' : 'n - even'}, 1, heap, cAt + even, n);
-  if (blockRows < m) gemm$(heap, lAt + blockRows * lrs, lrs, lcs, heap, rAt, n, inner, m - blockRows, n, 1, heap, cAt + blockRows * n, n);
+${lanes === 2 ? remaindersInJavaScript : remaindersOnKernel}
   if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
   else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;
