@@ -23,14 +23,8 @@ export { latexName } from './print/names.js';
 export { generate, type GeneratedModule, type ModuleManifest, type ModuleOptions } from './codegen/module.js';
 
 // Numbers: the check against a reference and central differences, and fixtures.
-export {
-  checkModel,
-  formatCheckReport,
-  type CheckOptions,
-  type CheckReport,
-  type CheckRow,
-  type NotFinite,
-} from './check/check-module.js';
+export { checkModel, type CheckOptions } from './check/check-module.js';
+export { formatCheckReport, type CheckReport, type CheckRow, type NotFinite } from './check/check-report.js';
 export type { Comparison } from './check/numeric.js';
 export { makeFixtures, type Fixtures, type FixtureOptions } from './check/fixtures.js';
 

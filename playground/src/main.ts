@@ -30,170 +30,235 @@ export interface Started {
   readonly early: readonly Reply[];
 }
 
-export function startPlayground({ mathWorker, first, early }: Started): void {
-  const moduleWorker = new Worker(new URL('./module-worker.ts', import.meta.url), { type: 'module' });
-  const mathElement = element<HTMLDivElement>('math');
-  const problemsElement = element<HTMLDivElement>('problems');
-  const deriveElement = element<HTMLPreElement>('derive');
-  const checkTable = element<HTMLPreElement>('check-table');
-  const checkBadge = element<HTMLSpanElement>('check-badge');
-  const dimsForm = element<HTMLFormElement>('dims');
-  const statusElement = element<HTMLSpanElement>('status');
-  const examplesMenu = element<HTMLSelectElement>('examples');
+/** The page's elements the playground fills or listens to. */
+interface Panes {
+  readonly math: HTMLDivElement;
+  readonly problems: HTMLDivElement;
+  readonly derive: HTMLPreElement;
+  readonly checkTable: HTMLPreElement;
+  readonly checkBadge: HTMLSpanElement;
+  readonly dimsForm: HTMLFormElement;
+  readonly status: HTMLSpanElement;
+  readonly examplesMenu: HTMLSelectElement;
+}
 
-  let view: MathView = first.view;
-  let dims: Record<string, number> = { ...first.dims };
-  let seed = first.seed;
-  let code = '';
-  let codeView: Promise<{ view: EditorView; show: (view: EditorView, code: string) => void }> | undefined;
-  let lastEditAt: number | undefined;
-  let latest: Request = first;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let moduleTimer: ReturnType<typeof setTimeout> | undefined;
+function findPanes(): Panes {
+  return {
+    math: element('math'),
+    problems: element('problems'),
+    derive: element('derive'),
+    checkTable: element('check-table'),
+    checkBadge: element('check-badge'),
+    dimsForm: element('dims'),
+    status: element('status'),
+    examplesMenu: element('examples'),
+  };
+}
+
+const exampleNamed = (text: string) => EXAMPLES.find((e) => e.text === text)?.name ?? '';
+
+export function startPlayground(started: Started): void {
+  const playground = new Playground(started);
+  playground.wireExamplesMenu();
+  playground.wireViewToggles();
+  wireTabs();
+  playground.wireButtonsAndSizes();
+  playground.listen(started.early);
+}
+
+/**
+ * The editor's text and the view, sizes and seed chosen: each edit is sent to the math worker
+ * (debounced), and to the module worker once typing has paused; their replies fill the panes.
+ */
+class Playground {
+  private readonly moduleWorker = new Worker(new URL('./module-worker.ts', import.meta.url), { type: 'module' });
+  private readonly panes = findPanes();
+  private readonly mathWorker: Worker;
+  private readonly editor: EditorView;
+  private view: MathView;
+  private dims: Record<string, number>;
+  private seed: number;
+  private code = '';
+  private codeView: Promise<{ view: EditorView; show: (view: EditorView, code: string) => void }> | undefined;
+  private lastEditAt: number | undefined;
+  private latest: Request;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private moduleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor({ mathWorker, first }: Started) {
+    this.mathWorker = mathWorker;
+    this.view = first.view;
+    this.dims = { ...first.dims };
+    this.seed = first.seed;
+    this.latest = first;
+    this.editor = formulaEditor(element('editor'), first.text, (text) => {
+      this.lastEditAt = performance.now();
+      this.panes.examplesMenu.value = exampleNamed(text);
+      this.schedule();
+    });
+    saveState({ formula: first.text, view: this.view, dims: this.dims });
+  }
+
+  // ---------------------------------------------------------------- requests
 
   /**
    * The check's verdict belongs to the text it was run on: from the first edit until the check
    * of the new text arrives, the table is dimmed and the badge says so instead of pass or FAIL.
    */
-  function checkIsStale(why: string): void {
-    checkTable.classList.add('stale');
-    checkBadge.textContent = why;
-    checkBadge.className = 'stale';
+  private checkIsStale(why: string): void {
+    this.panes.checkTable.classList.add('stale');
+    this.panes.checkBadge.textContent = why;
+    this.panes.checkBadge.className = 'stale';
   }
 
-  function send(): void {
-    timer = undefined;
-    checkIsStale('checking…');
-    latest = { id: latest.id + 1, text: editor.state.doc.toString(), view, dims, seed };
-    mathWorker.postMessage(latest);
-    saveState({ formula: latest.text, view, dims });
+  private send(): void {
+    this.timer = undefined;
+    this.checkIsStale('checking…');
+    const { view, dims, seed } = this;
+    this.latest = { id: this.latest.id + 1, text: this.editor.state.doc.toString(), view, dims, seed };
+    this.mathWorker.postMessage(this.latest);
+    saveState({ formula: this.latest.text, view, dims });
   }
 
   /** Asks the module worker for the latest formula's module and check, once typing has paused. */
-  function scheduleModule(): void {
-    if (moduleTimer !== undefined) clearTimeout(moduleTimer);
-    const request = latest;
-    moduleTimer = setTimeout(() => {
-      moduleTimer = undefined;
-      if (request === latest && timer === undefined) moduleWorker.postMessage(request);
+  private scheduleModule(): void {
+    if (this.moduleTimer !== undefined) clearTimeout(this.moduleTimer);
+    const request = this.latest;
+    this.moduleTimer = setTimeout(() => {
+      this.moduleTimer = undefined;
+      if (request === this.latest && this.timer === undefined) this.moduleWorker.postMessage(request);
     }, QUIET_MS);
   }
 
-  function schedule(): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(send, DEBOUNCE_MS);
+  private schedule(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.send(), DEBOUNCE_MS);
   }
-
-  const exampleNamed = (text: string) => EXAMPLES.find((e) => e.text === text)?.name ?? '';
-  const editor = formulaEditor(element('editor'), first.text, (text) => {
-    lastEditAt = performance.now();
-    examplesMenu.value = exampleNamed(text);
-    schedule();
-  });
-  saveState({ formula: first.text, view, dims });
 
   // ---------------------------------------------------------------- menu, toggles, buttons
 
-  examplesMenu.append(new Option('(your formula)', ''));
-  for (const e of EXAMPLES) examplesMenu.append(new Option(e.name, e.name));
-  examplesMenu.value = exampleNamed(first.text);
-  examplesMenu.addEventListener('change', () => {
-    const example = EXAMPLES.find((e) => e.name === examplesMenu.value);
-    if (example === undefined) return;
-    dims = {};
-    replaceText(editor, example.text);
-  });
-
-  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="view"]')) {
-    radio.checked = radio.value === view;
-    radio.addEventListener('change', () => {
-      view = radio.value as MathView;
-      send();
+  wireExamplesMenu(): void {
+    const menu = this.panes.examplesMenu;
+    menu.append(new Option('(your formula)', ''));
+    for (const e of EXAMPLES) menu.append(new Option(e.name, e.name));
+    menu.value = exampleNamed(this.editor.state.doc.toString());
+    menu.addEventListener('change', () => {
+      const example = EXAMPLES.find((e) => e.name === menu.value);
+      if (example === undefined) return;
+      this.dims = {};
+      replaceText(this.editor, example.text);
     });
   }
 
-  wireTabs();
+  wireViewToggles(): void {
+    for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="view"]')) {
+      radio.checked = radio.value === this.view;
+      radio.addEventListener('change', () => {
+        this.view = radio.value as MathView;
+        this.send();
+      });
+    }
+  }
 
-  wireCodeButtons(statusElement, examplesMenu, () => code);
-  element('reseed').addEventListener('click', () => {
-    seed++;
-    send();
-  });
-  dimsForm.addEventListener('submit', (event) => event.preventDefault());
-  dimsForm.addEventListener('input', () => {
-    // Every size shown, not only the one edited: the check would give the others new defaults.
-    const sizes = [...dimsForm.querySelectorAll('input')].map((input) => [input.name, Number(input.value)] as const);
-    if (!sizes.every(([, n]) => Number.isInteger(n) && n >= 1 && n <= 1000)) return;
-    dims = Object.fromEntries(sizes);
-    schedule();
-  });
+  /** Share, copy, download, reseed, and the dimension inputs. */
+  wireButtonsAndSizes(): void {
+    wireCodeButtons(this.panes.status, this.panes.examplesMenu, () => this.code);
+    element('reseed').addEventListener('click', () => {
+      this.seed++;
+      this.send();
+    });
+    const form = this.panes.dimsForm;
+    form.addEventListener('submit', (event) => event.preventDefault());
+    form.addEventListener('input', () => {
+      // Every size shown, not only the one edited: the check would give the others new defaults.
+      const sizes = [...form.querySelectorAll('input')].map((input) => [input.name, Number(input.value)] as const);
+      if (!sizes.every(([, n]) => Number.isInteger(n) && n >= 1 && n <= 1000)) return;
+      this.dims = Object.fromEntries(sizes);
+      this.schedule();
+    });
+  }
 
   // ---------------------------------------------------------------- the workers' replies
 
+  /** Replays the replies that came before the playground started, then listens to both workers. */
+  listen(early: readonly Reply[]): void {
+    for (const reply of early) this.onReply(reply);
+    this.mathWorker.onmessage = (event: MessageEvent<Reply>) => this.onReply(event.data);
+    this.moduleWorker.onmessage = (event: MessageEvent<Reply>) => this.onReply(event.data);
+  }
+
   /** The problem list under the editor; the squiggles come from the language service (language.ts). */
-  function showProblems(problems: readonly Problem[]): void {
-    const text = editor.state.doc;
-    problemsElement.hidden = problems.length === 0;
-    problemsElement.textContent = problems
+  private showProblems(problems: readonly Problem[]): void {
+    const text = this.editor.state.doc;
+    this.panes.problems.hidden = problems.length === 0;
+    this.panes.problems.textContent = problems
       .map((p) => {
         const line = text.lineAt(Math.min(p.from, text.length));
         return `line ${line.number}, column ${Math.min(p.from, text.length) - line.from + 1}: ${p.message}`;
       })
       .join('\n');
-    mathElement.classList.toggle('stale', problems.length > 0);
-    if (problems.length > 0) checkIsStale('stale: the formula has an error');
+    this.panes.math.classList.toggle('stale', problems.length > 0);
+    if (problems.length > 0) this.checkIsStale('stale: the formula has an error');
   }
 
-  function showCode(text: string): void {
-    code = text;
-    codeView ??= import('./code-viewer.js').then((m) => ({ view: m.codeViewer(element('code')), show: m.showCode }));
-    void codeView.then((c) => c.show(c.view, code));
+  private showCode(text: string): void {
+    this.code = text;
+    this.codeView ??= import('./code-viewer.js').then((m) => ({
+      view: m.codeViewer(element('code')),
+      show: m.showCode,
+    }));
+    void this.codeView.then((c) => c.show(c.view, this.code));
   }
 
-  function onReply(reply: Reply): void {
+  private showMathReply(reply: Extract<Reply, { kind: 'math' }>): void {
+    showMath(reply, this.lastEditAt);
+    this.lastEditAt = undefined;
+    this.panes.derive.textContent = reply.derive.length > 0 ? reply.derive.join('\n') : '(no grad lines)';
+    this.showProblems([]);
+    if (reply.hasDefinitions) {
+      this.scheduleModule();
+      return;
+    }
+    // Nothing to generate or check: say so rather than keep another formula's results.
+    this.showCode('// No definitions: the module would export nothing.\n');
+    this.panes.checkTable.textContent = 'No definitions: nothing to check.';
+    this.panes.checkTable.classList.remove('stale');
+    this.panes.checkBadge.textContent = '';
+    showDims(this.panes.dimsForm, []);
+  }
+
+  private showCheck(reply: Extract<Reply, { kind: 'check' }>): void {
+    const { checkTable, checkBadge } = this.panes;
+    checkTable.textContent = reply.table;
+    checkTable.classList.remove('stale');
+    checkBadge.textContent = reply.ok ? 'pass' : 'FAIL';
+    checkBadge.className = reply.ok ? 'pass' : 'fail';
+    timings.lastCheckMs = reply.workerMs;
+    showDims(this.panes.dimsForm, reply.dims);
+  }
+
+  private onReply(reply: Reply): void {
     // A reply to an older request, or to text edited since: a newer request is on its way.
-    if (reply.id !== latest.id || timer !== undefined) return;
+    if (reply.id !== this.latest.id || this.timer !== undefined) return;
     switch (reply.kind) {
       case 'math':
-        showMath(reply, lastEditAt);
-        lastEditAt = undefined;
-        deriveElement.textContent = reply.derive.length > 0 ? reply.derive.join('\n') : '(no grad lines)';
-        showProblems([]);
-        if (reply.hasDefinitions) {
-          scheduleModule();
-        } else {
-          // Nothing to generate or check: say so rather than keep another formula's results.
-          showCode('// No definitions: the module would export nothing.\n');
-          checkTable.textContent = 'No definitions: nothing to check.';
-          checkTable.classList.remove('stale');
-          checkBadge.textContent = '';
-          showDims(dimsForm, []);
-        }
+        this.showMathReply(reply);
         break;
       case 'problems':
-        showProblems(reply.problems);
+        this.showProblems(reply.problems);
         break;
       case 'code':
-        showCode(reply.code);
+        this.showCode(reply.code);
         break;
       case 'check':
-        checkTable.textContent = reply.table;
-        checkTable.classList.remove('stale');
-        checkBadge.textContent = reply.ok ? 'pass' : 'FAIL';
-        checkBadge.className = reply.ok ? 'pass' : 'fail';
-        timings.lastCheckMs = reply.workerMs;
-        showDims(dimsForm, reply.dims);
+        this.showCheck(reply);
         break;
       case 'failure':
-        problemsElement.hidden = false;
-        problemsElement.textContent = `gradc failed in its ${reply.stage} stage (a bug; please report it with this formula): ${reply.message}`;
+        this.panes.problems.hidden = false;
+        this.panes.problems.textContent = `gradc failed in its ${reply.stage} stage (a bug; please report it with this formula): ${reply.message}`;
         break;
     }
   }
-
-  for (const reply of early) onReply(reply);
-  mathWorker.onmessage = (event: MessageEvent<Reply>) => onReply(event.data);
-  moduleWorker.onmessage = (event: MessageEvent<Reply>) => onReply(event.data);
 }
 
 /** The tabs above the panels: each shows its panel and hides the others. */

@@ -6,7 +6,7 @@
 import { generate } from '../codegen/module.js';
 import { differentiate } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
-import { inferDomains } from './check-module.js';
+import { inferDomains } from './domains.js';
 import { loadModule } from './load.js';
 import { mulberry32, randomDims, randomInputs } from './random.js';
 import { moduleInputs, toJson } from './run-module.js';

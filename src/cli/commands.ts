@@ -133,7 +133,8 @@ export async function checkCommand({ files, options, io }: Invocation): Promise<
   const model = await loadModel(files[0]!, io);
   if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to check: no definitions');
   const dims = modelDims(model, options, 'check');
-  const { checkModel, checkReportDocument, formatCheckReport } = await import('../check/check-module.js');
+  const { checkModel } = await import('../check/check-module.js');
+  const { checkReportDocument, formatCheckReport } = await import('../check/check-report.js');
   const report = await checkModel(model, { dims, seed: options.seed ?? 1, tol: options.tol ?? 1e-6 });
   io.stdout(
     options.json

@@ -12,7 +12,7 @@ import { definitionNames } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
 import { Factorisations } from './lu.js';
 import { str } from './names.js';
-import { loweringOf, unreachable, type Plan } from './plan.js';
+import { loweringOf, unreachable, type Plan } from './placement.js';
 import type { Storage } from './storage.js';
 
 /** Writes the statements of matrix products into arrays (src/codegen/products.ts). */

@@ -1,7 +1,7 @@
 /**
  * IR → the statements of one generated function: plain loops over Float64Array.
  *
- * Planning (plan.ts) decides, per node, where its value lives; emission then walks the nodes in
+ * Planning (placement.ts) decides, per node, where its value lives; emission then walks the nodes in
  * topological order and writes each stored value's loop, from the op table's lowering entries
  * (src/ops/lowering.ts) through the element access they are written against (access.ts).
  * Dimension sizes are read from the inputs and checked first; code size never depends on them.
@@ -13,11 +13,11 @@ import { reachable } from '../ir/walk.js';
 import { Access } from './access.js';
 import { bindInputs, checkOutFields } from './inputs.js';
 import { propertyAccess, str } from './names.js';
-import { dimensionsOf, loweringOf, Plan, unreachable } from './plan.js';
+import { dimensionsOf, loweringOf, Plan, unreachable } from './placement.js';
 import { Products } from './products.js';
 import { Results } from './results.js';
 import type { BlockSpec, FunctionSpec, LoweredBlock, LoweredFunction } from './spec.js';
-import { Storage } from './storage.js';
+import { frameStatement, Storage } from './storage.js';
 
 export function lowerFunction(model: Model, spec: FunctionSpec): LoweredFunction {
   return new FunctionLowering(model, spec).run();
@@ -85,7 +85,14 @@ class FunctionLowering {
     const n = output.node;
     const value = isScalar(n.shape) ? this.access.scalar(n) : this.storage.local(n);
     const result = new Results(this.spec, this.access, this.plan, this.storage).value(output, new Set());
-    return { statements: this.statements, value, result, helpers: this.storage.helpers };
+    const frame = this.storage.moveScratchToHeap(this.statements);
+    return {
+      statements: this.statements,
+      value,
+      result,
+      helpers: this.storage.helpers,
+      ...(frame !== undefined ? { frame } : {}),
+    };
   }
 
   run(): LoweredFunction {
@@ -110,8 +117,11 @@ class FunctionLowering {
         });
       }
     }
+    const frameAt = this.statements.length;
     for (const n of this.nodes) this.emit(n);
     this.statements.push(new Results(this.spec, this.access, this.plan, this.storage).returnStatement());
+    const frame = this.storage.moveScratchToHeap(this.statements);
+    if (frame !== undefined) this.statements.splice(frameAt, 0, frameStatement([frame]));
     keepFactorsRead(this.statements, this.storage.factors.values());
     return { name: this.spec.name, inputs, statements: this.statements, helpers: this.storage.helpers };
   }

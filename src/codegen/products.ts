@@ -8,7 +8,7 @@ import { isScalar } from '../ir/shape.js';
 import type { StoredProduct } from '../ops/lowering.js';
 import type { Access } from './access.js';
 import { MATRIX_KERNEL_NEEDS, type MATRIX_KERNELS } from './matrix-kernels.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './placement.js';
 import type { Storage } from './storage.js';
 
 export class Products {
@@ -105,6 +105,7 @@ export class Products {
     const [ars, acs] = aTransposed ? ['1', r] : [inner, '1'];
     const name = bTransposed ? 'matMulT$' : 'matMul$';
     this.useKernel(name);
+    this.storage.noteProduct(r, inner, c);
     return [`${name}(${aData}, ${ars}, ${acs}, ${bData}, ${r}, ${inner}, ${c}, ${scale ?? '1'}, ${t});`];
   }
 
@@ -129,6 +130,7 @@ export class Products {
     const view = (data: string, offset: string | undefined, size: string) =>
       offset === undefined ? data : `${data}.subarray(${offset}, ${offset} + ${size})`;
     this.useKernel('matMul$');
+    this.storage.noteProduct(rows, p.inner, p.cols);
     const bView = view(bData, p.offset, `${p.inner} * ${p.cols}`);
     const out = view(p.into, p.intoOffset, `${rows} * ${p.cols}`);
     return [`matMul$(${aData}, ${ars}, ${acs}, ${bView}, ${rows}, ${p.inner}, ${p.cols}, 1, ${out});`];

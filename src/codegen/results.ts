@@ -5,7 +5,7 @@
 import { isRow, isScalar } from '../ir/shape.js';
 import type { Access } from './access.js';
 import { propertyAccess, propertyKey, str } from './names.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './placement.js';
 import type { FunctionOutput, FunctionSpec } from './spec.js';
 import type { Storage } from './storage.js';
 

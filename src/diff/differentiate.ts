@@ -4,6 +4,7 @@
  */
 import type { GradRequest, Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
+import { factorForReading } from '../simplify/factor.js';
 import { simplify } from '../simplify/simplify.js';
 import { differentiateHigher, type DerivedHigher } from './higher.js';
 import { forwardNodes, gradients } from './reverse.js';
@@ -27,6 +28,12 @@ export interface Derivatives {
   readonly higher: readonly DerivedHigher[];
   /** With `{ steps: true }`: the backward pass of each differentiated target, adjoint by adjoint (what `gradc latex --steps` prints). */
   readonly steps?: readonly Backprop[];
+  /**
+   * The form printers show a derivative in, by the id of its node where that differs: common
+   * factors of matrix products taken out ((diag(a) - a aᵀ) Kᵀ), which the code generator would
+   * pay for with a dense temporary. Equal in value to the node.
+   */
+  readonly printed?: ReadonlyMap<number, Node>;
 }
 
 /** Options of `differentiate`. */
@@ -53,6 +60,12 @@ function differentiateRequest(model: Model, request: GradRequest, frozen = forwa
   }
 }
 
+/** The printed form of each derivative that reads differently (`Derivatives.printed`). */
+function readableForms(model: Model, roots: readonly Node[], frozen: ReadonlySet<number>): Map<number, Node> {
+  const forms = factorForReading(model.graph, roots, frozen);
+  return new Map(roots.flatMap((r, i) => (forms[i] === r ? [] : [[r.id, forms[i]!] as const])));
+}
+
 /**
  * Derives every derivative the model requests, once: the gradients of `grad` lines (reverse
  * mode over whole matrices, then the simplifier), then the Jacobians, Hessian blocks and HVPs of
@@ -74,5 +87,10 @@ export function differentiate(model: Model, options: DifferentiateOptions = {}):
   const frozen = forwardNodes(model);
   const gradients = model.requests.map((r) => differentiateRequest(model, r, frozen));
   const higher = model.higherRequests.map((r) => differentiateHigher(model, r, frozen));
-  return { gradients, higher, ...(options.steps === true ? { steps: backprops(model, gradients) } : {}) };
+  const printed = readableForms(
+    model,
+    [...gradients.flatMap((d) => d.results.map((r) => r.node)), ...higher.flatMap((h) => h.blocks.map((b) => b.node))],
+    frozen,
+  );
+  return { gradients, higher, ...(options.steps === true ? { steps: backprops(model, gradients) } : {}), printed };
 }

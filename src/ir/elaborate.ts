@@ -2,12 +2,13 @@
  * AST → typed IR: resolves names, infers and checks shapes, desugars the surface syntax
  * (functions, `*` vs juxtaposition, norms) into primitives, and validates requests.
  * Every error is reported with the span of the user's text, and checking goes on after an
- * error so one run lists every independent problem.
+ * error so one run lists every independent problem. What names mean, and the declarations that
+ * introduce variables and dimensions, are in declarations.ts.
  */
-import type { Expr, IndexItem, Program, Statement, TypeExpr } from '../syntax/ast.js';
+import type { Expr, IndexItem, Program, Statement } from '../syntax/ast.js';
 import { Diagnostics, ShapeError, type Fix } from '../diagnostics/errors.js';
 import type { Source, Span } from '../diagnostics/source.js';
-import { FUNCTION_NAMES, FUNCTIONS, isFunctionName } from '../ops/functions.js';
+import { FUNCTIONS, isFunctionName } from '../ops/functions.js';
 import type { CallArguments } from '../ops/types.js';
 import {
   axisMessage,
@@ -20,46 +21,21 @@ import {
   unknownNameReplacement,
   type Scope,
 } from './hints.js';
+import { Declarations, isReserved, Reported, RESERVED, shortNumber } from './declarations.js';
 import { Graph } from './graph.js';
-import type { Definition, GradRequest, HigherRequest, Model, Variable } from './model.js';
+import type { Definition, GradRequest, HigherRequest, Model } from './model.js';
 import { checkRequest, RequestCounter, type Entity, type RequestScope } from './requests.js';
-import type { Node, Structure } from './node.js';
-import { describeShape, isColumn, isRow, isScalar, shape, type Dim, type Shape } from './shape.js';
-
-const KEYWORDS = [
-  'grad',
-  'wrt',
-  'jacobian',
-  'hessian',
-  'hvp',
-  'scalar',
-  'vector',
-  'matrix',
-  'symmetric',
-  'spd',
-  'index',
-  'pi',
-];
-const RESERVED = new Set([...KEYWORDS, ...FUNCTION_NAMES]);
-
-export function isReserved(name: string): boolean {
-  return RESERVED.has(name);
-}
-
-/** Thrown inside expression checking after the error has been reported; unwinds one statement. */
-class Reported extends Error {}
+import type { Node } from './node.js';
+import { describeShape, isColumn, isRow, isScalar, shape, type Dim } from './shape.js';
 
 class Elaborator {
   readonly graph = new Graph();
-  private readonly names = new Map<string, Entity>();
-  private readonly dims: string[] = [];
-  private readonly variables: Variable[] = [];
+  private readonly declared: Declarations;
+  private readonly names: Map<string, Entity>;
   private readonly definitions: Definition[] = [];
   private readonly requests: GradRequest[] = [];
   private readonly higherRequests: HigherRequest[] = [];
   private readonly requestCounter = new RequestCounter();
-  /** Where each name is first declared or defined in the file, for "used before" messages. */
-  private readonly introduced = new Map<string, { span: Span; kind: 'declared' | 'defined' | 'dimension' }>();
   /** The definition being checked, if any (its name is not yet usable), and its expression. */
   private defining: string | undefined;
   private definingExpr: Expr | undefined;
@@ -75,40 +51,20 @@ class Elaborator {
             ? shape(1, 1)
             : undefined;
     },
-    isUsed: (name) => this.names.has(name) || this.introduced.has(name),
+    isUsed: (name) => this.names.has(name) || this.declared.introduced.has(name),
   };
 
   constructor(
     private readonly source: Source,
     private readonly diagnostics: Diagnostics,
     private readonly observe: ExprObserver | undefined,
-  ) {}
+  ) {
+    this.declared = new Declarations(source, diagnostics, this.graph);
+    this.names = this.declared.names;
+  }
 
   run(program: Program): Model {
-    for (const name of program.brokenNames) if (!this.names.has(name)) this.names.set(name, { kind: 'poisoned' });
-    for (const s of program.statements) {
-      if (s.kind === 'decl') {
-        for (const n of s.names)
-          if (!this.introduced.has(n.name)) this.introduced.set(n.name, { span: n.span, kind: 'declared' });
-        const t = s.type;
-        const dims =
-          t.kind === 'vector'
-            ? [t.n]
-            : t.kind === 'matrix'
-              ? [t.rows, t.cols]
-              : t.kind === 'index'
-                ? [t.bound]
-                : t.kind === 'structured'
-                  ? [t.n]
-                  : [];
-        for (const d of dims) {
-          if (typeof d.value === 'string' && !this.introduced.has(d.value))
-            this.introduced.set(d.value, { span: d.span, kind: 'dimension' });
-        }
-      } else if (s.kind === 'def' && !this.introduced.has(s.name.name)) {
-        this.introduced.set(s.name.name, { span: s.name.span, kind: 'defined' });
-      }
-    }
+    this.declared.introduce(program);
     for (const statement of program.statements) {
       if (this.diagnostics.full) break;
       try {
@@ -122,8 +78,8 @@ class Elaborator {
     return {
       source: this.source,
       graph: this.graph,
-      dims: this.dims,
-      variables: this.variables,
+      dims: this.declared.dims,
+      variables: this.declared.variables,
       definitions: this.definitions,
       requests: this.requests,
       higherRequests: this.higherRequests,
@@ -131,8 +87,7 @@ class Elaborator {
   }
 
   private fail(message: string, span: Span, fix?: Fix): never {
-    this.diagnostics.report(message, span, fix);
-    throw new Reported();
+    return this.declared.fail(message, span, fix);
   }
 
   private text(span: Span): string {
@@ -142,7 +97,7 @@ class Elaborator {
   private statement(s: Statement): void {
     switch (s.kind) {
       case 'decl':
-        this.declaration(s);
+        this.declared.declare(s);
         return;
       case 'def':
         this.definition(s);
@@ -157,123 +112,13 @@ class Elaborator {
     }
   }
 
-  // ------------------------------------------------------------ declarations
-
-  private describeEntity(name: string): string {
-    const e = this.names.get(name);
-    switch (e?.kind) {
-      case 'variable':
-        return `a variable`;
-      case 'definition':
-      case 'poisoned':
-        return `a definition`;
-      case 'dim':
-        return `a dimension`;
-      default:
-        return 'a name';
-    }
-  }
-
-  /** A dimension in a type or a dimension argument: a positive integer or a name. */
-  private dimension(value: number | string, span: Span): Dim {
-    if (typeof value === 'number') {
-      const text = this.text(span);
-      if (/^[0-9]+$/.test(text) && !Number.isSafeInteger(value))
-        this.fail(`the dimension ${shortNumber(text)} is too large`, span);
-      if (!/^[0-9]+$/.test(text) || value < 1)
-        this.fail(`a dimension must be a positive integer, not ${shortNumber(text)}`, span);
-      return value;
-    }
-    if (isReserved(value)) this.fail(`'${value}' is a reserved word and cannot name a dimension`, span);
-    const existing = this.names.get(value);
-    if (existing === undefined) {
-      this.names.set(value, { kind: 'dim' });
-      this.dims.push(value);
-    } else if (existing.kind !== 'dim') {
-      this.fail(`'${value}' is ${this.describeEntity(value)}, so it cannot also name a dimension`, span);
-    }
-    return value;
-  }
-
-  private declaredShape(type: TypeExpr): { kind: Variable['kind']; shape: Shape; bound?: Dim; structure?: Structure } {
-    switch (type.kind) {
-      case 'scalar':
-        return { kind: 'scalar', shape: shape(1, 1) };
-      case 'vector':
-        return { kind: 'vector', shape: shape(this.dimension(type.n.value, type.n.span), 1) };
-      case 'matrix':
-        return {
-          kind: 'matrix',
-          shape: shape(
-            this.dimension(type.rows.value, type.rows.span),
-            this.dimension(type.cols.value, type.cols.span),
-          ),
-        };
-      case 'index':
-        return { kind: 'index', shape: shape(1, 1), bound: this.dimension(type.bound.value, type.bound.span) };
-      case 'structured': {
-        const extra = type.extra[0];
-        if (extra !== undefined) {
-          const last = type.extra[type.extra.length - 1]!;
-          const what = type.structure === 'spd' ? 'a symmetric positive definite' : 'a symmetric';
-          this.fail(
-            `${type.structure}(n) takes one dimension: ${what} matrix is square, n x n` +
-              (type.extra.length === 1 ? `; for a rectangular matrix write matrix(${type.n.text}, ${extra.text})` : ''),
-            { start: type.n.span.end, end: last.span.end },
-          );
-        }
-        const n = this.dimension(type.n.value, type.n.span);
-        return { kind: 'matrix', shape: shape(n, n), structure: type.structure };
-      }
-      default: {
-        const never: never = type;
-        throw new Error(`internal: unknown type ${(never as TypeExpr).kind}`);
-      }
-    }
-  }
-
-  private declaration(s: Extract<Statement, { kind: 'decl' }>): void {
-    let declared: ReturnType<Elaborator['declaredShape']>;
-    try {
-      declared = this.declaredShape(s.type);
-    } catch (e) {
-      // The type was reported; its names exist, so later uses are not reported again.
-      if (e instanceof Reported)
-        for (const n of s.names) if (!this.names.has(n.name)) this.names.set(n.name, { kind: 'poisoned' });
-      throw e;
-    }
-    for (const n of s.names) {
-      if (isReserved(n.name)) {
-        this.diagnostics.report(`'${n.name}' is a reserved word and cannot name a variable`, n.span);
-        continue;
-      }
-      if (this.names.has(n.name) && this.names.get(n.name)!.kind !== 'poisoned') {
-        this.diagnostics.report(`'${n.name}' is already ${this.describeEntity(n.name)}; choose another name`, n.span);
-        continue;
-      }
-      this.graph.span = n.span;
-      const node = this.graph.variable(n.name, declared.kind, declared.shape, declared.structure);
-      const variable: Variable = {
-        name: n.name,
-        kind: declared.kind,
-        shape: declared.shape,
-        node,
-        span: n.span,
-        ...(declared.bound !== undefined ? { bound: declared.bound } : {}),
-        ...(declared.structure !== undefined ? { structure: declared.structure } : {}),
-      };
-      this.variables.push(variable);
-      this.names.set(n.name, { kind: 'variable', variable });
-    }
-  }
-
   // ------------------------------------------------------------- definitions
 
   private definition(s: Extract<Statement, { kind: 'def' }>): void {
     const name = s.name.name;
     if (isReserved(name)) this.fail(`'${name}' is a reserved word and cannot be defined`, s.name.span);
     if (this.names.has(name) && this.names.get(name)!.kind !== 'poisoned') {
-      const what = this.describeEntity(name);
+      const what = this.declared.describeEntity(name);
       this.fail(
         what === 'a definition'
           ? `'${name}' is already defined; each name is defined once`
@@ -319,7 +164,7 @@ class Elaborator {
           if (!(err instanceof Reported)) throw err;
         }
       },
-      describeEntity: (name) => this.describeEntity(name),
+      describeEntity: (name) => this.declared.describeEntity(name),
     };
     const checked = checkRequest(s, scope, this.requestCounter);
     if (checked === undefined) return;
@@ -333,7 +178,7 @@ class Elaborator {
   private unknownName(name: string, span: Span, type?: string): never {
     // Past the limit the message is not shown, and its suggestions cost time on a long line of unknown names.
     if (this.diagnostics.full) throw new Reported();
-    const later = this.introduced.get(name);
+    const later = this.declared.introduced.get(name);
     const unknown = {
       name,
       ...(later !== undefined && later.span.start > span.start
@@ -510,7 +355,7 @@ class Elaborator {
       if (entity?.kind === 'poisoned') throw new Reported();
       if (entity === undefined) this.unknownName(e.name, e.span, `index(${extent})`);
       this.fail(
-        `an index must be an integer literal or an index variable (declared like 'k : index(K)'), but '${e.name}' is ${this.describeEntity(e.name)}`,
+        `an index must be an integer literal or an index variable (declared like 'k : index(K)'), but '${e.name}' is ${this.declared.describeEntity(e.name)}`,
         e.span,
       );
     }
@@ -561,16 +406,16 @@ class Elaborator {
 
   /** A dimension argument of ones, eye or onehot. */
   private dimArg(e: Expr, fn: string): Dim {
-    if (e.kind === 'num') return this.dimension(e.value, e.span);
+    if (e.kind === 'num') return this.declared.dimension(e.value, e.span);
     if (e.kind === 'name') {
       const entity = this.names.get(e.name);
       if (entity !== undefined && entity.kind !== 'dim') {
         this.fail(
-          `${fn} takes a dimension (a name like n or a positive integer), but '${e.name}' is ${this.describeEntity(e.name)}`,
+          `${fn} takes a dimension (a name like n or a positive integer), but '${e.name}' is ${this.declared.describeEntity(e.name)}`,
           e.span,
         );
       }
-      return this.dimension(e.name, e.span);
+      return this.declared.dimension(e.name, e.span);
     }
     this.fail(`${fn} takes a dimension: a name like n or a positive integer`, e.span);
   }
@@ -581,7 +426,8 @@ class Elaborator {
     const entity = this.names.get(fn);
     if (entity !== undefined && !isFunctionName(fn)) {
       // `A(x + y)`: a value before parentheses multiplies them.
-      if (e.args.length !== 1) this.fail(`'${fn}' is ${this.describeEntity(fn)}, not a function`, e.calleeSpan);
+      if (e.args.length !== 1)
+        this.fail(`'${fn}' is ${this.declared.describeEntity(fn)}, not a function`, e.calleeSpan);
       return this.binary({
         kind: 'binary',
         op: 'juxt',
@@ -638,11 +484,6 @@ class Elaborator {
     if (failure !== undefined) throw failure;
     return nodes;
   }
-}
-
-/** A number as the user wrote it, cut short if it is long. */
-function shortNumber(text: string): string {
-  return text.length > 20 ? `${text.slice(0, 20)}…` : text;
 }
 
 /** Told of every expression that checked, with its node (for editors: the shape under the cursor). */

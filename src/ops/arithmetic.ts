@@ -15,10 +15,10 @@ import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY, unaryFn, type UnaryFn } from './elementwise.js';
 import { nonnegative, scaling } from './identities.js';
 import { kroneckerScaledRows, kroneckerSum } from './kronecker.js';
-import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print.js';
+import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print-helpers.js';
 import { elementwiseJvp } from './jvp.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
-import { Prec, type PrintContext, type Printed } from './printed.js';
+import { Prec, type PrintContext, type Printed } from './print-types.js';
 
 export function elementwiseShape(verb: string) {
   return (args: readonly Shape[]): Shape => {

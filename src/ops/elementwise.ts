@@ -4,8 +4,8 @@
  * reuses forward values), its LaTeX, and the TypeScript the code generator emits.
  */
 import type { Node } from '../ir/node.js';
-import { delimit } from './print.js';
-import { Prec, type PrintContext, type Printed } from './printed.js';
+import { delimit } from './print-helpers.js';
+import { Prec, type PrintContext, type Printed } from './print-types.js';
 
 /** The smart constructors a derivative of an elementwise function is written with (a part of ops/types.ts Builder). */
 export interface UnaryBuilder {

@@ -1,5 +1,5 @@
 /**
- * Vectorisation and Kronecker products (LANGUAGE.md 1.6): `vec(M)` stacks the columns of M,
+ * Vectorisation and Kronecker products (README, "The formula language"): `vec(M)` stacks the columns of M,
  * `kron(A, B)` (also `A ⊗ B`) is the Kronecker product, `commutation(m, n)` the (m n) x (m n)
  * matrix K with K vec(A) = vec(Aᵀ) for A m x n. Jacobian and Hessian blocks in the vec
  * convention are written with them (Magnus & Neudecker, "Matrix Differential Calculus").
@@ -7,8 +7,8 @@
 import type { Node } from '../ir/node.js';
 import { dimProduct, entryCount, isScalar, shape, type Shape } from '../ir/shape.js';
 import { column } from './jvp.js';
-import { atom, factor, fcall, lcall, sub } from './print.js';
-import { Prec } from './printed.js';
+import { atom, factor, fcall, lcall, sub } from './print-helpers.js';
+import { Prec } from './print-types.js';
 import { indicator } from './lowering.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
 import { scaling } from './identities.js';

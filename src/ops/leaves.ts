@@ -1,10 +1,10 @@
 /** Leaves: variables, constants, dimension sizes, and constant matrices (ones, eye, onehot). */
 import { dimFactors, isScalar, shape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
-import { atom, fcall, fraction, sub } from './print.js';
+import { atom, fcall, fraction, sub } from './print-helpers.js';
 import { indicator, num } from './lowering.js';
 import { anywhere, type OpDef } from './types.js';
-import { Prec, type PrintContext } from './printed.js';
+import { Prec, type PrintContext } from './print-types.js';
 import { leafJvp } from './jvp.js';
 
 const noArgs = () => [];

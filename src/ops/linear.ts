@@ -14,13 +14,13 @@ import {
   type Shape,
 } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
-import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print.js';
+import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print-helpers.js';
 import { num, type Index, type LowerContext } from './lowering.js';
 import { column, entries, total, weighted } from './jvp.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
 import { scaling } from './identities.js';
 import { kroneckerProduct as kroneckerProductIdentity, kroneckerTranspose } from './kronecker.js';
-import { Prec, type PrintContext, type Printed } from './printed.js';
+import { Prec, type PrintContext, type Printed } from './print-types.js';
 
 function matmulShape(a: Shape, b: Shape): Shape {
   if (isScalar(a)) return b;
@@ -31,9 +31,13 @@ function matmulShape(a: Shape, b: Shape): Shape {
   return shape(a.rows, b.cols);
 }
 
-/** An elementwise product or quotient of matrices: parenthesised as a factor of a matrix product. */
+/**
+ * An elementwise product or quotient of matrices, or a scalar over a matrix (`s ./ v`):
+ * parenthesised as a factor of a matrix product.
+ */
 function isElementwiseProduct(n: Node): boolean {
-  return (n.op === 'mul' || n.op === 'div') && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape);
+  if (n.op === 'div') return !isScalar(n.args[1]!.shape);
+  return n.op === 'mul' && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape);
 }
 
 function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed {

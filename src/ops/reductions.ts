@@ -3,11 +3,11 @@ import type { Node } from '../ir/node.js';
 import { describeShape, isColumn, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY } from './elementwise.js';
-import { atom, delimit, fcall, lcall } from './print.js';
+import { atom, delimit, fcall, lcall } from './print-helpers.js';
 import { fold } from './lowering.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
 import { nonnegative, scaling } from './identities.js';
-import { Prec } from './printed.js';
+import { Prec } from './print-types.js';
 import { column, entries, weighted } from './jvp.js';
 
 const toScalar = (): Shape => shape(1, 1);

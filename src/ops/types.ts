@@ -3,7 +3,7 @@ import type { Attrs, Node, OpName, Structure, VarKind } from '../ir/node.js';
 import type { Dim, Shape } from '../ir/shape.js';
 import type { UnaryBuilder, UnaryDomain } from './elementwise.js';
 import type { Lowering } from './lowering.js';
-import type { PrintRule } from './printed.js';
+import type { PrintRule } from './print-types.js';
 
 /**
  * The smart constructors that derivative rules and builds are written with: src/ir/graph.ts's
@@ -37,6 +37,9 @@ export interface Builder extends UnaryBuilder {
   /** Row i of a matrix, M[i, :] (1 x n), and column j, M[:, j] (m x 1). */
   rowslice(m: Node, i: Node): Node;
   colslice(m: Node, j: Node): Node;
+  /** The adjoints of slices: a row g (1 x n) as row i of an m x n zero matrix, and a column g (m x 1) as column j of one. */
+  rowscatter(g: Node, i: Node, rows: Dim): Node;
+  colscatter(g: Node, j: Node, cols: Dim): Node;
   inv(m: Node): Node;
   det(m: Node): Node;
   logdet(m: Node): Node;

@@ -1,5 +1,7 @@
 /** The names printed derivatives use: the user's definitions, and `dL_dA` for a derivative. */
+import type { Derivatives } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
 
 /** Definition nodes by id → name (the first definition wins), for printing by name. */
 export function definitionNames(model: Model): Map<number, string> {
@@ -17,4 +19,16 @@ export function derivativeName(of: string, wrt: string, taken: Set<string>): str
   for (let k = 2; taken.has(name); k++) name = `${base}_${k}`;
   taken.add(name);
   return name;
+}
+
+/** `derived` with each derivative in its printed form (`Derivatives.printed`): what printers show. */
+export function readable(derived: Derivatives): Derivatives {
+  const printed = derived.printed;
+  if (printed === undefined || printed.size === 0) return derived;
+  const shown = (n: Node) => printed.get(n.id) ?? n;
+  return {
+    ...derived,
+    gradients: derived.gradients.map((d) => ({ ...d, results: d.results.map((r) => ({ ...r, node: shown(r.node) })) })),
+    higher: derived.higher.map((h) => ({ ...h, blocks: h.blocks.map((b) => ({ ...b, node: shown(b.node) })) })),
+  };
 }

@@ -2,10 +2,10 @@
 import type { Derivatives } from '../diff/differentiate.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { definitionNames, derivativeName } from './definitions.js';
+import { definitionNames, derivativeName, readable } from './definitions.js';
 import { toFormulaHigher, type HigherLine } from './higher.js';
 import { Printer } from './printer.js';
-import { shareSubexpressions } from './shared.js';
+import { shareSubexpressions } from './common-subexpressions.js';
 
 export { definitionNames, derivativeName } from './definitions.js';
 
@@ -61,7 +61,8 @@ export interface FormulaOptions {
  * toFormula(model, differentiate(model)); // [{ name: 'dL_dx', of: 'L', wrt: 'x', expression: '2 x' }]
  * ```
  */
-export function toFormula(model: Model, derived: Derivatives, options: FormulaOptions = {}): FormulaLine[] {
+export function toFormula(model: Model, derivatives: Derivatives, options: FormulaOptions = {}): FormulaLine[] {
+  const derived = readable(derivatives);
   const taken = new Set<string>([
     ...model.variables.map((v) => v.name),
     ...model.definitions.map((d) => d.name),
@@ -101,7 +102,12 @@ export function toFormula(model: Model, derived: Derivatives, options: FormulaOp
   });
   if (!withHigher) return [...locals, ...gradients];
   const reserved = new Set([...locals, ...gradients].map((l) => l.name));
-  const higher: FormulaLine[] = toFormulaHigher(model, derived.higher, reserved, names).map((h) => {
+  // Two HVPs with respect to one variable share its direction: declared once, so the lines read back.
+  const declared = new Set<string>();
+  const higherLines = toFormulaHigher(model, derived.higher, reserved, names).filter(
+    (h) => h.kind !== 'direction' || (!declared.has(h.text) && declared.add(h.text) !== undefined),
+  );
+  const higher: FormulaLine[] = higherLines.map((h) => {
     const expression =
       h.kind === 'direction' ? h.text.slice(`${h.name} : `.length) : h.text.slice(`${h.name} = `.length);
     return { name: h.name, of: h.of, wrt: h.wrt.join(', '), expression, kind: h.kind, text: h.text };

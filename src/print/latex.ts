@@ -7,10 +7,11 @@ import type { DerivedGradient, Derivatives } from '../diff/differentiate.js';
 import type { Backprop } from '../diff/steps.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { Prec, type Printed } from '../ops/printed.js';
+import { Prec, type Printed } from '../ops/print-types.js';
 import { definitionNames, derivativeName } from './formula.js';
+import { readable } from './definitions.js';
 import { shapeSuffix, toLatexHigher } from './higher.js';
-import { shareSubexpressions, type SharedNames } from './shared.js';
+import { shareSubexpressions, type SharedNames } from './common-subexpressions.js';
 import { latexName, spaceWords } from './names.js';
 import { Printer } from './printer.js';
 
@@ -48,7 +49,8 @@ const display = (...sides: readonly string[]): string => `\\[ ${spaceWords(sides
  * // ['\\[ L = x^\\top x \\]', '\\[ \\frac{\\partial L}{\\partial x} = 2 x \\]']
  * ```
  */
-export function toLatex(model: Model, derived: Derivatives, options: LatexOptions = {}): string[] {
+export function toLatex(model: Model, derivatives: Derivatives, options: LatexOptions = {}): string[] {
+  const derived = readable(derivatives);
   if (derived.steps !== undefined)
     return [
       ...latexSteps(model, derived.gradients, derived.steps, options, derived.higher),

@@ -5,7 +5,7 @@
  * longer words upright (`loss` → `\mathrm{loss}`). Every result is valid KaTeX on its own
  * and as the base of a sub- or superscript.
  */
-import { sub } from '../ops/print.js';
+import { sub } from '../ops/print-helpers.js';
 
 const GREEK = [
   'alpha',

@@ -6,8 +6,8 @@
 import type { Node } from '../ir/node.js';
 import { dimFactors } from '../ir/shape.js';
 import { OPS } from '../ops/index.js';
-import { delimit } from '../ops/print.js';
-import { Prec, type PrintContext, type Printed } from '../ops/printed.js';
+import { delimit } from '../ops/print-helpers.js';
+import { Prec, type PrintContext, type Printed } from '../ops/print-types.js';
 import { latexName } from './names.js';
 
 export type Style = 'formula' | 'latex';

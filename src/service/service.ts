@@ -6,7 +6,7 @@
  * derivatives only when a request line is hovered, cached for that text; never code generation.
  */
 import { differentiate } from '../diff/differentiate.js';
-import { isReserved } from '../ir/elaborate.js';
+import { isReserved } from '../ir/declarations.js';
 import { describeShape } from '../ir/shape.js';
 import { toFormula } from '../print/formula.js';
 import { toFormulaHigher } from '../print/higher.js';

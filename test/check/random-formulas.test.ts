@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inferDomains } from '../../src/check/check-module.js';
+import { inferDomains } from '../../src/check/domains.js';
 import { checkFormula } from '../../src/front.js';
 import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';
 import { expectGradientsMatch, expectRoundTripMatches } from './harness.js';

@@ -3,7 +3,8 @@
  * column, the allowance it was judged by (see README, What pass means).
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { checkFormula } from '../../src/front.js';
 import { DS102, runCli, scratchDirectory } from './run-cli.js';
 

@@ -4,7 +4,8 @@
  * `L = sum(sqrt(-1 - x .* x))` printed "all 3 checks passed".
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel, formatCheckReport, SEED_ATTEMPTS } from '../../src/check/check-module.js';
+import { checkModel, SEED_ATTEMPTS } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { checkFormula } from '../../src/front.js';
 import { runCli, scratchDirectory } from './run-cli.js';
 

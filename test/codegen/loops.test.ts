@@ -5,7 +5,8 @@
  * the blocks, whichever gradients are asked for.
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { checkFormula } from '../../src/front.js';
 import { compileAndLoad } from './helpers.js';
 

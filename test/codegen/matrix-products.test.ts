@@ -7,7 +7,8 @@
  * gradients through them must check against central differences.
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { checkFormula } from '../../src/front.js';
 import { compileAndLoad } from './helpers.js';
 

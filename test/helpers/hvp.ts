@@ -4,7 +4,7 @@
  * (∇L(x + εv) − ∇L(x − εv)) / 2ε, both evaluated by the mathjs reference evaluator.
  */
 import { expect } from 'vitest';
-import { inferDomains } from '../../src/check/check-module.js';
+import { inferDomains } from '../../src/check/domains.js';
 import { compareValues, describeComparison } from '../../src/check/numeric.js';
 import { ReferenceEvaluator, type Value } from '../../src/check/reference.js';
 import { mulberry32, randomDims, randomInputs, sample } from '../../src/check/random.js';

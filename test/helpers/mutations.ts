@@ -6,7 +6,8 @@
  * the same value: the derivative misses the terms through that occurrence). A fault that changes
  * nothing (a symmetric block transposed, a zero block scaled) is not counted.
  */
-import { checkExports, type CheckReport } from '../../src/check/check-module.js';
+import { checkExports } from '../../src/check/check-module.js';
+import type { CheckReport } from '../../src/check/check-report.js';
 import { loadModule } from '../../src/check/load.js';
 import { mulberry32 } from '../../src/check/random.js';
 import { generate, type GeneratedModule } from '../../src/codegen/module.js';

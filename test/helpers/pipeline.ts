@@ -6,7 +6,8 @@
  * is split into its formulas, each checked alone, and a failing one is shrunk by fast-check.
  */
 import fc from 'fast-check';
-import { checkModel, describeNotFinite, type CheckReport } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { describeNotFinite, type CheckReport } from '../../src/check/check-report.js';
 import { loadModule, typeCheckModule } from '../../src/check/load.js';
 import { generate } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';

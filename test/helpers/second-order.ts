@@ -9,7 +9,8 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { checkModel, describeNotFinite } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { describeNotFinite } from '../../src/check/check-report.js';
 import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
 import { reachable } from '../../src/ir/walk.js';

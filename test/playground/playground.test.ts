@@ -24,10 +24,11 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 /**
- * A second on an idle machine (the playground's goal for a check's verdict), with room for a
- * machine shared with other work: the times are printed.
+ * The playground's goal for a check's verdict (issue 22): a second from the module worker taking
+ * the formula to its verdict (generating the module, running it, checking every row), for every
+ * example at its default sizes. The times are printed.
  */
-const LOADED_MACHINE_SECOND = 3000;
+const VERDICT_MS = 1000;
 /** Generous: the machine the tests run on is shared with other work. */
 const WAIT = { timeout: 30_000 };
 
@@ -226,8 +227,7 @@ describe('the playground, in Chromium', () => {
     console.log(
       `check in the module worker, per example: ${times.map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')}`,
     );
-    // Generous for a machine shared with other work: the goal is a second.
-    expect(times.filter(([, ms]) => ms >= LOADED_MACHINE_SECOND)).toEqual([]);
+    expect(times.filter(([, ms]) => ms >= VERDICT_MS)).toEqual([]);
     await page.context().close();
   });
 

@@ -299,8 +299,10 @@ describe('--steps: backprop the way the handouts teach it', () => {
       '\\[ \\frac{\\partial L}{\\partial z_4} = 2 z_4 \\]',
     ]);
     expect(lines.filter((l) => l.startsWith('\\[ \\frac{\\partial L}{\\partial z_1}'))).toEqual([
-      '\\[ \\frac{\\partial L}{\\partial z_1} = \\frac{\\partial L}{\\partial z_2} \\odot z_2 \\odot (1 - z_2) = -2 z_4 b \\odot z_2 \\odot (1 - z_2) \\]',
+      '\\[ \\frac{\\partial L}{\\partial z_1} = \\frac{\\partial L}{\\partial z_2} \\odot z_2 \\odot (1 - z_2) = -2 z_4 t \\]',
     ]);
+    // The block dL/dA and dL/dz_1 share is named once, as `gradc derive` names it.
+    expect(lines.at(-1)).toBe('\\[ \\text{where } t = b \\odot z_2 \\odot (1 - z_2) \\]');
   });
 
   it('gives gradients the target does not pass through, and of the target itself', () => {

@@ -3,8 +3,10 @@
  * (src/check/check-module.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkExports, checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { makeFixtures } from '../../src/check/fixtures.js';
+import { loadModule } from '../../src/check/load.js';
 import { generate } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
@@ -35,6 +37,28 @@ describe('a report proves only what it compared (issue 22, item 6)', () => {
     const model = checkFormula('x : vector(n)\nL = sum(sin(x))\ngrad L wrt x\n', 'sin.formula');
     const report = await checkModel(model, { seed: 1, typeCheck: false, functions: [] });
     expect(report.rows).toEqual([]);
+    expect(report.ok).toBe(false);
+  });
+
+  it('a check whose module has a requested function it compared nothing of is not ok', async () => {
+    // The caller says it derived nothing (known.derived empty), so no row compares LGrad: the
+    // definitions' rows pass, and the report is still not ok.
+    const model = checkFormula('x : vector(n)\nL = sum(sin(x))\ngrad L wrt x\n', 'sin.formula');
+    const derived = differentiate(model);
+    const module = await generate(model, derived, { sourceName: 'sin.formula' });
+    const report = checkExports(
+      model,
+      await loadModule(module.code),
+      module.manifest,
+      { seed: 1 },
+      {
+        derived: [],
+        higher: derived.higher,
+      },
+    );
+    expect(report.rows.map((r) => `${r.functionName} ${r.variable} ${r.pass ? 'pass' : 'fail'}`)).toEqual([
+      'L value pass',
+    ]);
     expect(report.ok).toBe(false);
   });
 

@@ -3,7 +3,8 @@
  * compile to a module that type-checks strictly and whose values and gradients check.
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel, formatCheckReport } from '../../src/check/check-module.js';
+import { checkModel } from '../../src/check/check-module.js';
+import { formatCheckReport } from '../../src/check/check-report.js';
 import { checkFormula } from '../../src/front.js';
 
 const CASES: readonly [name: string, text: string][] = [

@@ -5,13 +5,16 @@
  * print in terms of it (`t = sqrt(v + eps)`, then `dL_dx = d / t - ... - mean(d) / t`).
  */
 import type { Node } from '../ir/node.js';
-import { isReserved } from '../ir/elaborate.js';
+import { isReserved } from '../ir/declarations.js';
 import { Printer } from './printer.js';
 
 /** Tokens of formula text: names, numbers, `.*`-like operators and `||` one each, any other character one. */
 export function tokenCount(text: string): number {
   return text.match(/[\p{L}_][\p{L}\p{N}_]*|[0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?|\.\*|\.\/|\.\^|\|\||\S/gu)?.length ?? 0;
 }
+
+/** Tokens a subexpression two derivatives share (once each) has at least to get a name. */
+const BLOCK = 8;
 
 /** A local name and the node it stands for. */
 export interface LocalName {
@@ -61,22 +64,27 @@ export function shareSubexpressions(
   for (const n of order) {
     size.set(n.id, stops(n) ? 1 : Math.min(1e9, 1 + n.args.reduce((s, a) => s + size.get(a.id)!, 0)));
   }
-  // Counted in each derivative on its own: a subexpression two gradients share, once each,
-  // stays written out in both (as a book writes b / (||a|| ||b||) in each of a pair).
+  // Counted in each derivative on its own first: a short subexpression two gradients share,
+  // once each, stays written out in both (as a book writes b / (||a|| ||b||) in each of a pair).
   const printer = new Printer('formula', names);
   const rootIds = new Set(roots.map((r) => r.id));
   const chosenIds = new Set<number>();
-  for (const root of new Set(roots)) {
-    const count = new Map<number, number>([[root.id, 1]]);
+  // Within each derivative, then across them all, where only a block of BLOCK tokens or more is
+  // worth a name (the attention weights' a .* (u - L) / sqrt(d) in dL_dq and dL_dK).
+  const passes: [readonly Node[], number][] = [...new Set(roots)].map((r) => [[r], 0]);
+  for (const [seeds, least] of [...passes, [roots, BLOCK] as [readonly Node[], number]]) {
+    const count = new Map<number, number>(seeds.map((r) => [r.id, 1]));
     for (let i = order.length - 1; i >= 0; i--) {
       const n = order[i]!;
       const c = count.get(n.id) ?? 0;
       if (c === 0 || stops(n)) continue;
       // Tokens as printed, for the few nodes that occur more than once.
       const t = c >= 2 ? Math.min(size.get(n.id)!, tokenCount(printer.text(n))) : size.get(n.id)!;
-      const named = chosenIds.has(n.id) || (!rootIds.has(n.id) && c >= 2 && c * t > c + t + 2);
+      const named = chosenIds.has(n.id) || (!rootIds.has(n.id) && c >= 2 && t >= least && c * t > c + t + 2);
       if (named) chosenIds.add(n.id);
-      const uses = named ? 1 : c;
+      // A derivative that another one contains is read whole on its own line: what is inside it
+      // counts once (dL_db in dL_dW = dL_db xᵀ does not name a part of dL_db).
+      const uses = named || (least > 0 && rootIds.has(n.id)) ? 1 : c;
       for (const a of n.args) count.set(a.id, (count.get(a.id) ?? 0) + uses);
     }
   }

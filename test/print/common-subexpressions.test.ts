@@ -1,4 +1,4 @@
-/** Shared subexpressions named once (issue 14, src/print/shared.ts), in derive and latex output. */
+/** Shared subexpressions named once (issue 14, src/print/common-subexpressions.ts), in derive and latex output. */
 import { describe, expect, it } from 'vitest';
 import { derive, latex } from '../../src/from-text.js';
 import { expectRoundTripMatches } from '../check/harness.js';

@@ -1,7 +1,7 @@
 /** Small helpers the ops' print rules share (formula syntax and LaTeX alike). */
 import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
-import { Prec, type PrintContext, type Printed } from './printed.js';
+import { Prec, type PrintContext, type Printed } from './print-types.js';
 
 export const atom = (text: string): Printed => ({ text, prec: Prec.Atom });
 
