@@ -11,6 +11,9 @@
  *   forward       the generated forward function (the loss only)
  *   grad          the generated gradient, LGrad
  *   gradInto      the generated gradient into a reused result, LGradInto
+ *   hvpInto       the generated Hessian-vector product into a reused result, LHvpInto (bench/run.ts
+ *                 adds an `hvp` line of the gradient's variables to each model), along a seeded
+ *                 random direction; checked against central differences of the gradient
  *   allocate      allocating a fresh result of the gradient's shapes, and nothing else: the
  *                 floor of what LGrad costs beyond LGradInto (fresh memory must be zeroed
  *                 and mapped; large results also bring on garbage collections); measured in
@@ -282,6 +285,55 @@ function allocateLike(result: unknown): Record<string, unknown> {
   return fresh;
 }
 
+/** A direction for the HVP: a seeded random value shaped like each variable of `gradient` (a gradient result). */
+function directionLike(gradient: unknown): Record<string, unknown> {
+  const v: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(gradient as Record<string, unknown>)) {
+    if (key === 'value') continue;
+    if (typeof value === 'number') v[key] = rand();
+    else if (value instanceof Float64Array) v[key] = vector(value.length);
+    else {
+      const m = value as { rows: number; cols: number };
+      v[key] = matrix(m.rows, m.cols);
+    }
+  }
+  return v;
+}
+
+/** The inputs moved by t along the direction v. */
+function along(inputs: Inputs, v: Record<string, unknown>, t: number): Inputs {
+  const moved: Inputs = { ...inputs };
+  const plus = (a: ArrayLike<number>, b: ArrayLike<number>) => Float64Array.from(a, (x, i) => x + t * b[i]!);
+  for (const [key, d] of Object.entries(v)) {
+    const x = inputs[key];
+    if (typeof d === 'number') moved[key] = (x as number) + t * d;
+    else if (d instanceof Float64Array) moved[key] = plus(x as ArrayLike<number>, d);
+    else {
+      const m = x as { rows: number; cols: number; data: ArrayLike<number> };
+      moved[key] = { rows: m.rows, cols: m.cols, data: plus(m.data, (d as { data: Float64Array }).data) };
+    }
+  }
+  return moved;
+}
+
+/**
+ * Checks an HVP result: its value and gradient against the hand-written gradient, its `hvp`
+ * against central differences of the generated gradient along v (step 1e-5, relative error 1e-5).
+ */
+function checkHvp(m: Model, grad: Fn, result: unknown, v: Record<string, unknown>, reference: unknown): void {
+  const r = result as { value: unknown; grad: Record<string, unknown>; hvp: Record<string, unknown> };
+  check(m.name, 'hvpInto (its gradient)', { value: r.value, ...r.grad }, reference, 1e-8);
+  const h = 1e-5;
+  const up = entries(grad(along(m.inputs, v, h)));
+  const down = entries(grad(along(m.inputs, v, -h)));
+  const differences: Record<string, Float64Array> = {};
+  for (const key of Object.keys(v))
+    differences[key] = Float64Array.from(up.get(key)!, (x, i) => (x - down.get(key)![i]!) / (2 * h));
+  const { error, field } = maxRelativeError(r.hvp, differences);
+  if (!(error <= 1e-5))
+    throw new Error(`${m.name}: hvpInto differs from central differences of the gradient in '${field}' (${error})`);
+}
+
 interface Contender {
   readonly name: string;
   readonly run: () => void;
@@ -318,6 +370,7 @@ const CONTENDERS = [
   'forward',
   'grad',
   'gradInto',
+  'hvpInto',
   'allocate',
   'tfjs-cpu',
   'tfjs-wasm',
@@ -352,12 +405,17 @@ async function benchModel(m: Model): Promise<Row> {
   const out = grad(m.inputs);
   check(m.name, 'gradInto', gradInto(m.inputs, out), reference, 1e-8);
   check(m.name, 'forward', forward(m.inputs), reference, 1e-8, ['value']);
+  const hvpInto = module.LHvpInto! as (inputs: Inputs, v: unknown, out: unknown) => unknown;
+  const v = directionLike(out);
+  const hvpOut = module.LHvp!(m.inputs, v as never);
+  checkHvp(m, grad, hvpInto(m.inputs, v, hvpOut), v, reference);
   const contenders: Contender[] = [
     { name: 'baseline', run: () => do_not_optimize(m.baseline(m.inputs)) },
     { name: 'baselineInto', run: () => do_not_optimize(m.baseline(m.inputs, baseOut)) },
     { name: 'forward', run: () => do_not_optimize(forward(m.inputs)) },
     { name: 'grad', run: () => do_not_optimize(grad(m.inputs)) },
     { name: 'gradInto', run: () => do_not_optimize(gradInto(m.inputs, out)) },
+    { name: 'hvpInto', run: () => do_not_optimize(hvpInto(m.inputs, v, hvpOut)) },
   ];
   if (m.flops !== undefined) {
     // The generated gradient without its WebAssembly kernel: a second instance of the module (another
@@ -429,6 +487,7 @@ async function benchModel(m: Model): Promise<Row> {
       'tfjs-wasm / grad': ratio('tfjs-wasm', 'grad'),
       'tfjs-wasm / gradInto': ratio('tfjs-wasm', 'gradInto'),
       'tfjs-cpu / grad': ratio('tfjs-cpu', 'grad'),
+      'hvpInto / gradInto': ratio('hvpInto', 'gradInto'),
       ...(m.flops === undefined ? {} : { 'gradIntoJs / baselineInto': ratio('gradIntoJs', 'baselineInto') }),
     },
   };
@@ -445,6 +504,7 @@ function table(rows: readonly Row[]): string {
     'forward',
     'grad',
     'gradInto',
+    'hvpInto',
     'allocate result',
     'tfjs-cpu',
     'tfjs-wasm',
@@ -452,6 +512,7 @@ function table(rows: readonly Row[]): string {
     'gradInto / hand into',
     'grad / forward',
     'gradInto / forward',
+    'hvpInto / gradInto',
     'wasm / grad',
     'wasm / gradInto',
     'cpu / grad',
@@ -466,6 +527,7 @@ function table(rows: readonly Row[]): string {
       q['gradInto / baselineInto']!.toFixed(2),
       q['grad / forward']!.toFixed(2),
       q['gradInto / forward']!.toFixed(2),
+      q['hvpInto / gradInto']!.toFixed(2),
       fmt(q['tfjs-wasm / grad']!),
       fmt(q['tfjs-wasm / gradInto']!),
       fmt(q['tfjs-cpu / grad']!),
@@ -486,6 +548,7 @@ function batchedTable(rows: readonly Row[]): string {
     'grad',
     'gradInto',
     'gradInto, JS only',
+    'hvpInto',
     'tfjs-cpu',
     'tfjs-wasm',
     'GFLOP/s: hand into',
@@ -495,6 +558,7 @@ function batchedTable(rows: readonly Row[]): string {
     'grad / hand',
     'gradInto / hand into',
     'JS only / hand into',
+    'hvpInto / gradInto',
     'wasm / grad',
   ];
   const body = rows.map((r) => {
@@ -504,12 +568,23 @@ function batchedTable(rows: readonly Row[]): string {
     return [
       `${r.model}, ${r.sizes}`,
       ...(
-        ['baseline', 'baselineInto', 'forward', 'grad', 'gradInto', 'gradIntoJs', 'tfjs-cpu', 'tfjs-wasm'] as const
+        [
+          'baseline',
+          'baselineInto',
+          'forward',
+          'grad',
+          'gradInto',
+          'gradIntoJs',
+          'hvpInto',
+          'tfjs-cpu',
+          'tfjs-wasm',
+        ] as const
       ).map((c) => fmt(u[c]!)),
       ...(['baselineInto', 'gradInto', 'gradIntoJs', 'tfjs-wasm'] as const).map((c) => fmt(g[c]!)),
       q['grad / baseline']!.toFixed(2),
       q['gradInto / baselineInto']!.toFixed(2),
       q['gradIntoJs / baselineInto']!.toFixed(2),
+      q['hvpInto / gradInto']!.toFixed(2),
       fmt(q['tfjs-wasm / grad']!),
     ];
   });
@@ -529,6 +604,13 @@ function targets(rows: readonly Row[]): Target[] {
   const out: Target[] = [];
   for (const r of rows) {
     const q = r.ratios;
+    // Issue 29: a Hessian-vector product costs at most three gradients (into reused results).
+    out.push({
+      target: 'hvpInto / gradInto <= 3',
+      model: r.file === 'gp' ? `${r.model}, ${r.sizes}` : r.model,
+      measured: q['hvpInto / gradInto']!,
+      pass: q['hvpInto / gradInto']! <= 3,
+    });
     if (r.file === 'gp') {
       // Issue 13. No forward ratio: the value needs one LU (2/3 N^3 flops), the gradient the inverse as well (2 N^3 more).
       out.push({

@@ -332,13 +332,13 @@ function LHvp$(
       d$h * d$m +
       d$h * d$n +
       d$h * d$n +
+      d$n +
+      d$n +
+      d$n +
       d$h +
-      d$n +
-      d$n +
+      d$h +
       d$h * d$n +
       d$n +
-      d$n +
-      d$h +
       d$n +
       d$n +
       d$h * d$n +
@@ -436,39 +436,39 @@ function LHvp$(
   for (let k = 0; k < d$h * d$n; k++) {
     t$14[k] = t$13[k] * t$8[k];
   }
-  const t$15 = heap$(23, d$h);
-  matVec$(t$14, t$3, d$h, d$n, 1, t$15);
+  const t$15 = heap$(23, d$n);
+  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$15);
   const t$16 = heap$(24, d$n);
   matTVec$(t$14, v$b, d$h, d$n, 1, t$16);
   const t$17 = heap$(25, d$n);
-  matTVec$(t$14, v$b, d$h, d$n, 1, t$17);
-  const t$18 = heap$(26, d$h * d$n);
-  outer$(v$v_b, t$3, d$h, d$n, 1, t$18);
-  const t$19 = heap$(27, d$n);
-  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$19);
-  const t$20 = heap$(28, d$n);
   for (let i = 0; i < d$n; i++) {
-    t$20[i] = t$17[i] + t$19[i];
+    t$17[i] = t$15[i] + t$16[i];
   }
-  const t$21 = heap$(29, d$h);
-  matVec$(t$1, t$20, d$h, d$n, 1, t$21);
-  const t$22 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
-  if (t$22.length !== d$h)
-    throw new RangeError("LHvpInto: out.hvp.b has length " + t$22.length + " but must have length " + d$h);
+  const t$18 = heap$(26, d$h);
+  matVec$(t$1, t$17, d$h, d$n, 1, t$18);
+  const t$19 = heap$(27, d$h);
+  matVec$(t$14, t$3, d$h, d$n, 1, t$19);
+  const t$20 = heap$(28, d$h * d$n);
+  outer$(v$v_b, t$3, d$h, d$n, 1, t$20);
+  const t$21 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
+  if (t$21.length !== d$h)
+    throw new RangeError("LHvpInto: out.hvp.b has length " + t$21.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
-    t$22[i] = v$lambda * v$v_b[i] + t$15[i] + t$21[i];
+    t$21[i] = t$18[i] + t$19[i] + v$lambda * v$v_b[i];
   }
+  const t$22 = heap$(29, d$n);
+  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$22);
   const t$23 = heap$(30, d$n);
-  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$23);
+  matTVec$(t$14, v$b, d$h, d$n, 1, t$23);
   const t$24 = heap$(31, d$n);
   for (let j = 0; j < d$n; j++) {
-    t$24[j] = t$16[j] + t$23[j];
+    t$24[j] = t$22[j] + t$23[j];
   }
   const t$25 = heap$(32, d$h * d$n);
   outer$(v$b, t$24, d$h, d$n, 1, t$25);
   const t$26 = heap$(33, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
-    t$26[k] = (t$13[k] * t$5[k] * (t$7[k] + t$6[k]) + t$18[k] + t$25[k]) * t$8[k];
+    t$26[k] = t$14[k] * (t$7[k] + t$6[k]) * t$5[k] + (t$25[k] + t$20[k]) * t$8[k];
   }
   const t$27 = heap$(34, d$h * d$m);
   matMulT$(t$26, d$n, 1, v$X, d$h, d$n, d$m, 1, t$27);
@@ -478,13 +478,13 @@ function LHvp$(
       "LHvpInto: out.hvp.A.data has length " + t$28.length + " but must have length " + d$h * d$m,
     );
   for (let k = 0; k < d$h * d$m; k++) {
-    t$28[k] = v$lambda * v$v_A[k] + t$27[k];
+    t$28[k] = t$27[k] + v$lambda * v$v_A[k];
   }
   if (out$ === undefined)
     return {
       value: s$7,
       grad: { A: { rows: d$h, cols: d$m, data: t$11 }, b: t$12 },
-      hvp: { A: { rows: d$h, cols: d$m, data: t$28 }, b: t$22 },
+      hvp: { A: { rows: d$h, cols: d$m, data: t$28 }, b: t$21 },
     };
   out$.value = s$7;
   out$.grad.A.rows = d$h;
@@ -498,19 +498,29 @@ function LHvp$(
  * The value of L, its gradient with respect to A, b, and the product of its Hessian with the direction v:
  *   v_A : matrix(h, m)
  *   v_b : vector(h)
- *   HvL_A = lambda v_A + ((v_A X .* (b r^T) .* (1 - Z - Z) + v_b r^T + b (b^T (v_A X .* Z .* (1 - Z)) + v_b^T Z)) .* Z .* (1 - Z)) X^T
- *   HvL_b = lambda v_b + (v_A X .* Z .* (1 - Z)) r + Z ((v_A X .* Z .* (1 - Z))^T b + Z^T v_b)
+ *   HvL_A = (v_A X .* Z .* (1 - Z) .* (1 - Z - Z) .* (b r^T) + (b (v_b^T Z + b^T (v_A X .* Z .* (1 - Z))) + v_b r^T) .* Z .* (1 - Z)) X^T + lambda v_A
+ *   HvL_b = Z (Z^T v_b + (v_A X .* Z .* (1 - Z))^T b) + (v_A X .* Z .* (1 - Z)) r + lambda v_b
  */
 export function LHvp(input$: LInputs, v$: LHvpDirection): LHvp {
   if (v$ == null) throw new TypeError("LHvp: the direction v is missing; pass { A, b }");
-  return LHvp$({ ...input$, v_A: v$.A, v_b: v$.b }, undefined);
+  return LHvp$(
+    typeof input$ !== "object" || input$ === null
+      ? input$
+      : { A: input$.A, b: input$.b, X: input$.X, y: input$.y, lambda: input$.lambda, v_A: v$.A, v_b: v$.b },
+    undefined,
+  );
 }
 
 /** LHvp without allocating its results: fills the arrays of `out` (a result of LHvp, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
 export function LHvpInto(input$: LInputs, v$: LHvpDirection, out$: LHvp): LHvp {
   if (v$ == null) throw new TypeError("LHvpInto: the direction v is missing; pass { A, b }");
   if (out$ == null) throw new TypeError("LHvpInto: out is missing; pass a result of LHvp to reuse");
-  return LHvp$({ ...input$, v_A: v$.A, v_b: v$.b }, out$);
+  return LHvp$(
+    typeof input$ !== "object" || input$ === null
+      ? input$
+      : { A: input$.A, b: input$.b, X: input$.X, y: input$.y, lambda: input$.lambda, v_A: v$.A, v_b: v$.b },
+    out$,
+  );
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */

@@ -286,19 +286,15 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
       d$K * d$N +
       d$K * d$p +
       d$K * d$N * (d$K * d$p) +
-      d$K * d$N +
-      d$K * d$N * (d$K * d$p) +
-      d$K * d$N * (d$K * d$N) +
       d$K * d$N * (d$K * d$p) +
       d$K * d$N +
-      d$K * d$N +
       d$K * d$N * (d$K * d$p) +
-      d$K * d$p * (d$K * d$N) +
       d$K * d$p * (d$K * d$p) +
-      16,
+      11,
     Math.max(
       (d$K + d$N + 2) * (d$p + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
       (d$K + d$p + 2) * (d$N + 1) + (d$K + 5) * (d$p + d$K + 1) + 8,
+      (d$p + d$K * (d$K * d$p) + 2) * (d$N + 1) + (d$p + 5) * (d$K * (d$K * d$p) + d$p + 1) + 8,
     ),
   );
   const t$0 = heap$(7, d$K * d$N);
@@ -355,82 +351,65 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
     t$6[k] = v$lambda * v$W[k] + t$5[k];
   }
   const t$7 = heap$(13, d$K * d$N * (d$K * d$p));
-  for (let i = 0; i < d$N; i++)
-    for (let j = 0; j < d$p; j++) {
-      const a = v$X[j * d$N + i];
-      for (let k = 0; k < d$K; k++)
-        for (let l = 0; l < d$K; l++) t$7[(i * d$K + k) * (d$K * d$p) + j * d$K + l] = a * (k === l ? 1 : 0);
-    }
-  const t$8 = heap$(14, d$K * d$N);
-  for (let j = 0; j < d$N; j++) for (let i = 0; i < d$K; i++) t$8[j * d$K + i] = t$1[i * d$N + j];
-  const t$9 = heap$(15, d$K * d$N * (d$K * d$p));
   for (let i = 0; i < d$K * d$N; i++) {
     for (let j = 0; j < d$K * d$p; j++) {
-      t$9[i * (d$K * d$p) + j] = t$8[i] * t$7[i * (d$K * d$p) + j];
+      t$7[i * (d$K * d$p) + j] =
+        t$1[(i % d$K) * d$N + Math.floor(i / d$K)] *
+        v$X[Math.floor(j / d$K) * d$N + Math.floor(i / d$K)] *
+        (i % d$K === j % d$K ? 1 : 0);
     }
   }
-  const t$10 = heap$(16, d$K * d$N * (d$K * d$N));
+  const t$8 = heap$(14, d$K * d$N * (d$K * d$p));
   for (let i = 0; i < d$N; i++)
-    for (let j = 0; j < d$N; j++) {
-      const a = i === j ? 1 : 0;
-      for (let k = 0; k < d$K; k++)
-        for (let l = 0; l < d$K; l++) t$10[(i * d$K + k) * (d$K * d$N) + j * d$K + l] = a * 1;
-    }
-  const t$11 = heap$(17, d$K * d$N * (d$K * d$p));
-  for (let i = 0; i < d$N; i++)
-    for (let k = 0; k < d$K; k++)
-      for (let c = 0; c < d$K * d$p; c++) {
-        let acc = 0;
-        for (let l = 0; l < d$K; l++) acc += 1 * t$9[(i * d$K + l) * (d$K * d$p) + c];
-        t$11[(i * d$K + k) * (d$K * d$p) + c] = acc;
+    for (let c = 0; c < d$K * d$p; c++) {
+      let acc0 = 0,
+        acc1 = 0,
+        acc2 = 0,
+        acc3 = 0;
+      let k = 0;
+      for (; k + 3 < d$K; k += 4) {
+        acc0 += t$7[(i * d$K + k) * (d$K * d$p) + c];
+        acc1 += t$7[(i * d$K + k + 1) * (d$K * d$p) + c];
+        acc2 += t$7[(i * d$K + k + 2) * (d$K * d$p) + c];
+        acc3 += t$7[(i * d$K + k + 3) * (d$K * d$p) + c];
       }
-  const t$12 = heap$(18, d$K * d$N);
-  for (let i = 0; i < d$K; i++) {
-    for (let j = 0; j < d$N; j++) {
-      t$12[i * d$N + j] = t$2[j] * 1;
+      for (; k < d$K; k++) acc0 += t$7[(i * d$K + k) * (d$K * d$p) + c];
+      let acc = acc0 + acc1 + (acc2 + acc3);
+      const v = 1 * acc;
+      for (let r = 0; r < d$K; r++) t$8[(i * d$K + r) * (d$K * d$p) + c] = v;
     }
+  const t$9 = heap$(15, d$K * d$N);
+  for (let i = 0; i < d$K * d$N; i++) {
+    t$9[i] = t$2[Math.floor(i / d$K)] * 1;
   }
-  const t$13 = heap$(19, d$K * d$N);
-  for (let j = 0; j < d$N; j++) for (let i = 0; i < d$K; i++) t$13[j * d$K + i] = t$12[i * d$N + j];
-  const t$14 = heap$(20, d$K * d$N * (d$K * d$p));
+  const t$10 = heap$(16, d$K * d$N * (d$K * d$p));
   for (let i = 0; i < d$K * d$N; i++) {
     for (let j = 0; j < d$K * d$p; j++) {
-      t$14[i * (d$K * d$p) + j] = t$13[i] * (t$9[i * (d$K * d$p) + j] - t$8[i] * t$11[i * (d$K * d$p) + j]);
+      t$10[i * (d$K * d$p) + j] =
+        t$9[i] *
+        (t$7[i * (d$K * d$p) + j] - t$1[(i % d$K) * d$N + Math.floor(i / d$K)] * t$8[i * (d$K * d$p) + j]);
     }
   }
-  const t$15 = heap$(21, d$K * d$p * (d$K * d$N));
-  for (let i = 0; i < d$p; i++)
-    for (let j = 0; j < d$N; j++) {
-      const a = v$X[i * d$N + j];
-      for (let k = 0; k < d$K; k++)
-        for (let l = 0; l < d$K; l++) t$15[(i * d$K + k) * (d$K * d$N) + j * d$K + l] = a * (k === l ? 1 : 0);
-    }
-  const t$16 = heap$(22, d$K * d$p * (d$K * d$p));
-  for (let i = 0; i < d$p; i++)
-    for (let k = 0; k < d$K; k++)
-      for (let c = 0; c < d$K * d$p; c++) {
-        let acc = 0;
-        for (let j = 0; j < d$N; j++) acc += v$X[i * d$N + j] * t$14[(j * d$K + k) * (d$K * d$p) + c];
-        t$16[(i * d$K + k) * (d$K * d$p) + c] = acc;
-      }
-  const t$17 = out$ === undefined ? new Float64Array(d$K * d$p * (d$K * d$p)) : out$.hess.W.W.data;
-  if (t$17.length !== d$K * d$p * (d$K * d$p))
+  const t$11 = heap$(17, d$K * d$p * (d$K * d$p));
+  matMul$(v$X, d$N, 1, t$10, d$p, d$N, d$K * (d$K * d$p), 1, t$11);
+  const t$12 = out$ === undefined ? new Float64Array(d$K * d$p * (d$K * d$p)) : out$.hess.W.W.data;
+  if (t$12.length !== d$K * d$p * (d$K * d$p))
     throw new RangeError(
       "LHessInto: out.hess.W.W.data has length " +
-        t$17.length +
+        t$12.length +
         " but must have length " +
         d$K * d$p * (d$K * d$p),
     );
   for (let i = 0; i < d$K * d$p; i++) {
     for (let j = 0; j < d$K * d$p; j++) {
-      t$17[i * (d$K * d$p) + j] = v$lambda * (i === j ? 1 : 0) + s$7 * t$16[i * (d$K * d$p) + j];
+      t$12[i * (d$K * d$p) + j] = v$lambda * (i === j ? 1 : 0) + s$7 * t$11[i * (d$K * d$p) + j];
     }
   }
   if (out$ === undefined)
     return {
       value: s$6,
       grad: { W: { rows: d$K, cols: d$p, data: t$6 } },
-      hess: { W: { W: { rows: d$K * d$p, cols: d$K * d$p, data: t$17 } } },
+      hess: { W: { W: { rows: d$K * d$p, cols: d$K * d$p, data: t$12 } } },
     };
   out$.value = s$6;
   out$.grad.W.rows = d$K;

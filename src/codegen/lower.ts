@@ -72,12 +72,10 @@ class FunctionLowering {
     const ids = new Set(this.nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
     this.plan = new Plan(this.nodes, outputs, new Set(block?.locals.keys() ?? []));
-    this.access = new Access(
-      model,
-      this.plan,
-      this.storage,
-      () => (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
-    );
+    this.access = new Access(model, this.plan, this.storage, () => ({
+      matmul: (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
+      stored: (a, b, product) => this.products.stored(a, b, product),
+    }));
     this.products = new Products(this.access, this.plan, this.storage);
   }
 

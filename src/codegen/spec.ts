@@ -44,7 +44,7 @@ export interface FunctionSpec {
   /**
    * Results whose size is checked once the dimensions are known, before anything is computed:
    * over `limit` entries the function throws a RangeError with `message` (text before the sizes)
-   * and `advice` (after them). Jacobian and Hessian blocks (LANGUAGE.md 2).
+   * and `advice` (after them). Jacobian and Hessian blocks (README, "Generated modules").
    */
   readonly sizeLimits?: readonly {
     readonly node: Node;
