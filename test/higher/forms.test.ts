@@ -18,7 +18,7 @@ describe('derivatives in matrix form', () => {
 
   it('the Hessian of a quadratic form is the symmetric part of its matrix', () => {
     expect(lines('x : vector(n)\nA : matrix(n, n)\nq = 1/2 x^T A x\nhessian q wrt x\n')).toEqual([
-      'Hq_x_x = 0.5 (A^T + A)',
+      'Hq_x_x = 0.5 (A + A^T)',
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('derivatives in matrix form', () => {
 
   it('an HVP declares its directions first and is linear in them', () => {
     const text = 'x : vector(n)\nA : matrix(n, n)\nL = 1/2 x^T A x\nhvp L wrt x\n';
-    expect(lines(text)).toEqual(['v_x : vector(n)', 'HvL_x = 0.5 (A^T + A) v_x']);
+    expect(lines(text)).toEqual(['v_x : vector(n)', 'HvL_x = 0.5 (A + A^T) v_x']);
   });
 
   it('the Jacobian of a scalar with respect to a vector is its gradient as a row', () => {
@@ -67,10 +67,26 @@ describe('derivatives through and with respect to matrices (vec convention, Kron
     ]);
   });
 
-  it('the Hessian of tr(X^T A X) with respect to X is kron(eye(k), A^T + A)', () => {
+  it('the Hessian of tr(X^T A X) with respect to X is kron(eye(k), A + A^T)', () => {
     expect(lines('X : matrix(n, k)\nA : matrix(n, n)\nL = tr(X^T A X)\nhessian L wrt X\n')).toEqual([
-      'HL_X_X = kron(eye(k), A^T + A)',
+      'HL_X_X = kron(eye(k), A + A^T)',
     ]);
+  });
+
+  it("a softmax layer's weight Hessian is Kronecker-factored (K-FAC): sum(y) kron(x x^T, diag(p) - p p^T)", () => {
+    const text = 'W : matrix(K, n)\nx : vector(n)\ny : vector(K)\np = softmax(W x)\nL = -y^T log(p)\nhessian L wrt W\n';
+    expect(lines(text)).toEqual(['HL_W_W = sum(y) kron(x x^T, diag(p) - p p^T)']);
+  });
+
+  it('the Hessian of ||W X - Y||^2 over a batch with respect to W is 2 kron(X X^T, eye(h))', () => {
+    expect(lines('W : matrix(h, n)\nX : matrix(n, N)\nY : matrix(h, N)\nL = ||W X - Y||^2\nhessian L wrt W\n')).toEqual(
+      ['HL_W_W = 2 kron(X X^T, eye(h))'],
+    );
+  });
+
+  it('inner products of matrices print as sum(A .* B), not vec(A)^T vec(B): the Hessian of det(A + x B)', () => {
+    const text = 'A : matrix(n, n)\nB : matrix(n, n)\nx : scalar\nY = A + x B\nf = det(Y)\nhessian f wrt x\n';
+    expect(lines(text)).toEqual(['Hf_x_x = f sum(inv(Y)^T .* B)^2 - f sum(B .* (inv(Y) B inv(Y))^T)']);
   });
 
   it('the Jacobian of a transpose is the commutation matrix', () => {
