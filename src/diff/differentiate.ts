@@ -87,9 +87,10 @@ export function differentiate(model: Model, options: DifferentiateOptions = {}):
   const frozen = forwardNodes(model);
   const gradients = model.requests.map((r) => differentiateRequest(model, r, frozen));
   const higher = model.higherRequests.map((r) => differentiateHigher(model, r, frozen));
-  const printed = readableForms(model, [
-    ...gradients.flatMap((d) => d.results.map((r) => r.node)),
-    ...higher.flatMap((h) => h.blocks.map((b) => b.node)),
-  ], frozen);
+  const printed = readableForms(
+    model,
+    [...gradients.flatMap((d) => d.results.map((r) => r.node)), ...higher.flatMap((h) => h.blocks.map((b) => b.node))],
+    frozen,
+  );
   return { gradients, higher, ...(options.steps === true ? { steps: backprops(model, gradients) } : {}), printed };
 }

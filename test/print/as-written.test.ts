@@ -113,7 +113,10 @@ describe('Jacobians, Hessians and HVPs printed like gradients', () => {
 
   it('a subexpression HVPs repeat is named once', async () => {
     const { derive: deriveText } = await import('../../src/index.js');
-    expect(deriveText(UNNAMED_GRAM).filter((l) => /^[tu] = /.test(l))).toEqual(['t = X^T X + lam eye(d)', 'u = inv(t)']);
+    expect(deriveText(UNNAMED_GRAM).filter((l) => /^[tu] = /.test(l))).toEqual([
+      't = X^T X + lam eye(d)',
+      'u = inv(t)',
+    ]);
   });
 
   it('two HVPs with respect to one variable declare its direction once (the lines read back)', async () => {

@@ -96,9 +96,10 @@ describe('random formulas with second-order requests: the factored derive lines 
       blockLines.forEach((line, i) => {
         const node = reread.definitions.find((d) => d.name === line.name)!.node;
         const c = compareValues(after.value(node), before.value(blocks[i]!.node));
-        expect(c.mismatch === undefined && c.maxRel <= 1e-9, `${line.text}: ${describeComparison(c)}\n${appended}`).toBe(
-          true,
-        );
+        expect(
+          c.mismatch === undefined && c.maxRel <= 1e-9,
+          `${line.text}: ${describeComparison(c)}\n${appended}`,
+        ).toBe(true);
       });
     }
     // The suite exercises the factoring: some printed forms differ from the derived nodes.
