@@ -2,7 +2,8 @@
  * `npm run bench`: generated gradients against hand-written ones and TensorFlow.js.
  *
  * This file prepares; bench/measure.ts measures. It compiles each formula in bench/models/
- * in-process (to bench/.generated/NAME.ts, kept for reading), then turns the generated
+ * in-process, with an `hvp` line of the gradient's variables added (to bench/.generated/NAME.ts,
+ * kept for reading), then turns the generated
  * modules and the bench itself (measure.ts, baselines.ts, gp-baseline.ts, tfjs.ts) into JavaScript with
  * TypeScript's transpileModule (bench/.generated/js/), and runs measure.js with plain `node`.
  *
@@ -36,13 +37,23 @@ function transpile(source: string, file: string): void {
   writeFileSync(join(js, `${basename(file, '.ts')}.js`), out.outputText);
 }
 
+/**
+ * The bench's copy of a model: its `grad L wrt ...` line with an `hvp L wrt ...` line of the
+ * same variables after it, so that measure.ts times a Hessian-vector product against the gradient.
+ */
+function withHvp(source: string): string {
+  const grad = /^grad L wrt (.+)$/m.exec(source);
+  if (grad === null) throw new Error('bench model without a `grad L wrt ...` line');
+  return `${source.trimEnd()}\nhvp L wrt ${grad[1]!.trim()}\n`;
+}
+
 const only = process.env.BENCH_MODELS?.split(',').map((s) => s.trim());
 for (const file of readdirSync(join(here, 'models')).sort()) {
   if (!file.endsWith('.formula')) continue;
   const name = basename(file, '.formula');
   // A batched model is selected with its batch size (mlp2-64).
   if (only !== undefined && !only.some((o) => o === name || o.startsWith(`${name}-`))) continue;
-  const code = await compile(readFileSync(join(here, 'models', file), 'utf8'), file);
+  const code = await compile(withHvp(readFileSync(join(here, 'models', file), 'utf8')), file);
   writeFileSync(join(generated, `${name}.ts`), code);
   transpile(code, `${name}.ts`);
 }

@@ -143,15 +143,22 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.A?.data)) notOut$("LGradInto", "out.A", out$.A, true);
     if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
   }
-  const t$0 = scratch$(2, d$h * d$n);
+  frame$(
+    d$h * d$n + d$h * d$n + d$n + d$n + d$h + d$h * d$n + d$h * d$n + d$h * d$m + 8,
+    Math.max(
+      (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
+      (d$h + d$m + 2) * (d$n + 1) + (d$h + 1) * (d$m + 1) + 8,
+    ),
+  );
+  const t$0 = heap$(2, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = scratch$(3, d$h * d$n);
+  const t$1 = heap$(3, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = scratch$(4, d$n);
+  const t$2 = heap$(4, d$n);
   matTVec$(t$1, v$b, d$h, d$n, 1, t$2);
-  const t$3 = scratch$(5, d$n);
+  const t$3 = heap$(5, d$n);
   for (let i = 0; i < d$n; i++) {
     t$3[i] = t$2[i] - v$y[i];
   }
@@ -185,15 +192,15 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const s$5 = s$3 + s$4;
   const s$6 = s$2 * s$5;
   const s$7 = s$1 + s$6;
-  const t$4 = scratch$(6, d$h);
+  const t$4 = heap$(6, d$h);
   matVec$(t$1, t$3, d$h, d$n, 1, t$4);
-  const t$5 = scratch$(7, d$h * d$n);
+  const t$5 = heap$(7, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$5);
-  const t$6 = scratch$(8, d$h * d$n);
+  const t$6 = heap$(8, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$6[k] = t$5[k] * (t$1[k] * (1 - t$1[k]));
   }
-  const t$7 = scratch$(9, d$h * d$m);
+  const t$7 = heap$(9, d$h * d$m);
   matMulT$(t$6, d$n, 1, v$X, d$h, d$n, d$m, 1, t$7);
   const t$8 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
   if (t$8.length !== d$h * d$m)
@@ -311,15 +318,49 @@ function LHvp$(
     if (!isVector$(out$.hvp?.A?.data)) notOut$("LHvpInto", "out.hvp.A", out$.hvp?.A, true);
     if (!isVector$(out$.hvp?.b)) notOut$("LHvpInto", "out.hvp.b", out$.hvp?.b, false);
   }
-  const t$0 = scratch$(10, d$h * d$n);
+  frame$(
+    d$h * d$n +
+      d$h * d$n +
+      d$n +
+      d$n +
+      d$h +
+      d$h * d$n +
+      d$h * d$n +
+      d$h * d$n +
+      d$h * d$n +
+      d$h * d$n +
+      d$h * d$m +
+      d$h * d$n +
+      d$h * d$n +
+      d$n +
+      d$n +
+      d$n +
+      d$h +
+      d$h +
+      d$h * d$n +
+      d$n +
+      d$n +
+      d$n +
+      d$h * d$n +
+      d$h * d$n +
+      d$h * d$m +
+      25,
+    Math.max(
+      (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
+      (d$h + d$m + 2) * (d$n + 1) + (d$h + 1) * (d$m + 1) + 8,
+      (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
+      (d$h + d$m + 2) * (d$n + 1) + (d$h + 1) * (d$m + 1) + 8,
+    ),
+  );
+  const t$0 = heap$(10, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = scratch$(11, d$h * d$n);
+  const t$1 = heap$(11, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = scratch$(12, d$n);
+  const t$2 = heap$(12, d$n);
   matTVec$(t$1, v$b, d$h, d$n, 1, t$2);
-  const t$3 = scratch$(13, d$n);
+  const t$3 = heap$(13, d$n);
   for (let i = 0; i < d$n; i++) {
     t$3[i] = t$2[i] - v$y[i];
   }
@@ -353,27 +394,27 @@ function LHvp$(
   const s$5 = s$3 + s$4;
   const s$6 = s$2 * s$5;
   const s$7 = s$1 + s$6;
-  const t$4 = scratch$(14, d$h);
+  const t$4 = heap$(14, d$h);
   matVec$(t$1, t$3, d$h, d$n, 1, t$4);
-  const t$5 = scratch$(15, d$h * d$n);
+  const t$5 = heap$(15, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$5);
-  const t$6 = scratch$(16, d$h * d$n);
+  const t$6 = heap$(16, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$6[k] = -t$1[k];
   }
-  const t$7 = scratch$(17, d$h * d$n);
+  const t$7 = heap$(17, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$7[k] = 1 + t$6[k];
   }
-  const t$8 = scratch$(18, d$h * d$n);
+  const t$8 = heap$(18, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$8[k] = t$1[k] * t$7[k];
   }
-  const t$9 = scratch$(19, d$h * d$n);
+  const t$9 = heap$(19, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$9[k] = t$5[k] * t$8[k];
   }
-  const t$10 = scratch$(20, d$h * d$m);
+  const t$10 = heap$(20, d$h * d$m);
   matMulT$(t$9, d$n, 1, v$X, d$h, d$n, d$m, 1, t$10);
   const t$11 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.grad.A.data;
   if (t$11.length !== d$h * d$m)
@@ -389,47 +430,47 @@ function LHvp$(
   for (let i = 0; i < d$h; i++) {
     t$12[i] = v$lambda * v$b[i] + t$4[i];
   }
-  const t$13 = scratch$(21, d$h * d$n);
+  const t$13 = heap$(21, d$h * d$n);
   matMul$(v$v_A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$13);
-  const t$14 = scratch$(22, d$h * d$n);
+  const t$14 = heap$(22, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$14[k] = t$13[k] * t$8[k];
   }
-  const t$15 = scratch$(23, d$h);
-  matVec$(t$14, t$3, d$h, d$n, 1, t$15);
-  const t$16 = scratch$(24, d$n);
+  const t$15 = heap$(23, d$n);
+  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$15);
+  const t$16 = heap$(24, d$n);
   matTVec$(t$14, v$b, d$h, d$n, 1, t$16);
-  const t$17 = scratch$(25, d$n);
-  matTVec$(t$14, v$b, d$h, d$n, 1, t$17);
-  const t$18 = scratch$(26, d$h * d$n);
-  outer$(v$v_b, t$3, d$h, d$n, 1, t$18);
-  const t$19 = scratch$(27, d$n);
-  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$19);
-  const t$20 = scratch$(28, d$n);
+  const t$17 = heap$(25, d$n);
   for (let i = 0; i < d$n; i++) {
-    t$20[i] = t$17[i] + t$19[i];
+    t$17[i] = t$15[i] + t$16[i];
   }
-  const t$21 = scratch$(29, d$h);
-  matVec$(t$1, t$20, d$h, d$n, 1, t$21);
-  const t$22 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
-  if (t$22.length !== d$h)
-    throw new RangeError("LHvpInto: out.hvp.b has length " + t$22.length + " but must have length " + d$h);
+  const t$18 = heap$(26, d$h);
+  matVec$(t$1, t$17, d$h, d$n, 1, t$18);
+  const t$19 = heap$(27, d$h);
+  matVec$(t$14, t$3, d$h, d$n, 1, t$19);
+  const t$20 = heap$(28, d$h * d$n);
+  outer$(v$v_b, t$3, d$h, d$n, 1, t$20);
+  const t$21 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
+  if (t$21.length !== d$h)
+    throw new RangeError("LHvpInto: out.hvp.b has length " + t$21.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
-    t$22[i] = v$lambda * v$v_b[i] + t$15[i] + t$21[i];
+    t$21[i] = t$18[i] + t$19[i] + v$lambda * v$v_b[i];
   }
-  const t$23 = scratch$(30, d$n);
-  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$23);
-  const t$24 = scratch$(31, d$n);
+  const t$22 = heap$(29, d$n);
+  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$22);
+  const t$23 = heap$(30, d$n);
+  matTVec$(t$14, v$b, d$h, d$n, 1, t$23);
+  const t$24 = heap$(31, d$n);
   for (let j = 0; j < d$n; j++) {
-    t$24[j] = t$16[j] + t$23[j];
+    t$24[j] = t$22[j] + t$23[j];
   }
-  const t$25 = scratch$(32, d$h * d$n);
+  const t$25 = heap$(32, d$h * d$n);
   outer$(v$b, t$24, d$h, d$n, 1, t$25);
-  const t$26 = scratch$(33, d$h * d$n);
+  const t$26 = heap$(33, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
-    t$26[k] = (t$13[k] * t$5[k] * (t$7[k] + t$6[k]) + t$18[k] + t$25[k]) * t$8[k];
+    t$26[k] = t$14[k] * (t$7[k] + t$6[k]) * t$5[k] + (t$25[k] + t$20[k]) * t$8[k];
   }
-  const t$27 = scratch$(34, d$h * d$m);
+  const t$27 = heap$(34, d$h * d$m);
   matMulT$(t$26, d$n, 1, v$X, d$h, d$n, d$m, 1, t$27);
   const t$28 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.hvp.A.data;
   if (t$28.length !== d$h * d$m)
@@ -437,13 +478,13 @@ function LHvp$(
       "LHvpInto: out.hvp.A.data has length " + t$28.length + " but must have length " + d$h * d$m,
     );
   for (let k = 0; k < d$h * d$m; k++) {
-    t$28[k] = v$lambda * v$v_A[k] + t$27[k];
+    t$28[k] = t$27[k] + v$lambda * v$v_A[k];
   }
   if (out$ === undefined)
     return {
       value: s$7,
       grad: { A: { rows: d$h, cols: d$m, data: t$11 }, b: t$12 },
-      hvp: { A: { rows: d$h, cols: d$m, data: t$28 }, b: t$22 },
+      hvp: { A: { rows: d$h, cols: d$m, data: t$28 }, b: t$21 },
     };
   out$.value = s$7;
   out$.grad.A.rows = d$h;
@@ -457,19 +498,29 @@ function LHvp$(
  * The value of L, its gradient with respect to A, b, and the product of its Hessian with the direction v:
  *   v_A : matrix(h, m)
  *   v_b : vector(h)
- *   HvL_A = lambda v_A + ((v_A X .* (b r^T) .* (1 - Z - Z) + v_b r^T + b (b^T (v_A X .* Z .* (1 - Z)) + v_b^T Z)) .* Z .* (1 - Z)) X^T
- *   HvL_b = lambda v_b + (v_A X .* Z .* (1 - Z)) r + Z ((v_A X .* Z .* (1 - Z))^T b + Z^T v_b)
+ *   HvL_A = (v_A X .* Z .* (1 - Z) .* (1 - Z - Z) .* (b r^T) + (b (v_b^T Z + b^T (v_A X .* Z .* (1 - Z))) + v_b r^T) .* Z .* (1 - Z)) X^T + lambda v_A
+ *   HvL_b = Z (Z^T v_b + (v_A X .* Z .* (1 - Z))^T b) + (v_A X .* Z .* (1 - Z)) r + lambda v_b
  */
 export function LHvp(input$: LInputs, v$: LHvpDirection): LHvp {
   if (v$ == null) throw new TypeError("LHvp: the direction v is missing; pass { A, b }");
-  return LHvp$({ ...input$, v_A: v$.A, v_b: v$.b }, undefined);
+  return LHvp$(
+    typeof input$ !== "object" || input$ === null
+      ? input$
+      : { A: input$.A, b: input$.b, X: input$.X, y: input$.y, lambda: input$.lambda, v_A: v$.A, v_b: v$.b },
+    undefined,
+  );
 }
 
 /** LHvp without allocating its results: fills the arrays of `out` (a result of LHvp, reused) in place, sets its numbers, and returns it. The arrays of `out` must not be arrays of the inputs. */
 export function LHvpInto(input$: LInputs, v$: LHvpDirection, out$: LHvp): LHvp {
   if (v$ == null) throw new TypeError("LHvpInto: the direction v is missing; pass { A, b }");
   if (out$ == null) throw new TypeError("LHvpInto: out is missing; pass a result of LHvp to reuse");
-  return LHvp$({ ...input$, v_A: v$.A, v_b: v$.b }, out$);
+  return LHvp$(
+    typeof input$ !== "object" || input$ === null
+      ? input$
+      : { A: input$.A, b: input$.b, X: input$.X, y: input$.y, lambda: input$.lambda, v_A: v$.A, v_b: v$.b },
+    out$,
+  );
 }
 
 /** For each definition: the definitions, variables and dimensions its own expression reads. */
@@ -628,9 +679,10 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
+  frame$(d$h * d$n + 1, (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
-    const t$0 = scratch$(0, d$h * d$n);
+    const t$0 = heap$(0, d$h * d$n);
     matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
     const t$1 = new Float64Array(d$h * d$n);
     for (let k = 0; k < d$h * d$n; k++) {
@@ -769,6 +821,19 @@ function dotRows$(
       out[i * cols + j] = scale * s0;
     }
   }
+}
+
+/** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
+const frame$at = { top: 0, end: 0 };
+
+/**
+ * Opens the frame of one call: room for `scratch` doubles of scratch arrays (heap$) and
+ * `staging` of operands copied in by the products, reserved by growing the memory now, while no
+ * view of it is live.
+ */
+function frame$(scratch: number, staging: number): void {
+  frame$at.top = 0;
+  frame$at.end = wasm$(scratch + staging) === null ? 0 : scratch;
 }
 
 /**
@@ -916,6 +981,24 @@ function gemm$(
       for (let j = 0; j < cols; j++) out[c0 + j] += x0 * b[p0 + j];
     }
   }
+}
+
+/** The views heap$ handed out, by slot: reused while the memory and the place are the same. */
+const heap$views: (Float64Array | undefined)[] = [];
+
+/**
+ * The scratch array of `slot` as a view of the WebAssembly memory, next in the frame, holding
+ * whatever the last call left there; a JavaScript scratch array where the frame has no room.
+ */
+function heap$(slot: number, length: number): Float64Array {
+  const at = frame$at.top;
+  const end = at + length + (length & 1);
+  if (end > frame$at.end) return scratch$(slot, length);
+  frame$at.top = end;
+  const buffer = wasm$state!.heap.buffer;
+  const v = heap$views[slot];
+  if (v !== undefined && v.buffer === buffer && v.byteOffset === at * 8 && v.length === length) return v;
+  return (heap$views[slot] = new Float64Array(buffer, at * 8, length));
 }
 
 /** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
@@ -1288,6 +1371,72 @@ function sq$(x: number): number {
   return x * x;
 }
 
+/** Where array `x` starts in `heap` (in doubles) when it is a view of it, or -1. */
+function onHeap$(heap: Float64Array, x: ArrayLike<number>): number {
+  return x instanceof Float64Array && x.buffer === heap.buffer ? x.byteOffset / 8 : -1;
+}
+
+/** Copies `x` into `heap` at `at`; returns the next free (even) place after it. */
+function stage$(heap: Float64Array, x: ArrayLike<number>, at: number): number {
+  heap.set(x, at);
+  return at + x.length + (x.length & 1);
+}
+
+/**
+ * Copies `scale` times the transpose of the rows x cols matrix read through strides (entry (i, q)
+ * at x[i * rs + q * cs]) into `heap` at `at`, row-major cols x rows.
+ */
+function stageTransposed$(
+  heap: Float64Array,
+  x: ArrayLike<number>,
+  rs: number,
+  cs: number,
+  rows: number,
+  cols: number,
+  scale: number,
+  at: number,
+): void {
+  // Four rows at a time: each step writes four neighbours of a row of the copy.
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const f0 = i * rs,
+      f1 = f0 + rs,
+      f2 = f1 + rs,
+      f3 = f2 + rs;
+    for (let q = 0; q < cols; q++) {
+      const to = at + q * rows + i;
+      const o = q * cs;
+      heap[to] = scale * x[f0 + o];
+      heap[to + 1] = scale * x[f1 + o];
+      heap[to + 2] = scale * x[f2 + o];
+      heap[to + 3] = scale * x[f3 + o];
+    }
+  }
+  for (; i < rows; i++) {
+    const from = i * rs;
+    for (let q = 0; q < cols; q++) heap[at + q * rows + i] = scale * x[from + q * cs];
+  }
+}
+
+/** out = scale * the rows x cols matrix at heap[at] (or its transpose, cols x rows, when `transposed`). */
+function unstage$(
+  heap: Float64Array,
+  at: number,
+  rows: number,
+  cols: number,
+  transposed: boolean,
+  scale: number,
+  out: Float64Array,
+): void {
+  if (transposed) {
+    for (let j = 0; j < cols; j++) {
+      const from = at + j;
+      for (let i = 0; i < rows; i++) out[j * rows + i] = scale * heap[from + i * cols];
+    }
+  } else if (scale === 1) out.set(heap.subarray(at, at + rows * cols));
+  else for (let k = 0; k < rows * cols; k++) out[k] = scale * heap[at + k];
+}
+
 /** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
 const wasm$hex =
   "0061736d01000000010e01600a7f7f7f7f7f7f7f7f7f7f000302010005030100010711020467656d6d0000066d656d6f727902000afc0501f905020e7f0a7b4100210a02400340200a41046a20064a0d012000200a41006a20016c6a21102008200a41006a20096c6a21142000200a41016a20016c6a21112008200a41016a20096c6a21152000200a41026a20016c6a21122008200a41026a20096c6a21162000200a41036a20016c6a21132008200a41036a20096c6a21174100210b4100210d02400340200b41026a20054a0d012010200d6a2b0300fd1421182010200d6a200241016c6a2b0300fd1421192011200d6a2b0300fd14211a2011200d6a200241016c6a2b0300fd14211b2012200d6a2b0300fd14211c2012200d6a200241016c6a2b0300fd14211d2013200d6a2b0300fd14211e2013200d6a200241016c6a2b0300fd14211f2003200b20046c6a210e200e20046a210f4100210c02400340200c20074e0d01200e200c6afd0003002120200f200c6afd00030021212014200c6a2014200c6afd00030020182020fdf20120192021fdf201fdf001fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201201b2021fdf201fdf001fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201201d2021fdf201fdf001fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201201f2021fdf201fdf001fdf001fd0b0300200c41106a210c0c000b0b200b41026a210b200d200241026c6a210d0c000b0b02400340200b41016a20054a0d012010200d6a2b0300fd1421182011200d6a2b0300fd14211a2012200d6a2b0300fd14211c2013200d6a2b0300fd14211e2003200b20046c6a210e4100210c02400340200c20074e0d01200e200c6afd00030021202014200c6a2014200c6afd00030020182020fdf201fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201fdf001fd0b0300200c41106a210c0c000b0b200b41016a210b200d200241016c6a210d0c000b0b200a41046a210a0c000b0b0b";
@@ -1347,10 +1496,13 @@ function wasm$(doubles: number): Wasm$ | null {
 
 /**
  * out = scale * A B (or A Bᵀ when `transposedB`, b then cols x inner) on the WebAssembly SIMD kernel.
- * The left operand L is copied into the kernel's memory as it is (read there through strides),
- * the right one R with its rows padded to an even length; rows of L in fours there, the last
- * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
- * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
+ * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
+ * read where they are, and a result that is one is written where it is; the others are staged
+ * after the frame's arrays: the left operand L as it is (read there through strides), the right
+ * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there,
+ * the last ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
+ * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
+ * SIMD is unavailable or the memory has no room (then nothing was written).
  */
 function wasmMul$(
   a: ArrayLike<number>,
@@ -1364,59 +1516,64 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
+  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 1) * (cols + 1) + 8;
+  // The memory grows only while no view of the frame is live (growing detaches them).
+  const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
+  if (w === null || w.heap.length < need) return false;
+  const heap = w.heap;
   const swap = transposedB && rows < cols;
   const m = swap ? cols : rows;
   const n = swap ? rows : cols;
+  let free = frame$at.top;
   const left = swap ? b : a;
   const lrs = swap ? inner : ars;
   const lcs = swap ? 1 : acs;
-  const ldr = n + (n & 1);
-  const blockRows = m - (m % 4);
-  const rAt = m * inner + ((m * inner) & 1);
-  const cAt = rAt + inner * ldr;
-  const w = wasm$(cAt + m * ldr);
-  if (w === null) return false;
-  const heap = w.heap;
-  heap.set(left, 0);
-  if (swap) {
-    for (let i = 0; i < rows; i++)
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + i] = a[i * ars + q * acs];
-  } else if (transposedB) {
-    for (let j = 0; j < cols; j++) {
-      const from = j * inner;
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + j] = b[from + q];
+  let lAt = onHeap$(heap, left);
+  if (lAt < 0) {
+    lAt = free;
+    free = stage$(heap, left, free);
+  }
+  // R is inner x n: b, Aᵀ (stored as it is when A was given transposed), or Bᵀ; a transposing
+  // copy takes the scale along, so the result needs no pass of its own for it.
+  let rAt = !transposedB ? onHeap$(heap, b) : swap && ars === 1 && acs === rows ? onHeap$(heap, a) : -1;
+  let rest = scale;
+  if (rAt < 0) {
+    rAt = free;
+    if (!transposedB) free = stage$(heap, b, free);
+    else {
+      if (swap) stageTransposed$(heap, a, ars, acs, rows, inner, scale, free);
+      else stageTransposed$(heap, b, inner, 1, cols, inner, scale, free);
+      free += inner * n + ((inner * n) & 1);
+      rest = 1;
     }
-  } else if (ldr === cols) heap.set(b, rAt);
-  else
-    for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
-  heap.fill(0, cAt, cAt + m * ldr);
-  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
+  }
+  const direct = swap ? -1 : onHeap$(heap, out);
+  const cAt = direct >= 0 ? direct : free;
+  heap.fill(0, cAt, cAt + m * n);
+  const even = n - (n & 1);
+  const blockRows = m - (m % 4);
+  if (blockRows > 0 && even > 0)
+    w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
+  if (blockRows > 0 && even < n)
+    gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
   if (blockRows < m)
     gemm$(
-      left,
-      blockRows * lrs,
+      heap,
+      lAt + blockRows * lrs,
       lrs,
       lcs,
       heap,
       rAt,
-      ldr,
+      n,
       inner,
       m - blockRows,
       n,
       1,
       heap,
-      cAt + blockRows * ldr,
-      ldr,
+      cAt + blockRows * n,
+      n,
     );
-  if (swap) {
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const from = cAt + i * ldr;
-      const to = i * cols;
-      for (let j = 0; j < cols; j++) out[to + j] = scale * heap[from + j];
-    }
-  }
+  if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
+  else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;
 }

@@ -185,21 +185,32 @@ function runProbe(
 
 /** Relative size of the moves that measure how much rounding moves F: well below the step, well above ε. */
 const NUDGE = 1e-7;
+/** The golden ratio's conjugate: a move of x₀ − γd is no rational multiple of d. */
+const GAMMA_MOVE = (Math.sqrt(5) - 1) / 2;
 
 /**
- * The rounding noise of F, output by output: the second difference |F(x + d) − 2F(x) + F(x − d)|
- * along a random d moving every entry by NUDGE · max(1, |x|), where F's curvature contributes
- * only NUDGE² and rounding all of itself — including the rounding of a quantity that cancels
- * (1 − tanh² near saturation changes in steps of ε), which a gradient of 1e-7 summed from terms
- * of 1e-2, or its differences, carry at the size of the terms rather than their own.
+ * The rounding noise of F, output by output, from F at x₀ and at x₀ + d, x₀ − d, x₀ − γd along a
+ * random d moving every entry by NUDGE · max(1, |x|), where F's curvature contributes only NUDGE²
+ * and rounding all of itself — including the rounding of a quantity that cancels (1 − tanh² near
+ * saturation moves in steps of ε), which a gradient of 1e-7 summed from terms of 1e-2, or its
+ * differences, carry at the size of the terms rather than their own. Two second differences,
+ * and the larger is taken: the symmetric one, F(x₀ + d) − 2F(x₀) + F(x₀ − d), and one at unequal
+ * spacing, (2 / (γ + γ²)) (γ F(x₀ + d) + F(x₀ − γd) − (1 + γ) F(x₀)). Where F's rounding is a grid
+ * that F crosses linearly, the symmetric one is often exactly 0 (rounded values of a straight line
+ * at equal spacing have second difference 0, ±1 grid steps, 0 most often); at spacings in an
+ * irrational ratio the grid offsets do not cancel.
  */
 function roundingNoise(F: BlockFunction, f0: ArrayLike<number>, x0: Float64Array, rng: Rng): Float64Array {
   const d = x0.map((x) => (rng() < 0.5 ? -NUDGE : NUDGE) * Math.max(1, Math.abs(x)));
   const up = F(x0.map((x, j) => x + d[j]!));
   const down = F(x0.map((x, j) => x - d[j]!));
+  const uneven = F(x0.map((x, j) => x - GAMMA_MOVE * d[j]!));
+  const g = GAMMA_MOVE;
   const noise = new Float64Array(f0.length);
   for (let i = 0; i < noise.length; i++) {
-    const e = Math.abs(up[i]! - 2 * f0[i]! + down[i]!);
+    const symmetric = Math.abs(up[i]! - 2 * f0[i]! + down[i]!);
+    const unequal = Math.abs((2 / (g + g * g)) * (g * up[i]! + uneven[i]! - (1 + g) * f0[i]!));
+    const e = Math.max(symmetric, unequal);
     noise[i] = Number.isFinite(e) ? e : 0;
   }
   return noise;

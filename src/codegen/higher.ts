@@ -190,6 +190,7 @@ function higherInterfaces(h: DerivedHigher, lowered: Lowered, outputs: FunctionO
 /** The body, the exported function and its ...Into variant. */
 function higherFunctions(
   h: DerivedHigher,
+  userInputs: readonly string[],
   lowered: Lowered,
   ctx: HigherContext,
   inputsType: string,
@@ -202,9 +203,15 @@ function higherFunctions(
   const into = `${name}Into`;
   const direction = h.directions.length > 0;
   const directionParameter = direction ? [{ name: 'v$', type: ctx.types.direction }] : [];
-  // The direction's fields join the inputs under their formula names (v_W), checked by the body.
+  // The direction's fields join the inputs under their formula names (v_W), checked by the body,
+  // in an object literal of fixed fields: a spread ({ ...input$, v_W }) made an HVP of five scalars
+  // cost a hundred times its gradient. Anything but an object goes to the body as it is, to be refused.
+  const fields = [
+    ...userInputs.map((name) => `${propertyKey(name)}: input$${propertyAccess(name)}`),
+    ...h.directions.map((d) => `${propertyKey(d.name)}: v$${propertyAccess(d.of)}`),
+  ];
   const bodyInput = direction
-    ? `{ ...input$, ${h.directions.map((d) => `${propertyKey(d.name)}: v$${propertyAccess(d.of)}`).join(', ')} }`
+    ? `typeof input$ !== "object" || input$ === null ? input$ : { ${fields.join(', ')} }`
     : 'input$';
   const checkDirection = (fn: string) =>
     direction
@@ -265,6 +272,11 @@ export function planHigher(
   const outputs = higherOutputs(model, h);
   const lowered = lowerHigher(model, h, outputs, ctx);
   const { interfaces, inputsType, bodyInputsType } = higherInterfaces(h, lowered, outputs, ctx);
-  const functions = higherFunctions(h, lowered, ctx, inputsType, bodyInputsType);
+  // The names of the inputs the body reads besides the direction (variables, and dimensions no
+  // variable determines), in the order it reads them.
+  const byKey = new Map([...model.variables.map((v) => v.name), ...model.dims].map((n) => [propertyKey(n), n]));
+  const directionKeys = new Set(h.directions.map((d) => propertyKey(d.name)));
+  const userInputs = lowered.inputs.filter((f) => !directionKeys.has(f.key)).map((f) => byKey.get(f.key)!);
+  const functions = higherFunctions(h, userInputs, lowered, ctx, inputsType, bodyInputsType);
   return { functions, interfaces };
 }

@@ -1,13 +1,14 @@
 /**
  * The derivatives of `jacobian`, `hessian` and `hvp` lines. Hessian blocks are Jacobians of the
- * simplified gradient, so they share its forward and backward values; an HVP is the gradient of
- * ⟨∇L, v⟩ and never builds a Hessian.
+ * simplified gradient, so they share its forward and backward values; an HVP is the tangent of
+ * the gradient along v (forward over reverse, src/diff/tangent.ts) and never builds a Hessian.
  */
 import type { HigherRequest, Model } from '../ir/model.js';
 import type { Node, Structure, VarKind } from '../ir/node.js';
 import { simplify } from '../simplify/simplify.js';
 import { jacobian } from './jacobian.js';
 import { forwardNodes, gradients, reachable } from './reverse.js';
+import { tangents } from './tangent.js';
 
 /** A derivative with respect to one or two wrt names, in the order written. */
 export interface DerivedBlock {
@@ -96,7 +97,7 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
       }
       return { request, gradient: named, directions: [], blocks };
     }
-    // hvp: the gradient of ⟨∇L, v⟩ = Σ_a sum(∇_a L ⊙ v_a).
+    // hvp: a direction variable v_a shaped like each wrt variable a.
     const taken = takenNames(model);
     const directions: Direction[] = request.wrt.map((w, i) => {
       let name = `v_${w.name}`;
@@ -113,12 +114,10 @@ export function differentiateHigher(model: Model, request: HigherRequest, frozen
         node: graph.variable(name, kind, wrtNodes[i]!.shape, structure),
       };
     });
-    let inner: Node | undefined;
-    gradient.forEach((g, i) => {
-      const term = graph.sum(graph.mul(g, directions[i]!.node));
-      inner = inner === undefined ? term : graph.add(inner, term);
-    });
-    const hv = simplify(graph, gradients(graph, inner!, wrtNodes), { frozen: shared });
+    // Forward over reverse: the tangent of the gradient's graph along v, on top of its forward and backward values.
+    const seeds = new Map(wrtNodes.map((w, i) => [w.id, directions[i]!.node]));
+    const raw = tangents(graph, gradient, seeds).map((t, i) => t ?? graph.zeros(wrtNodes[i]!.shape));
+    const hv = simplify(graph, raw, { frozen: shared });
     return {
       request,
       gradient: named,

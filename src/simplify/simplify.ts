@@ -72,6 +72,15 @@ function columnSoftmaxOf(n: Node): Node | undefined {
   return undefined;
 }
 
+/** A matrix product, or a scalar value times one: s (P Q) → { scale: s, product: P Q }. */
+function scaledProduct(n: Node, g: Graph): { scale?: Node; product: Node } | undefined {
+  if (n.op === 'matmul' && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape)) return { product: n };
+  if (n.op !== 'mul' || !isScalar(n.args[0]!.shape)) return undefined;
+  const p = n.args[1]!;
+  if (p.op !== 'matmul' || g.isSealed(p) || isScalar(p.args[0]!.shape) || isScalar(p.args[1]!.shape)) return undefined;
+  return { scale: n.args[0]!, product: p };
+}
+
 /** Transposes in the product chain `n` (down through matrix products and transposes). */
 function transposes(n: Node, g: Graph): number {
   if (g.isSealed(n)) return 0;
@@ -184,13 +193,15 @@ export const RULES: readonly Rule[] = [
     if (sa !== undefined && sameShape(b.shape, n.shape)) return g.add(b, sa);
     return undefined;
   },
-  // sum(u ⊙ v) of column vectors is uᵀ v (as 1ᵀ (u ⊙ v) below).
+  // sum(u ⊙ v) of column vectors is uᵀ v (as 1ᵀ (u ⊙ v) below); of rows, u vᵀ.
   function sumOfHadamard(n, g) {
     if (n.op !== 'sum' || g.isSealed(n)) return undefined;
     const x = n.args[0]!;
-    if (x.op !== 'mul' || g.isSealed(x) || !isColumn(x.shape)) return undefined;
+    if (x.op !== 'mul' || g.isSealed(x) || (!isColumn(x.shape) && x.shape.rows !== 1)) return undefined;
     const [u, v] = x.args as [Node, Node];
-    return sameShape(u.shape, v.shape) && sameShape(u.shape, x.shape) ? g.matmul(g.transpose(u), v) : undefined;
+    if (!sameShape(u.shape, v.shape) || !sameShape(u.shape, x.shape) || isScalar(x.shape)) return undefined;
+    // Of rows, u vᵀ.
+    return isColumn(x.shape) ? g.matmul(g.transpose(u), v) : g.matmul(u, g.transpose(v));
   },
   // A scalar is its own transpose: uᵀ Vᵀ a → aᵀ V u, whichever has fewer transposes.
   function scalarTranspose(n, g) {
@@ -216,6 +227,20 @@ export const RULES: readonly Rule[] = [
       if (p1 === q1 && sameShape(u1.shape, u2.shape))
         return g.matmul(p1, g.add(g.mul(g.constant(ca), u1), g.mul(g.constant(cb), u2)));
       return undefined;
+    }
+    // s P u + t Q u → (s P + t Q) u for scalar values s, t: one product instead of two (an HVP's
+    // rank-one terms, each scaled by its own scalar, become one outer product).
+    const sa = scaledProduct(pa, g);
+    const sb = scaledProduct(pb, g);
+    if (sa !== undefined && sb !== undefined && (sa.scale !== undefined || sb.scale !== undefined)) {
+      const [p1, u1] = sa.product.args as [Node, Node];
+      const [q1, u2] = sb.product.args as [Node, Node];
+      const scaled = (c: number, s: Node | undefined, x: Node) =>
+        g.mul(g.constant(c), s === undefined ? x : g.mul(s, x));
+      if (u1 === u2 && sameShape(p1.shape, q1.shape))
+        return g.matmul(g.add(scaled(ca, sa.scale, p1), scaled(cb, sb.scale, q1)), u1);
+      if (p1 === q1 && sameShape(u1.shape, u2.shape))
+        return g.matmul(p1, g.add(scaled(ca, sa.scale, u1), scaled(cb, sb.scale, u2)));
     }
     if (pa.op !== 'mul' || pb.op !== 'mul') return undefined;
     for (const i of [0, 1]) {
