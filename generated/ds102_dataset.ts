@@ -168,23 +168,23 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   for (let j = 0; j < d$n; j++) {
     s$0 += sq$(t$3[j]);
   }
-  const t$4 = scratch$(4, d$h * d$n);
-  outer$(v$b, t$3, d$h, d$n, 1, t$4);
-  const t$5 = out$ === undefined ? new Float64Array(d$h) : out$.b;
-  if (t$5.length !== d$h)
-    throw new RangeError("LGradInto: out.b has length " + t$5.length + " but must have length " + d$h);
-  matVec$(t$1, t$3, d$h, d$n, -2, t$5);
-  const t$6 = scratch$(5, d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$6[k] = t$4[k] * (t$1[k] * (1 - t$1[k]));
+  const t$4 = out$ === undefined ? new Float64Array(d$h) : out$.b;
+  if (t$4.length !== d$h)
+    throw new RangeError("LGradInto: out.b has length " + t$4.length + " but must have length " + d$h);
+  matVec$(t$1, t$3, d$h, d$n, -2, t$4);
+  const t$5 = scratch$(4, d$h * d$n);
+  for (let i = 0; i < d$h; i++) {
+    for (let j = 0; j < d$n; j++) {
+      t$5[i * d$n + j] = v$b[i] * t$3[j] * (t$1[i * d$n + j] * (1 - t$1[i * d$n + j]));
+    }
   }
-  const t$7 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
-  if (t$7.length !== d$h * d$m)
+  const t$6 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
+  if (t$6.length !== d$h * d$m)
     throw new RangeError(
-      "LGradInto: out.A.data has length " + t$7.length + " but must have length " + d$h * d$m,
+      "LGradInto: out.A.data has length " + t$6.length + " but must have length " + d$h * d$m,
     );
-  matMulT$(t$6, d$n, 1, v$X, d$h, d$n, d$m, -2, t$7);
-  if (out$ === undefined) return { value: s$0, A: { rows: d$h, cols: d$m, data: t$7 }, b: t$5 };
+  matMulT$(t$5, d$n, 1, v$X, d$h, d$n, d$m, -2, t$6);
+  if (out$ === undefined) return { value: s$0, A: { rows: d$h, cols: d$m, data: t$6 }, b: t$4 };
   out$.value = s$0;
   out$.A.rows = d$h;
   out$.A.cols = d$m;
@@ -260,15 +260,15 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     if (!isVector$(out$.Z2?.data)) notOut$("LGrad2Into", "out.Z2", out$.Z2, true);
     if (!isVector$(out$.Z1?.data)) notOut$("LGrad2Into", "out.Z1", out$.Z1, true);
   }
-  const t$0 = scratch$(6, d$h * d$n);
+  const t$0 = scratch$(5, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = scratch$(7, d$h * d$n);
+  const t$1 = scratch$(6, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = scratch$(8, d$n);
+  const t$2 = scratch$(7, d$n);
   matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
-  const t$3 = scratch$(9, d$n);
+  const t$3 = scratch$(8, d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
   }
@@ -288,7 +288,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let j = 0; j < d$n; j++) {
     t$5[j] = -2 * t$3[j];
   }
-  const t$6 = scratch$(10, d$h * d$n);
+  const t$6 = scratch$(9, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
   if (t$7.length !== d$h * d$n)
