@@ -104,8 +104,9 @@ describe('Jacobians, Hessians and HVPs printed like gradients', () => {
     expect(lines).toEqual([
       'v_X : matrix(n, d)',
       'v_lam : scalar',
-      't = 2 X^T v_X + v_lam eye(d)',
-      'HvL_X = (2 v_X - X inv(G) (t + t^T)) inv(G)',
+      // t is the tangent of G along v (forward over reverse): Ġ = λ̇ I + Xᵀ V + Vᵀ X.
+      't = v_lam eye(d) + (X^T v_X + v_X^T X)',
+      'HvL_X = 2 (v_X - X inv(G) t) inv(G)',
       'HvL_lam = -tr(inv(G) t inv(G))',
     ]);
     expect(() => checkFormula(`${GRAM.replace(/^hvp.*$/m, '')}${lines.join('\n')}\n`)).not.toThrow();
