@@ -87,21 +87,29 @@ function nllGrad$(input$: NllInputs, out$: NllGradient | undefined): NllGradient
   if (out$ !== undefined) {
     if (!isVector$(out$.S?.data)) notOut$("nllGradInto", "out.S", out$.S, true);
   }
+  frame$(
+    d$d * d$d + d$N * d$d + d$d * d$N + d$N * d$N + d$d * d$d + 5,
+    Math.max(
+      (d$N + d$d + 2) * (d$d + 1) + (d$N + 1) * (d$d + 1) + 8,
+      (d$N + d$N + 2) * (d$d + 1) + (d$N + 1) * (d$N + 1) + 8,
+      (d$d + d$d + 2) * (d$N + 1) + (d$d + 1) * (d$d + 1) + 8,
+    ),
+  );
   const s$0 = d$N / 2;
   let s$1 = 0;
   for (let i = 0; i < d$d; i++) s$1 += Math.log(v$S$chol[i * d$d + i]);
   s$1 *= 2;
   const s$2 = s$0 * s$1;
-  const t$0 = scratch$(2, d$d * d$d);
+  const t$0 = heap$(2, d$d * d$d);
   cholInverse$(v$S$chol, d$d, t$0);
-  const t$1 = scratch$(3, d$N * d$d);
+  const t$1 = heap$(3, d$N * d$d);
   matMul$(v$X, 1, d$N, t$0, d$N, d$d, d$d, 1, t$1);
-  const t$2 = scratch$(4, d$d * d$N);
+  const t$2 = heap$(4, d$d * d$N);
   for (let k = 0; k < d$d * d$N; k++) {
     t$2[k] = v$X[k];
   }
   cholSolve$(v$S$chol, d$d, t$2, d$N);
-  const t$3 = scratch$(5, d$N * d$N);
+  const t$3 = heap$(5, d$N * d$N);
   matMul$(v$X, 1, d$N, t$2, d$N, d$d, d$N, 1, t$3);
   let s$3 = 0;
   for (let i = 0; i < d$N; i++) {
@@ -109,7 +117,7 @@ function nllGrad$(input$: NllInputs, out$: NllGradient | undefined): NllGradient
   }
   const s$4 = 0.5 * s$3;
   const s$5 = s$2 + s$4;
-  const t$4 = scratch$(6, d$d * d$d);
+  const t$4 = heap$(6, d$d * d$d);
   matMul$(t$2, d$N, 1, t$1, d$d, d$N, d$d, -0.5, t$4);
   const t$5 = out$ === undefined ? new Float64Array(d$d * d$d) : out$.S.data;
   if (t$5.length !== d$d * d$d)
@@ -246,18 +254,19 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$N = input$.N;
     if (!isSize$(d$N)) notDimension$(fn, "N", d$N);
   }
+  frame$(d$d * d$N + d$N * d$N + 2, (d$N + d$N + 2) * (d$d + 1) + (d$N + 1) * (d$N + 1) + 8);
   if (plan.need[0] === 1) {
     const s$0 = d$N / 2;
     let s$1 = 0;
     for (let i = 0; i < d$d; i++) s$1 += Math.log(v$S$chol[i * d$d + i]);
     s$1 *= 2;
     const s$2 = s$0 * s$1;
-    const t$0 = scratch$(0, d$d * d$N);
+    const t$0 = heap$(0, d$d * d$N);
     for (let k = 0; k < d$d * d$N; k++) {
       t$0[k] = v$X[k];
     }
     cholSolve$(v$S$chol, d$d, t$0, d$N);
-    const t$1 = scratch$(1, d$N * d$N);
+    const t$1 = heap$(1, d$N * d$N);
     matMul$(v$X, 1, d$N, t$0, d$N, d$d, d$N, 1, t$1);
     let s$3 = 0;
     for (let i = 0; i < d$N; i++) {
@@ -339,6 +348,19 @@ function cholesky$(fn: string, name: string, a: ArrayLike<number>, n: number): F
     }
   }
   return l;
+}
+
+/** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
+const frame$at = { top: 0, end: 0 };
+
+/**
+ * Opens the frame of one call: room for `scratch` doubles of scratch arrays (heap$) and
+ * `staging` of operands copied in by the products, reserved by growing the memory now, while no
+ * view of it is live.
+ */
+function frame$(scratch: number, staging: number): void {
+  frame$at.top = 0;
+  frame$at.end = wasm$(scratch + staging) === null ? 0 : scratch;
 }
 
 /**
@@ -488,6 +510,24 @@ function gemm$(
   }
 }
 
+/** The views heap$ handed out, by slot: reused while the memory and the place are the same. */
+const heap$views: (Float64Array | undefined)[] = [];
+
+/**
+ * The scratch array of `slot` as a view of the WebAssembly memory, next in the frame, holding
+ * whatever the last call left there; a JavaScript scratch array where the frame has no room.
+ */
+function heap$(slot: number, length: number): Float64Array {
+  const at = frame$at.top;
+  const end = at + length + (length & 1);
+  if (end > frame$at.end) return scratch$(slot, length);
+  frame$at.top = end;
+  const buffer = wasm$state!.heap.buffer;
+  const v = heap$views[slot];
+  if (v !== undefined && v.buffer === buffer && v.byteOffset === at * 8 && v.length === length) return v;
+  return (heap$views[slot] = new Float64Array(buffer, at * 8, length));
+}
+
 /** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
 function isMatrix$(m: unknown): m is { rows: number; cols: number; data: ArrayLike<number> } {
   if (typeof m !== "object" || m === null) return false;
@@ -623,6 +663,72 @@ function scratch$(slot: number, length: number): Float64Array {
   return (scratch$pool[slot] = new Float64Array(length));
 }
 
+/** Where array `x` starts in `heap` (in doubles) when it is a view of it, or -1. */
+function onHeap$(heap: Float64Array, x: ArrayLike<number>): number {
+  return x instanceof Float64Array && x.buffer === heap.buffer ? x.byteOffset / 8 : -1;
+}
+
+/** Copies `x` into `heap` at `at`; returns the next free (even) place after it. */
+function stage$(heap: Float64Array, x: ArrayLike<number>, at: number): number {
+  heap.set(x, at);
+  return at + x.length + (x.length & 1);
+}
+
+/**
+ * Copies `scale` times the transpose of the rows x cols matrix read through strides (entry (i, q)
+ * at x[i * rs + q * cs]) into `heap` at `at`, row-major cols x rows.
+ */
+function stageTransposed$(
+  heap: Float64Array,
+  x: ArrayLike<number>,
+  rs: number,
+  cs: number,
+  rows: number,
+  cols: number,
+  scale: number,
+  at: number,
+): void {
+  // Four rows at a time: each step writes four neighbours of a row of the copy.
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const f0 = i * rs,
+      f1 = f0 + rs,
+      f2 = f1 + rs,
+      f3 = f2 + rs;
+    for (let q = 0; q < cols; q++) {
+      const to = at + q * rows + i;
+      const o = q * cs;
+      heap[to] = scale * x[f0 + o];
+      heap[to + 1] = scale * x[f1 + o];
+      heap[to + 2] = scale * x[f2 + o];
+      heap[to + 3] = scale * x[f3 + o];
+    }
+  }
+  for (; i < rows; i++) {
+    const from = i * rs;
+    for (let q = 0; q < cols; q++) heap[at + q * rows + i] = scale * x[from + q * cs];
+  }
+}
+
+/** out = scale * the rows x cols matrix at heap[at] (or its transpose, cols x rows, when `transposed`). */
+function unstage$(
+  heap: Float64Array,
+  at: number,
+  rows: number,
+  cols: number,
+  transposed: boolean,
+  scale: number,
+  out: Float64Array,
+): void {
+  if (transposed) {
+    for (let j = 0; j < cols; j++) {
+      const from = at + j;
+      for (let i = 0; i < rows; i++) out[j * rows + i] = scale * heap[from + i * cols];
+    }
+  } else if (scale === 1) out.set(heap.subarray(at, at + rows * cols));
+  else for (let k = 0; k < rows * cols; k++) out[k] = scale * heap[at + k];
+}
+
 /**
  * Throws unless the n x n row-major a is symmetric to within a relative 1e-12 of its largest
  * entry: the message names the function, the matrix and its largest asymmetry.
@@ -727,10 +833,13 @@ function wasm$(doubles: number): Wasm$ | null {
 
 /**
  * out = scale * A B (or A Bᵀ when `transposedB`, b then cols x inner) on the WebAssembly SIMD kernel.
- * The left operand L is copied into the kernel's memory as it is (read there through strides),
- * the right one R with its rows padded to an even length; rows of L in fours there, the last
- * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
- * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
+ * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
+ * read where they are, and a result that is one is written where it is; the others are staged
+ * after the frame's arrays: the left operand L as it is (read there through strides), the right
+ * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there,
+ * the last ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
+ * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
+ * SIMD is unavailable or the memory has no room (then nothing was written).
  */
 function wasmMul$(
   a: ArrayLike<number>,
@@ -744,59 +853,64 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
+  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 1) * (cols + 1) + 8;
+  // The memory grows only while no view of the frame is live (growing detaches them).
+  const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
+  if (w === null || w.heap.length < need) return false;
+  const heap = w.heap;
   const swap = transposedB && rows < cols;
   const m = swap ? cols : rows;
   const n = swap ? rows : cols;
+  let free = frame$at.top;
   const left = swap ? b : a;
   const lrs = swap ? inner : ars;
   const lcs = swap ? 1 : acs;
-  const ldr = n + (n & 1);
-  const blockRows = m - (m % 4);
-  const rAt = m * inner + ((m * inner) & 1);
-  const cAt = rAt + inner * ldr;
-  const w = wasm$(cAt + m * ldr);
-  if (w === null) return false;
-  const heap = w.heap;
-  heap.set(left, 0);
-  if (swap) {
-    for (let i = 0; i < rows; i++)
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + i] = a[i * ars + q * acs];
-  } else if (transposedB) {
-    for (let j = 0; j < cols; j++) {
-      const from = j * inner;
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + j] = b[from + q];
+  let lAt = onHeap$(heap, left);
+  if (lAt < 0) {
+    lAt = free;
+    free = stage$(heap, left, free);
+  }
+  // R is inner x n: b, Aᵀ (stored as it is when A was given transposed), or Bᵀ; a transposing
+  // copy takes the scale along, so the result needs no pass of its own for it.
+  let rAt = !transposedB ? onHeap$(heap, b) : swap && ars === 1 && acs === rows ? onHeap$(heap, a) : -1;
+  let rest = scale;
+  if (rAt < 0) {
+    rAt = free;
+    if (!transposedB) free = stage$(heap, b, free);
+    else {
+      if (swap) stageTransposed$(heap, a, ars, acs, rows, inner, scale, free);
+      else stageTransposed$(heap, b, inner, 1, cols, inner, scale, free);
+      free += inner * n + ((inner * n) & 1);
+      rest = 1;
     }
-  } else if (ldr === cols) heap.set(b, rAt);
-  else
-    for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
-  heap.fill(0, cAt, cAt + m * ldr);
-  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
+  }
+  const direct = swap ? -1 : onHeap$(heap, out);
+  const cAt = direct >= 0 ? direct : free;
+  heap.fill(0, cAt, cAt + m * n);
+  const even = n - (n & 1);
+  const blockRows = m - (m % 4);
+  if (blockRows > 0 && even > 0)
+    w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
+  if (blockRows > 0 && even < n)
+    gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
   if (blockRows < m)
     gemm$(
-      left,
-      blockRows * lrs,
+      heap,
+      lAt + blockRows * lrs,
       lrs,
       lcs,
       heap,
       rAt,
-      ldr,
+      n,
       inner,
       m - blockRows,
       n,
       1,
       heap,
-      cAt + blockRows * ldr,
-      ldr,
+      cAt + blockRows * n,
+      n,
     );
-  if (swap) {
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const from = cAt + i * ldr;
-      const to = i * cols;
-      for (let j = 0; j < cols; j++) out[to + j] = scale * heap[from + j];
-    }
-  }
+  if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
+  else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;
 }

@@ -152,15 +152,22 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.A?.data)) notOut$("LGradInto", "out.A", out$.A, true);
     if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
   }
-  const t$0 = scratch$(0, d$h * d$n);
+  frame$(
+    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
+    Math.max(
+      (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
+      (d$h + d$m + 2) * (d$n + 1) + (d$h + 1) * (d$m + 1) + 8,
+    ),
+  );
+  const t$0 = heap$(0, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = scratch$(1, d$h * d$n);
+  const t$1 = heap$(1, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = scratch$(2, d$n);
+  const t$2 = heap$(2, d$n);
   matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
-  const t$3 = scratch$(3, d$n);
+  const t$3 = heap$(3, d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
   }
@@ -172,7 +179,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   if (t$4.length !== d$h)
     throw new RangeError("LGradInto: out.b has length " + t$4.length + " but must have length " + d$h);
   matVec$(t$1, t$3, d$h, d$n, -2, t$4);
-  const t$5 = scratch$(4, d$h * d$n);
+  const t$5 = heap$(4, d$h * d$n);
   for (let i = 0; i < d$h; i++) {
     for (let j = 0; j < d$n; j++) {
       t$5[i * d$n + j] = v$b[i] * t$3[j] * (t$1[i * d$n + j] * (1 - t$1[i * d$n + j]));
@@ -260,15 +267,19 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     if (!isVector$(out$.Z2?.data)) notOut$("LGrad2Into", "out.Z2", out$.Z2, true);
     if (!isVector$(out$.Z1?.data)) notOut$("LGrad2Into", "out.Z1", out$.Z1, true);
   }
-  const t$0 = scratch$(5, d$h * d$n);
+  frame$(
+    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
+    (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
+  );
+  const t$0 = heap$(5, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = scratch$(6, d$h * d$n);
+  const t$1 = heap$(6, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = scratch$(7, d$n);
+  const t$2 = heap$(7, d$n);
   matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
-  const t$3 = scratch$(8, d$n);
+  const t$3 = heap$(8, d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
   }
@@ -288,7 +299,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let j = 0; j < d$n; j++) {
     t$5[j] = -2 * t$3[j];
   }
-  const t$6 = scratch$(9, d$h * d$n);
+  const t$6 = heap$(9, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
   if (t$7.length !== d$h * d$n)
@@ -486,6 +497,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
+  frame$(0, (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$h * d$n);
@@ -611,6 +623,19 @@ function dotRows$(
       out[i * cols + j] = scale * s0;
     }
   }
+}
+
+/** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
+const frame$at = { top: 0, end: 0 };
+
+/**
+ * Opens the frame of one call: room for `scratch` doubles of scratch arrays (heap$) and
+ * `staging` of operands copied in by the products, reserved by growing the memory now, while no
+ * view of it is live.
+ */
+function frame$(scratch: number, staging: number): void {
+  frame$at.top = 0;
+  frame$at.end = wasm$(scratch + staging) === null ? 0 : scratch;
 }
 
 /**
@@ -758,6 +783,24 @@ function gemm$(
       for (let j = 0; j < cols; j++) out[c0 + j] += x0 * b[p0 + j];
     }
   }
+}
+
+/** The views heap$ handed out, by slot: reused while the memory and the place are the same. */
+const heap$views: (Float64Array | undefined)[] = [];
+
+/**
+ * The scratch array of `slot` as a view of the WebAssembly memory, next in the frame, holding
+ * whatever the last call left there; a JavaScript scratch array where the frame has no room.
+ */
+function heap$(slot: number, length: number): Float64Array {
+  const at = frame$at.top;
+  const end = at + length + (length & 1);
+  if (end > frame$at.end) return scratch$(slot, length);
+  frame$at.top = end;
+  const buffer = wasm$state!.heap.buffer;
+  const v = heap$views[slot];
+  if (v !== undefined && v.buffer === buffer && v.byteOffset === at * 8 && v.length === length) return v;
+  return (heap$views[slot] = new Float64Array(buffer, at * 8, length));
 }
 
 /** Whether `m` can be read as a matrix: { rows, cols, data } with integer sizes (checked against the dimensions after) and array-like data. */
@@ -1124,6 +1167,72 @@ function sq$(x: number): number {
   return x * x;
 }
 
+/** Where array `x` starts in `heap` (in doubles) when it is a view of it, or -1. */
+function onHeap$(heap: Float64Array, x: ArrayLike<number>): number {
+  return x instanceof Float64Array && x.buffer === heap.buffer ? x.byteOffset / 8 : -1;
+}
+
+/** Copies `x` into `heap` at `at`; returns the next free (even) place after it. */
+function stage$(heap: Float64Array, x: ArrayLike<number>, at: number): number {
+  heap.set(x, at);
+  return at + x.length + (x.length & 1);
+}
+
+/**
+ * Copies `scale` times the transpose of the rows x cols matrix read through strides (entry (i, q)
+ * at x[i * rs + q * cs]) into `heap` at `at`, row-major cols x rows.
+ */
+function stageTransposed$(
+  heap: Float64Array,
+  x: ArrayLike<number>,
+  rs: number,
+  cs: number,
+  rows: number,
+  cols: number,
+  scale: number,
+  at: number,
+): void {
+  // Four rows at a time: each step writes four neighbours of a row of the copy.
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const f0 = i * rs,
+      f1 = f0 + rs,
+      f2 = f1 + rs,
+      f3 = f2 + rs;
+    for (let q = 0; q < cols; q++) {
+      const to = at + q * rows + i;
+      const o = q * cs;
+      heap[to] = scale * x[f0 + o];
+      heap[to + 1] = scale * x[f1 + o];
+      heap[to + 2] = scale * x[f2 + o];
+      heap[to + 3] = scale * x[f3 + o];
+    }
+  }
+  for (; i < rows; i++) {
+    const from = i * rs;
+    for (let q = 0; q < cols; q++) heap[at + q * rows + i] = scale * x[from + q * cs];
+  }
+}
+
+/** out = scale * the rows x cols matrix at heap[at] (or its transpose, cols x rows, when `transposed`). */
+function unstage$(
+  heap: Float64Array,
+  at: number,
+  rows: number,
+  cols: number,
+  transposed: boolean,
+  scale: number,
+  out: Float64Array,
+): void {
+  if (transposed) {
+    for (let j = 0; j < cols; j++) {
+      const from = at + j;
+      for (let i = 0; i < rows; i++) out[j * rows + i] = scale * heap[from + i * cols];
+    }
+  } else if (scale === 1) out.set(heap.subarray(at, at + rows * cols));
+  else for (let k = 0; k < rows * cols; k++) out[k] = scale * heap[at + k];
+}
+
 /** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
 const wasm$hex =
   "0061736d01000000010e01600a7f7f7f7f7f7f7f7f7f7f000302010005030100010711020467656d6d0000066d656d6f727902000afc0501f905020e7f0a7b4100210a02400340200a41046a20064a0d012000200a41006a20016c6a21102008200a41006a20096c6a21142000200a41016a20016c6a21112008200a41016a20096c6a21152000200a41026a20016c6a21122008200a41026a20096c6a21162000200a41036a20016c6a21132008200a41036a20096c6a21174100210b4100210d02400340200b41026a20054a0d012010200d6a2b0300fd1421182010200d6a200241016c6a2b0300fd1421192011200d6a2b0300fd14211a2011200d6a200241016c6a2b0300fd14211b2012200d6a2b0300fd14211c2012200d6a200241016c6a2b0300fd14211d2013200d6a2b0300fd14211e2013200d6a200241016c6a2b0300fd14211f2003200b20046c6a210e200e20046a210f4100210c02400340200c20074e0d01200e200c6afd0003002120200f200c6afd00030021212014200c6a2014200c6afd00030020182020fdf20120192021fdf201fdf001fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201201b2021fdf201fdf001fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201201d2021fdf201fdf001fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201201f2021fdf201fdf001fdf001fd0b0300200c41106a210c0c000b0b200b41026a210b200d200241026c6a210d0c000b0b02400340200b41016a20054a0d012010200d6a2b0300fd1421182011200d6a2b0300fd14211a2012200d6a2b0300fd14211c2013200d6a2b0300fd14211e2003200b20046c6a210e4100210c02400340200c20074e0d01200e200c6afd00030021202014200c6a2014200c6afd00030020182020fdf201fdf001fd0b03002015200c6a2015200c6afd000300201a2020fdf201fdf001fd0b03002016200c6a2016200c6afd000300201c2020fdf201fdf001fd0b03002017200c6a2017200c6afd000300201e2020fdf201fdf001fd0b0300200c41106a210c0c000b0b200b41016a210b200d200241016c6a210d0c000b0b200a41046a210a0c000b0b0b";
@@ -1183,10 +1292,13 @@ function wasm$(doubles: number): Wasm$ | null {
 
 /**
  * out = scale * A B (or A Bᵀ when `transposedB`, b then cols x inner) on the WebAssembly SIMD kernel.
- * The left operand L is copied into the kernel's memory as it is (read there through strides),
- * the right one R with its rows padded to an even length; rows of L in fours there, the last
- * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
- * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
+ * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
+ * read where they are, and a result that is one is written where it is; the others are staged
+ * after the frame's arrays: the left operand L as it is (read there through strides), the right
+ * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there,
+ * the last ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
+ * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
+ * SIMD is unavailable or the memory has no room (then nothing was written).
  */
 function wasmMul$(
   a: ArrayLike<number>,
@@ -1200,59 +1312,64 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
+  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 1) * (cols + 1) + 8;
+  // The memory grows only while no view of the frame is live (growing detaches them).
+  const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
+  if (w === null || w.heap.length < need) return false;
+  const heap = w.heap;
   const swap = transposedB && rows < cols;
   const m = swap ? cols : rows;
   const n = swap ? rows : cols;
+  let free = frame$at.top;
   const left = swap ? b : a;
   const lrs = swap ? inner : ars;
   const lcs = swap ? 1 : acs;
-  const ldr = n + (n & 1);
-  const blockRows = m - (m % 4);
-  const rAt = m * inner + ((m * inner) & 1);
-  const cAt = rAt + inner * ldr;
-  const w = wasm$(cAt + m * ldr);
-  if (w === null) return false;
-  const heap = w.heap;
-  heap.set(left, 0);
-  if (swap) {
-    for (let i = 0; i < rows; i++)
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + i] = a[i * ars + q * acs];
-  } else if (transposedB) {
-    for (let j = 0; j < cols; j++) {
-      const from = j * inner;
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + j] = b[from + q];
+  let lAt = onHeap$(heap, left);
+  if (lAt < 0) {
+    lAt = free;
+    free = stage$(heap, left, free);
+  }
+  // R is inner x n: b, Aᵀ (stored as it is when A was given transposed), or Bᵀ; a transposing
+  // copy takes the scale along, so the result needs no pass of its own for it.
+  let rAt = !transposedB ? onHeap$(heap, b) : swap && ars === 1 && acs === rows ? onHeap$(heap, a) : -1;
+  let rest = scale;
+  if (rAt < 0) {
+    rAt = free;
+    if (!transposedB) free = stage$(heap, b, free);
+    else {
+      if (swap) stageTransposed$(heap, a, ars, acs, rows, inner, scale, free);
+      else stageTransposed$(heap, b, inner, 1, cols, inner, scale, free);
+      free += inner * n + ((inner * n) & 1);
+      rest = 1;
     }
-  } else if (ldr === cols) heap.set(b, rAt);
-  else
-    for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
-  heap.fill(0, cAt, cAt + m * ldr);
-  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
+  }
+  const direct = swap ? -1 : onHeap$(heap, out);
+  const cAt = direct >= 0 ? direct : free;
+  heap.fill(0, cAt, cAt + m * n);
+  const even = n - (n & 1);
+  const blockRows = m - (m % 4);
+  if (blockRows > 0 && even > 0)
+    w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
+  if (blockRows > 0 && even < n)
+    gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
   if (blockRows < m)
     gemm$(
-      left,
-      blockRows * lrs,
+      heap,
+      lAt + blockRows * lrs,
       lrs,
       lcs,
       heap,
       rAt,
-      ldr,
+      n,
       inner,
       m - blockRows,
       n,
       1,
       heap,
-      cAt + blockRows * ldr,
-      ldr,
+      cAt + blockRows * n,
+      n,
     );
-  if (swap) {
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const from = cAt + i * ldr;
-      const to = i * cols;
-      for (let j = 0; j < cols; j++) out[to + j] = scale * heap[from + j];
-    }
-  }
+  if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
+  else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;
 }

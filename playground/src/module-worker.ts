@@ -1,8 +1,8 @@
 /**
- * The compiler's heavy part, in a worker of its own: generates the TypeScript module (prettier)
- * and runs the numeric check on it (mathjs, sucrase). The page sends it a formula only once the
- * math for it is shown and typing has paused; a request replaced while this worker was busy is
- * dropped between the two stages.
+ * The compiler's heavy part, in a worker of its own: runs the numeric check on the generated
+ * module (mathjs, sucrase), then formats the module for the code tab (prettier). The page sends
+ * it a formula only once the math for it is shown and typing has paused; a request replaced while
+ * this worker was busy is dropped between the two stages.
  */
 import { checkModel } from '../../src/check/check-module.js';
 import { formatCheckReport } from '../../src/check/check-report.js';
@@ -27,20 +27,20 @@ async function answer(request: Request): Promise<void> {
   // The math worker has checked this text already: it does check.
   const model = checkFormula(request.text, 'playground.formula');
   const derived = differentiate(model);
-  let generated: GeneratedModule;
+  // The verdict first, on the module in the generator's own layout (the same code: prettier, most
+  // of the time for a larger model, only lays it out); then the formatted module for the code tab.
+  let unformatted: GeneratedModule;
   try {
-    generated = await generate(model, derived, { sourceName: 'playground.formula' });
+    unformatted = await generate(model, derived, { sourceName: 'playground.formula', format: false });
   } catch (e) {
     // A name the module cannot have (grad f wrt value, a definition named fGrad) is the formula's problem.
     if (e instanceof GradcError) post({ kind: 'problems', id: request.id, problems: problemsOf(e) });
     else post({ kind: 'failure', id: request.id, stage: 'code', message: message(e) });
     return;
   }
-  post({ kind: 'code', id: request.id, code: generated.code });
-  if (!(await stillLatest(request))) return;
   try {
     const dims = Object.fromEntries(Object.entries(request.dims).filter(([d]) => model.dims.includes(d)));
-    const report = await checkModel(model, { dims, seed: request.seed, typeCheck: false }, generated);
+    const report = await checkModel(model, { dims, seed: request.seed, typeCheck: false }, unformatted);
     post({
       kind: 'check',
       id: request.id,
@@ -51,6 +51,13 @@ async function answer(request: Request): Promise<void> {
     });
   } catch (e) {
     post({ kind: 'failure', id: request.id, stage: 'check', message: message(e) });
+  }
+  if (!(await stillLatest(request))) return;
+  try {
+    const generated = await generate(model, derived, { sourceName: 'playground.formula' });
+    post({ kind: 'code', id: request.id, code: generated.code });
+  } catch (e) {
+    post({ kind: 'failure', id: request.id, stage: 'code', message: message(e) });
   }
 }
 

@@ -184,6 +184,14 @@ const RULES: Readonly<Record<OpName, Rule>> = {
     const k = indexValue(j!, shapeOf(m!)[1], 'column index');
     return m!.map((row) => [row[k]!]);
   },
+  rowscatter: ([g, i], { rows, cols }) => {
+    const k = indexValue(i!, rows, 'row index');
+    return tabulate(rows, cols, (r, c) => (r === k ? g![0]![c]! : 0));
+  },
+  colscatter: ([g, j], { rows, cols }) => {
+    const k = indexValue(j!, cols, 'column index');
+    return tabulate(rows, cols, (r, c) => (c === k ? g![r]![0]! : 0));
+  },
   inv: ([m]) => math.inv(m!),
   // From mathjs's LU with partial pivoting: its det loses everything below about ε (the
   // determinant of a 64 x 64 kernel matrix, 5e-34, came out 8e-16).

@@ -7,7 +7,7 @@ import type { HelperName } from './helpers.js';
 import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { isScalar, sameShape, type Dim } from '../ir/shape.js';
-import type { Factorisation, Index, LowerContext } from '../ops/lowering.js';
+import type { Factorisation, Index, LowerContext, StoredProduct } from '../ops/lowering.js';
 import { definitionNames } from '../print/formula.js';
 import { Printer } from '../print/printer.js';
 import { Factorisations } from './lu.js';
@@ -15,8 +15,11 @@ import { str } from './names.js';
 import { loweringOf, unreachable, type Plan } from './placement.js';
 import type { Storage } from './storage.js';
 
-/** Writes the statements of a matrix product into an array (src/codegen/products.ts). */
-export type ProductService = (n: Node, into: string) => string[];
+/** Writes the statements of matrix products into arrays (src/codegen/products.ts). */
+export interface ProductService {
+  matmul(n: Node, into: string): string[];
+  stored(a: Node, b: Node, product: StoredProduct): string[] | undefined;
+}
 
 export class Access implements LowerContext {
   readonly nameExpr: string;
@@ -82,7 +85,11 @@ export class Access implements LowerContext {
   }
 
   product(n: Node, into: string): string[] {
-    return this.products()(n, into);
+    return this.products().matmul(n, into);
+  }
+
+  storedProduct(a: Node, b: Node, product: StoredProduct): string[] | undefined {
+    return this.products().stored(a, b, product);
   }
 
   /** The value of a scalar node as an expression. */

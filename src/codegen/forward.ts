@@ -14,7 +14,8 @@ import { keepFactorsRead, lowerBlock } from './lower.js';
 import { checkDimension, checkStructure, checkMatrix, checkNumber, checkVector, inputTypeOf } from './inputs.js';
 import { localName, propertyAccess, propertyKey, str } from './names.js';
 import { dimensionsOf, isLeafValue } from './placement.js';
-import { valueKindOfShape, type ScratchSlots } from './spec.js';
+import { valueKindOfShape, type HeapFrame, type ScratchSlots } from './spec.js';
+import { frameStatement } from './storage.js';
 
 export interface ForwardEngine {
   /** Declarations of the dependency tables and of `forward$`. */
@@ -282,6 +283,9 @@ function computeDefinitions(model: Model, c: BlockContext, body: string[]): void
   const { deps, firstDefinition, locals, dimLocals, factors, helpers, scratch } = c;
   const definitions = model.definitions;
   const readLater = new Set(deps.flat());
+  // One frame for every block whose products run on WebAssembly, opened before the first block.
+  const frameAt = body.length;
+  const frames: HeapFrame[] = [];
   definitions.forEach((d, i) => {
     const kind = valueKindOfShape(d.node);
     const valueLocal = `value$${i}`;
@@ -296,12 +300,14 @@ function computeDefinitions(model: Model, c: BlockContext, body: string[]): void
       ...(scratch !== undefined ? { scratch } : {}),
     });
     for (const h of block.helpers) helpers.add(h);
+    if (block.frame !== undefined) frames.push(block.frame);
     if (readLater.has(i))
       body.push(isScalar(d.node.shape) ? `let ${valueLocal} = 0;` : `let ${valueLocal}!: ArrayLike<number>;`);
     body.push(`if (plan.need[${i}] === 1) {`, ...block.statements);
     if (readLater.has(i)) body.push(`${valueLocal} = ${block.value};`);
     body.push(`if (target === ${i}) return ${block.result};`, '}');
   });
+  if (frames.length > 0) body.splice(frameAt, 0, frameStatement(frames));
 }
 
 /** What each definition's own expression reads directly, by index: earlier definitions, variables and dimensions, each sorted. */

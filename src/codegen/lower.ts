@@ -17,7 +17,7 @@ import { dimensionsOf, loweringOf, Plan, unreachable } from './placement.js';
 import { Products } from './products.js';
 import { Results } from './results.js';
 import type { BlockSpec, FunctionSpec, LoweredBlock, LoweredFunction } from './spec.js';
-import { Storage } from './storage.js';
+import { frameStatement, Storage } from './storage.js';
 
 export function lowerFunction(model: Model, spec: FunctionSpec): LoweredFunction {
   return new FunctionLowering(model, spec).run();
@@ -72,12 +72,10 @@ class FunctionLowering {
     const ids = new Set(this.nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
     this.plan = new Plan(this.nodes, outputs, new Set(block?.locals.keys() ?? []));
-    this.access = new Access(
-      model,
-      this.plan,
-      this.storage,
-      () => (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
-    );
+    this.access = new Access(model, this.plan, this.storage, () => ({
+      matmul: (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
+      stored: (a, b, product) => this.products.stored(a, b, product),
+    }));
     this.products = new Products(this.access, this.plan, this.storage);
   }
 
@@ -87,7 +85,14 @@ class FunctionLowering {
     const n = output.node;
     const value = isScalar(n.shape) ? this.access.scalar(n) : this.storage.local(n);
     const result = new Results(this.spec, this.access, this.plan, this.storage).value(output, new Set());
-    return { statements: this.statements, value, result, helpers: this.storage.helpers };
+    const frame = this.storage.moveScratchToHeap(this.statements);
+    return {
+      statements: this.statements,
+      value,
+      result,
+      helpers: this.storage.helpers,
+      ...(frame !== undefined ? { frame } : {}),
+    };
   }
 
   run(): LoweredFunction {
@@ -112,8 +117,11 @@ class FunctionLowering {
         });
       }
     }
+    const frameAt = this.statements.length;
     for (const n of this.nodes) this.emit(n);
     this.statements.push(new Results(this.spec, this.access, this.plan, this.storage).returnStatement());
+    const frame = this.storage.moveScratchToHeap(this.statements);
+    if (frame !== undefined) this.statements.splice(frameAt, 0, frameStatement([frame]));
     keepFactorsRead(this.statements, this.storage.factors.values());
     return { name: this.spec.name, inputs, statements: this.statements, helpers: this.storage.helpers };
   }

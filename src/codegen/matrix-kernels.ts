@@ -25,9 +25,11 @@
  *
  * Large products run on a WebAssembly SIMD kernel instead (`wasmMul$`, wasm-gemm.ts): two
  * multiply-adds an instruction and no bounds checks, 2 to 3 times as fast as `gemm$` with the
- * copies of the operands into its memory (bench/wasm-simd.ts). Where WebAssembly is missing,
- * the JavaScript kernels above do the work.
+ * copies of the operands into its memory (bench/wasm-simd.ts). Operands and results that are
+ * scratch arrays live in that memory already and are not copied (heap-kernels.ts). Where
+ * WebAssembly is missing, the JavaScript kernels above do the work.
  */
+import { HEAP_KERNELS, stagingBound } from './heap-kernels.js';
 import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
 
 /**
@@ -265,49 +267,59 @@ function wasm$(doubles: number): Wasm$ | null {
 }`,
   wasmMul$: `/**
  * out = scale * A B (or A Bᵀ when \`transposedB\`, b then cols x inner) on the WebAssembly SIMD kernel.
- * The left operand L is copied into the kernel's memory as it is (read there through strides),
- * the right one R with its rows padded to an even length; rows of L in fours there, the last
- * ones by gemm$ on the same memory (the kernel takes rows in blocks). A Bᵀ with fewer rows than columns is computed as (B Aᵀ)ᵀ,
- * so that the copy that transposes is of the smaller operand. False where WebAssembly SIMD is unavailable.
+ * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
+ * read where they are, and a result that is one is written where it is; the others are staged
+ * after the frame's arrays: the left operand L as it is (read there through strides), the right
+ * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there,
+ * the last ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
+ * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
+ * SIMD is unavailable or the memory has no room (then nothing was written).
  */
 function wasmMul$(${WASM_MUL_PARAMS}): boolean {
+  const need = frame$at.top + ${stagingBound('rows', 'inner', 'cols')};
+  // The memory grows only while no view of the frame is live (growing detaches them).
+  const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
+  if (w === null || w.heap.length < need) return false;
+  const heap = w.heap;
   const swap = transposedB && rows < cols;
   const m = swap ? cols : rows;
   const n = swap ? rows : cols;
+  let free = frame$at.top;
   const left = swap ? b : a;
   const lrs = swap ? inner : ars;
   const lcs = swap ? 1 : acs;
-  const ldr = n + (n & 1);
-  const blockRows = m - (m % ${GEMM_BLOCK.rows});
-  const rAt = m * inner + ((m * inner) & 1);
-  const cAt = rAt + inner * ldr;
-  const w = wasm$(cAt + m * ldr);
-  if (w === null) return false;
-  const heap = w.heap;
-  heap.set(left, 0);
-  if (swap) {
-    for (let i = 0; i < rows; i++) for (let q = 0; q < inner; q++) heap[rAt + q * ldr + i] = a[i * ars + q * acs];
-  } else if (transposedB) {
-    for (let j = 0; j < cols; j++) {
-      const from = j * inner;
-      for (let q = 0; q < inner; q++) heap[rAt + q * ldr + j] = b[from + q];
-    }
-  } else if (ldr === cols) heap.set(b, rAt);
-  else for (let q = 0; q < inner; q++) for (let j = 0; j < cols; j++) heap[rAt + q * ldr + j] = b[q * cols + j];
-  heap.fill(0, cAt, cAt + m * ldr);
-  w.gemm(0, lrs * 8, lcs * 8, rAt * 8, ldr * 8, inner, blockRows, ldr * 8, cAt * 8, ldr * 8);
-  if (blockRows < m) gemm$(left, blockRows * lrs, lrs, lcs, heap, rAt, ldr, inner, m - blockRows, n, 1, heap, cAt + blockRows * ldr, ldr);
-  if (swap) {
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = scale * heap[cAt + j * ldr + i];
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const from = cAt + i * ldr;
-      const to = i * cols;
-      for (let j = 0; j < cols; j++) out[to + j] = scale * heap[from + j];
+  let lAt = onHeap$(heap, left);
+  if (lAt < 0) {
+    lAt = free;
+    free = stage$(heap, left, free);
+  }
+  // R is inner x n: b, Aᵀ (stored as it is when A was given transposed), or Bᵀ; a transposing
+  // copy takes the scale along, so the result needs no pass of its own for it.
+  let rAt = !transposedB ? onHeap$(heap, b) : swap && ars === 1 && acs === rows ? onHeap$(heap, a) : -1;
+  let rest = scale;
+  if (rAt < 0) {
+    rAt = free;
+    if (!transposedB) free = stage$(heap, b, free);
+    else {
+      if (swap) stageTransposed$(heap, a, ars, acs, rows, inner, scale, free);
+      else stageTransposed$(heap, b, inner, 1, cols, inner, scale, free);
+      free += inner * n + ((inner * n) & 1);
+      rest = 1;
     }
   }
+  const direct = swap ? -1 : onHeap$(heap, out);
+  const cAt = direct >= 0 ? direct : free;
+  heap.fill(0, cAt, cAt + m * n);
+  const even = n - (n & 1);
+  const blockRows = m - (m % ${GEMM_BLOCK.rows});
+  if (blockRows > 0 && even > 0) w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
+  if (blockRows > 0 && even < n) gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
+  if (blockRows < m) gemm$(heap, lAt + blockRows * lrs, lrs, lcs, heap, rAt, n, inner, m - blockRows, n, 1, heap, cAt + blockRows * n, n);
+  if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
+  else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;
 }`,
+  ...HEAP_KERNELS,
 } satisfies Record<string, string>;
 
 /** The kernels each matrix-matrix kernel calls. */
@@ -319,5 +331,8 @@ export const MATRIX_KERNEL_NEEDS: Readonly<
   matMulT$: ['gemm$', 'dotRows$', 'wasmMul$'],
   dotRows$: [],
   wasm$: [],
-  wasmMul$: ['wasm$', 'gemm$'],
+  wasmMul$: ['wasm$', 'gemm$', 'frame$', 'stage$'],
+  frame$: ['wasm$'],
+  heap$: ['frame$', 'wasm$'],
+  stage$: [],
 };

@@ -104,8 +104,8 @@ export class Plan {
       case 'constant':
         return 'inline';
       case 'structural':
-        // A view of a stored value costs nothing to read, however often.
-        if (this.isStored(n.args[0]!)) return 'inline';
+        // A view of stored values costs nothing to read, however often.
+        if (n.args.every((a) => this.readsFree(a))) return 'inline';
         return this.fuses(n) ? 'inline' : 'buffer';
       case 'elementwise':
         // The consumer of an absorbed product writes the product's loop into its own buffer.
@@ -118,6 +118,16 @@ export class Plan {
         return 'buffer'; // never reached: their values are scalars
     }
     return unreachable(lowering);
+  }
+
+  /** Whether reading an element of `n` costs no more than an array read or two: stored, a constant, a view of such. */
+  private readsFree(n: Node): boolean {
+    if (this.isStored(n)) return true;
+    const lowering = loweringOf(n);
+    if (lowering.kind === 'leaf' || lowering.kind === 'constant') return true;
+    return (
+      lowering.kind === 'structural' && this.placement.get(n.id) === 'inline' && n.args.every((a) => this.readsFree(a))
+    );
   }
 
   /** Whether `n` is computed inside the loop of its one consumer. */
@@ -133,6 +143,7 @@ export class Plan {
       case 'elementwise':
         return sameShape(arg.shape, consumer.shape);
       case 'structural':
+        return lowering.readsOnce;
       case 'index':
         return true;
       case 'reduction':

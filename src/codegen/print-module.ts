@@ -61,6 +61,10 @@ function printDeclaration(d: ModuleDeclaration): string {
  * prettier's standalone build with its Babel parser: the same in Node and in a browser.
  */
 export async function printModule(declarations: readonly ModuleDeclaration[]): Promise<string> {
-  const text = declarations.map(printDeclaration).join('\n\n');
-  return format(`${text}\n`, { parser: 'babel-ts', plugins: [babel, estree], printWidth: 110 });
+  return format(moduleText(declarations), { parser: 'babel-ts', plugins: [babel, estree], printWidth: 110 });
+}
+
+/** The declarations as one TypeScript text, as printModule formats it: the same code, laid out as generated. */
+export function moduleText(declarations: readonly ModuleDeclaration[]): string {
+  return `${declarations.map(printDeclaration).join('\n\n')}\n`;
 }

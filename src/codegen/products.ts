@@ -5,6 +5,7 @@
  */
 import type { Node } from '../ir/node.js';
 import { isScalar } from '../ir/shape.js';
+import type { StoredProduct } from '../ops/lowering.js';
 import type { Access } from './access.js';
 import { MATRIX_KERNEL_NEEDS, type MATRIX_KERNELS } from './matrix-kernels.js';
 import type { Plan } from './placement.js';
@@ -103,12 +104,36 @@ export class Products {
     // Element (i, p) of A at i * ars + p * acs: A stored rows x inner, or Aᵀ stored inner x rows.
     const [ars, acs] = aTransposed ? ['1', r] : [inner, '1'];
     const name = bTransposed ? 'matMulT$' : 'matMul$';
-    const add = (k: keyof typeof MATRIX_KERNELS): void => {
-      this.storage.helpers.add(k);
-      for (const needed of MATRIX_KERNEL_NEEDS[k]) add(needed);
-    };
-    add(name);
+    this.useKernel(name);
+    this.storage.noteProduct(r, inner, c);
     return [`${name}(${aData}, ${ars}, ${acs}, ${bData}, ${r}, ${inner}, ${c}, ${scale ?? '1'}, ${t});`];
+  }
+
+  /** The product kernel `name` and the kernels it calls, emitted into the module. */
+  private useKernel(name: keyof typeof MATRIX_KERNELS): void {
+    this.storage.helpers.add(name);
+    for (const needed of MATRIX_KERNEL_NEEDS[name]) this.useKernel(needed);
+  }
+
+  /**
+   * out = A B by `matMul$` for a stored `a` (or a transposing view of one) and a stored `b` read
+   * as a row-major inner x cols array from `offset` (LowerContext.storedProduct); undefined when
+   * an operand is computed where it is read.
+   */
+  stored(a: Node, b: Node, p: StoredProduct): string[] | undefined {
+    const aTransposed = this.plan.isInlineTranspose(a);
+    const aData = this.matrixData(aTransposed ? a.args[0]! : a);
+    const bData = this.plan.isStored(b) && !isScalar(b.shape) ? this.storage.locals.get(b.id) : undefined;
+    if (aData === undefined || bData === undefined) return undefined;
+    const rows = this.storage.rows(a);
+    const [ars, acs] = aTransposed ? ['1', rows] : [this.storage.cols(a), '1'];
+    const view = (data: string, offset: string | undefined, size: string) =>
+      offset === undefined ? data : `${data}.subarray(${offset}, ${offset} + ${size})`;
+    this.useKernel('matMul$');
+    this.storage.noteProduct(rows, p.inner, p.cols);
+    const bView = view(bData, p.offset, `${p.inner} * ${p.cols}`);
+    const out = view(p.into, p.intoOffset, `${rows} * ${p.cols}`);
+    return [`matMul$(${aData}, ${ars}, ${acs}, ${bView}, ${rows}, ${p.inner}, ${p.cols}, 1, ${out});`];
   }
 
   /**

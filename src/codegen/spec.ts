@@ -44,7 +44,7 @@ export interface FunctionSpec {
   /**
    * Results whose size is checked once the dimensions are known, before anything is computed:
    * over `limit` entries the function throws a RangeError with `message` (text before the sizes)
-   * and `advice` (after them). Jacobian and Hessian blocks (LANGUAGE.md 2).
+   * and `advice` (after them). Jacobian and Hessian blocks (README, "Generated modules").
    */
   readonly sizeLimits?: readonly {
     readonly node: Node;
@@ -81,6 +81,14 @@ export interface BlockSpec {
   readonly factors?: ReadonlyMap<number, string>;
 }
 
+/** What the frame of a function (or of a block of the forward pass) reserves, as expressions (heap-kernels.ts). */
+export interface HeapFrame {
+  /** The size of each scratch array, in doubles. */
+  readonly scratch: readonly string[];
+  /** The staging each product may need: the frame reserves the largest. */
+  readonly staging: readonly string[];
+}
+
 export interface LoweredBlock {
   readonly statements: readonly string[];
   /** The block's value for later blocks: a number, or an array. */
@@ -88,6 +96,8 @@ export interface LoweredBlock {
   /** The block's value as a fresh result to return (copied where it is not fresh). */
   readonly result: string;
   readonly helpers: ReadonlySet<HelperName>;
+  /** Where the block's products run on WebAssembly: what the enclosing function's frame must hold for it (storage.ts). */
+  readonly frame?: HeapFrame;
 }
 
 export interface LoweredFunction {

@@ -5,8 +5,9 @@
 import type { HelperName } from './helpers.js';
 import type { Node } from '../ir/node.js';
 import { dimFactors, type Dim } from '../ir/shape.js';
+import { stagingBound } from './heap-kernels.js';
 import { propertyAccess, str } from './names.js';
-import type { ScratchSlots } from './spec.js';
+import type { HeapFrame, ScratchSlots } from './spec.js';
 
 /** In `into` mode: the caller's array an output node is computed straight into. */
 export interface IntoTarget {
@@ -14,6 +15,19 @@ export interface IntoTarget {
   readonly data: string;
   readonly matrix: boolean;
 }
+
+/** The statement that opens a frame holding `frames`, by their reservations added up (heap-kernels.ts). */
+export function frameStatement(frames: readonly HeapFrame[]): string {
+  const sizes = frames.flatMap((f) => f.scratch);
+  const stagings = frames.flatMap((f) => f.staging);
+  // Each array starts at an even place: one more double each at most.
+  const scratch = sizes.length === 0 ? '0' : `${sizes.join(' + ')} + ${sizes.length}`;
+  const staging =
+    stagings.length === 0 ? '0' : stagings.length === 1 ? stagings[0]! : `Math.max(${stagings.join(', ')})`;
+  return `frame$(${scratch}, ${staging});`;
+}
+
+const SCRATCH_CALL = /(?<![\w$])scratch\$\(/g;
 
 export class Storage {
   /** The local holding each node's value (or its array), by node id. */
@@ -27,6 +41,10 @@ export class Storage {
   readonly intoTargets = new Map<number, IntoTarget>();
   private scalarCount = 0;
   private bufferCount = 0;
+  /** The size of each scratch array the function takes, in order (the frame's arrays, heap-kernels.ts). */
+  private readonly scratchSizes: string[] = [];
+  /** The staging each matrix-matrix product may need (heap-kernels.ts: stagingBound). */
+  private readonly stagings: string[] = [];
 
   /**
    * @param fn the exported function's name (for `into` messages)
@@ -110,6 +128,7 @@ export class Storage {
   /** A scratch array of `size` entries for local `t`, holding whatever the last call left. */
   private scratchArray(t: string, size: string): string {
     this.helpers.add('scratch$');
+    this.scratchSizes.push(size);
     return `const ${t} = scratch$(${this.scratch!.next++}, ${size});`;
   }
 
@@ -135,6 +154,25 @@ export class Storage {
       `if (${t}.length !== ${this.size(n)}) ${this.fail('RangeError', parts)}`,
       ...(assignsAll ? [] : [`if (out$ !== undefined) ${t}.fill(0);`]),
     ].join('\n');
+  }
+
+  /** Notes a matrix-matrix product of the function, for the staging its frame reserves. */
+  noteProduct(rows: string, inner: string, cols: string): void {
+    this.stagings.push(stagingBound(rows, inner, cols));
+  }
+
+  /**
+   * Where the function's products run on the WebAssembly kernel: its scratch arrays become views
+   * of the kernel's memory (heap-kernels.ts), in `statements` as emitted, and the returned
+   * statement opens the frame they live in (before the first of them, once the dimensions are
+   * bound). Undefined, and nothing changed, where no product can run there.
+   */
+  moveScratchToHeap(statements: string[]): HeapFrame | undefined {
+    if (!this.helpers.has('matMul$') && !this.helpers.has('matMulT$')) return undefined;
+    for (const h of ['frame$', 'wasm$'] as const) this.helpers.add(h);
+    if (this.scratchSizes.length > 0) this.helpers.add('heap$');
+    for (let i = 0; i < statements.length; i++) statements[i] = statements[i]!.replace(SCRATCH_CALL, 'heap$(');
+    return { scratch: [...this.scratchSizes], staging: [...this.stagings] };
   }
 
   /** What clears buffer `t` of `n` before loops that accumulate: reused arrays hold old values. */

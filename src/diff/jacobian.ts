@@ -1,5 +1,5 @@
 /**
- * Jacobians in matrix form, in the vec convention (LANGUAGE.md 1.3): forward mode from one wrt
+ * Jacobians in matrix form, in the vec convention (README, "Jacobians, Hessians and Hessian-vector products"): forward mode from one wrt
  * value, whose Jacobian is the identity, through each op's `jvp` rule (src/ops/jvp.ts) to the
  * output; a matrix-valued value's Jacobian has a row per entry, columns stacked. Every Jacobian is a node of the
  * same graph, so it shares the forward (and, for Hessians, the backward) values, and the

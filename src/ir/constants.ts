@@ -26,7 +26,7 @@ export function isOne(n: Node): boolean {
 }
 
 /*
- * Exact arithmetic on the numbers a formula writes (LANGUAGE.md: constants stay as written).
+ * Exact arithmetic on the numbers a formula writes (README, "The formula language": constants stay as written).
  * A number is read as the decimal fraction its shortest text denotes (0.1 is 1/10, not the
  * nearest double); a sum, product, quotient or integer power is folded only when the exact
  * result is again a number with such a text: 2 * 0.5 is 1 and 0.1 + 0.2 is 0.3, but 1 / 3

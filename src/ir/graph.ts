@@ -248,6 +248,16 @@ export class Graph implements Builder {
     return this.build('colslice', [m, j]);
   }
 
+  /** A row g as row i of a zero matrix with `rows` rows: the adjoint of a row slice. */
+  rowscatter(g: Node, i: Node, rows: Dim): Node {
+    return this.build('rowscatter', [g, i], { shape: shape(rows, g.shape.cols) });
+  }
+
+  /** A column g as column j of a zero matrix with `cols` columns: the adjoint of a column slice. */
+  colscatter(g: Node, j: Node, cols: Dim): Node {
+    return this.build('colscatter', [g, j], { shape: shape(g.shape.rows, cols) });
+  }
+
   // ----------------------------------------------------------- matrix functions
 
   /** The inverse; of a scalar, 1 / s. */

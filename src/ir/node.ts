@@ -35,6 +35,8 @@ export type OpName =
   | 'index'
   | 'rowslice'
   | 'colslice'
+  | 'rowscatter'
+  | 'colscatter'
   | 'inv'
   | 'det'
   | 'logdet'
@@ -61,7 +63,10 @@ export interface Attrs {
    * A string here, so that the IR's vocabulary does not depend on the table built over it.
    */
   readonly fn?: string;
-  /** var, fill, eye, onehot: the shape (leaves carry their shape); commutation(m, n): m x n, the shape of the matrix it transposes. */
+  /**
+   * var, fill, eye, onehot: the shape (leaves carry their shape); commutation(m, n): m x n, the
+   * shape of the matrix it transposes; rowscatter, colscatter: the shape of the matrix sliced.
+   */
   readonly shape?: Shape;
 }
 

@@ -415,6 +415,8 @@ function addIdentities(args: readonly Node[], g: Builder): Node | undefined {
   }
   if (ca === 0 && sameShape(b.shape, s)) return b;
   if (cb === 0 && sameShape(a.shape, s)) return a;
+  // A + Aᵀ, in the order textbooks write it (a Hessian's A^T + A reads as A + A^T).
+  if (g.opOf(a) === 'transpose' && a.args[0] === b) return g.add(b, a);
   return undefined;
 }
 

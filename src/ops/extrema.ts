@@ -1,8 +1,10 @@
 /**
  * `max` and `min` (README, "The formula language"): elementwise of two arguments, with broadcasting, and
- * reductions of one argument to a scalar. Derivatives at a tie: elementwise, each argument gets
- * half (the weights (1 ± sign(a - b)) / 2); a reduction shares its adjoint equally among the
- * entries that attain it (the weights 1 - |sign(a - m)|, normalised to sum to 1).
+ * reductions of one argument to a scalar. The derivatives are indicators written with `sign`, as
+ * relu's is (relu'(x) = sign(relu(x))): elementwise, the weights (1 ± sign(a - b)) / 2, 1 where
+ * the argument is the larger (the smaller for min), 0 where it is not, and half each at a tie; a
+ * reduction m = max(a) shares its adjoint equally among the entries that attain it, with the
+ * indicator 1 + sign(a - m) (1 - sign(a - m) for min: a - m never has the other sign) over its sum.
  */
 import { constValue } from '../ir/constants.js';
 import type { Node } from '../ir/node.js';
@@ -17,15 +19,19 @@ type Extremum = 'max' | 'min';
 /** The weights of the elementwise `max(a, b)` (sign +1) or `min(a, b)` (sign -1) on a and on b. */
 function pairWeights(n: Node, g: Builder, sign: 1 | -1): [Node, Node] {
   const [a, b] = n.args as [Node, Node];
-  const s = g.mul(g.constant(sign), g.unary('sign', g.sub(a, b)));
-  const half = g.constant(0.5);
-  return [g.mul(half, g.add(g.constant(1), s)), g.mul(half, g.sub(g.constant(1), s))];
+  const s = g.unary('sign', g.sub(a, b));
+  const one = g.constant(1);
+  const two = g.constant(2);
+  const [larger, smaller] = [g.div(g.add(one, s), two), g.div(g.sub(one, s), two)];
+  return sign === 1 ? [larger, smaller] : [smaller, larger];
 }
 
 /** The weights of `max(a)` or `min(a)` (the node `m`) on the entries of a: 1 / count where an entry attains it. */
-function attainWeights(m: Node, g: Builder): Node {
+function attainWeights(m: Node, g: Builder, kind: Extremum): Node {
   const a = m.args[0]!;
-  const attains = g.sub(g.constant(1), g.unary('abs', g.unary('sign', g.sub(a, m))));
+  // a - m <= 0 for max (>= 0 for min), so 1 + sign(a - m) (1 - sign(a - m)) is 1 where a = m, else 0.
+  const s = g.unary('sign', g.sub(a, m));
+  const attains = kind === 'max' ? g.add(g.constant(1), s) : g.sub(g.constant(1), s);
   return g.div(attains, g.sum(attains));
 }
 
@@ -88,8 +94,8 @@ function reduction(kind: Extremum): OpDef {
     shape: () => shape(1, 1),
     // Of a scalar, the scalar itself.
     identities: ([a]) => (isScalar(a!.shape) ? a : undefined),
-    vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, attainWeights(n, g)) : undefined],
-    jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, attainWeights(n, g)), j)),
+    vjp: (n, adj, g, needed) => [needed[0] ? g.mul(adj, attainWeights(n, g, kind)) : undefined],
+    jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, attainWeights(n, g, kind)), j)),
     formula: (_n, a, ctx) => fcall(kind, a, ctx),
     latex: (_n, a, ctx) => lcall(`\\${kind}`, a, ctx),
     argumentDomains: () => [],

@@ -7,7 +7,7 @@ import { max, maximum, min, minimum } from './extrema.js';
 import { commutation, kron, vec } from './kronecker.js';
 import { det, inv, logdet, solve } from './matrix.js';
 import { logsumexp, mean, norm2, softmax, sum } from './reductions.js';
-import { colslice, rowslice } from './slices.js';
+import { colscatter, colslice, rowscatter, rowslice } from './slices.js';
 import type { OpDef } from './types.js';
 
 export const OPS: Readonly<Record<OpName, OpDef>> = {
@@ -39,6 +39,8 @@ export const OPS: Readonly<Record<OpName, OpDef>> = {
   index,
   rowslice,
   colslice,
+  rowscatter,
+  colscatter,
   inv,
   det,
   logdet,

@@ -23,7 +23,7 @@ export function column(g: Builder, v: Node): Node {
 const isVectorLike = (s: Shape): boolean => isScalar(s) || isColumn(s) || isRow(s);
 
 /**
- * The Jacobian of a value of shape `from` broadcast to `to` (LANGUAGE.md 1.4), from the Jacobian
+ * The Jacobian of a value of shape `from` broadcast to `to` (README, "The formula language"), from the Jacobian
  * J of the value: a scalar repeated (1 J); a column repeated across c columns ((1_c ⊗ I_r) J);
  * a row repeated down r rows ((I_c ⊗ 1_r) J).
  */

@@ -1,5 +1,5 @@
 /**
- * Vectorisation and Kronecker products (LANGUAGE.md 1.6): `vec(M)` stacks the columns of M,
+ * Vectorisation and Kronecker products (README, "The formula language"): `vec(M)` stacks the columns of M,
  * `kron(A, B)` (also `A ⊗ B`) is the Kronecker product, `commutation(m, n)` the (m n) x (m n)
  * matrix K with K vec(A) = vec(Aᵀ) for A m x n. Jacobian and Hessian blocks in the vec
  * convention are written with them (Magnus & Neudecker, "Matrix Differential Calculus").
@@ -125,19 +125,16 @@ export const vec: OpDef = {
   formula: (_n, a, ctx) => fcall('vec', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{vec}', a, ctx),
   argumentDomains: anywhere,
+  // Entry r of vec(M) (M m x n) is M[r mod m, floor(r / m)]: read where it is needed, never copied.
   lower: {
-    kind: 'buffer',
-    readsOnce: () => false,
-    assignsAll: true,
-    product: false,
-    buffer: (n, t, ctx) => {
+    kind: 'structural',
+    element: (n, at, ctx) => {
       const x = n.args[0]!;
-      const r = ctx.rows(x);
-      return [
-        t.allocation,
-        `for (let j = 0; j < ${ctx.cols(x)}; j++) for (let i = 0; i < ${r}; i++) ${t.name}[j * ${r} + i] = ${ctx.elem(x, { row: 'i', col: 'j' })};`,
-      ];
+      const m = ctx.rows(x);
+      return ctx.elem(x, { row: `(${at.row}) % ${m}`, col: `Math.floor((${at.row}) / ${m})` });
     },
+    transposes: false,
+    readsOnce: true,
   },
 };
 
@@ -194,27 +191,20 @@ export const kron: OpDef = {
     };
   },
   argumentDomains: anywhere,
+  // Entry (r, c) of A ⊗ B (B p x q) is A[floor(r / p), floor(c / q)] B[r mod p, c mod q], read from
+  // the factors where it is needed: products with an I ⊗ B or A ⊗ I factor read the factors
+  // themselves (see kroneckerProduct in linear.ts), so such a matrix is never formed.
   lower: {
-    kind: 'buffer',
-    readsOnce: () => false,
-    assignsAll: true,
-    product: false,
-    // Filled from the factors: each entry one product.
-    buffer: (n, t, ctx) => {
+    kind: 'structural',
+    element: (n, at, ctx) => {
       const [a, b] = n.args as [Node, Node];
-      const scalarA = isScalar(a.shape);
-      const scalarB = isScalar(b.shape);
-      const [m, nn, p, q] = [ctx.rows(a), ctx.cols(a), ctx.rows(b), ctx.cols(b)];
-      const A = scalarA ? ctx.scalar(a) : ctx.elem(a, { row: 'i', col: 'j' });
-      const B = scalarB ? ctx.scalar(b) : ctx.elem(b, { row: 'k', col: 'l' });
-      return [
-        t.allocation,
-        `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${nn}; j++) {`,
-        `const a = ${A};`,
-        `for (let k = 0; k < ${p}; k++) for (let l = 0; l < ${q}; l++) ${t.name}[(i * ${p} + k) * ${ctx.cols(n)} + j * ${q} + l] = a * ${B};`,
-        '}',
-      ];
+      const [p, q] = [ctx.rows(b), ctx.cols(b)];
+      const A = ctx.elem(a, { row: `Math.floor((${at.row}) / ${p})`, col: `Math.floor((${at.col}) / ${q})` });
+      const B = ctx.elem(b, { row: `(${at.row}) % ${p}`, col: `(${at.col}) % ${q}` });
+      return `${A} * ${B}`;
     },
+    transposes: false,
+    readsOnce: false,
   },
 };
 

@@ -31,9 +31,13 @@ function matmulShape(a: Shape, b: Shape): Shape {
   return shape(a.rows, b.cols);
 }
 
-/** An elementwise product or quotient of matrices: parenthesised as a factor of a matrix product. */
+/**
+ * An elementwise product or quotient of matrices, or a scalar over a matrix (`s ./ v`):
+ * parenthesised as a factor of a matrix product.
+ */
 function isElementwiseProduct(n: Node): boolean {
-  return (n.op === 'mul' || n.op === 'div') && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape);
+  if (n.op === 'div') return !isScalar(n.args[1]!.shape);
+  return n.op === 'mul' && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape);
 }
 
 function printMatmul(n: Node, a: readonly Printed[], ctx: PrintContext): Printed {
@@ -209,25 +213,40 @@ function kroneckerFactor(n: Node): 'left-identity' | 'right-identity' | undefine
 }
 
 /**
- * (I_n ⊗ B) M: row i p + k of the result is Σ_l B[k, l] M[i q + l, :] (n p q w operations, not
- * (n p)(n q) w); (A ⊗ I_p) M: row i p + k is Σ_j A[i, j] M[j p + k, :].
+ * (A ⊗ I_p) M is A times M read as n x (p w) (row i p + k of the result is Σ_j A[i, j] M[j p + k, :]):
+ * one call of the product kernels when A and M are stored, else loops. (I_n ⊗ B) M: row i p + k
+ * is Σ_l B[k, l] M[i q + l, :], rows of M added into rows of the result; when B is a constant
+ * fill (1 1ᵀ), the sum is the same for every k and is taken once. n p q w operations, not (n p)(n q) w.
  */
 function kroneckerProduct(n: Node, into: string, ctx: LowerContext): string[] {
   const [k, m] = n.args as [Node, Node];
   const [left, right] = k.args as [Node, Node];
   const w = ctx.cols(n);
-  const M = (row: string) => ctx.elem(m, { row, col: 'c' });
+  const M = (row: string, col = 'c') => ctx.elem(m, { row, col });
   if (kroneckerFactor(n) === 'left-identity') {
     const [p, q] = [ctx.rows(right), ctx.cols(right)];
+    if (right.op === 'fill')
+      return [
+        `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let c = 0; c < ${w}; c++) {`,
+        ...ctx.dotLoop('acc', q, (l) => M(`i * ${q} + ${l}`)),
+        `const v = ${num(right.attrs.value!)} * acc;`,
+        `for (let r = 0; r < ${p}; r++) ${into}[(i * ${p} + r) * ${w} + c] = v;`,
+        '}',
+      ];
     return [
-      `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) for (let c = 0; c < ${w}; c++) {`,
-      'let acc = 0;',
-      `for (let l = 0; l < ${q}; l++) acc += ${ctx.elem(right, { row: 'k', col: 'l' })} * ${M(`i * ${q} + l`)};`,
-      `${into}[(i * ${p} + k) * ${w} + c] = acc;`,
+      `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) {`,
+      `const row = (i * ${p} + k) * ${w};`,
+      `for (let c = 0; c < ${w}; c++) ${into}[row + c] = 0;`,
+      `for (let l = 0; l < ${q}; l++) {`,
+      `const b = ${ctx.elem(right, { row: 'k', col: 'l' })};`,
+      `for (let c = 0; c < ${w}; c++) ${into}[row + c] += b * ${M(`i * ${q} + l`)};`,
+      '}',
       '}',
     ];
   }
   const p = ctx.rows(right);
+  const kernel = ctx.storedProduct(left, m, { inner: ctx.cols(left), cols: `${p} * ${w}`, into });
+  if (kernel !== undefined) return kernel;
   return [
     `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) for (let c = 0; c < ${w}; c++) {`,
     'let acc = 0;',
@@ -268,6 +287,7 @@ export const transpose: OpDef = {
     kind: 'structural',
     element: (n, at, ctx) => ctx.elem(n.args[0]!, { row: at.col, col: at.row }),
     transposes: true,
+    readsOnce: true,
   },
 };
 

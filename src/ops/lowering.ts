@@ -51,12 +51,30 @@ export interface LowerContext {
   /** The statements of a matrix product `n` into array `into` (kernels where they apply, else loops). */
   product(n: Node, into: string): string[];
   /**
+   * out = A B on the product kernels, for a stored matrix `a` (or a transposing view of one) and a
+   * stored `b` read as a row-major `inner x cols` array (a reshaping costs nothing: (A ⊗ I_p) M is A
+   * times M read as n x (p w)), from entry `offset`, written into `into` from entry `intoOffset`.
+   * Undefined when an operand is not stored.
+   */
+  storedProduct(a: Node, b: Node, product: StoredProduct): string[] | undefined;
+  /**
    * The factorisation of square matrix `m` (of its argument when `m` is a transpose), made once
    * per function: LU with partial pivoting, or Cholesky for a matrix declared spd (made by the
    * input checks). The first request's `statements` compute it (and throw a RangeError naming
    * the function and the matrix when it is singular); later requests get none.
    */
   factor(m: Node): Factorisation;
+}
+
+/** The operands' layout of `LowerContext.storedProduct`: A (rows(a) x inner) times b read as inner x cols. */
+export interface StoredProduct {
+  readonly inner: string;
+  readonly cols: string;
+  readonly into: string;
+  /** Where b's entries start (default 0). */
+  readonly offset?: string;
+  /** Where the result's entries start in `into` (default 0). */
+  readonly intoOffset?: string;
 }
 
 /**
@@ -115,12 +133,17 @@ export interface ReductionLowering {
   readonly emit: (n: Node, acc: string, ctx: LowerContext) => string[];
 }
 
-/** A view of its argument: each element reads one element of the argument. */
+/**
+ * A view of its arguments: each element reads one element of each argument (a transpose, vec, a
+ * Kronecker product). Computed where it is read when its arguments are stored or cheap to read.
+ */
 export interface StructuralLowering {
   readonly kind: 'structural';
   readonly element: (n: Node, at: Index, ctx: LowerContext) => string;
   /** Element (i, j) reads the argument at (j, i): products walk the stored argument instead. */
   readonly transposes: boolean;
+  /** Whether each element of an argument is read once over all the elements (not for A ⊗ B, which reads each many times). */
+  readonly readsOnce: boolean;
 }
 
 /** A matrix known without reading arrays (ones, eye, onehot): computed where it is read. */

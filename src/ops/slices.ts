@@ -2,14 +2,16 @@
  * Row and column slices (README, "The formula language"): `M[i, :]` is row i of a matrix, 1 x n, and `M[:, j]`
  * column j, m x 1. The index is an integer literal or an index variable, as for an entry; it is
  * not differentiated. The adjoint scatters into a zero matrix: onehot(i, m) g for a row,
- * g onehot(j, n)ᵀ for a column.
+ * g onehot(j, n)ᵀ for a column, which are ops of their own (`rowscatter`, `colscatter`) printed
+ * as those products: generated code reads the adjoint's entries where the gradient's loop is at
+ * the sliced row or column, with no matrix of its own and no product.
  */
 import type { Node } from '../ir/node.js';
-import { describeShape, isColumn, isRow, shape, type Dim, type Shape } from '../ir/shape.js';
+import { describeShape, isColumn, isRow, isScalar, sameShape, shape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { num, type LowerContext } from './lowering.js';
-import { atom, entry } from './print-helpers.js';
-import { Prec } from './print-types.js';
+import { atom, entry, factor, fcall, sub, supBase } from './print-helpers.js';
+import { Prec, type PrintContext, type Printed } from './print-types.js';
 import { anywhere, type OpDef } from './types.js';
 
 type Axis = 'row' | 'column';
@@ -48,9 +50,11 @@ function slice(axis: Axis): OpDef {
     vjp: (n, adj, g, needed) => {
       if (!needed[0]) return [];
       const [m, k] = n.args as [Node, Node];
-      return [
-        isRowSlice ? g.matmul(g.onehot(k, m.shape.rows), adj) : g.matmul(adj, g.transpose(g.onehot(k, m.shape.cols))),
-      ];
+      // A scalar factor of the adjoint stays outside: s onehot(i, m) g, as a textbook writes it.
+      const scaled = adj.op === 'mul' && isScalar(adj.args[0]!.shape) && !isScalar(adj.args[1]!.shape);
+      const [s, rest] = scaled ? [adj.args[0]!, adj.args[1]!] : [undefined, adj];
+      const scattered = isRowSlice ? g.rowscatter(rest, k, m.shape.rows) : g.colscatter(rest, k, m.shape.cols);
+      return [s === undefined ? scattered : g.mul(s, scattered)];
     },
     // In the vec convention: row k of M (m x n) is entries k + j m, (I_n ⊗ e_kᵀ) J; column k is (e_kᵀ ⊗ I_m) J.
     jvp: (n, [j], g) => {
@@ -90,3 +94,78 @@ function slice(axis: Axis): OpDef {
 
 export const rowslice = slice('row');
 export const colslice = slice('column');
+
+/** `onehot(k, extent)` as formula syntax, `\hat{e}_k` as LaTeX (as the onehot entry prints it). */
+function basisVector(k: Printed, extent: Dim, ctx: PrintContext, latex: boolean): Printed {
+  return latex ? atom(`\\hat{e}${sub(ctx.wrap(k, Prec.Sum))}`) : fcall('onehot', [k, atom(ctx.dim(extent))], ctx);
+}
+
+/** onehot(i, m) g, or g onehot(j, n)ᵀ: the scatter printed as the product it is. */
+function printScatter(axis: Axis, n: Node, [g, k]: readonly Printed[], ctx: PrintContext, latex: boolean): Printed {
+  if (axis === 'row') {
+    const e = basisVector(k!, n.shape.rows, ctx, latex);
+    return { text: `${e.text} ${factor(g!, ctx, Prec.Unary)}`, prec: Prec.Product };
+  }
+  const e = basisVector(k!, n.shape.cols, ctx, latex);
+  const eT = latex ? `${supBase(e)}^\\top` : `${e.text}^T`;
+  return { text: `${ctx.wrap(g!, Prec.Product)} ${eT}`, prec: Prec.Product };
+}
+
+/**
+ * The adjoint of a slice: row g (1 x n) as row k of an m x n zero matrix, or column g (m x 1) as
+ * column k of one. Generated code computes it where it is read: entry (r, c) is g's entry when r
+ * (or c) is k, else 0, so a gradient's loop adds the adjoint into the sliced row or column itself.
+ */
+function scatter(axis: Axis): OpDef {
+  const isRowScatter = axis === 'row';
+  return {
+    name: isRowScatter ? 'rowscatter' : 'colscatter',
+    functions: [], // built by the slices' vjp only
+    build: (g, args, attrs) =>
+      isRowScatter
+        ? g.rowscatter(args[0]!, args[1]!, attrs.shape!.rows)
+        : g.colscatter(args[0]!, args[1]!, attrs.shape!.cols),
+    shape: (args, attrs) => {
+      const [v, k] = args as [Shape, Shape];
+      const s = attrs.shape!;
+      const fits = isRowScatter ? sameShape(v, shape(1, s.cols)) : sameShape(v, shape(s.rows, 1));
+      if (!fits || !isScalar(k))
+        throw new ShapeError(`internal: ${axis} scatter of ${describeShape(v)} into ${describeShape(s)}`);
+      return s;
+    },
+    vjp: (n, adj, g, needed) => {
+      if (!needed[0]) return [];
+      const k = n.args[1]!;
+      return [isRowScatter ? g.rowslice(adj, k) : g.colslice(adj, k)];
+    },
+    // Row k of an m x n matrix holds entries k + c m of its vec: (I_n ⊗ e_k) J; column k, (e_k ⊗ I_m) J.
+    jvp: (n, [j], g) => {
+      if (j === undefined) return undefined;
+      const k = n.args[1]!;
+      const [rows, cols] = [n.shape.rows, n.shape.cols];
+      const place = isRowScatter ? g.kron(g.eye(cols), g.onehot(k, rows)) : g.kron(g.onehot(k, cols), g.eye(rows));
+      return g.matmul(place, j);
+    },
+    formula: (n, a, ctx) => printScatter(axis, n, a, ctx, false),
+    latex: (n, a, ctx) => printScatter(axis, n, a, ctx, true),
+    argumentDomains: anywhere,
+    lower: {
+      kind: 'structural',
+      element: (n, at, ctx) => {
+        const [v, k] = n.args as [Node, Node];
+        const [where, along] = isRowScatter ? [at.row, at.col] : [at.col, at.row];
+        const entry = ctx.elem(v, isRowScatter ? { row: '0', col: along } : { row: along, col: '0' });
+        const index = ctx.scalar(k);
+        // Two literals are folded (TypeScript rejects comparing them).
+        if (/^\d+$/.test(where) && /^\d+$/.test(index)) return where === index ? entry : '0';
+        return `(${where} === ${index} ? ${entry} : 0)`;
+      },
+      transposes: false,
+      // Only the sliced row or column reads the argument, each entry once.
+      readsOnce: true,
+    },
+  };
+}
+
+export const rowscatter = scatter('row');
+export const colscatter = scatter('column');

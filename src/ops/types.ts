@@ -37,6 +37,9 @@ export interface Builder extends UnaryBuilder {
   /** Row i of a matrix, M[i, :] (1 x n), and column j, M[:, j] (m x 1). */
   rowslice(m: Node, i: Node): Node;
   colslice(m: Node, j: Node): Node;
+  /** The adjoints of slices: a row g (1 x n) as row i of an m x n zero matrix, and a column g (m x 1) as column j of one. */
+  rowscatter(g: Node, i: Node, rows: Dim): Node;
+  colscatter(g: Node, j: Node, cols: Dim): Node;
   inv(m: Node): Node;
   det(m: Node): Node;
   logdet(m: Node): Node;

@@ -102,7 +102,12 @@ export function toFormula(model: Model, derivatives: Derivatives, options: Formu
   });
   if (!withHigher) return [...locals, ...gradients];
   const reserved = new Set([...locals, ...gradients].map((l) => l.name));
-  const higher: FormulaLine[] = toFormulaHigher(model, derived.higher, reserved, names).map((h) => {
+  // Two HVPs with respect to one variable share its direction: declared once, so the lines read back.
+  const declared = new Set<string>();
+  const higherLines = toFormulaHigher(model, derived.higher, reserved, names).filter(
+    (h) => h.kind !== 'direction' || (!declared.has(h.text) && declared.add(h.text) !== undefined),
+  );
+  const higher: FormulaLine[] = higherLines.map((h) => {
     const expression =
       h.kind === 'direction' ? h.text.slice(`${h.name} : `.length) : h.text.slice(`${h.name} = `.length);
     return { name: h.name, of: h.of, wrt: h.wrt.join(', '), expression, kind: h.kind, text: h.text };

@@ -12,6 +12,7 @@ import { constValue, isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isColumn, isScalar, sameShape } from '../ir/shape.js';
+import { isSymmetric } from './matrix.js';
 import { RULES, simplify, type Rule } from './simplify.js';
 
 /** Longer chains than this are not looked into (the walk stays short). */
@@ -76,8 +77,12 @@ function summands(n: Node, g: Graph, out: Node[] = [], top = true): Node[] {
 }
 
 function term(n: Node, g: Graph): Term {
-  if (n.op === 'mul' && isNumber(n.args[0]!) && !g.isSealed(n)) {
-    return { coefficient: constValue(n.args[0]!)!, chain: chain(n.args[1]!, g) };
+  if (n.op === 'mul' && !g.isSealed(n)) {
+    const [s, x] = n.args as [Node, Node];
+    if (isNumber(s)) return { coefficient: constValue(s)!, chain: chain(x, g) };
+    // (c s) X, a scaling whose scalar carries a number: c times s X.
+    if (s.op === 'mul' && isScalar(s.shape) && !isScalar(n.shape) && isNumber(s.args[0]!) && !g.isSealed(s))
+      return { coefficient: constValue(s.args[0]!)!, chain: chain(g.mul(s.args[1]!, x), g) };
   }
   return { coefficient: 1, chain: chain(n, g) };
 }
@@ -144,9 +149,54 @@ export const factorProducts: Rule = (n, g) => {
 };
 
 /**
- * The derivatives `roots` in the form printers show: the simplifier's rules and common factors
- * of products taken out (`factorProducts`). `frozen` nodes (the forward values) are kept.
+ * Pᵀ Qᵀ → (Q P)ᵀ where the graph keeps the transpose outside (a solve: inv(X)ᵀ (inv(X) A)ᵀ is
+ * (inv(X) A inv(X))ᵀ, as the book writes it); elsewhere it distributes it again.
+ */
+export const transposeOutside: Rule = (n, g) => {
+  if ((n.op !== 'matmul' && n.op !== 'solve') || g.isSealed(n)) return undefined;
+  const [a, b] = n.args as [Node, Node];
+  if (a.op !== 'transpose' || b.op !== 'transpose' || g.isSealed(a) || g.isSealed(b)) return undefined;
+  // A solve is inv(P)ᵀ Qᵀ = (Q inv(P))ᵀ, and Q = inv(S) R keeps its solve: inv(S) (R inv(P)).
+  const p = n.op === 'solve' ? g.inv(a.args[0]!) : a.args[0]!;
+  const q = b.args[0]!;
+  const inner = q.op === 'solve' && !g.isSealed(q) ? g.solve(q.args[0]!, g.matmul(q.args[1]!, p)) : g.matmul(q, p);
+  const folded = g.transpose(inner);
+  return folded.op === 'transpose' ? folded : undefined;
+};
+
+/**
+ * S + Sᵀ of a sum S with a symmetric term, written out so that term doubles:
+ * t + tᵀ of t = 2 Xᵀ V + c I is 2 Xᵀ V + 2 Vᵀ X + 2 c I (and the 2 comes out of the sum).
+ */
+export const symmetricPartOfSum: Rule = (n, g) => {
+  if (n.op !== 'add' || g.isSealed(n)) return undefined;
+  const [a, b] = n.args as [Node, Node];
+  const s = b.op === 'transpose' && b.args[0] === a ? a : a.op === 'transpose' && a.args[0] === b ? b : undefined;
+  if (s === undefined || s.op !== 'add' || g.isSealed(s)) return undefined;
+  const list = summands(s, g);
+  if (!list.some((t) => isSymmetric(t, g))) return undefined;
+  const all = [...list, ...list.map((t) => g.transpose(t))];
+  return all.reduce((acc, t) => g.add(acc, t));
+};
+
+/** A number every term of a sum of three or more has, out of it: 2 A + 2 B - 2 C → 2 (A + B - C). */
+export const commonNumber: Rule = (n, g) => {
+  if (n.op !== 'add' || g.isSealed(n)) return undefined;
+  const list = summands(n, g).map((t) => term(t, g));
+  const c = Math.abs(list[0]!.coefficient);
+  // Two terms read as they are (2 Xᵀ r + 2 λ w: taking the 2 out is a token longer).
+  if (list.length < 3 || c === 1 || c === 0 || !list.every((t) => Math.abs(t.coefficient) === c)) return undefined;
+  const sign = list.every((t) => t.coefficient < 0) ? -1 : 1;
+  const inner = list.map((t) => g.mul(g.constant(t.coefficient / (sign * c)), product(g, t.chain)));
+  return g.mul(g.constant(sign * c), inner.reduce((acc, t) => g.add(acc, t)));
+};
+
+/**
+ * The derivatives `roots` in the form printers show: the simplifier's rules, common factors
+ * of products taken out (`factorProducts`) transposes
+ * of products outside (`transposeOutside`), S + Sᵀ written out (`symmetricPartOfSum`), a number all terms have
+ * taken out (`commonNumber`). `frozen` nodes (the forward values) are kept.
  */
 export function factorForReading(g: Graph, roots: readonly Node[], frozen: ReadonlySet<number>): Node[] {
-  return simplify(g, roots, { frozen, rules: [...RULES, factorProducts] });
+  return simplify(g, roots, { frozen, rules: [...RULES, factorProducts, transposeOutside, symmetricPartOfSum, commonNumber] });
 }

@@ -69,6 +69,8 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
     case 'index':
     case 'rowslice':
     case 'colslice':
+    case 'rowscatter':
+    case 'colscatter':
     case 'det':
     case 'logdet':
     case 'vec':

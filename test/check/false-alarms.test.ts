@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { checkExports, checkModel } from '../../src/check/check-module.js';
 import { formatCheckReport } from '../../src/check/check-report.js';
 import { mulberry32 } from '../../src/check/random.js';
+import { concreteShape } from '../../src/check/reference.js';
 import { checkFormula } from '../../src/front.js';
 import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';
 import { compile } from '../helpers/mutations.js';
@@ -37,10 +38,19 @@ function randomCase(
     Object.keys(dims).map((d) => [d, 1 + Math.floor(rng() * 64)]),
   );
   // Jacobian and Hessian blocks with respect to matrices have (entries)² entries: where the formula has
-  // second-order lines, its sizes are halved (largest first) until their product is at most 256, so a
-  // block stays at most 65,536 entries (at 64 x 64 one would be 16.8 million, over the module's limit).
-  const product = () => Object.values(sizes).reduce((a, b) => a * b, 1);
-  while (lines.length > 0 && product() > 256) {
+  // second-order lines, its sizes are halved (largest first) until no variable or definition has more
+  // than 256 entries, so a block stays at most 65,536 entries (a 64 x 64 one would be 16.8 million,
+  // over the module's limit). The product of the sizes does not bound that: matrix(G, G) is G².
+  const model = checkFormula(text, 'case.formula');
+  const shapes = [
+    ...model.variables.filter((v) => v.kind !== 'index').map((v) => v.shape),
+    ...model.definitions.map((d) => d.node.shape),
+  ];
+  const entries = () => {
+    const at = new Map(Object.entries(sizes));
+    return Math.max(1, ...shapes.map((shape) => concreteShape(shape, at).reduce((a, b) => a * b, 1)));
+  };
+  while (lines.length > 0 && entries() > 256 && Math.max(...Object.values(sizes)) > 1) {
     const largest = Object.keys(sizes).reduce((a, b) => (sizes[b]! > sizes[a]! ? b : a));
     sizes[largest] = Math.ceil(sizes[largest]! / 2);
   }

@@ -1,5 +1,11 @@
+import * as babel from 'prettier/plugins/babel';
+import * as estree from 'prettier/plugins/estree';
+import { format } from 'prettier/standalone';
 import { describe, expect, it } from 'vitest';
+import { generate } from '../../src/codegen/module.js';
 import { compile } from '../../src/compile.js';
+import { differentiate } from '../../src/diff/differentiate.js';
+import { checkFormula } from '../../src/front.js';
 import { compileAndLoad } from './helpers.js';
 
 const DS102 = `# DS 102
@@ -232,5 +238,22 @@ describe('generated modules: edge cases', () => {
     const { code, exports } = await compileAndLoad('x : vector(n)\n');
     expect(Object.keys(exports)).toEqual([]);
     expect(code).toContain('export interface Matrix');
+  });
+});
+
+describe('generated modules without prettier (format: false)', () => {
+  it('are the same code in the generator layout: laid out by prettier, they are the module, byte for byte', async () => {
+    const model = checkFormula(DS102, 'ds102.formula');
+    const derived = differentiate(model);
+    const formatted = await generate(model, derived, { sourceName: 'ds102.formula' });
+    const raw = await generate(model, derived, { sourceName: 'ds102.formula', format: false });
+    expect(raw.code).not.toBe(formatted.code);
+    expect(raw.manifest).toEqual(formatted.manifest);
+    const [head, body] = [
+      raw.code.slice(0, raw.code.indexOf('\n\n') + 2),
+      raw.code.slice(raw.code.indexOf('\n\n') + 2),
+    ];
+    const laidOut = await format(body, { parser: 'babel-ts', plugins: [babel, estree], printWidth: 110 });
+    expect(head + laidOut).toBe(formatted.code);
   });
 });

@@ -18,7 +18,7 @@ describe('derivatives in matrix form', () => {
 
   it('the Hessian of a quadratic form is the symmetric part of its matrix', () => {
     expect(lines('x : vector(n)\nA : matrix(n, n)\nq = 1/2 x^T A x\nhessian q wrt x\n')).toEqual([
-      'Hq_x_x = 0.5 (A^T + A)',
+      'Hq_x_x = 0.5 (A + A^T)',
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('derivatives in matrix form', () => {
 
   it('an HVP declares its directions first and is linear in them', () => {
     const text = 'x : vector(n)\nA : matrix(n, n)\nL = 1/2 x^T A x\nhvp L wrt x\n';
-    expect(lines(text)).toEqual(['v_x : vector(n)', 'HvL_x = 0.5 (A^T + A) v_x']);
+    expect(lines(text)).toEqual(['v_x : vector(n)', 'HvL_x = 0.5 (A + A^T) v_x']);
   });
 
   it('the Jacobian of a scalar with respect to a vector is its gradient as a row', () => {
@@ -67,9 +67,9 @@ describe('derivatives through and with respect to matrices (vec convention, Kron
     ]);
   });
 
-  it('the Hessian of tr(X^T A X) with respect to X is kron(eye(k), A^T + A)', () => {
+  it('the Hessian of tr(X^T A X) with respect to X is kron(eye(k), A + A^T)', () => {
     expect(lines('X : matrix(n, k)\nA : matrix(n, n)\nL = tr(X^T A X)\nhessian L wrt X\n')).toEqual([
-      'HL_X_X = kron(eye(k), A^T + A)',
+      'HL_X_X = kron(eye(k), A + A^T)',
     ]);
   });
 

@@ -262,6 +262,25 @@ export const OP_CASES = {
     op('X[:, 1] in a squared norm', ['X : matrix(m, n)', 'y : vector(m)', 'L = ||X[:, 1] - y||^2']),
     op('a column of an elementwise matrix', ['X : matrix(m, n)', 'w : vector(m)', 'L = w^T exp(X .* X)[:, 0]']),
   ],
+  // The adjoints of slices: built by differentiation only (generated code adds them into the gradient's loop).
+  rowscatter: [
+    op('the adjoint of W[i, :] x, beside the rest of the gradient', [
+      'W : matrix(m, n)',
+      'x : vector(n)',
+      'i : index(m)',
+      'L = tanh(W[i, :] x) + sum(W .* W)',
+    ]),
+    op('two literal rows of one matrix', ['W : matrix(m, n)', 'w : vector(n)', 'L = sin(W[0, :]) w + W[2, :] w']),
+  ],
+  colscatter: [
+    op('the adjoint of W[:, j], beside the rest of the gradient', [
+      'W : matrix(m, n)',
+      'j : index(n)',
+      'w : vector(m)',
+      'L = w^T tanh(W[:, j]) + sum(exp(W))',
+    ]),
+    op('a column scaled by a scalar', ['X : matrix(m, n)', 'a : scalar', 'y : vector(m)', 'L = a ||X[:, 1] - y||^2']),
+  ],
   // Matrix functions: a square variable read directly is sampled diagonally dominant; one under
   // log(det(.)) symmetric positive definite.
   inv: [

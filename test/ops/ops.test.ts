@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../src/check/check-module.js';
 import { formatCheckReport } from '../../src/check/check-report.js';
 import { inferDomains } from '../../src/check/domains.js';
+import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
 import type { Node } from '../../src/ir/node.js';
 import { reachable } from '../../src/ir/walk.js';
@@ -46,9 +47,11 @@ describe('the op table has test cases', () => {
     expect(Object.keys(UNARY_CASES).filter((fn) => !Object.hasOwn(UNARY, fn))).toEqual([]);
   });
 
+  // In the model, or in its gradients for an op that only differentiation builds (a slice's adjoint).
   it.each(CASES.map((c) => [c.key, c] as const))('%s uses its op', (_key, { op, fn, case: c }) => {
     const model = checkFormula(formulaOf(c));
-    const nodes = reachable(model.definitions.map((d) => d.node));
+    const gradients = differentiate(model).gradients.flatMap((g) => g.results.map((r) => r.node));
+    const nodes = reachable([...model.definitions.map((d) => d.node), ...gradients]);
     const uses = (n: Node) => n.op === op && (fn === undefined || n.attrs.fn === fn);
     expect(nodes.some(uses), `no ${fn ?? op} node in\n${c.formula}`).toBe(true);
   });

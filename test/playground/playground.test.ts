@@ -5,6 +5,7 @@
  * measured in the page and printed. GRADC_SCREENSHOT=path.png also saves a screenshot.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { compressToEncodedURIComponent } from 'lz-string';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,10 +24,11 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 /**
- * A second on an idle machine (the playground's goal for a check's verdict), with room for a
- * machine shared with other work: the times are printed.
+ * The playground's goal for a check's verdict (issue 22): a second from the module worker taking
+ * the formula to its verdict (generating the module, running it, checking every row), for every
+ * example at its default sizes. The times are printed.
  */
-const LOADED_MACHINE_SECOND = 3000;
+const VERDICT_MS = 1000;
 /** Generous: the machine the tests run on is shared with other work. */
 const WAIT = { timeout: 30_000 };
 
@@ -225,8 +227,21 @@ describe('the playground, in Chromium', () => {
     console.log(
       `check in the module worker, per example: ${times.map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')}`,
     );
-    // Generous for a machine shared with other work: the goal is a second.
-    expect(times.filter(([, ms]) => ms >= LOADED_MACHINE_SECOND)).toEqual([]);
+    expect(times.filter(([, ms]) => ms >= VERDICT_MS)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('renders a Hessian block with respect to a matrix in Kronecker form, with its shape, and checks it', async () => {
+    const text = 'W : matrix(h, d)\nx : vector(d)\ny : vector(h)\nL = ||W x - y||^2\nhessian L wrt W\n';
+    const state = { formula: text, view: 'shapes', dims: {} };
+    const { page, errors } = await openPage(`${server.url}#f=${compressToEncodedURIComponent(JSON.stringify(state))}`);
+    await expect.poll(() => renderedLatex(page), WAIT).toEqual(displays(latex(text, undefined, { shapes: true })));
+    expect(await renderedLatex(page)).toContain(
+      '\\frac{\\partial^2 L}{\\partial \\operatorname{vec} W\\, \\partial (\\operatorname{vec} W)^\\top} = 2 (x x^\\top) \\otimes I_h \\in \\mathbb{R}^{d h \\times d h}',
+    );
+    await expect.poll(() => page.locator('#derive').textContent(), WAIT).toContain('HL_W_W = 2 kron(x x^T, eye(h))');
+    await expect.poll(() => page.locator('#check-badge').textContent(), WAIT).toBe('pass');
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 

@@ -91,20 +91,21 @@ describe('one notation per derivative', () => {
     const lines = toFormula(model, differentiate(model), { share: true });
     expect(lines.map((l) => l.text)).toEqual(deriveText(text));
     expect(lines.map((l) => l.kind)).toEqual([undefined, 'hessian', 'direction', 'hvp']);
-    expect(lines[1]!.text).toBe('Hf_x_x = A^T + A');
+    expect(lines[1]!.text).toBe('Hf_x_x = A + A^T');
   });
 });
 
 describe('Jacobians, Hessians and HVPs printed like gradients', () => {
   const GRAM = 'X : matrix(n, d)\nlam : scalar\nG = X^T X + lam eye(d)\nL = logdet(G)\nhvp L wrt X, lam\n';
+  const UNNAMED_GRAM = 'X : matrix(m, d)\nlam : scalar\nq = -logdet(X^T X + lam eye(d))\nhvp q wrt X, lam\n';
 
-  it('a subexpression an HVP repeats is named once, common factors come out, and the lines read back', async () => {
+  it('an HVP reads as the book writes it: common factors out, S + S^T written out, and the lines read back', async () => {
     const { derive: deriveText } = await import('../../src/index.js');
     const lines = deriveText(GRAM);
     expect(lines).toEqual([
       'v_X : matrix(n, d)',
       'v_lam : scalar',
-      // t is the tangent of G along v (forward over reverse): Ġ = λ̇ I + Xᵀ V + Vᵀ X.
+      // t is the tangent of G along v (forward over reverse): Ġ = λ̇ I + Xᵀ V + Vᵀ X, the S + Sᵀ written out.
       't = v_lam eye(d) + (X^T v_X + v_X^T X)',
       'HvL_X = 2 (v_X - X inv(G) t) inv(G)',
       'HvL_lam = -tr(inv(G) t inv(G))',
@@ -112,8 +113,21 @@ describe('Jacobians, Hessians and HVPs printed like gradients', () => {
     expect(() => checkFormula(`${GRAM.replace(/^hvp.*$/m, '')}${lines.join('\n')}\n`)).not.toThrow();
   });
 
+  it('a subexpression HVPs repeat is named once', async () => {
+    const { derive: deriveText } = await import('../../src/index.js');
+    expect(deriveText(UNNAMED_GRAM).filter((l) => /^[tu] = /.test(l))).toEqual(['t = X^T X + lam eye(d)', 'u = inv(t)']);
+  });
+
+  it('two HVPs with respect to one variable declare its direction once (the lines read back)', async () => {
+    const { derive: deriveText } = await import('../../src/index.js');
+    const text = 'b : vector(n)\nL = b^T b\nM = sum(exp(b))\nhvp L wrt b\nhvp M wrt b\n';
+    const lines = deriveText(text);
+    expect(lines).toEqual(['v_b : vector(n)', 'HvL_b = 2 v_b', 'HvM_b = v_b .* exp(b)']);
+    expect(() => checkFormula(`${text.replace(/^hvp.*\n/gm, '')}${lines.join('\n')}\n`)).not.toThrow();
+  });
+
   it('LaTeX names the same subexpression on a where line', () => {
-    expect(latex(GRAM).at(-1)).toMatch(/^\\text\{where \} t = /);
+    expect(latex(UNNAMED_GRAM).at(-1)).toMatch(/^\\text\{where \} t = X\^\\top X/);
   });
 });
 
@@ -134,7 +148,7 @@ describe('factors, inverses and transposes a book cancels by sight', () => {
     const { derive: deriveText } = await import('../../src/index.js');
     const text =
       'x, mu : vector(n)\nS : matrix(n, n)\nnll = 1/2 (x - mu)^T inv(S) (x - mu) + 1/2 logdet(S)\nhessian nll wrt mu\n';
-    expect(deriveText(text)).toEqual(['Hnll_mu_mu = 0.5 (inv(S)^T + inv(S))']);
+    expect(deriveText(text)).toEqual(['Hnll_mu_mu = 0.5 (inv(S) + inv(S)^T)']);
   });
 });
 

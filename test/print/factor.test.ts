@@ -14,6 +14,7 @@ import { checkFormula } from '../../src/front.js';
 import { derive } from '../../src/index.js';
 import { toFormula } from '../../src/print/formula.js';
 import { toFormulaHigher } from '../../src/print/higher.js';
+import { Printer } from '../../src/print/printer.js';
 import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';
 import { secondOrderRequests } from '../helpers/second-order.js';
 
@@ -51,6 +52,16 @@ describe('common factors of matrix products', () => {
   });
 });
 
+describe('found by the random round trip', () => {
+  it('a scalar over a vector as the first factor of a product on the right is parenthesised', () => {
+    const text = 'A : matrix(p, p)\nG, w : vector(p)\ns : scalar\nM = A ((s ./ (1 + G .^ 2)) w^T)\n';
+    const model = checkFormula(text);
+    const printed = new Printer('formula').text(model.definitions.at(-1)!.node);
+    expect(printed).toBe('A (s ./ (1 + G .^ 2)) w^T');
+    expect(() => checkFormula(`${text}M2 = ${printed}\n`)).not.toThrow();
+  });
+});
+
 describe('random formulas with second-order requests: the factored derive lines read back', () => {
   const COUNT = Number(process.env.GRADC_FACTOR_FORMULAS ?? 24);
   it(`${COUNT} formulas (fast-check seed 20261203)`, () => {
@@ -69,7 +80,12 @@ describe('random formulas with second-order requests: the factored derive lines 
         .filter((l) => !/^\s*grad\b/.test(l))
         .join('\n');
       const appended = `${kept}\n${lines.map((l) => l.text).join('\n')}\n`;
-      const reread = checkFormula(appended, 'derived.formula');
+      let reread: ReturnType<typeof checkFormula>;
+      try {
+        reread = checkFormula(appended, 'derived.formula');
+      } catch (e) {
+        throw new Error(`the derive lines do not read back:\n${appended}\n${String(e)}`);
+      }
       const blocks = derived.higher.flatMap((h) => h.blocks);
       const blockLines = lines.filter((l) => l.kind !== undefined && l.kind !== 'direction');
       expect(blockLines).toHaveLength(blocks.length);

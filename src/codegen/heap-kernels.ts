@@ -1,0 +1,106 @@
+/**
+ * Operands that stay in WebAssembly memory: the kernels that place a function's scratch arrays
+ * in the memory of the module's WebAssembly kernel (matrix-kernels.ts, `wasm$`), so that the
+ * products that read and write them (`wasmMul$`) copy nothing.
+ *
+ * A function whose products run on the kernel opens a frame first (`frame$`, emitted by
+ * storage.ts once the function's dimensions are known): it reserves, in one growth of the
+ * memory, room for every scratch array of the function and for the largest staging area of its
+ * products (the operands that are not in the memory yet: inputs, transposed copies, results).
+ * Then each scratch array is a view of the memory (`heap$`), laid out one after another from
+ * the start. Growing a WebAssembly memory detaches every view of it, so the memory grows only
+ * where no view is live: in `frame$`, and in `wasmMul$` before any view of the frame is handed
+ * out. Where WebAssembly is missing or the memory cannot grow, `heap$` hands out the JavaScript
+ * scratch arrays (`scratch$`), and the products run in JavaScript as before.
+ *
+ * Frames start at the memory's start, so functions of one module share the memory: values that
+ * never leave a function need no room between its calls, and results are always arrays of
+ * their own (or the caller's, for `...Into`).
+ */
+
+/** The frame's kernels, emitted into modules whose products run on WebAssembly. */
+export const HEAP_KERNELS = {
+  frame$: `/** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
+const frame$at = { top: 0, end: 0 };
+
+/**
+ * Opens the frame of one call: room for \`scratch\` doubles of scratch arrays (heap$) and
+ * \`staging\` of operands copied in by the products, reserved by growing the memory now, while no
+ * view of it is live.
+ */
+function frame$(scratch: number, staging: number): void {
+  frame$at.top = 0;
+  frame$at.end = wasm$(scratch + staging) === null ? 0 : scratch;
+}`,
+  heap$: `/** The views heap$ handed out, by slot: reused while the memory and the place are the same. */
+const heap$views: (Float64Array | undefined)[] = [];
+
+/**
+ * The scratch array of \`slot\` as a view of the WebAssembly memory, next in the frame, holding
+ * whatever the last call left there; a JavaScript scratch array where the frame has no room.
+ */
+function heap$(slot: number, length: number): Float64Array {
+  const at = frame$at.top;
+  const end = at + length + (length & 1);
+  if (end > frame$at.end) return scratch$(slot, length);
+  frame$at.top = end;
+  const buffer = wasm$state!.heap.buffer;
+  const v = heap$views[slot];
+  if (v !== undefined && v.buffer === buffer && v.byteOffset === at * 8 && v.length === length) return v;
+  return (heap$views[slot] = new Float64Array(buffer, at * 8, length));
+}`,
+  stage$: `/** Where array \`x\` starts in \`heap\` (in doubles) when it is a view of it, or -1. */
+function onHeap$(heap: Float64Array, x: ArrayLike<number>): number {
+  return x instanceof Float64Array && x.buffer === heap.buffer ? x.byteOffset / 8 : -1;
+}
+
+/** Copies \`x\` into \`heap\` at \`at\`; returns the next free (even) place after it. */
+function stage$(heap: Float64Array, x: ArrayLike<number>, at: number): number {
+  heap.set(x, at);
+  return at + x.length + (x.length & 1);
+}
+
+/**
+ * Copies \`scale\` times the transpose of the rows x cols matrix read through strides (entry (i, q)
+ * at x[i * rs + q * cs]) into \`heap\` at \`at\`, row-major cols x rows.
+ */
+function stageTransposed$(heap: Float64Array, x: ArrayLike<number>, rs: number, cs: number, rows: number, cols: number, scale: number, at: number): void {
+  // Four rows at a time: each step writes four neighbours of a row of the copy.
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const f0 = i * rs, f1 = f0 + rs, f2 = f1 + rs, f3 = f2 + rs;
+    for (let q = 0; q < cols; q++) {
+      const to = at + q * rows + i;
+      const o = q * cs;
+      heap[to] = scale * x[f0 + o];
+      heap[to + 1] = scale * x[f1 + o];
+      heap[to + 2] = scale * x[f2 + o];
+      heap[to + 3] = scale * x[f3 + o];
+    }
+  }
+  for (; i < rows; i++) {
+    const from = i * rs;
+    for (let q = 0; q < cols; q++) heap[at + q * rows + i] = scale * x[from + q * cs];
+  }
+}
+
+/** out = scale * the rows x cols matrix at heap[at] (or its transpose, cols x rows, when \`transposed\`). */
+function unstage$(heap: Float64Array, at: number, rows: number, cols: number, transposed: boolean, scale: number, out: Float64Array): void {
+  if (transposed) {
+    for (let j = 0; j < cols; j++) {
+      const from = at + j;
+      for (let i = 0; i < rows; i++) out[j * rows + i] = scale * heap[from + i * cols];
+    }
+  } else if (scale === 1) out.set(heap.subarray(at, at + rows * cols));
+  else for (let k = 0; k < rows * cols; k++) out[k] = scale * heap[at + k];
+}`,
+} satisfies Record<string, string>;
+
+/**
+ * The doubles of staging a product of rows x inner by inner x cols may need beyond the frame's
+ * scratch arrays (both operands and the result copied, either way round, with alignment), as an
+ * expression of generated code. `frame$` reserves the largest of a function's products.
+ */
+export function stagingBound(rows: string, inner: string, cols: string): string {
+  return `(${rows} + ${cols} + 2) * (${inner} + 1) + (${rows} + 1) * (${cols} + 1) + 8`;
+}
