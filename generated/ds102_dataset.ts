@@ -153,7 +153,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
   }
   frame$(
-    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + d$h * d$n + 6,
+    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
     Math.max(
       (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
       (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
@@ -175,23 +175,23 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   for (let j = 0; j < d$n; j++) {
     s$0 += sq$(t$3[j]);
   }
-  const t$4 = heap$(4, d$h * d$n);
-  outer$(v$b, t$3, d$h, d$n, 1, t$4);
-  const t$5 = out$ === undefined ? new Float64Array(d$h) : out$.b;
-  if (t$5.length !== d$h)
-    throw new RangeError("LGradInto: out.b has length " + t$5.length + " but must have length " + d$h);
-  matVec$(t$1, t$3, d$h, d$n, -2, t$5);
-  const t$6 = heap$(5, d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$6[k] = t$4[k] * (t$1[k] * (1 - t$1[k]));
+  const t$4 = out$ === undefined ? new Float64Array(d$h) : out$.b;
+  if (t$4.length !== d$h)
+    throw new RangeError("LGradInto: out.b has length " + t$4.length + " but must have length " + d$h);
+  matVec$(t$1, t$3, d$h, d$n, -2, t$4);
+  const t$5 = heap$(4, d$h * d$n);
+  for (let i = 0; i < d$h; i++) {
+    for (let j = 0; j < d$n; j++) {
+      t$5[i * d$n + j] = v$b[i] * t$3[j] * (t$1[i * d$n + j] * (1 - t$1[i * d$n + j]));
+    }
   }
-  const t$7 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
-  if (t$7.length !== d$h * d$m)
+  const t$6 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
+  if (t$6.length !== d$h * d$m)
     throw new RangeError(
-      "LGradInto: out.A.data has length " + t$7.length + " but must have length " + d$h * d$m,
+      "LGradInto: out.A.data has length " + t$6.length + " but must have length " + d$h * d$m,
     );
-  matMulT$(t$6, d$n, 1, v$X, d$h, d$n, d$m, -2, t$7);
-  if (out$ === undefined) return { value: s$0, A: { rows: d$h, cols: d$m, data: t$7 }, b: t$5 };
+  matMulT$(t$5, d$n, 1, v$X, d$h, d$n, d$m, -2, t$6);
+  if (out$ === undefined) return { value: s$0, A: { rows: d$h, cols: d$m, data: t$6 }, b: t$4 };
   out$.value = s$0;
   out$.A.rows = d$h;
   out$.A.cols = d$m;
@@ -271,15 +271,15 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
     (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
   );
-  const t$0 = heap$(6, d$h * d$n);
+  const t$0 = heap$(5, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = heap$(7, d$h * d$n);
+  const t$1 = heap$(6, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = heap$(8, d$n);
+  const t$2 = heap$(7, d$n);
   matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
-  const t$3 = heap$(9, d$n);
+  const t$3 = heap$(8, d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
   }
@@ -299,7 +299,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let j = 0; j < d$n; j++) {
     t$5[j] = -2 * t$3[j];
   }
-  const t$6 = heap$(10, d$h * d$n);
+  const t$6 = heap$(9, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
   if (t$7.length !== d$h * d$n)
