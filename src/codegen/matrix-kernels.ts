@@ -242,13 +242,25 @@ function dotRows$(${PRODUCT_PARAMS}): void {
 export function wasmKernels(precision: Precision): { readonly wasm$: string; readonly wasmMul$: string } {
   const { bytes, lanes } = elementFormat(precision);
   const count = precision === 'f64' ? 'doubles' : 'floats';
-  const columns = lanes === 2 ? 'twos' : 'fours';
-  // The rows and columns beyond whole blocks: in JavaScript (f64, as modules have always done).
-  const remaindersInJavaScript = [
-    '  if (blockRows > 0 && even > 0) w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);',
-    '  if (blockRows > 0 && even < n) gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);',
-    '  if (blockRows < m) gemm$(heap, lAt + blockRows * lrs, lrs, lcs, heap, rAt, n, inner, m - blockRows, n, 1, heap, cAt + blockRows * n, n);',
-  ].join('\n');
+  // f64: the last rows as the last block of four, into staging; an odd last column in JavaScript.
+  const remaindersF64 = `  if (blockRows > 0 && even > 0) w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
+  if (blockRows > 0 && even < n) gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
+  if (blockRows < m) {
+    // The last rows: the kernel on the last block of rows (some computed twice) into staging, then copied.
+    const first = m - ${GEMM_BLOCK.rows};
+    const tail = direct >= 0 ? free : cAt + m * n + ((m * n) & 1);
+    heap.fill(0, tail, tail + ${GEMM_BLOCK.rows} * n);
+    if (even > 0) w.gemm((lAt + first * lrs) * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, ${GEMM_BLOCK.rows}, even * 8, tail * 8, n * 8);
+    if (even < n) gemm$(heap, lAt + first * lrs, lrs, lcs, heap, rAt + even, n, inner, ${GEMM_BLOCK.rows}, 1, 1, heap, tail + even, n);
+    heap.copyWithin(cAt + blockRows * n, tail + (blockRows - first) * n, tail + ${GEMM_BLOCK.rows} * n);
+  }`;
+  const blocksComment =
+    lanes === 2
+      ? ` * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there:
+ * the last rows as the last four, into staging, and an odd last column by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as`
+      : ` * one R row-major (transposed when it is Bᵀ). Rows of L and columns of R in fours there, the
+ * last ones as the last four, computed first (their overlap with the others cleared), fewer than
+ * four columns by gemm$. A Bᵀ with fewer rows than columns is computed as`;
   // f32: on the kernel too, so every entry rounds alike and few-row products stay fast: the last
   // four rows (columns) first, then the part they share with the whole blocks cleared, then the
   // blocks (m >= 4 always; fewer than four columns run in JavaScript).
@@ -310,8 +322,7 @@ function wasm$(${count}: number): Wasm$ | null {
  * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
  * read where they are, and a result that is one is written where it is; the others are staged
  * after the frame's arrays: the left operand L as it is (read there through strides), the right
- * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in ${columns} there,
- * the last ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
+${blocksComment}
  * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
  * SIMD is unavailable or the memory has no room (then nothing was written).
  */
@@ -352,7 +363,7 @@ function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   heap.fill(0, cAt, cAt + m * n);
   const even = n - (n & ${lanes - 1});
   const blockRows = m - (m % ${GEMM_BLOCK.rows});
-${lanes === 2 ? remaindersInJavaScript : remaindersOnKernel}
+${lanes === 2 ? remaindersF64 : remaindersOnKernel}
   if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
   else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;

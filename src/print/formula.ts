@@ -104,9 +104,12 @@ export function toFormula(model: Model, derivatives: Derivatives, options: Formu
   const reserved = new Set([...locals, ...gradients].map((l) => l.name));
   // Two HVPs with respect to one variable share its direction: declared once, so the lines read back.
   const declared = new Set<string>();
-  const higherLines = toFormulaHigher(model, derived.higher, reserved, names).filter(
-    (h) => h.kind !== 'direction' || (!declared.has(h.text) && declared.add(h.text) !== undefined),
-  );
+  const higherLines = toFormulaHigher(model, derived.higher, reserved, names).filter((h) => {
+    if (h.kind !== 'direction') return true;
+    if (declared.has(h.text)) return false;
+    declared.add(h.text);
+    return true;
+  });
   const higher: FormulaLine[] = higherLines.map((h) => {
     const expression =
       h.kind === 'direction' ? h.text.slice(`${h.name} : `.length) : h.text.slice(`${h.name} = `.length);

@@ -51,11 +51,7 @@ const display = (...sides: readonly string[]): string => `\\[ ${spaceWords(sides
  */
 export function toLatex(model: Model, derivatives: Derivatives, options: LatexOptions = {}): string[] {
   const derived = readable(derivatives);
-  if (derived.steps !== undefined)
-    return [
-      ...latexSteps(model, derived.gradients, derived.steps, options, derived.higher),
-      ...toLatexHigher(model, derived.higher, options),
-    ];
+  if (derived.steps !== undefined) return latexSteps(model, derived.gradients, derived.steps, options, derived.higher);
   // Subexpressions a derivative repeats get a local name, defined on a "where" line after the
   // derivatives (the names `gradc derive` gives them, across gradients and higher requests).
   const shared = sharedNames(model, derived);
@@ -151,6 +147,8 @@ export function latexSteps(
   const shared = sharedNames(model, { gradients, higher });
   const closedPrinter = new Printer('latex', shared.names);
   for (const b of steps) lines.push(...backwardLines(model, b, closedPrinter, options.shapes === true));
+  // The higher requests' derivatives with the same local names, defined on the one where line.
+  lines.push(...toLatexHigher(model, higher, options, shared.names));
   lines.push(...whereLine(shared, closedPrinter));
   return lines;
 }

@@ -188,7 +188,10 @@ export const commonNumber: Rule = (n, g) => {
   if (list.length < 3 || c === 1 || c === 0 || !list.every((t) => Math.abs(t.coefficient) === c)) return undefined;
   const sign = list.every((t) => t.coefficient < 0) ? -1 : 1;
   const inner = list.map((t) => g.mul(g.constant(t.coefficient / (sign * c)), product(g, t.chain)));
-  return g.mul(g.constant(sign * c), inner.reduce((acc, t) => g.add(acc, t)));
+  return g.mul(
+    g.constant(sign * c),
+    inner.reduce((acc, t) => g.add(acc, t)),
+  );
 };
 
 /**
@@ -198,5 +201,8 @@ export const commonNumber: Rule = (n, g) => {
  * taken out (`commonNumber`). `frozen` nodes (the forward values) are kept.
  */
 export function factorForReading(g: Graph, roots: readonly Node[], frozen: ReadonlySet<number>): Node[] {
-  return simplify(g, roots, { frozen, rules: [...RULES, factorProducts, transposeOutside, symmetricPartOfSum, commonNumber] });
+  return simplify(g, roots, {
+    frozen,
+    rules: [...RULES, factorProducts, transposeOutside, symmetricPartOfSum, commonNumber],
+  });
 }

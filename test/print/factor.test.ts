@@ -43,6 +43,10 @@ describe('common factors of matrix products', () => {
     ]);
   });
 
+  it('tr(inv(X) A): the transpose outside the product, as the Cookbook (124) writes it', () => {
+    expect(derive('X, A : matrix(n, n)\nf = tr(inv(X) A)\ngrad f wrt X\n')).toEqual(['df_dX = -(inv(X) A inv(X))^T']);
+  });
+
   it('the code generator keeps the unfactored Jacobian (a row scaling and a rank-one product, no n x n matrix)', () => {
     const model = checkFormula(ATTENTION);
     const derived = differentiate(model);

@@ -305,6 +305,17 @@ describe('--steps: backprop the way the handouts teach it', () => {
     expect(lines.at(-1)).toBe('\\[ \\text{where } t = b \\odot z_2 \\odot (1 - z_2) \\]');
   });
 
+  it('higher lines use the local names derive gives, defined on one where line after them', () => {
+    const text = 'X : matrix(m, d)\nlam : scalar\nq = -logdet(X^T X + lam eye(d))\ngrad q wrt lam\nhvp q wrt X, lam\n';
+    const lines = latex(text, true);
+    expect(lines.slice(-3)).toEqual([
+      '\\[ \\nabla^2_{X} q\\,[v] = -2 (v_X - X t^{-1} t_2) u \\]',
+      '\\[ \\nabla^2_{\\mathrm{lam}} q\\,[v] = \\operatorname{tr}(t^{-1} t_2 u) \\]',
+      '\\[ \\text{where } t = X^\\top X + \\mathrm{lam}\\, I_d, \\quad u = t^{-1}, \\quad t_2 = v_{\\mathrm{lam}} I_d + (X^\\top v_X + v_X^\\top X) \\]',
+    ]);
+    expect(lines.filter((l) => l.startsWith('\\[ \\text{where }'))).toHaveLength(1);
+  });
+
   it('gives gradients the target does not pass through, and of the target itself', () => {
     const lines = latex('x, w : vector(n)\nv : scalar\nL = w^T x\ngrad L wrt v, L, w\n', true);
     expect(lines.slice(1)).toEqual([
