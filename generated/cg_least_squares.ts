@@ -144,10 +144,10 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
   }
   frame$(
-    d$h * d$n + d$h * d$n + d$n + d$n + d$h + d$h * d$n + d$h * d$n + d$h * d$m + 8,
+    d$h * d$n + d$h * d$n + d$n + d$n + d$h + d$h * d$n + d$h * d$m + 7,
     Math.max(
-      (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
-      (d$h + d$m + 2) * (d$n + 1) + (d$h + 1) * (d$m + 1) + 8,
+      (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
+      (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
     ),
   );
   const t$0 = heap$(2, d$h * d$n);
@@ -195,28 +195,28 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   const t$4 = heap$(6, d$h);
   matVec$(t$1, t$3, d$h, d$n, 1, t$4);
   const t$5 = heap$(7, d$h * d$n);
-  outer$(v$b, t$3, d$h, d$n, 1, t$5);
-  const t$6 = heap$(8, d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$6[k] = t$5[k] * (t$1[k] * (1 - t$1[k]));
+  for (let i = 0; i < d$h; i++) {
+    for (let j = 0; j < d$n; j++) {
+      t$5[i * d$n + j] = v$b[i] * t$3[j] * (t$1[i * d$n + j] * (1 - t$1[i * d$n + j]));
+    }
   }
-  const t$7 = heap$(9, d$h * d$m);
-  matMulT$(t$6, d$n, 1, v$X, d$h, d$n, d$m, 1, t$7);
-  const t$8 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
-  if (t$8.length !== d$h * d$m)
+  const t$6 = heap$(8, d$h * d$m);
+  matMulT$(t$5, d$n, 1, v$X, d$h, d$n, d$m, 1, t$6);
+  const t$7 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
+  if (t$7.length !== d$h * d$m)
     throw new RangeError(
-      "LGradInto: out.A.data has length " + t$8.length + " but must have length " + d$h * d$m,
+      "LGradInto: out.A.data has length " + t$7.length + " but must have length " + d$h * d$m,
     );
   for (let k = 0; k < d$h * d$m; k++) {
-    t$8[k] = v$lambda * v$A[k] + t$7[k];
+    t$7[k] = v$lambda * v$A[k] + t$6[k];
   }
-  const t$9 = out$ === undefined ? new Float64Array(d$h) : out$.b;
-  if (t$9.length !== d$h)
-    throw new RangeError("LGradInto: out.b has length " + t$9.length + " but must have length " + d$h);
+  const t$8 = out$ === undefined ? new Float64Array(d$h) : out$.b;
+  if (t$8.length !== d$h)
+    throw new RangeError("LGradInto: out.b has length " + t$8.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
-    t$9[i] = v$lambda * v$b[i] + t$4[i];
+    t$8[i] = v$lambda * v$b[i] + t$4[i];
   }
-  if (out$ === undefined) return { value: s$7, A: { rows: d$h, cols: d$m, data: t$8 }, b: t$9 };
+  if (out$ === undefined) return { value: s$7, A: { rows: d$h, cols: d$m, data: t$7 }, b: t$8 };
   out$.value = s$7;
   out$.A.rows = d$h;
   out$.A.cols = d$m;
@@ -337,30 +337,28 @@ function LHvp$(
       d$n +
       d$h +
       d$h +
-      d$h * d$n +
       d$n +
       d$n +
       d$n +
-      d$h * d$n +
       d$h * d$n +
       d$h * d$m +
-      25,
+      23,
     Math.max(
-      (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
-      (d$h + d$m + 2) * (d$n + 1) + (d$h + 1) * (d$m + 1) + 8,
-      (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
-      (d$h + d$m + 2) * (d$n + 1) + (d$h + 1) * (d$m + 1) + 8,
+      (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
+      (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
+      (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
+      (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
     ),
   );
-  const t$0 = heap$(10, d$h * d$n);
+  const t$0 = heap$(9, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = heap$(11, d$h * d$n);
+  const t$1 = heap$(10, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = heap$(12, d$n);
+  const t$2 = heap$(11, d$n);
   matTVec$(t$1, v$b, d$h, d$n, 1, t$2);
-  const t$3 = heap$(13, d$n);
+  const t$3 = heap$(12, d$n);
   for (let i = 0; i < d$n; i++) {
     t$3[i] = t$2[i] - v$y[i];
   }
@@ -394,27 +392,27 @@ function LHvp$(
   const s$5 = s$3 + s$4;
   const s$6 = s$2 * s$5;
   const s$7 = s$1 + s$6;
-  const t$4 = heap$(14, d$h);
+  const t$4 = heap$(13, d$h);
   matVec$(t$1, t$3, d$h, d$n, 1, t$4);
-  const t$5 = heap$(15, d$h * d$n);
+  const t$5 = heap$(14, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$5);
-  const t$6 = heap$(16, d$h * d$n);
+  const t$6 = heap$(15, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$6[k] = -t$1[k];
   }
-  const t$7 = heap$(17, d$h * d$n);
+  const t$7 = heap$(16, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$7[k] = 1 + t$6[k];
   }
-  const t$8 = heap$(18, d$h * d$n);
+  const t$8 = heap$(17, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$8[k] = t$1[k] * t$7[k];
   }
-  const t$9 = heap$(19, d$h * d$n);
+  const t$9 = heap$(18, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$9[k] = t$5[k] * t$8[k];
   }
-  const t$10 = heap$(20, d$h * d$m);
+  const t$10 = heap$(19, d$h * d$m);
   matMulT$(t$9, d$n, 1, v$X, d$h, d$n, d$m, 1, t$10);
   const t$11 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.grad.A.data;
   if (t$11.length !== d$h * d$m)
@@ -430,61 +428,61 @@ function LHvp$(
   for (let i = 0; i < d$h; i++) {
     t$12[i] = v$lambda * v$b[i] + t$4[i];
   }
-  const t$13 = heap$(21, d$h * d$n);
+  const t$13 = heap$(20, d$h * d$n);
   matMul$(v$v_A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$13);
-  const t$14 = heap$(22, d$h * d$n);
+  const t$14 = heap$(21, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$14[k] = t$13[k] * t$8[k];
   }
-  const t$15 = heap$(23, d$n);
+  const t$15 = heap$(22, d$n);
   matTVec$(t$1, v$v_b, d$h, d$n, 1, t$15);
-  const t$16 = heap$(24, d$n);
+  const t$16 = heap$(23, d$n);
   matTVec$(t$14, v$b, d$h, d$n, 1, t$16);
-  const t$17 = heap$(25, d$n);
+  const t$17 = heap$(24, d$n);
   for (let i = 0; i < d$n; i++) {
     t$17[i] = t$15[i] + t$16[i];
   }
-  const t$18 = heap$(26, d$h);
+  const t$18 = heap$(25, d$h);
   matVec$(t$1, t$17, d$h, d$n, 1, t$18);
-  const t$19 = heap$(27, d$h);
+  const t$19 = heap$(26, d$h);
   matVec$(t$14, t$3, d$h, d$n, 1, t$19);
-  const t$20 = heap$(28, d$h * d$n);
-  outer$(v$v_b, t$3, d$h, d$n, 1, t$20);
-  const t$21 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
-  if (t$21.length !== d$h)
-    throw new RangeError("LHvpInto: out.hvp.b has length " + t$21.length + " but must have length " + d$h);
+  const t$20 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
+  if (t$20.length !== d$h)
+    throw new RangeError("LHvpInto: out.hvp.b has length " + t$20.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
-    t$21[i] = t$18[i] + t$19[i] + v$lambda * v$v_b[i];
+    t$20[i] = t$18[i] + t$19[i] + v$lambda * v$v_b[i];
   }
-  const t$22 = heap$(29, d$n);
-  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$22);
-  const t$23 = heap$(30, d$n);
-  matTVec$(t$14, v$b, d$h, d$n, 1, t$23);
-  const t$24 = heap$(31, d$n);
+  const t$21 = heap$(27, d$n);
+  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$21);
+  const t$22 = heap$(28, d$n);
+  matTVec$(t$14, v$b, d$h, d$n, 1, t$22);
+  const t$23 = heap$(29, d$n);
   for (let j = 0; j < d$n; j++) {
-    t$24[j] = t$22[j] + t$23[j];
+    t$23[j] = t$21[j] + t$22[j];
   }
-  const t$25 = heap$(32, d$h * d$n);
-  outer$(v$b, t$24, d$h, d$n, 1, t$25);
-  const t$26 = heap$(33, d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$26[k] = t$14[k] * (t$7[k] + t$6[k]) * t$5[k] + (t$25[k] + t$20[k]) * t$8[k];
+  const t$24 = heap$(30, d$h * d$n);
+  for (let i = 0; i < d$h; i++) {
+    for (let j = 0; j < d$n; j++) {
+      t$24[i * d$n + j] =
+        t$14[i * d$n + j] * (t$7[i * d$n + j] + t$6[i * d$n + j]) * t$5[i * d$n + j] +
+        (v$b[i] * t$23[j] + v$v_b[i] * t$3[j]) * t$8[i * d$n + j];
+    }
   }
-  const t$27 = heap$(34, d$h * d$m);
-  matMulT$(t$26, d$n, 1, v$X, d$h, d$n, d$m, 1, t$27);
-  const t$28 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.hvp.A.data;
-  if (t$28.length !== d$h * d$m)
+  const t$25 = heap$(31, d$h * d$m);
+  matMulT$(t$24, d$n, 1, v$X, d$h, d$n, d$m, 1, t$25);
+  const t$26 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.hvp.A.data;
+  if (t$26.length !== d$h * d$m)
     throw new RangeError(
-      "LHvpInto: out.hvp.A.data has length " + t$28.length + " but must have length " + d$h * d$m,
+      "LHvpInto: out.hvp.A.data has length " + t$26.length + " but must have length " + d$h * d$m,
     );
   for (let k = 0; k < d$h * d$m; k++) {
-    t$28[k] = t$27[k] + v$lambda * v$v_A[k];
+    t$26[k] = t$25[k] + v$lambda * v$v_A[k];
   }
   if (out$ === undefined)
     return {
       value: s$7,
       grad: { A: { rows: d$h, cols: d$m, data: t$11 }, b: t$12 },
-      hvp: { A: { rows: d$h, cols: d$m, data: t$28 }, b: t$21 },
+      hvp: { A: { rows: d$h, cols: d$m, data: t$26 }, b: t$20 },
     };
   out$.value = s$7;
   out$.grad.A.rows = d$h;
@@ -679,7 +677,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
-  frame$(d$h * d$n + 1, (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8);
+  frame$(d$h * d$n + 1, (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = heap$(0, d$h * d$n);
@@ -1499,8 +1497,8 @@ function wasm$(doubles: number): Wasm$ | null {
  * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
  * read where they are, and a result that is one is written where it is; the others are staged
  * after the frame's arrays: the left operand L as it is (read there through strides), the right
- * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there,
- * the last ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
+ * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there:
+ * the last rows as the last four, into staging, and an odd last column by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
  * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
  * SIMD is unavailable or the memory has no room (then nothing was written).
  */
@@ -1516,7 +1514,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 1) * (cols + 1) + 8;
+  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;
@@ -1556,23 +1554,17 @@ function wasmMul$(
     w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
   if (blockRows > 0 && even < n)
     gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
-  if (blockRows < m)
-    gemm$(
-      heap,
-      lAt + blockRows * lrs,
-      lrs,
-      lcs,
-      heap,
-      rAt,
-      n,
-      inner,
-      m - blockRows,
-      n,
-      1,
-      heap,
-      cAt + blockRows * n,
-      n,
-    );
+  if (blockRows < m) {
+    // The last rows: the kernel on the last block of rows (some computed twice) into staging, then copied.
+    const first = m - 4;
+    const tail = direct >= 0 ? free : cAt + m * n + ((m * n) & 1);
+    heap.fill(0, tail, tail + 4 * n);
+    if (even > 0)
+      w.gemm((lAt + first * lrs) * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, 4, even * 8, tail * 8, n * 8);
+    if (even < n)
+      gemm$(heap, lAt + first * lrs, lrs, lcs, heap, rAt + even, n, inner, 4, 1, 1, heap, tail + even, n);
+    heap.copyWithin(cAt + blockRows * n, tail + (blockRows - first) * n, tail + 4 * n);
+  }
   if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
   else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;

@@ -153,10 +153,10 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
   }
   frame$(
-    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + d$h * d$n + 6,
+    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
     Math.max(
-      (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
-      (d$h + d$m + 2) * (d$n + 1) + (d$h + 1) * (d$m + 1) + 8,
+      (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
+      (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
     ),
   );
   const t$0 = heap$(0, d$h * d$n);
@@ -175,23 +175,23 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   for (let j = 0; j < d$n; j++) {
     s$0 += sq$(t$3[j]);
   }
-  const t$4 = heap$(4, d$h * d$n);
-  outer$(v$b, t$3, d$h, d$n, 1, t$4);
-  const t$5 = out$ === undefined ? new Float64Array(d$h) : out$.b;
-  if (t$5.length !== d$h)
-    throw new RangeError("LGradInto: out.b has length " + t$5.length + " but must have length " + d$h);
-  matVec$(t$1, t$3, d$h, d$n, -2, t$5);
-  const t$6 = heap$(5, d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$6[k] = t$4[k] * (t$1[k] * (1 - t$1[k]));
+  const t$4 = out$ === undefined ? new Float64Array(d$h) : out$.b;
+  if (t$4.length !== d$h)
+    throw new RangeError("LGradInto: out.b has length " + t$4.length + " but must have length " + d$h);
+  matVec$(t$1, t$3, d$h, d$n, -2, t$4);
+  const t$5 = heap$(4, d$h * d$n);
+  for (let i = 0; i < d$h; i++) {
+    for (let j = 0; j < d$n; j++) {
+      t$5[i * d$n + j] = v$b[i] * t$3[j] * (t$1[i * d$n + j] * (1 - t$1[i * d$n + j]));
+    }
   }
-  const t$7 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
-  if (t$7.length !== d$h * d$m)
+  const t$6 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
+  if (t$6.length !== d$h * d$m)
     throw new RangeError(
-      "LGradInto: out.A.data has length " + t$7.length + " but must have length " + d$h * d$m,
+      "LGradInto: out.A.data has length " + t$6.length + " but must have length " + d$h * d$m,
     );
-  matMulT$(t$6, d$n, 1, v$X, d$h, d$n, d$m, -2, t$7);
-  if (out$ === undefined) return { value: s$0, A: { rows: d$h, cols: d$m, data: t$7 }, b: t$5 };
+  matMulT$(t$5, d$n, 1, v$X, d$h, d$n, d$m, -2, t$6);
+  if (out$ === undefined) return { value: s$0, A: { rows: d$h, cols: d$m, data: t$6 }, b: t$4 };
   out$.value = s$0;
   out$.A.rows = d$h;
   out$.A.cols = d$m;
@@ -269,17 +269,17 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   }
   frame$(
     d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
-    (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8,
+    (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
   );
-  const t$0 = heap$(6, d$h * d$n);
+  const t$0 = heap$(5, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = heap$(7, d$h * d$n);
+  const t$1 = heap$(6, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = heap$(8, d$n);
+  const t$2 = heap$(7, d$n);
   matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
-  const t$3 = heap$(9, d$n);
+  const t$3 = heap$(8, d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
   }
@@ -299,7 +299,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let j = 0; j < d$n; j++) {
     t$5[j] = -2 * t$3[j];
   }
-  const t$6 = heap$(10, d$h * d$n);
+  const t$6 = heap$(9, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
   if (t$7.length !== d$h * d$n)
@@ -497,7 +497,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
-  frame$(0, (d$h + d$n + 2) * (d$m + 1) + (d$h + 1) * (d$n + 1) + 8);
+  frame$(0, (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$h * d$n);
@@ -1295,8 +1295,8 @@ function wasm$(doubles: number): Wasm$ | null {
  * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
  * read where they are, and a result that is one is written where it is; the others are staged
  * after the frame's arrays: the left operand L as it is (read there through strides), the right
- * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there,
- * the last ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
+ * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there:
+ * the last rows as the last four, into staging, and an odd last column by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
  * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
  * SIMD is unavailable or the memory has no room (then nothing was written).
  */
@@ -1312,7 +1312,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 1) * (cols + 1) + 8;
+  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;
@@ -1352,23 +1352,17 @@ function wasmMul$(
     w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
   if (blockRows > 0 && even < n)
     gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
-  if (blockRows < m)
-    gemm$(
-      heap,
-      lAt + blockRows * lrs,
-      lrs,
-      lcs,
-      heap,
-      rAt,
-      n,
-      inner,
-      m - blockRows,
-      n,
-      1,
-      heap,
-      cAt + blockRows * n,
-      n,
-    );
+  if (blockRows < m) {
+    // The last rows: the kernel on the last block of rows (some computed twice) into staging, then copied.
+    const first = m - 4;
+    const tail = direct >= 0 ? free : cAt + m * n + ((m * n) & 1);
+    heap.fill(0, tail, tail + 4 * n);
+    if (even > 0)
+      w.gemm((lAt + first * lrs) * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, 4, even * 8, tail * 8, n * 8);
+    if (even < n)
+      gemm$(heap, lAt + first * lrs, lrs, lcs, heap, rAt + even, n, inner, 4, 1, 1, heap, tail + even, n);
+    heap.copyWithin(cAt + blockRows * n, tail + (blockRows - first) * n, tail + 4 * n);
+  }
   if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
   else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;

@@ -144,8 +144,8 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
   frame$(
     2 * 2 + 2 * 2 + 2 + 2 * 2 + 4,
     Math.max(
-      (2 + 2 + 2) * (d$n + 1) + (2 + 1) * (2 + 1) + 8,
-      (d$n + 2 + 2) * (2 + 1) + (d$n + 1) * (2 + 1) + 8,
+      (2 + 2 + 2) * (d$n + 1) + (2 + 5) * (2 + 2 + 1) + 8,
+      (d$n + 2 + 2) * (2 + 1) + (d$n + 5) * (2 + d$n + 1) + 8,
     ),
   );
   const t$0 = heap$(8, 2 * 2);
@@ -259,7 +259,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
-  frame$(2 * 2 + 2 * 2 + 2 + 3, (2 + 2 + 2) * (d$n + 1) + (2 + 1) * (2 + 1) + 8);
+  frame$(2 * 2 + 2 * 2 + 2 + 3, (2 + 2 + 2) * (d$n + 1) + (2 + 5) * (2 + 2 + 1) + 8);
   if (plan.need[0] === 1) {
     const t$0 = scratch$(0, 3 * 3);
     const t$1 = scratch$(1, 3);
@@ -827,8 +827,8 @@ function wasm$(doubles: number): Wasm$ | null {
  * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
  * read where they are, and a result that is one is written where it is; the others are staged
  * after the frame's arrays: the left operand L as it is (read there through strides), the right
- * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there,
- * the last ones by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
+ * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there:
+ * the last rows as the last four, into staging, and an odd last column by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as
  * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
  * SIMD is unavailable or the memory has no room (then nothing was written).
  */
@@ -844,7 +844,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 1) * (cols + 1) + 8;
+  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;
@@ -884,23 +884,17 @@ function wasmMul$(
     w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
   if (blockRows > 0 && even < n)
     gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
-  if (blockRows < m)
-    gemm$(
-      heap,
-      lAt + blockRows * lrs,
-      lrs,
-      lcs,
-      heap,
-      rAt,
-      n,
-      inner,
-      m - blockRows,
-      n,
-      1,
-      heap,
-      cAt + blockRows * n,
-      n,
-    );
+  if (blockRows < m) {
+    // The last rows: the kernel on the last block of rows (some computed twice) into staging, then copied.
+    const first = m - 4;
+    const tail = direct >= 0 ? free : cAt + m * n + ((m * n) & 1);
+    heap.fill(0, tail, tail + 4 * n);
+    if (even > 0)
+      w.gemm((lAt + first * lrs) * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, 4, even * 8, tail * 8, n * 8);
+    if (even < n)
+      gemm$(heap, lAt + first * lrs, lrs, lcs, heap, rAt + even, n, inner, 4, 1, 1, heap, tail + even, n);
+    heap.copyWithin(cAt + blockRows * n, tail + (blockRows - first) * n, tail + 4 * n);
+  }
   if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
   else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;

@@ -124,10 +124,12 @@ export class Access implements LowerContext {
           n.args.map((a) => this.elem(a, this.argIndex(a, n, at))),
           this,
         );
+      case 'buffer':
+        if (lowering.element?.applies(n) === true) return lowering.element.read(n, at, this);
+        throw new Error(`internal: ${n.op} node ${n.id} is never computed where it is read`);
       case 'leaf':
       case 'reduction':
       case 'index':
-      case 'buffer':
         throw new Error(`internal: ${n.op} node ${n.id} is never computed where it is read`);
     }
     return unreachable(lowering);

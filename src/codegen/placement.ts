@@ -112,7 +112,7 @@ export class Plan {
         if (this.scalesAbsorbedProduct(n)) return 'buffer';
         return this.fuses(n) ? 'inline' : 'buffer';
       case 'buffer':
-        return this.absorbedProduct(n) ? 'inline' : 'buffer';
+        return this.absorbedProduct(n) || this.computedWhereRead(n) ? 'inline' : 'buffer';
       case 'reduction':
       case 'index':
         return 'buffer'; // never reached: their values are scalars
@@ -171,6 +171,23 @@ export class Plan {
     );
   }
 
+  /**
+   * A value its op computes entry by entry (an outer product), read once by an elementwise
+   * consumer of its shape, from stored arguments or views of them (an inline argument would be
+   * recomputed for every entry): computed in the consumer's loop, with no array of its own.
+   */
+  private computedWhereRead(n: Node): boolean {
+    const lowering = loweringOf(n);
+    if (lowering.kind !== 'buffer' || lowering.element?.applies(n) !== true || this.computed.has(n.id)) return false;
+    const consumer = (this.consumers.get(n.id) ?? [])[0];
+    return (
+      consumer !== undefined &&
+      loweringOf(consumer).kind === 'elementwise' &&
+      this.fuses(n) &&
+      n.args.every((a) => this.isStored(a) || (this.isInlineTranspose(a) && this.isStored(a.args[0]!)))
+    );
+  }
+
   /** Whether `n` is `s (A B)` with the product absorbed: its buffer is the product's. */
   scalesAbsorbedProduct(n: Node): boolean {
     const lowering = loweringOf(n);
@@ -183,8 +200,9 @@ export class Plan {
     if (isScalar(n.shape)) return false;
     if (!top && this.isStored(n)) return false;
     const lowering = loweringOf(n);
-    // A view remaps indices; a constant matrix may depend on them.
+    // A view remaps indices; a constant matrix may depend on them; an outer product reads both.
     if (lowering.kind === 'structural') return true;
+    if (lowering.kind === 'buffer') return true;
     if (lowering.kind === 'constant') return lowering.rowCol;
     return n.args.some((a) => !isScalar(a.shape) && (!sameShape(a.shape, n.shape) || this.needsRowCol(a, false)));
   }

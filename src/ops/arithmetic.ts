@@ -14,6 +14,7 @@ import { broadcastShapes, describeShape, isColumn, isScalar, sameShape, type Sha
 import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY, unaryFn, type UnaryFn } from './elementwise.js';
 import { nonnegative, scaling } from './identities.js';
+import { kroneckerScaledRows, kroneckerSum } from './kronecker.js';
 import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print-helpers.js';
 import { elementwiseJvp } from './jvp.js';
 import { anywhere, type Builder, type OpDef } from './types.js';
@@ -417,7 +418,7 @@ function addIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (cb === 0 && sameShape(a.shape, s)) return a;
   // A + Aᵀ, in the order textbooks write it (a Hessian's A^T + A reads as A + A^T).
   if (g.opOf(a) === 'transpose' && a.args[0] === b) return g.add(b, a);
-  return undefined;
+  return kroneckerSum(a, b, g);
 }
 
 /** Elementwise product with broadcasting; a scalar times anything scales it, and scalar factors go to the front. */
@@ -441,6 +442,8 @@ function mulIdentities(args: readonly Node[], g: Builder): Node | undefined {
   // A column times the identity, broadcast across it, is the diagonal matrix of the column.
   if (a.op === 'eye' && isColumn(b.shape)) return g.diag(b);
   if (b.op === 'eye' && isColumn(a.shape)) return g.diag(a);
+  const kronecker = kroneckerScaledRows(a, b, g);
+  if (kronecker !== undefined) return kronecker;
   // Scalars to the front; among scalars, constants to the front.
   if ((bScalar && !aScalar) || (aScalar && bScalar && cb !== undefined && ca === undefined)) return g.mul(b, a);
   // x ⊙ (1 / y) is x / y, unless it is a scaling (1 / y) X, which keeps its factor in front,

@@ -14,7 +14,7 @@ import { anywhere, type Builder, type OpDef } from './types.js';
 import { scaling } from './identities.js';
 import { isZero } from '../ir/constants.js';
 import type { Dim } from '../ir/shape.js';
-import { isColumn, isRow } from '../ir/shape.js';
+import { isColumn, isRow, sameShape } from '../ir/shape.js';
 
 /** vec(a): a column is itself, a row its transpose; constants and scalings come out. */
 function vecIdentities(args: readonly Node[], g: Builder): Node | undefined {
@@ -35,6 +35,9 @@ function kronIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (isZero(a) || isZero(b)) return g.zeros(s);
   if (a.op === 'eye' && b.op === 'eye') return g.eye(s.rows);
   if (a.op === 'fill' && b.op === 'fill') return g.fill(a.attrs.value! * b.attrs.value!, s);
+  // a ⊗ (c ⊗ D) = (a c) ⊗ D for a column a and a row c: a ⊗ c is the outer product a c.
+  if (isColumn(a.shape) && g.opOf(b) === 'kron' && isRow(b.args[0]!.shape))
+    return g.kron(g.matmul(a, b.args[0]!), b.args[1]!);
   const left = scaling(g, a);
   if (left !== undefined) return g.mul(left.factor, g.kron(left.rest, b));
   const right = scaling(g, b);
@@ -55,6 +58,19 @@ export function kroneckerProduct(a: Node, b: Node, g: Builder): Node | undefined
     if (same(p.shape.cols, c.shape.rows) && same(q.shape.cols, d.shape.rows))
       return g.kron(g.matmul(p, c), g.matmul(q, d));
   }
+  // vec(A)ᵀ vec(B) = sum(A ⊙ B), as a textbook writes the inner product of two matrices.
+  if (
+    g.opOf(a) === 'transpose' &&
+    g.opOf(a.args[0]!) === 'vec' &&
+    g.opOf(b) === 'vec' &&
+    sameShape(a.args[0]!.args[0]!.shape, b.args[0]!.shape)
+  )
+    return g.sum(g.mul(a.args[0]!.args[0]!, b.args[0]!));
+  // (a ⊗ B) M = a ⊗ (B M) for a column a, and M (c ⊗ D) = c ⊗ (M D) for a row c (M = 1 ⊗ M):
+  // the mixed-product rule with a 1 x 1 factor, which brings a layer's Hessian to (x xᵀ) ⊗ H.
+  if (g.opOf(a) === 'kron' && a.args[0]!.shape.cols === 1 && g.opOf(b) !== 'vec' && b.shape.cols !== 1)
+    return g.kron(a.args[0]!, g.matmul(a.args[1]!, b));
+  if (g.opOf(b) === 'kron' && b.args[0]!.shape.rows === 1) return g.kron(b.args[0]!, g.matmul(a, b.args[1]!));
   if (b.shape.cols === 1) {
     const x = g.opOf(b) === 'vec' ? b.args[0]! : b;
     if (g.opOf(a) === 'kron') {
@@ -74,6 +90,40 @@ export function kroneckerProduct(a: Node, b: Node, g: Builder): Node | undefined
     return g.eye(a.shape.rows);
   }
   return undefined;
+}
+
+/** `s (A ⊗ B)` as its scale and Kronecker product (s = 1 for a plain one); undefined for anything else. */
+function scaledKron(n: Node, g: Builder): { s: Node | undefined; k: Node } | undefined {
+  const scaled = scaling(g, n);
+  if (scaled !== undefined && g.opOf(scaled.rest) === 'kron') return { s: scaled.factor, k: scaled.rest };
+  return g.opOf(n) === 'kron' ? { s: undefined, k: n } : undefined;
+}
+
+/**
+ * Sums of Kronecker products with a common factor (the add entry's identities call it):
+ * s (C ⊗ A) + t (C ⊗ B) = C ⊗ (s A + t B), and (A ⊗ C) + (B ⊗ C) = (A + B) ⊗ C, for factors of
+ * equal shapes.
+ */
+export function kroneckerSum(a: Node, b: Node, g: Builder): Node | undefined {
+  const [p, q] = [scaledKron(a, g), scaledKron(b, g)];
+  if (p === undefined || q === undefined) return undefined;
+  const scaled = (s: Node | undefined, m: Node) => (s === undefined ? m : g.mul(s, m));
+  const [pa, pb] = p.k.args as [Node, Node];
+  const [qa, qb] = q.k.args as [Node, Node];
+  if (pa === qa && sameShape(pb.shape, qb.shape)) return g.kron(pa, g.add(scaled(p.s, pb), scaled(q.s, qb)));
+  if (pb === qb && sameShape(pa.shape, qa.shape)) return g.kron(g.add(scaled(p.s, pa), scaled(q.s, qa)), pb);
+  return undefined;
+}
+
+/**
+ * u ⊙ (c ⊗ D) = c ⊗ (u ⊙ D) for a row c and a column u broadcast across the columns (diag(u) (c ⊗ D)
+ * = c ⊗ diag(u) D); the mul entry's identities call it.
+ */
+export function kroneckerScaledRows(a: Node, b: Node, g: Builder): Node | undefined {
+  if (!isColumn(a.shape) || g.opOf(b) !== 'kron' || b.shape.cols === 1) return undefined;
+  const [c, d] = b.args as [Node, Node];
+  if (c.shape.rows !== 1 || d.shape.rows !== a.shape.rows) return undefined;
+  return g.kron(c, g.mul(a, d));
 }
 
 /** (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ; K_{m,n}ᵀ = K_{n,m} (the transpose entry's identities call it). */

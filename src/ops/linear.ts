@@ -172,6 +172,12 @@ export const matmul: OpDef = {
     assignsAll: true,
     product: true,
     ownLoops: (n) => kroneckerFactor(n) !== undefined,
+    // An outer product u vᵀ, entry by entry: u[i] v[j].
+    element: {
+      applies: (n) => n.args[0]!.shape.cols === 1 && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape),
+      read: (n, at, ctx) =>
+        `${ctx.elem(n.args[0]!, { row: at.row, col: '0', flat: at.row })} * ${ctx.elem(n.args[1]!, { row: '0', col: at.col, flat: at.col })}`,
+    },
     buffer: (n, t, ctx) => [
       t.allocation,
       ...(kroneckerFactor(n) !== undefined ? kroneckerProduct(n, t.name, ctx) : ctx.product(n, t.name)),

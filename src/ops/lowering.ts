@@ -175,6 +175,17 @@ export interface BufferLowering {
   readonly buffer: (n: Node, target: BufferTarget, ctx: LowerContext) => string[];
   /** Statements that leave a 1 x 1 result in a new local `acc`, for ops that can produce one. */
   readonly scalar?: (n: Node, acc: string, ctx: LowerContext) => string[];
+  /**
+   * For values cheap to compute entry by entry from stored arguments (an outer product u vᵀ:
+   * u[i] v[j]): element `at` as an expression. The planner then computes the value inside the
+   * loop of its one elementwise consumer instead of filling an array (HVP blocks are sums of
+   * outer products, δ̇ hᵀ + δ ḣᵀ: one pass over the result instead of three).
+   */
+  readonly element?: {
+    /** Whether `n` can be read this way. */
+    readonly applies: (n: Node) => boolean;
+    readonly read: (n: Node, at: Index, ctx: LowerContext) => string;
+  };
 }
 
 /** One entry of a matrix or vector, by index values (checked against the extent where constant). */

@@ -73,6 +73,22 @@ describe('derivatives through and with respect to matrices (vec convention, Kron
     ]);
   });
 
+  it("a softmax layer's weight Hessian is Kronecker-factored (K-FAC): sum(y) kron(x x^T, diag(p) - p p^T)", () => {
+    const text = 'W : matrix(K, n)\nx : vector(n)\ny : vector(K)\np = softmax(W x)\nL = -y^T log(p)\nhessian L wrt W\n';
+    expect(lines(text)).toEqual(['HL_W_W = sum(y) kron(x x^T, diag(p) - p p^T)']);
+  });
+
+  it('the Hessian of ||W X - Y||^2 over a batch with respect to W is 2 kron(X X^T, eye(h))', () => {
+    expect(lines('W : matrix(h, n)\nX : matrix(n, N)\nY : matrix(h, N)\nL = ||W X - Y||^2\nhessian L wrt W\n')).toEqual(
+      ['HL_W_W = 2 kron(X X^T, eye(h))'],
+    );
+  });
+
+  it('inner products of matrices print as sum(A .* B), not vec(A)^T vec(B): the Hessian of det(A + x B)', () => {
+    const text = 'A : matrix(n, n)\nB : matrix(n, n)\nx : scalar\nY = A + x B\nf = det(Y)\nhessian f wrt x\n';
+    expect(lines(text)).toEqual(['Hf_x_x = f sum(inv(Y)^T .* B)^2 - f sum(B .* (inv(Y) B inv(Y))^T)']);
+  });
+
   it('the Jacobian of a transpose is the commutation matrix', () => {
     expect(lines('X : matrix(m, n)\nF = X^T\njacobian F wrt X\n')).toEqual(['JF_X = commutation(m, n)']);
   });

@@ -105,6 +105,7 @@ describe('Jacobians, Hessians and HVPs printed like gradients', () => {
     expect(lines).toEqual([
       'v_X : matrix(n, d)',
       'v_lam : scalar',
+      // t is the tangent of G along v (forward over reverse): Ġ = λ̇ I + Xᵀ V + Vᵀ X, the S + Sᵀ written out.
       't = v_lam eye(d) + (X^T v_X + v_X^T X)',
       'HvL_X = 2 (v_X - X inv(G) t) inv(G)',
       'HvL_lam = -tr(inv(G) t inv(G))',

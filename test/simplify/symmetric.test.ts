@@ -44,7 +44,7 @@ describe('the Matrix Cookbook forms with respect to a symmetric matrix', () => {
     const text =
       'S : matrix(n, n)\nx, mu : vector(n)\nr = x - mu\nnll = 0.5 r^T inv(S) r + 0.5 logdet(S)\ngrad nll wrt mu, S\n';
     const [dmu, dS] = gradients(text);
-    expect(dmu).toBe('dnll_dmu = -0.5 (inv(S)^T r + inv(S) r)');
+    expect(dmu).toBe('dnll_dmu = -0.5 (inv(S) + inv(S)^T) r');
     expect(dS).toContain('inv(S)^T');
   });
 });
