@@ -5,6 +5,7 @@
  * print in terms of it (`t = sqrt(v + eps)`, then `dL_dx = d / t - ... - mean(d) / t`).
  */
 import type { Node } from '../ir/node.js';
+import { isScalar } from '../ir/shape.js';
 import { isReserved } from '../ir/declarations.js';
 import { Printer } from './printer.js';
 
@@ -68,6 +69,11 @@ export function shareSubexpressions(
   // once each, stays written out in both (as a book writes b / (||a|| ||b||) in each of a pair).
   const printer = new Printer('formula', names);
   const rootIds = new Set(roots.map((r) => r.id));
+  // A derivative read whole: a root, or what a root scales by a scalar (t of dL_dz1 = -2 z4 t).
+  const wholes = new Set([
+    ...rootIds,
+    ...roots.flatMap((r) => (r.op === 'mul' && isScalar(r.args[0]!.shape) ? [r.args[1]!.id] : [])),
+  ]);
   const chosenIds = new Set<number>();
   // Within each derivative, then across them all, where only a block of BLOCK tokens or more is
   // worth a name (the attention weights' a .* (u - L) / sqrt(d) in dL_dq and dL_dK).
@@ -80,11 +86,13 @@ export function shareSubexpressions(
       if (c === 0 || stops(n)) continue;
       // Tokens as printed, for the few nodes that occur more than once.
       const t = c >= 2 ? Math.min(size.get(n.id)!, tokenCount(printer.text(n))) : size.get(n.id)!;
-      const named = chosenIds.has(n.id) || (!rootIds.has(n.id) && c >= 2 && t >= least && c * t > c + t + 2);
+      const whole = least > 0 && wholes.has(n.id);
+      const named = chosenIds.has(n.id) || (!rootIds.has(n.id) && !whole && c >= 2 && t >= least && c * t > c + t + 2);
       if (named) chosenIds.add(n.id);
       // A derivative that another one contains is read whole on its own line: what is inside it
-      // counts once (dL_db in dL_dW = dL_db xᵀ does not name a part of dL_db).
-      const uses = named || (least > 0 && rootIds.has(n.id)) ? 1 : c;
+      // counts once (dL_db in dL_dW = dL_db xᵀ does not name a part of dL_db), and it is not
+      // named (b .* z2 .* (1 - z2) of dL_dz1 = -2 z4 (...) stays written out in dL_dA).
+      const uses = named || whole ? 1 : c;
       for (const a of n.args) count.set(a.id, (count.get(a.id) ?? 0) + uses);
     }
   }
