@@ -60,17 +60,48 @@ export interface DerivativeContext {
    * each entry moves there, ROUNDING_SAFETY times, is allowed for as rounding.
    */
   readonly nudged?: readonly Readonly<Record<string, unknown>>[];
+  /** The unit roundoff of the module's numbers (2⁻⁵³ for f64, 2⁻²⁴ for f32). */
+  readonly unitRoundoff: number;
+}
+
+/**
+ * How many units of rounding of the largest entry of a derivative function's result each entry
+ * of each of its blocks may carry: the blocks are computed from shared intermediates, so a block
+ * that is zero in exact arithmetic comes out as the rounding of terms of the result's size (an HVP
+ * block of 7e-17 beside entries of 0.5), which no difference and no nudge of the inputs shows.
+ */
+const RESULT_ROUNDING = 16;
+
+/** The largest magnitude among a derivative function's derived entries (its value left out). */
+function largestDerived(result: Readonly<Record<string, unknown>>): number {
+  let most = 0;
+  const visit = (v: unknown): void => {
+    if (typeof v === 'number') most = Math.max(most, Number.isFinite(v) ? Math.abs(v) : 0);
+    else if (v instanceof Float64Array || v instanceof Float32Array)
+      for (const x of v) most = Math.max(most, Number.isFinite(x) ? Math.abs(x) : 0);
+    else if (typeof v === 'object' && v !== null && 'data' in v) visit(v.data);
+    else if (typeof v === 'object' && v !== null) for (const x of Object.values(v)) visit(x);
+  };
+  for (const [key, v] of Object.entries(result)) if (key !== 'value') visit(v);
+  return most;
 }
 
 /** How many times the movement of a derived entry under nudged inputs is allowed as its rounding. */
 const ROUNDING_SAFETY = 10;
 
-/** Entry by entry, ROUNDING_SAFETY times how far the block moved at the nudged points (undefined without them). */
-function derivedRounding(actual: unknown, moved: readonly unknown[] | undefined): Float64Array | undefined {
-  if (moved === undefined) return undefined;
+/**
+ * Entry by entry, ROUNDING_SAFETY times how far the block moved at the nudged points, and at least
+ * `floor` (undefined without either).
+ */
+function derivedRounding(
+  actual: unknown,
+  moved: readonly unknown[] | undefined,
+  floor: number,
+): Float64Array | undefined {
+  if (moved === undefined && floor === 0) return undefined;
   const base = flatten(actual);
-  const most = new Float64Array(base.length);
-  for (const other of moved) {
+  const most = new Float64Array(base.length).fill(floor);
+  for (const other of moved ?? []) {
     const at = flatten(other);
     for (let i = 0; i < base.length; i++) {
       const d = Math.abs(at[i]! - base[i]!);
@@ -226,7 +257,8 @@ function blockRow(
   F: BlockFunction,
   x0: Float64Array,
   actual: unknown,
-  moved?: readonly unknown[],
+  moved: readonly unknown[] | undefined,
+  floor: number,
 ): DerivativeRow {
   const J = flatten(actual);
   const n = x0.length;
@@ -241,10 +273,13 @@ function blockRow(
     functionName,
     variable,
     what,
-    check: checkBlock(F, x0, J, m, rng, derivedRounding(actual, moved)),
+    check: checkBlock(F, x0, J, m, rng, derivedRounding(actual, moved, floor)),
     shape: [shown.length, shown[0]?.length ?? 1],
   };
 }
+
+/** Picks one block out of a derivative function's result. */
+type Part = (r: Record<string, unknown>) => unknown;
 
 /** The rows of every gradient function. */
 export function gradientRows(
@@ -260,6 +295,7 @@ export function gradientRows(
     const differenced = cx.differenced ?? cx.call;
     const forward = (inputs: Record<string, unknown>) => differenced(cx.forward.get(target.name)!, inputs);
     const nudged = cx.nudged?.map((at) => cx.call(fn, at) as Record<string, unknown>);
+    const floor = RESULT_ROUNDING * cx.unitRoundoff * largestDerived(result);
     for (const w of d.request.wrt) {
       const what = `d${target.name}/d${w.name}`;
       if (!w.isVariable && isConstantLeaf(w.node.op)) {
@@ -277,6 +313,7 @@ export function gradientRows(
           x0,
           result[w.name],
           nudged?.map((r) => r[w.name]),
+          floor,
         ),
       );
     }
@@ -332,51 +369,41 @@ export function higherRows(
     const nudged = cx.nudged?.map(runOn(cx.call));
     /** The same part of each result at the nudged points. */
     const moved = (part: (r: Record<string, unknown>) => unknown) => nudged?.map(part);
+    const floor = RESULT_ROUNDING * cx.unitRoundoff * largestDerived(result);
+    /** The row of one block: `part` picks it out of a result. */
+    const row = (variable: string, what: string, F: BlockFunction, x0: Float64Array, part: Part) =>
+      blockRow(cx, fn, variable, what, F, x0, part(result), moved(part), floor);
     values.push({ functionName: fn, actual: result.value, target: target.node });
     const differenced = cx.differenced ?? cx.call;
     const forward = (inputs: Record<string, unknown>) => differenced(cx.forward.get(target.name)!, inputs);
     if (h.request.kind === 'jacobian') {
       for (const w of h.request.wrt) {
         const { F, x0 } = blockFunction(cx, w, forward, target.node, 'vec');
-        rows.push(
-          blockRow(
-            cx,
-            fn,
-            w.name,
-            `d${target.name}/d${w.name}`,
-            F,
-            x0,
-            result[w.name],
-            moved((r) => r[w.name]),
-          ),
-        );
+        rows.push(row(w.name, `d${target.name}/d${w.name}`, F, x0, (r) => r[w.name]));
       }
       continue;
     }
-    const grad = result.grad as Record<string, unknown>;
     for (const g of h.gradient) {
       const w = h.request.wrt.find((x) => x.name === g.name)!;
       const { F, x0 } = blockFunction(cx, w, forward, target.node);
       const part = (r: Record<string, unknown>) => (r.grad as Record<string, unknown>)[g.name];
-      rows.push(blockRow(cx, fn, `grad.${g.name}`, `d${target.name}/d${g.name}`, F, x0, grad[g.name], moved(part)));
+      rows.push(row(`grad.${g.name}`, `d${target.name}/d${g.name}`, F, x0, part));
     }
     // The module's own gradient, moved: checked by the rows above.
     const gradientOf = (name: string) => (inputs: Record<string, unknown>) =>
       (run(inputs).grad as Record<string, unknown>)[name];
     if (h.request.kind === 'hessian') {
-      const hess = result.hess as Record<string, Record<string, unknown>>;
       for (const b of h.blocks) {
         const [x, y] = b.wrt as [string, string];
         const w = h.request.wrt.find((r) => r.name === y)!;
         const node = h.gradient.find((g) => g.name === x)!.node;
         const { F, x0 } = blockFunction(cx, w, gradientOf(x), node, 'vec');
         const part = (r: Record<string, unknown>) => (r.hess as Record<string, Record<string, unknown>>)[x]![y];
-        rows.push(blockRow(cx, fn, `hess.${x}.${y}`, `d²${target.name}/d${x}d${y}`, F, x0, hess[x]![y], moved(part)));
+        rows.push(row(`hess.${x}.${y}`, `d²${target.name}/d${x}d${y}`, F, x0, part));
       }
       continue;
     }
     // hvp: the gradient moved along the direction, every wrt variable at once: a block of one column.
-    const hvp = result.hvp as Record<string, unknown>;
     for (const b of h.blocks) {
       const a = b.wrt[0]!;
       const F: BlockFunction = (t) => {
@@ -393,7 +420,7 @@ export function higherRows(
         return flatten(gradientOf(a)(replaced(cx.inputs, changes)));
       };
       const part = (r: Record<string, unknown>) => (r.hvp as Record<string, unknown>)[a];
-      rows.push(blockRow(cx, fn, `hvp.${a}`, `(H${target.name} v)_${a}`, F, Float64Array.of(0), hvp[a], moved(part)));
+      rows.push(row(`hvp.${a}`, `(H${target.name} v)_${a}`, F, Float64Array.of(0), part));
     }
   }
   return { values, rows };

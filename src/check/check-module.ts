@@ -18,7 +18,7 @@ import { moduleInputs, toValue } from './run-module.js';
 import { slopeCheck } from './slope.js';
 import { nudge, sensitivities } from './value-rounding.js';
 import { derivativeNudgeSize, roundedInputs } from './precision.js';
-import type { Precision } from '../codegen/precision.js';
+import { elementFormat, type Precision } from '../codegen/precision.js';
 
 /**
  * Options of `checkModel`: `dims`, sizes of dimensions (the others get 3, 4, 2, 5, ...); `seed`
@@ -274,23 +274,8 @@ function checkAt(
       pass: false,
     });
   }
-  const cx: DerivativeContext = {
-    model,
-    call,
-    inputs,
-    values,
-    dims,
-    seed,
-    forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])),
-    ...(differenced === undefined
-      ? {}
-      : {
-          differenced,
-          nudged: [3, 4].map((k) =>
-            moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k), derivativeNudgeSize(precision)), dims),
-          ),
-        }),
-  };
+  const cx = derivativeContext(model, manifest, { call, differenced, inputs, values, dims, seed });
+
   const results = new Map<string, Record<string, unknown>>();
   for (const g of manifest.gradients.filter((x) => derived.some((d) => d.request.functionName === x.functionName)))
     results.set(g.functionName, call(g.functionName, inputs) as Record<string, unknown>);
@@ -314,6 +299,34 @@ function checkAt(
   }
   notFinite ??= derivativeNotFinite(derivativeRows);
   return { rows, notFinite };
+}
+
+/** What the derivative rows need of one sampled point (check-derivatives.ts). */
+function derivativeContext(
+  model: Model,
+  manifest: ModuleManifest,
+  at: Pick<DerivativeContext, 'call' | 'differenced' | 'inputs' | 'values' | 'dims' | 'seed'>,
+): DerivativeContext {
+  const { call, differenced, inputs, values, dims, seed } = at;
+  const precision = manifest.precision;
+  return {
+    model,
+    call,
+    inputs,
+    values,
+    dims,
+    seed,
+    forward: new Map(manifest.definitions.map((d) => [d.definition, d.functionName])),
+    unitRoundoff: elementFormat(precision).unitRoundoff,
+    ...(differenced === undefined
+      ? {}
+      : {
+          differenced,
+          nudged: [3, 4].map((k) =>
+            moduleInputs(model, nudge(model, values, mulberry32(seed * 7 + k), derivativeNudgeSize(precision)), dims),
+          ),
+        }),
+  };
 }
 
 /** Whether a function is among those the options ask to check. */

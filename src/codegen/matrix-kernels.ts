@@ -235,13 +235,54 @@ function dotRows$(${PRODUCT_PARAMS}): void {
   ...HEAP_KERNELS,
 } satisfies Record<string, string>;
 
+/** `wasm$`: the kernel's bytes in hex, instantiated on first use, with memory for a count of numbers. */
+function wasmLoader(precision: Precision): string {
+  const { bytes } = elementFormat(precision);
+  const count = precision === 'f64' ? 'doubles' : 'floats';
+  return `/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
+const wasm$hex = "${toHex(wasmGemmModule(1, GEMM_BLOCK, precision))}";
+
+interface Wasm$ {
+  readonly gemm: (a: number, ars: number, acs: number, b: number, ldb: number, depth: number, rows: number, colBytes: number, out: number, ldc: number) => void;
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  heap: Float64Array;
+}
+
+/** The instantiated kernel (undefined before the first use; null where WebAssembly SIMD is unavailable). */
+let wasm$state: Wasm$ | null | undefined;
+
+/** The wasm kernel with memory for at least \`${count}\` numbers, or null where it cannot run. */
+function wasm$(${count}: number): Wasm$ | null {
+  if (wasm$state === undefined) {
+    wasm$state = null;
+    // Through globalThis: the module needs no declarations of WebAssembly, and runs without it.
+    const api = (globalThis as ${WASM_API}).WebAssembly;
+    const bytes = new Uint8Array(wasm$hex.length / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(wasm$hex.slice(2 * i, 2 * i + 2), 16);
+    if (api !== undefined && api.validate(bytes)) {
+      const exports = new api.Instance(new api.Module(bytes)).exports;
+      const memory = exports.memory as Wasm$["memory"];
+      wasm$state = { gemm: exports.gemm as Wasm$["gemm"], memory, heap: new Float64Array(memory.buffer) };
+    }
+  }
+  const state = wasm$state;
+  if (state === null || state.heap.length >= ${count}) return state;
+  try {
+    state.memory.grow(Math.ceil(((${count} - state.heap.length) * ${bytes}) / 65536));
+  } catch {
+    return null; // out of memory for the copies: the JavaScript loops need none
+  }
+  state.heap = new Float64Array(state.memory.buffer);
+  return state;
+}`;
+}
+
 /**
  * The WebAssembly kernels of a module of `precision`: its bytes, and `wasmMul$`, which runs the
  * columns of R in whole vectors (two f64 or four f32 entries) and counts addresses in bytes per entry.
  */
 export function wasmKernels(precision: Precision): { readonly wasm$: string; readonly wasmMul$: string } {
   const { bytes, lanes } = elementFormat(precision);
-  const count = precision === 'f64' ? 'doubles' : 'floats';
   // f64: the last rows as the last block of four, into staging; an odd last column in JavaScript.
   const remaindersF64 = `  if (blockRows > 0 && even > 0) w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
   if (blockRows > 0 && even < n) gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
@@ -281,42 +322,8 @@ export function wasmKernels(precision: Precision): { readonly wasm$: string; rea
   }
   rowsFrom(0, blockRows);`;
   return {
-    wasm$: `/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
-const wasm$hex = "${toHex(wasmGemmModule(1, GEMM_BLOCK, precision))}";
+    wasm$: wasmLoader(precision),
 
-interface Wasm$ {
-  readonly gemm: (a: number, ars: number, acs: number, b: number, ldb: number, depth: number, rows: number, colBytes: number, out: number, ldc: number) => void;
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  heap: Float64Array;
-}
-
-/** The instantiated kernel (undefined before the first use; null where WebAssembly SIMD is unavailable). */
-let wasm$state: Wasm$ | null | undefined;
-
-/** The wasm kernel with memory for at least \`${count}\` numbers, or null where it cannot run. */
-function wasm$(${count}: number): Wasm$ | null {
-  if (wasm$state === undefined) {
-    wasm$state = null;
-    // Through globalThis: the module needs no declarations of WebAssembly, and runs without it.
-    const api = (globalThis as ${WASM_API}).WebAssembly;
-    const bytes = new Uint8Array(wasm$hex.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(wasm$hex.slice(2 * i, 2 * i + 2), 16);
-    if (api !== undefined && api.validate(bytes)) {
-      const exports = new api.Instance(new api.Module(bytes)).exports;
-      const memory = exports.memory as Wasm$["memory"];
-      wasm$state = { gemm: exports.gemm as Wasm$["gemm"], memory, heap: new Float64Array(memory.buffer) };
-    }
-  }
-  const state = wasm$state;
-  if (state === null || state.heap.length >= ${count}) return state;
-  try {
-    state.memory.grow(Math.ceil(((${count} - state.heap.length) * ${bytes}) / 65536));
-  } catch {
-    return null; // out of memory for the copies: the JavaScript loops need none
-  }
-  state.heap = new Float64Array(state.memory.buffer);
-  return state;
-}`,
     wasmMul$: `/**
  * out = scale * A B (or A Bᵀ when \`transposedB\`, b then cols x inner) on the WebAssembly SIMD kernel.
  * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are

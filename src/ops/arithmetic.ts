@@ -64,10 +64,7 @@ function printSum(n: Node, a: readonly Printed[], ctx: PrintContext): Printed {
   return { text: `${ctx.wrap(a[0]!, Prec.Sum)} + ${factor(a[1]!, ctx, Prec.Product)}`, prec: Prec.Sum };
 }
 
-/**
- * In LaTeX a matrix product left of `\\odot` or `\\oslash` is grouped, `(V^\\top d) \\odot s`,
- * rather than left to the formula language's left-to-right reading.
- */
+/** In LaTeX a matrix product left of `\\odot` or `\\oslash` is grouped, `(V^\\top d) \\odot s`. */
 function groupMatmul(n: Node, a: readonly Printed[]): readonly Printed[] {
   const [x, y] = n.args as [Node, Node];
   const matrices = !isScalar(x.shape) && !isScalar(y.shape);

@@ -118,9 +118,10 @@ export class FormulaDocument {
       for (const g of derived.gradients) {
         lines.set(
           g.request.span.start,
-          toFormula(model, { gradients: [g], higher: [] }).map((l) => ({
+          // As `gradc derive` prints the line: its printed forms, and what it shares named once.
+          toFormula(model, { ...derived, gradients: [g], higher: [] }, { share: true }).map((l) => ({
             text: `${l.name} = ${l.expression}`,
-            wrt: [l.wrt],
+            wrt: l.local === true ? [] : [l.wrt],
           })),
         );
       }
