@@ -1,23 +1,8 @@
 /** Issue 17: `gradc/esbuild` bundles a project that imports a formula; the bundle runs, errors are located. */
 import { existsSync } from 'node:fs';
-import { build, type BuildFailure } from 'esbuild';
+import type { BuildFailure } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import gradc, { type GradcPluginOptions } from '../../src/bundler/esbuild.js';
-import { MAIN, MAIN_OUTPUT, makeFixture, MODEL, runBundle } from './fixture.js';
-
-/** main.ts bundled for Node into out.mjs. */
-async function esbuildBuild(dir: string, options?: GradcPluginOptions): Promise<void> {
-  await build({
-    absWorkingDir: dir,
-    entryPoints: ['./main.ts'],
-    outfile: 'out.mjs',
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    logLevel: 'silent',
-    plugins: [gradc(options)],
-  });
-}
+import { esbuildBuild, MAIN, MAIN_OUTPUT, makeFixture, MODEL, runBundle } from './fixture.js';
 
 describe('gradc/esbuild', () => {
   it('bundles the compiled module and writes its declaration: the bundle prints the values and gradient', async () => {

@@ -3,7 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import ts from 'typescript';
+import gradc, { type GradcPluginOptions } from '../../src/bundler/esbuild.js';
 
 /** r = w^T x - y, L = r^2: at w = (1, 2), x = (3, 4), y = 1, r = 10, L = 100 and dL/dw = 2 r x = (60, 80). */
 export const MODEL = 'w : vector(n)\nx : vector(n)\ny : scalar\n\nr = w^T x - y\nL = r^2\n\ngrad L wrt w\n';
@@ -81,4 +83,18 @@ export function typeCheck(dir: string, entries: readonly string[]): Record<strin
     });
   }
   return result;
+}
+
+/** main.ts of `dir` bundled by esbuild with gradc's plugin, for Node, into out.mjs. */
+export async function esbuildBuild(dir: string, options?: GradcPluginOptions): Promise<void> {
+  await build({
+    absWorkingDir: dir,
+    entryPoints: ['./main.ts'],
+    outfile: 'out.mjs',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+    plugins: [gradc(options)],
+  });
 }

@@ -3,10 +3,8 @@
  * that asks for a Jacobian and a Hessian with respect to a matrix; the bundle runs, and the
  * declaration it writes types the blocks as matrices of entries(F) x entries(X) in vec order.
  */
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import gradc from '../../src/bundler/esbuild.js';
-import { makeFixture, runBundle, typeCheck } from './fixture.js';
+import { esbuildBuild, makeFixture, runBundle, typeCheck } from './fixture.js';
 
 /** F = A X (2 x 2 times 2 x 1): JF_X = kron(eye(1), A) = A; L = ||W x||^2 / 2: HL_W_W = kron(x x^T, eye(2)). */
 const MODEL = `A : matrix(m, n)
@@ -42,16 +40,7 @@ describe('gradc/esbuild: Jacobian and Hessian blocks with respect to matrices', 
   it('the bundle computes them in vec order, and the declaration types them as matrices (tsc, strict)', async () => {
     const fixture = makeFixture({ 'model.formula': MODEL, 'main.ts': MAIN, 'wrong.ts': WRONG });
     try {
-      await build({
-        absWorkingDir: fixture.dir,
-        entryPoints: ['./main.ts'],
-        outfile: 'out.mjs',
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        logLevel: 'silent',
-        plugins: [gradc()],
-      });
+      await esbuildBuild(fixture.dir);
       // kron(x x^T, eye(2)) with x = (1, 2): rows and columns in vec order of W (columns stacked).
       expect(runBundle(fixture.path('out.mjs'))).toEqual({
         J: { rows: 2, cols: 2, data: [1, 2, 3, 4] },

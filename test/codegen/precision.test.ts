@@ -12,12 +12,11 @@ import { formatCheckReport } from '../../src/check/check-report.js';
 import { makeFixtures } from '../../src/check/fixtures.js';
 import { loadModule, typeCheckModule } from '../../src/check/load.js';
 import { generate } from '../../src/codegen/module.js';
-import { build } from 'esbuild';
-import gradcEsbuild from '../../src/bundler/esbuild.js';
 import { moduleDeclaration } from '../../src/bundler/transpile.js';
 import { compile } from '../../src/compile.js';
 import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
+import { esbuildBuild } from '../bundler/fixture.js';
 import { runCli } from '../cli/run-cli.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -174,16 +173,7 @@ describe('--precision on the command line and in the bundler plugin', () => {
     try {
       writeFileSync(join(dir, 'model.formula'), read('bench/models/softmax.formula'));
       writeFileSync(join(dir, 'main.ts'), "import { LGrad } from './model.formula';\nexport { LGrad };\n");
-      await build({
-        absWorkingDir: dir,
-        entryPoints: ['./main.ts'],
-        outfile: 'out.mjs',
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        logLevel: 'silent',
-        plugins: [gradcEsbuild({ precision: 'f32' })],
-      });
+      await esbuildBuild(dir, { precision: 'f32' });
       const bundle = readFileSync(join(dir, 'out.mjs'), 'utf8');
       expect(bundle).toContain('new Float32Array');
       expect(bundle).not.toContain('Float64Array');
