@@ -10,6 +10,11 @@ import type { PrintRule } from './print-types.js';
  * Graph implements it. Declared here, so the op table never imports the graph that reads it.
  */
 export interface Builder extends UnaryBuilder {
+  /**
+   * `op(args)` with `attrs`, through the op entry's identities: the constructor of any op, for the
+   * rules of an op that has no named constructor (the named ones below are for the ops many rules build).
+   */
+  apply(op: OpName, args: readonly Node[], attrs?: Attrs): Node;
   variable(name: string, varKind: VarKind, s: Shape, structure?: Structure): Node;
   dimValue(d: Dim): Node;
   fill(value: number, s: Shape): Node;
