@@ -7,12 +7,22 @@
  * indicator 1 + sign(a - m) (1 - sign(a - m) for min: a - m never has the other sign) over its sum.
  */
 import { constValue } from '../ir/constants.js';
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { broadcastShapes, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
-import { elementwiseShape } from './arithmetic.js';
+import { elementwiseShape } from './arithmetic-identities.js';
 import { column, elementwiseJvp, weighted } from './jvp.js';
 import { fcall, lcall } from './print-helpers.js';
 import type { ArgumentDomain, Builder, OpDef, SurfaceFunction } from './types.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    max: true;
+    min: true;
+    maximum: true;
+    minimum: true;
+  }
+}
 
 type Extremum = 'max' | 'min';
 
@@ -121,3 +131,6 @@ export const maximum = pairwise('max');
 export const minimum = pairwise('min');
 export const max = reduction('max');
 export const min = reduction('min');
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const EXTREMUM_OPS = { max, min, maximum, minimum } satisfies Partial<Record<OpName, OpDef>>;

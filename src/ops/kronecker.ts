@@ -4,7 +4,7 @@
  * matrix K with K vec(A) = vec(Aᵀ) for A m x n. Jacobian and Hessian blocks in the vec
  * convention are written with them (Magnus & Neudecker, "Matrix Differential Calculus").
  */
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { dimProduct, entryCount, isScalar, shape, type Shape } from '../ir/shape.js';
 import { column } from './jvp.js';
 import { atom, factor, fcall, lcall, sub } from './print-helpers.js';
@@ -15,6 +15,15 @@ import { scaling } from './identities.js';
 import { isZero } from '../ir/constants.js';
 import type { Dim } from '../ir/shape.js';
 import { isColumn, isRow, sameShape } from '../ir/shape.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    vec: true;
+    kron: true;
+    commutation: true;
+  }
+}
 
 /** vec(a): a column is itself, a row its transpose; constants and scalings come out. */
 function vecIdentities(args: readonly Node[], g: Builder): Node | undefined {
@@ -323,3 +332,6 @@ export const commutation: OpDef = {
     },
   },
 };
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const KRONECKER_OPS = { vec, kron, commutation } satisfies Partial<Record<OpName, OpDef>>;

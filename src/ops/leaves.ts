@@ -6,6 +6,7 @@ import { indicator, num } from './lowering.js';
 import { anywhere, type OpDef } from './types.js';
 import { Prec, type PrintContext } from './print-types.js';
 import { leafJvp } from './jvp.js';
+import type { OpName } from '../ir/node.js';
 
 const noArgs = () => [];
 
@@ -235,3 +236,8 @@ export const onehot: OpDef = {
     buffer: (n, t, ctx) => [t.allocation, `${t.name}[${ctx.scalar(n.args[0]!)}] = 1;`],
   },
 };
+
+/** The leaves (their names are the IR's own: `OpNames`), gathered into `OPS` by src/ops/index.ts. */
+export const LEAF_OPS = { var: variable, const: constant, dim, fill, eye, onehot } satisfies Partial<
+  Record<OpName, OpDef>
+>;

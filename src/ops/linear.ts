@@ -1,6 +1,6 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
 import { isOne, isZero } from '../ir/constants.js';
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import {
   describeShape,
   isColumn,
@@ -21,6 +21,18 @@ import { anywhere, type Builder, type OpDef } from './types.js';
 import { scaling } from './identities.js';
 import { kroneckerProduct as kroneckerProductIdentity, kroneckerTranspose } from './kronecker.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    matmul: true;
+    transpose: true;
+    tr: true;
+    diag: true;
+    diagpart: true;
+    index: true;
+  }
+}
 
 function matmulShape(a: Shape, b: Shape): Shape {
   if (isScalar(a)) return b;
@@ -578,3 +590,6 @@ function diagpartIdentities(args: readonly Node[], g: Builder): Node | undefined
   if (g.opOf(m) === 'diag') return m.args[0]!.shape.cols === 1 ? m.args[0]! : g.transpose(m.args[0]!);
   return undefined;
 }
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const LINEAR_OPS = { matmul, transpose, tr, diag, diagpart, index } satisfies Partial<Record<OpName, OpDef>>;

@@ -4,7 +4,7 @@
  * once per call (LU with partial pivoting, `ctx.factor`) and reads every one of these from it.
  */
 import { isZero } from '../ir/constants.js';
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { squareShape } from './linear.js';
@@ -15,6 +15,16 @@ import { column, total, weighted } from './jvp.js';
 import type { ArgumentDomain, Builder, OpDef } from './types.js';
 import { scaling } from './identities.js';
 import { kroneckerInverse } from './kronecker.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    inv: true;
+    det: true;
+    logdet: true;
+    solve: true;
+  }
+}
 
 /** A matrix read directly by these functions is sampled invertible (src/check/random.ts). */
 const invertible = (): readonly (ArgumentDomain | undefined)[] => ['invertible'];
@@ -258,3 +268,6 @@ function logdetIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (g.opOf(m) === 'transpose') return g.logdet(m.args[0]!);
   return undefined;
 }
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const MATRIX_OPS = { inv, det, logdet, solve } satisfies Partial<Record<OpName, OpDef>>;

@@ -1,5 +1,5 @@
 /** Reductions to a scalar, and softmax. */
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { describeShape, isColumn, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY } from './elementwise.js';
@@ -9,6 +9,17 @@ import { anywhere, type Builder, type OpDef } from './types.js';
 import { nonnegative, scaling } from './identities.js';
 import { Prec } from './print-types.js';
 import { column, entries, weighted } from './jvp.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    sum: true;
+    mean: true;
+    norm2: true;
+    logsumexp: true;
+    softmax: true;
+  }
+}
 
 const toScalar = (): Shape => shape(1, 1);
 
@@ -220,3 +231,6 @@ function sumIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (scaled !== undefined) return g.mul(scaled.factor, g.sum(scaled.rest));
   return undefined;
 }
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const REDUCTION_OPS = { sum, mean, norm2, logsumexp, softmax } satisfies Partial<Record<OpName, OpDef>>;

@@ -6,13 +6,23 @@
  * as those products: generated code reads the adjoint's entries where the gradient's loop is at
  * the sliced row or column, with no matrix of its own and no product.
  */
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, sameShape, shape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { num, type LowerContext } from './lowering.js';
 import { atom, entry, factor, fcall, sub, supBase } from './print-helpers.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
 import { anywhere, type OpDef } from './types.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    rowslice: true;
+    colslice: true;
+    rowscatter: true;
+    colscatter: true;
+  }
+}
 
 type Axis = 'row' | 'column';
 
@@ -169,3 +179,6 @@ function scatter(axis: Axis): OpDef {
 
 export const rowscatter = scatter('row');
 export const colscatter = scatter('column');
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const SLICE_OPS = { rowslice, colslice, rowscatter, colscatter } satisfies Partial<Record<OpName, OpDef>>;
