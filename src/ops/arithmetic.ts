@@ -1,11 +1,11 @@
 /** Elementwise arithmetic with broadcasting (README, "The formula language"), and elementwise functions. */
 import { constValue } from '../ir/constants.js';
 import type { Node, OpName } from '../ir/node.js';
-import { isScalar } from '../ir/shape.js';
+import { isScalar, sameShape } from '../ir/shape.js';
 import { UNARY, unaryFn } from './elementwise.js';
 import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print-helpers.js';
 import { elementwiseJvp } from './jvp.js';
-import { anywhere, type OpDef } from './types.js';
+import { anywhere, type OpDef, symmetricArguments } from './types.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
 import {
   addIdentities,
@@ -87,6 +87,11 @@ export const add: OpDef = {
       term = term.slice(1);
     }
     return { text: `${ctx.wrap(a[0]!, Prec.Sum)} ${sign} ${term}`, prec: Prec.Sum };
+  },
+  // S + T of symmetric S and T, and A + Aᵀ.
+  symmetric: (n, q) => {
+    const [a, b] = n.args as [Node, Node];
+    return (q.argument(a) && q.argument(b)) || (sameShape(a.shape, b.shape) && q.transposeOf(b, a));
   },
   argumentDomains: anywhere,
   lower: {
@@ -250,6 +255,7 @@ export const mul: OpDef = {
     const scaled = diagonalScaling('\\operatorname{diag}')(n, a, ctx);
     return scaled ?? printProduct('\\odot')(n, groupMatmul(n, a), ctx);
   },
+  symmetric: symmetricArguments,
   argumentDomains: anywhere,
   lower: {
     kind: 'elementwise',
@@ -309,6 +315,7 @@ export const div: OpDef = {
       prec: Prec.Product,
     };
   },
+  symmetric: symmetricArguments,
   // A divisor away from 0.
   argumentDomains: () => [undefined, 'nonzero'],
   lower: { kind: 'elementwise', scalar: (_n, [a, b]) => `(${a} / ${b})`, scales: false },
@@ -348,6 +355,7 @@ export const pow: OpDef = {
     return { text: `${supBase(a[0]!)}${sup(`${hadamard}${ctx.wrap(a[1]!, Prec.Sum)}`)}`, prec: Prec.Power };
   },
   // A base under a fractional or variable exponent is positive (negative bases give NaN).
+  symmetric: symmetricArguments,
   argumentDomains: (n) => {
     const e = n.args[1]!;
     return e.op === 'const' && Number.isInteger(e.attrs.value) ? [] : ['positive', undefined];
@@ -382,6 +390,7 @@ export const unary: OpDef = {
   formula: (n, a, ctx) => fcall(n.attrs.fn!, a, ctx),
   latex: (n, a, ctx) => UNARY[unaryFn(n.attrs.fn)].latex(a[0]!, ctx, n),
   // The function's own domain, or away from its kink at 0.
+  symmetric: symmetricArguments,
   argumentDomains: (n) => {
     const f = UNARY[unaryFn(n.attrs.fn)];
     return [f.kinkAtZero ? 'nonzero' : f.domain === 'real' ? undefined : f.domain];

@@ -12,7 +12,14 @@ import { broadcastShapes, isScalar, SCALAR, shape, type Shape } from '../ir/shap
 import { elementwiseShape } from './arithmetic-identities.js';
 import { column, elementwiseJvp, weighted } from './jvp.js';
 import { fcall, lcall } from './print-helpers.js';
-import type { ArgumentDomain, Builder, OpDef, SurfaceFunction } from './types.js';
+import {
+  neverSymmetric,
+  symmetricArguments,
+  type ArgumentDomain,
+  type Builder,
+  type OpDef,
+  type SurfaceFunction,
+} from './types.js';
 
 /** The names of this file's primitives (see `OpNames`). */
 declare module '../ir/node.js' {
@@ -89,6 +96,7 @@ function pairwise(kind: Extremum): OpDef {
     jvp: elementwiseJvp((n, g) => pairWeights(n, g, sign)),
     formula: (_n, a, ctx) => fcall(kind, a, ctx),
     latex: (_n, a, ctx) => lcall(`\\${kind}`, a, ctx),
+    symmetric: symmetricArguments,
     argumentDomains: pairDomains,
     lower: { kind: 'elementwise', scalar: (_n, [a, b]) => `Math.${kind}(${a}, ${b})`, scales: false },
   };
@@ -108,6 +116,7 @@ function reduction(kind: Extremum): OpDef {
     jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, attainWeights(n, g, kind)), j)),
     formula: (_n, a, ctx) => fcall(kind, a, ctx),
     latex: (_n, a, ctx) => lcall(`\\${kind}`, a, ctx),
+    symmetric: neverSymmetric,
     argumentDomains: () => [],
     lower: {
       kind: 'reduction',

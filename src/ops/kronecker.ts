@@ -10,7 +10,7 @@ import { column } from './jvp.js';
 import { atom, factor, fcall, lcall, sub } from './print-helpers.js';
 import { Prec } from './print-types.js';
 import { indicator } from './lowering.js';
-import { anywhere, type Builder, type OpDef } from './types.js';
+import { anywhere, type Builder, type OpDef, neverSymmetric } from './types.js';
 import { scaling } from './identities.js';
 import { isZero } from '../ir/constants.js';
 import type { Dim } from '../ir/shape.js';
@@ -183,6 +183,7 @@ export const vec: OpDef = {
   jvp: (_n, [j]) => j,
   formula: (_n, a, ctx) => fcall('vec', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{vec}', a, ctx),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   // Entry r of vec(M) (M m x n) is M[r mod m, floor(r / m)]: read where it is needed, never copied.
   lower: {
@@ -249,6 +250,7 @@ export const kron: OpDef = {
       prec: Prec.Product,
     };
   },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   // Entry (r, c) of A ⊗ B (B p x q) is A[floor(r / p), floor(c / q)] B[r mod p, c mod q], read from
   // the factors where it is needed: products with an I ⊗ B or A ⊗ I factor read the factors
@@ -314,6 +316,7 @@ export const commutation: OpDef = {
   },
   formula: (n, _a, ctx) => atom(`commutation(${ctx.dim(n.attrs.shape!.rows)}, ${ctx.dim(n.attrs.shape!.cols)})`),
   latex: (n, _a, ctx) => atom(`K${sub(`${ctx.dim(n.attrs.shape!.rows)},${ctx.dim(n.attrs.shape!.cols)}`)}`),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',

@@ -3,7 +3,7 @@ import { dimFactors, isScalar, shape, type Dim, type Shape } from '../ir/shape.j
 import { ShapeError } from '../diagnostics/errors.js';
 import { atom, fcall, fraction, sub } from './print-helpers.js';
 import { indicator, num } from './lowering.js';
-import { anywhere, type OpDef } from './types.js';
+import { anywhere, type OpDef, neverSymmetric, alwaysSymmetric } from './types.js';
 import { Prec, type PrintContext } from './print-types.js';
 import { leafJvp } from './jvp.js';
 import type { OpName } from '../ir/node.js';
@@ -58,6 +58,8 @@ export const variable: OpDef = {
   jvp: leafJvp,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  // Declared `symmetric(n)` or `spd(n)`.
+  symmetric: (n) => n.attrs.structure !== undefined,
   argumentDomains: anywhere,
   lower: { kind: 'leaf', value: 'input', dimensions: () => [] },
 };
@@ -79,6 +81,7 @@ export const constant: OpDef = {
     const v = n.attrs.value!;
     return v < 0 ? { text: `-${latexNumber(-v, ctx)}`, prec: Prec.Unary } : atom(latexNumber(v, ctx));
   },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: { kind: 'leaf', value: (n) => num(n.attrs.value!), dimensions: () => [] },
 };
@@ -92,6 +95,7 @@ export const dim: OpDef = {
   jvp: leafJvp,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: { kind: 'leaf', value: (n, ctx) => ctx.dim(n.attrs.name!), dimensions: (n) => [n.attrs.name!] },
 };
@@ -142,6 +146,7 @@ export const fill: OpDef = {
       prec: v < 0 ? Prec.Unary : Prec.Product,
     };
   },
+  symmetric: alwaysSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',
@@ -183,6 +188,7 @@ export const eye: OpDef = {
     );
   },
   latex: (n, _a, ctx) => atom(`I${sub(ctx.dim(n.shape.rows))}`),
+  symmetric: alwaysSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',
@@ -226,6 +232,7 @@ export const onehot: OpDef = {
   jvp: leafJvp,
   formula: (n, a, ctx) => fcall('onehot', [a[0]!, atom(ctx.dim(n.shape.rows))], ctx),
   latex: (_n, a, ctx) => atom(`\\hat{e}${sub(ctx.wrap(a[0]!, Prec.Sum))}`),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',

@@ -12,7 +12,7 @@ import type { LowerContext } from './lowering.js';
 import { atom, delimit, factor, fcall, supBase } from './print-helpers.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
 import { column, total, weighted } from './jvp.js';
-import type { ArgumentDomain, Builder, OpDef } from './types.js';
+import { neverSymmetric, symmetricArguments, type ArgumentDomain, type Builder, type OpDef } from './types.js';
 import { scaling } from './identities.js';
 import { kroneckerInverse } from './kronecker.js';
 
@@ -80,6 +80,7 @@ export const inv: OpDef = {
   },
   formula: (n, a, ctx) => inverseOf(n.args[0]!, a[0]!, ctx, false),
   latex: (n, a, ctx) => inverseOf(n.args[0]!, a[0]!, ctx, true),
+  symmetric: symmetricArguments,
   argumentDomains: invertible,
   lower: {
     kind: 'buffer',
@@ -135,6 +136,7 @@ export const solve: OpDef = {
   },
   formula: (n, a, ctx) => solvePrinted(n, a, ctx, false),
   latex: (n, a, ctx) => solvePrinted(n, a, ctx, true),
+  symmetric: (n, q) => q.palindrome(n),
   argumentDomains: invertible,
   lower: {
     kind: 'buffer',
@@ -185,6 +187,7 @@ export const det: OpDef = {
     const text = latexDet({ text: ctx.wrap(a[0]!, Prec.Sum), prec: a[0]!.prec });
     return { text, prec: text.startsWith('\\det(') || text.startsWith('\\det\\left(') ? Prec.Atom : Prec.Sum };
   },
+  symmetric: neverSymmetric,
   argumentDomains: invertible,
   positiveWhen: () => ['positive-definite'],
   lower: {
@@ -218,6 +221,7 @@ export const logdet: OpDef = {
         : weighted(g, column(g, g.transpose(g.inv(n.args[0]!))), j),
   formula: (_n, a, ctx) => fcall('logdet', a, ctx),
   latex: (_n, a, ctx) => atom(`\\log\\lvert ${latexDet({ text: ctx.wrap(a[0]!, Prec.Sum), prec: a[0]!.prec })}\\rvert`),
+  symmetric: neverSymmetric,
   argumentDomains: invertible,
   lower: {
     kind: 'reduction',

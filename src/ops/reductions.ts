@@ -5,7 +5,7 @@ import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print-helpers.js';
 import { fold } from './lowering.js';
-import { anywhere, type Builder, type OpDef } from './types.js';
+import { anywhere, type Builder, type OpDef, neverSymmetric } from './types.js';
 import { nonnegative, scaling } from './identities.js';
 import { Prec } from './print-types.js';
 import { column, entries, weighted } from './jvp.js';
@@ -46,6 +46,7 @@ export const sum: OpDef = {
     }
     return lcall('\\operatorname{sum}', a, ctx);
   },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold((acc, e) => `${acc} += ${e};`),
 };
@@ -68,6 +69,7 @@ export const mean: OpDef = {
       : g.div(weighted(g, g.ones(shape(entries(n.args[0]!.shape), 1)), j), g.dimValue(entries(n.args[0]!.shape))),
   formula: (_n, a, ctx) => fcall('mean', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{mean}', a, ctx),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold(
     (acc, e) => `${acc} += ${e};`,
@@ -91,6 +93,7 @@ export const norm2: OpDef = {
     return inner.includes('||') ? fcall('norm2', a, ctx) : atom(`||${inner}||`);
   },
   latex: (_n, a, ctx) => atom(delimit('\\lVert ', '\\rVert', ctx.wrap(a[0]!, Prec.Sum))),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold(
     (acc, e, ctx) => {
@@ -124,6 +127,7 @@ export const logsumexp: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('logsumexp', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{logsumexp}', a, ctx),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'reduction',
@@ -188,6 +192,7 @@ export const softmax: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('softmax', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{softmax}', a, ctx),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'buffer',

@@ -12,7 +12,7 @@ import { ShapeError } from '../diagnostics/errors.js';
 import { num, type LowerContext } from './lowering.js';
 import { atom, entry, factor, fcall, sub, supBase } from './print-helpers.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
-import { anywhere, type OpDef } from './types.js';
+import { anywhere, type OpDef, neverSymmetric } from './types.js';
 
 /** The names of this file's primitives (see `OpNames`). */
 declare module '../ir/node.js' {
@@ -80,6 +80,7 @@ function slice(axis: Axis): OpDef {
       atom(`${ctx.wrap(m!, Prec.Postfix)}[${isRowSlice ? `${k!.text}, :` : `:, ${k!.text}`}]`),
     latex: (_n, [m, k], ctx) =>
       atom(entry(m!, isRowSlice ? `${ctx.wrap(k!, Prec.Sum)},:` : `:,${ctx.wrap(k!, Prec.Sum)}`)),
+    symmetric: neverSymmetric,
     argumentDomains: anywhere,
     lower: {
       kind: 'buffer',
@@ -158,6 +159,7 @@ function scatter(axis: Axis): OpDef {
     },
     formula: (n, a, ctx) => printScatter(axis, n, a, ctx, false),
     latex: (n, a, ctx) => printScatter(axis, n, a, ctx, true),
+    symmetric: neverSymmetric,
     argumentDomains: anywhere,
     lower: {
       kind: 'structural',

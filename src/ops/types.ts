@@ -157,9 +157,37 @@ export interface OpDef {
    * log or sqrt); absent when the op says nothing about its sign.
    */
   readonly positiveWhen?: (n: Node) => readonly (ArgumentDomain | undefined)[];
+  /**
+   * Whether the node, a square matrix, is symmetric by construction, given what `q` knows of
+   * other nodes (src/simplify/matrix.ts's `isSymmetric` asks it, for the simplifier's Sᵀ → S and
+   * for sym(G)): false unless symmetric arguments make it symmetric.
+   */
+  readonly symmetric: (n: Node, q: SymmetryQuery) => boolean;
   /** How the code generator emits it (src/ops/lowering.ts). */
   readonly lower: Lowering;
 }
+
+/** What an op's `symmetric` rule may ask of other nodes (src/simplify/matrix.ts answers). */
+export interface SymmetryQuery {
+  /** Whether an argument is a scalar, or a matrix of the node's shape that is symmetric by construction. */
+  argument(m: Node): boolean;
+  /**
+   * Whether a product (through products, solves, scalings and transposes) equals its own
+   * transpose factor by factor: Xᵀ X, X S Xᵀ, S⁻¹ r rᵀ S⁻¹ with S symmetric.
+   */
+  palindrome(n: Node): boolean;
+  /** Whether `b` is `a`ᵀ as the graph builds it. */
+  transposeOf(b: Node, a: Node): boolean;
+}
+
+/** `symmetric` of an op that keeps symmetry: elementwise functions and products, inverses, transposes. */
+export const symmetricArguments = (n: Node, q: SymmetryQuery): boolean => n.args.every((a) => q.argument(a));
+
+/** `symmetric` of an op whose value is symmetric whenever it is square: eye, ones, diag(v). */
+export const alwaysSymmetric = (): boolean => true;
+
+/** `symmetric` of an op not known to make symmetric matrices (reductions, slices, Kronecker products). */
+export const neverSymmetric = (): boolean => false;
 
 /**
  * Where a test input is sampled (src/check/random.ts): an elementwise function's domain, away
