@@ -6,6 +6,7 @@ import { UNARY, unaryFn } from './elementwise.js';
 import { diagonalScalingColumn, factor, fcall, fraction, sup, supBase } from './print-helpers.js';
 import { elementwiseJvp } from './jvp.js';
 import { anywhere, type OpDef, symmetricArguments } from './types.js';
+import { broadcastReference } from './reference-types.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
 import {
   addIdentities,
@@ -88,6 +89,7 @@ export const add: OpDef = {
     }
     return { text: `${ctx.wrap(a[0]!, Prec.Sum)} ${sign} ${term}`, prec: Prec.Sum };
   },
+  reference: broadcastReference((m, a, b) => m.add(a, b)),
   // S + T of symmetric S and T, and A + Aᵀ.
   symmetric: (n, q) => {
     const [a, b] = n.args as [Node, Node];
@@ -255,6 +257,7 @@ export const mul: OpDef = {
     const scaled = diagonalScaling('\\operatorname{diag}')(n, a, ctx);
     return scaled ?? printProduct('\\odot')(n, groupMatmul(n, a), ctx);
   },
+  reference: broadcastReference((m, a, b) => m.dotMultiply(a, b)),
   symmetric: symmetricArguments,
   argumentDomains: anywhere,
   lower: {
@@ -315,6 +318,7 @@ export const div: OpDef = {
       prec: Prec.Product,
     };
   },
+  reference: broadcastReference((m, a, b) => m.dotDivide(a, b)),
   symmetric: symmetricArguments,
   // A divisor away from 0.
   argumentDomains: () => [undefined, 'nonzero'],
@@ -354,6 +358,7 @@ export const pow: OpDef = {
     const hadamard = isScalar(n.shape) ? '' : '\\odot ';
     return { text: `${supBase(a[0]!)}${sup(`${hadamard}${ctx.wrap(a[1]!, Prec.Sum)}`)}`, prec: Prec.Power };
   },
+  reference: broadcastReference((m, a, b) => m.dotPow(a, b)),
   // A base under a fractional or variable exponent is positive (negative bases give NaN).
   symmetric: symmetricArguments,
   argumentDomains: (n) => {
@@ -389,6 +394,11 @@ export const unary: OpDef = {
   jvp: elementwiseJvp((n, g) => [UNARY[unaryFn(n.attrs.fn)].derivative(g, n.args[0]!, n)]),
   formula: (n, a, ctx) => fcall(n.attrs.fn!, a, ctx),
   latex: (n, a, ctx) => UNARY[unaryFn(n.attrs.fn)].latex(a[0]!, ctx, n),
+  // The entry's `reference`: a mathjs function by name, or its own plain definition.
+  reference: ([x], { node, math }) => {
+    const reference = UNARY[unaryFn(node.attrs.fn)].reference;
+    return math.map(x!, typeof reference === 'string' ? math.scalarFunction(reference) : reference);
+  },
   // The function's own domain, or away from its kink at 0.
   symmetric: symmetricArguments,
   argumentDomains: (n) => {

@@ -20,6 +20,7 @@ import {
   type OpDef,
   type SurfaceFunction,
 } from './types.js';
+import { scalarReference, tabulate } from './reference-types.js';
 
 /** The names of this file's primitives (see `OpNames`). */
 declare module '../ir/node.js' {
@@ -96,6 +97,10 @@ function pairwise(kind: Extremum): OpDef {
     jvp: elementwiseJvp((n, g) => pairWeights(n, g, sign)),
     formula: (_n, a, ctx) => fcall(kind, a, ctx),
     latex: (_n, a, ctx) => lcall(`\\${kind}`, a, ctx),
+    reference: ([a, b], cx) => {
+      const [x, y] = [cx.broadcast(a!), cx.broadcast(b!)];
+      return tabulate(cx.rows, cx.cols, (i, j) => Math[kind](x[i]![j]!, y[i]![j]!));
+    },
     symmetric: symmetricArguments,
     argumentDomains: pairDomains,
     lower: { kind: 'elementwise', scalar: (_n, [a, b]) => `Math.${kind}(${a}, ${b})`, scales: false },
@@ -116,6 +121,7 @@ function reduction(kind: Extremum): OpDef {
     jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, attainWeights(n, g, kind)), j)),
     formula: (_n, a, ctx) => fcall(kind, a, ctx),
     latex: (_n, a, ctx) => lcall(`\\${kind}`, a, ctx),
+    reference: scalarReference((m, a) => (kind === 'max' ? m.max(a) : m.min(a))),
     symmetric: neverSymmetric,
     argumentDomains: () => [],
     lower: {

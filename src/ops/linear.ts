@@ -17,6 +17,7 @@ import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supB
 import { num, type Index, type LowerContext } from './lowering.js';
 import { column, entries, total, weighted } from './jvp.js';
 import { anywhere, type OpDef, symmetricArguments, neverSymmetric, alwaysSymmetric } from './types.js';
+import { scalarReference, scalarValue, tabulate } from './reference-types.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
 import {
   diagpartIdentities,
@@ -163,6 +164,12 @@ export const matmul: OpDef = {
   },
   formula: (n, a, ctx) => printMatmul(n, a, ctx),
   latex: (n, a, ctx) => printMatmul(n, a, ctx),
+  // A 1 x 1 factor scales (the shape rule allows it).
+  reference: ([a, b], { math }) => {
+    if (a!.length === 1 && a![0]!.length === 1) return math.scale(b!, a![0]![0]!);
+    if (b!.length === 1 && b![0]!.length === 1) return math.scale(a!, b![0]![0]!);
+    return math.multiply(a!, b!);
+  },
   symmetric: (n, q) => q.palindrome(n),
   argumentDomains: anywhere,
   lower: {
@@ -290,6 +297,7 @@ export const transpose: OpDef = {
     }
     return { text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix };
   },
+  reference: ([a], { rows, cols }) => tabulate(rows, cols, (i, j) => a![j]![i]!),
   symmetric: symmetricArguments,
   argumentDomains: anywhere,
   lower: {
@@ -332,6 +340,7 @@ export const tr: OpDef = {
   jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, g.eye(n.args[0]!.shape.rows)), j)),
   formula: (_n, a, ctx) => fcall('tr', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{tr}', a, ctx),
+  reference: scalarReference((m, a) => m.trace(a)),
   symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
@@ -390,6 +399,7 @@ export const diag: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+  reference: ([v], { rows }) => tabulate(rows, rows, (i, j) => (i === j ? v!.flat()[i]! : 0)),
   symmetric: alwaysSymmetric,
   argumentDomains: anywhere,
   lower: {
@@ -425,6 +435,7 @@ export const diagpart: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+  reference: ([m], { rows }) => tabulate(rows, 1, (i) => m![i]![i]!),
   symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
@@ -491,6 +502,12 @@ export const index: OpDef = {
           .join(','),
       ),
     ),
+  reference: ([target, i, j], { index }) => {
+    const [r, c] = [target!.length, target![0]!.length];
+    if (j !== undefined) return scalarValue(target![index(i!, r, 'row index')]![index(j, c, 'column index')]!);
+    if (c === 1) return scalarValue(target![index(i!, r, 'index')]![0]!);
+    return scalarValue(target![0]![index(i!, c, 'index')]!);
+  },
   symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {

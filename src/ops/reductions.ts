@@ -6,6 +6,7 @@ import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print-helpers.js';
 import { fold } from './lowering.js';
 import { anywhere, type Builder, type OpDef, neverSymmetric } from './types.js';
+import { scalarReference, tabulate } from './reference-types.js';
 import { nonnegative, scaling } from './identities.js';
 import { Prec } from './print-types.js';
 import { column, entries, weighted } from './jvp.js';
@@ -46,6 +47,7 @@ export const sum: OpDef = {
     }
     return lcall('\\operatorname{sum}', a, ctx);
   },
+  reference: scalarReference((m, a) => m.sum(a)),
   symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold((acc, e) => `${acc} += ${e};`),
@@ -69,6 +71,7 @@ export const mean: OpDef = {
       : g.div(weighted(g, g.ones(shape(entries(n.args[0]!.shape), 1)), j), g.dimValue(entries(n.args[0]!.shape))),
   formula: (_n, a, ctx) => fcall('mean', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{mean}', a, ctx),
+  reference: scalarReference((m, a) => m.mean(a)),
   symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold(
@@ -93,6 +96,7 @@ export const norm2: OpDef = {
     return inner.includes('||') ? fcall('norm2', a, ctx) : atom(`||${inner}||`);
   },
   latex: (_n, a, ctx) => atom(delimit('\\lVert ', '\\rVert', ctx.wrap(a[0]!, Prec.Sum))),
+  reference: scalarReference((m, a) => m.norm(a)),
   symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold(
@@ -127,6 +131,12 @@ export const logsumexp: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('logsumexp', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{logsumexp}', a, ctx),
+  // Shifted by the largest entry, so exp never overflows.
+  reference: scalarReference((math, a) => {
+    const m = math.max(a);
+    if (!Number.isFinite(m)) return m;
+    return m + Math.log(math.sum(math.map(a, (x) => Math.exp(x - m))));
+  }),
   symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
@@ -192,6 +202,16 @@ export const softmax: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('softmax', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{softmax}', a, ctx),
+  // Column by column, each shifted by its largest entry.
+  reference: ([a], { math, rows, cols }) => {
+    const columns = Array.from({ length: cols }, (_, j) => {
+      const column = [a!.map((row) => row[j]!)];
+      const m = math.max(column);
+      const e = math.map(column, (x) => Math.exp(x - m));
+      return math.scale(e, 1 / math.sum(e))[0]!;
+    });
+    return tabulate(rows, cols, (i, j) => columns[j]![i]!);
+  },
   symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {

@@ -13,6 +13,7 @@ import { num, type LowerContext } from './lowering.js';
 import { atom, entry, factor, fcall, sub, supBase } from './print-helpers.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
 import { anywhere, type OpDef, neverSymmetric } from './types.js';
+import { tabulate } from './reference-types.js';
 
 /** The names of this file's primitives (see `OpNames`). */
 declare module '../ir/node.js' {
@@ -80,6 +81,12 @@ function slice(axis: Axis): OpDef {
       atom(`${ctx.wrap(m!, Prec.Postfix)}[${isRowSlice ? `${k!.text}, :` : `:, ${k!.text}`}]`),
     latex: (_n, [m, k], ctx) =>
       atom(entry(m!, isRowSlice ? `${ctx.wrap(k!, Prec.Sum)},:` : `:,${ctx.wrap(k!, Prec.Sum)}`)),
+    reference: ([m, k], { index }) => {
+      const [rows, cols] = [m!.length, m![0]!.length];
+      if (isRowSlice) return [[...m![index(k!, rows, 'row index')]!]];
+      const j = index(k!, cols, 'column index');
+      return m!.map((row) => [row[j]!]);
+    },
     symmetric: neverSymmetric,
     argumentDomains: anywhere,
     lower: {
@@ -159,6 +166,13 @@ function scatter(axis: Axis): OpDef {
     },
     formula: (n, a, ctx) => printScatter(axis, n, a, ctx, false),
     latex: (n, a, ctx) => printScatter(axis, n, a, ctx, true),
+    reference: ([v, k], { rows, cols, index }) => {
+      const at = index(k!, isRowScatter ? rows : cols, isRowScatter ? 'row index' : 'column index');
+      return tabulate(rows, cols, (r, c) => {
+        if (isRowScatter) return r === at ? v![0]![c]! : 0;
+        return c === at ? v![r]![0]! : 0;
+      });
+    },
     symmetric: neverSymmetric,
     argumentDomains: anywhere,
     lower: {

@@ -4,6 +4,7 @@ import type { Dim, Shape } from '../ir/shape.js';
 import type { UnaryBuilder, UnaryDomain } from './elementwise.js';
 import type { Lowering } from './lowering.js';
 import type { PrintRule } from './print-types.js';
+import type { ReferenceRule } from './reference-types.js';
 
 /**
  * The smart constructors that derivative rules and builds are written with: src/ir/graph.ts's
@@ -157,6 +158,12 @@ export interface OpDef {
    * log or sqrt); absent when the op says nothing about its sign.
    */
   readonly positiveWhen?: (n: Node) => readonly (ArgumentDomain | undefined)[];
+  /**
+   * What the node means, computed from its arguments' values by the reference evaluator
+   * (src/check/reference.ts), with the numeric operations it passes in: the independent account
+   * of every node that gradients and generated modules are checked against.
+   */
+  readonly reference: ReferenceRule;
   /**
    * Whether the node, a square matrix, is symmetric by construction, given what `q` knows of
    * other nodes (src/simplify/matrix.ts's `isSymmetric` asks it, for the simplifier's Sᵀ → S and
