@@ -224,6 +224,8 @@ function triangle(part: Triangle): OpDef {
     // Of a scalar, zeros, eye, a diagonal matrix or its own triangle: the argument; of the other
     // triangle, the diagonal; a scalar factor stays outside.
     identities: ([m], g) => {
+      // A matrix that is not square is left to the shape rule, which refuses it.
+      if (m!.shape.rows !== m!.shape.cols) return undefined;
       const op = g.opOf(m!);
       if (isScalar(m!.shape) || op === 'eye' || op === 'diag' || op === name) return m;
       if (op === 'fill' && m!.attrs.value === 0) return m;

@@ -262,6 +262,10 @@ describe('vector and matrix valued functions (LANGUAGE.md 1.6)', () => {
     expect(refused('tril(A)')).toBe('8:5: tril needs a square matrix, not matrix(n, m)');
   });
 
+  it('tril of a non-square matrix of zeros refuses', () => {
+    expect(refused('tril(0 A)')).toBe('8:5: tril needs a square matrix, not matrix(n, m)');
+  });
+
   it('triu of a vector refuses', () => {
     expect(refused('triu(u)')).toBe('8:5: triu needs a square matrix, not vector(n)');
   });
