@@ -1,7 +1,7 @@
 /**
  * The reference evaluator: the IR's meaning, computed with mathjs on plain arrays of rows.
  * What each node means is its op entry's `reference` rule (src/ops/reference-types.ts), which
- * computes with the numeric operations this module implements with mathjs (`MATH`), and
+ * computes with the numeric operations this module implements with mathjs (`referenceMath`), and
  * elementwise functions are mathjs's or their table entry's separate `reference` definition.
  * It shares nothing with the code generator (never an entry's `lower`, `eval` or `ts`), so the
  * tests can check derived gradients and generated modules against an independent account of
@@ -87,35 +87,91 @@ function indexValue(v: Value, extent: number, what: string): number {
   return k;
 }
 
-/** The arithmetic of the ops' reference rules, by mathjs. */
-const MATH: ReferenceMath = {
-  add: (a, b) => math.add(a, b) as Value,
-  dotMultiply: (a, b) => math.dotMultiply(a, b),
-  dotDivide: (a, b) => math.dotDivide(a, b) as Value,
-  dotPow: (a, b) => math.dotPow(a, b) as Value,
-  multiply: (a, b) => math.multiply(a, b) as Value,
-  scale: (a, s) => math.multiply(a, s) as Value,
-  map: (a, f) => math.map(a, f) as Value,
-  sum: (a) => math.sum(a) as number,
-  mean: (a) => math.mean(a) as number,
-  norm: (a) => math.norm(a, 'fro') as number,
-  max: (a) => math.max(a) as number,
-  min: (a) => math.min(a) as number,
-  trace: (a) => math.trace(a),
-  inv: (a) => math.inv(a),
-  determinant: (a) => luDeterminant(a),
-  scalarFunction: (name: MathjsFunction) => {
-    // Predictable: NaN outside the real domain.
-    const f = math[name] as (x: number) => number;
-    return (x) => f(x);
-  },
-};
+/** mathjs's LU factorisation with partial pivoting of a square matrix: row p[i] of L U is row i of the matrix. */
+interface Factorisation {
+  readonly L: number[][];
+  readonly U: number[][];
+  readonly p: number[];
+}
 
-/** sign(det m) and log|det m|, from the pivots of mathjs's LU decomposition with partial pivoting. */
-function luDeterminant(m: Value): { sign: number; logAbs: number } {
-  const n = m.length;
-  if (n === 0) return { sign: 1, logAbs: 0 };
-  const { U, p } = math.lup(m) as unknown as { U: number[][]; p: number[] };
+/**
+ * The arithmetic of the ops' reference rules, by mathjs: one for each evaluator. Its values do
+ * not change while it lives, so a matrix with both a log-determinant and a solve (a Gaussian's
+ * likelihood) is factorised once.
+ */
+function referenceMath(): ReferenceMath {
+  const factorisations = new WeakMap<Value, Factorisation>();
+  const lup = (a: Value): Factorisation => {
+    let f = factorisations.get(a);
+    if (f === undefined) {
+      f = math.lup(a) as unknown as Factorisation;
+      factorisations.set(a, f);
+    }
+    return f;
+  };
+  return {
+    add: (a, b) => math.add(a, b) as Value,
+    dotMultiply: (a, b) => math.dotMultiply(a, b),
+    dotDivide: (a, b) => math.dotDivide(a, b) as Value,
+    dotPow: (a, b) => math.dotPow(a, b) as Value,
+    multiply: (a, b) => math.multiply(a, b) as Value,
+    scale: (a, s) => math.multiply(a, s) as Value,
+    map: (a, f) => math.map(a, f) as Value,
+    sum: (a) => math.sum(a) as number,
+    mean: (a) => math.mean(a) as number,
+    norm: (a) => math.norm(a, 'fro') as number,
+    max: (a) => math.max(a) as number,
+    min: (a) => math.min(a) as number,
+    trace: (a) => math.trace(a),
+    // Both from mathjs's LU factorisation, substituted here: mathjs's own inv took 1.3 s for a
+    // 256 x 256 matrix (its lup 0.07 s), and a check evaluates the reference three times.
+    inv: (a) =>
+      a.length === 0
+        ? []
+        : luSolve(
+            lup(a),
+            tabulate(a.length, a.length, (i, j) => (i === j ? 1 : 0)),
+          ),
+    solve: (a, b) => (a.length === 0 ? b.map((row) => [...row]) : luSolve(lup(a), b)),
+    determinant: (a) => (a.length === 0 ? { sign: 1, logAbs: 0 } : luDeterminant(lup(a))),
+    scalarFunction: (name: MathjsFunction) => {
+      // Predictable: NaN outside the real domain.
+      const f = math[name] as (x: number) => number;
+      return (x) => f(x);
+    },
+  };
+}
+
+/**
+ * inv(a) b from a's factorisation P a = L U (L with a unit diagonal): L y = P b by forward and
+ * U x = y by back substitution, column by column. A zero pivot is a singular matrix.
+ */
+function luSolve({ L, U, p }: Factorisation, b: Value): Value {
+  const n = U.length;
+  const cols = b[0]?.length ?? 0;
+  for (let i = 0; i < n; i++) {
+    if (U[i]![i] === 0) throw new EvaluationError('the matrix is singular (a zero pivot in its LU factorisation)');
+  }
+  const x: Value = new Array<number[]>(n);
+  for (let i = 0; i < n; i++) x[p[i]!] = [...b[i]!];
+  for (let c = 0; c < cols; c++) {
+    for (let i = 0; i < n; i++) {
+      let sum = x[i]![c]!;
+      for (let k = 0; k < i; k++) sum -= L[i]![k]! * x[k]![c]!;
+      x[i]![c] = sum;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let sum = x[i]![c]!;
+      for (let k = i + 1; k < n; k++) sum -= U[i]![k]! * x[k]![c]!;
+      x[i]![c] = sum / U[i]![i]!;
+    }
+  }
+  return x;
+}
+
+/** sign(det) and log|det| from the pivots of a factorisation. */
+function luDeterminant({ U, p }: Factorisation): { sign: number; logAbs: number } {
+  const n = U.length;
   let sign = 1;
   let logAbs = 0;
   for (let i = 0; i < n; i++) {
@@ -140,6 +196,7 @@ function luDeterminant(m: Value): { sign: number; logAbs: number } {
 /** Evaluates nodes of one graph in one environment, each node once. */
 export class ReferenceEvaluator {
   private readonly memo = new Map<number, Value>();
+  private readonly math = referenceMath();
 
   constructor(readonly env: Env) {}
 
@@ -182,7 +239,7 @@ export class ReferenceEvaluator {
       node,
       rows,
       cols,
-      math: MATH,
+      math: this.math,
       input: (name) => {
         const v = values.get(name);
         if (v === undefined) throw new EvaluationError(`no value given for variable ${name}`);

@@ -138,8 +138,7 @@ export const solve: OpDef = {
   },
   formula: (n, a, ctx) => solvePrinted(n, a, ctx, false),
   latex: (n, a, ctx) => solvePrinted(n, a, ctx, true),
-  // The reference may form the inverse: it is slow and simple on purpose.
-  reference: ([a, b], { math }) => math.multiply(math.inv(a!), b!),
+  reference: ([a, b], { math }) => math.solve(a!, b!),
   symmetric: (n, q) => q.palindrome(n),
   argumentDomains: invertible,
   lower: {

@@ -33,6 +33,8 @@ export interface ReferenceMath {
   min(a: Value): number;
   trace(a: Value): number;
   inv(a: Value): Value;
+  /** inv(a) b, by an LU factorisation of a. */
+  solve(a: Value, b: Value): Value;
   /** sign(det a) and log |det a|, from an LU decomposition with partial pivoting. */
   determinant(a: Value): { readonly sign: number; readonly logAbs: number };
   /** mathjs's scalar function of that name (NaN outside its real domain). */

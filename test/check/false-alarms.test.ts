@@ -13,6 +13,7 @@ import { formatCheckReport } from '../../src/check/check-report.js';
 import { mulberry32 } from '../../src/check/random.js';
 import { concreteShape } from '../../src/check/reference.js';
 import { checkFormula } from '../../src/front.js';
+import { reachable } from '../../src/ir/walk.js';
 import { formulaArbitrary, renderFormula } from '../helpers/formulas.js';
 import { compile } from '../helpers/mutations.js';
 import { acceptedSecondOrder } from '../helpers/second-order.js';
@@ -39,13 +40,15 @@ function randomCase(
     Object.entries(dims).map(([d, least]) => [d, Math.max(least, 1 + Math.floor(rng() * 64))]),
   );
   // Jacobian and Hessian blocks with respect to matrices have (entries)² entries: where the formula has
-  // second-order lines, its sizes are halved (largest first) until no variable or definition has more
-  // than 256 entries, so a block stays at most 65,536 entries (a 64 x 64 one would be 16.8 million,
-  // over the module's limit). The product of the sizes does not bound that: matrix(G, G) is G².
+  // second-order lines, its sizes are halved (largest first) until no variable, definition or
+  // intermediate value has more than 256 entries, so a block stays at most 65,536 entries (a 64 x 64
+  // one would be 16.8 million, over the module's limit). The product of the sizes does not bound
+  // that: matrix(G, G) is G². Intermediates count: the Hessian of logdet(M) with M = f(W) n x n
+  // carries n² x n² blocks inside, whatever the size of W and of the scalar result.
   const model = checkFormula(text, 'case.formula');
   const shapes = [
     ...model.variables.filter((v) => v.kind !== 'index').map((v) => v.shape),
-    ...model.definitions.map((d) => d.node.shape),
+    ...reachable(model.definitions.map((d) => d.node)).map((n) => n.shape),
   ];
   const entries = () => {
     const at = new Map(Object.entries(sizes));

@@ -118,6 +118,51 @@ describe('reference evaluator', () => {
     expect(value(text, 'N', values, dims)).toEqual([[2]]);
   });
 
+  it('inv and solve come from a pivoted LU factorisation: exact on a matrix that needs row swaps', () => {
+    // The first pivot is 0, so rows must be swapped; every entry of the result is exact.
+    const text = 'A : matrix(n, n)\nB : matrix(n, k)\nI = inv(A)\nX = inv(A) B\n';
+    // The pivots take the rows in the order 2, 3, 1: a cycle, which is not its own inverse.
+    const A = [
+      [0, 0, 4],
+      [1, 0, 0],
+      [0, 2, 0],
+    ];
+    const B = [
+      [8, 0],
+      [1, -1],
+      [2, 4],
+    ];
+    const dims = { n: 3, k: 2 };
+    expect(value(text, 'I', { A, B }, dims)).toEqual([
+      [0, 1, 0],
+      [0, 0, 0.5],
+      [0.25, 0, 0],
+    ]);
+    expect(value(text, 'X', { A, B }, dims)).toEqual([
+      [1, -1],
+      [1, 2],
+      [2, 0],
+    ]);
+  });
+
+  it('inv and solve refuse a singular matrix with an EvaluationError', () => {
+    const text = 'A : matrix(n, n)\nb : vector(n)\nx = inv(A) b\n';
+    expect(() =>
+      value(
+        text,
+        'x',
+        {
+          A: [
+            [1, 2],
+            [2, 4],
+          ],
+          b: col(1, 1),
+        },
+        { n: 2 },
+      ),
+    ).toThrow(EvaluationError);
+  });
+
   it('rejects inputs of the wrong shape and indices out of range', () => {
     const text = 'x : vector(n)\nk : index(n)\ny = 2 x\nz = x[k]\n';
     expect(() => value(text, 'y', { x: col(1, 2) }, { n: 3 })).toThrow(EvaluationError);
