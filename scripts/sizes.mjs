@@ -25,7 +25,8 @@ function modulesUnder(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...modulesUnder(path));
-    else if (/\.(ts|mts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
+    // Declarations and generated code (peggy's parser) are not read as written by hand.
+    else if (/\.(ts|mts)$/.test(entry.name) && !/\.(d|generated)\.ts$/.test(entry.name)) out.push(path);
   }
   return out.sort();
 }

@@ -10,7 +10,7 @@ import type { Model } from '../ir/model.js';
 import { gradientRows, higherRows, type DerivativeContext, type DerivativeRow } from './check-derivatives.js';
 import type { CheckReport, CheckRow, NotFinite } from './check-report.js';
 import { inferDomains, structuredMatrices } from './domains.js';
-import { loadModule, typeCheckModule } from './load.js';
+import { loadModule, startTypeScript, typeCheckModule } from './load.js';
 import { compareValues, type Comparison } from './numeric.js';
 import { mulberry32, randomDims, randomInputs, type Domain } from './random.js';
 import { ReferenceEvaluator, type Value } from './reference.js';
@@ -91,23 +91,31 @@ export async function checkModel(
   options: CheckOptions = {},
   generated?: GeneratedModule,
 ): Promise<CheckReport> {
+  startTypeScript();
   const derivatives = differentiate(model);
   const sourceName = model.source.path.split(/[\\/]/).pop() ?? 'model.formula';
-  const module = generated ?? (await generate(model, derivatives, { sourceName, precision: options.precision }));
+  // The module is run as generated: formatting changes its layout, never its code (a test in
+  // test/codegen shows that), and loading prettier would take longer than most checks.
+  const module =
+    generated ?? (await generate(model, derivatives, { sourceName, precision: options.precision, format: false }));
   const typeChecked = options.typeCheck ?? true;
-  const typeErrors = typeChecked ? typeCheckModule(module.code) : [];
-  const exports = await loadModule(module.code);
+  const exports = loadModule(module.code);
+  // The type check runs in TypeScript's thread while this one runs the module (load.ts).
+  const typeErrors = typeChecked ? typeCheckModule(module.code) : Promise.resolve([]);
+  // Both are awaited below; until then, one's failure must not count as unhandled while the other is awaited.
+  for (const pending of [exports, typeErrors]) pending.catch(() => undefined);
   const differenced =
     module.manifest.precision === 'f64'
       ? undefined
-      : await loadModule((await generate(model, derivatives, { sourceName })).code);
-  return checkExports(model, exports, module.manifest, options, {
+      : await loadModule((await generate(model, derivatives, { sourceName, format: false })).code);
+  const report = checkExports(model, await exports, module.manifest, options, {
     derived: derivatives.gradients,
     higher: derivatives.higher,
-    typeErrors,
     typeChecked,
     ...(differenced === undefined ? {} : { differenced }),
   });
+  const complaints = await typeErrors;
+  return complaints.length === 0 ? report : { ...report, typeErrors: complaints, ok: false };
 }
 
 /**

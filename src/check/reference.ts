@@ -5,14 +5,18 @@
  * check derived gradients and generated modules against an independent account of what every
  * node means. Slow and simple on purpose: one table entry per op.
  */
-import { all, create } from 'mathjs';
+import mathjs from 'mathjs/lib/browser/math.js';
 import type { Node, OpName } from '../ir/node.js';
 import { dimFactors, type Dim, type Shape } from '../ir/shape.js';
 import { UNARY, unaryFn, type UnaryFn } from '../ops/elementwise.js';
 
-/** `predictable`: sqrt, log, asin, ... of values outside their real domain give NaN, not complex numbers. */
-// mathjs declares `all` as an index signature's value, so TypeScript reads it as possibly undefined.
-const math = create(all!, { matrix: 'Array', predictable: true });
+/**
+ * Our own instance, so the configuration is ours. `predictable`: sqrt, log, asin, ... of values
+ * outside their real domain give NaN, not complex numbers. It comes from mathjs's one-file
+ * bundle, which creates each function when first used: importing the package's ESM entry
+ * loads some 700 modules and creates every function, about 1 s before anything is checked.
+ */
+const math = mathjs.create({ matrix: 'Array', predictable: true });
 
 /** A value: rows of numbers; a scalar is 1 x 1, a vector(n) is n x 1. */
 export type Value = number[][];

@@ -130,6 +130,8 @@ export async function deriveCommand({ files, options, io }: Invocation): Promise
 }
 
 export async function checkCommand({ files, options, io }: Invocation): Promise<CommandStatus> {
+  // TypeScript loads in its own thread while the formula is read and differentiated (check/load.ts).
+  (await import('../check/load.js')).startTypeScript();
   const model = await loadModel(files[0]!, io);
   if (model.definitions.length === 0) throw new NothingToDoError(model.source.path, 'nothing to check: no definitions');
   const dims = modelDims(model, options, 'check');

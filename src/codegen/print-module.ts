@@ -4,9 +4,6 @@
  * Written by hand rather than with ts-morph, whose compiler is too large to ship to a browser
  * (the playground runs this same code); prettier then gives the text its final layout.
  */
-import * as babel from 'prettier/plugins/babel';
-import * as estree from 'prettier/plugins/estree';
-import { format } from 'prettier/standalone';
 
 /** One top-level declaration of the module. */
 export type ModuleDeclaration =
@@ -58,9 +55,16 @@ function printDeclaration(d: ModuleDeclaration): string {
 
 /**
  * The declarations as one formatted TypeScript text, a blank line between declarations.
- * prettier's standalone build with its Babel parser: the same in Node and in a browser.
+ * prettier's standalone build with its Babel parser: the same in Node and in a browser. Loaded
+ * when first needed: a caller that never formats (`gradc check` runs the module as generated)
+ * does not pay the ~0.5 s of loading it.
  */
 export async function printModule(declarations: readonly ModuleDeclaration[]): Promise<string> {
+  const [babel, estree, { format }] = await Promise.all([
+    import('prettier/plugins/babel'),
+    import('prettier/plugins/estree'),
+    import('prettier/standalone'),
+  ]);
   return format(moduleText(declarations), { parser: 'babel-ts', plugins: [babel, estree], printWidth: 110 });
 }
 

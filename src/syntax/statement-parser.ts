@@ -1,11 +1,10 @@
 /**
- * The statement parser, generated from grammar/formula.peggy (never edited by hand). In Node it
- * is generated when first needed; the playground's build generates it from the same grammar
- * with the same options ahead of time (playground/vite.config.ts replaces this module).
+ * The statement parser: peggy's parser for grammar/formula.peggy, generated ahead of time into
+ * formula-parser.generated.ts (scripts/generate-parser.mjs; never edited by hand), given its type
+ * here. Nothing runs peggy when a formula is read, in Node or in a browser.
  */
-import { readFileSync } from 'node:fs';
-import peggy from 'peggy';
 import type { Statement } from './ast.js';
+import { parse } from './formula-parser.generated.js';
 
 /** What parse.ts calls: one statement (a line, or lines joined while a bracket is open). */
 export interface StatementParser {
@@ -20,25 +19,9 @@ export interface StatementParser {
   ): Statement;
 }
 
-/** The grammar file, beside src/ (and dist/) in the package. */
-export const GRAMMAR_URL = new URL('../../grammar/formula.peggy', import.meta.url);
+const parser: StatementParser = { parse: parse as StatementParser['parse'] };
 
-/** peggy's options for the statement parser, wherever it is generated. */
-export const PARSER_OPTIONS = {
-  allowedStartRules: ['Statement', 'RequestStatement'],
-  // No cache: the grammar never parses the same text twice in two ways (see Primary and
-  // Norm), so parsing is linear, and the cache would only make it several times slower.
-  cache: false,
-} as const;
-
-let parser: StatementParser | undefined;
-
-/** The parser, generated from the grammar file on the first call. */
+/** The statement parser. */
 export function statementParser(): StatementParser {
-  parser ??= peggy.generate(readFileSync(GRAMMAR_URL, 'utf8'), {
-    allowedStartRules: [...PARSER_OPTIONS.allowedStartRules],
-    cache: PARSER_OPTIONS.cache,
-    output: 'parser',
-  }) as unknown as StatementParser;
   return parser;
 }

@@ -9,7 +9,7 @@ export async function compileAndLoad(
   path = 'test.formula',
 ): Promise<{ code: string; exports: Record<string, Fn> }> {
   const code = await compile(text, path);
-  const errors = typeCheckModule(code);
+  const errors = await typeCheckModule(code);
   if (errors.length > 0) throw new Error(`generated module does not type-check:\n${errors.join('\n')}\n${code}`);
   return { code, exports: (await loadModule(code)) as Record<string, Fn> };
 }

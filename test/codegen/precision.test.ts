@@ -58,7 +58,7 @@ describe('f32 module text', () => {
     expect(code).not.toContain('Float64Array');
     expect(code).toContain('data: Float32Array;');
     expect(code).toContain('Single precision (--precision f32)');
-    expect(typeCheckModule(code)).toEqual([]);
+    expect(await typeCheckModule(code)).toEqual([]);
   });
 
   it('declares Float32Array in its .d.ts', async () => {

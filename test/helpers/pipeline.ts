@@ -61,7 +61,7 @@ export async function checkOneFormula(
     // What compile(text) does, keeping the manifest for checkModel.
     const module = await generate(model, differentiate(model), { sourceName: 'random.formula' });
     if (options.typeCheck ?? true) {
-      const typeErrors = typeCheckModule(module.code);
+      const typeErrors = await typeCheckModule(module.code);
       if (typeErrors.length > 0)
         return { kind: 'type-check', message: `the module does not type-check:\n${typeErrors.join('\n')}` };
     }

@@ -13,19 +13,18 @@ function sources(dir: string): string[] {
 const NODE_ONLY = /from '(?:node:[^']+|ts-morph|prettier)'|\bBuffer\.|\bprocess\.|\b__dirname\b|\brequire\(/;
 
 describe('the compiler runs in a browser (playground/)', () => {
-  it('uses Node only in the command line, the bundler plugins and the two modules the playground build replaces', () => {
+  it('uses Node only in the command line, the bundler plugins and the module the playground build replaces', () => {
     const nodeOnly = sources('src').filter(
       (f) =>
         !f.startsWith(join('src', 'cli')) &&
         !f.startsWith(join('src', 'bundler')) &&
         NODE_ONLY.test(readFileSync(f, 'utf8')),
     );
-    expect(nodeOnly.sort()).toEqual([join('src', 'check', 'load.ts'), join('src', 'syntax', 'statement-parser.ts')]);
+    expect(nodeOnly).toEqual([join('src', 'check', 'load.ts')]);
   });
 
-  it('the playground build names those two modules', () => {
+  it('the playground build names that module', () => {
     const config = readFileSync('playground/vite.config.ts', 'utf8');
-    expect(config).toContain("here('../src/syntax/statement-parser.ts')");
     expect(config).toContain("here('../src/check/load.ts')");
   });
 });

@@ -30,6 +30,20 @@ describe('checkModel', () => {
     expect(report.typeChecked).toBe(false);
     expect((await checkModel(model, { seed: 1 })).typeChecked).toBe(true);
   });
+
+  it('fails a module that runs but does not type-check, with TypeScript’s complaint (checked in its own thread)', async () => {
+    const model = checkFormula('x : vector(n)\nL = sum(sin(x))\ngrad L wrt x\n', 'sin.formula');
+    const derived = differentiate(model);
+    const module = await generate(model, derived, { sourceName: 'sin.formula', format: false });
+    const broken = { ...module, code: `${module.code}\nexport const answer: number = 'forty-two';\n` };
+    const report = await checkModel(model, { seed: 1 }, broken);
+    expect(report.rows.length).toBeGreaterThan(0);
+    expect(report.rows.every((r) => r.pass)).toBe(true);
+    expect(report.typeErrors).toEqual([
+      expect.stringMatching(/^\d+:\d+ Type 'string' is not assignable to type 'number'/),
+    ]);
+    expect(report.ok).toBe(false);
+  });
 });
 
 describe('a report proves only what it compared (issue 22, item 6)', () => {

@@ -19,7 +19,7 @@ type Exports = Record<string, Fn>;
 
 async function load(text: string): Promise<Exports> {
   const code = await compile(text, 'edges.formula');
-  expect(typeCheckModule(code)).toEqual([]);
+  expect(await typeCheckModule(code)).toEqual([]);
   return (await loadModule(code)) as Exports;
 }
 

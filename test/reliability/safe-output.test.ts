@@ -119,7 +119,7 @@ describe('JavaScript-hostile names', () => {
       '__proto__ : vector(n)\nconstructor = sum(__proto__ .* __proto__)\ngrad constructor wrt __proto__\n',
       'proto.formula',
     );
-    expect(typeCheckModule(code)).toEqual([]);
+    expect(await typeCheckModule(code)).toEqual([]);
     const m = (await loadModule(code)) as Record<string, (i: unknown) => unknown>;
     const inputs = JSON.parse('{"__proto__": [1, 2, 3]}') as unknown;
     expect(Object.keys(m).sort()).toContain('constructorGrad');
@@ -209,7 +209,7 @@ describe('comments and file names that try to escape', () => {
     // Nothing in the module that could end the comment early or reorder what a reader sees.
     expect(hostile).not.toMatch(/[\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
     expect(hostile.indexOf('*/')).toBe(hostile.indexOf('*/\n\n'));
-    expect(typeCheckModule(hostile)).toEqual([]);
+    expect(await typeCheckModule(hostile)).toEqual([]);
     await expectChecks(`# ${comment}\n${text}`);
   });
 
@@ -219,7 +219,7 @@ describe('comments and file names that try to escape', () => {
     expect(body(hostile)).toBe(body(plain));
     expect(hostile).not.toMatch(/[\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
     expect(hostile.indexOf('*/')).toBe(hostile.indexOf('*/\n\n'));
-    expect(typeCheckModule(hostile)).toEqual([]);
+    expect(await typeCheckModule(hostile)).toEqual([]);
   });
 
   it('names with combining marks and letters outside the BMP', async () => {
