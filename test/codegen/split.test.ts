@@ -90,7 +90,7 @@ async function expectSameResults(text: string, seed: number): Promise<void> {
   const whole = await generate(model, derived, { sourceName: 'split.formula', format: false });
   const split = await generate(model, derived, { sourceName: 'split.formula', format: false, split: EVERYWHERE });
   expect(split.code).toMatch(/continued \(part 2 of/);
-  expect(typeCheckModule(split.code)).toEqual([]);
+  expect(await typeCheckModule(split.code)).toEqual([]);
   const [a, b] = [await loadModule(whole.code), await loadModule(split.code)];
   const dims = randomDims(model);
   const inputs = moduleInputs(
