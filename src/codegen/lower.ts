@@ -124,7 +124,13 @@ class FunctionLowering {
     const frame = this.storage.moveScratchToHeap(this.statements);
     if (frame !== undefined) this.statements.splice(frameAt, 0, frameStatement([frame]));
     keepFactorsRead(this.statements, this.storage.factors.values());
-    return { name: this.spec.name, inputs, statements: this.statements, helpers: this.storage.helpers };
+    return {
+      name: this.spec.name,
+      inputs,
+      statements: this.statements,
+      prologue: frameAt,
+      helpers: this.storage.helpers,
+    };
   }
 
   // --------------------------------------------------------------- inputs

@@ -366,6 +366,7 @@ function planGradientFunctions(model: Model, derived: Derivatives, parts: Module
       exported: false,
       outType: `${resultName} | undefined`,
       statements: lowered.statements,
+      prologue: lowered.prologue,
       inputsType,
       returnType: resultName,
       doc: `The body of ${name} and ${name}Into.`,
@@ -446,7 +447,14 @@ function moduleDeclarations(parts: ModuleParts, engine: ForwardEngine | undefine
     ];
     // A body too large for V8 to optimise goes on in functions of its own (split.ts).
     const split = splitBody(
-      { name: p.name, parameters, returnType: p.returnType, statements: p.statements, taken },
+      {
+        name: p.name,
+        parameters,
+        returnType: p.returnType,
+        statements: p.statements,
+        taken,
+        ...(p.prologue !== undefined ? { prologue: p.prologue } : {}),
+      },
       parts.split,
     );
     declarations.push({

@@ -66,6 +66,12 @@ export interface SplitFunction {
   readonly typeHints?: ReadonlyMap<string, string>;
   /** Names of the module's functions: segments take others, and are added. */
   readonly taken?: Set<string>;
+  /**
+   * How many statements read and check the inputs: the computation starts a segment of its own.
+   * Checks run once a call, without loops, and V8 optimises such code only after hundreds of
+   * calls (it counts bytecode run against bytecode size); loops beside them would wait as long.
+   */
+  readonly prologue?: number;
 }
 
 /** A segment after the first: a function of the module. */
@@ -98,7 +104,12 @@ export function splitBody(
   if (estimatedSize(text) <= limits.above) return unchanged;
   const parsed = topLevelStatements(text);
   const locals = new Locals(f, parsed);
-  const cuts = cutsOf(parsed, locals, limits.segment);
+  const lines = f.statements
+    .slice(0, f.prologue ?? 0)
+    .join('\n')
+    .split('\n').length;
+  const start = f.prologue === undefined || f.prologue === 0 ? 0 : firstAfter(parsed, lines);
+  const cuts = cutsOf(parsed, locals, limits.segment, start);
   if (cuts.length === 0) return unchanged;
   const bounds = [0, ...cuts, parsed.length];
   // Segments are named after the function (LHvp$2, ...): names no other function of the module, nor the body, uses.
@@ -135,14 +146,27 @@ export function splitBody(
   return { statements, segments };
 }
 
-/** Where to cut (statement indices), segments of about `segment` each, only where `locals` allows. */
-function cutsOf(statements: readonly Statement[], locals: Locals, segment: number): number[] {
+/** The index of the first statement that starts after `lines` lines of the body. */
+function firstAfter(statements: readonly Statement[], lines: number): number {
+  let line = 0;
+  for (let i = 0; i < statements.length; i++) {
+    if (line >= lines) return i;
+    line += statements[i]!.text.split('\n').length;
+  }
+  return statements.length;
+}
+
+/**
+ * Where to cut (statement indices), segments of about `segment` each, only where `locals`
+ * allows; at `start` too (where the computation starts after the input checks), if it can.
+ */
+function cutsOf(statements: readonly Statement[], locals: Locals, segment: number, start: number): number[] {
   const total = statements.reduce((n, s) => n + s.size, 0);
   const target = Math.ceil(total / Math.ceil(total / segment));
   const cuts: number[] = [];
   let size = 0;
   statements.forEach((s, i) => {
-    if (i > 0 && size + s.size > target && locals.canCut(i)) {
+    if (i > 0 && (size + s.size > target || i === start) && locals.canCut(i)) {
       cuts.push(i);
       size = 0;
     }

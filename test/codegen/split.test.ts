@@ -83,6 +83,23 @@ describe('splitting a body', () => {
   });
 });
 
+describe('the input checks of a split body', () => {
+  it('end a segment: the computation starts one of its own', () => {
+    const statements = [
+      'const v$x = input$.x;',
+      'if (!isVector$(v$x)) notVector$("f", "x", "n", v$x);',
+      'const t$0 = scratch$(0, v$x.length);',
+      'for (let i = 0; i < v$x.length; i++) t$0[i] = v$x[i];',
+      'return t$0;',
+    ];
+    const f = { name: 'f$', parameters: [{ name: 'input$', type: 'FInputs' }], returnType: 'Float64Array', statements };
+    const split = splitBody({ ...f, prologue: 2 }, { above: 0, segment: 1_000_000 });
+    expect(split.statements).toEqual([...statements.slice(0, 2), 'return f$2(input$);']);
+    expect(split.segments.map((s) => s.statements)).toEqual([['const v$x = input$.x;', ...statements.slice(2)]]);
+    expect(splitBody(f, { above: 0, segment: 1_000_000 }).segments).toEqual([]);
+  });
+});
+
 /** Loads the module of `text` split everywhere and as generated, and expects the same results from every function. */
 async function expectSameResults(text: string, seed: number): Promise<void> {
   const model = checkFormula(text, 'split.formula');
