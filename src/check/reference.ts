@@ -1,14 +1,26 @@
 /**
  * The reference evaluator: the IR's meaning, computed with mathjs on plain arrays of rows.
- * It shares nothing with the code generator (elementwise functions are mathjs's, or their
- * table entry's separate `reference` definition, never its `eval` or `ts`), so the tests can
- * check derived gradients and generated modules against an independent account of what every
- * node means. Slow and simple on purpose: one table entry per op.
+ * What each node means is its op entry's `reference` rule (src/ops/reference-types.ts), which
+ * computes with the numeric operations this module implements with mathjs (`MATH`), and
+ * elementwise functions are mathjs's or their table entry's separate `reference` definition.
+ * It shares nothing with the code generator (never an entry's `lower`, `eval` or `ts`), so the
+ * tests can check derived gradients and generated modules against an independent account of
+ * what every node means. Slow and simple on purpose.
  */
 import mathjs from 'mathjs/lib/browser/math.js';
-import type { Node, OpName } from '../ir/node.js';
+import type { Node } from '../ir/node.js';
 import { dimFactors, type Dim, type Shape } from '../ir/shape.js';
-import { UNARY, unaryFn, type UnaryFn } from '../ops/elementwise.js';
+import type { MathjsFunction } from '../ops/elementwise.js';
+import { OPS } from '../ops/index.js';
+import {
+  scalarValue,
+  tabulate,
+  type ReferenceContext,
+  type ReferenceMath,
+  type Value,
+} from '../ops/reference-types.js';
+
+export { tabulate, type Value };
 
 /**
  * Our own instance, so the configuration is ours. `predictable`: sqrt, log, asin, ... of values
@@ -17,9 +29,6 @@ import { UNARY, unaryFn, type UnaryFn } from '../ops/elementwise.js';
  * loads some 700 modules and creates every function, about 1 s before anything is checked.
  */
 const math = mathjs.create({ matrix: 'Array', predictable: true });
-
-/** A value: rows of numbers; a scalar is 1 x 1, a vector(n) is n x 1. */
-export type Value = number[][];
 
 /** An input: a number for a scalar or an index, rows for a vector or a matrix. */
 export type InputValue = number | Value;
@@ -53,17 +62,10 @@ export function concreteShape(s: Shape, dims: ReadonlyMap<string, number>): [num
   return [dimSize(s.rows, dims), dimSize(s.cols, dims)];
 }
 
-export function scalar(v: number): Value {
-  return [[v]];
-}
+export const scalar = scalarValue;
 
 export function shapeOf(v: Value): [number, number] {
   return [v.length, v[0]?.length ?? 0];
-}
-
-/** The matrix of `rows` x `cols` entries f(i, j). */
-export function tabulate(rows: number, cols: number, f: (i: number, j: number) => number): Value {
-  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
 }
 
 /** `v` repeated to `rows` x `cols` by broadcasting (scalar, column, row: README, "The formula language"). */
@@ -76,23 +78,6 @@ function broadcastTo(v: Value, rows: number, cols: number): Value {
   throw new EvaluationError(`cannot broadcast ${r}x${c} to ${rows}x${cols}`);
 }
 
-const map =
-  (f: (x: number) => number) =>
-  (x: Value): Value =>
-    math.map(x, f) as Value;
-
-/**
- * An elementwise function as its table entry's `reference` says: a mathjs scalar function by
- * name (NaN outside the real domain, by `predictable`), or the entry's own plain definition
- * where mathjs has none; never the `eval` or `ts` the compiler uses.
- */
-function referenceUnary(fn: UnaryFn): (x: number) => number {
-  const reference = UNARY[fn].reference;
-  if (typeof reference !== 'string') return reference;
-  const f = math[reference] as (x: number) => number;
-  return (x) => f(x);
-}
-
 /** An integer index from a 1 x 1 value, checked against its range. */
 function indexValue(v: Value, extent: number, what: string): number {
   const k = v[0]![0]!;
@@ -102,118 +87,27 @@ function indexValue(v: Value, extent: number, what: string): number {
   return k;
 }
 
-interface Context {
-  readonly node: Node;
-  /** The node's own shape, concrete. */
-  readonly rows: number;
-  readonly cols: number;
-  readonly env: Env;
-}
-
-type Rule = (args: readonly Value[], cx: Context) => Value;
-
-/** Elementwise binary operation with broadcasting to the node's shape. */
-const elementwise =
-  (f: (a: Value, b: Value) => Value): Rule =>
-  ([a, b], { rows, cols }) =>
-    f(broadcastTo(a!, rows, cols), broadcastTo(b!, rows, cols));
-
-const toScalar =
-  (f: (a: Value) => number): Rule =>
-  ([a]) =>
-    scalar(f(a!));
-
-/** What each op means. A missing op is a compile error. */
-const RULES: Readonly<Record<OpName, Rule>> = {
-  var: (_args, { node, env }) => {
-    const name = node.attrs.name!;
-    const v = env.values.get(name);
-    if (v === undefined) throw new EvaluationError(`no value given for variable ${name}`);
-    return typeof v === 'number' ? scalar(v) : v;
-  },
-  const: (_args, { node }) => scalar(node.attrs.value!),
-  dim: (_args, { node, env }) => scalar(dimSize(node.attrs.name!, env.dims)),
-  fill: (_args, { node, rows, cols }) => math.multiply(math.ones(rows, cols) as Value, node.attrs.value!) as Value,
-  eye: (_args, { rows }) => math.identity(rows) as Value,
-  onehot: ([k], { rows }) => {
-    const i = indexValue(k!, rows, 'onehot');
-    return tabulate(rows, 1, (r) => (r === i ? 1 : 0));
-  },
-  add: elementwise((a, b) => math.add(a, b) as Value),
-  mul: elementwise((a, b) => math.dotMultiply(a, b)),
-  div: elementwise((a, b) => math.dotDivide(a, b) as Value),
-  pow: elementwise((a, b) => math.dotPow(a, b) as Value),
-  unary: ([x], { node }) => map(referenceUnary(unaryFn(node.attrs.fn)))(x!),
-  matmul: ([a, b]) => {
-    // A 1 x 1 factor scales (the shape rule allows it).
-    if (shapeOf(a!)[0] === 1 && shapeOf(a!)[1] === 1) return math.multiply(b!, a![0]![0]!) as Value;
-    if (shapeOf(b!)[0] === 1 && shapeOf(b!)[1] === 1) return math.multiply(a!, b![0]![0]!) as Value;
-    return math.multiply(a!, b!) as Value;
-  },
-  transpose: ([a]) => math.transpose(a!),
-  sum: toScalar((a) => math.sum(a) as number),
-  mean: toScalar((a) => math.mean(a) as number),
-  norm2: toScalar((a) => math.norm(a, 'fro') as number),
-  logsumexp: toScalar((a) => {
-    // Shifted by the largest entry, so exp never overflows.
-    const m = math.max(a) as number;
-    if (!Number.isFinite(m)) return m;
-    return m + Math.log(math.sum(map((x) => math.exp(x))(math.subtract(a, m) as Value)) as number);
-  }),
-  softmax: ([a], { rows, cols }) => {
-    // Column by column, each shifted by its maximum.
-    const columns = (math.transpose(a!) as Value).map((column) => {
-      const e = (math.subtract(column, math.max(column)) as number[]).map((x) => math.exp(x));
-      return math.divide(e, math.sum(e) as number) as number[];
-    });
-    const out = math.transpose(columns);
-    if (shapeOf(out)[0] !== rows || shapeOf(out)[1] !== cols) throw new EvaluationError('softmax: shape');
-    return out;
-  },
-  tr: toScalar((a) => math.trace(a)),
-  max: toScalar((a) => math.max(a) as number),
-  min: toScalar((a) => math.min(a) as number),
-  maximum: elementwise((a, b) => tabulate(a.length, a[0]!.length, (i, j) => math.max(a[i]![j]!, b[i]![j]!) as number)),
-  minimum: elementwise((a, b) => tabulate(a.length, a[0]!.length, (i, j) => math.min(a[i]![j]!, b[i]![j]!) as number)),
-  diag: ([v]) => math.diag(math.flatten(v!)) as unknown as Value,
-  diagpart: ([m]) => (math.diag(m!) as unknown as number[]).map((x) => [x]),
-  index: ([target, i, j]) => {
-    const [r, c] = shapeOf(target!);
-    if (j !== undefined) return scalar(target![indexValue(i!, r, 'row index')]![indexValue(j, c, 'column index')]!);
-    if (c === 1) return scalar(target![indexValue(i!, r, 'index')]![0]!);
-    return scalar(target![0]![indexValue(i!, c, 'index')]!);
-  },
-  rowslice: ([m, i]) => [[...m![indexValue(i!, shapeOf(m!)[0], 'row index')]!]],
-  colslice: ([m, j]) => {
-    const k = indexValue(j!, shapeOf(m!)[1], 'column index');
-    return m!.map((row) => [row[k]!]);
-  },
-  rowscatter: ([g, i], { rows, cols }) => {
-    const k = indexValue(i!, rows, 'row index');
-    return tabulate(rows, cols, (r, c) => (r === k ? g![0]![c]! : 0));
-  },
-  colscatter: ([g, j], { rows, cols }) => {
-    const k = indexValue(j!, cols, 'column index');
-    return tabulate(rows, cols, (r, c) => (c === k ? g![r]![0]! : 0));
-  },
-  inv: ([m]) => math.inv(m!),
-  // From mathjs's LU with partial pivoting: its det loses everything below about ε (the
-  // determinant of a 64 x 64 kernel matrix, 5e-34, came out 8e-16).
-  det: toScalar((m) => luDeterminant(m).sign * Math.exp(luDeterminant(m).logAbs)),
-  logdet: toScalar((m) => luDeterminant(m).logAbs),
-  // The reference may form the inverse: it is slow and simple on purpose.
-  solve: ([a, b]) => math.multiply(math.inv(a!), b!) as Value,
-  // Columns stacked: entry i + j m is a[i][j].
-  vec: ([a]) => (math.transpose(a!) as Value).flat().map((x) => [x]),
-  kron: ([a, b]) => {
-    const [p, q] = shapeOf(b!);
-    const [m, n] = shapeOf(a!);
-    return tabulate(m * p, n * q, (r, c) => a![Math.floor(r / p)]![Math.floor(c / q)]! * b![r % p]![c % q]!);
-  },
-  // K vec(A) = vec(Aᵀ) for A m x n: row j + i n has its 1 in column i + j m.
-  commutation: (_args, { node, env }) => {
-    const [m, n] = concreteShape(node.attrs.shape!, env.dims);
-    return tabulate(m * n, m * n, (r, c) => (r === (c % m) * n + Math.floor(c / m) ? 1 : 0));
+/** The arithmetic of the ops' reference rules, by mathjs. */
+const MATH: ReferenceMath = {
+  add: (a, b) => math.add(a, b) as Value,
+  dotMultiply: (a, b) => math.dotMultiply(a, b),
+  dotDivide: (a, b) => math.dotDivide(a, b) as Value,
+  dotPow: (a, b) => math.dotPow(a, b) as Value,
+  multiply: (a, b) => math.multiply(a, b) as Value,
+  scale: (a, s) => math.multiply(a, s) as Value,
+  map: (a, f) => math.map(a, f) as Value,
+  sum: (a) => math.sum(a) as number,
+  mean: (a) => math.mean(a) as number,
+  norm: (a) => math.norm(a, 'fro') as number,
+  max: (a) => math.max(a) as number,
+  min: (a) => math.min(a) as number,
+  trace: (a) => math.trace(a),
+  inv: (a) => math.inv(a),
+  determinant: (a) => luDeterminant(a),
+  scalarFunction: (name: MathjsFunction) => {
+    // Predictable: NaN outside the real domain.
+    const f = math[name] as (x: number) => number;
+    return (x) => f(x);
   },
 };
 
@@ -274,12 +168,30 @@ export class ReferenceEvaluator {
   private compute(n: Node): Value {
     const [rows, cols] = concreteShape(n.shape, this.env.dims);
     const args = n.args.map((a) => this.memo.get(a.id)!);
-    const v = RULES[n.op](args, { node: n, rows, cols, env: this.env });
+    const v = OPS[n.op].reference(args, this.context(n, rows, cols));
     const [r, c] = shapeOf(v);
     if (r !== rows || c !== cols) {
       throw new EvaluationError(`${n.op} node ${n.id}: the value is ${r}x${c} but its shape says ${rows}x${cols}`);
     }
     return v;
+  }
+
+  private context(node: Node, rows: number, cols: number): ReferenceContext {
+    const { values, dims } = this.env;
+    return {
+      node,
+      rows,
+      cols,
+      math: MATH,
+      input: (name) => {
+        const v = values.get(name);
+        if (v === undefined) throw new EvaluationError(`no value given for variable ${name}`);
+        return typeof v === 'number' ? scalar(v) : v;
+      },
+      size: (d) => dimSize(d, dims),
+      index: indexValue,
+      broadcast: (v) => broadcastTo(v, rows, cols),
+    };
   }
 }
 

@@ -86,8 +86,11 @@ export class Graph implements Builder {
     return node;
   }
 
-  /** What every constructor builds with: the op entry's identities (src/ops), else the node for `op(args)`. */
-  private build(op: OpName, args: readonly Node[], attrs: Attrs = {}): Node {
+  /**
+   * What every constructor builds with, and the constructor of an op that has no named one: the
+   * op entry's identities (src/ops), else the node for `op(args)`.
+   */
+  apply(op: OpName, args: readonly Node[], attrs: Attrs = {}): Node {
     return OPS[op].identities?.(args, this, attrs) ?? this.make(op, args, attrs);
   }
 
@@ -95,16 +98,16 @@ export class Graph implements Builder {
 
   /** A variable; `structure` for a `symmetric(n)` or `spd(n)` matrix. */
   variable(name: string, varKind: VarKind, s: Shape, structure?: Structure): Node {
-    return this.build('var', [], { name, varKind, shape: s, ...(structure !== undefined ? { structure } : {}) });
+    return this.apply('var', [], { name, varKind, shape: s, ...(structure !== undefined ? { structure } : {}) });
   }
 
   constant(value: number): Node {
-    return this.build('const', [], { value });
+    return this.apply('const', [], { value });
   }
 
   /** A named constant (`pi`): a scalar of known value that prints by its name and never folds. */
   namedConstant(name: string, value: number): Node {
-    return this.build('const', [], { name, value });
+    return this.apply('const', [], { name, value });
   }
 
   /** The run-time size of a dimension, as a scalar. */
@@ -114,12 +117,12 @@ export class Graph implements Builder {
     // A product of dimensions (the entries of a matrix) is the product of their sizes.
     if (names.length > 1 || coefficient !== 1)
       return names.reduce((p, name) => this.mul(p, this.make('dim', [], { name })), this.constant(coefficient));
-    return this.build('dim', [], { name: d });
+    return this.apply('dim', [], { name: d });
   }
 
   /** A matrix of one repeated value (`ones`, zeros); a scalar when the shape is 1 x 1. */
   fill(value: number, s: Shape): Node {
-    return this.build('fill', [], { value, shape: s });
+    return this.apply('fill', [], { value, shape: s });
   }
 
   zeros(s: Shape): Node {
@@ -131,18 +134,18 @@ export class Graph implements Builder {
   }
 
   eye(n: Dim): Node {
-    return this.build('eye', [], { shape: shape(n, n) });
+    return this.apply('eye', [], { shape: shape(n, n) });
   }
 
   /** The K-vector with a 1 at `index` (a constant or an index variable). */
   onehot(index: Node, k: Dim): Node {
-    return this.build('onehot', [index], { shape: shape(k, 1) });
+    return this.apply('onehot', [index], { shape: shape(k, 1) });
   }
 
   // ------------------------------------------------------------- elementwise
 
   add(a: Node, b: Node): Node {
-    return this.build('add', [a, b]);
+    return this.apply('add', [a, b]);
   }
 
   sub(a: Node, b: Node): Node {
@@ -155,146 +158,146 @@ export class Graph implements Builder {
 
   /** Elementwise product with broadcasting; a scalar times anything scales it. */
   mul(a: Node, b: Node): Node {
-    return this.build('mul', [a, b]);
+    return this.apply('mul', [a, b]);
   }
 
   div(a: Node, b: Node): Node {
-    return this.build('div', [a, b]);
+    return this.apply('div', [a, b]);
   }
 
   pow(a: Node, b: Node): Node {
-    return this.build('pow', [a, b]);
+    return this.apply('pow', [a, b]);
   }
 
   unary(fn: UnaryFn, a: Node): Node {
-    return this.build('unary', [a], { fn });
+    return this.apply('unary', [a], { fn });
   }
 
   // ------------------------------------------------------------------ linear
 
   /** Matrix product; a 1 x 1 factor scales the other. */
   matmul(a: Node, b: Node): Node {
-    return this.build('matmul', [a, b]);
+    return this.apply('matmul', [a, b]);
   }
 
   transpose(a: Node): Node {
-    return this.build('transpose', [a]);
+    return this.apply('transpose', [a]);
   }
 
   // -------------------------------------------------------------- reductions
 
   sum(a: Node): Node {
-    return this.build('sum', [a]);
+    return this.apply('sum', [a]);
   }
 
   mean(a: Node): Node {
-    return this.build('mean', [a]);
+    return this.apply('mean', [a]);
   }
 
   norm2(a: Node): Node {
-    return this.build('norm2', [a]);
+    return this.apply('norm2', [a]);
   }
 
   logsumexp(a: Node): Node {
-    return this.build('logsumexp', [a]);
+    return this.apply('logsumexp', [a]);
   }
 
   max(a: Node): Node {
-    return this.build('max', [a]);
+    return this.apply('max', [a]);
   }
 
   min(a: Node): Node {
-    return this.build('min', [a]);
+    return this.apply('min', [a]);
   }
 
   maximum(a: Node, b: Node): Node {
-    return this.build('maximum', [a, b]);
+    return this.apply('maximum', [a, b]);
   }
 
   minimum(a: Node, b: Node): Node {
-    return this.build('minimum', [a, b]);
+    return this.apply('minimum', [a, b]);
   }
 
   softmax(a: Node): Node {
-    return this.build('softmax', [a]);
+    return this.apply('softmax', [a]);
   }
 
   tr(a: Node): Node {
-    return this.build('tr', [a]);
+    return this.apply('tr', [a]);
   }
 
   /** The diagonal matrix with `v` on its diagonal. */
   diag(v: Node): Node {
-    return this.build('diag', [v]);
+    return this.apply('diag', [v]);
   }
 
   /** The diagonal of a square matrix, as a vector. */
   diagpart(m: Node): Node {
-    return this.build('diagpart', [m]);
+    return this.apply('diagpart', [m]);
   }
 
   /** An entry: `v[i]` or `M[i, j]`; indices are constants or index variables. */
   index(target: Node, indices: readonly Node[]): Node {
-    return this.build('index', [target, ...indices]);
+    return this.apply('index', [target, ...indices]);
   }
 
   /** Row i of a matrix, M[i, :]. */
   rowslice(m: Node, i: Node): Node {
-    return this.build('rowslice', [m, i]);
+    return this.apply('rowslice', [m, i]);
   }
 
   /** Column j of a matrix, M[:, j]. */
   colslice(m: Node, j: Node): Node {
-    return this.build('colslice', [m, j]);
+    return this.apply('colslice', [m, j]);
   }
 
   /** A row g as row i of a zero matrix with `rows` rows: the adjoint of a row slice. */
   rowscatter(g: Node, i: Node, rows: Dim): Node {
-    return this.build('rowscatter', [g, i], { shape: shape(rows, g.shape.cols) });
+    return this.apply('rowscatter', [g, i], { shape: shape(rows, g.shape.cols) });
   }
 
   /** A column g as column j of a zero matrix with `cols` columns: the adjoint of a column slice. */
   colscatter(g: Node, j: Node, cols: Dim): Node {
-    return this.build('colscatter', [g, j], { shape: shape(g.shape.rows, cols) });
+    return this.apply('colscatter', [g, j], { shape: shape(g.shape.rows, cols) });
   }
 
   // ----------------------------------------------------------- matrix functions
 
   /** The inverse; of a scalar, 1 / s. */
   inv(m: Node): Node {
-    return this.build('inv', [m]);
+    return this.apply('inv', [m]);
   }
 
   /** The determinant; of a scalar, itself. */
   det(m: Node): Node {
-    return this.build('det', [m]);
+    return this.apply('det', [m]);
   }
 
   /** log |det X|; of a scalar, log |s|. */
   logdet(m: Node): Node {
-    return this.build('logdet', [m]);
+    return this.apply('logdet', [m]);
   }
 
   /** inv(a) b, solved; b scalar scales the inverse. */
   solve(a: Node, b: Node): Node {
-    return this.build('solve', [a, b]);
+    return this.apply('solve', [a, b]);
   }
 
   // --------------------------------------------------------------- Kronecker
 
   /** vec(a): the columns stacked (identities in src/ops/kronecker.ts). */
   vec(a: Node): Node {
-    return this.build('vec', [a]);
+    return this.apply('vec', [a]);
   }
 
   /** a ⊗ b (identities in src/ops/kronecker.ts). */
   kron(a: Node, b: Node): Node {
-    return this.build('kron', [a, b]);
+    return this.apply('kron', [a, b]);
   }
 
   /** K_{m,n}: K vec(A) = vec(Aᵀ) for A m x n; the identity when m or n is 1. */
   commutation(m: Dim, n: Dim): Node {
-    return this.build('commutation', [], { shape: shape(m, n) });
+    return this.apply('commutation', [], { shape: shape(m, n) });
   }
 
   /** Sums `adjoint` over the axes along which a value of shape `target` was broadcast. */

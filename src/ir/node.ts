@@ -5,45 +5,26 @@ import type { Structure } from '../syntax/ast.js';
 
 export type { Structure };
 
+/**
+ * The primitives of the IR, by name: the keys of `OpNames`. Here, the leaves (src/ops/leaves.ts),
+ * which the IR's vocabulary itself reads (src/ir/constants.ts); every other family file of
+ * src/ops declares the names of its entries by augmenting this interface (`declare module
+ * '../ir/node.js' { interface OpNames { inv: true } }`), and src/ops/index.ts gathers the
+ * families' tables into `OPS`, typed `Record<OpName, OpDef>`: a name declared and left out of
+ * every table, or an entry whose name is not declared, does not compile. So a new op is declared
+ * in its own file, and the IR's vocabulary names no op built over it.
+ */
+export interface OpNames {
+  var: true;
+  const: true;
+  dim: true;
+  fill: true;
+  eye: true;
+  onehot: true;
+}
+
 /** Every primitive of the IR. Each has exactly one entry in the table of src/ops/. */
-export type OpName =
-  | 'var'
-  | 'const'
-  | 'dim'
-  | 'fill'
-  | 'eye'
-  | 'onehot'
-  | 'add'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'unary'
-  | 'matmul'
-  | 'transpose'
-  | 'sum'
-  | 'mean'
-  | 'norm2'
-  | 'logsumexp'
-  | 'max'
-  | 'min'
-  | 'maximum'
-  | 'minimum'
-  | 'softmax'
-  | 'tr'
-  | 'diag'
-  | 'diagpart'
-  | 'index'
-  | 'rowslice'
-  | 'colslice'
-  | 'rowscatter'
-  | 'colscatter'
-  | 'inv'
-  | 'det'
-  | 'logdet'
-  | 'solve'
-  | 'vec'
-  | 'kron'
-  | 'commutation';
+export type OpName = keyof OpNames;
 
 /** How a variable was declared: `scalar`, `vector(n)`, `matrix(m, n)` or `index(K)`. */
 export type VarKind = 'scalar' | 'vector' | 'matrix' | 'index';

@@ -7,12 +7,30 @@
  * indicator 1 + sign(a - m) (1 - sign(a - m) for min: a - m never has the other sign) over its sum.
  */
 import { constValue } from '../ir/constants.js';
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { broadcastShapes, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
-import { elementwiseShape } from './arithmetic.js';
+import { elementwiseShape } from './arithmetic-identities.js';
 import { column, elementwiseJvp, weighted } from './jvp.js';
 import { fcall, lcall } from './print-helpers.js';
-import type { ArgumentDomain, Builder, OpDef, SurfaceFunction } from './types.js';
+import {
+  neverSymmetric,
+  symmetricArguments,
+  type ArgumentDomain,
+  type Builder,
+  type OpDef,
+  type SurfaceFunction,
+} from './types.js';
+import { scalarReference, tabulate } from './reference-types.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    max: true;
+    min: true;
+    maximum: true;
+    minimum: true;
+  }
+}
 
 type Extremum = 'max' | 'min';
 
@@ -79,6 +97,11 @@ function pairwise(kind: Extremum): OpDef {
     jvp: elementwiseJvp((n, g) => pairWeights(n, g, sign)),
     formula: (_n, a, ctx) => fcall(kind, a, ctx),
     latex: (_n, a, ctx) => lcall(`\\${kind}`, a, ctx),
+    reference: ([a, b], cx) => {
+      const [x, y] = [cx.broadcast(a!), cx.broadcast(b!)];
+      return tabulate(cx.rows, cx.cols, (i, j) => Math[kind](x[i]![j]!, y[i]![j]!));
+    },
+    symmetric: symmetricArguments,
     argumentDomains: pairDomains,
     lower: { kind: 'elementwise', scalar: (_n, [a, b]) => `Math.${kind}(${a}, ${b})`, scales: false },
   };
@@ -98,6 +121,8 @@ function reduction(kind: Extremum): OpDef {
     jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, attainWeights(n, g, kind)), j)),
     formula: (_n, a, ctx) => fcall(kind, a, ctx),
     latex: (_n, a, ctx) => lcall(`\\${kind}`, a, ctx),
+    reference: scalarReference((m, a) => (kind === 'max' ? m.max(a) : m.min(a))),
+    symmetric: neverSymmetric,
     argumentDomains: () => [],
     lower: {
       kind: 'reduction',
@@ -121,3 +146,6 @@ export const maximum = pairwise('max');
 export const minimum = pairwise('min');
 export const max = reduction('max');
 export const min = reduction('min');
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const EXTREMUM_OPS = { max, min, maximum, minimum } satisfies Partial<Record<OpName, OpDef>>;

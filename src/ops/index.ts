@@ -1,53 +1,28 @@
-/** The table of primitives. Every stage dispatches through it; each op is defined once. */
+/**
+ * The table of primitives. Every stage dispatches through it; each op is defined once, in the
+ * family file that declares its name (`OpNames`, src/ir/node.ts) and lists it in its table.
+ */
 import type { OpName } from '../ir/node.js';
-import { add, div, mul, pow, unary } from './arithmetic.js';
-import { constant, dim, eye, fill, onehot, variable } from './leaves.js';
-import { diag, diagpart, index, matmul, tr, transpose } from './linear.js';
-import { max, maximum, min, minimum } from './extrema.js';
-import { commutation, kron, vec } from './kronecker.js';
-import { det, inv, logdet, solve } from './matrix.js';
-import { logsumexp, mean, norm2, softmax, sum } from './reductions.js';
-import { colscatter, colslice, rowscatter, rowslice } from './slices.js';
+import { ARITHMETIC_OPS } from './arithmetic.js';
+import { LEAF_OPS } from './leaves.js';
+import { LINEAR_OPS } from './linear.js';
+import { EXTREMUM_OPS } from './extrema.js';
+import { KRONECKER_OPS } from './kronecker.js';
+import { MATRIX_OPS } from './matrix.js';
+import { REDUCTION_OPS } from './reductions.js';
+import { SLICE_OPS } from './slices.js';
 import type { OpDef } from './types.js';
 
+/** Every primitive by name: a name declared in `OpNames` and in no family's table does not compile. */
 export const OPS: Readonly<Record<OpName, OpDef>> = {
-  var: variable,
-  const: constant,
-  dim,
-  fill,
-  eye,
-  onehot,
-  add,
-  mul,
-  div,
-  pow,
-  unary,
-  matmul,
-  transpose,
-  sum,
-  mean,
-  norm2,
-  logsumexp,
-  max,
-  min,
-  maximum,
-  minimum,
-  softmax,
-  tr,
-  diag,
-  diagpart,
-  index,
-  rowslice,
-  colslice,
-  rowscatter,
-  colscatter,
-  inv,
-  det,
-  logdet,
-  solve,
-  vec,
-  kron,
-  commutation,
+  ...LEAF_OPS,
+  ...ARITHMETIC_OPS,
+  ...LINEAR_OPS,
+  ...REDUCTION_OPS,
+  ...EXTREMUM_OPS,
+  ...SLICE_OPS,
+  ...MATRIX_OPS,
+  ...KRONECKER_OPS,
 };
 
 export type { OpDef } from './types.js';

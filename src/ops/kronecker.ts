@@ -4,17 +4,27 @@
  * matrix K with K vec(A) = vec(Aᵀ) for A m x n. Jacobian and Hessian blocks in the vec
  * convention are written with them (Magnus & Neudecker, "Matrix Differential Calculus").
  */
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { dimProduct, entryCount, isScalar, shape, type Shape } from '../ir/shape.js';
 import { column } from './jvp.js';
 import { atom, factor, fcall, lcall, sub } from './print-helpers.js';
 import { Prec } from './print-types.js';
 import { indicator } from './lowering.js';
-import { anywhere, type Builder, type OpDef } from './types.js';
+import { anywhere, type Builder, type OpDef, neverSymmetric } from './types.js';
+import { tabulate } from './reference-types.js';
 import { scaling } from './identities.js';
 import { isZero } from '../ir/constants.js';
 import type { Dim } from '../ir/shape.js';
 import { isColumn, isRow, sameShape } from '../ir/shape.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    vec: true;
+    kron: true;
+    commutation: true;
+  }
+}
 
 /** vec(a): a column is itself, a row its transpose; constants and scalings come out. */
 function vecIdentities(args: readonly Node[], g: Builder): Node | undefined {
@@ -174,6 +184,12 @@ export const vec: OpDef = {
   jvp: (_n, [j]) => j,
   formula: (_n, a, ctx) => fcall('vec', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{vec}', a, ctx),
+  // Columns stacked: entry i + j m is a[i][j].
+  reference: ([a], { rows }) => {
+    const m = a!.length;
+    return tabulate(rows, 1, (k) => a![k % m]![Math.floor(k / m)]!);
+  },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   // Entry r of vec(M) (M m x n) is M[r mod m, floor(r / m)]: read where it is needed, never copied.
   lower: {
@@ -240,6 +256,11 @@ export const kron: OpDef = {
       prec: Prec.Product,
     };
   },
+  reference: ([a, b]) => {
+    const [m, n, p, q] = [a!.length, a![0]!.length, b!.length, b![0]!.length];
+    return tabulate(m * p, n * q, (r, c) => a![Math.floor(r / p)]![Math.floor(c / q)]! * b![r % p]![c % q]!);
+  },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   // Entry (r, c) of A ⊗ B (B p x q) is A[floor(r / p), floor(c / q)] B[r mod p, c mod q], read from
   // the factors where it is needed: products with an I ⊗ B or A ⊗ I factor read the factors
@@ -305,6 +326,12 @@ export const commutation: OpDef = {
   },
   formula: (n, _a, ctx) => atom(`commutation(${ctx.dim(n.attrs.shape!.rows)}, ${ctx.dim(n.attrs.shape!.cols)})`),
   latex: (n, _a, ctx) => atom(`K${sub(`${ctx.dim(n.attrs.shape!.rows)},${ctx.dim(n.attrs.shape!.cols)}`)}`),
+  // K vec(A) = vec(Aᵀ) for A m x n: row j + i n has its 1 in column i + j m.
+  reference: (_args, { node, size }) => {
+    const [m, n] = [size(node.attrs.shape!.rows), size(node.attrs.shape!.cols)];
+    return tabulate(m * n, m * n, (r, c) => (r === (c % m) * n + Math.floor(c / m) ? 1 : 0));
+  },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',
@@ -323,3 +350,6 @@ export const commutation: OpDef = {
     },
   },
 };
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const KRONECKER_OPS = { vec, kron, commutation } satisfies Partial<Record<OpName, OpDef>>;

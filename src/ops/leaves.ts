@@ -3,9 +3,11 @@ import { dimFactors, isScalar, shape, type Dim, type Shape } from '../ir/shape.j
 import { ShapeError } from '../diagnostics/errors.js';
 import { atom, fcall, fraction, sub } from './print-helpers.js';
 import { indicator, num } from './lowering.js';
-import { anywhere, type OpDef } from './types.js';
+import { anywhere, type OpDef, neverSymmetric, alwaysSymmetric } from './types.js';
+import { scalarValue, tabulate } from './reference-types.js';
 import { Prec, type PrintContext } from './print-types.js';
 import { leafJvp } from './jvp.js';
+import type { OpName } from '../ir/node.js';
 
 const noArgs = () => [];
 
@@ -57,6 +59,9 @@ export const variable: OpDef = {
   jvp: leafJvp,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  reference: (_args, { node, input }) => input(node.attrs.name!),
+  // Declared `symmetric(n)` or `spd(n)`.
+  symmetric: (n) => n.attrs.structure !== undefined,
   argumentDomains: anywhere,
   lower: { kind: 'leaf', value: 'input', dimensions: () => [] },
 };
@@ -78,6 +83,8 @@ export const constant: OpDef = {
     const v = n.attrs.value!;
     return v < 0 ? { text: `-${latexNumber(-v, ctx)}`, prec: Prec.Unary } : atom(latexNumber(v, ctx));
   },
+  reference: (_args, { node }) => scalarValue(node.attrs.value!),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: { kind: 'leaf', value: (n) => num(n.attrs.value!), dimensions: () => [] },
 };
@@ -91,6 +98,8 @@ export const dim: OpDef = {
   jvp: leafJvp,
   formula: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
   latex: (n, _a, ctx) => atom(ctx.name(n.attrs.name!)),
+  reference: (_args, { node, size }) => scalarValue(size(node.attrs.name!)),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: { kind: 'leaf', value: (n, ctx) => ctx.dim(n.attrs.name!), dimensions: (n) => [n.attrs.name!] },
 };
@@ -141,6 +150,8 @@ export const fill: OpDef = {
       prec: v < 0 ? Prec.Unary : Prec.Product,
     };
   },
+  reference: (_args, { node, rows, cols }) => tabulate(rows, cols, () => node.attrs.value!),
+  symmetric: alwaysSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',
@@ -182,6 +193,8 @@ export const eye: OpDef = {
     );
   },
   latex: (n, _a, ctx) => atom(`I${sub(ctx.dim(n.shape.rows))}`),
+  reference: (_args, { rows }) => tabulate(rows, rows, (i, j) => (i === j ? 1 : 0)),
+  symmetric: alwaysSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',
@@ -225,6 +238,11 @@ export const onehot: OpDef = {
   jvp: leafJvp,
   formula: (n, a, ctx) => fcall('onehot', [a[0]!, atom(ctx.dim(n.shape.rows))], ctx),
   latex: (_n, a, ctx) => atom(`\\hat{e}${sub(ctx.wrap(a[0]!, Prec.Sum))}`),
+  reference: ([k], { rows, index }) => {
+    const i = index(k!, rows, 'onehot');
+    return tabulate(rows, 1, (r) => (r === i ? 1 : 0));
+  },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'constant',
@@ -235,3 +253,8 @@ export const onehot: OpDef = {
     buffer: (n, t, ctx) => [t.allocation, `${t.name}[${ctx.scalar(n.args[0]!)}] = 1;`],
   },
 };
+
+/** The leaves (their names are the IR's own: `OpNames`), gathered into `OPS` by src/ops/index.ts. */
+export const LEAF_OPS = { var: variable, const: constant, dim, fill, eye, onehot } satisfies Partial<
+  Record<OpName, OpDef>
+>;

@@ -1,6 +1,5 @@
 /** Matrix product, transpose, trace, diagonals and entries. */
-import { isOne, isZero } from '../ir/constants.js';
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import {
   describeShape,
   isColumn,
@@ -17,18 +16,27 @@ import { ShapeError } from '../diagnostics/errors.js';
 import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print-helpers.js';
 import { num, type Index, type LowerContext } from './lowering.js';
 import { column, entries, total, weighted } from './jvp.js';
-import { anywhere, type Builder, type OpDef } from './types.js';
-import { scaling } from './identities.js';
-import { kroneckerProduct as kroneckerProductIdentity, kroneckerTranspose } from './kronecker.js';
+import { anywhere, type OpDef, symmetricArguments, neverSymmetric, alwaysSymmetric } from './types.js';
+import { scalarReference, scalarValue, tabulate } from './reference-types.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
+import {
+  diagpartIdentities,
+  matmulIdentities,
+  matmulShape,
+  ofScalarItself,
+  transposeIdentities,
+} from './linear-identities.js';
 
-function matmulShape(a: Shape, b: Shape): Shape {
-  if (isScalar(a)) return b;
-  if (isScalar(b)) return a;
-  if (a.cols !== b.rows) {
-    throw new ShapeError(`cannot multiply ${describeShape(a)} by ${describeShape(b)}: ${a.cols} != ${b.rows}`);
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    matmul: true;
+    transpose: true;
+    tr: true;
+    diag: true;
+    diagpart: true;
+    index: true;
   }
-  return shape(a.rows, b.cols);
 }
 
 /**
@@ -156,6 +164,13 @@ export const matmul: OpDef = {
   },
   formula: (n, a, ctx) => printMatmul(n, a, ctx),
   latex: (n, a, ctx) => printMatmul(n, a, ctx),
+  // A 1 x 1 factor scales (the shape rule allows it).
+  reference: ([a, b], { math }) => {
+    if (a!.length === 1 && a![0]!.length === 1) return math.scale(b!, a![0]![0]!);
+    if (b!.length === 1 && b![0]!.length === 1) return math.scale(a!, b![0]![0]!);
+    return math.multiply(a!, b!);
+  },
+  symmetric: (n, q) => q.palindrome(n),
   argumentDomains: anywhere,
   lower: {
     kind: 'buffer',
@@ -282,6 +297,8 @@ export const transpose: OpDef = {
     }
     return { text: `${supBase(a[0]!)}^\\top`, prec: Prec.Postfix };
   },
+  reference: ([a], { rows, cols }) => tabulate(rows, cols, (i, j) => a![j]![i]!),
+  symmetric: symmetricArguments,
   argumentDomains: anywhere,
   lower: {
     kind: 'structural',
@@ -323,6 +340,8 @@ export const tr: OpDef = {
   jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, column(g, g.eye(n.args[0]!.shape.rows)), j)),
   formula: (_n, a, ctx) => fcall('tr', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{tr}', a, ctx),
+  reference: scalarReference((m, a) => m.trace(a)),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'reduction',
@@ -380,6 +399,8 @@ export const diag: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+  reference: ([v], { rows }) => tabulate(rows, rows, (i, j) => (i === j ? v!.flat()[i]! : 0)),
+  symmetric: alwaysSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'buffer',
@@ -414,6 +435,8 @@ export const diagpart: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('diag', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{diag}', a, ctx),
+  reference: ([m], { rows }) => tabulate(rows, 1, (i) => m![i]![i]!),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'buffer',
@@ -479,6 +502,13 @@ export const index: OpDef = {
           .join(','),
       ),
     ),
+  reference: ([target, i, j], { index }) => {
+    const [r, c] = [target!.length, target![0]!.length];
+    if (j !== undefined) return scalarValue(target![index(i!, r, 'row index')]![index(j, c, 'column index')]!);
+    if (c === 1) return scalarValue(target![index(i!, r, 'index')]![0]!);
+    return scalarValue(target![0]![index(i!, c, 'index')]!);
+  },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'index',
@@ -515,66 +545,5 @@ export const index: OpDef = {
   },
 };
 
-/** Matrix product; a 1 x 1 factor scales the other; eye and zeros vanish; inv(X) B is a solve. */
-function matmulIdentities(args: readonly Node[], g: Builder): Node | undefined {
-  const [a, b] = args as [Node, Node];
-  const s = matmul.shape([a.shape, b.shape], {});
-  if (isScalar(a.shape) || isScalar(b.shape)) return g.mul(a, b);
-  if (isZero(a) || isZero(b)) return g.zeros(s);
-  if (a.op === 'eye') return b;
-  if (b.op === 'eye') return a;
-  // Summing the rows or columns of diag(v) gives v back: 1ᵀ diag(v) = vᵀ, diag(v) 1 = v.
-  if (isOne(a) && a.shape.rows === 1 && g.opOf(b) === 'diag' && isColumn(b.args[0]!.shape))
-    return g.transpose(b.args[0]!);
-  if (isOne(b) && b.shape.cols === 1 && g.opOf(a) === 'diag' && isColumn(a.args[0]!.shape)) return a.args[0]!;
-  const left = scaling(g, a);
-  if (left !== undefined) return g.mul(left.factor, g.matmul(left.rest, b));
-  const right = scaling(g, b);
-  if (right !== undefined) return g.mul(right.factor, g.matmul(a, right.rest));
-  const kronecker = kroneckerProductIdentity(a, b, g);
-  if (kronecker !== undefined) return kronecker;
-  // inv(X) B and inv(X)ᵀ B are solves; (P inv(X)) B is P (inv(X) B), so x^T inv(S) x solves once.
-  const inverse = inverseOf(a, g);
-  if (inverse !== undefined) return g.solve(inverse, b);
-  if (g.opOf(a) === 'matmul' && inverseOf(a.args[1]!, g) !== undefined)
-    return g.matmul(a.args[0]!, g.matmul(a.args[1]!, b));
-  return undefined;
-}
-
-/** X for inv(X), Xᵀ for inv(X)ᵀ, when rewrites may look into them; else undefined. */
-function inverseOf(n: Node, g: Builder): Node | undefined {
-  if (g.opOf(n) === 'inv') return n.args[0]!;
-  if (g.opOf(n) === 'transpose' && g.opOf(n.args[0]!) === 'inv') return g.transpose(n.args[0]!.args[0]!);
-  return undefined;
-}
-
-/** Double transpose, transposes of scalars, fills, eye and diagonal matrices, of scalings and of products. */
-function transposeIdentities(args: readonly Node[], g: Builder): Node | undefined {
-  const a = args[0]!;
-  if (isScalar(a.shape)) return a;
-  const kronecker = kroneckerTranspose(a, g);
-  if (kronecker !== undefined) return kronecker;
-  if (g.opOf(a) === 'transpose') return a.args[0]!;
-  if (a.op === 'fill') return g.fill(a.attrs.value!, transposeShape(a.shape));
-  if (a.op === 'eye') return a;
-  if (g.opOf(a) === 'diag') return a;
-  // Sᵀ = S of a variable declared symmetric(n) or spd(n).
-  if (a.op === 'var' && a.attrs.structure !== undefined) return a;
-  const scaled = scaling(g, a);
-  if (scaled !== undefined) return g.mul(scaled.factor, g.transpose(scaled.rest));
-  if (g.opOf(a) === 'matmul') return g.matmul(g.transpose(a.args[1]!), g.transpose(a.args[0]!));
-  return undefined;
-}
-
-/** The scalar itself for anything 1 x 1. */
-function ofScalarItself(args: readonly Node[]): Node | undefined {
-  return isScalar(args[0]!.shape) ? args[0]! : undefined;
-}
-
-/** diag(diag(v)) is v as a column, also when v is a row. */
-function diagpartIdentities(args: readonly Node[], g: Builder): Node | undefined {
-  const m = args[0]!;
-  if (isScalar(m.shape)) return m;
-  if (g.opOf(m) === 'diag') return m.args[0]!.shape.cols === 1 ? m.args[0]! : g.transpose(m.args[0]!);
-  return undefined;
-}
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const LINEAR_OPS = { matmul, transpose, tr, diag, diagpart, index } satisfies Partial<Record<OpName, OpDef>>;

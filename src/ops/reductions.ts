@@ -1,14 +1,26 @@
 /** Reductions to a scalar, and softmax. */
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { describeShape, isColumn, isScalar, SCALAR, shape, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { UNARY } from './elementwise.js';
 import { atom, delimit, fcall, lcall } from './print-helpers.js';
 import { fold } from './lowering.js';
-import { anywhere, type Builder, type OpDef } from './types.js';
+import { anywhere, type Builder, type OpDef, neverSymmetric } from './types.js';
+import { scalarReference, tabulate } from './reference-types.js';
 import { nonnegative, scaling } from './identities.js';
 import { Prec } from './print-types.js';
 import { column, entries, weighted } from './jvp.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    sum: true;
+    mean: true;
+    norm2: true;
+    logsumexp: true;
+    softmax: true;
+  }
+}
 
 const toScalar = (): Shape => shape(1, 1);
 
@@ -35,6 +47,8 @@ export const sum: OpDef = {
     }
     return lcall('\\operatorname{sum}', a, ctx);
   },
+  reference: scalarReference((m, a) => m.sum(a)),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold((acc, e) => `${acc} += ${e};`),
 };
@@ -57,6 +71,8 @@ export const mean: OpDef = {
       : g.div(weighted(g, g.ones(shape(entries(n.args[0]!.shape), 1)), j), g.dimValue(entries(n.args[0]!.shape))),
   formula: (_n, a, ctx) => fcall('mean', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{mean}', a, ctx),
+  reference: scalarReference((m, a) => m.mean(a)),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold(
     (acc, e) => `${acc} += ${e};`,
@@ -80,6 +96,8 @@ export const norm2: OpDef = {
     return inner.includes('||') ? fcall('norm2', a, ctx) : atom(`||${inner}||`);
   },
   latex: (_n, a, ctx) => atom(delimit('\\lVert ', '\\rVert', ctx.wrap(a[0]!, Prec.Sum))),
+  reference: scalarReference((m, a) => m.norm(a)),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: fold(
     (acc, e, ctx) => {
@@ -113,6 +131,13 @@ export const logsumexp: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('logsumexp', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{logsumexp}', a, ctx),
+  // Shifted by the largest entry, so exp never overflows.
+  reference: scalarReference((math, a) => {
+    const m = math.max(a);
+    if (!Number.isFinite(m)) return m;
+    return m + Math.log(math.sum(math.map(a, (x) => Math.exp(x - m))));
+  }),
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'reduction',
@@ -177,6 +202,17 @@ export const softmax: OpDef = {
   },
   formula: (_n, a, ctx) => fcall('softmax', a, ctx),
   latex: (_n, a, ctx) => lcall('\\operatorname{softmax}', a, ctx),
+  // Column by column, each shifted by its largest entry.
+  reference: ([a], { math, rows, cols }) => {
+    const columns = Array.from({ length: cols }, (_, j) => {
+      const column = [a!.map((row) => row[j]!)];
+      const m = math.max(column);
+      const e = math.map(column, (x) => Math.exp(x - m));
+      return math.scale(e, 1 / math.sum(e))[0]!;
+    });
+    return tabulate(rows, cols, (i, j) => columns[j]![i]!);
+  },
+  symmetric: neverSymmetric,
   argumentDomains: anywhere,
   lower: {
     kind: 'buffer',
@@ -220,3 +256,6 @@ function sumIdentities(args: readonly Node[], g: Builder): Node | undefined {
   if (scaled !== undefined) return g.mul(scaled.factor, g.sum(scaled.rest));
   return undefined;
 }
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const REDUCTION_OPS = { sum, mean, norm2, logsumexp, softmax } satisfies Partial<Record<OpName, OpDef>>;

@@ -1,18 +1,35 @@
 /**
- * Row and column slices (README, "The formula language"): `M[i, :]` is row i of a matrix, 1 x n, and `M[:, j]`
+ * Parts of a matrix (README, "The formula language"): its lower and upper triangles, `tril(M)`
+ * and `triu(M)`, and its rows and columns: `M[i, :]` is row i of a matrix, 1 x n, and `M[:, j]`
  * column j, m x 1. The index is an integer literal or an index variable, as for an entry; it is
  * not differentiated. The adjoint scatters into a zero matrix: onehot(i, m) g for a row,
  * g onehot(j, n)ᵀ for a column, which are ops of their own (`rowscatter`, `colscatter`) printed
  * as those products: generated code reads the adjoint's entries where the gradient's loop is at
  * the sliced row or column, with no matrix of its own and no product.
  */
-import type { Node } from '../ir/node.js';
+import type { Node, OpName } from '../ir/node.js';
 import { describeShape, isColumn, isRow, isScalar, sameShape, shape, type Dim, type Shape } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { num, type LowerContext } from './lowering.js';
 import { atom, entry, factor, fcall, sub, supBase } from './print-helpers.js';
 import { Prec, type PrintContext, type Printed } from './print-types.js';
-import { anywhere, type OpDef } from './types.js';
+import { anywhere, type OpDef, neverSymmetric } from './types.js';
+import { tabulate } from './reference-types.js';
+import { column } from './jvp.js';
+import { scaling } from './identities.js';
+import { lcall } from './print-helpers.js';
+
+/** The names of this file's primitives (see `OpNames`). */
+declare module '../ir/node.js' {
+  interface OpNames {
+    rowslice: true;
+    colslice: true;
+    rowscatter: true;
+    colscatter: true;
+    tril: true;
+    triu: true;
+  }
+}
 
 type Axis = 'row' | 'column';
 
@@ -70,6 +87,13 @@ function slice(axis: Axis): OpDef {
       atom(`${ctx.wrap(m!, Prec.Postfix)}[${isRowSlice ? `${k!.text}, :` : `:, ${k!.text}`}]`),
     latex: (_n, [m, k], ctx) =>
       atom(entry(m!, isRowSlice ? `${ctx.wrap(k!, Prec.Sum)},:` : `:,${ctx.wrap(k!, Prec.Sum)}`)),
+    reference: ([m, k], { index }) => {
+      const [rows, cols] = [m!.length, m![0]!.length];
+      if (isRowSlice) return [[...m![index(k!, rows, 'row index')]!]];
+      const j = index(k!, cols, 'column index');
+      return m!.map((row) => [row[j]!]);
+    },
+    symmetric: neverSymmetric,
     argumentDomains: anywhere,
     lower: {
       kind: 'buffer',
@@ -148,6 +172,14 @@ function scatter(axis: Axis): OpDef {
     },
     formula: (n, a, ctx) => printScatter(axis, n, a, ctx, false),
     latex: (n, a, ctx) => printScatter(axis, n, a, ctx, true),
+    reference: ([v, k], { rows, cols, index }) => {
+      const at = index(k!, isRowScatter ? rows : cols, isRowScatter ? 'row index' : 'column index');
+      return tabulate(rows, cols, (r, c) => {
+        if (isRowScatter) return r === at ? v![0]![c]! : 0;
+        return c === at ? v![r]![0]! : 0;
+      });
+    },
+    symmetric: neverSymmetric,
     argumentDomains: anywhere,
     lower: {
       kind: 'structural',
@@ -169,3 +201,64 @@ function scatter(axis: Axis): OpDef {
 
 export const rowscatter = scatter('row');
 export const colscatter = scatter('column');
+
+type Triangle = 'lower' | 'upper';
+
+/**
+ * tril(M), triu(M): the lower (upper) triangle of a square matrix, the diagonal included, with
+ * zeros above (below) it. It masks its argument, so its adjoint is the same mask of the adjoint
+ * and its Jacobian is the mask's vec on the diagonal. Generated code computes it where it is read.
+ */
+function triangle(part: Triangle): OpDef {
+  const name = part === 'lower' ? 'tril' : 'triu';
+  const other = part === 'lower' ? 'triu' : 'tril';
+  const kept = (row: number, col: number) => (part === 'lower' ? row >= col : row <= col);
+  return {
+    name,
+    functions: [{ names: [name], arity: 1, build: (a, g) => g.apply(name, [a.value(0)]), estimate: (a) => a.shape(0) }],
+    build: (g, args) => g.apply(name, [args[0]!]),
+    shape: ([m]) => {
+      if (m!.rows !== m!.cols) throw new ShapeError(`${name} needs a square matrix, not ${describeShape(m!)}`);
+      return m!;
+    },
+    // Of a scalar, zeros, eye, a diagonal matrix or its own triangle: the argument; of the other
+    // triangle, the diagonal; a scalar factor stays outside.
+    identities: ([m], g) => {
+      // A matrix that is not square is left to the shape rule, which refuses it.
+      if (m!.shape.rows !== m!.shape.cols) return undefined;
+      const op = g.opOf(m!);
+      if (isScalar(m!.shape) || op === 'eye' || op === 'diag' || op === name) return m;
+      if (op === 'fill' && m!.attrs.value === 0) return m;
+      if (op === other) return g.diag(g.diagpart(m!.args[0]!));
+      const scaled = scaling(g, m!);
+      return scaled === undefined ? undefined : g.mul(scaled.factor, g.apply(name, [scaled.rest]));
+    },
+    vjp: (_n, adj, g, needed) => [needed[0] ? g.apply(name, [adj]) : undefined],
+    // d vec(tril(M)) = diag(vec(tril(ones))) d vec(M): the mask scales the rows of the Jacobian.
+    jvp: (n, [j], g) => (j === undefined ? undefined : g.mul(column(g, g.apply(name, [g.ones(n.shape)])), j)),
+    formula: (_n, a, ctx) => fcall(name, a, ctx),
+    latex: (_n, a, ctx) => lcall(`\\operatorname{${name}}`, a, ctx),
+    reference: ([m], { rows }) => tabulate(rows, rows, (i, j) => (kept(i, j) ? m![i]![j]! : 0)),
+    symmetric: neverSymmetric,
+    argumentDomains: anywhere,
+    lower: {
+      kind: 'structural',
+      element: (n, at, ctx) => {
+        const read = ctx.elem(n.args[0]!, at);
+        // Two literals are folded.
+        if (/^\d+$/.test(at.row) && /^\d+$/.test(at.col)) return kept(Number(at.row), Number(at.col)) ? read : '0';
+        return `(${at.row} ${part === 'lower' ? '>=' : '<='} ${at.col} ? ${read} : 0)`;
+      },
+      transposes: false,
+      readsOnce: true,
+    },
+  };
+}
+
+export const tril = triangle('lower');
+export const triu = triangle('upper');
+
+/** This file's primitives, gathered into `OPS` by src/ops/index.ts. */
+export const SLICE_OPS = { rowslice, colslice, rowscatter, colscatter, tril, triu } satisfies Partial<
+  Record<OpName, OpDef>
+>;

@@ -4,12 +4,18 @@ import type { Dim, Shape } from '../ir/shape.js';
 import type { UnaryBuilder, UnaryDomain } from './elementwise.js';
 import type { Lowering } from './lowering.js';
 import type { PrintRule } from './print-types.js';
+import type { ReferenceRule } from './reference-types.js';
 
 /**
  * The smart constructors that derivative rules and builds are written with: src/ir/graph.ts's
  * Graph implements it. Declared here, so the op table never imports the graph that reads it.
  */
 export interface Builder extends UnaryBuilder {
+  /**
+   * `op(args)` with `attrs`, through the op entry's identities: the constructor of any op, for the
+   * rules of an op that has no named constructor (the named ones below are for the ops many rules build).
+   */
+  apply(op: OpName, args: readonly Node[], attrs?: Attrs): Node;
   variable(name: string, varKind: VarKind, s: Shape, structure?: Structure): Node;
   dimValue(d: Dim): Node;
   fill(value: number, s: Shape): Node;
@@ -152,9 +158,43 @@ export interface OpDef {
    * log or sqrt); absent when the op says nothing about its sign.
    */
   readonly positiveWhen?: (n: Node) => readonly (ArgumentDomain | undefined)[];
+  /**
+   * What the node means, computed from its arguments' values by the reference evaluator
+   * (src/check/reference.ts), with the numeric operations it passes in: the independent account
+   * of every node that gradients and generated modules are checked against.
+   */
+  readonly reference: ReferenceRule;
+  /**
+   * Whether the node, a square matrix, is symmetric by construction, given what `q` knows of
+   * other nodes (src/simplify/matrix.ts's `isSymmetric` asks it, for the simplifier's Sᵀ → S and
+   * for sym(G)): false unless symmetric arguments make it symmetric.
+   */
+  readonly symmetric: (n: Node, q: SymmetryQuery) => boolean;
   /** How the code generator emits it (src/ops/lowering.ts). */
   readonly lower: Lowering;
 }
+
+/** What an op's `symmetric` rule may ask of other nodes (src/simplify/matrix.ts answers). */
+export interface SymmetryQuery {
+  /** Whether an argument is a scalar, or a matrix of the node's shape that is symmetric by construction. */
+  argument(m: Node): boolean;
+  /**
+   * Whether a product (through products, solves, scalings and transposes) equals its own
+   * transpose factor by factor: Xᵀ X, X S Xᵀ, S⁻¹ r rᵀ S⁻¹ with S symmetric.
+   */
+  palindrome(n: Node): boolean;
+  /** Whether `b` is `a`ᵀ as the graph builds it. */
+  transposeOf(b: Node, a: Node): boolean;
+}
+
+/** `symmetric` of an op that keeps symmetry: elementwise functions and products, inverses, transposes. */
+export const symmetricArguments = (n: Node, q: SymmetryQuery): boolean => n.args.every((a) => q.argument(a));
+
+/** `symmetric` of an op whose value is symmetric whenever it is square: eye, ones, diag(v). */
+export const alwaysSymmetric = (): boolean => true;
+
+/** `symmetric` of an op not known to make symmetric matrices (reductions, slices, Kronecker products). */
+export const neverSymmetric = (): boolean => false;
 
 /**
  * Where a test input is sampled (src/check/random.ts): an elementwise function's domain, away

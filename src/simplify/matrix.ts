@@ -7,6 +7,7 @@ import { isNumber } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { isScalar, sameShape } from '../ir/shape.js';
+import { OPS } from '../ops/index.js';
 
 /** Deeper than this, a matrix is not examined (and not taken as symmetric): keeps the walk short. */
 const MAX_DEPTH = 64;
@@ -25,60 +26,11 @@ export function isSymmetric(n: Node, g: Graph, memo = new Map<number, boolean>()
   if (known !== undefined) return known;
   if (depth > MAX_DEPTH) return false;
   const sym = (m: Node) => isScalar(m.shape) || (sameShape(m.shape, n.shape) && isSymmetric(m, g, memo, depth + 1));
-  let result: boolean;
-  switch (n.op) {
-    case 'eye':
-    case 'fill':
-    case 'diag':
-      result = true;
-      break;
-    case 'add': {
-      const [a, b] = n.args as [Node, Node];
-      result = (sym(a) && sym(b)) || (sameShape(a.shape, b.shape) && isTransposeOf(b, a, g));
-      break;
-    }
-    case 'mul':
-    case 'div':
-    case 'pow':
-    case 'unary':
-    case 'maximum':
-    case 'minimum':
-    case 'inv':
-    case 'transpose':
-      result = n.args.every(sym);
-      break;
-    case 'var':
-      result = n.attrs.structure !== undefined;
-      break;
-    case 'matmul':
-    case 'solve':
-      result = palindrome(n, (m) => isSymmetric(m, g, memo, depth + 1));
-      break;
-    case 'const':
-    case 'dim':
-    case 'onehot':
-    case 'sum':
-    case 'mean':
-    case 'norm2':
-    case 'logsumexp':
-    case 'max':
-    case 'min':
-    case 'softmax':
-    case 'tr':
-    case 'diagpart':
-    case 'index':
-    case 'rowslice':
-    case 'colslice':
-    case 'rowscatter':
-    case 'colscatter':
-    case 'det':
-    case 'logdet':
-    case 'vec':
-    case 'kron':
-    case 'commutation':
-      result = false;
-      break;
-  }
+  const result = OPS[n.op].symmetric(n, {
+    argument: sym,
+    palindrome: (m) => palindrome(m, (f) => isSymmetric(f, g, memo, depth + 1)),
+    transposeOf: (b, a) => isTransposeOf(b, a, g),
+  });
   memo.set(n.id, result);
   return result;
 }

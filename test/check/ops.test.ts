@@ -172,6 +172,20 @@ const CASES: readonly Case[] = [
   c('diag(diag(x))', 'x : vector(n); w : vector(n); L = w^T tanh(diag(diag(x)))'),
 
   c('diag(diag(x^T)) is a column', 'x : vector(n); w : vector(n); L = w^T tanh(diag(diag(x^T)))'),
+  c('tril(triu(A)) is the diagonal', 'A : matrix(n, n); W : matrix(n, n); L = sum(tanh(tril(triu(A))) .* W)'),
+  c(
+    'tril(tril(A)) and triu of a scaled matrix',
+    'A : matrix(n, n); W : matrix(n, n); L = sum((tril(tril(A)) + triu(3 A)) .* W)',
+  ),
+  c(
+    'tril of a scalar, of eye and of a diagonal matrix',
+    's : scalar; x : vector(n); w : vector(n); L = tril(s) + w^T tanh(tril(eye(n)) x + triu(diag(x)) x)',
+  ),
+  c('triu(A) + triu(A)^T, a symmetric sum', 'A : matrix(n, n); x : vector(n); L = x^T (triu(A) + triu(A)^T) x'),
+  c(
+    'tril of a transpose and of a product',
+    'A : matrix(n, m); B : matrix(n, n); W : matrix(n, n); L = sum(tril(B^T) .* tril(A A^T) .* W)',
+  ),
 
   // Printer regressions: shapes of derivatives that once did not read back.
   c(

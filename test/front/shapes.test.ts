@@ -251,6 +251,29 @@ describe('vector and matrix valued functions (LANGUAGE.md 1.6)', () => {
     expect(opOf('diag(S)')).toBe('diagpart');
   });
 
+  it('tril(M) and triu(M) are the triangles of a square matrix, of its shape', () => {
+    expect(shapeOfExpr('tril(S)')).toBe('n x n');
+    expect(opOf('tril(S)')).toBe('tril');
+    expect(shapeOfExpr('triu(A B)')).toBe('n x n');
+    expect(opOf('triu(A B)')).toBe('triu');
+  });
+
+  it('tril of a non-square matrix refuses', () => {
+    expect(refused('tril(A)')).toBe('8:5: tril needs a square matrix, not matrix(n, m)');
+  });
+
+  it('tril of a non-square matrix of zeros refuses', () => {
+    expect(refused('tril(0 A)')).toBe('8:5: tril needs a square matrix, not matrix(n, m)');
+  });
+
+  it('triu of a vector refuses', () => {
+    expect(refused('triu(u)')).toBe('8:5: triu needs a square matrix, not vector(n)');
+  });
+
+  it('tril takes one argument', () => {
+    expect(refused('tril(S, 1)')).toBe('8:5: tril takes 1 argument, not 2');
+  });
+
   it('diag of a non-square matrix refuses', () => {
     expect(refused('diag(A)')).toBe('8:5: diag needs a square matrix, not matrix(n, m)');
   });

@@ -410,6 +410,12 @@ export class FormulaArbitraries {
         1,
       );
     }
+    // The lower or upper triangle of a square matrix.
+    if (r === c && r !== '1')
+      add(
+        fc.tuple(fc.constantFrom('tril', 'triu'), sub(s)).map(([fn, a]) => call(fn, a)),
+        1,
+      );
     // Matrix functions of well-conditioned matrices: the inverse (and, through products, solves).
     if (r === c && r !== '1')
       add(

@@ -281,6 +281,22 @@ export const OP_CASES = {
     ]),
     op('a column scaled by a scalar', ['X : matrix(m, n)', 'a : scalar', 'y : vector(m)', 'L = a ||X[:, 1] - y||^2']),
   ],
+  tril: [
+    op('tril(A), weighted', ['A : matrix(n, n)', 'W : matrix(n, n)', 'L = sum(tanh(tril(A)) .* W)']),
+    op('a Cholesky-style factor: logdet(tril(A) tril(A)^T + eye(n))', [
+      'A : matrix(n, n)',
+      'L = logdet(tril(A) tril(A)^T + eye(n))',
+    ]),
+  ],
+  triu: [
+    op('triu of a product, weighted', [
+      'A : matrix(n, m)',
+      'B : matrix(m, n)',
+      'W : matrix(n, n)',
+      'L = sum(triu(A B) .* W)',
+    ]),
+    op('a quadratic form x^T triu(A) x, scaled', ['A : matrix(n, n)', 'x : vector(n)', 'L = 2 x^T triu(A) x']),
+  ],
   // Matrix functions: a square variable read directly is sampled diagonally dominant; one under
   // log(det(.)) symmetric positive definite.
   inv: [

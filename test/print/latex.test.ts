@@ -152,6 +152,8 @@ describe('each op in LaTeX', () => {
     ['trace(B)', '\\operatorname{tr}(B)'],
     ['diag(x)', '\\operatorname{diag}(x)'],
     ['diag(B)', '\\operatorname{diag}(B)'],
+    ['tril(B)', '\\operatorname{tril}(B)'],
+    ['triu(B B)', '\\operatorname{triu}(B B)'],
     // constant matrices
     ['ones(n)', '\\mathbf{1}_n'],
     ['ones(m, n)', '\\mathbf{1}_{m \\times n}'],
@@ -201,6 +203,8 @@ describe('each op in LaTeX', () => {
     'tr(B B)',
     'diag(x)',
     'diag(B)',
+    'tril(B)',
+    'triu(B^T B)',
     'mean(A)',
     '(B x)[k]',
     'A[0, k]',
