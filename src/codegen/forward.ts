@@ -16,10 +16,13 @@ import { localName, propertyAccess, propertyKey, str } from './names.js';
 import { dimensionsOf, isLeafValue } from './placement.js';
 import { valueKindOfShape, type HeapFrame, type ScratchSlots } from './spec.js';
 import { frameStatement } from './storage.js';
+import { splitBody, type SplitLimits } from './split.js';
 
 export interface ForwardEngine {
   /** Declarations of the dependency tables and of `forward$`. */
   readonly code: string;
+  /** The names of the functions it declares: `plan$`, `forward$` and the segments of a split `forward$`. */
+  readonly functionNames: readonly string[];
   readonly helpers: ReadonlySet<HelperName>;
   /** The input fields of each definition's function, in declaration order. */
   readonly fields: readonly (readonly InputField[])[];
@@ -37,7 +40,7 @@ export interface InputField {
 
 export const ENGINE_INPUTS = 'Inputs$';
 
-export function buildForwardEngine(model: Model, scratch?: ScratchSlots): ForwardEngine {
+export function buildForwardEngine(model: Model, scratch?: ScratchSlots, limits?: SplitLimits): ForwardEngine {
   const definitions = model.definitions;
   const variables = model.variables;
   // The first definition of each node: later definitions with the same node read it
@@ -65,18 +68,40 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots): Forwar
   keepFactorsRead(body, factors.values());
 
   const inputParameter = body.some((line) => line.includes('input$')) ? 'input$' : '_input$';
+  const returnType = 'number | Float64Array | Matrix';
+  const parameters = [
+    { name: inputParameter, type: ENGINE_INPUTS },
+    { name: 'fn', type: 'string' },
+    { name: 'target', type: 'number' },
+  ];
+  // A pass too large for V8 to optimise goes on in functions of its own (split.ts).
+  const split = splitBody(
+    { name: 'forward$', parameters, returnType, statements: body, typeHints: new Map([['plan', 'Plan$']]) },
+    limits,
+  );
+  const signature = (name: string, ps: readonly { name: string; type: string }[]) =>
+    `function ${name}(${ps.map((p) => `${p.name}: ${p.type}`).join(', ')}): ${returnType} {`;
   out.push(
     "/** The forward pass shared by every definition's function: computes definition `target` and what it needs. */",
-    `function forward$(${inputParameter}: ${ENGINE_INPUTS}, fn: string, target: number): number | Float64Array | Matrix {`,
-    ...body,
+    signature('forward$', parameters),
+    ...split.statements,
     '}',
+  );
+  split.segments.forEach((segment, k) =>
+    out.push(
+      `/** forward$, continued (part ${k + 2} of ${split.segments.length + 1}: V8 optimises no function as large as the whole). */`,
+      signature(segment.name, segment.parameters),
+      ...segment.statements,
+      '}',
+    ),
   );
 
   const allFields: InputField[] = [
     ...variables.map((v) => ({ name: v.name, key: propertyKey(v.name), type: inputTypeOf(v) })),
     ...model.dims.map((d) => ({ name: d, key: propertyKey(d), type: 'number' })),
   ];
-  return { code: out.join('\n'), helpers, fields, allFields, deps };
+  const functionNames = ['plan$', 'forward$', ...split.segments.map((s) => s.name)];
+  return { code: out.join('\n'), functionNames, helpers, fields, allFields, deps };
 }
 
 /** The dependency tables, and `plan$`, which works out from them what computing one definition needs. */

@@ -229,6 +229,7 @@ function higherFunctions(
       exported: false,
       outType: `${ctx.types.result} | undefined`,
       statements: lowered.statements,
+      prologue: lowered.prologue,
       inputsType: bodyInputsType,
       returnType: ctx.types.result,
       doc: `The body of ${name} and ${into}.`,

@@ -18,6 +18,7 @@ import { Products } from './products.js';
 import { Results } from './results.js';
 import type { BlockSpec, FunctionSpec, LoweredBlock, LoweredFunction } from './spec.js';
 import { frameStatement, Storage } from './storage.js';
+import { rowBlocked } from './row-blocks.js';
 
 export function lowerFunction(model: Model, spec: FunctionSpec): LoweredFunction {
   return new FunctionLowering(model, spec).run();
@@ -123,7 +124,13 @@ class FunctionLowering {
     const frame = this.storage.moveScratchToHeap(this.statements);
     if (frame !== undefined) this.statements.splice(frameAt, 0, frameStatement([frame]));
     keepFactorsRead(this.statements, this.storage.factors.values());
-    return { name: this.spec.name, inputs, statements: this.statements, helpers: this.storage.helpers };
+    return {
+      name: this.spec.name,
+      inputs,
+      statements: this.statements,
+      prologue: frameAt,
+      helpers: this.storage.helpers,
+    };
   }
 
   // --------------------------------------------------------------- inputs
@@ -244,8 +251,10 @@ class FunctionLowering {
 
   /** Elementwise chains and views: one loop computing every element of `n` into `t`. */
   private fusedLoop(n: Node, t: string): string[] {
-    return this.access.loopWith(n, this.plan.needsRowCol(n), (at) => [
+    const loop = this.access.loopWith(n, this.plan.needsRowCol(n), (at) => [
       `${t}[${this.access.flatIndex(n, at)}] = ${this.access.computedElem(n, at)};`,
     ]);
+    // Sums of outer products, four rows at a time (row-blocks.ts).
+    return rowBlocked(loop) ?? loop;
   }
 }

@@ -7,6 +7,8 @@ export interface PlannedFunction {
   /** For `fGradInto`: the type of the caller's result object, filled in place. */
   readonly outType?: string;
   readonly statements: readonly string[];
+  /** How many statements come before the computation (input checks): a split body starts a segment after them. */
+  readonly prologue?: number;
   readonly inputsType: string;
   /** Parameters between the inputs and `out$`: an HVP's direction. */
   readonly extraParameters?: readonly { readonly name: string; readonly type: string }[];

@@ -20,6 +20,7 @@ import { commentSafe, exportedName, propertyKey, typeNames, type TypeRequest } f
 import { typeOfKind, valueKindOfShape, valueKindOfVariable, type FunctionOutput } from './spec.js';
 import { fieldKey, setKey, type PlannedFunction, type PlannedInterface } from './module-parts.js';
 import { retype, roundedScalar, type Precision } from './precision.js';
+import { DEFAULT_LIMITS, splitBody, type SplitLimits } from './split.js';
 
 /** Options of `generate`. */
 export interface ModuleOptions {
@@ -36,6 +37,11 @@ export interface ModuleOptions {
    * playground's check gives its verdict before the formatted module is ready).
    */
   readonly format?: boolean;
+  /**
+   * When a function body is split into functions V8 can optimise (split.ts). The default, but
+   * in tests of the split itself, which split small bodies.
+   */
+  readonly split?: SplitLimits;
 }
 
 function header(model: Model, sourceName: string, precision: Precision): string {
@@ -183,10 +189,12 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
 
   // One numbering of scratch arrays for the whole module (see ScratchSlots).
   const scratch = { next: 0 };
-  const engine = model.definitions.length > 0 ? buildForwardEngine(model, scratch) : undefined;
+  const engine =
+    model.definitions.length > 0 ? buildForwardEngine(model, scratch, options.split ?? DEFAULT_LIMITS) : undefined;
   const inputsTypeByDefinition = new Map<string, { type: string; key: string }>();
   const precision = options.precision ?? 'f64';
-  const parts: ModuleParts = { interfaces, planned, helpers, scratch, inputsTypeByDefinition, precision };
+  const split = options.split ?? DEFAULT_LIMITS;
+  const parts: ModuleParts = { interfaces, planned, helpers, scratch, inputsTypeByDefinition, precision, split };
   const manifestDefinitions = planForwardFunctions(model, parts, engine, functionNames, types, printer);
   if (engine !== undefined) for (const h of engine.helpers) helpers.add(h);
 
@@ -245,6 +253,7 @@ interface ModuleParts {
   /** The inputs type of each definition's forward function, with the key of its fields. */
   readonly inputsTypeByDefinition: Map<string, { type: string; key: string }>;
   readonly precision: Precision;
+  readonly split: SplitLimits;
 }
 
 type TypeNames = ReturnType<typeof functionTypeNames>;
@@ -357,6 +366,7 @@ function planGradientFunctions(model: Model, derived: Derivatives, parts: Module
       exported: false,
       outType: `${resultName} | undefined`,
       statements: lowered.statements,
+      prologue: lowered.prologue,
       inputsType,
       returnType: resultName,
       doc: `The body of ${name} and ${name}Into.`,
@@ -426,21 +436,47 @@ function moduleDeclarations(parts: ModuleParts, engine: ForwardEngine | undefine
       properties: engine.allFields,
     });
   }
+  // Function names, so that the segments of split functions take others (split.ts).
+  const taken = new Set([...planned.map((p) => p.name), ...(engine?.functionNames ?? [])]);
   for (const p of planned) {
+    // A function that reads no input (a constant formula) names its parameter so strict mode allows it.
+    const parameters = [
+      { name: p.statements.some((line) => line.includes('input$')) ? 'input$' : '_input$', type: p.inputsType },
+      ...(p.extraParameters ?? []),
+      ...(p.outType !== undefined ? [{ name: 'out$', type: p.outType }] : []),
+    ];
+    // A body too large for V8 to optimise goes on in functions of its own (split.ts).
+    const split = splitBody(
+      {
+        name: p.name,
+        parameters,
+        returnType: p.returnType,
+        statements: p.statements,
+        taken,
+        ...(p.prologue !== undefined ? { prologue: p.prologue } : {}),
+      },
+      parts.split,
+    );
     declarations.push({
       kind: 'function',
       name: p.name,
       exported: p.exported !== false,
       doc: commentSafe(p.doc),
-      // A function that reads no input (a constant formula) names its parameter so strict mode allows it.
-      parameters: [
-        { name: p.statements.some((line) => line.includes('input$')) ? 'input$' : '_input$', type: p.inputsType },
-        ...(p.extraParameters ?? []),
-        ...(p.outType !== undefined ? [{ name: 'out$', type: p.outType }] : []),
-      ],
+      parameters,
       returnType: p.returnType,
-      body: p.statements.join('\n'),
+      body: split.statements.join('\n'),
     });
+    split.segments.forEach((segment, k) =>
+      declarations.push({
+        kind: 'function',
+        exported: false,
+        doc: `${p.name}, continued (part ${k + 2} of ${split.segments.length + 1}: V8 optimises no function as large as the whole).`,
+        name: segment.name,
+        parameters: segment.parameters,
+        returnType: segment.returnType,
+        body: segment.statements.join('\n'),
+      }),
+    );
   }
   if (engine !== undefined) declarations.push({ kind: 'code', text: engine.code });
   for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: helperSource(h, parts.precision) });

@@ -108,6 +108,8 @@ export interface LoweredFunction {
   /** Input fields: variables the outputs depend on (declaration order), then free dimensions. */
   readonly inputs: readonly { readonly key: string; readonly type: string }[];
   readonly statements: readonly string[];
+  /** How many of the statements read and check the inputs (and `out`), before anything is computed. */
+  readonly prologue: number;
   /** Helper functions the statements call. */
   readonly helpers: ReadonlySet<HelperName>;
 }

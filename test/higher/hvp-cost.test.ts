@@ -15,11 +15,16 @@ async function withHvp(file: string): Promise<string> {
   return compile(`${source.trimEnd()}\nhvp L wrt ${wrt}\n`, file);
 }
 
-/** The text of one generated function. */
+/** The text of one generated function, with the functions it goes on in where it is split (fn2, fn3, ...: src/codegen/split.ts). */
 function body(code: string, fn: string): string {
-  const start = code.indexOf(`function ${fn}(`);
-  expect(start).toBeGreaterThanOrEqual(0);
-  return code.slice(start, code.indexOf('\n}\n', start));
+  const parts: string[] = [];
+  for (let k = 1; ; k++) {
+    const start = code.indexOf(`function ${fn}${k === 1 ? '' : k}(`);
+    if (start < 0) break;
+    parts.push(code.slice(start, code.indexOf('\n}\n', start)));
+  }
+  expect(parts.length).toBeGreaterThan(0);
+  return parts.join('\n');
 }
 
 /** Every call of a matrix-product kernel, as written. */
@@ -38,10 +43,11 @@ describe('the cost of a generated HVP', () => {
     expect(products(body(code, 'LGrad$'))).toHaveLength(2);
   });
 
-  it('the 16-layer MLP: one rank-two loop per weight block, no outer product into scratch', async () => {
+  it('the 16-layer MLP: one rank-two loop per weight block (split over several functions), no outer product into scratch', async () => {
     const hvp = body(await withHvp('mlp16.formula'), 'LHvp$');
-    // δ̇ hᵀ + δ ḣᵀ is computed entry by entry into the result (the first layer's is one outer product).
-    expect(hvp.match(/= 2 \* \(t\$\d+\[i\] \* t\$\d+\[j\] \+ t\$\d+\[i\] \* t\$\d+\[j\]\);/g)).toHaveLength(15);
+    // δ̇ hᵀ + δ ḣᵀ is computed into the result, four rows at a time (the first layer's is one outer product).
+    expect(hvp).toContain('LHvp$2(');
+    expect(hvp.match(/\[o\$0 \+ j\] = 2 \* \(t\$\d+\$r0 \* t\$\d+\$c \+ t\$\d+\$r0 \* t\$\d+\$c\);/g)).toHaveLength(15);
     const scratch = new Set([...hvp.matchAll(/const (t\$\d+) = scratch\$\(/g)].map((m) => m[1]));
     const outer = products(hvp).filter((c) => c.startsWith('outer$('));
     expect(outer).toHaveLength(17); // 16 gradient blocks and the first layer's HVP block
