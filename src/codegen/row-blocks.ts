@@ -20,19 +20,23 @@ export function rowBlocked(loop: readonly string[]): string[] | undefined {
   const rows = /^for \(let i = 0; i < (.+); i\+\+\) \{$/.exec(loop[0]!)?.[1];
   const cols = /^for \(let j = 0; j < (.+); j\+\+\) \{$/.exec(loop[1]!)?.[1];
   if (rows === undefined || cols === undefined || loop[3] !== '}' || loop[4] !== '}') return undefined;
-  const prefix = /^([\w$]+)\[i \* (.+) \+ j\] = /.exec(loop[2]!);
+  const prefix = /^([\p{L}\p{N}_$]+)\[i \* (.+) \+ j\] = /u.exec(loop[2]!);
   if (prefix === null || prefix[2] !== cols || !loop[2]!.endsWith(';')) return undefined;
   const target = prefix[1]!;
   const expr = loop[2]!.slice(prefix[0].length, -1);
-  const byRow = [...new Set([...expr.matchAll(/(?<![\w$.])([\w$]+)\[i\]/g)].map((m) => m[1]!))].sort();
-  const byCol = [...new Set([...expr.matchAll(/(?<![\w$.])([\w$]+)\[j\]/g)].map((m) => m[1]!))].sort();
+  const byRow = [
+    ...new Set([...expr.matchAll(/(?<![\p{L}\p{N}_$.])([\p{L}\p{N}_$]+)\[i\]/gu)].map((m) => m[1]!)),
+  ].sort();
+  const byCol = [
+    ...new Set([...expr.matchAll(/(?<![\p{L}\p{N}_$.])([\p{L}\p{N}_$]+)\[j\]/gu)].map((m) => m[1]!)),
+  ].sort();
   if (byRow.includes(target) || byCol.includes(target) || byRow.length === 0 || byCol.length === 0) return undefined;
   const at = (k: number) =>
     expr
-      .replace(/(?<![\w$.])([\w$]+)\[i\]/g, (_, x: string) => `${x}$r${k}`)
-      .replace(/(?<![\w$.])([\w$]+)\[j\]/g, (_, x: string) => `${x}$c`);
+      .replace(/(?<![\p{L}\p{N}_$.])([\p{L}\p{N}_$]+)\[i\]/gu, (_, x: string) => `${x}$r${k}`)
+      .replace(/(?<![\p{L}\p{N}_$.])([\p{L}\p{N}_$]+)\[j\]/gu, (_, x: string) => `${x}$c`);
   // Anything else that reads i or j (an entry by its flat index, a call of the indices) stays entry by entry.
-  if (/(?<![\w$.])[ij](?![\w$])/.test(at(0))) return undefined;
+  if (/(?<![\p{L}\p{N}_$.])[ij](?![\p{L}\p{N}_$])/u.test(at(0))) return undefined;
   const ks = [...Array(ROWS).keys()];
   // A block of its own: a function has many such loops.
   return [

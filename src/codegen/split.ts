@@ -280,7 +280,7 @@ function returnsEarly(text: string): boolean {
 
 /** `const name = a.b.c;` (a chain of properties, nothing called): its text and the name it starts from. */
 function chainOf(text: string, name: string): { text: string; root: string } | undefined {
-  const m = /^const ([\w$]+) = ([\w$]+)((?:\.[\w$]+)+);$/.exec(text.trim());
+  const m = /^const ([\p{L}\p{N}_$]+) = ([\p{L}\p{N}_$]+)((?:\.[\p{L}\p{N}_$]+)+);$/u.exec(text.trim());
   if (m === null || m[1] !== name) return undefined;
   return { text: text.trim(), root: m[2]! };
 }
@@ -337,7 +337,7 @@ export function topLevelStatements(text: string): Statement[] {
 }
 
 function continues(next: string): boolean {
-  const word = /^[A-Za-z_$][\w$]*/.exec(next)?.[0];
+  const word = /^[\p{L}_$][\p{L}\p{N}_$]*/u.exec(next)?.[0];
   if (word !== undefined) return CONTINUATIONS.has(word);
   return !/^[{[("'`!~]/.test(next) && !/^[-+]\d/.test(next);
 }
@@ -401,12 +401,12 @@ class Scanner {
       this.mode = 'template';
       return i + 1;
     }
-    const word = /^[A-Za-z_$][\w$]*/.exec(line.slice(i))?.[0];
+    const word = /^[\p{L}_$][\p{L}\p{N}_$]*/u.exec(line.slice(i))?.[0];
     if (word !== undefined) {
       this.word(word);
       return i + word.length;
     }
-    const number = /^\d[\w.]*/.exec(line.slice(i))?.[0];
+    const number = /^\d[\p{L}\p{N}_.]*/u.exec(line.slice(i))?.[0];
     if (number !== undefined) {
       this.previous = number;
       return i + number.length;

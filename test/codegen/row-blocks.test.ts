@@ -60,4 +60,12 @@ describe('loops four rows at a time', () => {
       expect(report.rows.filter((r) => !r.pass)).toEqual([]);
     }
   }, 60_000);
+
+  it('keep names with letters beyond ASCII whole (β_2, ψ_0: found by the random formulas)', async () => {
+    const text =
+      'w : scalar\nψ_0 : vector(3)\nv : vector(F)\nu = (ones(3, F) + v^T) .* (ψ_0 * v^T)\nG = w + mean(u)\ngrad G wrt w, v, ψ_0\n';
+    const report = await checkModel(checkFormula(text, 'psi.formula'), { seed: 1 });
+    expect(report.typeErrors).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
 });
