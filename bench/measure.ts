@@ -739,6 +739,16 @@ function targets(rows: readonly Row[]): Target[] {
           measured: r.gflops!.gradInto!,
           pass: r.gflops!.gradInto! >= 13,
         });
+      // The same target scaled to this machine: where it was set (bench/results/issue-15.json, AMD
+      // EPYC) the hand-written kernel ran at 5.48 GFLOP/s, so 13 was 2.37 times it; the hand-written
+      // kernel, timed in the same process, stands for the machine's speed on the day.
+      if (r.file === 'mlp2-64')
+        out.push({
+          target: 'gradInto GFLOP/s >= 2.37 x hand into',
+          model,
+          measured: Number((r.gflops!.gradInto! / r.gflops!.baselineInto!).toFixed(2)),
+          pass: r.gflops!.gradInto! >= 2.37 * r.gflops!.baselineInto!,
+        });
       if (!Number.isNaN(q['tfjs-wasm / grad']!))
         out.push({
           target: 'tfjs-wasm / grad >= 1.5',

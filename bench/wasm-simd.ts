@@ -5,17 +5,17 @@
  *
  *   npx tsx bench/wasm-simd.ts [ROUNDS]
  *
- * The wasm kernel is assembled below by a few lines of encoder (no toolchain): the same loop
- * shape as `gemm$` (out += A B over a tile, A read through strides), four rows of the result and
- * two inner steps per pass over a row of B, two columns per f64x2 vector (the columns must be
- * even in number: enough for the experiment). Its operands must live in the wasm module's own
+ * The wasm kernel is assembled by a few lines of encoder (no toolchain, src/codegen/wasm-gemm.ts):
+ * out += A B (A read through strides) over tiles of the result held in registers; the table
+ * compares the tile generated modules use (`GEMM_TILE`) with other shapes, two columns per f64x2
+ * vector (the columns must be even in number: enough for the experiment). Its operands must live in the wasm module's own
  * memory, so a call from a generated function copies A and B in and the result out; both
  * timings are reported, beside the JavaScript kernel at the batched models' shapes, with the
  * module's size and the cost of compiling and instantiating it.
  */
 import ts from 'typescript';
 import { MATRIX_KERNELS } from '../src/codegen/matrix-kernels.js';
-import { GEMM_BLOCK, wasmGemmModule, type GemmBlock } from '../src/codegen/wasm-gemm.js';
+import { DOT_TILE, GEMM_TILE, wasmGemmModule, type RegisterTile } from '../src/codegen/wasm-gemm.js';
 
 // The encoder lives in src/codegen/wasm-gemm.ts; generated modules embed its bytes.
 
@@ -70,14 +70,13 @@ function time(f: () => void, ms: number): number {
 }
 
 const rounds = Number(process.argv[2] ?? 7);
-const BLOCKS: GemmBlock[] = [
-  GEMM_BLOCK,
-  { rows: 4, steps: 1 },
-  { rows: 4, steps: 4 },
-  { rows: 2, steps: 4 },
-  { rows: 8, steps: 2 },
-  { rows: 8, steps: 1 },
-  { rows: 2, steps: 2 },
+const BLOCKS: RegisterTile[] = [
+  GEMM_TILE,
+  { rows: 4, vectors: 2, unroll: 1 },
+  { rows: 2, vectors: 4, unroll: 2 },
+  { rows: 2, vectors: 3, unroll: 1 },
+  { rows: 2, vectors: 5, unroll: 1 },
+  { rows: 1, vectors: 8, unroll: 1 },
 ];
 // Through globalThis: the project's type-checking libraries (ES2022) do not declare WebAssembly.
 const wasm = (
@@ -101,14 +100,14 @@ const kernels = BLOCKS.map((block) => {
     heap: new Float64Array((instance.exports.memory as { buffer: ArrayBuffer }).buffer),
   };
 });
-const label = (b: GemmBlock) => `${b.rows} x ${b.steps}`;
+const label = (b: RegisterTile) => `${b.rows} x ${b.vectors} vectors, ${b.unroll} step${b.unroll > 1 ? 's' : ''}`;
 for (const k of kernels)
   console.log(
     `wasm kernel ${label(k.block)}: ${k.bytes} bytes; encode, compile and instantiate: ${k.ready.toFixed(2)} ms`,
   );
 console.log('');
 console.log(
-  `| product (rows x inner x cols) | JS gemm$ µs (GFLOP/s) | ${kernels.map((k) => `wasm ${label(k.block)} µs (GFLOP/s)`).join(' | ')} | wasm ${label(GEMM_BLOCK)} with copies µs (GFLOP/s) | with copies / JS |`,
+  `| product (rows x inner x cols) | JS gemm$ µs (GFLOP/s) | ${kernels.map((k) => `wasm ${label(k.block)} µs (GFLOP/s)`).join(' | ')} | wasm ${label(GEMM_TILE)} with copies µs (GFLOP/s) | with copies / JS |`,
 );
 console.log(`|---|---:|${kernels.map(() => '---:|').join('')}---:|---:|`);
 const rand = random(5);
@@ -161,4 +160,77 @@ for (const [rows, inner, cols, what] of [
   console.log(
     `| ${what}: ${rows} x ${inner} x ${cols} | ${us.map(cell).join(' | ')} | ${(us[us.length - 1]! / us[0]!).toFixed(2)} |`,
   );
+}
+
+// --- A Bᵀ: the dot-product kernel against a transposing copy of B and the tile kernel ----------
+
+console.log('');
+console.log(
+  '| A Bᵀ (rows x inner x cols), precision | copy Bᵀ + gemm µs (GFLOP/s) | dot µs (GFLOP/s) | dot 2 x 2 | dot 4 x 2 | dot 1 x 4 | dot / (copy + gemm) |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const precision of ['f64', 'f32'] as const) {
+  const tiles = [DOT_TILE, { rows: 2, cols: 2 }, { rows: 4, cols: 2 }, { rows: 1, cols: 4 }];
+  const modules = tiles.map((dot) => {
+    const instance = new wasm.Instance(new wasm.Module(wasmGemmModule(256, GEMM_TILE, precision, dot)));
+    const buffer = (instance.exports.memory as { buffer: ArrayBuffer }).buffer;
+    return {
+      gemm: instance.exports.gemm as (...args: number[]) => void,
+      dot: instance.exports.dot as (...args: number[]) => void,
+      heap: precision === 'f64' ? new Float64Array(buffer) : new Float32Array(buffer),
+    };
+  });
+  const E = precision === 'f64' ? 8 : 4;
+  for (const [rows, inner, cols, what] of [
+    [256, 64, 256, 'dZ Xᵀ, MLP N = 64'],
+    [10, 128, 784, 'dZ Xᵀ, softmax'],
+    [128, 64, 784, 'dZ Xᵀ, Domke batch'],
+    [33, 31, 35, 'odd sizes'],
+  ] as const) {
+    const A = Float64Array.from({ length: rows * inner }, rand);
+    const B = Float64Array.from({ length: cols * inner }, rand);
+    const [a, b, bt, c] = [0, rows * inner, rows * inner + cols * inner, rows * inner + 2 * cols * inner];
+    const runs: (() => void)[] = [];
+    const { gemm, heap } = modules[0]!;
+    heap.set(A, a);
+    heap.set(B, b);
+    runs.push(() => {
+      for (let j = 0; j < cols; j++) for (let q = 0; q < inner; q++) heap[bt + q * cols + j] = heap[b + j * inner + q]!;
+      gemm(
+        a * E,
+        inner * E,
+        E,
+        bt * E,
+        cols * E,
+        inner,
+        rows - (rows % 2),
+        (cols - (cols % (16 / E))) * E,
+        c * E,
+        cols * E,
+      );
+    });
+    for (const m of modules) {
+      m.heap.set(A, a);
+      m.heap.set(B, b);
+      runs.push(() => m.dot(a * E, inner * E, b * E, inner * E, inner, rows, cols, c * E, cols * E, 1));
+      m.heap.fill(Number.NaN, c, c + rows * cols);
+      m.dot(a * E, inner * E, b * E, inner * E, inner, rows, cols, c * E, cols * E, 1);
+      let err = 0;
+      for (let i = 0; i < rows; i++)
+        for (let j = 0; j < cols; j++) {
+          let s = 0;
+          for (let q = 0; q < inner; q++) s += m.heap[a + i * inner + q]! * m.heap[b + j * inner + q]!;
+          err = Math.max(err, Math.abs(s - m.heap[c + i * cols + j]!));
+        }
+      if (!(err < (precision === 'f64' ? 1e-13 : 1e-5) * inner)) throw new Error(`${what}: dot differs by ${err}`);
+    }
+    const times: number[][] = runs.map(() => []);
+    for (let r = 0; r < rounds; r++) runs.forEach((f, k) => times[k]!.push(time(f, 40)));
+    const us = times.map(median);
+    const flops = 2 * rows * inner * cols;
+    const cell = (t: number) => `${t.toFixed(0)} (${(flops / t / 1000).toFixed(2)})`;
+    console.log(
+      `| ${what}: ${rows} x ${inner} x ${cols}, ${precision} | ${us.map(cell).join(' | ')} | ${(us[1]! / us[0]!).toFixed(2)} |`,
+    );
+  }
 }

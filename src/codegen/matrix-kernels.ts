@@ -31,7 +31,7 @@
  */
 import { HEAP_KERNELS, stagingBound } from './heap-kernels.js';
 import { elementFormat, type Precision } from './precision.js';
-import { GEMM_BLOCK, wasmGemmModule } from './wasm-gemm.js';
+import { GEMM_TILE, wasmGemmModule } from './wasm-gemm.js';
 
 /**
  * Products of at least this many multiply-adds (and four rows) run on the WebAssembly SIMD
@@ -240,10 +240,11 @@ function wasmLoader(precision: Precision): string {
   const { bytes } = elementFormat(precision);
   const count = precision === 'f64' ? 'doubles' : 'floats';
   return `/** The WebAssembly SIMD kernel's bytes (src/codegen/wasm-gemm.ts), in hex. */
-const wasm$hex = "${toHex(wasmGemmModule(1, GEMM_BLOCK, precision))}";
+const wasm$hex = "${toHex(wasmGemmModule(1, GEMM_TILE, precision))}";
 
 interface Wasm$ {
   readonly gemm: (a: number, ars: number, acs: number, b: number, ldb: number, depth: number, rows: number, colBytes: number, out: number, ldc: number) => void;
+  readonly dot: (a: number, ars: number, b: number, ldb: number, depth: number, rows: number, cols: number, out: number, ldc: number, scale: number) => void;
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   heap: Float64Array;
 }
@@ -262,7 +263,7 @@ function wasm$(${count}: number): Wasm$ | null {
     if (api !== undefined && api.validate(bytes)) {
       const exports = new api.Instance(new api.Module(bytes)).exports;
       const memory = exports.memory as Wasm$["memory"];
-      wasm$state = { gemm: exports.gemm as Wasm$["gemm"], memory, heap: new Float64Array(memory.buffer) };
+      wasm$state = { gemm: exports.gemm as Wasm$["gemm"], dot: exports.dot as Wasm$["dot"], memory, heap: new Float64Array(memory.buffer) };
     }
   }
   const state = wasm$state;
@@ -283,43 +284,22 @@ function wasm$(${count}: number): Wasm$ | null {
  */
 export function wasmKernels(precision: Precision): { readonly wasm$: string; readonly wasmMul$: string } {
   const { bytes, lanes } = elementFormat(precision);
-  // f64: the last rows as the last block of four, into staging; an odd last column in JavaScript.
-  const remaindersF64 = `  if (blockRows > 0 && even > 0) w.gemm(lAt * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, blockRows, even * 8, cAt * 8, n * 8);
-  if (blockRows > 0 && even < n) gemm$(heap, lAt, lrs, lcs, heap, rAt + even, n, inner, blockRows, 1, 1, heap, cAt + even, n);
-  if (blockRows < m) {
-    // The last rows: the kernel on the last block of rows (some computed twice) into staging, then copied.
-    const first = m - ${GEMM_BLOCK.rows};
-    const tail = direct >= 0 ? free : cAt + m * n + ((m * n) & 1);
-    heap.fill(0, tail, tail + ${GEMM_BLOCK.rows} * n);
-    if (even > 0) w.gemm((lAt + first * lrs) * 8, lrs * 8, lcs * 8, rAt * 8, n * 8, inner, ${GEMM_BLOCK.rows}, even * 8, tail * 8, n * 8);
-    if (even < n) gemm$(heap, lAt + first * lrs, lrs, lcs, heap, rAt + even, n, inner, ${GEMM_BLOCK.rows}, 1, 1, heap, tail + even, n);
-    heap.copyWithin(cAt + blockRows * n, tail + (blockRows - first) * n, tail + ${GEMM_BLOCK.rows} * n);
-  }`;
-  const blocksComment =
-    lanes === 2
-      ? ` * one R row-major (transposed when it is Bᵀ). Rows of L in fours and columns of R in twos there:
- * the last rows as the last four, into staging, and an odd last column by gemm$ on the same memory. A Bᵀ with fewer rows than columns is computed as`
-      : ` * one R row-major (transposed when it is Bᵀ). Rows of L and columns of R in fours there, the
- * last ones as the last four, computed first (their overlap with the others cleared), fewer than
- * four columns by gemm$. A Bᵀ with fewer rows than columns is computed as`;
-  // f32: on the kernel too, so every entry rounds alike and few-row products stay fast: the last
-  // four rows (columns) first, then the part they share with the whole blocks cleared, then the
-  // blocks (m >= 4 always; fewer than four columns run in JavaScript).
-  const remaindersOnKernel = `  const run = (r0: number, count: number, c0: number, width: number): void =>
+  // The last rows as the last whole tile of rows and the last columns as the last whole vector,
+  // each overlapping the others (an entry's sum is the same whichever tile computes it, and the
+  // kernel writes rather than adds): nothing to clear and nothing to copy back. Fewer columns than
+  // a vector run in JavaScript on the same memory.
+  const remainders = `  const run = (r0: number, count: number, c0: number, width: number): void =>
     w.gemm((lAt + r0 * lrs) * ${bytes}, lrs * ${bytes}, lcs * ${bytes}, (rAt + c0) * ${bytes}, n * ${bytes}, inner, count, width * ${bytes}, (cAt + r0 * n + c0) * ${bytes}, n * ${bytes});
   const rowsFrom = (r0: number, count: number): void => {
-    if (n < 4) gemm$(heap, lAt + r0 * lrs, lrs, lcs, heap, rAt, n, inner, count, n, 1, heap, cAt + r0 * n, n);
-    if (n < 4) return;
-    if (even < n) {
-      run(r0, count, n - 4, 4);
-      for (let i = r0; i < r0 + count; i++) heap.fill(0, cAt + i * n + n - 4, cAt + i * n + even);
+    if (n < ${lanes}) {
+      heap.fill(0, cAt + r0 * n, cAt + (r0 + count) * n);
+      gemm$(heap, lAt + r0 * lrs, lrs, lcs, heap, rAt, n, inner, count, n, 1, heap, cAt + r0 * n, n);
+      return;
     }
-    run(r0, count, 0, even);
+    if (whole < n) run(r0, count, n - ${lanes}, ${lanes});
+    run(r0, count, 0, whole);
   };
-  if (blockRows < m) {
-    rowsFrom(m - 4, 4);
-    heap.fill(0, cAt + (m - 4) * n, cAt + blockRows * n);
-  }
+  if (blockRows < m) rowsFrom(m - ${GEMM_TILE.rows}, ${GEMM_TILE.rows});
   rowsFrom(0, blockRows);`;
   return {
     wasm$: wasmLoader(precision),
@@ -329,8 +309,10 @@ export function wasmKernels(precision: Precision): { readonly wasm$: string; rea
  * Operands that are views of the kernel's memory (the frame's scratch arrays, heap-kernels.ts) are
  * read where they are, and a result that is one is written where it is; the others are staged
  * after the frame's arrays: the left operand L as it is (read there through strides), the right
-${blocksComment}
- * (B Aᵀ)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
+ * one R row-major (transposed when it is Bᵀ). Rows of L in tiles of ${GEMM_TILE.rows} and columns of R in
+ * vectors of ${lanes} there, the last ones as the last whole tile and vector (overlapping the others).
+ * A Bᵀ with A's rows contiguous runs on the dot-product kernel, which reads both as they are. Aᵀ Bᵀ
+ * with fewer rows than columns is computed as (B A)ᵀ, so that the copy that transposes is of the smaller operand. False where WebAssembly
  * SIMD is unavailable or the memory has no room (then nothing was written).
  */
 function wasmMul$(${WASM_MUL_PARAMS}): boolean {
@@ -339,10 +321,28 @@ function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;
   const heap = w.heap;
+  let free = frame$at.top;
+  if (transposedB && acs === 1) {
+    // A Bᵀ with A's rows contiguous: dot products of rows, with no transposing copy.
+    let aAt = onHeap$(heap, a);
+    if (aAt < 0) {
+      aAt = free;
+      free = stage$(heap, a, free);
+    }
+    let bAt = onHeap$(heap, b);
+    if (bAt < 0) {
+      bAt = free;
+      free = stage$(heap, b, free);
+    }
+    const onto = onHeap$(heap, out);
+    const at = onto >= 0 ? onto : free;
+    w.dot(aAt * ${bytes}, ars * ${bytes}, bAt * ${bytes}, inner * ${bytes}, inner, rows, cols, at * ${bytes}, cols * ${bytes}, scale);
+    if (onto < 0) unstage$(heap, at, rows, cols, false, 1, out);
+    return true;
+  }
   const swap = transposedB && rows < cols;
   const m = swap ? cols : rows;
   const n = swap ? rows : cols;
-  let free = frame$at.top;
   const left = swap ? b : a;
   const lrs = swap ? inner : ars;
   const lcs = swap ? 1 : acs;
@@ -367,10 +367,9 @@ function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   }
   const direct = swap ? -1 : onHeap$(heap, out);
   const cAt = direct >= 0 ? direct : free;
-  heap.fill(0, cAt, cAt + m * n);
-  const even = n - (n & ${lanes - 1});
-  const blockRows = m - (m % ${GEMM_BLOCK.rows});
-${lanes === 2 ? remaindersF64 : remaindersOnKernel}
+  const whole = n - (n % ${lanes});
+  const blockRows = m - (m % ${GEMM_TILE.rows});
+${remainders}
   if (direct < 0) unstage$(heap, cAt, m, n, swap, rest, out);
   else if (rest !== 1) for (let k = cAt; k < cAt + m * n; k++) heap[k] *= rest;
   return true;

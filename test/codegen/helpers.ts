@@ -1,5 +1,6 @@
 import { compile } from '../../src/compile.js';
 import { loadModule, typeCheckModule } from '../../src/check/load.js';
+import type { Precision } from '../../src/codegen/precision.js';
 
 export type Fn = (inputs: Record<string, unknown>, out?: Record<string, unknown>) => unknown;
 
@@ -7,8 +8,9 @@ export type Fn = (inputs: Record<string, unknown>, out?: Record<string, unknown>
 export async function compileAndLoad(
   text: string,
   path = 'test.formula',
+  precision: Precision = 'f64',
 ): Promise<{ code: string; exports: Record<string, Fn> }> {
-  const code = await compile(text, path);
+  const code = await compile(text, path, { precision });
   const errors = await typeCheckModule(code);
   if (errors.length > 0) throw new Error(`generated module does not type-check:\n${errors.join('\n')}\n${code}`);
   return { code, exports: (await loadModule(code)) as Record<string, Fn> };

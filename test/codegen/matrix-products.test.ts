@@ -1,7 +1,7 @@
 /**
  * Matrix-matrix products (src/codegen/matrix-kernels.ts): A B and Aᵀ B by `matMul$`, A Bᵀ and
  * Aᵀ Bᵀ by `matMulT$` (packed tiles of Bᵀ from 16 rows up, dot products of rows below), from
- * 32768 multiply-adds on the WebAssembly SIMD kernel (rows in fours, the rest in JavaScript). Every
+ * 32768 multiply-adds on the WebAssembly SIMD kernel (rows in twos, the rest in JavaScript). Every
  * entry must be the product's, at sizes around the blocks (eight rows, four inner steps, two
  * rows and four columns for dot products) and the tiles (128 inner steps, 256 columns), and the
  * gradients through them must check against central differences.
@@ -123,6 +123,36 @@ describe('matrix-matrix products', () => {
       global.WebAssembly = saved;
     },
   );
+
+  it('in single precision, A B, A Cᵀ, Dᵀ B and Dᵀ Cᵀ equal the plain sums of the float32 inputs at every size', async () => {
+    const { exports } = await compileAndLoad(PRODUCTS, 'products-f32.formula', 'f32');
+    const rand = random(12);
+    const f32 = (rows: number, cols: number) => {
+      const x = matrix(rows, cols, rand);
+      return { ...x, data: Float32Array.from(x.data) };
+    };
+    for (const [m, k, n] of SIZES) {
+      const [A, B, C, D] = [f32(m, k), f32(k, n), f32(n, k), f32(k, m)];
+      const a = (i: number, p: number) => A.data[i * k + p]!;
+      const dt = (i: number, p: number) => D.data[p * m + i]!;
+      const b = (p: number, j: number) => B.data[p * n + j]!;
+      const ct = (p: number, j: number) => C.data[j * k + p]!;
+      const cases: [string, Float64Array][] = [
+        ['AB', product(m, k, n, a, b)],
+        ['ACt', product(m, k, n, a, ct)],
+        ['DtB', product(m, k, n, dt, b)],
+        ['DtCt', product(m, k, n, dt, ct)],
+      ];
+      for (const [name, expected] of cases) {
+        const result = exports[name]!({ A, B, C, D }) as { rows: number; cols: number; data: Float32Array };
+        expect(result.data, name).toBeInstanceOf(Float32Array);
+        expect([result.rows, result.cols], `${name} at ${m} x ${k} x ${n}`).toEqual([m, n]);
+        // Each term and partial sum rounds to single precision: about k units of 2^-24 of 1/4 at most.
+        const error = maxError(Float64Array.from(result.data), expected);
+        expect(error, `${name} at ${m} x ${k} x ${n}`).toBeLessThan(2e-8 * (k + 1));
+      }
+    }
+  });
 
   it('gradients through the four products check against central differences', async () => {
     const model = checkFormula(
