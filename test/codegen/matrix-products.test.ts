@@ -63,7 +63,8 @@ function maxError(actual: Float64Array, expected: Float64Array): number {
 /**
  * (m, k, n): fewer rows than a block, whole blocks and tails; inner sizes around 4 and the 128
  * tile; columns around the 256 tile; above 32768 multiply-adds (WebAssembly), more rows than
- * columns and fewer (A Cᵀ is computed as (C Aᵀ)ᵀ then), odd and even columns.
+ * columns and fewer (Dᵀ Cᵀ is computed as (C D)ᵀ then), odd and even columns, fewer columns than
+ * a SIMD vector.
  */
 const SIZES: readonly (readonly [number, number, number])[] = [
   [1, 1, 1],
@@ -79,6 +80,11 @@ const SIZES: readonly (readonly [number, number, number])[] = [
   [33, 300, 520],
   [41, 33, 35],
   [64, 20, 30],
+  // On the kernel with fewer columns than a vector (1, and 3 in f32), a few, and few rows.
+  [1100, 30, 1],
+  [700, 16, 3],
+  [4, 2000, 5],
+  [5, 40, 300],
 ];
 
 describe('matrix-matrix products', () => {
