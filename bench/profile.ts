@@ -8,7 +8,8 @@
  * times (default 2,000), and sums the profile's self time per function. "Copies" is the time
  * spent moving operands into and out of the WebAssembly kernel's memory: the self time of
  * `wasmMul$` (which clears results and runs the kernel) and of the staging helpers it calls
- * (`stage$`, `stageTransposed$`, `unstage$`, `onHeap$`), whose loops are the copies; V8 inlines
+ * (`stage$`, `stageTransposed$`, `unstage$`, `onHeap$`), whose loops are the copies, and of
+ * `copyIn$`, which copies an input that several products read once a call; V8 inlines
  * some of them into `wasmMul$`, whose self time then holds them. `wasm-function[0]` is the
  * WebAssembly kernel itself.
  */
@@ -72,7 +73,7 @@ for (const n of profile.nodes) {
   self.set(name, (self.get(name) ?? 0) + n.hitCount);
   total += n.hitCount;
 }
-const copies = ['wasmMul$', 'stage$', 'stageTransposed$', 'unstage$', 'onHeap$'].reduce(
+const copies = ['wasmMul$', 'stage$', 'stageTransposed$', 'unstage$', 'onHeap$', 'copyIn$'].reduce(
   (s, f) => s + (self.get(f) ?? 0),
   0,
 );

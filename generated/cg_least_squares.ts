@@ -144,14 +144,15 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
   }
   frame$(
-    d$h * d$n + d$h * d$n + d$n + d$n + d$h + d$h * d$n + d$h * d$m + 7,
+    d$h * d$n + d$h * d$n + d$n + d$n + d$h + d$h * d$n + d$h * d$m + v$X.length + 8,
     Math.max(
       (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
       (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
     ),
   );
   const t$0 = heap$(2, d$h * d$n);
-  matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
+  const v$X$w = copyIn$(9, v$X);
+  matMul$(v$A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$0);
   const t$1 = heap$(3, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
@@ -201,7 +202,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     }
   }
   const t$6 = heap$(8, d$h * d$m);
-  matMulT$(t$5, d$n, 1, v$X, d$h, d$n, d$m, 1, t$6);
+  matMulT$(t$5, d$n, 1, v$X$w, d$h, d$n, d$m, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.A.data;
   if (t$7.length !== d$h * d$m)
     throw new RangeError(
@@ -342,7 +343,8 @@ function LHvp$(
       d$n +
       d$h * d$n +
       d$h * d$m +
-      23,
+      v$X.length +
+      24,
     Math.max(
       (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
       (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
@@ -350,15 +352,16 @@ function LHvp$(
       (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
     ),
   );
-  const t$0 = heap$(9, d$h * d$n);
-  matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = heap$(10, d$h * d$n);
+  const t$0 = heap$(10, d$h * d$n);
+  const v$X$w = copyIn$(33, v$X);
+  matMul$(v$A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$0);
+  const t$1 = heap$(11, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = heap$(11, d$n);
+  const t$2 = heap$(12, d$n);
   matTVec$(t$1, v$b, d$h, d$n, 1, t$2);
-  const t$3 = heap$(12, d$n);
+  const t$3 = heap$(13, d$n);
   for (let i = 0; i < d$n; i++) {
     t$3[i] = t$2[i] - v$y[i];
   }
@@ -392,28 +395,28 @@ function LHvp$(
   const s$5 = s$3 + s$4;
   const s$6 = s$2 * s$5;
   const s$7 = s$1 + s$6;
-  const t$4 = heap$(13, d$h);
+  const t$4 = heap$(14, d$h);
   matVec$(t$1, t$3, d$h, d$n, 1, t$4);
-  const t$5 = heap$(14, d$h * d$n);
+  const t$5 = heap$(15, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$5);
-  const t$6 = heap$(15, d$h * d$n);
+  const t$6 = heap$(16, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$6[k] = -t$1[k];
   }
-  const t$7 = heap$(16, d$h * d$n);
+  const t$7 = heap$(17, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$7[k] = 1 + t$6[k];
   }
-  const t$8 = heap$(17, d$h * d$n);
+  const t$8 = heap$(18, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$8[k] = t$1[k] * t$7[k];
   }
-  const t$9 = heap$(18, d$h * d$n);
+  const t$9 = heap$(19, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$9[k] = t$5[k] * t$8[k];
   }
-  const t$10 = heap$(19, d$h * d$m);
-  matMulT$(t$9, d$n, 1, v$X, d$h, d$n, d$m, 1, t$10);
+  const t$10 = heap$(20, d$h * d$m);
+  matMulT$(t$9, d$n, 1, v$X$w, d$h, d$n, d$m, 1, t$10);
   const t$11 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.grad.A.data;
   if (t$11.length !== d$h * d$m)
     throw new RangeError(
@@ -428,23 +431,23 @@ function LHvp$(
   for (let i = 0; i < d$h; i++) {
     t$12[i] = v$lambda * v$b[i] + t$4[i];
   }
-  const t$13 = heap$(20, d$h * d$n);
-  matMul$(v$v_A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$13);
-  const t$14 = heap$(21, d$h * d$n);
+  const t$13 = heap$(21, d$h * d$n);
+  matMul$(v$v_A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$13);
+  const t$14 = heap$(22, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$14[k] = t$13[k] * t$8[k];
   }
-  const t$15 = heap$(22, d$n);
+  const t$15 = heap$(23, d$n);
   matTVec$(t$1, v$v_b, d$h, d$n, 1, t$15);
-  const t$16 = heap$(23, d$n);
+  const t$16 = heap$(24, d$n);
   matTVec$(t$14, v$b, d$h, d$n, 1, t$16);
-  const t$17 = heap$(24, d$n);
+  const t$17 = heap$(25, d$n);
   for (let i = 0; i < d$n; i++) {
     t$17[i] = t$15[i] + t$16[i];
   }
-  const t$18 = heap$(25, d$h);
+  const t$18 = heap$(26, d$h);
   matVec$(t$1, t$17, d$h, d$n, 1, t$18);
-  const t$19 = heap$(26, d$h);
+  const t$19 = heap$(27, d$h);
   matVec$(t$14, t$3, d$h, d$n, 1, t$19);
   const t$20 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
   if (t$20.length !== d$h)
@@ -452,15 +455,15 @@ function LHvp$(
   for (let i = 0; i < d$h; i++) {
     t$20[i] = t$18[i] + t$19[i] + v$lambda * v$v_b[i];
   }
-  const t$21 = heap$(27, d$n);
+  const t$21 = heap$(28, d$n);
   matTVec$(t$1, v$v_b, d$h, d$n, 1, t$21);
-  const t$22 = heap$(28, d$n);
+  const t$22 = heap$(29, d$n);
   matTVec$(t$14, v$b, d$h, d$n, 1, t$22);
-  const t$23 = heap$(29, d$n);
+  const t$23 = heap$(30, d$n);
   for (let j = 0; j < d$n; j++) {
     t$23[j] = t$21[j] + t$22[j];
   }
-  const t$24 = heap$(30, d$h * d$n);
+  const t$24 = heap$(31, d$h * d$n);
   for (let i = 0; i < d$h; i++) {
     for (let j = 0; j < d$n; j++) {
       t$24[i * d$n + j] =
@@ -468,8 +471,8 @@ function LHvp$(
         (v$b[i] * t$23[j] + v$v_b[i] * t$3[j]) * t$8[i * d$n + j];
     }
   }
-  const t$25 = heap$(31, d$h * d$m);
-  matMulT$(t$24, d$n, 1, v$X, d$h, d$n, d$m, 1, t$25);
+  const t$25 = heap$(32, d$h * d$m);
+  matMulT$(t$24, d$n, 1, v$X$w, d$h, d$n, d$m, 1, t$25);
   const t$26 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.hvp.A.data;
   if (t$26.length !== d$h * d$m)
     throw new RangeError(
@@ -734,6 +737,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 2) return s$7;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/**
+ * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
+ * the kernel's memory, heap$), where the products read it without staging it each.
+ */
+function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  const copy = heap$(slot, x.length);
+  copy.set(x);
+  return copy;
 }
 
 /**

@@ -88,7 +88,7 @@ function nllGrad$(input$: NllInputs, out$: NllGradient | undefined): NllGradient
     if (!isVector$(out$.S?.data)) notOut$("nllGradInto", "out.S", out$.S, true);
   }
   frame$(
-    d$d * d$d + d$N * d$d + d$d * d$N + d$N * d$N + d$d * d$d + 5,
+    d$d * d$d + d$N * d$d + d$d * d$N + d$N * d$N + d$d * d$d + v$X.length + 6,
     Math.max(
       (d$N + d$d + 2) * (d$d + 1) + (d$N + 5) * (d$d + d$N + 1) + 8,
       (d$N + d$N + 2) * (d$d + 1) + (d$N + 5) * (d$N + d$N + 1) + 8,
@@ -103,14 +103,15 @@ function nllGrad$(input$: NllInputs, out$: NllGradient | undefined): NllGradient
   const t$0 = heap$(2, d$d * d$d);
   cholInverse$(v$S$chol, d$d, t$0);
   const t$1 = heap$(3, d$N * d$d);
-  matMul$(v$X, 1, d$N, t$0, d$N, d$d, d$d, 1, t$1);
+  const v$X$w = copyIn$(7, v$X);
+  matMul$(v$X$w, 1, d$N, t$0, d$N, d$d, d$d, 1, t$1);
   const t$2 = heap$(4, d$d * d$N);
   for (let k = 0; k < d$d * d$N; k++) {
     t$2[k] = v$X[k];
   }
   cholSolve$(v$S$chol, d$d, t$2, d$N);
   const t$3 = heap$(5, d$N * d$N);
-  matMul$(v$X, 1, d$N, t$2, d$N, d$d, d$N, 1, t$3);
+  matMul$(v$X$w, 1, d$N, t$2, d$N, d$d, d$N, 1, t$3);
   let s$3 = 0;
   for (let i = 0; i < d$N; i++) {
     s$3 += t$3[i * d$N + i];
@@ -348,6 +349,16 @@ function cholesky$(fn: string, name: string, a: ArrayLike<number>, n: number): F
     }
   }
   return l;
+}
+
+/**
+ * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
+ * the kernel's memory, heap$), where the products read it without staging it each.
+ */
+function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  const copy = heap$(slot, x.length);
+  copy.set(x);
+  return copy;
 }
 
 /** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */

@@ -199,7 +199,9 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       d$M * d$N +
       d$M * d$N +
       d$N +
-      13,
+      v$V.length +
+      v$X.length +
+      15,
     Math.max(
       (d$M + d$N + 2) * (d$p + 1) + (d$M + 5) * (d$N + d$M + 1) + 8,
       (d$K + d$N + 2) * (d$M + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
@@ -209,7 +211,8 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     ),
   );
   const t$0 = heap$(5, d$M * d$N);
-  matMul$(v$W, d$p, 1, v$X, d$M, d$p, d$N, 1, t$0);
+  const v$X$w = copyIn$(19, v$X);
+  matMul$(v$W, d$p, 1, v$X$w, d$M, d$p, d$N, 1, t$0);
   const t$1 = heap$(6, d$M * d$N);
   for (let i = 0; i < d$M; i++) {
     for (let j = 0; j < d$N; j++) {
@@ -217,7 +220,8 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     }
   }
   const t$2 = heap$(7, d$K * d$N);
-  matMul$(v$V, d$M, 1, t$1, d$K, d$M, d$N, 1, t$2);
+  const v$V$w = copyIn$(18, v$V);
+  matMul$(v$V$w, d$M, 1, t$1, d$K, d$M, d$N, 1, t$2);
   const t$3 = heap$(8, d$K * d$N);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$N; j++) {
@@ -278,7 +282,7 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     );
   matMulT$(t$8, d$N, 1, t$1, d$K, d$N, d$M, 1, t$11);
   const t$12 = heap$(15, d$M * d$N);
-  matMul$(v$V, 1, d$M, t$8, d$M, d$K, d$N, 1, t$12);
+  matMul$(v$V$w, 1, d$M, t$8, d$M, d$K, d$N, 1, t$12);
   const t$13 = heap$(16, d$M * d$N);
   for (let k = 0; k < d$M * d$N; k++) {
     t$13[k] = t$12[k] * (1 - sq$(t$1[k]));
@@ -296,7 +300,7 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     throw new RangeError(
       "RGradInto: out.W.data has length " + t$16.length + " but must have length " + d$M * d$p,
     );
-  matMulT$(t$13, d$N, 1, v$X, d$M, d$N, d$p, 1, t$16);
+  matMulT$(t$13, d$N, 1, v$X$w, d$M, d$N, d$p, 1, t$16);
   if (out$ === undefined)
     return {
       value: s$3,
@@ -415,35 +419,36 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
     if (!isVector$(out$.S?.data)) notOut$("RGrad2Into", "out.S", out$.S, true);
   }
   frame$(
-    d$M * d$N + d$M * d$N + d$K * d$N + d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + 8,
+    d$M * d$N + d$M * d$N + d$K * d$N + d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + v$V.length + 9,
     Math.max(
       (d$M + d$N + 2) * (d$p + 1) + (d$M + 5) * (d$N + d$M + 1) + 8,
       (d$K + d$N + 2) * (d$M + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
       (d$M + d$N + 2) * (d$K + 1) + (d$M + 5) * (d$N + d$M + 1) + 8,
     ),
   );
-  const t$0 = heap$(18, d$M * d$N);
+  const t$0 = heap$(20, d$M * d$N);
   matMul$(v$W, d$p, 1, v$X, d$M, d$p, d$N, 1, t$0);
-  const t$1 = heap$(19, d$M * d$N);
+  const t$1 = heap$(21, d$M * d$N);
   for (let i = 0; i < d$M; i++) {
     for (let j = 0; j < d$N; j++) {
       t$1[i * d$N + j] = Math.tanh(v$b[i] + t$0[i * d$N + j]);
     }
   }
-  const t$2 = heap$(20, d$K * d$N);
-  matMul$(v$V, d$M, 1, t$1, d$K, d$M, d$N, 1, t$2);
-  const t$3 = heap$(21, d$K * d$N);
+  const t$2 = heap$(22, d$K * d$N);
+  const v$V$w = copyIn$(28, v$V);
+  matMul$(v$V$w, d$M, 1, t$1, d$K, d$M, d$N, 1, t$2);
+  const t$3 = heap$(23, d$K * d$N);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$N; j++) {
       t$3[i * d$N + j] = v$c[i] + t$2[i * d$N + j];
     }
   }
-  const t$4 = heap$(22, d$K * d$N);
+  const t$4 = heap$(24, d$K * d$N);
   for (let k = 0; k < d$K * d$N; k++) {
     t$4[k] = Math.exp(t$3[k]);
   }
-  const t$5 = heap$(23, d$N);
-  const t$6 = heap$(24, d$K);
+  const t$5 = heap$(25, d$N);
+  const t$6 = heap$(26, d$K);
   for (let j = 0; j < d$K; j++) {
     t$6[j] = 1;
   }
@@ -458,7 +463,7 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
   }
   const s$2 = -s$1;
   const s$3 = s$0 + s$2;
-  const t$7 = heap$(25, d$K * d$N);
+  const t$7 = heap$(27, d$K * d$N);
   for (let j = 0; j < d$N; j++) {
     let max = -Infinity;
     for (let i = 0; i < d$K; i++) {
@@ -486,7 +491,7 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
     throw new RangeError(
       "RGrad2Into: out.H.data has length " + t$9.length + " but must have length " + d$M * d$N,
     );
-  matMul$(v$V, 1, d$M, t$8, d$M, d$K, d$N, 1, t$9);
+  matMul$(v$V$w, 1, d$M, t$8, d$M, d$K, d$N, 1, t$9);
   const t$10 = out$ === undefined ? new Float64Array(d$M * d$N) : out$.S.data;
   if (t$10.length !== d$M * d$N)
     throw new RangeError(
@@ -812,6 +817,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 3) return s$3;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/**
+ * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
+ * the kernel's memory, heap$), where the products read it without staging it each.
+ */
+function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  const copy = heap$(slot, x.length);
+  copy.set(x);
+  return copy;
 }
 
 /**

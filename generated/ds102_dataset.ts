@@ -153,14 +153,15 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
   }
   frame$(
-    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
+    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + v$X.length + 6,
     Math.max(
       (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
       (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
     ),
   );
   const t$0 = heap$(0, d$h * d$n);
-  matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
+  const v$X$w = copyIn$(5, v$X);
+  matMul$(v$A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$0);
   const t$1 = heap$(1, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
@@ -190,7 +191,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     throw new RangeError(
       "LGradInto: out.A.data has length " + t$6.length + " but must have length " + d$h * d$m,
     );
-  matMulT$(t$5, d$n, 1, v$X, d$h, d$n, d$m, -2, t$6);
+  matMulT$(t$5, d$n, 1, v$X$w, d$h, d$n, d$m, -2, t$6);
   if (out$ === undefined) return { value: s$0, A: { rows: d$h, cols: d$m, data: t$6 }, b: t$4 };
   out$.value = s$0;
   out$.A.rows = d$h;
@@ -271,15 +272,15 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
     (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
   );
-  const t$0 = heap$(5, d$h * d$n);
+  const t$0 = heap$(6, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
-  const t$1 = heap$(6, d$h * d$n);
+  const t$1 = heap$(7, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = heap$(7, d$n);
+  const t$2 = heap$(8, d$n);
   matTVec$(t$1, v$b, d$h, d$n, -1, t$2);
-  const t$3 = heap$(8, d$n);
+  const t$3 = heap$(9, d$n);
   for (let j = 0; j < d$n; j++) {
     t$3[j] = v$y[j] + t$2[j];
   }
@@ -299,7 +300,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
   for (let j = 0; j < d$n; j++) {
     t$5[j] = -2 * t$3[j];
   }
-  const t$6 = heap$(9, d$h * d$n);
+  const t$6 = heap$(10, d$h * d$n);
   outer$(v$b, t$3, d$h, d$n, 1, t$6);
   const t$7 = out$ === undefined ? new Float64Array(d$h * d$n) : out$.Z2.data;
   if (t$7.length !== d$h * d$n)
@@ -538,6 +539,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 4) return s$0;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/**
+ * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
+ * the kernel's memory, heap$), where the products read it without staging it each.
+ */
+function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  const copy = heap$(slot, x.length);
+  copy.set(x);
+  return copy;
 }
 
 /**

@@ -130,14 +130,15 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.W?.data)) notOut$("LGradInto", "out.W", out$.W, true);
   }
   frame$(
-    d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + d$K * d$p + 6,
+    d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + d$K * d$p + v$X.length + 7,
     Math.max(
       (d$K + d$N + 2) * (d$p + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
       (d$K + d$p + 2) * (d$N + 1) + (d$K + 5) * (d$p + d$K + 1) + 8,
     ),
   );
   const t$0 = heap$(1, d$K * d$N);
-  matMul$(v$W, d$p, 1, v$X, d$K, d$p, d$N, 1, t$0);
+  const v$X$w = copyIn$(7, v$X);
+  matMul$(v$W, d$p, 1, v$X$w, d$K, d$p, d$N, 1, t$0);
   const t$1 = heap$(2, d$K * d$N);
   for (let j = 0; j < d$N; j++) {
     let max = -Infinity;
@@ -180,7 +181,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     }
   }
   const t$5 = heap$(6, d$K * d$p);
-  matMulT$(t$4, d$N, 1, v$X, d$K, d$N, d$p, s$7, t$5);
+  matMulT$(t$4, d$N, 1, v$X$w, d$K, d$N, d$p, s$7, t$5);
   const t$6 = out$ === undefined ? new Float64Array(d$K * d$p) : out$.W.data;
   if (t$6.length !== d$K * d$p)
     throw new RangeError(
@@ -290,16 +291,18 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
       d$K * d$N +
       d$K * d$N * (d$K * d$p) +
       d$K * d$p * (d$K * d$p) +
-      11,
+      v$X.length +
+      12,
     Math.max(
       (d$K + d$N + 2) * (d$p + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
       (d$K + d$p + 2) * (d$N + 1) + (d$K + 5) * (d$p + d$K + 1) + 8,
       (d$p + d$K * (d$K * d$p) + 2) * (d$N + 1) + (d$p + 5) * (d$K * (d$K * d$p) + d$p + 1) + 8,
     ),
   );
-  const t$0 = heap$(7, d$K * d$N);
-  matMul$(v$W, d$p, 1, v$X, d$K, d$p, d$N, 1, t$0);
-  const t$1 = heap$(8, d$K * d$N);
+  const t$0 = heap$(8, d$K * d$N);
+  const v$X$w = copyIn$(19, v$X);
+  matMul$(v$W, d$p, 1, v$X$w, d$K, d$p, d$N, 1, t$0);
+  const t$1 = heap$(9, d$K * d$N);
   for (let j = 0; j < d$N; j++) {
     let max = -Infinity;
     for (let i = 0; i < d$K; i++) {
@@ -328,20 +331,20 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
   const s$5 = s$3 * s$4;
   const s$6 = s$2 + s$5;
   const s$7 = 1 / d$N;
-  const t$2 = heap$(9, d$N);
-  const t$3 = heap$(10, d$K);
+  const t$2 = heap$(10, d$N);
+  const t$3 = heap$(11, d$K);
   for (let j = 0; j < d$K; j++) {
     t$3[j] = 1;
   }
   matTVec$(v$Y, t$3, d$K, d$N, 1, t$2);
-  const t$4 = heap$(11, d$K * d$N);
+  const t$4 = heap$(12, d$K * d$N);
   for (let i = 0; i < d$K; i++) {
     for (let j = 0; j < d$N; j++) {
       t$4[i * d$N + j] = t$1[i * d$N + j] * t$2[j] - v$Y[i * d$N + j];
     }
   }
-  const t$5 = heap$(12, d$K * d$p);
-  matMulT$(t$4, d$N, 1, v$X, d$K, d$N, d$p, s$7, t$5);
+  const t$5 = heap$(13, d$K * d$p);
+  matMulT$(t$4, d$N, 1, v$X$w, d$K, d$N, d$p, s$7, t$5);
   const t$6 = out$ === undefined ? new Float64Array(d$K * d$p) : out$.grad.W.data;
   if (t$6.length !== d$K * d$p)
     throw new RangeError(
@@ -350,7 +353,7 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
   for (let k = 0; k < d$K * d$p; k++) {
     t$6[k] = v$lambda * v$W[k] + t$5[k];
   }
-  const t$7 = heap$(13, d$K * d$N * (d$K * d$p));
+  const t$7 = heap$(14, d$K * d$N * (d$K * d$p));
   for (let i = 0; i < d$K * d$N; i++) {
     for (let j = 0; j < d$K * d$p; j++) {
       t$7[i * (d$K * d$p) + j] =
@@ -359,7 +362,7 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
         (i % d$K === j % d$K ? 1 : 0);
     }
   }
-  const t$8 = heap$(14, d$K * d$N * (d$K * d$p));
+  const t$8 = heap$(15, d$K * d$N * (d$K * d$p));
   for (let i = 0; i < d$N; i++)
     for (let c = 0; c < d$K * d$p; c++) {
       let acc0 = 0,
@@ -378,11 +381,11 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
       const v = 1 * acc;
       for (let r = 0; r < d$K; r++) t$8[(i * d$K + r) * (d$K * d$p) + c] = v;
     }
-  const t$9 = heap$(15, d$K * d$N);
+  const t$9 = heap$(16, d$K * d$N);
   for (let i = 0; i < d$K * d$N; i++) {
     t$9[i] = t$2[Math.floor(i / d$K)] * 1;
   }
-  const t$10 = heap$(16, d$K * d$N * (d$K * d$p));
+  const t$10 = heap$(17, d$K * d$N * (d$K * d$p));
   for (let i = 0; i < d$K * d$N; i++) {
     for (let j = 0; j < d$K * d$p; j++) {
       t$10[i * (d$K * d$p) + j] =
@@ -390,8 +393,8 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
         (t$7[i * (d$K * d$p) + j] - t$1[(i % d$K) * d$N + Math.floor(i / d$K)] * t$8[i * (d$K * d$p) + j]);
     }
   }
-  const t$11 = heap$(17, d$K * d$p * (d$K * d$p));
-  matMul$(v$X, d$N, 1, t$10, d$p, d$N, d$K * (d$K * d$p), 1, t$11);
+  const t$11 = heap$(18, d$K * d$p * (d$K * d$p));
+  matMul$(v$X$w, d$N, 1, t$10, d$p, d$N, d$K * (d$K * d$p), 1, t$11);
   const t$12 = out$ === undefined ? new Float64Array(d$K * d$p * (d$K * d$p)) : out$.hess.W.W.data;
   if (t$12.length !== d$K * d$p * (d$K * d$p))
     throw new RangeError(
@@ -625,6 +628,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return s$6;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/**
+ * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
+ * the kernel's memory, heap$), where the products read it without staging it each.
+ */
+function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  const copy = heap$(slot, x.length);
+  copy.set(x);
+  return copy;
 }
 
 /**

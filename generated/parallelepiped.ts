@@ -142,14 +142,15 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
     if (!isVector$(out$.B?.data)) notOut$("gramGradInto", "out.B", out$.B, true);
   }
   frame$(
-    2 * 2 + 2 * 2 + 2 + 2 * 2 + 4,
+    2 * 2 + 2 * 2 + 2 + 2 * 2 + v$B.length + 5,
     Math.max(
       (2 + 2 + 2) * (d$n + 1) + (2 + 5) * (2 + 2 + 1) + 8,
       (d$n + 2 + 2) * (2 + 1) + (d$n + 5) * (2 + d$n + 1) + 8,
     ),
   );
   const t$0 = heap$(8, 2 * 2);
-  matMul$(v$B, 1, 2, v$B, 2, d$n, 2, 1, t$0);
+  const v$B$w = copyIn$(12, v$B);
+  matMul$(v$B$w, 1, 2, v$B$w, 2, d$n, 2, 1, t$0);
   const t$1 = heap$(9, 2 * 2);
   const t$2 = heap$(10, 2);
   for (let i = 0; i < 2; i++) {
@@ -171,7 +172,7 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
     throw new RangeError(
       "gramGradInto: out.B.data has length " + t$4.length + " but must have length " + d$n * 2,
     );
-  matMul$(v$B, 2, 1, t$3, d$n, 2, 2, s$1, t$4);
+  matMul$(v$B$w, 2, 1, t$3, d$n, 2, 2, s$1, t$4);
   if (out$ === undefined) return { value: s$0, B: { rows: d$n, cols: 2, data: t$4 } };
   out$.value = s$0;
   out$.B.rows = d$n;
@@ -293,6 +294,16 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     if (target === 1) return s$0;
   }
   throw new RangeError(fn + ": no such definition");
+}
+
+/**
+ * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
+ * the kernel's memory, heap$), where the products read it without staging it each.
+ */
+function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  const copy = heap$(slot, x.length);
+  copy.set(x);
+  return copy;
 }
 
 /** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */

@@ -108,6 +108,15 @@ function frame$(scratch: number, staging: number): void {
 }`,
   heap$: byteKernels('f64').heap$,
   stage$: byteKernels('f64').stage$,
+  copyIn$: `/**
+ * Input \`x\`, which several products read, copied once into the scratch array of \`slot\` (a view of
+ * the kernel's memory, heap$), where the products read it without staging it each.
+ */
+function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  const copy = heap$(slot, x.length);
+  copy.set(x);
+  return copy;
+}`,
 } satisfies Record<string, string>;
 
 /**

@@ -121,6 +121,12 @@ class FunctionLowering {
     const frameAt = this.statements.length;
     for (const n of this.nodes) this.emit(n);
     this.statements.push(new Results(this.spec, this.access, this.plan, this.storage).returnStatement());
+    const matrixInputs = this.variables.filter((v) => !isScalar(v.node.shape) && v.node.shape.cols !== 1);
+    this.storage.shareInputCopies(
+      this.statements,
+      new Set(matrixInputs.map((v) => this.storage.locals.get(v.node.id)).filter((l) => l !== undefined)),
+      frameAt,
+    );
     const frame = this.storage.moveScratchToHeap(this.statements);
     if (frame !== undefined) this.statements.splice(frameAt, 0, frameStatement([frame]));
     keepFactorsRead(this.statements, this.storage.factors.values());

@@ -390,4 +390,5 @@ export const MATRIX_KERNEL_NEEDS: Readonly<
   frame$: ['wasm$'],
   heap$: ['frame$', 'wasm$'],
   stage$: [],
+  copyIn$: ['heap$'],
 };

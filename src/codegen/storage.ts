@@ -162,6 +162,39 @@ export class Storage {
   }
 
   /**
+   * Inputs that two or more of the function's matrix-matrix products read (`X` in `W X` and in
+   * `dZ Xᵀ`): each is copied once, before the first of those products, into a scratch array of
+   * the function's frame (`copyIn$`, a view of the kernel's memory), and the products
+   * read the copy, so the input enters the memory once a call instead of once a product.
+   * `inputs` are the data locals of the function's matrix inputs; statements before `from` (the
+   * input checks) are left alone.
+   */
+  shareInputCopies(statements: string[], inputs: ReadonlySet<string>, from: number): void {
+    if (this.scratch === undefined || (!this.helpers.has('matMul$') && !this.helpers.has('matMulT$'))) return;
+    // The two operands of a product call: its first and fourth arguments, when they are names.
+    const call = /\b(matMulT?\$)\(([\p{L}\p{N}_$]+), ([^,()]+), ([^,()]+), ([\p{L}\p{N}_$]+), /gu;
+    const reads = new Map<string, number[]>();
+    for (let i = from; i < statements.length; i++)
+      for (const m of statements[i]!.matchAll(call))
+        for (const operand of new Set([m[2]!, m[5]!]))
+          if (inputs.has(operand)) reads.set(operand, [...(reads.get(operand) ?? []), i]);
+    const shared = new Map([...reads].filter(([, at]) => at.length > 1));
+    const swap = (operand: string) => (shared.has(operand) ? `${operand}$w` : operand);
+    for (const i of new Set([...shared.values()].flat()))
+      statements[i] = statements[i]!.replace(
+        call,
+        (_, name: string, a: string, ars: string, acs: string, b: string) =>
+          `${name}(${swap(a)}, ${ars}, ${acs}, ${swap(b)}, `,
+      );
+    // The copies go in before their first reader, the latest first so that earlier places hold.
+    for (const [input, at] of [...shared].sort((x, y) => y[1][0]! - x[1][0]!)) {
+      for (const h of ['copyIn$', 'scratch$'] as const) this.helpers.add(h);
+      this.scratchSizes.push(`${input}.length`);
+      statements.splice(at[0]!, 0, `const ${input}$w = copyIn$(${this.scratch.next++}, ${input});`);
+    }
+  }
+
+  /**
    * Where the function's products run on the WebAssembly kernel: its scratch arrays become views
    * of the kernel's memory (heap-kernels.ts), in `statements` as emitted, and the returned
    * statement opens the frame they live in (before the first of them, once the dimensions are

@@ -70,6 +70,20 @@ describe('operands that stay in WebAssembly memory', () => {
     expect(body.indexOf('frame$(')).toBeLessThan(body.indexOf('heap$('));
   });
 
+  it('copies an input that two products read into the memory once a call, and both products read the copy', () => {
+    const code = mlpCode;
+    const body = code.slice(code.indexOf('function LGrad$('), code.indexOf('export function LGrad('));
+    // X in W1 X and in dZ Xᵀ; W2 in W2 H and in W2ᵀ (F - Y). W1 is read by one product only.
+    expect(body.match(/copyIn\$\(/g)).toHaveLength(2);
+    const copyX = body.indexOf('const v$X$w = copyIn$(');
+    expect(copyX).toBeGreaterThan(body.indexOf('frame$('));
+    expect(copyX).toBeLessThan(body.indexOf('matMul$(v$W1, d$d, 1, v$X$w,'));
+    expect(body).toContain('matMulT$(t$5, d$N, 1, v$X$w,');
+    expect(body).toContain('const v$W2$w = copyIn$(');
+    expect(body).not.toContain('v$W1$w');
+    expect(body).not.toMatch(/matMulT?\$\([^;]*\bv\$(X|W2)\b,/);
+  });
+
   it('gives the same gradient, exactly, on every call, in arrays of their own', async () => {
     const { LGrad } = await mlp();
     const inputs = mlpInputs(64, 48, 5, 20, 1);
