@@ -145,10 +145,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   }
   frame$(
     d$h * d$n + d$h * d$n + d$n + d$n + d$h + d$h * d$n + d$h * d$m + v$X.length + 8,
-    Math.max(
-      (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
-      (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
-    ),
+    Math.max((d$h + d$n) * d$m + d$h * d$n + 8, (d$h + d$m) * d$n + d$h * d$m + 8),
   );
   const t$0 = heap$(2, d$h * d$n);
   const v$X$w = copyIn$(9, v$X);
@@ -346,10 +343,10 @@ function LHvp$(
       v$X.length +
       24,
     Math.max(
-      (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
-      (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
-      (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
-      (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
+      (d$h + d$n) * d$m + d$h * d$n + 8,
+      (d$h + d$m) * d$n + d$h * d$m + 8,
+      (d$h + d$n) * d$m + d$h * d$n + 8,
+      (d$h + d$m) * d$n + d$h * d$m + 8,
     ),
   );
   const t$0 = heap$(10, d$h * d$n);
@@ -680,7 +677,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
-  frame$(d$h * d$n + 1, (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8);
+  frame$(d$h * d$n + 1, (d$h + d$n) * d$m + d$h * d$n + 8);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = heap$(0, d$h * d$n);
@@ -1545,7 +1542,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
+  const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;

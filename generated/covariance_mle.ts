@@ -90,9 +90,9 @@ function nllGrad$(input$: NllInputs, out$: NllGradient | undefined): NllGradient
   frame$(
     d$d * d$d + d$N * d$d + d$d * d$N + d$N * d$N + d$d * d$d + v$X.length + 6,
     Math.max(
-      (d$N + d$d + 2) * (d$d + 1) + (d$N + 5) * (d$d + d$N + 1) + 8,
-      (d$N + d$N + 2) * (d$d + 1) + (d$N + 5) * (d$N + d$N + 1) + 8,
-      (d$d + d$d + 2) * (d$N + 1) + (d$d + 5) * (d$d + d$d + 1) + 8,
+      (d$N + d$d) * d$d + d$N * d$d + 8,
+      (d$N + d$N) * d$d + d$N * d$N + 8,
+      (d$d + d$d) * d$N + d$d * d$d + 8,
     ),
   );
   const s$0 = d$N / 2;
@@ -255,7 +255,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$N = input$.N;
     if (!isSize$(d$N)) notDimension$(fn, "N", d$N);
   }
-  frame$(d$d * d$N + d$N * d$N + 2, (d$N + d$N + 2) * (d$d + 1) + (d$N + 5) * (d$N + d$N + 1) + 8);
+  frame$(d$d * d$N + d$N * d$N + 2, (d$N + d$N) * d$d + d$N * d$N + 8);
   if (plan.need[0] === 1) {
     const s$0 = d$N / 2;
     let s$1 = 0;
@@ -882,7 +882,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
+  const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;

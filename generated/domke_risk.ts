@@ -203,11 +203,11 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
       v$X.length +
       15,
     Math.max(
-      (d$M + d$N + 2) * (d$p + 1) + (d$M + 5) * (d$N + d$M + 1) + 8,
-      (d$K + d$N + 2) * (d$M + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
-      (d$K + d$M + 2) * (d$N + 1) + (d$K + 5) * (d$M + d$K + 1) + 8,
-      (d$M + d$N + 2) * (d$K + 1) + (d$M + 5) * (d$N + d$M + 1) + 8,
-      (d$M + d$p + 2) * (d$N + 1) + (d$M + 5) * (d$p + d$M + 1) + 8,
+      (d$M + d$N) * d$p + d$M * d$N + 8,
+      (d$K + d$N) * d$M + d$K * d$N + 8,
+      (d$K + d$M) * d$N + d$K * d$M + 8,
+      (d$M + d$N) * d$K + d$M * d$N + 8,
+      (d$M + d$p) * d$N + d$M * d$p + 8,
     ),
   );
   const t$0 = heap$(5, d$M * d$N);
@@ -421,9 +421,9 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
   frame$(
     d$M * d$N + d$M * d$N + d$K * d$N + d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + v$V.length + 9,
     Math.max(
-      (d$M + d$N + 2) * (d$p + 1) + (d$M + 5) * (d$N + d$M + 1) + 8,
-      (d$K + d$N + 2) * (d$M + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
-      (d$M + d$N + 2) * (d$K + 1) + (d$M + 5) * (d$N + d$M + 1) + 8,
+      (d$M + d$N) * d$p + d$M * d$N + 8,
+      (d$K + d$N) * d$M + d$K * d$N + 8,
+      (d$M + d$N) * d$K + d$M * d$N + 8,
     ),
   );
   const t$0 = heap$(20, d$M * d$N);
@@ -753,10 +753,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
   }
   frame$(
     d$M * d$N + d$K * d$N + 2,
-    Math.max(
-      (d$M + d$N + 2) * (d$p + 1) + (d$M + 5) * (d$N + d$M + 1) + 8,
-      (d$K + d$N + 2) * (d$M + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
-    ),
+    Math.max((d$M + d$N) * d$p + d$M * d$N + 8, (d$K + d$N) * d$M + d$K * d$N + 8),
   );
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
@@ -1546,7 +1543,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
+  const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;

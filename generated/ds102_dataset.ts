@@ -154,10 +154,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   }
   frame$(
     d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + v$X.length + 6,
-    Math.max(
-      (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
-      (d$h + d$m + 2) * (d$n + 1) + (d$h + 5) * (d$m + d$h + 1) + 8,
-    ),
+    Math.max((d$h + d$n) * d$m + d$h * d$n + 8, (d$h + d$m) * d$n + d$h * d$m + 8),
   );
   const t$0 = heap$(0, d$h * d$n);
   const v$X$w = copyIn$(5, v$X);
@@ -268,10 +265,7 @@ function LGrad2$(input$: LInputs, out$: LGradient2 | undefined): LGradient2 {
     if (!isVector$(out$.Z2?.data)) notOut$("LGrad2Into", "out.Z2", out$.Z2, true);
     if (!isVector$(out$.Z1?.data)) notOut$("LGrad2Into", "out.Z1", out$.Z1, true);
   }
-  frame$(
-    d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5,
-    (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8,
-  );
+  frame$(d$h * d$n + d$h * d$n + d$n + d$n + d$h * d$n + 5, (d$h + d$n) * d$m + d$h * d$n + 8);
   const t$0 = heap$(6, d$h * d$n);
   matMul$(v$A, d$m, 1, v$X, d$h, d$m, d$n, 1, t$0);
   const t$1 = heap$(7, d$h * d$n);
@@ -498,7 +492,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
-  frame$(0, (d$h + d$n + 2) * (d$m + 1) + (d$h + 5) * (d$n + d$h + 1) + 8);
+  frame$(0, (d$h + d$n) * d$m + d$h * d$n + 8);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = new Float64Array(d$h * d$n);
@@ -1341,7 +1335,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
+  const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;

@@ -223,7 +223,7 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
     );
   frame$(
     d$N + d$N + d$N + d$N + d$N + d$d + d$N + d$N * d$d + d$d * d$d + 9,
-    (d$d + d$d + 2) * (d$N + 1) + (d$d + 5) * (d$d + d$d + 1) + 8,
+    (d$d + d$d) * d$N + d$d * d$d + 8,
   );
   const t$0 = heap$(6, d$N);
   matVec$(v$X, v$w, d$N, d$d, 1, t$0);
@@ -1077,7 +1077,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
+  const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;

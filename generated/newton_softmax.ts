@@ -131,10 +131,7 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   }
   frame$(
     d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + d$K * d$p + v$X.length + 7,
-    Math.max(
-      (d$K + d$N + 2) * (d$p + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
-      (d$K + d$p + 2) * (d$N + 1) + (d$K + 5) * (d$p + d$K + 1) + 8,
-    ),
+    Math.max((d$K + d$N) * d$p + d$K * d$N + 8, (d$K + d$p) * d$N + d$K * d$p + 8),
   );
   const t$0 = heap$(1, d$K * d$N);
   const v$X$w = copyIn$(7, v$X);
@@ -294,9 +291,9 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
       v$X.length +
       12,
     Math.max(
-      (d$K + d$N + 2) * (d$p + 1) + (d$K + 5) * (d$N + d$K + 1) + 8,
-      (d$K + d$p + 2) * (d$N + 1) + (d$K + 5) * (d$p + d$K + 1) + 8,
-      (d$p + d$K * (d$K * d$p) + 2) * (d$N + 1) + (d$p + 5) * (d$K * (d$K * d$p) + d$p + 1) + 8,
+      (d$K + d$N) * d$p + d$K * d$N + 8,
+      (d$K + d$p) * d$N + d$K * d$p + 8,
+      (d$p + d$K * (d$K * d$p)) * d$N + d$p * d$K * (d$K * d$p) + 8,
     ),
   );
   const t$0 = heap$(8, d$K * d$N);
@@ -588,7 +585,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$N = input$.N;
     if (!isSize$(d$N)) notDimension$(fn, "N", d$N);
   }
-  frame$(d$K * d$N + 1, (d$K + d$N + 2) * (d$p + 1) + (d$K + 5) * (d$N + d$K + 1) + 8);
+  frame$(d$K * d$N + 1, (d$K + d$N) * d$p + d$K * d$N + 8);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = heap$(0, d$K * d$N);
@@ -1291,7 +1288,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
+  const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;

@@ -143,10 +143,7 @@ function gramGrad$(input$: GramInputs, out$: GramGradient | undefined): GramGrad
   }
   frame$(
     2 * 2 + 2 * 2 + 2 + 2 * 2 + v$B.length + 5,
-    Math.max(
-      (2 + 2 + 2) * (d$n + 1) + (2 + 5) * (2 + 2 + 1) + 8,
-      (d$n + 2 + 2) * (2 + 1) + (d$n + 5) * (2 + d$n + 1) + 8,
-    ),
+    Math.max((2 + 2) * d$n + 2 * 2 + 8, (d$n + 2) * 2 + d$n * 2 + 8),
   );
   const t$0 = heap$(8, 2 * 2);
   const v$B$w = copyIn$(12, v$B);
@@ -260,7 +257,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
-  frame$(2 * 2 + 2 * 2 + 2 + 3, (2 + 2 + 2) * (d$n + 1) + (2 + 5) * (2 + 2 + 1) + 8);
+  frame$(2 * 2 + 2 * 2 + 2 + 3, (2 + 2) * d$n + 2 * 2 + 8);
   if (plan.need[0] === 1) {
     const t$0 = scratch$(0, 3 * 3);
     const t$1 = scratch$(1, 3);
@@ -873,7 +870,7 @@ function wasmMul$(
   scale: number,
   out: Float64Array,
 ): boolean {
-  const need = frame$at.top + (rows + cols + 2) * (inner + 1) + (rows + 5) * (cols + rows + 1) + 8;
+  const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
   // The memory grows only while no view of the frame is live (growing detaches them).
   const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;

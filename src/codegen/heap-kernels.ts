@@ -121,10 +121,10 @@ function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
 
 /**
  * The doubles of staging a product of rows x inner by inner x cols may need beyond the frame's
- * scratch arrays (both operands and the result copied, either way round, with alignment, and
- * four rows of the result for the last rows), as an expression of generated code. `frame$`
- * reserves the largest of a function's products.
+ * scratch arrays (both operands and the result copied, either way round, each from an even
+ * place), as an expression of generated code. `frame$` reserves the largest of a function's
+ * products.
  */
 export function stagingBound(rows: string, inner: string, cols: string): string {
-  return `(${rows} + ${cols} + 2) * (${inner} + 1) + (${rows} + 5) * (${cols} + ${rows} + 1) + 8`;
+  return `(${rows} + ${cols}) * ${inner} + ${rows} * ${cols} + 8`;
 }
