@@ -319,24 +319,24 @@ function LHvp$(
   frame$(
     d$h * d$n +
       d$h * d$n +
+      d$h * d$n +
+      d$h * d$n +
+      d$h * d$n +
+      d$h * d$n +
+      d$h * d$n +
       d$n +
       d$n +
-      d$h +
-      d$h * d$n +
-      d$h * d$n +
-      d$h * d$n +
+      d$n +
       d$h * d$n +
       d$h * d$n +
       d$h * d$m +
-      d$h * d$n +
-      d$h * d$n +
+      d$h +
+      d$n +
       d$n +
       d$n +
       d$n +
       d$h +
       d$h +
-      d$n +
-      d$n +
       d$n +
       d$h * d$n +
       d$h * d$m +
@@ -344,8 +344,8 @@ function LHvp$(
       24,
     Math.max(
       (d$h + d$n) * d$m + d$h * d$n + 8,
-      (d$h + d$m) * d$n + d$h * d$m + 8,
       (d$h + d$n) * d$m + d$h * d$n + 8,
+      (d$h + d$m) * d$n + d$h * d$m + 8,
       (d$h + d$m) * d$n + d$h * d$m + 8,
     ),
   );
@@ -356,23 +356,12 @@ function LHvp$(
   for (let k = 0; k < d$h * d$n; k++) {
     t$1[k] = sigmoid$(t$0[k]);
   }
-  const t$2 = heap$(12, d$n);
-  matTVec$(t$1, v$b, d$h, d$n, 1, t$2);
-  const t$3 = heap$(13, d$n);
-  for (let i = 0; i < d$n; i++) {
-    t$3[i] = t$2[i] - v$y[i];
-  }
-  let s$0 = 0;
-  for (let i = 0; i < d$n; i++) {
-    s$0 += sq$(t$3[i]);
-  }
-  const s$1 = 0.5 * s$0;
-  const s$2 = v$lambda / 2;
-  let s$3 = 0;
+  const s$0 = v$lambda / 2;
+  let s$1 = 0;
   for (let k = 0; k < d$h * d$m; k++) {
-    s$3 += sq$(v$A[k]);
+    s$1 += sq$(v$A[k]);
   }
-  let s$4 = 0;
+  let s$2 = 0;
   {
     let acc0 = 0,
       acc1 = 0,
@@ -387,85 +376,93 @@ function LHvp$(
     }
     for (; k < d$h; k++) acc0 += v$b[k] * v$b[k];
     let acc = acc0 + acc1 + (acc2 + acc3);
-    s$4 = acc;
+    s$2 = acc;
   }
-  const s$5 = s$3 + s$4;
-  const s$6 = s$2 * s$5;
-  const s$7 = s$1 + s$6;
-  const t$4 = heap$(14, d$h);
-  matVec$(t$1, t$3, d$h, d$n, 1, t$4);
+  const s$3 = s$1 + s$2;
+  const s$4 = s$0 * s$3;
+  const t$2 = heap$(12, d$h * d$n);
+  for (let k = 0; k < d$h * d$n; k++) {
+    t$2[k] = -t$1[k];
+  }
+  const t$3 = heap$(13, d$h * d$n);
+  for (let k = 0; k < d$h * d$n; k++) {
+    t$3[k] = 1 + t$2[k];
+  }
+  const t$4 = heap$(14, d$h * d$n);
+  for (let k = 0; k < d$h * d$n; k++) {
+    t$4[k] = t$1[k] * t$3[k];
+  }
   const t$5 = heap$(15, d$h * d$n);
-  outer$(v$b, t$3, d$h, d$n, 1, t$5);
+  matMul$(v$v_A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$5);
   const t$6 = heap$(16, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
-    t$6[k] = -t$1[k];
+    t$6[k] = t$5[k] * t$4[k];
   }
-  const t$7 = heap$(17, d$h * d$n);
+  const t$7 = heap$(17, d$n);
+  const t$8 = heap$(18, d$n);
+  matTVec2$(t$1, v$b, v$v_b, d$h, d$n, 1, 1, t$7, t$8);
+  const t$9 = heap$(19, d$n);
+  for (let i = 0; i < d$n; i++) {
+    t$9[i] = t$7[i] - v$y[i];
+  }
+  let s$5 = 0;
+  for (let i = 0; i < d$n; i++) {
+    s$5 += sq$(t$9[i]);
+  }
+  const s$6 = 0.5 * s$5;
+  const s$7 = s$6 + s$4;
+  const t$10 = heap$(20, d$h * d$n);
+  outer$(v$b, t$9, d$h, d$n, 1, t$10);
+  const t$11 = heap$(21, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
-    t$7[k] = 1 + t$6[k];
+    t$11[k] = t$10[k] * t$4[k];
   }
-  const t$8 = heap$(18, d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$8[k] = t$1[k] * t$7[k];
-  }
-  const t$9 = heap$(19, d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$9[k] = t$5[k] * t$8[k];
-  }
-  const t$10 = heap$(20, d$h * d$m);
-  matMulT$(t$9, d$n, 1, v$X$w, d$h, d$n, d$m, 1, t$10);
-  const t$11 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.grad.A.data;
-  if (t$11.length !== d$h * d$m)
+  const t$12 = heap$(22, d$h * d$m);
+  matMulT$(t$11, d$n, 1, v$X$w, d$h, d$n, d$m, 1, t$12);
+  const t$13 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.grad.A.data;
+  if (t$13.length !== d$h * d$m)
     throw new RangeError(
-      "LHvpInto: out.grad.A.data has length " + t$11.length + " but must have length " + d$h * d$m,
+      "LHvpInto: out.grad.A.data has length " + t$13.length + " but must have length " + d$h * d$m,
     );
   for (let k = 0; k < d$h * d$m; k++) {
-    t$11[k] = v$lambda * v$A[k] + t$10[k];
+    t$13[k] = v$lambda * v$A[k] + t$12[k];
   }
-  const t$12 = out$ === undefined ? new Float64Array(d$h) : out$.grad.b;
-  if (t$12.length !== d$h)
-    throw new RangeError("LHvpInto: out.grad.b has length " + t$12.length + " but must have length " + d$h);
-  for (let i = 0; i < d$h; i++) {
-    t$12[i] = v$lambda * v$b[i] + t$4[i];
-  }
-  const t$13 = heap$(21, d$h * d$n);
-  matMul$(v$v_A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$13);
-  const t$14 = heap$(22, d$h * d$n);
-  for (let k = 0; k < d$h * d$n; k++) {
-    t$14[k] = t$13[k] * t$8[k];
-  }
-  const t$15 = heap$(23, d$n);
+  const t$14 = heap$(23, d$h);
+  matVec$(t$6, t$9, d$h, d$n, 1, t$14);
+  const t$15 = heap$(24, d$n);
   matTVec$(t$1, v$v_b, d$h, d$n, 1, t$15);
-  const t$16 = heap$(24, d$n);
-  matTVec$(t$14, v$b, d$h, d$n, 1, t$16);
-  const t$17 = heap$(25, d$n);
+  const t$16 = heap$(25, d$n);
+  const t$17 = heap$(26, d$n);
+  matTVec2$(t$6, v$b, v$b, d$h, d$n, 1, 1, t$16, t$17);
+  const t$18 = heap$(27, d$n);
   for (let i = 0; i < d$n; i++) {
-    t$17[i] = t$15[i] + t$16[i];
+    t$18[i] = t$8[i] + t$16[i];
   }
-  const t$18 = heap$(26, d$h);
-  matVec$(t$1, t$17, d$h, d$n, 1, t$18);
-  const t$19 = heap$(27, d$h);
-  matVec$(t$14, t$3, d$h, d$n, 1, t$19);
-  const t$20 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
-  if (t$20.length !== d$h)
-    throw new RangeError("LHvpInto: out.hvp.b has length " + t$20.length + " but must have length " + d$h);
+  const t$19 = heap$(28, d$h);
+  const t$20 = heap$(29, d$h);
+  matVec2$(t$1, t$9, t$18, d$h, d$n, 1, 1, t$19, t$20);
+  const t$21 = out$ === undefined ? new Float64Array(d$h) : out$.grad.b;
+  if (t$21.length !== d$h)
+    throw new RangeError("LHvpInto: out.grad.b has length " + t$21.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
-    t$20[i] = t$18[i] + t$19[i] + v$lambda * v$v_b[i];
+    t$21[i] = v$lambda * v$b[i] + t$19[i];
   }
-  const t$21 = heap$(28, d$n);
-  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$21);
-  const t$22 = heap$(29, d$n);
-  matTVec$(t$14, v$b, d$h, d$n, 1, t$22);
+  const t$22 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
+  if (t$22.length !== d$h)
+    throw new RangeError("LHvpInto: out.hvp.b has length " + t$22.length + " but must have length " + d$h);
+  for (let i = 0; i < d$h; i++) {
+    t$22[i] = t$20[i] + t$14[i] + v$lambda * v$v_b[i];
+  }
   const t$23 = heap$(30, d$n);
   for (let j = 0; j < d$n; j++) {
-    t$23[j] = t$21[j] + t$22[j];
+    t$23[j] = t$15[j] + t$17[j];
   }
   const t$24 = heap$(31, d$h * d$n);
   for (let i = 0; i < d$h; i++) {
     for (let j = 0; j < d$n; j++) {
       t$24[i * d$n + j] =
-        t$14[i * d$n + j] * (t$7[i * d$n + j] + t$6[i * d$n + j]) * t$5[i * d$n + j] +
-        (v$b[i] * t$23[j] + v$v_b[i] * t$3[j]) * t$8[i * d$n + j];
+        t$6[i * d$n + j] * (t$3[i * d$n + j] + t$2[i * d$n + j]) * t$10[i * d$n + j] +
+        (v$b[i] * t$23[j] + v$v_b[i] * t$9[j]) * t$4[i * d$n + j];
     }
   }
   const t$25 = heap$(32, d$h * d$m);
@@ -481,8 +478,8 @@ function LHvp$(
   if (out$ === undefined)
     return {
       value: s$7,
-      grad: { A: { rows: d$h, cols: d$m, data: t$11 }, b: t$12 },
-      hvp: { A: { rows: d$h, cols: d$m, data: t$26 }, b: t$20 },
+      grad: { A: { rows: d$h, cols: d$m, data: t$13 }, b: t$21 },
+      hvp: { A: { rows: d$h, cols: d$m, data: t$26 }, b: t$22 },
     };
   out$.value = s$7;
   out$.grad.A.rows = d$h;
@@ -1169,6 +1166,71 @@ function matTVec$(
   }
 }
 
+/** matTVec$ for two vectors in one pass over a: outX = sx a^T x, outY = sy a^T y, each summed as matTVec$ sums it. */
+function matTVec2$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  sx: number,
+  sy: number,
+  outX: Float64Array,
+  outY: Float64Array,
+): void {
+  outX.fill(0);
+  outY.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = sx * x[k],
+      b1 = sx * x[k + 1],
+      b2 = sx * x[k + 2],
+      b3 = sx * x[k + 3];
+    const b4 = sx * x[k + 4],
+      b5 = sx * x[k + 5],
+      b6 = sx * x[k + 6],
+      b7 = sx * x[k + 7];
+    const c0 = sy * y[k],
+      c1 = sy * y[k + 1],
+      c2 = sy * y[k + 2],
+      c3 = sy * y[k + 3];
+    const c4 = sy * y[k + 4],
+      c5 = sy * y[k + 5],
+      c6 = sy * y[k + 6],
+      c7 = sy * y[k + 7];
+    const p0 = k * cols,
+      p1 = p0 + cols,
+      p2 = p1 + cols,
+      p3 = p2 + cols;
+    const p4 = p3 + cols,
+      p5 = p4 + cols,
+      p6 = p5 + cols,
+      p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      const a0 = a[p0 + j],
+        a1 = a[p1 + j],
+        a2 = a[p2 + j],
+        a3 = a[p3 + j];
+      const a4 = a[p4 + j],
+        a5 = a[p5 + j],
+        a6 = a[p6 + j],
+        a7 = a[p7 + j];
+      outX[j] += a0 * b0 + a1 * b1 + (a2 * b2 + a3 * b3) + (a4 * b4 + a5 * b5 + (a6 * b6 + a7 * b7));
+      outY[j] += a0 * c0 + a1 * c1 + (a2 * c2 + a3 * c3) + (a4 * c4 + a5 * c5 + (a6 * c6 + a7 * c7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = sx * x[k],
+      c0 = sy * y[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) {
+      const a0 = a[p0 + j];
+      outX[j] += a0 * b0;
+      outY[j] += a0 * c0;
+    }
+  }
+}
+
 /** out[i] = scale * sum_k a[i, k] x[k], a row-major rows x cols. */
 function matVec$(
   a: ArrayLike<number>,
@@ -1228,6 +1290,88 @@ function matVec$(
     }
     if (k < cols) s0 += a[p0 + k] * x[k];
     out[i] = scale * (s0 + u0);
+  }
+}
+
+/** matVec$ for two vectors in one pass over a: outX = sx a x, outY = sy a y, each summed as matVec$ sums it. */
+function matVec2$(
+  a: ArrayLike<number>,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  sx: number,
+  sy: number,
+  outX: Float64Array,
+  outY: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 1 < rows; i += 2) {
+    const p0 = i * cols,
+      p1 = p0 + cols;
+    let s0 = 0,
+      s1 = 0,
+      u0 = 0,
+      u1 = 0,
+      t0 = 0,
+      t1 = 0,
+      v0 = 0,
+      v1 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k],
+        x1 = x[k + 1],
+        y0 = y[k],
+        y1 = y[k + 1];
+      const a00 = a[p0 + k],
+        a01 = a[p0 + k + 1],
+        a10 = a[p1 + k],
+        a11 = a[p1 + k + 1];
+      s0 += a00 * x0;
+      u0 += a01 * x1;
+      s1 += a10 * x0;
+      u1 += a11 * x1;
+      t0 += a00 * y0;
+      v0 += a01 * y1;
+      t1 += a10 * y0;
+      v1 += a11 * y1;
+    }
+    if (k < cols) {
+      const x0 = x[k],
+        y0 = y[k],
+        a00 = a[p0 + k],
+        a10 = a[p1 + k];
+      s0 += a00 * x0;
+      s1 += a10 * x0;
+      t0 += a00 * y0;
+      t1 += a10 * y0;
+    }
+    outX[i] = sx * (s0 + u0);
+    outX[i + 1] = sx * (s1 + u1);
+    outY[i] = sy * (t0 + v0);
+    outY[i + 1] = sy * (t1 + v1);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0,
+      u0 = 0,
+      t0 = 0,
+      v0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const a00 = a[p0 + k],
+        a01 = a[p0 + k + 1];
+      s0 += a00 * x[k];
+      u0 += a01 * x[k + 1];
+      t0 += a00 * y[k];
+      v0 += a01 * y[k + 1];
+    }
+    if (k < cols) {
+      s0 += a[p0 + k] * x[k];
+      t0 += a[p0 + k] * y[k];
+    }
+    outX[i] = sx * (s0 + u0);
+    outY[i] = sy * (t0 + v0);
   }
 }
 

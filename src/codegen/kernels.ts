@@ -12,7 +12,9 @@ import { MATRIX_KERNELS } from './matrix-kernels.js';
  * so the result (or the right vector) is loaded and stored once per eight rows; outer products
  * also take two columns per step, since their stores bound them. Each is 1.1 to 1.6 times as
  * fast as its one-row form; the sums are grouped so each block adds in a fixed order, and the
- * output is the same on every run.
+ * output is the same on every run. The two-vector forms (matVec2$, matTVec2$) read the matrix
+ * once for two products of it (schedule.ts pairs them) and sum each exactly as the one-vector
+ * form does, so pairing changes no result.
  *
  * Inputs are ArrayLike<number> (generated functions accept plain arrays); results are written
  * into a Float64Array the caller owns. Names end in `$`, which formula names cannot. The
@@ -88,6 +90,85 @@ function matTVec$(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, cols
     const b0 = scale * b[k];
     const p0 = k * cols;
     for (let j = 0; j < cols; j++) out[j] += a[p0 + j] * b0;
+  }
+}`,
+  matVec2$: `/** matVec$ for two vectors in one pass over a: outX = sx a x, outY = sy a y, each summed as matVec$ sums it. */
+function matVec2$(a: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, cols: number, sx: number, sy: number, outX: Float64Array, outY: Float64Array): void {
+  let i = 0;
+  for (; i + 1 < rows; i += 2) {
+    const p0 = i * cols, p1 = p0 + cols;
+    let s0 = 0, s1 = 0, u0 = 0, u1 = 0, t0 = 0, t1 = 0, v0 = 0, v1 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const x0 = x[k], x1 = x[k + 1], y0 = y[k], y1 = y[k + 1];
+      const a00 = a[p0 + k], a01 = a[p0 + k + 1], a10 = a[p1 + k], a11 = a[p1 + k + 1];
+      s0 += a00 * x0;
+      u0 += a01 * x1;
+      s1 += a10 * x0;
+      u1 += a11 * x1;
+      t0 += a00 * y0;
+      v0 += a01 * y1;
+      t1 += a10 * y0;
+      v1 += a11 * y1;
+    }
+    if (k < cols) {
+      const x0 = x[k], y0 = y[k], a00 = a[p0 + k], a10 = a[p1 + k];
+      s0 += a00 * x0;
+      s1 += a10 * x0;
+      t0 += a00 * y0;
+      t1 += a10 * y0;
+    }
+    outX[i] = sx * (s0 + u0);
+    outX[i + 1] = sx * (s1 + u1);
+    outY[i] = sy * (t0 + v0);
+    outY[i + 1] = sy * (t1 + v1);
+  }
+  for (; i < rows; i++) {
+    const p0 = i * cols;
+    let s0 = 0, u0 = 0, t0 = 0, v0 = 0;
+    let k = 0;
+    for (; k + 1 < cols; k += 2) {
+      const a00 = a[p0 + k], a01 = a[p0 + k + 1];
+      s0 += a00 * x[k];
+      u0 += a01 * x[k + 1];
+      t0 += a00 * y[k];
+      v0 += a01 * y[k + 1];
+    }
+    if (k < cols) {
+      s0 += a[p0 + k] * x[k];
+      t0 += a[p0 + k] * y[k];
+    }
+    outX[i] = sx * (s0 + u0);
+    outY[i] = sy * (t0 + v0);
+  }
+}`,
+  matTVec2$: `/** matTVec$ for two vectors in one pass over a: outX = sx a^T x, outY = sy a^T y, each summed as matTVec$ sums it. */
+function matTVec2$(a: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, rows: number, cols: number, sx: number, sy: number, outX: Float64Array, outY: Float64Array): void {
+  outX.fill(0);
+  outY.fill(0);
+  let k = 0;
+  for (; k + 7 < rows; k += 8) {
+    const b0 = sx * x[k], b1 = sx * x[k + 1], b2 = sx * x[k + 2], b3 = sx * x[k + 3];
+    const b4 = sx * x[k + 4], b5 = sx * x[k + 5], b6 = sx * x[k + 6], b7 = sx * x[k + 7];
+    const c0 = sy * y[k], c1 = sy * y[k + 1], c2 = sy * y[k + 2], c3 = sy * y[k + 3];
+    const c4 = sy * y[k + 4], c5 = sy * y[k + 5], c6 = sy * y[k + 6], c7 = sy * y[k + 7];
+    const p0 = k * cols, p1 = p0 + cols, p2 = p1 + cols, p3 = p2 + cols;
+    const p4 = p3 + cols, p5 = p4 + cols, p6 = p5 + cols, p7 = p6 + cols;
+    for (let j = 0; j < cols; j++) {
+      const a0 = a[p0 + j], a1 = a[p1 + j], a2 = a[p2 + j], a3 = a[p3 + j];
+      const a4 = a[p4 + j], a5 = a[p5 + j], a6 = a[p6 + j], a7 = a[p7 + j];
+      outX[j] += a0 * b0 + a1 * b1 + (a2 * b2 + a3 * b3) + (a4 * b4 + a5 * b5 + (a6 * b6 + a7 * b7));
+      outY[j] += a0 * c0 + a1 * c1 + (a2 * c2 + a3 * c3) + (a4 * c4 + a5 * c5 + (a6 * c6 + a7 * c7));
+    }
+  }
+  for (; k < rows; k++) {
+    const b0 = sx * x[k], c0 = sy * y[k];
+    const p0 = k * cols;
+    for (let j = 0; j < cols; j++) {
+      const a0 = a[p0 + j];
+      outX[j] += a0 * b0;
+      outY[j] += a0 * c0;
+    }
   }
 }`,
   outer$: `/** out[i, j] = scale * d[i] x[j], row-major rows x cols. */

@@ -16,6 +16,7 @@ import { propertyAccess, str } from './names.js';
 import { dimensionsOf, loweringOf, Plan, unreachable } from './placement.js';
 import { Products } from './products.js';
 import { Results } from './results.js';
+import { schedule } from './schedule.js';
 import type { BlockSpec, FunctionSpec, LoweredBlock, LoweredFunction } from './spec.js';
 import { frameStatement, Storage } from './storage.js';
 import { rowBlocked } from './row-blocks.js';
@@ -46,7 +47,8 @@ export function keepFactorsRead(statements: string[], factors: Iterable<string>)
 }
 
 class FunctionLowering {
-  private readonly nodes: Node[];
+  /** The nodes to emit, in the order they are emitted (schedule.ts). */
+  private readonly nodes: readonly Node[];
   private readonly variables: Variable[];
   private readonly statements: string[] = [];
   private readonly plan: Plan;
@@ -59,7 +61,7 @@ class FunctionLowering {
     private readonly spec: FunctionSpec,
     block?: BlockSpec,
   ) {
-    this.nodes =
+    const nodes =
       block === undefined
         ? reachable(spec.outputs.map((o) => o.node))
         : reachable([block.output.node], (n) => !block.locals.has(n.id));
@@ -70,14 +72,17 @@ class FunctionLowering {
       for (const [d, local] of block.dims) this.storage.dimLocals.set(d, local);
       for (const [id, local] of block.factors ?? []) this.storage.factors.set(id, local);
     }
-    const ids = new Set(this.nodes.map((n) => n.id));
+    const ids = new Set(nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
-    this.plan = new Plan(this.nodes, outputs, new Set(block?.locals.keys() ?? []));
+    this.plan = new Plan(nodes, outputs, new Set(block?.locals.keys() ?? []));
     this.access = new Access(model, this.plan, this.storage, () => ({
       matmul: (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
       stored: (a, b, product) => this.products.stored(a, b, product),
     }));
     this.products = new Products(this.access, this.plan, this.storage);
+    const order = schedule(nodes, (n) => this.products.siblingKey(n));
+    this.products.pair(order.partners);
+    this.nodes = order.order;
   }
 
   runBlock(): LoweredBlock {

@@ -4,14 +4,41 @@
  * get loops in the order that reads memory contiguously for the operands' layouts.
  */
 import type { Node } from '../ir/node.js';
-import { isScalar } from '../ir/shape.js';
+import { isScalar, type Dim } from '../ir/shape.js';
 import type { StoredProduct } from '../ops/lowering.js';
 import type { Access } from './access.js';
 import { MATRIX_KERNEL_NEEDS, type MATRIX_KERNELS } from './matrix-kernels.js';
-import type { Plan } from './placement.js';
+import { loweringOf, type Plan } from './placement.js';
 import type { Storage } from './storage.js';
 
+/** A matrix-vector product through a kernel, in terms of nodes. */
+interface VectorProduct {
+  readonly kernel: 'matVec$' | 'matTVec$';
+  /** The stored matrix the kernel reads (row-major). */
+  readonly matrix: Node;
+  readonly vector: Node;
+  /** The stored matrix's rows and columns. */
+  readonly rows: Dim;
+  readonly cols: Dim;
+}
+
+/** The arguments of a kernel call for a matrix-vector product. */
+interface KernelCall {
+  readonly kernel: 'matVec$' | 'matTVec$';
+  readonly matrix: string;
+  readonly vector: string;
+  readonly rows: string;
+  readonly cols: string;
+  readonly scale: string;
+  readonly out: string;
+}
+
 export class Products {
+  /** Each paired product's partner, by matrix-product node id (pair). */
+  private readonly partners = new Map<number, number>();
+  /** The first product of a pair, emitted when its partner is, by node id. */
+  private readonly waiting = new Map<number, KernelCall>();
+
   constructor(
     private readonly access: Access,
     private readonly plan: Plan,
@@ -33,17 +60,70 @@ export class Products {
   }
 
   /**
+   * Which kernel computes matrix-vector product `n`, on which stored matrix (the argument a
+   * transposing view reads) and which vector, when it is one: A b, Aᵀ b, aᵀ B = (Bᵀ a)ᵀ and
+   * aᵀ Bᵀ = (B a)ᵀ (a row has a column's layout). Undefined for outer and matrix-matrix products.
+   */
+  private vectorProduct(n: Node): VectorProduct | undefined {
+    const [a, b] = n.args as [Node, Node];
+    if (isScalar(n.shape) || isScalar(a.shape) || isScalar(b.shape) || a.shape.cols === 1) return undefined;
+    const product = (kernel: VectorProduct['kernel'], matrix: Node, vector: Node, rows: Dim, cols: Dim) =>
+      this.plan.isStored(matrix) ? { kernel, matrix, vector, rows, cols } : undefined;
+    const inner = a.shape.cols;
+    if (n.shape.cols === 1) {
+      // Aᵀ b reads A's rows; A b its rows too.
+      if (this.plan.isInlineTranspose(a)) return product('matTVec$', a.args[0]!, b, inner, n.shape.rows);
+      return product('matVec$', a, b, n.shape.rows, inner);
+    }
+    if (n.shape.rows === 1) {
+      if (this.plan.isInlineTranspose(b)) return product('matVec$', b.args[0]!, a, n.shape.cols, inner);
+      return product('matTVec$', b, a, inner, n.shape.cols);
+    }
+    return undefined;
+  }
+
+  /** The matrix product emitting `n` computes: `n` itself, or the product a scaling absorbs. */
+  private emittedProduct(n: Node): Node | undefined {
+    if (this.plan.placementOf(n) !== 'buffer') return undefined;
+    if (this.plan.scalesAbsorbedProduct(n)) return n.args[1]!;
+    const lowering = loweringOf(n);
+    return lowering.kind === 'buffer' && lowering.product && lowering.ownLoops?.(n) !== true ? n : undefined;
+  }
+
+  /**
+   * What emitting `n` shares with emitting another node when it is a matrix-vector product
+   * through a kernel: the kernel and the matrix it reads (schedule.ts pairs such nodes).
+   */
+  siblingKey(n: Node): string | undefined {
+    const product = this.emittedProduct(n);
+    const v = product === undefined ? undefined : this.vectorProduct(product);
+    return v === undefined ? undefined : `${v.kernel} ${v.matrix.id}`;
+  }
+
+  /** Pairs of emitted nodes (schedule.ts) whose products one kernel call computes, the first waiting for the second. */
+  pair(partners: ReadonlyMap<number, Node>): void {
+    const productOf = (n: Node) => {
+      const product = this.emittedProduct(n);
+      if (product === undefined) throw new Error(`internal: node ${n.id} is paired but emits no product`);
+      return product;
+    };
+    for (const n of partners.values()) this.partners.set(productOf(n).id, productOf(partners.get(n.id)!).id);
+  }
+
+  /**
    * A matrix-vector product or outer product as a call of a kernel (codegen/kernels.ts), when
    * its matrix is stored; a vector computed inline (`b .* z2 .* (1 - z2)`) is first written to
    * a buffer of its own, which costs one pass over the vector against one over the matrix.
-   * Undefined for matrix-matrix products and matrices computed inline (`eye(n)`).
+   * The first of two paired products (same kernel, same matrix) emits nothing; the second calls
+   * the kernel's two-vector form for both. Undefined for matrix-matrix products and matrices
+   * computed inline (`eye(n)`).
    */
   private productKernel(n: Node, t: string, scale: string | undefined): string[] | undefined {
     const [a, b] = n.args as [Node, Node];
     const prelude: string[] = [];
-    const vector = (x: Node): string | undefined => {
+    const vector = (x: Node): string => {
       const stored = this.vectorData(x);
-      if (stored !== undefined || isScalar(x.shape) || (x.shape.rows !== 1 && x.shape.cols !== 1)) return stored;
+      if (stored !== undefined) return stored;
       const name = this.storage.newTemporary();
       prelude.push(
         this.storage.temporaryArray(name, this.storage.size(x)),
@@ -51,36 +131,52 @@ export class Products {
       );
       return name;
     };
-    const call = (
-      name: 'outer$' | 'matVec$' | 'matTVec$',
-      matrix: string | undefined,
-      vectors: () => (string | undefined)[],
-      rows: string,
-      cols: string,
-    ) => {
-      if (matrix === undefined && name !== 'outer$') return undefined;
-      const args = [...(matrix === undefined ? [] : [matrix]), ...vectors()];
-      if (args.some((x) => x === undefined)) return undefined;
-      this.storage.helpers.add(name);
-      return [...prelude, `${name}(${args.join(', ')}, ${rows}, ${cols}, ${scale ?? '1'}, ${t});`];
+    if (a.shape.cols === 1 && !isScalar(a.shape) && !isScalar(b.shape)) {
+      this.storage.helpers.add('outer$');
+      const [u, v] = [vector(a), vector(b)];
+      return [
+        ...prelude,
+        `outer$(${u}, ${v}, ${this.storage.rows(n)}, ${this.storage.cols(n)}, ${scale ?? '1'}, ${t});`,
+      ];
+    }
+    const product = this.vectorProduct(n);
+    if (product === undefined) return undefined;
+    const call: KernelCall = {
+      kernel: product.kernel,
+      matrix: this.storage.local(product.matrix),
+      vector: vector(product.vector),
+      rows: this.storage.dim(product.rows),
+      cols: this.storage.dim(product.cols),
+      scale: scale ?? '1',
+      out: t,
     };
-    const r = this.storage.rows(n);
-    const c = this.storage.cols(n);
-    const inner = this.storage.dim(a.shape.cols);
-    if (a.shape.cols === 1) return call('outer$', undefined, () => [vector(a), vector(b)], r, c);
-    if (n.shape.cols === 1) {
-      // Aᵀ b reads A's rows; A b its rows too.
-      if (this.plan.isInlineTranspose(a))
-        return call('matTVec$', this.matrixData(a.args[0]!), () => [vector(b)], inner, r);
-      return call('matVec$', this.matrixData(a), () => [vector(b)], r, inner);
+    const partner = this.partners.get(n.id);
+    if (partner === undefined) {
+      this.storage.helpers.add(call.kernel);
+      return [
+        ...prelude,
+        `${call.kernel}(${call.matrix}, ${call.vector}, ${call.rows}, ${call.cols}, ${call.scale}, ${t});`,
+      ];
     }
-    if (n.shape.rows === 1) {
-      // aᵀ Bᵀ = (B a)ᵀ and aᵀ B = (Bᵀ a)ᵀ: a row has a column's layout.
-      if (this.plan.isInlineTranspose(b))
-        return call('matVec$', this.matrixData(b.args[0]!), () => [vector(a)], c, inner);
-      return call('matTVec$', this.matrixData(b), () => [vector(a)], inner, c);
+    const first = this.waiting.get(partner);
+    if (first === undefined) {
+      this.waiting.set(n.id, call);
+      return prelude;
     }
-    return undefined;
+    this.waiting.delete(partner);
+    if (
+      first.kernel !== call.kernel ||
+      first.matrix !== call.matrix ||
+      first.rows !== call.rows ||
+      first.cols !== call.cols
+    )
+      throw new Error(`internal: paired products ${partner} and ${n.id} read different matrices`);
+    const kernel = call.kernel === 'matVec$' ? 'matVec2$' : 'matTVec2$';
+    this.storage.helpers.add(kernel);
+    return [
+      ...prelude,
+      `${kernel}(${call.matrix}, ${first.vector}, ${call.vector}, ${call.rows}, ${call.cols}, ${first.scale}, ${call.scale}, ${first.out}, ${call.out});`,
+    ];
   }
 
   /**

@@ -27,8 +27,9 @@ function body(code: string, fn: string): string {
   return parts.join('\n');
 }
 
-/** Every call of a matrix-product kernel, as written. */
-const products = (text: string): string[] => text.match(/\b(?:matVec|matTVec|outer|matMul|matMulT)\$\([^;]*;/g) ?? [];
+/** Every call of a matrix-product kernel, as written (a two-vector call, one pass over its matrix, counts once). */
+const products = (text: string): string[] =>
+  text.match(/\b(?:matVec|matTVec|matVec2|matTVec2|outer|matMul|matMulT)\$\([^;]*;/g) ?? [];
 
 describe('the cost of a generated HVP', () => {
   it('DS 102: A x once, v_A x once, an outer product per matrix result, and no h x m scratch array', async () => {
@@ -52,6 +53,17 @@ describe('the cost of a generated HVP', () => {
     const outer = products(hvp).filter((c) => c.startsWith('outer$('));
     expect(outer).toHaveLength(17); // 16 gradient blocks and the first layer's HVP block
     expect(outer.filter((c) => scratch.has(/(t\$\d+)\);$/.exec(c)![1]))).toEqual([]);
+  });
+
+  it('the 16-layer MLP: each of W2 ... W16 read by one call forward (W h, W ḣ) and one backward (Wᵀ δ, Wᵀ δ̇)', async () => {
+    const hvp = body(await withHvp('mlp16.formula'), 'LHvp$');
+    const calls = products(hvp);
+    for (let k = 2; k <= 16; k++) {
+      const on = (kernel: string) => calls.filter((c) => c.startsWith(`${kernel}(v$W${k},`));
+      expect(on('matVec2$')).toHaveLength(1);
+      expect(on('matTVec2$')).toHaveLength(1);
+      expect([...on('matVec$'), ...on('matTVec$')]).toEqual([]);
+    }
   });
 
   const models = readdirSync(new URL('../../bench/models/', import.meta.url))
