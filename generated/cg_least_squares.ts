@@ -330,18 +330,15 @@ function LHvp$(
       d$h * d$n +
       d$h * d$n +
       d$h * d$m +
-      d$h +
-      d$n +
-      d$n +
       d$n +
       d$n +
       d$h +
       d$h +
-      d$n +
+      d$h +
       d$h * d$n +
       d$h * d$m +
       v$X.length +
-      24,
+      21,
     Math.max(
       (d$h + d$n) * d$m + d$h * d$n + 8,
       (d$h + d$n) * d$m + d$h * d$n + 8,
@@ -350,7 +347,7 @@ function LHvp$(
     ),
   );
   const t$0 = heap$(10, d$h * d$n);
-  const v$X$w = copyIn$(33, v$X);
+  const v$X$w = copyIn$(30, v$X);
   matMul$(v$A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$0);
   const t$1 = heap$(11, d$h * d$n);
   for (let k = 0; k < d$h * d$n; k++) {
@@ -427,59 +424,52 @@ function LHvp$(
   for (let k = 0; k < d$h * d$m; k++) {
     t$13[k] = v$lambda * v$A[k] + t$12[k];
   }
-  const t$14 = heap$(23, d$h);
-  matVec$(t$6, t$9, d$h, d$n, 1, t$14);
+  const t$14 = heap$(23, d$n);
+  matTVec$(t$6, v$b, d$h, d$n, 1, t$14);
   const t$15 = heap$(24, d$n);
-  matTVec$(t$1, v$v_b, d$h, d$n, 1, t$15);
-  const t$16 = heap$(25, d$n);
-  const t$17 = heap$(26, d$n);
-  matTVec2$(t$6, v$b, v$b, d$h, d$n, 1, 1, t$16, t$17);
-  const t$18 = heap$(27, d$n);
   for (let i = 0; i < d$n; i++) {
-    t$18[i] = t$8[i] + t$16[i];
+    t$15[i] = t$8[i] + t$14[i];
   }
-  const t$19 = heap$(28, d$h);
-  const t$20 = heap$(29, d$h);
-  matVec2$(t$1, t$9, t$18, d$h, d$n, 1, 1, t$19, t$20);
-  const t$21 = out$ === undefined ? new Float64Array(d$h) : out$.grad.b;
-  if (t$21.length !== d$h)
-    throw new RangeError("LHvpInto: out.grad.b has length " + t$21.length + " but must have length " + d$h);
+  const t$16 = heap$(25, d$h);
+  const t$17 = heap$(26, d$h);
+  matVec2$(t$1, t$9, t$15, d$h, d$n, 1, 1, t$16, t$17);
+  const t$18 = out$ === undefined ? new Float64Array(d$h) : out$.grad.b;
+  if (t$18.length !== d$h)
+    throw new RangeError("LHvpInto: out.grad.b has length " + t$18.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
-    t$21[i] = v$lambda * v$b[i] + t$19[i];
+    t$18[i] = v$lambda * v$b[i] + t$16[i];
   }
-  const t$22 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
-  if (t$22.length !== d$h)
-    throw new RangeError("LHvpInto: out.hvp.b has length " + t$22.length + " but must have length " + d$h);
+  const t$19 = heap$(27, d$h);
+  matVec$(t$6, t$9, d$h, d$n, 1, t$19);
+  const t$20 = out$ === undefined ? new Float64Array(d$h) : out$.hvp.b;
+  if (t$20.length !== d$h)
+    throw new RangeError("LHvpInto: out.hvp.b has length " + t$20.length + " but must have length " + d$h);
   for (let i = 0; i < d$h; i++) {
-    t$22[i] = t$20[i] + t$14[i] + v$lambda * v$v_b[i];
+    t$20[i] = t$17[i] + t$19[i] + v$lambda * v$v_b[i];
   }
-  const t$23 = heap$(30, d$n);
-  for (let j = 0; j < d$n; j++) {
-    t$23[j] = t$15[j] + t$17[j];
-  }
-  const t$24 = heap$(31, d$h * d$n);
+  const t$21 = heap$(28, d$h * d$n);
   for (let i = 0; i < d$h; i++) {
     for (let j = 0; j < d$n; j++) {
-      t$24[i * d$n + j] =
+      t$21[i * d$n + j] =
         t$6[i * d$n + j] * (t$3[i * d$n + j] + t$2[i * d$n + j]) * t$10[i * d$n + j] +
-        (v$b[i] * t$23[j] + v$v_b[i] * t$9[j]) * t$4[i * d$n + j];
+        (v$b[i] * t$15[j] + v$v_b[i] * t$9[j]) * t$4[i * d$n + j];
     }
   }
-  const t$25 = heap$(32, d$h * d$m);
-  matMulT$(t$24, d$n, 1, v$X$w, d$h, d$n, d$m, 1, t$25);
-  const t$26 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.hvp.A.data;
-  if (t$26.length !== d$h * d$m)
+  const t$22 = heap$(29, d$h * d$m);
+  matMulT$(t$21, d$n, 1, v$X$w, d$h, d$n, d$m, 1, t$22);
+  const t$23 = out$ === undefined ? new Float64Array(d$h * d$m) : out$.hvp.A.data;
+  if (t$23.length !== d$h * d$m)
     throw new RangeError(
-      "LHvpInto: out.hvp.A.data has length " + t$26.length + " but must have length " + d$h * d$m,
+      "LHvpInto: out.hvp.A.data has length " + t$23.length + " but must have length " + d$h * d$m,
     );
   for (let k = 0; k < d$h * d$m; k++) {
-    t$26[k] = t$25[k] + v$lambda * v$v_A[k];
+    t$23[k] = t$22[k] + v$lambda * v$v_A[k];
   }
   if (out$ === undefined)
     return {
       value: s$7,
-      grad: { A: { rows: d$h, cols: d$m, data: t$13 }, b: t$21 },
-      hvp: { A: { rows: d$h, cols: d$m, data: t$26 }, b: t$22 },
+      grad: { A: { rows: d$h, cols: d$m, data: t$13 }, b: t$18 },
+      hvp: { A: { rows: d$h, cols: d$m, data: t$23 }, b: t$20 },
     };
   out$.value = s$7;
   out$.grad.A.rows = d$h;

@@ -17,6 +17,7 @@ import { dimensionsOf, loweringOf, Plan, unreachable } from './placement.js';
 import { Products } from './products.js';
 import { Results } from './results.js';
 import { schedule } from './schedule.js';
+import { transposeTwins } from './twins.js';
 import type { BlockSpec, FunctionSpec, LoweredBlock, LoweredFunction } from './spec.js';
 import { frameStatement, Storage } from './storage.js';
 import { rowBlocked } from './row-blocks.js';
@@ -55,17 +56,34 @@ class FunctionLowering {
   private readonly storage: Storage;
   private readonly access: Access;
   private readonly products: Products;
+  /** The ids of the twins (twins.ts) that read each node's array, by its id. */
+  private readonly twins = new Map<number, number[]>();
 
   constructor(
     private readonly model: Model,
     private readonly spec: FunctionSpec,
     block?: BlockSpec,
   ) {
-    const nodes =
+    const outputs = new Set(spec.outputs.map((o) => o.node.id));
+    const computed = new Set(block?.locals.keys() ?? []);
+    let nodes =
       block === undefined
         ? reachable(spec.outputs.map((o) => o.node))
         : reachable([block.output.node], (n) => !block.locals.has(n.id));
-    const outputs = new Set(spec.outputs.map((o) => o.node.id));
+    let plan = new Plan(nodes, outputs, computed);
+    if (block === undefined) {
+      // A vector computed twice (as a column and as its transpose, twins.ts) is computed once:
+      // the later one reads the earlier one's array, and what only it needed goes.
+      const twins = transposeTwins(nodes.filter((n) => plan.placementOf(n) === 'buffer' && !outputs.has(n.id)));
+      if (twins.size > 0) {
+        const fewer = reachable([...spec.outputs.map((o) => o.node), ...twins.values()], (n) => !twins.has(n.id));
+        const replanned = new Plan(fewer, outputs, new Set([...computed, ...twins.keys()]));
+        if ([...twins.values()].every((c) => replanned.placementOf(c) === 'buffer')) {
+          [nodes, plan] = [fewer, replanned];
+          for (const [r, c] of twins) this.twins.set(c.id, [...(this.twins.get(c.id) ?? []), r]);
+        }
+      }
+    }
     this.storage = new Storage(spec.name, block?.nameExpr ?? str(spec.name), spec.scratch ?? block?.scratch, outputs);
     if (block !== undefined) {
       for (const [id, local] of block.locals) this.storage.locals.set(id, local);
@@ -74,13 +92,23 @@ class FunctionLowering {
     }
     const ids = new Set(nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
-    this.plan = new Plan(nodes, outputs, new Set(block?.locals.keys() ?? []));
+    this.plan = plan;
     this.access = new Access(model, this.plan, this.storage, () => ({
       matmul: (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
       stored: (a, b, product) => this.products.stored(a, b, product),
     }));
     this.products = new Products(this.access, this.plan, this.storage);
-    const order = schedule(nodes, (n) => this.products.siblingKey(n));
+    const twinOf = new Map(
+      [...this.twins].flatMap(([c, rs]) => rs.map((r) => [r, nodes.find((n) => n.id === c)!] as const)),
+    );
+    const order = schedule(
+      nodes,
+      (n) => this.products.siblingKey(n),
+      (n) => {
+        const c = twinOf.get(n.id);
+        return c === undefined ? [] : [c];
+      },
+    );
     this.products.pair(order.partners);
     this.nodes = order.order;
   }
@@ -191,6 +219,7 @@ class FunctionLowering {
     const p = this.plan.placementOf(n);
     if (p === 'scalar') this.emitScalar(n);
     else if (p === 'buffer') this.emitBuffer(n);
+    for (const twin of this.twins.get(n.id) ?? []) this.storage.locals.set(twin, this.storage.local(n));
   }
 
   private emitScalar(n: Node): void {

@@ -19,12 +19,17 @@ export interface Schedule {
 
 /**
  * Schedules `nodes` (sorted by id, which is topological), pairing nodes of equal `siblingKey`:
- * in id order, each with the next of its key that does not depend on it.
+ * in id order, each with the next of its key that does not depend on it. `after` names what a
+ * node must follow besides its arguments (each of lower id than it).
  */
-export function schedule(nodes: readonly Node[], siblingKey: (n: Node) => string | undefined): Schedule {
+export function schedule(
+  nodes: readonly Node[],
+  siblingKey: (n: Node) => string | undefined,
+  after: (n: Node) => readonly Node[] = () => [],
+): Schedule {
   const wanted = proposePairs(nodes, siblingKey);
   if (wanted.size === 0) return { order: nodes, partners: wanted };
-  return listSchedule(nodes, wanted);
+  return listSchedule(nodes, wanted, after);
 }
 
 function proposePairs(nodes: readonly Node[], siblingKey: (n: Node) => string | undefined): Map<number, Node> {
@@ -67,12 +72,16 @@ function dependsOn(later: Node, earlier: Node): boolean {
  * partner is ready too. If only waiting nodes are left (two pairs that need each other's
  * members), the waiting node of least id goes alone and its pair is given up.
  */
-function listSchedule(nodes: readonly Node[], wanted: Map<number, Node>): Schedule {
+function listSchedule(
+  nodes: readonly Node[],
+  wanted: Map<number, Node>,
+  after: (n: Node) => readonly Node[],
+): Schedule {
   const present = new Set(nodes.map((n) => n.id));
   const pending = new Map<number, number>();
   const consumers = new Map<number, Node[]>();
   for (const n of nodes) {
-    const args = new Set(n.args.filter((a) => present.has(a.id)).map((a) => a.id));
+    const args = new Set([...n.args, ...after(n)].filter((a) => present.has(a.id)).map((a) => a.id));
     pending.set(n.id, args.size);
     for (const a of args) consumers.set(a, [...(consumers.get(a) ?? []), n]);
   }
