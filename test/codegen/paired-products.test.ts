@@ -106,6 +106,16 @@ describe('paired products in generated code', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('the paired module in single precision passes the check too (Float32Array results from the same kernels)', async () => {
+    const report = await checkModel(checkFormula(NETWORK, 'net.formula'), {
+      dims: { n: 9 },
+      seed: 3,
+      precision: 'f32',
+    });
+    expect(report.rows.filter((r) => !r.pass)).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
   it('a gradient pairs two products of one matrix too: W x and W z, then Wᵀ of both adjoints', async () => {
     const code = await compile(
       'W : matrix(m, n)\nx, z : vector(n)\nL = sum(tanh(W x)) + sum(sigma(W z))\ngrad L wrt W, x, z\n',
