@@ -31,6 +31,7 @@ export class Access implements LowerContext {
     private readonly storage: Storage,
     /** Late-bound: the product service is itself written against this access. */
     private readonly products: () => ProductService,
+    readonly single: boolean,
   ) {
     this.nameExpr = storage.nameExpr;
     this.factorisations = new Factorisations({

@@ -17,6 +17,7 @@ import { dimensionsOf, isLeafValue } from './placement.js';
 import { valueKindOfShape, type HeapFrame, type ScratchSlots } from './spec.js';
 import { frameStatement } from './storage.js';
 import { splitBody, type SplitLimits } from './split.js';
+import type { Precision } from './precision.js';
 
 export interface ForwardEngine {
   /** Declarations of the dependency tables and of `forward$`. */
@@ -40,7 +41,12 @@ export interface InputField {
 
 export const ENGINE_INPUTS = 'Inputs$';
 
-export function buildForwardEngine(model: Model, scratch?: ScratchSlots, limits?: SplitLimits): ForwardEngine {
+export function buildForwardEngine(
+  model: Model,
+  scratch?: ScratchSlots,
+  limits?: SplitLimits,
+  precision: Precision = 'f64',
+): ForwardEngine {
   const definitions = model.definitions;
   const variables = model.variables;
   // The first definition of each node: later definitions with the same node read it
@@ -61,7 +67,7 @@ export function buildForwardEngine(model: Model, scratch?: ScratchSlots, limits?
   checkDimensionsAndIndices(model, usedVariables, bound, locals, helpers, body);
   computeDefinitions(
     model,
-    { deps, firstDefinition, locals, dimLocals: bound.dimLocals, factors, helpers, scratch },
+    { deps, firstDefinition, locals, dimLocals: bound.dimLocals, factors, helpers, scratch, precision },
     body,
   );
   body.push(`throw new RangeError(${msg(str(': no such definition'))});`);
@@ -301,11 +307,12 @@ interface BlockContext {
   readonly factors: Map<number, string>;
   readonly helpers: Set<HelperName>;
   readonly scratch: ScratchSlots | undefined;
+  readonly precision: Precision;
 }
 
 /** One block per definition, run when the plan needs it; definitions that later ones read keep their value in a local. */
 function computeDefinitions(model: Model, c: BlockContext, body: string[]): void {
-  const { deps, firstDefinition, locals, dimLocals, factors, helpers, scratch } = c;
+  const { deps, firstDefinition, locals, dimLocals, factors, helpers, scratch, precision } = c;
   const definitions = model.definitions;
   const readLater = new Set(deps.flat());
   // One frame for every block whose products run on WebAssembly, opened before the first block.
@@ -322,6 +329,7 @@ function computeDefinitions(model: Model, c: BlockContext, body: string[]): void
       locals: blockLocals,
       dims: dimLocals,
       factors,
+      precision,
       ...(scratch !== undefined ? { scratch } : {}),
     });
     for (const h of block.helpers) helpers.add(h);

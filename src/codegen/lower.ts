@@ -93,10 +93,16 @@ class FunctionLowering {
     const ids = new Set(nodes.map((n) => n.id));
     this.variables = model.variables.filter((v) => ids.has(v.node.id));
     this.plan = plan;
-    this.access = new Access(model, this.plan, this.storage, () => ({
-      matmul: (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
-      stored: (a, b, product) => this.products.stored(a, b, product),
-    }));
+    this.access = new Access(
+      model,
+      this.plan,
+      this.storage,
+      () => ({
+        matmul: (n, into) => this.products.matmul(n, into, undefined, this.storage.clearing(n, into)),
+        stored: (a, b, product) => this.products.stored(a, b, product),
+      }),
+      (spec.precision ?? block?.precision) === 'f32',
+    );
     this.products = new Products(this.access, this.plan, this.storage);
     const twinOf = new Map(
       [...this.twins].flatMap(([c, rs]) => rs.map((r) => [r, nodes.find((n) => n.id === c)!] as const)),

@@ -189,10 +189,12 @@ export async function generate(model: Model, derived: Derivatives, options: Modu
 
   // One numbering of scratch arrays for the whole module (see ScratchSlots).
   const scratch = { next: 0 };
-  const engine =
-    model.definitions.length > 0 ? buildForwardEngine(model, scratch, options.split ?? DEFAULT_LIMITS) : undefined;
-  const inputsTypeByDefinition = new Map<string, { type: string; key: string }>();
   const precision = options.precision ?? 'f64';
+  const engine =
+    model.definitions.length > 0
+      ? buildForwardEngine(model, scratch, options.split ?? DEFAULT_LIMITS, precision)
+      : undefined;
+  const inputsTypeByDefinition = new Map<string, { type: string; key: string }>();
   const split = options.split ?? DEFAULT_LIMITS;
   const parts: ModuleParts = { interfaces, planned, helpers, scratch, inputsTypeByDefinition, precision, split };
   const manifestDefinitions = planForwardFunctions(model, parts, engine, functionNames, types, printer);

@@ -82,6 +82,8 @@ export interface BlockSpec {
   readonly dims: ReadonlyMap<string, string>;
   /** Locals of the Cholesky factors of spd inputs, by node id. */
   readonly factors?: ReadonlyMap<number, string>;
+  /** The module's number format (FunctionSpec.precision). */
+  readonly precision?: Precision;
 }
 
 /** What the frame of a function (or of a block of the forward pass) reserves, as expressions (heap-kernels.ts). */

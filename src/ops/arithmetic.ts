@@ -410,8 +410,9 @@ export const unary: OpDef = {
     // The function's own entry holds its TypeScript and the helpers that calls.
     scalar: (n, [a], ctx) => {
       const def = UNARY[unaryFn(n.attrs.fn)];
-      for (const h of def.helpers ?? []) ctx.useHelper(h);
-      return def.ts(a!);
+      const form = ctx.single && def.single !== undefined ? def.single : def;
+      for (const h of form.helpers ?? []) ctx.useHelper(h);
+      return form.ts(a!);
     },
     scales: false,
   },

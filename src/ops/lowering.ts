@@ -42,6 +42,11 @@ export interface LowerContext {
   loop(over: Node, body: (at: Index) => string[]): string[];
   /** `let acc = Σ_k term(k)` over k < extent, unrolled into four partial sums. */
   dotLoop(acc: string, extent: string, term: (k: string) => string): string[];
+  /**
+   * Whether the module computes in single precision (`--precision f32`): its arrays hold float32,
+   * so a function may take a faster form accurate to float32 (the unary entry's `single`).
+   */
+  readonly single: boolean;
   /** Records that the emitted code calls a helper function (`OpHelper`): emitted once into the module. */
   useHelper(name: OpHelper): void;
   /** `throw new kind(parts joined by +);` */
