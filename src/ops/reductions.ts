@@ -90,7 +90,9 @@ export const norm2: OpDef = {
   shape: toScalar,
   vjp: (n, adj, g, needed) => [needed[0] ? g.mul(g.div(adj, n), n.args[0]!) : undefined],
   // A norm inside a norm is written norm2(...): `||||y|| y||` would not read back.
-  jvp: (n, [j], g) => (j === undefined ? undefined : weighted(g, g.div(column(g, n.args[0]!), n), j)),
+  // (vec(x)ᵀ J) / ||x||, with the norm outside the product, so that a factor ||x|| from outside
+  // cancels it (d ||x||² = 2 vec(x)ᵀ J, finite at x = 0) as it does in the vjp.
+  jvp: (n, [j], g) => (j === undefined ? undefined : g.div(weighted(g, column(g, n.args[0]!), j), n)),
   formula: (_n, a, ctx) => {
     const inner = ctx.wrap(a[0]!, Prec.Sum);
     return inner.includes('||') ? fcall('norm2', a, ctx) : atom(`||${inner}||`);
