@@ -54,6 +54,7 @@ const WARMUP_MS = 300;
 const ONLY = process.env.BENCH_MODELS?.split(',').map((s) => s.trim());
 
 type Inputs = Record<string, unknown>;
+type Matrix = { rows: number; cols: number; data: Float64Array };
 type Fn = (inputs: Inputs, out?: unknown) => unknown;
 
 /** A small seeded generator, so every run measures the same numbers. */
@@ -436,8 +437,11 @@ const CONTENDERS = [
   'tfjs-cpu',
   'tfjs-wasm',
 ] as const;
-/** Measured for the batched models only: the generated gradient (into) with its JavaScript kernels alone. */
-const BATCHED_CONTENDERS = [...CONTENDERS, 'gradIntoJs'] as const;
+/**
+ * Measured for the batched models only: the generated gradient (into) with its JavaScript kernels
+ * alone, and with its matrix inputs and results resident in the WebAssembly memory (`residentMatrix`).
+ */
+const BATCHED_CONTENDERS = [...CONTENDERS, 'gradIntoJs', 'gradIntoResident'] as const;
 
 interface Row {
   model: string;
@@ -489,6 +493,19 @@ async function benchModel(m: Model): Promise<Row> {
     global.WebAssembly = saved;
     check(m.name, 'gradIntoJs', jsOnly.LGradInto!(m.inputs, jsOut), reference, 1e-8);
     contenders.push({ name: 'gradIntoJs', run: () => do_not_optimize(jsOnly.LGradInto!(m.inputs, jsOut)) });
+    // Matrix inputs and results resident: a training loop's weights and gradients, never copied.
+    const residentMatrix = module.residentMatrix as unknown as (rows: number, cols: number) => Matrix;
+    const resident = (x: unknown): unknown => {
+      if (typeof x !== 'object' || x === null || !('rows' in x)) return x;
+      const { rows, cols, data } = x as Matrix;
+      const r = residentMatrix(rows, cols);
+      r.data.set(data);
+      return r;
+    };
+    const residentInputs = Object.fromEntries(Object.entries(m.inputs).map(([k, x]) => [k, resident(x)])) as Inputs;
+    const residentOut = Object.fromEntries(Object.entries(grad(m.inputs) as object).map(([k, x]) => [k, resident(x)]));
+    check(m.name, 'gradIntoResident', gradInto(residentInputs, residentOut), reference, 1e-8);
+    contenders.push({ name: 'gradIntoResident', run: () => do_not_optimize(gradInto(residentInputs, residentOut)) });
   }
   for (const backend of tfjs === undefined || m.tf === undefined ? [] : (['cpu', 'wasm'] as const)) {
     const tf = tfjs!;
@@ -527,10 +544,16 @@ async function benchModel(m: Model): Promise<Row> {
     m.flops === undefined
       ? undefined
       : Object.fromEntries(
-          ['baseline', 'baselineInto', 'grad', 'gradInto', 'gradIntoJs', 'tfjs-cpu', 'tfjs-wasm'].map((c) => [
-            c,
-            Number((m.flops! / us[c]! / 1000).toFixed(2)),
-          ]),
+          [
+            'baseline',
+            'baselineInto',
+            'grad',
+            'gradInto',
+            'gradIntoJs',
+            'gradIntoResident',
+            'tfjs-cpu',
+            'tfjs-wasm',
+          ].map((c) => [c, Number((m.flops! / us[c]! / 1000).toFixed(2))]),
         );
   const ratio = (a: string, b: string) => Number((us[a]! / us[b]!).toFixed(a.startsWith('tfjs') ? 1 : 3));
   return {
@@ -549,7 +572,12 @@ async function benchModel(m: Model): Promise<Row> {
       'tfjs-wasm / gradInto': ratio('tfjs-wasm', 'gradInto'),
       'tfjs-cpu / grad': ratio('tfjs-cpu', 'grad'),
       'hvpInto / gradInto': ratio('hvpInto', 'gradInto'),
-      ...(m.flops === undefined ? {} : { 'gradIntoJs / baselineInto': ratio('gradIntoJs', 'baselineInto') }),
+      ...(m.flops === undefined
+        ? {}
+        : {
+            'gradIntoJs / baselineInto': ratio('gradIntoJs', 'baselineInto'),
+            'gradIntoResident / gradInto': ratio('gradIntoResident', 'gradInto'),
+          }),
     },
   };
 }
@@ -609,12 +637,14 @@ function batchedTable(rows: readonly Row[]): string {
     'grad',
     'gradInto',
     'gradInto, JS only',
+    'gradInto, resident',
     'hvpInto',
     'tfjs-cpu',
     'tfjs-wasm',
     'GFLOP/s: hand into',
     'gradInto',
     'gradInto, JS only',
+    'gradInto, resident',
     'tfjs-wasm',
     'grad / hand',
     'gradInto / hand into',
@@ -636,12 +666,13 @@ function batchedTable(rows: readonly Row[]): string {
           'grad',
           'gradInto',
           'gradIntoJs',
+          'gradIntoResident',
           'hvpInto',
           'tfjs-cpu',
           'tfjs-wasm',
         ] as const
       ).map((c) => fmt(u[c]!)),
-      ...(['baselineInto', 'gradInto', 'gradIntoJs', 'tfjs-wasm'] as const).map((c) => fmt(g[c]!)),
+      ...(['baselineInto', 'gradInto', 'gradIntoJs', 'gradIntoResident', 'tfjs-wasm'] as const).map((c) => fmt(g[c]!)),
       q['grad / baseline']!.toFixed(2),
       q['gradInto / baselineInto']!.toFixed(2),
       q['gradIntoJs / baselineInto']!.toFixed(2),

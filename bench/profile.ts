@@ -1,7 +1,8 @@
 /**
- * `npx tsx bench/profile.ts [grad|gradInto] [calls]`: where the mini-batch MLP gradient's time
- * goes (bench/models/mlp2.formula at d = h = 256, K = 10, N = 64), by function, from a CPU
- * profile.
+ * `npx tsx bench/profile.ts [grad|gradInto|resident] [calls]`: where the mini-batch MLP gradient's
+ * time goes (bench/models/mlp2.formula at d = h = 256, K = 10, N = 64), by function, from a CPU
+ * profile. `resident` is `gradInto` with `X`, `W1`, `W2` and the gradient's `W1`, `W2` made by the
+ * module's `residentMatrix`, so they stay in its WebAssembly memory between calls.
  *
  * Compiles the model in-process (to bench/.generated/js/mlp2-profile.js), then runs a small
  * driver under plain `node --cpu-prof` that warms the module up and calls the gradient `calls`
@@ -25,7 +26,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const js = join(here, '.generated', 'js');
 mkdirSync(js, { recursive: true });
 
-const mode = process.argv[2] === 'gradInto' ? 'gradInto' : 'grad';
+const mode = process.argv[2] === 'gradInto' || process.argv[2] === 'resident' ? process.argv[2] : 'grad';
 const calls = Number(process.argv[3] ?? 2000);
 
 const code = await compile(readFileSync(join(here, 'models', 'mlp2.formula'), 'utf8'), 'mlp2.formula');
@@ -36,13 +37,21 @@ const transpiled = ts.transpileModule(code, {
 writeFileSync(join(js, 'mlp2-profile.js'), transpiled.outputText);
 
 const driver = `
-import { LGrad, LGradInto } from './mlp2-profile.js';
+import { LGrad, LGradInto, residentMatrix } from './mlp2-profile.js';
 let seed = 1;
 const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
 const matrix = (rows, cols, scale = 1) => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, () => scale * rand()) });
 const [d, h, K, N] = [256, 256, 10, 64];
 const input = { X: matrix(d, N), Y: matrix(K, N), W1: matrix(h, d, 2 / 16), b1: matrix(h, 1, 0.1).data, W2: matrix(K, h, 2 / 16), b2: matrix(K, 1, 0.1).data };
 const out = LGrad(input);
+if (${JSON.stringify(mode)} === 'resident') {
+  for (const name of ['X', 'W1', 'W2']) {
+    const m = residentMatrix(input[name].rows, input[name].cols);
+    m.data.set(input[name].data);
+    input[name] = m;
+  }
+  for (const name of ['W1', 'W2']) out[name] = residentMatrix(out[name].rows, out[name].cols);
+}
 const run = ${mode === 'grad' ? '() => LGrad(input)' : '() => LGradInto(input, out)'};
 for (let i = 0; i < 200; i++) run();
 const t0 = performance.now();

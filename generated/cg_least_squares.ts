@@ -143,10 +143,13 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
     if (!isVector$(out$.A?.data)) notOut$("LGradInto", "out.A", out$.A, true);
     if (!isVector$(out$.b)) notOut$("LGradInto", "out.b", out$.b, false);
   }
-  frame$(
-    d$h * d$n + d$h * d$n + d$n + d$n + d$h + d$h * d$n + d$h * d$m + v$X.length + 8,
-    Math.max((d$h + d$n) * d$m + d$h * d$n + 8, (d$h + d$m) * d$n + d$h * d$m + 8),
-  );
+  if (
+    frame$(
+      d$h * d$n + d$h * d$n + d$n + d$n + d$h + d$h * d$n + d$h * d$m + v$X.length + 8,
+      Math.max((d$h + d$n) * d$m + d$h * d$n + 8, (d$h + d$m) * d$n + d$h * d$m + 8),
+    )
+  )
+    return LGrad$(input$, out$);
   const t$0 = heap$(2, d$h * d$n);
   const v$X$w = copyIn$(9, v$X);
   matMul$(v$A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$0);
@@ -316,36 +319,39 @@ function LHvp$(
     if (!isVector$(out$.hvp?.A?.data)) notOut$("LHvpInto", "out.hvp.A", out$.hvp?.A, true);
     if (!isVector$(out$.hvp?.b)) notOut$("LHvpInto", "out.hvp.b", out$.hvp?.b, false);
   }
-  frame$(
-    d$h * d$n +
+  if (
+    frame$(
       d$h * d$n +
-      d$h * d$n +
-      d$h * d$n +
-      d$h * d$n +
-      d$h * d$n +
-      d$h * d$n +
-      d$n +
-      d$n +
-      d$n +
-      d$h * d$n +
-      d$h * d$n +
-      d$h * d$m +
-      d$n +
-      d$n +
-      d$h +
-      d$h +
-      d$h +
-      d$h * d$n +
-      d$h * d$m +
-      v$X.length +
-      21,
-    Math.max(
-      (d$h + d$n) * d$m + d$h * d$n + 8,
-      (d$h + d$n) * d$m + d$h * d$n + 8,
-      (d$h + d$m) * d$n + d$h * d$m + 8,
-      (d$h + d$m) * d$n + d$h * d$m + 8,
-    ),
-  );
+        d$h * d$n +
+        d$h * d$n +
+        d$h * d$n +
+        d$h * d$n +
+        d$h * d$n +
+        d$h * d$n +
+        d$n +
+        d$n +
+        d$n +
+        d$h * d$n +
+        d$h * d$n +
+        d$h * d$m +
+        d$n +
+        d$n +
+        d$h +
+        d$h +
+        d$h +
+        d$h * d$n +
+        d$h * d$m +
+        v$X.length +
+        21,
+      Math.max(
+        (d$h + d$n) * d$m + d$h * d$n + 8,
+        (d$h + d$n) * d$m + d$h * d$n + 8,
+        (d$h + d$m) * d$n + d$h * d$m + 8,
+        (d$h + d$m) * d$n + d$h * d$m + 8,
+      ),
+    )
+  )
+    return LHvp$(input$, out$);
   const t$0 = heap$(10, d$h * d$n);
   const v$X$w = copyIn$(30, v$X);
   matMul$(v$A, d$m, 1, v$X$w, d$h, d$m, d$n, 1, t$0);
@@ -664,7 +670,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$n = input$.n;
     if (!isSize$(d$n)) notDimension$(fn, "n", d$n);
   }
-  frame$(d$h * d$n + 1, (d$h + d$n) * d$m + d$h * d$n + 8);
+  if (frame$(d$h * d$n + 1, (d$h + d$n) * d$m + d$h * d$n + 8)) return forward$(input$, fn, target);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = heap$(0, d$h * d$n);
@@ -725,9 +731,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
 
 /**
  * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
- * the kernel's memory, heap$), where the products read it without staging it each.
+ * the kernel's memory, heap$), where the products read it without staging it each; `x` itself
+ * when it is in that memory already (a resident matrix's data).
  */
 function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  if (x instanceof Float64Array && x.buffer === wasm$state?.heap.buffer) return x;
   const copy = heap$(slot, x.length);
   copy.set(x);
   return copy;
@@ -818,17 +826,23 @@ function dotRows$(
   }
 }
 
-/** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
-const frame$at = { top: 0, end: 0 };
+/** Where the frame starts, its next free double (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
+const frame$at = { base: 0, top: 0, end: 0 };
 
 /**
- * Opens the frame of one call: room for `scratch` doubles of scratch arrays (heap$) and
- * `staging` of operands copied in by the products, reserved by growing the memory now, while no
- * view of it is live.
+ * Opens the frame of one call, after the resident matrices: room for `scratch` doubles of
+ * scratch arrays (heap$) and `staging` of operands copied in by the products, reserved by
+ * growing the memory now, while no view of the frame is live. True when that growth detached
+ * views of resident matrices, which the caller's inputs may hold: the function starts again,
+ * reading them anew (the second time the memory has room, so it does not grow).
  */
-function frame$(scratch: number, staging: number): void {
-  frame$at.top = 0;
-  frame$at.end = wasm$(scratch + staging) === null ? 0 : scratch;
+function frame$(scratch: number, staging: number): boolean {
+  const base = resident$top;
+  const before = wasm$state?.heap.buffer;
+  const w = wasm$(base + scratch + staging);
+  frame$at.base = frame$at.top = base;
+  frame$at.end = w === null ? base : base + scratch;
+  return base > 0 && w !== null && w.heap.buffer !== before;
 }
 
 /**
@@ -1493,6 +1507,39 @@ function outer$(
   }
 }
 
+/** The end of the resident matrices (residentMatrix), in entries: every frame starts there. */
+let resident$top = 0;
+
+/**
+ * A rows x cols matrix of zeros whose entries live in the memory of the module's WebAssembly
+ * kernel, where they stay between calls: pass it as an input (the weights) or as an array of
+ * `out` (the gradient) and the products read and write it in place, with no copy in or out.
+ * The memory is kept for the module's life, so allocate once and reuse. Read `data` again after
+ * a call rather than keeping the array: a call at larger sizes may grow the memory, and then
+ * `data` is a new array over the same entries. Where WebAssembly is unavailable, a matrix of
+ * its own.
+ */
+export function residentMatrix(rows: number, cols: number): Matrix {
+  if (!(Number.isInteger(rows) && rows >= 0 && Number.isInteger(cols) && cols >= 0))
+    throw new RangeError("residentMatrix: rows and cols must be whole numbers, not " + rows + " x " + cols);
+  const length = rows * cols;
+  const at = resident$top;
+  const w = wasm$(at + length);
+  if (w === null) return { rows, cols, data: new Float64Array(length) };
+  resident$top = at + length + (length & 1);
+  let view = new Float64Array(w.heap.buffer, at * 8, length);
+  view.fill(0); // frames of earlier calls used this place
+  return {
+    rows,
+    cols,
+    get data(): Float64Array {
+      // Growing the memory detached the last view: a new one over the same entries.
+      if (view.buffer !== w.heap.buffer) view = new Float64Array(w.heap.buffer, at * 8, length);
+      return view;
+    },
+  };
+}
+
 /** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
 const scratch$pool: Float64Array[] = [];
 
@@ -1677,8 +1724,8 @@ function wasmMul$(
   out: Float64Array,
 ): boolean {
   const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
-  // The memory grows only while no view of the frame is live (growing detaches them).
-  const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
+  // The memory grows only while no view of the frame, nor of a resident matrix, is live (growing detaches them).
+  const w = frame$at.top === frame$at.base && resident$top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;
   const heap = w.heap;
   let free = frame$at.top;

@@ -185,31 +185,34 @@ function RGrad$(input$: RInputs, out$: RGradient | undefined): RGradient {
     if (!isVector$(out$.b)) notOut$("RGradInto", "out.b", out$.b, false);
     if (!isVector$(out$.c)) notOut$("RGradInto", "out.c", out$.c, false);
   }
-  frame$(
-    d$M * d$N +
+  if (
+    frame$(
       d$M * d$N +
-      d$K * d$N +
-      d$K * d$N +
-      d$K * d$N +
-      d$N +
-      d$K +
-      d$K * d$N +
-      d$K * d$N +
-      d$N +
-      d$M * d$N +
-      d$M * d$N +
-      d$N +
-      v$V.length +
-      v$X.length +
-      15,
-    Math.max(
-      (d$M + d$N) * d$p + d$M * d$N + 8,
-      (d$K + d$N) * d$M + d$K * d$N + 8,
-      (d$K + d$M) * d$N + d$K * d$M + 8,
-      (d$M + d$N) * d$K + d$M * d$N + 8,
-      (d$M + d$p) * d$N + d$M * d$p + 8,
-    ),
-  );
+        d$M * d$N +
+        d$K * d$N +
+        d$K * d$N +
+        d$K * d$N +
+        d$N +
+        d$K +
+        d$K * d$N +
+        d$K * d$N +
+        d$N +
+        d$M * d$N +
+        d$M * d$N +
+        d$N +
+        v$V.length +
+        v$X.length +
+        15,
+      Math.max(
+        (d$M + d$N) * d$p + d$M * d$N + 8,
+        (d$K + d$N) * d$M + d$K * d$N + 8,
+        (d$K + d$M) * d$N + d$K * d$M + 8,
+        (d$M + d$N) * d$K + d$M * d$N + 8,
+        (d$M + d$p) * d$N + d$M * d$p + 8,
+      ),
+    )
+  )
+    return RGrad$(input$, out$);
   const t$0 = heap$(5, d$M * d$N);
   const v$X$w = copyIn$(19, v$X);
   matMul$(v$W, d$p, 1, v$X$w, d$M, d$p, d$N, 1, t$0);
@@ -418,14 +421,17 @@ function RGrad2$(input$: RInputs, out$: RGradient2 | undefined): RGradient2 {
     if (!isVector$(out$.H?.data)) notOut$("RGrad2Into", "out.H", out$.H, true);
     if (!isVector$(out$.S?.data)) notOut$("RGrad2Into", "out.S", out$.S, true);
   }
-  frame$(
-    d$M * d$N + d$M * d$N + d$K * d$N + d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + v$V.length + 9,
-    Math.max(
-      (d$M + d$N) * d$p + d$M * d$N + 8,
-      (d$K + d$N) * d$M + d$K * d$N + 8,
-      (d$M + d$N) * d$K + d$M * d$N + 8,
-    ),
-  );
+  if (
+    frame$(
+      d$M * d$N + d$M * d$N + d$K * d$N + d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + v$V.length + 9,
+      Math.max(
+        (d$M + d$N) * d$p + d$M * d$N + 8,
+        (d$K + d$N) * d$M + d$K * d$N + 8,
+        (d$M + d$N) * d$K + d$M * d$N + 8,
+      ),
+    )
+  )
+    return RGrad2$(input$, out$);
   const t$0 = heap$(20, d$M * d$N);
   matMul$(v$W, d$p, 1, v$X, d$M, d$p, d$N, 1, t$0);
   const t$1 = heap$(21, d$M * d$N);
@@ -751,10 +757,13 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$N = input$.N;
     if (!isSize$(d$N)) notDimension$(fn, "N", d$N);
   }
-  frame$(
-    d$M * d$N + d$K * d$N + 2,
-    Math.max((d$M + d$N) * d$p + d$M * d$N + 8, (d$K + d$N) * d$M + d$K * d$N + 8),
-  );
+  if (
+    frame$(
+      d$M * d$N + d$K * d$N + 2,
+      Math.max((d$M + d$N) * d$p + d$M * d$N + 8, (d$K + d$N) * d$M + d$K * d$N + 8),
+    )
+  )
+    return forward$(input$, fn, target);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = heap$(0, d$M * d$N);
@@ -818,9 +827,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
 
 /**
  * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
- * the kernel's memory, heap$), where the products read it without staging it each.
+ * the kernel's memory, heap$), where the products read it without staging it each; `x` itself
+ * when it is in that memory already (a resident matrix's data).
  */
 function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  if (x instanceof Float64Array && x.buffer === wasm$state?.heap.buffer) return x;
   const copy = heap$(slot, x.length);
   copy.set(x);
   return copy;
@@ -911,17 +922,23 @@ function dotRows$(
   }
 }
 
-/** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
-const frame$at = { top: 0, end: 0 };
+/** Where the frame starts, its next free double (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
+const frame$at = { base: 0, top: 0, end: 0 };
 
 /**
- * Opens the frame of one call: room for `scratch` doubles of scratch arrays (heap$) and
- * `staging` of operands copied in by the products, reserved by growing the memory now, while no
- * view of it is live.
+ * Opens the frame of one call, after the resident matrices: room for `scratch` doubles of
+ * scratch arrays (heap$) and `staging` of operands copied in by the products, reserved by
+ * growing the memory now, while no view of the frame is live. True when that growth detached
+ * views of resident matrices, which the caller's inputs may hold: the function starts again,
+ * reading them anew (the second time the memory has room, so it does not grow).
  */
-function frame$(scratch: number, staging: number): void {
-  frame$at.top = 0;
-  frame$at.end = wasm$(scratch + staging) === null ? 0 : scratch;
+function frame$(scratch: number, staging: number): boolean {
+  const base = resident$top;
+  const before = wasm$state?.heap.buffer;
+  const w = wasm$(base + scratch + staging);
+  frame$at.base = frame$at.top = base;
+  frame$at.end = w === null ? base : base + scratch;
+  return base > 0 && w !== null && w.heap.buffer !== before;
 }
 
 /**
@@ -1366,6 +1383,39 @@ function notVector$(fn: string, name: string, length: string, value: unknown): n
   throw new TypeError(`${fn}: ${name} must be an array of numbers (length ${length}), not ${kindOf$(value)}`);
 }
 
+/** The end of the resident matrices (residentMatrix), in entries: every frame starts there. */
+let resident$top = 0;
+
+/**
+ * A rows x cols matrix of zeros whose entries live in the memory of the module's WebAssembly
+ * kernel, where they stay between calls: pass it as an input (the weights) or as an array of
+ * `out` (the gradient) and the products read and write it in place, with no copy in or out.
+ * The memory is kept for the module's life, so allocate once and reuse. Read `data` again after
+ * a call rather than keeping the array: a call at larger sizes may grow the memory, and then
+ * `data` is a new array over the same entries. Where WebAssembly is unavailable, a matrix of
+ * its own.
+ */
+export function residentMatrix(rows: number, cols: number): Matrix {
+  if (!(Number.isInteger(rows) && rows >= 0 && Number.isInteger(cols) && cols >= 0))
+    throw new RangeError("residentMatrix: rows and cols must be whole numbers, not " + rows + " x " + cols);
+  const length = rows * cols;
+  const at = resident$top;
+  const w = wasm$(at + length);
+  if (w === null) return { rows, cols, data: new Float64Array(length) };
+  resident$top = at + length + (length & 1);
+  let view = new Float64Array(w.heap.buffer, at * 8, length);
+  view.fill(0); // frames of earlier calls used this place
+  return {
+    rows,
+    cols,
+    get data(): Float64Array {
+      // Growing the memory detached the last view: a new one over the same entries.
+      if (view.buffer !== w.heap.buffer) view = new Float64Array(w.heap.buffer, at * 8, length);
+      return view;
+    },
+  };
+}
+
 /** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
 const scratch$pool: Float64Array[] = [];
 
@@ -1544,8 +1594,8 @@ function wasmMul$(
   out: Float64Array,
 ): boolean {
   const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
-  // The memory grows only while no view of the frame is live (growing detaches them).
-  const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
+  // The memory grows only while no view of the frame, nor of a resident matrix, is live (growing detaches them).
+  const w = frame$at.top === frame$at.base && resident$top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;
   const heap = w.heap;
   let free = frame$at.top;

@@ -129,10 +129,13 @@ function LGrad$(input$: LInputs, out$: LGradient | undefined): LGradient {
   if (out$ !== undefined) {
     if (!isVector$(out$.W?.data)) notOut$("LGradInto", "out.W", out$.W, true);
   }
-  frame$(
-    d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + d$K * d$p + v$X.length + 7,
-    Math.max((d$K + d$N) * d$p + d$K * d$N + 8, (d$K + d$p) * d$N + d$K * d$p + 8),
-  );
+  if (
+    frame$(
+      d$K * d$N + d$K * d$N + d$N + d$K + d$K * d$N + d$K * d$p + v$X.length + 7,
+      Math.max((d$K + d$N) * d$p + d$K * d$N + 8, (d$K + d$p) * d$N + d$K * d$p + 8),
+    )
+  )
+    return LGrad$(input$, out$);
   const t$0 = heap$(1, d$K * d$N);
   const v$X$w = copyIn$(7, v$X);
   matMul$(v$W, d$p, 1, v$X$w, d$K, d$p, d$N, 1, t$0);
@@ -276,26 +279,29 @@ function LHess$(input$: LInputs, out$: LHessian | undefined): LHessian {
         ")" +
         ", over the limit of 10^7; ask for hvp L wrt W (Hessian-vector products) instead",
     );
-  frame$(
-    d$K * d$N +
+  if (
+    frame$(
       d$K * d$N +
-      d$N +
-      d$K +
-      d$K * d$N +
-      d$K * d$p +
-      d$K * d$N * (d$K * d$p) +
-      d$K * d$N * (d$K * d$p) +
-      d$K * d$N +
-      d$K * d$N * (d$K * d$p) +
-      d$K * d$p * (d$K * d$p) +
-      v$X.length +
-      12,
-    Math.max(
-      (d$K + d$N) * d$p + d$K * d$N + 8,
-      (d$K + d$p) * d$N + d$K * d$p + 8,
-      (d$p + d$K * (d$K * d$p)) * d$N + d$p * d$K * (d$K * d$p) + 8,
-    ),
-  );
+        d$K * d$N +
+        d$N +
+        d$K +
+        d$K * d$N +
+        d$K * d$p +
+        d$K * d$N * (d$K * d$p) +
+        d$K * d$N * (d$K * d$p) +
+        d$K * d$N +
+        d$K * d$N * (d$K * d$p) +
+        d$K * d$p * (d$K * d$p) +
+        v$X.length +
+        12,
+      Math.max(
+        (d$K + d$N) * d$p + d$K * d$N + 8,
+        (d$K + d$p) * d$N + d$K * d$p + 8,
+        (d$p + d$K * (d$K * d$p)) * d$N + d$p * d$K * (d$K * d$p) + 8,
+      ),
+    )
+  )
+    return LHess$(input$, out$);
   const t$0 = heap$(8, d$K * d$N);
   const v$X$w = copyIn$(19, v$X);
   matMul$(v$W, d$p, 1, v$X$w, d$K, d$p, d$N, 1, t$0);
@@ -585,7 +591,7 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
     d$N = input$.N;
     if (!isSize$(d$N)) notDimension$(fn, "N", d$N);
   }
-  frame$(d$K * d$N + 1, (d$K + d$N) * d$p + d$K * d$N + 8);
+  if (frame$(d$K * d$N + 1, (d$K + d$N) * d$p + d$K * d$N + 8)) return forward$(input$, fn, target);
   let value$0!: ArrayLike<number>;
   if (plan.need[0] === 1) {
     const t$0 = heap$(0, d$K * d$N);
@@ -629,9 +635,11 @@ function forward$(input$: Inputs$, fn: string, target: number): number | Float64
 
 /**
  * Input `x`, which several products read, copied once into the scratch array of `slot` (a view of
- * the kernel's memory, heap$), where the products read it without staging it each.
+ * the kernel's memory, heap$), where the products read it without staging it each; `x` itself
+ * when it is in that memory already (a resident matrix's data).
  */
 function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  if (x instanceof Float64Array && x.buffer === wasm$state?.heap.buffer) return x;
   const copy = heap$(slot, x.length);
   copy.set(x);
   return copy;
@@ -722,17 +730,23 @@ function dotRows$(
   }
 }
 
-/** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
-const frame$at = { top: 0, end: 0 };
+/** Where the frame starts, its next free double (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
+const frame$at = { base: 0, top: 0, end: 0 };
 
 /**
- * Opens the frame of one call: room for `scratch` doubles of scratch arrays (heap$) and
- * `staging` of operands copied in by the products, reserved by growing the memory now, while no
- * view of it is live.
+ * Opens the frame of one call, after the resident matrices: room for `scratch` doubles of
+ * scratch arrays (heap$) and `staging` of operands copied in by the products, reserved by
+ * growing the memory now, while no view of the frame is live. True when that growth detached
+ * views of resident matrices, which the caller's inputs may hold: the function starts again,
+ * reading them anew (the second time the memory has room, so it does not grow).
  */
-function frame$(scratch: number, staging: number): void {
-  frame$at.top = 0;
-  frame$at.end = wasm$(scratch + staging) === null ? 0 : scratch;
+function frame$(scratch: number, staging: number): boolean {
+  const base = resident$top;
+  const before = wasm$state?.heap.buffer;
+  const w = wasm$(base + scratch + staging);
+  frame$at.base = frame$at.top = base;
+  frame$at.end = w === null ? base : base + scratch;
+  return base > 0 && w !== null && w.heap.buffer !== before;
 }
 
 /**
@@ -1115,6 +1129,39 @@ function notOut$(fn: string, field: string, value: unknown, matrix: boolean): ne
   );
 }
 
+/** The end of the resident matrices (residentMatrix), in entries: every frame starts there. */
+let resident$top = 0;
+
+/**
+ * A rows x cols matrix of zeros whose entries live in the memory of the module's WebAssembly
+ * kernel, where they stay between calls: pass it as an input (the weights) or as an array of
+ * `out` (the gradient) and the products read and write it in place, with no copy in or out.
+ * The memory is kept for the module's life, so allocate once and reuse. Read `data` again after
+ * a call rather than keeping the array: a call at larger sizes may grow the memory, and then
+ * `data` is a new array over the same entries. Where WebAssembly is unavailable, a matrix of
+ * its own.
+ */
+export function residentMatrix(rows: number, cols: number): Matrix {
+  if (!(Number.isInteger(rows) && rows >= 0 && Number.isInteger(cols) && cols >= 0))
+    throw new RangeError("residentMatrix: rows and cols must be whole numbers, not " + rows + " x " + cols);
+  const length = rows * cols;
+  const at = resident$top;
+  const w = wasm$(at + length);
+  if (w === null) return { rows, cols, data: new Float64Array(length) };
+  resident$top = at + length + (length & 1);
+  let view = new Float64Array(w.heap.buffer, at * 8, length);
+  view.fill(0); // frames of earlier calls used this place
+  return {
+    rows,
+    cols,
+    get data(): Float64Array {
+      // Growing the memory detached the last view: a new one over the same entries.
+      if (view.buffer !== w.heap.buffer) view = new Float64Array(w.heap.buffer, at * 8, length);
+      return view;
+    },
+  };
+}
+
 /** Scratch arrays for values that never leave a function, kept between calls by slot (see ScratchSlots in lower.ts). */
 const scratch$pool: Float64Array[] = [];
 
@@ -1289,8 +1336,8 @@ function wasmMul$(
   out: Float64Array,
 ): boolean {
   const need = frame$at.top + (rows + cols) * inner + rows * cols + 8;
-  // The memory grows only while no view of the frame is live (growing detaches them).
-  const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
+  // The memory grows only while no view of the frame, nor of a resident matrix, is live (growing detaches them).
+  const w = frame$at.top === frame$at.base && resident$top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;
   const heap = w.heap;
   let free = frame$at.top;

@@ -340,7 +340,7 @@ function computeDefinitions(model: Model, c: BlockContext, body: string[]): void
     if (readLater.has(i)) body.push(`${valueLocal} = ${block.value};`);
     body.push(`if (target === ${i}) return ${block.result};`, '}');
   });
-  if (frames.length > 0) body.splice(frameAt, 0, frameStatement(frames));
+  if (frames.length > 0) body.splice(frameAt, 0, frameStatement(frames, 'forward$(input$, fn, target)'));
 }
 
 /** What each definition's own expression reads directly, by index: earlier definitions, variables and dimensions, each sorted. */

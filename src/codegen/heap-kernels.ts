@@ -16,6 +16,11 @@
  * Frames start at the memory's start, so functions of one module share the memory: values that
  * never leave a function need no room between its calls, and results are always arrays of
  * their own (or the caller's, for `...Into`).
+ *
+ * Resident matrices (`residentMatrix`, exported by such modules) come first: the caller's
+ * weights and gradients, kept in the memory for good, so the products read and write them
+ * where they are. Frames start after them. A frame that grows the memory detaches the views
+ * the caller's inputs hold, so the function then starts again and reads its inputs anew.
  */
 
 import { elementFormat, type Precision } from './precision.js';
@@ -24,7 +29,11 @@ import { elementFormat, type Precision } from './precision.js';
  * The kernels that count the memory's bytes, for a module of `precision`: a view of the memory
  * starts `bytes` bytes per entry in (4 in an f32 module, whose memory holds float32 entries).
  */
-export function byteKernels(precision: Precision): { readonly heap$: string; readonly stage$: string } {
+export function byteKernels(precision: Precision): {
+  readonly heap$: string;
+  readonly stage$: string;
+  readonly resident$: string;
+} {
   const { bytes } = elementFormat(precision);
   return {
     heap$: `/** The views heap$ handed out, by slot: reused while the memory and the place are the same. */
@@ -89,30 +98,76 @@ function unstage$(heap: Float64Array, at: number, rows: number, cols: number, tr
   } else if (scale === 1) out.set(heap.subarray(at, at + rows * cols));
   else for (let k = 0; k < rows * cols; k++) out[k] = scale * heap[at + k];
 }`,
+    resident$: residentKernel(bytes),
   };
+}
+
+/** `resident$`: the resident matrices' allocator, `residentMatrix`, in a module of `bytes` bytes an entry. */
+function residentKernel(bytes: number): string {
+  return `/** The end of the resident matrices (residentMatrix), in entries: every frame starts there. */
+let resident$top = 0;
+
+/**
+ * A rows x cols matrix of zeros whose entries live in the memory of the module's WebAssembly
+ * kernel, where they stay between calls: pass it as an input (the weights) or as an array of
+ * \`out\` (the gradient) and the products read and write it in place, with no copy in or out.
+ * The memory is kept for the module's life, so allocate once and reuse. Read \`data\` again after
+ * a call rather than keeping the array: a call at larger sizes may grow the memory, and then
+ * \`data\` is a new array over the same entries. Where WebAssembly is unavailable, a matrix of
+ * its own.
+ */
+export function residentMatrix(rows: number, cols: number): Matrix {
+  if (!(Number.isInteger(rows) && rows >= 0 && Number.isInteger(cols) && cols >= 0))
+    throw new RangeError("residentMatrix: rows and cols must be whole numbers, not " + rows + " x " + cols);
+  const length = rows * cols;
+  const at = resident$top;
+  const w = wasm$(at + length);
+  if (w === null) return { rows, cols, data: new Float64Array(length) };
+  resident$top = at + length + (length & 1);
+  let view = new Float64Array(w.heap.buffer, at * ${bytes}, length);
+  view.fill(0); // frames of earlier calls used this place
+  return {
+    rows,
+    cols,
+    get data(): Float64Array {
+      // Growing the memory detached the last view: a new one over the same entries.
+      if (view.buffer !== w.heap.buffer) view = new Float64Array(w.heap.buffer, at * ${bytes}, length);
+      return view;
+    },
+  };
+}`;
 }
 
 /** The frame's kernels, emitted into modules whose products run on WebAssembly. */
 export const HEAP_KERNELS = {
-  frame$: `/** The next free double of the frame (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
-const frame$at = { top: 0, end: 0 };
+  frame$: `/** Where the frame starts, its next free double (scratch arrays first, then the products' staging), and the end of its scratch arrays. */
+const frame$at = { base: 0, top: 0, end: 0 };
 
 /**
- * Opens the frame of one call: room for \`scratch\` doubles of scratch arrays (heap$) and
- * \`staging\` of operands copied in by the products, reserved by growing the memory now, while no
- * view of it is live.
+ * Opens the frame of one call, after the resident matrices: room for \`scratch\` doubles of
+ * scratch arrays (heap$) and \`staging\` of operands copied in by the products, reserved by
+ * growing the memory now, while no view of the frame is live. True when that growth detached
+ * views of resident matrices, which the caller's inputs may hold: the function starts again,
+ * reading them anew (the second time the memory has room, so it does not grow).
  */
-function frame$(scratch: number, staging: number): void {
-  frame$at.top = 0;
-  frame$at.end = wasm$(scratch + staging) === null ? 0 : scratch;
+function frame$(scratch: number, staging: number): boolean {
+  const base = resident$top;
+  const before = wasm$state?.heap.buffer;
+  const w = wasm$(base + scratch + staging);
+  frame$at.base = frame$at.top = base;
+  frame$at.end = w === null ? base : base + scratch;
+  return base > 0 && w !== null && w.heap.buffer !== before;
 }`,
   heap$: byteKernels('f64').heap$,
   stage$: byteKernels('f64').stage$,
+  resident$: byteKernels('f64').resident$,
   copyIn$: `/**
  * Input \`x\`, which several products read, copied once into the scratch array of \`slot\` (a view of
- * the kernel's memory, heap$), where the products read it without staging it each.
+ * the kernel's memory, heap$), where the products read it without staging it each; \`x\` itself
+ * when it is in that memory already (a resident matrix's data).
  */
 function copyIn$(slot: number, x: ArrayLike<number>): Float64Array {
+  if (x instanceof Float64Array && x.buffer === wasm$state?.heap.buffer) return x;
   const copy = heap$(slot, x.length);
   copy.set(x);
   return copy;

@@ -29,6 +29,6 @@ export type HelperName = keyof typeof SOURCES;
 export function helperSource(name: HelperName, precision: Precision = 'f64'): string {
   if (precision === 'f64') return SOURCES[name];
   if (name === 'wasm$' || name === 'wasmMul$') return wasmKernels(precision)[name];
-  if (name === 'heap$' || name === 'stage$') return byteKernels(precision)[name];
+  if (name === 'heap$' || name === 'stage$' || name === 'resident$') return byteKernels(precision)[name];
   return SOURCES[name];
 }

@@ -167,7 +167,13 @@ class FunctionLowering {
       frameAt,
     );
     const frame = this.storage.moveScratchToHeap(this.statements);
-    if (frame !== undefined) this.statements.splice(frameAt, 0, frameStatement([frame]));
+    // The body becomes `<name>$(input$, out$)` (module.ts, higher.ts), which starts again from here.
+    if (frame !== undefined)
+      this.statements.splice(
+        frameAt,
+        0,
+        frameStatement([frame], `${this.spec.name}$(input$${this.spec.into === true ? ', out$' : ''})`),
+      );
     keepFactorsRead(this.statements, this.storage.factors.values());
     return {
       name: this.spec.name,

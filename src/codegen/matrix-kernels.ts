@@ -317,8 +317,8 @@ export function wasmKernels(precision: Precision): { readonly wasm$: string; rea
  */
 function wasmMul$(${WASM_MUL_PARAMS}): boolean {
   const need = frame$at.top + ${stagingBound('rows', 'inner', 'cols')};
-  // The memory grows only while no view of the frame is live (growing detaches them).
-  const w = frame$at.top === 0 ? wasm$(need) : wasm$(0);
+  // The memory grows only while no view of the frame, nor of a resident matrix, is live (growing detaches them).
+  const w = frame$at.top === frame$at.base && resident$top === 0 ? wasm$(need) : wasm$(0);
   if (w === null || w.heap.length < need) return false;
   const heap = w.heap;
   let free = frame$at.top;
@@ -387,7 +387,8 @@ export const MATRIX_KERNEL_NEEDS: Readonly<
   dotRows$: [],
   wasm$: [],
   wasmMul$: ['wasm$', 'gemm$', 'frame$', 'stage$'],
-  frame$: ['wasm$'],
+  frame$: ['wasm$', 'resident$'],
+  resident$: ['wasm$'],
   heap$: ['frame$', 'wasm$'],
   stage$: [],
   copyIn$: ['heap$'],

@@ -170,7 +170,8 @@ export async function generateModule(model: Model, derived: Derivatives, options
  * ```
  */
 export async function generate(model: Model, derived: Derivatives, options: ModuleOptions): Promise<GeneratedModule> {
-  const valueNames = new Set<string>();
+  // `residentMatrix` is the kernel's allocator (heap-kernels.ts): a definition of that name takes another.
+  const valueNames = new Set<string>(['residentMatrix']);
   const printer = new Printer('formula', definitionNames(model));
   const planned: PlannedFunction[] = [];
 

@@ -16,15 +16,19 @@ export interface IntoTarget {
   readonly matrix: boolean;
 }
 
-/** The statement that opens a frame holding `frames`, by their reservations added up (heap-kernels.ts). */
-export function frameStatement(frames: readonly HeapFrame[]): string {
+/**
+ * The statement that opens a frame holding `frames`, by their reservations added up
+ * (heap-kernels.ts), and returns `restart` (the function called again with its arguments) when
+ * opening it detached the views of resident matrices that the inputs may hold.
+ */
+export function frameStatement(frames: readonly HeapFrame[], restart: string): string {
   const sizes = frames.flatMap((f) => f.scratch);
   const stagings = frames.flatMap((f) => f.staging);
   // Each array starts at an even place: one more double each at most.
   const scratch = sizes.length === 0 ? '0' : `${sizes.join(' + ')} + ${sizes.length}`;
   const staging =
     stagings.length === 0 ? '0' : stagings.length === 1 ? stagings[0]! : `Math.max(${stagings.join(', ')})`;
-  return `frame$(${scratch}, ${staging});`;
+  return `if (frame$(${scratch}, ${staging})) return ${restart};`;
 }
 
 const SCRATCH_CALL = /(?<![\w$])scratch\$\(/g;
@@ -202,7 +206,7 @@ export class Storage {
    */
   moveScratchToHeap(statements: string[]): HeapFrame | undefined {
     if (!this.helpers.has('matMul$') && !this.helpers.has('matMulT$')) return undefined;
-    for (const h of ['frame$', 'wasm$'] as const) this.helpers.add(h);
+    for (const h of ['frame$', 'wasm$', 'resident$'] as const) this.helpers.add(h);
     if (this.scratchSizes.length > 0) this.helpers.add('heap$');
     for (let i = 0; i < statements.length; i++) statements[i] = statements[i]!.replace(SCRATCH_CALL, 'heap$(');
     return { scratch: [...this.scratchSizes], staging: [...this.stagings] };
