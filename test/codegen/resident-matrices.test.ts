@@ -8,6 +8,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModule } from '../../src/check/load.js';
 import { compile } from '../../src/compile.js';
+import { generate } from '../../src/codegen/module.js';
+import { differentiate } from '../../src/diff/differentiate.js';
+import { checkFormula } from '../../src/front.js';
 import { compileAndLoad, type Fn } from './helpers.js';
 
 type Matrix = { rows: number; cols: number; data: Float64Array };
@@ -190,6 +193,24 @@ describe('resident matrices', () => {
     expect(mod.H!(ins)).toEqual(plain.H!(inputs));
     expect(mod.L!(ins)).toBe(plain.L!(inputs));
     expect(hvp(ins, vIn)).toEqual((plain.LHvp as unknown as (i: unknown, v: unknown) => unknown)(inputs, v));
+  });
+
+  it('start a split function again from its part that opens the frame, with the same results', async () => {
+    const model = checkFormula(MLP, 'mlp.formula');
+    // Split everywhere: the frame opens in a part of its own, which must call the whole function again.
+    const split = await generate(model, differentiate(model), {
+      sourceName: 'mlp.formula',
+      format: false,
+      split: { above: 0, segment: 1 },
+    });
+    expect(split.code).toMatch(/continued \(part 2 of/);
+    const plain = await mlp();
+    const mod = (await loadModule(split.code)) as Module;
+    const inputs = mlpInputs(144, 80, 6, 40, 8);
+    const ins = residentInputs(mod, inputs);
+    const out = residentOut(mod, plain.LGrad!(inputs) as Gradient);
+    expect(mod.LGradInto!(ins, out)).toEqual(plain.LGrad!(inputs));
+    expect(mod.H!(ins)).toEqual(plain.H!(inputs));
   });
 
   it('are matrices of their own where WebAssembly is missing', async () => {
