@@ -170,8 +170,7 @@ export async function generateModule(model: Model, derived: Derivatives, options
  * ```
  */
 export async function generate(model: Model, derived: Derivatives, options: ModuleOptions): Promise<GeneratedModule> {
-  // `residentMatrix` is the kernel's allocator (heap-kernels.ts): a definition of that name takes another.
-  const valueNames = new Set<string>(['residentMatrix']);
+  const valueNames = new Set<string>();
   const printer = new Printer('formula', definitionNames(model));
   const planned: PlannedFunction[] = [];
 
@@ -482,6 +481,11 @@ function moduleDeclarations(parts: ModuleParts, engine: ForwardEngine | undefine
     );
   }
   if (engine !== undefined) declarations.push({ kind: 'code', text: engine.code });
-  for (const h of [...helpers].sort()) declarations.push({ kind: 'code', text: helperSource(h, parts.precision) });
+  for (const h of [...helpers].sort()) {
+    let text = helperSource(h, parts.precision);
+    // The allocator of resident matrices yields its name to a definition of that name (LANGUAGE.md 2).
+    if (h === 'resident$') text = text.replaceAll('residentMatrix', exportedName('residentMatrix', taken));
+    declarations.push({ kind: 'code', text });
+  }
   return declarations;
 }

@@ -240,11 +240,13 @@ describe('resident matrices', () => {
     expect(mod.LGrad!(ins)).toEqual(plain.LGrad!(inputs));
   });
 
-  it('take their name from no definition: a definition called residentMatrix is exported as residentMatrix2', async () => {
+  it('yield their name to a definition: beside a definition called residentMatrix, the allocator is residentMatrix2', async () => {
     const code = await compile(
       'A : matrix(m, k)\nB : matrix(k, n)\nresidentMatrix = A B\nL = sum(residentMatrix)\ngrad L wrt A\n',
       'named.formula',
     );
-    expect(code).toContain('export function residentMatrix2(');
+    expect(code).toContain('export function residentMatrix(input$: ResidentMatrixInputs): Matrix');
+    expect(code).toContain('export function residentMatrix2(rows: number, cols: number): Matrix');
+    expect(code).toContain('"residentMatrix2: rows and cols must be whole numbers, not "');
   });
 });
