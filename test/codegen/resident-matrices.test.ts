@@ -12,47 +12,11 @@ import { generate } from '../../src/codegen/module.js';
 import { differentiate } from '../../src/diff/differentiate.js';
 import { checkFormula } from '../../src/front.js';
 import { compileAndLoad, type Fn } from './helpers.js';
+import { MLP as BATCH_MLP, matrix, mlpInputs, random, type Gradient, type Matrix } from './batch-mlp.js';
 
-type Matrix = { rows: number; cols: number; data: Float64Array };
-type Gradient = { value: number; W1: Matrix; b1: Float64Array; W2: Matrix; b2: Float64Array };
 type Module = Record<string, Fn> & { residentMatrix: (rows: number, cols: number) => Matrix };
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
-}
-
-function matrix(rows: number, cols: number, rand: () => number): Matrix {
-  return { rows, cols, data: Float64Array.from({ length: rows * cols }, rand) };
-}
-
-const MLP = `X : matrix(d, N)
-Y : matrix(K, N)
-W1 : matrix(h, d)
-b1 : vector(h)
-W2 : matrix(K, h)
-b2 : vector(K)
-H = tanh(W1 X + b1)
-F = W2 H + b2
-L = 1/N sum((F - Y) .^ 2)
-grad L wrt W1, b1, W2, b2
-hvp L wrt W1, W2
-`;
-
-function mlpInputs(d: number, h: number, K: number, N: number, seed: number) {
-  const rand = random(seed);
-  return {
-    X: matrix(d, N, rand),
-    Y: matrix(K, N, rand),
-    W1: matrix(h, d, rand),
-    b1: Float64Array.from({ length: h }, rand),
-    W2: matrix(K, h, rand),
-    b2: Float64Array.from({ length: K }, rand),
-  };
-}
+const MLP = `${BATCH_MLP}hvp L wrt W1, W2\n`;
 
 /** `m` as a resident matrix of `mod`, holding the same entries. */
 function resident(mod: Module, m: Matrix): Matrix {
