@@ -13,13 +13,13 @@
  * out. Where WebAssembly is missing or the memory cannot grow, `heap$` hands out the JavaScript
  * scratch arrays (`scratch$`), and the products run in JavaScript as before.
  *
- * Frames start at the memory's start, so functions of one module share the memory: values that
- * never leave a function need no room between its calls, and results are always arrays of
+ * Every frame starts at the same place, so functions of one module share the memory: values
+ * that never leave a function need no room between its calls, and results are always arrays of
  * their own (or the caller's, for `...Into`).
  *
- * Resident matrices (`residentMatrix`, exported by such modules) come first: the caller's
- * weights and gradients, kept in the memory for good, so the products read and write them
- * where they are. Frames start after them. A frame that grows the memory detaches the views
+ * That place is after the resident matrices (`residentMatrix`, exported by such modules): the
+ * caller's weights and gradients, kept at the memory's start for good, so the products read and
+ * write them where they are. A frame that grows the memory detaches the views
  * the caller's inputs hold, so the function then starts again and reads its inputs anew.
  */
 
