@@ -14,7 +14,8 @@ import {
 } from '../ir/shape.js';
 import { ShapeError } from '../diagnostics/errors.js';
 import { atom, delimit, diagonalScalingColumn, entry, factor, fcall, lcall, supBase } from './print-helpers.js';
-import { num, type Index, type LowerContext } from './lowering.js';
+import { num, type Index } from './lowering.js';
+import { structuredFactor, structuredProduct } from './structured-products.js';
 import { column, entries, total, weighted } from './jvp.js';
 import { anywhere, type OpDef, symmetricArguments, neverSymmetric, alwaysSymmetric } from './types.js';
 import { scalarReference, scalarValue, tabulate } from './reference-types.js';
@@ -177,7 +178,7 @@ export const matmul: OpDef = {
     readsOnce: (n, position) => {
       const [a, b] = n.args as [Node, Node];
       const s = n.shape;
-      if (kroneckerFactor(n) !== undefined) return false;
+      if (structuredFactor(n) !== undefined) return false;
       if (isScalar(s)) return true; // a dot product
       if (a.shape.cols === 1) return position === 0; // an outer product: the left entry once per row
       if (s.cols === 1) return position === 1 && a.op === 'transpose'; // k-outer loop over a transposed matrix
@@ -186,7 +187,7 @@ export const matmul: OpDef = {
     },
     assignsAll: true,
     product: true,
-    ownLoops: (n) => kroneckerFactor(n) !== undefined,
+    ownLoops: (n) => structuredFactor(n) !== undefined,
     // An outer product u vᵀ, entry by entry: u[i] v[j].
     element: {
       applies: (n) => n.args[0]!.shape.cols === 1 && !isScalar(n.args[0]!.shape) && !isScalar(n.args[1]!.shape),
@@ -195,7 +196,7 @@ export const matmul: OpDef = {
     },
     buffer: (n, t, ctx) => [
       t.allocation,
-      ...(kroneckerFactor(n) !== undefined ? kroneckerProduct(n, t.name, ctx) : ctx.product(n, t.name)),
+      ...(structuredFactor(n) !== undefined ? structuredProduct(n, t.name, ctx) : ctx.product(n, t.name)),
     ],
     // A dot product: a row times a column.
     scalar: (n, acc, ctx) => {
@@ -214,62 +215,6 @@ export const matmul: OpDef = {
     },
   },
 };
-
-/**
- * A product (I ⊗ B) M or (A ⊗ I) M, whose Kronecker factor with an identity is never formed
- * densely: 'left-identity' or 'right-identity', else undefined.
- */
-function kroneckerFactor(n: Node): 'left-identity' | 'right-identity' | undefined {
-  const a = n.args[0]!;
-  if (a.op !== 'kron' || isScalar(n.args[1]!.shape)) return undefined;
-  if (a.args[0]!.op === 'eye') return 'left-identity';
-  if (a.args[1]!.op === 'eye') return 'right-identity';
-  return undefined;
-}
-
-/**
- * (A ⊗ I_p) M is A times M read as n x (p w) (row i p + k of the result is Σ_j A[i, j] M[j p + k, :]):
- * one call of the product kernels when A and M are stored, else loops. (I_n ⊗ B) M: row i p + k
- * is Σ_l B[k, l] M[i q + l, :], rows of M added into rows of the result; when B is a constant
- * fill (1 1ᵀ), the sum is the same for every k and is taken once. n p q w operations, not (n p)(n q) w.
- */
-function kroneckerProduct(n: Node, into: string, ctx: LowerContext): string[] {
-  const [k, m] = n.args as [Node, Node];
-  const [left, right] = k.args as [Node, Node];
-  const w = ctx.cols(n);
-  const M = (row: string, col = 'c') => ctx.elem(m, { row, col });
-  if (kroneckerFactor(n) === 'left-identity') {
-    const [p, q] = [ctx.rows(right), ctx.cols(right)];
-    if (right.op === 'fill')
-      return [
-        `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let c = 0; c < ${w}; c++) {`,
-        ...ctx.dotLoop('acc', q, (l) => M(`i * ${q} + ${l}`)),
-        `const v = ${num(right.attrs.value!)} * acc;`,
-        `for (let r = 0; r < ${p}; r++) ${into}[(i * ${p} + r) * ${w} + c] = v;`,
-        '}',
-      ];
-    return [
-      `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) {`,
-      `const row = (i * ${p} + k) * ${w};`,
-      `for (let c = 0; c < ${w}; c++) ${into}[row + c] = 0;`,
-      `for (let l = 0; l < ${q}; l++) {`,
-      `const b = ${ctx.elem(right, { row: 'k', col: 'l' })};`,
-      `for (let c = 0; c < ${w}; c++) ${into}[row + c] += b * ${M(`i * ${q} + l`)};`,
-      '}',
-      '}',
-    ];
-  }
-  const p = ctx.rows(right);
-  const kernel = ctx.storedProduct(left, m, { inner: ctx.cols(left), cols: `${p} * ${w}`, into });
-  if (kernel !== undefined) return kernel;
-  return [
-    `for (let i = 0; i < ${ctx.rows(left)}; i++) for (let k = 0; k < ${p}; k++) for (let c = 0; c < ${w}; c++) {`,
-    'let acc = 0;',
-    `for (let j = 0; j < ${ctx.cols(left)}; j++) acc += ${ctx.elem(left, { row: 'i', col: 'j' })} * ${M(`j * ${p} + k`)};`,
-    `${into}[(i * ${p} + k) * ${w} + c] = acc;`,
-    '}',
-  ];
-}
 
 export const transpose: OpDef = {
   name: 'transpose',
