@@ -3,7 +3,8 @@
  * generated module against finite differences of functions that do not derive. With respect to
  * a variable, F is the module's own forward function (its values are checked against the
  * reference evaluator separately) or, for a Hessian block or an HVP, the module's gradient (checked
- * by its own rows); with respect to a definition, F is the reference evaluator with that
+ * by its own rows: the Hessian or HVP function's, or a gradient function's whose rows passed); with
+ * respect to a definition, F is the reference evaluator with that
  * definition's value replaced. Each block is judged by probe.ts.
  */
 import type { DerivedGradient } from '../diff/differentiate.js';
@@ -278,6 +279,11 @@ function blockRow(
   };
 }
 
+/** The key of `checkedGradients` (higherRows): a gradient of definition `target` with respect to variable `name`. */
+export function gradientKey(target: string, name: string): string {
+  return `${target}\u0000${name}`;
+}
+
 /** Picks one block out of a derivative function's result. */
 type Part = (r: Record<string, unknown>) => unknown;
 
@@ -345,6 +351,7 @@ function hvpDirection(cx: DerivativeContext, h: DerivedHigher): Map<string, Floa
 export function higherRows(
   cx: DerivativeContext,
   higher: readonly DerivedHigher[],
+  checkedGradients: ReadonlyMap<string, string> = new Map(),
 ): { values: HigherValue[]; rows: DerivativeRow[] } {
   const values: HigherValue[] = [];
   const rows: DerivativeRow[] = [];
@@ -389,9 +396,15 @@ export function higherRows(
       const part = (r: Record<string, unknown>) => (r.grad as Record<string, unknown>)[g.name];
       rows.push(row(`grad.${g.name}`, `d${target.name}/d${g.name}`, F, x0, part));
     }
-    // The module's own gradient, moved: checked by the rows above.
-    const gradientOf = (name: string) => (inputs: Record<string, unknown>) =>
-      (run(inputs).grad as Record<string, unknown>)[name];
+    // The module's own gradient, moved: checked by the rows above. A gradient function of the
+    // module that gives it too, and whose rows passed, computes it without the Hessian's blocks
+    // (a hundred times faster for a matrix variable), and is differenced instead.
+    const gradientOf = (name: string) => {
+      const own = checkedGradients.get(gradientKey(target.name, name));
+      if (own !== undefined)
+        return (inputs: Record<string, unknown>) => (differenced(own, inputs) as Record<string, unknown>)[name];
+      return (inputs: Record<string, unknown>) => (run(inputs).grad as Record<string, unknown>)[name];
+    };
     if (h.request.kind === 'hessian') {
       for (const b of h.blocks) {
         const [x, y] = b.wrt as [string, string];

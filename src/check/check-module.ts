@@ -7,7 +7,13 @@ import { generate, type GeneratedModule, type ModuleManifest } from '../codegen/
 import { differentiate, type DerivedGradient } from '../diff/differentiate.js';
 import type { DerivedHigher } from '../diff/higher.js';
 import type { Model } from '../ir/model.js';
-import { gradientRows, higherRows, type DerivativeContext, type DerivativeRow } from './check-derivatives.js';
+import {
+  gradientKey,
+  gradientRows,
+  higherRows,
+  type DerivativeContext,
+  type DerivativeRow,
+} from './check-derivatives.js';
 import type { CheckReport, CheckRow, NotFinite } from './check-report.js';
 import { inferDomains, structuredMatrices } from './domains.js';
 import { loadModule, startTypeScript, typeCheckModule } from './load.js';
@@ -288,16 +294,25 @@ function checkAt(
   for (const g of manifest.gradients.filter((x) => derived.some((d) => d.request.functionName === x.functionName)))
     results.set(g.functionName, call(g.functionName, inputs) as Record<string, unknown>);
   const derivativeRows: DerivativeRow[] = [];
+  // Gradient functions whose rows all passed, by target and variable: Hessian and HVP rows difference them.
+  const checkedGradients = new Map<string, string>();
   for (const d of derived) {
     const fn = d.request.functionName;
     valueRow(fn, d.request.target.name, toValue(results.get(fn)!.value), reference.value(d.request.target.node));
-    for (const r of gradientRows(cx, [d], results)) {
+    const own = gradientRows(cx, [d], results);
+    for (const r of own) {
       derivativeRows.push(r);
       rows.push(derivativeRow(r));
     }
+    if (!own.every((r) => derivativeRow(r).pass)) continue;
+    for (const w of d.request.wrt) {
+      const key = gradientKey(d.request.target.name, w.name);
+      const checked = own.some((r) => r.variable === w.name && r.check !== undefined);
+      if (w.isVariable && checked && !checkedGradients.has(key)) checkedGradients.set(key, fn);
+    }
   }
   for (const one of higher) {
-    const h = higherRows(cx, [one]);
+    const h = higherRows(cx, [one], checkedGradients);
     for (const v of h.values)
       valueRow(v.functionName, one.request.target.name, toValue(v.actual), reference.value(v.target));
     for (const r of h.rows) {

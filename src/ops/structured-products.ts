@@ -18,18 +18,22 @@ export type StructuredFactor =
   | 'left-diagonal'
   | 'right-diagonal';
 
-/** The structured factor product `n` is lowered by, if any (the left factor first). */
+/**
+ * The structured factor product `n` is lowered by, if any. A permutation or a scaling, on either
+ * side, costs one pass over the result and goes first ((I ⊗ B) K reads I ⊗ B where K moves its
+ * columns); a Kronecker factor with an identity costs a pass per column of its other factor.
+ */
 export function structuredFactor(n: Node): StructuredFactor | undefined {
   const [a, b] = n.args as [Node, Node];
   if (isScalar(n.shape) || isScalar(a.shape) || isScalar(b.shape)) return undefined;
+  if (a.op === 'commutation') return 'left-commutation';
+  if (b.op === 'commutation') return 'right-commutation';
+  if (a.op === 'diag') return 'left-diagonal';
+  if (b.op === 'diag') return 'right-diagonal';
   if (a.op === 'kron') {
     if (a.args[0]!.op === 'eye') return 'left-identity-kron';
     if (a.args[1]!.op === 'eye') return 'right-identity-kron';
   }
-  if (a.op === 'commutation') return 'left-commutation';
-  if (a.op === 'diag') return 'left-diagonal';
-  if (b.op === 'commutation') return 'right-commutation';
-  if (b.op === 'diag') return 'right-diagonal';
   return undefined;
 }
 

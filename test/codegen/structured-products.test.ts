@@ -71,6 +71,19 @@ describe('products with a commutation or diagonal factor', () => {
     for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) expect(at(E, i, j)).toBe(at(M, i, j) * w[j]!);
   });
 
+  it('(I ⊗ B) K moves the columns of I ⊗ B, read entry by entry, instead of multiplying K in densely', async () => {
+    // The Hessian of sum(softplus(a a)) with respect to a has (I ⊗ B) K and (Aᵀ ⊗ I) K terms.
+    const text = 'a : matrix(n, n)\nL = sum(softplus(a * a))\nhessian L wrt a\n';
+    const { code } = await compileAndLoad(text);
+    expect(code).not.toMatch(/=== \(\w+ % d\$\w+\) \* d\$\w+ \+ Math\.floor/);
+    const report = await checkModel(checkFormula(text, 'softplus.formula'), {
+      dims: { n: 4 },
+      seed: 1,
+      typeCheck: false,
+    });
+    expect(report.ok, formatCheckReport(report)).toBe(true);
+  });
+
   it('the Hessians of logdet(Λ) and of mean(inv(I + tanh(V) / c)ᵀ) use neither K nor diag(vec f′) densely, and pass the check', async () => {
     // Found by the false-alarm suite: at n = 16 this Hessian's dense products of (n²) x (n²)
     // factors took about 0.3 s a call, and its check 34 s.
