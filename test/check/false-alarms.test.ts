@@ -94,7 +94,7 @@ describe('the check raises no false alarm', () => {
       expect(alarms).toEqual([]);
     },
     Math.max(900_000, COUNT * 15_000),
-  ); // about 10 s a formula on a loaded core; test:long runs 1000
+  ); // 1000 took 245 s on one core (2026-12-04); the timeout leaves room for a loaded machine
 
   it('the Hessian of asin(0.5 tanh(uᵀu)) at m = 34, where the gradient rounds in steps far above its size', async () => {
     // uᵀu is about 10: 1 − tanh² is 9e-9 and moves in steps of ε, so the gradient's differences are
