@@ -8,20 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../src/check/check-module.js';
 import { formatCheckReport } from '../../src/check/check-report.js';
 import { checkFormula } from '../../src/front.js';
-import { compileAndLoad } from './helpers.js';
-
-interface Matrix {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
-
-const matrix = (rows: number, cols: number, f: (i: number, j: number) => number): Matrix => ({
-  rows,
-  cols,
-  data: Float64Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols)),
-});
-const at = (m: Matrix, i: number, j: number) => m.data[i * m.cols + j]!;
+import { at, compileAndLoad, matrix, type Matrix } from './helpers.js';
 
 /** Entry (r, c) of kron(A, B), B p x q. */
 const kronAt = (A: Matrix, B: Matrix, r: number, c: number) =>

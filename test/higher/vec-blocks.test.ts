@@ -4,20 +4,7 @@
  * blocks filled from their factors, the `...Into` twins, and the documented size limit.
  */
 import { describe, expect, it } from 'vitest';
-import { compileAndLoad } from '../codegen/helpers.js';
-
-interface Matrix {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
-
-const matrix = (rows: number, cols: number, f: (i: number, j: number) => number): Matrix => ({
-  rows,
-  cols,
-  data: Float64Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols)),
-});
-const at = (m: Matrix, i: number, j: number) => m.data[i * m.cols + j]!;
+import { at, compileAndLoad, matrix, type Matrix } from '../codegen/helpers.js';
 
 describe('generated blocks in the vec convention', () => {
   it('the Jacobian of A X B with respect to X is kron(B^T, A): entry (i + k m, j + l n) = B[l, k] A[i, j]', async () => {
